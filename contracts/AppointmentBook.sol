@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IAppointmentBook} from "./interfaces/IAppointmentBook.sol";
+import {IEhrCore} from "./interfaces/IEhrCore.sol";
+
+/**
+ * @title AppointmentBook
+ * @notice Weekly availability and bookings: see {IAppointmentBook}. It reads roles from the core
+ * and asks the core to record a consent given while booking; the core reads confirmed
+ * appointments back to let a doctor write records during the visit.
+ */
+contract AppointmentBook is IAppointmentBook, Pausable {
+    uint40 public constant SLOT_DURATION = 30 minutes;
+    /// @notice How far ahead a slot can be booked.
+    uint40 public constant BOOKING_HORIZON = 180 days;
+    /// @notice The most slots one calendar page reads: one week.
+    uint256 public constant MAX_CALENDAR_SLOTS = 7 * 48;
+
+    /// @dev The current booking of a slot; `refIndex` points into the patient's list.
+    struct Booking {
+        address patient;
+        AppointmentStatus status;
+        uint16 seq;
+        uint32 outcomeRecord;
+        uint32 refIndex;
+    }
+
+    /// @dev A patient's booking; `finalStatus` is written when the slot is freed for rebooking.
+    struct PatientRef {
+        address doctor;
+        uint40 start;
+        uint16 seq;
+        AppointmentStatus finalStatus;
+    }
+
+    IEhrCore public immutable core;
+
+    mapping(address doctor => uint48[7] schedule) private _availability;
+    mapping(address doctor => mapping(uint40 start => Booking)) private _bookings;
+    mapping(address patient => PatientRef[]) private _patientRefs;
+
+    constructor(IEhrCore core_) {
+        if (address(core_) == address(0)) revert AppointmentCoreInvalid();
+        core = core_;
+    }
+
+    modifier onlyCoreAdmin() {
+        // One admin for the whole system: whoever holds the core's two-step admin role.
+        if (msg.sender != core.defaultAdmin()) revert AppointmentCallerNotAdmin(msg.sender);
+        _;
+    }
+
+    modifier onlyActiveDoctor() {
+        // A suspended doctor can no longer move their appointments; the patient still can cancel.
+        if (!core.isActiveDoctor(msg.sender)) revert AppointmentCallerNotDoctor(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function appointmentOf(address doctor, uint40 start) external view returns (Appointment memory) {
+        Booking storage b = _bookings[doctor][start];
+        return Appointment({patient: b.patient, status: b.status, seq: b.seq, outcomeRecord: b.outcomeRecord});
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function weeklyAvailability(address doctor) external view returns (uint48[7] memory) {
+        return _availability[doctor];
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function isSlotFree(address doctor, uint40 start) external view returns (bool) {
+        return _slotProblem(doctor, start) == 0 && !_isActive(_bookings[doctor][start].status);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function patientAppointmentCount(address patient) external view returns (uint256) {
+        return _patientRefs[patient].length;
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function patientAppointmentsPage(
+        address patient,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (PatientAppointment[] memory page) {
+        PatientRef[] storage refs = _patientRefs[patient];
+        uint256 size = offset >= refs.length ? 0 : refs.length - offset;
+        if (size > limit) size = limit;
+        page = new PatientAppointment[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            PatientRef storage ref = refs[offset + i];
+            Booking storage b = _bookings[ref.doctor][ref.start];
+            bool current = b.seq == ref.seq;
+            page[i] = PatientAppointment({
+                doctor: ref.doctor,
+                start: ref.start,
+                seq: ref.seq,
+                status: current ? b.status : ref.finalStatus,
+                outcomeRecord: current ? b.outcomeRecord : 0
+            });
+        }
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function doctorAppointmentsPage(
+        address doctor,
+        uint40 fromStart,
+        uint256 slotCount
+    ) external view returns (DoctorAppointment[] memory page) {
+        if (fromStart % SLOT_DURATION != 0) revert AppointmentSlotInvalid(fromStart);
+        if (slotCount > MAX_CALENDAR_SLOTS) slotCount = MAX_CALENDAR_SLOTS;
+        DoctorAppointment[] memory found = new DoctorAppointment[](slotCount);
+        uint256 n;
+        for (uint256 i = 0; i < slotCount; ++i) {
+            uint40 start = fromStart + uint40(i) * SLOT_DURATION;
+            Booking storage b = _bookings[doctor][start];
+            if (b.status == AppointmentStatus.None) continue;
+            found[n++] = DoctorAppointment({
+                start: start,
+                patient: b.patient,
+                seq: b.seq,
+                status: b.status,
+                outcomeRecord: b.outcomeRecord
+            });
+        }
+        // Trim the array to the bookings found.
+        assembly ("memory-safe") {
+            mstore(found, n)
+        }
+        return found;
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function setWeeklyAvailability(uint48[7] calldata schedule) external whenNotPaused onlyActiveDoctor {
+        _availability[msg.sender] = schedule;
+        emit WeeklyAvailabilitySet(msg.sender, schedule);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function book(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external whenNotPaused {
+        if (!core.isActivePatient(msg.sender)) revert AppointmentCallerNotPatient(msg.sender);
+        if (!core.isActiveDoctor(doctor)) revert AppointmentDoctorInactive(doctor);
+        uint256 problem = _slotProblem(doctor, start);
+        if (problem == 1) revert AppointmentSlotInvalid(start);
+        if (problem == 2) revert AppointmentSlotUnavailable(doctor, start);
+        Booking storage b = _bookings[doctor][start];
+        if (_isActive(b.status) || b.status == AppointmentStatus.Completed) revert AppointmentSlotTaken(doctor, start);
+        uint16 seq = b.seq + 1;
+        PatientRef[] storage refs = _patientRefs[msg.sender];
+        _bookings[doctor][start] = Booking({
+            patient: msg.sender,
+            status: AppointmentStatus.Booked,
+            seq: seq,
+            outcomeRecord: 0,
+            refIndex: uint32(refs.length)
+        });
+        refs.push(PatientRef({doctor: doctor, start: start, seq: seq, finalStatus: AppointmentStatus.None}));
+        emit AppointmentBooked(doctor, start, msg.sender, seq);
+        if (grantCategories != 0) core.grantForAppointment(msg.sender, doctor, grantCategories, grantExpiresAt);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function confirm(uint40 start) external whenNotPaused onlyActiveDoctor {
+        Booking storage b = _existing(msg.sender, start);
+        _move(b, AppointmentStatus.Booked, AppointmentStatus.Confirmed);
+        emit AppointmentStatusChanged(msg.sender, start, b.patient, AppointmentStatus.Confirmed, msg.sender);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function decline(uint40 start) external whenNotPaused onlyActiveDoctor {
+        Booking storage b = _existing(msg.sender, start);
+        _move(b, AppointmentStatus.Booked, AppointmentStatus.Declined);
+        _patientRefs[b.patient][b.refIndex].finalStatus = AppointmentStatus.Declined;
+        emit AppointmentStatusChanged(msg.sender, start, b.patient, AppointmentStatus.Declined, msg.sender);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function cancel(address doctor, uint40 start) external {
+        // Not paused: either side can always call an appointment off.
+        Booking storage b = _existing(doctor, start);
+        if (msg.sender != b.patient && msg.sender != doctor) revert AppointmentCallerNotParty(msg.sender);
+        if (!_isActive(b.status)) revert AppointmentInvalidTransition(b.status, AppointmentStatus.Cancelled);
+        b.status = AppointmentStatus.Cancelled;
+        _patientRefs[b.patient][b.refIndex].finalStatus = AppointmentStatus.Cancelled;
+        emit AppointmentStatusChanged(doctor, start, b.patient, AppointmentStatus.Cancelled, msg.sender);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function complete(uint40 start, uint32 outcomeRecord) external whenNotPaused onlyActiveDoctor {
+        Booking storage b = _existing(msg.sender, start);
+        _move(b, AppointmentStatus.Confirmed, AppointmentStatus.Completed);
+        if (block.timestamp < start) revert AppointmentNotStarted(start);
+        address patient = b.patient;
+        if (outcomeRecord != 0) {
+            // The outcome must be one of this doctor's own records for this patient.
+            if (
+                outcomeRecord > core.recordCount(patient) ||
+                core.recordOf(patient, outcomeRecord - 1).author != msg.sender
+            ) revert AppointmentOutcomeInvalid(outcomeRecord);
+            b.outcomeRecord = outcomeRecord;
+        }
+        emit AppointmentStatusChanged(msg.sender, start, patient, AppointmentStatus.Completed, msg.sender);
+        emit AppointmentCompleted(msg.sender, start, patient, outcomeRecord);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function pause() external onlyCoreAdmin {
+        _pause();
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function unpause() external onlyCoreAdmin {
+        _unpause();
+    }
+
+    function _existing(address doctor, uint40 start) private view returns (Booking storage b) {
+        b = _bookings[doctor][start];
+        if (b.status == AppointmentStatus.None) revert AppointmentUnknown(doctor, start);
+    }
+
+    function _move(Booking storage b, AppointmentStatus from, AppointmentStatus to) private {
+        if (b.status != from) revert AppointmentInvalidTransition(b.status, to);
+        b.status = to;
+    }
+
+    /// @dev 0 when `start` is a bookable slot of `doctor`; 1 when it is off-boundary, past or beyond
+    /// the horizon; 2 when the doctor does not offer it.
+    function _slotProblem(address doctor, uint40 start) private view returns (uint256) {
+        if (start % SLOT_DURATION != 0 || start <= block.timestamp || start > block.timestamp + BOOKING_HORIZON) {
+            return 1;
+        }
+        // 1970-01-01 was a Thursday: shifting by 3 days makes Monday day 0.
+        uint256 day = (uint256(start) / 1 days + 3) % 7;
+        uint256 slot = (uint256(start) % 1 days) / SLOT_DURATION;
+        return (_availability[doctor][day] >> slot) & 1 == 1 ? 0 : 2;
+    }
+
+    function _isActive(AppointmentStatus status) private pure returns (bool) {
+        return status == AppointmentStatus.Booked || status == AppointmentStatus.Confirmed;
+    }
+}

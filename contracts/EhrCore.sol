@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IEhrCore} from "./interfaces/IEhrCore.sol";
+import {EhrBase} from "./core/EhrBase.sol";
+import {AccessLog} from "./core/AccessLog.sol";
+
+/**
+ * @title EhrCore
+ * @notice The shared record's rules: hospitals and doctors, patients and their keys, consent,
+ * the record index, emergency access and the audit trail. See {IEhrCore} and the module
+ * interfaces for each function; ARCHITECTURE.md for the picture.
+ */
+contract EhrCore is IEhrCore, AccessLog {
+    /**
+     * @param admin The consortium operator: onboards, suspends, pauses, reviews.
+     * @param adminTransferDelay Seconds a new admin must wait to accept a handover (two-step).
+     * @param policy_ Maximum grant duration, emergency window (<= 24 h), hospital approval of patients.
+     */
+    constructor(address admin, uint48 adminTransferDelay, Policy memory policy_) EhrBase(admin, adminTransferDelay, policy_) {}
+
+    /// @inheritdoc IEhrCore
+    function policy() external view returns (Policy memory) {
+        return
+            Policy({
+                maxGrantDuration: _maxGrantDuration,
+                emergencyWindow: _emergencyWindow,
+                requireHospitalApproval: _requireHospitalApproval
+            });
+    }
+
+    /// @inheritdoc IEhrCore
+    function appointmentBook() external view returns (address) {
+        return _appointmentBook;
+    }
+
+    /// @inheritdoc IEhrCore
+    function paused() public view override(IEhrCore, Pausable) returns (bool) {
+        return super.paused();
+    }
+
+    /// @inheritdoc IEhrCore
+    function setAppointmentBook(address book) external onlyAdmin {
+        if (_appointmentBook != address(0) || book == address(0)) revert AppointmentBookAlreadySet();
+        _appointmentBook = book;
+        emit AppointmentBookSet(book);
+    }
+
+    /// @inheritdoc IEhrCore
+    function pause() external onlyAdmin {
+        _pause();
+    }
+
+    /// @inheritdoc IEhrCore
+    function unpause() external onlyAdmin {
+        _unpause();
+    }
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessLog} from "../interfaces/IAccessLog.sol";
+import {EmergencyAccess} from "./EmergencyAccess.sol";
+
+/// @title AccessLog
+/// @notice The audit trail of reads: see {IAccessLog}.
+abstract contract AccessLog is EmergencyAccess, IAccessLog {
+    /// @inheritdoc IAccessLog
+    function accessBasis(
+        address patient_,
+        address reader,
+        uint256 index,
+        bool summaryOnly
+    ) external view returns (AccessBasis) {
+        return _accessBasis(patient_, reader, index, summaryOnly);
+    }
+
+    /// @inheritdoc IAccessLog
+    function logAccess(address patient_, uint256 index, bool summaryOnly) external whenNotPaused returns (AccessBasis basis) {
+        basis = _accessBasis(patient_, msg.sender, index, summaryOnly);
+        if (basis == AccessBasis.None) revert AccessUnauthorized(patient_, msg.sender, index, summaryOnly);
+        emit RecordAccessed(patient_, msg.sender, index, basis, summaryOnly);
+    }
+
+    /// @dev A grant covering the record's category allows the record and its summary; an open
+    /// emergency window allows general-details records and any summary that exists.
+    function _accessBasis(
+        address patient_,
+        address reader,
+        uint256 index,
+        bool summaryOnly
+    ) private view returns (AccessBasis) {
+        Record storage r = _recordSlot(patient_, index);
+        uint40 recordBlock = r.blockNumber;
+        if (recordBlock == 0 || !isActiveDoctor(reader)) return AccessBasis.None;
+        uint8 category = r.category;
+        if (_grantCovers(_grantSlot(patient_, reader), category)) return AccessBasis.Grant;
+        bool emergencyCovers = summaryOnly ? r.flags & FLAG_HAS_SUMMARY != 0 : category == GENERAL_DETAILS_CATEGORY;
+        if (emergencyCovers && _emergencyOpen(patient_, reader)) return AccessBasis.Emergency;
+        return AccessBasis.None;
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IEhrCore} from "../interfaces/IEhrCore.sol";
+import {IKeyDirectory} from "../interfaces/IKeyDirectory.sol";
+import {Secp256k1} from "../libraries/Secp256k1.sol";
+
+/**
+ * @title EhrBase
+ * @notice Roles, policy and the pause switch shared by every module of {EhrCore}. The modules form
+ * one inheritance line (providers, patients, keys, consent, records, emergency, access log), each
+ * owning its private storage and exposing internal helpers to the modules after it.
+ */
+abstract contract EhrBase is AccessControlDefaultAdminRules, Pausable {
+    /// @notice Held by the operator account of each hospital.
+    bytes32 public constant HOSPITAL_ROLE = keccak256("HOSPITAL_ROLE");
+    /// @notice The category of a patient's general details (name, contacts, allergies...): the one
+    /// full record an emergency window opens, besides summaries.
+    uint8 public constant GENERAL_DETAILS_CATEGORY = 0;
+    /// @notice Record categories are bits of a uint32 mask.
+    uint8 public constant CATEGORY_LIMIT = 32;
+    /// @notice The longest emergency window any policy may set.
+    uint40 public constant MAX_EMERGENCY_WINDOW = 24 hours;
+
+    uint40 internal immutable _maxGrantDuration;
+    uint40 internal immutable _emergencyWindow;
+    bool internal immutable _requireHospitalApproval;
+
+    constructor(
+        address admin,
+        uint48 adminTransferDelay,
+        IEhrCore.Policy memory policy_
+    ) AccessControlDefaultAdminRules(adminTransferDelay, admin) {
+        // A window of zero would make emergencies useless; one over 24 h is not "break-glass".
+        if (
+            policy_.maxGrantDuration == 0 ||
+            policy_.emergencyWindow == 0 ||
+            policy_.emergencyWindow > MAX_EMERGENCY_WINDOW
+        ) revert IEhrCore.PolicyInvalid();
+        _maxGrantDuration = policy_.maxGrantDuration;
+        _emergencyWindow = policy_.emergencyWindow;
+        _requireHospitalApproval = policy_.requireHospitalApproval;
+    }
+
+    modifier onlyAdmin() {
+        _checkRole(DEFAULT_ADMIN_ROLE);
+        _;
+    }
+
+    /// @dev Whether `account` registered as a patient (pending or active); implemented by the patient module.
+    function _isPatient(address account) internal view virtual returns (bool);
+
+    /// @dev Validates and compresses an encryption key, reverting for `account` when invalid.
+    function _compressKey(address account, bytes calldata publicKey) internal pure returns (bytes32 x, uint8 prefix) {
+        (x, prefix) = Secp256k1.compress(publicKey);
+        if (prefix == 0) revert IKeyDirectory.EncryptionKeyInvalid(account);
+    }
+
+    /// @dev Now, as the 40-bit timestamps storage packs.
+    function _now() internal view returns (uint40) {
+        return uint40(block.timestamp);
+    }
+
+    /// @dev `limit` clipped to what is left after `offset` in a list of `total`.
+    function _pageSize(uint256 total, uint256 offset, uint256 limit) internal pure returns (uint256) {
+        if (offset >= total) return 0;
+        uint256 left = total - offset;
+        return left < limit ? left : limit;
+    }
+}

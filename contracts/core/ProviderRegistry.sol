@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
+import {EhrBase} from "./EhrBase.sol";
+
+/// @title ProviderRegistry
+/// @notice Hospitals and doctors: see {IProviderRegistry}.
+abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
+    /// @dev One slot: everything an authorization check reads about a doctor.
+    struct DoctorState {
+        DoctorStatus status;
+        uint8 keyPrefix;
+        uint32 keyVersion;
+        uint32 hospitalId;
+        uint16 specialty;
+        uint40 onboardedAt;
+        uint40 keyBlock;
+    }
+
+    struct DoctorProfile {
+        bytes32 licenceHash;
+        string name;
+        string profileUri;
+    }
+
+    mapping(address doctor => DoctorState) private _doctors;
+    mapping(address doctor => DoctorProfile) private _profiles;
+    mapping(address doctor => bytes32) internal _doctorKeyX;
+    address[] private _doctorList;
+    Hospital[] private _hospitals;
+    mapping(address account => uint32 hospitalId) private _hospitalIds;
+
+    /// @inheritdoc IProviderRegistry
+    function hospitalCount() external view returns (uint256) {
+        return _hospitals.length;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function hospital(uint32 hospitalId) external view returns (Hospital memory) {
+        return _hospital(hospitalId);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function hospitalsPage(uint256 offset, uint256 limit) external view returns (Hospital[] memory page) {
+        page = new Hospital[](_pageSize(_hospitals.length, offset, limit));
+        for (uint256 i = 0; i < page.length; ++i) page[i] = _hospitals[offset + i];
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function hospitalIdOf(address account) external view returns (uint32) {
+        return _hospitalIds[account];
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function doctorCount() external view returns (uint256) {
+        return _doctorList.length;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function doctor(address account) external view returns (DoctorView memory) {
+        if (_doctors[account].status == DoctorStatus.None) revert DoctorUnknown(account);
+        return _doctorView(account);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function doctorsPage(uint256 offset, uint256 limit) external view returns (DoctorView[] memory page) {
+        page = new DoctorView[](_pageSize(_doctorList.length, offset, limit));
+        for (uint256 i = 0; i < page.length; ++i) page[i] = _doctorView(_doctorList[offset + i]);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function isActiveDoctor(address account) public view returns (bool) {
+        return _doctors[account].status == DoctorStatus.Active;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function addHospital(address account, string calldata name) external onlyAdmin returns (uint32 hospitalId) {
+        if (account == address(0)) revert ProviderInvalidInput("account");
+        if (bytes(name).length == 0) revert ProviderInvalidInput("name");
+        if (_hospitalIds[account] != 0) revert HospitalAccountTaken(account);
+        if (_isPatient(account) || _doctors[account].status != DoctorStatus.None) revert HospitalAccountTaken(account);
+        _hospitals.push(Hospital({account: account, active: true, addedAt: _now(), name: name}));
+        hospitalId = uint32(_hospitals.length);
+        _hospitalIds[account] = hospitalId;
+        _grantRole(HOSPITAL_ROLE, account);
+        emit HospitalAdded(hospitalId, account, name);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function setHospitalActive(uint32 hospitalId, bool active) external onlyAdmin {
+        Hospital storage h = _hospital(hospitalId);
+        if (h.active == active) revert HospitalStatusUnchanged(hospitalId, active);
+        h.active = active;
+        if (active) _grantRole(HOSPITAL_ROLE, h.account);
+        else _revokeRole(HOSPITAL_ROLE, h.account);
+        emit HospitalStatusChanged(hospitalId, active);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function onboardDoctor(
+        address account,
+        uint32 hospitalId,
+        uint16 specialty,
+        bytes32 licenceHash,
+        string calldata name,
+        string calldata profileUri
+    ) external onlyAdmin {
+        if (account == address(0)) revert ProviderInvalidInput("account");
+        if (bytes(name).length == 0) revert ProviderInvalidInput("name");
+        if (licenceHash == bytes32(0)) revert ProviderInvalidInput("licenceHash");
+        if (_doctors[account].status != DoctorStatus.None || _isPatient(account) || _hospitalIds[account] != 0) {
+            revert DoctorAccountTaken(account);
+        }
+        if (!_hospital(hospitalId).active) revert HospitalInactive(hospitalId);
+        _doctors[account] = DoctorState({
+            status: DoctorStatus.Active,
+            keyPrefix: 0,
+            keyVersion: 0,
+            hospitalId: hospitalId,
+            specialty: specialty,
+            onboardedAt: _now(),
+            keyBlock: 0
+        });
+        _profiles[account] = DoctorProfile({licenceHash: licenceHash, name: name, profileUri: profileUri});
+        _doctorList.push(account);
+        emit DoctorOnboarded(account, hospitalId, specialty, licenceHash, name, profileUri);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function suspendDoctor(address account, uint16 reasonCode) external onlyAdmin {
+        DoctorState storage d = _knownDoctor(account);
+        if (d.status != DoctorStatus.Active) revert DoctorStatusUnchanged(account, d.status);
+        d.status = DoctorStatus.Suspended;
+        emit DoctorSuspensionChanged(account, true, reasonCode);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function reinstateDoctor(address account) external onlyAdmin {
+        DoctorState storage d = _knownDoctor(account);
+        if (d.status != DoctorStatus.Suspended) revert DoctorStatusUnchanged(account, d.status);
+        d.status = DoctorStatus.Active;
+        emit DoctorSuspensionChanged(account, false, 0);
+    }
+
+    /// @dev The doctor's state slot; zero for an unknown address.
+    function _doctorState(address account) internal view returns (DoctorState storage) {
+        return _doctors[account];
+    }
+
+    /// @dev Reverts unless `account` is an onboarded doctor who is not suspended.
+    function _requireActiveDoctor(address account) internal view {
+        DoctorStatus status = _doctors[account].status;
+        // Unknown and suspended read differently to the user, so they get different errors.
+        if (status == DoctorStatus.Active) return;
+        if (status == DoctorStatus.None) revert DoctorUnknown(account);
+        revert DoctorSuspended(account);
+    }
+
+    function _knownDoctor(address account) private view returns (DoctorState storage d) {
+        d = _doctors[account];
+        if (d.status == DoctorStatus.None) revert DoctorUnknown(account);
+    }
+
+    function _hospital(uint32 hospitalId) internal view returns (Hospital storage) {
+        if (hospitalId == 0 || hospitalId > _hospitals.length) revert HospitalUnknown(hospitalId);
+        return _hospitals[hospitalId - 1];
+    }
+
+    function _hospitalIdOf(address account) internal view returns (uint32) {
+        return _hospitalIds[account];
+    }
+
+    function _isProvider(address account) internal view returns (bool) {
+        return _doctors[account].status != DoctorStatus.None;
+    }
+
+    function _doctorView(address account) private view returns (DoctorView memory) {
+        DoctorState storage d = _doctors[account];
+        DoctorProfile storage p = _profiles[account];
+        return
+            DoctorView({
+                account: account,
+                status: d.status,
+                hospitalId: d.hospitalId,
+                specialty: d.specialty,
+                onboardedAt: d.onboardedAt,
+                keyVersion: d.keyVersion,
+                licenceHash: p.licenceHash,
+                name: p.name,
+                profileUri: p.profileUri
+            });
+    }
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/**
+ * @title IAppointmentBook
+ * @notice Doctors publish a weekly availability of 30-minute slots (UTC); patients book a slot,
+ * optionally granting the doctor time-limited consent in the same transaction. An appointment is
+ * identified by (doctor, start); a slot freed by a cancellation or a decline can be booked again,
+ * and `seq` tells the bookings of one slot apart.
+ *
+ * State machine (anything else reverts with {AppointmentInvalidTransition}):
+ *   Booked    --confirm (doctor)--> Confirmed
+ *   Booked    --decline (doctor)--> Declined
+ *   Booked    --cancel (either)---> Cancelled
+ *   Confirmed --cancel (either)---> Cancelled
+ *   Confirmed --complete (doctor, at or after start)--> Completed
+ */
+interface IAppointmentBook {
+    enum AppointmentStatus {
+        None,
+        Booked,
+        Confirmed,
+        Declined,
+        Cancelled,
+        Completed
+    }
+
+    struct Appointment {
+        address patient;
+        AppointmentStatus status;
+        uint16 seq;
+        uint32 outcomeRecord;
+    }
+
+    /// @notice A patient's reference to one of their appointments, with its current state.
+    struct PatientAppointment {
+        address doctor;
+        uint40 start;
+        uint16 seq;
+        AppointmentStatus status;
+        uint32 outcomeRecord;
+    }
+
+    /// @notice A doctor's booking in a calendar page.
+    struct DoctorAppointment {
+        uint40 start;
+        address patient;
+        uint16 seq;
+        AppointmentStatus status;
+        uint32 outcomeRecord;
+    }
+
+    /// @notice The caller is neither the patient nor the doctor of the appointment.
+    error AppointmentCallerNotParty(address caller);
+    /// @notice The caller is not an active doctor.
+    error AppointmentCallerNotDoctor(address caller);
+    /// @notice The caller is not an active patient.
+    error AppointmentCallerNotPatient(address caller);
+    /// @notice `doctor` is not an active doctor.
+    error AppointmentDoctorInactive(address doctor);
+    /// @notice `start` is not on a slot boundary, is in the past or beyond the booking horizon.
+    error AppointmentSlotInvalid(uint40 start);
+    /// @notice The doctor does not offer the slot at `start` in their weekly availability.
+    error AppointmentSlotUnavailable(address doctor, uint40 start);
+    /// @notice The slot already has an active booking.
+    error AppointmentSlotTaken(address doctor, uint40 start);
+    /// @notice There is no appointment at (`doctor`, `start`).
+    error AppointmentUnknown(address doctor, uint40 start);
+    /// @notice The move from `from` to `to` is not allowed, or not by this caller.
+    error AppointmentInvalidTransition(AppointmentStatus from, AppointmentStatus to);
+    /// @notice The appointment cannot be completed before it starts.
+    error AppointmentNotStarted(uint40 start);
+    /// @notice The outcome record is not the doctor's record for this patient.
+    error AppointmentOutcomeInvalid(uint32 outcomeRecord);
+    /// @notice The caller is not the core's admin.
+    error AppointmentCallerNotAdmin(address caller);
+    /// @notice The core address is zero.
+    error AppointmentCoreInvalid();
+
+    /// @notice Emitted when a doctor publishes their weekly availability.
+    event WeeklyAvailabilitySet(address indexed doctor, uint48[7] schedule);
+    /// @notice Emitted when a patient books.
+    event AppointmentBooked(address indexed doctor, uint40 indexed start, address indexed patient, uint16 seq);
+    /// @notice Emitted on each later move of the state machine, with the account that made it.
+    event AppointmentStatusChanged(
+        address indexed doctor,
+        uint40 indexed start,
+        address indexed patient,
+        AppointmentStatus status,
+        address by
+    );
+    /// @notice Emitted when a doctor completes an appointment; `outcomeRecord` is a record index
+    /// plus one (0: none), e.g. a prescription or a test order.
+    event AppointmentCompleted(address indexed doctor, uint40 indexed start, address indexed patient, uint32 outcomeRecord);
+
+    /**
+     * @notice Publishes the caller's weekly availability: `schedule[d]` (d = 0 Monday .. 6 Sunday) has bit
+     * s set when the 30-minute slot starting at s * 30 minutes past midnight UTC is offered.
+     * Requirements: caller is an active doctor. Emits {WeeklyAvailabilitySet}.
+     */
+    function setWeeklyAvailability(uint48[7] calldata schedule) external;
+
+    /**
+     * @notice Books the slot at `start` with `doctor`. When `grantCategories` is non-zero, also grants
+     * the doctor those categories until `grantExpiresAt` (policy checks as a grant).
+     * Requirements: not paused; caller is an active patient; `doctor` active; the slot is on a
+     * boundary, in the future, within the booking horizon, offered and free.
+     * Emits {AppointmentBooked} (and {IConsentRegistry-ConsentGranted}).
+     */
+    function book(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external;
+
+    /// @notice The doctor confirms a booked appointment. Emits {AppointmentStatusChanged}.
+    function confirm(uint40 start) external;
+
+    /// @notice The doctor declines a booked appointment; the slot is free again.
+    function decline(uint40 start) external;
+
+    /// @notice The patient or the doctor cancels a booked or confirmed appointment; the slot is free again.
+    function cancel(address doctor, uint40 start) external;
+
+    /**
+     * @notice The doctor completes a confirmed appointment, at or after its start, optionally pointing
+     * to a record of theirs for this patient (index + 1; 0 for none).
+     * Emits {AppointmentStatusChanged} and {AppointmentCompleted}.
+     */
+    function complete(uint40 start, uint32 outcomeRecord) external;
+
+    /// @notice Pauses bookings and moves (cancellations still work). Caller: the core's admin.
+    function pause() external;
+
+    /// @notice Ends a pause. Caller: the core's admin.
+    function unpause() external;
+
+    /// @notice The current booking of the slot (`doctor`, `start`); status None if never booked.
+    function appointmentOf(address doctor, uint40 start) external view returns (Appointment memory);
+
+    /// @notice The doctor's published weekly availability.
+    function weeklyAvailability(address doctor) external view returns (uint48[7] memory);
+
+    /// @notice Whether the slot is offered, in the future, within the horizon and free.
+    function isSlotFree(address doctor, uint40 start) external view returns (bool);
+
+    /// @notice The number of bookings `patient` ever made.
+    function patientAppointmentCount(address patient) external view returns (uint256);
+
+    /// @notice Up to `limit` of the patient's bookings starting at `offset`, oldest first, each
+    /// with its current status (a booking whose slot was later rebooked reports its final state).
+    function patientAppointmentsPage(
+        address patient,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (PatientAppointment[] memory page);
+
+    /// @notice The doctor's bookings in up to `slotCount` (at most {MAX_CALENDAR_SLOTS}) consecutive
+    /// slots from `fromStart` (a slot boundary): a calendar page. Never-booked slots are skipped.
+    function doctorAppointmentsPage(
+        address doctor,
+        uint40 fromStart,
+        uint256 slotCount
+    ) external view returns (DoctorAppointment[] memory page);
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
+import {IProviderRegistry} from "./IProviderRegistry.sol";
+import {IPatientRegistry} from "./IPatientRegistry.sol";
+import {IKeyDirectory} from "./IKeyDirectory.sol";
+import {IConsentRegistry} from "./IConsentRegistry.sol";
+import {IRecordRegistry} from "./IRecordRegistry.sol";
+import {IEmergencyAccess} from "./IEmergencyAccess.sol";
+import {IAccessLog} from "./IAccessLog.sol";
+
+/**
+ * @title IEhrCore
+ * @notice The whole shared record's rules in one deployed contract, so that the hot path (a read's
+ * authorization and its audit entry) costs storage reads, not calls between contracts.
+ */
+interface IEhrCore is
+    IAccessControlDefaultAdminRules,
+    IProviderRegistry,
+    IPatientRegistry,
+    IKeyDirectory,
+    IConsentRegistry,
+    IRecordRegistry,
+    IEmergencyAccess,
+    IAccessLog
+{
+    /// @notice Deploy-time policy.
+    struct Policy {
+        uint40 maxGrantDuration;
+        uint40 emergencyWindow;
+        bool requireHospitalApproval;
+    }
+
+    /// @notice A policy value is out of range (`emergencyWindow` 0 or over 24 h, `maxGrantDuration` 0).
+    error PolicyInvalid();
+    /// @notice The appointment book is already set, or the address is zero.
+    error AppointmentBookAlreadySet();
+
+    /// @notice Emitted once, when the admin links the appointment book.
+    event AppointmentBookSet(address book);
+
+    /// @notice Links the appointment book (once). Caller: the admin. Emits {AppointmentBookSet}.
+    function setAppointmentBook(address book) external;
+
+    /// @notice Stops writes (grants, records, emergencies, access logging); revocations, denials,
+    /// opt-outs, suspensions and every read keep working. Caller: the admin.
+    function pause() external;
+
+    /// @notice Ends a pause. Caller: the admin.
+    function unpause() external;
+
+    /// @notice Whether the system is paused.
+    function paused() external view returns (bool);
+
+    /// @notice The deploy-time policy.
+    function policy() external view returns (Policy memory);
+
+    /// @notice The linked appointment book.
+    function appointmentBook() external view returns (address);
+}

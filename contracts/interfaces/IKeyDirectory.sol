@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/**
+ * @title IKeyDirectory
+ * @notice The public encryption keys of patients, doctors and the emergency custodian (the
+ * off-chain service that re-wraps emergency keys). Keys are set from the owner's own address.
+ */
+interface IKeyDirectory {
+    /// @notice The key is not 64 bytes, is zero, or is not a point on secp256k1.
+    error EncryptionKeyInvalid(address account);
+    /// @notice Only registered patients and onboarded doctors hold encryption keys.
+    error EncryptionKeyHolderUnknown(address account);
+
+    /// @notice Emitted each time `account` sets or rotates its key; `keyBackup` points to the
+    /// encrypted private-key backup (empty for the custodian). The key itself is read with
+    /// {encryptionKeyOf}: storage keeps it compressed, and the event stays small.
+    event EncryptionKeySet(address indexed account, uint32 indexed keyVersion, string keyBackup);
+
+    /**
+     * @notice Sets or rotates the caller's encryption key. Doctors call this once after onboarding;
+     * patients call it to rotate. Records already wrapped to the old key must be re-wrapped by clients.
+     * Requirements: not paused; caller is a patient or a doctor (a suspended doctor cannot);
+     * the key is valid. Emits {EncryptionKeySet}.
+     */
+    function setEncryptionKey(bytes calldata publicKey, string calldata keyBackup) external;
+
+    /**
+     * @notice Publishes the emergency custodian's public key.
+     * Requirements: caller is the admin; the key is valid. Emits {EncryptionKeySet} for address(this).
+     */
+    function setCustodianKey(bytes calldata publicKey) external;
+
+    /**
+     * @notice The compressed (33-byte) encryption key of `account` and its version; empty and 0 when
+     * the account has none.
+     */
+    function encryptionKeyOf(address account) external view returns (bytes memory publicKey, uint32 keyVersion);
+
+    /// @notice The block in which `account` last set its key: where to find its backup pointer.
+    function keyBlockOf(address account) external view returns (uint40);
+
+    /// @notice The custodian's compressed key and version; empty when not yet published.
+    function custodianKey() external view returns (bytes memory publicKey, uint32 keyVersion);
+}
