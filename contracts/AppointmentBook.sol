@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IAppointmentBook} from "./interfaces/IAppointmentBook.sol";
 import {IEhrCore} from "./interfaces/IEhrCore.sol";
 
@@ -11,7 +10,7 @@ import {IEhrCore} from "./interfaces/IEhrCore.sol";
  * and asks the core to record a consent given while booking; the core reads confirmed
  * appointments back to let a doctor write records during the visit.
  */
-contract AppointmentBook is IAppointmentBook, Pausable {
+contract AppointmentBook is IAppointmentBook {
     uint40 public constant SLOT_DURATION = 30 minutes;
     /// @notice How far ahead a slot can be booked.
     uint40 public constant BOOKING_HORIZON = 180 days;
@@ -46,15 +45,11 @@ contract AppointmentBook is IAppointmentBook, Pausable {
         core = core_;
     }
 
-    modifier onlyCoreAdmin() {
-        // One admin for the whole system: whoever holds the core's two-step admin role.
-        if (msg.sender != core.defaultAdmin()) revert AppointmentCallerNotAdmin(msg.sender);
-        _;
-    }
-
+    /// @dev Also reverts while the core is paused: one switch pauses the whole system.
     modifier onlyActiveDoctor() {
         // A suspended doctor can no longer move their appointments; the patient still can cancel.
-        if (!core.isActiveDoctor(msg.sender)) revert AppointmentCallerNotDoctor(msg.sender);
+        (, bool doctorActive) = core.appointmentParties(address(0), msg.sender);
+        if (!doctorActive) revert AppointmentCallerNotDoctor(msg.sender);
         _;
     }
 
@@ -133,43 +128,31 @@ contract AppointmentBook is IAppointmentBook, Pausable {
     }
 
     /// @inheritdoc IAppointmentBook
-    function setWeeklyAvailability(uint48[7] calldata schedule) external whenNotPaused onlyActiveDoctor {
+    function setWeeklyAvailability(uint48[7] calldata schedule) external onlyActiveDoctor {
         _availability[msg.sender] = schedule;
         emit WeeklyAvailabilitySet(msg.sender, schedule);
     }
 
     /// @inheritdoc IAppointmentBook
-    function book(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external whenNotPaused {
-        if (!core.isActivePatient(msg.sender)) revert AppointmentCallerNotPatient(msg.sender);
-        if (!core.isActiveDoctor(doctor)) revert AppointmentDoctorInactive(doctor);
-        uint256 problem = _slotProblem(doctor, start);
-        if (problem == 1) revert AppointmentSlotInvalid(start);
-        if (problem == 2) revert AppointmentSlotUnavailable(doctor, start);
-        Booking storage b = _bookings[doctor][start];
-        if (_isActive(b.status) || b.status == AppointmentStatus.Completed) revert AppointmentSlotTaken(doctor, start);
-        uint16 seq = b.seq + 1;
-        PatientRef[] storage refs = _patientRefs[msg.sender];
-        _bookings[doctor][start] = Booking({
-            patient: msg.sender,
-            status: AppointmentStatus.Booked,
-            seq: seq,
-            outcomeRecord: 0,
-            refIndex: uint32(refs.length)
-        });
-        refs.push(PatientRef({doctor: doctor, start: start, seq: seq, finalStatus: AppointmentStatus.None}));
-        emit AppointmentBooked(doctor, start, msg.sender, seq);
-        if (grantCategories != 0) core.grantForAppointment(msg.sender, doctor, grantCategories, grantExpiresAt);
+    function book(address doctor, uint40 start) external {
+        _book(doctor, start);
     }
 
     /// @inheritdoc IAppointmentBook
-    function confirm(uint40 start) external whenNotPaused onlyActiveDoctor {
+    function bookWithConsent(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external {
+        _book(doctor, start);
+        core.grantForAppointment(msg.sender, doctor, grantCategories, grantExpiresAt);
+    }
+
+    /// @inheritdoc IAppointmentBook
+    function confirm(uint40 start) external onlyActiveDoctor {
         Booking storage b = _existing(msg.sender, start);
         _move(b, AppointmentStatus.Booked, AppointmentStatus.Confirmed);
         emit AppointmentStatusChanged(msg.sender, start, b.patient, AppointmentStatus.Confirmed, msg.sender);
     }
 
     /// @inheritdoc IAppointmentBook
-    function decline(uint40 start) external whenNotPaused onlyActiveDoctor {
+    function decline(uint40 start) external onlyActiveDoctor {
         Booking storage b = _existing(msg.sender, start);
         _move(b, AppointmentStatus.Booked, AppointmentStatus.Declined);
         _patientRefs[b.patient][b.refIndex].finalStatus = AppointmentStatus.Declined;
@@ -188,7 +171,7 @@ contract AppointmentBook is IAppointmentBook, Pausable {
     }
 
     /// @inheritdoc IAppointmentBook
-    function complete(uint40 start, uint32 outcomeRecord) external whenNotPaused onlyActiveDoctor {
+    function complete(uint40 start, uint32 outcomeRecord) external onlyActiveDoctor {
         Booking storage b = _existing(msg.sender, start);
         _move(b, AppointmentStatus.Confirmed, AppointmentStatus.Completed);
         if (block.timestamp < start) revert AppointmentNotStarted(start);
@@ -205,14 +188,26 @@ contract AppointmentBook is IAppointmentBook, Pausable {
         emit AppointmentCompleted(msg.sender, start, patient, outcomeRecord);
     }
 
-    /// @inheritdoc IAppointmentBook
-    function pause() external onlyCoreAdmin {
-        _pause();
-    }
-
-    /// @inheritdoc IAppointmentBook
-    function unpause() external onlyCoreAdmin {
-        _unpause();
+    function _book(address doctor, uint40 start) private {
+        (bool patientActive, bool doctorActive) = core.appointmentParties(msg.sender, doctor);
+        if (!patientActive) revert AppointmentCallerNotPatient(msg.sender);
+        if (!doctorActive) revert AppointmentDoctorInactive(doctor);
+        uint256 problem = _slotProblem(doctor, start);
+        if (problem == 1) revert AppointmentSlotInvalid(start);
+        if (problem == 2) revert AppointmentSlotUnavailable(doctor, start);
+        Booking storage b = _bookings[doctor][start];
+        if (_isActive(b.status) || b.status == AppointmentStatus.Completed) revert AppointmentSlotTaken(doctor, start);
+        uint16 seq = b.seq + 1;
+        PatientRef[] storage refs = _patientRefs[msg.sender];
+        _bookings[doctor][start] = Booking({
+            patient: msg.sender,
+            status: AppointmentStatus.Booked,
+            seq: seq,
+            outcomeRecord: 0,
+            refIndex: uint32(refs.length)
+        });
+        refs.push(PatientRef({doctor: doctor, start: start, seq: seq, finalStatus: AppointmentStatus.None}));
+        emit AppointmentBooked(doctor, start, msg.sender, seq);
     }
 
     function _existing(address doctor, uint40 start) private view returns (Booking storage b) {

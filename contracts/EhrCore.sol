@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IEhrCore} from "./interfaces/IEhrCore.sol";
 import {EhrBase} from "./core/EhrBase.sol";
 import {AccessLog} from "./core/AccessLog.sol";
@@ -32,28 +31,40 @@ contract EhrCore is IEhrCore, AccessLog {
 
     /// @inheritdoc IEhrCore
     function appointmentBook() external view returns (address) {
-        return _appointmentBook;
+        return _system.appointmentBook;
     }
 
     /// @inheritdoc IEhrCore
-    function paused() public view override(IEhrCore, Pausable) returns (bool) {
-        return super.paused();
+    function paused() external view returns (bool) {
+        return _system.paused;
+    }
+
+    /// @inheritdoc IEhrCore
+    function appointmentParties(
+        address patient_,
+        address doctor_
+    ) external view whenNotPaused returns (bool patientActive, bool doctorActive) {
+        return (isActivePatient(patient_), isActiveDoctor(doctor_));
     }
 
     /// @inheritdoc IEhrCore
     function setAppointmentBook(address book) external onlyAdmin {
-        if (_appointmentBook != address(0) || book == address(0)) revert AppointmentBookAlreadySet();
-        _appointmentBook = book;
+        if (_system.appointmentBook != address(0) || book == address(0)) revert AppointmentBookAlreadySet();
+        _system.appointmentBook = book;
         emit AppointmentBookSet(book);
     }
 
     /// @inheritdoc IEhrCore
     function pause() external onlyAdmin {
-        _pause();
+        if (_system.paused) revert EnforcedPause();
+        _system.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc IEhrCore
     function unpause() external onlyAdmin {
-        _unpause();
+        if (!_system.paused) revert ExpectedPause();
+        _system.paused = false;
+        emit Unpaused(msg.sender);
     }
 }

@@ -9,7 +9,6 @@ import {KeyDirectory} from "./KeyDirectory.sol";
 abstract contract ConsentRegistry is KeyDirectory, IConsentRegistry {
     mapping(address patient => mapping(address doctor => Grant)) private _grants;
     mapping(address patient => mapping(address doctor => AccessRequest)) private _requests;
-    address internal _appointmentBook;
 
     /// @inheritdoc IConsentRegistry
     function isAuthorized(address patient_, address doctor_, uint8 category) external view returns (bool) {
@@ -41,7 +40,7 @@ abstract contract ConsentRegistry is KeyDirectory, IConsentRegistry {
         uint40 expiresAt
     ) external whenNotPaused {
         // The book has already checked that `patient_` is the booking (calling) patient.
-        if (msg.sender != _appointmentBook || msg.sender == address(0)) {
+        if (msg.sender != _system.appointmentBook || msg.sender == address(0)) {
             revert ConsentCallerNotAppointmentBook(msg.sender);
         }
         _grant(patient_, doctor_, categories, expiresAt, GrantSource.Appointment);

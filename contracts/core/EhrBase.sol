@@ -2,18 +2,22 @@
 pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IEhrCore} from "../interfaces/IEhrCore.sol";
 import {IKeyDirectory} from "../interfaces/IKeyDirectory.sol";
 import {Secp256k1} from "../libraries/Secp256k1.sol";
 
 /**
  * @title EhrBase
- * @notice Roles, policy and the pause switch shared by every module of {EhrCore}. The modules form
- * one inheritance line (providers, patients, keys, consent, records, emergency, access log), each
- * owning its private storage and exposing internal helpers to the modules after it.
+ * @notice Roles, policy, the pause switch and the account slot shared by every module of
+ * {EhrCore}. The modules form one inheritance line (providers, patients, keys, consent, records,
+ * emergency, access log), each owning its private storage and exposing internal helpers to the
+ * modules after it.
+ *
+ * Gas is spent on storage reads and writes, so state that every check reads is packed: one slot
+ * per account (patient or doctor, status and key metadata and record counter) and one slot for
+ * the system (pause flag, emergency counter, appointment book).
  */
-abstract contract EhrBase is AccessControlDefaultAdminRules, Pausable {
+abstract contract EhrBase is AccessControlDefaultAdminRules {
     /// @notice Held by the operator account of each hospital.
     bytes32 public constant HOSPITAL_ROLE = keccak256("HOSPITAL_ROLE");
     /// @notice The category of a patient's general details (name, contacts, allergies...): the one
@@ -24,9 +28,44 @@ abstract contract EhrBase is AccessControlDefaultAdminRules, Pausable {
     /// @notice The longest emergency window any policy may set.
     uint40 public constant MAX_EMERGENCY_WINDOW = 24 hours;
 
+    /// @dev An address is at most one of these: a patient or a doctor.
+    enum AccountStatus {
+        None,
+        PatientPending,
+        PatientActive,
+        DoctorActive,
+        DoctorSuspended
+    }
+
+    /// @dev One slot per account. `hospitalId` is a doctor's hospital, or the hospital that
+    /// approved a patient; `specialty` is a doctor's; `recordCount` and `emergencyOptOut` a patient's.
+    struct Account {
+        AccountStatus status;
+        uint8 keyPrefix;
+        bool emergencyOptOut;
+        uint32 keyVersion;
+        uint40 keyBlock;
+        uint40 since;
+        uint32 recordCount;
+        uint32 hospitalId;
+        uint16 specialty;
+    }
+
+    /// @dev One slot: what many transactions read or bump together.
+    struct SystemState {
+        bool paused;
+        uint64 emergencyCount;
+        address appointmentBook;
+    }
+
     uint40 internal immutable _maxGrantDuration;
     uint40 internal immutable _emergencyWindow;
     bool internal immutable _requireHospitalApproval;
+
+    mapping(address account => Account) internal _accounts;
+    /// @dev The x coordinate of each account's encryption key; the parity lives in the account slot.
+    mapping(address account => bytes32 x) internal _keyX;
+    SystemState internal _system;
 
     constructor(
         address admin,
@@ -49,8 +88,15 @@ abstract contract EhrBase is AccessControlDefaultAdminRules, Pausable {
         _;
     }
 
-    /// @dev Whether `account` registered as a patient (pending or active); implemented by the patient module.
-    function _isPatient(address account) internal view virtual returns (bool);
+    modifier whenNotPaused() {
+        _requireNotPaused();
+        _;
+    }
+
+    /// @dev Reverts with {IEhrCore-EnforcedPause} while paused.
+    function _requireNotPaused() internal view {
+        if (_system.paused) revert IEhrCore.EnforcedPause();
+    }
 
     /// @dev Validates and compresses an encryption key, reverting for `account` when invalid.
     function _compressKey(address account, bytes calldata publicKey) internal pure returns (bytes32 x, uint8 prefix) {

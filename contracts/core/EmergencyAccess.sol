@@ -8,7 +8,6 @@ import {RecordRegistry} from "./RecordRegistry.sol";
 /// @notice Break-glass windows and their review: see {IEmergencyAccess}.
 abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     mapping(address patient => mapping(address doctor => EmergencyWindow)) private _windows;
-    uint64 private _emergencyCount;
     /// @dev Bit `id % 256` of word `id / 256` is set once emergency `id` is reviewed.
     mapping(uint256 word => uint256 bits) private _reviewed;
 
@@ -24,7 +23,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
 
     /// @inheritdoc IEmergencyAccess
     function emergencyCount() external view returns (uint256) {
-        return _emergencyCount;
+        return _system.emergencyCount;
     }
 
     /// @inheritdoc IEmergencyAccess
@@ -43,7 +42,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         if (reasonCode == 0 || justificationHash == bytes32(0)) revert EmergencyJustificationMissing();
         EmergencyWindow storage w = _windows[patient_][msg.sender];
         if (w.expiresAt > block.timestamp) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
-        id = ++_emergencyCount;
+        id = ++_system.emergencyCount;
         uint40 expiresAt = _now() + _emergencyWindow;
         w.openedAt = _now();
         w.expiresAt = expiresAt;
@@ -53,7 +52,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
 
     /// @inheritdoc IEmergencyAccess
     function reviewEmergencyAccess(uint256 id, bool justified, bytes32 notesHash) external onlyAdmin {
-        if (id == 0 || id > _emergencyCount) revert EmergencyUnknown(id);
+        if (id == 0 || id > _system.emergencyCount) revert EmergencyUnknown(id);
         uint256 bit = 1 << (id & 0xff);
         uint256 word = _reviewed[id >> 8];
         if (word & bit != 0) revert EmergencyAlreadyReviewed(id);
@@ -64,6 +63,6 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     /// @dev Whether the doctor's window on the patient is open and the patient has not opted out
     /// since it opened (opting out closes open windows). Does not check the doctor's status.
     function _emergencyOpen(address patient_, address doctor_) internal view returns (bool) {
-        return _windows[patient_][doctor_].expiresAt > block.timestamp && !_patientState(patient_).emergencyOptOut;
+        return _windows[patient_][doctor_].expiresAt > block.timestamp && !_accounts[patient_].emergencyOptOut;
     }
 }

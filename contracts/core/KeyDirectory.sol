@@ -8,63 +8,45 @@ import {PatientRegistry} from "./PatientRegistry.sol";
 /// @title KeyDirectory
 /// @notice Encryption keys of patients, doctors and the emergency custodian: see {IKeyDirectory}.
 abstract contract KeyDirectory is PatientRegistry, IKeyDirectory {
-    bytes32 private _custodianX;
-    uint8 private _custodianPrefix;
-    uint32 private _custodianVersion;
-
     /// @inheritdoc IKeyDirectory
     function encryptionKeyOf(address account) external view returns (bytes memory publicKey, uint32 keyVersion) {
-        PatientState storage p = _patientState(account);
-        if (p.status != PatientStatus.None) {
-            return (Secp256k1.encode(_patientKeyX[account], p.keyPrefix), p.keyVersion);
-        }
-        DoctorState storage d = _doctorState(account);
-        return (Secp256k1.encode(_doctorKeyX[account], d.keyPrefix), d.keyVersion);
+        Account storage a = _accounts[account];
+        return (Secp256k1.encode(_keyX[account], a.keyPrefix), a.keyVersion);
     }
 
     /// @inheritdoc IKeyDirectory
     function keyBlockOf(address account) external view returns (uint40) {
-        PatientState storage p = _patientState(account);
-        if (p.status != PatientStatus.None) return p.keyBlock;
-        return _doctorState(account).keyBlock;
+        return _accounts[account].keyBlock;
     }
 
     /// @inheritdoc IKeyDirectory
     function custodianKey() external view returns (bytes memory publicKey, uint32 keyVersion) {
-        return (Secp256k1.encode(_custodianX, _custodianPrefix), _custodianVersion);
+        Account storage a = _accounts[address(this)];
+        return (Secp256k1.encode(_keyX[address(this)], a.keyPrefix), a.keyVersion);
     }
 
     /// @inheritdoc IKeyDirectory
-    function setEncryptionKey(bytes calldata publicKey, string calldata keyBackup) external whenNotPaused {
-        (bytes32 x, uint8 prefix) = _compressKey(msg.sender, publicKey);
-        uint32 version;
-        PatientState storage p = _patientState(msg.sender);
-        if (p.status != PatientStatus.None) {
-            version = p.keyVersion + 1;
-            p.keyPrefix = prefix;
-            p.keyVersion = version;
-            p.keyBlock = uint40(block.number);
-            _patientKeyX[msg.sender] = x;
-        } else {
-            DoctorState storage d = _doctorState(msg.sender);
-            if (d.status == DoctorStatus.None) revert EncryptionKeyHolderUnknown(msg.sender);
-            if (d.status == DoctorStatus.Suspended) revert DoctorSuspended(msg.sender);
-            version = d.keyVersion + 1;
-            d.keyPrefix = prefix;
-            d.keyVersion = version;
-            d.keyBlock = uint40(block.number);
-            _doctorKeyX[msg.sender] = x;
-        }
-        emit EncryptionKeySet(msg.sender, version, keyBackup);
+    function setEncryptionKey(bytes calldata publicKey, bytes32 keyBackup) external whenNotPaused {
+        Account storage a = _accounts[msg.sender];
+        AccountStatus status = a.status;
+        if (status == AccountStatus.DoctorSuspended) revert DoctorSuspended(msg.sender);
+        if (status == AccountStatus.None) revert EncryptionKeyHolderUnknown(msg.sender);
+        _setKey(a, msg.sender, publicKey, keyBackup);
     }
 
     /// @inheritdoc IKeyDirectory
     function setCustodianKey(bytes calldata publicKey) external onlyAdmin {
-        (bytes32 x, uint8 prefix) = _compressKey(address(this), publicKey);
-        uint32 version = _custodianVersion + 1;
-        _custodianX = x;
-        _custodianPrefix = prefix;
-        _custodianVersion = version;
-        emit EncryptionKeySet(address(this), version, "");
+        // The custodian's key is kept under the core's own address, which never holds a role.
+        _setKey(_accounts[address(this)], address(this), publicKey, bytes32(0));
+    }
+
+    function _setKey(Account storage a, address account, bytes calldata publicKey, bytes32 keyBackup) private {
+        (bytes32 x, uint8 prefix) = _compressKey(account, publicKey);
+        uint32 version = a.keyVersion + 1;
+        a.keyPrefix = prefix;
+        a.keyVersion = version;
+        a.keyBlock = uint40(block.number);
+        _keyX[account] = x;
+        emit EncryptionKeySet(account, version, keyBackup);
     }
 }

@@ -2,78 +2,60 @@
 pragma solidity 0.8.30;
 
 import {IPatientRegistry} from "../interfaces/IPatientRegistry.sol";
-import {IKeyDirectory} from "../interfaces/IKeyDirectory.sol";
 import {ProviderRegistry} from "./ProviderRegistry.sol";
 
 /// @title PatientRegistry
 /// @notice Self-registration of patients: see {IPatientRegistry}.
 abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
-    /// @dev One slot: status, key metadata and the record counter, all read on the hot paths.
-    struct PatientState {
-        PatientStatus status;
-        uint8 keyPrefix;
-        bool emergencyOptOut;
-        uint32 keyVersion;
-        uint32 recordCount;
-        uint40 registeredAt;
-        uint40 keyBlock;
-        uint32 approvedBy;
-    }
-
-    mapping(address patient => PatientState) private _patients;
-    mapping(address patient => bytes32) internal _patientKeyX;
-    uint256 private _patientCount;
-
     /// @inheritdoc IPatientRegistry
     function patient(address account) external view returns (PatientView memory) {
-        PatientState storage p = _patients[account];
+        Account storage a = _accounts[account];
+        PatientStatus status = a.status == AccountStatus.PatientActive
+            ? PatientStatus.Active
+            : a.status == AccountStatus.PatientPending
+                ? PatientStatus.Pending
+                : PatientStatus.None;
+        if (status == PatientStatus.None) return PatientView(PatientStatus.None, false, 0, 0, 0, 0);
         return
             PatientView({
-                status: p.status,
-                emergencyOptOut: p.emergencyOptOut,
-                keyVersion: p.keyVersion,
-                recordCount: p.recordCount,
-                registeredAt: p.registeredAt,
-                approvedBy: p.approvedBy
+                status: status,
+                emergencyOptOut: a.emergencyOptOut,
+                keyVersion: a.keyVersion,
+                recordCount: a.recordCount,
+                registeredAt: a.since,
+                approvedBy: a.hospitalId
             });
     }
 
     /// @inheritdoc IPatientRegistry
     function isActivePatient(address account) public view returns (bool) {
-        return _patients[account].status == PatientStatus.Active;
+        return _accounts[account].status == AccountStatus.PatientActive;
     }
 
     /// @inheritdoc IPatientRegistry
-    function patientCount() external view returns (uint256) {
-        return _patientCount;
-    }
-
-    /// @inheritdoc IPatientRegistry
-    function registerPatient(bytes calldata publicKey, string calldata keyBackup) external whenNotPaused {
-        PatientState storage p = _patients[msg.sender];
-        if (p.status != PatientStatus.None || _isProvider(msg.sender)) revert PatientAccountTaken(msg.sender);
+    function registerPatient(bytes calldata publicKey, bytes32 keyBackup) external whenNotPaused {
+        Account storage a = _accounts[msg.sender];
+        // One slot says whether the address is already a patient or a doctor; hospital operator
+        // accounts are kept apart when the admin adds them.
+        if (a.status != AccountStatus.None) revert PatientAccountTaken(msg.sender);
         (bytes32 x, uint8 prefix) = _compressKey(msg.sender, publicKey);
-        PatientStatus status = _requireHospitalApproval ? PatientStatus.Pending : PatientStatus.Active;
-        p.status = status;
-        p.keyPrefix = prefix;
-        p.keyVersion = 1;
-        p.registeredAt = _now();
-        p.keyBlock = uint40(block.number);
-        _patientKeyX[msg.sender] = x;
-        unchecked {
-            ++_patientCount;
-        }
-        emit PatientRegistered(msg.sender, status);
-        emit IKeyDirectory.EncryptionKeySet(msg.sender, 1, keyBackup);
+        bool pending = _requireHospitalApproval;
+        a.status = pending ? AccountStatus.PatientPending : AccountStatus.PatientActive;
+        a.keyPrefix = prefix;
+        a.keyVersion = 1;
+        a.keyBlock = uint40(block.number);
+        a.since = _now();
+        _keyX[msg.sender] = x;
+        emit PatientRegistered(msg.sender, pending ? PatientStatus.Pending : PatientStatus.Active, keyBackup);
     }
 
     /// @inheritdoc IPatientRegistry
     function approvePatient(address account) external whenNotPaused onlyRole(HOSPITAL_ROLE) {
-        PatientState storage p = _patients[account];
-        if (p.status != PatientStatus.Pending) revert PatientNotPending(account);
+        Account storage a = _accounts[account];
+        if (a.status != AccountStatus.PatientPending) revert PatientNotPending(account);
         uint32 hospitalId = _hospitalIdOf(msg.sender);
-        p.status = PatientStatus.Active;
-        p.approvedBy = hospitalId;
+        a.status = AccountStatus.PatientActive;
+        a.hospitalId = hospitalId;
         emit PatientApproved(account, hospitalId, msg.sender);
     }
 
@@ -82,31 +64,20 @@ abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
         // Opting out only removes access, so it stays possible during an incident pause; opting
         // back in adds access and waits for the pause to end.
         if (!optOut) _requireNotPaused();
-        PatientState storage p = _requireRegistered(msg.sender);
-        if (p.emergencyOptOut == optOut) revert PatientOptOutUnchanged(msg.sender, optOut);
-        p.emergencyOptOut = optOut;
+        Account storage a = _accounts[msg.sender];
+        if (a.status != AccountStatus.PatientActive && a.status != AccountStatus.PatientPending) {
+            revert PatientUnknown(msg.sender);
+        }
+        if (a.emergencyOptOut == optOut) revert PatientOptOutUnchanged(msg.sender, optOut);
+        a.emergencyOptOut = optOut;
         emit EmergencyOptOutChanged(msg.sender, optOut);
     }
 
-    /// @dev The patient's state slot; zero for an unknown address.
-    function _patientState(address account) internal view returns (PatientState storage) {
-        return _patients[account];
-    }
-
     /// @dev The slot of an active patient; reverts for unknown or pending ones.
-    function _requireActivePatient(address account) internal view returns (PatientState storage p) {
-        p = _patients[account];
-        if (p.status == PatientStatus.Active) return p;
-        if (p.status == PatientStatus.None) revert PatientUnknown(account);
-        revert PatientPending(account);
-    }
-
-    function _requireRegistered(address account) internal view returns (PatientState storage p) {
-        p = _patients[account];
-        if (p.status == PatientStatus.None) revert PatientUnknown(account);
-    }
-
-    function _isPatient(address account) internal view override returns (bool) {
-        return _patients[account].status != PatientStatus.None;
+    function _requireActivePatient(address account) internal view returns (Account storage a) {
+        a = _accounts[account];
+        if (a.status == AccountStatus.PatientActive) return a;
+        if (a.status == AccountStatus.PatientPending) revert PatientPending(account);
+        revert PatientUnknown(account);
     }
 }

@@ -7,26 +7,14 @@ import {EhrBase} from "./EhrBase.sol";
 /// @title ProviderRegistry
 /// @notice Hospitals and doctors: see {IProviderRegistry}.
 abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
-    /// @dev One slot: everything an authorization check reads about a doctor.
-    struct DoctorState {
-        DoctorStatus status;
-        uint8 keyPrefix;
-        uint32 keyVersion;
-        uint32 hospitalId;
-        uint16 specialty;
-        uint40 onboardedAt;
-        uint40 keyBlock;
-    }
-
+    /// @dev What only clients read about a doctor; authorization reads the account slot alone.
     struct DoctorProfile {
         bytes32 licenceHash;
         string name;
         string profileUri;
     }
 
-    mapping(address doctor => DoctorState) private _doctors;
     mapping(address doctor => DoctorProfile) private _profiles;
-    mapping(address doctor => bytes32) internal _doctorKeyX;
     address[] private _doctorList;
     Hospital[] private _hospitals;
     mapping(address account => uint32 hospitalId) private _hospitalIds;
@@ -59,7 +47,7 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function doctor(address account) external view returns (DoctorView memory) {
-        if (_doctors[account].status == DoctorStatus.None) revert DoctorUnknown(account);
+        _knownDoctor(account);
         return _doctorView(account);
     }
 
@@ -71,15 +59,16 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function isActiveDoctor(address account) public view returns (bool) {
-        return _doctors[account].status == DoctorStatus.Active;
+        return _accounts[account].status == AccountStatus.DoctorActive;
     }
 
     /// @inheritdoc IProviderRegistry
     function addHospital(address account, string calldata name) external onlyAdmin returns (uint32 hospitalId) {
         if (account == address(0)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
-        if (_hospitalIds[account] != 0) revert HospitalAccountTaken(account);
-        if (_isPatient(account) || _doctors[account].status != DoctorStatus.None) revert HospitalAccountTaken(account);
+        if (_hospitalIds[account] != 0 || _accounts[account].status != AccountStatus.None) {
+            revert HospitalAccountTaken(account);
+        }
         _hospitals.push(Hospital({account: account, active: true, addedAt: _now(), name: name}));
         hospitalId = uint32(_hospitals.length);
         _hospitalIds[account] = hospitalId;
@@ -109,19 +98,15 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
         if (account == address(0)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
         if (licenceHash == bytes32(0)) revert ProviderInvalidInput("licenceHash");
-        if (_doctors[account].status != DoctorStatus.None || _isPatient(account) || _hospitalIds[account] != 0) {
+        if (_accounts[account].status != AccountStatus.None || _hospitalIds[account] != 0) {
             revert DoctorAccountTaken(account);
         }
         if (!_hospital(hospitalId).active) revert HospitalInactive(hospitalId);
-        _doctors[account] = DoctorState({
-            status: DoctorStatus.Active,
-            keyPrefix: 0,
-            keyVersion: 0,
-            hospitalId: hospitalId,
-            specialty: specialty,
-            onboardedAt: _now(),
-            keyBlock: 0
-        });
+        Account storage a = _accounts[account];
+        a.status = AccountStatus.DoctorActive;
+        a.since = _now();
+        a.hospitalId = hospitalId;
+        a.specialty = specialty;
         _profiles[account] = DoctorProfile({licenceHash: licenceHash, name: name, profileUri: profileUri});
         _doctorList.push(account);
         emit DoctorOnboarded(account, hospitalId, specialty, licenceHash, name, profileUri);
@@ -129,37 +114,27 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function suspendDoctor(address account, uint16 reasonCode) external onlyAdmin {
-        DoctorState storage d = _knownDoctor(account);
-        if (d.status != DoctorStatus.Active) revert DoctorStatusUnchanged(account, d.status);
-        d.status = DoctorStatus.Suspended;
+        Account storage a = _knownDoctor(account);
+        if (a.status != AccountStatus.DoctorActive) revert DoctorStatusUnchanged(account, DoctorStatus.Suspended);
+        a.status = AccountStatus.DoctorSuspended;
         emit DoctorSuspensionChanged(account, true, reasonCode);
     }
 
     /// @inheritdoc IProviderRegistry
     function reinstateDoctor(address account) external onlyAdmin {
-        DoctorState storage d = _knownDoctor(account);
-        if (d.status != DoctorStatus.Suspended) revert DoctorStatusUnchanged(account, d.status);
-        d.status = DoctorStatus.Active;
+        Account storage a = _knownDoctor(account);
+        if (a.status != AccountStatus.DoctorSuspended) revert DoctorStatusUnchanged(account, DoctorStatus.Active);
+        a.status = AccountStatus.DoctorActive;
         emit DoctorSuspensionChanged(account, false, 0);
-    }
-
-    /// @dev The doctor's state slot; zero for an unknown address.
-    function _doctorState(address account) internal view returns (DoctorState storage) {
-        return _doctors[account];
     }
 
     /// @dev Reverts unless `account` is an onboarded doctor who is not suspended.
     function _requireActiveDoctor(address account) internal view {
-        DoctorStatus status = _doctors[account].status;
-        // Unknown and suspended read differently to the user, so they get different errors.
-        if (status == DoctorStatus.Active) return;
-        if (status == DoctorStatus.None) revert DoctorUnknown(account);
-        revert DoctorSuspended(account);
-    }
-
-    function _knownDoctor(address account) private view returns (DoctorState storage d) {
-        d = _doctors[account];
-        if (d.status == DoctorStatus.None) revert DoctorUnknown(account);
+        AccountStatus status = _accounts[account].status;
+        // Unknown and suspended mean different things to the user, so they get different errors.
+        if (status == AccountStatus.DoctorActive) return;
+        if (status == AccountStatus.DoctorSuspended) revert DoctorSuspended(account);
+        revert DoctorUnknown(account);
     }
 
     function _hospital(uint32 hospitalId) internal view returns (Hospital storage) {
@@ -171,21 +146,24 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
         return _hospitalIds[account];
     }
 
-    function _isProvider(address account) internal view returns (bool) {
-        return _doctors[account].status != DoctorStatus.None;
+    function _knownDoctor(address account) private view returns (Account storage a) {
+        a = _accounts[account];
+        if (a.status != AccountStatus.DoctorActive && a.status != AccountStatus.DoctorSuspended) {
+            revert DoctorUnknown(account);
+        }
     }
 
     function _doctorView(address account) private view returns (DoctorView memory) {
-        DoctorState storage d = _doctors[account];
+        Account storage a = _accounts[account];
         DoctorProfile storage p = _profiles[account];
         return
             DoctorView({
                 account: account,
-                status: d.status,
-                hospitalId: d.hospitalId,
-                specialty: d.specialty,
-                onboardedAt: d.onboardedAt,
-                keyVersion: d.keyVersion,
+                status: a.status == AccountStatus.DoctorActive ? DoctorStatus.Active : DoctorStatus.Suspended,
+                hospitalId: a.hospitalId,
+                specialty: a.specialty,
+                onboardedAt: a.since,
+                keyVersion: a.keyVersion,
                 licenceHash: p.licenceHash,
                 name: p.name,
                 profileUri: p.profileUri

@@ -19,7 +19,7 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
 
     /// @inheritdoc IRecordRegistry
     function recordCount(address patient_) external view returns (uint256) {
-        return _patientState(patient_).recordCount;
+        return _accounts[patient_].recordCount;
     }
 
     /// @inheritdoc IRecordRegistry
@@ -33,14 +33,14 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
         uint256 offset,
         uint256 limit
     ) external view returns (Record[] memory page) {
-        page = new Record[](_pageSize(_patientState(patient_).recordCount, offset, limit));
+        page = new Record[](_pageSize(_accounts[patient_].recordCount, offset, limit));
         mapping(uint256 => Record) storage records = _records[patient_];
         for (uint256 i = 0; i < page.length; ++i) page[i] = records[offset + i];
     }
 
     /// @inheritdoc IRecordRegistry
     function addRecord(address patient_, RecordInput calldata input) external whenNotPaused returns (uint256) {
-        PatientState storage p = _requireActivePatient(patient_);
+        Account storage p = _requireActivePatient(patient_);
         _requireCanWrite(patient_, input.category);
         return _append(p, patient_, input, 0);
     }
@@ -48,14 +48,14 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
     /// @inheritdoc IRecordRegistry
     function addAppointmentRecord(uint40 start, RecordInput calldata input) external whenNotPaused returns (uint256) {
         _requireActiveDoctor(msg.sender);
-        IAppointmentBook.Appointment memory a = IAppointmentBook(_appointmentBook).appointmentOf(msg.sender, start);
+        IAppointmentBook.Appointment memory a = IAppointmentBook(_system.appointmentBook).appointmentOf(msg.sender, start);
         // The window runs from the slot's start to the write-up deadline after its end.
         if (
             a.status != IAppointmentBook.AppointmentStatus.Confirmed ||
             block.timestamp < start ||
             block.timestamp > uint256(start) + _SLOT_DURATION + APPOINTMENT_WRITE_UP
         ) revert RecordAppointmentWindowClosed(msg.sender, start);
-        PatientState storage p = _requireActivePatient(a.patient);
+        Account storage p = _requireActivePatient(a.patient);
         return _append(p, a.patient, input, 0);
     }
 
@@ -66,7 +66,7 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
         RecordInput calldata input,
         uint16 reasonCode
     ) external whenNotPaused returns (uint256 index) {
-        PatientState storage p = _requireActivePatient(patient_);
+        Account storage p = _requireActivePatient(patient_);
         Record storage old = _existingRecord(patient_, oldIndex);
         if (old.flags & FLAG_SUPERSEDED != 0) revert RecordAlreadySuperseded(patient_, oldIndex);
         _requireCanWrite(patient_, old.category);
@@ -96,7 +96,7 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
     }
 
     function _append(
-        PatientState storage p,
+        Account storage p,
         address patient_,
         RecordInput calldata input,
         uint32 supersedes

@@ -6,7 +6,8 @@ pragma solidity 0.8.30;
  * @notice Doctors publish a weekly availability of 30-minute slots (UTC); patients book a slot,
  * optionally granting the doctor time-limited consent in the same transaction. An appointment is
  * identified by (doctor, start); a slot freed by a cancellation or a decline can be booked again,
- * and `seq` tells the bookings of one slot apart.
+ * and `seq` tells the bookings of one slot apart. The core's pause switch pauses the book too
+ * (cancellations keep working).
  *
  * State machine (anything else reverts with {AppointmentInvalidTransition}):
  *   Booked    --confirm (doctor)--> Confirmed
@@ -72,8 +73,6 @@ interface IAppointmentBook {
     error AppointmentNotStarted(uint40 start);
     /// @notice The outcome record is not the doctor's record for this patient.
     error AppointmentOutcomeInvalid(uint32 outcomeRecord);
-    /// @notice The caller is not the core's admin.
-    error AppointmentCallerNotAdmin(address caller);
     /// @notice The core address is zero.
     error AppointmentCoreInvalid();
 
@@ -101,13 +100,19 @@ interface IAppointmentBook {
     function setWeeklyAvailability(uint48[7] calldata schedule) external;
 
     /**
-     * @notice Books the slot at `start` with `doctor`. When `grantCategories` is non-zero, also grants
-     * the doctor those categories until `grantExpiresAt` (policy checks as a grant).
+     * @notice Books the slot at `start` with `doctor`.
      * Requirements: not paused; caller is an active patient; `doctor` active; the slot is on a
      * boundary, in the future, within the booking horizon, offered and free.
-     * Emits {AppointmentBooked} (and {IConsentRegistry-ConsentGranted}).
+     * Emits {AppointmentBooked}.
      */
-    function book(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external;
+    function book(address doctor, uint40 start) external;
+
+    /**
+     * @notice Books as {book} and, in the same transaction, grants the doctor `grantCategories` until
+     * `grantExpiresAt` (the checks of {IConsentRegistry-grantAccess}).
+     * Emits {AppointmentBooked} and {IConsentRegistry-ConsentGranted}.
+     */
+    function bookWithConsent(address doctor, uint40 start, uint32 grantCategories, uint40 grantExpiresAt) external;
 
     /// @notice The doctor confirms a booked appointment. Emits {AppointmentStatusChanged}.
     function confirm(uint40 start) external;
@@ -124,12 +129,6 @@ interface IAppointmentBook {
      * Emits {AppointmentStatusChanged} and {AppointmentCompleted}.
      */
     function complete(uint40 start, uint32 outcomeRecord) external;
-
-    /// @notice Pauses bookings and moves (cancellations still work). Caller: the core's admin.
-    function pause() external;
-
-    /// @notice Ends a pause. Caller: the core's admin.
-    function unpause() external;
 
     /// @notice The current booking of the slot (`doctor`, `start`); status None if never booked.
     function appointmentOf(address doctor, uint40 start) external view returns (Appointment memory);

@@ -37,8 +37,17 @@ interface IEhrCore is
     /// @notice The appointment book is already set, or the address is zero.
     error AppointmentBookAlreadySet();
 
+    /// @notice The system is paused (the same error as OpenZeppelin's Pausable).
+    error EnforcedPause();
+    /// @notice The system is not paused.
+    error ExpectedPause();
+
     /// @notice Emitted once, when the admin links the appointment book.
     event AppointmentBookSet(address book);
+    /// @notice Emitted when the admin pauses the system.
+    event Paused(address account);
+    /// @notice Emitted when the admin ends a pause.
+    event Unpaused(address account);
 
     /// @notice Links the appointment book (once). Caller: the admin. Emits {AppointmentBookSet}.
     function setAppointmentBook(address book) external;
@@ -52,6 +61,16 @@ interface IEhrCore is
 
     /// @notice Whether the system is paused.
     function paused() external view returns (bool);
+
+    /**
+     * @notice What the appointment book needs in one call: whether `patient` is an active patient
+     * and `doctor` an active doctor. Reverts with {EnforcedPause} while paused, so one switch
+     * pauses the whole system.
+     */
+    function appointmentParties(
+        address patient,
+        address doctor
+    ) external view returns (bool patientActive, bool doctorActive);
 
     /// @notice The deploy-time policy.
     function policy() external view returns (Policy memory);

@@ -12,10 +12,10 @@ interface IKeyDirectory {
     /// @notice Only registered patients and onboarded doctors hold encryption keys.
     error EncryptionKeyHolderUnknown(address account);
 
-    /// @notice Emitted each time `account` sets or rotates its key; `keyBackup` points to the
-    /// encrypted private-key backup (empty for the custodian). The key itself is read with
+    /// @notice Emitted each time `account` sets or rotates its key; `keyBackup` is the SHA-256 (and
+    /// IPFS raw CID digest) of the encrypted private-key backup, zero for the custodian. The key itself is read with
     /// {encryptionKeyOf}: storage keeps it compressed, and the event stays small.
-    event EncryptionKeySet(address indexed account, uint32 indexed keyVersion, string keyBackup);
+    event EncryptionKeySet(address indexed account, uint32 indexed keyVersion, bytes32 keyBackup);
 
     /**
      * @notice Sets or rotates the caller's encryption key. Doctors call this once after onboarding;
@@ -23,7 +23,7 @@ interface IKeyDirectory {
      * Requirements: not paused; caller is a patient or a doctor (a suspended doctor cannot);
      * the key is valid. Emits {EncryptionKeySet}.
      */
-    function setEncryptionKey(bytes calldata publicKey, string calldata keyBackup) external;
+    function setEncryptionKey(bytes calldata publicKey, bytes32 keyBackup) external;
 
     /**
      * @notice Publishes the emergency custodian's public key.

@@ -35,7 +35,8 @@ interface IPatientRegistry {
     error PatientOptOutUnchanged(address patient, bool optOut);
 
     /// @notice Emitted when `patient` registers; `status` is Active, or Pending under approval policy.
-    event PatientRegistered(address indexed patient, PatientStatus status);
+    /// It announces key version 1 and its backup, as {IKeyDirectory-EncryptionKeySet} does for later ones.
+    event PatientRegistered(address indexed patient, PatientStatus status, bytes32 keyBackup);
     /// @notice Emitted when a hospital approves a pending patient.
     event PatientApproved(address indexed patient, uint32 indexed hospitalId, address approver);
     /// @notice Emitted when a patient opts out of (or back into) emergency access.
@@ -45,11 +46,12 @@ interface IPatientRegistry {
      * @notice Registers the caller as a patient with an encryption key and the pointer to its
      * encrypted backup.
      * @param publicKey Uncompressed secp256k1 public key, 64 bytes (x || y), on the curve.
-     * @param keyBackup Pointer (e.g. an IPFS CID) to the encrypted private-key backup; opaque here.
+     * @param keyBackup SHA-256 of the encrypted private-key backup, which is also its address in
+     * IPFS (a CIDv1, raw codec, sha2-256 multihash, is this digest): a pointer and an integrity check.
      * Requirements: not paused; caller holds no role yet; the key is valid.
-     * Emits {PatientRegistered} and {IKeyDirectory-EncryptionKeySet}.
+     * Emits {PatientRegistered}.
      */
-    function registerPatient(bytes calldata publicKey, string calldata keyBackup) external;
+    function registerPatient(bytes calldata publicKey, bytes32 keyBackup) external;
 
     /**
      * @notice Approves a pending patient. Only needed when the deploy policy requires approval.
@@ -71,6 +73,4 @@ interface IPatientRegistry {
     /// @notice Whether `account` is a registered, approved patient.
     function isActivePatient(address account) external view returns (bool);
 
-    /// @notice The number of registered patients (pending included).
-    function patientCount() external view returns (uint256);
 }

@@ -1,0 +1,37 @@
+import { ethers } from "hardhat";
+import { deploySystem } from "../scripts/lib/deploy";
+async function main() {
+  const [admin, hosp, d1, d2, p1, p2, p3] = await ethers.getSigners();
+  const { core, book } = await deploySystem(admin);
+  const g = async (name: string, tx: Promise<any>) => { const r = await (await tx).wait(); console.log(name, r.gasUsed.toString()); };
+  await g("addHospital", core.addHospital(hosp.address, "General"));
+  await g("onboardDoctor", core.onboardDoctor(d1.address, 1, 7, ethers.id("lic1"), "Dr One", "ipfs://x"));
+  await g("onboardDoctor2", core.onboardDoctor(d2.address, 1, 7, ethers.id("lic2"), "Dr Two", "ipfs://y"));
+  const key = () => { const w = ethers.Wallet.createRandom(); return "0x" + w.signingKey.publicKey.slice(4); };
+  const cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+  await g("registerPatient(first)", core.connect(p1).registerPatient(key(), ethers.id("backup")));
+  await g("registerPatient", core.connect(p2).registerPatient(key(), ethers.id("backup")));
+  await g("registerPatient3", core.connect(p3).registerPatient(key(), ethers.id("backup")));
+  await g("setEncryptionKey(doctor)", core.connect(d1).setEncryptionKey(key(), ethers.id("backup")));
+  const now = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await g("grantAccess(first)", core.connect(p1).grantAccess(d1.address, 0xffff, now + 86400 * 30));
+  await g("grantAccess", core.connect(p2).grantAccess(d1.address, 0xffff, now + 86400 * 30));
+  await g("revokeAccess", core.connect(p2).revokeAccess(d1.address));
+  await g("grantAccess renew", core.connect(p1).grantAccess(d1.address, 0xff, now + 86400 * 60));
+  const input = { category: 3, envelopeHash: ethers.id("e"), cid, summaryHash: ethers.id("s"), summaryCid: cid };
+  await g("addRecord(patient first)", core.connect(p1).addRecord(p1.address, input));
+  await g("addRecord(patient)", core.connect(p1).addRecord(p1.address, input));
+  await g("addRecord(doctor)", core.connect(d1).addRecord(p1.address, input));
+  await g("logAccess", core.connect(d1).logAccess(p1.address, 0, false));
+  await g("logAccess2", core.connect(d1).logAccess(p1.address, 1, true));
+  await g("breakGlass(first)", core.connect(d2).openEmergencyAccess(p1.address, 1, ethers.id("j")));
+  await g("breakGlass", core.connect(d2).openEmergencyAccess(p2.address, 1, ethers.id("j")));
+  const sched = Array(7).fill((1n << 48n) - 1n);
+  await g("setWeeklyAvailability", book.connect(d1).setWeeklyAvailability(sched as any));
+  const start = Math.ceil((now + 86400) / 1800) * 1800;
+  await g("book(first)", book.connect(p1).book(d1.address, start));
+  await g("book", book.connect(p2).book(d1.address, start + 1800));
+  await g("book p1 second", book.connect(p1).book(d1.address, start + 3600));
+  await g("book+grant", book.connect(p3).bookWithConsent(d1.address, start + 5400, 1, now + 86400 * 3));
+}
+main();

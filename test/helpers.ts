@@ -1,0 +1,89 @@
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HDNodeWallet } from "ethers";
+import { deploySystem, type DeployOptions } from "../scripts/lib/deploy";
+
+/** Mirrors of the Solidity enums, in declaration order. */
+export const DoctorStatus = { None: 0n, Active: 1n, Suspended: 2n } as const;
+export const PatientStatus = { None: 0n, Pending: 1n, Active: 2n } as const;
+export const GrantSource = { None: 0n, Patient: 1n, Request: 2n, Appointment: 3n } as const;
+export const AccessBasis = { None: 0n, Grant: 1n, Emergency: 2n } as const;
+export const AppointmentStatus = {
+  None: 0n,
+  Booked: 1n,
+  Confirmed: 2n,
+  Declined: 3n,
+  Cancelled: 4n,
+  Completed: 5n,
+} as const;
+
+/** Record categories used in tests (the contract only knows they are bits 0..31). */
+export const Category = { GeneralDetails: 0, Summary: 1, Report: 2, Lab: 3, Prescription: 4, TestOrder: 5 } as const;
+export const ALL_CATEGORIES = 0xffffffff;
+export const FLAG_HAS_SUMMARY = 1n;
+export const FLAG_SUPERSEDED = 2n;
+export const FLAG_AMENDMENT = 4n;
+
+export const DAY = 24 * 3600;
+export const SLOT = 30 * 60;
+
+export const HOSPITAL_ROLE = ethers.id("HOSPITAL_ROLE");
+
+/** A fresh secp256k1 key as the contract takes it: 64 bytes, x || y, no 0x04 prefix. */
+export function newEncryptionKey(): { wallet: HDNodeWallet; publicKey: string; compressed: string } {
+  const wallet = ethers.Wallet.createRandom();
+  return {
+    wallet,
+    publicKey: "0x" + wallet.signingKey.publicKey.slice(4),
+    compressed: wallet.signingKey.compressedPublicKey,
+  };
+}
+
+/** A record input whose pointers are well-formed (the content is never seen on-chain). */
+export function recordInput(category: number, withSummary = true, seed = "r") {
+  return {
+    category,
+    envelopeHash: ethers.id(`envelope:${seed}`),
+    cid: `bafkrei${ethers.id(seed).slice(2, 54)}`,
+    summaryHash: withSummary ? ethers.id(`summary:${seed}`) : ethers.ZeroHash,
+    summaryCid: withSummary ? `bafkrei${ethers.id("s" + seed).slice(2, 54)}` : "",
+  };
+}
+
+export async function now(): Promise<number> {
+  return time.latest();
+}
+
+/** The next slot boundary at least `daysAhead` days ahead. */
+export async function futureSlot(daysAhead = 1): Promise<number> {
+  const t = (await time.latest()) + daysAhead * DAY;
+  return Math.ceil(t / SLOT) * SLOT;
+}
+
+/** Availability with every slot of every day offered. */
+export const ALWAYS_AVAILABLE = Array(7).fill((1n << 48n) - 1n) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+
+/**
+ * The one fixture: the system deployed by the deploy code the tasks use, a hospital, two doctors
+ * with keys, two registered patients. Load it with `loadFixture(baseFixture)`.
+ */
+export async function deployFixture(options: DeployOptions = {}) {
+  const [admin, hospitalAccount, doctor, doctor2, patient, patient2, stranger, other] = await ethers.getSigners();
+  const system = await deploySystem(admin, options);
+  return { ...system, admin, hospitalAccount, doctor, doctor2, patient, patient2, stranger, other };
+}
+
+export async function baseFixture() {
+  const f = await deployFixture();
+  const { core, book, admin, hospitalAccount, doctor, doctor2, patient, patient2 } = f;
+  await core.connect(admin).addHospital(hospitalAccount.address, "St Mary");
+  for (const [i, d] of [doctor, doctor2].entries()) {
+    await core.connect(admin).onboardDoctor(d.address, 1, 100 + i, ethers.id(`licence-${i}`), `Dr ${i}`, `ipfs://profile-${i}`);
+    await core.connect(d).setEncryptionKey(newEncryptionKey().publicKey, ethers.id(`backup-d${i}`));
+    await book.connect(d).setWeeklyAvailability(ALWAYS_AVAILABLE);
+  }
+  for (const [i, p] of [patient, patient2].entries()) {
+    await core.connect(p).registerPatient(newEncryptionKey().publicKey, ethers.id(`backup-p${i}`));
+  }
+  return f;
+}
