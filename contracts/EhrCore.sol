@@ -17,7 +17,11 @@ contract EhrCore is IEhrCore, AccessLog {
      * @param adminTransferDelay Seconds a new admin must wait to accept a handover (two-step).
      * @param policy_ Maximum grant duration, emergency window (<= 24 h), hospital approval of patients.
      */
-    constructor(address admin, uint48 adminTransferDelay, Policy memory policy_) EhrBase(admin, adminTransferDelay, policy_) {}
+    constructor(
+        address admin,
+        uint48 adminTransferDelay,
+        Policy memory policy_
+    ) EhrBase(admin, adminTransferDelay, policy_) {}
 
     /// @inheritdoc IEhrCore
     function policy() external view returns (Policy memory) {

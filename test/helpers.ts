@@ -61,7 +61,15 @@ export async function futureSlot(daysAhead = 1): Promise<number> {
 }
 
 /** Availability with every slot of every day offered. */
-export const ALWAYS_AVAILABLE = Array(7).fill((1n << 48n) - 1n) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+export const ALWAYS_AVAILABLE = Array(7).fill((1n << 48n) - 1n) as [
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+  bigint,
+];
 
 /**
  * The one fixture: the system deployed by the deploy code the tasks use, a hospital, two doctors
@@ -78,7 +86,9 @@ export async function baseFixture() {
   const { core, book, admin, hospitalAccount, doctor, doctor2, patient, patient2 } = f;
   await core.connect(admin).addHospital(hospitalAccount.address, "St Mary");
   for (const [i, d] of [doctor, doctor2].entries()) {
-    await core.connect(admin).onboardDoctor(d.address, 1, 100 + i, ethers.id(`licence-${i}`), `Dr ${i}`, `ipfs://profile-${i}`);
+    await core
+      .connect(admin)
+      .onboardDoctor(d.address, 1, 100 + i, ethers.id(`licence-${i}`), `Dr ${i}`, `ipfs://profile-${i}`);
     await core.connect(d).setEncryptionKey(newEncryptionKey().publicKey, ethers.id(`backup-d${i}`));
     await book.connect(d).setWeeklyAvailability(ALWAYS_AVAILABLE);
   }

@@ -18,7 +18,11 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
     }
 
     /// @inheritdoc IAccessLog
-    function logAccess(address patient_, uint256 index, bool summaryOnly) external whenNotPaused returns (AccessBasis basis) {
+    function logAccess(
+        address patient_,
+        uint256 index,
+        bool summaryOnly
+    ) external whenNotPaused returns (AccessBasis basis) {
         basis = _accessBasis(patient_, msg.sender, index, summaryOnly);
         if (basis == AccessBasis.None) revert AccessUnauthorized(patient_, msg.sender, index, summaryOnly);
         emit RecordAccessed(patient_, msg.sender, index, basis, summaryOnly);

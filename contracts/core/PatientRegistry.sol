@@ -10,11 +10,12 @@ abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
     /// @inheritdoc IPatientRegistry
     function patient(address account) external view returns (PatientView memory) {
         Account storage a = _accounts[account];
-        PatientStatus status = a.status == AccountStatus.PatientActive
-            ? PatientStatus.Active
-            : a.status == AccountStatus.PatientPending
-                ? PatientStatus.Pending
-                : PatientStatus.None;
+        PatientStatus status =
+            a.status == AccountStatus.PatientActive
+                ? PatientStatus.Active
+                : a.status == AccountStatus.PatientPending
+                    ? PatientStatus.Pending
+                    : PatientStatus.None;
         if (status == PatientStatus.None) return PatientView(PatientStatus.None, false, 0, 0, 0, 0);
         return
             PatientView({

@@ -28,11 +28,7 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
     }
 
     /// @inheritdoc IRecordRegistry
-    function recordsPage(
-        address patient_,
-        uint256 offset,
-        uint256 limit
-    ) external view returns (Record[] memory page) {
+    function recordsPage(address patient_, uint256 offset, uint256 limit) external view returns (Record[] memory page) {
         page = new Record[](_pageSize(_accounts[patient_].recordCount, offset, limit));
         mapping(uint256 => Record) storage records = _records[patient_];
         for (uint256 i = 0; i < page.length; ++i) page[i] = records[offset + i];
@@ -48,7 +44,10 @@ abstract contract RecordRegistry is ConsentRegistry, IRecordRegistry {
     /// @inheritdoc IRecordRegistry
     function addAppointmentRecord(uint40 start, RecordInput calldata input) external whenNotPaused returns (uint256) {
         _requireActiveDoctor(msg.sender);
-        IAppointmentBook.Appointment memory a = IAppointmentBook(_system.appointmentBook).appointmentOf(msg.sender, start);
+        IAppointmentBook.Appointment memory a = IAppointmentBook(_system.appointmentBook).appointmentOf(
+            msg.sender,
+            start
+        );
         // The window runs from the slot's start to the write-up deadline after its end.
         if (
             a.status != IAppointmentBook.AppointmentStatus.Confirmed ||

@@ -90,7 +90,12 @@ interface IAppointmentBook {
     );
     /// @notice Emitted when a doctor completes an appointment; `outcomeRecord` is a record index
     /// plus one (0: none), e.g. a prescription or a test order.
-    event AppointmentCompleted(address indexed doctor, uint40 indexed start, address indexed patient, uint32 outcomeRecord);
+    event AppointmentCompleted(
+        address indexed doctor,
+        uint40 indexed start,
+        address indexed patient,
+        uint32 outcomeRecord
+    );
 
     /**
      * @notice Publishes the caller's weekly availability: `schedule[d]` (d = 0 Monday .. 6 Sunday) has bit

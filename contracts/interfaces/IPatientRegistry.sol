@@ -72,5 +72,4 @@ interface IPatientRegistry {
 
     /// @notice Whether `account` is a registered, approved patient.
     function isActivePatient(address account) external view returns (bool);
-
 }
