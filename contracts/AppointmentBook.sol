@@ -47,7 +47,7 @@ contract AppointmentBook is IAppointmentBook {
 
     /// @dev Also reverts while the core is paused: one switch pauses the whole system.
     modifier onlyActiveDoctor() {
-        // A suspended doctor can no longer move their appointments; the patient still can cancel.
+        // A suspended doctor can no longer confirm, decline or complete; either side can still cancel.
         (, bool doctorActive) = core.appointmentParties(address(0), msg.sender);
         if (!doctorActive) revert AppointmentCallerNotDoctor(msg.sender);
         _;

@@ -97,3 +97,64 @@ export async function baseFixture() {
   }
   return f;
 }
+
+/** Fixes the next block's timestamp a little ahead and returns it, so a test can assert exact times. */
+export async function nextBlockTimestamp(secondsAhead = 10): Promise<number> {
+  const t = (await time.latest()) + secondsAhead;
+  await time.setNextBlockTimestamp(t);
+  return t;
+}
+
+/** The field prime of secp256k1. */
+export const SECP256K1_P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  for (let b = base % modulus, e = exponent; e > 0n; e >>= 1n, b = (b * b) % modulus) {
+    if (e & 1n) result = (result * b) % modulus;
+  }
+  return result;
+}
+
+/** The on-curve point with the smallest x, found by taking square roots (p = 3 mod 4). */
+function smallestPoint(): { x: bigint; y: bigint } {
+  for (let x = 1n; ; ++x) {
+    const rhs = (x ** 3n + 7n) % SECP256K1_P;
+    const y = modPow(rhs, (SECP256K1_P + 1n) / 4n, SECP256K1_P);
+    if ((y * y) % SECP256K1_P === rhs) return { x, y };
+  }
+}
+
+const point = (x: bigint, y: bigint) => ethers.concat([ethers.toBeHex(x, 32), ethers.toBeHex(y, 32)]);
+
+/**
+ * Encryption keys the contract must refuse, by reason. `xNotFieldElement` is the smallest-x point
+ * with p added to x: it satisfies the curve equation mod p, so only the range check catches it.
+ */
+export function invalidEncryptionKeys(): Record<string, string> {
+  const valid = newEncryptionKey();
+  const { x, y } = smallestPoint();
+  return {
+    empty: "0x",
+    tooShort: ethers.dataSlice(valid.publicKey, 0, 63),
+    prefixedUncompressed: valid.wallet.signingKey.publicKey,
+    compressed: valid.compressed,
+    zero: ethers.ZeroHash + ethers.ZeroHash.slice(2),
+    offCurve: point(1n, 1n),
+    xNotFieldElement: point(x + SECP256K1_P, y),
+  };
+}
+
+/**
+ * The system under the hospital-approval policy: hospital 1 run by `hospitalAccount`, `doctor`
+ * onboarded there with a key, and `patient` registered but still pending.
+ */
+export async function approvalFixture() {
+  const f = await deployFixture({ policy: { requireHospitalApproval: true } });
+  const { core, admin, hospitalAccount, doctor, patient } = f;
+  await core.connect(admin).addHospital(hospitalAccount.address, "St Mary");
+  await core.connect(admin).onboardDoctor(doctor.address, 1, 100, ethers.id("licence-0"), "Dr 0", "ipfs://profile-0");
+  await core.connect(doctor).setEncryptionKey(newEncryptionKey().publicKey, ethers.id("backup-d0"));
+  await core.connect(patient).registerPatient(newEncryptionKey().publicKey, ethers.id("backup-p0"));
+  return f;
+}

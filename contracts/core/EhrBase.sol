@@ -28,17 +28,19 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
     /// @notice The longest emergency window any policy may set.
     uint40 public constant MAX_EMERGENCY_WINDOW = 24 hours;
 
-    /// @dev An address is at most one of these: a patient or a doctor.
+    /// @dev An address is at most one of these: a patient, a doctor or a hospital's operator account.
     enum AccountStatus {
         None,
         PatientPending,
         PatientActive,
         DoctorActive,
-        DoctorSuspended
+        DoctorSuspended,
+        Hospital
     }
 
-    /// @dev One slot per account. `hospitalId` is a doctor's hospital, or the hospital that
-    /// approved a patient; `specialty` is a doctor's; `recordCount` and `emergencyOptOut` a patient's.
+    /// @dev One slot per account. `hospitalId` is a doctor's hospital, the hospital an operator
+    /// account runs, or the hospital that approved a patient; `specialty` is a doctor's;
+    /// `recordCount` and `emergencyOptOut` a patient's.
     struct Account {
         AccountStatus status;
         uint8 keyPrefix;

@@ -30,7 +30,10 @@ abstract contract KeyDirectory is PatientRegistry, IKeyDirectory {
         Account storage a = _accounts[msg.sender];
         AccountStatus status = a.status;
         if (status == AccountStatus.DoctorSuspended) revert DoctorSuspended(msg.sender);
-        if (status == AccountStatus.None) revert EncryptionKeyHolderUnknown(msg.sender);
+        // A hospital's operator account acts for the hospital and reads no records, so it holds no key.
+        if (status == AccountStatus.None || status == AccountStatus.Hospital) {
+            revert EncryptionKeyHolderUnknown(msg.sender);
+        }
         _setKey(a, msg.sender, publicKey, keyBackup);
     }
 

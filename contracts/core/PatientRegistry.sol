@@ -36,8 +36,7 @@ abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
     /// @inheritdoc IPatientRegistry
     function registerPatient(bytes calldata publicKey, bytes32 keyBackup) external whenNotPaused {
         Account storage a = _accounts[msg.sender];
-        // One slot says whether the address is already a patient or a doctor; hospital operator
-        // accounts are kept apart when the admin adds them.
+        // One slot says whether the address is already a patient, a doctor or a hospital.
         if (a.status != AccountStatus.None) revert PatientAccountTaken(msg.sender);
         (bytes32 x, uint8 prefix) = _compressKey(msg.sender, publicKey);
         bool pending = _requireHospitalApproval;
@@ -53,8 +52,11 @@ abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
     /// @inheritdoc IPatientRegistry
     function approvePatient(address account) external whenNotPaused onlyRole(HOSPITAL_ROLE) {
         Account storage a = _accounts[account];
-        if (a.status != AccountStatus.PatientPending) revert PatientNotPending(account);
         uint32 hospitalId = _hospitalIdOf(msg.sender);
+        // The role alone is not enough: it must belong to a hospital added by `addHospital`, so
+        // every approval names the hospital that vouched for the patient.
+        if (hospitalId == 0) revert AccessControlUnauthorizedAccount(msg.sender, HOSPITAL_ROLE);
+        if (a.status != AccountStatus.PatientPending) revert PatientNotPending(account);
         a.status = AccountStatus.PatientActive;
         a.hospitalId = hospitalId;
         emit PatientApproved(account, hospitalId, msg.sender);

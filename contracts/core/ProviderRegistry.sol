@@ -17,7 +17,6 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
     mapping(address doctor => DoctorProfile) private _profiles;
     address[] private _doctorList;
     Hospital[] private _hospitals;
-    mapping(address account => uint32 hospitalId) private _hospitalIds;
 
     /// @inheritdoc IProviderRegistry
     function hospitalCount() external view returns (uint256) {
@@ -37,7 +36,7 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function hospitalIdOf(address account) external view returns (uint32) {
-        return _hospitalIds[account];
+        return _hospitalIdOf(account);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -64,14 +63,16 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function addHospital(address account, string calldata name) external onlyAdmin returns (uint32 hospitalId) {
-        if (account == address(0)) revert ProviderInvalidInput("account");
+        // The core's own address keeps the custodian key and must never hold a role.
+        if (account == address(0) || account == address(this)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
-        if (_hospitalIds[account] != 0 || _accounts[account].status != AccountStatus.None) {
-            revert HospitalAccountTaken(account);
-        }
+        Account storage a = _accounts[account];
+        if (a.status != AccountStatus.None) revert HospitalAccountTaken(account);
         _hospitals.push(Hospital({account: account, active: true, addedAt: _now(), name: name}));
         hospitalId = uint32(_hospitals.length);
-        _hospitalIds[account] = hospitalId;
+        // Marking the operator account in its slot keeps it from registering as a patient or a doctor.
+        a.status = AccountStatus.Hospital;
+        a.hospitalId = hospitalId;
         _grantRole(HOSPITAL_ROLE, account);
         emit HospitalAdded(hospitalId, account, name);
     }
@@ -95,14 +96,12 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
         string calldata name,
         string calldata profileUri
     ) external onlyAdmin {
-        if (account == address(0)) revert ProviderInvalidInput("account");
+        if (account == address(0) || account == address(this)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
         if (licenceHash == bytes32(0)) revert ProviderInvalidInput("licenceHash");
-        if (_accounts[account].status != AccountStatus.None || _hospitalIds[account] != 0) {
-            revert DoctorAccountTaken(account);
-        }
-        if (!_hospital(hospitalId).active) revert HospitalInactive(hospitalId);
         Account storage a = _accounts[account];
+        if (a.status != AccountStatus.None) revert DoctorAccountTaken(account);
+        if (!_hospital(hospitalId).active) revert HospitalInactive(hospitalId);
         a.status = AccountStatus.DoctorActive;
         a.since = _now();
         a.hospitalId = hospitalId;
@@ -143,7 +142,8 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
     }
 
     function _hospitalIdOf(address account) internal view returns (uint32) {
-        return _hospitalIds[account];
+        Account storage a = _accounts[account];
+        return a.status == AccountStatus.Hospital ? a.hospitalId : 0;
     }
 
     function _knownDoctor(address account) private view returns (Account storage a) {

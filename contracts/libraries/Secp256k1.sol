@@ -20,8 +20,8 @@ library Secp256k1 {
         if (publicKey.length != 64) return (bytes32(0), 0);
         uint256 px = uint256(bytes32(publicKey[0:32]));
         uint256 py = uint256(bytes32(publicKey[32:64]));
-        // Coordinates must be field elements; (0, y) is never on the curve since 7 is not a cube
-        // residue issue here: the curve check below rejects the all-zero key and any off-curve point.
+        // Coordinates must be field elements. The curve check below also rejects the all-zero key:
+        // 0 != 0^3 + 7.
         if (px >= _P || py >= _P) return (bytes32(0), 0);
         uint256 lhs = mulmod(py, py, _P);
         uint256 rhs = addmod(mulmod(mulmod(px, px, _P), px, _P), 7, _P);
