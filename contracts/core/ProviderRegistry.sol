@@ -123,6 +123,8 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
     function reinstateDoctor(address account) external onlyAdmin {
         Account storage a = _knownDoctor(account);
         if (a.status != AccountStatus.DoctorSuspended) revert DoctorStatusUnchanged(account, DoctorStatus.Active);
+        // A doctor of a suspended hospital stays suspended until the hospital is reactivated.
+        if (!_hospital(a.hospitalId).active) revert HospitalInactive(a.hospitalId);
         a.status = AccountStatus.DoctorActive;
         emit DoctorSuspensionChanged(account, false, 0);
     }

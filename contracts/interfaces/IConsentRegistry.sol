@@ -63,7 +63,7 @@ interface IConsentRegistry {
         uint16 reasonCode,
         bytes32 reasonHash
     );
-    /// @notice Emitted when the patient denies a request, or the doctor withdraws it.
+    /// @notice Emitted when the patient approves or denies a request.
     event AccessRequestClosed(address indexed patient, address indexed doctor, bool approved);
 
     /**

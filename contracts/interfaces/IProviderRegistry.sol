@@ -42,7 +42,7 @@ interface IProviderRegistry {
     error HospitalInactive(uint32 hospitalId);
     /// @notice The hospital already has this status.
     error HospitalStatusUnchanged(uint32 hospitalId, bool active);
-    /// @notice A name or address argument is empty.
+    /// @notice An argument is empty, or an account is the zero address or the core itself.
     error ProviderInvalidInput(string field);
     /// @notice `account` is already a doctor, a patient or a hospital.
     error DoctorAccountTaken(address account);
@@ -109,7 +109,8 @@ interface IProviderRegistry {
 
     /**
      * @notice Reinstates a suspended doctor. Grants that have not expired apply again.
-     * Requirements: caller is the admin; the doctor is suspended. Emits {DoctorSuspensionChanged}.
+     * Requirements: caller is the admin; the doctor is suspended; their hospital is active.
+     * Emits {DoctorSuspensionChanged}.
      */
     function reinstateDoctor(address doctor) external;
 

@@ -244,6 +244,19 @@ describe("ProviderRegistry", () => {
       expect((await core.doctor(doctor.address)).status).to.equal(DoctorStatus.Active);
     });
 
+    it("keeps a doctor of a suspended hospital suspended until the hospital is reactivated", async () => {
+      const { core, admin, doctor } = await loadFixture(baseFixture);
+      await core.connect(admin).suspendDoctor(doctor.address, 1);
+      await core.connect(admin).setHospitalActive(1, false);
+      await expect(core.connect(admin).reinstateDoctor(doctor.address))
+        .to.be.revertedWithCustomError(core, "HospitalInactive")
+        .withArgs(1);
+      expect(await core.isActiveDoctor(doctor.address)).to.equal(false);
+      await core.connect(admin).setHospitalActive(1, true);
+      await core.connect(admin).reinstateDoctor(doctor.address);
+      expect(await core.isActiveDoctor(doctor.address)).to.equal(true);
+    });
+
     it("refuses a doctor who is already active", async () => {
       const { core, admin, doctor } = await loadFixture(baseFixture);
       await expect(core.connect(admin).reinstateDoctor(doctor.address))
