@@ -14,6 +14,8 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
         uint256 index,
         bool summaryOnly
     ) external view returns (AccessBasis) {
+        // A pause makes {logAccess} revert, so nothing may be read: the answer is None.
+        if (_system.paused) return AccessBasis.None;
         return _accessBasis(patient_, reader, index, summaryOnly);
     }
 

@@ -40,7 +40,8 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
 
     /// @dev One slot per account. `hospitalId` is a doctor's hospital, the hospital an operator
     /// account runs, or the hospital that approved a patient; `specialty` is a doctor's;
-    /// `recordCount` and `emergencyOptOut` a patient's.
+    /// `recordCount`, `emergencyOptOut` and `emergencyOptOutAt` (the last opt-out, which closes every
+    /// window opened before it for good) a patient's.
     struct Account {
         AccountStatus status;
         uint8 keyPrefix;
@@ -51,6 +52,7 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
         uint32 recordCount;
         uint32 hospitalId;
         uint16 specialty;
+        uint40 emergencyOptOutAt;
     }
 
     /// @dev One slot: what many transactions read or bump together.

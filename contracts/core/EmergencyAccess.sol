@@ -38,10 +38,11 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         bytes32 justificationHash
     ) external whenNotPaused returns (uint256 id) {
         _requireActiveDoctor(msg.sender);
-        if (_requireActivePatient(patient_).emergencyOptOut) revert EmergencyOptedOut(patient_);
+        Account storage a = _requireActivePatient(patient_);
+        if (a.emergencyOptOut) revert EmergencyOptedOut(patient_);
         if (reasonCode == 0 || justificationHash == bytes32(0)) revert EmergencyJustificationMissing();
         EmergencyWindow storage w = _windows[patient_][msg.sender];
-        if (w.expiresAt > block.timestamp) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
+        if (_windowLive(w, a)) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
         id = ++_system.emergencyCount;
         uint40 expiresAt = _now() + _emergencyWindow;
         w.openedAt = _now();
@@ -60,9 +61,16 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         emit EmergencyAccessReviewed(id, msg.sender, justified, notesHash);
     }
 
-    /// @dev Whether the doctor's window on the patient is open and the patient has not opted out
-    /// since it opened (opting out closes open windows). Does not check the doctor's status.
+    /// @dev Whether the doctor's window on the patient is open: unexpired, the patient not opted out,
+    /// and not opened before the patient's last opt-out (opting out closes open windows for good).
+    /// Does not check the doctor's status.
     function _emergencyOpen(address patient_, address doctor_) internal view returns (bool) {
-        return _windows[patient_][doctor_].expiresAt > block.timestamp && !_accounts[patient_].emergencyOptOut;
+        Account storage a = _accounts[patient_];
+        return !a.emergencyOptOut && _windowLive(_windows[patient_][doctor_], a);
+    }
+
+    function _windowLive(EmergencyWindow storage w, Account storage a) private view returns (bool) {
+        // Strictly after: a window opened in the same second as an opt-out counts as closed.
+        return w.expiresAt > block.timestamp && w.openedAt > a.emergencyOptOutAt;
     }
 }

@@ -73,6 +73,8 @@ abstract contract PatientRegistry is ProviderRegistry, IPatientRegistry {
         }
         if (a.emergencyOptOut == optOut) revert PatientOptOutUnchanged(msg.sender, optOut);
         a.emergencyOptOut = optOut;
+        // Windows opened before an opt-out stay closed even if the patient opts back in later.
+        if (optOut) a.emergencyOptOutAt = _now();
         emit EmergencyOptOutChanged(msg.sender, optOut);
     }
 

@@ -1,0 +1,203 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { EhrCore } from "../../typechain-types";
+import { AccessBasis, baseFixture, Category, DAY, recordInput } from "../helpers";
+
+/** The records of `patient` in the fixture, by index. */
+const Record = { Details: 0, Report: 1, Lab: 2, DetailsWithSummary: 3, Unknown: 4 } as const;
+
+/**
+ * `patient` has four records (see {Record}); `doctor` holds a grant for reports until
+ * `grantExpiresAt`; `doctor2` has an emergency window on `patient` until `emergencyExpiresAt`.
+ */
+async function accessFixture() {
+  const f = await baseFixture();
+  const { core, patient, doctor, doctor2 } = f;
+  for (const [category, withSummary, seed] of [
+    [Category.GeneralDetails, false, "details"],
+    [Category.Report, true, "report"],
+    [Category.Lab, false, "lab"],
+    [Category.GeneralDetails, true, "details-2"],
+  ] as const) {
+    await core.connect(patient).addRecord(patient.address, recordInput(category, withSummary, seed));
+  }
+  const grantExpiresAt = (await time.latest()) + 30 * DAY;
+  await core.connect(patient).grantAccess(doctor.address, 1 << Category.Report, grantExpiresAt);
+  await core.connect(doctor2).openEmergencyAccess(patient.address, 1, ethers.id("justification"));
+  const { expiresAt } = await core.emergencyWindowOf(patient.address, doctor2.address);
+  return { ...f, grantExpiresAt, emergencyExpiresAt: Number(expiresAt) };
+}
+
+/**
+ * Asserts that {accessBasis} answers `basis` for this read and that {logAccess} agrees: it logs
+ * the read with that basis, or reverts with {AccessUnauthorized} when the basis is None.
+ */
+async function expectAccess(
+  core: EhrCore,
+  patient: HardhatEthersSigner,
+  reader: HardhatEthersSigner,
+  index: number,
+  summaryOnly: boolean,
+  basis: bigint,
+) {
+  const what = `record ${index}${summaryOnly ? " summary" : ""}`;
+  expect(await core.accessBasis(patient.address, reader.address, index, summaryOnly), what).to.equal(basis);
+  const read = core.connect(reader).logAccess(patient.address, index, summaryOnly);
+  if (basis === AccessBasis.None) {
+    await expect(read, what)
+      .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+      .withArgs(patient.address, reader.address, index, summaryOnly);
+  } else {
+    await expect(read, what)
+      .to.emit(core, "RecordAccessed")
+      .withArgs(patient.address, reader.address, index, basis, summaryOnly);
+  }
+}
+
+describe("AccessLog", () => {
+  describe("logAccess", () => {
+    it("logs a full read and a summary read under a grant covering the category", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      expect(await core.connect(doctor).logAccess.staticCall(patient.address, Record.Report, false)).to.equal(
+        AccessBasis.Grant,
+      );
+      await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.Grant);
+      await expectAccess(core, patient, doctor, Record.Report, true, AccessBasis.Grant);
+    });
+
+    it("refuses records of categories the grant does not cover", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, doctor, Record.Lab, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor, Record.Details, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor, Record.DetailsWithSummary, true, AccessBasis.None);
+    });
+
+    it("logs a read of general details under an emergency", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      expect(await core.connect(doctor2).logAccess.staticCall(patient.address, Record.Details, false)).to.equal(
+        AccessBasis.Emergency,
+      );
+      await expectAccess(core, patient, doctor2, Record.Details, false, AccessBasis.Emergency);
+      await expectAccess(core, patient, doctor2, Record.DetailsWithSummary, false, AccessBasis.Emergency);
+    });
+
+    it("logs a read of any existing summary under an emergency", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, doctor2, Record.Report, true, AccessBasis.Emergency);
+      await expectAccess(core, patient, doctor2, Record.DetailsWithSummary, true, AccessBasis.Emergency);
+    });
+
+    it("refuses a full read of a record other than general details under an emergency", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, doctor2, Record.Report, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Lab, false, AccessBasis.None);
+    });
+
+    it("refuses a summary read of a record without a summary under an emergency", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, doctor2, Record.Lab, true, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Details, true, AccessBasis.None);
+    });
+
+    it("names the grant, not the emergency, when both allow the read", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await core.connect(doctor).openEmergencyAccess(patient.address, 1, ethers.id("justification"));
+      await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.Grant);
+      await expectAccess(core, patient, doctor, Record.Report, true, AccessBasis.Grant);
+      await expectAccess(core, patient, doctor, Record.Details, false, AccessBasis.Emergency);
+    });
+
+    it("refuses once the grant is revoked", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await core.connect(patient).revokeAccess(doctor.address);
+      await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor, Record.Report, true, AccessBasis.None);
+    });
+
+    it("allows the grant's last second and refuses from its expiry", async () => {
+      const { core, patient, doctor, grantExpiresAt } = await loadFixture(accessFixture);
+      await time.setNextBlockTimestamp(grantExpiresAt - 1);
+      await expect(core.connect(doctor).logAccess(patient.address, Record.Report, false))
+        .to.emit(core, "RecordAccessed")
+        .withArgs(patient.address, doctor.address, Record.Report, AccessBasis.Grant, false);
+      await time.setNextBlockTimestamp(grantExpiresAt);
+      await expect(core.connect(doctor).logAccess(patient.address, Record.Report, false))
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor.address, Record.Report, false);
+      // The refused read mined the block at the expiry: the views now answer as of then.
+      expect(await time.latest()).to.equal(grantExpiresAt);
+      await expectAccess(core, patient, doctor, Record.Report, true, AccessBasis.None);
+    });
+
+    it("refuses once the emergency window has expired", async () => {
+      const { core, patient, doctor2, emergencyExpiresAt } = await loadFixture(accessFixture);
+      await time.setNextBlockTimestamp(emergencyExpiresAt - 1);
+      await expect(core.connect(doctor2).logAccess(patient.address, Record.Details, false))
+        .to.emit(core, "RecordAccessed")
+        .withArgs(patient.address, doctor2.address, Record.Details, AccessBasis.Emergency, false);
+      await time.increaseTo(emergencyExpiresAt);
+      await expectAccess(core, patient, doctor2, Record.Details, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Report, true, AccessBasis.None);
+    });
+
+    it("refuses an emergency read once the patient opts out", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      await core.connect(patient).setEmergencyOptOut(true);
+      await expectAccess(core, patient, doctor2, Record.Details, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Report, true, AccessBasis.None);
+    });
+
+    it("refuses a suspended doctor, under a grant or an emergency", async () => {
+      const { core, admin, patient, doctor, doctor2 } = await loadFixture(accessFixture);
+      await core.connect(admin).suspendDoctor(doctor.address, 1);
+      await core.connect(admin).suspendDoctor(doctor2.address, 1);
+      await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Details, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Report, true, AccessBasis.None);
+    });
+
+    it("refuses an index past the patient's records, and an unregistered patient", async () => {
+      const { core, patient, doctor, doctor2, stranger } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, doctor, Record.Unknown, false, AccessBasis.None);
+      await expectAccess(core, patient, doctor2, Record.Unknown, true, AccessBasis.None);
+      await expectAccess(core, stranger, doctor, 0, false, AccessBasis.None);
+    });
+
+    it("refuses the patient and a stranger as readers", async () => {
+      const { core, patient, stranger } = await loadFixture(accessFixture);
+      await expectAccess(core, patient, patient, Record.Report, false, AccessBasis.None);
+      await expectAccess(core, patient, stranger, Record.Details, false, AccessBasis.None);
+    });
+
+    it("refuses while paused, even a read a grant allows", async () => {
+      const { core, admin, patient, doctor, doctor2 } = await loadFixture(accessFixture);
+      await core.connect(admin).pause();
+      for (const [reader, index] of [
+        [doctor, Record.Report],
+        [doctor2, Record.Details],
+      ] as const) {
+        await expect(core.connect(reader).logAccess(patient.address, index, false)).to.be.revertedWithCustomError(
+          core,
+          "EnforcedPause",
+        );
+      }
+      await core.connect(admin).unpause();
+      await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.Grant);
+    });
+  });
+
+  describe("accessBasis", () => {
+    it("answers None while paused, as logAccess would revert", async () => {
+      const { core, admin, patient, doctor, doctor2 } = await loadFixture(accessFixture);
+      await core.connect(admin).pause();
+      expect(await core.accessBasis(patient.address, doctor.address, Record.Report, false)).to.equal(AccessBasis.None);
+      expect(await core.accessBasis(patient.address, doctor2.address, Record.Details, false)).to.equal(
+        AccessBasis.None,
+      );
+      // The consent itself still holds; only reading waits for the pause to end.
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(true);
+    });
+  });
+});
