@@ -39,11 +39,12 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
         bool summaryOnly
     ) private view returns (AccessBasis) {
         Record storage r = _recordSlot(patient_, index);
-        uint40 recordBlock = r.blockNumber;
-        if (recordBlock == 0 || !isActiveDoctor(reader)) return AccessBasis.None;
+        bool hasSummary = r.flags & FLAG_HAS_SUMMARY != 0;
+        // A missing record, or a summary the record does not have, is never a read to log.
+        if (r.blockNumber == 0 || (summaryOnly && !hasSummary) || !isActiveDoctor(reader)) return AccessBasis.None;
         uint8 category = r.category;
         if (_grantCovers(_grantSlot(patient_, reader), category)) return AccessBasis.Grant;
-        bool emergencyCovers = summaryOnly ? r.flags & FLAG_HAS_SUMMARY != 0 : category == GENERAL_DETAILS_CATEGORY;
+        bool emergencyCovers = summaryOnly || category == GENERAL_DETAILS_CATEGORY;
         if (emergencyCovers && _emergencyOpen(patient_, reader)) return AccessBasis.Emergency;
         return AccessBasis.None;
     }

@@ -32,7 +32,8 @@ interface IAccessLog {
      * @notice Logs a read of record `index` of `patient` by the caller: the full record, or only its
      * summary. A grant covering the record's category allows both; an open emergency window allows
      * general-details records and summaries of any record.
-     * Requirements: not paused; the record exists; the caller is authorized now.
+     * Requirements: not paused; the record (and, for `summaryOnly`, its summary) exists; the caller
+     * is authorized now.
      * Emits {RecordAccessed}.
      * @return basis The grant or the emergency that allowed the read.
      */

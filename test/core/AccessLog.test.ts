@@ -101,6 +101,13 @@ describe("AccessLog", () => {
       await expectAccess(core, patient, doctor2, Record.Details, true, AccessBasis.None);
     });
 
+    it("refuses a summary read of a record without a summary even under a covering grant", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await core.connect(patient).grantAccess(doctor.address, 0xffffffff, (await time.latest()) + 3600);
+      await expectAccess(core, patient, doctor, Record.Lab, true, AccessBasis.None);
+      await expectAccess(core, patient, doctor, Record.Lab, false, AccessBasis.Grant);
+    });
+
     it("names the grant, not the emergency, when both allow the read", async () => {
       const { core, patient, doctor } = await loadFixture(accessFixture);
       await core.connect(doctor).openEmergencyAccess(patient.address, 1, ethers.id("justification"));

@@ -122,8 +122,10 @@ class AccessModel {
   basis(p: number, d: number | undefined, r: number, summaryOnly: boolean, now: number): bigint {
     const record = RECORDS[p][r];
     if (this.paused || d === undefined || record === undefined || !this.doctorActive[d]) return AccessBasis.None;
+    // A summary the record does not have is never readable, whatever the basis.
+    if (summaryOnly && !record.withSummary) return AccessBasis.None;
     if (this.grantCovers(p, d, record.category, now)) return AccessBasis.Grant;
-    const emergencyCovers = summaryOnly ? record.withSummary : record.category === 0;
+    const emergencyCovers = summaryOnly || record.category === 0;
     return emergencyCovers && this.emergencyOpen(p, d, now) ? AccessBasis.Emergency : AccessBasis.None;
   }
 
