@@ -1,1 +1,5 @@
-export {};
+// The admin's tasks (`npx hardhat ehr:<task> --network ...`). Loaded by hardhat.config.ts.
+import "./deploy";
+import "./providers";
+import "./emergency";
+import "./system";

@@ -1,0 +1,39 @@
+/**
+ * `npm run chain`: the persistent local chain. anvil on 127.0.0.1:8545 (chain id 31337) with its
+ * state in `<data dir>/chain/state.json` (data dir `.data/`, or EHR_DATA_DIR), written every 5 s
+ * and on exit, so patients and records survive a restart. EHR_CHAIN_PORT overrides the port.
+ */
+import { DEFAULT_PORT, defaultDataDir, startChain } from "./lib/chain";
+
+async function main(): Promise<void> {
+  const port = process.env.EHR_CHAIN_PORT ? Number(process.env.EHR_CHAIN_PORT) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`EHR_CHAIN_PORT "${process.env.EHR_CHAIN_PORT}" is not a port number.`);
+  }
+  const chain = await startChain({ dataDir: defaultDataDir(), port, verbose: true });
+  console.log(`\nEHR local chain: ${chain.url} (chain id ${chain.chainId})`);
+  console.log(`State: ${chain.stateFile} (saved every 5 s and on exit). Stop with Ctrl-C.\n`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: saving the chain state and stopping anvil...`);
+    await chain.stop();
+    console.log("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", (s) => void stop(s));
+  process.on("SIGTERM", (s) => void stop(s));
+
+  const code = await chain.exited;
+  if (!stopping) {
+    console.error(`anvil exited on its own (code ${code}).`);
+    process.exit(code ?? 1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
