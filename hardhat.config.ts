@@ -48,7 +48,9 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: {
       chainId: 31337,
-      ...(measuringCoverage ? { allowUnlimitedContractSize: true, blockGasLimit: 1_000_000_000, gas: 500_000_000 } : {}),
+      ...(measuringCoverage
+        ? { allowUnlimitedContractSize: true, blockGasLimit: 1_000_000_000, gas: 500_000_000 }
+        : {}),
     },
     // The persistent local chain of `npm run chain` (anvil with its default, well-known test accounts).
     localhost: { url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545", chainId: 31337 },

@@ -67,7 +67,10 @@ async function main() {
 
   await core.addHospital(hospital.address, "Bench General");
   for (const [i, d] of doctors.entries()) {
-    note("onboardDoctor", await gasOf(core.onboardDoctor(d.address, 1, 100 + i, ethers.id(`lic${i}`), `Dr ${i}`, `ipfs://doctor-${i}`)));
+    note(
+      "onboardDoctor",
+      await gasOf(core.onboardDoctor(d.address, 1, 100 + i, ethers.id(`lic${i}`), `Dr ${i}`, `ipfs://doctor-${i}`)),
+    );
     note("setEncryptionKey", await gasOf(core.connect(d).setEncryptionKey(publicKey(), ethers.id(`kb${i}`))));
     await book.connect(d).setWeeklyAvailability(ALWAYS);
   }
@@ -93,7 +96,10 @@ async function main() {
     note("logAccess", await gasOf(core.connect(doctor).logAccess(p.address, 0, false)));
     note("logAccess:summaryOnly", await gasOf(core.connect(doctor).logAccess(p.address, 2, true)));
 
-    note("breakGlass", await gasOf(core.connect(emergencyDoctor).openEmergencyAccess(p.address, 1, ethers.id(`why${i}`))));
+    note(
+      "breakGlass",
+      await gasOf(core.connect(emergencyDoctor).openEmergencyAccess(p.address, 1, ethers.id(`why${i}`))),
+    );
     note("logAccess:emergency", await gasOf(core.connect(emergencyDoctor).logAccess(p.address, 0, true)));
 
     const start = Math.ceil((await later(2 + i)) / SLOT) * SLOT;

@@ -3,3 +3,4 @@ import "./deploy";
 import "./providers";
 import "./emergency";
 import "./system";
+import "./demo";
