@@ -1,0 +1,82 @@
+/**
+ * One error base class for the library, after viem's: a short message a person can read, the
+ * cause it came from, and details for developers. Messages never contain key material, plaintext
+ * or patient data: they name what failed, not what was in it.
+ */
+export class EhrError extends Error {
+  override name = "EhrError";
+  /** One plain sentence for a person. */
+  readonly shortMessage: string;
+  /** For developers and logs: never patient data or keys. */
+  readonly details?: string;
+
+  constructor(shortMessage: string, options: { cause?: unknown; details?: string } = {}) {
+    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, { cause: options.cause });
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+  }
+}
+
+/** The input is not a well-formed envelope, wrapped key or file of a version we understand. */
+export class FormatError extends EhrError {
+  override name = "FormatError";
+}
+
+/** Content does not match the hash recorded for it, or authenticated decryption failed. */
+export class IntegrityError extends EhrError {
+  override name = "IntegrityError";
+}
+
+/** A wrapped key or envelope belongs to another record, reader, chain or contract. */
+export class BindingError extends EhrError {
+  override name = "BindingError";
+}
+
+/** The user's encryption key cannot be unlocked (wrong signature, wrong passphrase, other wallet). */
+export class KeyUnlockError extends EhrError {
+  override name = "KeyUnlockError";
+}
+
+/** The wallet signs the same message differently each time, so it cannot protect a key. */
+export class WalletNotDeterministicError extends EhrError {
+  override name = "WalletNotDeterministicError";
+}
+
+/** The user declined a request in their wallet (EIP-1193 code 4001). */
+export class UserRejectedError extends EhrError {
+  override name = "UserRejectedError";
+}
+
+/** The chain refused or could not be reached. */
+export class ChainError extends EhrError {
+  override name = "ChainError";
+}
+
+/** The storage service refused or could not be reached. */
+export class StorageError extends EhrError {
+  override name = "StorageError";
+}
+
+/** Whether `error` is an EIP-1193 "user rejected the request" (code 4001), anywhere in its cause chain. */
+export function isUserRejection(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 4001 || code === "ACTION_REJECTED") return true;
+    if (e instanceof UserRejectedError) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * One plain sentence for a person, walked from the cause chain: the first EhrError's short
+ * message, a wallet rejection, or a generic sentence. Never a stack trace.
+ */
+export function toUserMessage(error: unknown): string {
+  if (isUserRejection(error)) return "You declined the request in your wallet; nothing was changed.";
+  for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
+    if (e instanceof EhrError) return e.shortMessage;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return "Something went wrong; nothing was changed. Please try again.";
+}
