@@ -80,3 +80,35 @@ export function toUserMessage(error: unknown): string {
   }
   return "Something went wrong; nothing was changed. Please try again.";
 }
+
+/** The wallet signed with another account than the one whose key this is (lib/keys). */
+export class WrongAccountError extends KeyUnlockError {
+  override name = "WrongAccountError";
+}
+
+/** The wallet failed a request for a reason other than the user declining it (lib/keys). */
+export class WalletRequestError extends EhrError {
+  override name = "WalletRequestError";
+}
+
+/** A passphrase too short to protect a key backup (lib/keys). */
+export class WeakPassphraseError extends EhrError {
+  override name = "WeakPassphraseError";
+}
+
+/** The chain or the storage service refused to release a record's key to this reader (lib/storage). */
+export class AccessDeniedError extends EhrError {
+  override name = "AccessDeniedError";
+}
+
+/** A contract call reverted with a custom error, named in `errorName` (lib/chain). */
+export class ContractRevertedError extends ChainError {
+  override name = "ContractRevertedError";
+  /** The Solidity custom error's name, e.g. "AccessUnauthorized"; "unknown" when it could not be decoded. */
+  readonly errorName: string;
+
+  constructor(shortMessage: string, errorName: string, options: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, options);
+    this.errorName = errorName;
+  }
+}

@@ -1,0 +1,328 @@
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  parseEventLogs,
+  type Abi,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type PublicClient,
+  type TransactionReceipt,
+  type WalletClient,
+} from "viem";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { ChainError, ContractRevertedError, EhrError, UserRejectedError, isUserRejection } from "../errors";
+import type { Address, Hex } from "../crypto/identity";
+
+/** Record flag bits (IRecordRegistry.Record.flags). */
+export const RecordFlags = { HasSummary: 1, Superseded: 2, Amendment: 4 } as const;
+
+/** IAccessLog.AccessBasis, in declaration order. */
+export const ACCESS_BASES = ["None", "Grant", "Emergency"] as const;
+export type AccessBasisName = (typeof ACCESS_BASES)[number];
+
+const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
+
+/** A record as the chain knows it: the slot plus the pointers of its `RecordAdded` event. */
+export interface ChainRecord {
+  index: number;
+  author: Address;
+  category: number;
+  flags: number;
+  blockNumber: number;
+  /** Index of the record this one amends; meaningful only with the Amendment flag. */
+  supersedes: number;
+  envelopeHash: Hex;
+  cid: string;
+  summaryHash?: Hex;
+  summaryCid?: string;
+}
+
+type RecordSlot = { author: Address; category: number; flags: number; blockNumber: number; supersedes: number };
+
+/** Wraps any failure of a read into ChainError (reverts decoded by name). */
+async function read<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toChainError(error, what);
+  }
+}
+
+/** The `RecordAdded` event of one record, found with a one-block log query. */
+async function recordEvent(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  index: number,
+  slot: RecordSlot,
+) {
+  const logs = await read("read the record's pointers", () =>
+    publicClient.getContractEvents({
+      address: core,
+      abi: ehrCoreAbi,
+      eventName: "RecordAdded",
+      args: { patient, index: BigInt(index) },
+      fromBlock: BigInt(slot.blockNumber),
+      toBlock: BigInt(slot.blockNumber),
+      strict: true,
+    }),
+  );
+  const log = logs[0];
+  if (!log) {
+    throw new ChainError("The record's details could not be found on the chain.", {
+      details: `no RecordAdded event for index ${index} in block ${slot.blockNumber}`,
+    });
+  }
+  return log.args;
+}
+
+async function withEvent(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  index: number,
+  slot: RecordSlot,
+): Promise<ChainRecord> {
+  const event = await recordEvent(publicClient, core, patient, index, slot);
+  const record: ChainRecord = {
+    index,
+    author: slot.author,
+    category: Number(slot.category),
+    flags: Number(slot.flags),
+    blockNumber: Number(slot.blockNumber),
+    supersedes: Number(slot.supersedes),
+    envelopeHash: event.envelopeHash,
+    cid: event.cid,
+  };
+  if (event.summaryHash !== ZERO_HASH && event.summaryCid !== "") {
+    record.summaryHash = event.summaryHash;
+    record.summaryCid = event.summaryCid;
+  }
+  return record;
+}
+
+/** The number of records of `patient`. */
+export async function recordCount(publicClient: PublicClient, core: Address, patient: Address): Promise<number> {
+  const count = await read("count the records", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "recordCount", args: [patient] }),
+  );
+  return Number(count);
+}
+
+/** One record with its event data. ChainError (RecordUnknown) past the end. */
+export async function readChainRecord(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  index: number,
+): Promise<ChainRecord> {
+  const slot = await read("read the record", () =>
+    publicClient.readContract({
+      address: core,
+      abi: ehrCoreAbi,
+      functionName: "recordOf",
+      args: [patient, BigInt(index)],
+    }),
+  );
+  return withEvent(publicClient, core, patient, index, slot);
+}
+
+/**
+ * Up to `limit` records from `offset`, oldest first, each resolved from its block's `RecordAdded`
+ * event (one log query per record: O(page), whatever the chain's length).
+ */
+export async function readRecordPage(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  offset: number,
+  limit: number,
+): Promise<ChainRecord[]> {
+  const page = await read("read the record list", () =>
+    publicClient.readContract({
+      address: core,
+      abi: ehrCoreAbi,
+      functionName: "recordsPage",
+      args: [patient, BigInt(offset), BigInt(limit)],
+    }),
+  );
+  return Promise.all(page.map((slot, i) => withEvent(publicClient, core, patient, offset + i, slot)));
+}
+
+/** The 33-byte compressed encryption key of `account`, or undefined when it has none. */
+export async function encryptionKeyOf(
+  publicClient: PublicClient,
+  core: Address,
+  account: Address,
+): Promise<Hex | undefined> {
+  const [key] = await read("read an encryption key", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "encryptionKeyOf", args: [account] }),
+  );
+  return key === "0x" ? undefined : key;
+}
+
+/** The emergency custodian's compressed key, or undefined when not yet published. */
+export async function custodianKey(publicClient: PublicClient, core: Address): Promise<Hex | undefined> {
+  const [key] = await read("read the custodian key", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "custodianKey" }),
+  );
+  return key === "0x" ? undefined : key;
+}
+
+/** Whether `patient` opted out of emergency access. */
+export async function emergencyOptedOut(publicClient: PublicClient, core: Address, patient: Address): Promise<boolean> {
+  const view = await read("read the patient", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "patient", args: [patient] }),
+  );
+  return view.emergencyOptOut;
+}
+
+/** Whether `doctor`'s current grant from `patient` covers `category`. */
+export async function isAuthorized(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  doctor: Address,
+  category: number,
+): Promise<boolean> {
+  return read("check a grant", () =>
+    publicClient.readContract({
+      address: core,
+      abi: ehrCoreAbi,
+      functionName: "isAuthorized",
+      args: [patient, doctor, category],
+    }),
+  );
+}
+
+/** What `logAccess` would allow now, without logging. */
+export async function accessBasisOf(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  reader: Address,
+  index: number,
+  summaryOnly: boolean,
+): Promise<AccessBasisName> {
+  const basis = await read("check access", () =>
+    publicClient.readContract({
+      address: core,
+      abi: ehrCoreAbi,
+      functionName: "accessBasis",
+      args: [patient, reader, BigInt(index), summaryOnly],
+    }),
+  );
+  return ACCESS_BASES[basis] ?? "None";
+}
+
+/** Plain sentences for the reverts a person meets in the record flows. */
+const REVERT_MESSAGES: Record<string, string> = {
+  AccessUnauthorized: "You are not allowed to read this record now.",
+  RecordWriteUnauthorized: "You are not allowed to add records of this category for this patient.",
+  RecordUnknown: "This record does not exist.",
+  ConsentNotFound: "There is no active access grant for this doctor.",
+  ConsentExpiryOutOfRange: "The access expiry is in the past or beyond the longest allowed grant.",
+  ConsentNoCategories: "Choose at least one category to share.",
+  EmergencyOptedOut: "This patient has opted out of emergency access.",
+  EmergencyAlreadyOpen: "You already have emergency access to this patient.",
+  EmergencyJustificationMissing: "Emergency access needs a reason and a written justification.",
+  EnforcedPause: "The system is paused: changes are not accepted right now.",
+};
+
+/**
+ * Maps a failure of a chain call to the library's errors: a wallet rejection (4001) to
+ * UserRejectedError, a revert to ContractRevertedError naming the custom error, anything else to
+ * ChainError. Never includes call arguments.
+ */
+export function toChainError(error: unknown, action: string): EhrError {
+  if (error instanceof EhrError) return error;
+  if (isUserRejection(error))
+    return new UserRejectedError("You declined the request in your wallet; nothing was changed.", { cause: error });
+  if (error instanceof BaseError) {
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    const errorName =
+      revert instanceof ContractFunctionRevertedError
+        ? (revert.data?.errorName ?? revert.reason ?? revertedErrorName(error) ?? "unknown")
+        : revertedErrorName(error);
+    if (errorName) {
+      return new ContractRevertedError(REVERT_MESSAGES[errorName] ?? `The chain refused to ${action}.`, errorName, {
+        cause: error,
+        details: `reverted with ${errorName}`,
+      });
+    }
+    return new ChainError(`The chain could not ${action}.`, { cause: error, details: error.shortMessage });
+  }
+  return new ChainError(`The chain could not ${action}.`, { cause: error });
+}
+
+/**
+ * The custom error's name from revert data anywhere in the cause chain: some providers (Hardhat's
+ * in-process network) put it on the raw error, where viem does not look.
+ */
+function revertedErrorName(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 10; depth++) {
+    const data = (e as { data?: unknown }).data;
+    const candidates = [data, (data as { data?: unknown } | undefined)?.data];
+    for (const candidate of candidates) {
+      if (typeof candidate !== "string" || !/^0x[0-9a-fA-F]{8}/.test(candidate)) continue;
+      try {
+        return decodeErrorResult({ abi: ehrCoreAbi, data: candidate as Hex }).errorName;
+      } catch {
+        // not one of the core's errors
+      }
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** What a write reports while it happens. */
+export type WriteStage = "awaiting-signature" | "pending" | "confirmed";
+
+type CoreWriteName = ContractFunctionName<typeof ehrCoreAbi, "nonpayable">;
+
+/**
+ * Sends one EhrCore transaction from the wallet's account and waits for its receipt: simulated
+ * first (so a call that would revert fails with its decoded reason before the wallet prompts), then
+ * signed ("awaiting-signature"), mined ("pending" → "confirmed").
+ */
+export async function writeCore<const name extends CoreWriteName>(
+  clients: { publicClient: PublicClient; walletClient: WalletClient; core: Address },
+  functionName: name,
+  args: ContractFunctionArgs<typeof ehrCoreAbi, "nonpayable", name>,
+  action: string,
+  onStage?: (stage: WriteStage, detail?: string) => void,
+): Promise<{ txHash: Hex; receipt: TransactionReceipt }> {
+  const { publicClient, walletClient, core } = clients;
+  const account = walletClient.account;
+  if (!account) throw new ChainError("No wallet account is connected.");
+  let txHash: Hex;
+  try {
+    const call = { address: core, abi: ehrCoreAbi as Abi, functionName, args, account } as const;
+    await publicClient.simulateContract(call as never);
+    onStage?.("awaiting-signature", action);
+    txHash = await walletClient.writeContract({ ...call, chain: walletClient.chain ?? null } as never);
+  } catch (error) {
+    throw toChainError(error, action);
+  }
+  onStage?.("pending", txHash);
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
+  } catch (error) {
+    throw toChainError(error, action);
+  }
+  if (receipt.status !== "success") {
+    throw new ChainError(`The chain refused to ${action}.`, { details: `transaction ${txHash} reverted` });
+  }
+  onStage?.("confirmed", txHash);
+  return { txHash, receipt };
+}
+
+/** The decoded EhrCore events of a receipt. */
+export function coreEvents(receipt: TransactionReceipt, core: Address) {
+  return parseEventLogs({ abi: ehrCoreAbi, logs: receipt.logs }).filter(
+    (log) => log.address.toLowerCase() === core.toLowerCase(),
+  );
+}

@@ -1,0 +1,29 @@
+import { ChainError } from "../errors";
+import { writeCore } from "../chain/ehr";
+import type { Address } from "../crypto/identity";
+import type { FlowContext } from "./types";
+
+/** The acting account (the wallet's), lowercase-insensitive comparisons are the callers'. */
+export function actingAccount(ctx: FlowContext): Address {
+  const account = ctx.walletClient.account;
+  if (!account) throw new ChainError("No wallet account is connected.");
+  return account.address;
+}
+
+/** `writeCore` with the flow's progress callback. */
+export function writeWithProgress(ctx: FlowContext, functionName: string, args: readonly unknown[], action: string) {
+  return writeCore(ctx, functionName as never, args as never, action, (stage, detail) =>
+    ctx.onProgress?.({ stage, detail }),
+  );
+}
+
+export function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The 33-byte compressed form of a 64-byte x||y public key. */
+export function compressPublicKey(publicKey: string): string {
+  const hex = publicKey.replace(/^0x/, "").toLowerCase();
+  const odd = (parseInt(hex.slice(126, 128), 16) & 1) === 1;
+  return `0x${odd ? "03" : "02"}${hex.slice(0, 64)}`;
+}

@@ -1,0 +1,92 @@
+import { openEnvelope, readEnvelopeHeader, verifyEnvelopeHash } from "../crypto/envelope";
+import { unwrapDataKey } from "../crypto/keyWrap";
+import { ChainError, FormatError } from "../errors";
+import { ACCESS_BASES, coreEvents, readChainRecord } from "../chain/ehr";
+import type { Address, Hex, RecordPart } from "../crypto/identity";
+import type { UserKey } from "../keys/types";
+import { actingAccount, sameAddress, writeWithProgress } from "./context";
+import type { FlowContext, ReadBasis } from "./types";
+
+export interface ReadRecordInput {
+  patient: Address;
+  index: number;
+  /** @default "report" */
+  part?: RecordPart;
+  readerKey: UserKey;
+}
+
+export interface ReadRecordResult {
+  plaintext: Uint8Array;
+  mediaType: string;
+  fileName?: string;
+  category: number;
+  recordId: Hex;
+  basis: ReadBasis;
+  /** The `logAccess` transaction; absent when the patient reads their own record. */
+  accessTx?: Hex;
+}
+
+/**
+ * Reads one record part. A reader other than the patient first logs the read on-chain
+ * (`logAccess`: reverts unless allowed now), and the vault releases their wrapped key only against
+ * that transaction. The envelope is checked against the on-chain hash before anything is decrypted.
+ * Progress: [access-log → awaiting-signature → pending → confirmed] → download → verify → decrypt.
+ */
+export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Promise<ReadRecordResult> {
+  const { publicClient, core, storage, vault } = ctx;
+  const progress = ctx.onProgress ?? (() => undefined);
+  const reader = actingAccount(ctx);
+  const part = input.part ?? "report";
+  const record = await readChainRecord(publicClient, core, input.patient, input.index);
+  const cid = part === "summary" ? record.summaryCid : record.cid;
+  const expectedHash = part === "summary" ? record.summaryHash : record.envelopeHash;
+  if (!cid || !expectedHash) throw new FormatError("This record has no summary.");
+
+  let basis: ReadBasis = "Patient";
+  let accessTx: Hex | undefined;
+  if (!sameAddress(reader, input.patient)) {
+    progress({ stage: "access-log" });
+    const { txHash, receipt } = await writeWithProgress(
+      ctx,
+      "logAccess",
+      [input.patient, BigInt(input.index), part === "summary"],
+      "log your access to the record",
+    );
+    const logged = coreEvents(receipt, core).find((log) => log.eventName === "RecordAccessed");
+    if (!logged || logged.eventName !== "RecordAccessed")
+      throw new ChainError("The access was not logged on the chain.");
+    basis = ACCESS_BASES[logged.args.basis] as ReadBasis;
+    accessTx = txHash;
+  }
+
+  progress({ stage: "download" });
+  const envelope = await storage.get(cid);
+  progress({ stage: "verify" });
+  await verifyEnvelopeHash(envelope, expectedHash);
+  const header = readEnvelopeHeader(envelope);
+  const chainId = await publicClient.getChainId();
+  const identity = {
+    chainId,
+    contract: core,
+    patient: input.patient,
+    recordId: header.identity.recordId,
+    category: record.category,
+    part,
+  };
+  const wrapped = await vault.fetchWrappedKey({
+    patient: input.patient,
+    recordIndex: input.index,
+    recordId: identity.recordId,
+    part,
+    reader,
+    accessTx,
+  });
+  progress({ stage: "decrypt" });
+  const dataKey = await unwrapDataKey(wrapped, input.readerKey.privateKey, { ...identity, reader });
+  try {
+    const opened = await openEnvelope(envelope, dataKey, identity);
+    return { ...opened, category: record.category, recordId: identity.recordId, basis, accessTx };
+  } finally {
+    dataKey.fill(0);
+  }
+}

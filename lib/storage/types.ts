@@ -1,0 +1,52 @@
+import type { Address, Hex, RecordPart } from "../crypto/identity";
+
+/**
+ * Where encrypted envelopes live (IPFS through Helia on disk, later the storage service's HTTP API).
+ * Only ciphertext ever reaches a BlobStore.
+ */
+export interface BlobStore {
+  /**
+   * Stores `bytes` after checking that their SHA-256 is `declaredHash` (IntegrityError otherwise,
+   * and nothing is stored). Resolves once the bytes are durably stored and pinned.
+   */
+  put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }>;
+  /** The bytes under `cid`, re-hashed: StorageError when absent, IntegrityError when corrupt. */
+  get(cid: string): Promise<Uint8Array>;
+}
+
+/** A data key wrapped (lib/crypto/keyWrap.ts) to one reader for one record part. */
+export interface WrappedKeyEntry {
+  chainId: number;
+  contract: Address;
+  patient: Address;
+  recordId: Hex;
+  part: RecordPart;
+  reader: Address;
+  /**
+   * The SHA-256 of the envelope this key opens (the record's `envelopeHash`, or `summaryHash` for
+   * the summary): binds the entry to the on-chain record, so an access logged for one record
+   * cannot release the key of another.
+   */
+  envelopeHash: Hex;
+  wrapped: string;
+}
+
+/** A reader asks for their wrapped key of one record part. */
+export interface KeyRequest {
+  patient: Address;
+  /** The record's index in the patient's on-chain list. */
+  recordIndex: number;
+  /** From the envelope header (the envelope is fetched through the record's CID). */
+  recordId: Hex;
+  part: RecordPart;
+  reader: Address;
+  /** The mined `logAccess` transaction; required unless the reader is the patient. */
+  accessTx?: Hex;
+}
+
+/** Holds wrapped keys and releases them only under the on-chain access rules. */
+export interface KeyVault {
+  storeWrappedKeys(entries: WrappedKeyEntry[]): Promise<void>;
+  /** The wrapped key, or AccessDeniedError (not allowed) / StorageError (no key for this reader). */
+  fetchWrappedKey(request: KeyRequest): Promise<string>;
+}
