@@ -1,8 +1,12 @@
 /**
  * `npm run bench:crypto`: throughput of the record envelope library (lib/crypto/envelope.ts)
  * beside raw AES-256-GCM from node:crypto (createCipheriv), measured in the same run on the
- * same sizes. Writes bench/results/crypto.json ({seal, open, ceiling: {"1KB", "1MB", "50MB"}:
- * MB/s}) and bench/results/crypto.md.
+ * same sizes. Writes bench/results/crypto.json ({seal, open, ceiling, webCrypto: {seal, open}:
+ * {"1KB", "1MB", "50MB"}: MB/s}) and bench/results/crypto.md.
+ *
+ * seal/open are the library as the Node API runs it: with the node:crypto backend installed
+ * (useNodeCrypto()). webCrypto.seal/open are the same library on its default WebCrypto backend,
+ * as browsers run it.
  *
  * Input: random (incompressible) bytes, sealed with compress: "never", so the figures are the
  * encryption path, not gzip. 1 MB = 2^20 bytes. The three measures alternate within each round
@@ -13,6 +17,8 @@ import { createCipheriv, randomBytes as nodeRandomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
+import { setAesGcmBackend, webCryptoAesGcmBackend } from "../lib/crypto/aesGcm";
+import { nodeAesGcmBackend } from "../lib/crypto/aesGcm.node";
 import { generateDataKey, openEnvelope, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
 import type { RecordIdentity } from "../lib/crypto/identity";
@@ -51,7 +57,12 @@ async function timed(bytes: number, ops: number, run: () => unknown): Promise<nu
 
 async function main(): Promise<void> {
   const result: Record<"seal" | "open" | "ceiling", Record<string, number>> = { seal: {}, open: {}, ceiling: {} };
-  const reference: Record<"webEncrypt" | "webDecrypt", Record<string, number>> = { webEncrypt: {}, webDecrypt: {} };
+  const reference: Record<"webSeal" | "webOpen" | "webEncrypt" | "webDecrypt", Record<string, number>> = {
+    webSeal: {},
+    webOpen: {},
+    webEncrypt: {},
+    webDecrypt: {},
+  };
   const dataKey = generateDataKey();
   const aad = new Uint8Array(84);
   for (const size of SIZES) {
@@ -64,8 +75,17 @@ async function main(): Promise<void> {
       cipher.final();
       return cipher.getAuthTag();
     };
-    const sealRun = () => sealEnvelope(input, dataKey, identity, { compress: "never" });
-    const openRun = () => openEnvelope(envelope, dataKey, identity);
+    /** `run` with `backend` installed (the library reads it on each call). */
+    const using = (backend: typeof nodeAesGcmBackend, run: () => Promise<unknown>) => async (): Promise<unknown> => {
+      setAesGcmBackend(backend);
+      return run();
+    };
+    const sealRun = using(nodeAesGcmBackend, () => sealEnvelope(input, dataKey, identity, { compress: "never" }));
+    const openRun = using(nodeAesGcmBackend, () => openEnvelope(envelope, dataKey, identity));
+    const webSealRun = using(webCryptoAesGcmBackend, () =>
+      sealEnvelope(input, dataKey, identity, { compress: "never" }),
+    );
+    const webOpenRun = using(webCryptoAesGcmBackend, () => openEnvelope(envelope, dataKey, identity));
     // References: WebCrypto alone on the same bytes, the bound for anything built on it.
     const gcm = (iv: Uint8Array) => ({ name: "AES-GCM", iv, additionalData: aad }) as AesGcmParams;
     const encryptKey = await crypto.subtle.importKey("raw", dataKey as BufferSource, "AES-GCM", false, ["encrypt"]);
@@ -78,6 +98,8 @@ async function main(): Promise<void> {
       ceiling: ceilingRun,
       seal: sealRun,
       open: openRun,
+      webSeal: webSealRun,
+      webOpen: webOpenRun,
       webEncrypt: webEncryptRun,
       webDecrypt: webDecryptRun,
     };
@@ -90,23 +112,30 @@ async function main(): Promise<void> {
     }
     for (const name of Object.keys(measures) as (keyof typeof measures)[]) {
       const figure = Math.round(median(runs[name]) * 10) / 10;
-      if (name === "webEncrypt" || name === "webDecrypt") reference[name][size.name] = figure;
-      else result[name][size.name] = figure;
+      if (name === "ceiling" || name === "seal" || name === "open") result[name][size.name] = figure;
+      else reference[name][size.name] = figure;
     }
     console.log(
       `${size.name}: seal ${result.seal[size.name]} MB/s, open ${result.open[size.name]} MB/s, ` +
-        `ceiling ${result.ceiling[size.name]} MB/s (WebCrypto alone: encrypt ${reference.webEncrypt[size.name]}, ` +
+        `ceiling ${result.ceiling[size.name]} MB/s (WebCrypto backend: seal ${reference.webSeal[size.name]}, ` +
+        `open ${reference.webOpen[size.name]}; WebCrypto alone: encrypt ${reference.webEncrypt[size.name]}, ` +
         `decrypt ${reference.webDecrypt[size.name]})`,
     );
   }
 
   const note =
     "MB/s with 1 MB = 2^20 bytes; median of interleaved rounds. Input is random (incompressible) and sealed with " +
-    'compress: "never", so seal/open measure the encryption path (WebCrypto AES-256-GCM, header, metadata) and not ' +
-    "gzip. ceiling = raw AES-256-GCM encryption with node:crypto createCipheriv in the same run on the same input.";
+    'compress: "never", so seal/open measure the encryption path (AES-256-GCM, header, metadata) and not gzip. ' +
+    "seal/open: the library with the node:crypto backend installed (useNodeCrypto(), as the Node API runs it); " +
+    "webCrypto.seal/open: the same library on its default WebCrypto backend (as browsers run it). " +
+    "ceiling = raw AES-256-GCM encryption with node:crypto createCipheriv in the same run on the same input.";
   const out = path.join(__dirname, "results");
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "crypto.json"), JSON.stringify({ ...result, note }, null, 2) + "\n");
+  writeFileSync(
+    path.join(out, "crypto.json"),
+    JSON.stringify({ ...result, webCrypto: { seal: reference.webSeal, open: reference.webOpen }, note }, null, 2) +
+      "\n",
+  );
 
   const rows = SIZES.map(({ name }) => {
     const ratio = (figure: number) => (figure / result.ceiling[name]).toFixed(2);
@@ -114,6 +143,8 @@ async function main(): Promise<void> {
     return (
       `| ${name} | ${result.seal[name]} | ${result.open[name]} | ${result.ceiling[name]} | ` +
       `${ratio(result.seal[name])} | ${ratio(result.open[name])} | ${goal} | ` +
+      `${reference.webSeal[name]} (${ratio(reference.webSeal[name])}) | ` +
+      `${reference.webOpen[name]} (${ratio(reference.webOpen[name])}) | ` +
       `${reference.webEncrypt[name]} (${ratio(reference.webEncrypt[name])}) | ` +
       `${reference.webDecrypt[name]} (${ratio(reference.webDecrypt[name])}) |`
     );
@@ -130,12 +161,13 @@ async function main(): Promise<void> {
     `Made by \`npm run bench:crypto\` (Node ${process.version}, ${new Date().toISOString().slice(0, 10)}).`,
     note,
     "",
-    "| size | seal MB/s | open MB/s | ceiling MB/s | seal / ceiling | open / ceiling | goal | WebCrypto encrypt alone | WebCrypto decrypt alone |",
-    "|---|---:|---:|---:|---:|---:|---|---:|---:|",
+    "| size | seal MB/s | open MB/s | ceiling MB/s | seal / ceiling | open / ceiling | goal | seal, WebCrypto backend | open, WebCrypto backend | WebCrypto encrypt alone | WebCrypto decrypt alone |",
+    "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ...rows,
     "",
-    "The last two columns (MB/s, share of the ceiling) are `crypto.subtle.encrypt`/`decrypt` alone on the same",
-    "input: the bound for any code built on WebCrypto, which the library must use to run unchanged in browsers.",
+    "seal/open: node:crypto backend (`useNodeCrypto()` from lib/crypto/aesGcm.node.ts, what the Node API installs).",
+    "The last four columns (MB/s, share of the ceiling) are the library on its default WebCrypto backend (what",
+    "browsers run), then `crypto.subtle.encrypt`/`decrypt` alone on the same input: the bound for that backend.",
     machine,
     "",
   ].join("\n");

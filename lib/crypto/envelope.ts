@@ -1,5 +1,6 @@
 import { equalBytes, fromHex, fromUtf8, randomBytes, sha256, toHex, utf8 } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
+import { decryptionFailed, getAesGcmBackend } from "./aesGcm";
 import { gunzip, gzip, OutputTooLargeError } from "./gzip";
 import { decodeIdentity, encodeIdentity, identityDifferences, IDENTITY_LENGTH } from "./identity";
 import type { Hex, RecordIdentity } from "./identity";
@@ -19,6 +20,9 @@ import type { Hex, RecordIdentity } from "./identity";
  *
  * The plaintext under the ciphertext: metadata length u32 | metadata JSON (UTF-8:
  * {"mediaType", "fileName"?}) | content (gzip stream when flag bit 0 is set).
+ *
+ * The AES-GCM step itself goes through the backend of ./aesGcm (WebCrypto by default; node:crypto
+ * after `useNodeCrypto()` from ./aesGcm.node): the bytes are the same either way.
  */
 
 export const ENVELOPE_MAGIC = new Uint8Array([0x45, 0x48, 0x52, 0x45]);
@@ -82,11 +86,10 @@ export function generateIv(): Uint8Array {
   return randomBytes(IV_LENGTH);
 }
 
-function importDataKey(dataKey: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
+function checkDataKey(dataKey: Uint8Array): void {
   if (!(dataKey instanceof Uint8Array) || dataKey.length !== DATA_KEY_LENGTH) {
     throw new FormatError("The data key is not valid.", { details: `expected ${DATA_KEY_LENGTH} bytes` });
   }
-  return crypto.subtle.importKey("raw", dataKey as BufferSource, { name: "AES-GCM" }, false, [usage]);
 }
 
 function metadataPrefix(options: SealOptions): Uint8Array {
@@ -120,13 +123,15 @@ async function worthCompressing(plaintext: Uint8Array): Promise<boolean> {
  * One buffer the size of the finished envelope, with the plaintext under the ciphertext
  * (metadata, then content, gzip or not) already in place after the header's room. Sealing then
  * encrypts that region and writes the ciphertext over it: one allocation the size of the
- * envelope, not one for the plaintext and another for the envelope.
+ * envelope, not one for the plaintext and another for the envelope. Uncompressed content for a
+ * backend that `streamsParts` is not copied at all: the buffer is returned empty with `parts`.
  */
 async function layOut(
   plaintext: Uint8Array,
   prefix: Uint8Array,
   mode: SealOptions["compress"],
-): Promise<{ buffer: Uint8Array; compressed: boolean }> {
+  streamsParts: boolean,
+): Promise<{ buffer: Uint8Array; compressed: boolean; parts?: Uint8Array[] }> {
   const room = { start: ENVELOPE_HEADER_LENGTH, prefix, end: TAG_LENGTH };
   if (mode !== "never" && (mode === "always" || (await worthCompressing(plaintext)))) {
     const buffer = await gzip(plaintext, room);
@@ -135,6 +140,9 @@ async function layOut(
     }
   }
   const buffer = new Uint8Array(ENVELOPE_HEADER_LENGTH + prefix.length + plaintext.length + TAG_LENGTH);
+  // A backend that encrypts part by part reads the metadata and the caller's content where they
+  // are: no plaintext copy at all.
+  if (streamsParts) return { buffer, compressed: false, parts: [prefix, plaintext] };
   buffer.set(prefix, ENVELOPE_HEADER_LENGTH);
   buffer.set(plaintext, ENVELOPE_HEADER_LENGTH + prefix.length);
   return { buffer, compressed: false };
@@ -155,8 +163,10 @@ export async function sealEnvelope(
     });
   }
   const identityBytes = encodeIdentity(identity);
-  const key = await importDataKey(dataKey, "encrypt");
-  const { buffer: envelope, compressed } = await layOut(plaintext, metadataPrefix(options), mode);
+  checkDataKey(dataKey);
+  const backend = getAesGcmBackend();
+  const laidOut = await layOut(plaintext, metadataPrefix(options), mode, backend.streamsParts === true);
+  const { buffer: envelope, compressed } = laidOut;
 
   const header = envelope.subarray(0, ENVELOPE_HEADER_LENGTH);
   header.set(ENVELOPE_MAGIC, 0);
@@ -166,14 +176,9 @@ export async function sealEnvelope(
   const iv = generateIv();
   header.set(iv, IV_OFFSET);
 
-  // WebCrypto copies its inputs when called (WebCrypto spec, encrypt() step 2), so the
-  // ciphertext may overwrite the plaintext region it was made from.
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv: iv as BufferSource, additionalData: header as BufferSource, tagLength: 128 },
-    key,
-    envelope.subarray(ENVELOPE_HEADER_LENGTH, envelope.length - TAG_LENGTH) as BufferSource,
-  );
-  envelope.set(new Uint8Array(ciphertext), ENVELOPE_HEADER_LENGTH);
+  // Laid out: the ciphertext overwrites, in place, the plaintext region it is made from.
+  const parts = laidOut.parts ?? [envelope.subarray(ENVELOPE_HEADER_LENGTH, envelope.length - TAG_LENGTH)];
+  await backend.seal(dataKey, iv, header, parts, envelope.subarray(ENVELOPE_HEADER_LENGTH));
   return envelope;
 }
 
@@ -236,23 +241,17 @@ export async function openEnvelope(
       details: `envelope identity differs in: ${differences.join(", ")}`,
     });
   }
-  const key = await importDataKey(dataKey, "decrypt");
+  checkDataKey(dataKey);
   let inner: Uint8Array;
   try {
-    inner = new Uint8Array(
-      await crypto.subtle.decrypt(
-        {
-          name: "AES-GCM",
-          iv: envelope.subarray(IV_OFFSET, ENVELOPE_HEADER_LENGTH) as BufferSource,
-          additionalData: envelope.subarray(0, ENVELOPE_HEADER_LENGTH) as BufferSource,
-          tagLength: 128,
-        },
-        key,
-        envelope.subarray(ENVELOPE_HEADER_LENGTH) as BufferSource,
-      ),
+    inner = await getAesGcmBackend().open(
+      dataKey,
+      envelope.subarray(IV_OFFSET, ENVELOPE_HEADER_LENGTH),
+      envelope.subarray(0, ENVELOPE_HEADER_LENGTH),
+      envelope.subarray(ENVELOPE_HEADER_LENGTH),
     );
   } catch (error) {
-    throw new IntegrityError("This record cannot be decrypted: it was altered or the key is wrong.", { cause: error });
+    throw error instanceof IntegrityError ? error : decryptionFailed(error);
   }
   return parseInner(inner, header.compressed, options.maxPlaintextBytes ?? DEFAULT_MAX_PLAINTEXT);
 }
