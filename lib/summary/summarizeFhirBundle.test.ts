@@ -1,0 +1,134 @@
+import { expect } from "chai";
+import { summarizeFhirBundle } from "./summarizeFhirBundle";
+import { SUMMARY_FIELDS } from "./types";
+
+const coded = (display: string, code = "1", system = "http://snomed.info/sct") => ({
+  coding: [{ system, code, display }],
+});
+const category = (code: string) => [
+  { coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code }] },
+];
+
+// Shaped like the Synthea R4 bundles in ../shared/data/fhir.
+const BUNDLE = {
+  resourceType: "Bundle",
+  type: "transaction",
+  entry: [
+    { resource: { resourceType: "Patient", id: "p1" } },
+    {
+      resource: {
+        resourceType: "AllergyIntolerance",
+        id: "a1",
+        code: coded("Allergy to peanuts", "91935009"),
+        verificationStatus: {
+          coding: [
+            { code: "confirmed", system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification" },
+          ],
+        },
+      },
+    },
+    {
+      resource: {
+        resourceType: "AllergyIntolerance",
+        id: "a2",
+        code: coded("Latex"),
+        verificationStatus: { coding: [{ code: "refuted" }] },
+      },
+    },
+    {
+      resource: {
+        resourceType: "MedicationRequest",
+        id: "m1",
+        status: "active",
+        medicationCodeableConcept: { text: "lisinopril 10 mg oral tablet", coding: [] },
+      },
+    },
+    {
+      resource: {
+        resourceType: "MedicationStatement",
+        id: "m2",
+        medicationReference: { reference: "Medication/x", display: "aspirin 81 mg" },
+      },
+    },
+    { resource: { resourceType: "Condition", id: "c1", code: coded("Hypertension", "38341003") } },
+    { resource: { resourceType: "Procedure", id: "pr1", status: "completed", code: coded("Appendectomy") } },
+    { resource: { resourceType: "Procedure", id: "pr2", status: "not-done", code: coded("Colonoscopy") } },
+    {
+      resource: {
+        resourceType: "Observation",
+        id: "o1",
+        category: category("vital-signs"),
+        code: coded("Body Height", "8302-2", "http://loinc.org"),
+        valueQuantity: { value: 172.4, unit: "cm" },
+      },
+    },
+    {
+      resource: {
+        resourceType: "Observation",
+        id: "o2",
+        category: category("vital-signs"),
+        code: coded("Blood Pressure", "55284-4", "http://loinc.org"),
+        component: [
+          { code: coded("Systolic Blood Pressure"), valueQuantity: { value: 120, unit: "mm[Hg]" } },
+          { code: coded("Diastolic Blood Pressure"), valueQuantity: { value: 80, unit: "mm[Hg]" } },
+        ],
+      },
+    },
+    {
+      resource: {
+        resourceType: "Observation",
+        id: "o3",
+        category: category("laboratory"),
+        code: coded("Hemoglobin A1c", "4548-4", "http://loinc.org"),
+        valueQuantity: { value: 6.1, unit: "%" },
+      },
+    },
+    { resource: { resourceType: "CarePlan", id: "cp1", category: [coded("Diabetes self management plan")] } },
+    { resource: { resourceType: "Condition", id: "c2", status: "entered-in-error", code: coded("Wrong") } },
+  ],
+};
+
+describe("summarizeFhirBundle", () => {
+  it("maps each resource type to its field, with the resource as source", () => {
+    const s = summarizeFhirBundle(BUNDLE);
+    expect(s.engine).to.equal("clinical-sections/1");
+    expect(s.allergies).to.deep.equal([
+      {
+        text: "Allergy to peanuts",
+        span: { start: 0, end: 0 },
+        section: "AllergyIntolerance",
+        source: "AllergyIntolerance/a1",
+      },
+    ]);
+    expect(s.medications.map((i) => [i.text, i.source])).to.deep.equal([
+      ["lisinopril 10 mg oral tablet", "MedicationRequest/m1"],
+      ["aspirin 81 mg", "MedicationStatement/m2"],
+    ]);
+    expect(s.conditions.map((i) => i.text)).to.deep.equal(["Hypertension"]);
+    expect(s.procedures.map((i) => i.text)).to.deep.equal(["Appendectomy"]);
+    expect(s.vitals.map((i) => i.text)).to.deep.equal([
+      "Body Height: 172.4 cm",
+      "Blood Pressure: Systolic Blood Pressure: 120 mm[Hg], Diastolic Blood Pressure: 80 mm[Hg]",
+    ]);
+    expect(s.results.map((i) => [i.text, i.source])).to.deep.equal([["Hemoglobin A1c: 6.1 %", "Observation/o3"]]);
+    expect(s.plan.map((i) => i.text)).to.deep.equal(["Diabetes self management plan"]);
+    expect(s.noKnownAllergies).to.equal(false);
+    expect(s.sections).to.deep.equal([]);
+  });
+
+  it("sets noKnownAllergies from a 'No known allergy' AllergyIntolerance", () => {
+    const s = summarizeFhirBundle([
+      { resourceType: "AllergyIntolerance", id: "n", code: coded("No known allergy", "716186003") },
+    ]);
+    expect(s.allergies).to.deep.equal([]);
+    expect(s.noKnownAllergies).to.equal(true);
+  });
+
+  it("returns an empty summary for anything that is not a bundle", () => {
+    for (const input of [null, undefined, 42, "Bundle", {}, { entry: "x" }, { entry: [null, 1, { resource: "x" }] }]) {
+      const s = summarizeFhirBundle(input);
+      for (const field of SUMMARY_FIELDS) expect(s[field]).to.deep.equal([]);
+      expect(s.noKnownAllergies).to.equal(false);
+    }
+  });
+});

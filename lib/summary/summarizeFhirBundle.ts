@@ -1,0 +1,121 @@
+/**
+ * The default summarizer engine on structured input: a FHIR R4 Bundle (or an array of resources)
+ * gives the same summary shape as a note. Items carry `source` ("AllergyIntolerance/abc") and an
+ * empty span. Read: AllergyIntolerance, MedicationRequest, MedicationStatement, Condition,
+ * Procedure, Observation (category vital-signs to vitals, everything else to results) and
+ * CarePlan (plan). Never throws: anything else gives an empty summary.
+ */
+import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** SNOMED CT "No known allergy" and its drug/food/environmental variants. */
+const NO_KNOWN_ALLERGY_CODES = new Set(["716186003", "409137002", "429625007", "428607008"]);
+
+function conceptText(concept: unknown): string | undefined {
+  if (!isObject(concept)) return undefined;
+  const text = str(concept.text);
+  if (text) return text;
+  for (const coding of list(concept.coding)) {
+    if (isObject(coding)) {
+      const display = str(coding.display) ?? str(coding.code);
+      if (display) return display;
+    }
+  }
+  return undefined;
+}
+
+function codes(concept: unknown): string[] {
+  if (!isObject(concept)) return [];
+  return list(concept.coding).flatMap((c) => (isObject(c) && typeof c.code === "string" ? [c.code] : []));
+}
+
+function valueText(r: Json): string | undefined {
+  const q = r.valueQuantity;
+  if (isObject(q) && typeof q.value === "number") {
+    const unit = str(q.unit) ?? str(q.code);
+    return unit ? `${q.value} ${unit}` : String(q.value);
+  }
+  return (
+    str(r.valueString) ??
+    conceptText(r.valueCodeableConcept) ??
+    (typeof r.valueBoolean === "boolean" ? String(r.valueBoolean) : undefined) ??
+    (typeof r.valueInteger === "number" ? String(r.valueInteger) : undefined)
+  );
+}
+
+function observationText(r: Json): string | undefined {
+  const name = conceptText(r.code);
+  if (!name) return undefined;
+  const value = valueText(r);
+  if (value) return `${name}: ${value}`;
+  const parts = list(r.component).flatMap((c) => {
+    if (!isObject(c)) return [];
+    const n = conceptText(c.code);
+    const v = valueText(c);
+    return n && v ? [`${n}: ${v}`] : [];
+  });
+  return parts.length > 0 ? `${name}: ${parts.join(", ")}` : name;
+}
+
+function isVitalSign(r: Json): boolean {
+  return list(r.category).some((c) => codes(c).includes("vital-signs"));
+}
+
+const inactive = (status: unknown): boolean =>
+  isObject(status) && codes(status).some((c) => c === "refuted" || c === "entered-in-error");
+
+/** Summarizes a FHIR R4 Bundle (or a bare array of resources). */
+export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
+  const summary = emptySummary();
+  const resources = Array.isArray(bundle)
+    ? bundle
+    : isObject(bundle)
+      ? list(bundle.entry).map((e) => (isObject(e) ? e.resource : undefined))
+      : [];
+  const push = (field: SummaryField, r: Json, text: string | undefined, negated = false): void => {
+    if (!text) return;
+    const type = String(r.resourceType);
+    const item: Item = { text, span: { start: 0, end: 0 }, section: type, source: `${type}/${str(r.id) ?? ""}` };
+    if (negated) item.negated = true;
+    summary[field].push(item);
+  };
+  for (const r of resources) {
+    if (!isObject(r) || r.status === "entered-in-error") continue;
+    switch (r.resourceType) {
+      case "AllergyIntolerance":
+        if (inactive(r.verificationStatus)) break;
+        if (codes(r.code).some((c) => NO_KNOWN_ALLERGY_CODES.has(c))) summary.noKnownAllergies = true;
+        else push("allergies", r, conceptText(r.code));
+        break;
+      case "MedicationRequest":
+      case "MedicationStatement": {
+        const ref = r.medicationReference;
+        push(
+          "medications",
+          r,
+          conceptText(r.medicationCodeableConcept) ?? (isObject(ref) ? str(ref.display) : undefined),
+        );
+        break;
+      }
+      case "Condition":
+        if (!inactive(r.verificationStatus)) push("conditions", r, conceptText(r.code));
+        break;
+      case "Procedure":
+        if (r.status !== "not-done") push("procedures", r, conceptText(r.code));
+        break;
+      case "Observation":
+        push(isVitalSign(r) ? "vitals" : "results", r, observationText(r));
+        break;
+      case "CarePlan":
+        push("plan", r, str(r.description) ?? str(r.title) ?? conceptText(list(r.category)[0]));
+        break;
+    }
+  }
+  if (summary.allergies.length > 0) summary.noKnownAllergies = false;
+  return summary;
+}

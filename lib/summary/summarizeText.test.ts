@@ -1,0 +1,203 @@
+import { expect } from "chai";
+import { summarizeText } from "./summarizeText";
+import { SUMMARY_FIELDS, type ClinicalSummary } from "./types";
+
+/** Every item is a verbatim slice of the source at its span. */
+function expectVerbatim(source: string, summary: ClinicalSummary): void {
+  for (const field of SUMMARY_FIELDS) {
+    for (const item of summary[field]) {
+      expect(item.text).to.not.equal("");
+      expect(source.slice(item.span.start, item.span.end)).to.equal(item.text);
+    }
+  }
+}
+
+const texts = (s: ClinicalSummary, field: (typeof SUMMARY_FIELDS)[number]): string[] => s[field].map((i) => i.text);
+
+// Synthea-style note (markdown headers; allergies by commas, medications by semicolons).
+const SYNTHEA = `2018-05-16
+
+# Chief Complaint
+No complaints.
+
+# Allergies
+tree nut (substance), mold (organism), sulfamethoxazole / trimethoprim
+
+# Medications
+nitrofurantoin 5 mg/ml oral suspension; insulin isophane, human 70 unt/ml / insulin, regular, human 30 unt/ml injectable suspension [humulin]; ibuprofen 400 mg oral tablet [ibu]
+
+# Assessment and Plan
+
+
+## Plan
+
+The following procedures were conducted:
+- renal dialysis (procedure)
+`;
+
+// MTSamples-style transcription: line breaks turned into commas, headers in capitals.
+const MTSAMPLES =
+  "CHIEF COMPLAINT:,  Chest pain.,PAST MEDICAL HISTORY: , Hypertension, diabetes mellitus type 2, hyperlipidemia.," +
+  "PAST SURGICAL HISTORY:,  Appendectomy.,ALLERGIES: , PENICILLIN AND SULFA.,MEDICATIONS: , ,1.  Aspirin 81 mg daily.," +
+  "2.  Lisinopril 10 mg daily.,3.  Metformin 1,000 mg b.i.d.,VITAL SIGNS: , Blood pressure 150/90, pulse 88.," +
+  "LABS: , Troponin negative.,IMPRESSION: , Chest pain, rule out acute coronary syndrome.,PLAN: , Admit to telemetry.";
+
+describe("summarizeText", () => {
+  it("reads a Synthea note: markdown headers, comma and semicolon lists", () => {
+    const s = summarizeText(SYNTHEA);
+    expect(s.engine).to.equal("clinical-sections/1");
+    expect(texts(s, "allergies")).to.deep.equal([
+      "tree nut (substance)",
+      "mold (organism)",
+      "sulfamethoxazole / trimethoprim",
+    ]);
+    expect(texts(s, "medications")).to.deep.equal([
+      "nitrofurantoin 5 mg/ml oral suspension",
+      "insulin isophane, human 70 unt/ml / insulin, regular, human 30 unt/ml injectable suspension [humulin]",
+      "ibuprofen 400 mg oral tablet [ibu]",
+    ]);
+    expect(texts(s, "plan")).to.deep.equal(["renal dialysis (procedure)"]);
+    expect(s.noKnownAllergies).to.equal(false);
+    expect(s.sections.map((x) => x.name)).to.include.members(["Allergies", "Medications", "Plan"]);
+    expect(s.allergies[0].section).to.equal("Allergies");
+    expectVerbatim(SYNTHEA, s);
+  });
+
+  it("reads an MTSamples transcription: inline capital headers, numbered lists", () => {
+    const s = summarizeText(MTSAMPLES);
+    expect(texts(s, "conditions")).to.include.members([
+      "Hypertension",
+      "diabetes mellitus type 2",
+      "hyperlipidemia",
+      "Chest pain",
+    ]);
+    expect(texts(s, "procedures")).to.deep.equal(["Appendectomy"]);
+    expect(texts(s, "allergies")).to.deep.equal(["PENICILLIN AND SULFA"]);
+    expect(texts(s, "medications")).to.deep.equal([
+      "Aspirin 81 mg daily",
+      "Lisinopril 10 mg daily",
+      "Metformin 1,000 mg b.i.d",
+    ]);
+    expect(texts(s, "vitals")).to.deep.equal(["Blood pressure 150/90", "pulse 88"]);
+    expect(texts(s, "results")).to.deep.equal(["Troponin negative"]);
+    expect(texts(s, "plan")).to.deep.equal(["Admit to telemetry"]);
+    expectVerbatim(MTSAMPLES, s);
+  });
+
+  it("recognises many header styles", () => {
+    const cases: [string, string, string][] = [
+      ["ALLERGIES: latex", "allergies", "latex"],
+      ["Allergies\nlatex\n", "allergies", "latex"],
+      ["Drug Allergies - latex", "allergies", "latex"],
+      ["## Allergies\n- latex", "allergies", "latex"],
+      ["**Allergies:** latex", "allergies", "latex"],
+      ["Current Medications:\nwarfarin 5 mg", "medications", "warfarin 5 mg"],
+      ["PMH: asthma", "conditions", "asthma"],
+      ["PAST MEDICAL HISTORY:\nasthma", "conditions", "asthma"],
+      ["IMPRESSION: pneumonia", "conditions", "pneumonia"],
+      ["ASSESSMENT AND PLAN: start antibiotics", "plan", "start antibiotics"],
+      ["PROCEDURES: colonoscopy", "procedures", "colonoscopy"],
+      ["VITAL SIGNS: temperature 37.2 C", "vitals", "temperature 37.2 C"],
+      ["LABS: hemoglobin 13.1", "results", "hemoglobin 13.1"],
+      ["MEDICATIONS\nwarfarin", "medications", "warfarin"],
+    ];
+    for (const [text, field, expected] of cases) {
+      const s = summarizeText(text);
+      expect(texts(s, field as (typeof SUMMARY_FIELDS)[number]), text).to.deep.equal([expected]);
+      expectVerbatim(text, s);
+    }
+  });
+
+  it("does not take prose with a colon for a header", () => {
+    const text = "She takes the following medications: aspirin.\nTime of arrival 10:30.";
+    const s = summarizeText(text);
+    expect(s.medications).to.deep.equal([]);
+    expect(s.sections).to.deep.equal([]);
+  });
+
+  it("splits bullets, numbered items, semicolons and line breaks", () => {
+    const text =
+      "Medications:\n\u2022 aspirin\n* metoprolol 25 mg\n1) atorvastatin\n2. omeprazole; vitamin D\nlast one\n";
+    const s = summarizeText(text);
+    expect(texts(s, "medications")).to.deep.equal([
+      "aspirin",
+      "metoprolol 25 mg",
+      "atorvastatin",
+      "omeprazole",
+      "vitamin D",
+      "last one",
+    ]);
+    const inline = "MEDICATIONS: 1. Aspirin 81 mg. 2. Lasix 20 mg daily. 3. Potassium.";
+    expect(texts(summarizeText(inline), "medications")).to.deep.equal([
+      "Aspirin 81 mg",
+      "Lasix 20 mg daily",
+      "Potassium",
+    ]);
+    expect(texts(summarizeText("ALLERGIES: penicillin, sulfa, and codeine."), "allergies")).to.deep.equal([
+      "penicillin",
+      "sulfa",
+      "codeine",
+    ]);
+  });
+
+  it("handles allergy negation: NKDA, no known allergies, denies, none", () => {
+    for (const text of [
+      "ALLERGIES: NKDA.",
+      "Allergies: No known allergies.",
+      "ALLERGIES:,  No known drug allergies.,MEDICATIONS: , Aspirin.",
+      "Allergies: Patient denies any drug allergies.",
+      "Allergies: None.",
+      "# Allergies\nNo Known Allergies.\n",
+      "Drug Allergies - denies",
+    ]) {
+      const s = summarizeText(text);
+      expect(s.allergies, text).to.deep.equal([]);
+      expect(s.noKnownAllergies, text).to.equal(true);
+    }
+    const outside = summarizeText("HISTORY: The patient has no known drug allergies and takes no medicines.");
+    expect(outside.noKnownAllergies).to.equal(true);
+    expect(summarizeText("ALLERGIES: NKDA except penicillin").allergies.map((i) => i.text)).to.deep.equal([
+      "NKDA except penicillin",
+    ]);
+  });
+
+  it("drops empty values and flags negated findings", () => {
+    const text = "MEDICATIONS: None.\nRESULTS: No pericardial effusion, mild mitral regurgitation";
+    const s = summarizeText(text);
+    expect(s.medications).to.deep.equal([]);
+    expect(s.results.map((i) => [i.text, i.negated === true])).to.deep.equal([
+      ["No pericardial effusion", true],
+      ["mild mitral regurgitation", false],
+    ]);
+    expect(s.noKnownAllergies).to.equal(false);
+  });
+
+  it("returns an empty summary for empty text, binary junk and non-strings", () => {
+    const junk = Array.from({ length: 4096 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join("");
+    for (const input of ["", "   \n\t", junk, "\u0000ALLERGIES: x\u0001\u0002\u0003\u0004\u0005"]) {
+      const s = summarizeText(input);
+      for (const field of SUMMARY_FIELDS) expect(s[field]).to.deep.equal([]);
+      expect(s.noKnownAllergies).to.equal(false);
+      expect(s.sections).to.deep.equal([]);
+    }
+    expect(summarizeText(undefined as unknown as string).allergies).to.deep.equal([]);
+  });
+
+  it("completes on a 2 MB note and keeps every item verbatim", () => {
+    const chunk = `${MTSAMPLES},${SYNTHEA}\nSome narrative text without any header at all, repeated; again.\n`;
+    let text = "";
+    while (text.length < 2 * 1024 * 1024) text += chunk;
+    const s = summarizeText(text);
+    expect(s.medications.length).to.be.greaterThan(1000);
+    expectVerbatim(text, s);
+    const noBreaks = "x, ".repeat(700_000) + "ALLERGIES: latex";
+    expect(summarizeText(noBreaks).allergies.map((i) => i.text)).to.deep.equal(["latex"]);
+  });
+
+  it("leaves out items longer than maxItemLength and can skip the whole-text allergy scan", () => {
+    const text = `PLAN: ${"a".repeat(50)}, short\nNo known allergies.`;
+    const s = summarizeText(text, { maxItemLength: 10, scanWholeText: false });
+    expect(texts(s, "plan")).to.deep.equal(["short"]);
+    expect(s.noKnownAllergies).to.equal(false);
+  });
+});

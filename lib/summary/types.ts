@@ -1,0 +1,61 @@
+/** Types of the summarizer's output, shared by the text and FHIR paths. */
+
+/** The fields a summary fills. */
+export const SUMMARY_FIELDS = [
+  "allergies",
+  "medications",
+  "conditions",
+  "procedures",
+  "results",
+  "vitals",
+  "plan",
+] as const;
+
+export type SummaryField = (typeof SUMMARY_FIELDS)[number];
+
+export type Span = { start: number; end: number };
+
+export type Item = {
+  /** Verbatim text: `source.slice(span.start, span.end) === text` for text input. */
+  text: string;
+  /** Offsets into the source text; {start: 0, end: 0} for FHIR input (see `source`). */
+  span: Span;
+  /** Header (text) or resource type (FHIR) the item came from. */
+  section: string;
+  /** The item states an absence ("No pericardial effusion"). */
+  negated?: boolean;
+  /** FHIR input only: the resource the item came from, e.g. "AllergyIntolerance/abc". */
+  source?: string;
+};
+
+export type ClinicalSummary = {
+  engine: "clinical-sections/1";
+  allergies: Item[];
+  medications: Item[];
+  conditions: Item[];
+  procedures: Item[];
+  results: Item[];
+  vitals: Item[];
+  plan: Item[];
+  /** The source says the patient has no known allergies (then `allergies` is []). */
+  noKnownAllergies: boolean;
+  /** Sections found in the text: header name and the span of the whole section. */
+  sections: { name: string; start: number; end: number }[];
+};
+
+export const ENGINE = "clinical-sections/1" as const;
+
+export function emptySummary(): ClinicalSummary {
+  return {
+    engine: ENGINE,
+    allergies: [],
+    medications: [],
+    conditions: [],
+    procedures: [],
+    results: [],
+    vitals: [],
+    plan: [],
+    noKnownAllergies: false,
+    sections: [],
+  };
+}
