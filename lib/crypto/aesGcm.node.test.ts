@@ -8,6 +8,7 @@ import { nodeAesGcmBackend, useNodeCrypto } from "./aesGcm.node";
 import { ENVELOPE_HEADER_LENGTH, generateDataKey, openEnvelope, readEnvelopeHeader, sealEnvelope } from "./envelope";
 import { newRecordId } from "./identity";
 import type { RecordIdentity } from "./identity";
+import { rejection } from "../testing/rejection";
 
 const identity: RecordIdentity = {
   chainId: 31337,
@@ -18,16 +19,6 @@ const identity: RecordIdentity = {
   part: "report",
 };
 const INTEGRITY_MESSAGE = "This record cannot be decrypted: it was altered or the key is wrong.";
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, (error as Error)?.message).to.be.instanceOf(type);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
 
 function altered(bytes: Uint8Array, index: number): Uint8Array {
   const copy = bytes.slice();

@@ -3,16 +3,7 @@ import { equalBytes, randomBytes, toHex } from "../bytes";
 import { IntegrityError } from "../errors";
 import { getAesGcmBackend, setAesGcmBackend, webCryptoAesGcmBackend } from "./aesGcm";
 import type { AesGcmBackend } from "./aesGcm";
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, (error as Error)?.message).to.be.instanceOf(type);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
+import { rejection } from "../testing/rejection";
 
 describe("crypto/aesGcm (WebCrypto backend and the backend switch)", () => {
   const key = randomBytes(32);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { equalBytes, fromHex, randomBytes, sha256, toHex, utf8 } from "../bytes";
-import { BindingError, EhrError, FormatError, IntegrityError } from "../errors";
+import { BindingError, FormatError, IntegrityError } from "../errors";
 import {
   ENVELOPE_HEADER_LENGTH,
   ENVELOPE_MAGIC,
@@ -14,6 +14,7 @@ import {
 } from "./envelope";
 import { encodeIdentity, newRecordId } from "./identity";
 import type { RecordIdentity } from "./identity";
+import { rejection } from "../testing/rejection";
 
 const identity: RecordIdentity = {
   chainId: 31337,
@@ -23,18 +24,6 @@ const identity: RecordIdentity = {
   category: 6,
   part: "report",
 };
-
-/** The error `promise` rejects with, after checking its class. */
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, (error as Error)?.message).to.be.instanceOf(type);
-    expect(error).to.be.instanceOf(EhrError);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
 
 function thrown<T extends Error>(run: () => unknown, type: new (...args: never[]) => T): T {
   try {

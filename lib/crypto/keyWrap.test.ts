@@ -1,23 +1,13 @@
 import { expect } from "chai";
 import { cipher, createIdentity, encryptWithPublicKey, publicKey } from "eth-crypto";
 import { toBase64, toHex } from "../bytes";
-import { BindingError, EhrError, FormatError, IntegrityError } from "../errors";
+import { BindingError, FormatError, IntegrityError } from "../errors";
 import { generateDataKey } from "./envelope";
 import { newRecordId } from "./identity";
 import type { Address, Hex } from "./identity";
 import { unwrapDataKey, wrapDataKey, WRAPPED_KEY_PREFIX } from "./keyWrap";
 import type { WrapBinding } from "./keyWrap";
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, (error as Error)?.message).to.be.instanceOf(type);
-    expect(error).to.be.instanceOf(EhrError);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
+import { rejection } from "../testing/rejection";
 
 /** Rejects with a FormatError or an IntegrityError (altered bytes may break the form or the MAC). */
 async function refused(promise: Promise<unknown>): Promise<void> {

@@ -4,6 +4,7 @@ import { FormatError, IntegrityError, KeyUnlockError, WeakPassphraseError } from
 import { DEFAULT_SCRYPT, createKeyBackup, keyBackupHash, restoreKeyBackup } from "./keyBackup";
 import type { KeyBackupMeta, UserKey } from "./types";
 import { generateUserKey } from "./userKeyPair";
+import { rejection } from "../testing/rejection";
 
 const fast = { scrypt: { N: 2 ** 10, r: 8, p: 1 } };
 const passphrase = "correct horse battery staple";
@@ -13,15 +14,6 @@ const meta: KeyBackupMeta = {
   contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   createdAt: "2026-11-21T15:00:00.000Z",
 };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** A backup file's JSON, loosely typed so tests can break it. */
 interface BackupJson {

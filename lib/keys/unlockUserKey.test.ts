@@ -9,19 +9,11 @@ import type { Eip1193Provider, LockedUserKey, UserKey } from "./types";
 import { unlockUserKey } from "./unlockUserKey";
 import { SECP256K1_N, generateUserKey } from "./userKeyPair";
 import { requestKeySignature } from "./walletSignature";
+import { rejection } from "../testing/rejection";
 
 const userKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 const otherKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
 const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 function flipByte(hex: `0x${string}`, index = 0): `0x${string}` {
   const bytes = fromHex(hex);
