@@ -170,6 +170,44 @@ export async function custodianKey(publicClient: PublicClient, core: Address): P
   return key === "0x" ? undefined : key;
 }
 
+/** What an account is on the chain, for sessions and access checks. */
+export type AccountRole = "admin" | "hospital" | "doctor" | "suspended" | "patient" | "pending-patient" | "none";
+
+const DEFAULT_ADMIN_ROLE = ZERO_HASH;
+
+/**
+ * The role of `account` read from the chain now (never cached: a suspension takes effect on the
+ * next request). An account holds one status on the core (patient, doctor or hospital); the admin
+ * role is separate and reported first.
+ */
+export async function roleOf(publicClient: PublicClient, core: Address, account: Address): Promise<AccountRole> {
+  const call = <T>(functionName: string, args: readonly unknown[]) =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName, args } as never) as Promise<T>;
+  const [activeDoctor, patient, admin, hospitalId] = await read("read the account's role", () =>
+    Promise.all([
+      call<boolean>("isActiveDoctor", [account]),
+      call<{ status: number }>("patient", [account]),
+      call<boolean>("hasRole", [DEFAULT_ADMIN_ROLE, account]),
+      call<number>("hospitalIdOf", [account]),
+    ]),
+  );
+  if (admin) return "admin";
+  if (activeDoctor) return "doctor";
+  if (hospitalId !== 0) return "hospital";
+  // IPatientRegistry.PatientStatus: None, Pending, Active.
+  if (patient.status === 2) return "patient";
+  if (patient.status === 1) return "pending-patient";
+  // Neither: a suspended doctor (doctor() answers) or nobody (doctor() reverts DoctorUnknown).
+  try {
+    await call("doctor", [account]);
+    return "suspended";
+  } catch (error) {
+    const mapped = toChainError(error, "read the account's role");
+    if (mapped instanceof ContractRevertedError && mapped.errorName === "DoctorUnknown") return "none";
+    throw mapped;
+  }
+}
+
 /** Whether `patient` opted out of emergency access. */
 export async function emergencyOptedOut(publicClient: PublicClient, core: Address, patient: Address): Promise<boolean> {
   const view = await read("read the patient", () =>

@@ -102,6 +102,11 @@ export class ChainKeyVault implements KeyVault {
     return entry.wrapped;
   }
 
+  /** Waits for pending writes. */
+  async close(): Promise<void> {
+    await this.writing;
+  }
+
   /**
    * The entry held for one reader of one record part, without any access check: for the services
    * that host this vault (the emergency custodian), never to answer a reader.

@@ -1,0 +1,47 @@
+import cors from "cors";
+import express, { type Express } from "express";
+import helmet from "helmet";
+import type { ApiServices } from "./services";
+import { errorHandler, notFoundHandler } from "./http/errors";
+import { requestLogger } from "./http/logging";
+import { auditRouter } from "./audit/router";
+import { blobsRouter } from "./blobs/router";
+import { custodianRouter } from "./custodian/router";
+import { healthRouter } from "./health/router";
+import { keysRouter } from "./keys/router";
+import { sessionsRouter } from "./sessions/router";
+import { summariesRouter } from "./summaries/router";
+
+/**
+ * The off-chain service as an Express app, built from its services (no globals; supertest drives
+ * it directly). Express 5 forwards a rejected async handler to the error middleware, so handlers
+ * simply throw.
+ */
+export function createApp(services: ApiServices): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestLogger(services.logger));
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: services.config.webOrigin,
+      methods: ["GET", "POST", "PUT", "DELETE"],
+      allowedHeaders: ["Authorization", "Content-Type", "X-Content-SHA256", "X-Request-Id"],
+      exposedHeaders: ["X-Request-Id", "X-Summary-Engine"],
+      maxAge: 600,
+    }),
+  );
+
+  app.use(healthRouter(services));
+  app.use("/v1/auth", sessionsRouter(services));
+  app.use("/v1/blobs", blobsRouter(services));
+  app.use("/v1/keys", keysRouter(services));
+  app.use("/v1/custodian", custodianRouter(services));
+  app.use("/v1/audit", auditRouter(services));
+  app.use("/v1/summaries", summariesRouter(services));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(services.logger));
+  return app;
+}

@@ -1,0 +1,7 @@
+import { Router } from "express";
+import type { ApiServices } from "../services";
+
+/** TODO: filled in by its owner. */
+export function blobsRouter(_services: ApiServices): Router {
+  return Router();
+}

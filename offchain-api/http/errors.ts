@@ -1,0 +1,97 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import {
+  AccessDeniedError,
+  BindingError,
+  ChainError,
+  EhrError,
+  FormatError,
+  IntegrityError,
+  StorageError,
+} from "../../lib/errors";
+
+/** The one error body every endpoint returns: `{ error: { code, message, requestId } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string; requestId?: string };
+}
+
+/**
+ * An error a handler throws to answer with `status`: `message` is one plain sentence for a person
+ * and goes into the body; it never holds report text, keys or stack traces.
+ */
+export class HttpError extends EhrError {
+  override name = "HttpError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    options: { cause?: unknown; details?: string } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+export const badRequest = (message: string, details?: string) =>
+  new HttpError(400, "bad_request", message, { details });
+export const unauthorized = (message: string) => new HttpError(401, "unauthorized", message);
+export const forbidden = (message: string) => new HttpError(403, "forbidden", message);
+export const notFound = (message: string) => new HttpError(404, "not_found", message);
+export const conflict = (message: string) => new HttpError(409, "conflict", message);
+export const tooLarge = (message: string) => new HttpError(413, "payload_too_large", message);
+export const unsupportedMedia = (message: string) => new HttpError(415, "unsupported_media_type", message);
+export const unprocessable = (message: string) => new HttpError(422, "unprocessable", message);
+
+/** The status and code for an error from the library or from Express's body parsers. */
+export function classify(error: unknown): { status: number; code: string; message: string } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.shortMessage };
+  if (error instanceof AccessDeniedError) return { status: 403, code: "forbidden", message: error.shortMessage };
+  if (error instanceof IntegrityError) {
+    // Content that does not match its hash: the uploader's declared hash (400 from the route) or
+    // a corrupt block on our disk (502-ish: we cannot serve it).
+    return { status: 502, code: "corrupt_content", message: error.shortMessage };
+  }
+  if (error instanceof FormatError || error instanceof BindingError) {
+    return { status: 400, code: "bad_request", message: error.shortMessage };
+  }
+  if (error instanceof StorageError) return { status: 503, code: "storage_unavailable", message: error.shortMessage };
+  if (error instanceof ChainError) return { status: 503, code: "chain_unavailable", message: error.shortMessage };
+  const e = error as { type?: string; status?: number; statusCode?: number };
+  // Express's body parsers (body-parser / raw-body) tag their errors with `type`.
+  if (e?.type === "entity.too.large") {
+    return { status: 413, code: "payload_too_large", message: "The request body is larger than this service accepts." };
+  }
+  if (e?.type === "entity.parse.failed") {
+    return { status: 400, code: "bad_request", message: "The request body is not valid JSON." };
+  }
+  if (e?.type === "request.aborted") return { status: 400, code: "bad_request", message: "The request was aborted." };
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return { status, code: "bad_request", message: "The request could not be understood." };
+  }
+  return { status: 500, code: "internal", message: "The service failed to handle this request; nothing was changed." };
+}
+
+/**
+ * The one error middleware: maps the error to its status and body, logs the error's name and
+ * details (never a body, never patient data) at warn for 4xx and error for 5xx.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const { status, code, message } = classify(error);
+    const requestId = String(req.id ?? "");
+    const entry = {
+      requestId,
+      status,
+      code,
+      err: { name: (error as Error)?.name, details: (error as EhrError)?.details },
+    };
+    if (status >= 500) logger.error(entry, "request failed");
+    else logger.warn(entry, "request refused");
+    const body: ErrorBody = { error: { code, message, requestId } };
+    res.status(status).json(body);
+  };
+}
+
+/** 404 for every route no router answered. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound("There is no such endpoint."));

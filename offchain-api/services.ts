@@ -1,0 +1,118 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import pino, { type Logger } from "pino";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { deploymentFor } from "../deployments/contracts";
+import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
+import type { Address } from "../lib/crypto/identity";
+import { ChainError } from "../lib/errors";
+import { ChainKeyVault } from "../lib/storage/keyVault.node";
+import { CustodianRewrapper } from "../lib/storage/custodian.node";
+import type { KeyVault } from "../lib/storage/types";
+import { apiDataDir, type ApiConfig } from "./config";
+import { AuditLog } from "./audit/log";
+import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
+import { loadOrCreateCustodianKey, type CustodianKey } from "./custodian/keypair";
+import { SessionService } from "./sessions/service";
+import { openSummaryService, type SummaryService } from "./summaries/service";
+
+/** Everything the routes use, built once at start (`openServices`) or by the tests. No globals. */
+export interface ApiServices {
+  config: ApiConfig;
+  logger: Logger;
+  publicClient: PublicClient;
+  chainId: number;
+  /** The EhrCore address. */
+  core: Address;
+  sessions: SessionService;
+  /** Ciphertext blobs: the embedded Helia store, or Kubo / IPFS Cluster with `IPFS_API_URL`. */
+  blobs: ServiceBlobStore;
+  /** Wrapped keys, released under the chain's rules (no emergency re-wrap). */
+  keyStore: ChainKeyVault;
+  /** What readers ask: the key store behind the emergency custodian. */
+  vault: KeyVault;
+  custodian: CustodianKey;
+  /** Refused key releases, for the patient's activity view. */
+  audit: AuditLog;
+  summaries: SummaryService;
+  close(): Promise<void>;
+}
+
+/** 32 random bytes kept in `file` (owner-only), made on first use. */
+export async function loadOrCreateSecret(file: string): Promise<Uint8Array> {
+  try {
+    const bytes = await readFile(file);
+    if (bytes.length === 32) return bytes;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+  }
+  const secret = randomBytes(32);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, secret, { mode: 0o600, flag: "wx" }).catch(async (error) => {
+    // Another process made it first: use theirs.
+    if ((error as { code?: string }).code !== "EEXIST") throw error;
+  });
+  return readFile(file);
+}
+
+/** Builds the services from the configuration: the chain, the stores under the data folder, the custodian. */
+export async function openServices(
+  config: ApiConfig,
+  options: { logger?: Logger; publicClient?: PublicClient } = {},
+): Promise<ApiServices> {
+  useNodeCrypto();
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "ehr-api" } });
+  const publicClient =
+    options.publicClient ?? (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient);
+  let chainId: number;
+  try {
+    chainId = await publicClient.getChainId();
+  } catch (error) {
+    throw new ChainError(`The chain at ${config.rpcUrl} could not be reached.`, { cause: error });
+  }
+  const core = (config.coreAddress ?? deploymentFor(chainId)?.core) as Address | undefined;
+  if (!core) {
+    throw new ChainError(`No EhrCore is deployed for chain ${chainId}: run the deploy task or set EHR_CORE_ADDRESS.`);
+  }
+  const dir = apiDataDir(config);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+
+  const blobs = await openBlobStore(config, logger);
+  const keyStore = new ChainKeyVault({ folder: path.join(dir, "keys"), publicClient, core });
+  const custodian = await loadOrCreateCustodianKey(path.join(dir, "custodian.key"));
+  const vault = new CustodianRewrapper({
+    vault: keyStore,
+    publicClient,
+    core,
+    custodianPrivateKey: custodian.privateKey,
+  });
+  const audit = await AuditLog.open(path.join(dir, "audit"));
+  const sessions = new SessionService({
+    secret: await loadOrCreateSecret(path.join(dir, "session.secret")),
+    domain: config.siweDomain,
+    origin: config.webOrigin,
+    chainId,
+    publicClient,
+    maxSessionSeconds: config.maxSessionSeconds,
+  });
+  const summaries = await openSummaryService(config, logger);
+
+  return {
+    config,
+    logger,
+    publicClient,
+    chainId,
+    core,
+    sessions,
+    blobs,
+    keyStore,
+    vault,
+    custodian,
+    audit,
+    summaries,
+    async close() {
+      await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close()]);
+    },
+  };
+}

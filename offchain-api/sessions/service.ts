@@ -1,0 +1,155 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { PublicClient } from "viem";
+import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
+import type { Address, Hex } from "../../lib/crypto/identity";
+import { unauthorized } from "../http/errors";
+
+export interface SessionServiceOptions {
+  /** HMAC key for session tokens (32 random bytes kept in the data folder). Never logged. */
+  secret: Uint8Array;
+  /** The domain a SIWE message must name (`EHR_SIWE_DOMAIN`). */
+  domain: string;
+  /** The origin the SIWE message's URI must have (the web dApp's, `EHR_WEB_ORIGIN`). */
+  origin: string;
+  chainId: number;
+  /** Verifies signatures (EOAs by recovery, smart accounts by ERC-1271/6492 on the chain). */
+  publicClient: PublicClient;
+  /** Longest session, in seconds; a message asking for more gets this much. */
+  maxSessionSeconds: number;
+  /** How long a nonce can be used. @default 300000 (5 minutes) */
+  nonceTtlMs?: number;
+  /** How far a message's issuedAt may be ahead of this clock. @default 300000 (5 minutes) */
+  clockSkewMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface Session {
+  /** Checksummed address the SIWE message was signed by. */
+  address: Address;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  id: string;
+}
+
+const TOKEN_VERSION = "v1";
+const MAX_NONCES = 100_000;
+
+/**
+ * Sign-In with Ethereum (EIP-4361, parsed by viem/siwe) and the sessions it opens. Nonces are made
+ * here, kept in memory for a few minutes and used once (a failed attempt uses them up too). A
+ * session is a token `v1.<payload>.<hmac>` bound to the address; it survives restarts of this
+ * service (the key is on disk) and works across replicas that share the key, and logout revokes it
+ * here until it would have expired. Every refusal is a 401 saying why in one sentence.
+ */
+export class SessionService {
+  private readonly nonces = new Map<string, number>();
+  private readonly revoked = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A fresh single-use nonce. */
+  issueNonce(): { nonce: string; expiresAt: string } {
+    this.sweep();
+    if (this.nonces.size >= MAX_NONCES) throw unauthorized("Too many sign-ins are in progress: try again shortly.");
+    const nonce = generateSiweNonce();
+    const expiresAt = this.now() + (this.options.nonceTtlMs ?? 300_000);
+    this.nonces.set(nonce, expiresAt);
+    return { nonce, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** Checks a signed SIWE message and opens a session for its address. */
+  async signIn(message: string, signature: Hex): Promise<{ token: string; session: Session }> {
+    const { domain, origin, chainId, publicClient } = this.options;
+    const now = this.now();
+    let fields: ReturnType<typeof parseSiweMessage>;
+    try {
+      fields = parseSiweMessage(message);
+    } catch {
+      throw unauthorized("The sign-in message is not a valid Sign-In with Ethereum message.");
+    }
+    const { address, nonce, uri, version, issuedAt, expirationTime, notBefore } = fields;
+    if (!address || !nonce || !uri || version !== "1" || !fields.domain || fields.chainId === undefined) {
+      throw unauthorized("The sign-in message is not a valid Sign-In with Ethereum message.");
+    }
+    if (fields.domain !== domain) throw unauthorized("The sign-in message is for another website.");
+    let uriOrigin = "";
+    try {
+      uriOrigin = new URL(uri).origin;
+    } catch {
+      /* refused below */
+    }
+    if (uriOrigin !== origin) throw unauthorized("The sign-in message names another web address.");
+    if (fields.chainId !== chainId) throw unauthorized("The sign-in message is for another chain.");
+    if (!expirationTime) throw unauthorized("The sign-in message must say when it expires.");
+    if (expirationTime.getTime() <= now) throw unauthorized("The sign-in message has expired: sign in again.");
+    if (notBefore && notBefore.getTime() > now) throw unauthorized("The sign-in message is not valid yet.");
+    if (issuedAt && issuedAt.getTime() > now + (this.options.clockSkewMs ?? 300_000)) {
+      throw unauthorized("The sign-in message is dated in the future: check your clock.");
+    }
+    if (!this.useNonce(nonce)) {
+      throw unauthorized("The sign-in nonce is unknown, already used or expired: sign in again.");
+    }
+    let valid = false;
+    try {
+      valid = await publicClient.verifyMessage({ address, message, signature });
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw unauthorized("The signature does not match the account in the sign-in message.");
+
+    const expiresAt = Math.floor(
+      Math.min(expirationTime.getTime(), now + this.options.maxSessionSeconds * 1000) / 1000,
+    );
+    const session: Session = { address, expiresAt, id: randomBytes(16).toString("hex") };
+    return { token: this.sign(session), session };
+  }
+
+  /** The session a token stands for, or a 401. */
+  verify(token: string | undefined): Session {
+    if (!token) throw unauthorized("Sign in first: this request needs a session.");
+    const [version, payload, mac, extra] = token.split(".");
+    if (version !== TOKEN_VERSION || !payload || !mac || extra !== undefined) {
+      throw unauthorized("The session token is not valid: sign in again.");
+    }
+    const expected = this.mac(`${version}.${payload}`);
+    const given = Buffer.from(mac, "base64url");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw unauthorized("The session token is not valid: sign in again.");
+    }
+    const session = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Session;
+    if (session.expiresAt * 1000 <= this.now()) throw unauthorized("Your session has expired: sign in again.");
+    if (this.revoked.has(session.id)) throw unauthorized("You have signed out: sign in again.");
+    return session;
+  }
+
+  /** Ends a session (until its expiry this service refuses the token). */
+  revoke(session: Session): void {
+    this.sweep();
+    this.revoked.set(session.id, session.expiresAt * 1000);
+  }
+
+  private useNonce(nonce: string): boolean {
+    const expiresAt = this.nonces.get(nonce);
+    this.nonces.delete(nonce);
+    return expiresAt !== undefined && expiresAt > this.now();
+  }
+
+  private sign(session: Session): string {
+    const payload = Buffer.from(JSON.stringify(session), "utf8").toString("base64url");
+    return `${TOKEN_VERSION}.${payload}.${this.mac(`${TOKEN_VERSION}.${payload}`).toString("base64url")}`;
+  }
+
+  private mac(text: string): Buffer {
+    return createHmac("sha256", this.options.secret).update(text).digest();
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, expiresAt] of this.nonces) if (expiresAt <= now) this.nonces.delete(key);
+    for (const [key, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(key);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The real stack the API tests run on: an anvil process (scripts/lib/chain.ts) with the contracts
+ * deployed by the one deploy path, a demo hospital, two doctors and two patients with registered
+ * encryption keys, the custodian key published, and the service's own data (Helia blocks, wrapped
+ * keys, custodian key) in a temporary folder. Nothing is mocked.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
+import type { Express } from "express";
+import pino from "pino";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type PrivateKeyAccount,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { createSiweMessage, type CreateSiweMessageParameters } from "viem/siwe";
+import request from "supertest";
+import { startChain, type Chain } from "../../scripts/lib/chain";
+import { deploySystem } from "../../scripts/lib/deploy";
+import type { EhrCore } from "../../typechain-types";
+import type { Address, Hex } from "../../lib/crypto/identity";
+import { generateUserKey } from "../../lib/keys/userKeyPair";
+import type { UserKey } from "../../lib/keys/types";
+import { compressPublicKey } from "../../lib/records/context";
+import { loadConfig, type ApiConfig } from "../config";
+import { createApp } from "../app";
+import { openServices, type ApiServices } from "../services";
+
+/** anvil's and Hardhat's well-known development mnemonic: local chains only. */
+const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+export const WEB_ORIGIN = "http://localhost:5173";
+
+export interface StackAccount {
+  address: Address;
+  account: PrivateKeyAccount;
+  /** A well-known development key (anvil/Hardhat): local chains only. */
+  privateKey: Hex;
+  wallet: WalletClient;
+  /** The encryption key registered on-chain (doctors and patients). */
+  key: UserKey;
+}
+
+export interface TestStack {
+  chain: Chain;
+  publicClient: PublicClient;
+  /** The EhrCore (typechain, connected to the admin) for setting up scenarios. */
+  coreContract: EhrCore;
+  core: Address;
+  book: Address;
+  admin: StackAccount;
+  hospital: StackAccount;
+  doctor: StackAccount;
+  doctor2: StackAccount;
+  patient: StackAccount;
+  patient2: StackAccount;
+  /** Has nothing on the chain. */
+  outsider: StackAccount;
+  dataDir: string;
+  config: ApiConfig;
+  services: ApiServices;
+  app: Express;
+  /** Every line the service logged (JSON), to assert what never appears in logs. */
+  logs: string[];
+  /** The EhrCore connected to another signer. */
+  coreAs(who: StackAccount): EhrCore;
+  /** A SIWE message for `who` with a fresh nonce from the service; `overrides` for the bad-input tests. */
+  siweMessage(who: StackAccount, overrides?: Partial<CreateSiweMessageParameters>): Promise<string>;
+  /** Signs in through the real endpoints; returns the bearer token. */
+  signIn(who: StackAccount): Promise<string>;
+  /** Advances the chain's clock (emergency and grant expiry). */
+  increaseTime(seconds: number): Promise<void>;
+  /** Closes and reopens the services on the same data folder (a service restart). */
+  restartServices(env?: NodeJS.ProcessEnv): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Extra environment for `loadConfig` (e.g. EHR_MAX_UPLOAD_BYTES). */
+  env?: NodeJS.ProcessEnv;
+  /** Skip publishing the custodian key. @default false */
+  withoutCustodian?: boolean;
+}
+
+const ALWAYS_AVAILABLE = Array(7).fill((1n << 48n) - 1n) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "ehr-api-"));
+  const chain = await startChain({ dataDir, port: 0 });
+  const viemChain = { ...foundry, id: chain.chainId, rpcUrls: { default: { http: [chain.url] } } };
+  const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.url) }) as PublicClient;
+  const provider = new JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  provider.pollingInterval = 50;
+
+  const make = (index: number): StackAccount => {
+    const privateKey = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).privateKey as Hex;
+    const account = privateKeyToAccount(privateKey);
+    const wallet = createWalletClient({ account, chain: viemChain, transport: http(chain.url) });
+    return { address: account.address, account, privateKey, wallet, key: generateUserKey() };
+  };
+  const [admin, hospital, doctor, doctor2, patient, patient2, outsider] = [0, 1, 2, 3, 4, 5, 6].map(make);
+  const signerOf = (who: StackAccount) => new Wallet(who.privateKey, provider);
+
+  const { core: coreContract, book } = await deploySystem(signerOf(admin));
+  const core = (await coreContract.getAddress()) as Address;
+  const coreAs = (who: StackAccount) => coreContract.connect(signerOf(who));
+  const bookAs = (who: StackAccount) => book.connect(signerOf(who));
+  const wait = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+
+  await wait(coreContract.addHospital(hospital.address, "Test General"));
+  for (const [i, d] of [doctor, doctor2].entries()) {
+    await wait(coreContract.onboardDoctor(d.address, 1, 100 + i, `0x${"ab".repeat(31)}0${i}`, `Dr Test ${i}`, ""));
+    await wait(coreAs(d).setEncryptionKey(d.key.publicKey, `0x${"00".repeat(32)}`));
+    await wait(bookAs(d).setWeeklyAvailability(ALWAYS_AVAILABLE));
+  }
+  for (const p of [patient, patient2]) await wait(coreAs(p).registerPatient(p.key.publicKey, `0x${"11".repeat(32)}`));
+
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const baseEnv: NodeJS.ProcessEnv = {
+    EHR_DATA_DIR: dataDir,
+    EHR_RPC_URL: chain.url,
+    EHR_CORE_ADDRESS: core,
+    EHR_WEB_ORIGIN: WEB_ORIGIN,
+    EHR_LOG_LEVEL: "info",
+  };
+  const open = async (env: NodeJS.ProcessEnv = {}) => {
+    const config = loadConfig({ ...baseEnv, ...options.env, ...env });
+    const services = await openServices(config, { logger: pino({ level: config.logLevel }, sink), publicClient });
+    return { config, services, app: createApp(services) };
+  };
+  let opened = await open();
+  if (!options.withoutCustodian) await wait(coreContract.setCustodianKey(opened.services.custodian.publicKey));
+
+  const stack: TestStack = {
+    chain,
+    publicClient,
+    coreContract,
+    core,
+    book: (await book.getAddress()) as Address,
+    admin,
+    hospital,
+    doctor,
+    doctor2,
+    patient,
+    patient2,
+    outsider,
+    dataDir,
+    get config() {
+      return opened.config;
+    },
+    get services() {
+      return opened.services;
+    },
+    get app() {
+      return opened.app;
+    },
+    logs,
+    coreAs,
+    async siweMessage(who, overrides = {}) {
+      const { body } = await request(opened.app).get("/v1/auth/nonce").expect(200);
+      return createSiweMessage({
+        address: who.address,
+        chainId: chain.chainId,
+        domain: new URL(WEB_ORIGIN).host,
+        uri: WEB_ORIGIN,
+        version: "1",
+        nonce: body.nonce,
+        issuedAt: new Date(),
+        expirationTime: new Date(Date.now() + 3600_000),
+        statement: "Sign in to Patient EHR.",
+        ...overrides,
+      });
+    },
+    async signIn(who) {
+      const message = await stack.siweMessage(who);
+      const signature = await who.account.signMessage({ message });
+      const { body } = await request(opened.app).post("/v1/auth/session").send({ message, signature }).expect(201);
+      return body.token as string;
+    },
+    async increaseTime(seconds) {
+      await provider.send("evm_increaseTime", [seconds]);
+      await provider.send("evm_mine", []);
+    },
+    async restartServices(env) {
+      await opened.services.close();
+      opened = await open(env);
+    },
+    async close() {
+      await opened.services.close();
+      provider.destroy();
+      await chain.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** The compressed form of a stack account's registered key (what the chain returns). */
+export function registeredKey(who: StackAccount): Hex {
+  return compressPublicKey(who.key.publicKey) as Hex;
+}
