@@ -12,6 +12,8 @@ export default tseslint.config(
       "dist",
       "deployments/contracts.ts",
       ".data",
+      "web/dist",
+      "test-results",
     ],
   },
   js.configs.recommended,

@@ -57,6 +57,11 @@ export class StorageError extends EhrError {
   override name = "StorageError";
 }
 
+/** The storage service refused the session (none, expired, signed out, another account): sign in again (lib/api). */
+export class SessionError extends EhrError {
+  override name = "SessionError";
+}
+
 /** Whether `error` is an EIP-1193 "user rejected the request" (code 4001), anywhere in its cause chain. */
 export function isUserRejection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {

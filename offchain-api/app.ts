@@ -4,6 +4,7 @@ import helmet from "helmet";
 import type { ApiServices } from "./services";
 import { errorHandler, notFoundHandler } from "./http/errors";
 import { requestLogger } from "./http/logging";
+import { rateLimiter } from "./http/rateLimit";
 import { auditRouter } from "./audit/router";
 import { blobsRouter } from "./blobs/router";
 import { custodianRouter } from "./custodian/router";
@@ -25,13 +26,14 @@ export function createApp(services: ApiServices): Express {
   app.use(helmet());
   app.use(
     cors({
-      origin: services.config.webOrigin,
+      origin: [services.config.webOrigin],
       methods: ["GET", "POST", "PUT", "DELETE"],
       allowedHeaders: ["Authorization", "Content-Type", "X-Content-SHA256", "X-Request-Id"],
       exposedHeaders: ["X-Request-Id", "X-Summary-Engine"],
       maxAge: 600,
     }),
   );
+  app.use(rateLimiter(services));
 
   app.use(healthRouter(services));
   app.use("/v1/auth", sessionsRouter(services));

@@ -64,7 +64,9 @@ export async function openServices(
   useNodeCrypto();
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "ehr-api" } });
   const publicClient =
-    options.publicClient ?? (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient);
+    options.publicClient ??
+    // A dead RPC endpoint fails a request within ~20 s (two tries) as 503, never a hang.
+    (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) as PublicClient);
   let chainId: number;
   try {
     chainId = await publicClient.getChainId();

@@ -1,14 +1,28 @@
 /**
- * `npm start`: the whole system on one machine. Today that is the persistent local chain (anvil,
- * state under `.data/`), the contracts (deployed only if absent) and, on the first run, a demo
- * hospital with two doctors. The storage service and the web dApp join here as they are built.
+ * `npm start`: the whole system on one machine: the persistent local chain (anvil, state under
+ * `.data/`), the contracts (deployed only if absent) and, on the first run, a demo hospital with two
+ * doctors; the off-chain service in this process with its embedded IPFS node (data under
+ * `.data/api/`), its custodian key published on first run; and the web dApp, built by Vite and served
+ * with its /config.json. (A production build rather than Vite's dev server: one start-up cost of a
+ * few seconds, then the same files users get, no on-demand transforms on first load.)
  * Ctrl-C stops everything cleanly; the next `npm start` finds the same state.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
+import { custodianKey } from "../lib/chain/ehr";
+import type { Address } from "../lib/crypto/identity";
+import { compressPublicKey } from "../lib/records/context";
+import { loadConfig } from "../offchain-api/config";
+import { drain, startService } from "../offchain-api/index";
+import type { ApiServices } from "../offchain-api/services";
 import { DEFAULT_PORT, defaultDataDir, startChain } from "./lib/chain";
 import { DEMO } from "./lib/demo";
+import { readDeployment } from "./lib/deployments";
+import { buildWeb, serveWeb, type WebServer } from "./lib/web";
+
+/** Where the dApp is served. EHR_WEB_PORT overrides. */
+const DEFAULT_WEB_PORT = 5173;
 
 /** anvil's and Hardhat's well-known development mnemonic: local chains only, never real funds. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -28,29 +42,73 @@ function devAccount(index: number): Wallet | HDNodeWallet {
   return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
 }
 
+/**
+ * Publishes the service's custodian key on the chain when it is not there yet (the first run), through
+ * the admin's `ehr:publish-custodian` task, which fetches it from the running service.
+ */
+async function publishCustodian(services: ApiServices, apiUrl: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const onChain = await custodianKey(services.publicClient, services.core);
+  if (onChain?.toLowerCase() === compressPublicKey(services.custodian.publicKey).toLowerCase()) return false;
+  await hardhat(["ehr:publish-custodian", "--network", "localhost", "--api-url", apiUrl], env);
+  return true;
+}
+
 async function main(): Promise<void> {
   const port = process.env.EHR_CHAIN_PORT ? Number(process.env.EHR_CHAIN_PORT) : DEFAULT_PORT;
+  const webPort = process.env.EHR_WEB_PORT ? Number(process.env.EHR_WEB_PORT) : DEFAULT_WEB_PORT;
   const dataDir = defaultDataDir();
   const chain = await startChain({ dataDir, port });
+  let api: Awaited<ReturnType<typeof startService>> | undefined;
+  let web: WebServer | undefined;
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: saving the chain state and stopping...`);
+    console.log(`\n${signal}: stopping the web server and the service, saving the chain state...`);
+    await web?.close();
+    if (api) {
+      await drain(api.server, 10_000);
+      await api.services.close();
+    }
     await chain.stop();
     console.log("Stopped. `npm start` again picks up where this left off.");
-    process.exit(0);
+    process.exit(code);
   };
   process.on("SIGINT", (s) => void stop(s));
   process.on("SIGTERM", (s) => void stop(s));
 
+  let published = false;
+  const env = { ...process.env, LOCAL_RPC_URL: chain.url };
   try {
-    const env = { ...process.env, LOCAL_RPC_URL: chain.url };
     await hardhat(["ehr:deploy", "--network", "localhost"], env);
     await hardhat(["ehr:seed-demo", "--network", "localhost"], env);
+    // Built before the web server listens, and read after the deploy so the module has this chain's addresses.
+    const webDir = path.join(dataDir, "web");
+    await buildWeb(webDir);
+    web = await serveWeb(webDir, { port: webPort });
+    const { core, appointmentBook } = readLocalDeployment();
+    const config = loadConfig({
+      ...process.env,
+      EHR_DATA_DIR: dataDir,
+      EHR_RPC_URL: chain.url,
+      EHR_CORE_ADDRESS: core,
+      EHR_WEB_ORIGIN: web.url,
+      EHR_LOG_LEVEL: process.env.EHR_LOG_LEVEL ?? "warn",
+    });
+    api = await startService(config);
+    published = await publishCustodian(api.services, api.url, env);
+    web.setConfig({
+      chainId: chain.chainId,
+      rpcUrl: chain.url,
+      apiUrl: api.url,
+      core,
+      book: appointmentBook,
+      webOrigin: web.url,
+      chainName: "EHR local chain",
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    await stop("setup failed");
+    await stop("setup failed", 1);
     return;
   }
 
@@ -61,9 +119,12 @@ async function main(): Promise<void> {
         ? DEMO.hospital.name
         : (DEMO.doctors.find((d) => d.account === i)?.name ?? "free: use as a patient");
   console.log(`
-The EHR system is running.
-  Chain:     ${chain.url}  (chain id ${chain.chainId}; state in ${chain.stateFile})
-  MetaMask:  add a network with RPC URL ${chain.url}, chain id ${chain.chainId}, currency symbol ETH.
+The EHR system is running. Open ${web!.url} in a browser with MetaMask.
+
+  MetaMask network: name "EHR local chain", RPC URL ${chain.url}, chain id ${chain.chainId}, currency symbol ETH
+                    (the dApp offers to add it when you connect).
+  Service:   ${api!.url}  (data in ${path.join(dataDir, "api")}${published ? "; custodian key published" : ""})
+  Chain:     ${chain.url}  (state in ${chain.stateFile})
   Contracts: deployments/localhost.json, and deployments/contracts.ts for the API and the web.
 
 Local test accounts (the well-known development keys of anvil and Hardhat: for this local chain
@@ -73,15 +134,21 @@ only; anyone can spend what they hold on a public network):`);
     console.log(`  #${i} ${account.address}  ${account.privateKey}  ${role(i)}`);
   }
   console.log(`
-Next: the admin tasks work against this chain, e.g.
-  npx hardhat ehr:status --network localhost
-The web dApp and the storage service are not built yet; see README.md.
+Import a key into MetaMask ("Import account") to act as that user. The admin tasks work against
+this chain, e.g. npx hardhat ehr:status --network localhost
 Stop with Ctrl-C.`);
   const code = await chain.exited;
   if (!stopping) {
     console.error(`The chain stopped on its own (code ${code}).`);
     process.exit(code ?? 1);
   }
+}
+
+/** The addresses `ehr:deploy` recorded for the local chain. */
+function readLocalDeployment(): { core: Address; appointmentBook: Address } {
+  const record = readDeployment("localhost");
+  if (!record) throw new Error("deployments/localhost.json is missing after the deploy.");
+  return { core: record.core.address as Address, appointmentBook: record.appointmentBook.address as Address };
 }
 
 main().catch((error: unknown) => {

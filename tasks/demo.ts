@@ -1,7 +1,6 @@
 import { task } from "hardhat/config";
-import { ethers } from "ethers";
 import { fail, say, send, systemFor } from "./common";
-import { DEMO, OFFICE_HOURS } from "../scripts/lib/demo";
+import { DEMO, demoSteps } from "../scripts/lib/demo";
 
 task("ehr:seed-demo", "Onboards a demo hospital and two doctors with office hours, once (local chains only)")
   .addOptionalParam("from", "The admin account (default: the first account)")
@@ -15,24 +14,12 @@ task("ehr:seed-demo", "Onboards a demo hospital and two doctors with office hour
     }
     const signers = await hre.ethers.getSigners();
     const hospital = signers[DEMO.hospital.account];
-    await send(system, "add the demo hospital", system.core.addHospital, hospital.address, DEMO.hospital.name);
-    for (const d of DEMO.doctors) {
-      const doctor = signers[d.account];
-      const licenceHash = ethers.keccak256(ethers.toUtf8Bytes(d.licence));
-      await send(
-        system,
-        `onboard ${d.name}`,
-        system.core.onboardDoctor,
-        doctor.address,
-        1,
-        d.specialty,
-        licenceHash,
-        d.name,
-        d.profile,
-      );
-      const asDoctor = { ...system, book: system.book.connect(doctor) };
-      await send(asDoctor, `publish ${d.name}'s office hours`, asDoctor.book.setWeeklyAvailability, OFFICE_HOURS);
-    }
+    const doctors = DEMO.doctors.map((d) => signers[d.account]);
+    const steps = demoSteps(system.core, (doctor) => system.book.connect(doctors.find((s) => s.address === doctor)!), {
+      hospital: hospital.address,
+      doctors: doctors.map((s) => s.address),
+    });
+    for (const step of steps) await send(system, step.what, step.method);
     say(
       `Demo data: ${DEMO.hospital.name} (${hospital.address}) with ${DEMO.doctors.length} doctors, Mon-Fri 09:00-17:00 UTC.`,
     );

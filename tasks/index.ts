@@ -4,3 +4,4 @@ import "./providers";
 import "./emergency";
 import "./system";
 import "./demo";
+import "./custodian";

@@ -234,6 +234,23 @@ export async function isAuthorized(
   );
 }
 
+/** Whether `doctor` has an open emergency window on `patient` now (the contract also requires an active doctor). */
+export async function hasEmergencyAccess(
+  publicClient: PublicClient,
+  core: Address,
+  patient: Address,
+  doctor: Address,
+): Promise<boolean> {
+  return read("check emergency access", () =>
+    publicClient.readContract({
+      address: core,
+      abi: ehrCoreAbi,
+      functionName: "hasEmergencyAccess",
+      args: [patient, doctor],
+    }),
+  );
+}
+
 /** What `logAccess` would allow now, without logging. */
 export async function accessBasisOf(
   publicClient: PublicClient,

@@ -228,6 +228,15 @@ function parseKeyBackup(file: Uint8Array): KeyBackupFileV1 {
   };
 }
 
+/**
+ * The clear `meta` of a backup file (whose it is, for which chain and EhrCore), checked like a
+ * restore checks it but without the passphrase: for the storage service, which stores a backup only
+ * for its owner. FormatError when it is not a backup file.
+ */
+export function readKeyBackupMeta(file: Uint8Array): KeyBackupMeta {
+  return parseKeyBackup(file).meta;
+}
+
 export interface RestoreKeyBackupOptions {
   /** The `keyBackup` hash registered on-chain: when given, a file with another SHA-256 is refused (IntegrityError). */
   expectedHash?: Hex;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
+import { checkDeclaredHash, collectBytes } from "./blobInput";
 import type { BlobStore } from "./types";
 
 /**
@@ -87,23 +88,6 @@ function loadModules(): Promise<HeliaModules> {
   return modules;
 }
 
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    length += chunk.length;
-  }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 function isNotFound(error: unknown): boolean {
   const name = (error as { name?: unknown })?.name;
   return name === "NotFoundError" || (error as { code?: unknown })?.code === "ERR_NOT_FOUND";
@@ -149,14 +133,7 @@ export class HeliaBlobStore implements BlobStore {
   }
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
-    if (!(bytes instanceof Uint8Array)) throw new FormatError("Only bytes can be stored.");
-    if (typeof declaredHash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(declaredHash)) {
-      throw new FormatError("The declared hash is not valid.", { details: "expected 0x and 32 bytes of hex" });
-    }
-    const digest = await sha256(bytes);
-    if (!equalBytes(digest, fromHex(declaredHash))) {
-      throw new IntegrityError("The file does not match its declared hash; nothing was stored.");
-    }
+    const digest = await checkDeclaredHash(bytes, declaredHash);
     try {
       const cid = await this.fs.addBytes(bytes);
       const pin: PinRecord = { sha256: toHex(digest), size: bytes.length };
@@ -173,7 +150,7 @@ export class HeliaBlobStore implements BlobStore {
       throw new StorageError("The file was not found in storage.", { details: cid });
     let bytes: Uint8Array;
     try {
-      bytes = await collect(this.fs.cat(parsed));
+      bytes = await collectBytes(this.fs.cat(parsed));
     } catch (error) {
       if (error instanceof IntegrityError) throw error;
       if (isNotFound(error))
@@ -220,7 +197,7 @@ export class HeliaBlobStore implements BlobStore {
 
 /** One block, re-hashed against its CID before anyone sees it. */
 async function* verifiedBlock(blocks: FsBlockstoreLike, cid: CidLike): AsyncGenerator<Uint8Array> {
-  const bytes = await collect(blocks.get(cid));
+  const bytes = await collectBytes(blocks.get(cid));
   if (cid.multihash.code !== SHA2_256 || !equalBytes(await sha256(bytes), cid.multihash.digest)) {
     throw new IntegrityError("The stored file is corrupt.", { details: `block ${cid.toString()} fails its hash` });
   }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { PublicClient } from "viem";
 import { AccessDeniedError, ChainError, FormatError, StorageError } from "../errors";
@@ -7,7 +8,7 @@ import type { Address } from "../crypto/identity";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "./types";
 
 export interface ChainKeyVaultOptions {
-  /** Where `wrapped-keys.json` lives; created if missing. */
+  /** Where the entries live (`entries/`, one file per entry); created if missing. */
   folder: string;
   publicClient: PublicClient;
   /** The EhrCore address. */
@@ -48,35 +49,45 @@ function checkEntry(entry: WrappedKeyEntry, chainId: number, core: Address): voi
  * patient, or the reader presents a mined, recent `logAccess` transaction of this EhrCore whose
  * `RecordAccessed` event names this patient, reader and record (a full-record read also covers the
  * summary) and the chain still authorizes the read now; in every case the entry must belong to
- * the on-chain record at `recordIndex` (its envelope hash is that record's). Keys are kept in a
- * JSON file (written atomically); they are ciphertext to anyone but their reader, and never logged.
+ * the on-chain record at `recordIndex` (its envelope hash is that record's).
+ *
+ * Storage: one small JSON file per entry under `entries/`, named by the SHA-256 of the entry's key
+ * (chain, contract, patient, record, part, reader) and written atomically (temporary file, fsync,
+ * rename): a store costs O(entries stored), not O(all keys), and a crash mid-write can lose at most
+ * the entry being written, never another. A `wrapped-keys.json` of the earlier one-file layout is
+ * moved into this layout on first use. Keys are ciphertext to anyone but their reader, never logged.
  *
  * Not yet here (the storage service's job): authenticating who asks (SIWE), and who may store.
  */
 export class ChainKeyVault implements KeyVault {
-  private entries?: Map<string, WrappedKeyEntry>;
   private chainId?: number;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly file: string;
+  /** Writes in flight, so `close()` can wait for them. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private migrated?: Promise<void>;
+  private closed = false;
+  private readonly dir: string;
   private readonly maxAge: bigint;
 
   constructor(private readonly options: ChainKeyVaultOptions) {
-    this.file = join(options.folder, "wrapped-keys.json");
+    this.dir = join(options.folder, "entries");
     this.maxAge = BigInt(options.maxAccessAgeBlocks ?? 100);
   }
 
+  /** Stores (or replaces) each entry in its own file; resolves once every file is durably written. */
   async storeWrappedKeys(entries: WrappedKeyEntry[]): Promise<void> {
+    if (this.closed) throw new StorageError("The key store is closed.");
     const chainId = await this.chain();
     for (const entry of entries) checkEntry(entry, chainId, this.options.core);
-    const task = this.writing.then(async () => {
-      const map = await this.load();
-      const next = new Map(map);
-      for (const entry of entries) next.set(entryKey(entry), { ...entry });
-      await this.save(next);
-      this.entries = next;
-    });
-    this.writing = task.catch(() => undefined);
-    await task;
+    const task = (async () => {
+      await this.ready();
+      await Promise.all(entries.map((entry) => this.write({ ...entry })));
+    })();
+    this.pending.add(task);
+    try {
+      await task;
+    } finally {
+      this.pending.delete(task);
+    }
   }
 
   async fetchWrappedKey(request: KeyRequest): Promise<string> {
@@ -92,7 +103,7 @@ export class ChainKeyVault implements KeyVault {
     const isPatient = request.patient.toLowerCase() === request.reader.toLowerCase();
     if (!isPatient) await this.checkAccessLog(request, summary);
 
-    const entry = (await this.load()).get(entryKey({ ...request, chainId, contract: core }));
+    const entry = await this.read(entryKey({ ...request, chainId, contract: core }));
     if (!entry) throw new StorageError("No key for this record is held for you.");
     const record = await readChainRecord(publicClient, core, request.patient, request.recordIndex);
     const recordedHash = summary ? record.summaryHash : record.envelopeHash;
@@ -102,9 +113,10 @@ export class ChainKeyVault implements KeyVault {
     return entry.wrapped;
   }
 
-  /** Waits for pending writes. */
+  /** Waits for the writes in flight; stores after this are refused (StorageError). Reads keep working. */
   async close(): Promise<void> {
-    await this.writing;
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
   }
 
   /**
@@ -115,7 +127,7 @@ export class ChainKeyVault implements KeyVault {
     key: Pick<WrappedKeyEntry, "patient" | "recordId" | "part" | "reader">,
   ): Promise<WrappedKeyEntry | undefined> {
     const chainId = await this.chain();
-    return (await this.load()).get(entryKey({ ...key, chainId, contract: this.options.core }));
+    return this.read(entryKey({ ...key, chainId, contract: this.options.core }));
   }
 
   private async checkAccessLog(request: KeyRequest, summary: boolean): Promise<void> {
@@ -162,28 +174,70 @@ export class ChainKeyVault implements KeyVault {
     return this.chainId;
   }
 
-  private async load(): Promise<Map<string, WrappedKeyEntry>> {
-    if (this.entries) return this.entries;
-    let list: WrappedKeyEntry[] = [];
-    try {
-      list = JSON.parse(await readFile(this.file, "utf8")) as WrappedKeyEntry[];
-    } catch (error) {
-      if ((error as { code?: string }).code !== "ENOENT") {
-        throw new StorageError("The key store could not be read.", { cause: error });
-      }
-    }
-    this.entries = new Map(list.map((e) => [entryKey(e), e]));
-    return this.entries;
+  /** The file of one entry key. */
+  private fileOf(key: string): string {
+    return join(this.dir, `${createHash("sha256").update(key).digest("hex")}.json`);
   }
 
-  private async save(map: Map<string, WrappedKeyEntry>): Promise<void> {
+  private async read(key: string): Promise<WrappedKeyEntry | undefined> {
+    await this.ready();
+    let text: string;
     try {
-      await mkdir(this.options.folder, { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify([...map.values()]));
-      await rename(temp, this.file);
+      text = await readFile(this.fileOf(key), "utf8");
     } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return undefined;
+      throw new StorageError("The key store could not be read.", { cause: error });
+    }
+    try {
+      const entry = JSON.parse(text) as WrappedKeyEntry;
+      // A file under another entry's name (copied by hand, or a hash collision) is not this key.
+      return entryKey(entry) === key ? entry : undefined;
+    } catch (error) {
+      throw new StorageError("The key store could not be read.", { cause: error, details: "a damaged entry file" });
+    }
+  }
+
+  /** Temporary file, fsync, rename: readers see the old entry or the new one, never half of one. */
+  private async write(entry: WrappedKeyEntry): Promise<void> {
+    const file = this.fileOf(entryKey(entry));
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      const handle = await open(temp, "wx", 0o600);
+      try {
+        await handle.writeFile(JSON.stringify(entry));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
       throw new StorageError("The keys could not be stored.", { cause: error });
     }
+  }
+
+  /** Creates the folder and moves a `wrapped-keys.json` of the one-file layout into entry files (once). */
+  private ready(): Promise<void> {
+    this.migrated ??= (async () => {
+      try {
+        await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      } catch (error) {
+        throw new StorageError("The key store could not be opened.", { cause: error });
+      }
+      const legacy = join(this.options.folder, "wrapped-keys.json");
+      let list: WrappedKeyEntry[];
+      try {
+        list = JSON.parse(await readFile(legacy, "utf8")) as WrappedKeyEntry[];
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return;
+        throw new StorageError("The key store could not be read.", { cause: error, details: legacy });
+      }
+      await Promise.all(list.map((entry) => this.write(entry)));
+      await rename(legacy, `${legacy}.migrated`);
+    })();
+    this.migrated.catch(() => {
+      this.migrated = undefined; // a failed open is retried on the next call
+    });
+    return this.migrated;
   }
 }

@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
+import { open, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
+import { StorageError } from "../../lib/errors";
 import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
+import { KuboBlobStore } from "../../lib/storage/kuboBlobStore.node";
 import type { BlobStore } from "../../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "../config";
 
@@ -13,14 +17,52 @@ export interface ServiceBlobStore extends BlobStore {
   close(): Promise<void>;
 }
 
-/** TODO(helper B): Kubo through kubo-rpc-client when `config.ipfsApiUrl` is set; writability probe. */
-export async function openBlobStore(config: ApiConfig, _logger: Logger): Promise<ServiceBlobStore> {
-  const store = await HeliaBlobStore.open({ folder: path.join(apiDataDir(config), "ipfs") });
+/**
+ * Writes, fsyncs and removes a small probe file in `folder`: a full disk, a read-only mount or a
+ * removed folder fails here (StorageError) before an upload would.
+ */
+export async function probeWritable(folder: string): Promise<void> {
+  const probe = path.join(folder, `.write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    const handle = await open(probe, "wx", 0o600);
+    try {
+      await handle.writeFile(randomBytes(64));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new StorageError("The block store cannot be written.", { cause: error, details: folder });
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The store the configuration names: a Kubo node (or IPFS Cluster proxy) over its RPC API when
+ * `IPFS_API_URL` is set (readiness asks the node for its version), otherwise the embedded Helia
+ * block store under `<dataDir>/api/ipfs` (readiness writes a probe file there).
+ */
+export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<ServiceBlobStore> {
+  if (config.ipfsApiUrl) {
+    const store = await KuboBlobStore.open({ url: config.ipfsApiUrl });
+    logger.info({ blobStore: "kubo", origin: new URL(config.ipfsApiUrl).origin }, "blob store opened");
+    return {
+      kind: "kubo",
+      put: (bytes, hash) => store.put(bytes, hash),
+      get: (cid) => store.get(cid),
+      checkWritable: async () => void (await store.version()),
+      close: async () => undefined,
+    };
+  }
+  const folder = path.join(apiDataDir(config), "ipfs");
+  const store = await HeliaBlobStore.open({ folder });
+  logger.info({ blobStore: "helia" }, "blob store opened");
   return {
     kind: "helia",
     put: (bytes, hash) => store.put(bytes, hash),
     get: (cid) => store.get(cid),
-    checkWritable: async () => undefined,
+    checkWritable: () => probeWritable(folder),
     close: () => store.stop(),
   };
 }

@@ -26,6 +26,9 @@ export function requestLogger(logger: Logger) {
         path: (req.url ?? "").split("?")[0],
       }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      // The error of a failed request by name and message only (the error middleware logs its
+      // details): no stack trace.
+      err: (error: Error) => ({ type: error?.name, message: error?.message }),
     },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",

@@ -15,7 +15,7 @@ declare global {
 }
 
 /** The bearer token of `Authorization: Bearer <token>`. */
-function bearer(header: string | undefined): string | undefined {
+export function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   return match?.[1];
 }

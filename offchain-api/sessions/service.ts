@@ -1,8 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { PublicClient } from "viem";
+import { isErc6492Signature, verifyMessage, type PublicClient } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { Address, Hex } from "../../lib/crypto/identity";
-import { unauthorized } from "../http/errors";
+import { ChainError } from "../../lib/errors";
+import { HttpError, unauthorized } from "../http/errors";
 
 export interface SessionServiceOptions {
   /** HMAC key for session tokens (32 random bytes kept in the data folder). Never logged. */
@@ -54,7 +55,9 @@ export class SessionService {
   /** A fresh single-use nonce. */
   issueNonce(): { nonce: string; expiresAt: string } {
     this.sweep();
-    if (this.nonces.size >= MAX_NONCES) throw unauthorized("Too many sign-ins are in progress: try again shortly.");
+    if (this.nonces.size >= MAX_NONCES) {
+      throw new HttpError(429, "rate_limited", "Too many sign-ins are in progress: try again shortly.");
+    }
     const nonce = generateSiweNonce();
     const expiresAt = this.now() + (this.options.nonceTtlMs ?? 300_000);
     this.nonces.set(nonce, expiresAt);
@@ -63,7 +66,7 @@ export class SessionService {
 
   /** Checks a signed SIWE message and opens a session for its address. */
   async signIn(message: string, signature: Hex): Promise<{ token: string; session: Session }> {
-    const { domain, origin, chainId, publicClient } = this.options;
+    const { domain, origin, chainId } = this.options;
     const now = this.now();
     let fields: ReturnType<typeof parseSiweMessage>;
     try {
@@ -93,13 +96,9 @@ export class SessionService {
     if (!this.useNonce(nonce)) {
       throw unauthorized("The sign-in nonce is unknown, already used or expired: sign in again.");
     }
-    let valid = false;
-    try {
-      valid = await publicClient.verifyMessage({ address, message, signature });
-    } catch {
-      valid = false;
+    if (!(await this.signedBy(address, message, signature))) {
+      throw unauthorized("The signature does not match the account in the sign-in message.");
     }
-    if (!valid) throw unauthorized("The signature does not match the account in the sign-in message.");
 
     const expiresAt = Math.floor(
       Math.min(expirationTime.getTime(), now + this.options.maxSessionSeconds * 1000) / 1000,
@@ -115,8 +114,10 @@ export class SessionService {
     if (version !== TOKEN_VERSION || !payload || !mac || extra !== undefined) {
       throw unauthorized("The session token is not valid: sign in again.");
     }
-    const expected = this.mac(`${version}.${payload}`);
-    const given = Buffer.from(mac, "base64url");
+    // Compared as text: base64url decoding ignores stray trailing bits, so comparing decoded bytes
+    // would accept more than one spelling of the same MAC.
+    const expected = Buffer.from(this.mac(`${version}.${payload}`).toString("base64url"));
+    const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw unauthorized("The session token is not valid: sign in again.");
     }
@@ -130,6 +131,28 @@ export class SessionService {
   revoke(session: Session): void {
     this.sweep();
     this.revoked.set(session.id, session.expiresAt * 1000);
+  }
+
+  /**
+   * Whether `address` signed `message`: an ordinary account by local recovery (no chain call, so
+   * sign-in does not wait on the chain); a smart account (code on the chain, or a counterfactual
+   * ERC-6492 signature) through the chain (ERC-1271/6492). A chain that cannot be reached while
+   * asking is a ChainError (503), not a wrong signature.
+   */
+  private async signedBy(address: Address, message: string, signature: Hex): Promise<boolean> {
+    if (await verifyMessage({ address, message, signature }).catch(() => false)) return true;
+    const { publicClient } = this.options;
+    if (!isErc6492Signature(signature)) {
+      let code: Hex | undefined;
+      try {
+        code = await publicClient.getCode({ address });
+      } catch (error) {
+        throw new ChainError("The chain could not check the signature: try again shortly.", { cause: error });
+      }
+      if (!code || code === "0x") return false;
+    }
+    // viem reports an unreachable chain here as an invalid signature.
+    return publicClient.verifyMessage({ address, message, signature }).catch(() => false);
   }
 
   private useNonce(nonce: string): boolean {
@@ -149,7 +172,12 @@ export class SessionService {
 
   private sweep(): void {
     const now = this.now();
-    for (const [key, expiresAt] of this.nonces) if (expiresAt <= now) this.nonces.delete(key);
+    // Nonces all live `nonceTtlMs`, so insertion order is expiry order: stop at the first live one
+    // (a sweep per nonce stays cheap with many sign-ins in progress).
+    for (const [key, expiresAt] of this.nonces) {
+      if (expiresAt > now) break;
+      this.nonces.delete(key);
+    }
     for (const [key, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(key);
   }
 }

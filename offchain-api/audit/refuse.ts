@@ -1,0 +1,33 @@
+import type { Request } from "express";
+import type { ApiServices } from "../services";
+import type { Refusal } from "./log";
+
+/**
+ * Records a refused read: appended to the audit log (the patient sees it) and logged at warn with
+ * the addresses, record index, part and CID only (never content, keys or tokens). An audit log
+ * that cannot be written is logged as an error and does not change the answer (still 403).
+ */
+export async function auditRefusal(
+  services: Pick<ApiServices, "audit" | "logger">,
+  req: Request,
+  refusal: Omit<Refusal, "at">,
+): Promise<void> {
+  const entry: Refusal = { at: new Date().toISOString(), ...refusal };
+  services.logger.warn(
+    {
+      requestId: req.id,
+      reader: entry.reader,
+      patient: entry.patient,
+      recordIndex: entry.recordIndex,
+      part: entry.part,
+      cid: entry.cid,
+      reason: entry.reason,
+    },
+    "read refused",
+  );
+  try {
+    await services.audit.append(entry);
+  } catch (error) {
+    services.logger.error({ requestId: req.id, err: { name: (error as Error).name } }, "audit log write failed");
+  }
+}

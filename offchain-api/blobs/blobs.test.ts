@@ -1,0 +1,261 @@
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { expect } from "chai";
+import request from "supertest";
+import { keccak256, toBytes } from "viem";
+import { randomBytes, sha256, toHex, utf8 } from "../../lib/bytes";
+import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
+import { newRecordId, type Address, type Hex, type RecordIdentity } from "../../lib/crypto/identity";
+import { createKeyBackup } from "../../lib/keys/keyBackup";
+import { rawLeafCid } from "../../lib/api/rawCid";
+import { blockFileOf, filesUnder } from "../../lib/testing/blobStoreContract.node";
+import { startKuboRpcServer, type KuboRpcDouble } from "../testing/kuboRpcServer";
+import { expectError } from "../testing/records";
+import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
+
+const MAX_UPLOAD = 64 * 1024;
+
+describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
+  let stack: TestStack;
+  const tokens = new Map<StackAccount, string>();
+  const blocks = () => path.join(stack.dataDir, "api", "ipfs");
+
+  before(async () => {
+    stack = await startTestStack({ env: { EHR_MAX_UPLOAD_BYTES: String(MAX_UPLOAD) } });
+    for (const who of [stack.patient, stack.patient2, stack.doctor, stack.doctor2, stack.outsider]) {
+      tokens.set(who, await stack.signIn(who));
+    }
+  });
+  after(async () => stack?.close());
+
+  const auth = (who: StackAccount) => `Bearer ${tokens.get(who)}`;
+  const upload = (who: StackAccount, bytes: Uint8Array, hash?: string) =>
+    request(stack.app)
+      .post("/v1/blobs")
+      .set("Authorization", auth(who))
+      .set("Content-Type", "application/octet-stream")
+      .set("X-Content-SHA256", hash ?? `0x${createHash("sha256").update(bytes).digest("hex")}`)
+      .send(Buffer.from(bytes));
+  const download = (who: StackAccount, cid: string) =>
+    request(stack.app)
+      .get(`/v1/blobs/${cid}`)
+      .set("Authorization", auth(who))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          const json = /json/.test(String(res.headers["content-type"]));
+          done(null, json ? JSON.parse(body.toString("utf8")) : body);
+        });
+      });
+  const envelope = (patient: Address, category = 3, part: "report" | "summary" = "report", over = {}) => {
+    const identity: RecordIdentity = {
+      chainId: stack.chain.chainId,
+      contract: stack.core,
+      patient,
+      recordId: newRecordId(),
+      category,
+      part,
+      ...over,
+    };
+    return sealEnvelope(randomBytes(500), generateDataKey(), identity, { compress: "never" });
+  };
+  const stored = async (who: StackAccount, bytes: Uint8Array) => {
+    const res = await upload(who, bytes);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.cid as string;
+  };
+
+  describe("upload", () => {
+    it("stores the patient's envelope and answers its raw-leaf CID and size; the patient reads it back", async () => {
+      const bytes = await envelope(stack.patient.address);
+      const res = await upload(stack.patient, bytes).expect(201);
+      expect(res.body).to.deep.equal({ cid: rawLeafCid(toHex(await sha256(bytes))), size: bytes.length });
+      const back = await download(stack.patient, res.body.cid).expect(200);
+      expect(back.headers["content-type"]).to.equal("application/octet-stream");
+      expect(Buffer.compare(back.body, Buffer.from(bytes))).to.equal(0);
+    });
+
+    it("refuses a body that does not match X-Content-SHA256 (400) and stores nothing", async () => {
+      const bytes = await envelope(stack.patient.address);
+      const before = await filesUnder(blocks());
+      const res = await upload(stack.patient, bytes, toHex(await sha256(randomBytes(8))));
+      expectError(res, 400, "bad_request", /does not match its declared hash; nothing was stored/);
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+    });
+
+    it("refuses a missing or malformed X-Content-SHA256 (400)", async () => {
+      const bytes = await envelope(stack.patient.address);
+      for (const hash of ["", "0x1234", "ab".repeat(32), `0x${"zz".repeat(32)}`]) {
+        expectError(await upload(stack.patient, bytes, hash), 400, "bad_request", /X-Content-SHA256/);
+      }
+      const res = await request(stack.app)
+        .post("/v1/blobs")
+        .set("Authorization", auth(stack.patient))
+        .set("Content-Type", "application/octet-stream")
+        .send(Buffer.from(bytes));
+      expectError(res, 400, "bad_request", /X-Content-SHA256/);
+    });
+
+    it("refuses a body over EHR_MAX_UPLOAD_BYTES (413) and stores nothing", async () => {
+      const before = await filesUnder(blocks());
+      const res = await upload(stack.patient, randomBytes(MAX_UPLOAD + 1));
+      expectError(res, 413, "payload_too_large", /larger than this service accepts/);
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+    });
+
+    it("refuses what is not our ciphertext (415): random bytes, JSON, another content type", async () => {
+      const before = await filesUnder(blocks());
+      expectError(await upload(stack.patient, randomBytes(300)), 415, "unsupported_media_type", /Only encrypted/);
+      expectError(await upload(stack.patient, utf8('{"format":"x"}')), 415, "unsupported_media_type", /Only/);
+      const cut = (await envelope(stack.patient.address)).subarray(0, 40);
+      expectError(await upload(stack.patient, cut), 415, "unsupported_media_type", /Only encrypted/);
+      const text = await request(stack.app)
+        .post("/v1/blobs")
+        .set("Authorization", auth(stack.patient))
+        .set("Content-Type", "text/plain")
+        .set("X-Content-SHA256", toHex(await sha256(utf8("hello"))))
+        .send("hello");
+      expectError(text, 415, "unsupported_media_type", /application\/octet-stream/);
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+    });
+
+    it("refuses an envelope of another chain or EhrCore (415)", async () => {
+      const other = await envelope(stack.patient.address, 3, "report", { contract: stack.book });
+      expectError(await upload(stack.patient, other), 415, "unsupported_media_type", /another chain or contract/);
+      const chain = await envelope(stack.patient.address, 3, "report", { chainId: 1 });
+      expectError(await upload(stack.patient, chain), 415, "unsupported_media_type", /another chain or contract/);
+    });
+
+    it("refuses an envelope for another patient unless the uploader is a doctor they granted (403)", async () => {
+      const bytes = await envelope(stack.patient.address, 3);
+      expectError(await upload(stack.patient2, bytes), 403, "forbidden", /only for yourself/);
+      expectError(await upload(stack.doctor2, bytes), 403, "forbidden", /only for yourself/);
+      expectError(await upload(stack.outsider, bytes), 403, "forbidden", /only for yourself/);
+      const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
+      await (await stack.coreAs(stack.patient).grantAccess(stack.doctor2.address, 1 << 3, expires)).wait();
+      await upload(stack.doctor2, bytes).expect(201);
+      // The grant covers category 3 only.
+      expectError(await upload(stack.doctor2, await envelope(stack.patient.address, 4)), 403, "forbidden", /only/);
+      await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor2.address)).wait();
+    });
+
+    it("stores a key backup for its owner only, before any registration, and serves it to the owner only", async () => {
+      const who = stack.outsider;
+      const meta = {
+        address: who.address,
+        chainId: stack.chain.chainId,
+        contract: stack.core,
+        createdAt: new Date().toISOString(),
+      };
+      const backup = await createKeyBackup(who.key, "a long enough passphrase", meta, {
+        scrypt: { N: 1024, r: 8, p: 1 },
+      });
+      expectError(await upload(stack.patient, backup), 403, "forbidden", /only your own key backup/);
+      const cid = await stored(who, backup);
+      expect(Buffer.compare((await download(who, cid).expect(200)).body, Buffer.from(backup))).to.equal(0);
+      expectError(await download(stack.patient, cid), 403, "forbidden", /not yours/);
+      const foreign = await createKeyBackup(
+        who.key,
+        "a long enough passphrase",
+        { ...meta, chainId: 1 },
+        {
+          scrypt: { N: 1024, r: 8, p: 1 },
+        },
+      );
+      expectError(await upload(who, foreign), 415, "unsupported_media_type", /another chain or contract/);
+    });
+
+    it("needs a session (401)", async () => {
+      const res = await request(stack.app).post("/v1/blobs").set("Content-Type", "application/octet-stream").send("x");
+      expectError(res, 401, "unauthorized", /./);
+    });
+  });
+
+  describe("download", () => {
+    it("refuses a malformed CID (400) and answers 404 for a CID not stored, never an empty 200", async () => {
+      expectError(await download(stack.patient, "not-a-cid"), 400, "bad_request", /cid/);
+      expectError(
+        await download(stack.patient, "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"),
+        400,
+        "bad_request",
+        /cid/,
+      );
+      const missing = rawLeafCid(toHex(await sha256(randomBytes(32))));
+      expectError(await download(stack.patient, missing), 404, "not_found", /No file is stored/);
+    });
+
+    it("answers 502 corrupt_content for a block corrupted on disk, never the bytes", async () => {
+      const bytes = await envelope(stack.patient.address);
+      const cid = await stored(stack.patient, bytes);
+      const file = await blockFileOf(blocks(), bytes);
+      const corrupted = Buffer.from(bytes);
+      corrupted[300] ^= 0x01;
+      await writeFile(file, corrupted);
+      expectError(await download(stack.patient, cid), 502, "corrupt_content", /corrupt/);
+    });
+
+    it("serves an envelope to a doctor whose grant covers its category now, and refuses (and audits) others", async () => {
+      const bytes = await envelope(stack.patient2.address, 6);
+      const cid = await stored(stack.patient2, bytes);
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /not allowed to read this file now/);
+      const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
+      await (await stack.coreAs(stack.patient2).grantAccess(stack.doctor.address, 1 << 6, expires)).wait();
+      await download(stack.doctor, cid).expect(200);
+      await (await stack.coreAs(stack.patient2).revokeAccess(stack.doctor.address)).wait();
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /not allowed/);
+      const { body } = await request(stack.app)
+        .get(`/v1/audit/refusals?patient=${stack.patient2.address}`)
+        .set("Authorization", auth(stack.patient2))
+        .expect(200);
+      const mine = body.refusals.filter((r: { cid?: string }) => r.cid === cid);
+      expect(mine).to.have.length(2);
+      expect(mine[0]).to.include({ reader: stack.doctor.address, patient: stack.patient2.address, part: "report" });
+    });
+
+    it("serves general details and summaries, but not other reports, inside an emergency window", async () => {
+      const patient = stack.patient2.address;
+      const details = await stored(stack.patient2, await envelope(patient, 0));
+      const summary = await stored(stack.patient2, await envelope(patient, 9, "summary"));
+      const report = await stored(stack.patient2, await envelope(patient, 9, "report"));
+      await (
+        await stack.coreAs(stack.doctor2).openEmergencyAccess(patient, 1, keccak256(toBytes("unconscious")))
+      ).wait();
+      await download(stack.doctor2, details).expect(200);
+      await download(stack.doctor2, summary).expect(200);
+      expectError(await download(stack.doctor2, report), 403, "forbidden", /not allowed/);
+    });
+  });
+
+  describe("with IPFS_API_URL (Kubo RPC API: the test double of a Kubo daemon)", () => {
+    let node: KuboRpcDouble;
+    before(async () => {
+      node = await startKuboRpcServer(path.join(stack.dataDir, "kubo"));
+      await stack.restartServices({ IPFS_API_URL: node.url });
+      tokens.set(stack.patient, await stack.signIn(stack.patient));
+    });
+    after(async () => {
+      await stack.restartServices();
+      await node.close();
+    });
+
+    it("stores through the node (pinned, same CID) and serves it back; a corrupt block is 502", async () => {
+      expect(stack.services.blobs.kind).to.equal("kubo");
+      const bytes = await envelope(stack.patient.address);
+      const res = await upload(stack.patient, bytes).expect(201);
+      expect(res.body.cid).to.equal(rawLeafCid(toHex(await sha256(bytes)) as Hex));
+      expect(node.pins.has(res.body.cid)).to.equal(true);
+      expect(
+        Buffer.compare((await download(stack.patient, res.body.cid).expect(200)).body, Buffer.from(bytes)),
+      ).to.equal(0);
+      const missing = rawLeafCid(toHex(await sha256(randomBytes(32))));
+      expectError(await download(stack.patient, missing), 404, "not_found", /No file is stored/);
+      const file = await blockFileOf(node.blocksFolder, bytes);
+      await writeFile(file, Buffer.from(randomBytes(bytes.length)));
+      expectError(await download(stack.patient, res.body.cid), 502, "corrupt_content", /corrupt/);
+    });
+  });
+});

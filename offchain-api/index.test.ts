@@ -1,0 +1,246 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { randomBytes, sha256, toHex } from "../lib/bytes";
+import { generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
+import { newRecordId, type RecordIdentity } from "../lib/crypto/identity";
+import { loadConfig } from "./config";
+import { startApi } from "./index";
+import { startTestStack, WEB_ORIGIN, type TestStack } from "./testing/stack";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface RunningProcess {
+  child: ChildProcess;
+  /** Parsed stdout lines (pino JSON) so far. */
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** The first log line whose `msg` matches. */
+  waitFor(msg: RegExp): Promise<Record<string, unknown>>;
+}
+
+/** `node -r ts-node/register/transpile-only offchain-api/index.ts` with `env` on top of a clean one. */
+function runService(env: NodeJS.ProcessEnv): RunningProcess {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "offchain-api/index.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let stderr = "";
+  let buffered = "";
+  const waiters: { msg: RegExp; resolve: (line: Record<string, unknown>) => void }[] = [];
+  child.stdout!.on("data", (chunk) => {
+    buffered += chunk;
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    for (const part of parts.filter(Boolean)) {
+      const line = JSON.parse(part);
+      lines.push(line);
+      for (const waiter of waiters.filter((w) => w.msg.test(String(line.msg)))) waiter.resolve(line);
+    }
+  });
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitFor(msg) {
+      const seen = lines.find((line) => msg.test(String(line.msg)));
+      if (seen) return Promise.resolve(seen);
+      return Promise.race([
+        new Promise<Record<string, unknown>>((resolve) => waiters.push({ msg, resolve })),
+        exited.then((code) => {
+          throw new Error(`the service exited (${code}) before logging ${msg}: ${stderr}`);
+        }),
+      ]);
+    },
+  };
+}
+
+/** GET /healthz on a new connection: the status, or the connection's error code. */
+const probe = (port: string) =>
+  new Promise<number | string | undefined>((resolve) =>
+    http
+      .get({ host: "127.0.0.1", port, path: "/healthz", agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on("error", (error: { code?: string }) => resolve(error.code)),
+  );
+
+describe("the service process (offchain-api/index.ts)", () => {
+  let stack: TestStack;
+  let dataDir: string;
+  let running: RunningProcess | undefined;
+  before(async () => {
+    stack = await startTestStack();
+  });
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "ehr-api-process-"));
+  });
+  afterEach(async () => {
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill("SIGKILL");
+      await running.exited;
+    }
+    running = undefined;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  after(async () => stack?.close());
+
+  const env = () => ({
+    EHR_RPC_URL: stack.chain.url,
+    EHR_CORE_ADDRESS: stack.core,
+    EHR_DATA_DIR: dataDir,
+    EHR_API_PORT: "0",
+    EHR_WEB_ORIGIN: WEB_ORIGIN,
+  });
+
+  it("starts, serves, and on SIGTERM finishes the request in flight, then exits 0", async () => {
+    running = runService(env());
+    const start = await running.waitFor(/^listening on /);
+    const url = String(start.url);
+    expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(start).to.include({ storage: "helia", custodianPublished: false });
+    expect(start.custodianPublicKey).to.match(/^0x[0-9a-f]{128}$/);
+    expect(start.summarizer).to.match(/clinical sections/);
+    // This data folder made its own custodian key, which the chain does not have.
+    expect(start.msg).to.include("run `npx hardhat ehr:publish-custodian --network <net>`");
+
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).to.equal(200);
+    expect(await ready.json()).to.deep.equal({ status: "ready", checks: { chain: "ok", storage: "ok" } });
+
+    // Sign in to the spawned service (its own nonces), then upload a ~256 KB envelope whose body
+    // arrives in pieces, with SIGTERM in the middle.
+    const { nonce } = (await (await fetch(`${url}/v1/auth/nonce`)).json()) as { nonce: string };
+    const message = await stack.siweMessage(stack.patient, { nonce });
+    const signIn = await fetch(`${url}/v1/auth/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, signature: await stack.patient.account.signMessage({ message }) }),
+    });
+    expect(signIn.status).to.equal(201);
+    const { token } = (await signIn.json()) as { token: string };
+    const identity: RecordIdentity = {
+      chainId: stack.chain.chainId,
+      contract: stack.core,
+      patient: stack.patient.address,
+      recordId: newRecordId(),
+      category: 3,
+      part: "report",
+    };
+    const body = await sealEnvelope(randomBytes(256 * 1024), generateDataKey(), identity, { compress: "never" });
+    const { port } = new URL(url);
+    const req = http.request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/v1/blobs",
+      // The server's "100 Continue" tells that it has this request in hand before we signal.
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/octet-stream",
+        "Content-Length": body.length,
+        "X-Content-SHA256": toHex(await sha256(body)),
+        Expect: "100-continue",
+      },
+    });
+    const answered = once(req, "response").then(async (args) => {
+      const res = args[0] as http.IncomingMessage;
+      let text = "";
+      for await (const chunk of res) text += chunk;
+      return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) };
+    });
+    req.flushHeaders();
+    await once(req, "continue");
+    const half = Math.floor(body.length / 2);
+    req.write(body.subarray(0, half));
+
+    running.child.kill("SIGTERM");
+    await running.waitFor(/^stopping/);
+    // No new connections once stopping.
+    expect(await probe(port)).to.equal("ECONNREFUSED");
+
+    for (let i = half; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
+    req.end();
+    const res = await answered;
+    // The whole answer of a stored upload (helper B's route), not a reset connection.
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(res.body).to.deep.equal({ cid: res.body.cid, size: body.length });
+    expect(res.headers.connection).to.equal("close");
+
+    expect(await running.exited).to.equal(0);
+    expect((await running.waitFor(/^stopped$/)).outcome).to.equal("drained");
+    expect(running.stderr()).to.equal("");
+  });
+
+  it("startApi runs the service in this process; close drains it once and frees the port", async () => {
+    const api = await startApi(loadConfig({ ...env(), EHR_LOG_LEVEL: "silent" }));
+    expect(api.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(api.url).not.to.match(/:0$/);
+    expect((await fetch(`${api.url}/healthz`)).status).to.equal(200);
+    const closing = api.close();
+    expect(api.close()).to.equal(closing);
+    expect(await closing).to.equal("drained");
+    expect(await probe(new URL(api.url).port)).to.equal("ECONNREFUSED");
+  });
+
+  it("startApi's close cuts a request that does not finish within drainMs", async () => {
+    const api = await startApi(loadConfig({ ...env(), EHR_LOG_LEVEL: "silent" }), { drainMs: 200 });
+    const req = http.request(`${api.url}/v1/auth/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Content-Length": 1000, Expect: "100-continue" },
+    });
+    const failed = new Promise<string | undefined>((resolve) => {
+      req.on("response", () => resolve("answered"));
+      req.on("error", (error: { code?: string }) => resolve(error.code));
+    });
+    req.flushHeaders();
+    await once(req, "continue");
+    req.write('{"message": "');
+    expect(await api.close()).to.equal("forced");
+    expect(await failed).to.equal("ECONNRESET");
+  });
+
+  it("reports the custodian key as published when the chain has it", async () => {
+    running = runService(env());
+    const start = await running.waitFor(/^listening on /);
+    await (await stack.coreContract.setCustodianKey(String(start.custodianPublicKey))).wait();
+    running.child.kill("SIGINT");
+    expect(await running.exited).to.equal(0);
+
+    running = runService(env());
+    const again = await running.waitFor(/^listening on /);
+    expect(again).to.include({ custodianPublished: true, custodianPublicKey: start.custodianPublicKey });
+    expect(again.msg).not.to.include("publish-custodian");
+    running.child.kill("SIGTERM");
+    expect(await running.exited).to.equal(0);
+  });
+
+  for (const [name, extra, expected] of [
+    [
+      "a bad port",
+      { EHR_API_PORT: "abc" },
+      ["The service configuration is not valid.", "EHR_API_PORT: Invalid input: expected number, received NaN"],
+    ],
+    ["a bad RPC URL", { EHR_RPC_URL: "ftp://x" }, ["The service configuration is not valid.", "EHR_RPC_URL:"]],
+    ["a chain that is not there", { EHR_RPC_URL: "http://127.0.0.1:9" }, ["could not be reached"]],
+  ] as const) {
+    it(`exits 1 with a plain message for ${name}, no stack trace`, async () => {
+      running = runService({ ...env(), ...extra });
+      expect(await running.exited).to.equal(1);
+      for (const text of expected) expect(running.stderr()).to.include(text);
+      expect(running.stderr()).not.to.match(/^\s+at /m);
+      expect(running.lines.filter((line) => /^listening/.test(String(line.msg)))).to.deep.equal([]);
+    });
+  }
+});

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { MAX_KEYS_PER_REQUEST } from "../../lib/api/httpKeyVault";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const part = z.enum(["report", "summary"]);
+const recordId = z.string().regex(/^0x[0-9a-fA-F]{32}$/, "must be 0x and 16 bytes of hex");
+const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 32 bytes of hex");
+
+/** One WrappedKeyEntry (lib/storage/types.ts). */
+export const wrappedKeyEntry = z.object({
+  chainId: z.number().int().positive(),
+  contract: address,
+  patient: address,
+  recordId,
+  part,
+  reader: address,
+  envelopeHash: hash32,
+  wrapped: z.string().min(1).max(4096),
+});
+
+/** `POST /v1/keys`. */
+export const storeKeysBody = z.object({ entries: z.array(wrappedKeyEntry).min(1).max(MAX_KEYS_PER_REQUEST) });
+
+/** `POST /v1/keys/release`: the reader is the session's address. */
+export const releaseKeyBody = z.object({
+  patient: address,
+  recordIndex: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  recordId,
+  part,
+  accessTx: hash32.optional(),
+});

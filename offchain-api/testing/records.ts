@@ -1,0 +1,27 @@
+/** Test helpers for the storage API tests: records made by the real lib flows, the one error shape. */
+import { expect } from "chai";
+import type { Response } from "supertest";
+import type { FlowContext } from "../../lib/records/types";
+import type { StackAccount, TestStack } from "./stack";
+
+/** A FlowContext acting as `who`, over the service's own blob store and key vault (no HTTP). */
+export function flowAs(stack: TestStack, who: StackAccount): FlowContext {
+  return {
+    publicClient: stack.publicClient,
+    walletClient: who.wallet,
+    core: stack.core,
+    storage: stack.services.blobs,
+    vault: stack.services.vault,
+  };
+}
+
+/** The one error shape: status, code, a plain sentence matching `reason`, the request id, no stack trace. */
+export function expectError(res: Response, status: number, code: string, reason: RegExp): void {
+  expect(res.status, JSON.stringify(res.body)).to.equal(status);
+  expect(Object.keys(res.body)).to.deep.equal(["error"]);
+  expect(res.body.error.code).to.equal(code);
+  expect(res.body.error.message).to.match(reason);
+  expect(res.body.error.message).to.match(/^[A-Z][^\n]*\.$/);
+  expect(res.body.error.requestId).to.equal(res.headers["x-request-id"]).and.to.be.a("string").that.is.not.empty;
+  expect(JSON.stringify(res.body)).not.to.match(/\bat .*\.(ts|js):\d+|stack/i);
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run test:e2e`: the dApp in a real Chromium against the real stack (stack.ts), with an
+ * injected EIP-6963 wallet per user (wallet.ts). Mocha runs the specs; screenshots of the main
+ * pages land in test-results/. CHROMIUM_PATH overrides /usr/bin/chromium; `--grep <text>` runs
+ * only matching tests. Exits non-zero on any failure.
+ */
+import Mocha from "mocha";
+import { chromium, type Browser } from "playwright-core";
+import { makeE2e, type E2e } from "./context";
+import { onboardingSpecs } from "./onboarding.spec";
+import { startE2eStack, type E2eStack } from "./stack";
+
+/** The flags TOOLCHAIN.md names for Chromium on these machines. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+async function main(): Promise<number> {
+  const grepAt = process.argv.indexOf("--grep");
+  const mocha = new Mocha({
+    timeout: 90_000,
+    reporter: "spec",
+    grep: grepAt > 0 ? process.argv[grepAt + 1] : undefined,
+  });
+  let stack: E2eStack | undefined;
+  let browser: Browser | undefined;
+  let e2e: E2e | undefined;
+  const get = () => {
+    if (!e2e) throw new Error("the e2e stack did not start");
+    return e2e;
+  };
+
+  // Install mocha's globals (describe, it, before...) and register the specs under one root suite.
+  mocha.suite.emit("pre-require", globalThis, "e2e", mocha);
+  describe("dApp in Chromium", function () {
+    before(async function () {
+      this.timeout(180_000);
+      stack = await startE2eStack();
+      browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        args: CHROMIUM_ARGS,
+      });
+      e2e = makeE2e(stack, browser);
+    });
+    after(async function () {
+      this.timeout(60_000);
+      await browser?.close().catch(() => undefined);
+      await stack?.close();
+    });
+    onboardingSpecs(get);
+  });
+
+  return new Promise((resolve) => mocha.run((failures) => resolve(failures ? 1 : 0)));
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,21 @@
+import { useEffect, useRef } from "react";
+import { toUserMessage } from "@lib/errors";
+import { useEhr } from "../ehr/useEhr";
+
+/** The one place failures are shown: one plain sentence (toUserMessage), announced at once. */
+export function ErrorBanner() {
+  const { error, clearError } = useEhr();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error !== undefined) ref.current?.focus();
+  }, [error]);
+  if (error === undefined) return null;
+  return (
+    <div className="banner banner-error" role="alert" tabIndex={-1} ref={ref} data-testid="error-banner">
+      <p>{toUserMessage(error)}</p>
+      <button type="button" onClick={clearError}>
+        Dismiss
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { getAddress, isAddress } from "viem";
+import { deploymentFor } from "@deployments/contracts";
+import type { Address } from "@lib/crypto/identity";
+import { FormatError } from "@lib/errors";
+
+/**
+ * What the dApp needs to know about where it runs, from `/config.json`, written by whoever serves
+ * the app (`npm start`, the e2e harness). Addresses fall back to the generated deployment module.
+ */
+export interface RuntimeConfig {
+  chainId: number;
+  /** The chain's JSON-RPC URL: the dApp reads through it, and offers it to the wallet when adding the chain. */
+  rpcUrl: string;
+  /** The off-chain service's base URL. */
+  apiUrl: string;
+  /** The EhrCore address. */
+  core: Address;
+  /** The AppointmentBook address. */
+  book: Address;
+  /** The dApp's own origin, as the service expects it in sign-in messages. @default location.origin */
+  webOrigin: string;
+  /** The network's name as the wallet shows it. @default "EHR local chain" */
+  chainName: string;
+  /** Minutes without activity before unlocked keys and decrypted data are cleared. @default 15 */
+  idleMinutes: number;
+}
+
+export const DEFAULT_IDLE_MINUTES = 15;
+
+function bad(details: string): FormatError {
+  return new FormatError("The app's settings (config.json) are not valid; ask whoever runs this site.", { details });
+}
+
+function address(value: unknown, fallback: string | undefined, field: string): Address {
+  const candidate = value ?? fallback;
+  if (typeof candidate !== "string" || !isAddress(candidate, { strict: false }))
+    throw bad(`${field}: expected an address`);
+  return getAddress(candidate);
+}
+
+function url(value: unknown, field: string): string {
+  try {
+    const parsed = new URL(String(value));
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("not http(s)");
+    return parsed.href.replace(/\/+$/, "");
+  } catch {
+    throw bad(`${field}: expected an http(s) URL`);
+  }
+}
+
+/** Checks a parsed config.json and fills in defaults; FormatError naming the first bad field. */
+export function parseRuntimeConfig(raw: unknown, origin: string): RuntimeConfig {
+  if (typeof raw !== "object" || raw === null) throw bad("expected a JSON object");
+  const r = raw as Record<string, unknown>;
+  const chainId = Number(r.chainId);
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw bad("chainId: expected a positive integer");
+  const deployment = deploymentFor(chainId);
+  const idleMinutes = r.idleMinutes === undefined ? DEFAULT_IDLE_MINUTES : Number(r.idleMinutes);
+  if (!(idleMinutes > 0)) throw bad("idleMinutes: expected a positive number");
+  return {
+    chainId,
+    rpcUrl: url(r.rpcUrl, "rpcUrl"),
+    apiUrl: url(r.apiUrl, "apiUrl"),
+    core: address(r.core, deployment?.core, "core"),
+    book: address(r.book, deployment?.appointmentBook, "book"),
+    webOrigin: r.webOrigin === undefined ? origin : new URL(url(r.webOrigin, "webOrigin")).origin,
+    chainName: typeof r.chainName === "string" && r.chainName.trim() ? r.chainName : "EHR local chain",
+    idleMinutes,
+  };
+}
+
+/** Loads and checks `/config.json`. */
+export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
+  let raw: unknown;
+  try {
+    const response = await fetch("/config.json", { cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    raw = await response.json();
+  } catch (error) {
+    throw new FormatError("The app's settings (config.json) could not be loaded; ask whoever runs this site.", {
+      cause: error,
+    });
+  }
+  return parseRuntimeConfig(raw, window.location.origin);
+}

@@ -1,0 +1,57 @@
+import { createContext } from "react";
+import type { PublicClient, WalletClient } from "viem";
+import type { EhrApiClient } from "@lib/api/client";
+import type { AccountRole } from "@lib/chain/ehr";
+import type { Address } from "@lib/crypto/identity";
+import type { UserKey } from "@lib/keys";
+import type { FlowContext, FlowProgress } from "@lib/records/flows";
+import type { RuntimeConfig } from "../config";
+
+/** Why the unlocked key and decrypted data were last cleared. */
+export type LockReason = "manual" | "idle" | "account-switch" | "network-switch" | "disconnect";
+
+/** Everything a page needs, from one hook (`useEhr()`). */
+export interface EhrContextValue {
+  runtime: RuntimeConfig;
+  /** Reads through the configured RPC URL, whatever network the wallet is on. */
+  publicClient: PublicClient;
+  /** The connected wallet on the right network; undefined otherwise. */
+  walletClient: WalletClient | undefined;
+  address: Address | undefined;
+  /** The wallet's network. */
+  chainId: number | undefined;
+  /** Connected, and on the network the system runs on. */
+  onRightChain: boolean;
+  /** The role read from the chain; undefined while unknown. */
+  role: AccountRole | undefined;
+  refreshRole(): Promise<void>;
+  /** The EhrCore address. */
+  core: Address;
+  /** The AppointmentBook address. */
+  book: Address;
+  /** The off-chain service's client for the connected account. */
+  api: EhrApiClient;
+  /** Whether `api` holds a session for `address`. */
+  signedIn: boolean;
+  /** Sign-In with Ethereum to the service (one free signature). */
+  signIn(): Promise<void>;
+  /** The unlocked encryption key: in memory only, cleared by lock(). */
+  userKey: UserKey | undefined;
+  setUserKey(key: UserKey): void;
+  /** Clears the unlocked key and every decrypted thing (queries under PRIVATE_QUERY_KEY, page state). */
+  lock(reason?: LockReason): void;
+  /** Changes on every lock: pages are keyed by it, so their decrypted state is dropped. */
+  lockEpoch: number;
+  lastLock: LockReason | undefined;
+  /** The record flows' context (lib/records/flows) over this wallet and the service. */
+  flowContext(onProgress?: (progress: FlowProgress) => void): FlowContext;
+  /** The one error banner: shows toUserMessage(error). */
+  showError(error: unknown): void;
+  clearError(): void;
+  error: unknown;
+}
+
+/** Query keys starting with this hold decrypted data: lock() removes them. */
+export const PRIVATE_QUERY_KEY = "private";
+
+export const EhrContext = createContext<EhrContextValue | undefined>(undefined);

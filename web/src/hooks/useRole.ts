@@ -1,0 +1,18 @@
+import { useQuery } from "@tanstack/react-query";
+import type { PublicClient } from "viem";
+import { roleOf, type AccountRole } from "@lib/chain/ehr";
+import type { Address } from "@lib/crypto/identity";
+
+/**
+ * The account's role read from the chain (lib/chain/ehr.ts roleOf): never assumed, re-read when the
+ * window regains focus and after every write that changes it (`refetch`).
+ */
+export function useRole(publicClient: PublicClient, core: Address, address: Address | undefined, enabled: boolean) {
+  return useQuery<AccountRole>({
+    queryKey: ["role", core, address],
+    queryFn: () => roleOf(publicClient, core, address!),
+    enabled: enabled && address !== undefined,
+    staleTime: 0,
+    retry: 1,
+  });
+}

@@ -1,0 +1,79 @@
+import type { ReactNode } from "react";
+import type { AccountRole } from "@lib/chain/ehr";
+import { DoctorHome } from "./pages/DoctorHome";
+import { InfoPage } from "./pages/InfoPage";
+import { PatientHome } from "./pages/PatientHome";
+import { PatientOnboarding } from "./pages/PatientOnboarding";
+import { Welcome } from "./pages/Welcome";
+
+/** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
+export interface RouteDef {
+  path: string;
+  label: string;
+  render(navigate: (path: string) => void): ReactNode;
+}
+
+const ADMIN_HINT = (
+  <p>
+    The admin works with the Hardhat tasks, e.g. <code>npx hardhat ehr:status --network localhost</code>; see the
+    README.
+  </p>
+);
+
+/** The pages each role sees, in navigation order; the first is the role's home. */
+export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
+  none: [
+    { path: "/", label: "Welcome", render: (navigate) => <Welcome onRegister={() => navigate("/register")} /> },
+    {
+      path: "/register",
+      label: "Register as a patient",
+      render: (navigate) => <PatientOnboarding onRegistered={() => navigate("/")} />,
+    },
+  ],
+  patient: [{ path: "/", label: "Home", render: () => <PatientHome /> }],
+  "pending-patient": [
+    {
+      path: "/",
+      label: "Home",
+      render: () => (
+        <InfoPage title="Registration pending">
+          <p>Your registration is waiting for a hospital&apos;s approval. This page updates once it is approved.</p>
+        </InfoPage>
+      ),
+    },
+  ],
+  doctor: [{ path: "/", label: "Home", render: () => <DoctorHome /> }],
+  suspended: [
+    {
+      path: "/",
+      label: "Home",
+      render: () => (
+        <InfoPage title="Account suspended">
+          <p>
+            Your doctor account is suspended: all access to patient records has ended. Contact the system&apos;s
+            administrator.
+          </p>
+        </InfoPage>
+      ),
+    },
+  ],
+  hospital: [
+    {
+      path: "/",
+      label: "Home",
+      render: () => (
+        <InfoPage title="Hospital operator">
+          <p>This account operates a hospital. Hospitals approve patient registrations when the policy asks for it.</p>
+          {ADMIN_HINT}
+        </InfoPage>
+      ),
+    },
+  ],
+  admin: [
+    {
+      path: "/",
+      label: "Home",
+      render: () => <InfoPage title="Administrator">{ADMIN_HINT}</InfoPage>,
+    },
+  ],
+};
