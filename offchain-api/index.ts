@@ -9,7 +9,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { custodianKey } from "../lib/chain/ehr";
 import { EhrError } from "../lib/errors";
-import { compressPublicKey } from "../lib/records/context";
+import { compressPublicKey } from "../lib/crypto/publicKey";
 import { createApp } from "./app";
 import { loadConfig, type ApiConfig } from "./config";
 import { openServices, type ApiServices } from "./services";

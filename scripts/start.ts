@@ -12,7 +12,7 @@ import path from "node:path";
 import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
 import { custodianKey } from "../lib/chain/ehr";
 import type { Address } from "../lib/crypto/identity";
-import { compressPublicKey } from "../lib/records/context";
+import { compressPublicKey } from "../lib/crypto/publicKey";
 import { loadConfig } from "../offchain-api/config";
 import { drain, startService } from "../offchain-api/index";
 import type { ApiServices } from "../offchain-api/services";

@@ -1,5 +1,5 @@
 import { task } from "hardhat/config";
-import { compressPublicKey } from "../lib/records/context";
+import { compressPublicKey } from "../lib/crypto/publicKey";
 import { fail, read, say, send, systemFor } from "./common";
 
 /** Where the storage service listens by default (offchain-api/config.ts). */

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { custodianKey } from "../../lib/chain/ehr";
-import { compressPublicKey } from "../../lib/records/context";
+import { compressPublicKey } from "../../lib/crypto/publicKey";
 import type { ApiServices } from "../services";
 
 /**

@@ -29,7 +29,7 @@ import type { EhrCore } from "../../typechain-types";
 import type { Address, Hex } from "../../lib/crypto/identity";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
-import { compressPublicKey } from "../../lib/records/context";
+import { compressPublicKey } from "../../lib/crypto/publicKey";
 import { loadConfig, type ApiConfig } from "../config";
 import { createApp } from "../app";
 import { openServices, type ApiServices } from "../services";
