@@ -15,7 +15,7 @@
  * minute. The rate limit is lifted for the bench (EHR_RATE_LIMIT_PER_MINUTE), since one address
  * sends everything; any non-2xx answer is counted and reported, and fails the bench.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -24,11 +24,12 @@ import { randomBytes } from "../lib/bytes";
 import { envelopeHash, generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
 import { EhrApiClient } from "../lib/api/client";
+import { SHARED_DATA } from "../offchain-api/testing/clinicalSamples";
 import { startTestStack, WEB_ORIGIN } from "../offchain-api/testing/stack";
 
 const DURATION_SECONDS = 5;
 const CONNECTIONS = 10;
-const DEFAULT_NOTES = "/work/shared/data/notes/mtsamples_dev.jsonl";
+const DEFAULT_NOTES = path.join(SHARED_DATA, "notes/mtsamples_dev.jsonl");
 const SIZES = { "1KB": 1024, "1MB": 1 << 20 } as const;
 
 interface Figures {
@@ -76,7 +77,9 @@ function medianNote(file: string): string {
 }
 
 async function main(): Promise<void> {
-  const note = medianNote(process.argv[2] ?? DEFAULT_NOTES);
+  const file = process.argv[2] ?? DEFAULT_NOTES;
+  if (!existsSync(file)) throw new Error(`No notes file at ${file}: pass an MTSamples JSONL path.`);
+  const note = medianNote(file);
   const stack = await startTestStack({ env: { EHR_RATE_LIMIT_PER_MINUTE: "1000000" } });
   const server = stack.app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

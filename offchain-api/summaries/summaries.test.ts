@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { expect } from "chai";
@@ -7,17 +7,12 @@ import type { SummaryResult } from "../../lib/api/types";
 import { summarizeFhirBundle } from "../../lib/summary/summarizeFhirBundle";
 import { summarizeText } from "../../lib/summary/summarizeText";
 import { ENGINE, SUMMARY_FIELDS, type ClinicalSummary } from "../../lib/summary/types";
+import { sampleBundleText, sampleNote } from "../testing/clinicalSamples";
 import { makeTestPdf } from "../testing/pdf";
 import { expectError } from "../testing/records";
 import { startTestStack, type TestStack } from "../testing/stack";
 import { extractPdfText } from "./pdf";
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
-/** A Synthea R4 bundle with AllergyIntolerance and MedicationRequest resources. */
-const SYNTHEA_BUNDLE = path.join(
-  DATA,
-  "fhir/synthea-r4-bundles/Eboni_Brekke_ae30c5e1-23da-4ecd-a320-a2c6047f3a19.json",
-);
 const PDF_LINES = [
   "Discharge note",
   "Allergies: penicillin",
@@ -25,17 +20,6 @@ const PDF_LINES = [
   "Diagnoses: type 2 diabetes mellitus",
   "Plan: follow up with Dr Quokkaby in 2 weeks",
 ];
-
-/** The first MTSamples note (dev split) in which the default engine finds allergies and medications. */
-async function mtsamplesNote(): Promise<string> {
-  const lines = (await readFile(path.join(DATA, "notes/mtsamples_dev.jsonl"), "utf8")).split("\n").filter(Boolean);
-  for (const line of lines) {
-    const { transcription } = JSON.parse(line) as { transcription: string };
-    const summary = summarizeText(transcription);
-    if (summary.allergies.length > 0 && summary.medications.length > 1) return transcription;
-  }
-  throw new Error("No MTSamples note with allergies and medications.");
-}
 
 /** Every item of every field. */
 const itemsOf = (summary: ClinicalSummary) => SUMMARY_FIELDS.flatMap((field) => summary[field]);
@@ -53,8 +37,8 @@ describe("POST /v1/summaries", function () {
     stack = await startTestStack();
     patient = await stack.signIn(stack.patient);
     doctor = await stack.signIn(stack.doctor);
-    note = await mtsamplesNote();
-    bundleText = await readFile(SYNTHEA_BUNDLE, "utf8");
+    note = await sampleNote();
+    bundleText = await sampleBundleText();
   });
   after(async function () {
     await stack?.close();
