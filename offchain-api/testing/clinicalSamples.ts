@@ -22,6 +22,15 @@ const SYNTHETIC_NOTE = [
   "PLAN: Exercise stress test. Start atorvastatin 40 mg at night. Follow up in two weeks.",
 ].join("\n");
 
+const SYNTHETIC_NKDA_NOTE = [
+  "CHIEF COMPLAINT: Wheezing and cough for three days.",
+  "PAST MEDICAL HISTORY: Asthma since childhood. Seasonal allergic rhinitis.",
+  "ALLERGIES: No known drug allergies.",
+  "MEDICATIONS: Albuterol inhaler as needed, fluticasone 110 mcg two puffs twice daily.",
+  "ASSESSMENT: Mild asthma exacerbation.",
+  "PLAN: Prednisone 40 mg daily for five days. Return if short of breath at rest.",
+].join("\n");
+
 const SYNTHETIC_BUNDLE = {
   resourceType: "Bundle",
   type: "collection",
@@ -75,6 +84,19 @@ export async function sampleNote(): Promise<string> {
     if (summary.allergies.length > 0 && summary.medications.length > 1) return transcription;
   }
   throw new Error("No MTSamples note with allergies and medications.");
+}
+
+/** A note stating no known allergies, with medications and conditions (the doctor's upload in the browser tests). */
+export async function sampleNoteWithoutAllergies(): Promise<string> {
+  const file = path.join(SHARED_DATA, "notes/mtsamples_dev.jsonl");
+  if (!existsSync(file)) return SYNTHETIC_NKDA_NOTE;
+  for (const line of (await readFile(file, "utf8")).split("\n").filter(Boolean)) {
+    const { transcription } = JSON.parse(line) as { transcription: string };
+    const summary = summarizeText(transcription);
+    if (summary.noKnownAllergies && summary.medications.length > 0 && summary.conditions.length > 0)
+      return transcription;
+  }
+  throw new Error("No MTSamples note without allergies, with medications and conditions.");
 }
 
 /** A FHIR R4 Bundle (JSON text) with allergies and medications: a Synthea patient when available. */

@@ -7,7 +7,10 @@
 import Mocha from "mocha";
 import { chromium, type Browser } from "playwright-core";
 import { makeE2e, type E2e } from "./context";
+import { careSpecs } from "./care.spec";
+import { clinicalSpecs } from "./clinical.spec";
 import { onboardingSpecs } from "./onboarding.spec";
+import { patientRecordsSpecs } from "./patientRecords.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 /** The flags TOOLCHAIN.md names for Chromium on these machines. */
@@ -54,6 +57,9 @@ async function main(): Promise<number> {
       await stack?.close();
     });
     onboardingSpecs(get);
+    clinicalSpecs(get);
+    careSpecs(get);
+    patientRecordsSpecs(get);
   });
 
   return new Promise((resolve) => mocha.run((failures) => resolve(failures ? 1 : 0)));

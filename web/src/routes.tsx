@@ -4,7 +4,22 @@ import { DoctorHome } from "./pages/DoctorHome";
 import { InfoPage } from "./pages/InfoPage";
 import { PatientHome } from "./pages/PatientHome";
 import { PatientOnboarding } from "./pages/PatientOnboarding";
+import { EmergencySettingsPage } from "./pages/patient/EmergencySettingsPage";
+import { ExportPage } from "./pages/patient/ExportPage";
+import { GeneralDetailsPage } from "./pages/patient/GeneralDetailsPage";
+import { RecordsPage } from "./pages/patient/RecordsPage";
+import { DoctorAppointments } from "./pages/care/DoctorAppointments";
+import { FindDoctors } from "./pages/care/FindDoctors";
+import { MyPatients } from "./pages/care/MyPatients";
+import { PatientAppointments } from "./pages/care/PatientAppointments";
+import { RequestAccess } from "./pages/care/RequestAccess";
+import { Sharing } from "./pages/care/Sharing";
 import { Welcome } from "./pages/Welcome";
+import { AuditTrail } from "./pages/doctor/AuditTrail";
+import { EmergencyAccess } from "./pages/doctor/EmergencyAccess";
+import { PatientChart } from "./pages/doctor/PatientChart";
+import { UploadReport } from "./pages/doctor/UploadReport";
+import { Activity } from "./pages/patient/Activity";
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {
@@ -30,7 +45,17 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
       render: (navigate) => <PatientOnboarding onRegistered={() => navigate("/")} />,
     },
   ],
-  patient: [{ path: "/", label: "Home", render: () => <PatientHome /> }],
+  patient: [
+    { path: "/", label: "Home", render: () => <PatientHome /> },
+    { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
+    { path: "/records", label: "Records", render: () => <RecordsPage /> },
+    { path: "/export", label: "Export", render: () => <ExportPage /> },
+    { path: "/emergency", label: "Emergency access", render: () => <EmergencySettingsPage /> },
+    { path: "/doctors", label: "Doctors", render: () => <FindDoctors /> },
+    { path: "/appointments", label: "Appointments", render: () => <PatientAppointments /> },
+    { path: "/sharing", label: "Sharing", render: () => <Sharing /> },
+    { path: "/activity", label: "Activity", render: () => <Activity /> },
+  ],
   "pending-patient": [
     {
       path: "/",
@@ -42,7 +67,16 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
       ),
     },
   ],
-  doctor: [{ path: "/", label: "Home", render: () => <DoctorHome /> }],
+  doctor: [
+    { path: "/", label: "Home", render: () => <DoctorHome /> },
+    { path: "/appointments", label: "Appointments", render: () => <DoctorAppointments /> },
+    { path: "/patients", label: "My patients", render: () => <MyPatients /> },
+    { path: "/request-access", label: "Request access", render: () => <RequestAccess /> },
+    { path: "/chart", label: "Patient chart", render: () => <PatientChart /> },
+    { path: "/upload", label: "Upload a report", render: () => <UploadReport /> },
+    { path: "/emergency-access", label: "Emergency access", render: () => <EmergencyAccess /> },
+    { path: "/audit", label: "My audit trail", render: () => <AuditTrail /> },
+  ],
   suspended: [
     {
       path: "/",

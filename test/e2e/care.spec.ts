@@ -1,0 +1,223 @@
+/**
+ * Care in the browser: a new patient finds a demo doctor by specialty and books a slot of their
+ * week, the doctor confirms it, the patient gives access to chosen categories until a date, the
+ * doctor sees the patient under My patients, and the patient revokes (the patient disappears).
+ * Every step is checked against the chain, not only the screen. Registered by run.ts.
+ */
+import { expect } from "chai";
+import { createPublicClient, http, parseEther, toHex, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
+import type { Page } from "playwright-core";
+import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { Category, categoryMask } from "../../lib/categories";
+import { connectAndSignIn, type E2e, type Session } from "./context";
+import { ACCOUNTS, devKey } from "./stack";
+
+const PASSPHRASE = "care spec passphrase 2026";
+const DOCTOR_NAME = "Dr Tomas Lindqvist";
+
+export function careSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  const sessions: Session[] = [];
+  const open = async (...args: Parameters<E2e["open"]>) => {
+    const session = await e2e().open(...args);
+    sessions.push(session);
+    return session;
+  };
+  const nav = (page: Page, label: string) =>
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  describe("care: doctors, appointments and sharing", () => {
+    it("books a demo doctor's slot, the doctor confirms, access is granted, seen and revoked", async () => {
+      const { stack } = e2e();
+      // A fresh patient account, funded on anvil, so this spec never depends on another's state.
+      const patientKey = generatePrivateKey();
+      const patient = privateKeyToAddress(patientKey);
+      await publicClient.request({
+        method: "anvil_setBalance" as never,
+        params: [patient, toHex(parseEther("10"))] as never,
+      });
+      const doctorKey = devKey(ACCOUNTS.doctor2);
+      const doctor = privateKeyToAddress(doctorKey);
+
+      // The patient registers (key + backup), as a user would.
+      const p = await open(patientKey);
+      await connectAndSignIn(p);
+      await p.page.getByRole("button", { name: "Register as a patient" }).first().click();
+      await p.page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
+      await p.page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+      await p.page.getByRole("button", { name: "Create my key and register" }).click();
+      await p.page.getByRole("button", { name: "Continue" }).click();
+      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+
+      // The doctor signs in and, if no other spec did it yet, sets up an encryption key.
+      const d = await open(doctorKey);
+      await connectAndSignIn(d);
+      const setup = d.page.getByRole("heading", { name: "Set up your encryption key" });
+      const ready = d.page.getByRole("heading", { name: /Your (encryption )?key is (un)?locked/ });
+      await setup.or(ready).first().waitFor();
+      if (await setup.isVisible()) {
+        await d.page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
+        await d.page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+        await d.page.getByRole("button", { name: "Create my key" }).click();
+        await d.page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
+      }
+
+      // Find the doctor: a name that matches nobody lists none; the specialty filter finds them.
+      await nav(p.page, "Doctors");
+      await p.page.getByRole("heading", { name: "Find a doctor" }).waitFor();
+      await p.page.getByText(/^\d+ of \d+ doctors$/).waitFor();
+      await p.page.getByLabel("Name").fill("nobody by this name");
+      await p.page.getByText(/^0 of \d+ doctors$/).waitFor();
+      await p.page.getByLabel("Name").fill("");
+      await p.page.getByLabel("Specialty").selectOption({ label: "General practice" });
+      await p.page.getByLabel("Hospital").selectOption({ label: "Demo General Hospital" });
+      const doctors = p.page.getByRole("list", { name: "Doctors" }).getByRole("listitem");
+      // Other specs may onboard more doctors: every one listed matches, and ours is there once.
+      await doctors.filter({ hasText: DOCTOR_NAME }).waitFor();
+      for (const text of await doctors.allTextContents()) {
+        expect(text).to.contain("General practice · Demo General Hospital");
+      }
+      expect(await doctors.filter({ hasText: "Cardiology" }).count()).to.equal(0);
+      await e2e().screenshot(p.page, "care-01-find-doctors");
+
+      // The week's schedule: book the first free slot.
+      await p.page.getByRole("button", { name: `See ${DOCTOR_NAME}'s schedule` }).click();
+      const slot = p.page.getByRole("button", { name: /^Book / }).first();
+      await slot.waitFor();
+      const label = (await slot.getAttribute("aria-label"))!.replace(/^Book /, "");
+      await slot.click();
+      await p.page.getByText(`Booked for ${label}.`).waitFor();
+      await p.page.getByRole("button", { name: `${label} (taken)` }).waitFor();
+      await e2e().screenshot(p.page, "care-02-doctor-week-booked");
+
+      const appointments = async () =>
+        publicClient.readContract({
+          address: stack.book,
+          abi: appointmentBookAbi,
+          functionName: "patientAppointmentsPage",
+          args: [patient, 0n, 10n],
+        });
+      let booked = await appointments();
+      expect(booked.length).to.equal(1);
+      expect(booked[0].doctor).to.equal(doctor);
+      expect(booked[0].status).to.equal(1); // Booked
+
+      await nav(p.page, "Appointments");
+      const mine = p.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
+      await mine.filter({ hasText: "Booked" }).filter({ hasText: DOCTOR_NAME }).waitFor();
+      await e2e().screenshot(p.page, "care-03-patient-appointments");
+
+      // The doctor confirms it.
+      await nav(d.page, "Appointments");
+      const confirm = d.page.getByRole("button", { name: `Confirm the appointment of ${label}` });
+      await confirm.click();
+      await d.page
+        .getByRole("list", { name: "Appointments" })
+        .getByRole("listitem")
+        .filter({ hasText: label })
+        .filter({ hasText: "Confirmed" })
+        .waitFor();
+      await e2e().screenshot(d.page, "care-04-doctor-appointments");
+      booked = await appointments();
+      expect(booked[0].status).to.equal(2); // Confirmed
+
+      // The patient gives access: a form without a doctor is refused before any transaction.
+      await nav(p.page, "Sharing");
+      await p.page.getByRole("heading", { name: "Give a doctor access" }).waitFor();
+      const sent = p.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      await p.page.getByRole("button", { name: "Give access" }).click();
+      await p.page.getByText("Choose a doctor.").waitFor();
+      await p.page.getByLabel("Doctor", { exact: true }).selectOption(doctor);
+      await p.page.getByRole("button", { name: "Give access" }).click();
+      await p.page.getByText("Choose at least one category to share.").waitFor();
+      expect(p.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
+
+      await p.page.getByLabel("Allergies", { exact: true }).check();
+      await p.page.getByLabel("Medications", { exact: true }).check();
+      const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+      await p.page.getByLabel("Access ends after (UTC)").fill(expiry);
+      await p.page.getByRole("button", { name: "Give access" }).click();
+      const grants = p.page.getByRole("list", { name: "Active grants" }).getByRole("listitem");
+      await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "Allergies, Medications" }).waitFor();
+      await e2e().screenshot(p.page, "care-05-sharing");
+
+      const grant = await publicClient.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, doctor],
+      });
+      expect(grant.categories).to.equal(categoryMask([Category.Allergies, Category.Medications]));
+      expect(grant.expiresAt).to.equal(Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000));
+
+      // The doctor sees the patient, with what the grant covers.
+      await nav(d.page, "My patients");
+      const patients = d.page.getByRole("list", { name: "Patients" }).getByRole("listitem");
+      await patients.filter({ hasText: patient }).filter({ hasText: "Allergies, Medications" }).waitFor();
+      await e2e().screenshot(d.page, "care-06-my-patients");
+
+      // The patient revokes: gone on-chain, from the patient's list and from the doctor's.
+      await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
+      await p.page.getByText("No doctor has access to your records.").waitFor();
+      const after = await publicClient.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, doctor],
+      });
+      expect(after.categories).to.equal(0);
+      await d.page.getByRole("button", { name: "Refresh" }).click();
+      await d.page.getByText("No patient has given you access right now.").waitFor();
+      expect(await patients.filter({ hasText: patient }).count()).to.equal(0);
+
+      // The doctor asks for access: a malformed address is refused before any transaction.
+      await nav(d.page, "Request access");
+      const doctorSent = d.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      await d.page.getByLabel("Patient's account address").fill("0x1234");
+      await d.page.getByRole("button", { name: "Send request" }).click();
+      await d.page.getByText(/Enter the patient's account address/).waitFor();
+      expect(d.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(doctorSent);
+      await d.page.getByLabel("Patient's account address").fill(patient);
+      await d.page.getByLabel("Lab results", { exact: true }).check();
+      await d.page.getByLabel("For how many days").fill("7");
+      await d.page.getByRole("button", { name: "Send request" }).click();
+      await d.page.getByText("Request sent.", { exact: false }).waitFor();
+      await e2e().screenshot(d.page, "care-07-request-access");
+
+      // The patient approves it on Sharing: a grant of what was asked, for the asked duration.
+      await nav(p.page, "Appointments");
+      await nav(p.page, "Sharing");
+      const requests = p.page.getByRole("list", { name: "Access requests" }).getByRole("listitem");
+      await requests.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "Lab results" }).waitFor();
+      await e2e().screenshot(p.page, "care-08-access-request");
+      await p.page.getByRole("button", { name: `Approve ${DOCTOR_NAME}'s request` }).click();
+      await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "approved request" }).waitFor();
+      await p.page.getByText("No doctor is asking for access.").waitFor();
+      const approved = await publicClient.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, doctor],
+      });
+      expect(approved.categories).to.equal(categoryMask([Category.LabResults]));
+      expect(approved.expiresAt - approved.grantedAt).to.equal(7 * 86_400);
+      await d.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My patients" }).click();
+      await patients.filter({ hasText: patient }).filter({ hasText: "Lab results" }).waitFor();
+
+      // The pages fit a phone screen.
+      await p.page.setViewportSize({ width: 375, height: 740 });
+      await nav(p.page, "Doctors");
+      await p.page.getByText(/^\d+ of \d+ doctors$/).waitFor();
+      expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
+      await e2e().screenshot(p.page, "care-09-doctors-phone");
+    });
+  });
+}

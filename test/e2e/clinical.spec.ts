@@ -1,0 +1,311 @@
+/**
+ * The clinical pages in Chromium: a doctor with a grant (set up on the chain with viem) uploads a
+ * real MTSamples note as text, sees its summary before saving, saves it and reads it in the chart;
+ * a read outside the grant is refused with one plain sentence; the patient sees the read in
+ * Activity; a second doctor opens emergency access and sees the countdown and the emergency card;
+ * the patient's Activity shows the emergency. Registered by run.ts.
+ */
+import { expect } from "chai";
+import { sampleNoteWithoutAllergies } from "../../offchain-api/testing/clinicalSamples";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEther,
+  toBytes,
+  type Hex,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { EhrApiClient } from "../../lib/api/client";
+import { Category, categoryMask } from "../../lib/categories";
+import { readChainRecord, recordCount } from "../../lib/chain/ehr";
+import { generateUserKey } from "../../lib/keys";
+import { updateGeneralDetails } from "../../lib/records/flows";
+import { summarizeText } from "../../lib/summary/summarizeText";
+import { connectAndSignIn, type E2e, type Session } from "./context";
+import { ACCOUNTS, devKey } from "./stack";
+
+const PASSPHRASE = "correct horse battery staple";
+
+/** A fresh funded account: no other spec's patients or doctors are touched. */
+function freshKey(): Hex {
+  return generatePrivateKey();
+}
+
+export function clinicalSpecs(e2e: () => E2e): void {
+  describe("clinical pages", () => clinicalFlows(e2e));
+}
+
+function clinicalFlows(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  let note: string;
+  const keys = { patient: freshKey(), doctor: freshKey(), doctor2: freshKey() };
+  const address = (key: Hex) => privateKeyToAccount(key).address;
+  const sessions: Session[] = [];
+  const open = async (key: Hex, viewport?: { width: number; height: number }) => {
+    const session = await e2e().open(key, viewport ? { viewport } : {});
+    sessions.push(session);
+    return session;
+  };
+  const wallet = (key: Hex): WalletClient =>
+    createWalletClient({ account: privateKeyToAccount(key), transport: http(e2e().stack.chain.url) });
+  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
+    const hash = await wallet(key).writeContract({
+      address: e2e().stack.core,
+      abi: ehrCoreAbi,
+      functionName,
+      args,
+      chain: null,
+    } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+  };
+
+  before(async function () {
+    this.timeout(120_000);
+    const { stack } = e2e();
+    publicClient = createPublicClient({ transport: http(stack.chain.url) }) as PublicClient;
+    note = await sampleNoteWithoutAllergies();
+
+    // Fund the fresh accounts from the admin, onboard the two doctors at the demo hospital.
+    const admin = devKey(ACCOUNTS.admin);
+    for (const key of Object.values(keys)) {
+      const hash = await wallet(admin).sendTransaction({
+        account: privateKeyToAccount(admin),
+        to: address(key),
+        value: parseEther("10"),
+        chain: null,
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+    }
+    await write(admin, "onboardDoctor", [
+      address(keys.doctor),
+      1,
+      1,
+      keccak256(toBytes("E2E-LIC-1")),
+      "Dr Ada Byrne",
+      "",
+    ]);
+    await write(admin, "onboardDoctor", [
+      address(keys.doctor2),
+      1,
+      2,
+      keccak256(toBytes("E2E-LIC-2")),
+      "Dr Ben Osei",
+      "",
+    ]);
+
+    // The patient registers with a key, writes general details (through the real service), and
+    // grants the first doctor clinical notes only, for a day.
+    const patientKey = generateUserKey();
+    await write(keys.patient, "registerPatient", [patientKey.publicKey, keccak256(toBytes("e2e backup"))]);
+    const api = new EhrApiClient({ baseUrl: stack.apiUrl, origin: stack.webUrl });
+    const patientWallet = wallet(keys.patient);
+    await api.signIn(patientWallet);
+    await updateGeneralDetails(
+      { publicClient, walletClient: patientWallet, core: stack.core, storage: api.blobStore(), vault: api.keyVault() },
+      {
+        patient: address(keys.patient),
+        patientKey,
+        details: {
+          fullName: "Mara Lind",
+          dateOfBirth: "1990-04-02",
+          bloodGroup: "O-",
+          allergies: ["Penicillin"],
+          chronicConditions: ["Asthma"],
+          currentMedications: ["Salbutamol inhaler"],
+          emergencyContacts: [{ name: "Jon Lind", relationship: "brother", phone: "+46 70 123 45 67" }],
+          updatedAt: new Date().toISOString(),
+        },
+      },
+    );
+    const { timestamp } = await publicClient.getBlock();
+    await write(keys.patient, "grantAccess", [
+      address(keys.doctor),
+      categoryMask([Category.ClinicalNotes]),
+      Number(timestamp) + 86_400,
+    ]);
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  /** Connects, signs in and creates the doctor's key in the dApp (the locked copy stays in this context). */
+  const doctorWithKey = async (key: Hex) => {
+    const session = await open(key);
+    await connectAndSignIn(session);
+    const { page } = session;
+    await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
+    await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+    await page.getByRole("button", { name: /Create my key/ }).click();
+    await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Continue" }).click();
+    return session;
+  };
+  const pickPatient = async (session: Session, action: string) => {
+    await session.page.getByLabel("Patient address").fill(address(keys.patient));
+    await session.page.getByRole("button", { name: action }).click();
+  };
+  const nav = (session: Session, label: string) =>
+    session.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+
+  it("a doctor uploads a note (summary shown before saving), reads it in the chart, and is refused outside the grant", async () => {
+    const session = await doctorWithKey(keys.doctor);
+    const { page } = session;
+    const patient = address(keys.patient);
+
+    await nav(session, "Upload a report");
+    await page.getByRole("heading", { name: "Upload a report", level: 1 }).waitFor();
+    // A malformed address is refused before anything else.
+    await page.getByLabel("Patient address").fill("0x1234");
+    await page.getByRole("button", { name: "Choose patient" }).click();
+    await page.getByText("Enter the patient's address").waitFor();
+    await pickPatient(session, "Choose patient");
+    // Nothing to summarize: a plain sentence, nothing saved.
+    await page.getByRole("button", { name: "Summarize the report" }).click();
+    const banner = page.getByTestId("error-banner");
+    expect((await banner.locator("p").textContent())?.trim()).to.equal(
+      "Choose a report file or paste the report's text first.",
+    );
+
+    await page.getByLabel("Or paste the report's text").fill(note);
+    await page.getByRole("button", { name: "Summarize the report" }).click();
+    const preview = page.getByRole("region", { name: "Summary before saving" });
+    await preview.waitFor();
+    const expected = summarizeText(note);
+    const previewText = (await preview.textContent()) ?? "";
+    expect(previewText).to.contain(expected.medications[0].text.replace(/\s+/g, " ").slice(0, 40));
+    expect(previewText).to.contain("no known allergies");
+    expect(previewText).to.contain(expected.conditions[0].text);
+    // Shown before saving: nothing is on the chain yet (the general details are record #0).
+    expect(await recordCount(publicClient, e2e().stack.core, patient)).to.equal(1);
+    await e2e().screenshot(page, "20-upload-summary-preview");
+
+    await page.getByRole("button", { name: "Save the record" }).click();
+    await page.getByText("Saved as record #1 of this patient").waitFor({ timeout: 60_000 });
+    expect(await recordCount(publicClient, e2e().stack.core, patient)).to.equal(2);
+    await e2e().screenshot(page, "21-upload-saved");
+
+    // The chart: the note's summary and report, read under the grant.
+    await nav(session, "Patient chart");
+    await pickPatient(session, "Open chart");
+    await page.getByRole("heading", { name: "Record #1: Clinical notes and reports" }).waitFor();
+    await page.getByRole("button", { name: "Read summary of record 1" }).click();
+    await page.getByText(expected.conditions[0].text).first().waitFor();
+    await page.getByRole("button", { name: "Open report of record 1" }).click();
+    await page.getByText("Report opened under: your access grant").waitFor();
+    expect(await page.locator("pre.report-text").textContent()).to.equal(note);
+    await e2e().screenshot(page, "22-patient-chart");
+
+    // The general details (record #0) are outside a clinical-notes grant: refused before the wallet asks.
+    const sent = session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+    await page.getByRole("button", { name: "Open report of record 0" }).click();
+    await banner.waitFor();
+    expect((await banner.locator("p").textContent())?.trim()).to.contain("not allowed to read this record");
+    expect(session.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
+    await e2e().screenshot(page, "23-chart-refused");
+
+    await nav(session, "My audit trail");
+    const rows = page.getByRole("table").locator("tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).to.equal(2);
+    expect(await page.getByRole("table").textContent()).to.contain("Read the summary of record #1");
+    await e2e().screenshot(page, "24-doctor-audit");
+  });
+
+  it("the patient sees the doctor's reads and a refused download in Activity", async () => {
+    // The second doctor, without grant or emergency, tries to download the note's envelope: refused and audited.
+    const { stack } = e2e();
+    const outsider = new EhrApiClient({ baseUrl: stack.apiUrl, origin: stack.webUrl });
+    await outsider.signIn(wallet(keys.doctor2));
+    const { cid } = await readChainRecord(publicClient, stack.core, address(keys.patient), 1);
+    let refused: unknown;
+    await outsider
+      .blobStore()
+      .get(cid)
+      .catch((error: unknown) => (refused = error));
+    expect(refused, "the download was served").to.be.instanceOf(Error);
+
+    const session = await open(keys.patient);
+    await connectAndSignIn(session);
+    const { page } = session;
+    await nav(session, "Activity");
+    const table = page.getByRole("region", { name: "Reads of your records" }).getByRole("table");
+    await table.waitFor();
+    const rows = table.locator("tbody tr");
+    expect(await rows.count()).to.equal(2);
+    await table.getByText("Dr Ada Byrne").first().waitFor(); // names load from the registry
+    const text = (await table.textContent()) ?? "";
+    expect(text).to.contain("Record #1 (Clinical notes and reports), summary only");
+    expect(text).to.contain("Your grant");
+    expect(await page.getByRole("region", { name: "Emergency access" }).count()).to.equal(0);
+    const refusals = page.getByRole("region", { name: "Refused attempts" }).getByRole("table");
+    await refusals.getByText("Dr Ben Osei").waitFor();
+    expect(await refusals.locator("tbody tr").count()).to.equal(1);
+    expect(await refusals.textContent()).to.contain("A stored file");
+    await e2e().screenshot(page, "25-patient-activity");
+    // On a phone the page does not scroll sideways (the tables scroll inside their own box).
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
+    await e2e().screenshot(page, "25b-patient-activity-phone");
+  });
+
+  it("a second doctor opens emergency access: countdown and emergency card; the patient's Activity shows it", async () => {
+    const session = await doctorWithKey(keys.doctor2);
+    const { page } = session;
+    await nav(session, "Emergency access");
+    await pickPatient(session, "Choose patient");
+    // Missing reason: a plain sentence, no transaction.
+    const sent = () => session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+    const before = sent();
+    await page.getByLabel("Written justification").fill("Found unconscious in the emergency department.");
+    await page.getByRole("button", { name: "Open emergency access" }).click();
+    expect((await page.getByTestId("error-banner").locator("p").textContent())?.trim()).to.equal(
+      "Choose a reason for emergency access.",
+    );
+    expect(sent()).to.equal(before);
+
+    await page.getByLabel("Reason").selectOption({ label: "Patient unconscious or unable to consent" });
+    await page.getByRole("button", { name: "Open emergency access" }).click();
+    const card = page.getByRole("region", { name: "Emergency card" });
+    await card.waitFor({ timeout: 60_000 });
+    const timer = page.getByRole("timer");
+    expect(await timer.textContent()).to.match(/^[0-4]:\d\d:\d\d$/);
+    const cardText = (await card.textContent()) ?? "";
+    // Allergies come first, then blood group, contacts, medications (details and the note), conditions.
+    const fromNote = summarizeText(note);
+    const order = [
+      "Allergies",
+      "Penicillin",
+      "Blood group",
+      "O-",
+      "Jon Lind",
+      "Salbutamol inhaler",
+      fromNote.medications[0].text.replace(/\s+/g, " ").slice(0, 40),
+      "Asthma",
+      fromNote.conditions[0].text.replace(/\s+/g, " ").slice(0, 40),
+    ];
+    const at = order.map((t) => cardText.indexOf(t));
+    expect(
+      at.every((i) => i >= 0),
+      cardText,
+    ).to.equal(true);
+    expect([...at].sort((a, b) => a - b)).to.deep.equal(at);
+    await e2e().screenshot(page, "26-emergency-card");
+
+    const patient = await open(keys.patient);
+    await connectAndSignIn(patient);
+    await nav(patient, "Activity");
+    const emergencies = patient.page.getByRole("region", { name: "Emergency access" });
+    await emergencies.getByText("Dr Ben Osei").waitFor();
+    expect(await emergencies.textContent()).to.contain("Dr Ben Osei opened emergency access");
+    expect(await emergencies.textContent()).to.contain("Patient unconscious or unable to consent");
+    const reads = patient.page.getByRole("region", { name: "Reads of your records" }).getByRole("table");
+    expect(await reads.textContent()).to.contain("Emergency access");
+    await e2e().screenshot(patient.page, "27-patient-activity-emergency");
+  });
+}

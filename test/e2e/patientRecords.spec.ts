@@ -1,0 +1,199 @@
+/**
+ * The patient's record pages in Chromium: a freshly registered patient saves general details
+ * (age and BMI computed as they type), sees them listed as a record with its summary, opens it
+ * (checked against the chain) and downloads the original, exports the whole record as a FHIR
+ * Bundle, and opts out of emergency access and back in. The downloaded bytes are compared with
+ * what Node decrypts independently through lib/records readRecord with the key restored from the
+ * patient's own backup file. Registered by run.ts.
+ */
+import { expect } from "chai";
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, defineChain, http, type PublicClient, type WalletClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { EhrApiClient } from "../../lib/api/client";
+import { emergencyOptedOut, readChainRecord, recordCount } from "../../lib/chain/ehr";
+import { validateGeneralDetails } from "../../lib/fhir/generalDetails";
+import { restoreKeyBackup } from "../../lib/keys";
+import { readRecord } from "../../lib/records/flows";
+import { connectAndSignIn, type E2e, type Session } from "./context";
+
+const PASSPHRASE = "patient records passphrase";
+const DECLINED = "You declined the request in your wallet; nothing was changed.";
+
+/** Registers the session's account as a patient through the dApp; resolves with the backup file. */
+async function registerThroughUi(session: Session): Promise<Buffer> {
+  const { page } = session;
+  await connectAndSignIn(session);
+  await page.getByRole("button", { name: "Register as a patient" }).first().click();
+  await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
+  await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Create my key and register" }).click();
+  await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
+  const file = await readFile(await (await download).path());
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Your health record" }).waitFor();
+  return file;
+}
+
+async function goTo(page: Page, label: string, heading: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+}
+
+async function bannerText(page: Page): Promise<string | undefined> {
+  const alert = page.getByTestId("error-banner");
+  await alert.waitFor();
+  return (await alert.locator("p").textContent())?.trim();
+}
+
+export function patientRecordsSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  let session: Session | undefined;
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    await session?.context.close();
+  });
+
+  describe("patient record pages", () => {
+    it("saves general details with BMI, lists, opens and downloads them, exports FHIR and toggles emergency opt-out", async () => {
+      const { stack } = e2e();
+      // A fresh account, funded on anvil, so no other spec's registrations matter.
+      const privateKey = generatePrivateKey();
+      const account = privateKeyToAccount(privateKey);
+      await publicClient.request({
+        method: "anvil_setBalance" as never,
+        params: [account.address, "0x56BC75E2D63100000"] as never,
+      });
+      session = await e2e().open(privateKey);
+      const { page, wallet } = session;
+      const backup = await registerThroughUi(session);
+      const patient = account.address;
+
+      // General details: a missing name is refused before the wallet is asked anything.
+      await goTo(page, "General details", "General details");
+      await page.getByText("You have not filled in your details yet.").waitFor();
+      const sends = () => wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      const sentBefore = sends();
+      await page.getByRole("button", { name: "Save my details" }).click();
+      expect(await bannerText(page)).to.equal("Full name (fullName) is required.");
+      expect(sends()).to.equal(sentBefore);
+      expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
+
+      const form = page.locator("form.details-form");
+      await form.getByLabel("Full name").fill("Ada Lovelace");
+      await form.getByLabel("Date of birth").fill("1990-04-15");
+      expect(await page.getByTestId("age").textContent()).to.match(/^Age: \d+$/);
+      await form.getByLabel("Gender").selectOption("female");
+      await form.getByLabel("Height (cm)").fill("180");
+      expect(await page.getByTestId("bmi").textContent()).to.equal("BMI: enter your height and weight");
+      await form.getByLabel("Weight (kg)").fill("81");
+      expect(await page.getByTestId("bmi").textContent()).to.equal("BMI: 25 kg/m²");
+      await form.getByLabel("Blood group").selectOption("O-");
+      await form.getByLabel(/Known allergies/).fill("Penicillin\nPeanuts");
+      await form.getByLabel(/Current medications/).fill("Metformin 500 mg twice daily");
+      await form.getByLabel(/Chronic conditions/).fill("Type 2 diabetes");
+      await form.getByRole("button", { name: "Add an emergency contact" }).click();
+      await form.getByLabel("Contact 1 name").fill("Charles Babbage");
+      await form.getByLabel("Contact 1 relationship").fill("Friend");
+      await form.getByLabel("Contact 1 phone").fill("+44 20 7946 0000");
+      await e2e().screenshot(page, "patient-01-general-details-form");
+      await form.getByRole("button", { name: "Save my details" }).click();
+      await page.getByText("Your details were saved as a new encrypted record.").waitFor();
+      const saved = page.getByRole("region", { name: "Your saved details" });
+      await saved.getByText("25 kg/m²").waitFor();
+      expect(await saved.textContent()).to.contain("Penicillin, Peanuts");
+      await e2e().screenshot(page, "patient-02-general-details-saved");
+
+      // On the chain: one category-0 record by the patient.
+      expect(await recordCount(publicClient, stack.core, patient)).to.equal(1);
+      const onChain = await readChainRecord(publicClient, stack.core, patient, 0);
+      expect(onChain.category).to.equal(0);
+      expect(onChain.author.toLowerCase()).to.equal(patient.toLowerCase());
+
+      // Records: listed with its summary, allergies and medications first.
+      await goTo(page, "Records", "Your records");
+      const item = page.getByRole("list", { name: "Your records" }).getByRole("listitem").first();
+      await item.getByRole("heading", { name: "Record 1: General details" }).waitFor();
+      await item.getByText("Penicillin, Peanuts").waitFor();
+      const terms = await item.locator("dt").allTextContents();
+      expect(terms.slice(0, 2)).to.deep.equal(["Allergies", "Medications"]);
+      await e2e().screenshot(page, "patient-03-records");
+
+      await item.getByRole("button", { name: "Open record 1" }).click();
+      await page.getByRole("button", { name: "Open the record" }).click();
+      await page.getByText("Verified against the hash on the chain").waitFor();
+      expect(await page.locator("main").textContent()).to.contain(onChain.envelopeHash);
+      await e2e().screenshot(page, "patient-04-record-open");
+      const download = page.waitForEvent("download");
+      await page.getByRole("button", { name: "Download the original" }).click();
+      const original = await readFile(await (await download).path());
+
+      // Node decrypts the same record on its own, with the key from the patient's backup file.
+      const { key } = await restoreKeyBackup(new Uint8Array(backup), PASSPHRASE);
+      const chain = defineChain({
+        id: stack.chain.chainId,
+        name: "e2e",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [stack.chain.url] } },
+      });
+      const walletClient = createWalletClient({ account, chain, transport: http(stack.chain.url) }) as WalletClient;
+      const api = new EhrApiClient({ baseUrl: stack.apiUrl, origin: stack.webUrl });
+      await api.signIn(walletClient);
+      const ctx = { publicClient, walletClient, core: stack.core, storage: api.blobStore(), vault: api.keyVault() };
+      const stored = await readRecord(ctx, { patient, index: 0, readerKey: key });
+      expect(Buffer.from(stored.plaintext).equals(original)).to.equal(true);
+      const details = validateGeneralDetails(JSON.parse(original.toString("utf8")));
+      expect(details).to.include({ fullName: "Ada Lovelace", heightCm: 180, weightKg: 81, bloodGroup: "O-" });
+      expect(details.allergies).to.deep.equal(["Penicillin", "Peanuts"]);
+      expect(details.emergencyContacts).to.deep.equal([
+        { name: "Charles Babbage", relationship: "Friend", phone: "+44 20 7946 0000" },
+      ]);
+
+      // Export: one FHIR Bundle with the Patient and the BMI observation.
+      await goTo(page, "Export", "Export your record");
+      const exported = page.waitForEvent("download");
+      await page.getByRole("button", { name: "Export as a FHIR Bundle" }).click();
+      const bundle = JSON.parse((await readFile(await (await exported).path())).toString("utf8")) as fhir4.Bundle;
+      await page.getByText(/^Exported \d+ FHIR resources\.$/).waitFor();
+      await e2e().screenshot(page, "patient-05-export");
+      expect(bundle).to.include({ resourceType: "Bundle", type: "collection" });
+      const resources = (bundle.entry ?? []).map((e) => e.resource!);
+      expect(resources[0]).to.include({ resourceType: "Patient" });
+      expect((resources[0] as fhir4.Patient).name?.[0].text).to.equal("Ada Lovelace");
+      const bmiObservation = resources.find(
+        (r) => r.resourceType === "Observation" && r.code.coding?.[0].code === "39156-5",
+      ) as fhir4.Observation | undefined;
+      expect(bmiObservation?.valueQuantity?.value).to.equal(25);
+      expect(resources.filter((r) => r.resourceType === "AllergyIntolerance")).to.have.length(2);
+
+      // Emergency access: a declined transaction changes nothing; then opt out and back in.
+      await goTo(page, "Emergency access", "Emergency access");
+      const status = page.getByTestId("emergency-status");
+      await status.getByText(/Emergency access is allowed/).waitFor();
+      wallet.rejectNext(1, "eth_sendTransaction");
+      await page.getByRole("button", { name: "Opt out of emergency access" }).click();
+      expect(await bannerText(page)).to.equal(DECLINED);
+      expect(await emergencyOptedOut(publicClient, stack.core, patient)).to.equal(false);
+
+      await page.getByRole("button", { name: "Opt out of emergency access" }).click();
+      await status.getByText(/You have opted out/).waitFor();
+      expect(await emergencyOptedOut(publicClient, stack.core, patient)).to.equal(true);
+      await e2e().screenshot(page, "patient-06-emergency-opted-out");
+      await page.getByRole("button", { name: "Allow emergency access" }).click();
+      await status.getByText(/Emergency access is allowed/).waitFor();
+      expect(await emergencyOptedOut(publicClient, stack.core, patient)).to.equal(false);
+
+      // The details page fits a phone screen.
+      await page.setViewportSize({ width: 375, height: 740 });
+      await goTo(page, "General details", "General details");
+      await page.getByRole("region", { name: "Your saved details" }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
+      await e2e().screenshot(page, "patient-07-details-phone");
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { useId } from "react";
+import { ALL_CATEGORIES_MASK, CATEGORY_LABELS, categoriesOf, categoryMask, type CategoryId } from "@lib/categories";
+
+const IDS = Object.keys(CATEGORY_LABELS).map(Number) as CategoryId[];
+
+export interface CategoryPickerProps {
+  /** The grant bitmask chosen so far (0: none). */
+  value: number;
+  onChange(mask: number): void;
+  /** The fieldset's legend. @default "Record categories" */
+  legend?: string;
+}
+
+/**
+ * Chooses the record categories of a grant or request: "All records" (every bit, including
+ * categories added later) or any set of named categories. Native checkboxes, keyboard usable.
+ */
+export function CategoryPicker({ value, onChange, legend = "Record categories" }: CategoryPickerProps) {
+  const id = useId();
+  const all = value >>> 0 === ALL_CATEGORIES_MASK;
+  const chosen = new Set(categoriesOf(value));
+  const toggle = (c: CategoryId, on: boolean) => {
+    const next = new Set(chosen);
+    if (on) next.add(c);
+    else next.delete(c);
+    onChange(categoryMask([...next]));
+  };
+  return (
+    <fieldset className="category-picker">
+      <legend>{legend}</legend>
+      <label className="check">
+        <input type="checkbox" checked={all} onChange={(e) => onChange(e.target.checked ? ALL_CATEGORIES_MASK : 0)} />{" "}
+        All records
+      </label>
+      {IDS.map((c) => (
+        <label key={c} className="check" htmlFor={`${id}-${c}`}>
+          <input
+            id={`${id}-${c}`}
+            type="checkbox"
+            checked={all || chosen.has(c)}
+            disabled={all}
+            onChange={(e) => toggle(c, e.target.checked)}
+          />{" "}
+          {CATEGORY_LABELS[c]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The categories a mask covers, in words: "All records" or "Allergies, Medications". */
+export function describeCategories(mask: number): string {
+  if (mask >>> 0 === ALL_CATEGORIES_MASK) return "All records";
+  const names = categoriesOf(mask).map((c) => CATEGORY_LABELS[c]);
+  return names.length > 0 ? names.join(", ") : "No categories";
+}

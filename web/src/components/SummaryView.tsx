@@ -1,0 +1,65 @@
+import type { Item } from "@lib/summary/types";
+import type { StoredSummary } from "./storedSummary";
+
+/** The summary's sections in the order an emergency needs them. */
+const SECTIONS = [
+  ["allergies", "Allergies"],
+  ["medications", "Medications"],
+  ["conditions", "Conditions"],
+  ["procedures", "Procedures"],
+  ["results", "Key results"],
+  ["vitals", "Vital signs"],
+  ["plan", "Plan"],
+] as const;
+
+function ItemList({ items }: { items: Item[] }) {
+  return (
+    <ul className="summary-items">
+      {items.map((item, i) => (
+        <li key={i} title={item.section ? `From: ${item.section}` : undefined}>
+          {item.negated ? <span className="negated">No: </span> : null}
+          {item.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * A clinical summary: each field the report states (allergies first; "No known allergies" when it
+ * says so), and the narrative with the engine that wrote it. Empty fields are left out: the
+ * summary never says what the report does not.
+ */
+export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummary; headingLevel?: 3 | 4 }) {
+  const { summary, narrative } = stored;
+  const H = headingLevel === 3 ? "h3" : "h4";
+  const shown = SECTIONS.filter(([field]) => summary[field].length > 0);
+  return (
+    <div className="summary">
+      {summary.noKnownAllergies && summary.allergies.length === 0 ? (
+        <p className="summary-nka">
+          <strong>Allergies:</strong> no known allergies.
+        </p>
+      ) : null}
+      {shown.length === 0 && !summary.noKnownAllergies ? (
+        <p>The summarizer found no allergies, medications, conditions, procedures, results or plan in this report.</p>
+      ) : null}
+      {shown.map(([field, label]) => (
+        <section key={field} className={`summary-section summary-${field}`}>
+          <H>{label}</H>
+          <ItemList items={summary[field]} />
+        </section>
+      ))}
+      {narrative ? (
+        <section className="summary-section">
+          <H>Narrative</H>
+          <p>{narrative.text}</p>
+        </section>
+      ) : null}
+      <p className="summary-engine">
+        Made by {summary.engine}
+        {narrative ? `; narrative by ${narrative.engine}` : ""}. Each line is taken from the report.
+      </p>
+    </div>
+  );
+}

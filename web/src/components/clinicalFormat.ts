@@ -1,0 +1,13 @@
+import { CATEGORY_LABELS, isCategoryId } from "@lib/categories";
+
+/** A record category in words; a category this version does not know by its number. */
+export function categoryName(category: number): string {
+  return isCategoryId(category) ? CATEGORY_LABELS[category] : `Category ${category}`;
+}
+
+const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+
+/** "21 Nov 2026, 19:52:23" in the viewer's time zone (audit entries are the viewer's own past). */
+export function formatWhen(date: Date): string {
+  return WHEN.format(date);
+}

@@ -1,0 +1,63 @@
+import { useQuery } from "@tanstack/react-query";
+import { appointmentBookAbi } from "@deployments/contracts";
+import type { Address } from "@lib/crypto/identity";
+import { useEhr } from "../ehr/useEhr";
+
+const SLOT = 30 * 60;
+const DAY = 24 * 60 * 60;
+/** Statuses that hold a slot: Booked (1) and Confirmed (2). */
+const HOLDING = new Set([1, 2]);
+
+/** One offered 30-minute slot in the coming week. */
+export interface WeekSlot {
+  /** Unix seconds, UTC. */
+  start: number;
+  free: boolean;
+}
+
+/**
+ * The weekday (0 Monday .. 6 Sunday) of a UTC day, as the book's weekly schedule indexes it
+ * (1970-01-01 was a Thursday).
+ */
+function weekday(dayStart: number): number {
+  return (Math.floor(dayStart / DAY) + 3) % 7;
+}
+
+/**
+ * A doctor's slots for the seven days from today (UTC), from their published weekly availability,
+ * each marked free or taken by one calendar page (doctorAppointmentsPage). Past slots are left out.
+ */
+export function useDoctorWeek(doctor: Address | undefined) {
+  const { publicClient, book, onRightChain } = useEhr();
+  return useQuery({
+    queryKey: ["doctor-week", book, doctor],
+    enabled: onRightChain && doctor !== undefined,
+    queryFn: async (): Promise<WeekSlot[]> => {
+      const now = Math.floor(Date.now() / 1000);
+      const today = now - (now % DAY);
+      const read = <T>(functionName: string, args: readonly unknown[]) =>
+        publicClient.readContract({
+          address: book,
+          abi: appointmentBookAbi,
+          functionName,
+          args,
+        } as never) as Promise<T>;
+      const [schedule, taken] = await Promise.all([
+        read<readonly (number | bigint)[]>("weeklyAvailability", [doctor]),
+        read<readonly { start: number; status: number }[]>("doctorAppointmentsPage", [doctor, today, 7 * 48]),
+      ]);
+      const held = new Set(taken.filter((a) => HOLDING.has(a.status)).map((a) => Number(a.start)));
+      const slots: WeekSlot[] = [];
+      for (let d = 0; d < 7; d++) {
+        const dayStart = today + d * DAY;
+        // uint48 decodes as a number in viem; BigInt keeps all 48 bits in the shifts below.
+        const bits = BigInt(schedule[weekday(dayStart)] ?? 0);
+        for (let s = 0; s < 48; s++) {
+          const start = dayStart + s * SLOT;
+          if (((bits >> BigInt(s)) & 1n) === 1n && start > now) slots.push({ start, free: !held.has(start) });
+        }
+      }
+      return slots;
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { useQuery } from "@tanstack/react-query";
+import { ehrCoreAbi } from "@deployments/contracts";
+import { useEhr } from "../ehr/useEhr";
+
+/** Rows per chain read: the registry's pages are bounded by gas, not by us. */
+const PAGE = 100n;
+
+/** A doctor as the directory shows it: the chain's public profile plus the hospital's name. */
+export interface DirectoryDoctor {
+  account: `0x${string}`;
+  name: string;
+  specialty: number;
+  hospitalId: number;
+  hospitalName: string;
+  active: boolean;
+}
+
+/**
+ * Every onboarded doctor with their hospital's name, from the core's doctorsPage and hospitalsPage
+ * (public data, no key needed). Suspended doctors are kept, marked inactive, so pages can say so.
+ */
+export function useDoctors() {
+  const { publicClient, core, onRightChain } = useEhr();
+  return useQuery({
+    queryKey: ["doctors", core],
+    enabled: onRightChain,
+    queryFn: async (): Promise<DirectoryDoctor[]> => {
+      const read = <T>(functionName: string, args: readonly unknown[]) =>
+        publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName, args } as never) as Promise<T>;
+      const [doctorCount, hospitalCount] = await Promise.all([
+        read<bigint>("doctorCount", []),
+        read<bigint>("hospitalCount", []),
+      ]);
+      const hospitals: { name: string }[] = [];
+      for (let offset = 0n; offset < hospitalCount; offset += PAGE) {
+        hospitals.push(...(await read<{ name: string }[]>("hospitalsPage", [offset, PAGE])));
+      }
+      const doctors: { account: `0x${string}`; name: string; specialty: number; hospitalId: number; status: number }[] =
+        [];
+      for (let offset = 0n; offset < doctorCount; offset += PAGE) {
+        doctors.push(...(await read<typeof doctors>("doctorsPage", [offset, PAGE])));
+      }
+      // Hospital ids start at 1 (0: none), in the order hospitalsPage lists them.
+      return doctors.map((d) => ({
+        account: d.account,
+        name: d.name,
+        specialty: d.specialty,
+        hospitalId: d.hospitalId,
+        hospitalName: hospitals[d.hospitalId - 1]?.name ?? `Hospital ${d.hospitalId}`,
+        active: d.status === 1,
+      }));
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import { useState } from "react";
+import { Progress } from "../../components/Progress";
+import type { TaskStage } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useBookWrite } from "../../hooks/useBookWrite";
+import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { useTask } from "../../hooks/useTask";
+import { APPOINTMENT_STATUS, formatSlot } from "./format";
+import "./care.css";
+
+const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
+const BOOKED = 1;
+const CONFIRMED = 2;
+
+/** The doctor's calendar: confirm or decline new bookings, complete or cancel confirmed ones. */
+export function DoctorAppointments() {
+  const { address } = useEhr();
+  const appointments = useDoctorAppointments();
+  const write = useBookWrite();
+  const task = useTask();
+  const [doing, setDoing] = useState("Updating the appointment");
+  const now = Math.floor(Date.now() / 1000);
+
+  const act = (title: string, work: (report: (stage: TaskStage) => void) => Promise<unknown>) => {
+    setDoing(title);
+    return task.run(async (report) => {
+      await work(report);
+      await appointments.refetch();
+    });
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Appointments</h1>
+      <p className="muted">From a week ago to four weeks ahead. Times are in UTC.</p>
+      {task.busy || task.stage ? (
+        <Progress title={doing} stages={WRITE_STAGES} current={task.stage} done={task.done} />
+      ) : null}
+      {appointments.isPending ? (
+        <p role="status">Reading your calendar from the chain…</p>
+      ) : appointments.isError ? (
+        <p role="alert">Your calendar could not be read from the chain. Try again in a moment.</p>
+      ) : appointments.data.length === 0 ? (
+        <p>No appointments in this period.</p>
+      ) : (
+        <ul className="care-list" aria-label="Appointments">
+          {appointments.data.map((a) => {
+            const when = formatSlot(a.start);
+            return (
+              <li key={`${a.start}-${a.seq}`}>
+                <h3>{when}</h3>
+                <p>
+                  Patient <code>{a.patient}</code>
+                </p>
+                <p>
+                  Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
+                  {a.outcomeRecord > 0 ? ` · outcome record ${a.outcomeRecord}` : ""}
+                </p>
+                <div className="actions">
+                  {a.status === BOOKED ? (
+                    <>
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={task.busy}
+                        aria-label={`Confirm the appointment of ${when}`}
+                        onClick={() =>
+                          void act("Confirming the appointment", (r) =>
+                            write("confirm", [a.start], "confirm the appointment", r),
+                          )
+                        }
+                      >
+                        Confirm
+                      </button>
+                      <button
+                        type="button"
+                        disabled={task.busy}
+                        aria-label={`Decline the appointment of ${when}`}
+                        onClick={() =>
+                          void act("Declining the appointment", (r) =>
+                            write("decline", [a.start], "decline the appointment", r),
+                          )
+                        }
+                      >
+                        Decline
+                      </button>
+                    </>
+                  ) : null}
+                  {a.status === CONFIRMED && a.start <= now ? (
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={task.busy}
+                      aria-label={`Complete the appointment of ${when}`}
+                      onClick={() =>
+                        void act("Completing the appointment", (r) =>
+                          write("complete", [a.start, 0], "complete the appointment", r),
+                        )
+                      }
+                    >
+                      Complete
+                    </button>
+                  ) : null}
+                  {a.status === CONFIRMED ? (
+                    <button
+                      type="button"
+                      disabled={task.busy}
+                      aria-label={`Cancel the appointment of ${when}`}
+                      onClick={() =>
+                        void act("Cancelling the appointment", (r) =>
+                          write("cancel", [address!, a.start], "cancel the appointment", r),
+                        )
+                      }
+                    >
+                      Cancel
+                    </button>
+                  ) : null}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { useId, useState, type FormEvent } from "react";
+import { FormatError } from "@lib/errors";
+import { grantAccessWithRewrap } from "@lib/records/flows";
+import { CategoryPicker } from "../../components/CategoryPicker";
+import { Progress } from "../../components/Progress";
+import { useEhr } from "../../ehr/useEhr";
+import { useCoreRead } from "../../hooks/useCoreRead";
+import type { DirectoryDoctor } from "../../hooks/useDoctors";
+import { useTask } from "../../hooks/useTask";
+import { specialtyLabel } from "@lib/specialties";
+
+const GRANT_STAGES = ["awaiting-signature", "pending", "confirmed", "rewrap"] as const;
+const DAY = 86_400;
+
+/** "YYYY-MM-DD" of a Unix time, for a date input (UTC). */
+function isoDay(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * Grants a doctor access to chosen categories until the end of a chosen day (UTC), then shares the
+ * keys of the existing records in those categories with them (grantAccessWithRewrap). Needs the
+ * unlocked key: the caller renders it inside UnlockGate.
+ */
+export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; onGranted(): Promise<unknown> }) {
+  const { flowContext, userKey } = useEhr();
+  const policy = useCoreRead("policy", []);
+  const task = useTask();
+  const id = useId();
+  const now = Math.floor(Date.now() / 1000);
+  const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;
+  const [doctor, setDoctor] = useState("");
+  const [categories, setCategories] = useState(0);
+  const [expiry, setExpiry] = useState(isoDay(now + 30 * DAY));
+  const [invalid, setInvalid] = useState<string | undefined>();
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const expiresAt = Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000);
+    const problem =
+      doctor === ""
+        ? "Choose a doctor."
+        : categories === 0
+          ? "Choose at least one category to share."
+          : !Number.isFinite(expiresAt) || expiresAt <= now
+            ? "Choose an expiry date in the future."
+            : maxDuration !== undefined && expiresAt > now + maxDuration
+              ? `Choose an expiry within ${Math.floor(maxDuration / DAY)} days.`
+              : undefined;
+    setInvalid(problem);
+    if (problem) return;
+    void task.run(async (report) => {
+      if (!userKey) throw new FormatError("Unlock your key first.");
+      await grantAccessWithRewrap(
+        flowContext((p) => report(p.stage)),
+        { doctor: doctor as `0x${string}`, categories, expiresAt, patientKey: userKey },
+      );
+      setCategories(0);
+      await onGranted();
+    });
+  };
+
+  return (
+    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Give a doctor access</h2>
+      <label htmlFor={`${id}-doctor`}>Doctor</label>
+      <select id={`${id}-doctor`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
+        <option value="">Choose a doctor</option>
+        {doctors
+          .filter((d) => d.active)
+          .map((d) => (
+            <option key={d.account} value={d.account}>
+              {d.name} ({specialtyLabel(d.specialty)}, {d.hospitalName})
+            </option>
+          ))}
+      </select>
+      <CategoryPicker value={categories} onChange={setCategories} legend="What they may read" />
+      <label htmlFor={`${id}-expiry`}>Access ends after (UTC)</label>
+      <input
+        id={`${id}-expiry`}
+        type="date"
+        value={expiry}
+        min={isoDay(now)}
+        max={maxDuration !== undefined ? isoDay(now + maxDuration - DAY) : undefined}
+        onChange={(e) => setExpiry(e.target.value)}
+        aria-invalid={invalid !== undefined}
+        aria-describedby={invalid ? `${id}-error` : undefined}
+      />
+      {invalid ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {invalid}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={task.busy}>
+          Give access
+        </button>
+      </div>
+      {task.busy || task.stage ? (
+        <Progress title="Giving access" stages={GRANT_STAGES} current={task.stage} done={task.done} />
+      ) : null}
+    </form>
+  );
+}

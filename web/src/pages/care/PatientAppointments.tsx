@@ -1,0 +1,76 @@
+import { CATEGORY_LABELS, isCategoryId } from "@lib/categories";
+import { Progress } from "../../components/Progress";
+import { useBookWrite } from "../../hooks/useBookWrite";
+import { useDoctors } from "../../hooks/useDoctors";
+import { usePatientAppointments } from "../../hooks/usePatientAppointments";
+import { useTask } from "../../hooks/useTask";
+import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "./format";
+import "./care.css";
+
+const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
+/** Booked and Confirmed appointments can still be cancelled. */
+const CANCELLABLE = new Set([1, 2]);
+
+/** The patient's appointments: status, cancel, and the prescription or test order of completed ones. */
+export function PatientAppointments() {
+  const appointments = usePatientAppointments();
+  const doctors = useDoctors();
+  const write = useBookWrite();
+  const task = useTask();
+  const nameOf = (account: string) =>
+    doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
+
+  const onCancel = (doctor: `0x${string}`, start: number) =>
+    task.run(async (report) => {
+      await write("cancel", [doctor, start], "cancel the appointment", report);
+      await appointments.refetch();
+    });
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Your appointments</h1>
+      {appointments.isPending ? (
+        <p role="status">Reading your appointments from the chain…</p>
+      ) : appointments.isError ? (
+        <p role="alert">Your appointments could not be read from the chain. Try again in a moment.</p>
+      ) : appointments.data.length === 0 ? (
+        <p>You have no appointments yet. Find a doctor to book one.</p>
+      ) : (
+        <ul className="care-list" aria-label="Appointments">
+          {appointments.data.map((a) => (
+            <li key={`${a.doctor}-${a.start}-${a.seq}`}>
+              <h3>
+                {formatSlot(a.start)} with {nameOf(a.doctor)}
+              </h3>
+              <p>
+                Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
+              </p>
+              {a.outcomeIndex !== undefined ? (
+                <p>
+                  Outcome:{" "}
+                  {a.outcomeCategory !== undefined && isCategoryId(a.outcomeCategory)
+                    ? CATEGORY_LABELS[a.outcomeCategory]
+                    : "record"}{" "}
+                  (record {a.outcomeIndex + 1} in your records)
+                </p>
+              ) : null}
+              {CANCELLABLE.has(a.status) ? (
+                <button
+                  type="button"
+                  disabled={task.busy}
+                  aria-label={`Cancel the appointment of ${formatSlot(a.start)}`}
+                  onClick={() => void onCancel(a.doctor, a.start)}
+                >
+                  Cancel
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {task.busy || task.stage ? (
+        <Progress title="Cancelling the appointment" stages={WRITE_STAGES} current={task.stage} done={task.done} />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import { emergencyReasonLabel } from "../../components/emergencyReasons";
+import { formatWhen } from "../../components/clinicalFormat";
+import { useEhr } from "../../ehr/useEhr";
+import { useAccessEvents } from "../../hooks/useAccessEvents";
+import "../../components/clinical.css";
+
+/** The doctor's own trail from the chain: every logged read and every emergency window opened. */
+export function AuditTrail() {
+  const { address } = useEhr();
+  const events = useAccessEvents(address ? { doctor: address } : undefined);
+  return (
+    <>
+      <h1 tabIndex={-1}>My audit trail</h1>
+      <p>
+        Every record you read and every emergency access you opened, as the chain recorded it. Patients see the same
+        entries.
+      </p>
+      {events.isPending ? (
+        <p role="status">Reading your trail from the chain…</p>
+      ) : events.isError ? (
+        <p role="alert">Your audit trail could not be read from the chain.</p>
+      ) : events.data.length === 0 ? (
+        <p>You have not read any patient&apos;s records yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="audit-table">
+            <caption className="visually-hidden">Your accesses, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Patient</th>
+                <th scope="col">What</th>
+                <th scope="col">Under</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.map((e) => (
+                <tr key={e.key}>
+                  <td>{formatWhen(e.at)}</td>
+                  <td>
+                    <code>{e.patient}</code>
+                  </td>
+                  <td>
+                    {e.kind === "read"
+                      ? `Read ${e.summaryOnly ? "the summary of " : ""}record #${e.index}`
+                      : `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`}
+                  </td>
+                  <td>{e.kind === "read" ? (e.basis === "Grant" ? "Grant" : "Emergency") : "Emergency"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

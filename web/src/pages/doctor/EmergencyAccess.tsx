@@ -1,0 +1,193 @@
+import { useId, useState, type FormEvent } from "react";
+import type { Address } from "@lib/crypto/identity";
+import { FormatError } from "@lib/errors";
+import type { GeneralDetails } from "@lib/fhir/generalDetails";
+import { openEmergencyAndRead, readEmergencyRecords, type EmergencyReadResult } from "@lib/records/flows";
+import { parseGeneralDetails } from "@lib/records/generalDetails";
+import { Countdown } from "../../components/Countdown";
+import { EmergencyCard } from "../../components/EmergencyCard";
+import { PatientPicker } from "../../components/PatientPicker";
+import { Progress } from "../../components/Progress";
+import { SummaryView } from "../../components/SummaryView";
+import { UnlockGate } from "../../components/UnlockGate";
+import { EMERGENCY_REASONS } from "../../components/emergencyReasons";
+import { categoryName } from "../../components/clinicalFormat";
+import { parseStoredSummary, type StoredSummary } from "../../components/storedSummary";
+import type { TaskStage } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useCoreRead } from "../../hooks/useCoreRead";
+import { useTask } from "../../hooks/useTask";
+import "../../components/clinical.css";
+
+const STAGES: TaskStage[] = [
+  "awaiting-signature",
+  "pending",
+  "confirmed",
+  "access-log",
+  "download",
+  "verify",
+  "decrypt",
+];
+
+/** What was read in the window, decoded; in this page's memory only. */
+interface CardData {
+  details?: GeneralDetails;
+  summaries: { index: number; category: number; stored: StoredSummary }[];
+  unavailable: EmergencyReadResult["unavailable"];
+}
+
+function decode(read: Omit<EmergencyReadResult, "emergencyId" | "txHash">): CardData {
+  const unavailable = [...read.unavailable];
+  const summaries: CardData["summaries"] = [];
+  for (const item of read.summaries) {
+    try {
+      summaries.push({ index: item.index, category: item.category, stored: parseStoredSummary(item.plaintext) });
+    } catch {
+      unavailable.push({ index: item.index, part: "summary", reason: "The record's summary is malformed." });
+    }
+  }
+  let details: GeneralDetails | undefined;
+  if (read.generalDetails) {
+    try {
+      details = parseGeneralDetails(read.generalDetails.plaintext);
+    } catch {
+      unavailable.push({
+        index: read.generalDetails.index,
+        part: "report",
+        reason: "The general details are malformed.",
+      });
+    }
+  }
+  return { details, summaries, unavailable };
+}
+
+/** One patient: the open window's countdown and card, or the form that opens one. */
+function Emergency({ patient }: { patient: Address }) {
+  const id = useId();
+  const { address, flowContext, userKey } = useEhr();
+  const task = useTask();
+  const emergencyWindow = useCoreRead("emergencyWindowOf", [patient, address!]);
+  const [reason, setReason] = useState(0);
+  const [justification, setJustification] = useState("");
+  const [card, setCard] = useState<CardData>();
+
+  const expiresAt = emergencyWindow.data ? new Date(Number(emergencyWindow.data.expiresAt) * 1000) : undefined;
+  const open = expiresAt !== undefined && expiresAt.getTime() > Date.now();
+
+  const onOpen = (event: FormEvent) => {
+    event.preventDefault();
+    void task.run(async (report) => {
+      if (!reason) throw new FormatError("Choose a reason for emergency access.");
+      if (!justification.trim()) throw new FormatError("Write a justification for emergency access.");
+      const result = await openEmergencyAndRead(
+        flowContext((p) => report(p.stage)),
+        {
+          patient,
+          reasonCode: reason,
+          justification,
+          doctorKey: userKey!,
+        },
+      );
+      await emergencyWindow.refetch();
+      setCard(decode(result));
+    });
+  };
+  const onReadAgain = () =>
+    task.run(async (report) => {
+      const result = await readEmergencyRecords(
+        flowContext((p) => report(p.stage)),
+        { patient, doctorKey: userKey! },
+      );
+      setCard(decode(result));
+    });
+
+  if (emergencyWindow.isPending) return <p role="status">Checking for an open emergency window…</p>;
+  return (
+    <>
+      {open ? (
+        <section className="card" aria-labelledby={`${id}-window`}>
+          <h2 id={`${id}-window`}>Emergency access is open</h2>
+          <Countdown until={expiresAt} label="Time left in the emergency window" />
+          <p>The patient has been told, and the administrator will review this access.</p>
+          {!card ? (
+            <button type="button" onClick={() => void onReadAgain()} disabled={task.busy}>
+              Read the emergency card
+            </button>
+          ) : null}
+        </section>
+      ) : (
+        <form className="card" onSubmit={onOpen} noValidate aria-labelledby={`${id}-form`}>
+          <h2 id={`${id}-form`}>Open emergency access</h2>
+          <p>
+            Break-glass access opens the patient&apos;s general details and record summaries for a short, fixed window.
+            The patient sees it at once and the administrator reviews it. Use it only when the patient cannot consent
+            and care cannot wait.
+          </p>
+          <label htmlFor={`${id}-reason`}>Reason</label>
+          <select id={`${id}-reason`} value={reason} onChange={(e) => setReason(Number(e.target.value))}>
+            <option value={0}>Choose a reason…</option>
+            {Object.entries(EMERGENCY_REASONS).map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={`${id}-justification`}>Written justification</label>
+          <textarea
+            id={`${id}-justification`}
+            value={justification}
+            onChange={(e) => setJustification(e.target.value)}
+            rows={4}
+            aria-describedby={`${id}-justification-hint`}
+          />
+          <p id={`${id}-justification-hint`} className="hint">
+            Only a fingerprint (hash) of this text goes on the chain; keep your copy for the review.
+          </p>
+          <button type="submit" className="primary" disabled={task.busy}>
+            Open emergency access
+          </button>
+        </form>
+      )}
+      {task.busy ? <Progress title="Emergency access" stages={STAGES} current={task.stage} /> : null}
+      {card ? (
+        <>
+          <EmergencyCard details={card.details} summaries={card.summaries.map((s) => s.stored)} />
+          {card.summaries.map((s) => (
+            <section key={s.index} className="card" aria-labelledby={`${id}-s${s.index}`}>
+              <h2 id={`${id}-s${s.index}`}>
+                Summary of record #{s.index}: {categoryName(s.category)}
+              </h2>
+              <SummaryView stored={s.stored} />
+            </section>
+          ))}
+          {card.unavailable.length ? (
+            <section className="card" aria-labelledby={`${id}-unavailable`}>
+              <h2 id={`${id}-unavailable`}>Could not be opened</h2>
+              <ul>
+                {card.unavailable.map((u) => (
+                  <li key={`${u.index}-${u.part}`}>
+                    Record #{u.index} ({u.part}): {u.reason}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Break-glass access: reason and justification, a visible countdown, and the emergency card. */
+export function EmergencyAccess() {
+  const [patient, setPatient] = useState<Address>();
+  return (
+    <>
+      <h1 tabIndex={-1}>Emergency access</h1>
+      <UnlockGate>
+        <PatientPicker action="Choose patient" onPick={setPatient} initial={patient} />
+        {patient ? <Emergency key={patient} patient={patient} /> : null}
+      </UnlockGate>
+    </>
+  );
+}

@@ -1,0 +1,142 @@
+import { useQuery } from "@tanstack/react-query";
+import { allRecords } from "@lib/records/flows";
+import { DoctorName } from "../../components/DoctorName";
+import { categoryName, formatWhen } from "../../components/clinicalFormat";
+import { emergencyReasonLabel } from "../../components/emergencyReasons";
+import { useEhr } from "../../ehr/useEhr";
+import { useAccessEvents } from "../../hooks/useAccessEvents";
+import "../../components/clinical.css";
+
+/** "record #3 (Clinical notes and reports), summary only". */
+function recordLabel(index: number, categories: Map<number, number> | undefined, summaryOnly?: boolean) {
+  const category = categories?.get(index);
+  return `Record #${index}${category === undefined ? "" : ` (${categoryName(category)})`}${summaryOnly ? ", summary only" : ""}`;
+}
+
+/**
+ * Every access to the patient's records: each logged read (who, when, which record, under a grant
+ * or an emergency) and each emergency window from the chain, and the refused attempts the storage
+ * service recorded. Nothing here is decrypted: the chain and the service hold no health data.
+ */
+export function Activity() {
+  const { address, publicClient, core, api } = useEhr();
+  const events = useAccessEvents(address ? { patient: address } : undefined);
+  const records = useQuery({
+    queryKey: ["activity-records", core, address],
+    enabled: address !== undefined,
+    queryFn: async () =>
+      new Map((await allRecords({ publicClient, core }, address!)).map((r) => [r.index, r.category])),
+  });
+  const refusals = useQuery({
+    queryKey: ["refusals", address],
+    enabled: address !== undefined,
+    queryFn: () => api.refusals(address!),
+    refetchInterval: 15_000,
+  });
+  const emergencies = events.data?.filter((e) => e.kind === "emergency") ?? [];
+  const reads = events.data?.filter((e) => e.kind === "read") ?? [];
+  return (
+    <>
+      <h1 tabIndex={-1}>Activity</h1>
+      <p>Every access to your records: who, when, which record, and whether under your grant or an emergency.</p>
+      {events.isPending ? <p role="status">Reading the access log from the chain…</p> : null}
+      {events.isError ? <p role="alert">The access log could not be read from the chain.</p> : null}
+
+      {emergencies.length ? (
+        <section className="card emergency-card" aria-labelledby="activity-emergencies">
+          <h2 id="activity-emergencies">Emergency access</h2>
+          <ul>
+            {emergencies.map((e) =>
+              e.kind === "emergency" ? (
+                <li key={e.key}>
+                  <DoctorName address={e.doctor} /> opened emergency access on {formatWhen(e.at)} (
+                  {emergencyReasonLabel(e.reasonCode)}), open until {formatWhen(e.expiresAt)}. The administrator reviews
+                  every emergency access.
+                </li>
+              ) : null,
+            )}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="activity-reads">
+        <h2 id="activity-reads">Reads of your records</h2>
+        {events.data && reads.length === 0 ? <p>Nobody has read your records yet.</p> : null}
+        {reads.length ? (
+          <div className="table-wrap">
+            <table className="audit-table">
+              <caption className="visually-hidden">Reads of your records, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">Which record</th>
+                  <th scope="col">Under</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reads.map((e) =>
+                  e.kind === "read" ? (
+                    <tr key={e.key}>
+                      <td>{formatWhen(e.at)}</td>
+                      <td>
+                        <DoctorName address={e.doctor} />
+                      </td>
+                      <td>{recordLabel(e.index, records.data, e.summaryOnly)}</td>
+                      <td>{e.basis === "Grant" ? "Your grant" : "Emergency access"}</td>
+                    </tr>
+                  ) : null,
+                )}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="activity-refusals">
+        <h2 id="activity-refusals">Refused attempts</h2>
+        {refusals.isPending ? <p role="status">Asking the storage service for refused attempts…</p> : null}
+        {refusals.isError ? <p role="alert">The refused attempts could not be read from the storage service.</p> : null}
+        {refusals.data && refusals.data.refusals.length === 0 ? (
+          <p>No attempt to read your records was refused.</p>
+        ) : null}
+        {refusals.data?.refusals.length ? (
+          <div className="table-wrap">
+            <table className="audit-table">
+              <caption className="visually-hidden">Refused attempts, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Why refused</th>
+                </tr>
+              </thead>
+              <tbody>
+                {refusals.data.refusals.map((r, i) => (
+                  <tr key={`${r.at}-${i}`}>
+                    <td>{formatWhen(new Date(r.at))}</td>
+                    <td>
+                      <DoctorName address={r.reader} />
+                    </td>
+                    <td>
+                      {r.recordIndex !== undefined
+                        ? recordLabel(r.recordIndex, records.data, r.part === "summary")
+                        : "A stored file"}
+                    </td>
+                    <td>{r.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {refusals.data.total > refusals.data.refusals.length ? (
+              <p>
+                Showing the newest {refusals.data.refusals.length} of {refusals.data.total}.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}
