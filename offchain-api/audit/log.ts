@@ -1,28 +1,10 @@
 import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { Address, RecordPart } from "../../lib/crypto/identity";
+import type { Refusal, RefusalPage } from "../../lib/api/types";
+import type { Address } from "../../lib/crypto/identity";
 import { StorageError } from "../../lib/errors";
 
-/** One refused read: a key release or a blob download the service said no to. */
-export interface Refusal {
-  /** ISO 8601. */
-  at: string;
-  /** Who asked (the session's address). */
-  reader: Address;
-  /** Whose record it was. */
-  patient: Address;
-  recordIndex?: number;
-  cid?: string;
-  part?: RecordPart;
-  /** The plain sentence the reader was given. */
-  reason: string;
-}
-
-export interface RefusalPage {
-  /** Newest first. */
-  refusals: Refusal[];
-  total: number;
-}
+export type { Refusal, RefusalPage };
 
 /**
  * Refused reads, for the patient's activity view: an append-only JSON-lines file

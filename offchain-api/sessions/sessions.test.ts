@@ -2,24 +2,14 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import express from "express";
 import pino from "pino";
-import request, { type Response } from "supertest";
+import request from "supertest";
 import { createSiweMessage } from "viem/siwe";
 import type { Hex } from "../../lib/crypto/identity";
 import { errorHandler, HttpError } from "../http/errors";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
 import { requireRole, requireSession } from "./middleware";
 import { SessionService } from "./service";
-
-/** The one error shape, a plain sentence matching `reason`, the request id, no stack trace. */
-function expectError(res: Response, status: number, code: string, reason: RegExp): void {
-  expect(res.status, JSON.stringify(res.body)).to.equal(status);
-  expect(Object.keys(res.body)).to.deep.equal(["error"]);
-  expect(res.body.error.code).to.equal(code);
-  expect(res.body.error.message).to.match(reason);
-  expect(res.body.error.message).to.match(/^[A-Z][^\n]*\.$/);
-  expect(res.body.error.requestId).to.equal(res.headers["x-request-id"]).and.to.be.a("string").that.is.not.empty;
-  expect(JSON.stringify(res.body)).not.to.match(/\bat .*\.(ts|js):\d+|stack/i);
-}
+import { expectError } from "../testing/records";
 
 describe("sessions (SIWE)", () => {
   let stack: TestStack;
