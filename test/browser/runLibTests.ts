@@ -13,7 +13,8 @@
  * CHROMIUM_PATH overrides /usr/bin/chromium.
  */
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./chromium";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { builtinModules, SourceMap } from "node:module";
@@ -27,16 +28,6 @@ const INJECT = path.join(__dirname, "nodeGlobals.ts");
 const RUN_TIMEOUT_MS = Number(process.env.BROWSER_TEST_TIMEOUT_MS ?? 10 * 60_000);
 /** Per test, as in .mocharc.lib.cjs. */
 const TEST_TIMEOUT_MS = 180_000;
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -290,9 +281,8 @@ async function main(): Promise<number> {
   /** The test under way, named when the run times out. */
   let running: string | undefined;
   try {
-    const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
     // launch() gives the browser a fresh, temporary user-data dir, removed on close.
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     console.log(gray(`Chromium ${browser.version()} · ${files.length} test file(s) · ${url}`));
     const page = await browser.newPage();
 

@@ -5,12 +5,18 @@
  * Every step is checked against the chain, not only the screen. Registered by run.ts.
  */
 import { expect } from "chai";
-import { createPublicClient, http, parseEther, toHex, type PublicClient } from "viem";
-import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
-import type { Page } from "playwright-core";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { privateKeyToAddress } from "viem/accounts";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
-import { connectAndSignIn, type E2e, type Session } from "./context";
+import {
+  doctorWithKeyThroughUi,
+  fundedAccount,
+  nav,
+  registerPatientThroughUi,
+  type E2e,
+  type Session,
+} from "./context";
 import { ACCOUNTS, devKey } from "./stack";
 
 const PASSPHRASE = "care spec passphrase 2026";
@@ -24,8 +30,6 @@ export function careSpecs(e2e: () => E2e): void {
     sessions.push(session);
     return session;
   };
-  const nav = (page: Page, label: string) =>
-    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
 
   before(() => {
     publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
@@ -38,37 +42,19 @@ export function careSpecs(e2e: () => E2e): void {
     it("books a demo doctor's slot, the doctor confirms, access is granted, seen and revoked", async () => {
       const { stack } = e2e();
       // A fresh patient account, funded on anvil, so this spec never depends on another's state.
-      const patientKey = generatePrivateKey();
+      const patientKey = await fundedAccount(stack);
       const patient = privateKeyToAddress(patientKey);
-      await publicClient.request({
-        method: "anvil_setBalance" as never,
-        params: [patient, toHex(parseEther("10"))] as never,
-      });
       const doctorKey = devKey(ACCOUNTS.doctor2);
       const doctor = privateKeyToAddress(doctorKey);
 
       // The patient registers (key + backup), as a user would.
       const p = await open(patientKey);
-      await connectAndSignIn(p);
-      await p.page.getByRole("button", { name: "Register as a patient" }).first().click();
-      await p.page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-      await p.page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
-      await p.page.getByRole("button", { name: "Create my key and register" }).click();
-      await p.page.getByRole("button", { name: "Continue" }).click();
+      await registerPatientThroughUi(p, PASSPHRASE);
       await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
 
       // The doctor signs in and, if no other spec did it yet, sets up an encryption key.
       const d = await open(doctorKey);
-      await connectAndSignIn(d);
-      const setup = d.page.getByRole("heading", { name: "Set up your encryption key" });
-      const ready = d.page.getByRole("heading", { name: /Your (encryption )?key is (un)?locked/ });
-      await setup.or(ready).first().waitFor();
-      if (await setup.isVisible()) {
-        await d.page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-        await d.page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
-        await d.page.getByRole("button", { name: "Create my key" }).click();
-        await d.page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
-      }
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
 
       // Find the doctor: a name that matches nobody lists none; the specialty filter finds them.
       await nav(p.page, "Doctors");

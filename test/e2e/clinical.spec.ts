@@ -26,7 +26,7 @@ import { readChainRecord, recordCount } from "../../lib/chain/ehr";
 import { generateUserKey } from "../../lib/keys";
 import { updateGeneralDetails } from "../../lib/records/flows";
 import { summarizeText } from "../../lib/summary/summarizeText";
-import { connectAndSignIn, type E2e, type Session } from "./context";
+import { connectAndSignIn, doctorWithKeyThroughUi, nav as navTo, type E2e, type Session } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -137,21 +137,14 @@ function clinicalFlows(e2e: () => E2e): void {
   /** Connects, signs in and creates the doctor's key in the dApp (the locked copy stays in this context). */
   const doctorWithKey = async (key: Hex) => {
     const session = await open(key);
-    await connectAndSignIn(session);
-    const { page } = session;
-    await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-    await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
-    await page.getByRole("button", { name: /Create my key/ }).click();
-    await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor({ timeout: 60_000 });
-    await page.getByRole("button", { name: "Continue" }).click();
+    await doctorWithKeyThroughUi(session, PASSPHRASE);
     return session;
   };
   const pickPatient = async (session: Session, action: string) => {
     await session.page.getByLabel("Patient address").fill(address(keys.patient));
     await session.page.getByRole("button", { name: action }).click();
   };
-  const nav = (session: Session, label: string) =>
-    session.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+  const nav = (session: Session, label: string) => navTo(session.page, label);
 
   it("a doctor uploads a note (summary shown before saving), reads it in the chart, and is refused outside the grant", async () => {
     const session = await doctorWithKey(keys.doctor);

@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { Hex } from "viem";
+import { createPublicClient, http, parseEther, toHex, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
 import type { E2eStack } from "./stack";
 import { TestWallet, type TestWalletOptions } from "./wallet";
 
@@ -56,4 +58,53 @@ export async function connectAndSignIn(session: Session): Promise<void> {
   await page.getByRole("button", { name: "Connect EHR Test Wallet" }).click();
   await page.getByRole("button", { name: "Sign in with your wallet" }).click();
   await page.getByRole("heading", { level: 1 }).and(page.locator(":not(#signin-title)")).waitFor();
+}
+
+/** Clicks a link of the main navigation (exact label). */
+export async function nav(page: Page, label: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+}
+
+/** A new random account with 10 ETH on anvil, so a spec never depends on another's state. */
+export async function fundedAccount(stack: E2eStack): Promise<Hex> {
+  const key = generatePrivateKey();
+  await createPublicClient({ transport: http(stack.chain.url) }).request({
+    method: "anvil_setBalance" as never,
+    params: [privateKeyToAddress(key), toHex(parseEther("10"))] as never,
+  });
+  return key;
+}
+
+/** Registers the session's account as a patient through the dApp; resolves with the backup file. */
+export async function registerPatientThroughUi(session: Session, passphrase: string): Promise<Buffer> {
+  const { page } = session;
+  await connectAndSignIn(session);
+  await page.getByRole("button", { name: "Register as a patient" }).first().click();
+  await page.getByLabel(/Backup passphrase/).fill(passphrase);
+  await page.getByLabel("Repeat the passphrase").fill(passphrase);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Create my key and register" }).click();
+  await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
+  const file = await readFile(await (await download).path());
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Your health record" }).waitFor();
+  return file;
+}
+
+/**
+ * Signs a doctor in and, unless this browser context already holds their key, creates it in the
+ * dApp (the locked copy stays in this context's localStorage).
+ */
+export async function doctorWithKeyThroughUi(session: Session, passphrase: string): Promise<void> {
+  const { page } = session;
+  await connectAndSignIn(session);
+  const setup = page.getByRole("heading", { name: "Set up your encryption key" });
+  const ready = page.getByRole("heading", { name: /Your (encryption )?key is (un)?locked/ });
+  await setup.or(ready).first().waitFor();
+  if (!(await setup.isVisible())) return;
+  await page.getByLabel(/Backup passphrase/).fill(passphrase);
+  await page.getByLabel("Repeat the passphrase").fill(passphrase);
+  await page.getByRole("button", { name: /Create my key/ }).click();
+  await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Continue" }).click();
 }

@@ -16,26 +16,10 @@ import { emergencyOptedOut, readChainRecord, recordCount } from "../../lib/chain
 import { validateGeneralDetails } from "../../lib/fhir/generalDetails";
 import { restoreKeyBackup } from "../../lib/keys";
 import { readRecord } from "../../lib/records/flows";
-import { connectAndSignIn, type E2e, type Session } from "./context";
+import { registerPatientThroughUi, type E2e, type Session } from "./context";
 
 const PASSPHRASE = "patient records passphrase";
 const DECLINED = "You declined the request in your wallet; nothing was changed.";
-
-/** Registers the session's account as a patient through the dApp; resolves with the backup file. */
-async function registerThroughUi(session: Session): Promise<Buffer> {
-  const { page } = session;
-  await connectAndSignIn(session);
-  await page.getByRole("button", { name: "Register as a patient" }).first().click();
-  await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-  await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
-  const download = page.waitForEvent("download");
-  await page.getByRole("button", { name: "Create my key and register" }).click();
-  await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
-  const file = await readFile(await (await download).path());
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("heading", { name: "Your health record" }).waitFor();
-  return file;
-}
 
 async function goTo(page: Page, label: string, heading: string): Promise<void> {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
@@ -71,7 +55,7 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       });
       session = await e2e().open(privateKey);
       const { page, wallet } = session;
-      const backup = await registerThroughUi(session);
+      const backup = await registerPatientThroughUi(session, PASSPHRASE);
       const patient = account.address;
 
       // General details: a missing name is refused before the wallet is asked anything.

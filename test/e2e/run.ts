@@ -5,24 +5,15 @@
  * only matching tests. Exits non-zero on any failure.
  */
 import Mocha from "mocha";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../browser/chromium";
 import { makeE2e, type E2e } from "./context";
 import { careSpecs } from "./care.spec";
 import { clinicalSpecs } from "./clinical.spec";
 import { onboardingSpecs } from "./onboarding.spec";
 import { patientRecordsSpecs } from "./patientRecords.spec";
+import { scenarioSpecs } from "./scenario.spec";
 import { startE2eStack, type E2eStack } from "./stack";
-
-/** The flags TOOLCHAIN.md names for Chromium on these machines. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 async function main(): Promise<number> {
   const grepAt = process.argv.indexOf("--grep");
@@ -45,10 +36,7 @@ async function main(): Promise<number> {
     before(async function () {
       this.timeout(180_000);
       stack = await startE2eStack();
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-        args: CHROMIUM_ARGS,
-      });
+      browser = await launchChromium();
       e2e = makeE2e(stack, browser);
     });
     after(async function () {
@@ -60,6 +48,8 @@ async function main(): Promise<number> {
     clinicalSpecs(get);
     careSpecs(get);
     patientRecordsSpecs(get);
+    // Last: it restarts the stack.
+    scenarioSpecs(get);
   });
 
   return new Promise((resolve) => mocha.run((failures) => resolve(failures ? 1 : 0)));

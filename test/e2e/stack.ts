@@ -44,6 +44,13 @@ export interface E2eStack {
   core: Hex;
   book: Hex;
   services: ApiServices;
+  /** The data folder (chain state under chain/, the service's under api/). */
+  dataDir: string;
+  /**
+   * Stops the service and anvil and starts both again on the same data folder and ports (a
+   * restart of the whole stack: state comes only from disk). `chain` and `services` are replaced.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,23 +80,36 @@ export async function startE2eStack(): Promise<E2eStack> {
     EHR_API_PORT: "0",
     EHR_LOG_LEVEL: "silent",
   });
-  const { server: api, services, url: apiUrl } = await startService(config);
+  const started = await startService(config);
+  const apiUrl = started.url;
+  let { server: api, services } = started;
   await (await core.setCustodianKey(services.custodian.publicKey)).wait();
   const addresses = { core: (await core.getAddress()) as Hex, book: (await book.getAddress()) as Hex };
   web.setConfig({ chainId: chain.chainId, rpcUrl: chain.url, apiUrl, webOrigin: web.url, ...addresses });
 
-  return {
+  const stack: E2eStack = {
     chain,
     webUrl: web.url,
     apiUrl,
     ...addresses,
     services,
+    dataDir,
+    async restart() {
+      await drain(api, 1000);
+      await services.close();
+      await stack.chain.stop();
+      stack.chain = await startChain({ dataDir, port: stack.chain.port });
+      // The same port, so the dApp's /config.json and every open page still point at it.
+      ({ server: api, services } = await startService({ ...config, port: Number(new URL(apiUrl).port) }));
+      stack.services = services;
+    },
     async close() {
       await Promise.all([web.close(), drain(api, 1000)]);
       await services.close();
       provider.destroy();
-      await chain.stop();
+      await stack.chain.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
