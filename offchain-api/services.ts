@@ -14,6 +14,7 @@ import { apiDataDir, type ApiConfig } from "./config";
 import { AuditLog } from "./audit/log";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
 import { loadOrCreateCustodianKey, type CustodianKey } from "./custodian/keypair";
+import { MessageStore } from "./messages/store";
 import { SessionService } from "./sessions/service";
 import { openSummaryService, type SummaryService } from "./summaries/service";
 
@@ -36,6 +37,8 @@ export interface ApiServices {
   /** Refused key releases, for the patient's activity view. */
   audit: AuditLog;
   summaries: SummaryService;
+  /** Sealed messages between patients and doctors (ciphertext only). */
+  messages: MessageStore;
   close(): Promise<void>;
 }
 
@@ -99,6 +102,7 @@ export async function openServices(
     maxSessionSeconds: config.maxSessionSeconds,
   });
   const summaries = await openSummaryService(config, logger);
+  const messages = await MessageStore.open(path.join(dir, "messages"));
 
   return {
     config,
@@ -113,8 +117,9 @@ export async function openServices(
     custodian,
     audit,
     summaries,
+    messages,
     async close() {
-      await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close()]);
+      await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close(), messages.close()]);
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { FormatError, isUserRejection, SessionError, UserRejectedError, WalletRequestError } from "../errors";
-import type { Address } from "../crypto/identity";
+import type { Address, Hex } from "../crypto/identity";
+import type { ConversationPage, MessagePage, PageOptions, SealedMessage, SentMessage } from "../messages/types";
 import type { BlobStore, KeyVault } from "../storage/types";
 import { HttpBlobStore } from "./httpBlobStore";
 import { HttpKeyVault } from "./httpKeyVault";
@@ -155,6 +156,32 @@ export class EhrApiClient {
     return this.transport.json({ method: "GET", path: `/v1/audit/refusals?${query}` }, 200);
   }
 
+  /**
+   * Sends a message sealed with lib/messages `sealMessage` (the session must be its sender). The
+   * service accepts it while the patient's grant to the doctor is current or, with
+   * `appointmentStart` (unix seconds), while that appointment between them is booked, confirmed or
+   * completed. AccessDeniedError (403) with the plain reason otherwise; FormatError for a malformed
+   * or oversized message or a recipient without a registered key.
+   */
+  sendMessage(message: SealedMessage, options: { appointmentStart?: number } = {}): Promise<SentMessage> {
+    const json =
+      options.appointmentStart === undefined ? { message } : { message, appointmentStart: options.appointmentStart };
+    return this.transport.json({ method: "POST", path: "/v1/messages", json }, 201);
+  }
+
+  /** The session's conversations, latest message first; open each message with lib/messages `openMessage`. */
+  listConversations(page: PageOptions = {}): Promise<ConversationPage> {
+    return this.transport.json({ method: "GET", path: `/v1/messages/conversations${pageQuery(page)}` }, 200);
+  }
+
+  /** One conversation's sealed messages, newest first (its two participants only; read state is the caller's). */
+  listMessages(threadId: Hex, page: PageOptions = {}): Promise<MessagePage> {
+    return this.transport.json(
+      { method: "GET", path: `/v1/messages/conversations/${encodeURIComponent(threadId)}${pageQuery(page)}` },
+      200,
+    );
+  }
+
   /** The service's blobs as a BlobStore, over this client's session. */
   blobStore(): BlobStore {
     return new HttpBlobStore(this.transport);
@@ -164,4 +191,11 @@ export class EhrApiClient {
   keyVault(): KeyVault {
     return new HttpKeyVault(this.transport, () => this.address);
   }
+}
+
+/** `?cursor=&limit=` of the message listings. */
+function pageQuery(page: PageOptions): string {
+  const query = new URLSearchParams({ limit: String(page.limit ?? 50) });
+  if (page.cursor !== undefined) query.set("cursor", page.cursor);
+  return `?${query}`;
 }

@@ -48,8 +48,8 @@ function canonicalBinding(binding: WrapBinding): WrapBinding {
   };
 }
 
-/** The public key as eth-crypto wants it: 64 bytes x||y in hex without 0x. */
-function uncompressedPublicKey(readerPublicKey: Hex): string {
+/** The public key as eth-crypto wants it: 64 bytes x||y in hex without 0x (also lib/messages). */
+export function uncompressedPublicKey(readerPublicKey: Hex): string {
   const hex = typeof readerPublicKey === "string" ? readerPublicKey.replace(/^0x/, "").toLowerCase() : "";
   const valid =
     /^[0-9a-f]*$/.test(hex) &&

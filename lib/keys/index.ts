@@ -1,6 +1,7 @@
 export type { Address, Eip1193Provider, Hex, KeyBackupMeta, KeyContext, LockedUserKey, UserKey } from "./types";
 export { keySetupMessage, DEFAULT_APP_NAME, DEFAULT_DOMAIN } from "./keySetupMessage";
 export { createUserKey, type CreateUserKeyOptions, type CreateUserKeyStage } from "./createUserKey";
+export { lockUserKey, type LockUserKeyOptions, type LockUserKeyStage } from "./lockUserKey";
 export { unlockUserKey } from "./unlockUserKey";
 export {
   createKeyBackup,

@@ -26,6 +26,12 @@ export interface CreateRecordInput {
    * the others are skipped. @default []
    */
   shareWith?: Address[];
+  /**
+   * The start (unix seconds) of the author's confirmed appointment with this patient: the record is
+   * added with `addAppointmentRecord`, which needs no grant while the appointment's write window is
+   * open. Omitted: `addRecord` (the patient, or a doctor with a grant). @default undefined
+   */
+  appointmentStart?: number;
 }
 
 export interface CreatedRecord {
@@ -59,6 +65,10 @@ export async function createRecord(ctx: FlowContext, input: CreateRecordInput): 
   if (!(input.content instanceof Uint8Array)) throw new FormatError("The record content must be bytes.");
   if (input.summary !== undefined && !(input.summary instanceof Uint8Array)) {
     throw new FormatError("The summary must be bytes.");
+  }
+  const start = input.appointmentStart;
+  if (start !== undefined && (!Number.isSafeInteger(start) || start < 0)) {
+    throw new FormatError("The appointment start is not valid.", { details: "expected unix seconds" });
   }
 
   const [chainId, patientKey, authorChainKey, custodian, optedOut] = await Promise.all([
@@ -137,21 +147,17 @@ export async function createRecord(ctx: FlowContext, input: CreateRecordInput): 
   const report = stored[0];
   const summary = stored[1];
   const zero = `0x${"0".repeat(64)}` as Hex;
-  const { txHash, receipt } = await writeWithProgress(
-    ctx,
-    "addRecord",
-    [
-      input.patient,
-      {
-        category: input.category,
-        envelopeHash: report.hash,
-        cid: report.cid,
-        summaryHash: summary?.hash ?? zero,
-        summaryCid: summary?.cid ?? "",
-      },
-    ],
-    "add the record",
-  );
+  const pointers = {
+    category: input.category,
+    envelopeHash: report.hash,
+    cid: report.cid,
+    summaryHash: summary?.hash ?? zero,
+    summaryCid: summary?.cid ?? "",
+  };
+  const { txHash, receipt } =
+    start === undefined
+      ? await writeWithProgress(ctx, "addRecord", [input.patient, pointers], "add the record")
+      : await writeWithProgress(ctx, "addAppointmentRecord", [start, pointers], "add the record");
   const added = coreEvents(receipt, core).find((log) => log.eventName === "RecordAdded");
   if (!added || added.eventName !== "RecordAdded") throw new ChainError("The record was not added on the chain.");
   return { index: Number(added.args.index), recordId, txHash };

@@ -4,6 +4,7 @@ import { IntegrityError, StorageError } from "../../lib/errors";
 import { isAuthorized } from "../../lib/chain/ehr";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
+import { hasAppointmentWindow } from "./appointmentWindow";
 import { badRequest, forbidden, notFound, unsupportedMedia } from "../http/errors";
 import { valid, validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
@@ -48,7 +49,8 @@ export function blobsRouter(services: ApiServices): Router {
         // A doctor: `isAuthorized` is true only for an active doctor whose grant covers the category now.
         if (
           !sameAddress(patient, me) &&
-          !(await isAuthorized(services.publicClient, services.core, patient, me, category))
+          !(await isAuthorized(services.publicClient, services.core, patient, me, category)) &&
+          !(await hasAppointmentWindow(services, patient, me))
         ) {
           throw forbidden("You can store records only for yourself or for a patient who granted you access.");
         }

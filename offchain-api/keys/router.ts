@@ -11,6 +11,7 @@ import { validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import { auditRefusal } from "../audit/refuse";
 import { hasCurrentGrant, isOurs } from "../blobs/access";
+import { hasAppointmentWindow } from "../blobs/appointmentWindow";
 import { releaseKeyBody, storeKeysBody } from "./schema";
 
 /**
@@ -32,7 +33,7 @@ export function keysRouter(services: ApiServices): Router {
     }
     const others = [...new Set(entries.map((e) => getAddress(e.patient)))].filter((p) => !sameAddress(p, me));
     for (const patient of others) {
-      if (!(await hasCurrentGrant(services, patient, me))) {
+      if (!(await hasCurrentGrant(services, patient, me)) && !(await hasAppointmentWindow(services, patient, me))) {
         throw forbidden("You can store keys only for yourself or for a patient who granted you access.");
       }
     }

@@ -8,10 +8,13 @@ import Mocha from "mocha";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../browser/chromium";
 import { makeE2e, type E2e } from "./context";
+import { appointmentsSpecs } from "./appointments.spec";
 import { careSpecs } from "./care.spec";
 import { clinicalSpecs } from "./clinical.spec";
 import { onboardingSpecs } from "./onboarding.spec";
 import { patientRecordsSpecs } from "./patientRecords.spec";
+import { inboxSpecs } from "./inbox.spec";
+import { keyRestoreSpecs } from "./keyRestore.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
@@ -48,6 +51,9 @@ async function main(): Promise<number> {
     clinicalSpecs(get);
     careSpecs(get);
     patientRecordsSpecs(get);
+    keyRestoreSpecs(get);
+    inboxSpecs(get);
+    appointmentsSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });

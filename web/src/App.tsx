@@ -1,6 +1,8 @@
 import { useEffect, useRef } from "react";
 import { useDisconnect } from "wagmi";
 import { ConnectScreen } from "./components/ConnectScreen";
+import { EmergencyAlert } from "./components/EmergencyAlert";
+import { InboxBadge } from "./components/InboxBadge";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { SignInScreen } from "./components/SignInScreen";
 import { WrongNetworkBanner } from "./components/WrongNetworkBanner";
@@ -79,6 +81,7 @@ export function App() {
       </header>
       <WrongNetworkBanner />
       <ErrorBanner />
+      {stage === "page" ? <EmergencyAlert /> : null}
       {stage === "page" && routes.length > 1 ? (
         <nav aria-label="Main">
           <ul>
@@ -86,6 +89,7 @@ export function App() {
               <li key={r.path}>
                 <a href={`#${r.path}`} aria-current={r === route ? "page" : undefined}>
                   {r.label}
+                  {r.path === "/inbox" ? <InboxBadge /> : null}
                 </a>
               </li>
             ))}

@@ -11,6 +11,7 @@ import { RecordsPage } from "./pages/patient/RecordsPage";
 import { DoctorAppointments } from "./pages/care/DoctorAppointments";
 import { FindDoctors } from "./pages/care/FindDoctors";
 import { MyPatients } from "./pages/care/MyPatients";
+import { OfficeHours } from "./pages/care/OfficeHours";
 import { PatientAppointments } from "./pages/care/PatientAppointments";
 import { RequestAccess } from "./pages/care/RequestAccess";
 import { Sharing } from "./pages/care/Sharing";
@@ -20,6 +21,7 @@ import { EmergencyAccess } from "./pages/doctor/EmergencyAccess";
 import { PatientChart } from "./pages/doctor/PatientChart";
 import { UploadReport } from "./pages/doctor/UploadReport";
 import { Activity } from "./pages/patient/Activity";
+import { Inbox } from "./pages/inbox/Inbox";
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {
@@ -55,6 +57,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/appointments", label: "Appointments", render: () => <PatientAppointments /> },
     { path: "/sharing", label: "Sharing", render: () => <Sharing /> },
     { path: "/activity", label: "Activity", render: () => <Activity /> },
+    { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
   ],
   "pending-patient": [
     {
@@ -70,12 +73,14 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
   doctor: [
     { path: "/", label: "Home", render: () => <DoctorHome /> },
     { path: "/appointments", label: "Appointments", render: () => <DoctorAppointments /> },
+    { path: "/office-hours", label: "Office hours", render: () => <OfficeHours /> },
     { path: "/patients", label: "My patients", render: () => <MyPatients /> },
     { path: "/request-access", label: "Request access", render: () => <RequestAccess /> },
     { path: "/chart", label: "Patient chart", render: () => <PatientChart /> },
     { path: "/upload", label: "Upload a report", render: () => <UploadReport /> },
     { path: "/emergency-access", label: "Emergency access", render: () => <EmergencyAccess /> },
     { path: "/audit", label: "My audit trail", render: () => <AuditTrail /> },
+    { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
   ],
   suspended: [
     {

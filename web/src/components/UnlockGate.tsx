@@ -1,33 +1,53 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { encryptionKeyOf } from "@lib/chain/ehr";
-import { KeyUnlockError } from "@lib/errors";
-import { restoreKeyBackup, unlockUserKey, type Eip1193Provider, type UserKey } from "@lib/keys";
+import { EhrError, KeyUnlockError, isUserRejection } from "@lib/errors";
+import { lockUserKey, restoreKeyBackup, unlockUserKey, type Eip1193Provider, type Hex, type UserKey } from "@lib/keys";
 import { compressPublicKey } from "@lib/records/context";
 import { useEhr } from "../ehr/useEhr";
 import { useTask } from "../hooks/useTask";
-import { loadLockedKey } from "../keys/lockedKeyStore";
+import { loadLockedKey, saveLockedKey } from "../keys/lockedKeyStore";
 import { Progress } from "./Progress";
 
 /**
  * Shows its children only while the user's key is unlocked. Otherwise: unlock with one wallet
  * signature (the locked key this browser keeps), or, in a browser without it, restore the key from
- * the backup file; either way the key must be the one registered on-chain.
+ * the backup file; either way the key must be the one registered on-chain. A restored key is then
+ * locked again under the wallet's signature and kept in this browser, so the next visit needs only a
+ * signature; if that fails (the user declines), it stays in this tab's memory only.
  */
+const UNLOCK_STAGES = ["unlock"] as const;
+const RESTORE_STAGES = ["backup", "verify", "first-signature", "second-signature", "encrypting"] as const;
+
+/** Why a restored key could not be kept in this browser, in one sentence that says it is unlocked anyway. */
+function notSaved(error: unknown): EhrError {
+  // No cause for a declined signature: the banner would otherwise say "nothing was changed".
+  return isUserRejection(error)
+    ? new EhrError(
+        "You declined the signature, so your key is unlocked in this tab only and you will need the backup file again next time.",
+      )
+    : new EhrError(
+        "Your wallet could not lock your key for this browser, so it is unlocked in this tab only and you will need the backup file again next time.",
+        { cause: error },
+      );
+}
+
 export function UnlockGate({ children }: { children: ReactNode }) {
-  const { userKey, setUserKey, walletClient, address, core, runtime, publicClient, lastLock } = useEhr();
+  const { userKey, setUserKey, walletClient, address, core, runtime, publicClient, lastLock, showError } = useEhr();
   const task = useTask();
   const [file, setFile] = useState<File | undefined>();
   const [passphrase, setPassphrase] = useState("");
   if (userKey) return <>{children}</>;
   const locked = address ? loadLockedKey(runtime.chainId, core, address) : undefined;
 
-  const checkRegistered = async (key: UserKey) => {
+  /** The account's key registered on-chain (patients and doctors alike: KeyDirectory.encryptionKeyOf), compressed. */
+  const checkRegistered = async (key: UserKey): Promise<Hex> => {
     const onChain = await encryptionKeyOf(publicClient, core, address!);
     if (!onChain || onChain.toLowerCase() !== compressPublicKey(key.publicKey)) {
       throw new KeyUnlockError(
         "This key is not the one registered for your account; use the backup file made when you set up your key.",
       );
     }
+    return onChain;
   };
 
   const onUnlock = () =>
@@ -44,8 +64,20 @@ export function UnlockGate({ children }: { children: ReactNode }) {
       if (!file) throw new KeyUnlockError("Choose your key backup file first.");
       report("backup");
       const { key } = await restoreKeyBackup(new Uint8Array(await file.arrayBuffer()), passphrase);
-      await checkRegistered(key);
+      report("verify");
+      const registered = await checkRegistered(key);
       setPassphrase("");
+      try {
+        const ctx = { chainId: runtime.chainId, contract: core, address: address!, domain: window.location.hostname };
+        const relocked = await lockUserKey(walletClient as unknown as Eip1193Provider, key, ctx, {
+          expectedPublicKey: registered,
+          onProgress: report,
+        });
+        saveLockedKey(relocked);
+      } catch (error) {
+        // The key is restored and checked: losing it now would only make the user type the passphrase again.
+        showError(notSaved(error));
+      }
       setUserKey(key);
     });
   };
@@ -64,8 +96,8 @@ export function UnlockGate({ children }: { children: ReactNode }) {
       ) : (
         <form onSubmit={onRestore} noValidate>
           <p>
-            This browser holds no copy of your key. Restore it from your key backup file; it stays in this tab&apos;s
-            memory until you lock or leave.
+            This browser holds no copy of your key. Restore it from your key backup file, then sign the key message
+            twice in your wallet (free, no transaction) so that this browser can unlock it with a signature next time.
           </p>
           <label htmlFor="backup-file">Key backup file</label>
           <input
@@ -87,7 +119,9 @@ export function UnlockGate({ children }: { children: ReactNode }) {
           </button>
         </form>
       )}
-      {task.busy ? <Progress title="Unlocking" stages={locked ? ["unlock"] : ["backup"]} current={task.stage} /> : null}
+      {task.busy ? (
+        <Progress title="Unlocking" stages={locked ? UNLOCK_STAGES : RESTORE_STAGES} current={task.stage} />
+      ) : null}
     </section>
   );
 }

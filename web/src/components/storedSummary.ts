@@ -10,7 +10,7 @@ export type StoredSummary = Pick<SummaryResult, "summary" | "narrative" | "sourc
  * What the dApp seals as a record's summary part: the ClinicalSummary itself at the top level
  * (what every reader of summaries parses), plus the narrative and the source kind beside it.
  */
-export function encodeStoredSummary(result: SummaryResult): Uint8Array {
+export function encodeStoredSummary(result: StoredSummary): Uint8Array {
   return utf8(JSON.stringify({ ...result.summary, narrative: result.narrative, source: result.source }));
 }
 

@@ -33,7 +33,9 @@ export function useDoctorWeek(doctor: Address | undefined) {
     queryKey: ["doctor-week", book, doctor],
     enabled: onRightChain && doctor !== undefined,
     queryFn: async (): Promise<WeekSlot[]> => {
-      const now = Math.floor(Date.now() / 1000);
+      // The chain's clock decides what is past (it may run ahead of this computer's).
+      const block = await publicClient.getBlock({ blockTag: "latest" });
+      const now = Math.max(Math.floor(Date.now() / 1000), Number(block.timestamp));
       const today = now - (now % DAY);
       const read = <T>(functionName: string, args: readonly unknown[]) =>
         publicClient.readContract({

@@ -3,29 +3,45 @@ import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useBookWrite } from "../../hooks/useBookWrite";
+import { useChainNow } from "../../hooks/useChainNow";
+import { useCompleteAppointment } from "../../hooks/useCompleteAppointment";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { useTask } from "../../hooks/useTask";
+import { CompleteForm } from "./CompleteForm";
 import { APPOINTMENT_STATUS, formatSlot } from "./format";
 import "./care.css";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
+const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
 const BOOKED = 1;
 const CONFIRMED = 2;
 
-/** The doctor's calendar: confirm or decline new bookings, complete or cancel confirmed ones. */
+/**
+ * The doctor's calendar: confirm or decline new bookings, cancel confirmed ones, and complete
+ * started ones with no outcome, a prescription or a test order (an encrypted record for the patient).
+ */
 export function DoctorAppointments() {
   const { address } = useEhr();
   const appointments = useDoctorAppointments();
   const write = useBookWrite();
   const task = useTask();
+  const complete = useCompleteAppointment();
+  const chain = useChainNow();
   const [doing, setDoing] = useState("Updating the appointment");
-  const now = Math.floor(Date.now() / 1000);
+  const [stages, setStages] = useState<readonly TaskStage[]>(WRITE_STAGES);
+  const [completing, setCompleting] = useState<number>();
+  const now = chain.now;
 
-  const act = (title: string, work: (report: (stage: TaskStage) => void) => Promise<unknown>) => {
+  const act = (
+    title: string,
+    work: (report: (stage: TaskStage) => void) => Promise<unknown>,
+    steps: readonly TaskStage[] = WRITE_STAGES,
+  ) => {
     setDoing(title);
+    setStages(steps);
     return task.run(async (report) => {
       await work(report);
-      await appointments.refetch();
+      await Promise.all([appointments.refetch(), chain.refetch()]);
     });
   };
 
@@ -34,7 +50,7 @@ export function DoctorAppointments() {
       <h1 tabIndex={-1}>Appointments</h1>
       <p className="muted">From a week ago to four weeks ahead. Times are in UTC.</p>
       {task.busy || task.stage ? (
-        <Progress title={doing} stages={WRITE_STAGES} current={task.stage} done={task.done} />
+        <Progress title={doing} stages={stages} current={task.stage} done={task.done} />
       ) : null}
       {appointments.isPending ? (
         <p role="status">Reading your calendar from the chain…</p>
@@ -86,17 +102,13 @@ export function DoctorAppointments() {
                       </button>
                     </>
                   ) : null}
-                  {a.status === CONFIRMED && a.start <= now ? (
+                  {a.status === CONFIRMED && a.start <= now && completing !== a.start ? (
                     <button
                       type="button"
                       className="primary"
                       disabled={task.busy}
                       aria-label={`Complete the appointment of ${when}`}
-                      onClick={() =>
-                        void act("Completing the appointment", (r) =>
-                          write("complete", [a.start, 0], "complete the appointment", r),
-                        )
-                      }
+                      onClick={() => setCompleting(a.start)}
                     >
                       Complete
                     </button>
@@ -116,6 +128,23 @@ export function DoctorAppointments() {
                     </button>
                   ) : null}
                 </div>
+                {a.status === CONFIRMED && completing === a.start ? (
+                  <CompleteForm
+                    when={when}
+                    busy={task.busy}
+                    onCancel={() => setCompleting(undefined)}
+                    onSubmit={(order) =>
+                      void act(
+                        "Completing the appointment",
+                        async (r) => {
+                          await complete(a, order(), r);
+                          setCompleting(undefined);
+                        },
+                        RECORD_STAGES,
+                      )
+                    }
+                  />
+                ) : null}
               </li>
             );
           })}

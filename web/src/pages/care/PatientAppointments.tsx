@@ -1,10 +1,11 @@
-import { CATEGORY_LABELS, isCategoryId } from "@lib/categories";
+import { Category, CATEGORY_LABELS, isCategoryId } from "@lib/categories";
 import { Progress } from "../../components/Progress";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTask } from "../../hooks/useTask";
 import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "./format";
+import { OutcomeOrder } from "./OutcomeOrder";
 import "./care.css";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
@@ -53,6 +54,10 @@ export function PatientAppointments() {
                     : "record"}{" "}
                   (record {a.outcomeIndex + 1} in your records)
                 </p>
+              ) : null}
+              {a.outcomeIndex !== undefined &&
+              (a.outcomeCategory === Category.Prescriptions || a.outcomeCategory === Category.TestOrders) ? (
+                <OutcomeOrder index={a.outcomeIndex} label={CATEGORY_LABELS[a.outcomeCategory]} />
               ) : null}
               {CANCELLABLE.has(a.status) ? (
                 <button

@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import request from "supertest";
+import { appointmentBookAbi } from "../../deployments/contracts";
+import { utf8, fromUtf8 } from "../../lib/bytes";
+import { newRecordId } from "../../lib/crypto/identity";
+import { FormatError } from "../../lib/errors";
+import { createRecord } from "../../lib/records/createRecord";
+import { readRecord } from "../../lib/records/readRecord";
+import type { WrappedKeyEntry } from "../../lib/storage/types";
+import { expectError, flowAs } from "../testing/records";
+import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
+import { hasAppointmentWindow } from "./appointmentWindow";
+
+const SLOT = 30 * 60;
+const PRESCRIPTIONS = 10;
+
+describe("appointment write window (addAppointmentRecord without a grant)", () => {
+  let stack: TestStack;
+  let token: string;
+  let start: number;
+
+  const bookAs = async (who: StackAccount, functionName: "book" | "confirm", args: readonly unknown[]) => {
+    const hash = await who.wallet.writeContract({
+      address: stack.book,
+      abi: appointmentBookAbi,
+      functionName,
+      args,
+      account: who.account,
+      chain: null,
+    } as never);
+    await stack.publicClient.waitForTransactionReceipt({ hash });
+  };
+  const chainNow = async () => Number((await stack.publicClient.getBlock()).timestamp);
+  const entry = (patient: StackAccount): WrappedKeyEntry => ({
+    chainId: stack.chain.chainId,
+    contract: stack.core,
+    patient: patient.address,
+    recordId: newRecordId(),
+    part: "report",
+    reader: stack.doctor.address,
+    envelopeHash: `0x${"cd".repeat(32)}`,
+    wrapped: "ehrwk1:not-a-real-key",
+  });
+  const store = (entries: WrappedKeyEntry[]) =>
+    request(stack.app).post("/v1/keys").set("Authorization", `Bearer ${token}`).send({ entries });
+  const prescription = (appointmentStart: number | undefined) =>
+    createRecord(flowAs(stack, stack.doctor), {
+      patient: stack.patient.address,
+      category: PRESCRIPTIONS,
+      content: utf8('{"resourceType":"Bundle","type":"collection"}'),
+      mediaType: "application/fhir+json",
+      summary: utf8('{"allergies":[]}'),
+      authorKey: stack.doctor.key,
+      appointmentStart,
+    });
+
+  before(async () => {
+    stack = await startTestStack();
+    token = await stack.signIn(stack.doctor);
+    const now = await chainNow();
+    start = now - (now % SLOT) + SLOT;
+    await bookAs(stack.patient, "book", [stack.doctor.address, start]);
+    await bookAs(stack.doctor, "confirm", [start]);
+  });
+  after(async () => stack?.close());
+
+  it("is closed before the appointment starts: keys refused (403), nothing stored", async () => {
+    expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(false);
+    const early = entry(stack.patient);
+    expectError(await store([early]), 403, "forbidden", /only for yourself/);
+    expect(await stack.services.keyStore.heldEntry(early)).to.equal(undefined);
+  });
+
+  it("refuses an appointment start that is not unix seconds before doing anything", async () => {
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      let error: unknown;
+      await prescription(bad).catch((e: unknown) => (error = e));
+      expect(error).to.be.instanceOf(FormatError);
+    }
+  });
+
+  it("opens at the start: the doctor stores keys and adds a record the patient reads; other patients stay closed", async () => {
+    await stack.increaseTime(start - (await chainNow()));
+    expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(true);
+    expect(await hasAppointmentWindow(stack.services, stack.patient2.address, stack.doctor.address)).to.equal(false);
+    expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor2.address)).to.equal(false);
+    await store([entry(stack.patient)]).expect(201);
+    expectError(await store([entry(stack.patient2)]), 403, "forbidden", /only for yourself/);
+
+    // Without the appointment path the chain refuses the doctor (no grant).
+    let refused: unknown;
+    await prescription(undefined).catch((e: unknown) => (refused = e));
+    expect((refused as Error)?.message).to.match(/not allowed|unauthori[sz]ed|RecordWriteUnauthorized/i);
+
+    const created = await prescription(start);
+    const read = await readRecord(flowAs(stack, stack.patient), {
+      patient: stack.patient.address,
+      index: created.index,
+      readerKey: stack.patient.key,
+    });
+    expect(read.category).to.equal(PRESCRIPTIONS);
+    expect(fromUtf8(read.plaintext)).to.contain('"collection"');
+  });
+
+  it("closes 24 hours after the slot ends: keys refused again and the chain refuses the record", async () => {
+    await stack.increaseTime(SLOT + 24 * 60 * 60 + 1);
+    expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(false);
+    expectError(await store([entry(stack.patient)]), 403, "forbidden", /only for yourself/);
+    let error: unknown;
+    await prescription(start).catch((e: unknown) => (error = e));
+    expect(error, "a refusal").to.be.instanceOf(Error);
+  });
+});

@@ -1,0 +1,45 @@
+import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { toChainError } from "../../lib/chain/ehr";
+import type { Address } from "../../lib/crypto/identity";
+import { sameAddress } from "../../lib/records/context";
+import type { ApiServices } from "../services";
+
+const SLOT = 30 * 60;
+/** RecordRegistry.APPOINTMENT_WRITE_UP: how long after the slot ends its doctor may still add records. */
+const WRITE_UP = 24 * 60 * 60;
+const CONFIRMED = 2;
+
+/**
+ * Whether `doctor` has a confirmed appointment with `patient` whose write window is open now (from
+ * the slot's start to 24 hours after its end, judged by the latest block's time): the window in
+ * which `addAppointmentRecord` lets the doctor add a record without a grant, so the service stores
+ * that record's envelopes and keys too. One calendar-page read covers the whole window.
+ */
+export async function hasAppointmentWindow(
+  services: Pick<ApiServices, "publicClient" | "core">,
+  patient: Address,
+  doctor: Address,
+): Promise<boolean> {
+  const { publicClient, core } = services;
+  try {
+    const [book, block] = await Promise.all([
+      publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "appointmentBook" }),
+      publicClient.getBlock({ blockTag: "latest" }),
+    ]);
+    const now = Number(block.timestamp);
+    const from = now - WRITE_UP - SLOT;
+    const fromStart = from - (from % SLOT);
+    const page = await publicClient.readContract({
+      address: book,
+      abi: appointmentBookAbi,
+      functionName: "doctorAppointmentsPage",
+      args: [doctor, fromStart, BigInt(Math.floor((now - fromStart) / SLOT) + 1)],
+    });
+    return page.some(
+      (a) =>
+        a.status === CONFIRMED && sameAddress(a.patient, patient) && a.start <= now && now <= a.start + SLOT + WRITE_UP,
+    );
+  } catch (error) {
+    throw toChainError(error, "check an appointment");
+  }
+}

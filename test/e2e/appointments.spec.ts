@@ -1,0 +1,247 @@
+/**
+ * Appointment outcomes and office hours in the browser: a new doctor publishes office hours in the
+ * dApp (a malformed day is refused before any transaction); a patient books, the doctor declines;
+ * the patient books again, the doctor confirms and, once the slot has started (the chain's clock is
+ * moved to it), completes it with a prescription (a bad dose refused first); the patient reads the
+ * prescription under Appointments. A patient denies a doctor's pending access request on Sharing.
+ * Every step is checked against the chain too. Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { Category } from "../../lib/categories";
+import {
+  doctorWithKeyThroughUi,
+  fundedAccount,
+  nav,
+  registerPatientThroughUi,
+  type E2e,
+  type Session,
+} from "./context";
+import { ACCOUNTS, devKey, type E2eStack } from "./stack";
+
+const PASSPHRASE = "appointments spec passphrase 2026";
+const ALL_DAY = 2 ** 48 - 1;
+const SLOT = 30 * 60;
+
+/** A new doctor at the demo hospital, onboarded by the admin with the contract call the task makes. */
+async function onboardDoctor(stack: E2eStack, publicClient: PublicClient, name: string): Promise<Hex> {
+  const key = await fundedAccount(stack);
+  const admin = createWalletClient({
+    account: privateKeyToAccount(devKey(ACCOUNTS.admin)),
+    transport: http(stack.chain.url),
+  });
+  const hash = await admin.writeContract({
+    address: stack.core,
+    abi: ehrCoreAbi,
+    functionName: "onboardDoctor",
+    args: [privateKeyToAddress(key), 1, 2, keccak256(toHex(`E2E-${name}`)), name, ""],
+    chain: null,
+  });
+  await publicClient.waitForTransactionReceipt({ hash });
+  return key;
+}
+
+async function bannerText(page: Page): Promise<string | undefined> {
+  const alert = page.getByTestId("error-banner");
+  await alert.waitFor();
+  return (await alert.locator("p").textContent())?.trim();
+}
+
+/** The patient books the first free slot of `doctorName`'s week; resolves with the slot's label. */
+async function bookFirstSlot(page: Page, doctorName: string): Promise<string> {
+  await nav(page, "Doctors");
+  await page.getByLabel("Name").fill(doctorName);
+  await page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
+  const slot = page.getByRole("button", { name: /^Book / }).first();
+  await slot.waitFor();
+  const when = (await slot.getAttribute("aria-label"))!.replace(/^Book /, "");
+  await slot.click();
+  await page.getByText(`Booked for ${when}.`).waitFor();
+  return when;
+}
+
+export function appointmentsSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  const sessions: Session[] = [];
+  const open = async (key: Hex) => {
+    const session = await e2e().open(key);
+    sessions.push(session);
+    return session;
+  };
+  const sent = (s: Session) => s.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  describe("appointments: office hours, decline, complete with a prescription", () => {
+    it("publishes hours, declines, rebooks, confirms, completes with a prescription the patient reads", async function () {
+      this.timeout(300_000);
+      const { stack } = e2e();
+      const shot = (page: Page, name: string) => e2e().screenshot(page, `appointments-${name}`);
+      const doctorName = "Dr Amara Nwosu";
+      const doctorKey = await onboardDoctor(stack, publicClient, doctorName);
+      const doctor = privateKeyToAddress(doctorKey);
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+
+      // Office hours: none yet; a malformed day is refused before the wallet is asked.
+      await nav(d.page, "Office hours");
+      const published = d.page.getByLabel("Published hours", { exact: true });
+      await published.getByText("Closed").first().waitFor();
+      const before = sent(d);
+      await d.page.getByLabel("Monday hours (UTC)").fill("nine to five");
+      await d.page.getByRole("button", { name: "Publish office hours" }).click();
+      expect(await bannerText(d.page)).to.match(/^Monday: write hours like 09:00-12:00/);
+      expect(sent(d)).to.equal(before);
+      for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]) {
+        await d.page.getByLabel(`${day} hours (UTC)`).fill("00:00-24:00");
+      }
+      await d.page.getByRole("button", { name: "Publish office hours" }).click();
+      await d.page.getByText("Recorded on the chain").waitFor();
+      await published.getByText("00:00-24:00").nth(6).waitFor();
+      expect(await published.getByText("Closed").count()).to.equal(0);
+      const hours = await publicClient.readContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName: "weeklyAvailability",
+        args: [doctor],
+      });
+      expect(hours.map(Number)).to.deep.equal(Array(7).fill(ALL_DAY));
+      await shot(d.page, "01-office-hours");
+
+      // A patient books; the doctor declines.
+      const patientKey = await fundedAccount(stack);
+      const patient = privateKeyToAddress(patientKey);
+      const p = await open(patientKey);
+      await registerPatientThroughUi(p, PASSPHRASE);
+      const first = await bookFirstSlot(p.page, doctorName);
+      await nav(d.page, "Appointments");
+      const rows = d.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
+      await d.page.getByRole("button", { name: `Decline the appointment of ${first}` }).click();
+      await rows.filter({ hasText: first }).filter({ hasText: "Declined" }).waitFor();
+      await shot(d.page, "02-declined");
+
+      // The patient sees it declined and books again; the doctor confirms.
+      await nav(p.page, "Appointments");
+      const mine = p.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
+      await mine.filter({ hasText: doctorName }).filter({ hasText: "Declined" }).waitFor();
+      const when = await bookFirstSlot(p.page, doctorName);
+      await nav(d.page, "Home");
+      await nav(d.page, "Appointments");
+      await d.page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
+      await rows.filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
+      const booked = await publicClient.readContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName: "patientAppointmentsPage",
+        args: [patient, 0n, 10n],
+      });
+      expect(booked.map((a) => a.status)).to.deep.equal([3, 2]); // Declined, Confirmed
+      const start = Number(booked[1].start);
+      expect(start % SLOT).to.equal(0);
+
+      // The slot starts: the chain's clock moves to it (the only way not to wait for it here).
+      const chainNow = Number((await publicClient.getBlock()).timestamp);
+      await publicClient.request({
+        method: "evm_increaseTime" as never,
+        params: [Math.max(0, start - chainNow)] as never,
+      });
+      await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+
+      // The doctor completes it with a prescription; a zero dose is refused before any transaction.
+      await nav(d.page, "Home");
+      await nav(d.page, "Appointments");
+      await d.page.getByRole("button", { name: `Complete the appointment of ${when}` }).click();
+      const form = d.page.getByRole("form", { name: `Complete the appointment of ${when}` });
+      await form.getByRole("radio", { name: "Prescription" }).check();
+      await form.getByLabel("Medication").fill("Amoxicillin 500 mg capsules");
+      await form.getByLabel("Dose", { exact: true }).fill("0");
+      await form.getByLabel("Times a day").fill("3");
+      await form.getByLabel("Duration (days)").fill("7");
+      await form.getByLabel("Instructions for the patient (optional)").fill("Take with food.");
+      const beforeComplete = sent(d);
+      await form.getByRole("button", { name: "Complete the appointment" }).click();
+      expect(await bannerText(d.page)).to.equal("The dose must be between 0.001 and 10000 units.");
+      expect(sent(d)).to.equal(beforeComplete);
+      await form.getByLabel("Dose", { exact: true }).fill("500");
+      await shot(d.page, "03-complete-form");
+      await form.getByRole("button", { name: "Complete the appointment" }).click();
+      await rows
+        .filter({ hasText: when })
+        .filter({ hasText: "Completed" })
+        .filter({ hasText: "outcome record 1" })
+        .waitFor({
+          timeout: 60_000,
+        });
+      await shot(d.page, "04-completed");
+      const record = await publicClient.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "recordOf",
+        args: [patient, 0n],
+      });
+      expect(record.category).to.equal(Category.Prescriptions);
+      expect(record.author).to.equal(doctor);
+      const appointment = await publicClient.readContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName: "appointmentOf",
+        args: [doctor, start],
+      });
+      expect(appointment).to.include({ status: 5, outcomeRecord: 1 }); // Completed
+
+      // The patient reads the prescription, decrypted in the browser.
+      await nav(p.page, "Home");
+      await nav(p.page, "Appointments");
+      const completed = mine.filter({ hasText: "Completed" });
+      const prescription = completed.getByLabel("Prescriptions", { exact: true });
+      await prescription.getByText("Amoxicillin 500 mg capsules", { exact: true }).waitFor();
+      expect(await prescription.textContent()).to.contain("500 mg oral, 3 times a day for 7 days");
+      expect(await prescription.textContent()).to.contain("Take with food.");
+      await shot(p.page, "05-patient-prescription");
+    });
+
+    it("a patient denies a doctor's pending access request", async function () {
+      this.timeout(180_000);
+      const { stack } = e2e();
+      const doctorName = "Dr Ines Carvalho";
+      const doctorKey = await onboardDoctor(stack, publicClient, doctorName);
+      const doctor = privateKeyToAddress(doctorKey);
+      const patientKey = await fundedAccount(stack);
+      const patient = privateKeyToAddress(patientKey);
+      const p = await open(patientKey);
+      await registerPatientThroughUi(p, PASSPHRASE);
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+
+      await nav(d.page, "Request access");
+      await d.page.getByLabel("Patient's account address").fill(patient);
+      await d.page.getByLabel("Lab results", { exact: true }).check();
+      await d.page.getByLabel("For how many days").fill("7");
+      await d.page.getByRole("button", { name: "Send request" }).click();
+      await d.page.getByText("Request sent.", { exact: false }).waitFor();
+
+      await nav(p.page, "Sharing");
+      const requests = p.page.getByRole("list", { name: "Access requests" }).getByRole("listitem");
+      await requests.filter({ hasText: doctorName }).filter({ hasText: "Lab results" }).waitFor();
+      await p.page.getByRole("button", { name: `Deny ${doctorName}'s request` }).click();
+      await p.page.getByText("No doctor is asking for access.").waitFor();
+      await p.page.getByText("No doctor has access to your records.").waitFor();
+      await e2e().screenshot(p.page, "appointments-06-request-denied");
+      const grant = await publicClient.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, doctor],
+      });
+      expect(grant.categories).to.equal(0);
+    });
+  });
+}

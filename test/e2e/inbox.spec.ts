@@ -1,0 +1,125 @@
+/**
+ * The inbox in the browser: a doctor asks a new patient for access, the patient's Inbox link
+ * shows one unread item and the inbox lists it; the patient approves from there and the doctor's
+ * inbox tells them; a second doctor opens emergency access and the patient, on another page,
+ * sees the urgent banner at once. The doctors' chain moves are sent as scripted transactions;
+ * everything the users see is the real dApp polling the real chain. Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { Category, categoryMask } from "../../lib/categories";
+import {
+  doctorWithKeyThroughUi,
+  fundedAccount,
+  nav,
+  registerPatientThroughUi,
+  type E2e,
+  type Session,
+} from "./context";
+import { ACCOUNTS, devKey } from "./stack";
+
+const PASSPHRASE = "inbox spec passphrase 2026";
+const DAY = 24 * 3600;
+
+/** The Inbox link of the main navigation, whatever its unread badge says. */
+const inboxLink = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ });
+
+export function inboxSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  const sessions: Session[] = [];
+  const open = async (key: Hex) => {
+    const session = await e2e().open(key);
+    sessions.push(session);
+    return session;
+  };
+  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
+    const hash = await createWalletClient({
+      account: privateKeyToAccount(key),
+      transport: http(e2e().stack.chain.url),
+    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
+  };
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  describe("inbox: notifications from chain events", () => {
+    it("shows a request with an unread badge, tells the doctor of the grant, and an emergency at once", async () => {
+      const { stack } = e2e();
+      const patientKey = await fundedAccount(stack);
+      const patient = privateKeyToAccount(patientKey).address;
+      const doctorKey = devKey(ACCOUNTS.doctor);
+      const doctor2Key = devKey(ACCOUNTS.doctor2);
+
+      const p = await open(patientKey);
+      await registerPatientThroughUi(p, PASSPHRASE);
+      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      // A new patient has nothing: no badge, and an empty inbox.
+      expect(await p.page.getByTestId("inbox-badge").count()).to.equal(0);
+
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+
+      // 1. The doctor asks for access: the patient's badge shows 1 without a reload.
+      await write(doctorKey, "requestAccess", [
+        patient,
+        categoryMask([Category.LabResults]),
+        30 * DAY,
+        1,
+        keccak256(toHex("inbox spec")),
+      ]);
+      await p.page.getByTestId("inbox-badge").filter({ hasText: "1" }).waitFor();
+      expect(await inboxLink(p.page).textContent()).to.match(/^Inbox\s*1/);
+      await inboxLink(p.page).click();
+      const request = p.page.getByRole("listitem").filter({ hasText: "A doctor asked for access to your records." });
+      await request.waitFor();
+      expect(await request.textContent()).to.contain("New");
+      await e2e().screenshot(p.page, "inbox-patient");
+      // Opening the inbox marks it read.
+      await p.page.getByTestId("inbox-badge").waitFor({ state: "detached" });
+
+      // 2. The patient approves from the notification's link; the doctor's inbox tells them.
+      await request.getByRole("link", { name: "Open" }).click();
+      await p.page.getByRole("button", { name: /^Approve .*'s request$/ }).click();
+      await p.page.getByRole("list", { name: "Active grants" }).waitFor();
+      await d.page.getByTestId("inbox-badge").waitFor();
+      await inboxLink(d.page).click();
+      const granted = d.page.getByRole("listitem").filter({ hasText: "A patient approved your access request." });
+      await granted.filter({ hasText: patient }).waitFor();
+      await e2e().screenshot(d.page, "inbox-doctor");
+
+      // 3. Another doctor opens emergency access: the patient, on another page, sees the banner.
+      await nav(p.page, "Records");
+      expect(await p.page.getByTestId("emergency-banner").count()).to.equal(0);
+      await write(doctor2Key, "openEmergencyAccess", [patient, 1, keccak256(toHex("unconscious on arrival"))]);
+      const banner = p.page.getByTestId("emergency-banner");
+      await banner.waitFor();
+      expect(await banner.getAttribute("role")).to.equal("alert");
+      expect(await banner.textContent()).to.contain("Emergency access to your records was opened");
+      await e2e().screenshot(p.page, "inbox-emergency-banner");
+      // In the inbox it is the newest item, marked urgent; having seen it, the banner goes.
+      await inboxLink(p.page).click();
+      const first = p.page.getByRole("list", { name: "Notifications, newest first" }).getByRole("listitem").first();
+      await first.filter({ hasText: "Urgent" }).waitFor();
+      expect(await first.textContent()).to.contain("A doctor opened emergency access to your records.");
+      await banner.waitFor({ state: "detached" });
+      // The stranger's view: a doctor the patient never dealt with has no item about them.
+      const d2 = await open(doctor2Key);
+      await doctorWithKeyThroughUi(d2, PASSPHRASE);
+      await inboxLink(d2.page).click();
+      await d2.page.getByRole("heading", { name: "Inbox" }).waitFor();
+      await d2.page
+        .getByText("Nothing yet.")
+        .or(d2.page.getByRole("list", { name: "Notifications, newest first" }))
+        .waitFor();
+      expect(await d2.page.getByText(patient).count()).to.equal(0);
+    });
+  });
+}

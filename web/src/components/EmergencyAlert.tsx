@@ -1,0 +1,35 @@
+import "../pages/inbox/inbox.css";
+import { useEffect, useRef } from "react";
+import { useBrowserNotifications } from "../hooks/useBrowserNotifications";
+import { useInbox } from "../hooks/useInbox";
+import { formatWhen } from "./clinicalFormat";
+import { DoctorName } from "./DoctorName";
+
+/**
+ * On every page: a prominent banner, announced at once, while an emergency access opened on the
+ * patient is unread; and the system notifications for new inbox items once the user allowed them.
+ */
+export function EmergencyAlert() {
+  const { enabled, inbox, unreadItems, isLoading, markAllSeen } = useInbox();
+  useBrowserNotifications(inbox, enabled && !isLoading);
+  const urgent = unreadItems.filter((n) => n.priority === "urgent");
+  const ref = useRef<HTMLDivElement>(null);
+  const newest = urgent[0]?.id;
+  useEffect(() => {
+    if (newest) ref.current?.focus();
+  }, [newest]);
+  if (!urgent.length) return null;
+  return (
+    <div className="banner banner-urgent" role="alert" tabIndex={-1} ref={ref} data-testid="emergency-banner">
+      <p>
+        <strong>Emergency access to your records was opened</strong> by <DoctorName address={urgent[0].actor} /> on{" "}
+        {formatWhen(new Date(urgent[0].at))}.
+        {urgent.length > 1 ? ` ${urgent.length - 1} more emergency access${urgent.length > 2 ? "es" : ""} too.` : ""}{" "}
+        The administrator reviews every emergency access; see <a href="#/activity">Activity</a> for what was read.
+      </p>
+      <button type="button" onClick={markAllSeen}>
+        I have seen this
+      </button>
+    </div>
+  );
+}

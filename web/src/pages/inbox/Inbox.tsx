@@ -1,0 +1,80 @@
+import { useEffect, useState } from "react";
+import type { Notification } from "@lib/notifications";
+import { DoctorName } from "../../components/DoctorName";
+import { formatWhen } from "../../components/clinicalFormat";
+import { useEhr } from "../../ehr/useEhr";
+import { useBrowserNotifications } from "../../hooks/useBrowserNotifications";
+import { useInbox } from "../../hooks/useInbox";
+import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
+import "./inbox.css";
+
+/**
+ * The inbox of a patient or a doctor: what others did that concerns them, newest first, read from
+ * the chain every few seconds. Opening it marks everything as seen; what was new is tagged "New"
+ * for as long as the page stays open.
+ */
+export function Inbox() {
+  const { role } = useEhr();
+  const { inbox, unreadItems, markAllSeen, isLoading, error } = useInbox();
+  useQueryErrorBanner(error);
+  const browser = useBrowserNotifications(inbox, false);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+
+  useEffect(() => {
+    if (!unreadItems.length) return;
+    setFresh((old) => new Set([...old, ...unreadItems.map((n) => n.id)]));
+    markAllSeen();
+  }, [unreadItems, markAllSeen]);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Inbox</h1>
+      <p>
+        What others did that concerns you: access requests and grants, new records, emergency access and appointments.
+      </p>
+      <BrowserNotificationsControl permission={browser.permission} onAllow={browser.request} />
+      {isLoading ? <p role="status">Reading your notifications from the chain…</p> : null}
+      {!isLoading && inbox.length === 0 ? <p>Nothing yet.</p> : null}
+      {inbox.length ? (
+        <ul className="inbox-list" aria-label="Notifications, newest first">
+          {inbox.map((n) => (
+            <InboxItem key={n.id} n={n} fresh={fresh.has(n.id)} actorIsDoctor={role === "patient"} />
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+function InboxItem({ n, fresh, actorIsDoctor }: { n: Notification; fresh: boolean; actorIsDoctor: boolean }) {
+  const urgent = n.priority === "urgent";
+  return (
+    <li className={`inbox-item${urgent ? " inbox-urgent" : ""}${fresh ? " inbox-new" : ""}`}>
+      <p className="inbox-title">
+        {urgent ? <strong className="inbox-tag">Urgent</strong> : null}
+        {fresh ? <span className="inbox-tag">New</span> : null} {n.title}
+      </p>
+      <p className="inbox-meta">
+        <time dateTime={new Date(n.at).toISOString()}>{formatWhen(new Date(n.at))}</time> ·{" "}
+        {actorIsDoctor ? <DoctorName address={n.actor} /> : <code>{n.actor}</code>} · <a href={`#${n.link}`}>Open</a>
+      </p>
+    </li>
+  );
+}
+
+function BrowserNotificationsControl({ permission, onAllow }: { permission: string; onAllow: () => void }) {
+  if (permission === "unsupported") return null;
+  if (permission === "granted") {
+    return <p className="inbox-hint">Desktop notifications are on while this app is open.</p>;
+  }
+  if (permission === "denied") {
+    return <p className="inbox-hint">Desktop notifications are blocked in your browser&apos;s site settings.</p>;
+  }
+  return (
+    <p>
+      <button type="button" onClick={onAllow}>
+        Turn on desktop notifications
+      </button>
+    </p>
+  );
+}
