@@ -20,19 +20,14 @@ const lockedKeys = (page: Page) =>
   );
 
 /**
- * After a reload wagmi reconnects by itself, and until its wallet client is back the sign-in button
- * does nothing (EhrProvider's signIn returns early without a wallet client): click until signed in.
+ * After a reload wagmi reconnects by itself; the sign-in button stays disabled ("Connecting to your
+ * wallet…") until its wallet client is back, and Playwright's click waits for it to be enabled.
  */
 async function signInAfterReload(page: Page): Promise<void> {
   const heading = page.getByRole("heading", { name: "Sign in", exact: true });
   await heading.waitFor();
-  for (let attempt = 0; attempt < 10 && (await heading.isVisible()); attempt++) {
-    await page
-      .getByRole("button", { name: "Sign in with your wallet" })
-      .click({ timeout: 5_000 })
-      .catch(() => undefined);
-    await heading.waitFor({ state: "detached", timeout: 3_000 }).catch(() => undefined);
-  }
+  await page.getByRole("button", { name: "Sign in with your wallet" }).click();
+  await heading.waitFor({ state: "detached" });
 }
 
 export function keyRestoreSpecs(e2e: () => E2e): void {

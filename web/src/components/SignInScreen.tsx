@@ -3,7 +3,7 @@ import { useEhr } from "../ehr/useEhr";
 
 /** Sign-In with Ethereum to the storage service: one free signature, no transaction. */
 export function SignInScreen() {
-  const { signIn, showError, clearError } = useEhr();
+  const { signIn, walletReady, showError, clearError } = useEhr();
   const [busy, setBusy] = useState(false);
   const onSignIn = async () => {
     clearError();
@@ -25,8 +25,14 @@ export function SignInScreen() {
         Sign a short message in your wallet to sign in to the storage service that keeps your encrypted files. It proves
         you hold this account; it sends no transaction and costs nothing.
       </p>
-      <button type="button" className="primary" onClick={() => void onSignIn()} disabled={busy} aria-busy={busy}>
-        {busy ? "Waiting for your wallet…" : "Sign in with your wallet"}
+      <button
+        type="button"
+        className="primary"
+        onClick={() => void onSignIn()}
+        disabled={busy || !walletReady}
+        aria-busy={busy || !walletReady}
+      >
+        {busy ? "Waiting for your wallet…" : walletReady ? "Sign in with your wallet" : "Connecting to your wallet…"}
       </button>
     </section>
   );

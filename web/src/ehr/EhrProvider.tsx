@@ -82,8 +82,10 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
       book: runtime.book,
       api,
       signedIn: signedInAs !== undefined && signedInAs === address,
+      walletReady: walletClient !== undefined,
       async signIn() {
-        if (!walletClient) return;
+        // The button waits for walletReady; a call before that is a bug, not a silent no-op.
+        if (!walletClient) throw new Error("No wallet is connected.");
         const session = await api.signIn(walletClient as WalletClient);
         setSignedInAs(session.address);
       },

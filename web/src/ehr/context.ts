@@ -33,6 +33,8 @@ export interface EhrContextValue {
   api: EhrApiClient;
   /** Whether `api` holds a session for `address`. */
   signedIn: boolean;
+  /** The wallet client is connected and can sign; until then signing in cannot start. */
+  walletReady: boolean;
   /** Sign-In with Ethereum to the service (one free signature). */
   signIn(): Promise<void>;
   /** The unlocked encryption key: in memory only, cleared by lock(). */
