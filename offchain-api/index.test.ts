@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
@@ -11,59 +10,7 @@ import { newRecordId, type RecordIdentity } from "../lib/crypto/identity";
 import { loadConfig } from "./config";
 import { startApi } from "./index";
 import { startTestStack, WEB_ORIGIN, type TestStack } from "./testing/stack";
-
-const ROOT = path.resolve(__dirname, "..");
-
-interface RunningProcess {
-  child: ChildProcess;
-  /** Parsed stdout lines (pino JSON) so far. */
-  lines: Record<string, unknown>[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-  /** The first log line whose `msg` matches. */
-  waitFor(msg: RegExp): Promise<Record<string, unknown>>;
-}
-
-/** `node -r ts-node/register/transpile-only offchain-api/index.ts` with `env` on top of a clean one. */
-function runService(env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "offchain-api/index.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = "";
-  let buffered = "";
-  const waiters: { msg: RegExp; resolve: (line: Record<string, unknown>) => void }[] = [];
-  child.stdout!.on("data", (chunk) => {
-    buffered += chunk;
-    const parts = buffered.split("\n");
-    buffered = parts.pop()!;
-    for (const part of parts.filter(Boolean)) {
-      const line = JSON.parse(part);
-      lines.push(line);
-      for (const waiter of waiters.filter((w) => w.msg.test(String(line.msg)))) waiter.resolve(line);
-    }
-  });
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    waitFor(msg) {
-      const seen = lines.find((line) => msg.test(String(line.msg)));
-      if (seen) return Promise.resolve(seen);
-      return Promise.race([
-        new Promise<Record<string, unknown>>((resolve) => waiters.push({ msg, resolve })),
-        exited.then((code) => {
-          throw new Error(`the service exited (${code}) before logging ${msg}: ${stderr}`);
-        }),
-      ]);
-    },
-  };
-}
+import { runService, type RunningProcess } from "./testing/serviceProcess";
 
 /** GET /healthz on a new connection: the status, or the connection's error code. */
 const probe = (port: string) =>

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { open, rm } from "node:fs/promises";
+import { open, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { StorageError } from "../../lib/errors";
@@ -39,6 +39,23 @@ export async function probeWritable(folder: string): Promise<void> {
 }
 
 /**
+ * Removes the temporary files that interrupted writes left under `folder`: blockstore-fs and
+ * datastore-fs write `.<name>.tmp` and then rename it, so a write cut short (a full disk, a
+ * file-size limit, a killed process) leaves a partial `.tmp` file that is never served but keeps
+ * taking space. Only safe while nothing else writes there. Answers how many were removed.
+ */
+export async function removeInterruptedWrites(folder: string): Promise<number> {
+  let removed = 0;
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.startsWith(".") || !entry.name.endsWith(".tmp")) continue;
+    await rm(path.join(entry.parentPath, entry.name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/**
  * The store the configuration names: a Kubo node (or IPFS Cluster proxy) over its RPC API when
  * `IPFS_API_URL` is set (readiness asks the node for its version), otherwise the embedded Helia
  * block store under `<dataDir>/api/ipfs` (readiness writes a probe file there).
@@ -57,10 +74,31 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
   }
   const folder = path.join(apiDataDir(config), "ipfs");
   const store = await HeliaBlobStore.open({ folder });
-  logger.info({ blobStore: "helia" }, "blob store opened");
+  const swept = await removeInterruptedWrites(folder);
+  logger.info({ blobStore: "helia", interruptedWritesRemoved: swept }, "blob store opened");
+  // Uploads in flight in this process; a failed one cleans up after itself when it is the only one.
+  let writing = 0;
   return {
     kind: "helia",
-    put: (bytes, hash) => store.put(bytes, hash),
+    put: async (bytes, hash) => {
+      writing++;
+      try {
+        return await store.put(bytes, hash);
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error;
+        if (writing === 1) await removeInterruptedWrites(folder);
+        // blockstore-fs keeps no errno code, and Node's recursive mkdir says ENOENT on a read-only
+        // mount: the write probe's error says why the folder cannot be written, when it cannot.
+        throw (
+          (await probeWritable(folder).then(
+            () => undefined,
+            (probeError: unknown) => probeError,
+          )) ?? error
+        );
+      } finally {
+        writing--;
+      }
+    },
     get: (cid) => store.get(cid),
     checkWritable: () => probeWritable(folder),
     close: () => store.stop(),

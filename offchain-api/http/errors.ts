@@ -41,6 +41,30 @@ export const tooLarge = (message: string) => new HttpError(413, "payload_too_lar
 export const unsupportedMedia = (message: string) => new HttpError(415, "unsupported_media_type", message);
 export const unprocessable = (message: string) => new HttpError(422, "unprocessable", message);
 
+const STORAGE_FULL = "The storage is full: the file was not stored. Try again later.";
+const STORAGE_READ_ONLY = "The storage cannot be written at the moment: the file was not stored. Try again later.";
+/** Errno codes of a disk that has no room (a full disk, a quota, a file-size limit). */
+const FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
+/** Errno codes of a folder that cannot be written (a read-only mount, permissions). */
+const READ_ONLY = new Set(["EROFS", "EACCES", "EPERM"]);
+
+/**
+ * Whether a storage failure came from a full or a read-only file system, from the errno code
+ * anywhere in its cause chain. blockstore-fs and datastore-fs rethrow a write error as
+ * `PutFailedError(String(error))`, which keeps the code only in its message ("Error: ENOSPC: ...").
+ */
+export function fileSystemFault(error: unknown): "full" | "read-only" | undefined {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    for (const errno of [code, /\b(E[A-Z]{3,}):/.exec(String(message ?? ""))?.[1]]) {
+      if (typeof errno !== "string") continue;
+      if (FULL.has(errno)) return "full";
+      if (READ_ONLY.has(errno)) return "read-only";
+    }
+  }
+  return undefined;
+}
+
 /** The status and code for an error from the library or from Express's body parsers. */
 export function classify(error: unknown): { status: number; code: string; message: string } {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.shortMessage };
@@ -53,7 +77,12 @@ export function classify(error: unknown): { status: number; code: string; messag
   if (error instanceof FormatError || error instanceof BindingError) {
     return { status: 400, code: "bad_request", message: error.shortMessage };
   }
-  if (error instanceof StorageError) return { status: 503, code: "storage_unavailable", message: error.shortMessage };
+  if (error instanceof StorageError) {
+    const fault = fileSystemFault(error);
+    if (fault === "full") return { status: 507, code: "insufficient_storage", message: STORAGE_FULL };
+    if (fault === "read-only") return { status: 503, code: "storage_unavailable", message: STORAGE_READ_ONLY };
+    return { status: 503, code: "storage_unavailable", message: error.shortMessage };
+  }
   if (error instanceof ChainError) return { status: 503, code: "chain_unavailable", message: error.shortMessage };
   const e = error as { type?: string; status?: number; statusCode?: number };
   // Express's body parsers (body-parser / raw-body) tag their errors with `type`.
