@@ -15,6 +15,8 @@ import { onboardingSpecs } from "./onboarding.spec";
 import { patientRecordsSpecs } from "./patientRecords.spec";
 import { inboxSpecs } from "./inbox.spec";
 import { keyRestoreSpecs } from "./keyRestore.spec";
+import { formsSpecs } from "./forms.spec";
+import { messagesSpecs } from "./messages.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
@@ -54,6 +56,8 @@ async function main(): Promise<number> {
     keyRestoreSpecs(get);
     inboxSpecs(get);
     appointmentsSpecs(get);
+    formsSpecs(get);
+    messagesSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });

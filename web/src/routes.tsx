@@ -22,6 +22,9 @@ import { PatientChart } from "./pages/doctor/PatientChart";
 import { UploadReport } from "./pages/doctor/UploadReport";
 import { Activity } from "./pages/patient/Activity";
 import { Inbox } from "./pages/inbox/Inbox";
+import { Messages } from "./pages/messages/Messages";
+import { FillForm } from "./pages/doctor/FillForm";
+import { TrendsPage } from "./pages/patient/TrendsPage";
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {
@@ -51,6 +54,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/", label: "Home", render: () => <PatientHome /> },
     { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
     { path: "/records", label: "Records", render: () => <RecordsPage /> },
+    { path: "/trends", label: "Trends", render: () => <TrendsPage /> },
     { path: "/export", label: "Export", render: () => <ExportPage /> },
     { path: "/emergency", label: "Emergency access", render: () => <EmergencySettingsPage /> },
     { path: "/doctors", label: "Doctors", render: () => <FindDoctors /> },
@@ -58,6 +62,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/sharing", label: "Sharing", render: () => <Sharing /> },
     { path: "/activity", label: "Activity", render: () => <Activity /> },
     { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
+    { path: "/messages", label: "Messages", render: () => <Messages /> },
   ],
   "pending-patient": [
     {
@@ -78,9 +83,11 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/request-access", label: "Request access", render: () => <RequestAccess /> },
     { path: "/chart", label: "Patient chart", render: () => <PatientChart /> },
     { path: "/upload", label: "Upload a report", render: () => <UploadReport /> },
+    { path: "/forms", label: "Fill a form", render: () => <FillForm /> },
     { path: "/emergency-access", label: "Emergency access", render: () => <EmergencyAccess /> },
     { path: "/audit", label: "My audit trail", render: () => <AuditTrail /> },
     { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
+    { path: "/messages", label: "Messages", render: () => <Messages /> },
   ],
   suspended: [
     {

@@ -19,6 +19,19 @@ function merge(...lists: string[][]): string[] {
   return out;
 }
 
+/** "ABO and Rh group [Type] in Blood: O-", as lib/summary writes a blood-group Observation. */
+const BLOOD_GROUP_ITEM = /^ABO and Rh group\b.*:\s*(AB|A|B|O)\s*([+-])$/i;
+
+/** The blood group of the newest summary that states one (summaries come oldest first). */
+function bloodGroupFromSummaries(summaries: StoredSummary[]): string | undefined {
+  for (const s of [...summaries].reverse())
+    for (const item of [...s.summary.results].reverse()) {
+      const m = item.negated ? null : BLOOD_GROUP_ITEM.exec(item.text.trim());
+      if (m) return `${m[1].toUpperCase()}${m[2]}`;
+    }
+  return undefined;
+}
+
 function Facts({ items, none }: { items: string[]; none: string }) {
   return items.length ? (
     <ul>
@@ -34,12 +47,15 @@ function Facts({ items, none }: { items: string[]; none: string }) {
 /**
  * What a doctor needs in the first seconds: allergies first, then blood group, who to call,
  * medications and conditions, from the patient's general details and every readable summary
- * (negated lines, such as "denies chest pain", are left out). Says plainly when nothing is known.
+ * (negated lines, such as "denies chest pain", are left out; the blood group falls back to the
+ * newest summary's ABO/Rh result, e.g. a vital signs form). Says plainly when nothing is known.
  */
 export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
   const positive = (field: "allergies" | "medications" | "conditions") =>
     summaries.flatMap((s) => s.summary[field].filter((i) => !i.negated).map((i) => i.text));
   const allergies = merge(details?.allergies ?? [], positive("allergies"));
+  const fromResults = details?.bloodGroup ? undefined : bloodGroupFromSummaries(summaries);
+  const bloodGroup = fromResults ? `${fromResults} (from the latest test result)` : undefined;
   const noKnown = allergies.length === 0 && summaries.some((s) => s.summary.noKnownAllergies);
   return (
     <section className="card emergency-card" aria-labelledby="emergency-card-title">
@@ -59,7 +75,7 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
       </section>
       <section aria-labelledby="ec-blood">
         <h3 id="ec-blood">Blood group</h3>
-        <p>{details?.bloodGroup ?? "Not recorded."}</p>
+        <p>{details?.bloodGroup ?? bloodGroup ?? "Not recorded."}</p>
       </section>
       <section aria-labelledby="ec-contacts">
         <h3 id="ec-contacts">Emergency contacts</h3>

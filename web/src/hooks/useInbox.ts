@@ -11,6 +11,7 @@ import {
   type SeenMarker,
 } from "@lib/notifications";
 import { useEhr } from "../ehr/useEhr";
+import { useMessageHeaders } from "./useMessageHeaders";
 
 /** How often the inbox asks the node for new blocks' events, in ms. */
 export const INBOX_POLL_MS = 3_000;
@@ -74,9 +75,10 @@ export function useInbox(): InboxState {
     staleTime: Infinity,
   });
 
+  const messages = useMessageHeaders();
   const inbox = useMemo(
-    () => (address && events.data ? inboxFor(address, events.data.events) : []),
-    [address, events.data],
+    () => (address && events.data ? inboxFor(address, events.data.events, messages) : []),
+    [address, events.data, messages],
   );
   const marker = seen.data ?? undefined;
   const markAllSeen = useCallback(() => {

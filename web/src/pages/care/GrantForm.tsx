@@ -8,6 +8,7 @@ import { useCoreRead } from "../../hooks/useCoreRead";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTask } from "../../hooks/useTask";
 import { specialtyLabel } from "@lib/specialties";
+import { takeGrantPrefill } from "../messages/handoff";
 
 const GRANT_STAGES = ["awaiting-signature", "pending", "confirmed", "rewrap"] as const;
 const DAY = 86_400;
@@ -29,8 +30,10 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const id = useId();
   const now = Math.floor(Date.now() / 1000);
   const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;
-  const [doctor, setDoctor] = useState("");
-  const [categories, setCategories] = useState(0);
+  // Filled from a doctor's data request ("Share access" in Messages), once.
+  const [prefill] = useState(takeGrantPrefill);
+  const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
+  const [categories, setCategories] = useState(prefill?.categories ?? 0);
   const [expiry, setExpiry] = useState(isoDay(now + 30 * DAY));
   const [invalid, setInvalid] = useState<string | undefined>();
 

@@ -14,6 +14,8 @@ import { parseStoredSummary } from "../../components/storedSummary";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useTask } from "../../hooks/useTask";
+import { MessageAboutLink } from "../messages/MessageAboutLink";
+import { ChartTrends } from "./ChartTrends";
 import { downloadFile } from "../../keys/downloadFile";
 import "../../components/clinical.css";
 
@@ -67,6 +69,7 @@ function ChartRecord({
         <button type="button" onClick={() => onRead("report")} disabled={busy || Boolean(report)}>
           Open report<span className="visually-hidden"> of record {record.index}</span>
         </button>
+        <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
       </div>
       {opened?.summary ? <SummaryView stored={parseStoredSummary(opened.summary.plaintext)} headingLevel={4} /> : null}
       {report ? (
@@ -148,7 +151,15 @@ export function PatientChart() {
       <h1 tabIndex={-1}>Patient chart</h1>
       <UnlockGate>
         <PatientPicker action="Open chart" onPick={setPatient} initial={patient} />
-        {patient ? <Chart key={patient} patient={patient} /> : null}
+        {patient ? (
+          <>
+            <Chart key={patient} patient={patient} />
+            <p>
+              <a href="#/forms">Fill a form</a> for this patient: vital signs, cardiology, dermatology or dentistry.
+            </p>
+            <ChartTrends key={`trends-${patient}`} patient={patient} />
+          </>
+        ) : null}
       </UnlockGate>
     </>
   );

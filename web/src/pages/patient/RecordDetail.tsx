@@ -9,6 +9,7 @@ import { useTask } from "../../hooks/useTask";
 import { downloadFile } from "../../keys/downloadFile";
 import { fileNameOf } from "../../records/fileNameOf";
 import { RecordSummary } from "./RecordSummary";
+import { MessageAboutLink } from "../messages/MessageAboutLink";
 
 const OPEN_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
 const PREVIEW_LIMIT = 20_000;
@@ -54,6 +55,9 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
         Record {record.index + 1}: {label}
       </h2>
       <RecordSummary record={record} />
+      <p>
+        <MessageAboutLink patient={address!} index={record.index} />
+      </p>
       {opened ? (
         <>
           <p className="verified" role="status">

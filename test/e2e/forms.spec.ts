@@ -1,0 +1,169 @@
+/**
+ * Structured forms in Chromium: a doctor with a vital-signs grant fills the vitals form; an
+ * impossible weight is refused beside its input and nothing is sent, as is a save before the
+ * patient grants vital signs; two forms with different
+ * weights are saved as encrypted records; the doctor's chart and the patient's Trends page chart
+ * both readings (checked in the data table); the patient's Inbox shows the new records, unread.
+ * The grant and the doctor's onboarding are scripted transactions. Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Locator, Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, keccak256, toBytes, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { Category, categoryMask } from "../../lib/categories";
+import { recordCount } from "../../lib/chain/ehr";
+import {
+  doctorWithKeyThroughUi,
+  fundedAccount,
+  nav,
+  registerPatientThroughUi,
+  type E2e,
+  type Session,
+} from "./context";
+import { ACCOUNTS, devKey } from "./stack";
+
+const PASSPHRASE = "forms spec passphrase 2026";
+
+/** The values of a chart's data table, one array per row (time cell left out). */
+async function tableValues(figure: Locator): Promise<string[][]> {
+  const rows = figure.locator("table tbody tr");
+  const out: string[][] = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push(await rows.nth(i).locator("td").allTextContents());
+  return out;
+}
+
+const weightChart = (page: Page) => page.getByRole("figure", { name: "Weight (kg)" });
+
+export function formsSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  const sessions: Session[] = [];
+  const open = async (key: Hex) => {
+    const session = await e2e().open(key);
+    sessions.push(session);
+    return session;
+  };
+  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
+    const hash = await createWalletClient({
+      account: privateKeyToAccount(key),
+      transport: http(e2e().stack.chain.url),
+    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
+  };
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  describe("clinical forms and trends", () => {
+    it("refuses an impossible value, files two vitals forms, charts them for doctor and patient, and notifies", async function () {
+      this.timeout(240_000);
+      const { stack } = e2e();
+      const patientKey = await fundedAccount(stack);
+      const doctorKey = await fundedAccount(stack);
+      const patient = privateKeyToAccount(patientKey).address;
+      const doctor = privateKeyToAccount(doctorKey).address;
+      await write(devKey(ACCOUNTS.admin), "onboardDoctor", [
+        doctor,
+        1,
+        1,
+        keccak256(toBytes(`E2E-FORMS-${doctor}`)),
+        "Dr Vera Form",
+        "",
+      ]);
+
+      const p = await open(patientKey);
+      await registerPatientThroughUi(p, PASSPHRASE);
+      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+      const page = d.page;
+      await nav(page, "Fill a form");
+      await page.getByLabel("Patient address").fill(patient);
+      await page.getByRole("button", { name: "Choose patient" }).click();
+      await page.getByRole("heading", { name: /^Form for/ }).waitFor();
+
+      // 1. An impossible weight: its message beside the input, nothing sent.
+      const sent = () => d.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      const before = sent();
+      await page.getByLabel("Time of the measurements").fill("2026-03-01T09:00");
+      await page.getByLabel("Height (cm)").fill("180");
+      await page.getByLabel("Weight (kg)").fill("700");
+      await page.getByRole("button", { name: "Save the form" }).click();
+      const weight = page.getByLabel("Weight (kg)");
+      expect(await weight.getAttribute("aria-invalid")).to.equal("true");
+      const problemId = await weight.getAttribute("aria-describedby");
+      expect(await page.locator(`[id="${problemId}"]`).textContent()).to.equal(
+        "Weight must be between 0.5 and 650 kg.",
+      );
+      await page.getByText("nothing was sent").waitFor();
+      expect(sent()).to.equal(before);
+      expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
+      await e2e().screenshot(page, "forms-refused");
+
+      // 2. Corrected (the BMI follows as typed) and saved; then a second reading.
+      await weight.fill("80");
+      await page.getByText("BMI: 24.7 kg/m2").waitFor();
+      expect(await weight.getAttribute("aria-invalid")).to.equal(null);
+      await page.getByLabel("Systolic pressure (mmHg)").fill("128");
+      await page.getByLabel("Diastolic pressure (mmHg)").fill("84");
+      // Without a grant covering vital signs: one plain sentence, nothing sent.
+      await page.getByRole("button", { name: "Save the form" }).click();
+      const banner = page.getByTestId("error-banner");
+      await banner.waitFor();
+      expect(await banner.locator("p").textContent()).to.contain("does not cover Vital signs");
+      expect(sent()).to.equal(before);
+      const { timestamp } = await publicClient.getBlock();
+      await write(patientKey, "grantAccess", [doctor, categoryMask([Category.VitalSigns]), Number(timestamp) + 86_400]);
+      await page.getByRole("button", { name: "Save the form" }).click();
+      await page.getByText(/saved as record #0 of this patient/).waitFor({ timeout: 90_000 });
+      await e2e().screenshot(page, "forms-saved");
+      await page.getByLabel("Time of the measurements").fill("2026-06-01T09:00");
+      await page.getByLabel("Height (cm)").fill("180");
+      await page.getByLabel("Weight (kg)").fill("76.5");
+      await page.getByRole("button", { name: "Save the form" }).click();
+      await page.getByText(/saved as record #1 of this patient/).waitFor({ timeout: 90_000 });
+      expect(await recordCount(publicClient, stack.core, patient)).to.equal(2);
+
+      // 3. The doctor's chart: trends within the grant, both readings.
+      await nav(page, "Patient chart");
+      await page.getByLabel("Patient address").fill(patient);
+      await page.getByRole("button", { name: "Open chart" }).click();
+      await page.getByRole("button", { name: "Show trends" }).click();
+      await weightChart(page).waitFor({ timeout: 90_000 });
+      expect(await tableValues(weightChart(page))).to.deep.equal([["80"], ["76.5"]]);
+      const bp = page.getByRole("figure", { name: "Blood pressure (mmHg)" });
+      expect(await tableValues(bp)).to.deep.equal([["128", "84"]]);
+      expect(await weightChart(page).locator("circle title").count()).to.equal(2);
+      await e2e().screenshot(page, "forms-doctor-trends");
+
+      // 4. The patient's Trends page, decrypted in their browser.
+      await nav(p.page, "Trends");
+      await weightChart(p.page).waitFor({ timeout: 60_000 });
+      expect(await tableValues(weightChart(p.page))).to.deep.equal([["80"], ["76.5"]]);
+      expect(await tableValues(p.page.getByRole("figure", { name: "Body mass index (kg/m2)" }))).to.deep.equal([
+        ["24.7"],
+        ["23.6"],
+      ]);
+      await e2e().screenshot(p.page, "forms-patient-trends");
+
+      // 5. The patient's Inbox: the new records, unread.
+      await p.page.getByTestId("inbox-badge").waitFor();
+      await p.page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: /^Inbox/ })
+        .click();
+      const added = p.page
+        .getByRole("listitem")
+        .filter({ hasText: "A doctor added a new record to your health record." });
+      await added.first().waitFor();
+      expect(await added.count()).to.equal(2);
+      expect(await added.first().textContent()).to.contain("New");
+      await e2e().screenshot(p.page, "forms-patient-inbox");
+    });
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Messages in the browser: a patient registers and saves their general details (record 1), and
+ * gives a doctor access (a scripted grant: the chain move, not what is tested here). The doctor
+ * opens the chart, writes "about this record" a data request; the patient gets a notification,
+ * opens the conversation (unread dot), reads the request, replies, and finds the grant form
+ * prefilled from "Share access"; the doctor reads the reply. The patient revokes: the doctor's next
+ * send is refused by the service (403) and one sentence replaces the composer, while the history
+ * stays readable on both sides. Nothing decrypted is left in localStorage. Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { Category, categoryMask } from "../../lib/categories";
+import {
+  doctorWithKeyThroughUi,
+  fundedAccount,
+  nav,
+  registerPatientThroughUi,
+  type E2e,
+  type Session,
+} from "./context";
+import { ACCOUNTS, devKey } from "./stack";
+
+const PASSPHRASE = "messages spec passphrase 2026";
+const REQUEST = "Please share your latest lipid panel before Friday's visit.";
+const REPLY = "I will upload it tonight, doctor.";
+const AFTER = "One more question about the dosage.";
+const CLOSED = /This conversation is closed because there is no current access grant or appointment between you/;
+
+const messageList = (page: Page) => page.getByRole("list", { name: "Messages, oldest first" });
+const inboxLink = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ });
+
+export function messagesSpecs(e2e: () => E2e): void {
+  let publicClient: PublicClient;
+  const sessions: Session[] = [];
+  const open = async (key: Hex) => {
+    const session = await e2e().open(key);
+    sessions.push(session);
+    return session;
+  };
+  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
+    const hash = await createWalletClient({
+      account: privateKeyToAccount(key),
+      transport: http(e2e().stack.chain.url),
+    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
+  };
+
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+
+  describe("messages: end-to-end encrypted conversations", () => {
+    it("a data request about a record, a reply, and a closed conversation whose history stays", async () => {
+      const { stack } = e2e();
+      const patientKey = await fundedAccount(stack);
+      const patient = privateKeyToAccount(patientKey).address;
+      const doctorKey = devKey(ACCOUNTS.doctor);
+      const doctor = privateKeyToAccount(doctorKey).address;
+
+      // The patient registers and saves general details: their record 1 (index 0).
+      const p = await open(patientKey);
+      await registerPatientThroughUi(p, PASSPHRASE);
+      await nav(p.page, "General details");
+      const form = p.page.locator("form.details-form");
+      await form.getByLabel("Full name").fill("Ines Moreau");
+      await form.getByLabel("Date of birth").fill("1984-09-12");
+      await form.getByRole("button", { name: "Save my details" }).click();
+      await p.page.getByText("Your details were saved as a new encrypted record.").waitFor();
+      const { timestamp } = await publicClient.getBlock();
+      await write(patientKey, "grantAccess", [doctor, categoryMask([Category.LabResults]), Number(timestamp) + 86_400]);
+
+      // The doctor opens the chart and writes a data request about record #0.
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+      await nav(d.page, "Patient chart");
+      await d.page.getByLabel("Patient address").fill(patient);
+      await d.page.getByRole("button", { name: "Open chart" }).click();
+      await d.page.getByRole("heading", { name: "Record #0: General details" }).waitFor();
+      await d.page.getByRole("link", { name: "Message about this record #0" }).click();
+      await d.page.getByRole("heading", { name: /^Conversation with/ }).waitFor();
+      await d.page.getByText("About record #0").waitFor();
+      // An empty message is refused before anything is sealed or sent.
+      await d.page.getByRole("button", { name: "Send" }).click();
+      await d.page.getByText("Write a message first.").waitFor();
+      await d.page.getByLabel("Request data").check();
+      await d.page.getByLabel("Lab results", { exact: true }).check();
+      await d.page.getByLabel("What you need, and why").fill(REQUEST);
+      await d.page.getByRole("button", { name: "Send the request" }).click();
+      const doctorView = messageList(d.page);
+      await doctorView.getByRole("listitem").filter({ hasText: REQUEST }).filter({ hasText: "Data request" }).waitFor();
+      await e2e().screenshot(d.page, "messages-01-doctor-request");
+
+      // The patient is told, without the content: a notification in the inbox.
+      await p.page.getByTestId("inbox-badge").waitFor();
+      await inboxLink(p.page).click();
+      const note = p.page.getByRole("listitem").filter({ hasText: "You have a new message." });
+      await note.waitFor();
+      expect(await note.textContent()).to.not.contain(REQUEST);
+      await e2e().screenshot(p.page, "messages-02-patient-inbox");
+
+      // The conversation list shows it unread; opening it decrypts the request in the browser.
+      await note.getByRole("link", { name: "Open" }).click();
+      const conversations = p.page.getByRole("list", { name: "Conversations, latest first" });
+      await conversations.getByTestId("unread-dot").waitFor();
+      await e2e().screenshot(p.page, "messages-03-patient-conversations");
+      await conversations.getByRole("button").first().click();
+      const request = messageList(p.page).getByRole("listitem").filter({ hasText: REQUEST });
+      await request.waitFor();
+      expect(await request.textContent()).to.contain("About record 1");
+      expect(await request.textContent()).to.contain("Asks for: Lab results");
+      await request.getByRole("link", { name: "Share access" }).waitFor();
+      // No patient upload page exists, so no upload button is offered.
+      expect(await request.getByRole("link", { name: "Upload a record" }).count()).to.equal(0);
+      await request.getByRole("button", { name: "Reply to this request" }).click();
+      await p.page.getByText("Replying to the data request").waitFor();
+      await p.page.getByRole("textbox", { name: "Message" }).fill(REPLY);
+      await p.page.getByRole("button", { name: "Send", exact: true }).click();
+      await messageList(p.page).getByRole("listitem").filter({ hasText: REPLY }).waitFor();
+      await e2e().screenshot(p.page, "messages-04-patient-conversation");
+      // Back in the list, it is read.
+      await p.page.getByRole("button", { name: "Back to conversations" }).click();
+      await conversations.getByRole("button").first().waitFor();
+      expect(await conversations.getByTestId("unread-dot").count()).to.equal(0);
+
+      // The doctor sees the reply in the open conversation (polled, decrypted in their browser).
+      const reply = doctorView.getByRole("listitem").filter({ hasText: REPLY });
+      await reply.waitFor();
+      expect(await reply.textContent()).to.contain("In reply to a data request");
+
+      // "Share access" fills the grant form with the doctor and the categories asked for.
+      await conversations.getByRole("button").first().click();
+      await messageList(p.page)
+        .getByRole("listitem")
+        .filter({ hasText: REQUEST })
+        .getByRole("link", { name: "Share access" })
+        .click();
+      await p.page.getByRole("heading", { name: "Give a doctor access" }).waitFor();
+      expect((await p.page.getByLabel("Doctor", { exact: true }).inputValue()).toLowerCase()).to.equal(
+        doctor.toLowerCase(),
+      );
+      expect(await p.page.getByLabel("Lab results", { exact: true }).isChecked()).to.equal(true);
+      expect(await p.page.getByLabel("Allergies", { exact: true }).isChecked()).to.equal(false);
+
+      // The patient revokes: the doctor's next message is refused and the composer gives way.
+      await p.page.getByRole("button", { name: /^Revoke .*'s access$/ }).click();
+      await p.page.getByText("No doctor has access to your records.").waitFor();
+      const closed = d.page.getByText(CLOSED);
+      // The doctor's page still shows the composer (its chain reads predate the revocation): the
+      // service is what refuses, with 403.
+      await d.page.getByRole("textbox", { name: "Message" }).fill(AFTER);
+      await d.page.getByRole("button", { name: "Send", exact: true }).click();
+      await closed.waitFor();
+      expect(await d.page.getByRole("button", { name: /^Send/ }).count()).to.equal(0);
+      expect(await doctorView.getByRole("listitem").count()).to.equal(2);
+      await doctorView.getByRole("listitem").filter({ hasText: REQUEST }).waitFor();
+      await doctorView.getByRole("listitem").filter({ hasText: REPLY }).waitFor();
+      await e2e().screenshot(d.page, "messages-05-doctor-closed");
+      // Reopened from the list, the doctor still reads both, and nothing new was stored.
+      await d.page.getByRole("button", { name: "Back to conversations" }).click();
+      const doctorList = d.page.getByRole("list", { name: "Conversations, latest first" });
+      await doctorList.getByRole("button").filter({ hasText: "2 messages" }).click();
+      await messageList(d.page).getByRole("listitem").filter({ hasText: REPLY }).waitFor();
+      await d.page.getByText(CLOSED).waitFor();
+      expect(await d.page.getByText(AFTER).count()).to.equal(0);
+
+      // The patient's side: history readable, composer closed too (no grant, no appointment).
+      await nav(p.page, "Messages");
+      await conversations.getByRole("button").first().click();
+      await messageList(p.page).getByRole("listitem").filter({ hasText: REQUEST }).waitFor();
+      await messageList(p.page).getByRole("listitem").filter({ hasText: REPLY }).waitFor();
+      await p.page.getByText(CLOSED).waitFor();
+      await e2e().screenshot(p.page, "messages-06-patient-closed");
+
+      // Decrypted text lives in memory only.
+      for (const s of [p, d]) {
+        const stored = await s.page.evaluate(() => JSON.stringify({ ...window.localStorage }));
+        expect(stored).to.not.contain("lipid panel");
+        expect(stored).to.not.contain("upload it tonight");
+      }
+    });
+  });
+}

@@ -1,0 +1,160 @@
+import { useId } from "react";
+import type { TrendPoint } from "@lib/forms";
+
+/** One line of a chart: its name ("Systolic") and its points, oldest first. */
+export interface TrendSeries {
+  name: string;
+  points: TrendPoint[];
+}
+
+export interface TrendChartProps {
+  /** The figure's caption, e.g. "Blood pressure". */
+  title: string;
+  /** Shown on the value axis and in the table, e.g. "mmHg". */
+  unit: string;
+  /** One or two series (drawn solid with circles, then dashed with squares: not by colour alone). */
+  series: TrendSeries[];
+}
+
+const W = 600;
+const H = 260;
+const PAD = { left: 64, right: 16, top: 16, bottom: 48 };
+
+const day = (ms: number) =>
+  new Date(ms).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** Two to five round values within [min, max]. */
+function ticks(min: number, max: number): number[] {
+  const step = Math.pow(10, Math.floor(Math.log10(max - min || 1)) - 1);
+  const nice = [1, 2, 5, 10, 20, 50].map((m) => m * step).find((s) => (max - min) / s <= 5) ?? step * 100;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / nice) * nice; v <= max + 1e-9; v += nice) out.push(Number(v.toFixed(6)));
+  return out;
+}
+
+/**
+ * A hand-drawn SVG line chart in a <figure>: caption, labelled axes, each point with a <title>
+ * (its date and value), and the same data as a table for screen readers and for copying.
+ */
+export function TrendChart({ title, unit, series }: TrendChartProps) {
+  const id = useId();
+  const all = series.flatMap((s) => s.points);
+  const [t0, t1] = [Math.min(...all.map((p) => p.epochMs)), Math.max(...all.map((p) => p.epochMs))];
+  const values = all.map((p) => p.value);
+  const spread = Math.max(...values) - Math.min(...values) || Math.max(1, Math.abs(values[0]) * 0.1);
+  const [v0, v1] = [Math.min(...values) - spread * 0.15, Math.max(...values) + spread * 0.15];
+  const x = (ms: number) => PAD.left + (t1 === t0 ? 0.5 : (ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
+  const y = (v: number) => H - PAD.bottom - ((v - v0) / (v1 - v0)) * (H - PAD.top - PAD.bottom);
+  const times = [...new Set(all.map((p) => p.epochMs))].sort((a, b) => a - b);
+  const latest = series.map((s) => `${s.name} ${s.points[s.points.length - 1]?.value ?? "none"}`).join(", ");
+  return (
+    <figure className="trend-chart" aria-labelledby={`${id}-caption`}>
+      <figcaption id={`${id}-caption`}>
+        {title} ({unit})
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${id}-caption ${id}-desc`}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        <desc id={`${id}-desc`}>
+          {all.length} readings from {day(t0)} to {day(t1)}; latest: {latest} {unit}.
+        </desc>
+        <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
+        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
+        {ticks(v0, v1).map((v) => (
+          <g key={v}>
+            <line x1={PAD.left - 4} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
+            <text x={PAD.left - 8} y={y(v) + 4} textAnchor="end">
+              {v}
+            </text>
+          </g>
+        ))}
+        <text x={PAD.left} y={H - PAD.bottom + 18} textAnchor="start">
+          {day(t0)}
+        </text>
+        {t1 !== t0 ? (
+          <text x={W - PAD.right} y={H - PAD.bottom + 18} textAnchor="end">
+            {day(t1)}
+          </text>
+        ) : null}
+        <text x={(W + PAD.left) / 2} y={H - 6} textAnchor="middle" className="axis-label">
+          Date
+        </text>
+        <text
+          x={14}
+          y={(H - PAD.bottom) / 2}
+          textAnchor="middle"
+          className="axis-label"
+          transform={`rotate(-90 14 ${(H - PAD.bottom) / 2})`}
+        >
+          {unit}
+        </text>
+        {series.map((s, i) => (
+          <g key={s.name} className={`series series-${i}`}>
+            <polyline
+              fill="none"
+              strokeDasharray={i ? "6 4" : undefined}
+              points={s.points.map((p) => `${x(p.epochMs)},${y(p.value)}`).join(" ")}
+            />
+            {s.points.map((p) =>
+              i ? (
+                <rect key={p.source + p.epochMs} x={x(p.epochMs) - 5} y={y(p.value) - 5} width={10} height={10}>
+                  <title>{`${s.name} ${when(p.epochMs)}: ${p.value} ${unit}`}</title>
+                </rect>
+              ) : (
+                <circle key={p.source + p.epochMs} cx={x(p.epochMs)} cy={y(p.value)} r={5}>
+                  <title>{`${s.name} ${when(p.epochMs)}: ${p.value} ${unit}`}</title>
+                </circle>
+              ),
+            )}
+          </g>
+        ))}
+      </svg>
+      {series.length > 1 ? (
+        <p className="trend-legend">
+          {series.map((s, i) => (
+            <span key={s.name}>{i ? `; ${s.name}: dashed line, squares` : `${s.name}: solid line, circles`}</span>
+          ))}
+        </p>
+      ) : null}
+      <details>
+        <summary>The data as a table</summary>
+        <div className="table-scroll">
+          <table>
+            <caption>
+              {title} readings ({unit})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                {series.map((s) => (
+                  <th key={s.name} scope="col">
+                    {s.name} ({unit})
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {times.map((t) => (
+                <tr key={t}>
+                  <th scope="row">{when(t)}</th>
+                  {series.map((s) => (
+                    <td key={s.name}>
+                      {s.points
+                        .filter((p) => p.epochMs === t)
+                        .map((p) => p.value)
+                        .join(", ")}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}

@@ -1,0 +1,47 @@
+import { fromUtf8 } from "@lib/bytes";
+import { Category } from "@lib/categories";
+import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
+import type { Address } from "@lib/crypto/identity";
+import { extractTrends, type Trends } from "@lib/forms";
+import type { UserKey } from "@lib/keys/types";
+import { readRecord, type FlowContext } from "@lib/records/flows";
+
+/** Media types a FHIR Bundle is stored under (our forms' and imported ones). */
+const FHIR_TYPES = ["application/fhir+json", "application/json"];
+
+/** Records that may hold measurements: current versions, not the general details (they have no series). */
+export function trendCandidates(records: ChainRecord[]): ChainRecord[] {
+  return records.filter((r) => r.category !== Category.GeneralDetails && (r.flags & RecordFlags.Superseded) === 0);
+}
+
+/** What reading gave: the series and how many records were FHIR Bundles. */
+export interface ReadTrends {
+  trends: Trends;
+  bundles: number;
+  read: number;
+}
+
+/**
+ * Reads each record's report, keeps those that are FHIR JSON and draws the series out of them
+ * (lib/forms extractTrends). Decrypted bytes stay in this function; only numbers leave it. A
+ * record that is not JSON (a PDF, a note) is skipped; a failed read fails the whole (it is a
+ * real problem: a missing key or a tampered file).
+ */
+export async function readTrends(
+  ctx: FlowContext,
+  patient: Address,
+  records: ChainRecord[],
+  readerKey: UserKey,
+): Promise<ReadTrends> {
+  const bundles: unknown[] = [];
+  for (const record of records) {
+    const result = await readRecord(ctx, { patient, index: record.index, readerKey });
+    if (!FHIR_TYPES.includes(result.mediaType)) continue;
+    try {
+      bundles.push(JSON.parse(fromUtf8(result.plaintext)));
+    } catch {
+      // JSON in name only: nothing to draw from it.
+    }
+  }
+  return { trends: extractTrends(bundles), bundles: bundles.length, read: records.length };
+}

@@ -1,0 +1,67 @@
+import { useState } from "react";
+import { isAuthorized } from "@lib/chain/ehr";
+import type { Address } from "@lib/crypto/identity";
+import { allRecords } from "@lib/records/flows";
+import { Progress } from "../../components/Progress";
+import { readTrends, trendCandidates, type ReadTrends } from "../../components/trends/readTrends";
+import { TrendsView } from "../../components/trends/TrendsView";
+import type { TaskStage } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useTask } from "../../hooks/useTask";
+
+const READ_STAGES: TaskStage[] = [
+  "access-log",
+  "awaiting-signature",
+  "pending",
+  "confirmed",
+  "download",
+  "verify",
+  "decrypt",
+];
+
+/**
+ * A patient's trends in the doctor's chart: only records of the categories the grant covers are
+ * read, and only when the doctor asks, since every read is logged on the chain for the patient.
+ */
+export function ChartTrends({ patient }: { patient: Address }) {
+  const { publicClient, core, address, flowContext, userKey } = useEhr();
+  const task = useTask();
+  const [result, setResult] = useState<ReadTrends>();
+  const load = () =>
+    task.run(async (report) => {
+      const records = trendCandidates(await allRecords({ publicClient, core }, patient));
+      const categories = [...new Set(records.map((r) => r.category))];
+      const covered = new Set<number>();
+      for (const c of categories) if (await isAuthorized(publicClient, core, patient, address!, c)) covered.add(c);
+      const readable = records.filter((r) => covered.has(r.category));
+      setResult(
+        await readTrends(
+          flowContext((p) => report(p.stage)),
+          patient,
+          readable,
+          userKey!,
+        ),
+      );
+    });
+  return (
+    <section aria-labelledby="chart-trends-title">
+      <h2 id="chart-trends-title">Trends</h2>
+      <p>
+        Weight, BMI, blood pressure and glucose from the records your grant covers. Each record read is logged on the
+        chain where the patient sees it.
+      </p>
+      <button type="button" onClick={() => void load()} disabled={task.busy}>
+        {result ? "Read the trends again" : "Show trends"}
+      </button>
+      {task.busy ? <Progress title="Reading records for trends" stages={READ_STAGES} current={task.stage} /> : null}
+      {result && !task.busy ? (
+        <>
+          <p>
+            From {result.bundles} FHIR record(s) of {result.read} read.
+          </p>
+          <TrendsView trends={result.trends} />
+        </>
+      ) : null}
+    </section>
+  );
+}
