@@ -92,19 +92,44 @@ export async function registerPatientThroughUi(session: Session, passphrase: str
 }
 
 /**
- * Signs a doctor in and, unless this browser context already holds their key, creates it in the
- * dApp (the locked copy stays in this context's localStorage).
+ * The key backup file of every doctor key made through the dApp in this run, by address: specs share
+ * the demo doctors, so a later spec's fresh browser context restores the key an earlier one made.
+ */
+const doctorBackups = new Map<string, { file: Buffer; passphrase: string }>();
+
+/**
+ * Signs a doctor in and makes sure the key is unlocked in this browser context: created in the dApp
+ * when the doctor has none, or restored from the backup file an earlier spec kept when the key was
+ * made in another context (then re-locked in this one's localStorage).
  */
 export async function doctorWithKeyThroughUi(session: Session, passphrase: string): Promise<void> {
   const { page } = session;
+  const address = session.wallet.account.address.toLowerCase();
   await connectAndSignIn(session);
   const setup = page.getByRole("heading", { name: "Set up your encryption key" });
+  const restore = page.getByRole("button", { name: "Restore my key" });
   const ready = page.getByRole("heading", { name: /Your (encryption )?key is (un)?locked/ });
-  await setup.or(ready).first().waitFor();
+  await setup.or(restore).or(ready).first().waitFor();
+  if (await restore.isVisible()) {
+    const backup = doctorBackups.get(address);
+    if (!backup)
+      throw new Error(`doctor ${address} has a key made outside this run's dApp sessions; no backup to restore`);
+    await page.getByLabel("Key backup file").setInputFiles({
+      name: "ehr-key-backup.json",
+      mimeType: "application/json",
+      buffer: backup.file,
+    });
+    await page.getByLabel("Backup passphrase").fill(backup.passphrase);
+    await restore.click();
+    await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor({ timeout: 60_000 });
+    return;
+  }
   if (!(await setup.isVisible())) return;
   await page.getByLabel(/Backup passphrase/).fill(passphrase);
   await page.getByLabel("Repeat the passphrase").fill(passphrase);
+  const download = page.waitForEvent("download");
   await page.getByRole("button", { name: /Create my key/ }).click();
   await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor({ timeout: 60_000 });
+  doctorBackups.set(address, { file: await readFile(await (await download).path()), passphrase });
   await page.getByRole("button", { name: "Continue" }).click();
 }

@@ -44,6 +44,14 @@ async function main(): Promise<number> {
       browser = await launchChromium();
       e2e = makeE2e(stack, browser);
     });
+    // A failed test leaves a screenshot of every page still open, to see what the user saw.
+    afterEach(async function () {
+      if (this.currentTest?.state !== "failed" || !browser || !e2e) return;
+      const name = (this.currentTest.title.match(/[a-z0-9]+/gi) ?? []).slice(0, 6).join("-");
+      const pages = browser.contexts().flatMap((context) => context.pages());
+      for (const [i, page] of pages.entries())
+        await e2e.screenshot(page, `failed-${name}-${i + 1}`).catch(() => undefined);
+    });
     after(async function () {
       this.timeout(60_000);
       await browser?.close().catch(() => undefined);
