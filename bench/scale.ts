@@ -3,8 +3,9 @@
  * 1,000 records (1x), then 10x, then 100x (10,000 / 1,000 / 100,000), each patient with grants, an
  * appointment and logged reads, and at each size measures: gas per operation on fresh accounts
  * (bench/lib/gasScenario.ts, the `bench:gas` scenario), a patient's first page of records and of
- * activity, the service's start-up time and memory as its own process, the chain's memory and
- * state size. Real records (MTSamples notes, sealed by the real flow) stored in the service's Helia
+ * activity (for patients active after a gap of empty blocks, and for quiet ones whose page scans
+ * back to the deployment), the service's start-up time and memory as its own process, the chain's
+ * memory and state size. Real records (MTSamples notes, sealed by the real flow) stored in the service's Helia
  * store give the disk per 1,000 records. Writes bench/results/scale.json and scale-*.svg.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,6 +39,7 @@ import {
   rssOf,
   storeSampleRecords,
   type ApiProbe,
+  type Spread,
 } from "./lib/scaleProbes";
 import { lineChart } from "./lib/svgChart";
 
@@ -50,6 +52,10 @@ const SCALES: Record<string, Population> = {
 const SAMPLE_RECORDS = 40;
 /** Blob downloads made against the running service before its memory is read again. */
 const API_READS = 200;
+/** Empty blocks mined before the recent reads: time passing, more than the trail's first window. */
+const GAP_BLOCKS = 100;
+/** Reads logged for each recently active probe patient: one page of the activity trail. */
+const RECENT_READS = 20;
 /** anvil's and Hardhat's well-known development mnemonic: the local chain's admin. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 const WEB_ORIGIN = "http://localhost:5173";
@@ -61,9 +67,13 @@ interface ScaleResult {
   growthSeconds: number;
   loadAverage: number[];
   gas: Record<string, number>;
-  listFirstPageMs: number;
-  activityFirstPageMs: number;
-  activityEventsPerPatient: number;
+  /** Load average (1, 5, 15 min) when the read probes ran. */
+  probeLoadAverage: number[];
+  listFirstPage: Spread;
+  /** Patients with ACCESS_PAGE reads logged after a gap of GAP_BLOCKS empty blocks. */
+  activityRecent: Spread & { events: number; blocksScanned: number };
+  /** Patients whose only reads are in the grown history: the page scans back to the deployment. */
+  activityQuiet: Spread & { events: number; blocksScanned: number };
   api: ApiProbe & { servicesStartupMs: number };
   anvilRssBytes: number;
   /** anvil_dumpState: the whole chain state, gzip-compressed as anvil writes it. */
@@ -106,7 +116,7 @@ async function main() {
   const fund = (address: string) => rpc.call("anvil_setBalance", [address, "0x21e19e0c9bab2400000"]);
 
   try {
-    const { core: coreContract, book: bookContract } = await deploySystem(admin);
+    const { core: coreContract, book: bookContract, deployBlock } = await deploySystem(admin);
     const core = (await coreContract.getAddress()) as Address;
     const book = (await bookContract.getAddress()) as Address;
     const readAccessEvents = await loadReadAccessEvents();
@@ -194,9 +204,24 @@ async function main() {
       });
 
       const p = SCALES[scale].patients;
-      const probePatients = [0, Math.floor(p / 2), p - 1].map((i) => benchAddress("patient", i));
-      const list = await listFirstPageMs(publicClient, core, probePatients);
-      const activity = await activityFirstPageMs(readAccessEvents, publicClient, core, probePatients);
+      const quiet = [0, Math.floor(p / 2), p - 1];
+      const recent = [1, Math.floor(p / 2) + 1, p - 2];
+      const t0 = performance.now();
+      await rpc.call("anvil_mine", [`0x${GAP_BLOCKS.toString(16)}`]);
+      console.log(`  ${GAP_BLOCKS} empty blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await grower.logRecentReads(recent, RECENT_READS);
+      const probeLoadAverage = os.loadavg().map((l) => +l.toFixed(2));
+      const address = (i: number) => benchAddress("patient", i);
+      const list = await listFirstPageMs(publicClient, core, quiet.map(address));
+      const floor = BigInt(deployBlock);
+      const activityRecent = await activityFirstPageMs(
+        readAccessEvents,
+        publicClient,
+        core,
+        recent.map(address),
+        floor,
+      );
+      const activityQuiet = await activityFirstPageMs(readAccessEvents, publicClient, core, quiet.map(address), floor);
       // In-process start-up: opening the stores and listening, without Node and ts-node loading modules.
       const opening = performance.now();
       const running = await startApi(loadConfig({ ...apiEnv, EHR_API_PORT: "0", EHR_LOG_LEVEL: "error" }));
@@ -209,9 +234,10 @@ async function main() {
         growthSeconds: +growthSeconds.toFixed(1),
         loadAverage,
         gas,
-        listFirstPageMs: +list.toFixed(2),
-        activityFirstPageMs: +activity.ms.toFixed(2),
-        activityEventsPerPatient: activity.events,
+        probeLoadAverage,
+        listFirstPage: list,
+        activityRecent,
+        activityQuiet,
         api,
         anvilRssBytes: await rssOf(chain.pid),
         chainStateBytes: (state.length - 2) / 2,
@@ -229,6 +255,7 @@ async function main() {
 type Disk = Record<string, string | number | undefined>;
 
 const mb = (bytes: number) => +(bytes / MB).toFixed(1);
+const spreadCell = (s: Spread) => `${s.median} [${s.p25}-${s.p75}]`;
 
 /** scale.json, the charts and the table on stdout, rewritten after every scale. */
 function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
@@ -242,9 +269,13 @@ function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
   }
   const json = {
     gas: by((r) => r.gas),
-    listFirstPageMs: by((r) => r.listFirstPageMs),
-    activityFirstPageMs: by((r) => r.activityFirstPageMs),
-    activityEventsPerPatient: by((r) => r.activityEventsPerPatient),
+    firstPageMethod:
+      "Median and spread (ms) over 3 patients x repetitions. Records: lib/records/listRecords, newest first, 20. " +
+      `Activity: the web's readAccessEvents (first page, newest first), for patients with ${RECENT_READS} reads logged ` +
+      `after ${GAP_BLOCKS} empty blocks ('recent') and for patients whose 2 reads lie in the grown history ('quiet').`,
+    listFirstPageMs: by((r) => r.listFirstPage),
+    activityRecentFirstPageMs: by((r) => r.activityRecent),
+    activityQuietFirstPageMs: by((r) => r.activityQuiet),
     apiStartupMs: by((r) => Math.round(r.api.startupMs)),
     apiServicesStartupMs: by((r) => Math.round(r.api.servicesStartupMs)),
     apiBlobReadMs: by((r) => +r.api.readMs.toFixed(2)),
@@ -259,6 +290,7 @@ function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
     history: by((r) => r.history),
     growthSeconds: by((r) => r.growthSeconds),
     loadAverage: by((r) => r.loadAverage),
+    probeLoadAverage: by((r) => r.probeLoadAverage),
     machine: { cpus: os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
     generatedAt: new Date().toISOString(),
   };
@@ -281,8 +313,9 @@ function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
       xTitle,
       yTitle: "milliseconds (median)",
       series: [
-        { name: "records (listRecords, 20)", values: scales.map((s) => results[s].listFirstPageMs) },
-        { name: "activity (readAccessEvents)", values: scales.map((s) => results[s].activityFirstPageMs) },
+        { name: "records (listRecords, 20)", values: scales.map((s) => results[s].listFirstPage.median) },
+        { name: "activity, recent patient", values: scales.map((s) => results[s].activityRecent.median) },
+        { name: "activity, quiet patient", values: scales.map((s) => results[s].activityQuiet.median) },
         { name: "blob download (API)", values: scales.map((s) => results[s].api.readMs) },
       ],
     }),
@@ -342,12 +375,22 @@ function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
         ),
       ),
       row(
-        "first page of records, ms",
-        scales.map((s) => results[s].listFirstPageMs),
+        "first page of records, ms (median [p25-p75])",
+        scales.map((s) => spreadCell(results[s].listFirstPage)),
       ),
       row(
-        "activity trail, ms",
-        scales.map((s) => results[s].activityFirstPageMs),
+        "activity first page, recent patient, ms",
+        scales.map((s) => spreadCell(results[s].activityRecent)),
+      ),
+      row(
+        "activity first page, quiet patient, ms",
+        scales.map((s) => spreadCell(results[s].activityQuiet)),
+      ),
+      row(
+        "activity blocks scanned: recent / quiet",
+        scales.map(
+          (s) => `${fmt(results[s].activityRecent.blocksScanned)} / ${fmt(results[s].activityQuiet.blocksScanned)}`,
+        ),
       ),
       row(
         "API start-up: process / services, ms",
@@ -370,8 +413,10 @@ function writeResults(results: Record<string, ScaleResult>, disk: Disk) {
         scales.map((s) => mb(results[s].chainStateBytes)),
       ),
       row(
-        "growth, s / load average (1 min)",
-        scales.map((s) => `${results[s].growthSeconds} / ${results[s].loadAverage[0]}`),
+        "growth, s / load average (1 min) after growth / at probes",
+        scales.map(
+          (s) => `${results[s].growthSeconds} / ${results[s].loadAverage[0]} / ${results[s].probeLoadAverage[0]}`,
+        ),
       ),
       "",
       `Disk per 1,000 records: ${JSON.stringify(disk)}`,

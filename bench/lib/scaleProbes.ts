@@ -21,28 +21,63 @@ import { median } from "./gasScenario";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Median milliseconds of `fn` over `runs` timed runs after `warm` untimed ones. */
-export async function timeMs(fn: () => Promise<unknown>, runs = 10, warm = 2): Promise<number> {
-  for (let i = 0; i < warm; i++) await fn();
+/** Timings of one probe over several patients and repetitions, in milliseconds. */
+export interface Spread {
+  median: number;
+  /** The 25th and 75th percentiles. */
+  p25: number;
+  p75: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** The spread of `times`, rounded to 0.01 ms. */
+export function spreadOf(times: number[]): Spread {
+  const sorted = [...times].sort((a, b) => a - b);
+  const r = (n: number) => +n.toFixed(2);
+  return {
+    median: r(median(sorted)),
+    p25: r(percentile(sorted, 0.25)),
+    p75: r(percentile(sorted, 0.75)),
+    min: r(sorted[0]),
+    max: r(sorted[sorted.length - 1]),
+    runs: sorted.length,
+  };
+}
+
+/** Every timed run of `fn` for each of `subjects`: `runs` timed runs after `warm` untimed ones each. */
+export async function timeEach<T>(
+  subjects: T[],
+  fn: (subject: T) => Promise<unknown>,
+  runs = 15,
+  warm = 5,
+): Promise<Spread> {
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+  for (const subject of subjects) {
+    for (let i = 0; i < warm; i++) await fn(subject);
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await fn(subject);
+      times.push(performance.now() - t);
+    }
   }
-  return median(times);
+  return spreadOf(times);
 }
 
-/** The median over `patients` of the time to read one patient's first page, newest first (20 records). */
-export async function listFirstPageMs(publicClient: PublicClient, core: Address, patients: Address[]): Promise<number> {
-  const each: number[] = [];
-  for (const patient of patients) {
-    each.push(await timeMs(() => listRecords({ publicClient, core }, { patient, newestFirst: true })));
-  }
-  return median(each);
+/** A patient's first page of records, newest first (20 records), timed over `patients`. */
+export function listFirstPageMs(publicClient: PublicClient, core: Address, patients: Address[]): Promise<Spread> {
+  return timeEach(patients, (patient) => listRecords({ publicClient, core }, { patient, newestFirst: true }));
 }
 
-type ReadAccessEvents = (publicClient: PublicClient, core: Address, filter: { patient: Address }) => Promise<unknown[]>;
+type ReadAccessEvents = (
+  publicClient: PublicClient,
+  core: Address,
+  filter: { patient: Address },
+  options?: { toBlock?: bigint; floorBlock?: bigint },
+) => Promise<{ events: unknown[]; scannedFrom: bigint; older: bigint | undefined }>;
 
 /**
  * The activity page's own reader (web/src/hooks/useAccessEvents.ts), bundled with esbuild so that the
@@ -80,20 +115,21 @@ export async function loadReadAccessEvents(): Promise<ReadAccessEvents> {
   return (mod.exports as { readAccessEvents: ReadAccessEvents }).readAccessEvents;
 }
 
-/** The median over `patients` of the time the activity page takes to read one patient's trail. */
+/**
+ * The activity page's first page, timed over `patients`: the entries it shows and the blocks it
+ * scanned (from the head down to where it stopped) for the first patient.
+ */
 export async function activityFirstPageMs(
   read: ReadAccessEvents,
   publicClient: PublicClient,
   core: Address,
   patients: Address[],
-): Promise<{ ms: number; events: number }> {
-  const each: number[] = [];
-  let events = 0;
-  for (const patient of patients) {
-    events = (await read(publicClient, core, { patient })).length;
-    each.push(await timeMs(() => read(publicClient, core, { patient }), 5, 1));
-  }
-  return { ms: median(each), events };
+  floorBlock: bigint,
+): Promise<Spread & { events: number; blocksScanned: number }> {
+  const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+  const first = await read(publicClient, core, { patient: patients[0] }, { floorBlock });
+  const spread = await timeEach(patients, (patient) => read(publicClient, core, { patient }, { floorBlock }), 10, 1);
+  return { ...spread, events: first.events.length, blocksScanned: Number(head - first.scannedFrom + 1n) };
 }
 
 /** Bytes a folder takes: allocated on disk (blocks) and apparent (file sizes). */

@@ -1,113 +1,58 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import type { PublicClient } from "viem";
-import { ehrCoreAbi } from "@deployments/contracts";
-import { ACCESS_BASES, type AccessBasisName } from "@lib/chain/ehr";
-import type { Address, Hex } from "@lib/crypto/identity";
+import { deploymentFor } from "@deployments/contracts";
+import {
+  readAccessEventPage,
+  type AccessEvent,
+  type AccessEventFilter,
+  type AccessEventPage,
+} from "@lib/chain/accessEvents";
+import type { Address } from "@lib/crypto/identity";
 import { useEhr } from "../ehr/useEhr";
 
-/** One entry of the audit trail, from the chain's `RecordAccessed` / `EmergencyAccessOpened` events. */
-export type AccessEvent =
-  | {
-      kind: "read";
-      patient: Address;
-      doctor: Address;
-      index: number;
-      summaryOnly: boolean;
-      basis: AccessBasisName;
-      at: Date;
-      txHash: Hex;
-      key: string;
-    }
-  | {
-      kind: "emergency";
-      patient: Address;
-      doctor: Address;
-      id: number;
-      reasonCode: number;
-      expiresAt: Date;
-      at: Date;
-      txHash: Hex;
-      key: string;
-    };
+export type { AccessEvent, AccessEventFilter };
 
-/** Whose trail: every access to one patient's records, or every access one doctor made. */
-export type AccessEventFilter = { patient: Address } | { doctor: Address };
+/**
+ * The block the trail's scans stop at: the deployment's block when the generated module describes
+ * this very contract, else 0 (a contract deployed elsewhere, e.g. by the e2e harness).
+ */
+export function floorBlockFor(chainId: number, core: Address): bigint {
+  const deployment = deploymentFor(chainId);
+  return deployment && deployment.core.toLowerCase() === core.toLowerCase() ? BigInt(deployment.deployBlock) : 0n;
+}
 
-/** Reads the trail from block 0, newest first, with each block's time (fetched once per block). */
-export async function readAccessEvents(
+/**
+ * One page of the trail as the pages read it: newest first, from `toBlock` (default: the head)
+ * back until a page is filled (lib/chain/accessEvents.ts). The benchmark times this very function.
+ */
+export function readAccessEvents(
   publicClient: PublicClient,
   core: Address,
   filter: AccessEventFilter,
-): Promise<AccessEvent[]> {
-  const byPatient = "patient" in filter;
-  const [reads, emergencies] = await Promise.all([
-    publicClient.getContractEvents({
-      address: core,
-      abi: ehrCoreAbi,
-      eventName: "RecordAccessed",
-      args: byPatient ? { patient: filter.patient } : { reader: filter.doctor },
-      fromBlock: 0n,
-    }),
-    publicClient.getContractEvents({
-      address: core,
-      abi: ehrCoreAbi,
-      eventName: "EmergencyAccessOpened",
-      args: byPatient ? { patient: filter.patient } : { doctor: filter.doctor },
-      fromBlock: 0n,
-    }),
-  ]);
-  const blocks = new Map<bigint, Promise<Date>>();
-  const timeOf = (blockNumber: bigint) => {
-    if (!blocks.has(blockNumber)) {
-      blocks.set(
-        blockNumber,
-        publicClient.getBlock({ blockNumber }).then((b) => new Date(Number(b.timestamp) * 1000)),
-      );
-    }
-    return blocks.get(blockNumber)!;
-  };
-  const order = (log: { blockNumber: bigint; logIndex: number }) => Number(log.blockNumber) * 1e6 + log.logIndex;
-  const events: (AccessEvent & { order: number })[] = [
-    ...(await Promise.all(
-      reads.map(async (log) => ({
-        kind: "read" as const,
-        patient: log.args.patient!,
-        doctor: log.args.reader!,
-        index: Number(log.args.index),
-        summaryOnly: log.args.summaryOnly!,
-        basis: ACCESS_BASES[log.args.basis!],
-        at: await timeOf(log.blockNumber),
-        txHash: log.transactionHash,
-        key: `${log.transactionHash}:${log.logIndex}`,
-        order: order(log),
-      })),
-    )),
-    ...(await Promise.all(
-      emergencies.map(async (log) => ({
-        kind: "emergency" as const,
-        patient: log.args.patient!,
-        doctor: log.args.doctor!,
-        id: Number(log.args.id),
-        reasonCode: log.args.reasonCode!,
-        expiresAt: new Date(Number(log.args.expiresAt) * 1000),
-        at: await timeOf(log.blockNumber),
-        txHash: log.transactionHash,
-        key: `${log.transactionHash}:${log.logIndex}`,
-        order: order(log),
-      })),
-    )),
-  ];
-  return events.sort((a, b) => b.order - a.order);
+  options: { toBlock?: bigint; floorBlock?: bigint } = {},
+): Promise<AccessEventPage> {
+  return readAccessEventPage(publicClient, core, { filter, ...options });
 }
 
-/** The access trail for `filter` (undefined: disabled), refreshed every 15 s and on focus. */
+/**
+ * The access trail for `filter` (undefined: disabled), newest first, refreshed every 15 s and on
+ * focus. `data` holds the pages read so far; `fetchNextPage` reads older ones while `hasNextPage`,
+ * and `since` is the time of the oldest block covered (undefined once the whole trail is read).
+ */
 export function useAccessEvents(filter: AccessEventFilter | undefined) {
-  const { publicClient, core, onRightChain } = useEhr();
+  const { publicClient, core, onRightChain, runtime } = useEhr();
   const who = filter ? ("patient" in filter ? `patient:${filter.patient}` : `doctor:${filter.doctor}`) : "";
-  return useQuery({
+  const floorBlock = floorBlockFor(runtime.chainId, core);
+  const query = useInfiniteQuery({
     queryKey: ["access-events", core, who],
-    queryFn: () => readAccessEvents(publicClient, core, filter!),
+    initialPageParam: undefined as bigint | undefined,
+    getNextPageParam: (last: AccessEventPage) => last.older,
+    queryFn: ({ pageParam }) => readAccessEvents(publicClient, core, filter!, { toBlock: pageParam, floorBlock }),
     enabled: onRightChain && filter !== undefined,
     refetchInterval: 15_000,
   });
+  const events = useMemo(() => query.data?.pages.flatMap((p) => p.events), [query.data]);
+  const oldest = query.data?.pages[query.data.pages.length - 1];
+  return { ...query, data: events, since: oldest?.older === undefined ? undefined : oldest.scannedFrom };
 }

@@ -1,6 +1,7 @@
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
 import { formatWhen } from "../../components/clinicalFormat";
 import { useEhr } from "../../ehr/useEhr";
+import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
 
@@ -19,8 +20,12 @@ export function AuditTrail() {
         <p role="status">Reading your trail from the chain…</p>
       ) : events.isError ? (
         <p role="alert">Your audit trail could not be read from the chain.</p>
-      ) : events.data.length === 0 ? (
-        <p>You have not read any patient&apos;s records yet.</p>
+      ) : !events.data?.length ? (
+        <p>
+          {events.since === undefined
+            ? "You have not read any patient's records yet."
+            : "You have not read any patient's records lately."}
+        </p>
       ) : (
         <div className="table-wrap">
           <table className="audit-table">
@@ -52,6 +57,7 @@ export function AuditTrail() {
           </table>
         </div>
       )}
+      <OlderEntries events={events} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { DoctorName } from "../../components/DoctorName";
 import { categoryName, formatWhen } from "../../components/clinicalFormat";
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
 import { useEhr } from "../../ehr/useEhr";
+import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
 
@@ -61,7 +62,11 @@ export function Activity() {
 
       <section aria-labelledby="activity-reads">
         <h2 id="activity-reads">Reads of your records</h2>
-        {events.data && reads.length === 0 ? <p>Nobody has read your records yet.</p> : null}
+        {events.data && reads.length === 0 ? (
+          <p>
+            {events.since === undefined ? "Nobody has read your records yet." : "Nobody has read your records lately."}
+          </p>
+        ) : null}
         {reads.length ? (
           <div className="table-wrap">
             <table className="audit-table">
@@ -91,6 +96,7 @@ export function Activity() {
             </table>
           </div>
         ) : null}
+        <OlderEntries events={events} />
       </section>
 
       <section aria-labelledby="activity-refusals">
