@@ -115,8 +115,8 @@ export function messagesSpecs(e2e: () => E2e): void {
       expect(await request.textContent()).to.contain("About record 1");
       expect(await request.textContent()).to.contain("Asks for: Lab results");
       await request.getByRole("link", { name: "Share access" }).waitFor();
-      // No patient upload page exists, so no upload button is offered.
-      expect(await request.getByRole("link", { name: "Upload a record" }).count()).to.equal(0);
+      // The patient's upload page exists, so the request also offers answering by uploading.
+      expect(await request.getByRole("link", { name: "Upload a record" }).getAttribute("href")).to.equal("#/upload");
       await request.getByRole("button", { name: "Reply to this request" }).click();
       await p.page.getByText("Replying to the data request").waitFor();
       await p.page.getByRole("textbox", { name: "Message" }).fill(REPLY);

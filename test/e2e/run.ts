@@ -17,6 +17,7 @@ import { inboxSpecs } from "./inbox.spec";
 import { keyRestoreSpecs } from "./keyRestore.spec";
 import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
+import { patientUploadSpecs } from "./patientUpload.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
@@ -66,6 +67,7 @@ async function main(): Promise<number> {
     appointmentsSpecs(get);
     formsSpecs(get);
     messagesSpecs(get);
+    patientUploadSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });

@@ -20,6 +20,7 @@ import { AuditTrail } from "./pages/doctor/AuditTrail";
 import { EmergencyAccess } from "./pages/doctor/EmergencyAccess";
 import { PatientChart } from "./pages/doctor/PatientChart";
 import { UploadReport } from "./pages/doctor/UploadReport";
+import { UploadRecord } from "./pages/patient/UploadRecord";
 import { Activity } from "./pages/patient/Activity";
 import { Inbox } from "./pages/inbox/Inbox";
 import { Messages } from "./pages/messages/Messages";
@@ -54,6 +55,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/", label: "Home", render: () => <PatientHome /> },
     { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
     { path: "/records", label: "Records", render: () => <RecordsPage /> },
+    { path: "/upload", label: "Upload a record", render: () => <UploadRecord /> },
     { path: "/trends", label: "Trends", render: () => <TrendsPage /> },
     { path: "/export", label: "Export", render: () => <ExportPage /> },
     { path: "/emergency", label: "Emergency access", render: () => <EmergencySettingsPage /> },
