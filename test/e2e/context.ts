@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPublicClient, http, parseEther, toHex, type Hex } from "viem";
-import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
+import { createPublicClient, createWalletClient, http, parseEther, toHex, type Hex, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { ehrCoreAbi } from "../../deployments/contracts";
 import type { E2eStack } from "./stack";
 import { TestWallet, type TestWalletOptions } from "./wallet";
 
@@ -51,6 +52,52 @@ export function makeE2e(stack: E2eStack, browser: Browser): E2e {
     },
   };
 }
+
+/** What a spec needs besides the browser: its sessions, closed after its tests, and the chain. */
+export interface SpecKit {
+  /** Opens the dApp for `key` (see E2e.open); the session is closed after the spec's tests. */
+  open(key: Hex): Promise<Session>;
+  /** A scripted EhrCore transaction from `key` (another user's move, not under test); must succeed. */
+  write(key: Hex, functionName: string, args: readonly unknown[]): Promise<void>;
+  /** A public client of the stack's chain (available from the spec's `before` on). */
+  chain(): PublicClient;
+}
+
+/** Registers the spec's before/after hooks (call it inside the spec function, before `describe`). */
+export function specKit(e2e: () => E2e): SpecKit {
+  let publicClient: PublicClient | undefined;
+  const sessions: Session[] = [];
+  const chain = () => {
+    if (!publicClient) throw new Error("the chain client is ready only from the spec's before hook on");
+    return publicClient;
+  };
+  before(() => {
+    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
+  });
+  after(async () => {
+    for (const s of sessions.splice(0)) await s.context.close();
+  });
+  return {
+    async open(key) {
+      const session = await e2e().open(key);
+      sessions.push(session);
+      return session;
+    },
+    async write(key, functionName, args) {
+      const hash = await createWalletClient({
+        account: privateKeyToAccount(key),
+        transport: http(e2e().stack.chain.url),
+      }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
+      const receipt = await chain().waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    },
+    chain,
+  };
+}
+
+/** The Inbox link of the main navigation, whatever its unread badge says. */
+export const inboxLink = (page: Page) =>
+  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ });
 
 /** Connects the announced test wallet and signs in to the service, on the right network. */
 export async function connectAndSignIn(session: Session): Promise<void> {

@@ -8,19 +8,11 @@
  */
 import { expect } from "chai";
 import type { Locator, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, keccak256, toBytes, type Hex, type PublicClient } from "viem";
+import { keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
 import { recordCount } from "../../lib/chain/ehr";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  type Session,
-} from "./context";
+import { doctorWithKeyThroughUi, fundedAccount, nav, registerPatientThroughUi, type E2e, specKit } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
 
 const PASSPHRASE = "forms spec passphrase 2026";
@@ -36,27 +28,8 @@ async function tableValues(figure: Locator): Promise<string[][]> {
 const weightChart = (page: Page) => page.getByRole("figure", { name: "Weight (kg)" });
 
 export function formsSpecs(e2e: () => E2e): void {
-  let publicClient: PublicClient;
-  const sessions: Session[] = [];
-  const open = async (key: Hex) => {
-    const session = await e2e().open(key);
-    sessions.push(session);
-    return session;
-  };
-  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
-    const hash = await createWalletClient({
-      account: privateKeyToAccount(key),
-      transport: http(e2e().stack.chain.url),
-    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
-    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
-  };
-
-  before(() => {
-    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
-  });
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
+  const { open, write } = kit;
 
   describe("clinical forms and trends", () => {
     it("refuses an impossible value, files two vitals forms, charts them for doctor and patient, and notifies", async function () {
@@ -102,7 +75,7 @@ export function formsSpecs(e2e: () => E2e): void {
       );
       await page.getByText("nothing was sent").waitFor();
       expect(sent()).to.equal(before);
-      expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
+      expect(await recordCount(kit.chain(), stack.core, patient)).to.equal(0);
       await e2e().screenshot(page, "forms-refused");
 
       // 2. Corrected (the BMI follows as typed) and saved; then a second reading.
@@ -117,7 +90,7 @@ export function formsSpecs(e2e: () => E2e): void {
       await banner.waitFor();
       expect(await banner.locator("p").textContent()).to.contain("does not cover Vital signs");
       expect(sent()).to.equal(before);
-      const { timestamp } = await publicClient.getBlock();
+      const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.VitalSigns]), Number(timestamp) + 86_400]);
       await page.getByRole("button", { name: "Save the form" }).click();
       await page.getByText(/saved as record #0 of this patient/).waitFor({ timeout: 90_000 });
@@ -127,7 +100,7 @@ export function formsSpecs(e2e: () => E2e): void {
       await page.getByLabel("Weight (kg)").fill("76.5");
       await page.getByRole("button", { name: "Save the form" }).click();
       await page.getByText(/saved as record #1 of this patient/).waitFor({ timeout: 90_000 });
-      expect(await recordCount(publicClient, stack.core, patient)).to.equal(2);
+      expect(await recordCount(kit.chain(), stack.core, patient)).to.equal(2);
 
       // 3. The doctor's chart: trends within the grant, both readings.
       await nav(page, "Patient chart");

@@ -6,10 +6,8 @@
  * everything the users see is the real dApp polling the real chain. Registered by run.ts.
  */
 import { expect } from "chai";
-import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
+import { keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
 import {
   doctorWithKeyThroughUi,
@@ -17,38 +15,17 @@ import {
   nav,
   registerPatientThroughUi,
   type E2e,
-  type Session,
+  specKit,
+  inboxLink,
 } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
 
 const PASSPHRASE = "inbox spec passphrase 2026";
 const DAY = 24 * 3600;
 
-/** The Inbox link of the main navigation, whatever its unread badge says. */
-const inboxLink = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ });
-
 export function inboxSpecs(e2e: () => E2e): void {
-  let publicClient: PublicClient;
-  const sessions: Session[] = [];
-  const open = async (key: Hex) => {
-    const session = await e2e().open(key);
-    sessions.push(session);
-    return session;
-  };
-  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
-    const hash = await createWalletClient({
-      account: privateKeyToAccount(key),
-      transport: http(e2e().stack.chain.url),
-    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
-    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
-  };
-
-  before(() => {
-    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
-  });
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
+  const { open, write } = kit;
 
   describe("inbox: notifications from chain events", () => {
     it("shows a request with an unread badge, tells the doctor of the grant, and an emergency at once", async () => {

@@ -9,9 +9,7 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
 import {
   doctorWithKeyThroughUi,
@@ -19,7 +17,8 @@ import {
   nav,
   registerPatientThroughUi,
   type E2e,
-  type Session,
+  specKit,
+  inboxLink,
 } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
 
@@ -30,30 +29,10 @@ const AFTER = "One more question about the dosage.";
 const CLOSED = /This conversation is closed because there is no current access grant or appointment between you/;
 
 const messageList = (page: Page) => page.getByRole("list", { name: "Messages, oldest first" });
-const inboxLink = (page: Page) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ });
 
 export function messagesSpecs(e2e: () => E2e): void {
-  let publicClient: PublicClient;
-  const sessions: Session[] = [];
-  const open = async (key: Hex) => {
-    const session = await e2e().open(key);
-    sessions.push(session);
-    return session;
-  };
-  const write = async (key: Hex, functionName: string, args: readonly unknown[]) => {
-    const hash = await createWalletClient({
-      account: privateKeyToAccount(key),
-      transport: http(e2e().stack.chain.url),
-    }).writeContract({ address: e2e().stack.core, abi: ehrCoreAbi, functionName, args, chain: null } as never);
-    expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
-  };
-
-  before(() => {
-    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
-  });
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
+  const { open, write } = kit;
 
   describe("messages: end-to-end encrypted conversations", () => {
     it("a data request about a record, a reply, and a closed conversation whose history stays", async () => {
@@ -72,7 +51,7 @@ export function messagesSpecs(e2e: () => E2e): void {
       await form.getByLabel("Date of birth").fill("1984-09-12");
       await form.getByRole("button", { name: "Save my details" }).click();
       await p.page.getByText("Your details were saved as a new encrypted record.").waitFor();
-      const { timestamp } = await publicClient.getBlock();
+      const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.LabResults]), Number(timestamp) + 86_400]);
 
       // The doctor opens the chart and writes a data request about record #0.
