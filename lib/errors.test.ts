@@ -180,6 +180,24 @@ describe("errors", () => {
       for (const value of [null, undefined, "text", 42, {}]) expect(toUserMessage(value)).to.equal(GENERIC);
     });
 
+    it("says the network cannot be reached when a transport error is in the cause chain", () => {
+      const NETWORK = "The network cannot be reached; nothing was changed. Check your connection and try again.";
+      const http = Object.assign(new Error("HTTP request failed. URL: http://127.0.0.1:8545 Details: fetch failed"), {
+        name: "HttpRequestError",
+      });
+      expect(toUserMessage(http)).to.equal(NETWORK);
+      expect(toUserMessage(wrap(http, 3))).to.equal(NETWORK);
+      expect(toUserMessage(new TypeError("Failed to fetch"))).to.equal(NETWORK);
+      // The sentence never carries the transport's details (URL, body).
+      expect(toUserMessage(http)).not.to.include("127.0.0.1");
+      // An EhrError anywhere in the chain still speaks first.
+      expect(toUserMessage(new StorageError("Storage is unreachable.", { cause: http }))).to.equal(
+        "Storage is unreachable.",
+      );
+      // Other TypeErrors are programming errors, not the network.
+      expect(toUserMessage(new TypeError("x is not a function"))).to.equal(GENERIC);
+    });
+
     it("terminates on cyclic causes", () => {
       const a: { cause?: unknown } = {};
       a.cause = a;

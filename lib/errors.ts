@@ -83,7 +83,20 @@ export function toUserMessage(error: unknown): string {
     if (e instanceof EhrError) return e.shortMessage;
     e = (e as { cause?: unknown }).cause;
   }
+  for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
+    if (isNetworkFailure(e)) return NETWORK_DOWN;
+    e = (e as { cause?: unknown }).cause;
+  }
   return "Something went wrong; nothing was changed. Please try again.";
+}
+
+const NETWORK_DOWN = "The network cannot be reached; nothing was changed. Check your connection and try again.";
+
+/** viem's transport errors (by name, so no viem import here) and fetch's TypeError for a refused connection. */
+function isNetworkFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (["HttpRequestError", "TimeoutError", "WebSocketRequestError", "SocketClosedError"].includes(e.name)) return true;
+  return e instanceof TypeError && /fetch|network/i.test(e.message);
 }
 
 /** The wallet signed with another account than the one whose key this is (lib/keys). */
