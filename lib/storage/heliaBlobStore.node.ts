@@ -5,6 +5,7 @@ import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import type { BlobStore } from "./types";
+import { esmImport } from "../esmImport";
 
 /**
  * A real IPFS block store on disk: Helia's UnixFS importer/exporter (@helia/unixfs) over
@@ -22,10 +23,6 @@ import type { BlobStore } from "./types";
  * blockstore-fs does not check what it reads, so every block is re-hashed against its CID's
  * multihash, and every whole blob against the SHA-256 recorded when it was pinned.
  */
-
-// The Helia packages are ESM-only (exports with "import" conditions); this library is compiled to
-// CommonJS, where TypeScript would turn import() into require(). A real dynamic import keeps them loadable.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<never>;
 
 interface CidLike {
   version: number;

@@ -2,6 +2,7 @@ import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import type { BlobStore } from "./types";
+import { esmImport } from "../esmImport";
 
 /**
  * Blobs in a Kubo node (or an IPFS Cluster proxy) over the Kubo RPC API, through kubo-rpc-client:
@@ -19,9 +20,6 @@ import type { BlobStore } from "./types";
  * blob's SHA-256: a raw-leaf CID is that hash, a DAG root commits to every leaf). Reads are
  * `offline`, so a missing CID is reported at once instead of being searched for on the network.
  */
-
-// kubo-rpc-client and the Helia packages are ESM-only; see heliaBlobStore.node.ts.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<never>;
 
 interface CidLike {
   version: number;

@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { SummaryResult } from "../../lib/api/types";
-import { esmImport } from "./esmImport";
+import { esmImport } from "../../lib/esmImport";
 
 /** Whether the optional narrative engine can run: loaded, no model configured or found, or the model failed to load. */
 export type NarrativeState = "ready" | "no-model" | "failed";

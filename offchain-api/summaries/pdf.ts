@@ -1,5 +1,5 @@
 import { HttpError, unprocessable } from "../http/errors";
-import { esmImport } from "./esmImport";
+import { esmImport } from "../../lib/esmImport";
 
 /** The part of unpdf 1.7 this service uses. */
 interface Unpdf {

@@ -13,8 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<never>;
+import { esmImport } from "../../lib/esmImport";
 
 interface CidLike {
   toString(): string;

@@ -7,10 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { esmImport } from "../../lib/esmImport";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-/** ESM-only packages (vite) from CommonJS: a real dynamic import that TypeScript leaves alone. */
-const esmImport = new Function("s", "return import(s)") as <T>(specifier: string) => Promise<T>;
 
 /** What the dApp reads from `/config.json` (web/src/config.ts). */
 export interface WebRuntimeConfig {

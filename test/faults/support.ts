@@ -10,7 +10,7 @@ import { randomBytes, sha256, toHex } from "../../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId, type Address } from "../../lib/crypto/identity";
 import { filesUnder } from "../../lib/testing/blobStoreContract.node";
-import { esmImport } from "../../offchain-api/summaries/esmImport";
+import { esmImport } from "../../lib/esmImport";
 import {
   killService,
   runService,

@@ -6,9 +6,7 @@ import type { BlobStore } from "../types";
 import { signRequest } from "./peerAuth.node";
 import type { SwarmNode } from "./swarmNode.node";
 import { SHA256_HEADER } from "./swarmNode.node";
-
-// multiformats and @helia/unixfs are ESM-only; see heliaBlobStore.node.ts.
-const esmImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<never>;
+import { esmImport } from "../../esmImport";
 
 interface CidLike {
   version: number;
