@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { PublicClient } from "viem";
 import { AccessDeniedError, ChainError, FormatError, StorageError } from "../errors";
 import { accessBasisOf, coreEvents, readChainRecord } from "../chain/ehr";
 import type { Address } from "../crypto/identity";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "./types";
+import { writeFileAtomic } from "./atomicFile.node";
 
 export interface ChainKeyVaultOptions {
   /** Where the entries live (`entries/`, one file per entry); created if missing. */
@@ -197,21 +198,11 @@ export class ChainKeyVault implements KeyVault {
     }
   }
 
-  /** Temporary file, fsync, rename: readers see the old entry or the new one, never half of one. */
+  /** Readers see the old entry or the new one, never half of one. */
   private async write(entry: WrappedKeyEntry): Promise<void> {
-    const file = this.fileOf(entryKey(entry));
-    const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      const handle = await open(temp, "wx", 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(entry));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      await writeFileAtomic(this.fileOf(entryKey(entry)), JSON.stringify(entry));
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined);
       throw new StorageError("The keys could not be stored.", { cause: error });
     }
   }

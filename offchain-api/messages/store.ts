@@ -9,7 +9,7 @@ import type {
   SealedMessage,
   StoredMessage,
 } from "../../lib/messages/types";
-import { writeFileAtomic } from "./atomicFile";
+import { writeFileAtomic } from "../../lib/storage/atomicFile.node";
 
 /** A page request: `cursor` from the previous page's `nextCursor` (absent: the newest). */
 export interface PageRequest {

@@ -3,7 +3,7 @@ import { open, rename, rm } from "node:fs/promises";
 
 /**
  * Writes `data` to `file` so that readers see the old file or the whole new one, never half of it:
- * a temporary file beside it (owner-only), fsync, rename (the keys store does the same).
+ * a temporary file beside it (owner-only), fsync, rename. Used by the key vault and the message store.
  */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
