@@ -26,6 +26,30 @@ export type Item = {
   negated?: boolean;
   /** FHIR input only: the resource the item came from, e.g. "AllergyIntolerance/abc". */
   source?: string;
+  /** Allergy items: the substance and what the source says of the reaction. */
+  allergy?: AllergyDetail;
+  /** Medication items: the drug's name and what the source says of dose and frequency. */
+  medication?: MedicationDetail;
+};
+
+export type AllergySeverity = "mild" | "moderate" | "severe";
+
+export type AllergyDetail = {
+  /** The allergen as the source names it ("penicillin", "latex", "shellfish"). */
+  substance: string;
+  /** The reaction when stated ("rash", "anaphylaxis"), else null. */
+  reaction: string | null;
+  /** Severity when stated or implied by the reaction (anaphylaxis is severe), else null. */
+  severity: AllergySeverity | null;
+};
+
+export type MedicationDetail = {
+  /** The drug as the source names it, without dose ("lisinopril", "Tylenol #3"). */
+  name: string;
+  /** Dose and form when stated ("20 mg"), else null. */
+  dose: string | null;
+  /** Frequency when stated ("daily", "b.i.d."), else null. */
+  frequency: string | null;
 };
 
 export type ClinicalSummary = {
@@ -39,6 +63,12 @@ export type ClinicalSummary = {
   plan: Item[];
   /** The source says the patient has no known allergies (then `allergies` is []). */
   noKnownAllergies: boolean;
+  /** The source says the patient takes no medications (then `medications` is []). */
+  noMedications?: boolean;
+  /** Medications the source lists for discharge: never mixed into `medications`. */
+  dischargeMedications?: Item[];
+  /** Items left out per field to keep a summary bounded (the source holds that many more). */
+  omitted?: Partial<Record<SummaryField, number>>;
   /** Sections found in the text: header name and the span of the whole section. */
   sections: { name: string; start: number; end: number }[];
 };
