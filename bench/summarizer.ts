@@ -1,136 +1,94 @@
 /**
- * `npm run bench:summarizer -- <path>`: quality and speed of the default summarizer engine
- * (lib/summary, "clinical-sections/1") in Node. Writes bench/results/summarizer.json and prints it.
+ * `npm run bench:summarizer [-- --parts 1,2,3] [--errors]`: quality and speed of the default
+ * summarizer engine (lib/summary) in Node. Writes bench/results/summarizer.json and prints a table.
  *
- * - <path> a FHIR bulk-export NDJSON folder: every DocumentReference note (base64 text attachment)
- *   is summarized; allergies and medications are scored (micro precision and recall over
- *   normalised item strings) against the items listed under the note's own "# Allergies" and
- *   "# Medications" sections (Synthea lists: allergies comma-separated, medications
- *   semicolon-separated, "No Known Allergies." and "No active medications." meaning none).
- * - <path> a JSONL file with a `transcription` or `text` field per line: faithfulness (share of
- *   output items whose text is found verbatim at its span in the source; must be 1.0) and section
- *   capture (share of notes with an allergy or medication header, found by an independent
- *   pattern, whose summary filled allergies or medications or set noKnownAllergies).
- * - latencyMs: p50 and p99 of summarizeText per note.
+ * Primary: item-level precision and recall of allergies, current and discharge medications
+ * against the hand-annotated gold standard (bench/data/gold/part-N.jsonl, matching rule in
+ * bench/data/ANNOTATION.md), NKA and "no medications" detection and false alarms, items emitted on
+ * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts
+ * (part 4 is the held-out set: develop on 1,2,3); `--errors` prints every error with its sentence.
+ *
+ * Secondary (self-consistency, no gold): faithfulness (every item verbatim at its span) and
+ * section capture over all MTSamples notes; Synthea notes' own Allergies/Medications sections;
+ * latency p50/p95 per note; the output size of a repetitive 1 MB note (a summary is bounded).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { summarizeText } from "../lib/summary/summarizeText";
-import { SUMMARY_FIELDS, type ClinicalSummary } from "../lib/summary/types";
+import { ENGINE, SUMMARY_FIELDS } from "../lib/summary/types";
+import { addCounts, emptyCounts, figures, scoreNote, type GoldError, type GoldLine } from "./lib/goldScore";
+
+const ROOT = path.resolve(__dirname, "..");
+const GOLD_DIR = path.join(ROOT, "bench/data/gold");
+const NOTES = path.resolve(ROOT, "../shared/data/notes/mtsamples_dev.jsonl");
+const SYNTHEA = path.resolve(ROOT, "../shared/data/fhir/synthea-bulk-ndjson");
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Math.round(sorted[Math.max(0, i)] * 1000) / 1000;
 }
+const ratio = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 10000) / 10000);
 
-function timed(text: string, latencies: number[]): ClinicalSummary {
-  const start = performance.now();
-  const summary = summarizeText(text);
-  latencies.push(performance.now() - start);
-  return summary;
-}
+const readJsonl = <T>(file: string): T[] =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as T);
 
-const normalise = (s: string): string =>
-  s
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .replace(/[\s.;,]+$/, "")
-    .trim();
+type Note = { note_id: number; transcription: string };
 
-/** Items listed under "# <name>" in a Synthea note. */
-function goldSection(note: string, name: string, separator: string): string[] {
-  const m = new RegExp(`^# ${name}\\s*\\n([\\s\\S]*?)(?=^# |$(?![\\s\\S]))`, "m").exec(note);
-  if (!m) return [];
-  const body = m[1].trim();
-  if (body === "" || /^no (?:known allergies|active medications)\.?$/i.test(body)) return [];
-  return body
-    .split(separator)
-    .map(normalise)
-    .filter((s) => s !== "");
-}
-
-type Score = { tp: number; predicted: number; gold: number };
-
-function score(acc: Score, predicted: string[], gold: string[]): void {
-  const remaining = new Map<string, number>();
-  for (const g of gold) remaining.set(g, (remaining.get(g) ?? 0) + 1);
-  for (const p of predicted) {
-    const n = remaining.get(p) ?? 0;
-    if (n > 0) {
-      acc.tp++;
-      remaining.set(p, n - 1);
-    }
+function goldParts(selected: number[] | null): Map<number, GoldLine[]> {
+  const parts = new Map<number, GoldLine[]>();
+  for (const f of readdirSync(GOLD_DIR).sort()) {
+    const m = /^part-(\d+)\.jsonl$/.exec(f);
+    if (!m) continue;
+    const n = Number(m[1]);
+    if (selected && !selected.includes(n)) continue;
+    parts.set(n, readJsonl<GoldLine>(path.join(GOLD_DIR, f)));
   }
-  acc.predicted += predicted.length;
-  acc.gold += gold.length;
+  return parts;
 }
 
-const ratio = (num: number, den: number): number => (den === 0 ? 1 : Math.round((num / den) * 10000) / 10000);
-
-function benchNdjson(dir: string): Record<string, unknown> {
-  const latencies: number[] = [];
-  const allergies: Score = { tp: 0, predicted: 0, gold: 0 };
-  const medications: Score = { tp: 0, predicted: 0, gold: 0 };
-  let notes = 0;
-  let nkaAgree = 0;
-  const files = readdirSync(dir).filter((f) => /^DocumentReference.*\.ndjson$/.test(f));
-  for (const file of files) {
-    for (const line of readFileSync(path.join(dir, file), "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      const doc = JSON.parse(line) as { content?: { attachment?: { data?: string; contentType?: string } }[] };
-      const data = doc.content?.find((c) => c.attachment?.data)?.attachment?.data;
-      if (!data) continue;
-      const note = Buffer.from(data, "base64").toString("utf8");
-      notes++;
-      const summary = timed(note, latencies);
-      const goldAllergies = goldSection(note, "Allergies", ",");
-      score(
-        allergies,
-        summary.allergies.map((i) => normalise(i.text)),
-        goldAllergies,
-      );
-      score(
-        medications,
-        summary.medications.map((i) => normalise(i.text)),
-        goldSection(note, "Medications", ";"),
-      );
-      if (summary.noKnownAllergies === (goldAllergies.length === 0)) nkaAgree++;
+function benchGold(
+  notes: Map<number, string>,
+  selected: number[] | null,
+): { table: Record<string, Record<string, unknown>>; errors: GoldError[] } {
+  const table: Record<string, Record<string, unknown>> = {};
+  const overall = emptyCounts();
+  const errors: GoldError[] = [];
+  for (const [part, lines] of goldParts(selected)) {
+    const counts = emptyCounts();
+    for (const gold of lines) {
+      const text = notes.get(gold.note_id);
+      if (text === undefined) throw new Error(`gold part ${part}: note ${gold.note_id} is not in ${NOTES}`);
+      const r = scoreNote(text, gold, summarizeText(text));
+      addCounts(counts, r.counts);
+      errors.push(...r.errors);
     }
+    addCounts(overall, counts);
+    table[`part-${part}`] = figures(counts);
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    notes,
-    allergies: { precision: ratio(allergies.tp, allergies.predicted), recall: ratio(allergies.tp, allergies.gold) },
-    medications: {
-      precision: ratio(medications.tp, medications.predicted),
-      recall: ratio(medications.tp, medications.gold),
-    },
-    noKnownAllergiesAgreement: ratio(nkaAgree, notes),
-    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
-  };
+  table.overall = figures(overall);
+  return { table, errors };
 }
 
 /** Independent of the engine: an allergy or medication header followed by a colon. */
 const HAS_ALLERGY = /(?:^|[\n,.;])\s*(?:[A-Za-z]+ ){0,2}allerg(?:y|ies)(?: [A-Za-z]+){0,2}\s*:/i;
 const HAS_MEDICATION = /(?:^|[\n,.;])\s*(?:[A-Za-z]+ ){0,2}medications?(?: [A-Za-z]+){0,2}\s*:/i;
 
-function benchJsonl(file: string): Record<string, unknown> {
+function selfConsistency(texts: string[]): Record<string, unknown> {
   const latencies: number[] = [];
-  let notes = 0;
   let items = 0;
   let faithful = 0;
   let withSection = 0;
   let captured = 0;
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const row = JSON.parse(line) as { transcription?: string; text?: string };
-    const text = row.transcription ?? row.text;
-    if (typeof text !== "string") continue;
-    notes++;
-    const summary = timed(text, latencies);
+  for (const text of texts) {
+    const t0 = performance.now();
+    const s = summarizeText(text);
+    latencies.push(performance.now() - t0);
     for (const field of SUMMARY_FIELDS) {
-      for (const item of summary[field]) {
+      for (const item of s[field]) {
         items++;
         if (item.text !== "" && text.slice(item.span.start, item.span.end) === item.text) faithful++;
       }
@@ -139,33 +97,127 @@ function benchJsonl(file: string): Record<string, unknown> {
     const hasMedication = HAS_MEDICATION.test(text);
     if (hasAllergy || hasMedication) {
       withSection++;
-      const allergyFilled = summary.allergies.length > 0 || summary.noKnownAllergies;
-      const medicationFilled = summary.medications.length > 0;
-      if ((hasAllergy && allergyFilled) || (hasMedication && medicationFilled)) captured++;
+      const allergy = s.allergies.length > 0 || s.noKnownAllergies;
+      const medication = s.medications.length > 0 || s.noMedications === true;
+      if ((hasAllergy && allergy) || (hasMedication && medication)) captured++;
     }
   }
   latencies.sort((a, b) => a - b);
   return {
-    notes,
+    notes: texts.length,
     items,
     faithfulness: ratio(faithful, items),
-    notesWithAllergyOrMedicationSection: withSection,
     sectionCapture: ratio(captured, withSection),
-    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: percentile(latencies, 100) },
   };
 }
 
-function main(): void {
-  const target = process.argv[2];
-  if (!target) {
-    console.error("usage: npm run bench:summarizer -- <ndjson folder | notes.jsonl>");
-    process.exit(2);
+/** Synthea notes list their own allergies and medications: a self-check of the markdown path. */
+function synthea(): Record<string, unknown> | null {
+  if (!existsSync(SYNTHEA)) return null;
+  const section = (note: string, name: string, sep: string): string[] => {
+    const m = new RegExp(`^# ${name}\\s*\\n([\\s\\S]*?)(?=^# |$(?![\\s\\S]))`, "m").exec(note);
+    const body = m?.[1].trim() ?? "";
+    if (body === "" || /^no (?:known allergies|active medications)\.?$/i.test(body)) return [];
+    return body
+      .split(sep)
+      .map((s) =>
+        s
+          .trim()
+          .replace(/[.;,]+$/, "")
+          .toLowerCase(),
+      )
+      .filter(Boolean);
+  };
+  const acc = { a: [0, 0, 0], m: [0, 0, 0] };
+  let notes = 0;
+  const tally = (t: number[], emitted: string[], gold: string[]): void => {
+    t[0] += emitted.filter((e) => gold.includes(e)).length;
+    t[1] += emitted.length;
+    t[2] += gold.length;
+  };
+  for (const file of readdirSync(SYNTHEA).filter((f) => f.startsWith("DocumentReference"))) {
+    for (const doc of readJsonl<{ content?: { attachment?: { data?: string } }[] }>(path.join(SYNTHEA, file))) {
+      const data = doc.content?.find((c) => c.attachment?.data)?.attachment?.data;
+      if (!data) continue;
+      const note = Buffer.from(data, "base64").toString("utf8");
+      notes++;
+      const s = summarizeText(note);
+      tally(
+        acc.a,
+        s.allergies.map((i) => i.text.toLowerCase()),
+        section(note, "Allergies", ","),
+      );
+      tally(
+        acc.m,
+        s.medications.map((i) => i.text.toLowerCase()),
+        section(note, "Medications", ";"),
+      );
+    }
   }
-  const results = statSync(target).isDirectory() ? benchNdjson(target) : benchJsonl(target);
-  const dir = path.join(__dirname, "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "summarizer.json"), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results, null, 2));
+  return {
+    notes,
+    allergies: { precision: ratio(acc.a[0], acc.a[1]), recall: ratio(acc.a[0], acc.a[2]) },
+    medications: { precision: ratio(acc.m[0], acc.m[1]), recall: ratio(acc.m[0], acc.m[2]) },
+  };
+}
+
+/** A repetitive 1 MB note: the summary must stay bounded. */
+function bounded(): Record<string, unknown> {
+  const chunk =
+    "ALLERGIES: Penicillin (rash), sulfa.,MEDICATIONS: , Aspirin 81 mg daily, lisinopril 10 mg daily.,PLAN: , Continue the same. ";
+  const text = chunk.repeat(Math.ceil((1024 * 1024) / chunk.length));
+  const t0 = performance.now();
+  const s = summarizeText(text);
+  const ms = performance.now() - t0;
+  return {
+    inputBytes: text.length,
+    items: SUMMARY_FIELDS.reduce((n, f) => n + s[f].length, 0),
+    outputBytes: JSON.stringify(s).length,
+    omitted: s.omitted ?? {},
+    ms: Math.round(ms),
+  };
+}
+
+function printTable(table: Record<string, Record<string, unknown>>): void {
+  const cols = Object.keys(table);
+  const rows = Object.keys(table[cols[0]] ?? {}).filter((k) => k !== "counts");
+  const cell = (v: unknown): string => (v === null ? "-" : String(v));
+  console.log(["measure".padEnd(32), ...cols.map((c) => c.padStart(9))].join(" "));
+  for (const r of rows) console.log([r.padEnd(32), ...cols.map((c) => cell(table[c][r]).padStart(9))].join(" "));
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const partsArg = args.indexOf("--parts");
+  const selected = partsArg !== -1 ? args[partsArg + 1].split(",").map(Number) : null;
+  const notes = readJsonl<Note>(NOTES);
+  const byId = new Map(notes.map((n) => [n.note_id, n.transcription]));
+  const { table, errors } = benchGold(byId, selected);
+  const key = selected ? `parts ${selected.join(",")}` : "all parts";
+  const out = path.join(ROOT, "bench/results/summarizer.json");
+  mkdirSync(path.dirname(out), { recursive: true });
+  // Runs on different part selections (development, held-out) are kept side by side.
+  const previous = existsSync(out)
+    ? (JSON.parse(readFileSync(out, "utf8")) as { engine?: string; gold?: Record<string, unknown> })
+    : {};
+  const gold = previous.engine === ENGINE && previous.gold ? previous.gold : {};
+  gold[key] = table;
+  const results = {
+    engine: ENGINE,
+    gold,
+    selfConsistency: { mtsamples: selfConsistency(notes.map((n) => n.transcription)), synthea: synthea() },
+    bounded: bounded(),
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`${ENGINE}: gold ${key}`);
+  printTable(table);
+  console.log("\nself-consistency:", JSON.stringify(results.selfConsistency));
+  console.log("bounded 1 MB note:", JSON.stringify(results.bounded));
+  if (args.includes("--errors")) {
+    console.log(`\n${errors.length} errors:`);
+    for (const e of errors) console.log(`${e.noteId}\t${e.field}\t${e.kind}\t${e.item}\t| ${e.sentence}`);
+  }
 }
 
 main();
