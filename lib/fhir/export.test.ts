@@ -7,6 +7,8 @@ import type { GeneralDetails } from "./generalDetails";
 import { importBundle, importResources } from "./import";
 import { forEachReference } from "./references";
 import { validateResource } from "./validate";
+import { draftReview, finishReview } from "../clinical/review";
+import { item, reviewContext, textSummary } from "../clinical/testing";
 
 const details: GeneralDetails = {
   fullName: "Alex Example",
@@ -171,5 +173,63 @@ describe("exportBundle", () => {
     expect(() =>
       exportBundle({ records: [{ category: 1, bundle: { resourceType: "Bundle", type: "collection", entry: [{}] } }] }),
     ).to.throw(FormatError, "Record 1 (Allergies) entry 1 is not a FHIR resource.");
+  });
+
+  it("exports what an author confirmed when reviewing a report's extraction, beside the report", () => {
+    const stored = textSummary([item("Penicillin - anaphylaxis"), item("left foot")], [item("Lisinopril 20 mg daily")]);
+    const draft = draftReview(stored.summary);
+    draft.allergies[0] = {
+      ...draft.allergies[0],
+      substance: "Penicillin",
+      reaction: "anaphylaxis",
+      severity: "severe",
+      status: "accepted",
+    };
+    draft.allergies[1].status = "removed";
+    draft.medications[0] = {
+      ...draft.medications[0],
+      name: "Lisinopril",
+      dose: "20 mg",
+      frequency: "daily",
+      status: "accepted",
+    };
+    const review = finishReview(draft, reviewContext())!;
+    const report: fhir4.Bundle = {
+      resourceType: "Bundle",
+      type: "collection",
+      entry: [
+        {
+          resource: {
+            resourceType: "DocumentReference",
+            status: "current",
+            content: [{ attachment: { title: "note" } }],
+          },
+        },
+      ],
+    };
+    const bundle = exportBundle({
+      details,
+      records: [{ category: Category.ClinicalNotes, bundle: report }],
+      summaries: [
+        { category: Category.ClinicalNotes, stored: { ...stored, review } },
+        { category: Category.ClinicalNotes, stored: textSummary([item("sulfa")]) }, // never reviewed: not exported
+      ],
+    });
+    expect(validateResource(bundle)).to.deep.equal([]);
+    const allergies = bundle
+      .entry!.map((e) => e.resource!)
+      .filter((r): r is fhir4.AllergyIntolerance => r.resourceType === "AllergyIntolerance");
+    const confirmed = allergies.filter((a) => a.verificationStatus?.coding?.[0].code === "confirmed");
+    expect(confirmed.map((a) => [a.code?.text, a.criticality, a.reaction?.[0].severity])).to.deep.equal([
+      ["Penicillin", "high", "severe"],
+    ]);
+    expect(allergies.map((a) => a.code?.text)).to.have.members(["Peanuts", "Penicillin"]);
+    const statements = bundle
+      .entry!.map((e) => e.resource!)
+      .filter((r): r is fhir4.MedicationStatement => r.resourceType === "MedicationStatement");
+    expect(statements.map((m) => [m.medicationCodeableConcept?.text, m.status, m.dosage?.[0].text])).to.deep.equal([
+      ["Lisinopril", "active", "20 mg daily"],
+    ]);
+    expect(typeCounts(bundle).DocumentReference).to.equal(1);
   });
 });

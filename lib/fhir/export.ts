@@ -6,6 +6,7 @@
  */
 import { FormatError } from "../errors";
 import { CATEGORY_LABELS, type CategoryId } from "../categories";
+import type { StoredSummary } from "../summary/stored";
 import { type GeneralDetails, generalDetailsToFhir } from "./generalDetails";
 import { forEachReference, keyOf, ReferenceResolver, UUID } from "./references";
 
@@ -14,6 +15,11 @@ export interface ExportInput {
   /** The general details form; exported as Patient fields, allergies, conditions, medications and observations. */
   details?: GeneralDetails;
   records: { category: CategoryId; bundle: fhir4.Bundle }[];
+  /**
+   * Records' summary parts: what their authors confirmed when reviewing the extraction
+   * (AllergyIntolerance, MedicationStatement) is exported with the rest. @default []
+   */
+  summaries?: { category: CategoryId; stored: StoredSummary }[];
 }
 
 interface Outgoing {
@@ -43,7 +49,10 @@ function collect(input: ExportInput): Outgoing[] {
     out.push({ resource: copy, aliases: typeof fullUrl === "string" ? [fullUrl] : [] });
   };
   if (input.patient !== undefined) take(input.patient, "The patient");
-  input.records.forEach((record, i) => {
+  const reviewed = (input.summaries ?? []).flatMap(({ category, stored }) =>
+    stored.review ? [{ category, bundle: stored.review.confirmed }] : [],
+  );
+  [...input.records, ...reviewed].forEach((record, i) => {
     const where = `Record ${i + 1} (${CATEGORY_LABELS[record?.category] ?? "unknown category"})`;
     const bundle = record?.bundle as unknown;
     if (!isObject(bundle) || bundle.resourceType !== "Bundle") throw new FormatError(`${where} is not a FHIR Bundle.`);

@@ -8,6 +8,7 @@ import {
   orderCategory,
   orderFromBundle,
   orderToFhir,
+  OVERRIDE_NOTE_PREFIX,
   validateOrder,
   type OrderContext,
 } from "./orders";
@@ -147,6 +148,37 @@ describe("lib/fhir/orders", () => {
       expect(resource.reasonCode).to.deep.equal([{ text: "Diabetes follow-up" }]);
       expect(categoryOfResource(resource)).to.equal(Category.TestOrders);
       expect(orderCategory(order)).to.equal(Category.TestOrders);
+    });
+
+    it("stores an allergy override's reason and the warnings shown as the MedicationRequest's notes", () => {
+      const order = validateOrder(
+        prescription({
+          medication: "Flucloxacillin",
+          allergyOverride: {
+            reason: " Penicillin allergy disproved by oral challenge in 2025 ",
+            warnings: ["Severe allergy: Flucloxacillin is a penicillin, and the patient is allergic to Penicillin."],
+          },
+        }),
+      );
+      const resource = orderToFhir(order, CTX) as fhir4.MedicationRequest;
+      expect(validateResource(resource)).to.deep.equal([]);
+      expect(resource.note).to.deep.equal([
+        {
+          text: `${OVERRIDE_NOTE_PREFIX} Reason: Penicillin allergy disproved by oral challenge in 2025`,
+        },
+        {
+          text: "Warning shown: Severe allergy: Flucloxacillin is a penicillin, and the patient is allergic to Penicillin.",
+        },
+      ]);
+      expect((orderToFhir(validateOrder(prescription()), CTX) as fhir4.MedicationRequest).note).to.equal(undefined);
+    });
+
+    it("refuses an allergy override without a reason", () => {
+      refuses(
+        prescription({ allergyOverride: { reason: "  ", warnings: ["Allergy: x"] } }),
+        /^The reason for prescribing despite the allergy warning is required\.$/,
+      );
+      refuses(prescription({ allergyOverride: { reason: "ok", warnings: [] } }), /^The allergy warning is missing\.$/);
     });
 
     it("names a test without a LOINC code by text only", () => {

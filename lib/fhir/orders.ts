@@ -83,6 +83,15 @@ const prescriptionSchema = z.strictObject(
     timesPerDay: numberIn("The frequency", "times a day", TIMES_PER_DAY_RANGE, true),
     durationDays: numberIn("The duration", "days", DURATION_DAYS_RANGE, true),
     instructions: optionalText("The instructions"),
+    allergyOverride: z
+      .strictObject(
+        {
+          reason: text("The reason for prescribing despite the allergy warning"),
+          warnings: z.array(text("The allergy warning")).min(1, { error: "The allergy warning is missing." }),
+        },
+        { error: "The allergy override has a field this form does not know." },
+      )
+      .optional(),
   },
   { error: "The prescription has a field this form does not know." },
 );
@@ -191,7 +200,19 @@ export function orderToFhir(order: Order, ctx: OrderContext): fhir4.MedicationRe
     dispenseRequest: {
       expectedSupplyDuration: { value: days, unit: "days", system: UCUM, code: "d" },
     },
+    ...(order.allergyOverride ? { note: overrideNotes(order.allergyOverride) } : {}),
   };
+}
+
+/** Starts the note that records a prescriber's override of the allergy check. */
+export const OVERRIDE_NOTE_PREFIX = "Prescribed despite an allergy warning.";
+
+/** The override as the MedicationRequest's notes: the reason first, then each warning the prescriber saw. */
+function overrideNotes(override: NonNullable<Prescription["allergyOverride"]>): fhir4.Annotation[] {
+  return [
+    { text: `${OVERRIDE_NOTE_PREFIX} Reason: ${override.reason}` },
+    ...override.warnings.map((warning) => ({ text: `Warning shown: ${warning}` })),
+  ];
 }
 
 /** The record body: a collection Bundle holding the one order resource. */

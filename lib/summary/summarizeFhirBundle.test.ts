@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { summarizeFhirBundle } from "./summarizeFhirBundle";
-import { SUMMARY_FIELDS } from "./types";
+import { ENGINE, SUMMARY_FIELDS } from "./types";
 
 const coded = (display: string, code = "1", system = "http://snomed.info/sct") => ({
   coding: [{ system, code, display }],
@@ -89,15 +89,55 @@ const BUNDLE = {
 };
 
 describe("summarizeFhirBundle", () => {
+  it("gives allergy items their reaction and severity, and medication items their dose and frequency", () => {
+    const s = summarizeFhirBundle([
+      {
+        resourceType: "AllergyIntolerance",
+        id: "a",
+        criticality: "high",
+        code: { text: "Penicillin" },
+        reaction: [{ manifestation: [{ text: "Anaphylaxis" }, { text: "Hives" }], severity: "moderate" }],
+      },
+      {
+        resourceType: "MedicationStatement",
+        id: "m",
+        medicationCodeableConcept: { text: "Lisinopril" },
+        dosage: [
+          {
+            text: "20 mg daily",
+            timing: { code: { text: "daily" } },
+            doseAndRate: [{ doseQuantity: { value: 20, unit: "mg" } }],
+          },
+        ],
+      },
+      {
+        resourceType: "MedicationRequest",
+        id: "r",
+        medicationCodeableConcept: { text: "Amoxicillin" },
+        dosageInstruction: [{ timing: { repeat: { frequency: 3, period: 1, periodUnit: "d" } } }],
+      },
+    ]);
+    expect(s.allergies[0].allergy).to.deep.equal({
+      substance: "Penicillin",
+      reaction: "Anaphylaxis, Hives",
+      severity: "severe",
+    });
+    expect(s.medications.map((i) => i.medication)).to.deep.equal([
+      { name: "Lisinopril", dose: "20 mg", frequency: "daily" },
+      { name: "Amoxicillin", dose: null, frequency: "3 times a day" },
+    ]);
+  });
+
   it("maps each resource type to its field, with the resource as source", () => {
     const s = summarizeFhirBundle(BUNDLE);
-    expect(s.engine).to.equal("clinical-sections/1");
+    expect(s.engine).to.equal(ENGINE);
     expect(s.allergies).to.deep.equal([
       {
         text: "Allergy to peanuts",
         span: { start: 0, end: 0 },
         section: "AllergyIntolerance",
         source: "AllergyIntolerance/a1",
+        allergy: { substance: "Allergy to peanuts", reaction: null, severity: null },
       },
     ]);
     expect(s.medications.map((i) => [i.text, i.source])).to.deep.equal([

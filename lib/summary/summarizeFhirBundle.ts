@@ -3,8 +3,10 @@
  * gives the same summary shape as a note. Items carry `source` ("AllergyIntolerance/abc") and an
  * empty span. Read: AllergyIntolerance, MedicationRequest, MedicationStatement, Condition,
  * Procedure, Observation (category vital-signs to vitals, everything else to results) and
- * CarePlan (plan). Never throws: anything else gives an empty summary.
+ * CarePlan (plan). Allergy and medication items carry their details (substance, reaction,
+ * severity; name, dose, frequency). Never throws: anything else gives an empty summary.
  */
+import { allergyDetailOf, medicationDetailOf } from "../clinical/fhirDetails";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
 
 type Json = Record<string, unknown>;
@@ -82,6 +84,11 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
     const type = String(r.resourceType);
     const item: Item = { text, span: { start: 0, end: 0 }, section: type, source: `${type}/${str(r.id) ?? ""}` };
     if (negated) item.negated = true;
+    // Structured details ride along, so reaction, severity and dose survive into the reconciled list.
+    const allergy = field === "allergies" ? allergyDetailOf(r) : null;
+    if (allergy) item.allergy = allergy;
+    const medication = field === "medications" ? medicationDetailOf(r) : null;
+    if (medication) item.medication = medication;
     summary[field].push(item);
   };
   for (const r of resources) {

@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { checkPrescription, classesOf, type CheckedAllergy } from "./allergyCheck";
+import { DRUG_CLASSES } from "./drugClasses";
+
+const allergy = (substance: string, more: Partial<CheckedAllergy> = {}): CheckedAllergy => ({
+  substance,
+  reaction: null,
+  severity: null,
+  confirmed: true,
+  ...more,
+});
+const penicillinAnaphylaxis = allergy("Penicillin", { reaction: "anaphylaxis", severity: "severe" });
+
+describe("checkPrescription", () => {
+  it("warns in strong words when flucloxacillin is prescribed to a patient with penicillin anaphylaxis", () => {
+    const [alert, ...rest] = checkPrescription("Flucloxacillin 500 mg capsules", [penicillinAnaphylaxis]);
+    expect(rest).to.deep.equal([]);
+    expect(alert).to.include({ kind: "same-class", level: "warning", severe: true, drugClass: "penicillins" });
+    expect(alert.message).to.match(/^Severe allergy: Flucloxacillin 500 mg capsules is a penicillin/);
+    expect(alert.message).to.contain("penicillin (anaphylaxis, severe)".replace("penicillin", "Penicillin"));
+    expect(alert.message).to.contain("Do not prescribe it");
+  });
+
+  it("shows a cross-reactivity caution, not a warning, for cefalexin with a penicillin allergy", () => {
+    const [alert] = checkPrescription("Cefalexin", [penicillinAnaphylaxis]);
+    expect(alert).to.include({ kind: "cross-reactivity", level: "caution", drugClass: "cephalosporins" });
+    expect(alert.message).to.match(/^Caution: Cefalexin is a cephalosporin/);
+    expect(alert.message).to.contain("beta-lactam");
+  });
+
+  it("knows every penicillin of the table, brand names and combinations included", () => {
+    for (const drug of [
+      ...DRUG_CLASSES.penicillins.members,
+      "Amoxicillin-clavulanate 875 mg",
+      "Piperacillin/tazobactam",
+    ]) {
+      const alerts = checkPrescription(drug, [allergy("PCN")]);
+      expect(
+        alerts.map((a) => a.level),
+        drug,
+      ).to.deep.equal(["warning"]);
+    }
+  });
+
+  it("matches an allergy named by one member against another member of its class", () => {
+    expect(checkPrescription("Ampicillin", [allergy("amoxicillin", { reaction: "rash" })])[0]).to.include({
+      kind: "same-class",
+      severe: false,
+    });
+    expect(checkPrescription("Ampicillin", [allergy("amoxicillin")])[0].message).to.match(/^Allergy: /);
+  });
+
+  it("reads 'sulfa' as the sulfonamide antibiotics", () => {
+    for (const drug of ["Bactrim DS", "Septra", "sulfamethoxazole-trimethoprim", "co-trimoxazole"])
+      expect(checkPrescription(drug, [allergy("Sulfa drugs", { reaction: "hives" })])[0], drug).to.include({
+        drugClass: "sulfonamides",
+        level: "warning",
+      });
+  });
+
+  it("knows NSAIDs, opioids, iodinated contrast and latex", () => {
+    expect(checkPrescription("Ibuprofen 400 mg", [allergy("aspirin")])[0].drugClass).to.equal("nsaids");
+    expect(checkPrescription("Naproxen", [allergy("NSAIDs")])[0].drugClass).to.equal("nsaids");
+    expect(checkPrescription("Oxycodone", [allergy("codeine", { reaction: "vomiting" })])[0].drugClass).to.equal(
+      "opioids",
+    );
+    expect(checkPrescription("Omnipaque 350", [allergy("IV contrast dye")])[0].drugClass).to.equal("iodinatedContrast");
+    expect(checkPrescription("Latex gloves", [allergy("latex")])[0].level).to.equal("warning");
+  });
+
+  it("warns on the same drug outside any class, whatever the spelling around it", () => {
+    const [alert] = checkPrescription("Lisinopril 10 mg tablets", [allergy("lisinopril (cough)")]);
+    expect(alert).to.include({ kind: "same-substance", level: "warning" });
+    expect(alert.drugClass).to.equal(undefined);
+  });
+
+  it("says when the allergy is only mentioned in a note", () => {
+    const [alert] = checkPrescription("Amoxicillin", [allergy("penicillin", { confirmed: false })]);
+    expect(alert.message).to.contain("mentioned in a note and was never confirmed");
+  });
+
+  it("treats anaphylaxis as severe even without a written severity", () => {
+    expect(checkPrescription("Morphine", [allergy("codeine", { reaction: "Anaphylaxis" })])[0].severe).to.equal(true);
+  });
+
+  it("gives nothing for an unrelated drug, a blank drug, or no allergies", () => {
+    expect(checkPrescription("Metformin 500 mg", [penicillinAnaphylaxis, allergy("sulfa")])).to.deep.equal([]);
+    expect(checkPrescription("  ", [penicillinAnaphylaxis])).to.deep.equal([]);
+    expect(checkPrescription("Amoxicillin", [])).to.deep.equal([]);
+  });
+
+  it("does not take a word inside another word for a match", () => {
+    expect(classesOf("Asacol")).to.deep.equal([]);
+    expect(classesOf("sulfate")).to.deep.equal([]);
+    expect(checkPrescription("Ferrous sulfate", [allergy("sulfa")])).to.deep.equal([]);
+  });
+
+  it("puts severe warnings first, then other warnings, then cautions", () => {
+    const alerts = checkPrescription("Cefuroxime", [
+      allergy("penicillin", { reaction: "rash" }),
+      allergy("ceftriaxone", { reaction: "rash" }),
+      allergy("cephalosporins", { severity: "severe" }),
+    ]);
+    expect(alerts.map((a) => [a.level, a.severe])).to.deep.equal([
+      ["warning", true],
+      ["warning", false],
+      ["caution", false],
+    ]);
+  });
+});

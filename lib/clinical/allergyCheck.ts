@@ -1,0 +1,147 @@
+/**
+ * The prescribing safety check: a drug, as the doctor types it, against the allergies the dApp can
+ * read for the patient (confirmed ones and mentions in notes). It finds the same substance, the
+ * same drug class (an amoxicillin allergy warns on flucloxacillin), and cross-reactive classes
+ * (a penicillin allergy makes a cephalosporin a caution). Pure and synchronous: it runs as the
+ * doctor types.
+ */
+import type { AllergySeverity } from "../summary/types";
+import { CROSS_REACTIVE, DRUG_CLASSES, type DrugClassId } from "./drugClasses";
+
+/** What the check needs of an allergy: a reconciled entry or a mention (lib/clinical/reconcile.ts). */
+export interface CheckedAllergy {
+  substance: string;
+  reaction: string | null;
+  severity: AllergySeverity | null;
+  /** Confirmed by a person (general details, a form, a reviewed extraction), or only mentioned in a note. */
+  confirmed: boolean;
+}
+
+export type AllergyAlertKind = "same-substance" | "same-class" | "cross-reactivity";
+
+export interface AllergyAlert {
+  kind: AllergyAlertKind;
+  /** "warning": do not prescribe without a reason; "caution": cross-reactivity, think first. */
+  level: "warning" | "caution";
+  /** A severe reaction is on record (severity severe, or anaphylaxis and the like). */
+  severe: boolean;
+  allergy: CheckedAllergy;
+  /** The class both share, or the drug's class for a cross-reactivity. */
+  drugClass?: DrugClassId;
+  /** One or two plain sentences for the doctor. */
+  message: string;
+}
+
+/** Reactions that make an allergy severe whatever severity was written. */
+const SEVERE_REACTION =
+  /anaphyla|angio-?o?edema|stevens|johnson|toxic epidermal|airway|throat (swelling|closing)|swelling of (the )?(throat|tongue|lips?)|intubat|shock|cardiac arrest/i;
+
+/** Words of a prescription line that never name the drug. */
+const NOT_A_DRUG_NAME = new Set([
+  "tablet",
+  "tablets",
+  "capsule",
+  "capsules",
+  "oral",
+  "solution",
+  "suspension",
+  "injection",
+  "cream",
+  "ointment",
+  "extended",
+  "release",
+  "daily",
+  "twice",
+  "with",
+  "food",
+  "units",
+  "dose",
+  "syrup",
+  "drops",
+  "patch",
+]);
+
+/** Lower case, punctuation (hyphens too) as spaces, padded: word containment is a substring test. */
+function words(text: string): string {
+  return ` ${text
+    .toLowerCase()
+    .replace(/[^a-z0-9#]+/g, " ")
+    .trim()} `;
+}
+
+function mentions(text: string, term: string): boolean {
+  const needle = words(term);
+  return needle.trim() !== "" && words(text).includes(needle);
+}
+
+/** The classes a drug or an allergen belongs to, by class name or member name. */
+export function classesOf(text: string): DrugClassId[] {
+  return (Object.keys(DRUG_CLASSES) as DrugClassId[]).filter((id) => {
+    const c = DRUG_CLASSES[id];
+    return [...c.classNames, ...c.members].some((term) => mentions(text, term));
+  });
+}
+
+/** The allergy names the drug itself: all its words are in the drug, or the drug's name is in it. */
+function sameSubstance(drug: string, substance: string): boolean {
+  if (mentions(drug, substance)) return true;
+  const names = words(drug)
+    .trim()
+    .split(" ")
+    .filter((w) => w.length >= 4 && /^[a-z]+$/.test(w) && !NOT_A_DRUG_NAME.has(w));
+  return names.some((name) => mentions(substance, name));
+}
+
+export function isSevere(allergy: Pick<CheckedAllergy, "reaction" | "severity">): boolean {
+  return allergy.severity === "severe" || (allergy.reaction !== null && SEVERE_REACTION.test(allergy.reaction));
+}
+
+function describe(allergy: CheckedAllergy): string {
+  const details = [allergy.reaction, allergy.severity].filter(Boolean).join(", ");
+  return `${allergy.substance}${details ? ` (${details})` : ""}`;
+}
+
+function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
+  const { allergy, severe, kind, drugClass } = alert;
+  const className = drugClass ? DRUG_CLASSES[drugClass].name : undefined;
+  const unconfirmed = allergy.confirmed ? "" : " This allergy is mentioned in a note and was never confirmed.";
+  if (kind === "cross-reactivity") {
+    const why = CROSS_REACTIVE.find((c) => c.drug === drugClass)?.why ?? "";
+    return `Caution: ${drug} is ${className}, and the patient is allergic to ${describe(allergy)}: ${why}.${unconfirmed}`;
+  }
+  const what =
+    kind === "same-class"
+      ? `${drug} is ${className}, and the patient is allergic to ${describe(allergy)}.`
+      : `${drug} matches the patient's allergy to ${describe(allergy)}.`;
+  return severe
+    ? `Severe allergy: ${what} Do not prescribe it unless there is no alternative and the reaction can be managed.${unconfirmed}`
+    : `Allergy: ${what}${unconfirmed}`;
+}
+
+/**
+ * The alerts for prescribing `drug` to a patient with `allergies`: at most one per allergy (the
+ * strongest), warnings before cautions, severe first. Empty when nothing matches or the drug is blank.
+ */
+export function checkPrescription(drug: string, allergies: readonly CheckedAllergy[]): AllergyAlert[] {
+  const name = drug.trim();
+  if (!name) return [];
+  const drugClasses = classesOf(name);
+  const alerts: AllergyAlert[] = [];
+  for (const allergy of allergies) {
+    const severe = isSevere(allergy);
+    const allergyClasses = classesOf(allergy.substance);
+    const shared = drugClasses.find((c) => allergyClasses.includes(c));
+    const cross = CROSS_REACTIVE.find((c) => allergyClasses.includes(c.allergy) && drugClasses.includes(c.drug));
+    let alert: Omit<AllergyAlert, "message"> | undefined;
+    if (sameSubstance(name, allergy.substance)) {
+      alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
+    } else if (shared) {
+      alert = { kind: "same-class", level: "warning", severe, allergy, drugClass: shared };
+    } else if (cross) {
+      alert = { kind: "cross-reactivity", level: "caution", severe, allergy, drugClass: cross.drug };
+    }
+    if (alert) alerts.push({ ...alert, message: message(name, alert) });
+  }
+  const rank = (a: AllergyAlert) => (a.level === "warning" ? 0 : 2) + (a.severe ? 0 : 1);
+  return alerts.sort((a, b) => rank(a) - rank(b));
+}

@@ -1,0 +1,152 @@
+import { expect } from "chai";
+import type { GeneralDetails } from "../fhir/generalDetails";
+import { allergyResource } from "../forms/vitals";
+import type { StoredSummary } from "../summary/stored";
+import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
+import { reconcile } from "./reconcile";
+import { draftReview, finishReview } from "./review";
+import { item, reviewContext, textSummary } from "./testing";
+
+const details = (allergies: string[], currentMedications: string[] = []): GeneralDetails => ({
+  fullName: "Alex Example",
+  allergies,
+  chronicConditions: [],
+  currentMedications,
+  emergencyContacts: [],
+  updatedAt: "2026-11-01T00:00:00Z",
+});
+
+/** A vital signs form's allergy, summarized as the dApp stores a form's summary. */
+function formSummary(substance: string, reaction?: string, severity?: "mild" | "moderate" | "severe"): StoredSummary {
+  const ctx = {
+    patient: { reference: "Patient/p" },
+    encounter: { reference: "urn:uuid:e" },
+    recordedAt: "2026-11-02T00:00:00Z",
+    newId: () => "f1",
+  };
+  const resource = allergyResource(ctx, { substance, category: "medication", reaction, severity });
+  return { summary: summarizeFhirBundle([resource]), narrative: null, source: "fhir" };
+}
+
+/** A text note's summary whose first allergy the author reviewed as `edit`, leaving the rest pending. */
+function reviewedNote(edit: {
+  substance: string;
+  reaction: string;
+  severity: "" | "mild" | "moderate" | "severe";
+}): StoredSummary {
+  const stored = textSummary(
+    [item("Pen (rash)"), item("Allergic to shellfish.")],
+    [item("aspirin 81 mg", { section: "Medications" })],
+  );
+  const draft = draftReview(stored.summary);
+  draft.allergies[0] = { ...draft.allergies[0], ...edit, status: "accepted" };
+  return { ...stored, review: finishReview(draft, reviewContext()) };
+}
+
+describe("reconcile", () => {
+  it("merges one substance from every source into one line, keeping the most severe reaction", () => {
+    const list = reconcile({
+      details: details(["penicillin"]),
+      summaries: [
+        { stored: formSummary("Penicillin ", "rash", "mild"), record: "record 2" },
+        {
+          stored: reviewedNote({ substance: "PENICILLIN", reaction: "anaphylaxis", severity: "severe" }),
+          record: "record 3",
+        },
+      ],
+    });
+    expect(list.allergies).to.deep.equal([
+      {
+        substance: "penicillin",
+        reaction: "anaphylaxis",
+        severity: "severe",
+        confirmed: true,
+        sources: ["General details", "Clinical form or FHIR record", "Confirmed from a report"],
+      },
+    ]);
+  });
+
+  it("keeps mentions nobody confirmed apart, with their sentence and record, and drops reviewed ones", () => {
+    const list = reconcile({
+      summaries: [
+        { stored: reviewedNote({ substance: "Penicillin", reaction: "rash", severity: "mild" }), record: "record 3" },
+      ],
+    });
+    expect(list.allergies.map((a) => a.substance)).to.deep.equal(["Penicillin"]);
+    // "Pen (rash)" was corrected to Penicillin: not a mention any more; shellfish was never reviewed.
+    expect(list.allergyMentions).to.deep.equal([
+      {
+        name: "Allergic to shellfish.",
+        sentence: "Allergic to shellfish.",
+        record: "record 3",
+        reaction: null,
+        severity: null,
+        confirmed: false,
+      },
+    ]);
+    expect(list.medicationMentions.map((m) => m.name)).to.deep.equal(["aspirin 81 mg"]);
+  });
+
+  it("does not list a mention already confirmed elsewhere, and lists one mention per substance", () => {
+    const note = textSummary([
+      item("sulfa", { allergy: { substance: "Sulfa", reaction: null, severity: null } }),
+      item("latex (hives)", { allergy: { substance: "latex", reaction: "hives", severity: null } }),
+    ]);
+    const again = textSummary([
+      item("LATEX anaphylaxis", { allergy: { substance: "Latex", reaction: "anaphylaxis", severity: null } }),
+    ]);
+    const list = reconcile({ details: details(["Sulfa "]), summaries: [{ stored: note }, { stored: again }] });
+    expect(list.allergies.map((a) => a.substance)).to.deep.equal(["Sulfa"]);
+    expect(list.allergyMentions.map((m) => [m.name, m.reaction])).to.deep.equal([["Latex", "anaphylaxis"]]);
+  });
+
+  it("works with summaries that have no engine details (older records): the item's text is the name", () => {
+    const list = reconcile({ summaries: [{ stored: textSummary([item("Codeine")], [item("Metformin 500 mg bid")]) }] });
+    expect(list.allergyMentions.map((m) => m.name)).to.deep.equal(["Codeine"]);
+    expect(list.medicationMentions.map((m) => m.name)).to.deep.equal(["Metformin 500 mg bid"]);
+    expect(list.allergies).to.deep.equal([]);
+  });
+
+  it("leaves negated items out", () => {
+    const list = reconcile({ summaries: [{ stored: textSummary([item("latex", { negated: true })]) }] });
+    expect(list.allergyMentions).to.deep.equal([]);
+  });
+
+  it("puts severe allergies first", () => {
+    const list = reconcile({
+      details: details(["peanuts"]),
+      summaries: [{ stored: formSummary("Bee venom", "anaphylaxis", "severe") }],
+    });
+    expect(list.allergies.map((a) => a.substance)).to.deep.equal(["Bee venom", "peanuts"]);
+  });
+
+  it("merges medications by name, keeping the first dose and frequency known", () => {
+    const stored = textSummary(
+      [],
+      [item("Lisinopril 20 mg daily", { medication: { name: "Lisinopril", dose: "20 mg", frequency: "daily" } })],
+    );
+    const draft = draftReview(stored.summary);
+    draft.medications[0].status = "accepted";
+    const list = reconcile({
+      details: details([], ["lisinopril"]),
+      summaries: [{ stored: { ...stored, review: finishReview(draft, reviewContext()) } }],
+    });
+    expect(list.medications).to.deep.equal([
+      {
+        name: "lisinopril",
+        dose: "20 mg",
+        frequency: "daily",
+        sources: ["General details", "Confirmed from a report"],
+      },
+    ]);
+    expect(list.medicationMentions).to.deep.equal([]);
+  });
+
+  it("says 'no known allergies' only when no source names one", () => {
+    const nka = textSummary([]);
+    nka.summary.noKnownAllergies = true;
+    expect(reconcile({ summaries: [{ stored: nka }] }).noKnownAllergies).to.equal(true);
+    expect(reconcile({ details: details(["latex"]), summaries: [{ stored: nka }] }).noKnownAllergies).to.equal(false);
+    expect(reconcile({ summaries: [] }).noKnownAllergies).to.equal(false);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * One reconciled list of allergies and medications from everything a reader could open: the
+ * general details, FHIR records (clinical forms, imported Bundles, prescriptions), and what
+ * authors confirmed when they reviewed an extraction; then, apart, what notes mention but nobody
+ * confirmed, each with its sentence. De-duplicated by substance (case and spacing ignored),
+ * keeping the most severe reaction. The emergency card and the patient's records render it.
+ */
+import type { GeneralDetails } from "../fhir/generalDetails";
+import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
+import type { StoredSummary } from "../summary/stored";
+import type { AllergySeverity, Item } from "../summary/types";
+import { isSevere } from "./allergyCheck";
+
+/** Where a confirmed item comes from, for people. */
+export type ConfirmedSource = "General details" | "Clinical form or FHIR record" | "Confirmed from a report";
+
+/** A summary and the record it belongs to (the record's number as the reader shows it). */
+export interface SummarySource {
+  stored: StoredSummary;
+  /** e.g. "record #3"; shown beside mentions so the reader can open it. */
+  record?: string;
+}
+
+export interface ReconciledAllergy {
+  substance: string;
+  reaction: string | null;
+  severity: AllergySeverity | null;
+  confirmed: true;
+  sources: ConfirmedSource[];
+}
+
+export interface ReconciledMedication {
+  name: string;
+  dose: string | null;
+  frequency: string | null;
+  sources: ConfirmedSource[];
+}
+
+/** An item a note mentions that nobody confirmed: what it names and the note's words. */
+export interface Mention {
+  /** The substance or drug name (the engine's, else the item's text). */
+  name: string;
+  /** The sentence or line of the report it was read from. */
+  sentence: string;
+  record?: string;
+  reaction: string | null;
+  severity: AllergySeverity | null;
+  confirmed: false;
+}
+
+export interface ReconciledList {
+  allergies: ReconciledAllergy[];
+  allergyMentions: Mention[];
+  medications: ReconciledMedication[];
+  medicationMentions: Mention[];
+  /** No allergy is known from any source, and a source says "no known allergies". */
+  noKnownAllergies: boolean;
+  /** No medication is known from any source, and a source says the patient takes none. */
+  noMedications: boolean;
+}
+
+/** The key two spellings of one substance share: case and spacing ignored. */
+export function substanceKey(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, " ");
+}
+
+const RANK: Record<AllergySeverity, number> = { mild: 1, moderate: 2, severe: 3 };
+const rank = (a: { severity: AllergySeverity | null; reaction: string | null }) =>
+  (a.severity ? RANK[a.severity] : 0) * 2 + (isSevere(a) ? 1 : 0) + (a.reaction ? 0.5 : 0);
+
+interface Found {
+  allergies: { name: string; reaction: string | null; severity: AllergySeverity | null; source: ConfirmedSource }[];
+  medications: { name: string; dose: string | null; frequency: string | null; source: ConfirmedSource }[];
+}
+
+function confirmedItems(items: Item[], source: ConfirmedSource, found: Found, field: "allergies" | "medications") {
+  for (const item of items) {
+    if (item.negated) continue;
+    if (field === "allergies") {
+      found.allergies.push({
+        name: item.allergy?.substance ?? item.text,
+        reaction: item.allergy?.reaction ?? null,
+        severity: item.allergy?.severity ?? null,
+        source,
+      });
+    } else {
+      found.medications.push({
+        name: item.medication?.name ?? item.text,
+        dose: item.medication?.dose ?? null,
+        frequency: item.medication?.frequency ?? null,
+        source,
+      });
+    }
+  }
+}
+
+function mentionsOf(items: Item[], reviewed: number[], record: string | undefined, field: "allergies" | "medications") {
+  return items.flatMap((item, i): Mention[] =>
+    item.negated || reviewed.includes(i)
+      ? []
+      : [
+          {
+            name: (field === "allergies" ? item.allergy?.substance : item.medication?.name) ?? item.text,
+            sentence: item.text,
+            record,
+            reaction: item.allergy?.reaction ?? null,
+            severity: item.allergy?.severity ?? null,
+            confirmed: false,
+          },
+        ],
+  );
+}
+
+/** Merges entries with one key: first spelling kept, every source listed, the most severe reaction kept. */
+function mergeAllergies(found: Found["allergies"]): ReconciledAllergy[] {
+  const byKey = new Map<string, ReconciledAllergy>();
+  for (const f of found) {
+    const key = substanceKey(f.name);
+    if (!key) continue;
+    const known = byKey.get(key);
+    if (!known) {
+      byKey.set(key, {
+        substance: f.name.trim(),
+        reaction: f.reaction,
+        severity: f.severity,
+        confirmed: true,
+        sources: [f.source],
+      });
+      continue;
+    }
+    if (!known.sources.includes(f.source)) known.sources.push(f.source);
+    if (rank(f) > rank(known)) {
+      known.reaction = f.reaction ?? known.reaction;
+      known.severity = f.severity ?? known.severity;
+    }
+  }
+  // Severe first: the first line of the card is the one that matters.
+  return [...byKey.values()].sort((a, b) => rank(b) - rank(a));
+}
+
+function mergeMedications(found: Found["medications"]): ReconciledMedication[] {
+  const byKey = new Map<string, ReconciledMedication>();
+  for (const f of found) {
+    const key = substanceKey(f.name);
+    if (!key) continue;
+    const known = byKey.get(key);
+    if (!known) {
+      byKey.set(key, { name: f.name.trim(), dose: f.dose, frequency: f.frequency, sources: [f.source] });
+      continue;
+    }
+    if (!known.sources.includes(f.source)) known.sources.push(f.source);
+    known.dose ??= f.dose;
+    known.frequency ??= f.frequency;
+  }
+  return [...byKey.values()];
+}
+
+/** Mentions not confirmed anywhere, one per name (the most severe kept). */
+function openMentions(mentions: Mention[], confirmedKeys: Set<string>): Mention[] {
+  const byKey = new Map<string, Mention>();
+  for (const m of mentions) {
+    const key = substanceKey(m.name);
+    if (!key || confirmedKeys.has(key)) continue;
+    const known = byKey.get(key);
+    if (!known || rank(m) > rank(known)) byKey.set(key, m);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The reconciled list of a patient from the general details and the summaries a reader opened.
+ * FHIR summaries (forms, imported records, prescriptions) count as confirmed; text and PDF
+ * summaries give mentions, except the items their author reviewed, whose outcome is the review's
+ * confirmed resources.
+ */
+export function reconcile(input: { details?: GeneralDetails; summaries: SummarySource[] }): ReconciledList {
+  const found: Found = { allergies: [], medications: [] };
+  const allergyMentions: Mention[] = [];
+  const medicationMentions: Mention[] = [];
+  const details = input.details;
+  for (const name of details?.allergies ?? [])
+    found.allergies.push({ name, reaction: null, severity: null, source: "General details" });
+  for (const name of details?.currentMedications ?? [])
+    found.medications.push({ name, dose: null, frequency: null, source: "General details" });
+
+  let saysNoAllergies = false;
+  let saysNoMedications = false;
+  for (const { stored, record } of input.summaries) {
+    const { summary, review } = stored;
+    saysNoAllergies ||= summary.noKnownAllergies;
+    saysNoMedications ||= summary.noMedications === true;
+    if (stored.source === "fhir") {
+      confirmedItems(summary.allergies, "Clinical form or FHIR record", found, "allergies");
+      confirmedItems(summary.medications, "Clinical form or FHIR record", found, "medications");
+    } else {
+      allergyMentions.push(...mentionsOf(summary.allergies, review?.reviewed.allergies ?? [], record, "allergies"));
+      medicationMentions.push(
+        ...mentionsOf(summary.medications, review?.reviewed.medications ?? [], record, "medications"),
+      );
+    }
+    if (review) {
+      const confirmed = summarizeFhirBundle(review.confirmed);
+      confirmedItems(confirmed.allergies, "Confirmed from a report", found, "allergies");
+      confirmedItems(confirmed.medications, "Confirmed from a report", found, "medications");
+    }
+  }
+
+  const allergies = mergeAllergies(found.allergies);
+  const medications = mergeMedications(found.medications);
+  const openAllergies = openMentions(allergyMentions, new Set(allergies.map((a) => substanceKey(a.substance))));
+  const openMedications = openMentions(medicationMentions, new Set(medications.map((m) => substanceKey(m.name))));
+  return {
+    allergies,
+    allergyMentions: openAllergies,
+    medications,
+    medicationMentions: openMedications,
+    noKnownAllergies: saysNoAllergies && allergies.length === 0 && openAllergies.length === 0,
+    noMedications: saysNoMedications && medications.length === 0 && openMedications.length === 0,
+  };
+}
