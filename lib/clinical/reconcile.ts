@@ -9,7 +9,7 @@ import type { GeneralDetails } from "../fhir/generalDetails";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
-import { isSevere } from "./allergyCheck";
+import { isSevere, type CheckedAllergy } from "./allergyCheck";
 
 /** Where a confirmed item comes from, for people. */
 export type ConfirmedSource = "General details" | "Clinical form or FHIR record" | "Confirmed from a report";
@@ -217,4 +217,17 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
     noKnownAllergies: saysNoAllergies && allergies.length === 0 && openAllergies.length === 0,
     noMedications: saysNoMedications && medications.length === 0 && openMedications.length === 0,
   };
+}
+
+/** Everything the prescribing check should weigh: confirmed allergies and unconfirmed mentions alike. */
+export function allergiesToCheck(list: ReconciledList): CheckedAllergy[] {
+  return [
+    ...list.allergies,
+    ...list.allergyMentions.map((m) => ({
+      substance: m.name,
+      reaction: m.reaction,
+      severity: m.severity,
+      confirmed: false,
+    })),
+  ];
 }

@@ -90,7 +90,12 @@ export function pendingCount(draft: ReviewDraft): number {
     .length;
 }
 
-/** Who confirmed, about whom, when; references as the orders write them (lib/fhir/orders.ts). */
+/** An account as a FHIR Reference by identifier, as the dApp's orders name the patient. */
+export function accountReference(address: string): fhir4.Reference {
+  return { identifier: { system: "urn:ietf:rfc:3986", value: `urn:ethereum:${address.toLowerCase()}` } };
+}
+
+/** Who confirmed, about whom, when. */
 export interface ReviewContext {
   patient: fhir4.Reference;
   recorder: fhir4.Reference;

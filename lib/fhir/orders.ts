@@ -150,7 +150,8 @@ export function describeOrder(order: Order): string {
   if (order.kind === "test-order") {
     return `${order.testName} (${order.priority}) for ${order.reason}`;
   }
-  return `${order.medication} ${dosageLine(order)}`;
+  const override = order.allergyOverride ? `. ${OVERRIDE_NOTE_PREFIX} Reason: ${order.allergyOverride.reason}` : "";
+  return `${order.medication} ${dosageLine(order)}${override}`;
 }
 
 /** How to take it, without the medication's name: the dosage's text. */

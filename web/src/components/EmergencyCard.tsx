@@ -1,9 +1,12 @@
+import { reconcile, type SummarySource } from "@lib/clinical/reconcile";
 import type { GeneralDetails } from "@lib/fhir/generalDetails";
-import type { StoredSummary } from "./storedSummary";
+import type { StoredSummary } from "@lib/summary/stored";
+import { ReconciledAllergies, ReconciledMedications } from "../features/reconcile/components/ReconciledList";
 
 export interface EmergencyCardProps {
   details?: GeneralDetails;
-  summaries: StoredSummary[];
+  /** Every readable summary, with the record it belongs to. */
+  summaries: SummarySource[];
 }
 
 /** The distinct entries of several lists (case-insensitive), first spelling kept, order kept. */
@@ -45,18 +48,18 @@ function Facts({ items, none }: { items: string[]; none: string }) {
 }
 
 /**
- * What a doctor needs in the first seconds: allergies first, then blood group, who to call,
- * medications and conditions, from the patient's general details and every readable summary
- * (negated lines, such as "denies chest pain", are left out; the blood group falls back to the
- * newest summary's ABO/Rh result, e.g. a vital signs form). Says plainly when nothing is known.
+ * What a doctor needs in the first seconds: the reconciled allergies first (confirmed from every
+ * source, severe first, then what notes mention unconfirmed), blood group, who to call, the
+ * reconciled medications and the conditions, from the patient's general details and every
+ * readable summary (negated lines, such as "denies chest pain", are left out; the blood group
+ * falls back to the newest summary's ABO/Rh result, e.g. a vital signs form).
  */
 export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
-  const positive = (field: "allergies" | "medications" | "conditions") =>
-    summaries.flatMap((s) => s.summary[field].filter((i) => !i.negated).map((i) => i.text));
-  const allergies = merge(details?.allergies ?? [], positive("allergies"));
-  const fromResults = details?.bloodGroup ? undefined : bloodGroupFromSummaries(summaries);
+  const stored = summaries.map((s) => s.stored);
+  const list = reconcile({ details, summaries });
+  const conditions = stored.flatMap((s) => s.summary.conditions.filter((i) => !i.negated).map((i) => i.text));
+  const fromResults = details?.bloodGroup ? undefined : bloodGroupFromSummaries(stored);
   const bloodGroup = fromResults ? `${fromResults} (from the latest test result)` : undefined;
-  const noKnown = allergies.length === 0 && summaries.some((s) => s.summary.noKnownAllergies);
   return (
     <section className="card emergency-card" aria-labelledby="emergency-card-title">
       <h2 id="emergency-card-title">Emergency card</h2>
@@ -69,10 +72,9 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
       ) : (
         <p>No general details could be read for this patient.</p>
       )}
-      <section className="emergency-allergies" aria-labelledby="ec-allergies">
-        <h3 id="ec-allergies">Allergies</h3>
-        <Facts items={allergies} none={noKnown ? "No known allergies." : "None recorded."} />
-      </section>
+      <div className="emergency-allergies">
+        <ReconciledAllergies list={list} />
+      </div>
       <section aria-labelledby="ec-blood">
         <h3 id="ec-blood">Blood group</h3>
         <p>{details?.bloodGroup ?? bloodGroup ?? "Not recorded."}</p>
@@ -98,13 +100,10 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
           <p>None recorded.</p>
         )}
       </section>
-      <section aria-labelledby="ec-meds">
-        <h3 id="ec-meds">Medications</h3>
-        <Facts items={merge(details?.currentMedications ?? [], positive("medications"))} none="None recorded." />
-      </section>
+      <ReconciledMedications list={list} />
       <section aria-labelledby="ec-conditions">
         <h3 id="ec-conditions">Conditions</h3>
-        <Facts items={merge(details?.chronicConditions ?? [], positive("conditions"))} none="None recorded." />
+        <Facts items={merge(details?.chronicConditions ?? [], conditions)} none="None recorded." />
       </section>
     </section>
   );

@@ -4,14 +4,16 @@ import { CATEGORY_LABELS, Category, type CategoryId } from "@lib/categories";
 import { utf8 } from "@lib/bytes";
 import type { Address } from "@lib/crypto/identity";
 import { FormatError } from "@lib/errors";
+import { accountReference, draftReview, finishReview, type ReviewDraft } from "@lib/clinical/review";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { useEhr } from "../ehr/useEhr";
 import { useTask } from "../hooks/useTask";
+import { ReviewList } from "../features/reconcile/components/ReviewList";
 import { DoctorName } from "./DoctorName";
 import { Progress } from "./Progress";
 import { SummaryView } from "./SummaryView";
 import { categoryName } from "./clinicalFormat";
-import { encodeStoredSummary } from "./storedSummary";
+import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "./stages";
 import "./clinical.css";
 
@@ -69,7 +71,7 @@ function reportTypeOf(file: { name: string; type: string }): SummaryContentType 
  */
 export function ReportUpload({ patient, title, savedText, shareCandidates = [] }: ReportUploadProps) {
   const id = useId();
-  const { api, flowContext, userKey } = useEhr();
+  const { api, address, flowContext, userKey } = useEhr();
   const summarizing = useTask();
   const saving = useTask();
   const [file, setFile] = useState<File>();
@@ -78,6 +80,7 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
   const [shareWith, setShareWith] = useState<Address[]>([]);
   const [draft, setDraft] = useState<Draft>();
   const [summary, setSummary] = useState<SummaryResult>();
+  const [review, setReview] = useState<ReviewDraft>();
   const [saved, setSaved] = useState<CreatedRecord>();
   const eligible = shareCandidates.filter((c) => ((c.categories >>> category) & 1) === 1);
 
@@ -103,11 +106,21 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
       const result = await api.summarize(next.content, next.contentType);
       setDraft(next);
       setSummary(result);
+      setReview(draftReview(result.summary));
     });
   };
 
   const onSave = () =>
     saving.run(async (report) => {
+      // Only what the author confirmed becomes confirmed FHIR; the rest stays a mention.
+      const reviewed = review
+        ? finishReview(review, {
+            patient: accountReference(patient),
+            recorder: accountReference(address!),
+            now: new Date(),
+            newId: () => crypto.randomUUID(),
+          })
+        : undefined;
       const created = await createRecord(
         flowContext((p) => report(p.stage)),
         {
@@ -116,7 +129,7 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
           content: draft!.content,
           mediaType: draft!.contentType,
           fileName: draft!.fileName,
-          summary: encodeStoredSummary(summary!),
+          summary: encodeStoredSummary({ ...summary!, review: reviewed }),
           authorKey: userKey!,
           shareWith: shareWith.filter((d) => eligible.some((c) => c.doctor === d)),
         },
@@ -124,6 +137,7 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
       setSaved(created);
       setDraft(undefined);
       setSummary(undefined);
+      setReview(undefined);
       setFile(undefined);
       setText("");
     });
@@ -178,10 +192,12 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
         <section className="card summary-preview" aria-labelledby={`${id}-summary`}>
           <h2 id={`${id}-summary`}>Summary before saving</h2>
           <p>
-            Check the summary. Saving encrypts the report and this summary in your browser, stores them, and records the
-            report on the chain as {categoryName(category)}.
+            Check the summary and review its allergies and medications. Saving encrypts the report, this summary and
+            what you confirmed in your browser, stores them, and records the report on the chain as{" "}
+            {categoryName(category)}.
           </p>
           <SummaryView stored={summary} />
+          {review ? <ReviewList draft={review} onChange={setReview} /> : null}
           <div className="actions">
             <button type="button" className="primary" onClick={() => void onSave()} disabled={busy}>
               Save the record

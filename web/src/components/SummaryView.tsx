@@ -1,5 +1,6 @@
+import { plainObservation } from "@lib/clinical/plainText";
 import type { Item } from "@lib/summary/types";
-import type { StoredSummary } from "./storedSummary";
+import type { StoredSummary } from "@lib/summary/stored";
 
 /** The summary's sections in the order an emergency needs them. */
 const SECTIONS = [
@@ -12,13 +13,16 @@ const SECTIONS = [
   ["plan", "Plan"],
 ] as const;
 
-function ItemList({ items }: { items: Item[] }) {
+/** Vital signs and results of FHIR records read as words ("Temperature 36.8 °C"), not as LOINC and UCUM codes. */
+const MEASURED = new Set(["vitals", "results"]);
+
+function ItemList({ items, measured }: { items: Item[]; measured: boolean }) {
   return (
     <ul className="summary-items">
       {items.map((item, i) => (
         <li key={i} title={item.section ? `From: ${item.section}` : undefined}>
           {item.negated ? <span className="negated">No: </span> : null}
-          {item.text}
+          {measured ? plainObservation(item.text) : item.text}
         </li>
       ))}
     </ul>
@@ -47,7 +51,7 @@ export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummar
       {shown.map(([field, label]) => (
         <section key={field} className={`summary-section summary-${field}`}>
           <H>{label}</H>
-          <ItemList items={summary[field]} />
+          <ItemList items={summary[field]} measured={stored.source === "fhir" && MEASURED.has(field)} />
         </section>
       ))}
       {narrative ? (

@@ -4,7 +4,7 @@ import { orderBundle, orderCategory, describeOrder, type Order } from "@lib/fhir
 import { createRecord } from "@lib/records/flows";
 import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
 import { KeyUnlockError } from "@lib/errors";
-import { encodeStoredSummary } from "../components/storedSummary";
+import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../components/stages";
 import { useEhr } from "../ehr/useEhr";
 import { useBookWrite } from "./useBookWrite";

@@ -4,7 +4,7 @@ import type { ChainRecord } from "@lib/chain/ehr";
 import type { GeneralDetails } from "@lib/fhir/generalDetails";
 import { readRecord } from "@lib/records/flows";
 import { parseGeneralDetails } from "@lib/records/generalDetails";
-import { parseStoredSummary, type StoredSummary } from "../components/storedSummary";
+import { parseStoredSummary, type StoredSummary } from "@lib/summary/stored";
 import { PRIVATE_QUERY_KEY } from "../ehr/context";
 import { useEhr } from "../ehr/useEhr";
 

@@ -1,4 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
+import { checkPrescription } from "@lib/clinical/allergyCheck";
+import { allergiesToCheck } from "@lib/clinical/reconcile";
+import type { Address } from "@lib/crypto/identity";
 import {
   COMMON_TESTS,
   DOSE_UNITS,
@@ -8,6 +11,8 @@ import {
   type CommonTestCode,
   type Order,
 } from "@lib/fhir/orders";
+import { PrescribingCheck, type PrescribingCheckProps } from "../../features/reconcile/components/PrescribingCheck";
+import { useReadableAllergies } from "../../features/reconcile/hooks/useReadableAllergies";
 
 type Outcome = "none" | "prescription" | "test-order";
 
@@ -23,15 +28,19 @@ const numberOf = (value: string) => (value.trim() === "" ? undefined : Number(va
 /**
  * The doctor's "Complete" form of one appointment: no outcome, a prescription or a test order.
  * `onSubmit` receives a thunk that checks the values (lib/fhir/orders), so a bad value fails inside
- * the caller's task, through showError, before any transaction.
+ * the caller's task, through showError, before any transaction. A prescription is first checked
+ * against the patient's allergies (lib/clinical/allergyCheck); a warning needs a reason, which
+ * the prescription carries.
  */
 export function CompleteForm({
   when,
+  patient,
   busy,
   onSubmit,
   onCancel,
 }: {
   when: string;
+  patient: Address;
   busy: boolean;
   onSubmit: (order: () => Order | undefined) => void;
   onCancel: () => void;
@@ -48,9 +57,33 @@ export function CompleteForm({
     instructions: "",
   });
   const [test, setTest] = useState({ loinc: "", testName: "", reason: "", priority: "routine" });
+  const allergies = useReadableAllergies(patient);
+  const [overrideReason, setOverrideReason] = useState("");
+  const [problem, setProblem] = useState<PrescribingCheckProps["problem"]>();
+  const alerts = allergies.result ? checkPrescription(rx.medication, allergiesToCheck(allergies.result.list)) : [];
+
+  /** The allergy check's problem, if the prescription cannot be saved yet: shown beside its field, focused. */
+  const checkProblem = (): PrescribingCheckProps["problem"] => {
+    if (!allergies.result) return { field: "check", message: "Check the patient's allergies before prescribing." };
+    if (alerts.length > 0 && !overrideReason.trim())
+      return {
+        field: "reason",
+        message: "Give the reason for prescribing despite the warning, or change the medication.",
+      };
+    return undefined;
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (outcome === "prescription") {
+      const found = checkProblem();
+      setProblem(found);
+      if (found) {
+        const target = found.field === "reason" ? field("check-override") : undefined;
+        if (target) document.getElementById(target)?.focus();
+        return;
+      }
+    }
     onSubmit(() => {
       if (outcome === "none") return undefined;
       if (outcome === "prescription") {
@@ -60,6 +93,9 @@ export function CompleteForm({
           doseValue: numberOf(rx.doseValue),
           timesPerDay: numberOf(rx.timesPerDay),
           durationDays: numberOf(rx.durationDays),
+          allergyOverride: alerts.length
+            ? { reason: overrideReason, warnings: alerts.map((a) => a.message) }
+            : undefined,
         });
       }
       return validateOrder({ kind: "test-order", ...test });
@@ -165,6 +201,19 @@ export function CompleteForm({
             rows={2}
             value={rx.instructions}
             onChange={(e) => setRx({ ...rx, instructions: e.target.value })}
+          />
+          <PrescribingCheck
+            id={field("check")}
+            checked={allergies.result}
+            alerts={alerts}
+            reading={allergies.task}
+            onRead={() => {
+              setProblem(undefined);
+              void allergies.read();
+            }}
+            reason={overrideReason}
+            onReason={setOverrideReason}
+            problem={problem}
           />
         </fieldset>
       ) : null}

@@ -131,6 +131,7 @@ export function DoctorAppointments() {
                 {a.status === CONFIRMED && completing === a.start ? (
                   <CompleteForm
                     when={when}
+                    patient={a.patient}
                     busy={task.busy}
                     onCancel={() => setCompleting(undefined)}
                     onSubmit={(order) =>

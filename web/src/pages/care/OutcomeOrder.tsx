@@ -17,6 +17,9 @@ function orderLines(order: fhir4.MedicationRequest | fhir4.ServiceRequest): [str
     ["How to take it", dosage?.text ?? ""],
   ];
   if (dosage?.patientInstruction) lines.push(["Instructions", dosage.patientInstruction]);
+  // The prescriber's override of an allergy warning, and the warnings they saw (lib/fhir/orders).
+  const notes = order.note?.map((n) => n.text).filter(Boolean) ?? [];
+  if (notes.length) lines.push(["Allergy check", notes.join(" ")]);
   return lines;
 }
 

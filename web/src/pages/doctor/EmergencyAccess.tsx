@@ -1,9 +1,8 @@
 import { useId, useState, type FormEvent } from "react";
 import type { Address } from "@lib/crypto/identity";
 import { FormatError } from "@lib/errors";
-import type { GeneralDetails } from "@lib/fhir/generalDetails";
-import { openEmergencyAndRead, readEmergencyRecords, type EmergencyReadResult } from "@lib/records/flows";
-import { parseGeneralDetails } from "@lib/records/generalDetails";
+import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
+import { openEmergencyAndRead, readEmergencyRecords } from "@lib/records/flows";
 import { Countdown } from "../../components/Countdown";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { PatientPicker } from "../../components/PatientPicker";
@@ -12,7 +11,6 @@ import { SummaryView } from "../../components/SummaryView";
 import { UnlockGate } from "../../components/UnlockGate";
 import { EMERGENCY_REASONS } from "../../components/emergencyReasons";
 import { categoryName } from "../../components/clinicalFormat";
-import { parseStoredSummary, type StoredSummary } from "../../components/storedSummary";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
@@ -29,38 +27,6 @@ const STAGES: TaskStage[] = [
   "decrypt",
 ];
 
-/** What was read in the window, decoded; in this page's memory only. */
-interface CardData {
-  details?: GeneralDetails;
-  summaries: { index: number; category: number; stored: StoredSummary }[];
-  unavailable: EmergencyReadResult["unavailable"];
-}
-
-function decode(read: Omit<EmergencyReadResult, "emergencyId" | "txHash">): CardData {
-  const unavailable = [...read.unavailable];
-  const summaries: CardData["summaries"] = [];
-  for (const item of read.summaries) {
-    try {
-      summaries.push({ index: item.index, category: item.category, stored: parseStoredSummary(item.plaintext) });
-    } catch {
-      unavailable.push({ index: item.index, part: "summary", reason: "The record's summary is malformed." });
-    }
-  }
-  let details: GeneralDetails | undefined;
-  if (read.generalDetails) {
-    try {
-      details = parseGeneralDetails(read.generalDetails.plaintext);
-    } catch {
-      unavailable.push({
-        index: read.generalDetails.index,
-        part: "report",
-        reason: "The general details are malformed.",
-      });
-    }
-  }
-  return { details, summaries, unavailable };
-}
-
 /** One patient: the open window's countdown and card, or the form that opens one. */
 function Emergency({ patient }: { patient: Address }) {
   const id = useId();
@@ -69,7 +35,8 @@ function Emergency({ patient }: { patient: Address }) {
   const emergencyWindow = useCoreRead("emergencyWindowOf", [patient, address!]);
   const [reason, setReason] = useState(0);
   const [justification, setJustification] = useState("");
-  const [card, setCard] = useState<CardData>();
+  // What was read in the window, decoded: in this page's memory only.
+  const [card, setCard] = useState<DecodedReads>();
 
   const expiresAt = emergencyWindow.data ? new Date(Number(emergencyWindow.data.expiresAt) * 1000) : undefined;
   const open = expiresAt !== undefined && expiresAt.getTime() > Date.now();
@@ -89,7 +56,7 @@ function Emergency({ patient }: { patient: Address }) {
         },
       );
       await emergencyWindow.refetch();
-      setCard(decode(result));
+      setCard(decodeReads(result));
     });
   };
   const onReadAgain = () =>
@@ -98,7 +65,7 @@ function Emergency({ patient }: { patient: Address }) {
         flowContext((p) => report(p.stage)),
         { patient, doctorKey: userKey! },
       );
-      setCard(decode(result));
+      setCard(decodeReads(result));
     });
 
   if (emergencyWindow.isPending) return <p role="status">Checking for an open emergency window…</p>;
@@ -151,7 +118,7 @@ function Emergency({ patient }: { patient: Address }) {
       {task.busy ? <Progress title="Emergency access" stages={STAGES} current={task.stage} /> : null}
       {card ? (
         <>
-          <EmergencyCard details={card.details} summaries={card.summaries.map((s) => s.stored)} />
+          <EmergencyCard details={card.details} summaries={summarySources(card)} />
           {card.summaries.map((s) => (
             <section key={s.index} className="card" aria-labelledby={`${id}-s${s.index}`}>
               <h2 id={`${id}-s${s.index}`}>

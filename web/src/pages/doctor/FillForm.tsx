@@ -13,7 +13,7 @@ import { categoryName } from "../../components/clinicalFormat";
 import { FormEditor, inputId } from "../../components/forms/FormEditor";
 import { FORM_SPECS } from "../../components/forms/formSpecs";
 import { draftKeys, draftToInput, emptyDraft, placeProblems, type FormDraft } from "../../components/forms/formValues";
-import { encodeStoredSummary } from "../../components/storedSummary";
+import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";

@@ -10,7 +10,7 @@ import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
 import { SummaryView } from "../../components/SummaryView";
 import { UnlockGate } from "../../components/UnlockGate";
-import { parseStoredSummary } from "../../components/storedSummary";
+import { parseStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useTask } from "../../hooks/useTask";

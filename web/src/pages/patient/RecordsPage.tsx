@@ -4,6 +4,7 @@ import "./patient.css";
 import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import { sameAddress } from "@lib/records/context";
 import { UnlockGate } from "../../components/UnlockGate";
+import { OwnReconciledCard } from "../../features/reconcile/components/OwnReconciledCard";
 import { useEhr } from "../../ehr/useEhr";
 import { usePatientRecords } from "../../hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -28,6 +29,7 @@ function RecordList() {
 
   return (
     <>
+      <OwnReconciledCard recordCount={total} />
       <p>
         {total} record{total === 1 ? "" : "s"}, newest first.
       </p>

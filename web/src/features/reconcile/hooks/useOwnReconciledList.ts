@@ -1,0 +1,29 @@
+import { useQuery } from "@tanstack/react-query";
+import { decodeReads, summarySources } from "@lib/clinical/decodeReads";
+import { reconcile } from "@lib/clinical/reconcile";
+import { readEmergencyRecords } from "@lib/records/flows";
+import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
+import { useEhr } from "../../../ehr/useEhr";
+
+/**
+ * The connected patient's reconciled allergies and medications, from their newest general details
+ * and every summary, decrypted in the browser (the patient's own reads are not logged; the same
+ * reading path as a doctor's emergency card). `recordCount` is part of the key: a new record refreshes it.
+ */
+export function useOwnReconciledList(recordCount: number | undefined) {
+  const { address, userKey, flowContext } = useEhr();
+  return useQuery({
+    queryKey: [PRIVATE_QUERY_KEY, "reconciled-list", address, recordCount],
+    enabled: Boolean(address && userKey && recordCount !== undefined),
+    staleTime: Infinity,
+    queryFn: async () => {
+      const decoded = decodeReads(
+        await readEmergencyRecords(flowContext(), { patient: address!, doctorKey: userKey! }),
+      );
+      return {
+        list: reconcile({ details: decoded.details, summaries: summarySources(decoded) }),
+        unavailable: decoded.unavailable.length,
+      };
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { useState } from "react";
+import { decodeReads, summarySources } from "@lib/clinical/decodeReads";
+import { reconcile, type ReconciledList } from "@lib/clinical/reconcile";
+import type { Address } from "@lib/crypto/identity";
+import { KeyUnlockError } from "@lib/errors";
+import { readEmergencyRecords } from "@lib/records/flows";
+import { useEhr } from "../../../ehr/useEhr";
+import { useTask } from "../../../hooks/useTask";
+
+/** What the doctor could read of a patient's allergies, and how many parts stayed closed. */
+export interface ReadableAllergies {
+  list: ReconciledList;
+  /** Parts the doctor could not open (no grant for their category, a malformed summary...). */
+  unavailable: number;
+}
+
+/**
+ * A patient's reconciled allergies as the signed-in doctor can read them, on demand: the newest
+ * general details and every summary, each read logged on-chain like any other read (under the
+ * doctor's grant or an open emergency window); what cannot be opened is counted, not fatal.
+ */
+export function useReadableAllergies(patient: Address) {
+  const { flowContext, userKey } = useEhr();
+  const task = useTask();
+  const [result, setResult] = useState<ReadableAllergies>();
+  const read = () =>
+    task.run(async (report) => {
+      if (!userKey) throw new KeyUnlockError("Unlock your key to read the patient's allergies.");
+      const decoded = decodeReads(
+        await readEmergencyRecords(
+          flowContext((p) => report(p.stage)),
+          { patient, doctorKey: userKey },
+        ),
+      );
+      const next = {
+        list: reconcile({ details: decoded.details, summaries: summarySources(decoded) }),
+        unavailable: decoded.unavailable.length,
+      };
+      setResult(next);
+      return next;
+    });
+  return { read, result, task };
+}
