@@ -431,7 +431,7 @@ describe("EhrApiClient", function () {
 
   describe("summaries, custodian, refusals", function () {
     it("sends a note as text/plain and returns the summary", async function () {
-      const answer = { summary: { engine: "clinical-sections/1" }, narrative: null, narrativeStatus: "no-model" };
+      const answer = { summary: { engine: "clinical-sections/2" }, narrative: null, narrativeStatus: "no-model" };
       const { sent, fetchFn } = recordingFetch(() => json(200, { ...answer, source: "text" }));
       const result = await signedInClient(fetchFn).summarize("ALLERGIES: penicillin.", "text/plain");
       expect(result).to.deep.equal({ ...answer, source: "text" });

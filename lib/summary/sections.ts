@@ -18,14 +18,28 @@ export type Header = {
 
 const MAX_HEADER = 60;
 
+/**
+ * What a section holds, beyond the summary field it feeds: current medications and discharge
+ * medications are both medication lists but go to different fields; a review of systems mentions
+ * allergy without stating one.
+ */
+export type SectionKind = "dischargeMedications" | "reviewOfSystems" | "procedural" | "history" | null;
+
 /** Maps a header name to the summary field it feeds, or null. */
 export function classifyHeader(name: string): SummaryField | null {
   const n = name.toLowerCase().replace(/\s+/g, " ").trim();
-  if (/family|social|present illness|chief complaint|review of systems/.test(n)) return null;
-  if (/allerg|^nkda$|adverse (drug )?reactions?/.test(n)) return "allergies";
+  if (n === "a") return "conditions";
+  if (n === "p") return "plan";
+  if (/family|social|present illness|chief complaint|review of systems|^ros$|immunolog|^allergic$/.test(n)) return null;
+  if (/allerg|^nkda$|adverse (drug )?reactions?|^all$/.test(n)) return "allergies";
   if (/vital|^vs$/.test(n)) return "vitals";
-  if (/\bplan\b|recommendation|disposition|follow[- ]?up|instructions/.test(n)) return "plan";
-  if (/medications?\b|medicines?\b|\bmeds\b|^drugs$|prescriptions|^rx$/.test(n)) return "medications";
+  if (
+    /\bplan\b|recommendation|disposition|follow[- ]?up|instructions|prescriptions?|^rx$|\bnew (?:medications|meds)\b/.test(
+      n,
+    )
+  )
+    return "plan";
+  if (/medications?\b|medicines?\b|\bmeds\b|^drugs$/.test(n)) return "medications";
   if (/diagnos[ie]s|impression|assessment|medical history|^pmh$|^pmhx$|problems?\b|conditions|^dx$/.test(n))
     return "conditions";
   if (/indication|description|technique|details|in detail|anesthesia/.test(n)) return null;
@@ -33,6 +47,32 @@ export function classifyHeader(name: string): SummaryField | null {
   if (/\blabs?\b|laborator|results?\b|imaging|radiolog|diagnostic (data|studies|tests)|studies|^data$|findings/.test(n))
     return "results";
   return null;
+}
+
+/** The kind of section a header opens (see SectionKind). */
+export function sectionKind(name: string): SectionKind {
+  const n = name.toLowerCase().replace(/\s+/g, " ").trim();
+  if (
+    /discharge|going home|to go home|on leaving/.test(n) &&
+    /medication|meds|prescription|instruction|^discharge$/.test(n)
+  )
+    return "dischargeMedications";
+  if (/review of systems|^ros$|systems review/.test(n)) return "reviewOfSystems";
+  if (
+    /anesthe|procedure|operation|operative|technique|course|emergency|\bed\b|\ber\b|treatment|given|sedation|intraop|findings|estimated blood|complications|specimen|description|indication|discharge/.test(
+      n,
+    )
+  )
+    return "procedural";
+  if (/present illness|^hpi$|history|subjective|^s$|chief complaint|interval|reason/.test(n)) return "history";
+  return null;
+}
+
+/** Sub-headers of a review of systems: they do not end it. */
+export function isReviewOfSystemsPart(name: string): boolean {
+  return /^(?:constitutional|general|heent|head|eyes?|ears?|nose|throat|mouth|ent|neck|skin|integument\w*|derm\w*|cardio\w*|cv|heart|chest|respiratory|resp|pulm\w*|lungs|gi|gastro\w*|abdomen|gu|genito\w*|renal|musculo\w*|msk|extremities|neuro\w*|psych\w*|endo\w*|hem\w*|lymph\w*|allergic\w*|immun\w*|allergic\/immunologic|breasts?|sleep|pain)(?:[ /&,]+\w+)*$/i.test(
+    name.trim(),
+  );
 }
 
 /** Words that make a mixed-case phrase prose rather than a header. */
@@ -52,6 +92,28 @@ function isKnownHeader(name: string): boolean {
   if (name.split(" ").length > 6 || PROSE.test(name)) return false;
   return classifyHeader(name) !== null;
 }
+
+/** Labels inside an item ("Sig:", "Dispense:"), not section headers. */
+const ITEM_LABEL =
+  /^(?:sig|dose|dosage|dispense|disp|refills?|qty|quantity|route|frequency|notes?|comments?|reactions?|severity|type|start(?:ed)?|stop(?:ped)?|date|time|by|per|re|generic|allow generic|strength|form|status|source|onset|reason|indication|amount|duration)$/i;
+
+/** "Neck:", "Skin and extremities:": a sentence-case header the field map does not know; it ends a section. */
+function isTitleHeader(name: string): boolean {
+  if (name.length < 2 || name.length > 40) return false;
+  if (!/^[A-Z][a-z]+(?:[ /&-]+[A-Za-z]+){0,3}$/.test(name)) return false;
+  return !PROSE.test(name) && !ITEM_LABEL.test(name);
+}
+
+/** SOAP notes: "S:", "O:", "A:", "P:". */
+const isSoap = (name: string): boolean => /^[SOAP]$/.test(name);
+
+/** A colon-less header flattened into a line: ",ALLERGIES, NKDA" or ". MEDICATIONS None". */
+const BARE_CAPS_HEADER =
+  /(?:^|[\n.,;]) *((?:(?:CURRENT|HOME|OUTPATIENT|ADMISSION|ADMITTING|DRUG|KNOWN|PRESENT) )?(?:ALLERGIES|ALLERGY|MEDICATIONS|MEDS))(?=[ ,]+[A-Za-z(0-9])/g;
+
+/** Prose that opens a medication list: "So her discharge meds are as follows:". */
+const LIST_INTRO =
+  /^[A-Za-z' ]{0,40}\b(?:discharge|home|current|admission) (?:medications|meds)(?: (?:are|were|include|included)(?: as follows)?)?$/i;
 
 const BOUNDARY = /[\n,;.]/;
 
@@ -77,10 +139,17 @@ export function findHeaders(text: string): Header[] {
     const raw = text.slice(segStart, i);
     const name = raw.replace(/^[\s#*-]+/, "").replace(/[\s*]+$/, "");
     if (!name) continue;
-    if (!isCaps(name) && !isKnownHeader(name)) continue;
+    const known = isCaps(name) || isKnownHeader(name) || isSoap(name) || isTitleHeader(name);
+    if (!known && !LIST_INTRO.test(name)) continue;
     let body = i + 1;
     while (text[body] === "*") body++;
     add(segStart, i, body);
+  }
+
+  // 1b. Colon-less allergy and medication headers in capitals.
+  for (const m of text.matchAll(BARE_CAPS_HEADER)) {
+    const start = m.index + m[0].length - m[1].length;
+    add(start, start + m[1].length, start + m[1].length);
   }
 
   // 2. Line styles: markdown, "Name - body", a header alone on its line.

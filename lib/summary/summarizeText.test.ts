@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { summarizeText } from "./summarizeText";
-import { SUMMARY_FIELDS, type ClinicalSummary } from "./types";
+import { MAX_ITEMS } from "./bound";
+import { ENGINE, SUMMARY_FIELDS, type ClinicalSummary } from "./types";
 
 /** Every item is a verbatim slice of the source at its span. */
 function expectVerbatim(source: string, summary: ClinicalSummary): void {
@@ -45,7 +46,7 @@ const MTSAMPLES =
 describe("summarizeText", () => {
   it("reads a Synthea note: markdown headers, comma and semicolon lists", () => {
     const s = summarizeText(SYNTHEA);
-    expect(s.engine).to.equal("clinical-sections/1");
+    expect(s.engine).to.equal(ENGINE).and.to.equal("clinical-sections/2");
     expect(texts(s, "allergies")).to.deep.equal([
       "tree nut (substance)",
       "mold (organism)",
@@ -72,7 +73,7 @@ describe("summarizeText", () => {
       "Chest pain",
     ]);
     expect(texts(s, "procedures")).to.deep.equal(["Appendectomy"]);
-    expect(texts(s, "allergies")).to.deep.equal(["PENICILLIN AND SULFA"]);
+    expect(texts(s, "allergies")).to.deep.equal(["PENICILLIN", "SULFA"]);
     expect(texts(s, "medications")).to.deep.equal([
       "Aspirin 81 mg daily",
       "Lisinopril 10 mg daily",
@@ -125,7 +126,6 @@ describe("summarizeText", () => {
       "atorvastatin",
       "omeprazole",
       "vitamin D",
-      "last one",
     ]);
     const inline = "MEDICATIONS: 1. Aspirin 81 mg. 2. Lasix 20 mg daily. 3. Potassium.";
     expect(texts(summarizeText(inline), "medications")).to.deep.equal([
@@ -156,9 +156,9 @@ describe("summarizeText", () => {
     }
     const outside = summarizeText("HISTORY: The patient has no known drug allergies and takes no medicines.");
     expect(outside.noKnownAllergies).to.equal(true);
-    expect(summarizeText("ALLERGIES: NKDA except penicillin").allergies.map((i) => i.text)).to.deep.equal([
-      "NKDA except penicillin",
-    ]);
+    const except = summarizeText("ALLERGIES: NKDA except penicillin");
+    expect(except.allergies.map((i) => i.text)).to.deep.equal(["penicillin"]);
+    expect(except.noKnownAllergies).to.equal(false);
   });
 
   it("drops empty values and flags negated findings", () => {
@@ -183,12 +183,23 @@ describe("summarizeText", () => {
     expect(summarizeText(undefined as unknown as string).allergies).to.deep.equal([]);
   });
 
-  it("completes on a 2 MB note and keeps every item verbatim", () => {
+  it("completes on a 2 MB note, bounded, and keeps every item verbatim", () => {
     const chunk = `${MTSAMPLES},${SYNTHEA}\nSome narrative text without any header at all, repeated; again.\n`;
     let text = "";
     while (text.length < 2 * 1024 * 1024) text += chunk;
     const s = summarizeText(text);
-    expect(s.medications.length).to.be.greaterThan(1000);
+    // The same drugs repeated are one item each; nothing grows with the input.
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal([
+      "Aspirin",
+      "Lisinopril",
+      "Metformin",
+      "nitrofurantoin",
+      "insulin isophane",
+      "ibuprofen",
+    ]);
+    for (const field of SUMMARY_FIELDS) expect(s[field].length).to.be.at.most(MAX_ITEMS);
+    expect(s.sections.length).to.be.at.most(100);
+    expect(JSON.stringify(s).length).to.be.below(64 * 1024);
     expectVerbatim(text, s);
     const noBreaks = "x, ".repeat(700_000) + "ALLERGIES: latex";
     expect(summarizeText(noBreaks).allergies.map((i) => i.text)).to.deep.equal(["latex"]);

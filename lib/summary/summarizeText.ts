@@ -1,28 +1,38 @@
 /**
- * The default summarizer engine ("clinical-sections/1"): a section-aware extractor with no model.
- * It finds the note's section headers, maps them to summary fields, splits each section body into
- * list items and handles negation ("NKDA", "No known allergies", "denies", "None"). Every item's
- * text is a verbatim slice of the source at its span, so it never outputs what the source does
- * not say. Universal: no Node-only APIs.
+ * The default summarizer engine ("clinical-sections/2"): a section-aware extractor with no model.
+ * It finds the note's section headers (many styles: "ALLERGIES:", flattened ",MEDICATIONS: ,",
+ * colon-less capitals, SOAP "S:/O:/A:/P:", markdown), maps them to summary fields and reads each
+ * body. Allergies and medications are what a lexicon of drugs, classes and substances recognises
+ * (lib/summary/lexicon), with reaction/severity and dose/frequency; discharge lists go to their
+ * own field; prose outside those sections counts only when it says so ("He is allergic to
+ * penicillin", "She takes Lasix"). A review of systems never gives an allergy. Every item's text
+ * is a verbatim slice of the source at its span, and a summary is bounded whatever the input
+ * (`omitted` says how many more items the source holds). Universal: no Node-only APIs.
  */
-import { findHeaders } from "./sections";
+import { extractAllergyProse, extractAllergySection } from "./allergies";
+import { boundSummary } from "./bound";
+import { capWords, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
+import { extractMedications, type MedicationMode } from "./medications";
+import { findHeaders, isReviewOfSystemsPart, sectionKind } from "./sections";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
 
 export type SummarizeTextOptions = {
-  /** Also set noKnownAllergies from a statement outside any allergy section (default true). */
+  /** Also read allergy and medication statements in prose outside their sections (default true). */
   scanWholeText?: boolean;
   /** Items longer than this many characters are left out (default 1000). */
   maxItemLength?: number;
 };
 
-const ALLERGY_NEGATION =
-  /^(?:nkda|nka|nkma|nkfa|none(?: known| reported)?|nil|no|n\/a|negative|no known (?:drug |medication |food )?allerg(?:y|ies)|no (?:drug |medication )?allerg(?:y|ies)(?: known)?|denie[sd](?: any)?(?: known)?(?: drug| medication)?(?: allerg(?:y|ies))?)(?:\s+(?:to\s+)?(?:any\s+)?(?:known\s+)?(?:drugs?|medications?|foods?|reported|at this time|per patient))*$/i;
-const ALLERGY_NEGATION_IN_SENTENCE =
-  /\b(?:nkda|no known (?:drug |medication )?allerg(?:y|ies))\b|\b(?:no|denies|denied)\b[^.]{0,40}\ballerg/i;
 const EMPTY_VALUE =
-  /^(?:none|nil|n\/a|not applicable|noncontributory|non-contributory|unremarkable|negative|no|none known|none reported|denies|no medications|no current medications|not on any medications|on no medications|no meds)$/i;
+  /^(?:none|nil|n\/a|not applicable|noncontributory|non-contributory|unremarkable|negative|no|none known|none reported|denies)$/i;
 const NEGATED = /^(?:no|not|denies|denied|negative for|without|absence of|free of)\b/i;
-const WHOLE_TEXT_NKA = /\b(?:NKDA|no known (?:drug |medication )?allergies)\b/i;
+/** The note says the patient's usual medications go on: a list in that plan is the home list. */
+const HOME_MEDICATIONS =
+  /\b(?:continue|resume|placed on|remain on|stay on|discharged on|go home on)\b[^.]{0,30}?\b(?:usual|previous|home|regular|same|outpatient|prior)\s+(?:home\s+)?(?:medications|meds|medicines|regimen)\b/i;
+/** A discharge item marked as new is not one of the home drugs. */
+const MARKED_NEW = /^[\s,.;:)]*(?:this is new|which is (?:a )?new|new\b|\(new\))/i;
+/** Words per item of the free-text fields (conditions, procedures, results, vitals, plan). */
+const MAX_WORDS = 30;
 
 /** Share of control characters above which the input is treated as binary junk. */
 function looksBinary(text: string): boolean {
@@ -35,97 +45,166 @@ function looksBinary(text: string): boolean {
   return bad > sample.length * 0.02;
 }
 
-type Piece = { start: number; end: number };
-
 /**
- * Splits a section body into item pieces: line breaks, bullets, numbered markers, semicolons and,
- * unless the body uses semicolons, commas (not inside brackets nor between digit groups). A comma
- * directly followed by a non-space is a line break (transcriptions whose newlines became commas).
+ * Splits a sentence of a free-text section into list pieces: bullets, numbered markers,
+ * semicolons and, unless it uses semicolons, commas (not inside brackets nor between digit groups).
  */
-function splitBody(text: string, from: number, to: number): Piece[] {
-  const body = text.slice(from, to);
-  const semicolons = /;/.test(body);
-  const numbered = (body.match(/(?:^|\s|,)\d{1,2}[.)]\s+(?=[A-Za-z])/g) ?? []).length >= 2;
+function splitList(text: string, from: number, to: number): Piece[] {
+  const semicolons = text.slice(from, to).includes(";");
   const pieces: Piece[] = [];
   let depth = 0;
   let start = from;
-  const cut = (at: number, next: number): void => {
-    pieces.push({ start, end: at });
-    start = next;
-  };
   for (let i = from; i < to; i++) {
     const ch = text[i];
     if (ch === "(" || ch === "[") depth++;
     else if ((ch === ")" || ch === "]") && depth > 0) depth--;
-    else if (ch === "\n") {
-      depth = 0;
-      cut(i, i + 1);
-    } else if (depth === 0 && ch === ";") cut(i, i + 1);
-    else if (depth === 0 && ch === ",") {
-      const nextCh = text[i + 1] ?? " ";
-      const lineBreak = nextCh !== " " && nextCh !== "\t" && !/\d/.test(nextCh);
+    else if (depth === 0 && (ch === ";" || (ch === "," && !semicolons))) {
       const digits = /\d/.test(text[i - 1] ?? "") && /^\d{3}\b/.test(text.slice(i + 1, i + 5));
-      if (lineBreak || (!semicolons && !digits)) cut(i, i + 1);
-    } else if (numbered && /\d/.test(ch) && (i === from || /\s/.test(text[i - 1]))) {
-      const m = /^\d{1,2}[.)]\s+(?=[A-Za-z])/.exec(text.slice(i, i + 8));
-      if (m && i > start) cut(i, i);
+      if (ch === "," && digits) continue;
+      pieces.push({ start, end: i });
+      start = i + 1;
     }
   }
   pieces.push({ start, end: to });
   return pieces;
 }
 
-/** Trims markers and punctuation off a piece; null when nothing meaningful is left. */
-function tidy(text: string, p: Piece): Piece | null {
-  let { start, end } = p;
-  for (;;) {
-    const head = text.slice(start, Math.min(end, start + 12));
-    const m = /^(?:\s+|[-*\u2022\u25cf\u00b7>]+\s*|\d{1,2}[.)](?=\s|$)\s*|(?:and|or)\s+)/i.exec(head);
-    if (!m || m[0].length === 0) break;
-    start += m[0].length;
+/** Free-text items of a section: sentence by sentence, list pieces, at most MAX_WORDS words each. */
+function freeTextItems(text: string, from: number, to: number, section: string, maxLength: number): Item[] {
+  const items: Item[] = [];
+  for (const s of sentences(text, from, to)) {
+    for (const raw of splitList(text, s.start, s.end)) {
+      const trimmed = trimPiece(text, raw);
+      if (!trimmed) continue;
+      let piece = trimmed;
+      const lead = /^(?:and|or)\s+/i.exec(text.slice(piece.start, piece.end));
+      if (lead) piece = { start: piece.start + lead[0].length, end: piece.end };
+      if (/:\s*$/.test(text.slice(piece.start, piece.end + 1)) && text[piece.end] === ":") continue;
+      piece = capWords(text, piece, MAX_WORDS);
+      if (piece.end - piece.start > maxLength) continue;
+      const itemText = text.slice(piece.start, piece.end);
+      if (EMPTY_VALUE.test(itemText)) continue;
+      const item: Item = { text: itemText, span: piece, section };
+      if (NEGATED.test(itemText)) item.negated = true;
+      items.push(item);
+    }
   }
-  if (/:\s*$/.test(text.slice(start, end))) return null; // a sub-heading, not an item
-  while (end > start && /[\s.,;:*]/.test(text[end - 1])) end--;
-  if (end <= start || !/[A-Za-z0-9]/.test(text.slice(start, end))) return null;
-  return { start, end };
+  return items;
 }
+
+type Section = { name: string; start: number; bodyStart: number; end: number; field: SummaryField | null };
 
 /** Summarizes a clinical note. Never throws: unusable input gives an empty summary. */
 export function summarizeText(text: string, options: SummarizeTextOptions = {}): ClinicalSummary {
+  if (typeof text !== "string" || text.trim() === "" || looksBinary(text)) return emptySummary();
+  try {
+    return summarize(text, options);
+  } finally {
+    forgetSentences();
+  }
+}
+
+function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary {
   const summary = emptySummary();
-  if (typeof text !== "string" || text.trim() === "" || looksBinary(text)) return summary;
   const maxItemLength = options.maxItemLength ?? 1000;
+  const prose = options.scanWholeText !== false;
   const headers = findHeaders(text);
-  let allergySectionNegated = false;
-  for (let h = 0; h < headers.length; h++) {
-    const header = headers[h];
-    const end = h + 1 < headers.length ? headers[h + 1].start : text.length;
-    summary.sections.push({ name: header.name, start: header.start, end });
-    const field: SummaryField | null = header.field;
-    if (!field) continue;
-    for (const raw of splitBody(text, header.bodyStart, end)) {
-      const piece = tidy(text, raw);
-      if (!piece || piece.end - piece.start > maxItemLength) continue;
-      const itemText = text.slice(piece.start, piece.end);
-      if (field === "allergies") {
-        if (
-          ALLERGY_NEGATION.test(itemText) ||
-          (ALLERGY_NEGATION_IN_SENTENCE.test(itemText) && !/\b(?:except|but|other than)\b/i.test(itemText))
-        ) {
-          allergySectionNegated = true;
-          continue;
-        }
-      }
-      if (EMPTY_VALUE.test(itemText)) continue;
-      const negated = NEGATED.test(itemText);
-      if (negated && (field === "allergies" || field === "medications")) continue;
-      const item: Item = { text: itemText, span: piece, section: header.name };
-      if (negated) item.negated = true;
-      summary[field].push(item);
+  const sections: Section[] = headers.map((h, i) => ({
+    name: h.name,
+    start: h.start,
+    bodyStart: h.bodyStart,
+    end: i + 1 < headers.length ? headers[i + 1].start : text.length,
+    field: h.field,
+  }));
+  const discharge: Item[] = [];
+  let noKnownAllergies = false;
+  let noMedications = false;
+  let inReview = false;
+  let dischargeContext = false;
+  let medicationListSeen = false;
+  let homeListFrom = -1; // where the note says the usual medications go on
+  const newAtDischarge = new Set<Item>();
+
+  const readProse = (from: number, to: number, name: string, medicationMode: MedicationMode | null): void => {
+    if (!prose) return;
+    const a = extractAllergyProse(text, from, to, name);
+    summary.allergies.push(...a.items);
+    noKnownAllergies ||= a.statesNone;
+    if (medicationMode) {
+      const m = extractMedications(text, from, to, medicationMode, name);
+      summary.medications.push(...m.items);
+      if (medicationMode === "narrative") noMedications ||= m.statesNone;
     }
+  };
+
+  if (sections.length === 0 || sections[0].start > 0) readProse(0, sections[0]?.start ?? text.length, "", "narrative");
+  for (const s of sections) {
+    summary.sections.push({ name: s.name, start: s.start, end: s.end });
+    const kind = sectionKind(s.name);
+    const name = s.name.toLowerCase();
+    if (kind === "reviewOfSystems") inReview = true;
+    else if (inReview && !(isReviewOfSystemsPart(s.name) && s.field === null)) inReview = false;
+    if (/discharge|disposition/.test(name)) dischargeContext = true;
+    if (inReview) continue;
+
+    const body = text.slice(s.bodyStart, s.end);
+    const home = HOME_MEDICATIONS.exec(body);
+    const homeList = home !== null;
+    if (home && homeListFrom === -1) homeListFrom = s.bodyStart + home.index;
+    const newList = /\bnew (?:medications|meds)\b/.test(name);
+    if (
+      kind === "dischargeMedications" ||
+      (s.field === "medications" && dischargeContext && medicationListSeen) ||
+      (newList && dischargeContext) ||
+      (homeList && dischargeContext && s.field === "plan")
+    ) {
+      const unknownNames = /medication|\bmeds\b|prescription|\brx\b/.test(name);
+      const listed = extractMedications(text, s.bodyStart, s.end, "discharge", s.name, unknownNames).items;
+      if (newList) for (const item of listed) newAtDischarge.add(item);
+      discharge.push(...listed);
+      if (s.field === "medications" || newList) continue;
+    }
+    if (s.field === "allergies") {
+      const a = extractAllergySection(text, s.bodyStart, s.end, s.name);
+      summary.allergies.push(...a.items);
+      noKnownAllergies ||= a.statesNone;
+      const m = extractMedications(text, s.bodyStart, s.end, "narrative", s.name);
+      summary.medications.push(...m.items);
+      continue;
+    }
+    if (s.field === "medications") {
+      if (/given|administered|intra-?op|anesthe|sedation|\b(?:ed|er)\b|emergency|procedur/.test(name)) continue;
+      const m = extractMedications(text, s.bodyStart, s.end, "list", s.name, true);
+      summary.medications.push(...m.items);
+      noMedications ||= m.statesNone && m.items.length === 0;
+      medicationListSeen = true;
+      readProse(s.bodyStart, s.end, s.name, null);
+      continue;
+    }
+    if (s.field && kind !== "dischargeMedications") {
+      summary[s.field].push(...freeTextItems(text, s.bodyStart, s.end, s.name, maxItemLength));
+    }
+    const mode: MedicationMode | null =
+      s.field === "plan" || name === "a" || /assessment|impression/.test(name)
+        ? "plan"
+        : kind === "procedural" || kind === "dischargeMedications"
+          ? null
+          : "narrative";
+    readProse(s.bodyStart, s.end, s.name, mode);
   }
-  if (summary.allergies.length === 0) {
-    summary.noKnownAllergies = allergySectionNegated || (options.scanWholeText !== false && WHOLE_TEXT_NKA.test(text));
+  if (discharge.length > 0) summary.dischargeMedications = discharge;
+  if (homeListFrom !== -1 && !medicationListSeen) {
+    // "continue her usual medications": the discharge list is her home list, less what is new.
+    summary.medications.push(
+      ...discharge.filter(
+        (i) =>
+          i.span.start > homeListFrom &&
+          !newAtDischarge.has(i) &&
+          !MARKED_NEW.test(text.slice(i.span.end, i.span.end + 40)),
+      ),
+    );
   }
-  return summary;
+  if (summary.medications.length === 0 && noMedications) summary.noMedications = true;
+  summary.noKnownAllergies = summary.allergies.length === 0 && noKnownAllergies;
+  return boundSummary(summary);
 }

@@ -53,7 +53,7 @@ export type MedicationDetail = {
 };
 
 export type ClinicalSummary = {
-  engine: "clinical-sections/1";
+  engine: "clinical-sections/2";
   allergies: Item[];
   medications: Item[];
   conditions: Item[];
@@ -69,11 +69,11 @@ export type ClinicalSummary = {
   dischargeMedications?: Item[];
   /** Items left out per field to keep a summary bounded (the source holds that many more). */
   omitted?: Partial<Record<SummaryField, number>>;
-  /** Sections found in the text: header name and the span of the whole section. */
+  /** Sections found in the text: header name and the span of the whole section (the first 100). */
   sections: { name: string; start: number; end: number }[];
 };
 
-export const ENGINE = "clinical-sections/1" as const;
+export const ENGINE = "clinical-sections/2" as const;
 
 export function emptySummary(): ClinicalSummary {
   return {

@@ -1,0 +1,144 @@
+/**
+ * Allergy items of a note, each with its substance, the reaction when stated and the severity
+ * stated or implied (anaphylaxis is severe); and whether the note states no known allergies.
+ * An allergen must be a drug, class or substance the lexicon knows, or (in an allergy section) a
+ * short list entry that reads as a name. Atopic conditions ("seasonal allergies"), a review of
+ * systems ("Allergic/Immunologic: negative") and "history of allergies" give nothing.
+ */
+import { capWords, sentences, type Piece } from "./clauses";
+import { findTerms, type Term } from "./lexicon/lexicon";
+import type { AllergySeverity, Item } from "./types";
+
+/** "NKDA", "No known drug allergies", "denies any allergies", "ALLERGIES: None". */
+export const NO_KNOWN_ALLERGIES =
+  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?allerg(?:y|ies)|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b/i;
+const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
+/** Prose that introduces what a patient is allergic to. */
+const ALLERGY_CUE =
+  /\b(?:allergic to|allerg(?:y|ies) (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse )?reactions? to)\b/gi;
+/** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
+const ALLERGY_AFTER = /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b/i;
+const NEGATED_BEFORE = /\b(?:no|not|denies|denied|denying|negative for|without|never)\b(?:\s+\w+){0,3}\s*$/i;
+const TOLERATES = /\b(?:can (?:take|tolerate|get|use)|tolerates?|tolerated|takes? (?:it )?without)\b/i;
+const REACTION_LEAD =
+  /^(?:\s*[-:\u2013]\s*|\s*,?\s*(?:which |that )?(?:causes?|caused|causing|gives?|gave|results? in|resulted in|resulting in|leads? to|led to|produces?|with)\s+|\s+\(\s*)/i;
+const REACTION_WORDS =
+  /^[A-Za-z][A-Za-z -]{1,40}?(?=\s*(?:[),.;]|$|\s(?:when|as|and|but|in|after|with|to|from|years?|since|while)\b))/;
+const NOT_ALLERGEN_ENTRY =
+  /\b(?:unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
+
+/** "MRSA was sensitive to Bactrim": a culture's sensitivities, not the patient's. */
+const MICROBIOLOGY =
+  /\b(?:mrsa|mssa|organisms?|cultures?|bacteria\w*|isolates?|strep\w*|staph\w*|e\. ?coli|pseudomonas|klebsiella|enterococc\w*|resistant|susceptib\w*|sensitivities)\b/i;
+
+const SEVERE =
+  /anaphyla|angioedema|anaphylactoid|throat (?:swelling|closing|closure|tightness)|swelling of (?:the )?(?:throat|tongue|lips|face)|airway|stevens|johnson|\bsjs\b|\bten\b|respiratory (?:distress|arrest)|can(?:no|')t breathe|shock|\bsevere\b|life[- ]threatening/i;
+
+export function severityOf(text: string): AllergySeverity | null {
+  if (SEVERE.test(text)) return "severe";
+  if (/\bmoderate\b/i.test(text)) return "moderate";
+  if (/\bmild\b/i.test(text)) return "mild";
+  return null;
+}
+
+/** Merges "Tylenol with codeine", "trimethoprim/sulfamethoxazole" into one substance. */
+function mergeCombinations(text: string, terms: Term[]): Term[] {
+  const out: Term[] = [];
+  for (const t of terms) {
+    const last = out[out.length - 1];
+    if (last && /^(?:\s+with\s+|\s*\/\s*|-)$/i.test(text.slice(last.end, t.start))) {
+      out[out.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) };
+    } else out.push(t);
+  }
+  return out;
+}
+
+function allergyItem(text: string, term: Term, limit: number, section: string): Item {
+  let end = term.end;
+  let reaction: string | null = null;
+  const tail = text.slice(term.end, Math.min(limit, term.end + 120));
+  const lead = REACTION_LEAD.exec(tail);
+  if (lead) {
+    const words = REACTION_WORDS.exec(tail.slice(lead[0].length));
+    if (words && !findTerms(words[0]).length) {
+      reaction = words[0].trim();
+      end = term.end + lead[0].length + words[0].length;
+      if (text[end] === ")") end++;
+    }
+  }
+  const span: Piece = capWords(text, { start: term.start, end }, 16);
+  if (text[span.end] === ")" && text.slice(span.start, span.end).includes("(")) span.end++;
+  return {
+    text: text.slice(span.start, span.end),
+    span,
+    section,
+    allergy: { substance: term.name, reaction, severity: severityOf(reaction ?? "") },
+  };
+}
+
+export type AllergyExtraction = { items: Item[]; statesNone: boolean };
+
+/** Allergies of an allergy section's body: every substance named, unless tolerated or negated. */
+export function extractAllergySection(text: string, from: number, to: number, section: string): AllergyExtraction {
+  const items: Item[] = [];
+  let statesNone = false;
+  for (const s of sentences(text, from, to)) {
+    const sentence = text.slice(s.start, s.end);
+    if (NO_KNOWN_ALLERGIES.test(sentence) || EMPTY_ALLERGY_BODY.test(sentence.trim())) statesNone = true;
+    const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
+    const tolerated = TOLERATES.exec(sentence);
+    const kept = terms.filter((t) => {
+      if (tolerated && t.start >= s.start + tolerated.index) return false;
+      return !NEGATED_BEFORE.test(text.slice(Math.max(s.start, t.start - 30), t.start));
+    });
+    kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
+    if (terms.length === 0 && !statesNone) items.push(...unknownEntries(text, s, section));
+  }
+  return { items, statesNone };
+}
+
+/** "ALLERGIES: Ceclor, Zosyn": short list entries that read as names, for drugs the lexicon lacks. */
+function unknownEntries(text: string, s: Piece, section: string): Item[] {
+  const out: Item[] = [];
+  const re = /[^,;]+/g;
+  const chunk = text.slice(s.start, s.end);
+  for (const m of chunk.matchAll(re)) {
+    const entry = m[0].trim();
+    const paren = /^([A-Za-z][A-Za-z-]{3,}(?: [A-Za-z][A-Za-z-]+)?)(?:\s*\(([^)]{1,40})\))?$/.exec(entry);
+    if (!paren || NOT_ALLERGEN_ENTRY.test(entry)) continue;
+    const start = s.start + m.index + m[0].indexOf(entry);
+    const term: Term = { start, end: start + paren[1].length, kind: "drug", name: paren[1] };
+    out.push(allergyItem(text, term, start + entry.length, section));
+  }
+  return out;
+}
+
+/** Allergies stated in prose outside an allergy section: "He is allergic to penicillin". */
+export function extractAllergyProse(text: string, from: number, to: number, section: string): AllergyExtraction {
+  const items: Item[] = [];
+  let statesNone = false;
+  for (const s of sentences(text, from, to)) {
+    const sentence = text.slice(s.start, s.end);
+    if (NO_KNOWN_ALLERGIES.test(sentence)) statesNone = true;
+    if (!/allerg|sensitiv|intoleran|reaction/i.test(sentence) || MICROBIOLOGY.test(sentence)) continue;
+    const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
+    const kept: Term[] = [];
+    for (const t of terms) {
+      const before = text.slice(s.start, t.start);
+      const cues = [...before.matchAll(ALLERGY_CUE)];
+      const cue = cues[cues.length - 1];
+      let stated = false;
+      if (cue) {
+        const between = before.slice(cue.index + cue[0].length);
+        const cueNegated = NEGATED_BEFORE.test(before.slice(Math.max(0, cue.index - 40), cue.index));
+        stated = !cueNegated && !/[.;]|\bbut\b|\bdenies\b/i.test(between) && between.length < 120;
+      }
+      if (!stated && ALLERGY_AFTER.test(text.slice(t.end, t.end + 20))) {
+        stated = !NEGATED_BEFORE.test(text.slice(Math.max(s.start, t.start - 30), t.start));
+      }
+      if (stated && !TOLERATES.test(before)) kept.push(t);
+    }
+    kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
+  }
+  return { items, statesNone };
+}

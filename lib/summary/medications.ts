@@ -1,0 +1,199 @@
+/**
+ * Medication items of a note: every drug, supplement or (in a list) drug class the lexicon knows,
+ * or a capitalised name followed by a dose, with its dose and frequency. A list section yields
+ * every drug it names except past ones ("previously on folic acid"); prose elsewhere yields only
+ * what a sentence says the patient takes ("She is on Lasix", "continue Coumadin").
+ */
+import { capWords, sentences, type Piece } from "./clauses";
+import { findTerms, type Term } from "./lexicon/lexicon";
+import type { Item } from "./types";
+
+/**
+ * `list`: a current medication list; `discharge`: a discharge list (prescriptions belong there);
+ * `narrative`: prose; `plan`: a plan or assessment.
+ */
+export type MedicationMode = "list" | "discharge" | "narrative" | "plan";
+
+/** The drug is not taken now: past, stopped, tried, or an allergy. */
+const PAST =
+  /\b(?:previously|in the past|used to|was on|were on|had been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
+/** Started, given or prescribed in this note: not a current drug when stated in prose. */
+const NOT_CURRENT =
+  /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following)\b/i;
+/** Prose that says the patient takes a drug now. */
+const TAKING =
+  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continues? (?:to (?:take|use|receive)|on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her))\b/i;
+/** In a plan, a drug continued, held, resumed or re-dosed is one the patient already takes. */
+const CONTINUE =
+  /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
+/** Between "continue" and the drug: it is being stopped or replaced after all. */
+const BUT_STOPPED = /\b(?:discontinu\w*|stop\w*|except|instead|change\w* to|switch\w*|replace\w*|off)\b/i;
+/** In a list: a dispense count or a pending need is a prescription or a plan, not a drug taken. */
+const LIST_NOT_TAKEN =
+  /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b/i;
+/** A substance named as a level or diet, not a drug: "calcium intake", "potassium level". */
+const NOT_A_DOSE_AFTER = /^\s+(?:intake|levels?|deficiency|was|of \d|channel|score|rich|content|-?rich)\b/i;
+/** Forms and devices that belong to the drug before them: "Salmeterol nasal inhaler", "eye drops". */
+const FORM = /(?:inhalers?|drops|cream|ointment|patch|spray|nebuli[sz]ers?)$/i;
+/** "None", "He is on no medications", "not currently taking any medications". */
+export const NO_MEDICATIONS =
+  /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|does not take any (?:medications?|meds)|none (?:currently|at (?:the )?present|at this time))/i;
+
+const NAME_SUFFIX =
+  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b/;
+const DOSE =
+  /\b\d+(?:[.,/]\d+)*\s*(?:mg|mcg|mcgs|micrograms?|g|gm|grams?|units?|iu|meq|ml|cc|%|puffs?|tabs?|tablets?|capsules?|caps|drops?|patch)\b(?:\s*\/\s*(?:ml|h|hr|hour|kg|day))?/i;
+const FREQUENCY =
+  /\b(?:once|twice|three times|four times)(?: a| per)? (?:day|daily|week|month)|\b(?:daily|nightly|weekly|monthly|every (?:day|night|morning|evening|other day|\d+(?:-\d+)? hours?)|at bedtime|in the (?:morning|evening)|as needed|b\.?\s?i\.?\s?d\b\.?|t\.?\s?i\.?\s?d\b\.?|q\.?\s?i\.?\s?d\b\.?|q\.?\s?d\b\.?|q\.?\s?h\.?\s?s\b\.?|q\.?\s?a\.?\s?m\b\.?|q\.?\s?p\.?\s?m\b\.?|q\.?\s?\d+(?:-\d+)?\s?h(?:ours?)?\b\.?|p\.?\s?r\.?\s?n\b\.?)/i;
+/** A capitalised word the lexicon lacks, directly followed by a dose: "Xyzal 5 mg". */
+const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+)?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
+const NOT_A_NAME =
+  /^(?:take|takes|total|dose|dosed|each|every|give|given|start|started|increase|decrease|then|with|plus|and|the|about|over|under|only|last|next|once|daily|times|over)$/i;
+const MED_KINDS = new Set(["drug", "supplement", "class"]);
+const NOT_MEDICATION_CLASSES = /^(?:contrast|contrast dye|iv contrast|ivp dye|iodinated contrast|iodine|vaccine)$/i;
+
+/** Drug terms of a sentence: lexicon terms plus capitalised names followed by a dose (lists only). */
+function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean): Term[] {
+  // A list separated by semicolons keeps its commas inside entries (Synthea: "insulin, regular").
+  const semicolons = list && text.slice(s.start, s.end).includes(";");
+  const found = findTerms(text, s.start, s.end).filter(
+    (t) =>
+      MED_KINDS.has(t.kind) &&
+      (list || t.kind !== "class") &&
+      !NOT_MEDICATION_CLASSES.test(t.name) &&
+      !NOT_A_DOSE_AFTER.test(text.slice(t.end, t.end + 20)),
+  );
+  const terms: Term[] = [];
+  for (const t of found) {
+    const last = terms[terms.length - 1];
+    const gap = last ? text.slice(last.end, t.start) : "";
+    const sameClause = last && !(semicolons ? /;/ : /[,;]/).test(gap) && !/\b(?:and|or|with|plus)\b/i.test(gap);
+    if (sameClause && semicolons && gap !== " ") {
+      continue; // "insulin isophane, human 70 unt/ml / insulin, regular ... [humulin]": one entry
+    } else if (sameClause && (gap === " " || /^insulin$/i.test(t.name))) {
+      terms[terms.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) };
+    } else if (sameClause && (/^\s*\($/.test(gap) || (t.kind !== "drug" && FORM.test(t.name)))) {
+      continue; // "Lotensin (benazepril)", "Lotemax 0.5% eye drops": one drug
+    } else terms.push(t);
+  }
+  if (!unknownNames) return terms;
+  terms.push(...listEntries(text, s, terms));
+  const chunk = text.slice(s.start, s.end);
+  for (const m of chunk.matchAll(NAMED_DOSE)) {
+    const start = s.start + m.index;
+    const end = start + m[1].length;
+    if (NOT_A_NAME.test(m[1].split(/[- ]/)[0]) || terms.some((t) => t.start < end && start < t.end)) continue;
+    terms.push({ start, end, kind: "drug", name: m[1] });
+  }
+  return terms.sort((a, b) => a.start - b.start);
+}
+
+const ENTRY_TAIL =
+  /^(?:(?:eye |ear |nasal )?(?:drops?|ointment|cream|spray|inhaler|tablets?|patch|shots?|injections?|elixir|syrup|suspension)\b|\d|p\.?r\.?n|daily|nightly|weekly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\s?\d|once|twice|as needed|at bedtime|\(|$)/i;
+const NOT_AN_ENTRY =
+  /^(?:none|unknown|include|includes|including|see|per|as|at|the|her|his|she|he|patient|medications?|meds|list|home|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|however|activity|regular|diet|formula|follow|return|call|january|february|march|april|may|june|july|august|september|october|november|december|also|other|over|otc|prn|daily|total|dose|unable|noted|reviewed|current|previous|prior|new|old|same|all|no|not|yes|one|two|three|the|then|this|that|these|those|with|and|or|dr|doctor|mg)$/i;
+
+/** "Flomax, Avodart and ibuprofen": list entries that read as a name, for drugs the lexicon lacks. */
+function listEntries(text: string, s: Piece, known: Term[]): Term[] {
+  const out: Term[] = [];
+  const chunk = text.slice(s.start, s.end);
+  for (const m of chunk.matchAll(/[^,;]+/g)) {
+    for (const part of m[0].split(/\s(?:and|&)\s/)) {
+      const offset = s.start + m.index + m[0].indexOf(part) + (part.length - part.trimStart().length);
+      const entry = part.trim();
+      const name = /^([A-Z][A-Za-z]{3,}(?:-[A-Z]?[A-Za-z]+)?)(?=\s|$)/.exec(entry);
+      if (!name || NOT_AN_ENTRY.test(name[1])) continue;
+      if (!ENTRY_TAIL.test(entry.slice(name[1].length).trim())) continue;
+      if (known.some((t) => t.start < offset + name[1].length && offset < t.end)) continue;
+      out.push({ start: offset, end: offset + name[1].length, kind: "drug", name: name[1] });
+    }
+  }
+  return out;
+}
+
+function lastMatch(re: RegExp, s: string): RegExpExecArray | null {
+  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+  let last: RegExpExecArray | null = null;
+  for (let m = g.exec(s); m; m = g.exec(s)) last = m;
+  return last;
+}
+
+/** Item text: the drug and what follows it up to the next drug or the end of its clause. */
+function itemSpan(text: string, term: Term, limit: number, semicolons: boolean): Piece {
+  let end = term.end;
+  const suffix = NAME_SUFFIX.exec(text.slice(end, end + 12));
+  if (suffix) end += suffix[0].length;
+  const rest = text.slice(end, limit);
+  const stop = (semicolons ? /;|\s(?:and|or|but)\s/i : STOP).exec(rest);
+  const clauseEnd = stop ? end + stop.index : limit;
+  return capWords(text, { start: term.start, end: Math.max(clauseEnd, end) }, semicolons ? 20 : 14);
+}
+
+const STOP = /,\s(?!\d)|;|\s(?:and|or|as well as|which|but|who|that|because|since|when)\s|\s-\s(?=[a-z]{4})/i;
+
+function medicationItem(text: string, term: Term, span: Piece, section: string): Item {
+  const suffix = NAME_SUFFIX.exec(text.slice(term.end, term.end + 12));
+  const name = text.slice(term.start, term.end + (suffix ? suffix[0].length : 0));
+  const rest = text.slice(term.start + name.length, span.end);
+  const dose = DOSE.exec(rest);
+  const frequency = FREQUENCY.exec(rest);
+  return {
+    text: text.slice(span.start, span.end),
+    span,
+    section,
+    medication: {
+      name,
+      dose: dose ? dose[0] : null,
+      frequency: frequency ? frequency[0].replace(/\.$/, "") : null,
+    },
+  };
+}
+
+export type MedicationExtraction = { items: Item[]; statesNone: boolean };
+
+/**
+ * Medications in text[from, to). `list`: a medication section (every drug not stated as past);
+ * `narrative`: prose (only drugs a sentence says are taken); `plan`: a plan (only drugs continued
+ * or held, which are current).
+ */
+export function extractMedications(
+  text: string,
+  from: number,
+  to: number,
+  mode: MedicationMode,
+  section: string,
+  unknownNames = false,
+): MedicationExtraction {
+  const items: Item[] = [];
+  let statesNone = false;
+  for (const s of sentences(text, from, to)) {
+    const sentence = text.slice(s.start, s.end);
+    if (mode === "narrative" && !TAKING.test(sentence) && !/medication|\bmeds\b/i.test(sentence)) continue;
+    if (mode === "plan" && !CONTINUE.test(sentence)) continue;
+    const terms = drugTerms(text, s, mode === "list" || mode === "discharge", unknownNames);
+    if (terms.length === 0) {
+      if (NO_MEDICATIONS.test(sentence.trim())) statesNone = true;
+      continue;
+    }
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i];
+      const before = text.slice(s.start, term.start);
+      const limit = i + 1 < terms.length ? terms[i + 1].start : s.end;
+      const span = itemSpan(text, term, limit, mode !== "narrative" && mode !== "plan" && sentence.includes(";"));
+      if (mode === "list" || mode === "discharge") {
+        if (PAST.test(before)) continue;
+        if (mode === "list" && LIST_NOT_TAKEN.test(text.slice(s.start, span.end))) continue;
+      } else if (mode === "narrative") {
+        if (!TAKING.test(before) || PAST.test(sentence) || NOT_CURRENT.test(before) || NO_MEDICATIONS.test(before))
+          continue;
+      } else {
+        const cue = lastMatch(CONTINUE, before);
+        const after = cue ? before.slice(cue.index) : "";
+        if (!cue || BUT_STOPPED.test(after) || /\bdiscontinu/i.test(before) || PAST.test(before)) continue;
+        if (/\b(?:will|start|add|begin|new)\b/i.test(after)) continue;
+      }
+      items.push(medicationItem(text, term, span, section));
+    }
+  }
+  return { items, statesNone };
+}
