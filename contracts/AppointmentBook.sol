@@ -17,28 +17,19 @@ contract AppointmentBook is IAppointmentBook {
     /// @notice The most slots one calendar page reads: one week.
     uint256 public constant MAX_CALENDAR_SLOTS = 7 * 48;
 
-    /// @dev The current booking of a slot; `refIndex` points into the patient's list.
+    /// @dev The current booking of a slot, in one storage slot. A patient's list of bookings is not
+    /// kept on-chain: clients read it from the events indexed by patient (see {IAppointmentBook}).
     struct Booking {
         address patient;
         AppointmentStatus status;
         uint16 seq;
         uint32 outcomeRecord;
-        uint32 refIndex;
-    }
-
-    /// @dev A patient's booking; `finalStatus` is written when the slot is freed for rebooking.
-    struct PatientRef {
-        address doctor;
-        uint40 start;
-        uint16 seq;
-        AppointmentStatus finalStatus;
     }
 
     IEhrCore public immutable core;
 
     mapping(address doctor => uint48[7] schedule) private _availability;
     mapping(address doctor => mapping(uint40 start => Booking)) private _bookings;
-    mapping(address patient => PatientRef[]) private _patientRefs;
 
     constructor(IEhrCore core_) {
         if (address(core_) == address(0)) revert AppointmentCoreInvalid();
@@ -67,35 +58,6 @@ contract AppointmentBook is IAppointmentBook {
     /// @inheritdoc IAppointmentBook
     function isSlotFree(address doctor, uint40 start) external view returns (bool) {
         return _slotProblem(doctor, start) == 0 && !_isActive(_bookings[doctor][start].status);
-    }
-
-    /// @inheritdoc IAppointmentBook
-    function patientAppointmentCount(address patient) external view returns (uint256) {
-        return _patientRefs[patient].length;
-    }
-
-    /// @inheritdoc IAppointmentBook
-    function patientAppointmentsPage(
-        address patient,
-        uint256 offset,
-        uint256 limit
-    ) external view returns (PatientAppointment[] memory page) {
-        PatientRef[] storage refs = _patientRefs[patient];
-        uint256 size = offset >= refs.length ? 0 : refs.length - offset;
-        if (size > limit) size = limit;
-        page = new PatientAppointment[](size);
-        for (uint256 i = 0; i < size; ++i) {
-            PatientRef storage ref = refs[offset + i];
-            Booking storage b = _bookings[ref.doctor][ref.start];
-            bool current = b.seq == ref.seq;
-            page[i] = PatientAppointment({
-                doctor: ref.doctor,
-                start: ref.start,
-                seq: ref.seq,
-                status: current ? b.status : ref.finalStatus,
-                outcomeRecord: current ? b.outcomeRecord : 0
-            });
-        }
     }
 
     /// @inheritdoc IAppointmentBook
@@ -155,7 +117,6 @@ contract AppointmentBook is IAppointmentBook {
     function decline(uint40 start) external onlyActiveDoctor {
         Booking storage b = _existing(msg.sender, start);
         _move(b, AppointmentStatus.Booked, AppointmentStatus.Declined);
-        _patientRefs[b.patient][b.refIndex].finalStatus = AppointmentStatus.Declined;
         emit AppointmentStatusChanged(msg.sender, start, b.patient, AppointmentStatus.Declined, msg.sender);
     }
 
@@ -166,7 +127,6 @@ contract AppointmentBook is IAppointmentBook {
         if (msg.sender != b.patient && msg.sender != doctor) revert AppointmentCallerNotParty(msg.sender);
         if (!_isActive(b.status)) revert AppointmentInvalidTransition(b.status, AppointmentStatus.Cancelled);
         b.status = AppointmentStatus.Cancelled;
-        _patientRefs[b.patient][b.refIndex].finalStatus = AppointmentStatus.Cancelled;
         emit AppointmentStatusChanged(doctor, start, b.patient, AppointmentStatus.Cancelled, msg.sender);
     }
 
@@ -198,15 +158,12 @@ contract AppointmentBook is IAppointmentBook {
         Booking storage b = _bookings[doctor][start];
         if (_isActive(b.status) || b.status == AppointmentStatus.Completed) revert AppointmentSlotTaken(doctor, start);
         uint16 seq = b.seq + 1;
-        PatientRef[] storage refs = _patientRefs[msg.sender];
         _bookings[doctor][start] = Booking({
             patient: msg.sender,
             status: AppointmentStatus.Booked,
             seq: seq,
-            outcomeRecord: 0,
-            refIndex: uint32(refs.length)
+            outcomeRecord: 0
         });
-        refs.push(PatientRef({doctor: doctor, start: start, seq: seq, finalStatus: AppointmentStatus.None}));
         emit AppointmentBooked(doctor, start, msg.sender, seq);
     }
 

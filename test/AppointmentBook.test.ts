@@ -1,5 +1,13 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
+import { createPublicClient, custom, type EIP1193Provider, type PublicClient } from "viem";
+import { hardhat } from "viem/chains";
+import {
+  readPatientAppointments,
+  readPatientAppointmentsPage,
+  type PatientAppointmentEntry,
+} from "../lib/chain/appointmentEvents";
+import type { Address } from "../lib/crypto/identity";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { AppointmentBook__factory, type AppointmentBook } from "../typechain-types";
@@ -47,16 +55,29 @@ async function currentSlot(): Promise<number> {
   return Math.floor((await time.latest()) / SLOT) * SLOT;
 }
 
-/** A patient's list as plain objects, for deep comparison. */
-async function patientList(book: AppointmentBook, patient: string, offset = 0n, limit = ethers.MaxUint256) {
-  const page = await book.patientAppointmentsPage(patient, offset, limit);
-  return page.map((a) => ({
-    doctor: a.doctor,
-    start: a.start,
-    seq: a.seq,
-    status: a.status,
-    outcomeRecord: a.outcomeRecord,
+/** Reads the chain's logs the way the dApp does (viem), over Hardhat's in-process network. */
+const publicClient = createPublicClient({
+  chain: hardhat,
+  transport: custom(network.provider as unknown as EIP1193Provider, { retryCount: 0 }),
+}) as PublicClient;
+
+type ListEntry = Omit<PatientAppointmentEntry, "blockNumber" | "txHash">;
+
+/** As plain objects, for deep comparison. */
+function listEntries(entries: PatientAppointmentEntry[]) {
+  return entries.map(({ doctor, start, seq, status, outcomeRecord }: ListEntry) => ({
+    doctor,
+    start: BigInt(start),
+    seq: BigInt(seq),
+    status: BigInt(status),
+    outcomeRecord: BigInt(outcomeRecord),
   }));
+}
+
+/** A patient's list, oldest first, from the events indexed by patient (the book keeps no list). */
+async function patientList(book: AppointmentBook, patient: string) {
+  const all = await readPatientAppointments(publicClient, (await book.getAddress()) as Address, patient as Address);
+  return listEntries(all.reverse());
 }
 
 function patientEntry(doctor: string, start: number, seq: number, status: StatusName, outcomeRecord = 0) {
@@ -266,7 +287,7 @@ describe("AppointmentBook", () => {
     /** Asserts that `patient` holds no booking and the slot is untouched. */
     async function expectNotBooked(book: AppointmentBook, doctor: string, start: number, patient: string) {
       expect(await appointment(book, doctor, start)).to.deep.equal(NO_APPOINTMENT);
-      expect(await book.patientAppointmentCount(patient)).to.equal(0n);
+      expect(await patientList(book, patient)).to.have.lengthOf(0);
     }
 
     it("books a free offered slot", async () => {
@@ -281,7 +302,7 @@ describe("AppointmentBook", () => {
       expect(await appointment(book, doctor.address, start)).to.deep.equal(
         appointmentEntry(patient.address, "Booked", 1),
       );
-      expect(await book.patientAppointmentCount(patient.address)).to.equal(1n);
+      expect(await patientList(book, patient.address)).to.have.lengthOf(1);
       expect(await patientList(book, patient.address)).to.deep.equal([
         patientEntry(doctor.address, start, 1, "Booked"),
       ]);
@@ -295,8 +316,8 @@ describe("AppointmentBook", () => {
       await book.connect(patient2).book(doctor.address, start);
       await book.connect(patient).book(doctor2.address, start);
 
-      expect(await book.patientAppointmentCount(patient.address)).to.equal(2n);
-      expect(await book.patientAppointmentCount(patient2.address)).to.equal(1n);
+      expect(await patientList(book, patient.address)).to.have.lengthOf(2);
+      expect(await patientList(book, patient2.address)).to.have.lengthOf(1);
       expect(await patientList(book, patient.address)).to.deep.equal([
         patientEntry(doctor.address, start + SLOT, 1, "Booked"),
         patientEntry(doctor2.address, start, 1, "Booked"),
@@ -470,7 +491,7 @@ describe("AppointmentBook", () => {
           .to.emit(book, "AppointmentBooked")
           .withArgs(doctor.address, mondayNine + day * DAY, patient.address, 1);
       }
-      expect(await book.patientAppointmentCount(patient.address)).to.equal(7n);
+      expect(await patientList(book, patient.address)).to.have.lengthOf(7);
     });
 
     it("maps midnight to bit 0 and 23:30 to bit 47 of the day", async () => {
@@ -494,8 +515,8 @@ describe("AppointmentBook", () => {
       expect(await appointment(book, doctor.address, start)).to.deep.equal(
         appointmentEntry(patient.address, "Booked", 1),
       );
-      expect(await book.patientAppointmentCount(patient.address)).to.equal(1n);
-      expect(await book.patientAppointmentCount(patient2.address)).to.equal(0n);
+      expect(await patientList(book, patient.address)).to.have.lengthOf(1);
+      expect(await patientList(book, patient2.address)).to.have.lengthOf(0);
     });
 
     it("refuses a slot whose booking is confirmed", async () => {
@@ -506,7 +527,7 @@ describe("AppointmentBook", () => {
       expect(await appointment(book, doctor.address, start)).to.deep.equal(
         appointmentEntry(patient.address, "Confirmed", 1),
       );
-      expect(await book.patientAppointmentCount(patient2.address)).to.equal(0n);
+      expect(await patientList(book, patient2.address)).to.have.lengthOf(0);
     });
 
     for (const [freedBy, fixture] of [
@@ -591,8 +612,8 @@ describe("AppointmentBook", () => {
       expect(await appointment(book, doctor.address, start)).to.deep.equal(
         appointmentEntry(patient.address, "Booked", 1),
       );
-      expect(await book.patientAppointmentCount(patient.address)).to.equal(1n);
-      expect(await book.patientAppointmentCount(patient2.address)).to.equal(0n);
+      expect(await patientList(book, patient.address)).to.have.lengthOf(1);
+      expect(await patientList(book, patient2.address)).to.have.lengthOf(0);
       expect(await doctorCalendar(book, doctor.address, start, 1)).to.have.lengthOf(1);
       // The loser's call, replayed, says why.
       await expect(book.connect(patient2).book.staticCall(doctor.address, start))
@@ -628,7 +649,7 @@ describe("AppointmentBook", () => {
     /** Asserts that neither a booking nor a grant was left behind. */
     async function expectNothing(f: Awaited<ReturnType<typeof baseFixture>>, start: number) {
       expect(await appointment(f.book, f.doctor.address, start)).to.deep.equal(NO_APPOINTMENT);
-      expect(await f.book.patientAppointmentCount(f.patient.address)).to.equal(0n);
+      expect(await patientList(f.book, f.patient.address)).to.have.lengthOf(0);
       expect((await f.core.grantOf(f.patient.address, f.doctor.address)).expiresAt).to.equal(0n);
     }
 
@@ -682,7 +703,7 @@ describe("AppointmentBook", () => {
         .to.be.revertedWithCustomError(f.book, "AppointmentSlotTaken")
         .withArgs(f.doctor.address, start);
       expect((await f.core.grantOf(f.patient.address, f.doctor.address)).expiresAt).to.equal(0n);
-      expect(await f.book.patientAppointmentCount(f.patient.address)).to.equal(0n);
+      expect(await patientList(f.book, f.patient.address)).to.have.lengthOf(0);
     });
 
     it("reverts while the core is paused", async () => {
@@ -1079,7 +1100,7 @@ describe("AppointmentBook", () => {
     });
   });
 
-  describe("patientAppointmentsPage", () => {
+  describe("the patient's list (AppointmentBooked / AppointmentStatusChanged / AppointmentCompleted)", () => {
     async function threeBookingsFixture() {
       const f = await baseFixture();
       const start = await futureSlot(2);
@@ -1088,24 +1109,31 @@ describe("AppointmentBook", () => {
       return { ...f, starts };
     }
 
-    it("pages the list oldest first and clips at its end", async () => {
+    it("pages the list from the events, newest first, ending on a block boundary", async () => {
       const { book, doctor, patient, starts } = await loadFixture(threeBookingsFixture);
-      const all = starts.map((s) => patientEntry(doctor.address, s, 1, "Booked"));
-      expect(await patientList(book, patient.address, 0n, 10n)).to.deep.equal(all);
-      expect(await patientList(book, patient.address, 0n, 3n)).to.deep.equal(all);
-      expect(await patientList(book, patient.address, 0n, 2n)).to.deep.equal(all.slice(0, 2));
-      expect(await patientList(book, patient.address, 1n, 1n)).to.deep.equal(all.slice(1, 2));
-      expect(await patientList(book, patient.address, 2n, ethers.MaxUint256)).to.deep.equal(all.slice(2));
-      expect(await patientList(book, patient.address, 0n, 0n)).to.deep.equal([]);
-      expect(await patientList(book, patient.address, 3n, 1n)).to.deep.equal([]);
-      expect(await patientList(book, patient.address, ethers.MaxUint256, ethers.MaxUint256)).to.deep.equal([]);
+      const address = (await book.getAddress()) as Address;
+      const all = starts.map((s) => patientEntry(doctor.address, s, 1, "Booked")).reverse();
+      const first = await readPatientAppointmentsPage(publicClient, address, patient.address as Address, { limit: 2 });
+      expect(listEntries(first.appointments)).to.deep.equal(all.slice(0, 2));
+      expect(first.older).to.equal(first.appointments[1].blockNumber - 1n);
+      const rest = await readPatientAppointmentsPage(publicClient, address, patient.address as Address, {
+        limit: 2,
+        toBlock: first.older,
+      });
+      expect(listEntries(rest.appointments)).to.deep.equal(all.slice(2));
+      expect(rest.older).to.equal(undefined);
+    });
+
+    it("writes no per-patient list: booking costs one storage slot", async () => {
+      const { book, doctor, patient, starts } = await loadFixture(threeBookingsFixture);
+      const receipt = await (await book.connect(patient).book(doctor.address, starts[2] + SLOT)).wait();
+      expect(receipt!.gasUsed).to.be.lessThanOrEqual(70_000n);
     });
 
     it("is empty for a patient who never booked", async () => {
       const { book, patient2, stranger } = await loadFixture(threeBookingsFixture);
-      expect(await book.patientAppointmentCount(patient2.address)).to.equal(0n);
       expect(await patientList(book, patient2.address)).to.deep.equal([]);
-      expect(await patientList(book, stranger.address, 0n, 5n)).to.deep.equal([]);
+      expect(await patientList(book, stranger.address)).to.deep.equal([]);
     });
 
     it("reports the current state of a live booking and the final state of a superseded one", async () => {

@@ -25,9 +25,38 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
         uint256 index,
         bool summaryOnly
     ) external whenNotPaused returns (AccessBasis basis) {
+        return _logAccess(patient_, index, summaryOnly);
+    }
+
+    /// @inheritdoc IAccessLog
+    function openEmergencyAccessAndLog(
+        address patient_,
+        uint16 reasonCode,
+        bytes32 justificationHash,
+        uint256[] calldata indexes
+    ) external whenNotPaused returns (uint256 id) {
+        id = _openEmergency(patient_, reasonCode, justificationHash);
+        _logEmergencyReads(patient_, indexes);
+    }
+
+    /// @inheritdoc IAccessLog
+    function logEmergencyReads(address patient_, uint256[] calldata indexes) external whenNotPaused {
+        _logEmergencyReads(patient_, indexes);
+    }
+
+    /// @dev Logs the caller's read of one record part, or reverts with {AccessUnauthorized}.
+    function _logAccess(address patient_, uint256 index, bool summaryOnly) private returns (AccessBasis basis) {
         basis = _accessBasis(patient_, msg.sender, index, summaryOnly);
         if (basis == AccessBasis.None) revert AccessUnauthorized(patient_, msg.sender, index, summaryOnly);
         emit RecordAccessed(patient_, msg.sender, index, basis, summaryOnly);
+    }
+
+    /// @dev The emergency card's reads: a general-details record in full, any other record's summary.
+    function _logEmergencyReads(address patient_, uint256[] calldata indexes) private {
+        for (uint256 i = 0; i < indexes.length; ++i) {
+            bool summaryOnly = _recordSlot(patient_, indexes[i]).category != GENERAL_DETAILS_CATEGORY;
+            _logAccess(patient_, indexes[i], summaryOnly);
+        }
     }
 
     /// @dev A grant covering the record's category allows the record and its summary; an open

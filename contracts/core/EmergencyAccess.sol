@@ -37,6 +37,26 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         uint16 reasonCode,
         bytes32 justificationHash
     ) external whenNotPaused returns (uint256 id) {
+        return _openEmergency(patient_, reasonCode, justificationHash);
+    }
+
+    /// @inheritdoc IEmergencyAccess
+    function reviewEmergencyAccess(uint256 id, bool justified, bytes32 notesHash) external onlyAdmin {
+        if (id == 0 || id > _system.emergencyCount) revert EmergencyUnknown(id);
+        uint256 bit = 1 << (id & 0xff);
+        uint256 word = _reviewed[id >> 8];
+        if (word & bit != 0) revert EmergencyAlreadyReviewed(id);
+        _reviewed[id >> 8] = word | bit;
+        emit EmergencyAccessReviewed(id, msg.sender, justified, notesHash);
+    }
+
+    /// @dev Opens the caller's window on `patient_` after every check of {openEmergencyAccess}; the
+    /// caller checks the pause.
+    function _openEmergency(
+        address patient_,
+        uint16 reasonCode,
+        bytes32 justificationHash
+    ) internal returns (uint256 id) {
         _requireActiveDoctor(msg.sender);
         Account storage a = _requireActivePatient(patient_);
         if (a.emergencyOptOut) revert EmergencyOptedOut(patient_);
@@ -49,16 +69,6 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         w.expiresAt = expiresAt;
         w.id = uint64(id);
         emit EmergencyAccessOpened(id, patient_, msg.sender, reasonCode, justificationHash, expiresAt);
-    }
-
-    /// @inheritdoc IEmergencyAccess
-    function reviewEmergencyAccess(uint256 id, bool justified, bytes32 notesHash) external onlyAdmin {
-        if (id == 0 || id > _system.emergencyCount) revert EmergencyUnknown(id);
-        uint256 bit = 1 << (id & 0xff);
-        uint256 word = _reviewed[id >> 8];
-        if (word & bit != 0) revert EmergencyAlreadyReviewed(id);
-        _reviewed[id >> 8] = word | bit;
-        emit EmergencyAccessReviewed(id, msg.sender, justified, notesHash);
     }
 
     /// @dev Whether the doctor's window on the patient is open: unexpired, the patient not opted out,

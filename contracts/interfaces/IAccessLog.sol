@@ -39,6 +39,41 @@ interface IAccessLog {
      */
     function logAccess(address patient, uint256 index, bool summaryOnly) external returns (AccessBasis basis);
 
+    /**
+     * @notice Break-glass and the emergency card's reads in one transaction: opens the caller's
+     * emergency window on `patient` as {IEmergencyAccess-openEmergencyAccess} does (same checks, same
+     * fixed window, same event for the patient and the admin's review), then logs a read of each
+     * record in `indexes` as {logAccess} does: a general-details record in full, any other record's
+     * summary only. Its receipt is the proof the storage service takes for every key it releases.
+     * Requirements: those of {IEmergencyAccess-openEmergencyAccess}; each record exists and the caller
+     * may read it now (an other record must have a summary), else {AccessUnauthorized} and nothing
+     * is opened.
+     * Emits {IEmergencyAccess-EmergencyAccessOpened}, then one {RecordAccessed} per index, in order.
+     * @param patient The patient whose card the caller opens.
+     * @param reasonCode A non-zero reason code (the dApp's list).
+     * @param justificationHash The keccak256 of the written justification.
+     * @param indexes The records read: the newest general details and the records with a summary.
+     * @return id The emergency access id, for review.
+     */
+    function openEmergencyAccessAndLog(
+        address patient,
+        uint16 reasonCode,
+        bytes32 justificationHash,
+        uint256[] calldata indexes
+    ) external returns (uint256 id);
+
+    /**
+     * @notice Logs the emergency card's reads in one transaction, as {openEmergencyAccessAndLog}
+     * does, for a window (or a grant) the caller already holds: a general-details record in full,
+     * any other record's summary only.
+     * Requirements: not paused; each record exists and the caller may read it now, else
+     * {AccessUnauthorized} and nothing is logged.
+     * Emits one {RecordAccessed} per index, in order.
+     * @param patient The patient whose records the caller reads.
+     * @param indexes The records read.
+     */
+    function logEmergencyReads(address patient, uint256[] calldata indexes) external;
+
     /// @notice What {logAccess} would allow now, without logging: None when it would revert.
     function accessBasis(
         address patient,

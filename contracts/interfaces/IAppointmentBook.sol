@@ -9,6 +9,11 @@ pragma solidity 0.8.30;
  * and `seq` tells the bookings of one slot apart. The core's pause switch pauses the book too
  * (cancellations keep working).
  *
+ * A patient's appointments are listed from the events, all indexed by patient: {AppointmentBooked}
+ * names each booking (doctor, start, seq), {AppointmentStatusChanged} each later move, and
+ * {AppointmentCompleted} the outcome record; {appointmentOf} gives the current state of one slot.
+ * The book keeps no per-patient list, so booking writes one storage slot.
+ *
  * State machine (anything else reverts with {AppointmentInvalidTransition}):
  *   Booked    --confirm (doctor)--> Confirmed
  *   Booked    --decline (doctor)--> Declined
@@ -30,15 +35,6 @@ interface IAppointmentBook {
         address patient;
         AppointmentStatus status;
         uint16 seq;
-        uint32 outcomeRecord;
-    }
-
-    /// @notice A patient's reference to one of their appointments, with its current state.
-    struct PatientAppointment {
-        address doctor;
-        uint40 start;
-        uint16 seq;
-        AppointmentStatus status;
         uint32 outcomeRecord;
     }
 
@@ -78,7 +74,7 @@ interface IAppointmentBook {
 
     /// @notice Emitted when a doctor publishes their weekly availability.
     event WeeklyAvailabilitySet(address indexed doctor, uint48[7] schedule);
-    /// @notice Emitted when a patient books.
+    /// @notice Emitted when a patient books: with the patient as a topic, the patient's list of bookings.
     event AppointmentBooked(address indexed doctor, uint40 indexed start, address indexed patient, uint16 seq);
     /// @notice Emitted on each later move of the state machine, with the account that made it.
     event AppointmentStatusChanged(
@@ -143,17 +139,6 @@ interface IAppointmentBook {
 
     /// @notice Whether the slot is offered, in the future, within the horizon and free.
     function isSlotFree(address doctor, uint40 start) external view returns (bool);
-
-    /// @notice The number of bookings `patient` ever made.
-    function patientAppointmentCount(address patient) external view returns (uint256);
-
-    /// @notice Up to `limit` of the patient's bookings starting at `offset`, oldest first, each
-    /// with its current status (a booking whose slot was later rebooked reports its final state).
-    function patientAppointmentsPage(
-        address patient,
-        uint256 offset,
-        uint256 limit
-    ) external view returns (PatientAppointment[] memory page);
 
     /// @notice The doctor's bookings in up to `slotCount` (at most {MAX_CALENDAR_SLOTS}) consecutive
     /// slots from `fromStart` (a slot boundary): a calendar page. Never-booked slots are skipped.

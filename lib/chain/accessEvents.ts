@@ -1,8 +1,8 @@
 import type { PublicClient } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import { FormatError } from "../errors";
 import type { Address, Hex } from "../crypto/identity";
 import { ACCESS_BASES, type AccessBasisName } from "./ehr";
+import { scanLogsBackward, type BackwardScanOptions } from "./logWindows";
 
 /** One entry of the audit trail, from the chain's `RecordAccessed` / `EmergencyAccessOpened` events. */
 export type AccessEvent =
@@ -34,26 +34,8 @@ export type AccessEvent =
 /** Whose trail: every access to one patient's records, or every access one doctor made. */
 export type AccessEventFilter = { patient: Address } | { doctor: Address };
 
-export interface AccessEventPageInput {
+export interface AccessEventPageInput extends BackwardScanOptions {
   filter: AccessEventFilter;
-  /** The newest block to read (a page's `older` cursor). @default the chain's head */
-  toBlock?: bigint;
-  /** The oldest block there can be events in: the system's deployment block. @default 0n */
-  floorBlock?: bigint;
-  /** Entries wanted; a page may hold more, since it ends on a block boundary. @default 20 */
-  limit?: number;
-  /**
-   * The first window's length in blocks; each window that leaves the page short doubles it, so a
-   * small start costs a few round trips, not blocks. @default 64n
-   */
-  firstWindow?: bigint;
-  /** The longest window in blocks (providers cap eth_getLogs ranges). @default 100_000n */
-  maxWindow?: bigint;
-  /**
-   * Blocks one page may scan before it stops short of `limit`: what bounds the first page's cost
-   * for a patient whose trail is quiet. @default 1_000_000n
-   */
-  maxScan?: bigint;
 }
 
 export interface AccessEventPage {
@@ -85,32 +67,12 @@ export async function readAccessEventPage(
   core: Address,
   input: AccessEventPageInput,
 ): Promise<AccessEventPage> {
-  const limit = input.limit ?? ACCESS_PAGE;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new FormatError("The page size must be a positive integer.");
-  const floor = input.floorBlock ?? 0n;
-  const maxWindow = input.maxWindow ?? 100_000n;
-  const maxScan = input.maxScan ?? 1_000_000n;
   const head = input.toBlock ?? (await publicClient.getBlockNumber({ cacheTime: 0 }));
-  const found: AccessEvent[] = [];
-  let window = input.firstWindow ?? 64n;
-  let hi = head;
-  let scannedFrom = head + 1n;
-  while (hi >= floor && found.length < limit && head - hi < maxScan) {
-    const lo = hi - window + 1n > floor ? hi - window + 1n : floor;
-    found.push(...(await readWindow(publicClient, core, input.filter, lo, hi)));
-    scannedFrom = lo;
-    hi = lo - 1n;
-    window = window * 2n > maxWindow ? maxWindow : window * 2n;
-  }
-  found.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
-  let events = found;
-  if (found.length > limit) {
-    // End on a block boundary: the next page starts below the last block shown, none lost or repeated.
-    scannedFrom = found[limit - 1].blockNumber;
-    events = found.filter((e) => e.blockNumber >= scannedFrom);
-  }
-  await stampTimes(publicClient, events);
-  return { events, toBlock: head, scannedFrom, older: scannedFrom > floor ? scannedFrom - 1n : undefined };
+  const page = await scanLogsBackward(head, { ...input, limit: input.limit ?? ACCESS_PAGE }, (lo, hi) =>
+    readWindow(publicClient, core, input.filter, lo, hi),
+  );
+  await stampTimes(publicClient, page.items);
+  return { events: page.items, toBlock: page.toBlock, scannedFrom: page.scannedFrom, older: page.older };
 }
 
 type Stamped = AccessEvent & { logIndex: number };

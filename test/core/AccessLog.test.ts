@@ -3,7 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { EhrCore } from "../../typechain-types";
-import { AccessBasis, baseFixture, Category, DAY, recordInput } from "../helpers";
+import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
+import { AccessBasis, baseFixture, Category, DAY, nextBlockTimestamp, recordInput } from "../helpers";
 
 /** The records of `patient` in the fixture, by index. */
 const Record = { Details: 0, Report: 1, Lab: 2, DetailsWithSummary: 3, Unknown: 4 } as const;
@@ -54,6 +55,18 @@ async function expectAccess(
       .to.emit(core, "RecordAccessed")
       .withArgs(patient.address, reader.address, index, basis, summaryOnly);
   }
+}
+
+const REASON = 3;
+const JUSTIFICATION = ethers.id("collapsed in the street, allergies unknown");
+
+/** The `RecordAccessed` events of a transaction, in order, as [patient, reader, index, basis, summaryOnly]. */
+async function readsLoggedBy(core: EhrCore, tx: Promise<{ wait(): Promise<unknown> }>) {
+  const receipt = (await (await tx).wait()) as { logs: { topics: readonly string[]; data: string }[] };
+  return receipt.logs
+    .map((log) => core.interface.parseLog(log))
+    .filter((log) => log?.name === "RecordAccessed")
+    .map((log) => [...log!.args]);
 }
 
 describe("AccessLog", () => {
@@ -192,6 +205,168 @@ describe("AccessLog", () => {
       }
       await core.connect(admin).unpause();
       await expectAccess(core, patient, doctor, Record.Report, false, AccessBasis.Grant);
+    });
+  });
+
+  describe("openEmergencyAccessAndLog", () => {
+    it("opens the window and logs the card's reads in one transaction", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      const indexes = [Record.DetailsWithSummary, Record.Details, Record.Report];
+      expect(
+        await core
+          .connect(doctor)
+          .openEmergencyAccessAndLog.staticCall(patient.address, REASON, JUSTIFICATION, indexes),
+      ).to.equal(2n);
+      const t = await nextBlockTimestamp();
+      const tx = core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, indexes);
+      await expect(tx)
+        .to.emit(core, "EmergencyAccessOpened")
+        .withArgs(2, patient.address, doctor.address, REASON, JUSTIFICATION, t + DEFAULT_POLICY.emergencyWindow);
+      // General details in full, any other record's summary; a covering grant is named as the basis.
+      expect(await readsLoggedBy(core, tx)).to.deep.equal([
+        [patient.address, doctor.address, BigInt(Record.DetailsWithSummary), AccessBasis.Emergency, false],
+        [patient.address, doctor.address, BigInt(Record.Details), AccessBasis.Emergency, false],
+        [patient.address, doctor.address, BigInt(Record.Report), AccessBasis.Grant, true],
+      ]);
+      expect(await core.hasEmergencyAccess(patient.address, doctor.address)).to.equal(true);
+      expect(await core.emergencyWindowOf(patient.address, doctor.address)).to.deep.equal([
+        BigInt(t),
+        BigInt(t + DEFAULT_POLICY.emergencyWindow),
+        2n,
+      ]);
+    });
+
+    it("opens with no reads when the patient has nothing to read", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await expect(core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, []))
+        .to.emit(core, "EmergencyAccessOpened")
+        .and.not.to.emit(core, "RecordAccessed");
+    });
+
+    it("is reviewed by the admin like any emergency access", async () => {
+      const { core, admin, patient, doctor } = await loadFixture(accessFixture);
+      await core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]);
+      await expect(core.connect(admin).reviewEmergencyAccess(2, true, ethers.id("notes")))
+        .to.emit(core, "EmergencyAccessReviewed")
+        .withArgs(2, admin.address, true, ethers.id("notes"));
+      expect(await core.isEmergencyReviewed(2)).to.equal(true);
+    });
+
+    it("refuses a record the window does not cover, and opens nothing", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      await expect(
+        core
+          .connect(doctor)
+          .openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details, Record.Lab]),
+      )
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor.address, Record.Lab, true);
+      await expect(
+        core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Unknown]),
+      )
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor.address, Record.Unknown, false);
+      expect(await core.emergencyCount()).to.equal(1n);
+      expect(await core.hasEmergencyAccess(patient.address, doctor.address)).to.equal(false);
+    });
+
+    it("refuses without a reason code or a justification", async () => {
+      const { core, patient, doctor } = await loadFixture(accessFixture);
+      for (const [reason, justification] of [
+        [0, JUSTIFICATION],
+        [REASON, ethers.ZeroHash],
+      ] as const) {
+        await expect(
+          core.connect(doctor).openEmergencyAccessAndLog(patient.address, reason, justification, [Record.Details]),
+        ).to.be.revertedWithCustomError(core, "EmergencyJustificationMissing");
+      }
+      expect(await core.emergencyCount()).to.equal(1n);
+    });
+
+    it("refuses a suspended doctor and callers who are not doctors", async () => {
+      const { core, admin, patient, doctor, stranger } = await loadFixture(accessFixture);
+      await expect(
+        core.connect(stranger).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]),
+      )
+        .to.be.revertedWithCustomError(core, "DoctorUnknown")
+        .withArgs(stranger.address);
+      await core.connect(admin).suspendDoctor(doctor.address, 1);
+      await expect(
+        core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]),
+      )
+        .to.be.revertedWithCustomError(core, "DoctorSuspended")
+        .withArgs(doctor.address);
+      expect(await core.emergencyCount()).to.equal(1n);
+    });
+
+    it("refuses a patient who opted out, and an unregistered one", async () => {
+      const { core, patient, doctor, stranger } = await loadFixture(accessFixture);
+      await expect(core.connect(doctor).openEmergencyAccessAndLog(stranger.address, REASON, JUSTIFICATION, []))
+        .to.be.revertedWithCustomError(core, "PatientUnknown")
+        .withArgs(stranger.address);
+      await core.connect(patient).setEmergencyOptOut(true);
+      await expect(
+        core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]),
+      )
+        .to.be.revertedWithCustomError(core, "EmergencyOptedOut")
+        .withArgs(patient.address);
+    });
+
+    it("refuses a second window while one is open", async () => {
+      const { core, patient, doctor2, emergencyExpiresAt } = await loadFixture(accessFixture);
+      await expect(
+        core.connect(doctor2).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]),
+      )
+        .to.be.revertedWithCustomError(core, "EmergencyAlreadyOpen")
+        .withArgs(patient.address, doctor2.address, emergencyExpiresAt);
+    });
+
+    it("refuses while paused", async () => {
+      const { core, admin, patient, doctor } = await loadFixture(accessFixture);
+      await core.connect(admin).pause();
+      await expect(
+        core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, JUSTIFICATION, [Record.Details]),
+      ).to.be.revertedWithCustomError(core, "EnforcedPause");
+      expect(await core.emergencyCount()).to.equal(1n);
+    });
+  });
+
+  describe("logEmergencyReads", () => {
+    it("logs the card's reads under an open window in one transaction", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      const tx = core.connect(doctor2).logEmergencyReads(patient.address, [Record.Details, Record.Report]);
+      expect(await readsLoggedBy(core, tx)).to.deep.equal([
+        [patient.address, doctor2.address, BigInt(Record.Details), AccessBasis.Emergency, false],
+        [patient.address, doctor2.address, BigInt(Record.Report), AccessBasis.Emergency, true],
+      ]);
+    });
+
+    it("refuses the whole batch when one record is not covered", async () => {
+      const { core, patient, doctor2 } = await loadFixture(accessFixture);
+      await expect(core.connect(doctor2).logEmergencyReads(patient.address, [Record.Details, Record.Lab]))
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor2.address, Record.Lab, true);
+    });
+
+    it("refuses once the window has expired, and a suspended doctor", async () => {
+      const { core, admin, patient, doctor2, emergencyExpiresAt } = await loadFixture(accessFixture);
+      await time.increaseTo(emergencyExpiresAt);
+      await expect(core.connect(doctor2).logEmergencyReads(patient.address, [Record.Details]))
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor2.address, Record.Details, false);
+      await core.connect(doctor2).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+      await core.connect(admin).suspendDoctor(doctor2.address, 1);
+      await expect(core.connect(doctor2).logEmergencyReads(patient.address, [Record.Report]))
+        .to.be.revertedWithCustomError(core, "AccessUnauthorized")
+        .withArgs(patient.address, doctor2.address, Record.Report, true);
+    });
+
+    it("refuses while paused", async () => {
+      const { core, admin, patient, doctor2 } = await loadFixture(accessFixture);
+      await core.connect(admin).pause();
+      await expect(
+        core.connect(doctor2).logEmergencyReads(patient.address, [Record.Details]),
+      ).to.be.revertedWithCustomError(core, "EnforcedPause");
     });
   });
 

@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { Category } from "../../lib/categories";
 import {
   doctorWithKeyThroughUi,
@@ -137,12 +138,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await nav(d.page, "Appointments");
       await d.page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
       await rows.filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
-      const booked = await publicClient.readContract({
-        address: stack.book,
-        abi: appointmentBookAbi,
-        functionName: "patientAppointmentsPage",
-        args: [patient, 0n, 10n],
-      });
+      const booked = (await readPatientAppointments(publicClient, stack.book, patient)).reverse();
       expect(booked.map((a) => a.status)).to.deep.equal([3, 2]); // Declined, Confirmed
       const start = Number(booked[1].start);
       expect(start % SLOT).to.equal(0);

@@ -7,7 +7,8 @@
 import { expect } from "chai";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { Category, categoryMask } from "../../lib/categories";
 import {
   doctorWithKeyThroughUi,
@@ -84,13 +85,7 @@ export function careSpecs(e2e: () => E2e): void {
       await p.page.getByRole("button", { name: `${label} (taken)` }).waitFor();
       await e2e().screenshot(p.page, "care-02-doctor-week-booked");
 
-      const appointments = async () =>
-        publicClient.readContract({
-          address: stack.book,
-          abi: appointmentBookAbi,
-          functionName: "patientAppointmentsPage",
-          args: [patient, 0n, 10n],
-        });
+      const appointments = async () => (await readPatientAppointments(publicClient, stack.book, patient)).reverse();
       let booked = await appointments();
       expect(booked.length).to.equal(1);
       expect(booked[0].doctor).to.equal(doctor);

@@ -1,6 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { appointmentBookAbi, ehrCoreAbi } from "@deployments/contracts";
+import { ehrCoreAbi } from "@deployments/contracts";
+import { readPatientAppointments } from "@lib/chain/appointmentEvents";
 import { useEhr } from "../ehr/useEhr";
+import { floorBlockFor } from "./useAccessEvents";
 
 /** One of the patient's bookings, with its outcome record's category when the doctor attached one. */
 export interface PatientAppointment {
@@ -14,35 +16,23 @@ export interface PatientAppointment {
   outcomeCategory?: number;
 }
 
-const PAGE = 100n;
-
 /**
- * The connected patient's appointments, newest first (patientAppointmentsPage), each with its
+ * The connected patient's appointments, newest first, from the book's events indexed by patient
+ * (lib/chain/appointmentEvents.ts: the book keeps no per-patient list on-chain), each with its
  * current status; a completed one's outcome record (a prescription or test order) is looked up
  * with recordOf for its category. Public chain data only; the record's content stays encrypted.
  */
 export function usePatientAppointments() {
-  const { publicClient, book, core, address, onRightChain } = useEhr();
+  const { publicClient, book, core, address, onRightChain, runtime } = useEhr();
   return useQuery({
     queryKey: ["patient-appointments", book, address],
     enabled: onRightChain && address !== undefined,
     queryFn: async (): Promise<PatientAppointment[]> => {
-      const count = (await publicClient.readContract({
-        address: book,
-        abi: appointmentBookAbi,
-        functionName: "patientAppointmentCount",
-        args: [address!],
-      })) as bigint;
-      const rows: PatientAppointment[] = [];
-      for (let offset = 0n; offset < count; offset += PAGE) {
-        const page = await publicClient.readContract({
-          address: book,
-          abi: appointmentBookAbi,
-          functionName: "patientAppointmentsPage",
-          args: [address!, offset, PAGE],
-        });
-        for (const a of page) {
-          const row: PatientAppointment = { doctor: a.doctor, start: Number(a.start), seq: a.seq, status: a.status };
+      const floorBlock = floorBlockFor(runtime.chainId, core);
+      const entries = await readPatientAppointments(publicClient, book, address!, { floorBlock });
+      return Promise.all(
+        entries.map(async (a): Promise<PatientAppointment> => {
+          const row: PatientAppointment = { doctor: a.doctor, start: a.start, seq: a.seq, status: a.status };
           if (a.outcomeRecord > 0) {
             const record = await publicClient.readContract({
               address: core,
@@ -53,10 +43,9 @@ export function usePatientAppointments() {
             row.outcomeIndex = a.outcomeRecord - 1;
             row.outcomeCategory = record.category;
           }
-          rows.push(row);
-        }
-      }
-      return rows.reverse();
+          return row;
+        }),
+      );
     },
   });
 }
