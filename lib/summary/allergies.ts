@@ -19,6 +19,8 @@ const ALLERGY_CUE =
 /** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
 const ALLERGY_AFTER = /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b/i;
 const NEGATED_BEFORE = /\b(?:no|not|denies|denied|denying|negative for|without|never)\b(?:\s+\w+){0,3}\s*$/i;
+const ADMINISTERED =
+  /\b(?:given|administered|received|started|prescribed|injected|infused|ordered|taking|takes|continue|\d+\s*(?:mg|mcg|ml|units?)\b)/i;
 const TOLERATES = /\b(?:can (?:take|tolerate|get|use)|tolerates?|tolerated|takes? (?:it )?without)\b/i;
 const REACTION_LEAD =
   /^(?:\s*[-:\u2013]\s*|\s*,?\s*(?:which |that )?(?:causes?|caused|causing|gives?|gave|results? in|resulted in|resulting in|leads? to|led to|produces?|with)\s+|\s+\(\s*)/i;
@@ -85,6 +87,8 @@ export function extractAllergySection(text: string, from: number, to: number, se
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
     if (NO_KNOWN_ALLERGIES.test(sentence) || EMPTY_ALLERGY_BODY.test(sentence.trim())) statesNone = true;
+    // A section that ran on into a course or an order ("Ibuprofen 600 mg PO given") is not allergies.
+    if (ADMINISTERED.test(sentence) && !/allerg|react/i.test(sentence)) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
     const tolerated = TOLERATES.exec(sentence);
     const kept = terms.filter((t) => {

@@ -100,12 +100,20 @@ const ITEM_LABEL =
 /** "Neck:", "Skin and extremities:": a sentence-case header the field map does not know; it ends a section. */
 function isTitleHeader(name: string): boolean {
   if (name.length < 2 || name.length > 40) return false;
-  if (!/^[A-Z][a-z]+(?:[ /&-]+[A-Za-z]+){0,3}$/.test(name)) return false;
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,4})(?:[ /&-]+[A-Za-z]+){0,3}$/.test(name)) return false;
   return !PROSE.test(name) && !ITEM_LABEL.test(name);
 }
 
 /** SOAP notes: "S:", "O:", "A:", "P:". */
 const isSoap = (name: string): boolean => /^[SOAP]$/.test(name);
+
+/**
+ * A colon-less header in capitals whose line break became a comma: ",PHYSICAL EXAMINATION,GENERAL:".
+ * Only names that read as section names, so a list in capitals ("PCN,SULFA") is not one.
+ */
+const FLATTENED_CAPS_HEADER = /(?:^|[\n.,;]) *([A-Z][A-Z/&]+(?: [A-Z][A-Z/&]+){0,4})(?=,\S)/g;
+const SECTION_WORDS =
+  /\b(?:HISTORY|EXAM|EXAMINATION|SYSTEMS|IMPRESSION|ASSESSMENT|PLAN|DIAGNOS[IE]S|COURSE|PROCEDURES?|FINDINGS|LABORATORY|LABS|VITAL SIGNS|DISPOSITION|COMPLAINT|MEDICATIONS|MEDS|ALLERGIES|RECOMMENDATIONS|INDICATIONS?|TECHNIQUE|DESCRIPTION|ANESTHESIA|SUBJECTIVE|OBJECTIVE)\b/;
 
 /** A colon-less header flattened into a line: ",ALLERGIES, NKDA" or ". MEDICATIONS None". */
 const BARE_CAPS_HEADER =
@@ -152,6 +160,12 @@ export function findHeaders(text: string): Header[] {
     add(start, start + m[1].length, start + m[1].length);
   }
 
+  for (const m of text.matchAll(FLATTENED_CAPS_HEADER)) {
+    if (!SECTION_WORDS.test(m[1])) continue;
+    const start = m.index + m[0].length - m[1].length;
+    add(start, start + m[1].length, start + m[1].length);
+  }
+
   // 2. Line styles: markdown, "Name - body", a header alone on its line.
   let lineStart = 0;
   while (lineStart <= text.length) {
@@ -174,7 +188,8 @@ export function findHeaders(text: string): Header[] {
         .replace(/:$/, "")
         .trim();
       if (md) add(lineStart, lineEnd, lineEnd);
-      else if (!trimmed.includes(":") && (isCaps(bare) || isKnownHeader(bare))) add(lineStart, lineEnd, lineEnd);
+      else if (!trimmed.includes(":") && !/[.!?]\s/.test(trimmed) && (isCaps(bare) || isKnownHeader(bare)))
+        add(lineStart, lineEnd, lineEnd);
     }
     lineStart = lineEnd + 1;
   }

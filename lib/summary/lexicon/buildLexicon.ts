@@ -118,7 +118,12 @@ function main(): void {
   const fhirDrugs = new Set<string>();
   const fhirAllergens = new Set<string>();
   const files = fromFhir(fhirDrugs, fhirAllergens);
-  const drugs = new Set([...(sections.get("generic") ?? []), ...(sections.get("brand") ?? []), ...fhirDrugs]);
+  const drugs = new Set([
+    ...(sections.get("generic") ?? []),
+    ...(sections.get("abbreviation") ?? []),
+    ...(sections.get("brand") ?? []),
+    ...fhirDrugs,
+  ]);
   const classes = sections.get("class") ?? new Set<string>();
   const supplements = sections.get("supplement") ?? new Set<string>();
   const allergens = new Set([...(sections.get("allergen") ?? []), ...[...fhirAllergens].filter((a) => !drugs.has(a))]);

@@ -1,0 +1,108 @@
+import { expect } from "chai";
+import { severityOf } from "./allergies";
+import { summarizeText } from "./summarizeText";
+import type { AllergyDetail, ClinicalSummary } from "./types";
+
+const allergies = (s: ClinicalSummary): AllergyDetail[] => s.allergies.map((i) => i.allergy as AllergyDetail);
+const substances = (text: string): string[] => summarizeText(text).allergies.map((i) => i.allergy?.substance ?? "");
+
+describe("allergies (summarizeText)", () => {
+  it("reads an inline allergy list inside a paragraph, with the reactions", () => {
+    const text =
+      "The patient is a 54-year-old man seen for follow-up. ALLERGIES: Penicillin (rash), sulfa (hives). He walks daily.";
+    const s = summarizeText(text);
+    expect(allergies(s)).to.deep.equal([
+      { substance: "Penicillin", reaction: "rash", severity: null },
+      { substance: "sulfa", reaction: "hives", severity: null },
+    ]);
+    expect(s.allergies.map((i) => i.text)).to.deep.equal(["Penicillin (rash)", "sulfa (hives)"]);
+    for (const i of s.allergies) expect(text.slice(i.span.start, i.span.end)).to.equal(i.text);
+    expect(s.noKnownAllergies).to.equal(false);
+  });
+
+  it("reads 'Allergic to:' and 'All:' headers", () => {
+    expect(substances("Allergic to: codeine, latex\nPlan: follow up")).to.deep.equal(["codeine", "latex"]);
+    expect(substances("All: PCN\nMeds: none")).to.deep.equal(["PCN"]);
+  });
+
+  it("implies severity from the reaction: anaphylaxis is severe", () => {
+    const s = summarizeText("ALLERGIES: Peanuts - anaphylaxis. Amoxicillin causes a mild rash.");
+    expect(allergies(s)).to.deep.equal([
+      { substance: "Peanuts", reaction: "anaphylaxis", severity: "severe" },
+      { substance: "Amoxicillin", reaction: "a mild rash", severity: "mild" },
+    ]);
+    expect(severityOf("throat swelling")).to.equal("severe");
+    expect(severityOf("moderate hives")).to.equal("moderate");
+    expect(severityOf("nausea")).to.equal(null);
+  });
+
+  it("keeps a named allergen over a denial in the same statement", () => {
+    const s = summarizeText("HPI: She denies drug allergies but reports latex sensitivity.");
+    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["latex"]);
+    expect(s.noKnownAllergies).to.equal(false);
+  });
+
+  it("reads allergies stated only in narrative sentences", () => {
+    expect(substances("HISTORY: He is allergic to penicillin and shellfish. He smokes.")).to.deep.equal([
+      "penicillin",
+      "shellfish",
+    ]);
+    expect(substances("Patient reports an allergy to iodinated contrast, which gave her hives.")).to.deep.equal([
+      "iodinated contrast",
+    ]);
+    const s = summarizeText("She developed a rash to Keflex in the past. She has a known sulfa allergy.");
+    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["sulfa"]);
+  });
+
+  it("never reads a review of systems, atopy or culture sensitivities as an allergy or as NKA", () => {
+    const ros =
+      "REVIEW OF SYSTEMS:,CONSTITUTIONAL: No fever.,ALLERGIC/IMMUNOLOGIC: Negative.,SKIN: Denies allergic reactions or rashes.,PHYSICAL EXAMINATION: Normal.";
+    const s = summarizeText(ros);
+    expect(s.allergies).to.deep.equal([]);
+    expect(s.noKnownAllergies).to.equal(false);
+    for (const text of [
+      "PAST MEDICAL HISTORY: Seasonal allergies, asthma and eczema.",
+      "She has a history of allergies.",
+      "Wound culture grew MRSA sensitive to Bactrim and resistant to oxacillin.",
+      "Allergic rhinitis. Zyrtec for environmental allergies.",
+    ]) {
+      const t = summarizeText(text);
+      expect(t.allergies, text).to.deep.equal([]);
+      expect(t.noKnownAllergies, text).to.equal(false);
+    }
+  });
+
+  it("sets noKnownAllergies from a statement, never when an allergen is named", () => {
+    for (const text of [
+      "ALLERGIES: NKDA.",
+      "ALLERGIES:, No known medical allergies.,",
+      "He has no known drug allergies.",
+      "Allergies: None.",
+      "ALLERGIES NONE. MEDICATIONS NONE.",
+    ]) {
+      const s = summarizeText(text);
+      expect(s.noKnownAllergies, text).to.equal(true);
+      expect(s.allergies, text).to.deep.equal([]);
+    }
+    const named = summarizeText("ALLERGIES: No known drug allergies. ACE inhibitor may have caused a cough.");
+    expect(allergies(named)).to.deep.equal([{ substance: "ACE inhibitor", reaction: null, severity: null }]);
+    expect(named.noKnownAllergies).to.equal(false);
+  });
+
+  it("reads a tolerance as no allergy and a combination product as one allergen", () => {
+    const s = summarizeText("ALLERGIES: TYLENOL WITH CODEINE, but he states he can take morphine.");
+    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["TYLENOL WITH CODEINE"]);
+  });
+
+  it("keeps an allergy entry the lexicon lacks when it reads as a name, and not a pointer", () => {
+    expect(substances("ALLERGIES: Ceclor, Zomorph.")).to.deep.equal(["Ceclor", "Zomorph"]);
+    for (const text of ["ALLERGIES: Unable to evaluate.", "ALLERGIES: See chart.", "ALLERGIES: Reviewed."]) {
+      expect(substances(text), text).to.deep.equal([]);
+    }
+  });
+
+  it("gives the same allergen once, keeping the mention with the reaction", () => {
+    const s = summarizeText("ALLERGIES: Penicillin.\nHPI: She is allergic to penicillin (anaphylaxis).");
+    expect(allergies(s)).to.deep.equal([{ substance: "penicillin", reaction: "anaphylaxis", severity: "severe" }]);
+  });
+});

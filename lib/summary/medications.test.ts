@@ -1,0 +1,124 @@
+import { expect } from "chai";
+import { summarizeText } from "./summarizeText";
+import type { ClinicalSummary, MedicationDetail } from "./types";
+
+const names = (text: string): string[] => summarizeText(text).medications.map((i) => i.medication?.name ?? "");
+const details = (s: ClinicalSummary): MedicationDetail[] => s.medications.map((i) => i.medication as MedicationDetail);
+
+describe("medications (summarizeText)", () => {
+  it("gives each drug its name, dose and frequency, with the item verbatim", () => {
+    const text = "MEDICATIONS:,1.  Lisinopril 20 mg daily.,2.  Metformin 500 mg p.o. b.i.d.,3.  Aspirin.";
+    const s = summarizeText(text);
+    expect(details(s)).to.deep.equal([
+      { name: "Lisinopril", dose: "20 mg", frequency: "daily" },
+      { name: "Metformin", dose: "500 mg", frequency: "b.i.d" },
+      { name: "Aspirin", dose: null, frequency: null },
+    ]);
+    for (const i of s.medications) expect(text.slice(i.span.start, i.span.end)).to.equal(i.text);
+  });
+
+  it("keeps discharge lists apart from current ones: admission and discharge lists in one note", () => {
+    const text =
+      "ADMISSION MEDICATIONS:,1.  Metoprolol 25 mg b.i.d.,2.  Atorvastatin 40 mg nightly.,HOSPITAL COURSE: , He did well.,DISCHARGE MEDICATIONS:,1.  Metoprolol 50 mg b.i.d.,2.  Keflex 500 mg q.i.d. for 7 days.";
+    const s = summarizeText(text);
+    expect(details(s).map((m) => m.name)).to.deep.equal(["Metoprolol", "Atorvastatin"]);
+    expect(s.dischargeMedications?.map((i) => i.medication?.name)).to.deep.equal(["Metoprolol", "Keflex"]);
+  });
+
+  it("takes a second 'MEDICATIONS:' after a discharge section as the discharge list", () => {
+    const s = summarizeText(
+      "MEDICATIONS: , Lasix 40 mg daily.,DISPOSITION: , Home.,MEDICATIONS: , Lasix 40 mg daily, Augmentin 875 mg b.i.d.",
+    );
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Lasix"]);
+    expect(s.dischargeMedications?.map((i) => i.medication?.name)).to.deep.equal(["Lasix", "Augmentin"]);
+  });
+
+  it("splits lists joined by 'and' and commas", () => {
+    expect(names("CURRENT MEDICATIONS: Morphine, Darvocet, Flomax, Zyrtec and ibuprofen.")).to.deep.equal([
+      "Morphine",
+      "Darvocet",
+      "Flomax",
+      "Zyrtec",
+      "ibuprofen",
+    ]);
+    expect(names("Meds: lisinopril and hydrochlorothiazide")).to.deep.equal(["lisinopril", "hydrochlorothiazide"]);
+  });
+
+  it("does not emit dose continuation lines, pointers or sentence fragments", () => {
+    const text =
+      "MEDICATIONS:,Klonopin 0.5 mg p.o. every 8 hours,P.R.N.,dose unknown,At home,Include,Unable to evaluate,As above,See chart.,PLAN: Follow up.";
+    expect(names(text)).to.deep.equal(["Klonopin"]);
+  });
+
+  it("understands 'on no medications' and 'None currently'", () => {
+    for (const text of [
+      "HPI: 30-year-old man. He is on no medications.",
+      "MEDICATIONS: None currently.",
+      "MEDICATION HISTORY: Patient is not currently taking any medications.",
+      "Meds: none",
+      "MEDICATIONS: , He was previously on folic acid.  None at the present time.",
+    ]) {
+      const s = summarizeText(text);
+      expect(s.medications, text).to.deep.equal([]);
+      expect(s.noMedications, text).to.equal(true);
+    }
+    expect(summarizeText("MEDICATIONS: Aspirin.").noMedications).to.equal(undefined);
+  });
+
+  it("reads medications stated only in narrative sentences, not drugs past, planned or given", () => {
+    const text =
+      "HISTORY OF PRESENT ILLNESS: She is currently taking methadone and also takes a multivitamin. " +
+      "She tried Claritin in the past. She was given Toradol in the emergency room. We will start amoxicillin.";
+    expect(names(text)).to.deep.equal(["methadone", "multivitamin"]);
+  });
+
+  it("reads drugs a plan continues or holds as current, not those it starts or stops", () => {
+    const text =
+      "ASSESSMENT AND PLAN:,1.  Atrial fibrillation.  Continue Coumadin.,2.  Hypertension.  Hold lisinopril today.  Start amlodipine 5 mg daily.,3.  Stop the Prozac.";
+    expect(names(text)).to.deep.equal(["Coumadin", "lisinopril"]);
+  });
+
+  it("leaves out drugs given during a procedure or anaesthesia", () => {
+    const text =
+      "ANESTHESIA: General with propofol and fentanyl.,PROCEDURE: , 10 mL of 1% lidocaine with epinephrine was injected. Marcaine was infiltrated.,MEDICATIONS GIVEN IN THE ED: Toradol 30 mg IV.,HOME MEDICATIONS: Zoloft 50 mg daily.";
+    expect(names(text)).to.deep.equal(["Zoloft"]);
+  });
+
+  it("keeps a drug the lexicon lacks when a list gives it a dose or names it alone", () => {
+    expect(names("MEDICATIONS: Zorvexa 10 mg daily, Quilomab, aspirin.")).to.deep.equal([
+      "Zorvexa",
+      "Quilomab",
+      "aspirin",
+    ]);
+    // A generic drug the lexicon lacks still reads as one by its stem.
+    expect(names("MEDICATIONS: fosinopril-like telmisartan, azilsartan 40 mg.")).to.include("azilsartan");
+  });
+
+  it("reads a medication table with column headers", () => {
+    const text = [
+      "Current Medications",
+      "Medication        Dose     Frequency",
+      "Metoprolol        25 mg    twice daily",
+      "Levothyroxine     50 mcg   daily",
+      "Omeprazole        20 mg    daily",
+      "",
+      "Allergies",
+      "Penicillin        Rash",
+    ].join("\n");
+    const s = summarizeText(text);
+    expect(details(s)).to.deep.equal([
+      { name: "Metoprolol", dose: "25 mg", frequency: "twice daily" },
+      { name: "Levothyroxine", dose: "50 mcg", frequency: "daily" },
+      { name: "Omeprazole", dose: "20 mg", frequency: "daily" },
+    ]);
+    expect(s.allergies.map((i) => i.allergy)).to.deep.equal([
+      { substance: "Penicillin", reaction: null, severity: null },
+    ]);
+  });
+
+  it("gives a prescription ('Rx:') to the plan, not to the current medications", () => {
+    const s = summarizeText("Meds: Synthroid 100 mcg daily.\nRx: Keflex 500 mg q.i.d. #28.");
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Synthroid"]);
+    expect(s.plan.map((i) => i.text)).to.deep.equal(["Keflex 500 mg q.i.d. #28"]);
+  });
+});
