@@ -1,12 +1,16 @@
+import { request } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { randomBytes, sha256, toHex } from "../bytes";
 import { StorageError } from "../errors";
+import { rawLeafCid } from "../api/rawCid";
 import { rejection } from "../testing/rejection";
 import { blobStoreContract, type OpenedBlobStore } from "../testing/blobStoreContract.node";
-import { startKuboRpcServer } from "../../offchain-api/testing/kuboRpcServer";
+import { KUBO_ACCESS_DENIED, startKuboRpcServer } from "../../offchain-api/testing/kuboRpcServer";
+import { blockFileOf } from "../testing/blobStoreContract.node";
+import { SINGLE_BLOCK_LIMIT } from "./blobLayout.node";
 import { HeliaBlobStore } from "./heliaBlobStore.node";
 import { KuboBlobStore } from "./kuboBlobStore.node";
 
@@ -77,5 +81,112 @@ describe("BlobStore contract: KuboBlobStore (Kubo RPC API, against the test doub
     const bytes = randomBytes(10);
     await rejection(store.put(bytes, toHex(await sha256(bytes))), StorageError);
     await rejection(store.version(), StorageError);
+  });
+
+  describe("as Kubo answers", function () {
+    /** One RPC call over plain HTTP: status, headers, body and trailers (which kubo-rpc-client never reads). */
+    const rpc = (url: string, command: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer; trailers: Record<string, string> }>(
+        (resolve, reject) => {
+          const req = request(`${url}/api/v0/${command}`, { method: "POST" }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks),
+                trailers: res.trailers as Record<string, string>,
+              }),
+            );
+          });
+          req.on("error", reject);
+          req.end();
+        },
+      );
+
+    it("a block missing mid-stream: Kubo answers 200, stops, and says so in the X-Stream-Error trailer; the store answers not found", async function () {
+      const node = await startKuboRpcServer(await temp());
+      try {
+        const store = await KuboBlobStore.open({ url: node.url });
+        const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 1024 * 1024);
+        const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
+        await rm(await blockFileOf(node.blocksFolder, bytes.subarray(1024 * 1024, 2 * 1024 * 1024)));
+
+        const answer = await rpc(node.url, `cat?arg=${cid}&offline=true`);
+        expect(answer.status).to.equal(200);
+        expect(answer.headers.trailer).to.equal("X-Stream-Error");
+        expect(answer.body.length).to.equal(1024 * 1024);
+        expect(answer.trailers["x-stream-error"]).to.match(/not found|could not find/i);
+
+        const error = await rejection(store.get(cid), StorageError);
+        expect(error.shortMessage).to.equal("The file was not found in storage.");
+        expect(error.details).to.match(/part of it is missing/);
+      } finally {
+        await node.close();
+      }
+    });
+
+    it("refuses a chunk size over its limit the way Kubo 0.40+ does (500, Code 0), and the store says which Kubo it needs", async function () {
+      const node = await startKuboRpcServer(await temp());
+      try {
+        const refused = await rpc(node.url, `add?cid-version=1&raw-leaves=true&chunker=size-${2 * 1024 * 1024}`);
+        expect(refused.status).to.equal(500);
+        expect(JSON.parse(refused.body.toString())).to.deep.equal({
+          Message: "chunker parameters may not exceed the maximum chunk size of 2096896",
+          Code: 0,
+          Type: "error",
+        });
+        const unknown = await rpc(node.url, "cat");
+        expect(unknown.status).to.equal(500);
+        expect(JSON.parse(unknown.body.toString())).to.include({ Code: 0, Type: "error" });
+        expect((await rpc(node.url, "nope")).status).to.equal(404);
+      } finally {
+        await node.close();
+      }
+      const older = await startKuboRpcServer(await temp(), { chunkSizeLimit: 1024 * 1024 });
+      try {
+        const store = await KuboBlobStore.open({ url: older.url });
+        const big = randomBytes(1.5 * 1024 * 1024);
+        const error = await rejection(store.put(big, toHex(await sha256(big))), StorageError);
+        expect(error.shortMessage).to.equal("The IPFS node refuses blocks this size: it needs Kubo 0.40 or later.");
+        expect(older.pins.size).to.equal(0);
+        const small = randomBytes(1000);
+        const hash = toHex(await sha256(small));
+        expect((await store.put(small, hash)).cid).to.equal(rawLeafCid(hash));
+      } finally {
+        await older.close();
+      }
+    });
+
+    it("sends basic or bearer credentials as an Authorization header; a wrong one is a StorageError that never shows it", async function () {
+      const basic = `Basic ${Buffer.from("ehr-api:s3cret-Passw0rd").toString("base64")}`;
+      const node = await startKuboRpcServer(await temp(), { authorizations: [basic, "Bearer t0ken-abc"] });
+      try {
+        for (const authorization of [basic, "Bearer t0ken-abc"]) {
+          const store = await KuboBlobStore.open({ url: node.url, authorization });
+          const bytes = randomBytes(100);
+          const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
+          expect(toHex(await store.get(cid))).to.equal(toHex(bytes));
+        }
+        const wrong = `Basic ${Buffer.from("ehr-api:wrong-Passw0rd").toString("base64")}`;
+        const store = await KuboBlobStore.open({ url: node.url, authorization: wrong });
+        const bytes = randomBytes(100);
+        const error = await rejection(store.put(bytes, toHex(await sha256(bytes))), StorageError);
+        expect(error.shortMessage).to.equal("The IPFS node refused this service's credentials.");
+        await rejection(store.version(), StorageError);
+        const shown = `${error.message} ${error.details} ${JSON.stringify(error)} ${String(error.stack)}`;
+        for (const secret of ["wrong-Passw0rd", wrong.slice(6), "s3cret"]) expect(shown).not.to.include(secret);
+        expect(node.authorizationsSeen).to.include(wrong);
+        expect((await rpc(node.url, "version")).body.toString()).to.equal(`${KUBO_ACCESS_DENIED}\n`);
+      } finally {
+        await node.close();
+      }
+    });
+
+    it("refuses a URL with credentials in it, without repeating them", async function () {
+      const error = await rejection(KuboBlobStore.open({ url: "http://ehr:pa55word@127.0.0.1:5001" }), StorageError);
+      expect(`${error.message} ${error.details}`).not.to.include("pa55word");
+    });
   });
 });

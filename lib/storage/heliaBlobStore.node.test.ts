@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { randomBytes, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
+import { esmImport } from "../esmImport";
+import { rawLeafCid } from "../api/rawCid";
+import { SINGLE_BLOCK_LIMIT } from "./blobLayout.node";
 import { HeliaBlobStore } from "./heliaBlobStore.node";
 
 async function filesUnder(folder: string): Promise<string[]> {
@@ -48,7 +51,88 @@ describe("HeliaBlobStore", function () {
     expect(toHex(await store.get(cid))).to.equal(toHex(bytes));
   });
 
-  it("chunks a blob over 1 MiB into a UnixFS DAG and reads it back whole", async function () {
+  it("stores a 1.5 MiB blob as one raw block file, and blockstore-fs reads it where it looks", async function () {
+    const bytes = randomBytes(1.5 * 1024 * 1024);
+    const hash = toHex(await sha256(bytes));
+    const { cid } = await store.put(bytes, hash);
+    expect(cid).to.equal(rawLeafCid(hash));
+    expect(await filesUnder(join(folder, "blocks"))).to.have.length(1);
+    const [{ FsBlockstore }, { CID }] = (await Promise.all([
+      esmImport("blockstore-fs"),
+      esmImport("multiformats/cid"),
+    ])) as [
+      { FsBlockstore: new (path: string) => { get(cid: unknown): AsyncIterable<Uint8Array> } },
+      { CID: { parse(text: string): unknown } },
+    ];
+    const chunks: Buffer[] = [];
+    for await (const chunk of new FsBlockstore(join(folder, "blocks")).get(CID.parse(cid)))
+      chunks.push(Buffer.from(chunk));
+    expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(bytes))).to.equal(0);
+  });
+
+  it("stores 10 concurrent uploads of the same bytes once: all answer the same CID, no temporary file is left", async function () {
+    const bytes = randomBytes(300 * 1024);
+    const hash = toHex(await sha256(bytes));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => store.put(bytes, hash)));
+    expect(new Set(answers.map((a) => a.cid))).to.deep.equal(new Set([rawLeafCid(hash)]));
+    const files = await filesUnder(folder);
+    expect(files.filter((f) => f.endsWith(".tmp"))).to.deep.equal([]);
+    expect(files.filter((f) => f.includes(`${sep}blocks${sep}`))).to.have.length(1);
+    expect(await store.isPinned(answers[0].cid)).to.equal(true);
+  });
+
+  it("reads blobs stored in the old layout (a UnixFS DAG of 1 MiB leaves for anything over 1 MiB), pinned as before", async function () {
+    await store.stop();
+    // What the previous store wrote: Helia's UnixFS importer over blockstore-fs, pins in datastore-fs.
+    const [{ unixfs }, { FsBlockstore }, { FsDatastore }, { Key }] = (await Promise.all([
+      esmImport("@helia/unixfs"),
+      esmImport("blockstore-fs"),
+      esmImport("datastore-fs"),
+      esmImport("interface-datastore"),
+    ])) as [
+      { unixfs(c: { blockstore: unknown }): { addBytes(b: Uint8Array): Promise<{ toString(): string }> } },
+      { FsBlockstore: new (path: string) => { open(): Promise<void>; close(): Promise<void> } },
+      {
+        FsDatastore: new (path: string) => {
+          open(): Promise<void>;
+          close(): Promise<void>;
+          put(k: unknown, v: Uint8Array): Promise<unknown>;
+        };
+      },
+      { Key: new (text: string) => unknown },
+    ];
+    const blockstore = new FsBlockstore(join(folder, "blocks"));
+    const datastore = new FsDatastore(join(folder, "datastore"));
+    await blockstore.open();
+    await datastore.open();
+    const bytes = randomBytes(1.5 * 1024 * 1024);
+    const hash = toHex(await sha256(bytes));
+    const cid = (await unixfs({ blockstore }).addBytes(bytes)).toString();
+    const pin = JSON.stringify({ sha256: hash, size: bytes.length });
+    await datastore.put(new Key(`/pins/${cid}`), new TextEncoder().encode(pin));
+    await blockstore.close();
+    await datastore.close();
+    expect(cid).to.match(/^bafybei/);
+
+    store = await HeliaBlobStore.open({ folder });
+    expect(await store.isPinned(cid)).to.equal(true);
+    expect(Buffer.compare(Buffer.from(await store.get(cid)), Buffer.from(bytes))).to.equal(0);
+    // The same bytes uploaded now are one raw block under another CID; both stay readable.
+    const { cid: now } = await store.put(bytes, hash);
+    expect(now).to.equal(rawLeafCid(hash));
+    expect(toHex(await sha256(await store.get(cid)))).to.equal(hash);
+  });
+
+  it("reports a chunked blob with a lost leaf as a missing part (StorageError), never partial bytes", async function () {
+    const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
+    const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
+    await rm(await blockFileOf(folder, bytes.subarray(1024 * 1024)));
+    const error = await store.get(cid).catch((e) => e);
+    expect(error).to.be.instanceOf(StorageError);
+    expect(error.shortMessage).to.equal("Part of the file is missing from storage.");
+  });
+
+  it("chunks a blob over the single-block limit into a UnixFS DAG and reads it back whole", async function () {
     const bytes = randomBytes(2.5 * 1024 * 1024);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
     expect(cid).to.match(/^bafybei/);
@@ -110,7 +194,7 @@ describe("HeliaBlobStore", function () {
   });
 
   it("detects a corrupted leaf of a chunked blob", async function () {
-    const bytes = randomBytes(1024 * 1024 + 10);
+    const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
     const path = await blockFileOf(folder, bytes.subarray(1024 * 1024));
     await writeFile(path, Buffer.from(randomBytes(10)));

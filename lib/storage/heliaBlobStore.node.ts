@@ -1,86 +1,71 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
+import { writeFileAtomic } from "./atomicFile.node";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
+import { loadBlobLayout, RAW_CODE, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout.node";
+import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore.node";
 import type { BlobStore } from "./types";
 import { esmImport } from "../esmImport";
 
 /**
- * A real IPFS block store on disk: Helia's UnixFS importer/exporter (@helia/unixfs) over
- * blockstore-fs, with pins kept in datastore-fs. Layout of each blob (the Helia/Filecoin defaults):
- * CIDv1, raw leaves, sha2-256, 1 MiB chunks; a blob of at most 1 MiB is a single raw block, so its
- * CID is `bafkrei...` of the blob's SHA-256 (derivable from the hash on-chain); larger blobs are a
- * balanced UnixFS DAG (dag-pb root) of raw 1 MiB leaves.
+ * A real IPFS block store on disk: blocks in blockstore-fs's layout (lib/storage/fileBlockstore),
+ * pins in datastore-fs's, blobs laid out as lib/storage/blobLayout.node.ts says (the same CIDs as
+ * a Kubo node's `add`):
  *
- * Why not `createHelia()`: helia 7's libp2p dependencies now require Node 22 (nanoid 6, undici 8)
- * and the project's engine-strict npm refuses them on Node 20. This store needs no peer-to-peer
- * networking (blobs are served by the storage service; scale-out is a Kubo node or an IPFS Cluster
- * over the Kubo RPC API), so it uses Helia's storage layers directly: the same blocks, CIDs and
- * on-disk format a Helia or Kubo node would hold.
+ * - a blob of at most 2 MiB − 256 bytes (every envelope of a report up to 2 MiB) is ONE raw block
+ *   whose CID is its SHA-256: stored with one hash (the declared-hash check) and one file write,
+ *   read with one file read and one hash;
+ * - a larger blob is a UnixFS DAG of raw 1 MiB leaves (Helia's UnixFS importer and exporter), as
+ *   was every blob over 1 MiB before; those stay readable under the CIDs recorded on-chain.
  *
- * blockstore-fs does not check what it reads, so every block is re-hashed against its CID's
- * multihash, and every whole blob against the SHA-256 recorded when it was pinned.
+ * Pins: `/pins/<cid>` in the datastore, `{sha256, size}`, written (fsync, rename) after the blocks
+ * and looked up in memory once known, else with one `stat`. A whole DAG blob is re-hashed against
+ * its pin; a raw block's CID is its hash, so the block check is the blob check.
+ *
+ * Why not `createHelia()` here: this store needs no networking to serve its own blobs; a
+ * libp2p/bitswap node (offchain-api/storage/) can run Helia over {@link HeliaBlobStore.blockstore}
+ * and {@link HeliaBlobStore.datastore}: the same blocks and on-disk format.
  */
 
-interface CidLike {
-  version: number;
-  code: number;
-  multihash: { code: number; digest: Uint8Array };
-  toString(): string;
-}
-interface FsBlockstoreLike {
-  open(): Promise<void>;
-  close(): Promise<void>;
-  put(cid: CidLike, bytes: Uint8Array): Promise<CidLike>;
-  get(cid: CidLike): AsyncGenerator<Uint8Array>;
-  has(cid: CidLike): Promise<boolean>;
-}
 interface DatastoreLike {
+  /** The folder (absolute). */
+  readonly path: string;
   open(): Promise<void>;
   close(): Promise<void>;
-  put(key: unknown, value: Uint8Array): Promise<unknown>;
   get(key: unknown): Promise<Uint8Array>;
   has(key: unknown): Promise<boolean>;
 }
 interface UnixFsLike {
-  addBytes(bytes: Uint8Array): Promise<CidLike>;
-  cat(cid: CidLike): AsyncIterable<Uint8Array>;
+  cat(cid: LayoutCid): AsyncIterable<Uint8Array>;
 }
 interface HeliaModules {
-  parseCid(text: string): CidLike;
+  layout: BlobLayout;
   newKey(text: string): unknown;
   unixfs(components: { blockstore: unknown }): UnixFsLike;
   FsBlockstore: new (path: string) => FsBlockstoreLike;
   FsDatastore: new (path: string) => DatastoreLike;
 }
 
-const SHA2_256 = 0x12;
-
 let modules: Promise<HeliaModules> | undefined;
 function loadModules(): Promise<HeliaModules> {
   modules ??= (async () => {
-    const [{ CID }, { unixfs }, { FsBlockstore }, { FsDatastore }, { Key }] = (await Promise.all([
-      esmImport("multiformats/cid"),
+    const [layout, { unixfs }, { FsBlockstore }, { FsDatastore }, { Key }] = (await Promise.all([
+      loadBlobLayout(),
       esmImport("@helia/unixfs"),
       esmImport("blockstore-fs"),
       esmImport("datastore-fs"),
       esmImport("interface-datastore"),
     ])) as [
-      { CID: { parse(text: string): CidLike } },
+      BlobLayout,
       { unixfs: HeliaModules["unixfs"] },
       { FsBlockstore: HeliaModules["FsBlockstore"] },
       { FsDatastore: HeliaModules["FsDatastore"] },
       { Key: new (text: string) => unknown },
     ];
-    return {
-      parseCid: (text) => CID.parse(text),
-      newKey: (text) => new Key(text),
-      unixfs,
-      FsBlockstore,
-      FsDatastore,
-    };
+    return { layout, newKey: (text) => new Key(text), unixfs, FsBlockstore, FsDatastore };
   })();
   return modules;
 }
@@ -103,17 +88,24 @@ export interface HeliaBlobStoreOptions {
 
 /** See the file comment. Open with {@link HeliaBlobStore.open}; call {@link HeliaBlobStore.stop} when done. */
 export class HeliaBlobStore implements BlobStore {
+  /** CIDs known to be pinned on disk (written or seen by this process). */
+  private readonly pinned = new Set<string>();
+  private readonly fs: UnixFsLike;
+
   private constructor(
     private readonly modules: HeliaModules,
-    private readonly blocks: FsBlockstoreLike,
-    private readonly datastore: DatastoreLike,
-    private readonly fs: UnixFsLike,
-  ) {}
+    /** The blocks (blockstore-fs layout, verified reads): what a Helia node over this store uses. */
+    readonly blockstore: FileBlockstore,
+    /** The pins and any other records (datastore-fs). */
+    readonly datastore: DatastoreLike,
+  ) {
+    this.fs = modules.unixfs({ blockstore });
+  }
 
   static async open(options: HeliaBlobStoreOptions): Promise<HeliaBlobStore> {
     const m = await loadModules();
     await mkdir(options.folder, { recursive: true });
-    const blocks = new m.FsBlockstore(join(options.folder, "blocks"));
+    const blocks = new FileBlockstore(new m.FsBlockstore(join(options.folder, "blocks")));
     const datastore = new m.FsDatastore(join(options.folder, "datastore"));
     try {
       await blocks.open();
@@ -121,20 +113,28 @@ export class HeliaBlobStore implements BlobStore {
     } catch (error) {
       throw new StorageError("The local IPFS store could not be opened.", { cause: error });
     }
-    const verifying = {
-      put: (cid: CidLike, bytes: Uint8Array) => blocks.put(cid, bytes),
-      has: (cid: CidLike) => blocks.has(cid),
-      get: (cid: CidLike) => verifiedBlock(blocks, cid),
-    };
-    return new HeliaBlobStore(m, blocks, datastore, m.unixfs({ blockstore: verifying }));
+    return new HeliaBlobStore(m, blocks, datastore);
   }
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
     const digest = await checkDeclaredHash(bytes, declaredHash);
+    const { layout } = this.modules;
     try {
-      const cid = await this.fs.addBytes(bytes);
-      const pin: PinRecord = { sha256: toHex(digest), size: bytes.length };
-      await this.datastore.put(this.pinKey(cid), new TextEncoder().encode(JSON.stringify(pin)));
+      let cid: LayoutCid;
+      let wrote = false;
+      if (layout.isSingleBlock(bytes.length)) {
+        cid = layout.rawCid(digest);
+        wrote = await this.blockstore.write(cid, bytes);
+      } else {
+        cid = await layout.cidOf(bytes, digest, this.blockstore);
+      }
+      try {
+        await this.pin(cid, { sha256: toHex(digest), size: bytes.length });
+      } catch (error) {
+        // No block without its pin: undo what this call wrote (a DAG's leaves are swept as unpinned).
+        if (wrote) await this.blockstore.delete(cid).catch(() => undefined);
+        throw error;
+      }
       return { cid: cid.toString() };
     } catch (error) {
       throw new StorageError("The file could not be stored.", { cause: error });
@@ -143,60 +143,89 @@ export class HeliaBlobStore implements BlobStore {
 
   async get(cid: string): Promise<Uint8Array> {
     const parsed = this.parse(cid);
-    if (!(await this.blocks.has(parsed)))
-      throw new StorageError("The file was not found in storage.", { details: cid });
-    let bytes: Uint8Array;
     try {
-      bytes = await collectBytes(this.fs.cat(parsed));
+      if (parsed.code === RAW_CODE) return await this.blockstore.read(parsed);
+      return await this.readDag(parsed);
     } catch (error) {
-      if (error instanceof IntegrityError) throw error;
-      if (isNotFound(error))
-        throw new StorageError("Part of the file is missing from storage.", { cause: error, details: cid });
+      if (error instanceof IntegrityError || error instanceof StorageError) throw error;
+      if (isNotFound(error)) {
+        // The root (or the one raw block) is absent: not stored here. A leaf absent: stored, but a
+        // part is lost; either way nothing can be served.
+        const root = String((error as { message?: unknown }).message).includes(parsed.toString());
+        const message = root ? "The file was not found in storage." : "Part of the file is missing from storage.";
+        throw new StorageError(message, { cause: error, details: cid });
+      }
       throw new StorageError("The file could not be read from storage.", { cause: error, details: cid });
     }
-    const pin = await this.pinRecord(parsed);
-    if (pin && (pin.size !== bytes.length || !equalBytes(await sha256(bytes), fromHex(pin.sha256)))) {
-      throw new IntegrityError("The stored file is corrupt.", { details: cid });
-    }
-    return bytes;
+  }
+
+  /**
+   * Pins a blob whose blocks are already all here under `cid`, in whatever layout that CID names: a
+   * copy fetched from a peer of the private network (offchain-api/storage/privateSwarm.ts, which
+   * checked every block against its CID and hashed the whole blob for `record`).
+   */
+  async pinStored(cid: string, record: PinRecord): Promise<void> {
+    await this.pin(this.parse(cid), record);
   }
 
   /** Whether `cid` was stored (and pinned) here. */
   async isPinned(cid: string): Promise<boolean> {
-    return this.datastore.has(this.pinKey(this.parse(cid)));
+    const parsed = this.parse(cid);
+    if (this.pinned.has(parsed.toString())) return true;
+    const found = await stat(this.pinFile(parsed)).then(
+      () => true,
+      () => false,
+    );
+    if (found) this.pinned.add(parsed.toString());
+    return found;
   }
 
   async stop(): Promise<void> {
-    await this.blocks.close();
+    await this.blockstore.close();
     await this.datastore.close();
   }
 
-  private parse(cid: string): CidLike {
+  /** A UnixFS DAG (a blob over the single-block limit, or over 1 MiB before it was raised). */
+  private async readDag(cid: LayoutCid): Promise<Uint8Array> {
+    if (!(await this.blockstore.has(cid))) {
+      throw new StorageError("The file was not found in storage.", { details: cid.toString() });
+    }
+    const bytes = await collectBytes(this.fs.cat(cid));
+    const pin = await this.pinRecord(cid);
+    if (pin && (pin.size !== bytes.length || !equalBytes(await sha256(bytes), fromHex(pin.sha256)))) {
+      throw new IntegrityError("The stored file is corrupt.", { details: cid.toString() });
+    }
+    return bytes;
+  }
+
+  private async pin(cid: LayoutCid, record: PinRecord): Promise<void> {
+    if (await this.isPinned(cid.toString())) return;
+    await writeFileAtomic(this.pinFile(cid), JSON.stringify(record));
+    this.pinned.add(cid.toString());
+  }
+
+  private parse(cid: string): LayoutCid {
     try {
-      const parsed = this.modules.parseCid(cid);
-      if (parsed.version !== 1 || parsed.multihash.code !== SHA2_256) throw new Error("not CIDv1 sha2-256");
+      const parsed = this.modules.layout.parseCid(cid);
+      if (parsed.version !== 1 || parsed.multihash.code !== SHA2_256_CODE) throw new Error("not CIDv1 sha2-256");
       return parsed;
     } catch (error) {
       throw new FormatError("This is not a storage address (CID) this store uses.", { cause: error });
     }
   }
 
-  private pinKey(cid: CidLike): unknown {
+  private pinKey(cid: LayoutCid): unknown {
     return this.modules.newKey(`/pins/${cid.toString()}`);
   }
 
-  private async pinRecord(cid: CidLike): Promise<PinRecord | undefined> {
+  /** datastore-fs's file for the key `/pins/<cid>`. */
+  private pinFile(cid: LayoutCid): string {
+    return join(this.datastore.path, "pins", `${cid.toString()}.data`);
+  }
+
+  private async pinRecord(cid: LayoutCid): Promise<PinRecord | undefined> {
     const key = this.pinKey(cid);
     if (!(await this.datastore.has(key))) return undefined;
     return JSON.parse(new TextDecoder().decode(await this.datastore.get(key))) as PinRecord;
   }
-}
-
-/** One block, re-hashed against its CID before anyone sees it. */
-async function* verifiedBlock(blocks: FsBlockstoreLike, cid: CidLike): AsyncGenerator<Uint8Array> {
-  const bytes = await collectBytes(blocks.get(cid));
-  if (cid.multihash.code !== SHA2_256 || !equalBytes(await sha256(bytes), cid.multihash.digest)) {
-    throw new IntegrityError("The stored file is corrupt.", { details: `block ${cid.toString()} fails its hash` });
-  }
-  yield bytes;
 }

@@ -1,6 +1,15 @@
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
+import {
+  DAG_CHUNK_SIZE,
+  loadBlobLayout,
+  RAW_CODE,
+  SHA2_256_CODE,
+  SINGLE_BLOCK_LIMIT,
+  type BlobLayout,
+  type LayoutCid,
+} from "./blobLayout.node";
 import type { BlobStore } from "./types";
 import { esmImport } from "../esmImport";
 
@@ -9,81 +18,59 @@ import { esmImport } from "../esmImport";
  * what the storage service uses instead of its embedded store when `IPFS_API_URL` is set, so blocks
  * can be replicated and pinned by a cluster.
  *
- * Layout: `add` with CIDv1, raw leaves, sha2-256, 1 MiB fixed-size chunks and Kubo's balanced
- * layout (174 links per node), pinned in the same call. For every blob up to 174 MiB (uploads are
- * capped at 50 MiB) that is exactly the layout of {@link HeliaBlobStore}, so a blob has the same CID
- * in either store and a deployment can move between them.
+ * Layout (lib/storage/blobLayout.node.ts, the same CIDs as HeliaBlobStore): `add` with CIDv1, raw
+ * leaves, sha2-256, Kubo's balanced layout, pinned in the same call; the chunk size is the blob's
+ * own size up to 2 MiB − 256 bytes (`--chunker=size-2096896`: one raw block whose CID is the
+ * blob's SHA-256) and 1 MiB above (a DAG of 1 MiB raw leaves). A blob of at most 1 MiB asks for
+ * `size-1048576`, which every Kubo accepts; one between 1 MiB and the limit needs Kubo 0.40 or later
+ * (older ones refuse chunks over 1 MiB, and the service says so).
  *
- * The node is not trusted: before an upload the CID is computed here from the bytes (the same
- * UnixFS importer, blocks discarded) and the node's answer must equal it; after a `cat` the CID is
- * computed again from the bytes received and must equal the one asked for (which covers the whole
- * blob's SHA-256: a raw-leaf CID is that hash, a DAG root commits to every leaf). Reads are
- * `offline`, so a missing CID is reported at once instead of being searched for on the network.
+ * The node is not trusted: before an upload the CID is computed here from the bytes and the node's
+ * answer must equal it; after a `cat` the bytes received must hash to the CID asked for (a raw
+ * block's CID is the blob's SHA-256; a DAG's CID is recomputed). Kubo reports a block missing in the
+ * middle of a `cat` only in an `X-Stream-Error` HTTP trailer after a 200, which kubo-rpc-client does
+ * not read (and proxies often drop): a DAG read that comes back shorter than the file size its root
+ * block declares is therefore a missing part (StorageError, "not found"), not corrupt content, and
+ * nothing of it is served. Reads are `offline`, so a missing CID is reported at once instead of
+ * being searched for on the network.
+ *
+ * Credentials for a protected RPC (Kubo's `API.Authorizations`, or a proxy in front of Kubo or of
+ * an IPFS Cluster) go in an `Authorization` header, never in the URL or in an error.
  */
 
-interface CidLike {
-  version: number;
-  multihash: { code: number };
-  toString(): string;
-  equals(other: unknown): boolean;
-}
 interface KuboClient {
-  add(bytes: Uint8Array, options: Record<string, unknown>): Promise<{ cid: CidLike; size: number }>;
-  cat(cid: CidLike, options: Record<string, unknown>): AsyncIterable<Uint8Array>;
+  add(bytes: Uint8Array, options: Record<string, unknown>): Promise<{ cid: LayoutCid; size: number }>;
+  cat(cid: LayoutCid, options: Record<string, unknown>): AsyncIterable<Uint8Array>;
+  block: { get(cid: LayoutCid, options: Record<string, unknown>): Promise<Uint8Array> };
   version(options?: Record<string, unknown>): Promise<{ version: string }>;
 }
 interface KuboModules {
-  create(options: { url: string; timeout?: number }): KuboClient;
-  parseCid(text: string): CidLike;
-  /** The CID Kubo's `add` (with {@link ADD_OPTIONS}) gives these bytes, computed locally. */
-  cidOf(bytes: Uint8Array): Promise<CidLike>;
+  create(options: { url: string; timeout?: number; headers?: Record<string, string> }): KuboClient;
+  layout: BlobLayout;
 }
-
-const SHA2_256 = 0x12;
-const CHUNK_SIZE = 1_048_576;
-/** Kubo's balanced layout: at most 174 links per node. */
-const KUBO_MAX_CHILDREN = 174;
-/** What `add` is asked for (kubo-rpc-client turns the names into Kubo's kebab-case flags). */
-const ADD_OPTIONS = {
-  cidVersion: 1,
-  rawLeaves: true,
-  hashAlg: "sha2-256",
-  chunker: `size-${CHUNK_SIZE}`,
-  pin: true,
-} as const;
 
 let modules: Promise<KuboModules> | undefined;
 function loadModules(): Promise<KuboModules> {
   modules ??= (async () => {
-    const [{ create }, { CID }, { unixfs }, { fixedSize }, { balanced }] = (await Promise.all([
-      esmImport("kubo-rpc-client"),
-      esmImport("multiformats/cid"),
-      esmImport("@helia/unixfs"),
-      esmImport("ipfs-unixfs-importer/chunker"),
-      esmImport("ipfs-unixfs-importer/layout"),
-    ])) as [
+    const [{ create }, layout] = (await Promise.all([esmImport("kubo-rpc-client"), loadBlobLayout()])) as [
       { create: KuboModules["create"] },
-      { CID: { parse(text: string): CidLike } },
-      { unixfs(c: { blockstore: unknown }): { addBytes(b: Uint8Array, o: unknown): Promise<CidLike> } },
-      { fixedSize(o: { chunkSize: number }): unknown },
-      { balanced(o: { maxChildrenPerNode: number }): unknown },
+      BlobLayout,
     ];
-    // Blocks are only hashed, never kept: the importer needs somewhere to put them.
-    const discard = { put: async (cid: CidLike) => cid, has: async () => false };
-    const fs = unixfs({ blockstore: discard });
-    return {
-      create,
-      parseCid: (text) => CID.parse(text),
-      cidOf: (bytes) =>
-        fs.addBytes(bytes, {
-          cidVersion: 1,
-          rawLeaves: true,
-          chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
-          layout: balanced({ maxChildrenPerNode: KUBO_MAX_CHILDREN }),
-        }),
-    };
+    return { create, layout };
   })();
   return modules;
+}
+
+/** What `add` is asked for a blob of `size` bytes (kubo-rpc-client turns the names into Kubo's flags). */
+export function addOptions(size: number) {
+  const chunk = size > DAG_CHUNK_SIZE && size <= SINGLE_BLOCK_LIMIT ? SINGLE_BLOCK_LIMIT : DAG_CHUNK_SIZE;
+  return { cidVersion: 1, rawLeaves: true, hashAlg: "sha2-256", chunker: `size-${chunk}`, pin: true } as const;
+}
+
+/** The HTTP status of a kubo-rpc-client error, when the node answered one. */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { response?: { status?: unknown } })?.response?.status;
+  return typeof status === "number" ? status : undefined;
 }
 
 /** Whether a Kubo error says the content is not held (offline `cat` of an unknown block). */
@@ -92,9 +79,37 @@ function isNotHeld(error: unknown): boolean {
   return /not found locally|could not find|not found/i.test(message);
 }
 
+/** Whether Kubo refused the chunk size (boxo's `ErrSizeMax`: a Kubo older than 0.40 for 1-2 MiB). */
+function isChunkRefused(error: unknown): boolean {
+  return /chunker parameters may not exceed the maximum chunk size/i.test(String((error as Error)?.message));
+}
+
+/**
+ * A StorageError for a failed call, with what a person can act on and never the credentials (the
+ * node's own message stays in `cause`, which the service does not log or send).
+ */
+function storageFailure(error: unknown, what: string, details?: string): StorageError {
+  const status = statusOf(error);
+  if (status === 401 || status === 403) {
+    return new StorageError("The IPFS node refused this service's credentials.", {
+      cause: error,
+      details: "check IPFS_API_USER and IPFS_API_PASSWORD, or IPFS_API_TOKEN",
+    });
+  }
+  if (isChunkRefused(error)) {
+    return new StorageError("The IPFS node refuses blocks this size: it needs Kubo 0.40 or later.", {
+      cause: error,
+      details: `add --chunker=size-${SINGLE_BLOCK_LIMIT} refused`,
+    });
+  }
+  return new StorageError(what, { cause: error, details });
+}
+
 export interface KuboBlobStoreOptions {
-  /** The Kubo RPC API, e.g. "http://127.0.0.1:5001" (`IPFS_API_URL`). */
+  /** The Kubo RPC API, e.g. "http://127.0.0.1:5001" (`IPFS_API_URL`, without credentials). */
   url: string;
+  /** The `Authorization` header for a protected RPC ("Basic …" or "Bearer …"). */
+  authorization?: string;
   /** Per-request timeout in milliseconds. @default 60000 */
   timeoutMs?: number;
 }
@@ -102,7 +117,7 @@ export interface KuboBlobStoreOptions {
 /** See the file comment. Open with {@link KuboBlobStore.open}. */
 export class KuboBlobStore implements BlobStore {
   private constructor(
-    private readonly modules: KuboModules,
+    private readonly layout: BlobLayout,
     private readonly client: KuboClient,
   ) {}
 
@@ -110,21 +125,24 @@ export class KuboBlobStore implements BlobStore {
     const m = await loadModules();
     let client: KuboClient;
     try {
-      client = m.create({ url: options.url, timeout: options.timeoutMs ?? 60_000 });
-    } catch (error) {
-      throw new StorageError("The IPFS node address is not valid.", { cause: error });
+      if (new URL(options.url).username || new URL(options.url).password) throw new Error("credentials in the URL");
+      const headers = options.authorization ? { Authorization: options.authorization } : undefined;
+      client = m.create({ url: options.url, timeout: options.timeoutMs ?? 60_000, headers });
+    } catch {
+      // The URL may hold credentials: neither it nor the parser's message goes into the error.
+      throw new StorageError("The IPFS node address is not valid.", { details: "a http(s) URL without credentials" });
     }
-    return new KuboBlobStore(m, client);
+    return new KuboBlobStore(m.layout, client);
   }
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
-    await checkDeclaredHash(bytes, declaredHash);
-    const expected = await this.modules.cidOf(bytes);
-    let added: { cid: CidLike };
+    const digest = await checkDeclaredHash(bytes, declaredHash);
+    const expected = await this.layout.cidOf(bytes, digest);
+    let added: { cid: LayoutCid };
     try {
-      added = await this.client.add(bytes, ADD_OPTIONS);
+      added = await this.client.add(bytes, addOptions(bytes.length));
     } catch (error) {
-      throw new StorageError("The file could not be stored.", { cause: error, details: "Kubo add failed" });
+      throw storageFailure(error, "The file could not be stored.", "Kubo add failed");
     }
     if (!added.cid.equals(expected)) {
       throw new IntegrityError("The IPFS node stored the file under another address than its content's.", {
@@ -140,16 +158,38 @@ export class KuboBlobStore implements BlobStore {
     try {
       bytes = await collectBytes(this.client.cat(parsed, { offline: true }));
     } catch (error) {
-      if (isNotHeld(error))
+      if (statusOf(error) === 500 && isNotHeld(error)) {
         throw new StorageError("The file was not found in storage.", { cause: error, details: cid });
-      throw new StorageError("The file could not be read from storage.", { cause: error, details: cid });
+      }
+      throw storageFailure(error, "The file could not be read from storage.", cid);
     }
-    if (!(await this.modules.cidOf(bytes)).equals(parsed)) {
-      throw new IntegrityError("The stored file is corrupt.", {
-        details: `${cid}: the ${bytes.length} bytes from the node hash to another CID`,
+    if (await this.layout.names(parsed, bytes)) return bytes;
+    if (parsed.code === RAW_CODE) throw this.corrupt(cid, bytes);
+    // Shorter than the root says and a block the node does not hold: it went missing mid-stream
+    // (what Kubo's X-Stream-Error trailer said). Anything else is corrupt content.
+    const missing = await this.missingBlock(parsed, bytes.length);
+    if (missing) {
+      throw new StorageError("The file was not found in storage.", {
+        details: `${cid}: part of it is missing (block ${missing})`,
       });
     }
-    return bytes;
+    throw this.corrupt(cid, bytes);
+  }
+
+  /**
+   * A block of the DAG under `root` that the node does not hold, when the `received` bytes fall
+   * short of the size the root declares; undefined otherwise.
+   */
+  private async missingBlock(root: LayoutCid, received: number): Promise<string | undefined> {
+    const rootNode = this.layout.readDagNode(await this.block(root).catch(() => new Uint8Array()));
+    if (!rootNode || BigInt(received) >= rootNode.fileSize) return undefined;
+    const pending = [...rootNode.links];
+    for (let cid = pending.shift(); cid; cid = pending.shift()) {
+      const block = await this.block(cid).catch((error: unknown) => (isNotHeld(error) ? undefined : new Uint8Array()));
+      if (!block) return cid.toString();
+      if (cid.code !== RAW_CODE) pending.push(...(this.layout.readDagNode(block)?.links ?? []));
+    }
+    return undefined;
   }
 
   /** The node's version: it answers (readiness). StorageError when it does not. */
@@ -157,14 +197,24 @@ export class KuboBlobStore implements BlobStore {
     try {
       return (await this.client.version()).version;
     } catch (error) {
-      throw new StorageError("The IPFS node cannot be reached.", { cause: error });
+      throw storageFailure(error, "The IPFS node cannot be reached.");
     }
   }
 
-  private parse(cid: string): CidLike {
+  private block(cid: LayoutCid): Promise<Uint8Array> {
+    return this.client.block.get(cid, { offline: true });
+  }
+
+  private corrupt(cid: string, bytes: Uint8Array): IntegrityError {
+    return new IntegrityError("The stored file is corrupt.", {
+      details: `${cid}: the ${bytes.length} bytes from the node hash to another CID`,
+    });
+  }
+
+  private parse(cid: string): LayoutCid {
     try {
-      const parsed = this.modules.parseCid(cid);
-      if (parsed.version !== 1 || parsed.multihash.code !== SHA2_256) throw new Error("not CIDv1 sha2-256");
+      const parsed = this.layout.parseCid(cid);
+      if (parsed.version !== 1 || parsed.multihash.code !== SHA2_256_CODE) throw new Error("not CIDv1 sha2-256");
       return parsed;
     } catch (error) {
       throw new FormatError("This is not a storage address (CID) this store uses.", { cause: error });

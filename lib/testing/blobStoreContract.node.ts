@@ -9,6 +9,7 @@ import { randomBytes, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import { rawLeafCid } from "../api/rawCid";
 import type { BlobStore } from "../storage/types";
+import { SINGLE_BLOCK_LIMIT } from "../storage/blobLayout.node";
 import { rejection } from "./rejection";
 
 /** One opened store under test. */
@@ -50,7 +51,7 @@ function patterned(length: number): Uint8Array {
   for (let i = 0; i < length; i++) out[i] = (i * 31 + (i >>> 11)) & 0xff;
   return out;
 }
-/** The CID of `patterned(2.5 MiB)` in the shared layout (CIDv1, raw leaves, 1 MiB chunks, balanced). */
+/** The CID of `patterned(2.5 MiB)` in the shared layout (over the single-block limit: CIDv1, raw 1 MiB leaves, balanced). */
 const PATTERNED_CID = "bafybeiciysqponfhps3yuvojspykstjopl3ik3oqodmq7gywecoeeefnaa";
 
 /** Defines the shared suite inside the caller's `describe`. */
@@ -71,7 +72,17 @@ export function blobStoreContract(harness: BlobStoreHarness): void {
     expect(toHex(await opened.store.get(cid))).to.equal(toHex(bytes));
   });
 
-  it("chunks a blob over 1 MiB into the shared UnixFS layout (same CID in every store) and reads it whole", async function () {
+  it("stores a blob of up to 2 MiB − 256 bytes (a 1 MiB report's envelope, and the limit itself) as one raw block", async function () {
+    for (const size of [1_048_720, SINGLE_BLOCK_LIMIT]) {
+      const bytes = randomBytes(size);
+      const hash = toHex(await sha256(bytes));
+      const { cid } = await opened.store.put(bytes, hash);
+      expect(cid).to.equal(rawLeafCid(hash));
+      expect(Buffer.compare(Buffer.from(await opened.store.get(cid)), Buffer.from(bytes))).to.equal(0);
+    }
+  });
+
+  it("chunks a blob over the single-block limit into the shared UnixFS layout (same CID in every store) and reads it whole", async function () {
     const bytes = patterned(2.5 * 1024 * 1024);
     const { cid } = await opened.store.put(bytes, toHex(await sha256(bytes)));
     expect(cid).to.equal(PATTERNED_CID);
@@ -128,7 +139,7 @@ export function blobStoreContract(harness: BlobStoreHarness): void {
   });
 
   it("detects a corrupted leaf of a chunked blob", async function () {
-    const bytes = randomBytes(1024 * 1024 + 10);
+    const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
     const { cid } = await opened.store.put(bytes, toHex(await sha256(bytes)));
     const path = await blockFileOf(opened.blocksFolder, bytes.subarray(1024 * 1024));
     await writeFile(path, Buffer.from(randomBytes(10)));
