@@ -1,12 +1,12 @@
 import { keccak256, toBytes } from "viem";
 import { ChainError, FormatError, isUserRejection, toUserMessage } from "../errors";
-import { coreEvents, RecordFlags } from "../chain/ehr";
+import { ACCESS_BASES, coreEvents, RecordFlags, type ChainRecord } from "../chain/ehr";
 import type { Address, Hex, RecordPart } from "../crypto/identity";
 import type { UserKey } from "../keys/types";
 import { writeWithProgress } from "./context";
 import { allRecords } from "./listRecords";
 import { readRecord, type ReadRecordResult } from "./readRecord";
-import type { FlowContext } from "./types";
+import type { FlowContext, ReadBasis } from "./types";
 
 export interface EmergencyReadInput {
   patient: Address;
@@ -24,6 +24,7 @@ export interface EmergencyReadItem extends ReadRecordResult {
 
 export interface EmergencyReadResult {
   emergencyId: number;
+  /** The one transaction that opened the window and logged every read of the card. */
   txHash: Hex;
   /** The newest general-details record, read in full; undefined when none could be read. */
   generalDetails?: EmergencyReadItem;
@@ -34,15 +35,18 @@ export interface EmergencyReadResult {
 }
 
 /**
- * Break-glass: opens an emergency window (reason code + hash of the written justification), then
- * reads the newest general-details record in full and the summary of every record that has one,
- * each read logged on-chain. A part whose key the vault cannot release to this doctor is listed in
- * `unavailable` instead of failing the rest.
+ * Break-glass in one transaction: `openEmergencyAccessAndLog` opens the emergency window (reason
+ * code + hash of the written justification) and logs, in the same transaction, the reads of the
+ * newest general-details record in full and of the summary of every record that has one; then
+ * each part is downloaded, checked and opened, the vault releasing its key against that one
+ * transaction. On a network with 2-second blocks the card waits for one block, not one per read.
+ * A part whose key the vault cannot release to this doctor is listed in `unavailable` instead of
+ * failing the rest.
  *
  * Keys: the vault must release a key wrapped to this doctor. A plain ChainKeyVault holds only keys
  * wrapped to the doctor before (as author, or by a grant's re-wrap); a `CustodianRewrapper`
  * (lib/storage/custodian.node.ts) re-wraps the emergency custodian's keys to the doctor on demand
- * while the window is open, which is what the storage service will host.
+ * while the window is open, which is what the storage service hosts.
  */
 export async function openEmergencyAndRead(ctx: FlowContext, input: EmergencyReadInput): Promise<EmergencyReadResult> {
   if (!Number.isInteger(input.reasonCode) || input.reasonCode < 1 || input.reasonCode > 0xffff) {
@@ -52,33 +56,90 @@ export async function openEmergencyAndRead(ctx: FlowContext, input: EmergencyRea
     throw new FormatError("Write a justification for emergency access.");
   }
   const justificationHash = keccak256(toBytes(input.justification));
+  const plan = planEmergencyReads(await allRecords(ctx, input.patient));
   const { txHash, receipt } = await writeWithProgress(
     ctx,
-    "openEmergencyAccess",
-    [input.patient, input.reasonCode, justificationHash],
+    "openEmergencyAccessAndLog",
+    [input.patient, input.reasonCode, justificationHash, plan.indexes],
     "open emergency access",
   );
   const opened = coreEvents(receipt, ctx.core).find((log) => log.eventName === "EmergencyAccessOpened");
   if (!opened || opened.eventName !== "EmergencyAccessOpened") {
     throw new ChainError("Emergency access was not opened on the chain.");
   }
-
-  return { emergencyId: Number(opened.args.id), txHash, ...(await readEmergencyRecords(ctx, input)) };
+  const reads = await readPlanned(ctx, input, plan, txHash, loggedBases(ctx, receipt));
+  return { emergencyId: Number(opened.args.id), txHash, ...reads };
 }
 
 /**
  * The reads of {@link openEmergencyAndRead}, for a window that is already open (e.g. reopening
- * the page): the newest general details in full and every summary, newest first, each logged.
+ * the page): the newest general details in full and every summary, newest first, logged together
+ * in one `logEmergencyReads` transaction.
  */
 export async function readEmergencyRecords(
   ctx: FlowContext,
   input: { patient: Address; doctorKey: UserKey },
 ): Promise<Omit<EmergencyReadResult, "emergencyId" | "txHash">> {
-  const records = (await allRecords(ctx, input.patient)).reverse();
+  const plan = planEmergencyReads(await allRecords(ctx, input.patient));
+  if (plan.indexes.length === 0) return { summaries: [], unavailable: [] };
+  const { txHash, receipt } = await writeWithProgress(
+    ctx,
+    "logEmergencyReads",
+    [input.patient, plan.indexes],
+    "log your emergency reads",
+  );
+  return readPlanned(ctx, input, plan, txHash, loggedBases(ctx, receipt));
+}
+
+interface EmergencyPlan {
+  /** The newest general-details record, read in full. */
+  details?: ChainRecord;
+  /** Records with a summary, newest first. */
+  withSummary: ChainRecord[];
+  /** What the transaction logs: each record once (the contract logs general details in full). */
+  indexes: bigint[];
+}
+
+/** What the emergency card reads, from the patient's records (oldest first, as listed). */
+function planEmergencyReads(records: ChainRecord[]): EmergencyPlan {
+  const newestFirst = [...records].reverse();
+  const details = newestFirst.find((r) => r.category === 0);
+  const withSummary = newestFirst.filter((r) => r.flags & RecordFlags.HasSummary);
+  const indexes = [...new Set([...(details ? [details.index] : []), ...withSummary.map((r) => r.index)])];
+  return { details, withSummary, indexes: indexes.map(BigInt) };
+}
+
+/** The basis each `RecordAccessed` of the receipt logged, by record index. */
+function loggedBases(ctx: FlowContext, receipt: Parameters<typeof coreEvents>[0]): Map<number, ReadBasis> {
+  const bases = new Map<number, ReadBasis>();
+  for (const log of coreEvents(receipt, ctx.core)) {
+    if (log.eventName === "RecordAccessed") {
+      bases.set(Number(log.args.index), ACCESS_BASES[log.args.basis] as ReadBasis);
+    }
+  }
+  return bases;
+}
+
+/** Downloads and opens each planned part against the one transaction that logged them all. */
+async function readPlanned(
+  ctx: FlowContext,
+  input: { patient: Address; doctorKey: UserKey },
+  plan: EmergencyPlan,
+  txHash: Hex,
+  bases: Map<number, ReadBasis>,
+): Promise<Omit<EmergencyReadResult, "emergencyId" | "txHash">> {
   const result: Omit<EmergencyReadResult, "emergencyId" | "txHash"> = { summaries: [], unavailable: [] };
   const attempt = async (index: number, part: RecordPart): Promise<EmergencyReadItem | undefined> => {
+    const basis = bases.get(index);
+    if (!basis) throw new ChainError("The emergency reads were not all logged on the chain.");
     try {
-      const read = await readRecord(ctx, { patient: input.patient, index, part, readerKey: input.doctorKey });
+      const read = await readRecord(ctx, {
+        patient: input.patient,
+        index,
+        part,
+        readerKey: input.doctorKey,
+        loggedBy: { txHash, basis },
+      });
       return { ...read, index, part };
     } catch (error) {
       if (isUserRejection(error)) throw error; // the doctor stopped: stop, do not list it
@@ -86,10 +147,8 @@ export async function readEmergencyRecords(
       return undefined;
     }
   };
-  const details = records.find((r) => r.category === 0);
-  if (details) result.generalDetails = await attempt(details.index, "report");
-  for (const record of records) {
-    if (!(record.flags & RecordFlags.HasSummary)) continue;
+  if (plan.details) result.generalDetails = await attempt(plan.details.index, "report");
+  for (const record of plan.withSummary) {
     const item = await attempt(record.index, "summary");
     if (item) result.summaries.push(item);
   }

@@ -13,6 +13,12 @@ export interface ReadRecordInput {
   /** @default "report" */
   part?: RecordPart;
   readerKey: UserKey;
+  /**
+   * A mined transaction that already logged this read (e.g. the emergency open that logs the
+   * card's reads, `openEmergencyAccessAndLog`) and the basis it logged: no `logAccess` is sent,
+   * and the vault checks this transaction instead. @default undefined: the read is logged here
+   */
+  loggedBy?: { txHash: Hex; basis: ReadBasis };
 }
 
 export interface ReadRecordResult {
@@ -28,8 +34,8 @@ export interface ReadRecordResult {
 
 /**
  * Reads one record part. A reader other than the patient first logs the read on-chain
- * (`logAccess`: reverts unless allowed now), and the vault releases their wrapped key only against
- * that transaction. The envelope is checked against the on-chain hash before anything is decrypted.
+ * (`logAccess`: reverts unless allowed now; or `loggedBy`, a transaction that logged it already),
+ * and the vault releases their wrapped key only against that transaction. The envelope is checked against the on-chain hash before anything is decrypted.
  * Progress: [access-log → awaiting-signature → pending → confirmed] → download → verify → decrypt.
  */
 export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Promise<ReadRecordResult> {
@@ -44,7 +50,10 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
 
   let basis: ReadBasis = "Patient";
   let accessTx: Hex | undefined;
-  if (!sameAddress(reader, input.patient)) {
+  if (input.loggedBy && !sameAddress(reader, input.patient)) {
+    basis = input.loggedBy.basis;
+    accessTx = input.loggedBy.txHash;
+  } else if (!sameAddress(reader, input.patient)) {
     progress({ stage: "access-log" });
     const { txHash, receipt } = await writeWithProgress(
       ctx,

@@ -39,7 +39,7 @@ import {
   type FlowProgress,
 } from "../../lib/records/flows";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import { encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
+import { coreEvents, encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
 
 const provider = hre.network.provider as unknown as EIP1193Provider;
 const DAY = 24 * 3600;
@@ -743,6 +743,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(before).to.be.instanceOf(AccessDeniedError);
 
       const justification = "Unconscious patient in A&E, allergy status needed";
+      const sentBefore = await publicClient.getTransactionCount({ address: accounts.doctor2 });
       const result = await openEmergencyAndRead(context(accounts.doctor2), {
         patient: accounts.patient,
         reasonCode: 1,
@@ -758,6 +759,35 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
         text: "summary of lab with summary",
       });
       expect(result.summaries.every((s) => s.basis === "Emergency" && s.part === "summary")).to.equal(true);
+
+      // One transaction opened the window and logged every read; each key was released against it.
+      expect(await publicClient.getTransactionCount({ address: accounts.doctor2 })).to.equal(sentBefore + 1);
+      expect([result.generalDetails!, ...result.summaries].map((r) => r.accessTx)).to.deep.equal([
+        result.txHash,
+        result.txHash,
+        result.txHash,
+      ]);
+      const receipt = await publicClient.getTransactionReceipt({ hash: result.txHash });
+      expect(
+        coreEvents(receipt, core).map((log) =>
+          log.eventName === "RecordAccessed"
+            ? [Number(log.args.index), log.args.basis, log.args.summaryOnly]
+            : [log.eventName],
+        ),
+      ).to.deep.equal([["EmergencyAccessOpened"], [0, 2, false], [3, 2, true], [1, 2, true]]);
+      // A record the transaction did not log gets no key against it.
+      const unlogged = await vault
+        .fetchWrappedKey({
+          patient: accounts.patient,
+          recordIndex: 2,
+          recordId: ("0x" + "00".repeat(16)) as Hex,
+          part: "summary",
+          reader: accounts.doctor2,
+          accessTx: result.txHash,
+        })
+        .catch((e) => e);
+      expect(unlogged).to.be.instanceOf(AccessDeniedError);
+      expect(unlogged.shortMessage).to.equal("The access log transaction does not cover this record.");
 
       // Only the hash of the justification is on-chain.
       const tx = await publicClient.getTransaction({ hash: result.txHash });
@@ -795,10 +825,12 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       }).catch((e) => e);
       expect(again).to.be.instanceOf(ContractRevertedError);
       expect(again.errorName).to.equal("EmergencyAlreadyOpen");
+      const sentBefore = await publicClient.getTransactionCount({ address: accounts.doctor2 });
       const reread = await readEmergencyRecords(context(accounts.doctor2), {
         patient: accounts.patient,
         doctorKey: keys[accounts.doctor2],
       });
+      expect(await publicClient.getTransactionCount({ address: accounts.doctor2 })).to.equal(sentBefore + 1);
       expect(reread.generalDetails).to.equal(undefined);
       expect(reread.summaries.map((r) => fromUtf8(r.plaintext))).to.deep.equal([
         JSON.stringify({ text: "summary of lab" }),
