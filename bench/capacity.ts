@@ -46,7 +46,7 @@ const ASSUMPTIONS = {
   newSlots: { addRecord: 1, grantAccess: 1, logAccess: 0 },
   /** QBFT commits with a quorum of ceil(2n/3) seals of 65 bytes each in the header's extraData. */
   sealBytes: 65,
-  /** Copies of each blob kept by the storage swarm or IPFS Cluster (replication factor). */
+  /** Copies of each blob kept: instances of the private IPFS network (each pins every blob) or IPFS Cluster (replication factor). */
   ipfsReplicas: 2,
   /** blockstore-fs and Kubo's flatfs keep one file per block: at least one 4 KiB filesystem block. */
   fsBlockBytes: 4096,

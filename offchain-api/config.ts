@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { FormatError } from "../lib/errors";
+import { parseSwarmKey, type SwarmKey } from "./storage/swarmKey";
 
 /** The service's configuration, parsed from the environment once at start (see README, "Off-chain service"). */
 export interface ApiConfig {
@@ -22,8 +23,19 @@ export interface ApiConfig {
   maxUploadBytes: number;
   /** Largest summary input (text or PDF), in bytes (413 beyond). @default 10485760 (10 MiB) */
   maxSummaryBytes: number;
-  /** A Kubo RPC API (or IPFS Cluster proxy) to store blocks in instead of the embedded Helia node. */
+  /** A Kubo RPC API (or IPFS Cluster proxy) to store blocks in instead of the embedded Helia node, without credentials. */
   ipfsApiUrl?: string;
+  /**
+   * The `Authorization` header for a protected Kubo RPC or proxy: `Basic` from `IPFS_API_URL`'s
+   * user info or `IPFS_API_USER`/`IPFS_API_PASSWORD`, or `Bearer` from `IPFS_API_TOKEN`. A function,
+   * so that logging or serializing the configuration never shows it. @default undefined (none sent)
+   */
+  ipfsApiAuthorization?: () => string;
+  /**
+   * The private IPFS network of service instances (offchain-api/storage/privateSwarm.ts): on when
+   * `EHR_SWARM_LISTEN` is set, otherwise off (no networking). @default undefined
+   */
+  swarm?: SwarmConfig;
   /** A local transformers.js seq2seq model folder for the optional narrative summary. */
   summarizerModelDir?: string;
   /** Requests per minute per signed-in address (per IP before sign-in). @default 600 */
@@ -34,8 +46,35 @@ export interface ApiConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
+/** The private network's settings (README, "Storage on more than one machine"). */
+export interface SwarmConfig {
+  /** Multiaddrs to listen on (`EHR_SWARM_LISTEN`, comma-separated), e.g. `/ip4/0.0.0.0/tcp/4001`. */
+  listen: string[];
+  /** The other instances (`EHR_SWARM_PEERS`, comma-separated), each ending in `/p2p/<peer id>`. @default [] */
+  peers: string[];
+  /** The pre-shared key, from `EHR_SWARM_KEY` (never logged) ... */
+  key?: SwarmKey;
+  /** ... or read at start from `EHR_SWARM_KEY_FILE` (Kubo's swarm.key). */
+  keyFile?: string;
+}
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+const HOST = String.raw`/(?:ip4|ip6|dns|dns4|dns6)/[^/\s,]+/tcp/\d{1,5}`;
+const LISTEN_ADDRESS = new RegExp(`^${HOST}$`);
+const PEER_ADDRESS = new RegExp(`^${HOST}/p2p/[1-9A-HJ-NP-Za-km-z]{46,64}$`);
+/** A comma-separated list of multiaddrs of one shape (a typo stops the service at start). */
+const multiaddrList = (shape: RegExp, example: string) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((address) => shape.test(address)), `each address must look like ${example}`);
 
 const schema = z.object({
   EHR_API_PORT: integer(8787, 0, 65535),
@@ -50,19 +89,86 @@ const schema = z.object({
   EHR_SIWE_DOMAIN: z.string().min(1).optional(),
   EHR_MAX_UPLOAD_BYTES: integer(50 * 1024 * 1024, 1024, 2 ** 31),
   EHR_MAX_SUMMARY_BYTES: integer(10 * 1024 * 1024, 1024, 2 ** 31),
-  IPFS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  IPFS_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  IPFS_API_USER: z.string().min(1).optional(),
+  IPFS_API_PASSWORD: z.string().min(1).optional(),
+  IPFS_API_TOKEN: z.string().min(1).optional(),
   SUMMARIZER_MODEL_DIR: z.string().min(1).optional(),
+  EHR_SWARM_LISTEN: multiaddrList(LISTEN_ADDRESS, "/ip4/<address>/tcp/<port>").optional(),
+  EHR_SWARM_PEERS: multiaddrList(PEER_ADDRESS, "/ip4/<address>/tcp/<port>/p2p/<peer id>").optional(),
+  EHR_SWARM_KEY: z.string().min(1).optional(),
+  EHR_SWARM_KEY_FILE: z.string().min(1).optional(),
   EHR_RATE_LIMIT_PER_MINUTE: integer(600, 1, 1_000_000),
   EHR_MAX_SESSION_SECONDS: integer(12 * 3600, 60, 7 * 24 * 3600),
   EHR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** The swarm settings that only make sense together (README, "Storage on more than one machine"). */
+function checkSwarm(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+  const listening = (e.EHR_SWARM_LISTEN?.length ?? 0) > 0;
+  if (e.EHR_SWARM_KEY && e.EHR_SWARM_KEY_FILE) {
+    issue("EHR_SWARM_KEY", "set EHR_SWARM_KEY or EHR_SWARM_KEY_FILE, not both");
+  }
+  if (e.EHR_SWARM_KEY) {
+    try {
+      parseSwarmKey(e.EHR_SWARM_KEY);
+    } catch {
+      issue("EHR_SWARM_KEY", "is not a swarm key (Kubo's swarm.key text, or its 64 hex digits)");
+    }
+  }
+  if (listening && !e.EHR_SWARM_KEY && !e.EHR_SWARM_KEY_FILE) {
+    issue("EHR_SWARM_LISTEN", "the private network needs its key: set EHR_SWARM_KEY_FILE (or EHR_SWARM_KEY)");
+  }
+  if (!listening && (e.EHR_SWARM_PEERS?.length || e.EHR_SWARM_KEY || e.EHR_SWARM_KEY_FILE)) {
+    issue("EHR_SWARM_LISTEN", "set it to join the private network (the swarm key and peers do nothing without it)");
+  }
+  if (listening && e.IPFS_API_URL) {
+    issue(
+      "EHR_SWARM_LISTEN",
+      "the private network runs over the embedded store; with IPFS_API_URL, the Kubo node's own swarm replicates",
+    );
+  }
+}
+
+/** The Kubo RPC credentials: one way at a time, and only with `IPFS_API_URL` (messages never echo values). */
+function checkIpfsApiAuth(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+  const inUrl = e.IPFS_API_URL ? URL.canParse(e.IPFS_API_URL) && new URL(e.IPFS_API_URL).username !== "" : false;
+  const separate = Boolean(e.IPFS_API_USER || e.IPFS_API_PASSWORD);
+  if (!e.IPFS_API_URL && (separate || e.IPFS_API_TOKEN)) {
+    issue("IPFS_API_URL", "credentials for the Kubo RPC API need IPFS_API_URL");
+  }
+  if (Boolean(e.IPFS_API_USER) !== Boolean(e.IPFS_API_PASSWORD)) {
+    issue("IPFS_API_USER", "set both IPFS_API_USER and IPFS_API_PASSWORD");
+  }
+  if ([inUrl, separate, Boolean(e.IPFS_API_TOKEN)].filter(Boolean).length > 1) {
+    issue("IPFS_API_TOKEN", "give the Kubo RPC credentials one way: in IPFS_API_URL, IPFS_API_USER/PASSWORD or IPFS_API_TOKEN");
+  }
+}
+
+/** `IPFS_API_URL` without its user info, and the Authorization header the credentials make. */
+function ipfsApiAccess(e: z.infer<typeof schema>): Pick<ApiConfig, "ipfsApiUrl" | "ipfsApiAuthorization"> {
+  if (!e.IPFS_API_URL) return {};
+  const url = new URL(e.IPFS_API_URL);
+  const user = url.username ? decodeURIComponent(url.username) : e.IPFS_API_USER;
+  const password = url.username ? decodeURIComponent(url.password) : e.IPFS_API_PASSWORD;
+  url.username = "";
+  url.password = "";
+  const header = e.IPFS_API_TOKEN
+    ? `Bearer ${e.IPFS_API_TOKEN}`
+    : user
+      ? `Basic ${Buffer.from(`${user}:${password ?? ""}`).toString("base64")}`
+      : undefined;
+  return { ipfsApiUrl: url.href.replace(/\/$/, ""), ipfsApiAuthorization: header ? () => header : undefined };
+}
 
 /**
  * Parses and checks the configuration; a bad value stops the service at start with one line per
  * problem (the variable and what is wrong), never later on a request.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.superRefine(checkSwarm).superRefine(checkIpfsApiAuth).safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new FormatError("The service configuration is not valid.", { details: lines.join("; ") });
@@ -79,7 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     siweDomain: e.EHR_SIWE_DOMAIN ?? new URL(webOrigin).host,
     maxUploadBytes: e.EHR_MAX_UPLOAD_BYTES,
     maxSummaryBytes: e.EHR_MAX_SUMMARY_BYTES,
-    ipfsApiUrl: e.IPFS_API_URL,
+    ...ipfsApiAccess(e),
+    swarm: e.EHR_SWARM_LISTEN?.length
+      ? {
+          listen: e.EHR_SWARM_LISTEN,
+          peers: e.EHR_SWARM_PEERS ?? [],
+          key: e.EHR_SWARM_KEY ? parseSwarmKey(e.EHR_SWARM_KEY) : undefined,
+          keyFile: e.EHR_SWARM_KEY_FILE ? path.resolve(e.EHR_SWARM_KEY_FILE) : undefined,
+        }
+      : undefined,
     summarizerModelDir: e.SUMMARIZER_MODEL_DIR,
     rateLimitPerMinute: e.EHR_RATE_LIMIT_PER_MINUTE,
     maxSessionSeconds: e.EHR_MAX_SESSION_SECONDS,

@@ -7,11 +7,15 @@ import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
 import { KuboBlobStore } from "../../lib/storage/kuboBlobStore.node";
 import type { BlobStore } from "../../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "../config";
+import { PrivateSwarm } from "../storage/privateSwarm";
+import { readSwarmKeyFile } from "../storage/swarmKey";
 
 /** The blob store the service runs on: the lib's BlobStore plus what operations need. */
 export interface ServiceBlobStore extends BlobStore {
   /** "helia" (embedded, on disk) or "kubo" (IPFS_API_URL). */
   readonly kind: "helia" | "kubo";
+  /** The private IPFS network this instance is part of (`EHR_SWARM_LISTEN`), if any. */
+  readonly swarm?: PrivateSwarm;
   /** Resolves when a write would succeed now (readiness); rejects with StorageError otherwise. */
   checkWritable(): Promise<void>;
   close(): Promise<void>;
@@ -55,14 +59,23 @@ export async function removeInterruptedWrites(folder: string): Promise<number> {
   return removed;
 }
 
+/** How long a read of a blob not held here waits for the private network to give it (then 404). */
+const READ_THROUGH_MS = 5_000;
+
 /**
  * The store the configuration names: a Kubo node (or IPFS Cluster proxy) over its RPC API when
  * `IPFS_API_URL` is set (readiness asks the node for its version), otherwise the embedded Helia
- * block store under `<dataDir>/api/ipfs` (readiness writes a probe file there).
+ * block store under `<dataDir>/api/ipfs` (readiness writes a probe file there). With
+ * `EHR_SWARM_LISTEN`, that store is also a node of the private IPFS network
+ * (../storage/privateSwarm.ts): a blob stored here is announced to the connected instances, which
+ * fetch and pin it, and a blob not held here is fetched from them on first read.
  */
 export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<ServiceBlobStore> {
   if (config.ipfsApiUrl) {
-    const store = await KuboBlobStore.open({ url: config.ipfsApiUrl });
+    const store = await KuboBlobStore.open({
+      url: config.ipfsApiUrl,
+      authorization: config.ipfsApiAuthorization?.(),
+    });
     logger.info({ blobStore: "kubo", origin: new URL(config.ipfsApiUrl).origin }, "blob store opened");
     return {
       kind: "kubo",
@@ -75,7 +88,31 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
   const folder = path.join(apiDataDir(config), "ipfs");
   const store = await HeliaBlobStore.open({ folder });
   const swept = await removeInterruptedWrites(folder);
-  logger.info({ blobStore: "helia", interruptedWritesRemoved: swept }, "blob store opened");
+  let swarm: PrivateSwarm | undefined;
+  if (config.swarm) {
+    try {
+      swarm = await PrivateSwarm.start({
+        folder: path.join(apiDataDir(config), "swarm"),
+        store,
+        swarmKey: config.swarm.key ?? (await readSwarmKeyFile(config.swarm.keyFile as string)),
+        listen: config.swarm.listen,
+        peers: config.swarm.peers,
+        maxBlobBytes: config.maxUploadBytes,
+        logger,
+      });
+    } catch (error) {
+      await store.stop();
+      throw error;
+    }
+  }
+  logger.info(
+    {
+      blobStore: "helia",
+      interruptedWritesRemoved: swept,
+      swarm: swarm && { peerId: swarm.peerId, addresses: swarm.addresses, peers: config.swarm?.peers.length },
+    },
+    "blob store opened",
+  );
   // Uploads in flight in this process; a failed one cleans up after itself when it is the only one.
   let writing = 0;
   return {
@@ -83,7 +120,10 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
     put: async (bytes, hash) => {
       writing++;
       try {
-        return await store.put(bytes, hash);
+        const stored = await store.put(bytes, hash);
+        // Every connected instance hears of it before the upload is answered; each then fetches and pins it.
+        await swarm?.announce(stored.cid);
+        return stored;
       } catch (error) {
         if (!(error instanceof StorageError)) throw error;
         if (writing === 1) await removeInterruptedWrites(folder);
@@ -99,8 +139,20 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
         writing--;
       }
     },
-    get: (cid) => store.get(cid),
+    get: async (cid) => {
+      try {
+        return await store.get(cid);
+      } catch (error) {
+        // Not here (or a part lost here): another instance of the private network may hold it.
+        if (!swarm || !(error instanceof StorageError) || !/not found|missing/.test(error.shortMessage)) throw error;
+        return swarm.fetch(cid, { signal: AbortSignal.timeout(READ_THROUGH_MS) }).catch(() => Promise.reject(error));
+      }
+    },
+    swarm,
     checkWritable: () => probeWritable(folder),
-    close: () => store.stop(),
+    close: async () => {
+      await swarm?.stop();
+      await store.stop();
+    },
   };
 }
