@@ -129,6 +129,29 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
     await expectAudited(stack.doctor, details.index, /has ended/);
   });
 
+  it("releases against the one break-glass transaction (openEmergencyAccessAndLog) what it logged, nothing else", async () => {
+    const { txHash: tx } = await writeCore(
+      { publicClient: stack.publicClient, walletClient: stack.doctor.wallet, core: stack.core },
+      "openEmergencyAccessAndLog",
+      [stack.patient.address, 1, keccak256(toBytes("found unconscious")), [BigInt(details.index), BigInt(labs.index)]],
+      "open emergency access",
+    );
+    // General details in full and the labs' summary, each re-wrapped from the custodian's key.
+    for (const [record, part] of [
+      [details, "report"],
+      [labs, "summary"],
+    ] as const) {
+      const { body } = await release(stack.doctor, ask(record, part, tx)).expect(200);
+      expect(body.wrapped).to.match(/^ehrwk1:/);
+      released.push(body.wrapped);
+    }
+    // The transaction logged the labs' summary only: their full report stays closed (403, audited).
+    expectError(await release(stack.doctor, ask(labs, "report", tx)), 403, "forbidden", /does not cover/);
+    await expectAudited(stack.doctor, labs.index, /does not cover/);
+    // Another doctor cannot present it as their own read.
+    expectError(await release(stack.doctor2, ask(details, "report", tx)), 403, "forbidden", /does not cover/);
+  });
+
   it("refuses a suspended doctor (403, audited)", async () => {
     await granted(stack.doctor2, 1 << 6);
     const tx = await logAccess(stack.doctor2, labs.index);
