@@ -162,6 +162,9 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await form.getByLabel("Times a day").fill("3");
       await form.getByLabel("Duration (days)").fill("7");
       await form.getByLabel("Instructions for the patient (optional)").fill("Take with food.");
+      // The prescribing check reads the patient's allergies first (this patient has no records).
+      await form.getByRole("button", { name: "Check the patient's allergies" }).click();
+      await form.getByText("No allergies are recorded in what you can read.").waitFor();
       const beforeComplete = sent(d);
       await form.getByRole("button", { name: "Complete the appointment" }).click();
       expect(await bannerText(d.page)).to.equal("The dose must be between 0.001 and 10000 units.");

@@ -18,6 +18,7 @@ import { keyRestoreSpecs } from "./keyRestore.spec";
 import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
 import { patientUploadSpecs } from "./patientUpload.spec";
+import { reconcileSpecs } from "./reconcile.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
@@ -68,6 +69,7 @@ async function main(): Promise<number> {
     formsSpecs(get);
     messagesSpecs(get);
     patientUploadSpecs(get);
+    reconcileSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });

@@ -5,6 +5,7 @@ import type { Address } from "@lib/crypto/identity";
 import type { UserKey } from "@lib/keys";
 import { allRecords, readRecord, type FlowContext } from "@lib/records/flows";
 import { parseGeneralDetails } from "@lib/records/generalDetails";
+import { parseStoredSummary } from "@lib/summary/stored";
 
 /** A parsed FHIR Bundle when the bytes are one, else undefined. */
 function asBundle(plaintext: Uint8Array, mediaType: string): fhir4.Bundle | undefined {
@@ -37,7 +38,8 @@ function documentBundle(plaintext: Uint8Array, mediaType: string, title: string)
 /**
  * The patient's whole record as one FHIR R4 Bundle (lib/fhir exportBundle): the newest general
  * details, every FHIR record's resources, and every other report as a DocumentReference with its
- * original bytes. Each record is read through readRecord, so each is checked against the chain.
+ * original bytes, with what authors confirmed when reviewing a report's summary (AllergyIntolerance,
+ * MedicationStatement). Each part is read through readRecord, so each is checked against the chain.
  */
 export async function exportWholeRecord(
   ctx: FlowContext,
@@ -60,6 +62,11 @@ export async function exportWholeRecord(
       asBundle(read.plaintext, read.mediaType) ??
       documentBundle(read.plaintext, read.mediaType, read.fileName ?? `Record ${record.index + 1}`);
     input.records.push({ category, bundle });
+    if (record.summaryCid) {
+      const summary = await readRecord(ctx, { patient, index: record.index, part: "summary", readerKey: key });
+      const stored = parseStoredSummary(summary.plaintext);
+      if (stored.review) (input.summaries ??= []).push({ category, stored });
+    }
   }
   onRecord?.(records.length, records.length);
   if (details) input.details = details;
