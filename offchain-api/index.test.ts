@@ -23,7 +23,7 @@ const probe = (port: string) =>
       .on("error", (error: { code?: string }) => resolve(error.code)),
   );
 
-describe("the service process (offchain-api/index.ts)", () => {
+describe("the service process (offchain-api/main.ts)", () => {
   let stack: TestStack;
   let dataDir: string;
   let running: RunningProcess | undefined;
@@ -156,6 +156,56 @@ describe("the service process (offchain-api/index.ts)", () => {
     req.write('{"message": "');
     expect(await api.close()).to.equal("forced");
     expect(await failed).to.equal("ECONNRESET");
+  });
+
+  it("runs compiled (dist/api/main.js, as `npm run api` does): signs in, summarizes, stores and serves a blob", async () => {
+    running = runService(env(), { compiled: true });
+    const start = await running.waitFor(/^listening on /);
+    const url = String(start.url);
+    expect((await fetch(`${url}/readyz`)).status).to.equal(200);
+    const { nonce } = (await (await fetch(`${url}/v1/auth/nonce`)).json()) as { nonce: string };
+    const message = await stack.siweMessage(stack.patient, { nonce });
+    const signIn = await fetch(`${url}/v1/auth/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, signature: await stack.patient.account.signMessage({ message }) }),
+    });
+    expect(signIn.status).to.equal(201);
+    const { token } = (await signIn.json()) as { token: string };
+    const auth = { Authorization: `Bearer ${token}` };
+
+    // The summarizer's data (lexicon, section names) is in the bundle, not read from the sources.
+    const summary = await fetch(`${url}/v1/summaries`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "text/plain" },
+      body: "ALLERGIES: Penicillin (hives).\nMEDICATIONS: Lisinopril 10 mg daily.",
+    });
+    expect(summary.status).to.equal(200);
+    const { summary: fields } = (await summary.json()) as { summary: { allergies: { text: string }[] } };
+    expect(fields.allergies.map((a) => a.text.toLowerCase()).join(" ")).to.include("penicillin");
+
+    const identity: RecordIdentity = {
+      chainId: stack.chain.chainId,
+      contract: stack.core,
+      patient: stack.patient.address,
+      recordId: newRecordId(),
+      category: 3,
+      part: "report",
+    };
+    const body = await sealEnvelope(randomBytes(4096), generateDataKey(), identity, { compress: "never" });
+    const put = await fetch(`${url}/v1/blobs`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/octet-stream", "X-Content-SHA256": toHex(await sha256(body)) },
+      body: Buffer.from(body),
+    });
+    expect(put.status).to.equal(201);
+    const { cid } = (await put.json()) as { cid: string };
+    const got = await fetch(`${url}/v1/blobs/${cid}`, { headers: auth });
+    expect(got.status).to.equal(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(Buffer.from(body))).to.equal(true);
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).to.equal(0);
   });
 
   it("reports the custodian key as published when the chain has it", async () => {

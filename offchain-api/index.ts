@@ -1,17 +1,15 @@
 /**
- * `npm run api`: the off-chain service as a process. Reads the configuration (a bad value stops it
- * here with a plain message and exit code 1), opens the services, listens, and on SIGTERM/SIGINT
- * stops taking connections, lets requests in flight finish (an upload the client has started is
- * stored and answered), closes the stores and exits 0.
+ * The off-chain service in a process: open the services, serve the app, drain and close. The process
+ * entry (configuration, signals, the start line) is main.ts; scripts/start.ts, the e2e stack and the
+ * benchmarks start it in their own process through `startService` / `startApi`.
  */
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { custodianKey } from "../lib/chain/ehr";
-import { EhrError } from "../lib/errors";
 import { compressPublicKey } from "../lib/crypto/publicKey";
 import { createApp } from "./app";
-import { loadConfig, type ApiConfig } from "./config";
+import type { ApiConfig } from "./config";
 import { openServices, type ApiServices } from "./services";
 
 /** How long requests in flight may take to finish after a stop signal. */
@@ -57,22 +55,34 @@ export async function drain(server: Server, drainMs = DRAIN_MS): Promise<"draine
   return outcome;
 }
 
-/** Starts the service: services, app, server listening on the configured host and port. */
-export async function startService(config: ApiConfig): Promise<{ server: Server; services: ApiServices; url: string }> {
+/**
+ * Starts the service: services, app, server listening on the configured host and port. With
+ * `server` (already listening, as main.ts binds it before loading this module), the app replaces
+ * its request handler.
+ */
+export async function startService(
+  config: ApiConfig,
+  options: { server?: Server } = {},
+): Promise<{ server: Server; services: ApiServices; url: string }> {
   const services = await openServices(config);
-  const server = createServer(createApp(services));
+  const app = createApp(services);
+  const server = options.server ?? createServer();
+  server.removeAllListeners("request");
+  server.on("request", app);
   const pending = new Set<ServerResponse>();
   inFlight.set(server, pending);
   server.on("request", (_req, res) => {
     pending.add(res);
     res.once("close", () => pending.delete(res));
   });
-  server.listen(config.port, config.host);
-  try {
-    await once(server, "listening");
-  } catch (error) {
-    await services.close();
-    throw error;
+  if (!server.listening) {
+    server.listen(config.port, config.host);
+    try {
+      await once(server, "listening");
+    } catch (error) {
+      await services.close();
+      throw error;
+    }
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -100,9 +110,11 @@ export async function startApi(
   options: {
     /** How long requests in flight may take to finish on `close` before they are cut. @default 30000 */
     drainMs?: number;
+    /** A server already listening (see `startService`). @default a new one */
+    server?: Server;
   } = {},
 ): Promise<RunningApi> {
-  const { server, services, url } = await startService(config);
+  const { server, services, url } = await startService(config, { server: options.server });
   let closing: Promise<"drained" | "forced"> | undefined;
   const close = async () => {
     const outcome = await drain(server, options.drainMs);
@@ -116,52 +128,8 @@ export async function startApi(
   };
 }
 
-/** Prints a start-up failure as plain sentences (never a stack trace) and exits 1. */
-function fail(error: unknown): never {
-  if (error instanceof EhrError) {
-    process.stderr.write(
-      `${error.shortMessage}\n${error.details ? `  ${error.details.split("; ").join("\n  ")}\n` : ""}`,
-    );
-  } else {
-    const e = error as { code?: string; message?: string };
-    process.stderr.write(
-      `The service could not start: ${e?.code === "EADDRINUSE" ? "the port is already in use." : (e?.message ?? String(error))}\n`,
-    );
-  }
-  process.exit(1);
-}
-
-async function main(): Promise<void> {
-  let config: ApiConfig;
-  let api: RunningApi;
-  try {
-    config = loadConfig();
-    api = await startApi(config);
-  } catch (error) {
-    fail(error);
-  }
-  const { services, url } = api;
-  // Signals are handled from here on, also while the start line is being put together.
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    // Closes the listening socket before saying so: once "stopping" is logged, new connections are refused.
-    const closed = api.close();
-    services.logger.info({ signal }, "stopping: finishing the requests in flight");
-    try {
-      services.logger.info({ outcome: await closed }, "stopped");
-      process.exitCode = 0;
-    } catch (error) {
-      services.logger.error({ err: { name: (error as Error)?.name } }, "stopping failed");
-      process.exitCode = 1;
-    }
-    services.logger.flush?.();
-    process.exit();
-  };
-  process.on("SIGTERM", (signal) => void stop(signal));
-  process.on("SIGINT", (signal) => void stop(signal));
-
+/** Logs the start line: where it listens, its storage, chain and custodian, what summaries it makes. */
+export async function logStarted(services: ApiServices, config: ApiConfig, url: string): Promise<void> {
   const published = await custodianPublished(services);
   services.logger.info(
     {
@@ -181,5 +149,3 @@ async function main(): Promise<void> {
           : ""),
   );
 }
-
-if (require.main === module) void main();

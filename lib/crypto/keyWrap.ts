@@ -1,6 +1,6 @@
-import { cipher, decryptWithPrivateKey, encryptWithPublicKey, publicKey as ethPublicKey } from "eth-crypto";
 import { fromBase64, toBase64 } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
+import { loadEthCrypto } from "./ethCrypto";
 import { encodeIdentity, identityDifferences } from "./identity";
 import type { Address, Hex, RecordIdentity, RecordPart } from "./identity";
 
@@ -49,7 +49,7 @@ function canonicalBinding(binding: WrapBinding): WrapBinding {
 }
 
 /** The public key as eth-crypto wants it: 64 bytes x||y in hex without 0x (also lib/messages). */
-export function uncompressedPublicKey(readerPublicKey: Hex): string {
+export async function uncompressedPublicKey(readerPublicKey: Hex): Promise<string> {
   const hex = typeof readerPublicKey === "string" ? readerPublicKey.replace(/^0x/, "").toLowerCase() : "";
   const valid =
     /^[0-9a-f]*$/.test(hex) &&
@@ -59,6 +59,7 @@ export function uncompressedPublicKey(readerPublicKey: Hex): string {
       details: "expected a 33-byte compressed or 64-byte (x||y) secp256k1 public key in hex",
     });
   }
+  const { publicKey: ethPublicKey } = await loadEthCrypto();
   try {
     return ethPublicKey.decompress(hex.length === 130 ? hex.slice(2) : hex);
   } catch (error) {
@@ -75,8 +76,9 @@ export async function wrapDataKey(dataKey: Uint8Array, readerPublicKey: Hex, bin
     throw new FormatError("The data key is not valid.", { details: "expected 32 bytes" });
   }
   const canonical = canonicalBinding(binding);
-  const publicKey = uncompressedPublicKey(readerPublicKey);
+  const publicKey = await uncompressedPublicKey(readerPublicKey);
   const payload = JSON.stringify({ v: PAYLOAD_VERSION, key: toBase64(dataKey), ...canonical });
+  const { cipher, encryptWithPublicKey } = await loadEthCrypto();
   const encrypted = await encryptWithPublicKey(publicKey, payload);
   return WRAPPED_KEY_PREFIX + cipher.stringify(encrypted);
 }
@@ -141,6 +143,7 @@ export async function unwrapDataKey(
   if (!/^[0-9a-f]*$/.test(body) || body.length % 2 !== 0) throw malformed("not lowercase hex");
   // AES-CBC: the ciphertext is whole 16-byte blocks.
   if (body.length / 2 < MIN_WRAPPED_BYTES || (body.length / 2 - 81) % 16 !== 0) throw malformed("wrong length");
+  const { cipher, decryptWithPrivateKey } = await loadEthCrypto();
   let parsed: ReturnType<typeof cipher.parse>;
   try {
     parsed = cipher.parse(body);

@@ -1,7 +1,7 @@
-import { cipher, decryptWithPrivateKey, encryptWithPublicKey } from "eth-crypto";
 import { fromBase64, toBase64 } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
 import type { Address, Hex } from "../crypto/identity";
+import { loadEthCrypto } from "../crypto/ethCrypto";
 import { uncompressedPublicKey } from "../crypto/keyWrap";
 
 /**
@@ -54,7 +54,8 @@ export async function wrapMessageKey(
     throw new FormatError("The content key is not valid.", { details: "expected 32 bytes" });
   }
   const payload = JSON.stringify({ v: 1, key: toBase64(key), ...canonical(binding) });
-  const encrypted = await encryptWithPublicKey(uncompressedPublicKey(readerPublicKey), payload);
+  const { cipher, encryptWithPublicKey } = await loadEthCrypto();
+  const encrypted = await encryptWithPublicKey(await uncompressedPublicKey(readerPublicKey), payload);
   return MESSAGE_KEY_PREFIX + cipher.stringify(encrypted);
 }
 
@@ -79,6 +80,7 @@ export async function unwrapMessageKey(
   if (!/^[0-9a-f]*$/.test(body) || body.length % 2 !== 0 || body.length / 2 < 97 || (body.length / 2 - 81) % 16 !== 0) {
     throw malformed("not an ECIES payload of the expected length");
   }
+  const { cipher, decryptWithPrivateKey } = await loadEthCrypto();
   let text: string;
   try {
     text = await decryptWithPrivateKey(readerPrivateKey.replace(/^0x/, ""), cipher.parse(body));

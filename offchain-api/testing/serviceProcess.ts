@@ -1,6 +1,6 @@
 /**
  * The off-chain service as a real child process (`node -r ts-node/register/transpile-only
- * offchain-api/index.ts`), for the tests that signal it, kill it or starve it of disk: the process
+ * offchain-api/main.ts`), for the tests that signal it, kill it or starve it of disk: the process
  * tests (index.test.ts) and the fault tests (test/faults).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -26,11 +26,19 @@ export interface RunServiceOptions {
    * @default no limit
    */
   fileSizeLimitBlocks?: number;
+  /**
+   * Run the compiled service (`node dist/api/main.js`, what `npm run api` runs; built at install by
+   * `npm run build:api`) instead of the TypeScript sources.
+   * @default false
+   */
+  compiled?: boolean;
 }
 
-/** `node -r ts-node/register/transpile-only offchain-api/index.ts` with `env` on top of a clean one. */
+/** `node -r ts-node/register/transpile-only offchain-api/main.ts` with `env` on top of a clean one. */
 export function runService(env: NodeJS.ProcessEnv, options: RunServiceOptions = {}): RunningProcess {
-  const node = [process.execPath, "-r", "ts-node/register/transpile-only", "offchain-api/index.ts"];
+  const node = options.compiled
+    ? [process.execPath, "dist/api/main.js"]
+    : [process.execPath, "-r", "ts-node/register/transpile-only", "offchain-api/main.ts"];
   const spawnEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   // ts-node's compile cache writes files past a small limit, and reads them back cut short.
   if (options.fileSizeLimitBlocks !== undefined) spawnEnv.DISABLE_V8_COMPILE_CACHE = "1";
