@@ -102,7 +102,7 @@ describe("private IPFS network (Helia, libp2p pnet + bitswap, real nodes on loop
 
   afterEach(async function () {
     for (const node of [...running]) await stopNode(node);
-    await rm(root, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
   });
 
   describe("three instances with one swarm key", function () {

@@ -5,6 +5,7 @@ import type { Hex } from "../../lib/crypto/identity";
 import { esmImport } from "../../lib/esmImport";
 import { FormatError, StorageError } from "../../lib/errors";
 import { loadOrCreatePeerKey, type PeerPrivateKey } from "./peerIdentity";
+import { patchPnetCipher } from "./pnetCipher";
 import type { SwarmKey } from "./swarmKey";
 
 /**
@@ -157,6 +158,7 @@ interface Libp2pInit {
 let modules: Promise<NetworkModules> | undefined;
 function loadModules(): Promise<NetworkModules> {
   modules ??= (async () => {
+    patchPnetCipher();
     const [helia, heliaLibp2p, bitswap, unixfs, tcp, noise, yamux, identify, pnet, multiaddr, cid, datastoreFs] =
       await Promise.all([
         esmImport<{ createHeliaLight(init: unknown): unknown }>("helia"),

@@ -47,7 +47,7 @@ describe("several service instances in one private IPFS network (EHR_SWARM_*)", 
   after(async function () {
     for (const instance of instances) if (!instance.closed) await instance.services.close();
     await stack?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    if (root) await rm(root, { recursive: true, force: true, maxRetries: 5 });
   });
 
   /** One more service process's worth of services on the stack's chain, in its own data folder. */
