@@ -23,7 +23,16 @@ export interface RuntimeConfig {
   chainName: string;
   /** Minutes without activity before unlocked keys and decrypted data are cleared. @default 15 */
   idleMinutes: number;
+  /**
+   * The chain's block time in milliseconds, 0 when a block is mined on each transaction: receipts
+   * are polled at half of it (lib/chain/pollingInterval.ts, at least 250 ms, at most 4 s).
+   * @default 0 on the local chain (chain id 31337, anvil's automine), else 2000 (the QBFT network's)
+   */
+  blockTimeMs: number;
 }
+
+/** The local development chain's id: anvil mines a block on each transaction. */
+const LOCAL_CHAIN_ID = 31337;
 
 export const DEFAULT_IDLE_MINUTES = 15;
 
@@ -57,6 +66,8 @@ export function parseRuntimeConfig(raw: unknown, origin: string): RuntimeConfig 
   const deployment = deploymentFor(chainId);
   const idleMinutes = r.idleMinutes === undefined ? DEFAULT_IDLE_MINUTES : Number(r.idleMinutes);
   if (!(idleMinutes > 0)) throw bad("idleMinutes: expected a positive number");
+  const blockTimeMs = r.blockTimeMs === undefined ? (chainId === LOCAL_CHAIN_ID ? 0 : 2000) : Number(r.blockTimeMs);
+  if (!Number.isFinite(blockTimeMs) || blockTimeMs < 0) throw bad("blockTimeMs: expected a number of milliseconds");
   return {
     chainId,
     rpcUrl: url(r.rpcUrl, "rpcUrl"),
@@ -66,6 +77,7 @@ export function parseRuntimeConfig(raw: unknown, origin: string): RuntimeConfig 
     webOrigin: r.webOrigin === undefined ? origin : new URL(url(r.webOrigin, "webOrigin")).origin,
     chainName: typeof r.chainName === "string" && r.chainName.trim() ? r.chainName : "EHR local chain",
     idleMinutes,
+    blockTimeMs,
   };
 }
 

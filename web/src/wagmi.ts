@@ -1,11 +1,15 @@
 import { createConfig, http, injected } from "wagmi";
 import { defineChain } from "viem";
+import { pollingIntervalFor } from "@lib/chain/pollingInterval";
 import type { RuntimeConfig } from "./config";
 
 /**
  * The wagmi config for the one chain the system runs on. Wallets are discovered through EIP-6963
  * (`multiInjectedProviderDiscovery`, MetaMask and every modern wallet announce themselves); the
- * plain `injected()` connector covers an older wallet that only sets `window.ethereum`.
+ * plain `injected()` connector covers an older wallet that only sets `window.ethereum`. Receipts
+ * and blocks are polled at the chain's pace (`blockTimeMs` in config.json: 250 ms on the local
+ * chain, 1 s on 2-second blocks), not viem's default 4 s, so a transaction's wait ends within half
+ * a block of its block.
  */
 export function createWagmiConfig(runtime: RuntimeConfig) {
   const chain = defineChain({
@@ -13,11 +17,13 @@ export function createWagmiConfig(runtime: RuntimeConfig) {
     name: runtime.chainName,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [runtime.rpcUrl] } },
+    ...(runtime.blockTimeMs > 0 && { blockTime: runtime.blockTimeMs }),
   });
   return createConfig({
     chains: [chain],
     connectors: [injected()],
     multiInjectedProviderDiscovery: true,
+    pollingInterval: pollingIntervalFor(runtime.blockTimeMs),
     transports: { [chain.id]: http(runtime.rpcUrl) },
   });
 }
