@@ -1,6 +1,7 @@
 import { plainObservation } from "@lib/clinical/plainText";
+import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
 import type { Item } from "@lib/summary/types";
-import type { StoredSummary } from "@lib/summary/stored";
+import type { StoredSummary, SummaryReview } from "@lib/summary/stored";
 
 /** The summary's sections in the order an emergency needs them. */
 const SECTIONS = [
@@ -16,16 +17,46 @@ const SECTIONS = [
 /** Vital signs and results of FHIR records read as words ("Temperature 36.8 °C"), not as LOINC and UCUM codes. */
 const MEASURED = new Set(["vitals", "results"]);
 
-function ItemList({ items, measured }: { items: Item[]; measured: boolean }) {
+function ItemList({ items, measured, reviewed = [] }: { items: Item[]; measured: boolean; reviewed?: number[] }) {
   return (
     <ul className="summary-items">
       {items.map((item, i) => (
         <li key={i} title={item.section ? `From: ${item.section}` : undefined}>
           {item.negated ? <span className="negated">No: </span> : null}
           {measured ? plainObservation(item.text) : item.text}
+          {reviewed.includes(i) ? <span className="summary-reviewed"> (reviewed at upload)</span> : null}
         </li>
       ))}
     </ul>
+  );
+}
+
+const words = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(", ");
+
+/** What the author confirmed when saving, first: it is what the emergency card shows as confirmed. */
+function Confirmed({ review, H }: { review: SummaryReview; H: "h3" | "h4" }) {
+  const back = summarizeFhirBundle(review.confirmed);
+  const lines = [
+    ...back.allergies.map(
+      (i) => `Allergy: ${i.text}${i.allergy ? ` — ${words(i.allergy.reaction, i.allergy.severity)}` : ""}`,
+    ),
+    ...back.medications.map(
+      (i) => `Medication: ${i.text}${i.medication ? ` — ${words(i.medication.dose, i.medication.frequency)}` : ""}`,
+    ),
+  ].map((line) => line.replace(/ — $/, ""));
+  return (
+    <section className="summary-section summary-confirmed">
+      <H>Confirmed by the author at upload</H>
+      {lines.length ? (
+        <ul className="summary-items">
+          {lines.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>Nothing confirmed; the items below marked reviewed were removed.</p>
+      )}
+    </section>
   );
 }
 
@@ -48,10 +79,15 @@ export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummar
       {shown.length === 0 && !summary.noKnownAllergies ? (
         <p>The summarizer found no allergies, medications, conditions, procedures, results or plan in this report.</p>
       ) : null}
+      {stored.review ? <Confirmed review={stored.review} H={H} /> : null}
       {shown.map(([field, label]) => (
         <section key={field} className={`summary-section summary-${field}`}>
           <H>{label}</H>
-          <ItemList items={summary[field]} measured={stored.source === "fhir" && MEASURED.has(field)} />
+          <ItemList
+            items={summary[field]}
+            measured={stored.source === "fhir" && MEASURED.has(field)}
+            reviewed={field === "allergies" || field === "medications" ? stored.review?.reviewed[field] : undefined}
+          />
         </section>
       ))}
       {narrative ? (

@@ -79,8 +79,7 @@ export function CompleteForm({
       const found = checkProblem();
       setProblem(found);
       if (found) {
-        const target = found.field === "reason" ? field("check-override") : undefined;
-        if (target) document.getElementById(target)?.focus();
+        document.getElementById(field(found.field === "reason" ? "check-override" : "check-button"))?.focus();
         return;
       }
     }
@@ -136,6 +135,19 @@ export function CompleteForm({
             id={field("medication")}
             value={rx.medication}
             onChange={(e) => setRx({ ...rx, medication: e.target.value })}
+          />
+          <PrescribingCheck
+            id={field("check")}
+            checked={allergies.result}
+            alerts={alerts}
+            reading={allergies.task}
+            onRead={() => {
+              setProblem(undefined);
+              void allergies.read();
+            }}
+            reason={overrideReason}
+            onReason={setOverrideReason}
+            problem={problem}
           />
           <div className="filters">
             <div>
@@ -201,19 +213,6 @@ export function CompleteForm({
             rows={2}
             value={rx.instructions}
             onChange={(e) => setRx({ ...rx, instructions: e.target.value })}
-          />
-          <PrescribingCheck
-            id={field("check")}
-            checked={allergies.result}
-            alerts={alerts}
-            reading={allergies.task}
-            onRead={() => {
-              setProblem(undefined);
-              void allergies.read();
-            }}
-            reason={overrideReason}
-            onReason={setOverrideReason}
-            problem={problem}
           />
         </fieldset>
       ) : null}

@@ -48,6 +48,7 @@ export function PrescribingCheck({
     <div className="prescribing-check">
       <div className="actions">
         <button
+          id={`${id}-button`}
           type="button"
           onClick={onRead}
           disabled={reading.busy}

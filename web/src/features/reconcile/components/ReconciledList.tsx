@@ -19,7 +19,7 @@ function MentionList({ mentions, title }: { mentions: Mention[]; title: string }
             {details(m.reaction, m.severity) ? ` (${details(m.reaction, m.severity)})` : ""}
             <span className="mention-source">
               {" "}
-              — “{m.sentence}”{m.record ? `, ${m.record}` : ""}
+              — {m.record ? `${m.record} says` : "the note says"} “{m.sentence}”
             </span>
           </li>
         ))}
