@@ -48,7 +48,10 @@ function mergeCombinations(text: string, terms: Term[]): Term[] {
   const out: Term[] = [];
   for (const t of terms) {
     const last = out[out.length - 1];
-    if (last && /^(?:\s+with\s+|\s*\/\s*|-)$/i.test(text.slice(last.end, t.start))) {
+    const gap = text.slice(last?.end ?? 0, t.start);
+    // "ASA/PCN" are two abbreviations, "trimethoprim/sulfamethoxazole" one product.
+    const abbreviation = last && (/^[A-Z]{2,4}$/.test(last.name) || /^[A-Z]{2,4}$/.test(t.name));
+    if (last && (/^(?:\s+with\s+|-)$/i.test(gap) || (/^\s*\/\s*$/.test(gap) && !abbreviation))) {
       out[out.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) };
     } else out.push(t);
   }
@@ -95,8 +98,14 @@ export function extractAllergySection(text: string, from: number, to: number, se
       if (tolerated && t.start >= s.start + tolerated.index) return false;
       return !NEGATED_BEFORE.test(text.slice(Math.max(s.start, t.start - 30), t.start));
     });
+    if (terms.length === 0 && /\b(?:none|negative)\b/i.test(sentence)) statesNone = true;
     kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
-    if (terms.length === 0 && !statesNone) items.push(...unknownEntries(text, s, section));
+    if (!statesNone) {
+      const unknown = unknownEntries(text, s, section).filter(
+        (u) => !terms.some((t) => t.start < u.span.end && u.span.start < t.end),
+      );
+      items.push(...unknown);
+    }
   }
   return { items, statesNone };
 }

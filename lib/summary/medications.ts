@@ -10,34 +10,45 @@ import type { Item } from "./types";
 
 /**
  * `list`: a current medication list; `discharge`: a discharge list (prescriptions belong there);
- * `narrative`: prose; `plan`: a plan or assessment.
+ * `narrative`: prose; `plan`: a plan or assessment; `dischargeProse`: prose that sends the patient
+ * home with drugs ("discharged home on Isordil", "prescriptions were written for Percocet").
  */
-export type MedicationMode = "list" | "discharge" | "narrative" | "plan";
+export type MedicationMode = "list" | "discharge" | "dischargeProse" | "narrative" | "plan";
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
-  /\b(?:previously|in the past|used to|was on|were on|had been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
+  /\b(?:previously|in the past|used to|was on|were on|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
 /** Started, given or prescribed in this note: not a current drug when stated in prose. */
 const NOT_CURRENT =
   /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following)\b/i;
 /** Prose that says the patient takes a drug now. */
 const TAKING =
-  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continues? (?:to (?:take|use|receive)|on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her))\b/i;
+  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continues? (?:to (?:take|use|receive)|on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her))\b/i;
 /** In a plan, a drug continued, held, resumed or re-dosed is one the patient already takes. */
+const DISCHARGE_CUE = /\b(?:discharged (?:home |to home )?(?:on|with)|sent home (?:on|with))\b/i;
+/** In a discharge section, prescriptions written are the discharge drugs. */
+const PRESCRIPTION_CUE =
+  /\b(?:prescriptions? (?:was |were )?(?:written|given|provided|called in|sent) for|given (?:a |the )?(?:prescriptions?|scripts?|rx) for|scripts? (?:left |written )?for)\b/i;
+const DISCHARGE_OR_PRESCRIPTION = new RegExp(`${DISCHARGE_CUE.source}|${PRESCRIPTION_CUE.source}`, "i");
+/** Another time or another person: "discharged on Reglan yesterday", "the brother was discharged". */
+const NOT_THIS_DISCHARGE =
+  /\b(?:yesterday|previous(?:ly)?|last (?:week|month|year|admission|time)|prior|ago|brother|sister|mother|father|son|daughter|husband|wife)\b/i;
 const CONTINUE =
   /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
-const BUT_STOPPED = /\b(?:discontinu\w*|stop\w*|except|instead|change\w* to|switch\w*|replace\w*|off)\b/i;
-/** In a list: a dispense count or a pending need is a prescription or a plan, not a drug taken. */
-const LIST_NOT_TAKEN =
-  /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b/i;
+const BUT_STOPPED =
+  /\b(?:discontinu\w*|stop\w*|except|instead|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|off)\b/i;
+/** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
+const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b/i;
+/** In any list: a pending need is a plan, not a drug. */
+const PENDING = /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b/i;
 /** A substance named as a level or diet, not a drug: "calcium intake", "potassium level". */
 const NOT_A_DOSE_AFTER = /^\s+(?:intake|levels?|deficiency|was|of \d|channel|score|rich|content|-?rich)\b/i;
 /** Forms and devices that belong to the drug before them: "Salmeterol nasal inhaler", "eye drops". */
 const FORM = /(?:inhalers?|drops|cream|ointment|patch|spray|nebuli[sz]ers?)$/i;
 /** "None", "He is on no medications", "not currently taking any medications". */
 export const NO_MEDICATIONS =
-  /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|does not take any (?:medications?|meds)|none (?:currently|at (?:the )?present|at this time))/i;
+  /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
 
 const NAME_SUFFIX =
   /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b/;
@@ -68,7 +79,9 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean)
     const last = terms[terms.length - 1];
     const gap = last ? text.slice(last.end, t.start) : "";
     const sameClause = last && !(semicolons ? /;/ : /[,;]/).test(gap) && !/\b(?:and|or|with|plus)\b/i.test(gap);
-    if (sameClause && semicolons && gap !== " ") {
+    if (last && (gap === "/" || /^ [\d.,]+ ?(?:mg|mcg|g|units?) ?\/ ?$/i.test(gap))) {
+      terms[terms.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) }; // "lisinopril/HCTZ"
+    } else if (sameClause && semicolons && gap !== " ") {
       continue; // "insulin isophane, human 70 unt/ml / insulin, regular ... [humulin]": one entry
     } else if (sameClause && (gap === " " || /^insulin$/i.test(t.name))) {
       terms[terms.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) };
@@ -89,7 +102,7 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean)
 }
 
 const ENTRY_TAIL =
-  /^(?:(?:eye |ear |nasal )?(?:drops?|ointment|cream|spray|inhaler|tablets?|patch|shots?|injections?|elixir|syrup|suspension)\b|\d|p\.?r\.?n|daily|nightly|weekly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\s?\d|once|twice|as needed|at bedtime|\(|$)/i;
+  /^(?:(?:one|two|three|half|1|2)\b|(?:eye |ear |nasal )?(?:drops?|ointment|cream|spray|inhaler|tablets?|patch|shots?|injections?|elixir|syrup|suspension)\b|\d|p\.?r\.?n|daily|nightly|weekly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\s?\d|once|twice|as needed|at bedtime|\(|$)/i;
 const NOT_AN_ENTRY =
   /^(?:none|unknown|include|includes|including|see|per|as|at|the|her|his|she|he|patient|medications?|meds|list|home|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|however|activity|regular|diet|formula|follow|return|call|january|february|march|april|may|june|july|august|september|october|november|december|also|other|over|otc|prn|daily|total|dose|unable|noted|reviewed|current|previous|prior|new|old|same|all|no|not|yes|one|two|three|the|then|this|that|these|those|with|and|or|dr|doctor|mg)$/i;
 
@@ -163,6 +176,7 @@ export function extractMedications(
   mode: MedicationMode,
   section: string,
   unknownNames = false,
+  prescriptions = false,
 ): MedicationExtraction {
   const items: Item[] = [];
   let statesNone = false;
@@ -170,6 +184,8 @@ export function extractMedications(
     const sentence = text.slice(s.start, s.end);
     if (mode === "narrative" && !TAKING.test(sentence) && !/medication|\bmeds\b/i.test(sentence)) continue;
     if (mode === "plan" && !CONTINUE.test(sentence)) continue;
+    const cue = prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE;
+    if (mode === "dischargeProse" && (!cue.test(sentence) || NOT_THIS_DISCHARGE.test(sentence))) continue;
     const terms = drugTerms(text, s, mode === "list" || mode === "discharge", unknownNames);
     if (terms.length === 0) {
       if (NO_MEDICATIONS.test(sentence.trim())) statesNone = true;
@@ -181,8 +197,10 @@ export function extractMedications(
       const limit = i + 1 < terms.length ? terms[i + 1].start : s.end;
       const span = itemSpan(text, term, limit, mode !== "narrative" && mode !== "plan" && sentence.includes(";"));
       if (mode === "list" || mode === "discharge") {
-        if (PAST.test(before)) continue;
-        if (mode === "list" && LIST_NOT_TAKEN.test(text.slice(s.start, span.end))) continue;
+        const entry = text.slice(s.start, span.end);
+        if (PAST.test(before) || PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
+      } else if (mode === "dischargeProse") {
+        if (!cue.test(before) || PAST.test(before)) continue;
       } else if (mode === "narrative") {
         if (!TAKING.test(before) || PAST.test(sentence) || NOT_CURRENT.test(before) || NO_MEDICATIONS.test(before))
           continue;

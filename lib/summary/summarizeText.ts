@@ -29,6 +29,7 @@ const NEGATED = /^(?:no|not|denies|denied|negative for|without|absence of|free o
 /** The note says the patient's usual medications go on: a list in that plan is the home list. */
 const HOME_MEDICATIONS =
   /\b(?:continue|resume|placed on|remain on|stay on|discharged on|go home on)\b[^.]{0,30}?\b(?:usual|previous|home|regular|same|outpatient|prior)\s+(?:home\s+)?(?:medications|meds|medicines|regimen)\b/i;
+const DISCHARGED = /\bdischarged\b/i;
 /** A discharge item marked as new is not one of the home drugs. */
 const MARKED_NEW = /^[\s,.;:)]*(?:this is new|which is (?:a )?new|new\b|\(new\))/i;
 /** Words per item of the free-text fields (conditions, procedures, results, vitals, plan). */
@@ -92,7 +93,32 @@ function freeTextItems(text: string, from: number, to: number, section: string, 
   return items;
 }
 
-type Section = { name: string; start: number; bodyStart: number; end: number; field: SummaryField | null };
+type Section = {
+  name: string;
+  /** The name a sub-heading is read under: "MEDICATIONS On admission". */
+  label: string;
+  start: number;
+  bodyStart: number;
+  end: number;
+  field: SummaryField | null;
+};
+
+/** A sub-heading right under an allergy or medication header ("MEDICATIONS:,On admission:"). */
+const SUB_HEADING_NOT =
+  /history|exam|review|social|family|physical|impression|assessment|course|procedure|plan|vital|lab/i;
+
+/** Sub-headings directly under an empty allergy or medication header are read as part of it. */
+function inheritSubHeadings(text: string, sections: Section[]): void {
+  for (let i = 0; i + 1 < sections.length; i++) {
+    const parent = sections[i];
+    const child = sections[i + 1];
+    if (parent.field !== "allergies" && parent.field !== "medications") continue;
+    if (trimPiece(text, { start: parent.bodyStart, end: parent.end }) !== null) continue;
+    if (child.field !== null || SUB_HEADING_NOT.test(child.name) || child.name.split(" ").length > 4) continue;
+    child.field = parent.field;
+    child.label = `${parent.label} ${child.name}`;
+  }
+}
 
 /** Summarizes a clinical note. Never throws: unusable input gives an empty summary. */
 export function summarizeText(text: string, options: SummarizeTextOptions = {}): ClinicalSummary {
@@ -111,11 +137,13 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
   const headers = findHeaders(text);
   const sections: Section[] = headers.map((h, i) => ({
     name: h.name,
+    label: h.name,
     start: h.start,
     bodyStart: h.bodyStart,
     end: i + 1 < headers.length ? headers[i + 1].start : text.length,
     field: h.field,
   }));
+  inheritSubHeadings(text, sections);
   const discharge: Item[] = [];
   let noKnownAllergies = false;
   let noMedications = false;
@@ -135,13 +163,18 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       summary.medications.push(...m.items);
       if (medicationMode === "narrative") noMedications ||= m.statesNone;
     }
+    // "She was discharged home on Isordil", "Prescriptions were written for Percocet".
+    if (dischargeContext || DISCHARGED.test(text.slice(from, to))) {
+      const prescriptions = /discharg|disposition/.test(name.toLowerCase());
+      discharge.push(...extractMedications(text, from, to, "dischargeProse", name, false, prescriptions).items);
+    }
   };
 
   if (sections.length === 0 || sections[0].start > 0) readProse(0, sections[0]?.start ?? text.length, "", "narrative");
   for (const s of sections) {
     summary.sections.push({ name: s.name, start: s.start, end: s.end });
-    const kind = sectionKind(s.name);
-    const name = s.name.toLowerCase();
+    const kind = sectionKind(s.label);
+    const name = s.label.toLowerCase();
     if (kind === "reviewOfSystems") inReview = true;
     else if (inReview && !(isReviewOfSystemsPart(s.name) && s.field === null)) inReview = false;
     if (/discharge|disposition/.test(name)) dischargeContext = true;
