@@ -143,7 +143,10 @@ function checkIpfsApiAuth(e: z.infer<typeof schema>, context: z.RefinementCtx): 
     issue("IPFS_API_USER", "set both IPFS_API_USER and IPFS_API_PASSWORD");
   }
   if ([inUrl, separate, Boolean(e.IPFS_API_TOKEN)].filter(Boolean).length > 1) {
-    issue("IPFS_API_TOKEN", "give the Kubo RPC credentials one way: in IPFS_API_URL, IPFS_API_USER/PASSWORD or IPFS_API_TOKEN");
+    issue(
+      "IPFS_API_TOKEN",
+      "give the Kubo RPC credentials one way: in IPFS_API_URL, IPFS_API_USER/PASSWORD or IPFS_API_TOKEN",
+    );
   }
 }
 

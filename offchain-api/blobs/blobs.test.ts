@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
@@ -9,6 +9,7 @@ import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId, type Address, type Hex, type RecordIdentity } from "../../lib/crypto/identity";
 import { createKeyBackup } from "../../lib/keys/keyBackup";
 import { rawLeafCid } from "../../lib/api/rawCid";
+import { KuboBlobStore } from "../../lib/storage/kuboBlobStore.node";
 import { blockFileOf, filesUnder } from "../../lib/testing/blobStoreContract.node";
 import { startKuboRpcServer, type KuboRpcDouble } from "../testing/kuboRpcServer";
 import { expectError } from "../testing/records";
@@ -256,6 +257,64 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       const file = await blockFileOf(node.blocksFolder, bytes);
       await writeFile(file, Buffer.from(randomBytes(bytes.length)));
       expectError(await download(stack.patient, res.body.cid), 502, "corrupt_content", /corrupt/);
+    });
+
+    it("answers 404 for a blob the node streams cut short (a block missing mid-stream), serving none of it", async () => {
+      // A record over the single-block limit, stored in the node directly (uploads are capped low here).
+      const identity: RecordIdentity = {
+        chainId: stack.chain.chainId,
+        contract: stack.core,
+        patient: stack.patient.address,
+        recordId: newRecordId(),
+        category: 3,
+        part: "report",
+      };
+      const bytes = await sealEnvelope(randomBytes(2.5 * 1024 * 1024), generateDataKey(), identity, {
+        compress: "never",
+      });
+      const { cid } = await (await KuboBlobStore.open({ url: node.url })).put(bytes, toHex(await sha256(bytes)));
+      await download(stack.patient, cid).expect(200);
+      await rm(await blockFileOf(node.blocksFolder, bytes.subarray(1024 * 1024, 2 * 1024 * 1024)));
+      const res = await download(stack.patient, cid);
+      expectError(res, 404, "not_found", /No file is stored/);
+    });
+  });
+
+  describe("with a protected Kubo RPC API (credentials in IPFS_API_URL)", () => {
+    const user = "ehr-api";
+    const password = "n0t-In-Logs-7741";
+    let node: KuboRpcDouble;
+    before(async () => {
+      const basic = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+      node = await startKuboRpcServer(path.join(stack.dataDir, "kubo-auth"), { authorizations: [basic] });
+    });
+    after(async () => {
+      await stack.restartServices();
+      await node.close();
+    });
+    const withCredentials = (secret: string) => node.url.replace("http://", `http://${user}:${secret}@`);
+
+    it("stores and serves through it with the right password, sent as an Authorization header", async () => {
+      await stack.restartServices({ IPFS_API_URL: withCredentials(password) });
+      tokens.set(stack.patient, await stack.signIn(stack.patient));
+      const bytes = await envelope(stack.patient.address);
+      const { body } = await upload(stack.patient, bytes).expect(201);
+      await download(stack.patient, body.cid).expect(200);
+      expect(node.pins.has(body.cid)).to.equal(true);
+      expect(node.requests.every((r) => !r.includes(password))).to.equal(true);
+    });
+
+    it("answers a wrong password with 503 storage_unavailable, and no log line or answer holds a credential", async () => {
+      const wrong = "wr0ng-Secret-9";
+      await stack.restartServices({ IPFS_API_URL: withCredentials(wrong) });
+      tokens.set(stack.patient, await stack.signIn(stack.patient));
+      const logsBefore = stack.logs.length;
+      const res = await upload(stack.patient, await envelope(stack.patient.address));
+      expectError(res, 503, "storage_unavailable", /refused this service's credentials/);
+      const seen = [JSON.stringify(res.body), ...stack.logs.slice(logsBefore)].join("\n");
+      expect(seen).to.include("request failed");
+      const encoded = Buffer.from(`${user}:${wrong}`).toString("base64");
+      for (const secret of [wrong, password, encoded]) expect(seen).not.to.include(secret);
     });
   });
 });

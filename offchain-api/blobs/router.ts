@@ -74,7 +74,8 @@ export function blobsRouter(services: ApiServices): Router {
     try {
       bytes = await services.blobs.get(cid);
     } catch (error) {
-      if (error instanceof StorageError && /not found/.test(error.shortMessage)) {
+      // Not stored here, or a part of it lost (a block missing mid-stream): nothing can be served.
+      if (error instanceof StorageError && /not found|missing/.test(error.shortMessage)) {
         throw notFound("No file is stored under this address.");
       }
       throw error;
