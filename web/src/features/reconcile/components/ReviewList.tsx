@@ -90,7 +90,10 @@ function EntryRow({
               const fieldId = `${id}-${f.key}`;
               const error = problem?.field === f.key ? problem.message : undefined;
               const value = fieldOf(editing, f.key);
-              const set = (v: string) => setEditing({ ...editing, [f.key]: v } as Entry);
+              const set = (v: string) => {
+                setEditing({ ...editing, [f.key]: v } as Entry);
+                if (error) setProblem(undefined); // the message goes once the field is being fixed
+              };
               return (
                 <div key={f.key}>
                   <label htmlFor={fieldId}>{f.label}</label>
