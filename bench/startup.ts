@@ -2,7 +2,7 @@
  * `npm run bench:startup`: how long the service takes from spawning its process to answering
  * GET /healthz (alive) and GET /readyz 200 (chain and storage answer), measured in one run for:
  *  - a bare node:http server answering /healthz (the floor: starting Node itself),
- *  - the compiled service, `node dist/api/main.js` (what `npm run api` runs; built at install),
+ *  - the compiled service, `node dist/api/bin.js` (what `npm run api` runs; built at install),
  *  - the TypeScript sources under ts-node (what the service ran before it was compiled).
  * Each is started `--runs` times (default 5) against one anvil, each run with a fresh data folder;
  * the table gives medians of wall time and of the process's CPU time (user + system, from
@@ -34,7 +34,7 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: "bare node:http", argv: ["-e", BARE_SERVER], ready: false },
-  { name: "service, compiled (dist/api/main.js)", argv: ["dist/api/main.js"], ready: true },
+  { name: "service, compiled (dist/api/bin.js)", argv: ["dist/api/bin.js"], ready: true },
   {
     name: "service, ts-node (offchain-api/main.ts)",
     argv: ["-r", "ts-node/register/transpile-only", "offchain-api/main.ts"],

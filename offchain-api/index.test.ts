@@ -158,7 +158,7 @@ describe("the service process (offchain-api/main.ts)", () => {
     expect(await failed).to.equal("ECONNRESET");
   });
 
-  it("runs compiled (dist/api/main.js, as `npm run api` does): signs in, summarizes, stores and serves a blob", async () => {
+  it("runs compiled (dist/api/bin.js, as `npm run api` does): signs in, summarizes, stores and serves a blob", async () => {
     running = runService(env(), { compiled: true });
     const start = await running.waitFor(/^listening on /);
     const url = String(start.url);

@@ -1,25 +1,21 @@
 /**
- * `npm run api`: the off-chain service as a process (built to dist/api/main.js at install).
+ * `npm run api`: the off-chain service as a process (compiled to one file, dist/api/main.js, at
+ * install: `npm run build:api`).
  *
- * Start-up order, so that a supervisor sees a live process at once and a load balancer sends no
- * traffic before it can be served:
+ * Start-up order, so that a supervisor sees a live process as soon as the code is loaded and a load
+ * balancer sends no traffic before it can be served:
  * 1. the configuration is read (a bad value stops it here with a plain message and exit code 1);
  * 2. the port is bound with a small handler: GET /healthz answers 200 (alive), everything else 503
  *    "starting" with Retry-After, /readyz included;
- * 3. the service's modules (express, viem, the stores...) are loaded and its stores opened, then the
- *    real app takes over the same server and "listening on <url>" is logged.
+ * 3. the stores are opened (Helia's modules load here, on first use) and the chain is asked for its
+ *    id, then the real app takes over the same server and "listening on <url>" is logged.
  * On SIGTERM/SIGINT it stops taking connections, lets requests in flight finish (an upload the
  * client has started is stored and answered), closes the stores and exits 0.
- *
- * This file imports only Node's own modules and the configuration: `./index` is required when the
- * port is bound, and the build keeps it a separate file (`npm run build:api`: two bundles, `./index` external to main.js).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { once } from "node:events";
-import { enableCompileCache } from "node:module";
-import path from "node:path";
 import { loadConfig, type ApiConfig } from "./config";
-import type * as ServiceModule from "./index";
+import { logStarted, startApi, type RunningApi } from "./index";
 
 /** While the modules load: alive, not ready. */
 export function startingHandler(req: IncomingMessage, res: ServerResponse): void {
@@ -51,9 +47,8 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-async function main(): Promise<void> {
-  // The compiled service is one large file: V8's code cache spares recompiling it at every start.
-  enableCompileCache?.(path.join(__dirname, ".compile-cache"));
+/** Runs the service as this process (bin.ts calls it; so does `node offchain-api/main.ts`). */
+export async function main(): Promise<void> {
   let config: ApiConfig;
   try {
     config = loadConfig();
@@ -72,12 +67,9 @@ async function main(): Promise<void> {
     fail(error);
   }
 
-  let service: typeof ServiceModule;
-  let api: ServiceModule.RunningApi;
+  let api: RunningApi;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded once the port is bound, on purpose
-    service = require("./index") as typeof ServiceModule;
-    api = await service.startApi(config, { server });
+    api = await startApi(config, { server });
   } catch (error) {
     server.close();
     fail(error);
@@ -104,7 +96,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
-  await service.logStarted(services, config, url);
+  await logStarted(services, config, url);
 }
 
 if (require.main === module) void main();

@@ -193,7 +193,7 @@ export async function rssOf(pid: number): Promise<number> {
 }
 
 export interface ApiProbe {
-  /** From spawning `node dist/api/main.js` (the compiled service, as `npm run api` runs it) to its "listening" line. */
+  /** From spawning `node dist/api/bin.js` (the compiled service, as `npm run api` runs it) to its "listening" line. */
   startupMs: number;
   rssAfterStartBytes: number;
   rssAfterReadsBytes: number;
@@ -214,7 +214,7 @@ export async function probeApi(
   reads: number,
 ): Promise<ApiProbe> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["dist/api/main.js"], {
+  const child = spawn(process.execPath, ["dist/api/bin.js"], {
     cwd: ROOT,
     env: { ...process.env, ...env, EHR_API_PORT: "0", EHR_LOG_LEVEL: "info", TS_NODE_TRANSPILE_ONLY: "true" },
     stdio: ["ignore", "pipe", "pipe"],

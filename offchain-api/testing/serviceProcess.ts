@@ -27,7 +27,7 @@ export interface RunServiceOptions {
    */
   fileSizeLimitBlocks?: number;
   /**
-   * Run the compiled service (`node dist/api/main.js`, what `npm run api` runs; built at install by
+   * Run the compiled service (`node dist/api/bin.js`, what `npm run api` runs; built at install by
    * `npm run build:api`) instead of the TypeScript sources.
    * @default false
    */
@@ -37,7 +37,7 @@ export interface RunServiceOptions {
 /** `node -r ts-node/register/transpile-only offchain-api/main.ts` with `env` on top of a clean one. */
 export function runService(env: NodeJS.ProcessEnv, options: RunServiceOptions = {}): RunningProcess {
   const node = options.compiled
-    ? [process.execPath, "dist/api/main.js"]
+    ? [process.execPath, "dist/api/bin.js"]
     : [process.execPath, "-r", "ts-node/register/transpile-only", "offchain-api/main.ts"];
   const spawnEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   // ts-node's compile cache writes files past a small limit, and reads them back cut short.
