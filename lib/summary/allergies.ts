@@ -132,6 +132,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
   let statesNone = false;
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
+    if (!/allerg|sensitiv|intoleran|reaction|nk/i.test(sentence)) continue; // most sentences: cheap way out
     if (NO_KNOWN_ALLERGIES.test(sentence)) statesNone = true;
     if (!/allerg|sensitiv|intoleran|reaction/i.test(sentence) || MICROBIOLOGY.test(sentence)) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));

@@ -10,11 +10,16 @@ export const MAX_ITEMS = 40;
 /** Sections listed: a note has a few dozen; a runaway input would have tens of thousands. */
 export const MAX_SECTIONS = 100;
 
-const key = (item: Item): string =>
-  (item.allergy?.substance ?? item.medication?.name ?? item.text)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+/** Allergens and drugs by their normalized name; free-text items by their text as written. */
+const key = (item: Item): string => {
+  const name = item.allergy?.substance ?? item.medication?.name;
+  return name === undefined
+    ? item.text
+    : name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, " ")
+        .trim();
+};
 
 /** "insulin" after "NovoLog insulin": the same drug named again, shorter. */
 function namedBefore(k: string, seen: Map<string, number>): number | undefined {

@@ -181,7 +181,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     if (inReview) continue;
 
     const body = text.slice(s.bodyStart, s.end);
-    const home = HOME_MEDICATIONS.exec(body);
+    const home = /medic|meds|regimen/i.test(body) ? HOME_MEDICATIONS.exec(body) : null;
     const homeList = home !== null;
     if (home && homeListFrom === -1) homeListFrom = s.bodyStart + home.index;
     const newList = /\bnew (?:medications|meds)\b/.test(name);
