@@ -133,4 +133,9 @@ describe("finishReview", () => {
     expect(parseStoredSummary(encodeStoredSummary(stored))).to.deep.equal(stored);
     expect(parseStoredSummary(encodeStoredSummary(textSummary([])))).to.not.have.property("review");
   });
+
+  it("refuses a summary part whose review is malformed, without echoing it", () => {
+    const bad = new TextEncoder().encode(JSON.stringify({ ...textSummary([]).summary, review: { confirmed: "x" } }));
+    expect(() => parseStoredSummary(bad)).to.throw("The record's summary review is malformed.");
+  });
 });

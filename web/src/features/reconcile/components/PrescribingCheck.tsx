@@ -78,7 +78,10 @@ export function PrescribingCheck({
         </p>
       ) : null}
       {alerts.length > 0 ? (
-        <div className="allergy-alerts" role="alert">
+        <div
+          className={`allergy-alerts${alerts.some((a) => a.level === "warning") ? "" : " allergy-alerts-caution"}`}
+          role="alert"
+        >
           <ul>
             {alerts.map((a) => (
               <li
