@@ -105,4 +105,20 @@ describe("allergies (summarizeText)", () => {
     const s = summarizeText("ALLERGIES: Penicillin.\nHPI: She is allergic to penicillin (anaphylaxis).");
     expect(allergies(s)).to.deep.equal([{ substance: "penicillin", reaction: "anaphylaxis", severity: "severe" }]);
   });
+
+  it("does not take a relative's allergy, a risk discussed or a reaction word for an allergen", () => {
+    for (const text of [
+      "FAMILY HISTORY: Mother has penicillin allergy.",
+      "I informed the patient of potential reactions to the medications used, including sedatives, narcotics and contrast agents.",
+    ]) {
+      expect(substances(text), text).to.deep.equal([]);
+    }
+    expect(substances("ALLERGIES: Penicillin, sulfa, and iodine, all cause hives. Additionally, latex.")).to.deep.equal(
+      ["Penicillin", "sulfa", "iodine", "latex"],
+    );
+    expect(substances("He has seasonal allergies only, with no known drug hypersensitivities.")).to.deep.equal([]);
+    expect(
+      summarizeText("He has seasonal allergies only, with no known drug hypersensitivities.").noKnownAllergies,
+    ).to.equal(true);
+  });
 });

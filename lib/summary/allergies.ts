@@ -11,7 +11,7 @@ import type { AllergySeverity, Item } from "./types";
 
 /** "NKDA", "No known drug allergies", "denies any allergies", "ALLERGIES: None". */
 export const NO_KNOWN_ALLERGIES =
-  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?allerg(?:y|ies)|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b/i;
+  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|sensitivit(?:y|ies))|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b/i;
 const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
@@ -27,11 +27,18 @@ const REACTION_LEAD =
 const REACTION_WORDS =
   /^[A-Za-z][A-Za-z -]{1,40}?(?=\s*(?:[),.;]|$|\s(?:when|as|and|but|in|after|with|to|from|years?|since|while)\b))/;
 const NOT_ALLERGEN_ENTRY =
-  /\b(?:unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
+  /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
 
 /** "MRSA was sensitive to Bactrim": a culture's sensitivities, not the patient's. */
 const MICROBIOLOGY =
   /\b(?:mrsa|mssa|organisms?|cultures?|bacteria\w*|isolates?|strep\w*|staph\w*|e\. ?coli|pseudomonas|klebsiella|enterococc\w*|resistant|susceptib\w*|sensitivities)\b/i;
+
+/** "Mother has penicillin allergy": a relative's, not the patient's. */
+const SOMEONE_ELSE =
+  /\b(?:mother|father|sister|brother|son|daughter|wife|husband|parents?|family|grand\w+|aunt|uncle|cousin|sibling)\b/i;
+/** "informed of possible reactions to sedatives, narcotics...": a risk, not an allergy. */
+const HYPOTHETICAL =
+  /\b(?:potential(?:ly)?|possible|risks?|side effects?|informed|may|might|could|watch for|monitor for)\b/i;
 
 const SEVERE =
   /anaphyla|angioedema|anaphylactoid|throat (?:swelling|closing|closure|tightness)|swelling of (?:the )?(?:throat|tongue|lips|face)|airway|stevens|johnson|\bsjs\b|\bten\b|respiratory (?:distress|arrest)|can(?:no|')t breathe|shock|\bsevere\b|life[- ]threatening/i;
@@ -135,6 +142,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
     if (!/allerg|sensitiv|intoleran|reaction|nk/i.test(sentence)) continue; // most sentences: cheap way out
     if (NO_KNOWN_ALLERGIES.test(sentence)) statesNone = true;
     if (!/allerg|sensitiv|intoleran|reaction/i.test(sentence) || MICROBIOLOGY.test(sentence)) continue;
+    if (SOMEONE_ELSE.test(sentence) || HYPOTHETICAL.test(sentence)) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
     const kept: Term[] = [];
     for (const t of terms) {

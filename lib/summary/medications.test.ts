@@ -121,4 +121,10 @@ describe("medications (summarizeText)", () => {
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Synthroid"]);
     expect(s.plan.map((i) => i.text)).to.deep.equal(["Keflex 500 mg q.i.d. #28"]);
   });
+
+  it("leaves out past lists and a list that follows the assessment of a note that already gave one", () => {
+    const text =
+      "CURRENT MEDICATIONS:, Claritin. Dilantin.,PREVIOUS MEDICATIONS UTILIZED:, Rhinocort Nasal Spray.,IMPRESSION:, Sinusitis.,MEDICATION:, Augmentin 875 mg b.i.d.";
+    expect(names(text)).to.deep.equal(["Claritin", "Dilantin"]);
+  });
 });

@@ -188,15 +188,9 @@ describe("summarizeText", () => {
     let text = "";
     while (text.length < 2 * 1024 * 1024) text += chunk;
     const s = summarizeText(text);
-    // The same drugs repeated are one item each; nothing grows with the input.
-    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal([
-      "Aspirin",
-      "Lisinopril",
-      "Metformin",
-      "nitrofurantoin",
-      "insulin isophane",
-      "ibuprofen",
-    ]);
+    // The same drugs repeated are one item each; nothing grows with the input. (The Synthea lists
+    // come after the first chunk's PLAN, so they read as lists of the plan, not current ones.)
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Aspirin", "Lisinopril", "Metformin"]);
     for (const field of SUMMARY_FIELDS) expect(s[field].length).to.be.at.most(MAX_ITEMS);
     expect(s.sections.length).to.be.at.most(100);
     expect(JSON.stringify(s).length).to.be.below(64 * 1024);

@@ -150,6 +150,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
   let inReview = false;
   let dischargeContext = false;
   let medicationListSeen = false;
+  let afterAssessment = false;
   let homeListFrom = -1; // where the note says the usual medications go on
   const newAtDischarge = new Set<Item>();
 
@@ -178,6 +179,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     if (kind === "reviewOfSystems") inReview = true;
     else if (inReview && !(isReviewOfSystemsPart(s.name) && s.field === null)) inReview = false;
     if (/discharge|disposition/.test(name)) dischargeContext = true;
+    if (/assessment|impression|\bplan\b|^a$|^p$/.test(name)) afterAssessment = true;
     if (inReview) continue;
 
     const body = text.slice(s.bodyStart, s.end);
@@ -207,6 +209,9 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     }
     if (s.field === "medications") {
       if (/given|administered|intra-?op|anesthe|sedation|\b(?:ed|er)\b|emergency|procedur/.test(name)) continue;
+      // A past list, or a list after the assessment of a note that already gave one: not current.
+      if (/previous|\bpast\b|prior(?! to)|former|discontinued|stopped|tried|failed/.test(name)) continue;
+      if (afterAssessment && medicationListSeen) continue;
       const m = extractMedications(text, s.bodyStart, s.end, "list", s.name, true);
       summary.medications.push(...m.items);
       noMedications ||= m.statesNone && m.items.length === 0;
