@@ -17,7 +17,7 @@ export type MedicationMode = "list" | "discharge" | "dischargeProse" | "narrativ
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
-  /\b(?:previously|in the past|used to|was on|were on|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
+  /\b(?:previously|in the past|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
 /** Started, given or prescribed in this note: not a current drug when stated in prose. */
 const NOT_CURRENT =
   /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following)\b/i;
@@ -37,7 +37,7 @@ const CONTINUE =
   /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
 const BUT_STOPPED =
-  /\b(?:discontinu\w*|stop\w*|except|instead|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|off)\b/i;
+  /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|off)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b/i;
 /** In any list: a pending need is a plan, not a drug. */
@@ -208,7 +208,8 @@ export function extractMedications(
         const cue = lastMatch(CONTINUE, before);
         const after = cue ? before.slice(cue.index) : "";
         if (!cue || BUT_STOPPED.test(after) || /\bdiscontinu/i.test(before) || PAST.test(before)) continue;
-        if (/\b(?:will|start|add|begin|new)\b/i.test(after)) continue;
+        // The drug follows its cue closely ("Continue Coumadin"), not a sentence later.
+        if (/\b(?:will|start\w*|add\w*|begin\w*|new)\b/i.test(after) || after.length > 60) continue;
       }
       items.push(medicationItem(text, term, span, section));
     }
