@@ -47,9 +47,10 @@ function checkEntry(entry: WrappedKeyEntry, chainId: number, core: Address): voi
 
 /**
  * The key release rule the storage service hosts. A wrapped key goes out only if the reader is the
- * patient, or the reader presents a mined, recent `logAccess` transaction of this EhrCore whose
- * `RecordAccessed` event names this patient, reader and record (a full-record read also covers the
- * summary) and the chain still authorizes the read now; in every case the entry must belong to
+ * patient, or the reader presents a mined, recent transaction of this EhrCore with a
+ * `RecordAccessed` event naming this patient, reader and record (a full-record read also covers the
+ * summary): a `logAccess`, or the one break-glass transaction `openEmergencyAccessAndLog` (or
+ * `logEmergencyReads`) that logs every read of the emergency card and the chain still authorizes the read now; in every case the entry must belong to
  * the on-chain record at `recordIndex` (its envelope hash is that record's).
  *
  * Storage: one small JSON file per entry under `entries/`, named by the SHA-256 of the entry's key
