@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, sha256 } from "../bytes";
 import { IntegrityError } from "../errors";
-import { writeFileAtomic } from "./atomicFile.node";
+import { stageFile, type StagedFile } from "./atomicFile.node";
 import { SHA2_256_CODE, type LayoutCid } from "./blobLayout.node";
 
 /** The parts of blockstore-fs's FsBlockstore this store builds on. */
@@ -34,8 +34,8 @@ export class BlockNotFoundError extends Error {
  *   temporary name per block, so concurrent writers of the same block fail the rename and retry
  *   every 100 ms, and it never fsyncs); a block whose file already exists with the right size is
  *   not written again (content addressing: same CID, same bytes; a corrupt one fails its hash on
- *   read); concurrent puts of one block share one write; the shard folder is created only when
- *   missing.
+ *   read); the shard folder is created only when missing. `stage` lets a caller fsync a block
+ *   and its pin together and commit them in order.
  * - `get`: the whole file in one read, re-hashed against the CID's multihash before anyone sees it
  *   (blockstore-fs streams it and checks nothing).
  *
@@ -43,8 +43,6 @@ export class BlockNotFoundError extends Error {
  * run on this store as on an FsBlockstore.
  */
 export class FileBlockstore {
-  private readonly writing = new Map<string, Promise<LayoutCid>>();
-
   constructor(readonly base: FsBlockstoreLike) {}
 
   /** The file that holds (or would hold) `cid`. */
@@ -62,30 +60,18 @@ export class FileBlockstore {
   }
 
   /**
-   * Stores `bytes` under `cid` durably; the caller vouches that they hash to it. Answers whether
-   * this call wrote the file (false: it was already there).
+   * Writes `bytes` for `cid` under a temporary name, fsynced, ready to be committed into place; the
+   * caller vouches that they hash to it. Undefined when a file of that size is already there.
    */
-  async write(cid: LayoutCid, bytes: Uint8Array): Promise<boolean> {
-    const key = cid.toString();
-    const pending = this.writing.get(key);
-    if (pending) {
-      await pending;
-      return false;
-    }
+  async stage(cid: LayoutCid, bytes: Uint8Array): Promise<StagedFile | undefined> {
     const file = this.fileOf(cid);
-    if ((await sizeOf(file)) === bytes.length) return false;
-    const write = writeFileAtomic(file, bytes).then(() => cid);
-    this.writing.set(key, write);
-    try {
-      await write;
-      return true;
-    } finally {
-      this.writing.delete(key);
-    }
+    if ((await sizeOf(file)) === bytes.length) return undefined;
+    return stageFile(file, bytes);
   }
 
+  /** Stores `bytes` under `cid` durably (interface-blockstore; what the UnixFS importer calls). */
   async put(cid: LayoutCid, bytes: Uint8Array): Promise<LayoutCid> {
-    await this.write(cid, bytes);
+    await (await this.stage(cid, bytes))?.commit();
     return cid;
   }
 

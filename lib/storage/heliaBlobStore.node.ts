@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
-import { writeFileAtomic } from "./atomicFile.node";
+import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile.node";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import { loadBlobLayout, RAW_CODE, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout.node";
 import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore.node";
@@ -90,6 +90,8 @@ export interface HeliaBlobStoreOptions {
 export class HeliaBlobStore implements BlobStore {
   /** CIDs known to be pinned on disk (written or seen by this process). */
   private readonly pinned = new Set<string>();
+  /** Raw-block blobs being stored now: concurrent uploads of the same bytes share one write. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly fs: UnixFsLike;
 
   private constructor(
@@ -119,26 +121,55 @@ export class HeliaBlobStore implements BlobStore {
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
     const digest = await checkDeclaredHash(bytes, declaredHash);
     const { layout } = this.modules;
+    const record: PinRecord = { sha256: toHex(digest), size: bytes.length };
     try {
-      let cid: LayoutCid;
-      let wrote = false;
-      if (layout.isSingleBlock(bytes.length)) {
-        cid = layout.rawCid(digest);
-        wrote = await this.blockstore.write(cid, bytes);
-      } else {
-        cid = await layout.cidOf(bytes, digest, this.blockstore);
+      if (!layout.isSingleBlock(bytes.length)) {
+        const cid = await layout.cidOf(bytes, digest, this.blockstore);
+        await this.pin(cid, record);
+        return { cid: cid.toString() };
       }
-      try {
-        await this.pin(cid, { sha256: toHex(digest), size: bytes.length });
-      } catch (error) {
-        // No block without its pin: undo what this call wrote (a DAG's leaves are swept as unpinned).
-        if (wrote) await this.blockstore.delete(cid).catch(() => undefined);
-        throw error;
-      }
+      const cid = layout.rawCid(digest);
+      await this.once(cid.toString(), () => this.storeBlock(cid, bytes, record));
       return { cid: cid.toString() };
     } catch (error) {
       throw new StorageError("The file could not be stored.", { cause: error });
     }
+  }
+
+  /**
+   * One raw-block blob: the block and its pin are written and fsynced side by side (one journal
+   * commit rather than two in a row), then put in place block first, so a pin never names a block
+   * that is not there; a failure leaves neither.
+   */
+  private async storeBlock(cid: LayoutCid, bytes: Uint8Array, record: PinRecord): Promise<void> {
+    const pinned = await this.isPinned(cid.toString());
+    const [block, pin] = await Promise.allSettled([
+      this.blockstore.stage(cid, bytes),
+      pinned ? undefined : stageFile(this.pinFile(cid), JSON.stringify(record)),
+    ]);
+    const staged = [block, pin].flatMap((s) => (s.status === "fulfilled" && s.value ? [s.value] : []));
+    const failed = [block, pin].find((s) => s.status === "rejected");
+    try {
+      if (failed) throw failed.reason;
+      await (block as PromiseFulfilledResult<StagedFile | undefined>).value?.commit();
+      await (pin as PromiseFulfilledResult<StagedFile | undefined>).value?.commit();
+    } catch (error) {
+      await Promise.all(staged.map((file) => file.discard().catch(() => undefined)));
+      // The block went in but its pin did not: no block without its pin.
+      if (block.status === "fulfilled" && block.value && !pinned)
+        await this.blockstore.delete(cid).catch(() => undefined);
+      throw error;
+    }
+    if (!pinned) this.pinned.add(cid.toString());
+  }
+
+  /** Runs `work` for `key` unless it is already running, in which case it waits for that run. */
+  private async once(key: string, work: () => Promise<void>): Promise<void> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const run = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, run);
+    return run;
   }
 
   async get(cid: string): Promise<Uint8Array> {
