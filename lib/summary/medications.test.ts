@@ -127,4 +127,10 @@ describe("medications (summarizeText)", () => {
       "CURRENT MEDICATIONS:, Claritin. Dilantin.,PREVIOUS MEDICATIONS UTILIZED:, Rhinocort Nasal Spray.,IMPRESSION:, Sinusitis.,MEDICATION:, Augmentin 875 mg b.i.d.";
     expect(names(text)).to.deep.equal(["Claritin", "Dilantin"]);
   });
+
+  it("applies 'discontinued' to its own entry of a semicolon list, not to the entries after it", () => {
+    const text =
+      "CURRENT MEDICATIONS: Synthroid 0.1 mg daily; prednisone 5 mg daily, but discontinued this last week; Plaquenil 200 mg b.i.d.; aspirin 81 mg daily.";
+    expect(names(text)).to.deep.equal(["Synthroid", "Plaquenil", "aspirin"]);
+  });
 });

@@ -38,6 +38,8 @@ const CONTINUE =
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
 const BUT_STOPPED =
   /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|off)\b/i;
+/** After a drug in its own entry: "prednisone 5 mg, but discontinued this on 06/16". */
+const STOPPED_AFTER = /\b(?:discontinu\w*|stopped|no longer|d\/c(?:'?d)?)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b/i;
 /** In any list: a pending need is a plan, not a drug. */
@@ -198,7 +200,10 @@ export function extractMedications(
       const span = itemSpan(text, term, limit, mode !== "narrative" && mode !== "plan" && sentence.includes(";"));
       if (mode === "list" || mode === "discharge") {
         const entry = text.slice(s.start, span.end);
-        if (PAST.test(before) || PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
+        // In a list separated by semicolons, "discontinued" speaks of its own entry only.
+        const own = sentence.includes(";") ? before.slice(before.lastIndexOf(";") + 1) : before;
+        if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
+        if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
       } else if (mode === "narrative") {
