@@ -88,6 +88,13 @@ export function patientUploadSpecs(e2e: () => E2e): void {
       await item.getByRole("heading", { name: "Record 1: Clinical notes and reports" }).waitFor();
       expect(await item.getByText("Added by you").count()).to.equal(1);
       await item.getByText(expected.conditions[0].text).first().waitFor();
+      // Above the records, one reconciled list: nothing was reviewed, so the note's allergies are mentions.
+      const own = page.getByRole("region", { name: "Allergies and medications" });
+      await own.getByRole("region", { name: "Allergies" }).waitFor();
+      if (expected.allergies.some((a) => !a.negated)) {
+        await own.getByRole("list", { name: "Mentioned in notes, not confirmed", exact: true }).waitFor();
+        expect(await own.getByRole("list", { name: "Confirmed allergies" }).count()).to.equal(0);
+      }
       await e2e().screenshot(page, "patient-upload-04-records");
     });
   });

@@ -1,9 +1,11 @@
+import { useQueryErrorBanner } from "../../../hooks/useQueryErrorBanner";
 import { useOwnReconciledList } from "../hooks/useOwnReconciledList";
 import { ReconciledAllergies, ReconciledMedications } from "./ReconciledList";
 
 /** The patient's one list of allergies and medications, from every record, above the records themselves. */
 export function OwnReconciledCard({ recordCount }: { recordCount: number }) {
   const query = useOwnReconciledList(recordCount);
+  useQueryErrorBanner(query.error);
   return (
     <section className="card emergency-card" aria-labelledby="own-reconciled-title">
       <h2 id="own-reconciled-title">Allergies and medications</h2>

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { decodeReads, summarySources } from "@lib/clinical/decodeReads";
+import { readClinicalSources } from "@lib/clinical/readClinicalSources";
 import { reconcile, type ReconciledList } from "@lib/clinical/reconcile";
 import type { Address } from "@lib/crypto/identity";
 import { KeyUnlockError } from "@lib/errors";
-import { readEmergencyRecords } from "@lib/records/flows";
 import { useEhr } from "../../../ehr/useEhr";
 import { useTask } from "../../../hooks/useTask";
 
@@ -27,9 +27,9 @@ export function useReadableAllergies(patient: Address) {
     task.run(async (report) => {
       if (!userKey) throw new KeyUnlockError("Unlock your key to read the patient's allergies.");
       const decoded = decodeReads(
-        await readEmergencyRecords(
+        await readClinicalSources(
           flowContext((p) => report(p.stage)),
-          { patient, doctorKey: userKey },
+          { patient, readerKey: userKey },
         ),
       );
       const next = {
