@@ -22,8 +22,9 @@ import { esmImport } from "../esmImport";
  * leaves, sha2-256, Kubo's balanced layout, pinned in the same call; the chunk size is the blob's
  * own size up to 2 MiB − 256 bytes (`--chunker=size-2096896`: one raw block whose CID is the
  * blob's SHA-256) and 1 MiB above (a DAG of 1 MiB raw leaves). A blob of at most 1 MiB asks for
- * `size-1048576`, which every Kubo accepts; one between 1 MiB and the limit needs Kubo 0.40 or later
- * (older ones refuse chunks over 1 MiB, and the service says so).
+ * `size-1048576`, which every Kubo accepts; one between 1 MiB and the limit needs Kubo 0.40 or later,
+ * and a node that refuses chunks over 1 MiB (an older Kubo, or a proxy on an older boxo) gets it as
+ * a DAG of 1 MiB leaves instead: the layout such blobs had before, which every store reads.
  *
  * The node is not trusted: before an upload the CID is computed here from the bytes and the node's
  * answer must equal it; after a `cat` the bytes received must hash to the CID asked for (a raw
@@ -79,7 +80,7 @@ function isNotHeld(error: unknown): boolean {
   return /not found locally|could not find|not found/i.test(message);
 }
 
-/** Whether Kubo refused the chunk size (boxo's `ErrSizeMax`: a Kubo older than 0.40 for 1-2 MiB). */
+/** Whether Kubo refused the chunk size (boxo's `ErrSizeMax`: a Kubo older than 0.40, for 1-2 MiB). */
 function isChunkRefused(error: unknown): boolean {
   return /chunker parameters may not exceed the maximum chunk size/i.test(String((error as Error)?.message));
 }
@@ -94,12 +95,6 @@ function storageFailure(error: unknown, what: string, details?: string): Storage
     return new StorageError("The IPFS node refused this service's credentials.", {
       cause: error,
       details: "check IPFS_API_USER and IPFS_API_PASSWORD, or IPFS_API_TOKEN",
-    });
-  }
-  if (isChunkRefused(error)) {
-    return new StorageError("The IPFS node refuses blocks this size: it needs Kubo 0.40 or later.", {
-      cause: error,
-      details: `add --chunker=size-${SINGLE_BLOCK_LIMIT} refused`,
     });
   }
   return new StorageError(what, { cause: error, details });
@@ -137,11 +132,30 @@ export class KuboBlobStore implements BlobStore {
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
     const digest = await checkDeclaredHash(bytes, declaredHash);
-    const expected = await this.layout.cidOf(bytes, digest);
+    try {
+      return await this.add(bytes, await this.layout.cidOf(bytes, digest), addOptions(bytes.length));
+    } catch (error) {
+      if (!isChunkRefused(error) || !(bytes.length > DAG_CHUNK_SIZE)) throw error;
+      // A node that refuses chunks over 1 MiB (Kubo before 0.40, or a proxy built on an older boxo):
+      // the blob is stored in the layout every store read before, a DAG of 1 MiB leaves.
+      return this.add(bytes, await this.layout.dagCidOf(bytes), {
+        ...addOptions(bytes.length),
+        chunker: `size-${DAG_CHUNK_SIZE}`,
+      });
+    }
+  }
+
+  /** `add` with `options`, checked to answer `expected`. */
+  private async add(
+    bytes: Uint8Array,
+    expected: LayoutCid,
+    options: Record<string, unknown>,
+  ): Promise<{ cid: string }> {
     let added: { cid: LayoutCid };
     try {
-      added = await this.client.add(bytes, addOptions(bytes.length));
+      added = await this.client.add(bytes, options);
     } catch (error) {
+      if (isChunkRefused(error)) throw error;
       throw storageFailure(error, "The file could not be stored.", "Kubo add failed");
     }
     if (!added.cid.equals(expected)) {
