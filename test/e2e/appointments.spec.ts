@@ -58,8 +58,11 @@ async function bookFirstSlot(page: Page, doctorName: string): Promise<string> {
   await page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
   const slot = page.getByRole("button", { name: /^Book / }).first();
   await slot.waitFor();
-  const when = (await slot.getAttribute("aria-label"))!.replace(/^Book /, "");
-  await slot.click();
+  const label = (await slot.getAttribute("aria-label"))!;
+  const when = label.replace(/^Book /, "");
+  // Click the slot read above, not `.first()` again: the schedule may re-render in between (a slot
+  // freed by a decline comes back), and a locator resolves anew at every action.
+  await page.getByRole("button", { name: label, exact: true }).click();
   await page.getByText(`Booked for ${when}.`).waitFor();
   return when;
 }
