@@ -12,7 +12,7 @@ const CID = /^b[a-z2-7]{20,200}$/;
 /**
  * The storage service's blobs (`POST /v1/blobs`, `GET /v1/blobs/:cid`) as a BlobStore, so the
  * record flows run unchanged over HTTP. It trusts the service for nothing it can check cheaply:
- * a raw-leaf CID (every blob up to 1 MiB) must name the declared hash at upload and the bytes
+ * a raw-leaf CID (every blob up to 2 MiB − 256 bytes) must name the declared hash at upload and the bytes
  * received at download. Larger blobs (a UnixFS DAG) are checked by the flows against the hash on
  * the chain (`verifyEnvelopeHash`) before anything is decrypted.
  */

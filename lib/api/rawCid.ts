@@ -1,6 +1,6 @@
 /**
- * Raw-leaf CIDs (`bafkrei…`: CIDv1, raw codec, sha2-256, base32): a blob of at most 1 MiB is one
- * raw block, so its CID is its SHA-256 (lib/storage/heliaBlobStore.node.ts). Decoding it here lets
+ * Raw-leaf CIDs (`bafkrei…`: CIDv1, raw codec, sha2-256, base32): a blob of at most 2 MiB − 256 bytes
+ * is one raw block, so its CID is its SHA-256 (lib/storage/blobLayout.node.ts). Decoding it here lets
  * a client check what a service sends without an IPFS library (multiformats is ESM-only and not
  * needed for this one layout).
  */
@@ -44,7 +44,7 @@ function fromBase32(text: string): Uint8Array | undefined {
   return new Uint8Array(out);
 }
 
-/** The raw-leaf CID of a blob whose SHA-256 is `sha256` (what the service answers for ≤ 1 MiB). */
+/** The raw-leaf CID of a blob whose SHA-256 is `sha256` (what the service answers up to 2 MiB − 256 bytes). */
 export function rawLeafCid(sha256: Hex): string {
   const digest = fromHex(sha256);
   if (digest.length !== 32) throw new TypeError("a SHA-256 digest is 32 bytes");
