@@ -121,4 +121,41 @@ describe("allergies (summarizeText)", () => {
       summarizeText("He has seasonal allergies only, with no known drug hypersensitivities.").noKnownAllergies,
     ).to.equal(true);
   });
+
+  it("negates every entry of a negated allergy list, the unknown ones too, and implies nothing", () => {
+    for (const text of [
+      "ALLERGIES: NO CRAB, LOBSTER, OR IODINE ALLERGY.",
+      "Allergies: No allergy to walnuts, pecans or Zorvex.",
+      "ALLERGIES: Denies latex and egg allergy.",
+    ]) {
+      const s = summarizeText(text);
+      expect(substances(text), text).to.deep.equal([]);
+      expect(s.noKnownAllergies, text).to.equal(false);
+    }
+    expect(substances("ALLERGIES: Codeine, Zorvex, no latex or tape.")).to.deep.equal(["Codeine", "Zorvex"]);
+  });
+
+  it("reads a list of reactions after a verb as reactions, not allergens", () => {
+    const text = "ALLERGIES: She reports an allergy to codeine causing nausea, dizziness, confusion.";
+    const s = summarizeText(text);
+    expect(allergies(s)).to.deep.equal([
+      { substance: "codeine", reaction: "nausea, dizziness, confusion", severity: null },
+    ]);
+    expect(s.allergies[0].text).to.equal("codeine causing nausea, dizziness, confusion");
+  });
+
+  it("knows food, insect and contact allergens: shellfish kinds, nuts, venoms, adhesives", () => {
+    expect(substances("ALLERGIES: Lobster, cashews, yellow jackets, steri-strips.")).to.deep.equal([
+      "Lobster",
+      "cashews",
+      "yellow jackets",
+      "steri-strips",
+    ]);
+    expect(substances("She is allergic to clams and hornets.")).to.deep.equal(["clams", "hornets"]);
+  });
+
+  it("reads a quoted 'allergy' cue, and an allergy medicine is not an allergy", () => {
+    expect(substances('He reports an "allergy" to morphine.')).to.deep.equal(["morphine"]);
+    expect(substances("He takes Zyrtec allergy medicine in the spring.")).to.deep.equal([]);
+  });
 });

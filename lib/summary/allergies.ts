@@ -11,13 +11,14 @@ import type { AllergySeverity, Item } from "./types";
 
 /** "NKDA", "No known drug allergies", "denies any allergies", "ALLERGIES: None". */
 export const NO_KNOWN_ALLERGIES =
-  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|sensitivit(?:y|ies))|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b/i;
+  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|sensitivit(?:y|ies))|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b(?!\s+to\s+(?!(?:any\s+|known\s+)?(?:drugs?|medications?|medicines?|foods?)\b))/i;
 const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
-  /\b(?:allergic to|allerg(?:y|ies) (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse )?reactions? to)\b/gi;
+  /\b(?:allergic to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse )?reactions? to)\b/gi;
 /** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
-const ALLERGY_AFTER = /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b/i;
+const ALLERGY_AFTER =
+  /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b(?!\s+(?:medicines?|medications?|meds|pills?|shots?|tablets?|drops|sprays?|injections?|relief|treatment))/i;
 const NEGATED_BEFORE = /\b(?:no|not|denies|denied|denying|negative for|without|never)\b(?:\s+\w+){0,3}\s*$/i;
 const ADMINISTERED =
   /\b(?:given|administered|received|started|prescribed|injected|infused|ordered|taking|takes|continue|\d+\s*(?:mg|mcg|ml|units?)\b)/i;
@@ -28,6 +29,26 @@ const REACTION_WORDS =
   /^[A-Za-z][A-Za-z -]{1,40}?(?=\s*(?:[),.;]|$|\s(?:when|as|and|but|in|after|with|to|from|years?|since|while)\b))/;
 const NOT_ALLERGEN_ENTRY =
   /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
+
+/** Between two entries of one list: "no shrimp, seafood, or dye allergy" negates every entry. */
+const LIST_GAP = /^[\s,;/]*(?:(?:or|and|nor)\s+)?$/i;
+/** A verb that introduces what an allergen does: the entries after it are reactions. */
+const REACTION_VERB =
+  /\b(?:causes?|caused|causing|gives?|gave|results? in|resulted in|resulting in|leads? to|led to|produces?|manifest(?:s|ed|ing)? as)\b/i;
+
+/** Terms not negated, a negation carrying over the entries of a list ("no X, Y or Z"). */
+function notNegated(text: string, from: number, terms: Term[]): Term[] {
+  const kept: Term[] = [];
+  let negated = false;
+  let last: Term | null = null;
+  for (const t of terms) {
+    const carried: boolean = negated && last !== null && LIST_GAP.test(text.slice(last.end, t.start));
+    negated = carried || NEGATED_BEFORE.test(text.slice(Math.max(from, t.start - 30), t.start));
+    if (!negated) kept.push(t);
+    last = t;
+  }
+  return kept;
+}
 
 /** "MRSA was sensitive to Bactrim": a culture's sensitivities, not the patient's. */
 const MICROBIOLOGY =
@@ -73,8 +94,15 @@ function allergyItem(text: string, term: Term, limit: number, section: string): 
   if (lead) {
     const words = REACTION_WORDS.exec(tail.slice(lead[0].length));
     if (words && !findTerms(words[0]).length) {
-      reaction = words[0].trim();
       end = term.end + lead[0].length + words[0].length;
+      // After a verb, a list of reactions: "resulting in GI upset, disorientation".
+      for (let more = REACTION_VERB.test(lead[0]); more;) {
+        const next = /^,\s*(?:and\s+|or\s+)?/.exec(text.slice(end, limit));
+        const w = next && REACTION_WORDS.exec(text.slice(end + next[0].length, limit));
+        more = !!w && !findTerms(w[0]).length;
+        if (w && more) end += next[0].length + w[0].length;
+      }
+      reaction = text.slice(term.end + lead[0].length, end).trim();
       if (text[end] === ")") end++;
     }
   }
@@ -101,15 +129,15 @@ export function extractAllergySection(text: string, from: number, to: number, se
     if (ADMINISTERED.test(sentence) && !/allerg|react/i.test(sentence)) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
     const tolerated = TOLERATES.exec(sentence);
-    const kept = terms.filter((t) => {
-      if (tolerated && t.start >= s.start + tolerated.index) return false;
-      return !NEGATED_BEFORE.test(text.slice(Math.max(s.start, t.start - 30), t.start));
-    });
+    const kept = notNegated(text, s.start, terms).filter((t) => !tolerated || t.start < s.start + tolerated.index);
+    // A negated list is all negated, the entries the lexicon lacks included.
+    const dropped = terms.filter((t) => !kept.includes(t));
+    const negatedFrom = dropped.length ? dropped[0].start : s.end;
     if (terms.length === 0 && /\b(?:none|negative)\b/i.test(sentence)) statesNone = true;
     kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
     if (!statesNone) {
       const unknown = unknownEntries(text, s, section).filter(
-        (u) => !terms.some((t) => t.start < u.span.end && u.span.start < t.end),
+        (u) => u.span.start < negatedFrom && !terms.some((t) => t.start < u.span.end && u.span.start < t.end),
       );
       items.push(...unknown);
     }
@@ -126,6 +154,8 @@ function unknownEntries(text: string, s: Piece, section: string): Item[] {
     const entry = m[0].trim();
     const paren = /^([A-Za-z][A-Za-z-]{3,}(?: [A-Za-z][A-Za-z-]+)?)(?:\s*\(([^)]{1,40})\))?$/.exec(entry);
     if (!paren || NOT_ALLERGEN_ENTRY.test(entry)) continue;
+    // "aspirin resulting in GI upset, disorientation": what follows a reaction verb are reactions.
+    if (REACTION_VERB.test(chunk.slice(0, m.index))) continue;
     const start = s.start + m.index + m[0].indexOf(entry);
     const term: Term = { start, end: start + paren[1].length, kind: "drug", name: paren[1] };
     out.push(allergyItem(text, term, start + entry.length, section));

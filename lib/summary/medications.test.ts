@@ -133,4 +133,15 @@ describe("medications (summarizeText)", () => {
       "CURRENT MEDICATIONS: Synthroid 0.1 mg daily; prednisone 5 mg daily, but discontinued this last week; Plaquenil 200 mg b.i.d.; aspirin 81 mg daily.";
     expect(names(text)).to.deep.equal(["Synthroid", "Plaquenil", "aspirin"]);
   });
+
+  it("takes the full name of a drug written twice: 'Percocet Percocet-5'", () => {
+    const s = summarizeText("CURRENT MEDICATIONS: Percocet Percocet-5 one tablet q.6h. p.r.n. pain.");
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Percocet-5"]);
+    expect(s.medications[0].text.startsWith("Percocet-5")).to.equal(true);
+  });
+
+  it("knows common outpatient, oncology and eye or ear drugs by brand", () => {
+    const text = "MEDICATIONS: Taxol weekly, Ciprodex otic drops b.i.d., Systane drops p.r.n., Tagamet 400 mg daily.";
+    expect(names(text)).to.deep.equal(["Taxol", "Ciprodex otic", "Systane", "Tagamet"]);
+  });
 });

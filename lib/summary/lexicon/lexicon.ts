@@ -90,11 +90,25 @@ export function findTerms(text: string, from = 0, to = text.length): Term[] {
       };
     }
     if (found) {
+      found = secondOfDoubled(text, found, to);
       out.push(found);
       while (i + 1 < words.length && words[i + 1].start < found.end) i++;
     }
   }
   return out;
+}
+
+/**
+ * A name written twice, the second time in full ("Darvocet Darvocet-N 100", "Tylenol Tylenol
+ * Extra Strength"): the term is the second, with its hyphenated suffix.
+ */
+function secondOfDoubled(text: string, term: Term, to: number): Term {
+  const after = text.slice(term.end, Math.min(to, term.end + term.name.length + 12));
+  const m = /^\s+(\S+?)(-[A-Za-z0-9]+)?(?=[\s,;.()]|$)/.exec(after);
+  if (!m || m[1].toLowerCase() !== term.name.toLowerCase()) return term;
+  const start = term.end + m[0].length - m[1].length - (m[2]?.length ?? 0);
+  const end = term.end + m[0].length;
+  return { ...term, start, end, name: text.slice(start, end) };
 }
 
 /** The kind of a whole phrase when it is one lexicon entry ("sulfa drugs" is a class), else null. */
