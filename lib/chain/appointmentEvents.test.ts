@@ -1,8 +1,9 @@
 import { expect } from "chai";
+import type { Address } from "../crypto/identity";
 import { AppointmentStatus, foldPatientAppointments, type PatientAppointmentEvent } from "./appointmentEvents";
 
-const DOCTOR = "0x00000000000000000000000000000000000000d1" as const;
-const OTHER_DOCTOR = "0x00000000000000000000000000000000000000d2" as const;
+const DOCTOR: Address = "0x00000000000000000000000000000000000000d1";
+const OTHER_DOCTOR: Address = "0x00000000000000000000000000000000000000d2";
 const TX = `0x${"ab".repeat(32)}` as const;
 const SLOT = 1_800_000;
 
