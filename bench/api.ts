@@ -1,68 +1,75 @@
 /**
  * `npm run bench:api [-- <mtsamples.jsonl>]`: requests per second and latency of the off-chain
- * service's hot endpoints, with autocannon against the real app listening on loopback (the test
- * stack of offchain-api/testing/stack.ts: a real anvil chain, the Helia store on disk, request
- * logging on), signed in as a patient. Writes bench/results/api.json and prints a table.
+ * service's blob endpoints against the machine's limit, measured in the same run, and of summaries.
  *
- * - upload: `POST /v1/blobs` of one sealed envelope (1 KB and 1 MB = 2^20 bytes of plaintext,
- *   sealed uncompressed). autocannon repeats a fixed body, so every request after the first
- *   stores the same envelope again: the service still reads, re-hashes, checks and writes it
- *   (blockstore-fs rewrites the same blocks; the CID is the same), which is the full upload path.
- * - download: `GET /v1/blobs/:cid` of those envelopes, re-hashed against the CID on each request.
- * - summaries: `POST /v1/summaries` of one MTSamples note (text/plain), the clinical-sections engine.
+ * - The service: the real app listening on loopback (the test stack of offchain-api/testing/stack.ts:
+ *   a real anvil chain, the Helia store on disk, request logging on), signed in as a patient.
+ * - The limit: bench/lib/limitServer.ts, a minimal node:http server doing the same essential work
+ *   (upload: hash, compare, write a temporary file, fsync, rename; download: read, hash, send).
+ * - The load: autocannon in its own process (bench/lib/loadGenerator.ts), CONNECTIONS connections
+ *   for DURATION_SECONDS, the same job against each server, ROUNDS times alternating (medians
+ *   reported); 1 MB downloads with closed node:http loops there instead (autocannon's parser caps
+ *   1 MB answers near 25/s).
  *
- * Each run lasts DURATION_SECONDS over CONNECTIONS connections; the whole bench takes under a
- * minute. The rate limit is lifted for the bench (EHR_RATE_LIMIT_PER_MINUTE), since one address
- * sends everything; any non-2xx answer is counted and reported, and fails the bench.
+ * Endpoints: upload and download of one sealed envelope of 1 KB and 1 MB (2^20 bytes of plaintext,
+ * sealed uncompressed: 1,168 and 1,048,720 bytes). "upload" repeats one body, so CONNECTIONS uploads
+ * of the same bytes are in flight at once (the service finds the block stored and does not write it
+ * again; the limit server writes every time); "upload new" sends a different envelope each time
+ * (a pool made beforehand), so both write every request. The ratio is service / limit in requests
+ * per second. Writes bench/results/api.json and prints a table; any non-2xx answer fails the bench.
  */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { randomBytes } from "../lib/bytes";
 import { envelopeHash, generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
 import { EhrApiClient } from "../lib/api/client";
 import { SHARED_DATA } from "../offchain-api/testing/clinicalSamples";
 import { startTestStack, WEB_ORIGIN } from "../offchain-api/testing/stack";
+import { startLimitServer } from "./lib/limitServer";
+import type { LoadJob, LoadResult } from "./lib/loadGenerator";
 
-const DURATION_SECONDS = 5;
+const DURATION_SECONDS = 3;
+/** Rounds per comparison, alternating limit and service; the median round of each is reported. */
+const ROUNDS = 3;
 const CONNECTIONS = 10;
 const DEFAULT_NOTES = path.join(SHARED_DATA, "notes/mtsamples_dev.jsonl");
 const SIZES = { "1KB": 1024, "1MB": 1 << 20 } as const;
+/** Distinct envelopes per "upload new" round: more than either server sends in DURATION_SECONDS at 1 KB. */
+const POOL = { "1KB": 20_000, "1MB": 100 } as const;
 
-interface Figures {
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
+interface Figures extends LoadResult {
   /** Bytes of one request's body (upload, summaries) or answer (download). */
   bytes: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
+}
+interface Compared {
+  service: Figures;
+  limit: Figures;
+  /** service / limit, requests per second. */
+  ratio: number;
 }
 
-async function run(
-  url: string,
-  request: { method: "GET" | "POST"; headers: Record<string, string>; body?: Buffer | string },
-  bytes: number,
-): Promise<Figures> {
-  const result = await autocannon({
-    url,
-    ...request,
-    connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
+/** Runs one load job in a child process and returns its figures. */
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "lib/loadGenerator.ts"), JSON.stringify(job)],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`the load generator exited with ${code}`));
+      resolve(JSON.parse(out.trim().split("\n").pop()!) as LoadResult);
+    });
   });
-  return {
-    requestsPerSec: Math.round(result.requests.average * 10) / 10,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    bytes,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
 }
 
 /** One note of the MTSamples file: the first whose length is at least the file's median. */
@@ -76,26 +83,77 @@ function medianNote(file: string): string {
   return notes.find((n) => n.length >= median)!;
 }
 
+/** Variants `first`.. of `envelope` (its last 8 bytes a counter: the service never decrypts), as a pool file. */
+async function writePool(file: string, envelope: Uint8Array, count: number, first: number): Promise<void> {
+  const parts: Buffer[] = [];
+  for (let i = first; i < first + count; i++) {
+    const body = Buffer.from(envelope);
+    body.writeBigUInt64BE(BigInt(i + 1), body.length - 8);
+    const head = Buffer.alloc(70);
+    head.writeUInt32BE(body.length, 0);
+    head.write(`0x${createHash("sha256").update(body).digest("hex")}`, 4, "latin1");
+    parts.push(head, body);
+  }
+  await writeFile(file, Buffer.concat(parts));
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The round with the median rate, its failures summed over all rounds (any failure fails the bench). */
+function median(rounds: LoadResult[]): LoadResult {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+  const middle = sorted[sorted.length >> 1];
+  return {
+    ...middle,
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const file = process.argv[2] ?? DEFAULT_NOTES;
   if (!existsSync(file)) throw new Error(`No notes file at ${file}: pass an MTSamples JSONL path.`);
   const note = medianNote(file);
+  const loadAtStart = loadavg().map(round2);
+  const scratch = await mkdtemp(path.join(tmpdir(), "ehr-bench-api-"));
   const stack = await startTestStack({ env: { EHR_RATE_LIMIT_PER_MINUTE: "1000000" } });
   const server = stack.app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const limit = await startLimitServer(path.join(scratch, "limit"));
   try {
     const client = new EhrApiClient({ baseUrl: base, origin: WEB_ORIGIN });
     await client.signIn(stack.patient.wallet);
     const auth = { Authorization: `Bearer ${client.token}` };
     const chainId = await stack.publicClient.getChainId();
-    const results: Record<"upload" | "download" | "summaries", Record<string, Figures>> = {
-      upload: {},
-      download: {},
-      summaries: {},
+    const job = { connections: CONNECTIONS, duration: DURATION_SECONDS };
+    const blobs: Record<string, Compared> = {};
+    type Job = Omit<LoadJob, "connections">;
+    /** The same job against the limit and the service, ROUNDS times alternating; `fresh` adds per-round fields. */
+    const compare = async (
+      name: string,
+      bytes: number,
+      service: Job,
+      limitJob: Job,
+      fresh: () => Promise<Partial<Job>> = async () => ({}),
+    ) => {
+      const limitRounds: LoadResult[] = [];
+      const serviceRounds: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        limitRounds.push(await load({ ...job, ...limitJob, ...(await fresh()) }));
+        serviceRounds.push(await load({ ...job, ...service, ...(await fresh()) }));
+      }
+      const onLimit = { ...median(limitRounds), bytes };
+      const onService = { ...median(serviceRounds), bytes };
+      blobs[name] = {
+        service: onService,
+        limit: onLimit,
+        ratio: round2(onService.requestsPerSec / onLimit.requestsPerSec),
+      };
+      console.error(`${name}: service ${onService.requestsPerSec}/s, limit ${onLimit.requestsPerSec}/s`);
     };
 
-    for (const [name, size] of Object.entries(SIZES)) {
+    for (const [size, plaintext] of Object.entries(SIZES) as [keyof typeof SIZES, number][]) {
       const identity = {
         chainId,
         contract: stack.core,
@@ -104,70 +162,130 @@ async function main(): Promise<void> {
         category: 6,
         part: "report" as const,
       };
-      const envelope = await sealEnvelope(randomBytes(size), generateDataKey(), identity, { compress: "never" });
+      const envelope = await sealEnvelope(randomBytes(plaintext), generateDataKey(), identity, { compress: "never" });
       const hash = await envelopeHash(envelope);
       const { cid } = await client.blobStore().put(envelope, hash); // also checks the endpoint works
-      results.upload[name] = await run(
-        `${base}/v1/blobs`,
-        {
-          method: "POST",
-          headers: { ...auth, "Content-Type": "application/octet-stream", "X-Content-SHA256": hash },
-          body: Buffer.from(envelope),
-        },
+      const bodyFile = path.join(scratch, `body-${size}`);
+      await writeFile(bodyFile, envelope);
+      const stored = await fetch(`${limit.url}/blobs`, {
+        method: "POST",
+        headers: { "X-Content-SHA256": hash },
+        body: Buffer.from(envelope),
+      });
+      if (stored.status !== 201) throw new Error(`the limit server answered ${stored.status}`);
+      const upload = { "Content-Type": "application/octet-stream", "X-Content-SHA256": hash };
+      await compare(
+        `upload ${size}`,
         envelope.length,
+        { url: `${base}/v1/blobs`, method: "POST", headers: { ...auth, ...upload }, bodyFile },
+        { url: `${limit.url}/blobs`, method: "POST", headers: upload, bodyFile },
       );
-      results.download[name] = await run(`${base}/v1/blobs/${cid}`, { method: "GET", headers: auth }, envelope.length);
+      // "upload new": every round, on either server, sends envelopes no earlier round sent.
+      let pools = 0;
+      const freshPool = async () => {
+        const poolFile = path.join(scratch, `pool-${size}-${pools}`);
+        await rm(path.join(scratch, `pool-${size}-${pools - 1}`), { force: true });
+        await writePool(poolFile, envelope, POOL[size], pools++ * POOL[size]);
+        return { poolFile };
+      };
+      const byAmount = size === "1MB" ? { amount: POOL[size] } : {};
+      const fresh = { "Content-Type": "application/octet-stream" };
+      await compare(
+        `upload new ${size}`,
+        envelope.length,
+        { url: `${base}/v1/blobs`, method: "POST", headers: { ...auth, ...fresh }, ...byAmount },
+        { url: `${limit.url}/blobs`, method: "POST", headers: fresh, ...byAmount },
+        freshPool,
+      );
+      const loader = size === "1MB" ? ({ client: "node:http" } as const) : {};
+      await compare(
+        `download ${size}`,
+        envelope.length,
+        { url: `${base}/v1/blobs/${cid}`, method: "GET", headers: auth, ...loader },
+        { url: `${limit.url}/blobs/${hash.slice(2)}`, method: "GET", headers: {}, ...loader },
+      );
     }
     await client.summarize(note, "text/plain"); // the endpoint answers before it is measured
-    results.summaries.note = await run(
-      `${base}/v1/summaries`,
-      { method: "POST", headers: { ...auth, "Content-Type": "text/plain" }, body: note },
-      Buffer.byteLength(note),
-    );
+    const noteFile = path.join(scratch, "note.txt");
+    await writeFile(noteFile, note);
+    const summaries: Figures = {
+      ...(await load({
+        ...job,
+        url: `${base}/v1/summaries`,
+        method: "POST",
+        headers: { ...auth, "Content-Type": "text/plain" },
+        bodyFile: noteFile,
+      })),
+      bytes: Buffer.byteLength(note),
+    };
 
     const output = {
-      ...results,
+      blobs,
+      summaries: { note: summaries },
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? "unknown",
         memoryGiB: Math.round(totalmem() / 2 ** 30),
         node: process.version,
         platform: `${process.platform}-${process.arch}`,
-        loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadavg().map(round2),
         date: new Date().toISOString().slice(0, 10),
       },
       durationSeconds: DURATION_SECONDS,
       connections: CONNECTIONS,
       note:
-        "autocannon on loopback against the real app (anvil chain, Helia on disk, request logging on), signed in " +
-        "as a patient. Uploads repeat one envelope (autocannon sends a fixed body): each is re-hashed, checked " +
-        "and written again under the same CID. The MTSamples note is the first of at least the median length.",
+        "autocannon in its own process, on loopback, against the limit server (bench/lib/limitServer.ts: node:http, " +
+        "hash, fsync, rename / read, hash, send) and then the real app (anvil chain, Helia on disk, request logging " +
+        "on, signed in as a patient), one job after the other; ratio = service / limit requests per second. " +
+        "'upload' repeats one body (CONNECTIONS uploads of the same bytes at once: the service skips a block it " +
+        "holds, the limit writes every time); 'upload new' sends a distinct envelope per request (1 MB: " +
+        `${POOL["1MB"]} requests rather than ${DURATION_SECONDS} s). 'download 1MB' uses closed node:http loops in ` +
+        "the load process instead of autocannon, whose parser caps 1 MB answers near 25/s. " +
+        `Each figure is the median of ${ROUNDS} rounds, ` +
+        "limit and service alternating. The machine is shared: see the load averages.",
     };
     const dir = path.join(__dirname, "results");
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "api.json"), `${JSON.stringify(output, null, 2)}\n`);
 
-    const rows = Object.entries(results).flatMap(([endpoint, bySize]) =>
-      Object.entries(bySize).map(([size, f]) => ({
-        endpoint,
-        size,
-        bytes: f.bytes,
-        "req/s": f.requestsPerSec,
-        "p50 ms": f.p50Ms,
-        "p99 ms": f.p99Ms,
-        "non-2xx": f.non2xx,
-        errors: f.errors,
+    const rows = [
+      ...Object.entries(blobs).map(([name, c]) => ({
+        endpoint: name,
+        bytes: c.service.bytes,
+        "service req/s": c.service.requestsPerSec,
+        "limit req/s": c.limit.requestsPerSec,
+        ratio: c.ratio,
+        "service p50/p99 ms": `${c.service.p50Ms}/${c.service.p99Ms}`,
+        "limit p50/p99 ms": `${c.limit.p50Ms}/${c.limit.p99Ms}`,
+        "non-2xx": c.service.non2xx + c.limit.non2xx,
+        errors: c.service.errors + c.limit.errors,
       })),
-    );
+      {
+        endpoint: "summaries",
+        bytes: summaries.bytes,
+        "service req/s": summaries.requestsPerSec,
+        "limit req/s": NaN,
+        ratio: NaN,
+        "service p50/p99 ms": `${summaries.p50Ms}/${summaries.p99Ms}`,
+        "limit p50/p99 ms": "",
+        "non-2xx": summaries.non2xx,
+        errors: summaries.errors,
+      },
+    ];
     console.table(rows);
-    console.log(`${output.machine.cpus} CPUs (${output.machine.cpuModel}), Node ${process.version}`);
+    console.log(
+      `${output.machine.cpus} CPUs (${output.machine.cpuModel}), Node ${process.version}, load ${loadAtStart.join(" ")} -> ${output.machine.loadAverageAtEnd.join(" ")}`,
+    );
     if (rows.some((r) => r["non-2xx"] > 0 || r.errors > 0)) {
       console.error("Some requests failed: the figures above do not measure the successful path.");
       process.exitCode = 1;
     }
   } finally {
     await new Promise((resolve) => server.close(resolve));
+    await limit.close();
     await stack.close();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
