@@ -144,4 +144,29 @@ describe("medications (summarizeText)", () => {
     const text = "MEDICATIONS: Taxol weekly, Ciprodex otic drops b.i.d., Systane drops p.r.n., Tagamet 400 mg daily.";
     expect(names(text)).to.deep.equal(["Taxol", "Ciprodex otic", "Systane", "Tagamet"]);
   });
+
+  it("reads narrative forms: 'is treated with', 'on outpatient therapy with', 'on <drug> therapy'", () => {
+    expect(names("Her gout is treated with allopurinol daily.")).to.deep.equal(["allopurinol"]);
+    expect(names("He presents with cellulitis while on outpatient therapy with doxycycline.")).to.deep.equal([
+      "doxycycline",
+    ]);
+    expect(names("Paroxysmal atrial fibrillation, on warfarin therapy.")).to.deep.equal(["warfarin"]);
+    // Put or placed on a drug in this note is a start, not a drug taken.
+    expect(names("The team elected to place her on warfarin therapy.")).to.deep.equal([]);
+    expect(names("He was put on atorvastatin 40 mg daily.")).to.deep.equal([]);
+  });
+
+  it("keeps a combination product whole: 'ampicillin/sulbactam', 'piperacillin/tazobactam'", () => {
+    expect(names("She is on ampicillin/sulbactam and metoprolol.")).to.deep.equal([
+      "ampicillin/sulbactam",
+      "metoprolol",
+    ]);
+    expect(names("MEDICATIONS: piperacillin/tazobactam 3.375 g q.6h.")).to.deep.equal(["piperacillin/tazobactam"]);
+  });
+
+  it("leaves out a listed drug not yet begun, or given as samples in this visit", () => {
+    const text =
+      "CURRENT MEDICATIONS: Lisinopril 10 mg daily, doxycycline 100 mg b.i.d. not yet started, omeprazole 20 mg - given samples today.";
+    expect(names(text)).to.deep.equal(["Lisinopril"]);
+  });
 });

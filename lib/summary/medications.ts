@@ -20,10 +20,12 @@ const PAST =
   /\b(?:previously|in the past|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
 /** Started, given or prescribed in this note: not a current drug when stated in prose. */
 const NOT_CURRENT =
-  /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following)\b/i;
+  /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following|plac(?:e|ed|es|ing)|put(?:s|ting)?|elect\w*|cho(?:se|sen)|agreed|decided?)\b/i;
 /** Prose that says the patient takes a drug now. */
 const TAKING =
-  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continues? (?:to (?:take|use|receive)|on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her))\b/i;
+  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continues? (?:to (?:take|use|receive)|on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
+/** "a 70-year-old on Coumadin", "ablation done on Coumadin treatment": "on" directly before the drug. */
+const ON_DRUG = /\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
 /** In a plan, a drug continued, held, resumed or re-dosed is one the patient already takes. */
 const DISCHARGE_CUE = /\b(?:discharged (?:home |to home )?(?:on|with)|sent home (?:on|with))\b/i;
 /** In a discharge section, prescriptions written are the discharge drugs. */
@@ -37,13 +39,14 @@ const CONTINUE =
   /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
 const BUT_STOPPED =
-  /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|off)\b/i;
+  /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|moved|transition\w*|off)\b/i;
 /** After a drug in its own entry: "prednisone 5 mg, but discontinued this on 06/16". */
 const STOPPED_AFTER = /\b(?:discontinu\w*|stopped|no longer|d\/c(?:'?d)?)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
-const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b/i;
+const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
 /** In any list: a pending need is a plan, not a drug. */
-const PENDING = /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b/i;
+const PENDING =
+  /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b|\bnot (?:yet )?(?:begun|started|filled)\b|\bhas not yet\b/i;
 /** A substance named as a level or diet, not a drug: "calcium intake", "potassium level". */
 const NOT_A_DOSE_AFTER = /^\s+(?:intake|levels?|deficiency|was|of \d|channel|score|rich|content|-?rich)\b/i;
 /** Forms and devices that belong to the drug before them: "Salmeterol nasal inhaler", "eye drops". */
@@ -90,6 +93,14 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean)
     } else if (sameClause && (/^\s*\($/.test(gap) || (t.kind !== "drug" && FORM.test(t.name)))) {
       continue; // "Lotensin (benazepril)", "Lotemax 0.5% eye drops": one drug
     } else terms.push(t);
+  }
+  // "piperacillin/tazobactam": a combination product is one drug, its second name known or not.
+  for (const t of terms) {
+    const combo = /^\/([A-Za-z]{4,})\b/.exec(text.slice(t.end, Math.min(s.end, t.end + 24)));
+    if (combo && !/^(?:day|dose|week|hour|kg)s?$/i.test(combo[1])) {
+      t.end += combo[0].length;
+      t.name = text.slice(t.start, t.end);
+    }
   }
   if (!unknownNames) return terms;
   terms.push(...listEntries(text, s, terms));
@@ -184,7 +195,12 @@ export function extractMedications(
   let statesNone = false;
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
-    if (mode === "narrative" && !TAKING.test(sentence) && !/medication|\bmeds\b/i.test(sentence)) continue;
+    if (
+      mode === "narrative" &&
+      !TAKING.test(sentence) &&
+      !/medication|\bmeds\b|\b(?:treatment|therapy)\b/i.test(sentence)
+    )
+      continue;
     if (mode === "plan" && !CONTINUE.test(sentence)) continue;
     const cue = prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE;
     if (mode === "dischargeProse" && (!cue.test(sentence) || NOT_THIS_DISCHARGE.test(sentence))) continue;
@@ -207,8 +223,8 @@ export function extractMedications(
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
       } else if (mode === "narrative") {
-        if (!TAKING.test(before) || PAST.test(sentence) || NOT_CURRENT.test(before) || NO_MEDICATIONS.test(before))
-          continue;
+        const taking = TAKING.test(before) || ON_DRUG.test(before);
+        if (!taking || PAST.test(sentence) || NOT_CURRENT.test(before) || NO_MEDICATIONS.test(before)) continue;
       } else {
         const cue = lastMatch(CONTINUE, before);
         const after = cue ? before.slice(cue.index) : "";
