@@ -169,4 +169,15 @@ describe("medications (summarizeText)", () => {
       "CURRENT MEDICATIONS: Lisinopril 10 mg daily, doxycycline 100 mg b.i.d. not yet started, omeprazole 20 mg - given samples today.";
     expect(names(text)).to.deep.equal(["Lisinopril"]);
   });
+
+  it("reads lay class names in a list ('some water pill', 'blood pressure medicine') and 'continues to receive'", () => {
+    expect(names("MEDICATIONS: Zestril, a water pill, and a sleeping pill at night.")).to.deep.equal([
+      "Zestril",
+      "water pill",
+      "sleeping pill",
+    ]);
+    expect(names("MEDICATIONS: Blood pressure medicine, name unknown.")).to.deep.equal(["Blood pressure medicine"]);
+    expect(names("She continued to receive her metformin 500 mg b.i.d.")).to.deep.equal(["metformin"]);
+    expect(names("She was continued on cefazolin until the time of discharge.")).to.deep.equal([]);
+  });
 });
