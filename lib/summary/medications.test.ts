@@ -180,4 +180,14 @@ describe("medications (summarizeText)", () => {
     expect(names("She continued to receive her metformin 500 mg b.i.d.")).to.deep.equal(["metformin"]);
     expect(names("She was continued on cefazolin until the time of discharge.")).to.deep.equal([]);
   });
+
+  it("judges a start or a plan near the drug's cue, not a long clause before it", () => {
+    expect(
+      names(
+        "He came to the clinic after three days of dysuria and chills while on outpatient treatment with cephalexin.",
+      ),
+    ).to.deep.equal(["cephalexin"]);
+    expect(names("After the visit we decided to start him on lisinopril 10 mg daily.")).to.deep.equal([]);
+    expect(names("If the pain returns, she will be taking naproxen.")).to.deep.equal([]);
+  });
 });

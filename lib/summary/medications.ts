@@ -223,8 +223,10 @@ export function extractMedications(
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
       } else if (mode === "narrative") {
-        const taking = TAKING.test(before) || ON_DRUG.test(before);
-        if (!taking || PAST.test(sentence) || NOT_CURRENT.test(before) || NO_MEDICATIONS.test(before)) continue;
+        const cue = lastMatch(TAKING, before) ?? ON_DRUG.exec(before);
+        if (!cue || PAST.test(sentence) || NO_MEDICATIONS.test(before)) continue;
+        // A start or a plan speaks of the drug near its cue, not of one a long clause before it.
+        if (NOT_CURRENT.test(before.slice(Math.max(0, cue.index - 40)))) continue;
       } else {
         const cue = lastMatch(CONTINUE, before);
         const after = cue ? before.slice(cue.index) : "";
