@@ -158,4 +158,15 @@ describe("allergies (summarizeText)", () => {
     expect(substances('He reports an "allergy" to morphine.')).to.deep.equal(["morphine"]);
     expect(substances("He takes Zyrtec allergy medicine in the spring.")).to.deep.equal([]);
   });
+
+  it("takes the whole parenthesis as the reaction, and knows venoms, pet hair and gadolinium", () => {
+    const s = summarizeText("ALLERGIES: Codeine (nausea and vomiting), wasp stings, dog hair, gadolinium.");
+    expect(allergies(s)).to.deep.equal([
+      { substance: "Codeine", reaction: "nausea and vomiting", severity: null },
+      { substance: "wasp stings", reaction: null, severity: null },
+      { substance: "dog hair", reaction: null, severity: null },
+      { substance: "gadolinium", reaction: null, severity: null },
+    ]);
+    expect(s.allergies[0].text).to.equal("Codeine (nausea and vomiting)");
+  });
 });

@@ -92,7 +92,9 @@ function allergyItem(text: string, term: Term, limit: number, section: string): 
   const tail = text.slice(term.end, Math.min(limit, term.end + 120));
   const lead = REACTION_LEAD.exec(tail);
   if (lead) {
-    const words = REACTION_WORDS.exec(tail.slice(lead[0].length));
+    // "Codeine (nausea and vomiting)": a parenthesis holds the whole reaction.
+    const inParens = /\($/.test(lead[0].trimEnd()) ? /^[^()]{1,40}(?=\))/.exec(tail.slice(lead[0].length)) : null;
+    const words = inParens ?? REACTION_WORDS.exec(tail.slice(lead[0].length));
     if (words && !findTerms(words[0]).length) {
       end = term.end + lead[0].length + words[0].length;
       // After a verb, a list of reactions: "resulting in GI upset, disorientation".
