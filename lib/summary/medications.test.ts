@@ -190,4 +190,11 @@ describe("medications (summarizeText)", () => {
     expect(names("After the visit we decided to start him on lisinopril 10 mg daily.")).to.deep.equal([]);
     expect(names("If the pain returns, she will be taking naproxen.")).to.deep.equal([]);
   });
+
+  it("reads 'Tylenol #3' as a name, not a dispense count", () => {
+    expect(names("MEDICATIONS: Tylenol #3 one tab q.4h p.r.n., Keflex 500 mg q.i.d. #28.")).to.deep.equal([
+      "Tylenol #3",
+    ]);
+    expect(names("MEDICATIONS: Tylenol Tylenol #3 one tab q.4h p.r.n.")).to.deep.equal(["Tylenol #3"]);
+  });
 });

@@ -43,7 +43,7 @@ const BUT_STOPPED =
 /** After a drug in its own entry: "prednisone 5 mg, but discontinued this on 06/16". */
 const STOPPED_AFTER = /\b(?:discontinu\w*|stopped|no longer|d\/c(?:'?d)?)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
-const PRESCRIBED = /#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
+const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
 /** In any list: a pending need is a plan, not a drug. */
 const PENDING =
   /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b|\bnot (?:yet )?(?:begun|started|filled)\b|\bhas not yet\b/i;
