@@ -197,4 +197,9 @@ describe("medications (summarizeText)", () => {
     ]);
     expect(names("MEDICATIONS: Tylenol Tylenol #3 one tab q.4h p.r.n.")).to.deep.equal(["Tylenol #3"]);
   });
+
+  it("does not read a prepositional 'on' as taking: 'based on', 'counseled on'", () => {
+    expect(names("Dosing was based on aspirin therapy guidelines.")).to.deep.equal([]);
+    expect(names("She was counseled on warfarin therapy and diet.")).to.deep.equal([]);
+  });
 });

@@ -25,7 +25,8 @@ const NOT_CURRENT =
 const TAKING =
   /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
 /** "a 70-year-old on Coumadin", "ablation done on Coumadin treatment": "on" directly before the drug. */
-const ON_DRUG = /\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
+const ON_DRUG =
+  /(?<!\b(?:based|depend\w*|focus\w*|comment\w*|decided|agreed|report\w*|educat\w*|counsel\w*|instruct\w*|advice|advised|discuss\w*|information|data|stud(?:y|ies)|trials?|effects?|impact|review\w*|literature|guidelines?)\s)\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
 /** In a plan, a drug continued, held, resumed or re-dosed is one the patient already takes. */
 const DISCHARGE_CUE = /\b(?:discharged (?:home |to home )?(?:on|with)|sent home (?:on|with))\b/i;
 /** In a discharge section, prescriptions written are the discharge drugs. */
