@@ -202,4 +202,11 @@ describe("medications (summarizeText)", () => {
     expect(names("Dosing was based on aspirin therapy guidelines.")).to.deep.equal([]);
     expect(names("She was counseled on warfarin therapy and diet.")).to.deep.equal([]);
   });
+
+  it("does not take the rest of a short course in a plan for a current drug", () => {
+    expect(names("PLAN: Continue doxycycline for another five days. Continue lisinopril 10 mg daily.")).to.deep.equal([
+      "lisinopril",
+    ]);
+    expect(names("PLAN: Continue amoxicillin to complete 10 days.")).to.deep.equal([]);
+  });
 });

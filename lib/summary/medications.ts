@@ -43,6 +43,9 @@ const BUT_STOPPED =
   /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|moved|transition\w*|off)\b/i;
 /** After a drug in its own entry: "prednisone 5 mg, but discontinued this on 06/16". */
 const STOPPED_AFTER = /\b(?:discontinu\w*|stopped|no longer|d\/c(?:'?d)?)\b/i;
+/** After a drug in a plan: the rest of a short course ("for two more days", "to complete 10 days"). */
+const COURSE_END =
+  /\bfor (?:an? )?(?:additional|another|further)\b|\b(?:\d+|one|two|three|four|five|six|seven|ten|several|a few) more (?:days?|doses?)\b|\bto (?:complete|finish)\b|\buntil (?:the )?(?:course|completion|finished|completed)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
 /** In any list: a pending need is a plan, not a drug. */
@@ -234,6 +237,8 @@ export function extractMedications(
         if (!cue || BUT_STOPPED.test(after) || /\bdiscontinu/i.test(before) || PAST.test(before)) continue;
         // The drug follows its cue closely ("Continue Coumadin"), not a sentence later.
         if (/\b(?:will|start\w*|add\w*|begin\w*|new)\b/i.test(after) || after.length > 60) continue;
+        // "Continue Cipro for an additional two days": a short course being finished, not a home drug.
+        if (COURSE_END.test(text.slice(term.end, limit))) continue;
       }
       items.push(medicationItem(text, term, span, section));
     }
