@@ -121,6 +121,9 @@ function inheritSubHeadings(text: string, sections: Section[]): void {
 }
 
 /** Summarizes a clinical note. Never throws: unusable input gives an empty summary. */
+/** Directly before a drug: the patient's usual one ("his usual Valium", "her home insulin"). */
+const USUAL_BEFORE = /\b(?:his|her|their) (?:usual|home|regular|chronic|outpatient)\s+$/i;
+
 export function summarizeText(text: string, options: SummarizeTextOptions = {}): ClinicalSummary {
   if (typeof text !== "string" || text.trim() === "" || looksBinary(text)) return emptySummary();
   try {
@@ -167,7 +170,11 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     // "She was discharged home on Isordil", "Prescriptions were written for Percocet".
     if (dischargeContext || DISCHARGED.test(text.slice(from, to))) {
       const prescriptions = /discharg|disposition/.test(name.toLowerCase());
-      discharge.push(...extractMedications(text, from, to, "dischargeProse", name, false, prescriptions).items);
+      const sent = extractMedications(text, from, to, "dischargeProse", name, false, prescriptions).items;
+      discharge.push(...sent);
+      // "discharged on his usual Valium": a usual drug is also a current one.
+      const usual = sent.filter((i) => USUAL_BEFORE.test(text.slice(Math.max(from, i.span.start - 30), i.span.start)));
+      summary.medications.push(...usual.map((i) => ({ ...i })));
     }
   };
 
