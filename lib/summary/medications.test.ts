@@ -213,6 +213,6 @@ describe("medications (summarizeText)", () => {
   it("takes a usual drug a patient is discharged on as a current one too", () => {
     const s = summarizeText("DISPOSITION: He was discharged home on his usual Keppra 500 mg b.i.d. and new Keflex.");
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Keppra"]);
-    expect(s.dischargeMedications.map((i) => i.medication?.name)).to.deep.equal(["Keppra", "Keflex"]);
+    expect((s.dischargeMedications ?? []).map((i) => i.medication?.name)).to.deep.equal(["Keppra", "Keflex"]);
   });
 });
