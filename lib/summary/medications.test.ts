@@ -215,4 +215,10 @@ describe("medications (summarizeText)", () => {
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Keppra"]);
     expect((s.dischargeMedications ?? []).map((i) => i.medication?.name)).to.deep.equal(["Keppra", "Keflex"]);
   });
+
+  it("takes a drug held for now as current: 'Eliquis is being held'", () => {
+    expect(names("Her Eliquis is being held for the procedure.")).to.deep.equal(["Eliquis"]);
+    expect(names("PLAN: Metformin on hold while NPO.")).to.deep.equal(["Metformin"]);
+    expect(names("He does not take aspirin, which was held.")).to.deep.equal([]);
+  });
 });

@@ -43,6 +43,9 @@ const BUT_STOPPED =
   /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|moved|transition\w*|off)\b/i;
 /** After a drug in its own entry: "prednisone 5 mg, but discontinued this on 06/16". */
 const STOPPED_AFTER = /\b(?:discontinu\w*|stopped|no longer|d\/c(?:'?d)?)\b/i;
+/** Directly after a drug: it is held for now ("Plavix is being held", "Coumadin on hold"). */
+const HELD_AFTER =
+  /^\s+(?:(?:is|was|are|were|has been|have been|will be|to be)\s+)?(?:being\s+|currently\s+|temporarily\s+)?(?:held|on hold)\b/i;
 /** After a drug in a plan: the rest of a short course ("for two more days", "to complete 10 days"). */
 const COURSE_END =
   /\bfor (?:an? )?(?:additional|another|further)\b|\b(?:\d+|one|two|three|four|five|six|seven|ten|several|a few) more (?:days?|doses?)\b|\bto (?:complete|finish)\b|\buntil (?:the )?(?:course|completion|finished|completed)\b/i;
@@ -202,7 +205,7 @@ export function extractMedications(
     if (
       mode === "narrative" &&
       !TAKING.test(sentence) &&
-      !/medication|\bmeds\b|\b(?:treatment|therapy)\b/i.test(sentence)
+      !/medication|\bmeds\b|\b(?:treatment|therapy|held|hold)\b/i.test(sentence)
     )
       continue;
     if (mode === "plan" && !CONTINUE.test(sentence)) continue;
@@ -226,6 +229,9 @@ export function extractMedications(
         if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
+      } else if (HELD_AFTER.test(text.slice(term.end, limit))) {
+        // "Plavix is being held": a drug held for now is still the patient's.
+        if (/\b(?:not|no longer)\b/i.test(text.slice(s.start, term.start))) continue;
       } else if (mode === "narrative") {
         const cue = lastMatch(TAKING, before) ?? ON_DRUG.exec(before);
         if (!cue || PAST.test(sentence) || NO_MEDICATIONS.test(before)) continue;
