@@ -48,10 +48,26 @@ const eligible = shuffled.filter((note) => {
 });
 
 const buckets: Array<{ name: string; quota: number; test: (text: string) => boolean }> = [
-  { name: "no-known-allergies", quota: 48, test: (t) => /\b(no known|nkda|nka\b|no allerg|denies (any )?(drug |medication )?allerg)/i.test(t) },
-  { name: "discharge-list", quota: 36, test: (t) => /discharge medications?|medications? (on|at) discharge|discharge (meds|instructions)/i.test(t) },
-  { name: "procedural-drugs", quota: 28, test: (t) => /\banesthesia\b|\bsedation\b|lidocaine|marcaine|propofol|versed|fentanyl|bupivacaine/i.test(t) },
-  { name: "no-allergy-or-medication-content", quota: 32, test: (t) => !/allerg|medication|meds\b|\bmg\b|taking|prescri|tablet|rx\b/i.test(t) },
+  {
+    name: "no-known-allergies",
+    quota: 48,
+    test: (t) => /\b(no known|nkda|nka\b|no allerg|denies (any )?(drug |medication )?allerg)/i.test(t),
+  },
+  {
+    name: "discharge-list",
+    quota: 36,
+    test: (t) => /discharge medications?|medications? (on|at) discharge|discharge (meds|instructions)/i.test(t),
+  },
+  {
+    name: "procedural-drugs",
+    quota: 28,
+    test: (t) => /\banesthesia\b|\bsedation\b|lidocaine|marcaine|propofol|versed|fentanyl|bupivacaine/i.test(t),
+  },
+  {
+    name: "no-allergy-or-medication-content",
+    quota: 32,
+    test: (t) => !/allerg|medication|meds\b|\bmg\b|taking|prescri|tablet|rx\b/i.test(t),
+  },
   { name: "narrative-or-other", quota: 64, test: () => true },
 ];
 
