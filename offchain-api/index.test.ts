@@ -43,6 +43,19 @@ describe("the service process (offchain-api/main.ts)", () => {
   });
   after(async () => stack?.close());
 
+  /** Signs the patient in to a spawned service over HTTP (its own nonces); answers the bearer token. */
+  const signInAsPatient = async (url: string): Promise<string> => {
+    const { nonce } = (await (await fetch(`${url}/v1/auth/nonce`)).json()) as { nonce: string };
+    const message = await stack.siweMessage(stack.patient, { nonce });
+    const signIn = await fetch(`${url}/v1/auth/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, signature: await stack.patient.account.signMessage({ message }) }),
+    });
+    expect(signIn.status).to.equal(201);
+    return ((await signIn.json()) as { token: string }).token;
+  };
+
   const env = () => ({
     EHR_RPC_URL: stack.chain.url,
     EHR_CORE_ADDRESS: stack.core,
@@ -68,15 +81,7 @@ describe("the service process (offchain-api/main.ts)", () => {
 
     // Sign in to the spawned service (its own nonces), then upload a ~256 KB envelope whose body
     // arrives in pieces, with SIGTERM in the middle.
-    const { nonce } = (await (await fetch(`${url}/v1/auth/nonce`)).json()) as { nonce: string };
-    const message = await stack.siweMessage(stack.patient, { nonce });
-    const signIn = await fetch(`${url}/v1/auth/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ message, signature: await stack.patient.account.signMessage({ message }) }),
-    });
-    expect(signIn.status).to.equal(201);
-    const { token } = (await signIn.json()) as { token: string };
+    const token = await signInAsPatient(url);
     const identity: RecordIdentity = {
       chainId: stack.chain.chainId,
       contract: stack.core,
@@ -163,15 +168,7 @@ describe("the service process (offchain-api/main.ts)", () => {
     const start = await running.waitFor(/^listening on /);
     const url = String(start.url);
     expect((await fetch(`${url}/readyz`)).status).to.equal(200);
-    const { nonce } = (await (await fetch(`${url}/v1/auth/nonce`)).json()) as { nonce: string };
-    const message = await stack.siweMessage(stack.patient, { nonce });
-    const signIn = await fetch(`${url}/v1/auth/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ message, signature: await stack.patient.account.signMessage({ message }) }),
-    });
-    expect(signIn.status).to.equal(201);
-    const { token } = (await signIn.json()) as { token: string };
+    const token = await signInAsPatient(url);
     const auth = { Authorization: `Bearer ${token}` };
 
     // The summarizer's data (lexicon, section names) is in the bundle, not read from the sources.
