@@ -16,6 +16,7 @@ import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
 import { loadOrCreateCustodianKey, type CustodianKey } from "./custodian/keypair";
 import { MessageStore } from "./messages/store";
 import { SessionService } from "./sessions/service";
+import { StateDatabase } from "./state/database";
 import { openSummaryService, type SummaryService } from "./summaries/service";
 
 /** Everything the routes use, built once at start (`openServices`) or by the tests. No globals. */
@@ -39,6 +40,8 @@ export interface ApiServices {
   summaries: SummaryService;
   /** Sealed messages between patients and doctors (ciphertext only). */
   messages: MessageStore;
+  /** The service's transactional state (`state.sqlite`): each store adds its own tables with `state.migrate`. */
+  state: StateDatabase;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function openServices(
   const dir = apiDataDir(config);
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
+  const state = StateDatabase.open(path.join(dir, "state.sqlite"), []);
   const blobs = await openBlobStore(config, logger);
   const keyStore = new ChainKeyVault({ folder: path.join(dir, "keys"), publicClient, core });
   const custodian = await loadOrCreateCustodianKey(path.join(dir, "custodian.key"));
@@ -118,8 +122,10 @@ export async function openServices(
     audit,
     summaries,
     messages,
+    state,
     async close() {
       await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close(), messages.close()]);
+      state.close();
     },
   };
 }
