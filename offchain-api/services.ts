@@ -104,6 +104,7 @@ export async function openServices(
     chainId,
     publicClient,
     maxSessionSeconds: config.maxSessionSeconds,
+    state,
   });
   const summaries = await openSummaryService(config, logger);
   const messages = await MessageStore.open(path.join(dir, "messages"));

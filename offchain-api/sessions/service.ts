@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { isErc6492Signature, verifyMessage, type PublicClient } from "viem";
+import { getAddress, isAddress, isErc6492Signature, verifyMessage, type PublicClient } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { Address, Hex } from "../../lib/crypto/identity";
 import { ChainError } from "../../lib/errors";
 import { HttpError, unauthorized } from "../http/errors";
+import type { StateDatabase } from "../state/database";
 
 export interface SessionServiceOptions {
   /** HMAC key for session tokens (32 random bytes kept in the data folder). Never logged. */
@@ -21,6 +22,8 @@ export interface SessionServiceOptions {
   nonceTtlMs?: number;
   /** How far a message's issuedAt may be ahead of this clock. @default 300000 (5 minutes) */
   clockSkewMs?: number;
+  /** Where revoked sessions are kept (table `revoked_sessions`), so a logout survives a restart. */
+  state: StateDatabase;
   /** @default Date.now */
   now?: () => number;
 }
@@ -38,18 +41,33 @@ const MAX_NONCES = 100_000;
 
 /**
  * Sign-In with Ethereum (EIP-4361, parsed by viem/siwe) and the sessions it opens. Nonces are made
- * here, kept in memory for a few minutes and used once (a failed attempt uses them up too). A
- * session is a token `v1.<payload>.<hmac>` bound to the address; it survives restarts of this
- * service (the key is on disk) and works across replicas that share the key, and logout revokes it
- * here until it would have expired. Every refusal is a 401 saying why in one sentence.
+ * here, kept in memory for a few minutes and used once: any verify attempt naming a nonce uses it
+ * up, whatever it is refused for. A session is a token `v1.<payload>.<hmac>` bound to the
+ * checksummed address; it survives restarts of this service (the key is on disk) and works across
+ * replicas that share the key. Logout records the session in the state database until it would have
+ * expired, so it survives a restart too (replicas sharing one database file share it). Every refusal
+ * is a 401 saying why in one sentence.
  */
 export class SessionService {
   private readonly nonces = new Map<string, number>();
-  private readonly revoked = new Map<string, number>();
   private readonly now: () => number;
+  private readonly state: StateDatabase;
+  private lastPrune = 0;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.state = options.state;
+    this.state.migrate([
+      {
+        id: "sessions/1-revoked",
+        up(db) {
+          db.exec(
+            "CREATE TABLE revoked_sessions (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;" +
+              "CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at);",
+          );
+        },
+      },
+    ]);
   }
 
   /** A fresh single-use nonce. */
@@ -68,15 +86,24 @@ export class SessionService {
   async signIn(message: string, signature: Hex): Promise<{ token: string; session: Session }> {
     const { domain, origin, chainId } = this.options;
     const now = this.now();
-    let fields: ReturnType<typeof parseSiweMessage>;
+    let fields: ReturnType<typeof parseSiweMessage> | undefined;
     try {
       fields = parseSiweMessage(message);
     } catch {
-      throw unauthorized("The sign-in message is not a valid Sign-In with Ethereum message.");
+      /* refused below */
     }
+    // The nonce is used up before anything else is checked, so no refusal leaves it usable (an
+    // attacker cannot probe the checks with one nonce). A message too broken to parse still names it.
+    const nonceValid = this.useNonce(fields?.nonce ?? /^Nonce: (\S+)$/m.exec(message)?.[1]);
+    if (!fields) throw unauthorized("The sign-in message is not a valid Sign-In with Ethereum message.");
     const { address, nonce, uri, version, issuedAt, expirationTime, notBefore } = fields;
     if (!address || !nonce || !uri || version !== "1" || !fields.domain || fields.chainId === undefined) {
       throw unauthorized("The sign-in message is not a valid Sign-In with Ethereum message.");
+    }
+    // EIP-4361 wants the EIP-55 form: a wrong checksum is a mistyped address, and a lower-case one
+    // would make a session whose address the chain reads refuse.
+    if (!isAddress(address, { strict: false }) || getAddress(address) !== address) {
+      throw unauthorized("The sign-in message's address is not in its checksummed form (EIP-55).");
     }
     if (fields.domain !== domain) throw unauthorized("The sign-in message is for another website.");
     let uriOrigin = "";
@@ -93,7 +120,7 @@ export class SessionService {
     if (issuedAt && issuedAt.getTime() > now + (this.options.clockSkewMs ?? 300_000)) {
       throw unauthorized("The sign-in message is dated in the future: check your clock.");
     }
-    if (!this.useNonce(nonce)) {
+    if (!nonceValid) {
       throw unauthorized("The sign-in nonce is unknown, already used or expired: sign in again.");
     }
     if (!(await this.signedBy(address, message, signature))) {
@@ -123,14 +150,27 @@ export class SessionService {
     }
     const session = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Session;
     if (session.expiresAt * 1000 <= this.now()) throw unauthorized("Your session has expired: sign in again.");
-    if (this.revoked.has(session.id)) throw unauthorized("You have signed out: sign in again.");
+    // Tokens made before addresses were checked for their checksum may hold a lower-case one.
+    session.address = getAddress(session.address);
+    const revoked = this.state.db.prepare("SELECT 1 FROM revoked_sessions WHERE id = ?").get(session.id);
+    if (revoked) throw unauthorized("You have signed out: sign in again.");
     return session;
   }
 
-  /** Ends a session (until its expiry this service refuses the token). */
+  /** Ends a session: until its expiry this service refuses the token, across restarts. */
   revoke(session: Session): void {
-    this.sweep();
-    this.revoked.set(session.id, session.expiresAt * 1000);
+    const now = this.now();
+    this.state.transaction((db) => {
+      db.prepare("INSERT OR IGNORE INTO revoked_sessions (id, expires_at) VALUES (?, ?)").run(
+        session.id,
+        session.expiresAt,
+      );
+      // An expired token is refused anyway: its row is no longer needed (pruned at most once a minute).
+      if (now - this.lastPrune >= 60_000) {
+        this.lastPrune = now;
+        db.prepare("DELETE FROM revoked_sessions WHERE expires_at <= ?").run(Math.floor(now / 1000));
+      }
+    });
   }
 
   /**
@@ -155,7 +195,8 @@ export class SessionService {
     return publicClient.verifyMessage({ address, message, signature }).catch(() => false);
   }
 
-  private useNonce(nonce: string): boolean {
+  private useNonce(nonce: string | undefined): boolean {
+    if (nonce === undefined) return false;
     const expiresAt = this.nonces.get(nonce);
     this.nonces.delete(nonce);
     return expiresAt !== undefined && expiresAt > this.now();
@@ -178,6 +219,5 @@ export class SessionService {
       if (expiresAt > now) break;
       this.nonces.delete(key);
     }
-    for (const [key, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(key);
   }
 }

@@ -3,11 +3,13 @@ import { expect } from "chai";
 import express from "express";
 import pino from "pino";
 import request from "supertest";
-import { createSiweMessage } from "viem/siwe";
+import { getAddress } from "viem";
+import { createSiweMessage, type CreateSiweMessageParameters } from "viem/siwe";
 import type { Hex } from "../../lib/crypto/identity";
 import { errorHandler, HttpError } from "../http/errors";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
 import { requireRole, requireSession } from "./middleware";
+import { StateDatabase } from "../state/database";
 import { SessionService } from "./service";
 import { expectError } from "../testing/records";
 
@@ -125,6 +127,17 @@ describe("sessions (SIWE)", () => {
     });
   });
 
+  describe("logout across a restart (finding 8)", () => {
+    it("still refuses a signed-out token after the service restarts on the same data folder", async () => {
+      const token = await signIn(stack.patient);
+      const other = await signIn(stack.patient);
+      await request(stack.app).delete("/v1/auth/session").set("Authorization", `Bearer ${token}`).expect(204);
+      await stack.restartServices();
+      expectError(await whoAmI(token), 401, "unauthorized", /signed out/);
+      await whoAmI(other).expect(200);
+    });
+  });
+
   describe("refused sign-ins (401 with the reason)", () => {
     const hour = 3600_000;
     const cases: [string, () => Promise<{ message: string; signer?: StackAccount }>, RegExp][] = [
@@ -209,6 +222,84 @@ describe("sessions (SIWE)", () => {
       const message = await stack.siweMessage(stack.patient);
       expectError(await post(message, await signed(stack.outsider, message)), 401, "unauthorized", /does not match/);
       expectError(await post(message, await signed(stack.patient, message)), 401, "unauthorized", /already used/);
+    });
+
+    /** `address` with the case of its first letter flipped: a wrong EIP-55 checksum (finding 10). */
+    const flipCase = (address: string) => {
+      const i = address.slice(2).search(/[a-fA-F]/) + 2;
+      const c = address[i]!;
+      return address.slice(0, i) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + address.slice(i + 1);
+    };
+    /** A fresh message for the patient whose address line is replaced by `address` (viem's builder refuses bad ones). */
+    const withAddress = async (address: string) =>
+      (await stack.siweMessage(stack.patient)).replace(`\n${stack.patient.address}\n`, `\n${address}\n`);
+
+    for (const [name, spell] of [
+      ["a wrong EIP-55 checksum (one letter's case flipped)", flipCase],
+      ["an all-lower-case address (EIP-4361 wants the checksummed form)", (a: string) => a.toLowerCase()],
+    ] as const) {
+      it(`refuses ${name} with one sentence, and uses up its nonce`, async () => {
+        const spelled = spell(stack.patient.address);
+        expect(spelled).not.to.equal(stack.patient.address);
+        const message = await withAddress(spelled);
+        expect(message).to.include(spelled);
+        const res = await post(message, await signed(stack.patient, message));
+        expectError(
+          res,
+          401,
+          "unauthorized",
+          /^The sign-in message's address is not in its checksummed form \(EIP-55\)\.$/,
+        );
+        expect(res.body.token).to.equal(undefined);
+        // The same nonce in a correct message is used up.
+        const fixed = message.replace(`\n${spelled}\n`, `\n${stack.patient.address}\n`);
+        expectError(await post(fixed, await signed(stack.patient, fixed)), 401, "unauthorized", /already used/);
+      });
+    }
+
+    it("uses up the nonce on every refused attempt, whatever the reason", async () => {
+      const hour = 3600_000;
+      const refusals: [Partial<CreateSiweMessageParameters>, RegExp][] = [
+        [{ expirationTime: undefined }, /must say when it expires/],
+        [{ domain: "evil.example" }, /another website/],
+        [{ uri: "https://evil.example/login" }, /another web address/],
+        [{ chainId: 1 }, /another chain/],
+        [{ notBefore: new Date(Date.now() + hour) }, /not valid yet/],
+        [
+          { issuedAt: new Date(Date.now() + hour), expirationTime: new Date(Date.now() + 2 * hour) },
+          /dated in the future/,
+        ],
+        [{ issuedAt: new Date(Date.now() - 2 * hour), expirationTime: new Date(Date.now() - 1000) }, /has expired/],
+      ];
+      for (const [overrides, reason] of refusals) {
+        const refused = await stack.siweMessage(stack.patient, overrides);
+        expectError(await post(refused, await signed(stack.patient, refused)), 401, "unauthorized", reason);
+        const nonce = /^Nonce: (\S+)$/m.exec(refused)![1]!;
+        const good = createSiweMessage({
+          address: stack.patient.address,
+          chainId: stack.chain.chainId,
+          domain: new URL(WEB_ORIGIN).host,
+          uri: WEB_ORIGIN,
+          version: "1",
+          nonce,
+          issuedAt: new Date(),
+          expirationTime: new Date(Date.now() + hour),
+        });
+        const again = await post(good, await signed(stack.patient, good));
+        expectError(again, 401, "unauthorized", /already used/);
+      }
+    });
+
+    it("keeps session addresses checksummed", async () => {
+      const res = await post(
+        ...(await (async () => {
+          const m = await stack.siweMessage(stack.patient);
+          return [m, await signed(stack.patient, m)] as const;
+        })()),
+      ).expect(201);
+      secrets.push(res.body.token);
+      expect(res.body.address).to.equal(getAddress(stack.patient.address));
+      expect(stack.services.sessions.verify(res.body.token).address).to.equal(getAddress(stack.patient.address));
     });
 
     it("refuses a signature that is not a signature", async () => {
@@ -301,6 +392,7 @@ describe("sessions (SIWE)", () => {
         chainId: stack.chain.chainId,
         publicClient: stack.publicClient,
         maxSessionSeconds: 3600,
+        state: StateDatabase.open(":memory:", []),
         now: () => clock,
       });
     });
