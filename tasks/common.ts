@@ -17,6 +17,7 @@ import {
   type Signer,
 } from "ethers";
 import type { AppointmentBook, EhrCore } from "../typechain-types";
+import { sentenceFor } from "../lib/chain/errorCatalogue";
 import { deploymentPath, deploymentsDir, readDeployment, type DeploymentRecord } from "../scripts/lib/deployments";
 
 /** Every task error is a HardhatPluginError of this plugin: Hardhat prints it as one line. */
@@ -180,6 +181,16 @@ export function describeError(error: unknown, interfaces: Interface[]): string {
   return e?.reason ?? e?.shortMessage ?? e?.message ?? String(error);
 }
 
+/**
+ * `describeError`, then the catalogue's plain sentence for a decoded custom error (what happened,
+ * what to do next), as one line for the admin: "DoctorUnknown(0x…). This account is not an onboarded doctor: …"
+ */
+export function explainError(error: unknown, interfaces: Interface[]): string {
+  const described = describeError(error, interfaces);
+  const sentence = sentenceFor(/^(\w+)\(/.exec(described)?.[1] ?? "");
+  return sentence ? `${described}. ${sentence.replace(/\.$/, "")}` : described;
+}
+
 function formatValue(value: unknown, baseType: string): string {
   if (baseType === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => formatValue(v, "")).join(", ")}]`;
@@ -226,14 +237,14 @@ export async function send<A extends unknown[]>(
     await method.staticCall(...args);
     tx = await method(...args);
   } catch (error) {
-    fail(`The contract refused to ${what}: ${describeError(error, interfaces)}.`);
+    fail(`The contract refused to ${what}: ${explainError(error, interfaces)}.`);
   }
   say(`Transaction ${tx.hash} sent to ${what}; waiting for it to be mined...`);
   let receipt: ContractTransactionReceipt | null;
   try {
     receipt = await tx.wait();
   } catch (error) {
-    fail(`The transaction ${tx.hash} to ${what} failed: ${describeError(error, interfaces)}.`);
+    fail(`The transaction ${tx.hash} to ${what} failed: ${explainError(error, interfaces)}.`);
   }
   if (!receipt || receipt.status !== 1) fail(`The transaction ${tx.hash} to ${what} was reverted.`);
   return receipt;

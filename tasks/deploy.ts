@@ -1,5 +1,6 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { contractFacts } from "../scripts/lib/contractFacts";
 import { getAddress, type Signer } from "ethers";
 import {
   COMPILER_VERSION,
@@ -162,9 +163,17 @@ async function refuseConflicts(
 export async function generateModule(hre: HardhatRuntimeEnvironment, dir = deploymentsDir()) {
   let abis;
   try {
+    // The two contracts may come from separate compilations: read the sources of both.
+    const sources = {};
+    for (const name of ["contracts/EhrCore.sol:EhrCore", "contracts/AppointmentBook.sol:AppointmentBook"]) {
+      const buildInfo = await hre.artifacts.getBuildInfo(name);
+      if (!buildInfo) throw new Error(`no build info for ${name}`);
+      Object.assign(sources, buildInfo.output.sources);
+    }
     abis = {
       ehrCoreAbi: (await hre.artifacts.readArtifact("EhrCore")).abi,
       appointmentBookAbi: (await hre.artifacts.readArtifact("AppointmentBook")).abi,
+      facts: contractFacts({ sources }),
     };
   } catch {
     fail("The contract artifacts are missing; run `npx hardhat compile` first.");

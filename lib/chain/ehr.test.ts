@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { errorSentences } from "./errorCatalogue";
 import { encodeErrorResult, UnknownRpcError, ContractFunctionExecutionError } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { ChainError, ContractRevertedError, UserRejectedError } from "../errors";
@@ -25,7 +26,7 @@ describe("toChainError", function () {
     expect(error).to.be.instanceOf(ContractRevertedError);
     expect(error).to.be.instanceOf(ChainError);
     expect((error as ContractRevertedError).errorName).to.equal("AccessUnauthorized");
-    expect(error.shortMessage).to.equal("You are not allowed to read this record now.");
+    expect(error.shortMessage).to.equal(errorSentences.AccessUnauthorized);
     expect(error.message).to.not.include("1111");
   });
 

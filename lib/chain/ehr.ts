@@ -1,9 +1,5 @@
 import {
-  BaseError,
-  ContractFunctionRevertedError,
-  decodeErrorResult,
   parseEventLogs,
-  type Abi,
   type ContractFunctionArgs,
   type ContractFunctionName,
   type PublicClient,
@@ -11,8 +7,13 @@ import {
   type WalletClient,
 } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import { ChainError, ContractRevertedError, EhrError, UserRejectedError, isUserRejection } from "../errors";
+import { toChainError } from "./toChainError";
+import { writeContract, type WriteStage } from "./writeContract";
+import { ChainError, ContractRevertedError } from "../errors";
 import type { Address, Hex } from "../crypto/identity";
+
+export { toChainError } from "./toChainError";
+export type { WriteStage } from "./writeContract";
 
 /** Record flag bits (IRecordRegistry.Record.flags). */
 export const RecordFlags = { HasSummary: 1, Superseded: 2, Amendment: 4 } as const;
@@ -271,108 +272,17 @@ export async function accessBasisOf(
   return ACCESS_BASES[basis] ?? "None";
 }
 
-/** Plain sentences for the reverts a person meets in the record flows. */
-const REVERT_MESSAGES: Record<string, string> = {
-  AccessUnauthorized: "You are not allowed to read this record now.",
-  RecordWriteUnauthorized: "You are not allowed to add records of this category for this patient.",
-  RecordUnknown: "This record does not exist.",
-  ConsentNotFound: "There is no active access grant for this doctor.",
-  ConsentExpiryOutOfRange: "The access expiry is in the past or beyond the longest allowed grant.",
-  ConsentNoCategories: "Choose at least one category to share.",
-  EmergencyOptedOut: "This patient has opted out of emergency access.",
-  EmergencyAlreadyOpen: "You already have emergency access to this patient.",
-  EmergencyJustificationMissing: "Emergency access needs a reason and a written justification.",
-  EnforcedPause: "The system is paused: changes are not accepted right now.",
-};
-
-/**
- * Maps a failure of a chain call to the library's errors: a wallet rejection (4001) to
- * UserRejectedError, a revert to ContractRevertedError naming the custom error, anything else to
- * ChainError. Never includes call arguments.
- */
-export function toChainError(error: unknown, action: string): EhrError {
-  if (error instanceof EhrError) return error;
-  if (isUserRejection(error))
-    return new UserRejectedError("You declined the request in your wallet; nothing was changed.", { cause: error });
-  if (error instanceof BaseError) {
-    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    const errorName =
-      revert instanceof ContractFunctionRevertedError
-        ? (revert.data?.errorName ?? revert.reason ?? revertedErrorName(error) ?? "unknown")
-        : revertedErrorName(error);
-    if (errorName) {
-      return new ContractRevertedError(REVERT_MESSAGES[errorName] ?? `The chain refused to ${action}.`, errorName, {
-        cause: error,
-        details: `reverted with ${errorName}`,
-      });
-    }
-    return new ChainError(`The chain could not ${action}.`, { cause: error, details: error.shortMessage });
-  }
-  return new ChainError(`The chain could not ${action}.`, { cause: error });
-}
-
-/**
- * The custom error's name from revert data anywhere in the cause chain: some providers (Hardhat's
- * in-process network) put it on the raw error, where viem does not look.
- */
-function revertedErrorName(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 10; depth++) {
-    const data = (e as { data?: unknown }).data;
-    const candidates = [data, (data as { data?: unknown } | undefined)?.data];
-    for (const candidate of candidates) {
-      if (typeof candidate !== "string" || !/^0x[0-9a-fA-F]{8}/.test(candidate)) continue;
-      try {
-        return decodeErrorResult({ abi: ehrCoreAbi, data: candidate as Hex }).errorName;
-      } catch {
-        // not one of the core's errors
-      }
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** What a write reports while it happens. */
-export type WriteStage = "awaiting-signature" | "pending" | "confirmed";
-
 type CoreWriteName = ContractFunctionName<typeof ehrCoreAbi, "nonpayable">;
 
-/**
- * Sends one EhrCore transaction from the wallet's account and waits for its receipt: simulated
- * first (so a call that would revert fails with its decoded reason before the wallet prompts), then
- * signed ("awaiting-signature"), mined ("pending" → "confirmed").
- */
-export async function writeCore<const name extends CoreWriteName>(
+/** `writeContract` on the EhrCore: simulate, sign, wait, decode a refusal through the error catalogue. */
+export function writeCore<const name extends CoreWriteName>(
   clients: { publicClient: PublicClient; walletClient: WalletClient; core: Address },
   functionName: name,
   args: ContractFunctionArgs<typeof ehrCoreAbi, "nonpayable", name>,
   action: string,
   onStage?: (stage: WriteStage, detail?: string) => void,
 ): Promise<{ txHash: Hex; receipt: TransactionReceipt }> {
-  const { publicClient, walletClient, core } = clients;
-  const account = walletClient.account;
-  if (!account) throw new ChainError("No wallet account is connected.");
-  let txHash: Hex;
-  try {
-    const call = { address: core, abi: ehrCoreAbi as Abi, functionName, args, account } as const;
-    await publicClient.simulateContract(call as never);
-    onStage?.("awaiting-signature", action);
-    txHash = await walletClient.writeContract({ ...call, chain: walletClient.chain ?? null } as never);
-  } catch (error) {
-    throw toChainError(error, action);
-  }
-  onStage?.("pending", txHash);
-  let receipt: TransactionReceipt;
-  try {
-    receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
-  } catch (error) {
-    throw toChainError(error, action);
-  }
-  if (receipt.status !== "success") {
-    throw new ChainError(`The chain refused to ${action}.`, { details: `transaction ${txHash} reverted` });
-  }
-  onStage?.("confirmed", txHash);
-  return { txHash, receipt };
+  return writeContract(clients, { address: clients.core, abi: ehrCoreAbi, functionName, args }, action, onStage);
 }
 
 /** The decoded EhrCore events of a receipt. */

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { contractErrors, type ConstantFact, type EnumFact } from "./contractFacts";
 
 /** The compiler every deployment is built with (hardhat.config.ts pins the same version). */
 export const COMPILER_VERSION = "0.8.30";
@@ -124,7 +125,12 @@ function preferred(a: DeploymentRecord, b: DeploymentRecord): boolean {
 }
 
 /** The source of the generated module `deployments/contracts.ts`. */
-export function renderModule(input: { ehrCoreAbi: Abi; appointmentBookAbi: Abi; records: DeploymentRecord[] }): string {
+export function renderModule(input: {
+  ehrCoreAbi: Abi;
+  appointmentBookAbi: Abi;
+  records: DeploymentRecord[];
+  facts: { enums: EnumFact[]; constants: ConstantFact[] };
+}): string {
   const entries = deploymentsByChain(input.records).map((r) =>
     [
       `  ${r.chainId}: {`,
@@ -164,7 +170,49 @@ export function renderModule(input: { ehrCoreAbi: Abi; appointmentBookAbi: Abi; 
     "  return (deployments as Record<number, EhrDeployment>)[chainId];",
     "}",
     "",
+    ...renderFacts(input),
   ].join("\n");
+}
+
+/** A constant as a TypeScript literal: a number when it is a safe integer, a bigint beyond, hex as a string. */
+function literal(value: string): string {
+  if (value.startsWith("0x")) return JSON.stringify(value);
+  return Number.isSafeInteger(Number(value)) ? value : `${value}n`;
+}
+
+/** The enums, public constants and custom errors of the contracts, so no client writes one by hand. */
+function renderFacts(input: {
+  ehrCoreAbi: Abi;
+  appointmentBookAbi: Abi;
+  facts: { enums: EnumFact[]; constants: ConstantFact[] };
+}): string[] {
+  const errors = contractErrors({ EhrCore: input.ehrCoreAbi, AppointmentBook: input.appointmentBookAbi });
+  return [
+    ...input.facts.enums.flatMap((e) => [
+      `/** \`${e.canonicalName}\`: member i is the value i on the chain. */`,
+      `export const ${e.name} = {`,
+      ...e.members.map((m, i) => `  ${m}: ${i},`),
+      "} as const;",
+      `export type ${e.name} = (typeof ${e.name})[keyof typeof ${e.name}];`,
+      `/** The member names of \`${e.name}\`, indexed by value. */`,
+      `export const ${e.name}Names = ${JSON.stringify(e.members)} as const;`,
+      "",
+    ]),
+    "/** Every public constant of the contracts, with the value the compiler worked out. */",
+    "export const contractConstants = {",
+    ...input.facts.constants.map((c) => `  /** ${c.type}, ${c.contract} */\n  ${c.name}: ${literal(c.value)},`),
+    "} as const;",
+    "",
+    "/** Every custom error either contract can revert with: the contracts that carry it and its argument names. */",
+    "export const contractErrors = {",
+    ...errors.map(
+      (e) => `  ${e.name}: { contracts: ${JSON.stringify(e.contracts)}, inputs: ${JSON.stringify(e.inputs)} },`,
+    ),
+    "} as const;",
+    "",
+    "export type ContractErrorName = keyof typeof contractErrors;",
+    "",
+  ];
 }
 
 /**
@@ -172,7 +220,7 @@ export function renderModule(input: { ehrCoreAbi: Abi; appointmentBookAbi: Abi; 
  * @returns the module's path and the deployments it holds.
  */
 export function writeModule(
-  abis: { ehrCoreAbi: Abi; appointmentBookAbi: Abi },
+  abis: { ehrCoreAbi: Abi; appointmentBookAbi: Abi; facts: { enums: EnumFact[]; constants: ConstantFact[] } },
   dir = deploymentsDir(),
 ): { file: string; records: DeploymentRecord[] } {
   const records = deploymentsByChain(listDeployments(dir));

@@ -9,6 +9,7 @@
  * sentence. Registered by run.ts, after the other specs (it restarts the stack).
  */
 import { expect } from "chai";
+import { errorSentences } from "../../lib/chain/errorCatalogue";
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,7 +38,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const PASSPHRASE = "scenario passphrase 2026";
 const DOCTOR_NAME = "Dr Noor Haddad";
 const DEMO_DOCTOR = DEMO.doctors[0].name;
-const REFUSED = "You are not allowed to read this record now.";
+const REFUSED = errorSentences.AccessUnauthorized;
 
 /** Runs `npx hardhat <task> --network localhost` against the e2e chain, with a deployment file for it. */
 async function runTask(e2e: E2e, args: string[]): Promise<string> {

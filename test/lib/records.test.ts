@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { errorSentences } from "../../lib/chain/errorCatalogue";
 import hre, { ethers } from "hardhat";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,8 +12,9 @@ import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
 import type { Address, Hex } from "../../lib/crypto/identity";
 import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
-import { ChainKeyVault } from "../../lib/storage/keyVault.node";
-import { CustodianRewrapper } from "../../lib/storage/custodian.node";
+import { ChainKeyVault } from "../../offchain-api/keys/vault";
+import { CustodianRewrapper } from "../../offchain-api/keys/custodianRewrapper";
+import { StateDatabase } from "../../offchain-api/state/database";
 import type { BlobStore, KeyVault } from "../../lib/storage/types";
 import {
   AccessDeniedError,
@@ -73,6 +75,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
   let folder: string;
   let storage: HeliaBlobStore;
   let chainVault: ChainKeyVault;
+  let state: StateDatabase;
   let vault: KeyVault;
   let publicClient: PublicClient;
   let core: Address;
@@ -124,12 +127,14 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
     }) as PublicClient;
     folder = await mkdtemp(join(tmpdir(), "ehr-flows-"));
     storage = await HeliaBlobStore.open({ folder: join(folder, "ipfs") });
-    chainVault = new ChainKeyVault({ folder: join(folder, "keys"), publicClient, core });
+    state = StateDatabase.open(join(folder, "state.sqlite"), []);
+    chainVault = new ChainKeyVault({ state, publicClient, core });
     vault = chainVault;
   });
 
   afterEach(async function () {
     await storage.stop();
+    state.close();
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -466,7 +471,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       }).catch((e) => e);
       expect(error).to.be.instanceOf(ChainError);
       expect(error.errorName).to.equal("AccessUnauthorized");
-      expect(error.shortMessage).to.equal("You are not allowed to read this record now.");
+      expect(error.shortMessage).to.equal(errorSentences.AccessUnauthorized);
 
       const record = await readChainRecord(publicClient, core, accounts.patient, 0);
       const envelope = await storage.get(record.cid);
@@ -617,7 +622,11 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
 
     it("keeps wrapped keys across a vault restart", async function () {
       const created = await addReport(accounts.patient);
-      const reopened = new ChainKeyVault({ folder: join(folder, "keys"), publicClient, core });
+      const reopened = new ChainKeyVault({
+        state: StateDatabase.open(join(folder, "state.sqlite"), []),
+        publicClient,
+        core,
+      });
       const wrapped = await reopened.fetchWrappedKey({
         patient: accounts.patient,
         recordIndex: created.index,
