@@ -15,7 +15,7 @@ import {Secp256k1} from "../libraries/Secp256k1.sol";
  *
  * Gas is spent on storage reads and writes, so state that every check reads is packed: one slot
  * per account (patient or doctor, status and key metadata and record counter) and one slot for
- * the system (pause flag, emergency counter, appointment book).
+ * the system (pause flag, emergency counter, appointment book, break-glass policy).
  */
 abstract contract EhrBase is AccessControlDefaultAdminRules {
     /// @notice Held by the operator account of each hospital.
@@ -55,11 +55,15 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
         uint40 emergencyOptOutAt;
     }
 
-    /// @dev One slot: what many transactions read or bump together.
+    /// @dev One slot: what many transactions read or bump together. Opening an emergency window reads
+    /// the pause flag and bumps the counter anyway, so the break-glass policy rides in the same slot
+    /// for free (four billion openings outlast any deployment; checked arithmetic would revert first).
     struct SystemState {
         bool paused;
-        uint64 emergencyCount;
+        uint32 emergencyCount;
         address appointmentBook;
+        uint16 emergencyDailyLimit;
+        uint40 emergencyCooldown;
     }
 
     uint40 internal immutable _maxGrantDuration;

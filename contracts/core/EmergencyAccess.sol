@@ -7,9 +7,28 @@ import {RecordRegistry} from "./RecordRegistry.sol";
 /// @title EmergencyAccess
 /// @notice Break-glass windows and their review: see {IEmergencyAccess}.
 abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
+    /// @notice The daily limit per doctor at deployment: a busy emergency shift, not a sweep.
+    uint16 public constant DEFAULT_EMERGENCY_DAILY_LIMIT = 5;
+    /// @notice The cool-down at deployment: a second reason for a re-opening within a day.
+    uint40 public constant DEFAULT_EMERGENCY_COOLDOWN = 24 hours;
+    /// @notice The longest cool-down any policy may set.
+    uint40 public constant MAX_EMERGENCY_COOLDOWN = 30 days;
+
+    /// @dev One slot per doctor: the UTC day (days since 1970) of the latest opening and the openings
+    /// that day. A new day overwrites both, so the counter never needs resetting.
+    struct DailyOpenings {
+        uint32 day;
+        uint16 count;
+    }
+
     mapping(address patient => mapping(address doctor => EmergencyWindow)) private _windows;
     /// @dev Bit `id % 256` of word `id / 256` is set once emergency `id` is reviewed.
     mapping(uint256 word => uint256 bits) private _reviewed;
+    mapping(address doctor => DailyOpenings) private _dailyOpenings;
+
+    constructor() {
+        _setEmergencyPolicy(DEFAULT_EMERGENCY_DAILY_LIMIT, DEFAULT_EMERGENCY_COOLDOWN);
+    }
 
     /// @inheritdoc IEmergencyAccess
     function hasEmergencyAccess(address patient_, address doctor_) external view returns (bool) {
@@ -32,6 +51,23 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     }
 
     /// @inheritdoc IEmergencyAccess
+    function emergencyPolicy() external view returns (EmergencyPolicy memory) {
+        return EmergencyPolicy({dailyLimit: _system.emergencyDailyLimit, cooldown: _system.emergencyCooldown});
+    }
+
+    /// @inheritdoc IEmergencyAccess
+    function emergencyOpeningsToday(address doctor_) external view returns (uint256 count) {
+        DailyOpenings memory d = _dailyOpenings[doctor_];
+        return d.day == _today() ? d.count : 0;
+    }
+
+    /// @inheritdoc IEmergencyAccess
+    function emergencySecondReasonUntil(address patient_, address doctor_) external view returns (uint40 until) {
+        until = _secondReasonUntil(_windows[patient_][doctor_]);
+        return until > block.timestamp ? until : 0;
+    }
+
+    /// @inheritdoc IEmergencyAccess
     function openEmergencyAccess(
         address patient_,
         uint16 reasonCode,
@@ -50,6 +86,11 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         emit EmergencyAccessReviewed(id, msg.sender, justified, notesHash);
     }
 
+    /// @inheritdoc IEmergencyAccess
+    function setEmergencyPolicy(uint16 dailyLimit, uint40 cooldown) external onlyAdmin {
+        _setEmergencyPolicy(dailyLimit, cooldown);
+    }
+
     /// @dev Opens the caller's window on `patient_` after every check of {openEmergencyAccess}; the
     /// caller checks the pause.
     function _openEmergency(
@@ -63,11 +104,21 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         if (reasonCode == 0 || justificationHash == bytes32(0)) revert EmergencyJustificationMissing();
         EmergencyWindow storage w = _windows[patient_][msg.sender];
         if (_windowLive(w, a)) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
+        bytes9 tag = bytes9(justificationHash);
+        // A re-opening soon after the last one must say something new, not replay the first reason.
+        uint40 until = _secondReasonUntil(w);
+        if (until > block.timestamp && tag == w.justificationTag) {
+            revert EmergencySecondReasonRequired(patient_, msg.sender, until);
+        }
+        _countOpening(msg.sender);
         id = ++_system.emergencyCount;
         uint40 expiresAt = _now() + _emergencyWindow;
-        w.openedAt = _now();
-        w.expiresAt = expiresAt;
-        w.id = uint64(id);
+        _windows[patient_][msg.sender] = EmergencyWindow({
+            openedAt: _now(),
+            expiresAt: expiresAt,
+            id: uint64(id),
+            justificationTag: tag
+        });
         emit EmergencyAccessOpened(id, patient_, msg.sender, reasonCode, justificationHash, expiresAt);
     }
 
@@ -77,6 +128,35 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     function _emergencyOpen(address patient_, address doctor_) internal view returns (bool) {
         Account storage a = _accounts[patient_];
         return !a.emergencyOptOut && _windowLive(_windows[patient_][doctor_], a);
+    }
+
+    /// @dev Counts an opening by `doctor_` today, or reverts once the daily limit is reached.
+    function _countOpening(address doctor_) private {
+        uint16 limit = _system.emergencyDailyLimit;
+        DailyOpenings memory d = _dailyOpenings[doctor_];
+        uint32 today = _today();
+        uint16 count = d.day == today ? d.count : 0;
+        // At the limit (or with break-glass off, a limit of 0): no more openings until tomorrow, UTC.
+        if (count >= limit) revert EmergencyDailyLimitReached(doctor_, limit);
+        _dailyOpenings[doctor_] = DailyOpenings({day: today, count: count + 1});
+    }
+
+    function _setEmergencyPolicy(uint16 dailyLimit, uint40 cooldown) private {
+        // A cool-down of months would turn every later opening into a re-opening: not a cool-down.
+        if (cooldown > MAX_EMERGENCY_COOLDOWN) revert EmergencyPolicyInvalid(dailyLimit, cooldown);
+        _system.emergencyDailyLimit = dailyLimit;
+        _system.emergencyCooldown = cooldown;
+        emit EmergencyPolicySet(dailyLimit, cooldown);
+    }
+
+    /// @dev The end of the cool-down after the window's opening; 0 when there was none.
+    function _secondReasonUntil(EmergencyWindow storage w) private view returns (uint40) {
+        return w.openedAt == 0 ? 0 : w.openedAt + _system.emergencyCooldown;
+    }
+
+    /// @dev The UTC day of the latest block, as days since 1970.
+    function _today() private view returns (uint32) {
+        return uint32(block.timestamp / 1 days);
     }
 
     function _windowLive(EmergencyWindow storage w, Account storage a) private view returns (bool) {

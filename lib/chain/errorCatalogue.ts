@@ -74,8 +74,13 @@ export const errorSentences = {
   // Emergency access
   EmergencyAlreadyOpen: "You already have emergency access to this patient: open their emergency card.",
   EmergencyAlreadyReviewed: "This emergency access has already been reviewed: nothing to do.",
+  EmergencyDailyLimitReached:
+    "You have reached today's limit of emergency openings (it resets at midnight UTC): ask a colleague or the administrator.",
   EmergencyJustificationMissing: "Emergency access needs a reason and a written justification: fill in both.",
   EmergencyOptedOut: "This patient has opted out of emergency access: treat them without their record.",
+  EmergencyPolicyInvalid: "The emergency cool-down is longer than the longest allowed: choose a shorter one.",
+  EmergencySecondReasonRequired:
+    "You opened emergency access to this patient recently: to open it again, write a second justification that differs from the first.",
   EmergencyUnknown: "This emergency access does not exist: check its number.",
   // System
   EnforcedPause:

@@ -233,6 +233,7 @@ describe("AccessLog", () => {
         BigInt(t),
         BigInt(t + DEFAULT_POLICY.emergencyWindow),
         2n,
+        ethers.dataSlice(JUSTIFICATION, 0, 9),
       ]);
     });
 

@@ -3,12 +3,14 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { EhrCore } from "../../typechain-types";
 import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
-import { baseFixture, deployFixture, newEncryptionKey, nextBlockTimestamp } from "../helpers";
+import { DAY, baseFixture, deployFixture, newEncryptionKey, nextBlockTimestamp } from "../helpers";
 
 const WINDOW = DEFAULT_POLICY.emergencyWindow;
 const REASON = 7;
 const JUSTIFICATION = ethers.id("unconscious on arrival, allergies unknown");
 const NOTES = ethers.id("review notes");
+const SECOND_REASON = ethers.id("still unresponsive, new bleed: records needed again");
+const COOLDOWN = 24 * 3600;
 
 /** `doctor` opened emergency 1 on `patient`; it runs from `openedAt` to `expiresAt`. */
 async function openFixture() {
@@ -19,8 +21,8 @@ async function openFixture() {
 }
 
 /**
- * A one-second emergency window, so that one doctor can open emergency after emergency on one
- * patient: each window has closed by the next block.
+ * A one-second emergency window, no daily limit to speak of and no cool-down, so that one doctor
+ * can open emergency after emergency on one patient: each window has closed by the next block.
  */
 async function oneSecondWindowFixture() {
   const f = await deployFixture({ policy: { emergencyWindow: 1 } });
@@ -28,8 +30,24 @@ async function oneSecondWindowFixture() {
   await core.connect(admin).addHospital(hospitalAccount.address, "St Mary");
   await core.connect(admin).onboardDoctor(doctor.address, 1, 100, ethers.id("licence"), "Dr", "ipfs://profile");
   await core.connect(patient).registerPatient(newEncryptionKey().publicKey, ethers.id("backup"));
+  await core.connect(admin).setEmergencyPolicy(0xffff, 0);
   return f;
 }
+
+/**
+ * The base fixture at 01:00 UTC of a fresh day (so a test knows when "today" ends), with a daily
+ * limit of 2 and the default cool-down.
+ */
+async function policyFixture() {
+  const f = await baseFixture();
+  const dayStart = Math.ceil((await time.latest()) / DAY) * DAY + DAY;
+  await time.increaseTo(dayStart + 3600);
+  await f.core.connect(f.admin).setEmergencyPolicy(2, COOLDOWN);
+  return { ...f, dayStart };
+}
+
+/** The window's first 9 bytes of justification hash, as the contract keeps it. */
+const tagOf = (justificationHash: string) => ethers.dataSlice(justificationHash, 0, 9);
 
 async function windowOf(core: EhrCore, patient: string, doctor: string) {
   const { openedAt, expiresAt, id } = await core.emergencyWindowOf(patient, doctor);
@@ -88,9 +106,10 @@ describe("EmergencyAccess", () => {
     it("reopens after expiry with a new id", async () => {
       const { core, patient, doctor, expiresAt } = await loadFixture(openFixture);
       await time.setNextBlockTimestamp(expiresAt);
-      await expect(core.connect(doctor).openEmergencyAccess(patient.address, 2, JUSTIFICATION))
+      // Within the cool-down, so with a second reason (see "break-glass policy").
+      await expect(core.connect(doctor).openEmergencyAccess(patient.address, 2, SECOND_REASON))
         .to.emit(core, "EmergencyAccessOpened")
-        .withArgs(2, patient.address, doctor.address, 2, JUSTIFICATION, expiresAt + WINDOW);
+        .withArgs(2, patient.address, doctor.address, 2, SECOND_REASON, expiresAt + WINDOW);
       expect(await windowOf(core, patient.address, doctor.address)).to.deep.equal({
         openedAt: BigInt(expiresAt),
         expiresAt: BigInt(expiresAt + WINDOW),
@@ -310,6 +329,179 @@ describe("EmergencyAccess", () => {
         core.connect(doctor).openEmergencyAccess(patient.address, 0, JUSTIFICATION),
       ).to.be.revertedWithCustomError(core, "EmergencyJustificationMissing");
       expect(await core.emergencyCount()).to.equal(0n);
+    });
+  });
+
+  describe("break-glass policy", () => {
+    describe("setEmergencyPolicy", () => {
+      it("starts at the deploy defaults, announced by an event of the deployment", async () => {
+        const { core } = await loadFixture(baseFixture);
+        expect(await core.emergencyPolicy()).to.deep.equal([5n, BigInt(COOLDOWN)]);
+        expect(await core.DEFAULT_EMERGENCY_DAILY_LIMIT()).to.equal(5n);
+        expect(await core.DEFAULT_EMERGENCY_COOLDOWN()).to.equal(BigInt(COOLDOWN));
+        const receipt = await core.deploymentTransaction()!.wait();
+        const events = receipt!.logs
+          .map((l) => core.interface.parseLog(l))
+          .filter((e) => e?.name === "EmergencyPolicySet")
+          .map((e) => [...e!.args]);
+        expect(events).to.deep.equal([[5n, BigInt(COOLDOWN)]]);
+      });
+
+      it("lets the admin set both values, even while paused, and emits them", async () => {
+        const { core, admin } = await loadFixture(baseFixture);
+        await core.connect(admin).pause();
+        await expect(core.connect(admin).setEmergencyPolicy(3, 3600))
+          .to.emit(core, "EmergencyPolicySet")
+          .withArgs(3, 3600);
+        expect(await core.emergencyPolicy()).to.deep.equal([3n, 3600n]);
+        // The policy shares the system slot: the pause and the counter are untouched.
+        expect(await core.paused()).to.equal(true);
+        expect(await core.emergencyCount()).to.equal(0n);
+      });
+
+      it("refuses anyone but the admin, doctors and hospitals included", async () => {
+        const { core, doctor, hospitalAccount, stranger } = await loadFixture(baseFixture);
+        for (const caller of [doctor, hospitalAccount, stranger]) {
+          await expect(core.connect(caller).setEmergencyPolicy(100, 0))
+            .to.be.revertedWithCustomError(core, "AccessControlUnauthorizedAccount")
+            .withArgs(caller.address, ethers.ZeroHash);
+        }
+        expect(await core.emergencyPolicy()).to.deep.equal([5n, BigInt(COOLDOWN)]);
+      });
+
+      it("refuses a cool-down over the maximum and takes the maximum itself", async () => {
+        const { core, admin } = await loadFixture(baseFixture);
+        const max = Number(await core.MAX_EMERGENCY_COOLDOWN());
+        await expect(core.connect(admin).setEmergencyPolicy(5, max + 1))
+          .to.be.revertedWithCustomError(core, "EmergencyPolicyInvalid")
+          .withArgs(5, max + 1);
+        await expect(core.connect(admin).setEmergencyPolicy(5, max)).to.emit(core, "EmergencyPolicySet");
+      });
+    });
+
+    describe("daily limit", () => {
+      it("refuses the opening past the limit, on any patient, through either opening function", async () => {
+        const { core, patient, patient2, doctor } = await loadFixture(policyFixture);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await core.connect(doctor).openEmergencyAccessAndLog(patient2.address, REASON, JUSTIFICATION, []);
+        expect(await core.emergencyOpeningsToday(doctor.address)).to.equal(2n);
+        await time.increase(WINDOW);
+        await expect(core.connect(doctor).openEmergencyAccess(patient.address, REASON, SECOND_REASON))
+          .to.be.revertedWithCustomError(core, "EmergencyDailyLimitReached")
+          .withArgs(doctor.address, 2);
+        await expect(core.connect(doctor).openEmergencyAccessAndLog(patient2.address, REASON, SECOND_REASON, []))
+          .to.be.revertedWithCustomError(core, "EmergencyDailyLimitReached")
+          .withArgs(doctor.address, 2);
+        // A refusal counts nothing and opens nothing.
+        expect(await core.emergencyOpeningsToday(doctor.address)).to.equal(2n);
+        expect(await core.emergencyCount()).to.equal(2n);
+        expect(await core.hasEmergencyAccess(patient.address, doctor.address)).to.equal(false);
+      });
+
+      it("counts each doctor apart", async () => {
+        const { core, patient, patient2, doctor, doctor2 } = await loadFixture(policyFixture);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await core.connect(doctor).openEmergencyAccess(patient2.address, REASON, JUSTIFICATION);
+        await expect(core.connect(doctor2).openEmergencyAccess(patient.address, REASON, JUSTIFICATION)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+        expect(await core.emergencyOpeningsToday(doctor2.address)).to.equal(1n);
+      });
+
+      it("starts again at midnight UTC, not 24 hours after the first opening", async () => {
+        const { core, patient, patient2, doctor, dayStart } = await loadFixture(policyFixture);
+        await time.setNextBlockTimestamp(dayStart + DAY - 60);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await core.connect(doctor).openEmergencyAccess(patient2.address, REASON, JUSTIFICATION);
+        await time.setNextBlockTimestamp(dayStart + DAY - 1);
+        await expect(
+          core.connect(doctor).openEmergencyAccess(patient.address, REASON, SECOND_REASON),
+        ).to.be.revertedWithCustomError(core, "EmergencyAlreadyOpen");
+        await time.increaseTo(dayStart + DAY);
+        expect(await core.emergencyOpeningsToday(doctor.address)).to.equal(0n);
+        await time.increaseTo(dayStart + DAY + WINDOW);
+        await expect(core.connect(doctor).openEmergencyAccess(patient.address, REASON, SECOND_REASON)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+        expect(await core.emergencyOpeningsToday(doctor.address)).to.equal(1n);
+      });
+
+      it("takes a lowered limit at once, and a limit of 0 turns break-glass off", async () => {
+        const { core, admin, patient, patient2, doctor, doctor2 } = await loadFixture(policyFixture);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await core.connect(admin).setEmergencyPolicy(1, COOLDOWN);
+        await expect(core.connect(doctor).openEmergencyAccess(patient2.address, REASON, JUSTIFICATION))
+          .to.be.revertedWithCustomError(core, "EmergencyDailyLimitReached")
+          .withArgs(doctor.address, 1);
+        await core.connect(admin).setEmergencyPolicy(0, COOLDOWN);
+        await expect(core.connect(doctor2).openEmergencyAccess(patient.address, REASON, JUSTIFICATION))
+          .to.be.revertedWithCustomError(core, "EmergencyDailyLimitReached")
+          .withArgs(doctor2.address, 0);
+        expect(await core.emergencyCount()).to.equal(1n);
+      });
+    });
+
+    describe("cool-down", () => {
+      it("refuses a re-opening with the same justification until the cool-down ends", async () => {
+        const { core, patient, doctor } = await loadFixture(policyFixture);
+        const openedAt = await nextBlockTimestamp();
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await time.increaseTo(openedAt + WINDOW);
+        expect(await core.emergencySecondReasonUntil(patient.address, doctor.address)).to.equal(
+          BigInt(openedAt + COOLDOWN),
+        );
+        await expect(core.connect(doctor).openEmergencyAccess(patient.address, 3, JUSTIFICATION))
+          .to.be.revertedWithCustomError(core, "EmergencySecondReasonRequired")
+          .withArgs(patient.address, doctor.address, openedAt + COOLDOWN);
+        await expect(core.connect(doctor).openEmergencyAccessAndLog(patient.address, 3, JUSTIFICATION, []))
+          .to.be.revertedWithCustomError(core, "EmergencySecondReasonRequired")
+          .withArgs(patient.address, doctor.address, openedAt + COOLDOWN);
+        // The refusal cost the doctor none of today's openings.
+        expect(await core.emergencyOpeningsToday(doctor.address)).to.equal(1n);
+        await time.setNextBlockTimestamp(openedAt + COOLDOWN);
+        await expect(core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+      });
+
+      it("opens with a second reason, different from the first, and keeps its tag for the next", async () => {
+        const { core, patient, doctor } = await loadFixture(policyFixture);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        await time.increase(WINDOW);
+        const t = await nextBlockTimestamp();
+        await expect(core.connect(doctor).openEmergencyAccessAndLog(patient.address, REASON, SECOND_REASON, []))
+          .to.emit(core, "EmergencyAccessOpened")
+          .withArgs(2, patient.address, doctor.address, REASON, SECOND_REASON, t + WINDOW);
+        expect((await core.emergencyWindowOf(patient.address, doctor.address)).justificationTag).to.equal(
+          tagOf(SECOND_REASON),
+        );
+        expect(await core.emergencySecondReasonUntil(patient.address, doctor.address)).to.equal(BigInt(t + COOLDOWN));
+      });
+
+      it("applies per patient and per doctor, and never with a cool-down of 0", async () => {
+        const { core, admin, patient, patient2, doctor, doctor2 } = await loadFixture(policyFixture);
+        await core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION);
+        expect(await core.emergencySecondReasonUntil(patient2.address, doctor.address)).to.equal(0n);
+        expect(await core.emergencySecondReasonUntil(patient.address, doctor2.address)).to.equal(0n);
+        await expect(core.connect(doctor).openEmergencyAccess(patient2.address, REASON, JUSTIFICATION)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+        await expect(core.connect(doctor2).openEmergencyAccess(patient.address, REASON, JUSTIFICATION)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+        await core.connect(admin).setEmergencyPolicy(5, 0);
+        await time.increase(WINDOW);
+        expect(await core.emergencySecondReasonUntil(patient.address, doctor.address)).to.equal(0n);
+        await expect(core.connect(doctor).openEmergencyAccess(patient.address, REASON, JUSTIFICATION)).to.emit(
+          core,
+          "EmergencyAccessOpened",
+        );
+      });
     });
   });
 });
