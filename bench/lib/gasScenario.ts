@@ -9,6 +9,7 @@
  */
 import { Wallet, id, type ContractTransactionResponse, type Signer } from "ethers";
 import type { AppointmentBook, EhrCore } from "../../typechain-types";
+import { contractConstants } from "../../deployments/contracts";
 
 /** Steady-state budgets from the issue that created `bench:gas`. */
 export const BUDGETS: Record<string, number> = {
@@ -28,7 +29,7 @@ export const REPEATS = 5;
 /** Doctors and patients the scenario needs (beside the admin and one hospital account). */
 export const SCENARIO_DOCTORS = 6;
 export const SCENARIO_PATIENTS = 12;
-const SLOT = 1800;
+const SLOT = contractConstants.SLOT_DURATION;
 /** Every 30-minute slot of every day (AppointmentBook.setWeeklyAvailability). */
 export const ALWAYS = Array(7).fill((1n << 48n) - 1n) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
 

@@ -6,7 +6,7 @@ import {
   type TransactionReceipt,
   type WalletClient,
 } from "viem";
-import { ehrCoreAbi } from "../../deployments/contracts";
+import { AccessBasisNames, contractConstants, ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { toChainError } from "./toChainError";
 import { writeContract, type WriteStage } from "./writeContract";
 import { ChainError, ContractRevertedError } from "../errors";
@@ -16,10 +16,14 @@ export { toChainError } from "./toChainError";
 export type { WriteStage } from "./writeContract";
 
 /** Record flag bits (IRecordRegistry.Record.flags). */
-export const RecordFlags = { HasSummary: 1, Superseded: 2, Amendment: 4 } as const;
+export const RecordFlags = {
+  HasSummary: contractConstants.FLAG_HAS_SUMMARY,
+  Superseded: contractConstants.FLAG_SUPERSEDED,
+  Amendment: contractConstants.FLAG_AMENDMENT,
+} as const;
 
 /** IAccessLog.AccessBasis, in declaration order. */
-export const ACCESS_BASES = ["None", "Grant", "Emergency"] as const;
+export const ACCESS_BASES = AccessBasisNames;
 export type AccessBasisName = (typeof ACCESS_BASES)[number];
 
 const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
@@ -196,8 +200,8 @@ export async function roleOf(publicClient: PublicClient, core: Address, account:
   if (activeDoctor) return "doctor";
   if (hospitalId !== 0) return "hospital";
   // IPatientRegistry.PatientStatus: None, Pending, Active.
-  if (patient.status === 2) return "patient";
-  if (patient.status === 1) return "pending-patient";
+  if (patient.status === PatientStatus.Active) return "patient";
+  if (patient.status === PatientStatus.Pending) return "pending-patient";
   // Neither: a suspended doctor (doctor() answers) or nobody (doctor() reverts DoctorUnknown).
   try {
     await call("doctor", [account]);

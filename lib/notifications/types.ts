@@ -1,4 +1,5 @@
 import type { Address, Hex } from "../crypto/identity";
+import { AppointmentStatusNames, GrantSourceNames } from "../../deployments/contracts";
 
 /** Where a chain event sits: its block, its position in the block, its transaction and block time. */
 export interface EventPosition {
@@ -10,11 +11,11 @@ export interface EventPosition {
 }
 
 /** The AppointmentBook's `AppointmentStatus` values, by name. */
-export const APPOINTMENT_STATUSES = ["None", "Booked", "Confirmed", "Declined", "Cancelled", "Completed"] as const;
+export const APPOINTMENT_STATUSES = AppointmentStatusNames;
 export type AppointmentStatusName = (typeof APPOINTMENT_STATUSES)[number];
 
 /** The ConsentRegistry's `GrantSource` values, by name. */
-export const GRANT_SOURCES = ["None", "Patient", "Request", "Appointment"] as const;
+export const GRANT_SOURCES = GrantSourceNames;
 export type GrantSourceName = (typeof GRANT_SOURCES)[number];
 
 /**

@@ -3,11 +3,16 @@ import { roleOf, toChainError } from "../../lib/chain/ehr";
 import type { Address } from "../../lib/crypto/identity";
 import type { ApiServices } from "../services";
 import { hasCurrentGrant } from "../blobs/access";
+import { AppointmentStatus } from "../../deployments/contracts";
 
 type ChainServices = Pick<ApiServices, "publicClient" | "core">;
 
 /** IAppointmentBook.AppointmentStatus values that keep a conversation open: Booked, Confirmed, Completed. */
-const OPEN_STATUSES = new Set([1, 2, 5]);
+const OPEN_STATUSES = new Set<number>([
+  AppointmentStatus.Booked,
+  AppointmentStatus.Confirmed,
+  AppointmentStatus.Completed,
+]);
 
 /** The AppointmentBook the core names (fixed at deployment), read once per service. */
 const books = new WeakMap<object, Promise<Address>>();

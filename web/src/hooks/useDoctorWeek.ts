@@ -2,8 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { appointmentBookAbi } from "@deployments/contracts";
 import type { Address } from "@lib/crypto/identity";
 import { useEhr } from "../ehr/useEhr";
+import { contractConstants } from "@deployments/contracts";
 
-const SLOT = 30 * 60;
+const SLOT = contractConstants.SLOT_DURATION;
 const DAY = 24 * 60 * 60;
 /** Statuses that hold a slot: Booked (1) and Confirmed (2). */
 const HOLDING = new Set([1, 2]);

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { ehrCoreAbi } from "@deployments/contracts";
+import { DoctorStatus, ehrCoreAbi } from "@deployments/contracts";
 import { useEhr } from "../ehr/useEhr";
 
 /** Rows per chain read: the registry's pages are bounded by gas, not by us. */
@@ -47,7 +47,7 @@ export function useDoctors() {
         specialty: d.specialty,
         hospitalId: d.hospitalId,
         hospitalName: hospitals[d.hospitalId - 1]?.name ?? `Hospital ${d.hospitalId}`,
-        active: d.status === 1,
+        active: d.status === DoctorStatus.Active,
       }));
     },
   });

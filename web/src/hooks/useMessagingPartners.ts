@@ -4,9 +4,14 @@ import { useConsents } from "./useConsents";
 import { useDoctorAppointments } from "./useDoctorAppointments";
 import { usePatientAppointments } from "./usePatientAppointments";
 import { useEhr } from "../ehr/useEhr";
+import { AppointmentStatus } from "@deployments/contracts";
 
 /** IAppointmentBook.AppointmentStatus values the service accepts for messaging: Booked, Confirmed, Completed. */
-const OPEN_STATUSES = new Set([1, 2, 5]);
+const OPEN_STATUSES = new Set<number>([
+  AppointmentStatus.Booked,
+  AppointmentStatus.Confirmed,
+  AppointmentStatus.Completed,
+]);
 
 /** Someone the connected user may write to now, and how the service will check it. */
 export interface MessagingPartner {

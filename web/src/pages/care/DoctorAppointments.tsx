@@ -10,11 +10,11 @@ import { useTask } from "../../hooks/useTask";
 import { CompleteForm } from "./CompleteForm";
 import { APPOINTMENT_STATUS, formatSlot } from "./format";
 import "./care.css";
+import { AppointmentStatus } from "@deployments/contracts";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
 const BOOKED = 1;
-const CONFIRMED = 2;
 
 /**
  * The doctor's calendar: confirm or decline new bookings, cancel confirmed ones, and complete
@@ -102,7 +102,7 @@ export function DoctorAppointments() {
                       </button>
                     </>
                   ) : null}
-                  {a.status === CONFIRMED && a.start <= now && completing !== a.start ? (
+                  {a.status === AppointmentStatus.Confirmed && a.start <= now && completing !== a.start ? (
                     <button
                       type="button"
                       className="primary"
@@ -113,7 +113,7 @@ export function DoctorAppointments() {
                       Complete
                     </button>
                   ) : null}
-                  {a.status === CONFIRMED ? (
+                  {a.status === AppointmentStatus.Confirmed ? (
                     <button
                       type="button"
                       disabled={task.busy}
@@ -128,7 +128,7 @@ export function DoctorAppointments() {
                     </button>
                   ) : null}
                 </div>
-                {a.status === CONFIRMED && completing === a.start ? (
+                {a.status === AppointmentStatus.Confirmed && completing === a.start ? (
                   <CompleteForm
                     when={when}
                     patient={a.patient}

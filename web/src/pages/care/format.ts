@@ -1,3 +1,5 @@
+import { AppointmentStatusNames } from "@deployments/contracts";
+
 /**
  * Shared formatting for the care pages. Appointment slots are defined in UTC on-chain (weekly
  * availability is per UTC day), so times are shown in UTC and say so: no off-by-a-timezone bookings.
@@ -29,7 +31,7 @@ export function formatTime(unixSeconds: number): string {
 }
 
 /** IAppointmentBook.AppointmentStatus, in words. */
-export const APPOINTMENT_STATUS = ["None", "Booked", "Confirmed", "Declined", "Cancelled", "Completed"] as const;
+export const APPOINTMENT_STATUS = AppointmentStatusNames;
 
 /** IConsentRegistry.GrantSource, in words. */
 export const GRANT_SOURCE = ["", "granted by you", "approved request", "with an appointment"] as const;

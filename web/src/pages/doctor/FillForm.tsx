@@ -20,10 +20,10 @@ import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { useTask } from "../../hooks/useTask";
 import "../../components/clinical.css";
 import "../../components/forms/forms.css";
+import { AppointmentStatus } from "@deployments/contracts";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 /** IAppointmentBook.AppointmentStatus.Confirmed. */
-const CONFIRMED = 2;
 
 /** One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR record. */
 function FormFiller({ patient }: { patient: Address }) {
@@ -51,7 +51,7 @@ function FormFiller({ patient }: { patient: Address }) {
         )
       : {};
   const confirmed = (appointments.data ?? []).filter(
-    (a) => a.status === CONFIRMED && a.patient.toLowerCase() === patient.toLowerCase(),
+    (a) => a.status === AppointmentStatus.Confirmed && a.patient.toLowerCase() === patient.toLowerCase(),
   );
 
   const choose = (next: FormKind) => {
