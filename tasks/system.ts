@@ -1,6 +1,6 @@
-import { task } from "hardhat/config";
+import { task, types } from "hardhat/config";
 import { getAddress, ZeroAddress } from "ethers";
-import { describePolicy, isoTime, queryAll, say, send, systemFor } from "./common";
+import { describePolicy, isoTime, parseInteger, queryAll, say, send, systemFor } from "./common";
 
 const PAGE = 100;
 
@@ -43,6 +43,64 @@ task("ehr:unpause", "Ends a pause")
     await send(system, "unpause the system", system.core.unpause);
     say("The system is running again.");
     return { changed: true };
+  });
+
+export interface EmergencyPolicyArgs {
+  dailyLimit?: number;
+  cooldownHours?: number;
+  from?: string;
+}
+
+/** The break-glass policy as one sentence. */
+function describeEmergencyPolicy(dailyLimit: number, cooldown: number): string {
+  const limit =
+    dailyLimit === 0
+      ? "break-glass is OFF (a daily limit of 0)"
+      : `each doctor may open ${dailyLimit} emergency access(es) per UTC day`;
+  const hours = cooldown / 3600;
+  const again =
+    cooldown === 0
+      ? "re-opening on the same patient needs no second reason"
+      : `re-opening on the same patient within ${hours} hour(s) of the previous opening needs a second, different justification`;
+  return `${limit}; ${again}`;
+}
+
+task("ehr:emergency-policy", "Shows the break-glass policy, or with --daily-limit and/or --cooldown-hours sets it")
+  .addOptionalParam(
+    "dailyLimit",
+    "Openings allowed per doctor per UTC day, 0 to 65535; 0 turns break-glass off",
+    undefined,
+    types.int,
+  )
+  .addOptionalParam(
+    "cooldownHours",
+    "Hours after an opening during which re-opening needs a second reason; 0 for never",
+    undefined,
+    types.int,
+  )
+  .addOptionalParam("from", "The admin account (default: the first account)")
+  .setAction(async (args: EmergencyPolicyArgs, hre) => {
+    const setting = args.dailyLimit !== undefined || args.cooldownHours !== undefined;
+    const system = await systemFor(hre, args.from, { admin: setting });
+    // Checked before anything is sent, so a typo says which option is wrong and changes nothing.
+    const maxHours = Number(await system.core.MAX_EMERGENCY_COOLDOWN()) / 3600;
+    const dailyLimit =
+      args.dailyLimit === undefined ? undefined : parseInteger(args.dailyLimit, "--daily-limit", 0, 0xffff);
+    const cooldownHours =
+      args.cooldownHours === undefined ? undefined : parseInteger(args.cooldownHours, "--cooldown-hours", 0, maxHours);
+    const current = await system.core.emergencyPolicy();
+    const next = {
+      dailyLimit: dailyLimit ?? Number(current.dailyLimit),
+      cooldown: cooldownHours === undefined ? Number(current.cooldown) : cooldownHours * 3600,
+    };
+    if (!setting || (next.dailyLimit === Number(current.dailyLimit) && next.cooldown === Number(current.cooldown))) {
+      if (setting) say("The break-glass policy is already set this way.");
+      say(`Break-glass policy: ${describeEmergencyPolicy(Number(current.dailyLimit), Number(current.cooldown))}.`);
+      return { changed: false, ...next };
+    }
+    await send(system, "set the break-glass policy", system.core.setEmergencyPolicy, next.dailyLimit, next.cooldown);
+    say(`Break-glass policy set: ${describeEmergencyPolicy(next.dailyLimit, next.cooldown)}.`);
+    return { changed: true, ...next };
   });
 
 task("ehr:status", "Shows the deployment, the admin, the policy, counts and hospitals")

@@ -3,7 +3,9 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { newEncryptionKey } from "../helpers";
-import type { EmergencyEntry } from "../../tasks/emergency";
+import type { DoctorNearLimit, EmergencyEntry } from "../../tasks/emergency";
+
+type Listing = { entries: EmergencyEntry[]; nearLimit: DoctorNearLimit[] };
 import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
 
 const WINDOW = 4 * 3600;
@@ -37,7 +39,10 @@ describe("emergency tasks", () => {
   describe("ehr:emergency-review (listing)", () => {
     it("lists every emergency access, unreviewed first, with its window and review", async () => {
       const { record, doctor, doctor2, patient, patient2, admin, opened1, opened3 } = await withEmergencies();
-      const { result, output } = await runTask<EmergencyEntry[]>("ehr:emergency-review");
+      const {
+        result: { entries: result },
+        output,
+      } = await runTask<Listing>("ehr:emergency-review");
       expect(result.map((e) => e.id)).to.deep.equal([1, 3, 2]);
       expect(result[0]).to.deep.equal({
         id: 1,
@@ -48,6 +53,7 @@ describe("emergency tasks", () => {
         openedAt: opened1,
         expiresAt: opened1 + WINDOW,
         open: false,
+        reopening: false,
         reviewed: false,
       });
       expect(result[1]).to.deep.include({ id: 3, patient: patient2.address, open: true, reviewed: false });
@@ -72,11 +78,40 @@ describe("emergency tasks", () => {
       );
     });
 
+    it("lists the doctors at 80% or more of today's limit, and marks a re-opening within the cool-down", async () => {
+      const { core, admin, doctor, patient, patient2 } = await withEmergencies();
+      // A fresh UTC day, more than a cool-down after the fixture's openings; a limit of 3 lists a
+      // doctor from 3 openings (80% is 2.4).
+      const dayStart = Math.ceil((await time.latest()) / 86400) * 86400 + 86400;
+      await time.increaseTo(dayStart + 3600);
+      await core.connect(admin).setEmergencyPolicy(3, 24 * 3600);
+      await core.connect(doctor).openEmergencyAccess(patient.address, 7, ethers.id("collapsed in the waiting room"));
+      await core.connect(doctor).openEmergencyAccess(patient2.address, 9, ethers.id("anaphylaxis again"));
+      let { result } = await runTask<Listing>("ehr:emergency-review");
+      expect(result.nearLimit).to.deep.equal([]);
+      expect(result.entries.filter((e) => e.reopening)).to.deep.equal([]);
+
+      await time.increase(WINDOW);
+      await core.connect(doctor).openEmergencyAccess(patient.address, 7, ethers.id("second collapse, new bleed"));
+      const listed = await runTask<Listing>("ehr:emergency-review");
+      result = listed.result;
+      const output = listed.output;
+      expect(result.nearLimit).to.deep.equal([{ doctor: doctor.address, openedToday: 3, dailyLimit: 3 }]);
+      expect(result.entries.filter((e) => e.reopening).map((e) => e.id)).to.deep.equal([6]);
+      expect(output).to.contain(
+        `Emergency #6: doctor ${doctor.address} opened access to patient ${patient.address} for reason code 7 `,
+      );
+      expect(output).to.contain("(open, re-opened within the cool-down with a second reason); NOT reviewed.");
+      expect(output.split("\n").at(-1)).to.equal(
+        `Doctor ${doctor.address} has opened 3 of today's 3 emergency accesses (UTC day).`,
+      );
+    });
+
     it("says so when no emergency access was opened", async () => {
       const f = await loadFixture(deployedByTask);
       resetDeployments(dir(), f.record);
-      const { result, output } = await runTask<EmergencyEntry[]>("ehr:emergency-review");
-      expect(result).to.deep.equal([]);
+      const { result, output } = await runTask<Listing>("ehr:emergency-review");
+      expect(result).to.deep.equal({ entries: [], nearLimit: [] });
       expect(output).to.equal(`No emergency access has been opened since block ${f.record.deployBlock}.`);
     });
   });
@@ -94,8 +129,8 @@ describe("emergency tasks", () => {
         ethers.keccak256(ethers.toUtf8Bytes(notes)),
       ]);
       expect(output).not.to.contain(notes);
-      const { result } = await runTask<EmergencyEntry[]>("ehr:emergency-review");
-      expect(result.map((e) => [e.id, e.reviewed])).to.deep.equal([
+      const { result } = await runTask<Listing>("ehr:emergency-review");
+      expect(result.entries.map((e) => [e.id, e.reviewed])).to.deep.equal([
         [1, false],
         [2, true],
         [3, true],

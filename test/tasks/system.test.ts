@@ -75,6 +75,62 @@ describe("system tasks", () => {
     });
   });
 
+  describe("ehr:emergency-policy", () => {
+    type Outcome = { changed: boolean; dailyLimit: number; cooldown: number };
+
+    it("shows the deploy defaults without options", async () => {
+      await fixture();
+      const { result, output } = await runTask<Outcome>("ehr:emergency-policy");
+      expect(result).to.deep.equal({ changed: false, dailyLimit: 5, cooldown: 24 * 3600 });
+      expect(output).to.equal(
+        "Break-glass policy: each doctor may open 5 emergency access(es) per UTC day; re-opening on the same " +
+          "patient within 24 hour(s) of the previous opening needs a second, different justification.",
+      );
+    });
+
+    it("sets the limit and the cool-down, keeping the one not given", async () => {
+      const { core } = await fixture();
+      const { result } = await runTask<Outcome>("ehr:emergency-policy", { dailyLimit: 3 });
+      expect(result).to.deep.equal({ changed: true, dailyLimit: 3, cooldown: 24 * 3600 });
+      const { output } = await runTask<Outcome>("ehr:emergency-policy", { cooldownHours: 0, dailyLimit: 0 });
+      expect(await core.emergencyPolicy()).to.deep.equal([0n, 0n]);
+      expect(output).to.match(
+        /Break-glass policy set: break-glass is OFF \(a daily limit of 0\); re-opening .* needs no second reason\.$/,
+      );
+      const events = await core.queryFilter(core.filters.EmergencyPolicySet());
+      expect(events.map((e) => [e.args.dailyLimit, e.args.cooldown])).to.deep.equal([
+        [5n, 86400n],
+        [3n, 86400n],
+        [0n, 0n],
+      ]);
+    });
+
+    it("sends nothing when the policy is already set this way", async () => {
+      const { core } = await fixture();
+      const { result, output } = await runTask<Outcome>("ehr:emergency-policy", { dailyLimit: 5 });
+      expect(result.changed).to.equal(false);
+      expect(output.split("\n")[0]).to.equal("The break-glass policy is already set this way.");
+      expect(await core.queryFilter(core.filters.EmergencyPolicySet())).to.have.length(1);
+    });
+
+    it("refuses values out of range, and a signer who is not the admin, changing nothing", async () => {
+      const { core, stranger } = await fixture();
+      await expect(runTask("ehr:emergency-policy", { cooldownHours: 721 })).to.be.rejectedWith(
+        HardhatPluginError,
+        "--cooldown-hours must be a whole number from 0 to 720.",
+      );
+      await expect(runTask("ehr:emergency-policy", { dailyLimit: 70000 })).to.be.rejectedWith(
+        HardhatPluginError,
+        "--daily-limit must be a whole number from 0 to 65535.",
+      );
+      await expect(runTask("ehr:emergency-policy", { dailyLimit: 1, from: stranger.address })).to.be.rejectedWith(
+        HardhatPluginError,
+        `${stranger.address} is not the admin`,
+      );
+      expect(await core.emergencyPolicy()).to.deep.equal([5n, 86400n]);
+    });
+  });
+
   describe("ehr:status", () => {
     it("reports the deployment, admin, policy, counts and hospitals", async () => {
       const { core, record, admin, hospitalAccount, doctor, patient, other } = await fixture();
