@@ -35,15 +35,17 @@ import { grantAccessWithRewrap, revokeAccess } from "../lib/records/grantAccess"
 import { readRecord } from "../lib/records/readRecord";
 import { allRecords } from "../lib/records/listRecords";
 import type { FlowContext } from "../lib/records/types";
-import { CustodianRewrapper } from "../lib/storage/custodian.node";
 import { HeliaBlobStore } from "../lib/storage/heliaBlobStore.node";
-import { ChainKeyVault } from "../lib/storage/keyVault.node";
+import { CustodianRewrapper } from "../offchain-api/keys/custodianRewrapper";
+import { ChainKeyVault } from "../offchain-api/keys/vault";
+import { StateDatabase } from "../offchain-api/state/database";
 import { ALWAYS } from "./lib/gasScenario";
 import { createRpc } from "./lib/rpc";
+import { contractConstants } from "../deployments/contracts";
 
 const OUT = path.join(__dirname, "results");
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-const SLOT = 1800;
+const SLOT = contractConstants.SLOT_DURATION;
 
 interface Setting {
   name: string;
@@ -112,7 +114,11 @@ async function main() {
     });
     let pollingMs = 250;
     const publicClient = () => createPublicClient({ chain, transport, pollingInterval: pollingMs }) as PublicClient;
-    const chainVault = new ChainKeyVault({ folder: path.join(folder, "keys"), publicClient: publicClient(), core });
+    const chainVault = new ChainKeyVault({
+      state: StateDatabase.open(path.join(folder, "state.sqlite"), []),
+      publicClient: publicClient(),
+      core,
+    });
     const vault = new CustodianRewrapper({
       vault: chainVault,
       publicClient: publicClient(),

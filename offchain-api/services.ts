@@ -7,11 +7,11 @@ import { deploymentFor } from "../deployments/contracts";
 import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
 import type { Address } from "../lib/crypto/identity";
 import { ChainError } from "../lib/errors";
-import { ChainKeyVault } from "../lib/storage/keyVault.node";
-import { CustodianRewrapper } from "../lib/storage/custodian.node";
 import type { KeyVault } from "../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "./config";
 import { AuditLog } from "./audit/log";
+import { CustodianRewrapper } from "./keys/custodianRewrapper";
+import { ChainKeyVault } from "./keys/vault";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
 import { loadOrCreateCustodianKey, type CustodianKey } from "./custodian/keypair";
 import { MessageStore } from "./messages/store";
@@ -88,7 +88,7 @@ export async function openServices(
 
   const state = StateDatabase.open(path.join(dir, "state.sqlite"), []);
   const blobs = await openBlobStore(config, logger);
-  const keyStore = new ChainKeyVault({ folder: path.join(dir, "keys"), publicClient, core });
+  const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
   const custodian = await loadOrCreateCustodianKey(path.join(dir, "custodian.key"));
   const vault = new CustodianRewrapper({
     vault: keyStore,
@@ -96,7 +96,7 @@ export async function openServices(
     core,
     custodianPrivateKey: custodian.privateKey,
   });
-  const audit = await AuditLog.open(path.join(dir, "audit"));
+  const audit = AuditLog.open(state, path.join(dir, "audit"));
   const sessions = new SessionService({
     secret: await loadOrCreateSecret(path.join(dir, "session.secret")),
     domain: config.siweDomain,

@@ -24,8 +24,12 @@ export interface CustodianInfo {
 
 /** One refused read: a key release or a blob download (`GET /v1/audit/refusals`). */
 export interface Refusal {
-  /** ISO 8601. */
+  /** ISO 8601: the latest time (repeats of the same refusal on one UTC day are one entry). */
   at: string;
+  /** ISO 8601: the first time that day. */
+  firstAt?: string;
+  /** How many times it was refused that day. @default 1 */
+  count?: number;
   reader: Address;
   patient: Address;
   /** For a refused key release. */

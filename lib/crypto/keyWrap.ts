@@ -120,6 +120,27 @@ function parsePayload(text: string): { key: Uint8Array; binding: WrapBinding } {
 }
 
 /**
+ * What is wrong with the form of a wrapped key, or undefined if it could be one: the prefix,
+ * lowercase hex, a compressed ephemeral key (02/03), whole AES blocks. Needs no private key, so the
+ * storage service refuses junk at store time with the same rule {@link unwrapDataKey} applies.
+ */
+export function wrappedKeyShapeError(wrapped: unknown): string | undefined {
+  if (typeof wrapped !== "string" || !wrapped.startsWith(WRAPPED_KEY_PREFIX)) {
+    const version = typeof wrapped === "string" ? /^ehrwk(\d+):/.exec(wrapped)?.[1] : undefined;
+    return version
+      ? `wrapped key version ${version} is not supported`
+      : `expected a string starting with "${WRAPPED_KEY_PREFIX}"`;
+  }
+  const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
+  if (!/^[0-9a-f]*$/.test(body) || body.length % 2 !== 0) return "not lowercase hex";
+  // AES-CBC: the ciphertext is whole 16-byte blocks.
+  if (body.length / 2 < MIN_WRAPPED_BYTES || (body.length / 2 - 81) % 16 !== 0) return "wrong length";
+  // eth-crypto's cipher.stringify compresses the ephemeral public key (after the 16-byte iv).
+  if (!/^0[23]$/.test(body.slice(32, 34))) return "ephemeral public key is not compressed";
+  return undefined;
+}
+
+/**
  * Open a wrapped key with the reader's private key and check it was wrapped for `expected`.
  * FormatError: malformed; IntegrityError: this private key does not open it, or it was altered;
  * BindingError: it was wrapped for another record, part, reader, chain or contract.
@@ -133,16 +154,9 @@ export async function unwrapDataKey(
   if (typeof readerPrivateKey !== "string" || !/^(0x)?[0-9a-fA-F]{64}$/.test(readerPrivateKey)) {
     throw new FormatError("The private key is not valid.", { details: "expected 32 bytes of hex" });
   }
-  if (typeof wrapped !== "string" || !wrapped.startsWith(WRAPPED_KEY_PREFIX)) {
-    const version = typeof wrapped === "string" ? /^ehrwk(\d+):/.exec(wrapped)?.[1] : undefined;
-    throw version
-      ? malformed(`wrapped key version ${version} is not supported`)
-      : malformed(`expected a string starting with "${WRAPPED_KEY_PREFIX}"`);
-  }
+  const shape = wrappedKeyShapeError(wrapped);
+  if (shape) throw malformed(shape);
   const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
-  if (!/^[0-9a-f]*$/.test(body) || body.length % 2 !== 0) throw malformed("not lowercase hex");
-  // AES-CBC: the ciphertext is whole 16-byte blocks.
-  if (body.length / 2 < MIN_WRAPPED_BYTES || (body.length / 2 - 81) % 16 !== 0) throw malformed("wrong length");
   const { cipher, decryptWithPrivateKey } = await loadEthCrypto();
   let parsed: ReturnType<typeof cipher.parse>;
   try {

@@ -1,18 +1,19 @@
 import type { Request } from "express";
 import type { ApiServices } from "../services";
-import type { Refusal } from "./log";
+import type { RefusalEvent } from "./log";
 
 /**
- * Records a refused read: appended to the audit log (the patient sees it) and logged at warn with
+ * Records a refused read: counted in the audit log (the patient sees it; a repeat the same day
+ * bumps the count of its row) and logged at warn with
  * the addresses, record index, part and CID only (never content, keys or tokens). An audit log
  * that cannot be written is logged as an error and does not change the answer (still 403).
  */
 export async function auditRefusal(
   services: Pick<ApiServices, "audit" | "logger">,
   req: Request,
-  refusal: Omit<Refusal, "at">,
+  refusal: Omit<RefusalEvent, "at">,
 ): Promise<void> {
-  const entry: Refusal = { at: new Date().toISOString(), ...refusal };
+  const entry: RefusalEvent = { at: new Date().toISOString(), ...refusal };
   services.logger.warn(
     {
       requestId: req.id,

@@ -8,6 +8,7 @@ import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import { expectError, flowAs } from "../testing/records";
+import { fakeWrapped } from "./fakeWrapped";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
 describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
@@ -170,15 +171,15 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       part: "report",
       reader: stack.patient.address,
       envelopeHash: `0x${"ab".repeat(32)}`,
-      wrapped: "ehrwk1:not-a-real-key",
+      wrapped: fakeWrapped("33"),
       ...over,
     });
 
     it("stores the patient's entries and lets the patient replace them (201)", async () => {
       const entry = await entryFor();
       expect((await store(stack.patient, [entry]).expect(201)).body).to.deep.equal({ stored: 1 });
-      await store(stack.patient, [{ ...entry, wrapped: "ehrwk1:replaced" }]).expect(201);
-      expect((await stack.services.keyStore.heldEntry(entry))?.wrapped).to.equal("ehrwk1:replaced");
+      await store(stack.patient, [{ ...entry, wrapped: fakeWrapped("44") }]).expect(201);
+      expect((await stack.services.keyStore.heldEntry(entry))?.wrapped).to.equal(fakeWrapped("44"));
     });
 
     it("lets a granted doctor add entries but never replace one (409), and stores nothing of a refused batch", async () => {
@@ -188,7 +189,7 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       const fresh = await entryFor({ reader: stack.doctor.address });
       await store(stack.doctor, [fresh]).expect(201);
       const another = await entryFor();
-      const res = await store(stack.doctor, [another, { ...existing, wrapped: "ehrwk1:doctor-overwrite" }]);
+      const res = await store(stack.doctor, [another, { ...existing, wrapped: fakeWrapped("55") }]);
       expectError(res, 409, "conflict", /only the patient can replace it/);
       expect((await stack.services.keyStore.heldEntry(existing))?.wrapped).to.equal(existing.wrapped);
       expect(await stack.services.keyStore.heldEntry(another)).to.equal(undefined);
@@ -219,6 +220,16 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       );
       expectError(await store(stack.patient, []), 400, "bad_request", /entries/);
       expectError(await store(stack.patient, [{ ...(await entryFor()), part: "other" }]), 400, "bad_request", /part/);
+      // Junk where a wrapped key belongs would be handed to its reader and block the custodian's re-wrap.
+      for (const junk of [
+        "ehrwk1:not-a-real-key",
+        "hello",
+        fakeWrapped("33").slice(0, -2),
+        fakeWrapped("33").replace("0002", "0004"),
+      ]) {
+        const refused = await store(stack.patient, [await entryFor({ wrapped: junk })]);
+        expectError(refused, 400, "bad_request", /wrapped/);
+      }
       const bad = await request(stack.app)
         .post("/v1/keys")
         .set("Authorization", auth(stack.patient))

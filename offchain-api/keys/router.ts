@@ -1,25 +1,29 @@
 import express, { Router } from "express";
-import { getAddress } from "viem";
+import { getAddress, isAddressEqual } from "viem";
 import type { z } from "zod";
 import { AccessDeniedError, ContractRevertedError, StorageError } from "../../lib/errors";
+import { recordCount } from "../../lib/chain/ehr";
 import type { Address, Hex } from "../../lib/crypto/identity";
-import { sameAddress } from "../../lib/records/context";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import type { ApiServices } from "../services";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
-import { validate } from "../http/validate";
+import { valid, validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import { auditRefusal } from "../audit/refuse";
 import { hasCurrentGrant, isOurs } from "../blobs/access";
 import { hasAppointmentWindow } from "../blobs/appointmentWindow";
-import { releaseKeyBody, storeKeysBody } from "./schema";
+import { heldKeysQuery, releaseKeyBody, storeKeysBody } from "./schema";
 
 /**
- * `/v1/keys` (README, "Keys"): POST / stores wrapped keys of this chain and EhrCore for the
- * session's own records, or, for an active doctor with a current grant, for that patient's (never
- * replacing an entry: 409); all entries are checked before any is stored. POST /release answers
- * `{wrapped}` under the vault's release rules (the reader is the session); a refusal is 403 and
- * audited, no key held for this reader 404. Wrapped keys are never logged.
+ * `/v1/keys` (README, "Keys"). POST / stores wrapped keys of this chain and EhrCore, all of a batch
+ * or none: the patient stores (or replaces) any entry of their own records; an active doctor with a
+ * current grant or appointment window stores new entries of that patient's records only for
+ * themself, the patient or the emergency custodian (never replacing one: 409), so no doctor can
+ * plant a key another reader would be handed. GET /held?reader= tells the patient which of their
+ * record parts a reader holds keys of (envelope hashes), for the patient's app to share the rest.
+ * POST /release answers `{wrapped}` under the vault's release rules (the reader is the session); a
+ * refusal is 403, audited when it names a real record of that patient; no key held 404. Wrapped
+ * keys are never logged.
  */
 export function keysRouter(services: ApiServices): Router {
   const router = Router();
@@ -31,29 +35,40 @@ export function keysRouter(services: ApiServices): Router {
     if (entries.some((entry) => !isOurs(services, entry))) {
       throw badRequest("Every key must be for this chain and this system's contract.");
     }
-    const others = [...new Set(entries.map((e) => getAddress(e.patient)))].filter((p) => !sameAddress(p, me));
+    const own = (entry: WrappedKeyEntry) => isAddressEqual(entry.patient, me);
+    const others = [...new Set(entries.filter((e) => !own(e)).map((e) => getAddress(e.patient)))];
     for (const patient of others) {
       if (!(await hasCurrentGrant(services, patient, me)) && !(await hasAppointmentWindow(services, patient, me))) {
         throw forbidden("You can store keys only for yourself or for a patient who granted you access.");
       }
     }
-    for (const entry of entries) {
-      if (sameAddress(entry.patient, me)) continue;
-      if (await services.keyStore.heldEntry(entry)) {
-        throw conflict("A key for this record is already stored; only the patient can replace it.");
-      }
+    const allowedReader = (entry: WrappedKeyEntry) =>
+      [me, entry.patient, services.core].some((reader) => isAddressEqual(reader, entry.reader));
+    if (entries.some((entry) => !own(entry) && !allowedReader(entry))) {
+      throw forbidden(
+        "A doctor can store keys only for themself, the patient or the emergency custodian; the patient's app shares with other doctors.",
+      );
     }
-    await services.vault.storeWrappedKeys(entries);
+    const { conflicts } = await services.keyStore.storeEntries(entries, own);
+    if (conflicts > 0) throw conflict("A key for this record is already stored; only the patient can replace it.");
     services.logger.info({ requestId: req.id, count: entries.length }, "wrapped keys stored");
     res.status(201).json({ stored: entries.length });
+  });
+
+  router.get("/held", validate(heldKeysQuery, "query"), async (_req, res) => {
+    const { reader } = valid<z.infer<typeof heldKeysQuery>>(res, "query");
+    const me = sessionOf(res).address;
+    const envelopeHashes = await services.keyStore.envelopeHashesHeld(me, getAddress(reader));
+    res.set("Cache-Control", "no-store").json({ envelopeHashes });
   });
 
   router.post("/release", validate(releaseKeyBody), async (req, res) => {
     const body = req.body as z.infer<typeof releaseKeyBody>;
     const reader = sessionOf(res).address;
+    const patient = getAddress(body.patient);
     const request = {
       ...body,
-      patient: body.patient as Address,
+      patient,
       recordId: body.recordId as Hex,
       accessTx: body.accessTx as Hex | undefined,
       reader,
@@ -65,7 +80,11 @@ export function keysRouter(services: ApiServices): Router {
       if (error instanceof AccessDeniedError) {
         const { recordIndex, part } = body;
         const reason = error.shortMessage;
-        await auditRefusal(services, req, { reader, patient: getAddress(body.patient), recordIndex, part, reason });
+        // Only a refusal about a record the patient has goes into their Activity: anyone can name
+        // any patient, and a request for a record that does not exist touched nothing of theirs.
+        if (await isRealRecord(services, patient, recordIndex)) {
+          await auditRefusal(services, req, { reader, patient, recordIndex, part, reason });
+        }
         throw forbidden(reason);
       }
       if (error instanceof StorageError && /^No key/.test(error.shortMessage)) throw notFound(error.shortMessage);
@@ -78,4 +97,14 @@ export function keysRouter(services: ApiServices): Router {
   });
 
   return router;
+}
+
+/** Whether `patient` has a record at `index` on chain now; a chain that cannot be read says no (the answer is 403 anyway). */
+async function isRealRecord(services: ApiServices, patient: Address, index: number): Promise<boolean> {
+  try {
+    return index < (await recordCount(services.publicClient, services.core, patient));
+  } catch (error) {
+    services.logger.warn({ err: { name: (error as Error).name } }, "record count unreadable: refusal not audited");
+    return false;
+  }
 }

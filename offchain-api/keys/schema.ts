@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_KEYS_PER_REQUEST } from "../../lib/api/httpKeyVault";
+import { wrappedKeyShapeError } from "../../lib/crypto/keyWrap";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
 const part = z.enum(["report", "summary"]);
@@ -15,7 +16,12 @@ export const wrappedKeyEntry = z.object({
   part,
   reader: address,
   envelopeHash: hash32,
-  wrapped: z.string().min(1).max(4096),
+  // Junk stored here would be released to its reader at break-glass and block the custodian's re-wrap.
+  wrapped: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((wrapped) => wrappedKeyShapeError(wrapped) === undefined, "must be a wrapped key"),
 });
 
 /** `POST /v1/keys`. */
@@ -29,3 +35,6 @@ export const releaseKeyBody = z.object({
   part,
   accessTx: hash32.optional(),
 });
+
+/** `GET /v1/keys/held?reader=0x…`: the session is the patient. */
+export const heldKeysQuery = z.object({ reader: address });

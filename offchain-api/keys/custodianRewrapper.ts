@@ -1,11 +1,11 @@
 import type { PublicClient } from "viem";
-import { unwrapDataKey, wrapDataKey } from "../crypto/keyWrap";
-import { AccessDeniedError, ChainError, StorageError } from "../errors";
-import { encryptionKeyOf, readChainRecord } from "../chain/ehr";
+import { unwrapDataKey, wrapDataKey } from "../../lib/crypto/keyWrap";
+import { AccessDeniedError, ChainError, StorageError } from "../../lib/errors";
+import { encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import type { Address, Hex } from "../crypto/identity";
-import type { ChainKeyVault } from "./keyVault.node";
-import type { KeyRequest, KeyVault, WrappedKeyEntry } from "./types";
+import type { Address, Hex } from "../../lib/crypto/identity";
+import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../../lib/storage/types";
+import type { ChainKeyVault } from "./vault";
 
 export interface CustodianRewrapperOptions {
   vault: ChainKeyVault;
