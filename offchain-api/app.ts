@@ -22,7 +22,9 @@ import { summariesRouter } from "./summaries/router";
 export function createApp(services: ApiServices): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // X-Forwarded-For decides the client IP (rate limits, logs) only behind a proxy named in
+  // EHR_TRUST_PROXY; otherwise it is the socket's peer, which a client cannot choose.
+  app.set("trust proxy", services.config.trustProxy);
   app.use(requestLogger(services.logger));
   app.use(helmet());
   app.use(
@@ -34,7 +36,7 @@ export function createApp(services: ApiServices): Express {
       maxAge: 600,
     }),
   );
-  app.use(rateLimiter(services));
+  app.use(...rateLimiter(services));
 
   app.use(healthRouter(services));
   app.use("/v1/auth", sessionsRouter(services));

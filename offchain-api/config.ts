@@ -38,8 +38,29 @@ export interface ApiConfig {
   swarm?: SwarmConfig;
   /** A local transformers.js seq2seq model folder for the optional narrative summary. */
   summarizerModelDir?: string;
-  /** Requests per minute per signed-in address (per IP before sign-in). @default 600 */
+  /** Requests per minute per signed-in address (on top of the per-IP limit). @default 600 */
   rateLimitPerMinute: number;
+  /** Requests per minute per client IP, signed in or not (every request but the health probes). @default 1200 */
+  ipRateLimitPerMinute: number;
+  /** Sign-in requests (nonce and verify) per minute per client IP. @default 30 */
+  signInRateLimitPerMinute: number;
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For names the client IP (limits, logs).
+   * `false` (the socket's peer, which a client cannot choose), a hop count, or addresses/subnets
+   * (`loopback`, `10.0.0.0/8`, ...). @default false
+   */
+  trustProxy: boolean | number | string;
+  /** Time to receive a request's headers, in seconds (slow-header clients are cut). @default 10 */
+  headersTimeoutSeconds: number;
+  /**
+   * Time to receive a whole request, body included, in seconds. @default 30 s plus the largest
+   * upload at 256 KiB/s (230 s for 50 MiB)
+   */
+  requestTimeoutSeconds: number;
+  /** How long an idle keep-alive connection stays open, in seconds. @default 5 */
+  keepAliveTimeoutSeconds: number;
+  /** Open connections per client IP (the socket's peer); beyond it a new one is closed at once. @default 64 */
+  maxConnectionsPerIp: number;
   /** Longest session a SIWE message may ask for, in seconds. @default 43200 (12 h) */
   maxSessionSeconds: number;
   /** pino level. @default "info" */
@@ -99,6 +120,25 @@ const schema = z.object({
   EHR_SWARM_KEY: z.string().min(1).optional(),
   EHR_SWARM_KEY_FILE: z.string().min(1).optional(),
   EHR_RATE_LIMIT_PER_MINUTE: integer(600, 1, 1_000_000),
+  EHR_IP_RATE_LIMIT_PER_MINUTE: integer(1200, 1, 1_000_000),
+  EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: integer(30, 2, 1_000_000),
+  EHR_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+      "must be false, a hop count, or proxy addresses/subnets (e.g. loopback, 10.0.0.0/8)",
+    )
+    .refine((v) => v !== "true", "true would let any client choose its IP: name the proxies or a hop count")
+    .default("false"),
+  EHR_HEADERS_TIMEOUT_SECONDS: integer(10, 1, 600),
+  EHR_REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .optional(),
+  EHR_KEEP_ALIVE_TIMEOUT_SECONDS: integer(5, 1, 600),
+  EHR_MAX_CONNECTIONS_PER_IP: integer(64, 1, 100_000),
   EHR_MAX_SESSION_SECONDS: integer(12 * 3600, 60, 7 * 24 * 3600),
   EHR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -150,6 +190,31 @@ function checkIpfsApiAuth(e: z.infer<typeof schema>, context: z.RefinementCtx): 
   }
 }
 
+/** Slowest upload the default request timeout allows for: 256 KiB/s (about 2 Mbit/s). */
+const MIN_UPLOAD_BYTES_PER_SECOND = 256 * 1024;
+
+/** The request timeout: given, or long enough for the largest upload at the slowest sane rate. */
+function requestTimeoutSeconds(e: z.infer<typeof schema>): number {
+  return e.EHR_REQUEST_TIMEOUT_SECONDS ?? 30 + Math.ceil(e.EHR_MAX_UPLOAD_BYTES / MIN_UPLOAD_BYTES_PER_SECOND);
+}
+
+/** Node refuses a headers timeout longer than the request timeout. */
+function checkTimeouts(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  if (e.EHR_HEADERS_TIMEOUT_SECONDS > requestTimeoutSeconds(e)) {
+    context.addIssue({
+      code: "custom",
+      path: ["EHR_HEADERS_TIMEOUT_SECONDS"],
+      message: "must not be longer than EHR_REQUEST_TIMEOUT_SECONDS",
+    });
+  }
+}
+
+/** `false`, a hop count, or the proxies' addresses (Express's `trust proxy` values). */
+function trustProxy(text: string): boolean | number | string {
+  if (text === "false") return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
 /** `IPFS_API_URL` without its user info, and the Authorization header the credentials make. */
 function ipfsApiAccess(e: z.infer<typeof schema>): Pick<ApiConfig, "ipfsApiUrl" | "ipfsApiAuthorization"> {
   if (!e.IPFS_API_URL) return {};
@@ -171,7 +236,7 @@ function ipfsApiAccess(e: z.infer<typeof schema>): Pick<ApiConfig, "ipfsApiUrl" 
  * problem (the variable and what is wrong), never later on a request.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = schema.superRefine(checkSwarm).superRefine(checkIpfsApiAuth).safeParse(env);
+  const parsed = schema.superRefine(checkSwarm).superRefine(checkIpfsApiAuth).superRefine(checkTimeouts).safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new FormatError("The service configuration is not valid.", { details: lines.join("; ") });
@@ -199,6 +264,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       : undefined,
     summarizerModelDir: e.SUMMARIZER_MODEL_DIR,
     rateLimitPerMinute: e.EHR_RATE_LIMIT_PER_MINUTE,
+    ipRateLimitPerMinute: e.EHR_IP_RATE_LIMIT_PER_MINUTE,
+    signInRateLimitPerMinute: e.EHR_SIGNIN_RATE_LIMIT_PER_MINUTE,
+    trustProxy: trustProxy(e.EHR_TRUST_PROXY),
+    headersTimeoutSeconds: e.EHR_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: requestTimeoutSeconds(e),
+    keepAliveTimeoutSeconds: e.EHR_KEEP_ALIVE_TIMEOUT_SECONDS,
+    maxConnectionsPerIp: e.EHR_MAX_CONNECTIONS_PER_IP,
     maxSessionSeconds: e.EHR_MAX_SESSION_SECONDS,
     logLevel: e.EHR_LOG_LEVEL,
   };

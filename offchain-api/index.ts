@@ -4,11 +4,12 @@
  * benchmarks start it in their own process through `startService` / `startApi`.
  */
 import { once } from "node:events";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { custodianKey } from "../lib/chain/ehr";
 import { compressPublicKey } from "../lib/crypto/publicKey";
 import { createApp } from "./app";
+import { createApiServer } from "./http/server";
 import type { ApiConfig } from "./config";
 import { openServices, type ApiServices } from "./services";
 
@@ -66,7 +67,7 @@ export async function startService(
 ): Promise<{ server: Server; services: ApiServices; url: string }> {
   const services = await openServices(config);
   const app = createApp(services);
-  const server = options.server ?? createServer();
+  const server = options.server ?? createApiServer(config);
   server.removeAllListeners("request");
   server.on("request", app);
   const pending = new Set<ServerResponse>();

@@ -12,9 +12,10 @@
  * On SIGTERM/SIGINT it stops taking connections, lets requests in flight finish (an upload the
  * client has started is stored and answered), closes the stores and exits 0.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { once } from "node:events";
 import { loadConfig, type ApiConfig } from "./config";
+import { createApiServer } from "./http/server";
 import { logStarted, startApi, type RunningApi } from "./index";
 
 /** While the modules load: alive, not ready. */
@@ -55,7 +56,7 @@ export async function main(): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const server = createServer(startingHandler);
+  const server = createApiServer(config, startingHandler);
   // A stop signal before the service is up ends the process at once: nothing is in flight yet.
   const early = () => process.exit(0);
   process.once("SIGTERM", early);

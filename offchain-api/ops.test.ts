@@ -172,20 +172,28 @@ describe("operations: a failure inside a handler", () => {
 describe("operations: rate limits", () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startTestStack({ env: { EHR_RATE_LIMIT_PER_MINUTE: "5" } });
+    stack = await startTestStack({
+      env: {
+        EHR_RATE_LIMIT_PER_MINUTE: "5",
+        EHR_IP_RATE_LIMIT_PER_MINUTE: "12",
+        EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "100",
+      },
+    });
   });
   after(async () => stack?.close());
 
-  it("limits each signed-in address on its own, and each IP before sign-in", async () => {
-    // Two sign-ins: four requests (nonce, session) against this host's IP bucket.
+  it("limits each signed-in address on its own, and each IP over all its requests", async () => {
+    // Two sign-ins: four requests (nonce, session) against this host's IP bucket of 12.
     const patient = await stack.signIn(stack.patient);
     const doctor = await stack.signIn(stack.doctor);
     const asPatient = () => request(stack.app).get("/v1/auth/session").set("Authorization", `Bearer ${patient}`);
 
     for (let i = 0; i < 5; i++) {
       const res = await asPatient().expect(200);
-      expect(res.headers["ratelimit-policy"]).to.match(/^"5-in-1min"; q=5; w=60; pk=:[A-Za-z0-9+/=]+:$/);
-      expect(res.headers.ratelimit).to.match(new RegExp(`^"5-in-1min"; r=${4 - i}; t=\\d+$`));
+      expect(res.headers["ratelimit-policy"]).to.match(
+        /^"ip"; q=12; w=60; pk=:[A-Za-z0-9+/=]+:, "address"; q=5; w=60; pk=:[A-Za-z0-9+/=]+:$/,
+      );
+      expect(res.headers.ratelimit).to.match(new RegExp(`^"ip"; r=${7 - i}; t=\\d+, "address"; r=${4 - i}; t=\\d+$`));
     }
     const limited = await asPatient().expect(429);
     expect(limited.body).to.deep.equal({
@@ -196,15 +204,16 @@ describe("operations: rate limits", () => {
       },
     });
     expect(Number(limited.headers["retry-after"])).to.be.within(1, 60);
-    expect(limited.headers.ratelimit).to.match(/r=0;/);
+    expect(limited.headers.ratelimit).to.match(/"address"; r=0;/);
 
-    // Another address is untouched; so is the IP bucket (one request left of five).
+    // Another address is untouched by the patient's limit (10 of the IP's 12 used so far, the
+    // refused one included) ...
     await request(stack.app).get("/v1/auth/session").set("Authorization", `Bearer ${doctor}`).expect(200);
     await request(stack.app).get("/v1/auth/nonce").expect(200);
+    // ... until the IP's own limit, which signed-in and anonymous requests share.
     const anonymous = await request(stack.app).get("/v1/auth/nonce").expect(429);
     expect(anonymous.body.error.code).to.equal("rate_limited");
-    // A token that does not verify counts against the IP, not against an address it names.
-    await request(stack.app).get("/v1/auth/session").set("Authorization", `Bearer ${patient}x`).expect(429);
+    await request(stack.app).get("/v1/auth/session").set("Authorization", `Bearer ${doctor}`).expect(429);
   });
 
   it("never limits the health probes", async () => {

@@ -2,6 +2,7 @@ import express, { Router } from "express";
 import { roleOf } from "../../lib/chain/ehr";
 import type { Hex } from "../../lib/crypto/identity";
 import type { ApiServices } from "../services";
+import { signInLimiter } from "../http/rateLimit";
 import { validate } from "../http/validate";
 import { requireSession, sessionOf } from "./middleware";
 import { signInSchema } from "./schema";
@@ -14,13 +15,14 @@ import { signInSchema } from "./schema";
 export function sessionsRouter(services: ApiServices): Router {
   const router = Router();
   const signedIn = requireSession(services);
-  router.use(express.json({ limit: "16kb" }));
+  const signInAttempts = signInLimiter(services);
 
-  router.get("/nonce", (_req, res) => {
+  router.get("/nonce", signInAttempts, (_req, res) => {
     res.set("Cache-Control", "no-store").json(services.sessions.issueNonce());
   });
 
-  router.post("/session", validate(signInSchema), async (req, res) => {
+  // Counted before the body is read: a refused attempt costs no parsing.
+  router.post("/session", signInAttempts, express.json({ limit: "16kb" }), validate(signInSchema), async (req, res) => {
     const { message, signature } = req.body as { message: string; signature: Hex };
     const { token, session } = await services.sessions.signIn(message, signature);
     services.logger.info({ requestId: req.id, address: session.address }, "signed in");

@@ -135,6 +135,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     EHR_CORE_ADDRESS: core,
     EHR_WEB_ORIGIN: WEB_ORIGIN,
     EHR_LOG_LEVEL: "info",
+    // Every test request comes from 127.0.0.1: the per-IP limits (http/rateLimit.ts) would otherwise
+    // count a whole suite as one client. The limit tests set their own.
+    EHR_IP_RATE_LIMIT_PER_MINUTE: "1000000",
+    EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "1000000",
   };
   const open = async (env: NodeJS.ProcessEnv = {}) => {
     const config = loadConfig({ ...baseEnv, ...options.env, ...env });

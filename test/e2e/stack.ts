@@ -79,6 +79,9 @@ export async function startE2eStack(): Promise<E2eStack> {
     EHR_API_HOST: "127.0.0.1",
     EHR_API_PORT: "0",
     EHR_LOG_LEVEL: "silent",
+    // The browser and the test drivers all sign in from 127.0.0.1, many times a minute.
+    EHR_IP_RATE_LIMIT_PER_MINUTE: "100000",
+    EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "10000",
   });
   const started = await startService(config);
   const apiUrl = started.url;
