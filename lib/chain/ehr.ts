@@ -5,6 +5,7 @@ import {
   type PublicClient,
   type TransactionReceipt,
   type WalletClient,
+  zeroHash,
 } from "viem";
 import { AccessBasisNames, contractConstants, ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { toChainError } from "./toChainError";
@@ -25,8 +26,6 @@ export const RecordFlags = {
 /** IAccessLog.AccessBasis, in declaration order. */
 export const ACCESS_BASES = AccessBasisNames;
 export type AccessBasisName = (typeof ACCESS_BASES)[number];
-
-const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 
 /** A record as the chain knows it: the slot plus the pointers of its `RecordAdded` event. */
 export interface ChainRecord {
@@ -100,7 +99,7 @@ async function withEvent(
     envelopeHash: event.envelopeHash,
     cid: event.cid,
   };
-  if (event.summaryHash !== ZERO_HASH && event.summaryCid !== "") {
+  if (event.summaryHash !== zeroHash && event.summaryCid !== "") {
     record.summaryHash = event.summaryHash;
     record.summaryCid = event.summaryCid;
   }
@@ -178,22 +177,19 @@ export async function custodianKey(publicClient: PublicClient, core: Address): P
 /** What an account is on the chain, for sessions and access checks. */
 export type AccountRole = "admin" | "hospital" | "doctor" | "suspended" | "patient" | "pending-patient" | "none";
 
-const DEFAULT_ADMIN_ROLE = ZERO_HASH;
-
 /**
  * The role of `account` read from the chain now (never cached: a suspension takes effect on the
  * next request). An account holds one status on the core (patient, doctor or hospital); the admin
  * role is separate and reported first.
  */
 export async function roleOf(publicClient: PublicClient, core: Address, account: Address): Promise<AccountRole> {
-  const call = <T>(functionName: string, args: readonly unknown[]) =>
-    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName, args } as never) as Promise<T>;
+  const contract = { address: core, abi: ehrCoreAbi } as const;
   const [activeDoctor, patient, admin, hospitalId] = await read("read the account's role", () =>
     Promise.all([
-      call<boolean>("isActiveDoctor", [account]),
-      call<{ status: number }>("patient", [account]),
-      call<boolean>("hasRole", [DEFAULT_ADMIN_ROLE, account]),
-      call<number>("hospitalIdOf", [account]),
+      publicClient.readContract({ ...contract, functionName: "isActiveDoctor", args: [account] }),
+      publicClient.readContract({ ...contract, functionName: "patient", args: [account] }),
+      publicClient.readContract({ ...contract, functionName: "hasRole", args: [zeroHash, account] }),
+      publicClient.readContract({ ...contract, functionName: "hospitalIdOf", args: [account] }),
     ]),
   );
   if (admin) return "admin";
@@ -204,7 +200,7 @@ export async function roleOf(publicClient: PublicClient, core: Address, account:
   if (patient.status === PatientStatus.Pending) return "pending-patient";
   // Neither: a suspended doctor (doctor() answers) or nobody (doctor() reverts DoctorUnknown).
   try {
-    await call("doctor", [account]);
+    await publicClient.readContract({ ...contract, functionName: "doctor", args: [account] });
     return "suspended";
   } catch (error) {
     const mapped = toChainError(error, "read the account's role");

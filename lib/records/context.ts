@@ -1,3 +1,5 @@
+import type { ContractFunctionArgs, ContractFunctionName } from "viem";
+import { ehrCoreAbi } from "../../deployments/contracts";
 import { ChainError } from "../errors";
 import { writeCore } from "../chain/ehr";
 import type { Address } from "../crypto/identity";
@@ -11,10 +13,13 @@ export function actingAccount(ctx: FlowContext): Address {
 }
 
 /** `writeCore` with the flow's progress callback. */
-export function writeWithProgress(ctx: FlowContext, functionName: string, args: readonly unknown[], action: string) {
-  return writeCore(ctx, functionName as never, args as never, action, (stage, detail) =>
-    ctx.onProgress?.({ stage, detail }),
-  );
+export function writeWithProgress<const name extends ContractFunctionName<typeof ehrCoreAbi, "nonpayable">>(
+  ctx: FlowContext,
+  functionName: name,
+  args: ContractFunctionArgs<typeof ehrCoreAbi, "nonpayable", name>,
+  action: string,
+) {
+  return writeCore(ctx, functionName, args, action, (stage, detail) => ctx.onProgress?.({ stage, detail }));
 }
 
 export function sameAddress(a: string, b: string): boolean {

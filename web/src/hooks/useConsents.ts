@@ -42,8 +42,7 @@ export function useConsents(side: "patient" | "doctor") {
     enabled: onRightChain && address !== undefined,
     queryFn: async (): Promise<Consents> => {
       const me = address!;
-      const read = <T>(functionName: string, args: readonly unknown[]) =>
-        publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName, args } as never) as Promise<T>;
+      const contract = { address: core, abi: ehrCoreAbi } as const;
       const filter = side === "patient" ? { patient: me } : { doctor: me };
       const granted = await publicClient.getContractEvents({
         address: core,
@@ -57,10 +56,7 @@ export function useConsents(side: "patient" | "doctor") {
       const grants: LiveGrant[] = [];
       for (const other of others) {
         const [patient, doctor] = side === "patient" ? [me, other] : [other, me];
-        const g = await read<{ categories: number; expiresAt: number; grantedAt: number; source: number }>("grantOf", [
-          patient,
-          doctor,
-        ]);
+        const g = await publicClient.readContract({ ...contract, functionName: "grantOf", args: [patient, doctor] });
         if (g.categories !== 0 && Number(g.expiresAt) > now) {
           grants.push({
             patient,
@@ -82,10 +78,7 @@ export function useConsents(side: "patient" | "doctor") {
           fromBlock: 0n,
         });
         for (const doctor of unique(asked.map((log) => log.args.doctor))) {
-          const r = await read<{ categories: number; duration: number; requestedAt: number }>("requestOf", [
-            me,
-            doctor,
-          ]);
+          const r = await publicClient.readContract({ ...contract, functionName: "requestOf", args: [me, doctor] });
           if (Number(r.requestedAt) !== 0) {
             requests.push({
               doctor,

@@ -38,16 +38,14 @@ export function useDoctorWeek(doctor: Address | undefined) {
       const block = await publicClient.getBlock({ blockTag: "latest" });
       const now = Math.max(Math.floor(Date.now() / 1000), Number(block.timestamp));
       const today = now - (now % DAY);
-      const read = <T>(functionName: string, args: readonly unknown[]) =>
-        publicClient.readContract({
-          address: book,
-          abi: appointmentBookAbi,
-          functionName,
-          args,
-        } as never) as Promise<T>;
+      const contract = { address: book, abi: appointmentBookAbi } as const;
       const [schedule, taken] = await Promise.all([
-        read<readonly (number | bigint)[]>("weeklyAvailability", [doctor]),
-        read<readonly { start: number; status: number }[]>("doctorAppointmentsPage", [doctor, today, 7 * 48]),
+        publicClient.readContract({ ...contract, functionName: "weeklyAvailability", args: [doctor!] }),
+        publicClient.readContract({
+          ...contract,
+          functionName: "doctorAppointmentsPage",
+          args: [doctor!, today, BigInt(contractConstants.MAX_CALENDAR_SLOTS)],
+        }),
       ]);
       const held = new Set(taken.filter((a) => HOLDING.has(a.status)).map((a) => Number(a.start)));
       const slots: WeekSlot[] = [];

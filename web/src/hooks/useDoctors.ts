@@ -25,20 +25,23 @@ export function useDoctors() {
     queryKey: ["doctors", core],
     enabled: onRightChain,
     queryFn: async (): Promise<DirectoryDoctor[]> => {
-      const read = <T>(functionName: string, args: readonly unknown[]) =>
-        publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName, args } as never) as Promise<T>;
+      const contract = { address: core, abi: ehrCoreAbi } as const;
       const [doctorCount, hospitalCount] = await Promise.all([
-        read<bigint>("doctorCount", []),
-        read<bigint>("hospitalCount", []),
+        publicClient.readContract({ ...contract, functionName: "doctorCount" }),
+        publicClient.readContract({ ...contract, functionName: "hospitalCount" }),
       ]);
       const hospitals: { name: string }[] = [];
       for (let offset = 0n; offset < hospitalCount; offset += PAGE) {
-        hospitals.push(...(await read<{ name: string }[]>("hospitalsPage", [offset, PAGE])));
+        hospitals.push(
+          ...(await publicClient.readContract({ ...contract, functionName: "hospitalsPage", args: [offset, PAGE] })),
+        );
       }
       const doctors: { account: `0x${string}`; name: string; specialty: number; hospitalId: number; status: number }[] =
         [];
       for (let offset = 0n; offset < doctorCount; offset += PAGE) {
-        doctors.push(...(await read<typeof doctors>("doctorsPage", [offset, PAGE])));
+        doctors.push(
+          ...(await publicClient.readContract({ ...contract, functionName: "doctorsPage", args: [offset, PAGE] })),
+        );
       }
       // Hospital ids start at 1 (0: none), in the order hospitalsPage lists them.
       return doctors.map((d) => ({
