@@ -1,5 +1,5 @@
 import { SessionError, StorageError } from "../errors";
-import type { Address } from "../crypto/identity";
+import type { Address, Hex } from "../crypto/identity";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../storage/types";
 import type { ApiTransport } from "./transport";
 
@@ -29,6 +29,26 @@ export class HttpKeyVault implements KeyVault {
         201,
       );
     }
+  }
+
+  /** `GET /v1/keys/held`: the service answers for the session's own records only. */
+  async heldEnvelopeHashes(patient: Address, reader: Address): Promise<Hex[]> {
+    const signedIn = this.signedInAs();
+    if (signedIn && signedIn.toLowerCase() !== patient.toLowerCase()) {
+      throw new SessionError("You are signed in to the storage service with another account: sign in again.", {
+        details: "only the patient can ask which keys are held for their records",
+      });
+    }
+    const { envelopeHashes } = await this.transport.json<{ envelopeHashes: Hex[] }>(
+      { method: "GET", path: `/v1/keys/held?reader=${encodeURIComponent(reader)}` },
+      200,
+    );
+    if (!Array.isArray(envelopeHashes)) {
+      throw new StorageError("The storage service gave an answer this app does not understand.", {
+        details: "held keys answer without a list",
+      });
+    }
+    return envelopeHashes;
   }
 
   async fetchWrappedKey(request: KeyRequest): Promise<string> {

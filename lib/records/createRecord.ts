@@ -23,7 +23,10 @@ export interface CreateRecordInput {
   /**
    * Doctors who should also receive the keys now: those whose current grant covers `category`
    * (e.g. the dApp's list from `ConsentGranted` events). Each is checked with `isAuthorized` on-chain;
-   * the others are skipped. @default []
+   * the others are skipped. Only the patient's own upload may name them (FormatError otherwise): the
+   * storage service takes a doctor's keys only for the doctor, the patient and the custodian, and
+   * the patient's app shares a doctor's record with the other granted doctors later
+   * (`shareAwaitingRecords`, grantAccess.ts). @default []
    */
   shareWith?: Address[];
   /**
@@ -52,7 +55,8 @@ export function custodianReader(core: Address): Address {
  * Creates a record: seals the report (and summary) under fresh data keys, stores the envelopes
  * (the store confirms before any transaction, so no on-chain record points at missing data),
  * wraps the keys to the patient and the author (and, unless the patient opted out, the summary and
- * general-details keys to the emergency custodian), stores the wrapped keys, then adds the record
+ * general-details keys to the emergency custodian; and, for the patient's own upload, to the
+ * granted doctors in `shareWith`), stores the wrapped keys, then adds the record
  * on-chain. Progress: encrypt → upload → awaiting-signature → pending → confirmed.
  */
 export async function createRecord(ctx: FlowContext, input: CreateRecordInput): Promise<CreatedRecord> {
@@ -65,6 +69,11 @@ export async function createRecord(ctx: FlowContext, input: CreateRecordInput): 
   if (!(input.content instanceof Uint8Array)) throw new FormatError("The record content must be bytes.");
   if (input.summary !== undefined && !(input.summary instanceof Uint8Array)) {
     throw new FormatError("The summary must be bytes.");
+  }
+  if (input.shareWith?.length && !sameAddress(author, input.patient)) {
+    throw new FormatError("Only the patient can share a record with other doctors.", {
+      details: "a doctor's upload wraps keys for the doctor, the patient and the custodian only",
+    });
   }
   const start = input.appointmentStart;
   if (start !== undefined && (!Number.isSafeInteger(start) || start < 0)) {

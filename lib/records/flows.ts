@@ -10,6 +10,9 @@ export {
   revokeAccess,
   rewrapRecordKeys,
   rewrapGrantedRecords,
+  recordsAwaitingShare,
+  shareAwaitingRecords,
+  type AwaitingShare,
   type GrantAccessInput,
   type GrantAccessResult,
 } from "./grantAccess";

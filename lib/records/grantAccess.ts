@@ -1,6 +1,6 @@
 import { readEnvelopeHeader, verifyEnvelopeHash } from "../crypto/envelope";
 import { unwrapDataKey, wrapDataKey } from "../crypto/keyWrap";
-import { ChainError, FormatError } from "../errors";
+import { ChainError, FormatError, StorageError } from "../errors";
 import { encryptionKeyOf, RecordFlags, type ChainRecord } from "../chain/ehr";
 import type { Address, Hex, RecordPart } from "../crypto/identity";
 import type { UserKey } from "../keys/types";
@@ -118,6 +118,66 @@ export async function rewrapGrantedRecords(
     records: covered,
   });
   return entries.length;
+}
+
+/** A granted doctor and the patient's records the grant covers whose keys the doctor does not hold. */
+export interface AwaitingShare {
+  doctor: Address;
+  records: ChainRecord[];
+}
+
+/**
+ * For each live grant of the acting patient, the covered records the doctor cannot open yet:
+ * those another doctor added (a doctor's upload wraps keys only for the doctor, the patient and the
+ * custodian), or whose re-wrap failed at grant time. Compares the chain's envelope hashes with the
+ * ones the vault holds keys of for that doctor (`heldEnvelopeHashes`); no key is opened here.
+ */
+export async function recordsAwaitingShare(
+  ctx: FlowContext,
+  grants: readonly { doctor: Address; categories: number }[],
+): Promise<AwaitingShare[]> {
+  const patient = actingAccount(ctx);
+  if (!ctx.vault.heldEnvelopeHashes) throw new StorageError("This key store cannot say which keys it holds.");
+  const records = await allRecords(ctx, patient);
+  const out: AwaitingShare[] = [];
+  for (const { doctor, categories } of grants) {
+    const covered = records.filter((r) => ((categories >>> r.category) & 1) === 1);
+    if (covered.length === 0) continue;
+    const held = new Set((await ctx.vault.heldEnvelopeHashes(patient, doctor)).map((h) => h.toLowerCase()));
+    const missing = covered.filter(
+      (r) =>
+        !held.has(r.envelopeHash.toLowerCase()) ||
+        (r.flags & RecordFlags.HasSummary && r.summaryHash && !held.has(r.summaryHash.toLowerCase())),
+    );
+    if (missing.length > 0) out.push({ doctor, records: missing });
+  }
+  return out;
+}
+
+/**
+ * Wraps, with the patient's key, the keys of the records {@link recordsAwaitingShare} found for each
+ * doctor (no transaction, no wallet signature: the unlocked key is enough). Returns the number of
+ * record parts shared.
+ */
+export async function shareAwaitingRecords(
+  ctx: FlowContext,
+  input: { patientKey: UserKey; awaiting: readonly AwaitingShare[] },
+): Promise<number> {
+  const patient = actingAccount(ctx);
+  let shared = 0;
+  for (const { doctor, records } of input.awaiting) {
+    const doctorKey = await encryptionKeyOf(ctx.publicClient, ctx.core, doctor);
+    if (!doctorKey) continue; // a doctor without a key yet: shared once they register one
+    const entries = await rewrapRecordKeys(ctx, {
+      patient,
+      patientKey: input.patientKey,
+      reader: doctor,
+      readerKey: doctorKey,
+      records,
+    });
+    shared += entries.length;
+  }
+  return shared;
 }
 
 /**

@@ -49,4 +49,9 @@ export interface KeyVault {
   storeWrappedKeys(entries: WrappedKeyEntry[]): Promise<void>;
   /** The wrapped key, or AccessDeniedError (not allowed) / StorageError (no key for this reader). */
   fetchWrappedKey(request: KeyRequest): Promise<string>;
+  /**
+   * The envelope hashes of `patient`'s record parts whose key is held for `reader` (only the
+   * patient may ask): how the patient's app finds records a granted doctor cannot open yet.
+   */
+  heldEnvelopeHashes?(patient: Address, reader: Address): Promise<Hex[]>;
 }

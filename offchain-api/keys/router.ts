@@ -58,7 +58,7 @@ export function keysRouter(services: ApiServices): Router {
   router.get("/held", validate(heldKeysQuery, "query"), async (_req, res) => {
     const { reader } = valid<z.infer<typeof heldKeysQuery>>(res, "query");
     const me = sessionOf(res).address;
-    const envelopeHashes = await services.keyStore.envelopeHashesHeld(me, getAddress(reader));
+    const envelopeHashes = await services.keyStore.heldEnvelopeHashes(me, getAddress(reader));
     res.set("Cache-Control", "no-store").json({ envelopeHashes });
   });
 

@@ -215,7 +215,7 @@ export class ChainKeyVault implements KeyVault {
    * The envelope hashes of `patient`'s record parts whose key is held for `reader`: what the
    * patient's client compares with the chain to find the records a granted doctor still lacks.
    */
-  async envelopeHashesHeld(patient: Address, reader: Address): Promise<Hex[]> {
+  async heldEnvelopeHashes(patient: Address, reader: Address): Promise<Hex[]> {
     const chainId = await this.chain();
     const rows = this.options.state.db
       .prepare(

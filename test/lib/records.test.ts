@@ -28,6 +28,8 @@ import {
 } from "../../lib/errors";
 import {
   createRecord,
+  recordsAwaitingShare,
+  shareAwaitingRecords,
   grantAccessWithRewrap,
   latestGeneralDetails,
   listRecords,
@@ -430,6 +432,50 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(
         await chainVault.heldEntry({ ...created, part: "report", patient: accounts.patient, reader: accounts.doctor2 }),
       ).to.equal(undefined);
+    });
+
+    it("a doctor's upload wraps keys only for the doctor, the patient and the custodian; the patient's app shares it with the other granted doctors", async function () {
+      const now = await latestTimestamp();
+      for (const doctor of [accounts.doctor, accounts.doctor2]) {
+        await grantAccessWithRewrap(context(accounts.patient), {
+          doctor,
+          categories: 1 << 6,
+          expiresAt: now + DAY,
+          patientKey: keys[accounts.patient],
+        });
+      }
+      const refused = await createRecord(context(accounts.doctor), {
+        patient: accounts.patient,
+        category: 6,
+        content: utf8("x"),
+        mediaType: "text/plain",
+        authorKey: keys[accounts.doctor],
+        shareWith: [accounts.doctor2],
+      }).catch((e) => e);
+      expect(refused).to.be.instanceOf(FormatError);
+      expect(refused.shortMessage).to.equal("Only the patient can share a record with other doctors.");
+
+      const created = await addReport(accounts.doctor, 6, "doctor's lab");
+      const held = (reader: Address) =>
+        chainVault.heldEntry({ ...created, part: "report", patient: accounts.patient, reader });
+      expect(await held(accounts.doctor2)).to.equal(undefined);
+      const grants = [accounts.doctor, accounts.doctor2].map((doctor) => ({ doctor, categories: 1 << 6 }));
+      const awaiting = await recordsAwaitingShare(context(accounts.patient), grants);
+      expect(awaiting.map((a) => [a.doctor, a.records.map((r) => r.index)])).to.deep.equal([
+        [accounts.doctor2, [created.index]],
+      ]);
+      const shared = await shareAwaitingRecords(context(accounts.patient), {
+        patientKey: keys[accounts.patient],
+        awaiting,
+      });
+      expect(shared).to.equal(2); // report and summary
+      expect(await recordsAwaitingShare(context(accounts.patient), grants)).to.deep.equal([]);
+      const read = await readRecord(context(accounts.doctor2), {
+        patient: accounts.patient,
+        index: created.index,
+        readerKey: keys[accounts.doctor2],
+      });
+      expect(fromUtf8(read.plaintext)).to.equal("doctor's lab");
     });
 
     it("re-wraps again on demand (rewrapGrantedRecords) without a transaction", async function () {
