@@ -1,4 +1,4 @@
-import { keccak256, toBytes } from "viem";
+import { keccak256, sliceHex, toBytes } from "viem";
 import { ChainError, FormatError, isUserRejection, toUserMessage } from "../errors";
 import { ACCESS_BASES, coreEvents, RecordFlags, type ChainRecord } from "../chain/ehr";
 import type { Address, Hex, RecordPart } from "../crypto/identity";
@@ -34,6 +34,20 @@ export interface EmergencyReadResult {
   unavailable: { index: number; part: RecordPart; reason: string }[];
 }
 
+/** keccak256 of the written justification: what goes on-chain (the text stays with the doctor). */
+export function justificationHash(justification: string): Hex {
+  return keccak256(toBytes(justification));
+}
+
+/**
+ * Whether `justification` replays the previous opening's, whose tag (the first 9 bytes of its hash)
+ * the chain keeps in the window: within the cool-down, a re-opening needs a different one, and
+ * checking here says so before the doctor signs.
+ */
+export function repeatsJustification(justification: string, previousTag: Hex): boolean {
+  return sliceHex(justificationHash(justification), 0, 9) === previousTag.toLowerCase();
+}
+
 /**
  * Break-glass in one transaction: `openEmergencyAccessAndLog` opens the emergency window (reason
  * code + hash of the written justification) and logs, in the same transaction, the reads of the
@@ -41,7 +55,8 @@ export interface EmergencyReadResult {
  * each part is downloaded, checked and opened, the vault releasing its key against that one
  * transaction. On a network with 2-second blocks the card waits for one block, not one per read.
  * A part whose key the vault cannot release to this doctor is listed in `unavailable` instead of
- * failing the rest.
+ * failing the rest. The break-glass policy (daily limit, second reason within the cool-down) is the
+ * chain's: the write is simulated first, so a refusal comes with its sentence before any signature.
  *
  * Keys: the vault must release a key wrapped to this doctor. A plain ChainKeyVault holds only keys
  * wrapped to the doctor before (as author, or by a grant's re-wrap); a `CustodianRewrapper`
@@ -55,12 +70,11 @@ export async function openEmergencyAndRead(ctx: FlowContext, input: EmergencyRea
   if (typeof input.justification !== "string" || input.justification.trim().length === 0) {
     throw new FormatError("Write a justification for emergency access.");
   }
-  const justificationHash = keccak256(toBytes(input.justification));
   const plan = planEmergencyReads(await allRecords(ctx, input.patient));
   const { txHash, receipt } = await writeWithProgress(
     ctx,
     "openEmergencyAccessAndLog",
-    [input.patient, input.reasonCode, justificationHash, plan.indexes],
+    [input.patient, input.reasonCode, justificationHash(input.justification), plan.indexes],
     "open emergency access",
   );
   const opened = coreEvents(receipt, ctx.core).find((log) => log.eventName === "EmergencyAccessOpened");

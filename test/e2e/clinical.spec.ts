@@ -3,7 +3,9 @@
  * real MTSamples note as text, sees its summary before saving, saves it and reads it in the chart;
  * a read outside the grant is refused with one plain sentence; the patient sees the read in
  * Activity; a second doctor opens emergency access and sees the countdown and the emergency card;
- * the patient's Activity shows the emergency. Registered by run.ts.
+ * the patient's Activity shows the emergency; re-opening within the cool-down asks for a second
+ * reason before anything is signed, and at the daily limit the form gives way to one sentence.
+ * Registered by run.ts.
  */
 import { expect } from "chai";
 import { sampleNoteWithoutAllergies } from "../../offchain-api/testing/clinicalSamples";
@@ -19,7 +21,8 @@ import {
   type WalletClient,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { ehrCoreAbi } from "../../deployments/contracts";
+import { contractConstants, ehrCoreAbi } from "../../deployments/contracts";
+import { sentenceFor } from "../../lib/chain/errorCatalogue";
 import { EhrApiClient } from "../../lib/api/client";
 import { Category, categoryMask } from "../../lib/categories";
 import { readChainRecord, recordCount } from "../../lib/chain/ehr";
@@ -300,5 +303,75 @@ function clinicalFlows(e2e: () => E2e): void {
     const reads = patient.page.getByRole("region", { name: "Reads of your records" }).getByRole("table");
     expect(await reads.textContent()).to.contain("Emergency access");
     await e2e().screenshot(patient.page, "27-patient-activity-emergency");
+  });
+
+  it("re-opening within the cool-down asks for a second reason before signing; at the daily limit the page says so", async () => {
+    const admin = devKey(ACCOUNTS.admin);
+    const doctor2 = address(keys.doctor2);
+    // The patient's opt-out and opt-in close the open window for good: the doctor may open again,
+    // but within the cool-down of the first opening.
+    const closeWindow = async () => {
+      await write(keys.patient, "setEmergencyOptOut", [true]);
+      await write(keys.patient, "setEmergencyOptOut", [false]);
+    };
+    await closeWindow();
+    const session = await doctorWithKey(keys.doctor2);
+    const { page } = session;
+    const sent = () => session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+    await nav(session, "Emergency access");
+    await pickPatient(session, "Choose patient");
+    const note = page.getByRole("note");
+    await note.waitFor();
+    expect(await note.textContent()).to.contain(
+      "opening it again needs a second justification, different from the first",
+    );
+    expect(await page.getByText("You have opened 1 of your 5 emergency accesses today (UTC).").count()).to.equal(1);
+
+    // The first opening's justification again: refused on the page, nothing signed or sent.
+    const before = sent();
+    await page.getByLabel("Reason").selectOption({ label: "Patient unconscious or unable to consent" });
+    await page.getByLabel("Second justification").fill("Found unconscious in the emergency department.");
+    await page.getByRole("button", { name: "Open emergency access" }).click();
+    expect((await page.getByTestId("error-banner").locator("p").textContent())?.trim()).to.equal(
+      "This is the justification of your previous opening: write a second one saying why emergency access is needed again.",
+    );
+    expect(sent()).to.equal(before);
+
+    await page
+      .getByLabel("Second justification")
+      .fill("Unresponsive again after a second seizure; records needed again.");
+    await page.getByRole("button", { name: "Open emergency access" }).click();
+    await page.getByRole("region", { name: "Emergency card" }).waitFor({ timeout: 60_000 });
+    const openings = () =>
+      publicClient.readContract({
+        address: e2e().stack.core,
+        abi: ehrCoreAbi,
+        functionName: "emergencyOpeningsToday",
+        args: [doctor2],
+      });
+    expect(await openings()).to.equal(2n);
+    await e2e().screenshot(page, "28-emergency-second-reason");
+
+    // The admin lowers the daily limit to what this doctor has used: the form gives way to a sentence.
+    await write(admin, "setEmergencyPolicy", [2, contractConstants.DEFAULT_EMERGENCY_COOLDOWN]);
+    try {
+      await closeWindow();
+      // Away and back: the page reads the chain's rules afresh (a reload would lock the key again).
+      await nav(session, "Patient chart");
+      await nav(session, "Emergency access");
+      await pickPatient(session, "Choose patient");
+      const status = page.getByRole("region", { name: "Emergency access is not available" }).getByRole("status");
+      await status.waitFor();
+      expect(await status.textContent()).to.equal(sentenceFor("EmergencyDailyLimitReached"));
+      expect(await page.getByRole("button", { name: "Open emergency access" }).count()).to.equal(0);
+      expect(await openings()).to.equal(2n);
+      await e2e().screenshot(page, "29-emergency-daily-limit");
+    } finally {
+      // Later groups run on the same chain with the deploy defaults.
+      await write(admin, "setEmergencyPolicy", [
+        contractConstants.DEFAULT_EMERGENCY_DAILY_LIMIT,
+        contractConstants.DEFAULT_EMERGENCY_COOLDOWN,
+      ]);
+    }
   });
 }

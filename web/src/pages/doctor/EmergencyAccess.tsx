@@ -3,6 +3,8 @@ import type { Address } from "@lib/crypto/identity";
 import { FormatError } from "@lib/errors";
 import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
 import { openEmergencyAndRead, readEmergencyRecords } from "@lib/records/flows";
+import { repeatsJustification } from "@lib/records/emergency";
+import { sentenceFor } from "@lib/chain/errorCatalogue";
 import { Countdown } from "../../components/Countdown";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { PatientPicker } from "../../components/PatientPicker";
@@ -33,19 +35,42 @@ function Emergency({ patient }: { patient: Address }) {
   const { address, flowContext, userKey } = useEhr();
   const task = useTask();
   const emergencyWindow = useCoreRead("emergencyWindowOf", [patient, address!]);
+  // The chain decides whether the window is open (an opt-out or a suspension closes it early) and
+  // what the break-glass policy asks of the next opening: read before the doctor signs anything.
+  const hasAccess = useCoreRead("hasEmergencyAccess", [patient, address!]);
+  const policy = useCoreRead("emergencyPolicy", []);
+  const openedToday = useCoreRead("emergencyOpeningsToday", [address!]);
+  const secondReasonUntil = useCoreRead("emergencySecondReasonUntil", [patient, address!]);
   const [reason, setReason] = useState(0);
   const [justification, setJustification] = useState("");
   // What was read in the window, decoded: in this page's memory only.
   const [card, setCard] = useState<DecodedReads>();
 
   const expiresAt = emergencyWindow.data ? new Date(Number(emergencyWindow.data.expiresAt) * 1000) : undefined;
-  const open = expiresAt !== undefined && expiresAt.getTime() > Date.now();
+  const open = hasAccess.data === true && expiresAt !== undefined;
+  const dailyLimit = policy.data?.dailyLimit;
+  const limitReached = dailyLimit !== undefined && openedToday.data !== undefined && openedToday.data >= dailyLimit;
+  const secondReasonBy = secondReasonUntil.data ? new Date(Number(secondReasonUntil.data) * 1000) : undefined;
+  const previousOpening = emergencyWindow.data?.openedAt
+    ? new Date(Number(emergencyWindow.data.openedAt) * 1000)
+    : undefined;
+  const refetchRules = () =>
+    Promise.all([emergencyWindow.refetch(), hasAccess.refetch(), openedToday.refetch(), secondReasonUntil.refetch()]);
 
   const onOpen = (event: FormEvent) => {
     event.preventDefault();
     void task.run(async (report) => {
       if (!reason) throw new FormatError("Choose a reason for emergency access.");
       if (!justification.trim()) throw new FormatError("Write a justification for emergency access.");
+      if (
+        secondReasonBy &&
+        emergencyWindow.data &&
+        repeatsJustification(justification, emergencyWindow.data.justificationTag)
+      ) {
+        throw new FormatError(
+          "This is the justification of your previous opening: write a second one saying why emergency access is needed again.",
+        );
+      }
       const result = await openEmergencyAndRead(
         flowContext((p) => report(p.stage)),
         {
@@ -55,7 +80,7 @@ function Emergency({ patient }: { patient: Address }) {
           doctorKey: userKey!,
         },
       );
-      await emergencyWindow.refetch();
+      await refetchRules();
       setCard(decodeReads(result));
     });
   };
@@ -68,7 +93,9 @@ function Emergency({ patient }: { patient: Address }) {
       setCard(decodeReads(result));
     });
 
-  if (emergencyWindow.isPending) return <p role="status">Checking for an open emergency window…</p>;
+  if ([emergencyWindow, hasAccess, policy, openedToday, secondReasonUntil].some((read) => read.isPending)) {
+    return <p role="status">Checking for an open emergency window…</p>;
+  }
   return (
     <>
       {open ? (
@@ -81,6 +108,15 @@ function Emergency({ patient }: { patient: Address }) {
               Read the emergency card
             </button>
           ) : null}
+        </section>
+      ) : limitReached ? (
+        <section className="card" aria-labelledby={`${id}-limit`}>
+          <h2 id={`${id}-limit`}>Emergency access is not available</h2>
+          <p role="status">
+            {dailyLimit === 0
+              ? "The administrator has turned emergency access off: treat the patient without their record, or ask the administrator."
+              : sentenceFor("EmergencyDailyLimitReached")}
+          </p>
         </section>
       ) : (
         <form className="card" onSubmit={onOpen} noValidate aria-labelledby={`${id}-form`}>
@@ -99,16 +135,29 @@ function Emergency({ patient }: { patient: Address }) {
               </option>
             ))}
           </select>
-          <label htmlFor={`${id}-justification`}>Written justification</label>
+          {secondReasonBy ? (
+            <p id={`${id}-second-reason`} role="note">
+              You opened emergency access to this patient
+              {previousOpening ? ` at ${previousOpening.toLocaleString()}` : ""}. Until{" "}
+              {secondReasonBy.toLocaleString()}, opening it again needs a second justification, different from the
+              first.
+            </p>
+          ) : null}
+          <label htmlFor={`${id}-justification`}>
+            {secondReasonBy ? "Second justification" : "Written justification"}
+          </label>
           <textarea
             id={`${id}-justification`}
             value={justification}
             onChange={(e) => setJustification(e.target.value)}
             rows={4}
-            aria-describedby={`${id}-justification-hint`}
+            aria-describedby={`${id}-justification-hint${secondReasonBy ? ` ${id}-second-reason` : ""}`}
           />
           <p id={`${id}-justification-hint`} className="hint">
             Only a fingerprint (hash) of this text goes on the chain; keep your copy for the review.
+            {dailyLimit !== undefined && openedToday.data !== undefined
+              ? ` You have opened ${openedToday.data} of your ${dailyLimit} emergency accesses today (UTC).`
+              : ""}
           </p>
           <button type="submit" className="primary" disabled={task.busy}>
             Open emergency access
