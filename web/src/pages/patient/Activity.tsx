@@ -109,7 +109,9 @@ export function Activity() {
         {refusals.data?.refusals.length ? (
           <div className="table-wrap">
             <table className="audit-table">
-              <caption className="visually-hidden">Refused attempts, newest first</caption>
+              <caption className="visually-hidden">
+                Refused attempts, newest first; repeats on one day are counted in one row
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -121,7 +123,11 @@ export function Activity() {
               <tbody>
                 {refusals.data.refusals.map((r, i) => (
                   <tr key={`${r.at}-${i}`}>
-                    <td>{formatWhen(new Date(r.at))}</td>
+                    <td>
+                      {r.count && r.count > 1
+                        ? `Refused ${r.count} times, last at ${formatWhen(new Date(r.at))}`
+                        : formatWhen(new Date(r.at))}
+                    </td>
                     <td>
                       <DoctorName address={r.reader} />
                     </td>

@@ -5,6 +5,7 @@ import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import { sameAddress } from "@lib/records/context";
 import { UnlockGate } from "../../components/UnlockGate";
 import { OwnReconciledCard } from "../../features/reconcile/components/OwnReconciledCard";
+import { ShareCatchUp } from "../../features/sharing/ShareCatchUp";
 import { useEhr } from "../../ehr/useEhr";
 import { usePatientRecords } from "../../hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -70,6 +71,7 @@ export function RecordsPage() {
     <>
       <h1 tabIndex={-1}>Your records</h1>
       <UnlockGate>
+        <ShareCatchUp />
         <RecordList />
       </UnlockGate>
     </>
