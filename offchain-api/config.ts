@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { FormatError } from "../lib/errors";
+import { parseKek } from "./custodian/keypair";
 import { parseSwarmKey, type SwarmKey } from "./storage/swarmKey";
 
 /** The service's configuration, parsed from the environment once at start (see README, "Off-chain service"). */
@@ -63,6 +64,13 @@ export interface ApiConfig {
   maxConnectionsPerIp: number;
   /** Longest session a SIWE message may ask for, in seconds. @default 43200 (12 h) */
   maxSessionSeconds: number;
+  /**
+   * The custodian key's key-encryption key from `EHR_CUSTODIAN_KEK` (64 hex digits or base64 of 32
+   * bytes). A function, so that logging or serializing the configuration never shows it.
+   */
+  custodianKek?: () => Uint8Array;
+  /** ... or read at start from `EHR_CUSTODIAN_KEK_FILE` (outside the data folder). */
+  custodianKekFile?: string;
   /** pino level. @default "info" */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -140,6 +148,8 @@ const schema = z.object({
   EHR_KEEP_ALIVE_TIMEOUT_SECONDS: integer(5, 1, 600),
   EHR_MAX_CONNECTIONS_PER_IP: integer(64, 1, 100_000),
   EHR_MAX_SESSION_SECONDS: integer(12 * 3600, 60, 7 * 24 * 3600),
+  EHR_CUSTODIAN_KEK: z.string().min(1).optional(),
+  EHR_CUSTODIAN_KEK_FILE: z.string().min(1).optional(),
   EHR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -209,6 +219,27 @@ function checkTimeouts(e: z.infer<typeof schema>, context: z.RefinementCtx): voi
   }
 }
 
+/** The custodian key-encryption key: one way, well-formed, kept apart from the data it protects. */
+function checkCustodianKek(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+  if (e.EHR_CUSTODIAN_KEK && e.EHR_CUSTODIAN_KEK_FILE) {
+    issue("EHR_CUSTODIAN_KEK", "set EHR_CUSTODIAN_KEK or EHR_CUSTODIAN_KEK_FILE, not both");
+  }
+  if (e.EHR_CUSTODIAN_KEK) {
+    try {
+      parseKek(e.EHR_CUSTODIAN_KEK, "EHR_CUSTODIAN_KEK");
+    } catch {
+      issue("EHR_CUSTODIAN_KEK", "must be a 32-byte key: 64 hex digits or its base64");
+    }
+  }
+  if (e.EHR_CUSTODIAN_KEK_FILE) {
+    const relative = path.relative(path.resolve(e.EHR_DATA_DIR), path.resolve(e.EHR_CUSTODIAN_KEK_FILE));
+    if (!relative.startsWith("..") && !path.isAbsolute(relative)) {
+      issue("EHR_CUSTODIAN_KEK_FILE", "must be outside the data folder (a copy of the folder must not carry its key)");
+    }
+  }
+}
+
 /** `false`, a hop count, or the proxies' addresses (Express's `trust proxy` values). */
 function trustProxy(text: string): boolean | number | string {
   if (text === "false") return false;
@@ -236,13 +267,19 @@ function ipfsApiAccess(e: z.infer<typeof schema>): Pick<ApiConfig, "ipfsApiUrl" 
  * problem (the variable and what is wrong), never later on a request.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = schema.superRefine(checkSwarm).superRefine(checkIpfsApiAuth).superRefine(checkTimeouts).safeParse(env);
+  const parsed = schema
+    .superRefine(checkSwarm)
+    .superRefine(checkIpfsApiAuth)
+    .superRefine(checkTimeouts)
+    .superRefine(checkCustodianKek)
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new FormatError("The service configuration is not valid.", { details: lines.join("; ") });
   }
   const e = parsed.data;
   const webOrigin = new URL(e.EHR_WEB_ORIGIN).origin;
+  const kek = e.EHR_CUSTODIAN_KEK ? parseKek(e.EHR_CUSTODIAN_KEK, "EHR_CUSTODIAN_KEK") : undefined;
   return {
     port: e.EHR_API_PORT,
     host: e.EHR_API_HOST,
@@ -272,6 +309,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     keepAliveTimeoutSeconds: e.EHR_KEEP_ALIVE_TIMEOUT_SECONDS,
     maxConnectionsPerIp: e.EHR_MAX_CONNECTIONS_PER_IP,
     maxSessionSeconds: e.EHR_MAX_SESSION_SECONDS,
+    custodianKek: kek ? () => kek : undefined,
+    custodianKekFile: e.EHR_CUSTODIAN_KEK_FILE ? path.resolve(e.EHR_CUSTODIAN_KEK_FILE) : undefined,
     logLevel: e.EHR_LOG_LEVEL,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pino, { type Logger } from "pino";
@@ -13,7 +13,7 @@ import { AuditLog } from "./audit/log";
 import { CustodianRewrapper } from "./keys/custodianRewrapper";
 import { ChainKeyVault } from "./keys/vault";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
-import { loadOrCreateCustodianKey, type CustodianKey } from "./custodian/keypair";
+import { loadOrCreateCustodianKey, readKekFile, type CustodianKey } from "./custodian/keypair";
 import { MessageStore } from "./messages/store";
 import { SessionService } from "./sessions/service";
 import { StateDatabase } from "./state/database";
@@ -49,6 +49,7 @@ export interface ApiServices {
 export async function loadOrCreateSecret(file: string): Promise<Uint8Array> {
   try {
     const bytes = await readFile(file);
+    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
     if (bytes.length === 32) return bytes;
   } catch (error) {
     if ((error as { code?: string }).code !== "ENOENT") throw error;
@@ -85,11 +86,22 @@ export async function openServices(
   }
   const dir = apiDataDir(config);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Folders made before (0755) are tightened: only the service's user reads its state and keys. A
+  // data folder this user does not own (a mount point) is the operator's to set.
+  await Promise.all([chmod(config.dataDir, 0o700).catch(() => undefined), chmod(dir, 0o700)]);
+  // The custodian key first: a wrong key-encryption key stops the start before any store is open.
+  const kek =
+    config.custodianKek?.() ?? (config.custodianKekFile ? await readKekFile(config.custodianKekFile) : undefined);
+  const custodian = await loadOrCreateCustodianKey(path.join(dir, "custodian.key"), { kek });
+  if (!custodian.encrypted) {
+    logger.warn(
+      "the emergency custodian key is stored in clear: set EHR_CUSTODIAN_KEK_FILE (or EHR_CUSTODIAN_KEK) to encrypt it",
+    );
+  }
 
   const state = StateDatabase.open(path.join(dir, "state.sqlite"), []);
   const blobs = await openBlobStore(config, logger);
   const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
-  const custodian = await loadOrCreateCustodianKey(path.join(dir, "custodian.key"));
   const vault = new CustodianRewrapper({
     vault: keyStore,
     publicClient,

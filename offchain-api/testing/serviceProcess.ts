@@ -9,6 +9,9 @@ import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
+/** The custodian key-encryption key the test services run with (README, "Secrets at rest"): tests only. */
+export const TEST_CUSTODIAN_KEK = "7e57".repeat(16);
+
 export interface RunningProcess {
   child: ChildProcess;
   /** Parsed stdout lines (pino JSON) so far. */
@@ -40,6 +43,9 @@ export function runService(env: NodeJS.ProcessEnv, options: RunServiceOptions = 
     ? [process.execPath, "dist/api/bin.js"]
     : [process.execPath, "-r", "ts-node/register/transpile-only", "offchain-api/main.ts"];
   const spawnEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+  // The service encrypts its custodian key under a key from outside its data folder; a test that
+  // does not give one gets the test stack's.
+  if (!spawnEnv.EHR_CUSTODIAN_KEK && !spawnEnv.EHR_CUSTODIAN_KEK_FILE) spawnEnv.EHR_CUSTODIAN_KEK = TEST_CUSTODIAN_KEK;
   // ts-node's compile cache writes files past a small limit, and reads them back cut short.
   if (options.fileSizeLimitBlocks !== undefined) spawnEnv.DISABLE_V8_COMPILE_CACHE = "1";
   const spawnOptions = { cwd: ROOT, env: spawnEnv, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };

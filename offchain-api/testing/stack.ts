@@ -31,12 +31,14 @@ import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
 import { compressPublicKey } from "../../lib/crypto/publicKey";
 import { loadConfig, type ApiConfig } from "../config";
+import { TEST_CUSTODIAN_KEK } from "./serviceProcess";
 import { createApp } from "../app";
 import { openServices, type ApiServices } from "../services";
 
 /** anvil's and Hardhat's well-known development mnemonic: local chains only. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 export const WEB_ORIGIN = "http://localhost:5173";
+export { TEST_CUSTODIAN_KEK };
 
 export interface StackAccount {
   address: Address;
@@ -139,6 +141,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     // count a whole suite as one client. The limit tests set their own.
     EHR_IP_RATE_LIMIT_PER_MINUTE: "1000000",
     EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "1000000",
+    EHR_CUSTODIAN_KEK: TEST_CUSTODIAN_KEK,
   };
   const open = async (env: NodeJS.ProcessEnv = {}) => {
     const config = loadConfig({ ...baseEnv, ...options.env, ...env });

@@ -17,6 +17,7 @@ import { buildWeb, serveWeb } from "../../scripts/lib/web";
 import { loadConfig } from "../../offchain-api/config";
 import { drain, startService } from "../../offchain-api/index";
 import type { ApiServices } from "../../offchain-api/services";
+import { TEST_CUSTODIAN_KEK } from "../../offchain-api/testing/serviceProcess";
 
 /** anvil's and Hardhat's well-known development mnemonic: local chains only. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -82,6 +83,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     // The browser and the test drivers all sign in from 127.0.0.1, many times a minute.
     EHR_IP_RATE_LIMIT_PER_MINUTE: "100000",
     EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "10000",
+    EHR_CUSTODIAN_KEK: TEST_CUSTODIAN_KEK,
   });
   const started = await startService(config);
   const apiUrl = started.url;
