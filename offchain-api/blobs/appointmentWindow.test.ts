@@ -10,6 +10,7 @@ import type { WrappedKeyEntry } from "../../lib/storage/types";
 import { expectError, flowAs } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 import { hasAppointmentWindow } from "./appointmentWindow";
+import { fakeWrapped } from "../keys/fakeWrapped";
 
 const SLOT = 30 * 60;
 const PRESCRIPTIONS = 10;
@@ -39,7 +40,7 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     part: "report",
     reader: stack.doctor.address,
     envelopeHash: `0x${"cd".repeat(32)}`,
-    wrapped: "ehrwk1:not-a-real-key",
+    wrapped: fakeWrapped("cd"),
   });
   const store = (entries: WrappedKeyEntry[]) =>
     request(stack.app).post("/v1/keys").set("Authorization", `Bearer ${token}`).send({ entries });
