@@ -414,6 +414,18 @@ describe("EhrApiClient", function () {
       expect(sent).to.deep.equal([]);
     });
 
+    it("asks which of the patient's record parts a reader holds keys of, only for the signed-in patient", async function () {
+      const patient = `0x${"a1".repeat(20)}` as Address;
+      const reader = `0x${"c3".repeat(20)}` as Address;
+      const hashes = [`0x${"05".repeat(32)}`];
+      const { sent, fetchFn } = recordingFetch(() => json(200, { envelopeHashes: hashes }));
+      const vault = signedInClient(fetchFn, patient).keyVault();
+      expect(await vault.heldEnvelopeHashes(patient, reader)).to.deep.equal(hashes);
+      expect(sent[0]).to.deep.include({ method: "GET", path: `/v1/keys/held?reader=${reader}` });
+      await rejection(vault.heldEnvelopeHashes(reader, reader), SessionError);
+      expect(sent).to.have.length(1);
+    });
+
     it("maps a refused release to AccessDeniedError and a missing key to StorageError", async function () {
       const request = {
         patient: `0x${"a1".repeat(20)}` as Address,
