@@ -21,7 +21,9 @@ export const BUDGETS: Record<string, number> = {
   bookAppointment: 70_000,
   logAccess: 35_000,
   "logAccess:summaryOnly": 35_000,
-  breakGlass: 60_000,
+  // Was 60k; the per-doctor daily counter of the break-glass policy is one more slot per opening
+  // (a cold read and a rewrite, about 5k): measured 58.9k before it, 65.0k with it.
+  breakGlass: 66_000,
 };
 
 /** Patients that run the whole scenario; the median of their runs is reported. */

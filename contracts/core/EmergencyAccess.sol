@@ -106,9 +106,10 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         if (_windowLive(w, a)) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
         bytes9 tag = bytes9(justificationHash);
         // A re-opening soon after the last one must say something new, not replay the first reason.
-        uint40 until = _secondReasonUntil(w);
-        if (until > block.timestamp && tag == w.justificationTag) {
-            revert EmergencySecondReasonRequired(patient_, msg.sender, until);
+        // The tags are compared first: a new reason (the usual case) needs no cool-down arithmetic.
+        if (tag == w.justificationTag) {
+            uint40 until = _secondReasonUntil(w);
+            if (until > block.timestamp) revert EmergencySecondReasonRequired(patient_, msg.sender, until);
         }
         _countOpening(msg.sender);
         id = ++_system.emergencyCount;
@@ -133,12 +134,12 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     /// @dev Counts an opening by `doctor_` today, or reverts once the daily limit is reached.
     function _countOpening(address doctor_) private {
         uint16 limit = _system.emergencyDailyLimit;
-        DailyOpenings memory d = _dailyOpenings[doctor_];
+        DailyOpenings storage d = _dailyOpenings[doctor_];
         uint32 today = _today();
         uint16 count = d.day == today ? d.count : 0;
         // At the limit (or with break-glass off, a limit of 0): no more openings until tomorrow, UTC.
         if (count >= limit) revert EmergencyDailyLimitReached(doctor_, limit);
-        _dailyOpenings[doctor_] = DailyOpenings({day: today, count: count + 1});
+        (d.day, d.count) = (today, count + 1);
     }
 
     function _setEmergencyPolicy(uint16 dailyLimit, uint40 cooldown) private {
