@@ -45,7 +45,8 @@ interface IAccessLog {
      * fixed window, same event for the patient and the admin's review), then logs a read of each
      * record in `indexes` as {logAccess} does: a general-details record in full, any other record's
      * summary only. Its receipt is the proof the storage service takes for every key it releases.
-     * Requirements: those of {IEmergencyAccess-openEmergencyAccess}; each record exists and the caller
+     * Requirements: those of {IEmergencyAccess-openEmergencyAccess}, the break-glass policy's daily
+     * limit and second reason included; each record exists and the caller
      * may read it now (an other record must have a summary), else {AccessUnauthorized} and nothing
      * is opened.
      * Emits {IEmergencyAccess-EmergencyAccessOpened}, then one {RecordAccessed} per index, in order.
