@@ -1,4 +1,5 @@
 import { equalBytes, sha256 } from "../bytes";
+import { FormatError } from "../errors";
 import { esmImport } from "../esmImport";
 
 /**
@@ -71,6 +72,30 @@ export interface BlobLayout {
    * short by a missing block from corrupt content); undefined when it is no such node.
    */
   readDagNode(block: Uint8Array): { fileSize: bigint; links: LayoutCid[] } | undefined;
+}
+
+/** Deeper than any DAG of a 2^31-byte blob (174 links per node, 1 MiB leaves: depth 3). */
+const MAX_DAG_DEPTH = 8;
+
+/**
+ * The first leaf of the blob under `root`, descending the first link of each DAG node: the whole
+ * blob when `root` is one raw block. `readBlock` must check each block against its CID; a node
+ * that is not a UnixFS file node of raw leaves (not a layout this service writes) is a FormatError.
+ */
+export async function readFirstLeaf(
+  layout: BlobLayout,
+  root: LayoutCid,
+  readBlock: (cid: LayoutCid) => Promise<Uint8Array>,
+): Promise<{ bytes: Uint8Array; whole: boolean }> {
+  let cid = root;
+  for (let depth = 0; depth < MAX_DAG_DEPTH; depth++) {
+    const block = await readBlock(cid);
+    if (cid.code === RAW_CODE) return { bytes: block, whole: depth === 0 };
+    const first = layout.readDagNode(block)?.links[0];
+    if (!first) break;
+    cid = first;
+  }
+  throw new FormatError("This file is not stored in a layout this service reads.", { details: root.toString() });
 }
 
 let loaded: Promise<BlobLayout> | undefined;

@@ -1,13 +1,20 @@
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
 import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile.node";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
-import { loadBlobLayout, RAW_CODE, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout.node";
+import {
+  loadBlobLayout,
+  RAW_CODE,
+  readFirstLeaf,
+  SHA2_256_CODE,
+  type BlobLayout,
+  type LayoutCid,
+} from "./blobLayout.node";
 import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore.node";
-import type { BlobStore } from "./types";
+import type { BlobStart, ManagedBlobStore } from "./types";
 import { esmImport } from "../esmImport";
 
 /**
@@ -24,6 +31,11 @@ import { esmImport } from "../esmImport";
  * Pins: `/pins/<cid>` in the datastore, `{sha256, size}`, written (fsync, rename) after the blocks
  * and looked up in memory once known, else with one `stat`. A whole DAG blob is re-hashed against
  * its pin; a raw block's CID is its hash, so the block check is the blob check.
+ *
+ * Removal (`remove`, the service's sweeper of unreferenced uploads) deletes the pin, then each of
+ * the blob's blocks that no remaining pin reaches: content addressing lets two blobs share a block
+ * (a 1 MiB raw blob is also the first leaf of any DAG that starts with those bytes). Writes and
+ * removals exclude each other, so a block a write has just relied on is never deleted under it.
  *
  * Why not `createHelia()` here: this store needs no networking to serve its own blobs; a
  * libp2p/bitswap node (offchain-api/storage/) can run Helia over {@link HeliaBlobStore.blockstore}
@@ -86,12 +98,47 @@ export interface HeliaBlobStoreOptions {
   folder: string;
 }
 
+/**
+ * Many writers or one remover at a time: a removal waits for the writes in progress and holds new
+ * ones until it is done.
+ */
+class WriteRemoveGate {
+  private writers = 0;
+  private removing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  async write<T>(work: () => Promise<T>): Promise<T> {
+    while (this.removing) await this.removing;
+    this.writers++;
+    try {
+      return await work();
+    } finally {
+      if (--this.writers === 0) this.drained?.();
+    }
+  }
+
+  async remove<T>(work: () => Promise<T>): Promise<T> {
+    while (this.removing) await this.removing;
+    let done!: () => void;
+    this.removing = new Promise<void>((resolve) => (done = resolve));
+    try {
+      if (this.writers > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      this.drained = undefined;
+      return await work();
+    } finally {
+      this.removing = undefined;
+      done();
+    }
+  }
+}
+
 /** See the file comment. Open with {@link HeliaBlobStore.open}; call {@link HeliaBlobStore.stop} when done. */
-export class HeliaBlobStore implements BlobStore {
+export class HeliaBlobStore implements ManagedBlobStore {
   /** CIDs known to be pinned on disk (written or seen by this process). */
   private readonly pinned = new Set<string>();
   /** Raw-block blobs being stored now: concurrent uploads of the same bytes share one write. */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly gate = new WriteRemoveGate();
   private readonly fs: UnixFsLike;
 
   private constructor(
@@ -118,19 +165,20 @@ export class HeliaBlobStore implements BlobStore {
     return new HeliaBlobStore(m, blocks, datastore);
   }
 
-  async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
+  async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string; alreadyStored: boolean }> {
     const digest = await checkDeclaredHash(bytes, declaredHash);
     const { layout } = this.modules;
     const record: PinRecord = { sha256: toHex(digest), size: bytes.length };
     try {
-      if (!layout.isSingleBlock(bytes.length)) {
-        const cid = await layout.cidOf(bytes, digest, this.blockstore);
-        await this.pin(cid, record);
-        return { cid: cid.toString() };
-      }
-      const cid = layout.rawCid(digest);
-      await this.once(cid.toString(), () => this.storeBlock(cid, bytes, record));
-      return { cid: cid.toString() };
+      return await this.gate.write(async () => {
+        if (!layout.isSingleBlock(bytes.length)) {
+          const cid = await layout.cidOf(bytes, digest, this.blockstore);
+          return { cid: cid.toString(), alreadyStored: await this.pin(cid, record) };
+        }
+        const cid = layout.rawCid(digest);
+        const alreadyStored = await this.once(cid.toString(), () => this.storeBlock(cid, bytes, record));
+        return { cid: cid.toString(), alreadyStored };
+      });
     } catch (error) {
       throw new StorageError("The file could not be stored.", { cause: error });
     }
@@ -141,7 +189,7 @@ export class HeliaBlobStore implements BlobStore {
    * commit rather than two in a row), then put in place block first, so a pin never names a block
    * that is not there; a failure leaves neither.
    */
-  private async storeBlock(cid: LayoutCid, bytes: Uint8Array, record: PinRecord): Promise<void> {
+  private async storeBlock(cid: LayoutCid, bytes: Uint8Array, record: PinRecord): Promise<boolean> {
     const pinned = await this.isPinned(cid.toString());
     const [block, pin] = await Promise.allSettled([
       this.blockstore.stage(cid, bytes),
@@ -161,10 +209,11 @@ export class HeliaBlobStore implements BlobStore {
       throw error;
     }
     if (!pinned) this.pinned.add(cid.toString());
+    return pinned;
   }
 
   /** Runs `work` for `key` unless it is already running, in which case it waits for that run. */
-  private async once(key: string, work: () => Promise<void>): Promise<void> {
+  private async once(key: string, work: () => Promise<boolean>): Promise<boolean> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const run = work().finally(() => this.inFlight.delete(key));
@@ -178,16 +227,83 @@ export class HeliaBlobStore implements BlobStore {
       if (parsed.code === RAW_CODE) return await this.blockstore.read(parsed);
       return await this.readDag(parsed);
     } catch (error) {
-      if (error instanceof IntegrityError || error instanceof StorageError) throw error;
-      if (isNotFound(error)) {
-        // The root (or the one raw block) is absent: not stored here. A leaf absent: stored, but a
-        // part is lost; either way nothing can be served.
-        const root = String((error as { message?: unknown }).message).includes(parsed.toString());
-        const message = root ? "The file was not found in storage." : "Part of the file is missing from storage.";
-        throw new StorageError(message, { cause: error, details: cid });
-      }
-      throw new StorageError("The file could not be read from storage.", { cause: error, details: cid });
+      throw this.readFailure(error, parsed);
     }
+  }
+
+  /** The first block only (the whole blob when it is one raw block), each block checked against its CID. */
+  async readStart(cid: string): Promise<BlobStart> {
+    const parsed = this.parse(cid);
+    try {
+      return await readFirstLeaf(this.modules.layout, parsed, (block) => this.blockstore.read(block));
+    } catch (error) {
+      throw this.readFailure(error, parsed);
+    }
+  }
+
+  /** Unpins `cid` and deletes its blocks that no other pinned blob reaches (see the file comment). */
+  async remove(cid: string): Promise<void> {
+    const parsed = this.parse(cid);
+    await this.gate.remove(async () => {
+      const blocks = await this.blocksOf(parsed);
+      await rm(this.pinFile(parsed), { force: true });
+      this.pinned.delete(parsed.toString());
+      const live = await this.pinnedBlocks();
+      for (const block of blocks) {
+        if (!live.has(block.toString())) await this.blockstore.delete(block).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Every block of the blob under `root` that is here (a missing part is skipped). */
+  private async blocksOf(root: LayoutCid): Promise<LayoutCid[]> {
+    const found: LayoutCid[] = [];
+    const pending = [root];
+    for (let cid = pending.pop(); cid; cid = pending.pop()) {
+      if (!(await this.blockstore.has(cid))) continue;
+      found.push(cid);
+      if (cid.code === RAW_CODE) continue;
+      const node = this.modules.layout.readDagNode(await this.blockstore.read(cid).catch(() => new Uint8Array()));
+      pending.push(...(node?.links ?? []));
+    }
+    return found;
+  }
+
+  /** The CIDs of every block the pinned blobs reach (a DAG's nodes are read; its raw leaves are not). */
+  private async pinnedBlocks(): Promise<Set<string>> {
+    const live = new Set<string>();
+    const names = await readdir(join(this.datastore.path, "pins")).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith(".data")) continue;
+      let root: LayoutCid;
+      try {
+        root = this.parse(name.slice(0, -".data".length));
+      } catch {
+        continue;
+      }
+      const pending = [root];
+      for (let cid = pending.pop(); cid; cid = pending.pop()) {
+        live.add(cid.toString());
+        if (cid.code === RAW_CODE) continue;
+        const node = this.modules.layout.readDagNode(await this.blockstore.read(cid).catch(() => new Uint8Array()));
+        pending.push(...(node?.links ?? []));
+      }
+    }
+    return live;
+  }
+
+  /** The StorageError (or IntegrityError) a failed read of `parsed` answers. */
+  private readFailure(error: unknown, parsed: LayoutCid): Error {
+    const cid = parsed.toString();
+    if (error instanceof IntegrityError || error instanceof StorageError || error instanceof FormatError) return error;
+    if (isNotFound(error)) {
+      // The root (or the one raw block) is absent: not stored here. A leaf absent: stored, but a
+      // part is lost; either way nothing can be served.
+      const root = String((error as { message?: unknown }).message).includes(cid);
+      const message = root ? "The file was not found in storage." : "Part of the file is missing from storage.";
+      return new StorageError(message, { cause: error, details: cid });
+    }
+    return new StorageError("The file could not be read from storage.", { cause: error, details: cid });
   }
 
   /**
@@ -196,7 +312,7 @@ export class HeliaBlobStore implements BlobStore {
    * checked every block against its CID and hashed the whole blob for `record`).
    */
   async pinStored(cid: string, record: PinRecord): Promise<void> {
-    await this.pin(this.parse(cid), record);
+    await this.gate.write(() => this.pin(this.parse(cid), record));
   }
 
   /** Whether `cid` was stored (and pinned) here. */
@@ -229,10 +345,12 @@ export class HeliaBlobStore implements BlobStore {
     return bytes;
   }
 
-  private async pin(cid: LayoutCid, record: PinRecord): Promise<void> {
-    if (await this.isPinned(cid.toString())) return;
+  /** Pins `cid` unless it is; answers whether it already was. */
+  private async pin(cid: LayoutCid, record: PinRecord): Promise<boolean> {
+    if (await this.isPinned(cid.toString())) return true;
     await writeFileAtomic(this.pinFile(cid), JSON.stringify(record));
     this.pinned.add(cid.toString());
+    return false;
   }
 
   private parse(cid: string): LayoutCid {

@@ -1,16 +1,18 @@
 import { FormatError, IntegrityError, StorageError } from "../errors";
 import type { Hex } from "../crypto/identity";
+import { equalBytes, sha256 } from "../bytes";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import {
   DAG_CHUNK_SIZE,
   loadBlobLayout,
   RAW_CODE,
+  readFirstLeaf,
   SHA2_256_CODE,
   SINGLE_BLOCK_LIMIT,
   type BlobLayout,
   type LayoutCid,
 } from "./blobLayout.node";
-import type { BlobStore } from "./types";
+import type { BlobStart, ManagedBlobStore } from "./types";
 import { esmImport } from "../esmImport";
 
 /**
@@ -35,6 +37,10 @@ import { esmImport } from "../esmImport";
  * nothing of it is served. Reads are `offline`, so a missing CID is reported at once instead of
  * being searched for on the network.
  *
+ * `readStart` reads the first block only (`block/get` of the root, then of each first link down to
+ * the first raw leaf, each hashed against its CID), so a refused download never reads the rest.
+ * `remove` is `pin rm`: the node's garbage collector frees the blocks no other pin holds.
+ *
  * Credentials for a protected RPC (Kubo's `API.Authorizations`, or a proxy in front of Kubo or of
  * an IPFS Cluster) go in an `Authorization` header, never in the URL or in an error.
  */
@@ -43,6 +49,10 @@ interface KuboClient {
   add(bytes: Uint8Array, options: Record<string, unknown>): Promise<{ cid: LayoutCid; size: number }>;
   cat(cid: LayoutCid, options: Record<string, unknown>): AsyncIterable<Uint8Array>;
   block: { get(cid: LayoutCid, options: Record<string, unknown>): Promise<Uint8Array> };
+  pin: {
+    ls(options: Record<string, unknown>): AsyncIterable<{ cid: LayoutCid; type: string }>;
+    rm(cid: LayoutCid, options: Record<string, unknown>): Promise<LayoutCid>;
+  };
   version(options?: Record<string, unknown>): Promise<{ version: string }>;
 }
 interface KuboModules {
@@ -80,6 +90,11 @@ function isNotHeld(error: unknown): boolean {
   return /not found locally|could not find|not found/i.test(message);
 }
 
+/** Whether a Kubo error says the CID is not pinned (`pin ls` / `pin rm` of a CID it does not pin). */
+function isNotPinned(error: unknown): boolean {
+  return /not pinned/i.test(String((error as { message?: unknown })?.message ?? ""));
+}
+
 /** Whether Kubo refused the chunk size (boxo's `ErrSizeMax`: a Kubo older than 0.40, for 1-2 MiB). */
 function isChunkRefused(error: unknown): boolean {
   return /chunker parameters may not exceed the maximum chunk size/i.test(String((error as Error)?.message));
@@ -110,7 +125,7 @@ export interface KuboBlobStoreOptions {
 }
 
 /** See the file comment. Open with {@link KuboBlobStore.open}. */
-export class KuboBlobStore implements BlobStore {
+export class KuboBlobStore implements ManagedBlobStore {
   private constructor(
     private readonly layout: BlobLayout,
     private readonly client: KuboClient,
@@ -130,18 +145,67 @@ export class KuboBlobStore implements BlobStore {
     return new KuboBlobStore(m.layout, client);
   }
 
-  async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
+  async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string; alreadyStored: boolean }> {
     const digest = await checkDeclaredHash(bytes, declaredHash);
+    const expected = await this.layout.cidOf(bytes, digest);
+    const alreadyStored = await this.isPinned(expected);
     try {
-      return await this.add(bytes, await this.layout.cidOf(bytes, digest), addOptions(bytes.length));
+      return { ...(await this.add(bytes, expected, addOptions(bytes.length))), alreadyStored };
     } catch (error) {
       if (!isChunkRefused(error) || !(bytes.length > DAG_CHUNK_SIZE)) throw error;
       // A node that refuses chunks over 1 MiB (Kubo before 0.40, or a proxy built on an older boxo):
       // the blob is stored in the layout every store read before, a DAG of 1 MiB leaves.
-      return this.add(bytes, await this.layout.dagCidOf(bytes), {
-        ...addOptions(bytes.length),
-        chunker: `size-${DAG_CHUNK_SIZE}`,
-      });
+      const dag = await this.layout.dagCidOf(bytes);
+      const dagStored = await this.isPinned(dag);
+      const stored = await this.add(bytes, dag, { ...addOptions(bytes.length), chunker: `size-${DAG_CHUNK_SIZE}` });
+      return { ...stored, alreadyStored: dagStored };
+    }
+  }
+
+  /** Whether the node pins `cid` (recursively): what `put` reports as already stored. */
+  private async isPinned(cid: LayoutCid): Promise<boolean> {
+    try {
+      for await (const pin of this.client.pin.ls({ paths: [cid], type: "recursive" })) {
+        if (pin.cid.equals(cid)) return true;
+      }
+      return false;
+    } catch (error) {
+      if (isNotPinned(error)) return false;
+      throw storageFailure(error, "The file could not be stored.", "Kubo pin ls failed");
+    }
+  }
+
+  async readStart(cid: string): Promise<BlobStart> {
+    const parsed = this.parse(cid);
+    return readFirstLeaf(this.layout, parsed, async (block) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.block(block);
+      } catch (error) {
+        if (statusOf(error) === 500 && isNotHeld(error)) {
+          const root = block.equals(parsed);
+          throw new StorageError(
+            root ? "The file was not found in storage." : "Part of the file is missing from storage.",
+            {
+              cause: error,
+              details: cid,
+            },
+          );
+        }
+        throw storageFailure(error, "The file could not be read from storage.", cid);
+      }
+      // The node is not trusted: every block is checked against its CID before anything is decided from it.
+      if (!equalBytes(await sha256(bytes), block.multihash.digest)) throw this.corrupt(cid, bytes);
+      return bytes;
+    });
+  }
+
+  async remove(cid: string): Promise<void> {
+    try {
+      await this.client.pin.rm(this.parse(cid), { recursive: true });
+    } catch (error) {
+      if (isNotPinned(error)) return;
+      throw storageFailure(error, "The file could not be removed from storage.", cid);
     }
   }
 

@@ -14,6 +14,27 @@ export interface BlobStore {
   get(cid: string): Promise<Uint8Array>;
 }
 
+/** The first block of a blob (lib/storage/blobLayout.node.ts `readFirstLeaf`), checked against its CID. */
+export interface BlobStart {
+  /** The whole blob when it is one raw block, else the first leaf of its DAG (at most 1 MiB). */
+  bytes: Uint8Array;
+  /** Whether `bytes` is the whole blob (no second read needed to serve it). */
+  whole: boolean;
+}
+
+/** What a store the service runs on adds: reads that stop at the first block, and removal. */
+export interface ManagedBlobStore extends BlobStore {
+  /** As BlobStore.put; `alreadyStored` says the blob was stored and pinned here before this call. */
+  put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string; alreadyStored: boolean }>;
+  /**
+   * The blob's first block only, so that who may read it is decided from its header before the
+   * rest is read: the same cost for 1 KB and 50 MB. StorageError when absent.
+   */
+  readStart(cid: string): Promise<BlobStart>;
+  /** Unpins the blob and frees the blocks no other pinned blob uses; nothing when it is not stored. */
+  remove(cid: string): Promise<void>;
+}
+
 /** A data key wrapped (lib/crypto/keyWrap.ts) to one reader for one record part. */
 export interface WrappedKeyEntry {
   chainId: number;

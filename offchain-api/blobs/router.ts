@@ -1,32 +1,63 @@
-import express, { Router } from "express";
+import express, { Router, type RequestHandler } from "express";
 import { getAddress } from "viem";
 import { IntegrityError, StorageError } from "../../lib/errors";
-import { isAuthorized } from "../../lib/chain/ehr";
+import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
 import { sameAddress } from "../../lib/records/context";
+import type { BlobStart } from "../../lib/storage/types";
 import type { ApiServices } from "../services";
-import { hasAppointmentWindow } from "./appointmentWindow";
-import { badRequest, forbidden, notFound, unsupportedMedia } from "../http/errors";
+import { badRequest, forbidden, HttpError, notFound, unsupportedMedia } from "../http/errors";
 import { valid, validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import { auditRefusal } from "../audit/refuse";
-import { describeBlob, envelopeReadRefusal, isOurs } from "./access";
+import {
+  describeBlob,
+  envelopeReadRefusal,
+  envelopeUploadRefusal,
+  isCanonicalKeyBackup,
+  isOurs,
+  keyBackupUploadRefusal,
+} from "./access";
+import { ciphertextRefusal } from "./ciphertextCheck";
 import { cidParams, contentHashHeader } from "./schema";
 
 const NOT_OURS = "Only encrypted records and key backups of this system can be stored here.";
+const NOT_CIPHERTEXT = "This file is not encrypted: only records encrypted by this app can be stored here.";
 
 /**
  * `/v1/blobs` (README, "Blobs"): POST / stores our ciphertext only (an envelope of this chain and
- * EhrCore from its patient or a granted doctor, or the session's own key backup), checked against
- * `X-Content-SHA256`, and answers 201 `{cid, size}` once it is stored and pinned; GET /:cid serves
- * the bytes, verified against the CID, to whoever may read them now (refusals audited).
+ * EhrCore from its registered patient or a doctor who may write it now, whose bytes after the
+ * header look like AES-GCM output; or the session's own key backup, exactly as the app writes it,
+ * before its key is registered), within the uploader's quota of unreferenced bytes, checked against
+ * `X-Content-SHA256`, and answers 201 `{cid, size}` once it is stored and pinned; GET /:cid reads
+ * the first block, decides from its header who may read it now (refusals audited) and only then
+ * reads and serves the rest, verified against the CID.
  */
 export function blobsRouter(services: ApiServices): Router {
   const router = Router();
   const signedIn = requireSession(services);
 
+  // Over the quota already: refused before a byte of the body is read.
+  const hasRoom: RequestHandler = async (req, res, next) => {
+    const me = sessionOf(res).address;
+    const size = Number(req.headers["content-length"]) || 0;
+    await withinQuota(() => services.uploads.checkRoom(me, size));
+    next();
+  };
+  /** `check`, and once more after reading the chain's new references when it finds the quota reached. */
+  const withinQuota = async <T>(check: () => T): Promise<T> => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      await services.sweeper.catchUp();
+      return check();
+    }
+  };
+
   router.post(
     "/",
     signedIn,
+    hasRoom,
     express.raw({ type: "application/octet-stream", limit: services.config.maxUploadBytes }),
     async (req, res) => {
       if (!Buffer.isBuffer(req.body)) throw unsupportedMedia("Send the file as application/octet-stream.");
@@ -38,27 +69,34 @@ export function blobsRouter(services: ApiServices): Router {
       const me = sessionOf(res).address;
       const blob = describeBlob(bytes);
       if (blob.kind === "other") throw unsupportedMedia(NOT_OURS);
+      let subject: string;
       if (blob.kind === "key-backup") {
         if (!isOurs(services, blob.meta)) throw unsupportedMedia("This key backup is for another chain or contract.");
-        if (!sameAddress(blob.meta.address, me)) throw forbidden("You can store only your own key backup.");
+        const refusal = await keyBackupUploadRefusal(services, blob.meta, me);
+        if (refusal) throw forbidden(refusal);
+        if (!isCanonicalKeyBackup(bytes)) throw unsupportedMedia("This key backup is not in the form this app writes.");
+        subject = blob.meta.address;
       } else {
         if (!isOurs(services, blob.identity)) {
           throw unsupportedMedia("This encrypted record is for another chain or contract.");
         }
-        const { patient, category } = blob.identity;
-        // A doctor: `isAuthorized` is true only for an active doctor whose grant covers the category now.
-        if (
-          !sameAddress(patient, me) &&
-          !(await isAuthorized(services.publicClient, services.core, patient, me, category)) &&
-          !(await hasAppointmentWindow(services, patient, me))
-        ) {
-          throw forbidden("You can store records only for yourself or for a patient who granted you access.");
-        }
+        // Who may store it is decided before its bytes are examined: a stranger costs no CPU.
+        const refusal = await envelopeUploadRefusal(services, blob.identity, me);
+        if (refusal) throw forbidden(refusal);
+        if (await ciphertextRefusal(bytes.subarray(ENVELOPE_HEADER_LENGTH))) throw unsupportedMedia(NOT_CIPHERTEXT);
+        subject = getAddress(blob.identity.patient);
       }
+      const sha256 = header.data;
+      const upload = { sha256, uploader: me, kind: blob.kind, subject: getAddress(subject), size: bytes.length };
+      const reserved = await withinQuota(() => services.uploads.reserve(upload));
       let cid: string;
       try {
-        ({ cid } = await services.blobs.put(bytes, header.data));
+        const stored = await services.uploads.exclusive(sha256, () => services.blobs.put(bytes, sha256));
+        cid = stored.cid;
+        // Already here with no tracked upload of it: a blob from before the ledger, never swept.
+        services.uploads.stored(sha256, me, cid, stored.alreadyStored && !reserved.known);
       } catch (error) {
+        services.uploads.release(sha256, me);
         if (error instanceof IntegrityError) throw badRequest(error.shortMessage);
         throw error;
       }
@@ -70,17 +108,19 @@ export function blobsRouter(services: ApiServices): Router {
   router.get("/:cid", signedIn, validate(cidParams, "params"), async (req, res) => {
     const { cid } = valid<{ cid: string }>(res, "params");
     const me = sessionOf(res).address;
-    let bytes: Uint8Array;
+    // Not stored here, or a part of it lost (a block missing mid-stream): nothing can be served.
+    const notStored = (error: unknown) =>
+      error instanceof StorageError && /not found|missing/.test(error.shortMessage)
+        ? notFound("No file is stored under this address.")
+        : error;
+    // The first block only: a refused read costs the same for 1 KB and 50 MB.
+    let start: BlobStart;
     try {
-      bytes = await services.blobs.get(cid);
+      start = await services.blobs.readStart(cid);
     } catch (error) {
-      // Not stored here, or a part of it lost (a block missing mid-stream): nothing can be served.
-      if (error instanceof StorageError && /not found|missing/.test(error.shortMessage)) {
-        throw notFound("No file is stored under this address.");
-      }
-      throw error;
+      throw notStored(error);
     }
-    const blob = describeBlob(bytes);
+    const blob = describeBlob(start.bytes);
     const refuse = async (patient: string | undefined, reason: string, part?: "report" | "summary") => {
       if (patient) await auditRefusal(services, req, { reader: me, patient: getAddress(patient), cid, part, reason });
       return forbidden(reason);
@@ -91,6 +131,14 @@ export function blobsRouter(services: ApiServices): Router {
     } else {
       const reason = await envelopeReadRefusal(services, blob.identity, me);
       if (reason) throw await refuse(blob.identity.patient, reason, blob.identity.part);
+    }
+    let bytes = start.bytes;
+    if (!start.whole) {
+      try {
+        bytes = await services.blobs.get(cid);
+      } catch (error) {
+        throw notStored(error);
+      }
     }
     res
       .status(200)

@@ -5,13 +5,13 @@ import type { Logger } from "pino";
 import { StorageError } from "../../lib/errors";
 import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
 import { KuboBlobStore } from "../../lib/storage/kuboBlobStore.node";
-import type { BlobStore } from "../../lib/storage/types";
+import type { ManagedBlobStore } from "../../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "../config";
 import { PrivateSwarm } from "../storage/privateSwarm";
 import { readSwarmKeyFile } from "../storage/swarmKey";
 
 /** The blob store the service runs on: the lib's BlobStore plus what operations need. */
-export interface ServiceBlobStore extends BlobStore {
+export interface ServiceBlobStore extends ManagedBlobStore {
   /** "helia" (embedded, on disk) or "kubo" (IPFS_API_URL). */
   readonly kind: "helia" | "kubo";
   /** The private IPFS network this instance is part of (`EHR_SWARM_LISTEN`), if any. */
@@ -81,6 +81,8 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
       kind: "kubo",
       put: (bytes, hash) => store.put(bytes, hash),
       get: (cid) => store.get(cid),
+      readStart: (cid) => store.readStart(cid),
+      remove: (cid) => store.remove(cid),
       checkWritable: async () => void (await store.version()),
       close: async () => undefined,
     };
@@ -113,6 +115,19 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
     },
     "blob store opened",
   );
+  /** `read`, or when the blob `cid` (or a part of it) is not here, the private network's copy. */
+  async function readThrough<T>(cid: string, read: () => Promise<T>, fromPeer?: (bytes: Uint8Array) => T): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      // Not here (or a part lost here): another instance of the private network may hold it.
+      if (!swarm || !(error instanceof StorageError) || !/not found|missing/.test(error.shortMessage)) throw error;
+      const bytes = await swarm
+        .fetch(cid, { signal: AbortSignal.timeout(READ_THROUGH_MS) })
+        .catch(() => Promise.reject(error));
+      return fromPeer ? fromPeer(bytes) : (bytes as T);
+    }
+  }
   // Uploads in flight in this process; a failed one cleans up after itself when it is the only one.
   let writing = 0;
   return {
@@ -139,15 +154,16 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
         writing--;
       }
     },
-    get: async (cid) => {
-      try {
-        return await store.get(cid);
-      } catch (error) {
-        // Not here (or a part lost here): another instance of the private network may hold it.
-        if (!swarm || !(error instanceof StorageError) || !/not found|missing/.test(error.shortMessage)) throw error;
-        return swarm.fetch(cid, { signal: AbortSignal.timeout(READ_THROUGH_MS) }).catch(() => Promise.reject(error));
-      }
-    },
+    get: (cid) => readThrough(cid, () => store.get(cid)),
+    // A blob only a peer holds is fetched whole (and pinned here) before its header is read.
+    readStart: (cid) =>
+      readThrough(
+        cid,
+        () => store.readStart(cid),
+        (bytes) => ({ bytes, whole: true }),
+      ),
+    // Peers that fetched an announced blob keep their copy (README, "Blobs").
+    remove: (cid) => store.remove(cid),
     swarm,
     checkWritable: () => probeWritable(folder),
     close: async () => {

@@ -3,7 +3,7 @@
  * installed or run in this environment (TOOLCHAIN.md), so that `KuboBlobStore` and the service with
  * `IPFS_API_URL` are tested over real HTTP through the real kubo-rpc-client. It answers as Kubo's
  * RPC does (Kubo 0.40+, go-ipfs-cmds), for what the stores send (`add`, `cat`, `block/put`,
- * `block/get`, `pin/add`, `version`) and nothing else:
+ * `block/get`, `pin/add`, `pin/ls`, `pin/rm`, `version`) and nothing else:
  *
  * - POST only (405 `405 - Method Not Allowed` otherwise), unknown commands 404 `404 page not found`
  *   (text/plain, as Go's mux answers);
@@ -265,6 +265,25 @@ export async function startKuboRpcServer(folder: string, options: KuboRpcDoubleO
       await blockstore.put(cid, new Uint8Array(content));
       if (flag(q, "pin", false)) pins.add(cid.toString());
       json(res, { Key: cid.toString(), Size: content.length });
+    },
+    async "pin/ls"(q, _req, res) {
+      const type = q.get("type") ?? "all";
+      const args = q.getAll("arg").map(parseCid);
+      const listed = args.length ? args : [...pins].map((cid) => parseCid(cid));
+      for (const cid of args) {
+        if (!pins.has(cid.toString())) throw new RpcError(`path '${cid}' is not pinned`);
+      }
+      res.setHeader("X-Chunked-Output", "1");
+      res.setHeader("Content-Type", "application/json");
+      for (const cid of listed)
+        res.write(`${JSON.stringify({ Cid: cid.toString(), Type: type === "all" ? "recursive" : type })}\n`);
+      res.end();
+    },
+    async "pin/rm"(q, _req, res) {
+      const cid = parseCid(q.get("arg"));
+      // Kubo's message for a CID it does not pin directly; its GC frees the blocks later (never here).
+      if (!pins.delete(cid.toString())) throw new RpcError("not pinned or pinned indirectly");
+      json(res, { Pins: [cid.toString()] });
     },
     async "pin/add"(q, _req, res) {
       const cid = parseCid(q.get("arg"));

@@ -1,0 +1,136 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { brotliCompressSync, constants } from "node:zlib";
+
+/**
+ * Whether the bytes after an envelope's header look like AES-GCM output (README, "Blobs"): the
+ * service cannot decrypt, but clear text behind a valid header is easy to tell from ciphertext,
+ * which is indistinguishable from uniformly random bytes. Two tests, each with an exact bound on
+ * how often it refuses random bytes, so that a real envelope is refused with probability at most
+ * {@link FALSE_REFUSAL} (2^-50, about 9·10^-16) per upload, whatever its size:
+ *
+ * 1. Printable fraction, in windows of 256 bytes every 128 bytes (one window for a shorter body):
+ *    a byte of random data is printable ASCII (tab, line feed, carriage return, 0x20-0x7E) with
+ *    probability 98/256; a window is refused when its count reaches the smallest k with
+ *    P(Binomial(w, 98/256) >= k) <= 2^-51 / windows, summed exactly. Catches ASCII text, JSON,
+ *    base64 and hex anywhere, down to a body of about 40 bytes and a span of 384 bytes inside a
+ *    larger one.
+ * 2. Compressibility, per 64 KiB chunk (brotli, quality 2): a lossless coder shortens at most a
+ *    fraction 256^(1-s)/255 of all n-byte strings by s bytes or more (there are fewer shorter
+ *    outputs than that), so a chunk that shrinks by s bytes, s chosen for 2^-51 / chunks, is not
+ *    random. Catches what has a skewed byte histogram (UTF-8 text of any script: its Huffman stage
+ *    is a histogram test with an exact bound) and what repeats (zeros, a repeated pattern), inside
+ *    a larger body too (about 1 KB of text in a 64 KiB chunk).
+ *
+ * What it cannot catch: clear text encoded to look random (XOR with a published key), or a few
+ * hundred bytes of it scattered through random bytes. That is not an accident but an evasion, and
+ * the per-address quota bounds it (quota.ts).
+ */
+
+/** Probability, per upload, that a real envelope is refused: 2^-50. */
+export const FALSE_REFUSAL = 2 ** -50;
+/** Each of the two tests gets half. */
+const PER_TEST = FALSE_REFUSAL / 2;
+
+const WINDOW = 256;
+const STRIDE = 128;
+const CHUNK = 64 * 1024;
+/** How much is checked between yields to the event loop (a 50 MB body never blocks it for long). */
+const SLICE = 16 * CHUNK;
+
+/** The smallest ciphertext region sealEnvelope makes: a 4-byte length, `{"mediaType":"x"}`, the 16-byte tag. */
+export const MIN_CIPHERTEXT_LENGTH = 4 + 17 + 16;
+
+const PRINTABLE = new Uint8Array(256);
+for (let b = 0x20; b < 0x7f; b++) PRINTABLE[b] = 1;
+PRINTABLE[0x09] = PRINTABLE[0x0a] = PRINTABLE[0x0d] = 1;
+/** P(a random byte is printable). */
+export const PRINTABLE_PROBABILITY = 98 / 256;
+
+/** ln P(X >= k) for X ~ Binomial(n, p), k = 0..n (index n + 1: -Infinity), summed exactly in log space. */
+export function binomialLogTails(n: number, p: number): Float64Array {
+  const logPmf = new Float64Array(n + 1);
+  let logChoose = 0;
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logChoose += Math.log(n - k + 1) - Math.log(k);
+    logPmf[k] = logChoose + k * Math.log(p) + (n - k) * Math.log1p(-p);
+  }
+  const tails = new Float64Array(n + 2);
+  tails[n + 1] = -Infinity;
+  for (let k = n; k >= 0; k--) {
+    const a = tails[k + 1];
+    const b = logPmf[k];
+    const high = Math.max(a, b);
+    tails[k] = high === -Infinity ? -Infinity : high + Math.log(Math.exp(a - high) + Math.exp(b - high));
+  }
+  return tails;
+}
+
+const tailsByLength = new Map<number, Float64Array>();
+
+/**
+ * The fewest printable bytes in a window of `length` bytes at which random bytes get there with
+ * probability at most `alpha`; `length + 1` (never) when even an all-printable window is likelier.
+ */
+export function printableThreshold(length: number, alpha: number): number {
+  let tails = tailsByLength.get(length);
+  if (!tails) {
+    tails = binomialLogTails(length, PRINTABLE_PROBABILITY);
+    tailsByLength.set(length, tails);
+  }
+  const limit = Math.log(alpha);
+  for (let k = 0; k <= length; k++) if (tails[k] <= limit) return k;
+  return length + 1;
+}
+
+/** The fewest bytes a chunk must shrink by, out of `chunks` chunks, for the counting bound to stay within `alpha`. */
+export function compressionMargin(chunks: number, alpha: number): number {
+  // chunks · 256^(1-s) / 255 <= alpha  <=>  s >= 1 + log256(chunks / (255 · alpha))
+  return Math.max(1, Math.ceil(1 + Math.log2(chunks / (255 * alpha)) / 8));
+}
+
+/** Why `region` (an envelope's bytes after its header) is not AES-GCM output, or undefined when it may be. */
+export async function ciphertextRefusal(region: Uint8Array): Promise<string | undefined> {
+  const length = region.length;
+  if (length < MIN_CIPHERTEXT_LENGTH) return "too short for an envelope";
+  if (length <= WINDOW) {
+    let printable = 0;
+    for (let i = 0; i < length; i++) printable += PRINTABLE[region[i]];
+    if (printable >= printableThreshold(length, PER_TEST)) return "printable text";
+    return compresses(region, compressionMargin(1, PER_TEST)) ? "compressible" : undefined;
+  }
+  // Windows at 0, 128, ... and one ending at the last byte; each window is two 128-byte halves.
+  const windows = Math.floor((length - WINDOW) / STRIDE) + 1 + ((length - WINDOW) % STRIDE === 0 ? 0 : 1);
+  const threshold = printableThreshold(WINDOW, PER_TEST / windows);
+  const chunks = Math.ceil(length / CHUNK);
+  const margin = compressionMargin(chunks, PER_TEST);
+  let previousHalf = -1;
+  for (let slice = 0; slice < length; slice += SLICE) {
+    const end = Math.min(length, slice + SLICE);
+    for (let half = slice; half + STRIDE <= end; half += STRIDE) {
+      let count = 0;
+      for (let i = half; i < half + STRIDE; i++) count += PRINTABLE[region[i]];
+      if (previousHalf >= 0 && previousHalf + count >= threshold) return "printable text";
+      previousHalf = count;
+    }
+    for (let chunk = slice; chunk < end; chunk += CHUNK) {
+      if (compresses(region.subarray(chunk, Math.min(end, chunk + CHUNK)), margin)) return "compressible";
+    }
+    if (end < length) await yieldToEventLoop();
+  }
+  let tail = 0;
+  for (let i = length - WINDOW; i < length; i++) tail += PRINTABLE[region[i]];
+  return tail >= threshold ? "printable text" : undefined;
+}
+
+/** Whether brotli makes `chunk` at least `margin` bytes shorter. */
+function compresses(chunk: Uint8Array, margin: number): boolean {
+  const compressed = brotliCompressSync(chunk, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 2,
+      // A 128 KiB window holds a whole chunk; the default 4 MiB window costs an allocation per call.
+      [constants.BROTLI_PARAM_LGWIN]: 17,
+      [constants.BROTLI_PARAM_SIZE_HINT]: chunk.length,
+    },
+  });
+  return compressed.length <= chunk.length - margin;
+}
