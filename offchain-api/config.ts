@@ -24,6 +24,17 @@ export interface ApiConfig {
   maxUploadBytes: number;
   /** Largest summary input (text or PDF), in bytes (413 beyond). @default 10485760 (10 MiB) */
   maxSummaryBytes: number;
+  /**
+   * Bytes an address may have uploaded that no mined record or registered key references yet (413
+   * beyond; offchain-api/blobs/quota.ts). At least `maxUploadBytes`. @default 4 × maxUploadBytes
+   */
+  uploadQuotaBytes: number;
+  /** Key backups an address may have uploaded and not yet registered on-chain. @default 3 */
+  keyBackupQuota: number;
+  /** How long an unreferenced upload is kept before the sweeper removes it, in seconds. @default 86400 (24 h) */
+  unreferencedGraceSeconds: number;
+  /** How often the sweeper of unreferenced uploads runs, in seconds. @default 600 */
+  sweepIntervalSeconds: number;
   /** A Kubo RPC API (or IPFS Cluster proxy) to store blocks in instead of the embedded Helia node, without credentials. */
   ipfsApiUrl?: string;
   /**
@@ -118,6 +129,15 @@ const schema = z.object({
   EHR_SIWE_DOMAIN: z.string().min(1).optional(),
   EHR_MAX_UPLOAD_BYTES: integer(50 * 1024 * 1024, 1024, 2 ** 31),
   EHR_MAX_SUMMARY_BYTES: integer(10 * 1024 * 1024, 1024, 2 ** 31),
+  EHR_UPLOAD_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 48)
+    .optional(),
+  EHR_KEY_BACKUP_QUOTA: integer(3, 1, 1000),
+  EHR_UNREFERENCED_GRACE_SECONDS: integer(24 * 3600, 0, 365 * 24 * 3600),
+  EHR_SWEEP_INTERVAL_SECONDS: integer(600, 1, 7 * 24 * 3600),
   IPFS_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   IPFS_API_USER: z.string().min(1).optional(),
   IPFS_API_PASSWORD: z.string().min(1).optional(),
@@ -219,6 +239,17 @@ function checkTimeouts(e: z.infer<typeof schema>, context: z.RefinementCtx): voi
   }
 }
 
+/** The upload quota must leave room for the largest upload. */
+function checkUploadQuota(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  if (e.EHR_UPLOAD_QUOTA_BYTES !== undefined && e.EHR_UPLOAD_QUOTA_BYTES < e.EHR_MAX_UPLOAD_BYTES) {
+    context.addIssue({
+      code: "custom",
+      path: ["EHR_UPLOAD_QUOTA_BYTES"],
+      message: "must be at least EHR_MAX_UPLOAD_BYTES (or one largest upload could never be stored)",
+    });
+  }
+}
+
 /** The custodian key-encryption key: one way, well-formed, kept apart from the data it protects. */
 function checkCustodianKek(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
   const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
@@ -272,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     .superRefine(checkIpfsApiAuth)
     .superRefine(checkTimeouts)
     .superRefine(checkCustodianKek)
+    .superRefine(checkUploadQuota)
     .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -290,6 +322,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     siweDomain: e.EHR_SIWE_DOMAIN ?? new URL(webOrigin).host,
     maxUploadBytes: e.EHR_MAX_UPLOAD_BYTES,
     maxSummaryBytes: e.EHR_MAX_SUMMARY_BYTES,
+    uploadQuotaBytes: e.EHR_UPLOAD_QUOTA_BYTES ?? 4 * e.EHR_MAX_UPLOAD_BYTES,
+    keyBackupQuota: e.EHR_KEY_BACKUP_QUOTA,
+    unreferencedGraceSeconds: e.EHR_UNREFERENCED_GRACE_SECONDS,
+    sweepIntervalSeconds: e.EHR_SWEEP_INTERVAL_SECONDS,
     ...ipfsApiAccess(e),
     swarm: e.EHR_SWARM_LISTEN?.length
       ? {

@@ -13,6 +13,8 @@ import { AuditLog } from "./audit/log";
 import { CustodianRewrapper } from "./keys/custodianRewrapper";
 import { ChainKeyVault } from "./keys/vault";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
+import { UploadLedger } from "./blobs/quota";
+import { BlobSweeper } from "./blobs/sweeper";
 import { loadOrCreateCustodianKey, readKekFile, type CustodianKey } from "./custodian/keypair";
 import { MessageStore } from "./messages/store";
 import { SessionService } from "./sessions/service";
@@ -42,6 +44,10 @@ export interface ApiServices {
   messages: MessageStore;
   /** The service's transactional state (`state.sqlite`): each store adds its own tables with `state.migrate`. */
   state: StateDatabase;
+  /** Uploads not yet referenced on-chain, per address (the upload quota). */
+  uploads: UploadLedger;
+  /** Removes the uploads nothing on the chain references after their grace period. */
+  sweeper: BlobSweeper;
   close(): Promise<void>;
 }
 
@@ -101,6 +107,17 @@ export async function openServices(
 
   const state = StateDatabase.open(path.join(dir, "state.sqlite"), []);
   const blobs = await openBlobStore(config, logger);
+  const uploads = new UploadLedger(state, { quotaBytes: config.uploadQuotaBytes, keyBackups: config.keyBackupQuota });
+  const sweeper = new BlobSweeper({
+    ledger: uploads,
+    blobs,
+    publicClient,
+    core,
+    chainId,
+    logger,
+    graceMs: config.unreferencedGraceSeconds * 1000,
+    intervalMs: config.sweepIntervalSeconds * 1000,
+  });
   const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
   const vault = new CustodianRewrapper({
     vault: keyStore,
@@ -121,6 +138,7 @@ export async function openServices(
   const summaries = await openSummaryService(config, logger);
   const messages = await MessageStore.open(path.join(dir, "messages"));
 
+  sweeper.start();
   return {
     config,
     logger,
@@ -136,7 +154,10 @@ export async function openServices(
     summaries,
     messages,
     state,
+    uploads,
+    sweeper,
     async close() {
+      await sweeper.stop();
       await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close(), messages.close()]);
       state.close();
     },
