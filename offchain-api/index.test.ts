@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, lstat, mkdtemp, readdir, rm } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +10,8 @@ import { newRecordId, type RecordIdentity } from "../lib/crypto/identity";
 import { loadConfig } from "./config";
 import { startApi } from "./index";
 import { startTestStack, WEB_ORIGIN, type TestStack } from "./testing/stack";
-import { runService, type RunningProcess } from "./testing/serviceProcess";
+import { loadOrCreateCustodianKey } from "./custodian/keypair";
+import { runService, TEST_CUSTODIAN_KEK, type RunningProcess } from "./testing/serviceProcess";
 
 /** GET /healthz on a new connection: the status, or the connection's error code. */
 const probe = (port: string) =>
@@ -133,6 +134,66 @@ describe("the service process (offchain-api/main.ts)", () => {
     expect(await running.exited).to.equal(0);
     expect((await running.waitFor(/^stopped$/)).outcome).to.equal("drained");
     expect(running.stderr()).to.equal("");
+  });
+
+  it("keeps everything it writes owner-only (files 0600, folders 0700) and logs no token or key", async () => {
+    // A data folder from before, readable by everyone.
+    await chmod(dataDir, 0o755);
+    running = runService(env());
+    const url = String((await running.waitFor(/^listening on /)).url);
+    const token = await signInAsPatient(url);
+    const identity: RecordIdentity = {
+      chainId: stack.chain.chainId,
+      contract: stack.core,
+      patient: stack.patient.address,
+      recordId: newRecordId(),
+      category: 3,
+      part: "report",
+    };
+    const body = await sealEnvelope(randomBytes(64 * 1024), generateDataKey(), identity, { compress: "never" });
+    const upload = await fetch(`${url}/v1/blobs`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/octet-stream",
+        "X-Content-SHA256": toHex(await sha256(body)),
+      },
+      body: Buffer.from(body),
+    });
+    expect(upload.status).to.equal(201);
+    const signOut = await fetch(`${url}/v1/auth/session`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(signOut.status).to.equal(204);
+    running.child.kill("SIGTERM");
+    expect(await running.exited).to.equal(0);
+
+    const loose: string[] = [];
+    const walk = async (folder: string): Promise<void> => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const full = path.join(folder, entry.name);
+        const mode = (await lstat(full)).mode & 0o777;
+        if (entry.isDirectory()) {
+          if (mode !== 0o700) loose.push(`${path.relative(dataDir, full)}/ ${mode.toString(8)}`);
+          await walk(full);
+        } else if (!entry.isSymbolicLink() && (mode & 0o077) !== 0) {
+          loose.push(`${path.relative(dataDir, full)} ${mode.toString(8)}`);
+        }
+      }
+    };
+    expect((await lstat(dataDir)).mode & 0o777).to.equal(0o700);
+    await walk(dataDir);
+    expect(loose, "files or folders others can read").to.deep.equal([]);
+    expect((await readdir(path.join(dataDir, "api"))).sort()).to.include.members(["custodian.key", "session.secret"]);
+
+    const custodian = await loadOrCreateCustodianKey(path.join(dataDir, "api", "custodian.key"), {
+      kek: Buffer.from(TEST_CUSTODIAN_KEK, "hex"),
+    });
+    const logged = `${JSON.stringify(running.lines)}\n${running.stderr()}`.toLowerCase();
+    for (const secret of [token, token.split(".")[2]!, custodian.privateKey.slice(2), TEST_CUSTODIAN_KEK]) {
+      expect(logged).not.to.include(secret.toLowerCase());
+    }
   });
 
   it("startApi runs the service in this process; close drains it once and frees the port", async () => {

@@ -50,6 +50,8 @@ function fail(error: unknown): never {
 
 /** Runs the service as this process (bin.ts calls it; so does `node offchain-api/main.ts`). */
 export async function main(): Promise<void> {
+  // Every file the service creates (blocks, state, keys) is owner-only, whatever the library's default.
+  process.umask(0o077);
   let config: ApiConfig;
   try {
     config = loadConfig();

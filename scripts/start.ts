@@ -14,6 +14,7 @@ import { custodianKey } from "../lib/chain/ehr";
 import type { Address } from "../lib/crypto/identity";
 import { compressPublicKey } from "../lib/crypto/publicKey";
 import { loadConfig } from "../offchain-api/config";
+import { ensureLocalKekFile } from "../offchain-api/custodian/keypair";
 import { drain, startService } from "../offchain-api/index";
 import type { ApiServices } from "../offchain-api/services";
 import { DEFAULT_PORT, defaultDataDir, startChain } from "./lib/chain";
@@ -53,7 +54,25 @@ async function publishCustodian(services: ApiServices, apiUrl: string, env: Node
   return true;
 }
 
+/**
+ * The custodian key's key-encryption key: the operator's (EHR_CUSTODIAN_KEK or _FILE), else a local
+ * one at `.secrets/custodian.kek` in the repository (git-ignored, 0600), outside `.data` so a copy of
+ * the data folder does not carry the key that opens it.
+ */
+async function custodianKekEnv(): Promise<NodeJS.ProcessEnv> {
+  if (process.env.EHR_CUSTODIAN_KEK || process.env.EHR_CUSTODIAN_KEK_FILE) return {};
+  const file = path.join(__dirname, "..", ".secrets", "custodian.kek");
+  if (await ensureLocalKekFile(file)) {
+    console.log(
+      `Made a local key-encryption key for the custodian key: ${path.relative(process.cwd(), file)} (keep it apart from backups of .data).`,
+    );
+  }
+  return { EHR_CUSTODIAN_KEK_FILE: file };
+}
+
 async function main(): Promise<void> {
+  // Everything this process and its children write (chain state, service state, keys) is owner-only.
+  process.umask(0o077);
   const port = process.env.EHR_CHAIN_PORT ? Number(process.env.EHR_CHAIN_PORT) : DEFAULT_PORT;
   const webPort = process.env.EHR_WEB_PORT ? Number(process.env.EHR_WEB_PORT) : DEFAULT_WEB_PORT;
   const dataDir = defaultDataDir();
@@ -89,6 +108,7 @@ async function main(): Promise<void> {
     const { core, appointmentBook } = readLocalDeployment();
     const config = loadConfig({
       ...process.env,
+      ...(await custodianKekEnv()),
       EHR_DATA_DIR: dataDir,
       EHR_RPC_URL: chain.url,
       EHR_CORE_ADDRESS: core,

@@ -173,3 +173,21 @@ export async function loadOrCreateCustodianKey(
   }
   return { ...key, file, encrypted: false };
 }
+
+/**
+ * For `npm start` on one machine: the key-encryption key file at `file` (outside the data folder),
+ * made on first use as 64 random hex digits, mode 0600 in a 0700 folder. Answers whether it was
+ * made now (the caller says so once). A production service gets its key from the operator (README,
+ * "Secrets at rest").
+ */
+export async function ensureLocalKekFile(file: string): Promise<boolean> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx", flush: true });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EEXIST") throw error;
+    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+    return false;
+  }
+}
