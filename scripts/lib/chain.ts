@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ChainJournal, writeFileDurably } from "./chainJournal";
+import { replayJournal, startFront, stateSeq, type ChainFront, type ReplayReport } from "./chainFront";
 
 /** The repository root (this file is scripts/lib/chain.ts). */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -8,7 +10,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_CHAIN_ID = 31337;
 export const DEFAULT_PORT = 8545;
 export const DEFAULT_HOST = "127.0.0.1";
-/** Seconds between state dumps while the chain runs (it also dumps on exit). */
+/** Seconds between state dumps while the chain runs (also on a clean stop); the journal covers the rest. */
 export const DEFAULT_STATE_INTERVAL = 5;
 
 export interface ChainOptions {
@@ -20,7 +22,7 @@ export interface ChainOptions {
   host?: string;
   /** @default 31337 */
   chainId?: number;
-  /** @default 5 */
+  /** Seconds between state dumps (each lets the journal drop what it holds). @default 5 */
   stateInterval?: number;
   /** Forward anvil's own output (its banner lists the well-known dev accounts). @default false */
   verbose?: boolean;
@@ -29,15 +31,22 @@ export interface ChainOptions {
 }
 
 export interface Chain {
-  /** The JSON-RPC URL. */
+  /** The JSON-RPC URL (the journaling front). */
   url: string;
   port: number;
   chainId: number;
   stateFile: string;
+  /** The fsync'd journal of changes since the last state dump. */
+  journalFile: string;
+  /** anvil's own URL on its internal port: for measurements only, a change sent there is not journaled. */
+  upstreamUrl: string;
+  /** What the start replayed from the journal (all zero after a clean stop). */
+  replay: ReplayReport;
+  /** anvil's process id. */
   pid: number;
   /** Resolves with anvil's exit code once it has exited (on its own or after stop()). */
   exited: Promise<number | null>;
-  /** SIGTERM, so anvil writes its state; waits for it to exit (SIGKILL after `timeoutMs`). */
+  /** Dumps the state, stops the front and anvil (SIGTERM; SIGKILL after `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -48,7 +57,7 @@ export function defaultDataDir(): string {
 
 /**
  * The anvil executable of `@foundry-rs/anvil`. The platform binary itself, not the Node wrapper in
- * node_modules/.bin, so that our signal reaches the process that writes the state.
+ * node_modules/.bin, so that our signal reaches the process that holds the chain.
  */
 export function anvilBinary(): string {
   const arch = process.arch === "x64" ? "amd64" : process.arch;
@@ -62,62 +71,183 @@ export function anvilBinary(): string {
   }
 }
 
+/** Chain folders this process has open (a second start on one of them is refused). */
+const openChainDirs = new Set<string>();
+
 /**
- * Starts anvil with its state in `<dataDir>/chain/state.json`: loaded at start, written every
- * `stateInterval` seconds and on exit, so the chain survives restarts.
+ * Starts the persistent local chain: anvil on an internal port, loaded from
+ * `<dataDir>/chain/state.json`, behind a journaling JSON-RPC front on `port` (scripts/lib/chainFront.ts).
+ * Every change a client was answered for is in `journal.jsonl` (fsync'd) before the answer, and a
+ * start replays what the last state dump lacks, so a confirmed transaction survives kill -9 of
+ * anvil, of this process, or of both. The folders are 0700 and the files 0600.
  */
 export async function startChain(options: ChainOptions = {}): Promise<Chain> {
   const host = options.host ?? DEFAULT_HOST;
   const chainId = options.chainId ?? DEFAULT_CHAIN_ID;
-  const chainDir = path.join(path.resolve(options.dataDir ?? defaultDataDir()), "chain");
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const chainDir = path.join(dataDir, "chain");
   const stateFile = path.join(chainDir, "state.json");
-  fs.mkdirSync(chainDir, { recursive: true });
-  // anvil rewrites the state file in place; keep the last good one in case a crash cuts a write short.
-  if (fs.existsSync(stateFile) && fs.statSync(stateFile).size > 0) fs.copyFileSync(stateFile, `${stateFile}.bak`);
+  const journalFile = path.join(chainDir, "journal.jsonl");
+  const ownerFile = path.join(chainDir, "owner.json");
+  // Patients' records and the service's keys live under the data folder: its owner only.
+  for (const dir of [dataDir, chainDir]) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+  }
+  // Files written by earlier versions (anvil wrote state.json itself, with the umask's 0644).
+  for (const file of [stateFile, `${stateFile}.bak`, journalFile]) if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+  await claim(chainDir, ownerFile);
+  openChainDirs.add(chainDir);
 
-  const args = [
-    "--host",
-    host,
-    "--port",
-    String(options.port ?? DEFAULT_PORT),
-    "--chain-id",
-    String(chainId),
-    "--state",
-    stateFile,
-    "--state-interval",
-    String(options.stateInterval ?? DEFAULT_STATE_INTERVAL),
-  ];
+  const loads = fs.existsSync(stateFile) && fs.statSync(stateFile).size > 0;
+  const args = ["--host", DEFAULT_HOST, "--port", "0", "--chain-id", String(chainId)];
+  // The cache path names this chain folder on anvil's command line, so a later start can tell its
+  // own orphaned anvil from anyone else's.
+  args.push("--cache-path", path.join(chainDir, "cache"));
+  if (loads) args.push("--load-state", stateFile);
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  // If this process ends without stop(), anvil still gets the signal that makes it save.
+  const anvilExited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // If this process ends without stop(), anvil ends too (the journal holds what the dump lacks).
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
-  void exited.then(() => process.removeListener("exit", killOnExit));
+  void anvilExited.then(() => process.removeListener("exit", killOnExit));
 
-  let port: number;
+  let journal: ChainJournal | undefined;
+  let front: ChainFront | undefined;
   try {
-    port = await waitForListening(child, exited, options.verbose ?? false, options.startTimeoutMs ?? 30_000);
+    const internalPort = await waitForListening(
+      child,
+      anvilExited,
+      options.verbose ?? false,
+      options.startTimeoutMs ?? 30_000,
+    );
+    writeFileDurably(ownerFile, JSON.stringify({ front: process.pid, anvil: child.pid }));
+    const upstreamUrl = `http://${DEFAULT_HOST}:${internalPort}`;
+    const covered = stateSeq(stateFile);
+    journal = new ChainJournal(journalFile, covered);
+    const replay = await replayJournal(
+      upstreamUrl,
+      journal.entries().filter((entry) => entry.seq > covered),
+    );
+    for (const line of replay.diverged) console.warn(`Chain replay: ${line}`);
+    const openJournal = journal;
+    front = await startFront({
+      host,
+      port: options.port ?? DEFAULT_PORT,
+      upstream: upstreamUrl,
+      journal,
+      stateFile,
+      onJournalFailure(error) {
+        // Fail-stop: a chain that runs ahead of its journal would lose what it answered on the next crash.
+        console.error(
+          `The chain journal could not be written (${error instanceof Error ? error.message : error}); stopping the chain.`,
+        );
+        child.kill("SIGKILL");
+      },
+    });
+    // A replay (or a first start) is folded into a dump at once, so the journal starts short.
+    if (replay.replayed > 0 || !loads) await front.dump();
+    const openFront = front;
+
+    const interval = setInterval(
+      () =>
+        void openFront
+          .dump()
+          .catch((error: unknown) =>
+            console.error(`The chain state could not be saved: ${error instanceof Error ? error.message : error}`),
+          ),
+      (options.stateInterval ?? DEFAULT_STATE_INTERVAL) * 1000,
+    );
+    interval.unref();
+    let stopping: Promise<void> | undefined;
+    const shutDown = async (finalDump: boolean, timeoutMs: number) => {
+      clearInterval(interval);
+      if (finalDump && child.exitCode === null && child.signalCode === null) {
+        // Not needed for safety (the journal has it all), but the next start then replays nothing.
+        await openFront.dump().catch(() => undefined);
+      }
+      await openFront.close();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        await anvilExited;
+        clearTimeout(timer);
+      }
+      openJournal.close();
+      fs.rmSync(ownerFile, { force: true });
+      openChainDirs.delete(chainDir);
+    };
+    // anvil gone on its own (or killed): the front stops answering, so clients see the chain down.
+    const exited = anvilExited.then(async (code) => {
+      stopping ??= shutDown(false, 0);
+      await stopping;
+      return code;
+    });
+
+    return {
+      url: `http://${host}:${front.port}`,
+      port: front.port,
+      chainId,
+      stateFile,
+      journalFile,
+      upstreamUrl,
+      replay,
+      pid: child.pid!,
+      exited,
+      async stop(timeoutMs = 15_000) {
+        stopping ??= shutDown(true, timeoutMs);
+        await stopping;
+        await exited;
+      },
+    };
   } catch (error) {
+    await front?.close();
     child.kill("SIGKILL");
-    await exited;
+    await anvilExited;
+    journal?.close();
+    fs.rmSync(ownerFile, { force: true });
+    openChainDirs.delete(chainDir);
     throw error;
   }
+}
 
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    chainId,
-    stateFile,
-    pid: child.pid!,
-    exited,
-    async stop(timeoutMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+/**
+ * Takes the chain folder: refused while another live process serves it; an anvil left running by
+ * a process that was killed (its front gone) is ended, so the folder's journal is the only truth.
+ */
+async function claim(chainDir: string, ownerFile: string): Promise<void> {
+  if (openChainDirs.has(chainDir)) throw new Error(`The chain folder ${chainDir} is already in use by this process.`);
+  let owner: { front?: number; anvil?: number } = {};
+  try {
+    owner = JSON.parse(fs.readFileSync(ownerFile, "utf8")) as typeof owner;
+  } catch {
+    return;
+  }
+  if (owner.front && owner.front !== process.pid && alive(owner.front)) {
+    throw new Error(`The chain folder ${chainDir} is in use by process ${owner.front}.`);
+  }
+  if (owner.anvil && alive(owner.anvil) && commandLine(owner.anvil).includes(chainDir)) {
+    process.kill(owner.anvil, "SIGKILL");
+    while (alive(owner.anvil)) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A process's command line ("" where /proc is not there to ask). */
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 /** Resolves with the port once anvil prints "Listening on host:port"; rejects if it exits first. */

@@ -1,0 +1,388 @@
+import http from "node:http";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import fs from "node:fs";
+import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJournal";
+
+/**
+ * The JSON-RPC front of the local chain: a small node:http proxy on the public chain port, anvil on
+ * an internal one. Every request that changes the chain (a transaction, or a development call such
+ * as anvil_setBalance) goes through one at a time and is appended to an fsync'd journal before it is
+ * answered; no read is answered while such a change is on its way to the journal. So whatever a
+ * client has seen (a transaction hash, a receipt, a block, a log) is on disk, and a restart after
+ * kill -9 replays the journal on top of the last state dump (`replayJournal`). Dumps are taken by
+ * the front (`anvil_dumpState`), written atomically with the journal position they hold, and then
+ * let the journal drop what they cover.
+ */
+export interface ChainFront {
+  /** The port the front listens on (the public chain port). */
+  port: number;
+  /** Writes a state dump if anything changed since the last one and compacts the journal. */
+  dump(): Promise<void>;
+  /** Stops listening and drops open connections (anvil itself is the caller's). */
+  close(): Promise<void>;
+}
+
+export interface FrontOptions {
+  host: string;
+  port: number;
+  /** anvil's own JSON-RPC URL (internal port). */
+  upstream: string;
+  journal: ChainJournal;
+  stateFile: string;
+  /** Called when a change could not be journaled: the chain must stop rather than run ahead of its disk. */
+  onJournalFailure(error: unknown): void;
+}
+
+interface RpcCall {
+  jsonrpc?: string;
+  id?: unknown;
+  method: string;
+  params?: unknown[];
+}
+interface RpcResponse {
+  jsonrpc: "2.0";
+  id?: unknown;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/** Development calls that only read (everything else under these prefixes changes the chain). */
+const DEV_READS = /^(anvil|hardhat)_(nodeInfo|metadata|getAutomine|getIntervalMining|dumpState|get[A-Z]\w*)$/;
+
+/** Whether a JSON-RPC method changes the chain's state, so it must be journaled. */
+export function changesState(method: string): boolean {
+  if (/^eth_send(Raw)?Transaction(Sync)?$/.test(method)) return true;
+  return /^(evm|anvil|hardhat)_/.test(method) && !DEV_READS.test(method);
+}
+
+/** Listens on `host:port` in front of anvil; rejects with one sentence when the port is taken. */
+export async function startFront(options: FrontOptions): Promise<ChainFront> {
+  const { upstream, journal, stateFile } = options;
+  const writes = new Mutex();
+  /** Settles once the change now on its way to the journal is there (undefined when none is). */
+  let journaling: Promise<void> | undefined;
+  let dumpedSeq = journal.seq;
+  let dumping: Promise<void> | undefined;
+
+  const write = (call: RpcCall): Promise<RpcResponse> =>
+    writes.run(async () => {
+      let done!: () => void;
+      journaling = new Promise<void>((resolve) => (done = resolve));
+      try {
+        const before = call.method.startsWith("eth_") ? undefined : await blockNumber(upstream);
+        const response = await post(upstream, call);
+        if (response.error) return response;
+        try {
+          journal.append(await describe(upstream, call, response.result, before));
+        } catch (error) {
+          options.onJournalFailure(error);
+          return {
+            jsonrpc: "2.0",
+            id: call.id,
+            error: { code: -32603, message: "The chain could not record the change on disk." },
+          };
+        }
+        return response;
+      } finally {
+        journaling = undefined;
+        done();
+      }
+    });
+
+  /** Waits until no change is between anvil and the journal: a read's answer may show it. */
+  const settled = async () => {
+    while (journaling) await journaling;
+  };
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(502, { "Content-Type": "application/json" });
+      res.end(
+        JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32603, message: "The chain is not reachable." } }),
+      );
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const calls = req.method === "POST" ? parseCalls(body) : undefined;
+    if (!calls || !calls.some((call) => changesState(call.method))) {
+      // Reads (and anything that is not JSON-RPC, such as a CORS preflight) pass through untouched.
+      const answer = await fetch(upstream, {
+        method: req.method,
+        headers: forwardedHeaders(req.headers),
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+      });
+      const payload = Buffer.from(await answer.arrayBuffer());
+      await settled();
+      res.writeHead(answer.status, responseHeaders(answer.headers));
+      res.end(payload);
+      return;
+    }
+    const answers: RpcResponse[] = [];
+    for (const call of calls) {
+      if (changesState(call.method)) answers.push(await write(call));
+      else {
+        const answer = await post(upstream, call);
+        await settled();
+        answers.push(answer);
+      }
+    }
+    const single = !body.trimStart().startsWith("[");
+    res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" });
+    res.end(JSON.stringify(single ? answers[0] : answers));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `The chain port ${options.host}:${options.port} is already in use.`
+            : `The chain front could not listen on ${options.host}:${options.port}: ${error.message}.`,
+        ),
+      );
+    server.once("error", onError);
+    server.listen(options.port, options.host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+
+  const dumpNow = async () => {
+    let hex = "";
+    let seq = 0;
+    // No change runs while anvil dumps: the dump holds exactly the journal up to `seq`.
+    await writes.run(async () => {
+      hex = (await rpc(upstream, "anvil_dumpState", [])) as string;
+      seq = journal.seq;
+    });
+    await writeState(stateFile, hex, seq);
+    await writes.run(async () => journal.compact(seq));
+    dumpedSeq = seq;
+  };
+
+  return {
+    port: (server.address() as { port: number }).port,
+    async dump() {
+      while (dumping) await dumping;
+      if (journal.seq === dumpedSeq && fs.existsSync(stateFile)) return;
+      dumping = dumpNow().finally(() => (dumping = undefined));
+      await dumping;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** What the journal needs to redo `call`: the raw transaction and where and when it was mined. */
+async function describe(
+  upstream: string,
+  call: RpcCall,
+  result: unknown,
+  blockBefore: number | undefined,
+): Promise<Omit<JournalEntry, "seq">> {
+  const entry: Omit<JournalEntry, "seq"> = { method: call.method, params: call.params ?? [] };
+  if (call.method.startsWith("eth_send")) {
+    // The *Sync variants answer with the receipt rather than the hash.
+    const hash =
+      typeof result === "string" ? result : ((result as { transactionHash?: string } | null)?.transactionHash ?? "");
+    entry.hash = hash;
+    entry.raw = call.method.startsWith("eth_sendRaw")
+      ? (call.params?.[0] as string)
+      : ((await rpc(upstream, "eth_getRawTransactionByHash", [hash])) as string);
+    const receipt = (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as {
+      blockNumber: string;
+      status: string;
+    } | null;
+    // A transaction anvil has not mined yet (no automine, a nonce gap) is replayed without a time.
+    if (receipt) {
+      entry.block = Number(receipt.blockNumber);
+      entry.status = receipt.status;
+      entry.timestamp = await blockTimestamp(upstream, entry.block);
+    }
+    return entry;
+  }
+  const after = await blockNumber(upstream);
+  if (blockBefore !== undefined && after === blockBefore + 1) {
+    entry.block = after;
+    entry.timestamp = await blockTimestamp(upstream, after);
+  }
+  return entry;
+}
+
+export interface ReplayReport {
+  /** Journal entries redone on top of the state dump. */
+  replayed: number;
+  /** Entries the dump already held (their transaction was there). */
+  skipped: number;
+  /** One sentence per entry that did not end as it did the first time (these should not happen). */
+  diverged: string[];
+}
+
+/**
+ * Redoes the journal's entries on a freshly loaded chain, in order. Each block is mined at the
+ * timestamp it had the first time (evm_setNextBlockTimestamp), so time rules (a grant's expiry, an
+ * emergency window) judge the replay as they judged the original and it ends the same way; then the
+ * clock is set back to now. An entry that now fails or ends with another status is reported, and
+ * the replay goes on: the chain must come up, and the report names what to look at.
+ */
+export async function replayJournal(upstream: string, entries: JournalEntry[]): Promise<ReplayReport> {
+  const report: ReplayReport = { replayed: 0, skipped: 0, diverged: [] };
+  if (entries.length === 0) return report;
+  let lastTimestamp = 0;
+  for (const entry of entries) {
+    if (entry.hash && (await rpc(upstream, "eth_getTransactionReceipt", [entry.hash]))) {
+      report.skipped++;
+      continue;
+    }
+    if (entry.timestamp !== undefined) {
+      const latest = await blockTimestamp(upstream, "latest");
+      if (entry.timestamp >= latest) {
+        // A loaded anvil refuses times before its start; setting its clock back first lifts that.
+        await rpc(upstream, "anvil_setTime", [entry.timestamp]);
+        await rpc(upstream, "evm_setNextBlockTimestamp", [entry.timestamp]);
+      }
+      lastTimestamp = Math.max(lastTimestamp, entry.timestamp);
+    }
+    report.replayed++;
+    try {
+      if (!entry.raw) {
+        await rpc(upstream, entry.method, entry.params);
+        continue;
+      }
+      const hash = (await rpc(upstream, "eth_sendRawTransaction", [entry.raw])) as string;
+      if (!entry.status) continue;
+      const receipt = await waitForReceipt(upstream, hash);
+      if (receipt?.status !== entry.status) {
+        report.diverged.push(
+          `Transaction ${hash} (journal #${entry.seq}) ended with status ${receipt?.status ?? "none"} on replay, ${entry.status} the first time.`,
+        );
+      }
+    } catch (error) {
+      report.diverged.push(
+        `Journal #${entry.seq} (${entry.method}${entry.hash ? ` ${entry.hash}` : ""}) failed on replay: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  // Back to the wall clock (evm_setNextBlockTimestamp moved anvil's clock to the replayed times).
+  await rpc(upstream, "anvil_setTime", [Math.max(Math.floor(Date.now() / 1000), lastTimestamp)]);
+  return report;
+}
+
+/** The journal position a state file holds (0 for a dump written by anvil itself, or none). */
+export function stateSeq(stateFile: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(stateFile, "r");
+  } catch {
+    return 0;
+  }
+  try {
+    const head = Buffer.alloc(64);
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    const match = /^\{"ehrJournalSeq":(\d+),/.exec(head.subarray(0, read).toString("latin1"));
+    return match ? Number(match[1]) : 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes anvil's dump (hex of gzip'd JSON) as the JSON `--load-state` reads, with the journal
+ * position it holds as its first field (anvil ignores fields it does not know), atomically and 0600.
+ */
+async function writeState(stateFile: string, hex: string, seq: number): Promise<void> {
+  const packed = Buffer.from(hex.replace(/^0x/, ""), "hex");
+  const json = packed[0] === 0x1f && packed[1] === 0x8b ? await promisify(zlib.gunzip)(packed) : packed;
+  if (json[0] !== 0x7b) throw new Error("anvil's state dump is not a JSON object.");
+  writeFileDurably(stateFile, Buffer.concat([Buffer.from(`{"ehrJournalSeq":${seq},`), json.subarray(1)]));
+}
+
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+let nextId = 1;
+async function post(url: string, call: RpcCall): Promise<RpcResponse> {
+  const answer = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: call.id ?? null, method: call.method, params: call.params ?? [] }),
+  });
+  return (await answer.json()) as RpcResponse;
+}
+
+/** One call to anvil; a JSON-RPC error becomes an Error with anvil's message. */
+export async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const response = await post(url, { method, params, id: nextId++ });
+  if (response.error) throw new Error(response.error.message);
+  return response.result;
+}
+
+async function blockNumber(url: string): Promise<number> {
+  return Number(await rpc(url, "eth_blockNumber", []));
+}
+
+async function blockTimestamp(url: string, block: number | "latest"): Promise<number> {
+  const tag = block === "latest" ? block : `0x${block.toString(16)}`;
+  const header = (await rpc(url, "eth_getBlockByNumber", [tag, false])) as { timestamp: string };
+  return Number(header.timestamp);
+}
+
+async function waitForReceipt(url: string, hash: string): Promise<{ status: string } | null> {
+  for (let i = 0; i < 100; i++) {
+    const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])) as { status: string } | null;
+    if (receipt) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
+}
+
+function parseCalls(body: string): RpcCall[] | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const calls = Array.isArray(parsed) ? parsed : [parsed];
+    return calls.every((call) => typeof (call as RpcCall)?.method === "string") ? (calls as RpcCall[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"]);
+
+function forwardedHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function responseHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    // fetch has already decoded the body, so its encoding and length headers no longer apply.
+    if (!HOP_BY_HOP.has(name) && name !== "content-encoding") out[name] = value;
+  });
+  return out;
+}
