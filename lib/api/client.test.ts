@@ -23,7 +23,7 @@ import type { Address, Hex } from "../crypto/identity";
 import type { WrappedKeyEntry } from "../storage/types";
 import { rejection } from "../testing/rejection";
 import { EhrApiClient, SESSION_HOURS } from "./client";
-import { MAX_KEYS_PER_REQUEST } from "./httpKeyVault";
+import { MAX_KEYS_PER_REQUEST, type HttpKeyVault } from "./httpKeyVault";
 import { rawLeafCid, rawLeafDigest } from "./rawCid";
 
 const BASE = "http://127.0.0.1:8787";
@@ -419,7 +419,7 @@ describe("EhrApiClient", function () {
       const reader = `0x${"c3".repeat(20)}` as Address;
       const hashes = [`0x${"05".repeat(32)}`];
       const { sent, fetchFn } = recordingFetch(() => json(200, { envelopeHashes: hashes }));
-      const vault = signedInClient(fetchFn, patient).keyVault();
+      const vault = signedInClient(fetchFn, patient).keyVault() as HttpKeyVault;
       expect(await vault.heldEnvelopeHashes(patient, reader)).to.deep.equal(hashes);
       expect(sent[0]).to.deep.include({ method: "GET", path: `/v1/keys/held?reader=${reader}` });
       await rejection(vault.heldEnvelopeHashes(reader, reader), SessionError);
