@@ -20,6 +20,7 @@ import { messagesSpecs } from "./messages.spec";
 import { patientUploadSpecs } from "./patientUpload.spec";
 import { reconcileSpecs } from "./reconcile.spec";
 import { scenarioSpecs } from "./scenario.spec";
+import { keySharingSpecs } from "./keySharing.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -70,6 +71,7 @@ async function main(): Promise<number> {
     messagesSpecs(get);
     patientUploadSpecs(get);
     reconcileSpecs(get);
+    keySharingSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });
