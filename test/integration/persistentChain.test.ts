@@ -111,6 +111,6 @@ describe("persistent local chain", function () {
     const first = await start();
     await expect(
       startChain({ dataDir: fs.mkdtempSync(path.join(dataDir, "other-")), port: first.chain.port }),
-    ).to.be.rejectedWith(Error, /^anvil exited with code \d+ before listening/);
+    ).to.be.rejectedWith(Error, /^The chain port 127\.0\.0\.1:\d+ is already in use\.$/);
   });
 });
