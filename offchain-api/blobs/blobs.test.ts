@@ -3,19 +3,34 @@ import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
+import { HDNodeWallet } from "ethers";
 import { keccak256, toBytes } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { randomBytes, sha256, toHex, utf8 } from "../../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
+import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
 import { newRecordId, type Address, type Hex, type RecordIdentity } from "../../lib/crypto/identity";
 import { createKeyBackup } from "../../lib/keys/keyBackup";
+import { generateUserKey } from "../../lib/keys/userKeyPair";
 import { rawLeafCid } from "../../lib/api/rawCid";
 import { KuboBlobStore } from "../../lib/storage/kuboBlobStore.node";
 import { blockFileOf, filesUnder } from "../../lib/testing/blobStoreContract.node";
 import { startKuboRpcServer, type KuboRpcDouble } from "../testing/kuboRpcServer";
 import { expectError } from "../testing/records";
+import { rejection } from "../../lib/testing/rejection";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
 const MAX_UPLOAD = 64 * 1024;
+const DAY_MS = 24 * 3600 * 1000;
+const expectRejected = (promise: Promise<unknown>) => rejection(promise);
+
+/** An anvil development account the stack leaves unused (indexes 7 to 9): no role on the chain, funded. */
+function spareAccount(index: 7 | 8 | 9): StackAccount {
+  const mnemonic = "test test test test test test test test test test test junk";
+  const privateKey = HDNodeWallet.fromPhrase(mnemonic, undefined, `m/44'/60'/0'/0/${index}`).privateKey as Hex;
+  const account = privateKeyToAccount(privateKey);
+  return { address: account.address, account, privateKey, wallet: undefined as never, key: generateUserKey() };
+}
 
 describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
   let stack: TestStack;
@@ -52,7 +67,7 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
           done(null, json ? JSON.parse(body.toString("utf8")) : body);
         });
       });
-  const envelope = (patient: Address, category = 3, part: "report" | "summary" = "report", over = {}) => {
+  const envelope = (patient: Address, category = 3, part: "report" | "summary" = "report", over = {}, size = 500) => {
     const identity: RecordIdentity = {
       chainId: stack.chain.chainId,
       contract: stack.core,
@@ -62,13 +77,38 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       part,
       ...over,
     };
-    return sealEnvelope(randomBytes(500), generateDataKey(), identity, { compress: "never" });
+    return sealEnvelope(randomBytes(size), generateDataKey(), identity, { compress: "never" });
   };
   const stored = async (who: StackAccount, bytes: Uint8Array) => {
     const res = await upload(who, bytes);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.cid as string;
   };
+  const backupOf = async (who: StackAccount, over: Record<string, unknown> = {}) =>
+    createKeyBackup(
+      who.key,
+      "a long enough passphrase",
+      {
+        address: who.address,
+        chainId: stack.chain.chainId,
+        contract: stack.core,
+        createdAt: new Date().toISOString(),
+        ...over,
+      },
+      { scrypt: { N: 1024, r: 8, p: 1 } },
+    );
+  const hashOf = async (bytes: Uint8Array) => toHex(await sha256(bytes)) as Hex;
+  /** Adds a record naming `bytes` (an envelope of `who`) on-chain, as the dApp does after the upload. */
+  const addRecord = async (who: StackAccount, bytes: Uint8Array, cid: string, category = 3) =>
+    (
+      await stack.coreAs(who).addRecord(who.address, {
+        category,
+        envelopeHash: await hashOf(bytes),
+        cid,
+        summaryHash: `0x${"00".repeat(32)}`,
+        summaryCid: "",
+      })
+    ).wait();
 
   describe("upload", () => {
     it("stores the patient's envelope and answers its raw-leaf CID and size; the patient reads it back", async () => {
@@ -230,6 +270,183 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       await download(stack.doctor2, details).expect(200);
       await download(stack.doctor2, summary).expect(200);
       expectError(await download(stack.doctor2, report), 403, "forbidden", /not allowed/);
+    });
+  });
+
+  describe("who may store what (finding 2: anyone could store anything)", () => {
+    it("refuses an envelope from an address that is not a registered patient (403), storing nothing", async () => {
+      const before = await filesUnder(blocks());
+      const own = await envelope(stack.outsider.address);
+      expectError(await upload(stack.outsider, own), 403, "forbidden", /Only a registered patient can store records/);
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+    });
+
+    it("refuses clear text behind a valid envelope header (415), storing nothing", async () => {
+      const header = (await envelope(stack.patient.address)).subarray(0, ENVELOPE_HEADER_LENGTH);
+      const before = await filesUnder(blocks());
+      for (const text of [
+        "HIV positive, viral load 20,000 copies/mL; started on ART. Partner not informed.",
+        "Diagnosis: major depressive disorder. ".repeat(200),
+      ]) {
+        const body = new Uint8Array([...header, ...utf8(text)]);
+        expectError(await upload(stack.patient, body), 415, "unsupported_media_type", /not encrypted/);
+      }
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+    });
+
+    it("stores a registered doctor's own key backup (their first key, or a rotation), not a hospital's", async () => {
+      await stored(stack.doctor, await backupOf(stack.doctor));
+      tokens.set(stack.hospital, await stack.signIn(stack.hospital));
+      expectError(await upload(stack.hospital, await backupOf(stack.hospital)), 403, "forbidden", /cannot register/);
+    });
+
+    it("refuses a key backup with anything the app does not write (415): an extra field, a free-text date", async () => {
+      const backup = JSON.parse(new TextDecoder().decode(await backupOf(stack.outsider)));
+      const extra = utf8(`${JSON.stringify({ ...backup, note: "HIV positive" }, null, 2)}\n`);
+      expectError(await upload(stack.outsider, extra), 415, "unsupported_media_type", /form this app writes/);
+      const dated = await backupOf(stack.outsider, { createdAt: "HIV positive 2020" });
+      expectError(await upload(stack.outsider, dated), 415, "unsupported_media_type", /form this app writes/);
+    });
+
+    it("stores at most 3 unregistered key backups per address (413 beyond, saying what to do)", async () => {
+      const fresh = spareAccount(9);
+      tokens.set(fresh, await stack.signIn(fresh));
+      for (let i = 0; i < 3; i++) await stored(fresh, await backupOf(fresh));
+      expectError(await upload(fresh, await backupOf(fresh)), 413, "payload_too_large", /register one on-chain/);
+    });
+  });
+
+  describe("the quota of uploads not yet in a record", () => {
+    it("refuses uploads past the quota (413, saying what to do) until a record on-chain names one", async () => {
+      // The quota is 4 x EHR_MAX_UPLOAD_BYTES (256 KiB here).
+      const who = stack.patient2;
+      const big = () => envelope(who.address, 3, "report", {}, 60_000);
+      const first = await big();
+      const firstCid = await stored(who, first);
+      let refused;
+      for (let i = 0; i < 5 && !refused; i++) {
+        const res = await upload(who, await big());
+        if (res.status !== 201) refused = res;
+      }
+      expectError(refused!, 413, "payload_too_large", /not yet saved in a record .* save them in records/);
+      await addRecord(who, first, firstCid);
+      await stored(who, await big());
+    });
+  });
+
+  describe("the sweeper of unreferenced uploads", () => {
+    const later = () => Date.now() + DAY_MS + 60_000;
+
+    it("removes an upload no record names after the grace period, keeps one a mined record names", async () => {
+      const orphan = await envelope(stack.patient.address);
+      const orphanCid = await stored(stack.patient, orphan);
+      const kept = await envelope(stack.patient.address);
+      const keptCid = await stored(stack.patient, kept);
+      await addRecord(stack.patient, kept, keptCid);
+      // Within the grace period nothing goes.
+      await stack.services.sweeper.runOnce();
+      await download(stack.patient, orphanCid).expect(200);
+      expect(await stack.services.sweeper.runOnce(later())).to.be.at.least(1);
+      expectError(await download(stack.patient, orphanCid), 404, "not_found", /No file is stored/);
+      await expectRejected(blockFileOf(blocks(), orphan));
+      await download(stack.patient, keptCid).expect(200);
+      // Its bytes are free again: uploading them once more stores them anew.
+      await stored(stack.patient, orphan);
+    });
+
+    it("keeps a record named on-chain before the scan's cursor (asked per patient before removing)", async () => {
+      const bytes = await envelope(stack.patient.address);
+      const cid = await stored(stack.patient, bytes);
+      await addRecord(stack.patient, bytes, cid);
+      // As if the scan had missed it: the ledger forgets that the record named it.
+      stack.services.state.db
+        .prepare("UPDATE uploads SET referenced_at = NULL WHERE sha256 = ?")
+        .run(await hashOf(bytes));
+      await stack.services.sweeper.runOnce(later());
+      await download(stack.patient, cid).expect(200);
+    });
+
+    it("keeps a key backup its owner registered on-chain, removes one never registered", async () => {
+      const owner = spareAccount(8);
+      tokens.set(owner, await stack.signIn(owner));
+      const registered = await backupOf(owner);
+      const registeredCid = await stored(owner, registered);
+      const abandoned = await backupOf(owner);
+      const abandonedCid = await stored(owner, abandoned);
+      await (await stack.coreAs(owner).registerPatient(owner.key.publicKey, await hashOf(registered))).wait();
+      await stack.services.sweeper.runOnce(later());
+      await download(owner, registeredCid).expect(200);
+      expectError(await download(owner, abandonedCid), 404, "not_found", /No file is stored/);
+    });
+
+    it("never removes a blob stored before the ledger, even when it is uploaded again", async () => {
+      const old = await envelope(stack.patient.address);
+      // Stored straight into the store: no upload row, as every blob from before this change.
+      const { cid } = await stack.services.blobs.put(old, await hashOf(old));
+      await stack.services.sweeper.runOnce(later());
+      await download(stack.patient, cid).expect(200);
+      await stored(stack.patient, old);
+      await stack.services.sweeper.runOnce(later());
+      await download(stack.patient, cid).expect(200);
+    });
+
+    it("keeps a raw blob that is also the first leaf of another pinned blob (blocks are shared by content)", async () => {
+      const large = await envelope(stack.patient.address, 3, "report", {}, 2_500_000);
+      const { cid: largeCid } = await stack.services.blobs.put(large, await hashOf(large));
+      // A granted doctor could upload the first 1 MiB of it as a blob of its own: the same block.
+      const firstLeaf = large.subarray(0, 1024 * 1024);
+      const { cid: leafCid } = await stack.services.blobs.put(firstLeaf, await hashOf(firstLeaf));
+      await stack.services.blobs.remove(leafCid);
+      expect(Buffer.compare(Buffer.from(await stack.services.blobs.get(largeCid)), Buffer.from(large))).to.equal(0);
+    });
+  });
+
+  describe("a refused download reads only the first block (finding 1)", () => {
+    it("refuses a 45 MB blob after reading at most its first 1 MiB block, in memory and in time like a small one", async function () {
+      this.timeout(120_000);
+      const large = await envelope(stack.patient.address, 3, "report", {}, 45 * 1024 * 1024);
+      const { cid } = await stack.services.blobs.put(large, await hashOf(large));
+      const small = await envelope(stack.patient.address);
+      const smallCid = await stored(stack.patient, small);
+      // Count the bytes that come out of the real store, whichever method the router calls.
+      const store = stack.services.blobs;
+      let bytesRead = 0;
+      const counted =
+        <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+        async (...args: A) => {
+          const result = await read.apply(store, args);
+          const bytes = result instanceof Uint8Array ? result : (result as { bytes: Uint8Array }).bytes;
+          bytesRead += bytes.length;
+          return result;
+        };
+      const original = { get: store.get, readStart: store.readStart };
+      store.get = counted(original.get);
+      if (original.readStart) store.readStart = counted(original.readStart);
+      try {
+        const started = performance.now();
+        expectError(await download(stack.outsider, smallCid), 403, "forbidden", /not allowed/);
+        const smallMs = performance.now() - started;
+        bytesRead = 0;
+        global.gc?.();
+        const baseline = process.memoryUsage().arrayBuffers;
+        let peak = baseline;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+        const t0 = performance.now();
+        const refusals = await Promise.all(Array.from({ length: 5 }, () => download(stack.outsider, cid)));
+        const largeMs = (performance.now() - t0) / 5;
+        clearInterval(sampler);
+        for (const res of refusals) expectError(res, 403, "forbidden", /not allowed/);
+        expect(bytesRead, "bytes read from the store for 5 refusals").to.be.at.most(5 * 1024 * 1024);
+        expect(peak - baseline, "memory grown by the refusals").to.be.below(20 * 1024 * 1024);
+        expect(largeMs, `a refusal of 45 MB took ${largeMs} ms, of a small blob ${smallMs} ms`).to.be.below(
+          Math.max(250, 5 * smallMs),
+        );
+      } finally {
+        Object.assign(store, original);
+      }
+      // The patient still gets all of it, checked against its CID.
+      const whole = await download(stack.patient, cid).expect(200);
+      expect(Buffer.compare(whole.body, Buffer.from(large))).to.equal(0);
     });
   });
 

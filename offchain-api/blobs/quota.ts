@@ -152,7 +152,7 @@ export class UploadLedger {
     }
     if (Number(pending.bytes) + size > this.limits.quotaBytes) {
       throw tooLarge(
-        `Your uploads not yet saved in a record reach this service's limit of ${Math.floor(this.limits.quotaBytes / MB)} MB: save them in records, or try again after a day.`,
+        `Your uploads not yet saved in a record reach this service's limit of ${Number((this.limits.quotaBytes / MB).toPrecision(3))} MB: save them in records, or try again after a day.`,
       );
     }
   }

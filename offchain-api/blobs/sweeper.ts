@@ -86,7 +86,8 @@ export class BlobSweeper {
 
   private async scan(): Promise<void> {
     const { ledger, publicClient, core } = this.options;
-    const head = await this.read("read the chain's head", () => publicClient.getBlockNumber());
+    // Not viem's cached number: a record mined a moment ago must count now (the quota's retry).
+    const head = await this.read("read the chain's head", () => publicClient.getBlockNumber({ cacheTime: 0 }));
     const cursor = ledger.nextBlock;
     // First run: the ledger starts now; anything older is confirmed per blob before removal.
     if (cursor === undefined) return ledger.advance(head + 1n, []);
