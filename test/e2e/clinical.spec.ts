@@ -313,6 +313,10 @@ function clinicalFlows(e2e: () => E2e): void {
     const closeWindow = async () => {
       await write(keys.patient, "setEmergencyOptOut", [true]);
       await write(keys.patient, "setEmergencyOptOut", [false]);
+      // A window opened in the opt-out's second counts as closed (IEmergencyAccess), and the dApp
+      // simulates against the latest block: one block a second later, as a doctor's click would be.
+      const { timestamp } = await publicClient.getBlock();
+      await publicClient.request({ method: "evm_mine" as never, params: [Number(timestamp) + 1] as never });
     };
     await closeWindow();
     const session = await doctorWithKey(keys.doctor2);
@@ -341,7 +345,18 @@ function clinicalFlows(e2e: () => E2e): void {
       .getByLabel("Second justification")
       .fill("Unresponsive again after a second seizure; records needed again.");
     await page.getByRole("button", { name: "Open emergency access" }).click();
-    await page.getByRole("region", { name: "Emergency card" }).waitFor({ timeout: 60_000 });
+    // The card, or the banner that says why not (so a failure names its cause).
+    const opened = page.getByRole("region", { name: "Emergency card" });
+    await opened.or(page.getByTestId("error-banner")).first().waitFor({ timeout: 90_000 });
+    expect(
+      await page.getByTestId("error-banner").count(),
+      await page
+        .getByTestId("error-banner")
+        .first()
+        .textContent()
+        .catch(() => ""),
+    ).to.equal(0);
+    await opened.waitFor();
     const openings = () =>
       publicClient.readContract({
         address: e2e().stack.core,
