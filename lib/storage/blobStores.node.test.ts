@@ -193,3 +193,87 @@ describe("BlobStore contract: KuboBlobStore (Kubo RPC API, against the test doub
     });
   });
 });
+
+describe("ManagedBlobStore: readStart (the first block only) and remove, on both stores", function () {
+  const temp = tempFolders();
+  const stores: [string, () => Promise<{ store: HeliaBlobStore | KuboBlobStore; stop(): Promise<void> }>][] = [
+    [
+      "HeliaBlobStore",
+      async () => {
+        const store = await HeliaBlobStore.open({ folder: await temp() });
+        return { store, stop: () => store.stop() };
+      },
+    ],
+    [
+      "KuboBlobStore",
+      async () => {
+        const node = await startKuboRpcServer(await temp());
+        const store = await KuboBlobStore.open({ url: node.url });
+        return { store, stop: () => node.close() };
+      },
+    ],
+  ];
+  for (const [name, open] of stores) {
+    describe(name, function () {
+      let opened: Awaited<ReturnType<typeof open>>;
+      before(async () => {
+        opened = await open();
+      });
+      after(async () => opened?.stop());
+
+      it("reads a one-block blob whole, and only the first 1 MiB leaf of a larger one", async function () {
+        const small = randomBytes(5000);
+        const { cid: smallCid, alreadyStored } = await opened.store.put(small, toHex(await sha256(small)));
+        expect(alreadyStored).to.equal(false);
+        expect((await opened.store.put(small, toHex(await sha256(small)))).alreadyStored).to.equal(true);
+        const smallStart = await opened.store.readStart(smallCid);
+        expect(smallStart.whole).to.equal(true);
+        expect(toHex(smallStart.bytes)).to.equal(toHex(small));
+
+        const large = randomBytes(5 * 1024 * 1024 + 7);
+        const { cid } = await opened.store.put(large, toHex(await sha256(large)));
+        const start = await opened.store.readStart(cid);
+        expect(start.whole).to.equal(false);
+        expect(start.bytes.length).to.equal(1024 * 1024);
+        expect(toHex(start.bytes)).to.equal(toHex(large.subarray(0, 1024 * 1024)));
+
+        const missing = rawLeafCid(toHex(await sha256(randomBytes(16))));
+        const error = await rejection(opened.store.readStart(missing), StorageError);
+        expect(error.shortMessage).to.equal("The file was not found in storage.");
+      });
+
+      it("removes a blob (not found afterwards; removing it again does nothing), keeping the others", async function () {
+        const gone = randomBytes(3000);
+        const kept = randomBytes(3000);
+        const { cid } = await opened.store.put(gone, toHex(await sha256(gone)));
+        const { cid: keptCid } = await opened.store.put(kept, toHex(await sha256(kept)));
+        await opened.store.remove(cid);
+        await opened.store.remove(cid);
+        expect(toHex(await opened.store.get(keptCid))).to.equal(toHex(kept));
+        // Helia deletes the block at once; Kubo unpins it for its garbage collector.
+        if (opened.store instanceof HeliaBlobStore) {
+          await rejection(opened.store.get(cid), StorageError);
+          expect(await opened.store.isPinned(cid)).to.equal(false);
+        }
+        expect((await opened.store.put(gone, toHex(await sha256(gone)))).alreadyStored).to.equal(false);
+      });
+    });
+  }
+
+  it("Helia: removing a DAG frees all its blocks, but not one another pinned blob still uses", async function () {
+    const folder = await temp();
+    const store = await HeliaBlobStore.open({ folder });
+    try {
+      const large = randomBytes(3 * 1024 * 1024);
+      const { cid } = await store.put(large, toHex(await sha256(large)));
+      const leaf = large.subarray(1024 * 1024, 2 * 1024 * 1024);
+      const { cid: leafCid } = await store.put(leaf, toHex(await sha256(leaf)));
+      await store.remove(cid);
+      expect(toHex(await store.get(leafCid)), "the middle leaf, also a blob of its own").to.equal(toHex(leaf));
+      await rejection(blockFileOf(join(folder, "blocks"), large.subarray(0, 1024 * 1024)));
+      await rejection(blockFileOf(join(folder, "blocks"), large.subarray(2 * 1024 * 1024)));
+    } finally {
+      await store.stop();
+    }
+  });
+});
