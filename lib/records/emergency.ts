@@ -60,7 +60,7 @@ export function repeatsJustification(justification: string, previousTag: Hex): b
  *
  * Keys: the vault must release a key wrapped to this doctor. A plain ChainKeyVault holds only keys
  * wrapped to the doctor before (as author, or by a grant's re-wrap); a `CustodianRewrapper`
- * (lib/storage/custodian.node.ts) re-wraps the emergency custodian's keys to the doctor on demand
+ * (offchain-api/keys/custodianRewrapper.ts) re-wraps the emergency custodian's keys to the doctor on demand
  * while the window is open, which is what the storage service hosts.
  */
 export async function openEmergencyAndRead(ctx: FlowContext, input: EmergencyReadInput): Promise<EmergencyReadResult> {
