@@ -5,7 +5,7 @@ import { BindingError, FormatError, IntegrityError } from "../errors";
 import { generateDataKey } from "./envelope";
 import { newRecordId } from "./identity";
 import type { Address, Hex } from "./identity";
-import { unwrapDataKey, wrapDataKey, WRAPPED_KEY_PREFIX } from "./keyWrap";
+import { unwrapDataKey, wrapDataKey, wrappedKeyShapeError, WRAPPED_KEY_PREFIX } from "./keyWrap";
 import type { WrapBinding } from "./keyWrap";
 import { rejection } from "../testing/rejection";
 
@@ -178,6 +178,17 @@ describe("crypto/keyWrap", () => {
         FormatError,
       );
       expect(error.details).to.match(/version 9/);
+    });
+
+    it("tells the form of a wrapped key without a private key (wrappedKeyShapeError), as the storage service checks it", () => {
+      expect(wrappedKeyShapeError(wrapped)).to.equal(undefined);
+      for (const text of ["", "ehrwk1:zz", wrapped.slice(7), wrapped.toUpperCase(), wrapped.slice(0, -2), 42]) {
+        expect(wrappedKeyShapeError(text), String(text).slice(0, 20)).to.be.a("string");
+      }
+      // The ephemeral key after the 16-byte IV is compressed (02/03) in everything eth-crypto writes.
+      const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
+      const uncompressed = `${WRAPPED_KEY_PREFIX}${body.slice(0, 32)}04${body.slice(34)}`;
+      expect(wrappedKeyShapeError(uncompressed)).to.match(/not compressed/);
     });
 
     it("refuses a well-encrypted payload that is not a valid key binding with a FormatError", async () => {
