@@ -1,7 +1,9 @@
 /**
- * `npm run chain`: the persistent local chain. anvil on 127.0.0.1:8545 (chain id 31337) with its
- * state in `<data dir>/chain/state.json` (data dir `.data/`, or EHR_DATA_DIR), written every 5 s
- * and on exit, so patients and records survive a restart. EHR_CHAIN_PORT overrides the port.
+ * `npm run chain`: the persistent local chain on 127.0.0.1:8545 (chain id 31337): anvil behind a
+ * journaling front (scripts/lib/chain.ts). Its state is in `<data dir>/chain/` (data dir `.data/`,
+ * or EHR_DATA_DIR): a dump every 5 s and on exit, and a journal of every change since, fsync'd
+ * before the change is answered, so patients and records survive a restart and kill -9.
+ * EHR_CHAIN_PORT overrides the port.
  */
 import { DEFAULT_PORT, defaultDataDir, startChain } from "./lib/chain";
 
@@ -12,13 +14,17 @@ async function main(): Promise<void> {
   }
   const chain = await startChain({ dataDir: defaultDataDir(), port, verbose: true });
   console.log(`\nEHR local chain: ${chain.url} (chain id ${chain.chainId})`);
-  console.log(`State: ${chain.stateFile} (saved every 5 s and on exit). Stop with Ctrl-C.\n`);
+  console.log(
+    `State: ${chain.stateFile} (saved every 5 s and on exit; every change since is in ${chain.journalFile}).`,
+  );
+  if (chain.replay.replayed > 0) console.log(`Replayed ${chain.replay.replayed} change(s) from the journal.`);
+  console.log("Stop with Ctrl-C.\n");
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: saving the chain state and stopping anvil...`);
+    console.log(`\n${signal}: saving the chain state and stopping the chain...`);
     await chain.stop();
     console.log("Stopped.");
     process.exit(0);

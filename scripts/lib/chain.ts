@@ -46,6 +46,8 @@ export interface Chain {
   pid: number;
   /** Resolves with anvil's exit code once it has exited (on its own or after stop()). */
   exited: Promise<number | null>;
+  /** Writes a state dump now (if anything changed) and lets the journal drop what it holds. */
+  save(): Promise<void>;
   /** Dumps the state, stops the front and anvil (SIGTERM; SIGKILL after `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -194,6 +196,7 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
       replay,
       pid: child.pid!,
       exited,
+      save: () => openFront.dump(),
       async stop(timeoutMs = 15_000) {
         stopping ??= shutDown(true, timeoutMs);
         await stopping;
