@@ -15,6 +15,8 @@ export interface SystemStatus {
   admin: string;
   pendingAdmin?: { account: string; acceptFrom: number };
   policy: { maxGrantDuration: number; emergencyWindow: number; requireHospitalApproval: boolean };
+  /** The admin-set break-glass policy: openings per doctor per UTC day, cool-down in seconds. */
+  emergencyPolicy: { dailyLimit: number; cooldown: number };
   counts: { hospitals: number; doctors: number; emergencies: number; unreviewedEmergencies: number };
   hospitals: { id: number; account: string; name: string; active: boolean; addedAt: number }[];
 }
@@ -109,22 +111,33 @@ task("ehr:status", "Shows the deployment, the admin, the policy, counts and hosp
     const system = await systemFor(hre, args.from, { admin: false });
     const { core, record, provider } = system;
     const latest = await provider.getBlockNumber();
-    const [paused, admin, pending, policy, hospitalCount, doctorCount, emergencyCount, linkedBook, reviews] =
-      await Promise.all([
-        core.paused(),
-        core.defaultAdmin(),
-        core.pendingDefaultAdmin(),
-        core.policy(),
-        core.hospitalCount(),
-        core.doctorCount(),
-        core.emergencyCount(),
-        core.appointmentBook(),
-        queryAll(
-          (from, to) => core.queryFilter(core.filters.EmergencyAccessReviewed(), from, to),
-          record.deployBlock,
-          latest,
-        ),
-      ]);
+    const [
+      paused,
+      admin,
+      pending,
+      policy,
+      emergencyPolicy,
+      hospitalCount,
+      doctorCount,
+      emergencyCount,
+      linkedBook,
+      reviews,
+    ] = await Promise.all([
+      core.paused(),
+      core.defaultAdmin(),
+      core.pendingDefaultAdmin(),
+      core.policy(),
+      core.emergencyPolicy(),
+      core.hospitalCount(),
+      core.doctorCount(),
+      core.emergencyCount(),
+      core.appointmentBook(),
+      queryAll(
+        (from, to) => core.queryFilter(core.filters.EmergencyAccessReviewed(), from, to),
+        record.deployBlock,
+        latest,
+      ),
+    ]);
     const hospitals: SystemStatus["hospitals"] = [];
     for (let offset = 0; offset < Number(hospitalCount); offset += PAGE) {
       for (const h of await core.hospitalsPage(offset, PAGE)) {
@@ -154,6 +167,7 @@ task("ehr:status", "Shows the deployment, the admin, the policy, counts and hosp
         emergencyWindow: Number(policy.emergencyWindow),
         requireHospitalApproval: policy.requireHospitalApproval,
       },
+      emergencyPolicy: { dailyLimit: Number(emergencyPolicy.dailyLimit), cooldown: Number(emergencyPolicy.cooldown) },
       counts: {
         hospitals: Number(hospitalCount),
         doctors: Number(doctorCount),
@@ -177,6 +191,9 @@ task("ehr:status", "Shows the deployment, the admin, the policy, counts and hosp
           : "; no admin handover pending."),
     );
     say(`Policy: ${describePolicy(status.policy)}.`);
+    say(
+      `Break-glass policy: ${describeEmergencyPolicy(status.emergencyPolicy.dailyLimit, status.emergencyPolicy.cooldown)}.`,
+    );
     const c = status.counts;
     say(
       `${c.hospitals} hospital(s), ${c.doctors} doctor(s), ${c.emergencies} emergency access(es), ` +

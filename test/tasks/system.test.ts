@@ -159,12 +159,14 @@ describe("system tasks", () => {
         admin: admin.address,
         pendingAdmin: { account: other.address, acceptFrom: Number((await core.pendingDefaultAdmin()).schedule) },
         policy: DEFAULT_POLICY,
+        emergencyPolicy: { dailyLimit: 5, cooldown: 24 * 3600 },
         counts: { hospitals: 1, doctors: 1, emergencies: 1, unreviewedEmergencies: 1 },
         hospitals: [
           { id: 1, account: hospitalAccount.address, name: "St Mary", active: true, addedAt: Number(hospital.addedAt) },
         ],
       });
       expect(output).to.contain("The system is PAUSED.");
+      expect(output).to.contain("Break-glass policy: each doctor may open 5 emergency access(es) per UTC day;");
       expect(output).to.contain(`pending admin ${other.address} may accept from`);
       expect(output).to.contain("1 hospital(s), 1 doctor(s), 1 emergency access(es), 1 not reviewed.");
       expect(output).to.contain(`Hospital 1 "St Mary": operated by ${hospitalAccount.address}, active`);
