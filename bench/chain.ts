@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
+  type BaseWallet,
   JsonRpcProvider,
   Wallet,
   NonceManager,
