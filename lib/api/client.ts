@@ -1,4 +1,4 @@
-import type { WalletClient } from "viem";
+import { getAddress, type WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { FormatError, isUserRejection, SessionError, UserRejectedError, WalletRequestError } from "../errors";
 import type { Address, Hex } from "../crypto/identity";
@@ -74,7 +74,8 @@ export class EhrApiClient {
     }
     const account = walletClient.account ?? (await walletClient.getAddresses())[0];
     if (!account) throw new WalletRequestError("No wallet account is connected.");
-    const address = typeof account === "string" ? account : account.address;
+    // EIP-4361 wants the checksummed form, and the service refuses any other (a wallet may hand back lower case).
+    const address = getAddress(typeof account === "string" ? account : account.address);
     const chainId = walletClient.chain?.id ?? (await walletClient.getChainId());
 
     const { nonce } = await this.transport.json<{ nonce: string }>({ method: "GET", path: "/v1/auth/nonce" }, 200);
