@@ -218,6 +218,19 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
         publicKeys: { patient: stack.outsider.key.publicKey, doctor: stack.doctor.key.publicKey },
       });
       expectError(await send(stack.outsider, outsider), 403, "forbidden", /not a registered patient/);
+      // An address with no role, posing as a doctor of a real patient: refused, and nothing lands in
+      // the patient's Activity (any throwaway address could fill it otherwise).
+      const posing = await sealMessage({
+        chainId: stack.chain.chainId,
+        contract: stack.core,
+        patient: stack.patient2.address,
+        doctor: stack.outsider.address,
+        sender: stack.outsider.address,
+        content: { kind: "text", text: SECRET },
+        publicKeys: { patient: stack.patient2.key.publicKey, doctor: stack.outsider.key.publicKey },
+      });
+      expectError(await send(stack.outsider, posing), 403, "forbidden", /./);
+      expect(refusalsOf(stack.patient2).total).to.equal(before + 1);
       // A participant's message sent with someone else's session.
       const forged = await seal(stack.doctor, stack.patient, stack.doctor);
       expectError(await send(stack.patient, forged), 403, "forbidden", /only as yourself/);

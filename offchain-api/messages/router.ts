@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import { getAddress } from "viem";
-import { encryptionKeyOf } from "../../lib/chain/ehr";
+import { encryptionKeyOf, roleOf } from "../../lib/chain/ehr";
 import type { Address, Hex } from "../../lib/crypto/identity";
 import { conversationId, recipientOf } from "../../lib/messages/seal";
 import type { SealedMessage } from "../../lib/messages/types";
@@ -55,7 +55,11 @@ export function messagesRouter(services: ApiServices): Router {
     const doctor = getAddress(message.doctor);
     const reason = await messagingRefusal(services, patient, doctor, appointmentStart);
     if (reason) {
-      await auditRefusal(services, req, { reader: me, patient, reason });
+      // The patient's Activity lists refused attempts by doctors (and the patient's own); an address
+      // with no doctor role could otherwise fill any patient's Activity for free.
+      if (sameAddress(me, patient) || (await isDoctorAccount(services, me))) {
+        await auditRefusal(services, req, { reader: me, patient, reason });
+      }
       throw forbidden(reason);
     }
     if (!(await encryptionKeyOf(services.publicClient, services.core, recipientOf(sealed)))) {
@@ -92,4 +96,10 @@ export function messagesRouter(services: ApiServices): Router {
     },
   );
   return router;
+}
+
+/** Whether `account` is an onboarded doctor (active or suspended) on the chain now. */
+async function isDoctorAccount(services: ApiServices, account: Address): Promise<boolean> {
+  const role = await roleOf(services.publicClient, services.core, account);
+  return role === "doctor" || role === "suspended";
 }
