@@ -77,9 +77,17 @@ export async function envelopeUploadRefusal(
   const { publicClient, core } = services;
   const { patient, category } = identity;
   if (sameAddress(patient, uploader)) {
-    const role = await roleOf(publicClient, core, uploader);
-    if (role === "patient") return undefined;
-    if (role === "pending-patient") {
+    // One read (IPatientRegistry.PatientStatus: None, Pending, Active), not the whole role.
+    let status: number;
+    try {
+      status = (
+        await publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "patient", args: [uploader] })
+      ).status;
+    } catch (error) {
+      throw toChainError(error, "read the patient");
+    }
+    if (status === 2) return undefined;
+    if (status === 1) {
       return "Your registration is waiting for a hospital's approval: records can be stored once it is approved.";
     }
     return "Only a registered patient can store records: register as a patient first.";
