@@ -72,10 +72,12 @@ export class BlobSweeper {
     await this.running?.catch(() => undefined);
   }
 
-  /** One run: catch up with the chain, then remove what expired. Answers how many blobs were removed. */
-  runOnce(now = Date.now()): Promise<number> {
-    this.running ??= this.sweep(now).finally(() => (this.running = undefined));
-    return this.running;
+  /** One run: catch up with the chain, then remove what expired (after a run in progress). Answers how many blobs were removed. */
+  async runOnce(now = Date.now()): Promise<number> {
+    while (this.running) await this.running.catch(() => undefined);
+    const run = this.sweep(now).finally(() => (this.running = undefined));
+    this.running = run;
+    return run;
   }
 
   /** Reads the reference events since the cursor (one scan at a time; callers share a scan in progress). */
