@@ -478,6 +478,21 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       expectError(await download(stack.patient, res.body.cid), 502, "corrupt_content", /corrupt/);
     });
 
+    it("refuses a download from the first block only (block/get, never cat); the sweeper unpins an orphan (pin rm)", async () => {
+      const large = await envelope(stack.patient.address, 3, "report", {}, 2_500_000);
+      const { cid } = await stack.services.blobs.put(large, await hashOf(large));
+      const before = node.requests.length;
+      expectError(await download(stack.outsider, cid), 403, "forbidden", /not allowed/);
+      const asked = node.requests.slice(before).map((r) => r.slice(0, r.indexOf("?")));
+      expect(asked).to.deep.equal(["block/get", "block/get"]);
+      const orphan = await envelope(stack.patient.address);
+      const orphanCid = await stored(stack.patient, orphan);
+      expect(node.pins.has(orphanCid)).to.equal(true);
+      await stack.services.sweeper.runOnce(Date.now() + DAY_MS + 60_000);
+      expect(node.pins.has(orphanCid)).to.equal(false);
+      expect(node.pins.has(cid), "stored before the ledger").to.equal(true);
+    });
+
     it("answers 404 for a blob the node streams cut short (a block missing mid-stream), serving none of it", async () => {
       // A record over the single-block limit, stored in the node directly (uploads are capped low here).
       const identity: RecordIdentity = {
