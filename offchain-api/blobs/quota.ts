@@ -54,6 +54,12 @@ const MIGRATIONS = [
 
 const MB = 1024 * 1024;
 
+/** Inside a transaction: the uploads of `hashes` are referenced from `now` on (kept if already). */
+function referenced(db: StateDatabase["db"], hashes: Iterable<Hex>, now: number): void {
+  const update = db.prepare("UPDATE uploads SET referenced_at = ? WHERE sha256 = ? AND referenced_at IS NULL");
+  for (const hash of new Set([...hashes].map((h) => h.toLowerCase()))) update.run(now, hash);
+}
+
 /**
  * The uploads not yet referenced on-chain, per address, in the service's SQLite state: what the
  * quota counts and what the sweeper (sweeper.ts) removes once their grace period is over. A
@@ -112,26 +118,8 @@ export class UploadLedger {
   }
 
   /** Marks every upload of these hashes referenced (a record or key event named them). */
-  markReferenced(hashes: Iterable<Hex>, now = Date.now()): number {
-    return this.state.transaction((db) => {
-      const update = db.prepare("UPDATE uploads SET referenced_at = ? WHERE sha256 = ? AND referenced_at IS NULL");
-      let changed = 0;
-      for (const hash of new Set([...hashes].map((h) => h.toLowerCase()))) {
-        changed += Number(update.run(now, hash).changes);
-      }
-      return changed;
-    });
-  }
-
-  /** Bytes and key backups `uploader` has not yet seen referenced (what the quota counts). */
-  pending(uploader: Address): { bytes: number; keyBackups: number } {
-    const row = this.state.db
-      .prepare(
-        `SELECT COALESCE(SUM(size), 0) AS bytes, COALESCE(SUM(kind = 'key-backup'), 0) AS keyBackups FROM uploads
-         WHERE uploader = ? AND referenced_at IS NULL AND legacy = 0`,
-      )
-      .get(uploader) as { bytes: number; keyBackups: number };
-    return { bytes: Number(row.bytes), keyBackups: Number(row.keyBackups) };
+  markReferenced(hashes: Iterable<Hex>, now = Date.now()): void {
+    this.state.transaction((db) => referenced(db, hashes, now));
   }
 
   /**
@@ -206,8 +194,7 @@ export class UploadLedger {
   /** Marks `hashes` referenced and moves the scan's cursor to `nextBlock`, in one transaction. */
   advance(nextBlock: bigint, hashes: Iterable<Hex>, now = Date.now()): void {
     this.state.transaction((db) => {
-      const update = db.prepare("UPDATE uploads SET referenced_at = ? WHERE sha256 = ? AND referenced_at IS NULL");
-      for (const hash of new Set([...hashes].map((h) => h.toLowerCase()))) update.run(now, hash);
+      referenced(db, hashes, now);
       db.prepare(
         "INSERT INTO upload_scan (id, next_block) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next_block = excluded.next_block",
       ).run(Number(nextBlock));
