@@ -1,5 +1,6 @@
 import type { Address, Hex } from "../../lib/crypto/identity";
-import { tooLarge } from "../http/errors";
+import { StorageError } from "../../lib/errors";
+import { HttpError, tooLarge } from "../http/errors";
 import type { StateDatabase } from "../state/database";
 
 /** What an upload is: a record envelope or a key backup. */
@@ -84,7 +85,7 @@ export class UploadLedger {
    * period. Answers whether other uploads of these bytes were known (then they are not a legacy blob).
    */
   reserve(upload: Omit<UploadRow, "cid" | "createdAt">, now = Date.now()): { known: boolean } {
-    return this.state.transaction((db) => {
+    return this.write((db) => {
       this.checkRoom(upload.uploader, upload.size, upload.kind, upload.sha256);
       const known = db.prepare("SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1").get(upload.sha256) !== undefined;
       db.prepare(
@@ -100,7 +101,7 @@ export class UploadLedger {
    * (a blob from before this ledger), which the sweeper never removes.
    */
   stored(sha256: Hex, uploader: Address, cid: string, legacy: boolean): void {
-    this.state.transaction((db) => {
+    this.write((db) => {
       db.prepare("UPDATE uploads SET cid = ?, legacy = MAX(legacy, ?) WHERE sha256 = ? AND uploader = ?").run(
         cid,
         legacy ? 1 : 0,
@@ -112,14 +113,14 @@ export class UploadLedger {
 
   /** The upload failed: its reservation goes, unless it was a re-upload of bytes stored before. */
   release(sha256: Hex, uploader: Address): void {
-    this.state.transaction((db) => {
+    this.write((db) => {
       db.prepare("DELETE FROM uploads WHERE sha256 = ? AND uploader = ? AND cid IS NULL").run(sha256, uploader);
     });
   }
 
   /** Marks every upload of these hashes referenced (a record or key event named them). */
   markReferenced(hashes: Iterable<Hex>, now = Date.now()): void {
-    this.state.transaction((db) => referenced(db, hashes, now));
+    this.write((db) => referenced(db, hashes, now));
   }
 
   /**
@@ -165,7 +166,7 @@ export class UploadLedger {
    * older than `before` (an upload of the same bytes that came in meanwhile stays, and re-stores them).
    */
   forget(sha256: Hex, before: number): void {
-    this.state.transaction((db) => {
+    this.write((db) => {
       db.prepare("DELETE FROM uploads WHERE sha256 = ? AND created_at < ? AND referenced_at IS NULL").run(
         sha256,
         before,
@@ -193,12 +194,31 @@ export class UploadLedger {
 
   /** Marks `hashes` referenced and moves the scan's cursor to `nextBlock`, in one transaction. */
   advance(nextBlock: bigint, hashes: Iterable<Hex>, now = Date.now()): void {
-    this.state.transaction((db) => {
+    this.write((db) => {
       referenced(db, hashes, now);
       db.prepare(
         "INSERT INTO upload_scan (id, next_block) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET next_block = excluded.next_block",
       ).run(Number(nextBlock));
     });
+  }
+
+  /**
+   * `work` in one transaction. A state file that cannot be written (a full disk, a read-only
+   * mount) is a StorageError carrying the errno the error middleware answers 507 or 503 for, as
+   * for the blocks themselves; a quota refusal (HttpError) passes through.
+   */
+  private write<T>(work: (db: StateDatabase["db"]) => T): T {
+    try {
+      return this.state.transaction(work);
+    } catch (error) {
+      if (error instanceof HttpError || error instanceof StorageError) throw error;
+      // SQLite's primary result codes (the low byte of the extended one): FULL 13, READONLY 8.
+      const primary = Number((error as { errcode?: unknown }).errcode) & 0xff;
+      const code = primary === 13 ? "ENOSPC" : primary === 8 ? "EROFS" : undefined;
+      throw new StorageError("The upload could not be recorded.", {
+        cause: code ? Object.assign(new Error(`SQLite error ${primary}`), { code, cause: error }) : error,
+      });
+    }
   }
 
   /** Runs `work` when no other work on the blob `sha256` is running (uploads and removals of it queue). */
