@@ -59,7 +59,9 @@ export class StateDatabase {
       this.db.exec("COMMIT");
       return result;
     } catch (error) {
-      this.db.exec("ROLLBACK");
+      // SQLite rolls back by itself on some errors (a full disk, an I/O error): a second ROLLBACK
+      // would throw and hide the error that says why.
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw error;
     }
   }
