@@ -116,7 +116,16 @@ async function main(): Promise<void> {
   const note = medianNote(file);
   const loadAtStart = loadavg().map(round2);
   const scratch = await mkdtemp(path.join(tmpdir(), "ehr-bench-api-"));
-  const stack = await startTestStack({ env: { EHR_RATE_LIMIT_PER_MINUTE: "1000000" } });
+  // The load generator is one address on one IP sending thousands of new envelopes: lift the
+  // abuse limits (per address, per IP, unreferenced bytes) that would otherwise answer 429 / 413.
+  const stack = await startTestStack({
+    env: {
+      EHR_RATE_LIMIT_PER_MINUTE: "1000000",
+      EHR_IP_RATE_LIMIT_PER_MINUTE: "1000000",
+      EHR_MAX_CONNECTIONS_PER_IP: "100000",
+      EHR_UPLOAD_QUOTA_BYTES: String(1024 ** 4),
+    },
+  });
   const server = stack.app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
