@@ -22,7 +22,10 @@ describe("StateDatabase", () => {
     state.close();
     expect((await stat(file)).mode & 0o777).to.equal(0o600);
     expect((await stat(path.dirname(file))).mode & 0o777).to.equal(0o700);
-    state = StateDatabase.open(file, [items, { id: "test/2-more", up: (db) => db.exec("ALTER TABLE items ADD n INT") }]);
+    state = StateDatabase.open(file, [
+      items,
+      { id: "test/2-more", up: (db) => db.exec("ALTER TABLE items ADD n INT") },
+    ]);
     expect(state.db.prepare("SELECT name FROM items").all()).to.deep.equal([{ name: "a" }]);
     expect(state.db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).to.deep.equal({ n: 2 });
     state.close();

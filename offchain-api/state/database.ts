@@ -40,7 +40,9 @@ export class StateDatabase {
       }
       db = new DatabaseSync(file);
       if (file !== ":memory:") chmodSync(file, 0o600);
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+      db.exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+      );
       db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
     } catch (error) {
       throw new StorageError("The service's state database could not be opened.", { cause: error, details: file });

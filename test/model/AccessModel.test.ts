@@ -5,6 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse } from "ethers";
 import type { EhrCore } from "../../typechain-types";
 import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
+import { contractConstants } from "../../deployments/contracts";
 import { AccessBasis, deployFixture, GrantSource, newEncryptionKey, recordInput } from "../helpers";
 
 /**
@@ -19,6 +20,7 @@ const STEPS = Number(process.env.MODEL_STEPS ?? 100);
 const SEEDS = process.env.SEED ? [Number(process.env.SEED)] : [1, 2, 3, 4];
 
 const WINDOW = DEFAULT_POLICY.emergencyWindow;
+const DAILY_LIMIT = contractConstants.DEFAULT_EMERGENCY_DAILY_LIMIT;
 const MAX_GRANT = DEFAULT_POLICY.maxGrantDuration;
 const HOUR = 3600;
 
@@ -91,6 +93,13 @@ class AccessModel {
   readonly windows: number[][] = grid(() => 0);
   /** When that window was opened. */
   readonly openedAt: number[][] = grid(() => 0);
+  /** Each doctor's break-glass openings on one UTC day (the chain's daily limit). */
+  readonly openings = [0, 1, 2].map(() => ({ day: -1, count: 0 }));
+
+  openingsOn(d: number, now: number): number {
+    const day = Math.floor(now / 86400);
+    return this.openings[d].day === day ? this.openings[d].count : 0;
+  }
 
   grantCovers(p: number, d: number, category: number, now: number): boolean {
     const g = this.grants[p][d];
@@ -359,6 +368,10 @@ async function runModel(f: Fixture, seed: number, steps: number) {
         if (model.windowLive(p, d, ts)) {
           return fails("EmergencyAlreadyOpen", patients[p].address, doctors[d].address, model.windows[p][d]);
         }
+        // Every justification here is new, so the cool-down never asks for a second one; the daily limit can bite.
+        if (model.openingsOn(d, ts) >= DAILY_LIMIT) {
+          return fails("EmergencyDailyLimitReached", doctors[d].address, DAILY_LIMIT);
+        }
         return ok([
           "EmergencyAccessOpened",
           model.emergencyCount + 1,
@@ -373,6 +386,7 @@ async function runModel(f: Fixture, seed: number, steps: number) {
         model.emergencyCount += 1;
         model.windows[p][d] = ts + WINDOW;
         model.openedAt[p][d] = ts;
+        model.openings[d] = { day: Math.floor(ts / 86400), count: model.openingsOn(d, ts) + 1 };
       },
     );
   }
