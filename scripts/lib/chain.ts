@@ -127,10 +127,10 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
     const upstreamUrl = `http://${DEFAULT_HOST}:${internalPort}`;
     const covered = stateSeq(stateFile);
     journal = new ChainJournal(journalFile, covered);
-    const replay = await replayJournal(
-      upstreamUrl,
-      journal.entries().filter((entry) => entry.seq > covered),
-    );
+    // Past the dump's position, and before it the transactions a dump found still in anvil's pool
+    // (their entries were kept; one the dump holds after all is skipped).
+    const entries = journal.entries().filter((entry) => entry.seq > covered || entry.raw !== undefined);
+    const replay = await replayJournal(upstreamUrl, entries);
     for (const line of replay.diverged) console.warn(`Chain replay: ${line}`);
     const openJournal = journal;
     front = await startFront({
@@ -139,6 +139,8 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
       upstream: upstreamUrl,
       journal,
       stateFile,
+      covered,
+      unmined: entries.filter((entry) => entry.hash !== undefined),
       onJournalFailure(error) {
         // Fail-stop: a chain that runs ahead of its journal would lose what it answered on the next crash.
         console.error(

@@ -30,6 +30,14 @@ export interface FrontOptions {
   upstream: string;
   journal: ChainJournal;
   stateFile: string;
+  /** The journal position the state file on disk holds (a start's replay is not in it yet). */
+  covered: number;
+  /**
+   * Journal entries of transactions that may not be mined yet (on a start: every transaction the
+   * journal holds, as the replay may have left some in anvil's pool). A dump keeps them in the journal
+   * until one sees them mined.
+   */
+  unmined: JournalEntry[];
   /** Called when a change could not be journaled: the chain must stop rather than run ahead of its disk. */
   onJournalFailure(error: unknown): void;
 }
@@ -62,7 +70,15 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
   const writes = new Mutex();
   /** Settles once the change now on its way to the journal is there (undefined when none is). */
   let journaling: Promise<void> | undefined;
-  let dumpedSeq = journal.seq;
+  let dumpedSeq = options.covered;
+  /**
+   * Journaled transactions not seen mined yet, by journal position. anvil answers
+   * eth_sendRawTransaction when the transaction is in its pool, and mines it a moment later (or not
+   * at all without automine, or with a nonce gap): a dump taken meanwhile lacks it, so the journal
+   * must keep its entry even though the dump's position is past it.
+   */
+  const unmined = new Map<number, string>();
+  for (const entry of options.unmined) if (entry.hash) unmined.set(entry.seq, entry.hash);
   let dumping: Promise<void> | undefined;
 
   const write = (call: RpcCall): Promise<RpcResponse> =>
@@ -74,7 +90,8 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
         const response = await post(upstream, call);
         if (response.error) return response;
         try {
-          journal.append(await describe(upstream, call, response.result, before));
+          const entry = journal.append(await describe(upstream, call, response.result, before));
+          if (entry.hash && entry.block === undefined) unmined.set(entry.seq, entry.hash);
         } catch (error) {
           options.onJournalFailure(error);
           return {
@@ -153,13 +170,21 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
   const dumpNow = async () => {
     let hex = "";
     let seq = 0;
-    // No change runs while anvil dumps: the dump holds exactly the journal up to `seq`.
+    let keep = new Set<number>();
+    // No change runs while anvil dumps: the dump holds the journal up to `seq`, except transactions
+    // still in anvil's pool. Those are asked for first: one mined now is in the dump that follows; one
+    // not mined (or mined only during the dump) keeps its entry, and a replay skips it if the dump
+    // has it after all.
     await writes.run(async () => {
+      for (const [entrySeq, hash] of unmined) {
+        if (await rpc(upstream, "eth_getTransactionReceipt", [hash])) unmined.delete(entrySeq);
+      }
+      keep = new Set(unmined.keys());
       hex = (await rpc(upstream, "anvil_dumpState", [])) as string;
       seq = journal.seq;
     });
     await writeState(stateFile, hex, seq);
-    await writes.run(async () => journal.compact(seq));
+    await writes.run(async () => journal.compact(seq, keep));
     dumpedSeq = seq;
   };
 
@@ -196,11 +221,10 @@ async function describe(
     entry.raw = call.method.startsWith("eth_sendRaw")
       ? (call.params?.[0] as string)
       : ((await rpc(upstream, "eth_getRawTransactionByHash", [hash])) as string);
-    const receipt = (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as {
-      blockNumber: string;
-      status: string;
-    } | null;
-    // A transaction anvil has not mined yet (no automine, a nonce gap) is replayed without a time.
+    // anvil answers once the transaction is in its pool and mines it a moment later: with automine
+    // the entry waits for that, so that it records the block, time and status the replay must match.
+    const receipt = await minedReceipt(upstream, hash);
+    // A transaction anvil has not mined (no automine, a nonce gap) is replayed without a time.
     if (receipt) {
       entry.block = Number(receipt.blockNumber);
       entry.status = receipt.status;
@@ -214,6 +238,20 @@ async function describe(
     entry.timestamp = await blockTimestamp(upstream, after);
   }
   return entry;
+}
+
+/** The transaction's receipt; with automine on, waits (a bounded while) for anvil to mine it. */
+async function minedReceipt(upstream: string, hash: string): Promise<{ blockNumber: string; status: string } | null> {
+  const receipt = async () =>
+    (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as { blockNumber: string; status: string } | null;
+  let found = await receipt();
+  if (found || !(await rpc(upstream, "anvil_getAutomine", []))) return found;
+  // A nonce gap never mines: give up after a while and journal it as pending.
+  for (let i = 0; i < 200 && !found; i++) {
+    await new Promise((resolve) => setTimeout(resolve, i < 20 ? 1 : 10));
+    found = await receipt();
+  }
+  return found;
 }
 
 export interface ReplayReport {
@@ -272,6 +310,16 @@ export async function replayJournal(upstream: string, entries: JournalEntry[]): 
   }
   // Back to the wall clock (evm_setNextBlockTimestamp moved anvil's clock to the replayed times).
   await rpc(upstream, "anvil_setTime", [Math.max(Math.floor(Date.now() / 1000), lastTimestamp)]);
+  // The chain is not up before what was replayed is mined: a client reading at once must see its
+  // transactions (anvil mines what it accepted a moment later). Without automine they stay pending,
+  // as they were; a transaction behind a nonce gap is "queued", not "pending", and is not waited for.
+  if (await rpc(upstream, "anvil_getAutomine", [])) {
+    for (let i = 0; i < 1000; i++) {
+      const pool = (await rpc(upstream, "txpool_status", [])) as { pending: string };
+      if (Number(pool.pending) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
   return report;
 }
 
@@ -340,11 +388,13 @@ async function blockTimestamp(url: string, block: number | "latest"): Promise<nu
   return Number(header.timestamp);
 }
 
+/** The receipt once anvil has mined the transaction (it takes milliseconds), null after about 5 s. */
 async function waitForReceipt(url: string, hash: string): Promise<{ status: string } | null> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 150; i++) {
     const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])) as { status: string } | null;
     if (receipt) return receipt;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every few milliseconds at first (a replay waits for each of its transactions in turn).
+    await new Promise((resolve) => setTimeout(resolve, i < 50 ? 2 : 50));
   }
   return null;
 }

@@ -59,9 +59,12 @@ export class ChainJournal {
     return full;
   }
 
-  /** Drops the entries a durable state dump holds (seq <= `covered`). */
-  compact(covered: number): void {
-    const rest = this.entries().filter((entry) => entry.seq > covered);
+  /**
+   * Drops the entries a durable state dump holds (seq <= `covered`), except those in `keep`:
+   * transactions that were still in anvil's pool, not in the dump.
+   */
+  compact(covered: number, keep: ReadonlySet<number> = new Set()): void {
+    const rest = this.entries().filter((entry) => entry.seq > covered || keep.has(entry.seq));
     fs.closeSync(this.fd);
     this.rewrite(rest);
     this.fd = fs.openSync(this.file, "a", 0o600);
