@@ -354,6 +354,7 @@ function clinicalFlows(e2e: () => E2e): void {
         .getByTestId("error-banner")
         .first()
         .textContent()
+        .then((text) => text ?? "")
         .catch(() => ""),
     ).to.equal(0);
     await opened.waitFor();
