@@ -175,6 +175,12 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await form.getByLabel("Dose", { exact: true }).fill("500");
       await shot(d.page, "03-complete-form");
       await form.getByRole("button", { name: "Complete the appointment" }).click();
+      const doneRow = rows.filter({ hasText: when }).filter({ hasText: "Completed" });
+      // The completed row, or the banner that says why not (so a failure names its cause).
+      await doneRow.or(d.page.getByTestId("error-banner")).first().waitFor({ timeout: 60_000 });
+      if (await d.page.getByTestId("error-banner").isVisible()) {
+        throw new Error(`Completing failed: ${await bannerText(d.page)}`);
+      }
       await rows
         .filter({ hasText: when })
         .filter({ hasText: "Completed" })
