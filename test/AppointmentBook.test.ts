@@ -623,7 +623,7 @@ describe("AppointmentBook", () => {
   });
 
   describe("bookWithConsent", () => {
-    const categories = (1 << Category.Report) | (1 << Category.Lab);
+    const categories = (1 << Category.ClinicalNotes) | (1 << Category.LabResults);
 
     it("books and grants the doctor consent from the appointment", async () => {
       const { core, book, doctor, patient } = await loadFixture(baseFixture);
@@ -639,8 +639,8 @@ describe("AppointmentBook", () => {
       expect(grant.categories).to.equal(BigInt(categories));
       expect(grant.expiresAt).to.equal(BigInt(expiresAt));
       expect(grant.source).to.equal(GrantSource.Appointment);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Lab)).to.equal(true);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Prescription)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.LabResults)).to.equal(true);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.Prescriptions)).to.equal(false);
       expect(await appointment(book, doctor.address, start)).to.deep.equal(
         appointmentEntry(patient.address, "Booked", 1),
       );
@@ -956,9 +956,9 @@ describe("AppointmentBook", () => {
 
     it("stores an outcome record the doctor wrote during the appointment", async () => {
       const { core, book, doctor, patient, start } = await loadFixture(confirmedFixture);
-      await core.connect(patient).addRecord(patient.address, recordInput(Category.Report, true, "own"));
+      await core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes, true, "own"));
       await time.increaseTo(start);
-      await core.connect(doctor).addAppointmentRecord(start, recordInput(Category.Prescription, true, "rx"));
+      await core.connect(doctor).addAppointmentRecord(start, recordInput(Category.Prescriptions, true, "rx"));
       const outcome = Number(await core.recordCount(patient.address)); // index 1, plus one
       expect(outcome).to.equal(2);
       expect((await core.recordOf(patient.address, outcome - 1)).author).to.equal(doctor.address);
@@ -982,7 +982,7 @@ describe("AppointmentBook", () => {
     it("stores an outcome record the doctor wrote under the patient's grant", async () => {
       const { core, book, doctor, patient, start } = await loadFixture(confirmedFixture);
       await core.connect(patient).grantAccess(doctor.address, ALL_CATEGORIES, start + 7 * DAY);
-      await core.connect(doctor).addRecord(patient.address, recordInput(Category.TestOrder, false, "order"));
+      await core.connect(doctor).addRecord(patient.address, recordInput(Category.TestOrders, false, "order"));
       await time.increaseTo(start);
       await expect(book.connect(doctor).complete(start, 1))
         .to.emit(book, "AppointmentCompleted")
@@ -993,7 +993,7 @@ describe("AppointmentBook", () => {
     it("refuses an outcome past the patient's records", async () => {
       const { core, book, doctor, patient, start } = await loadFixture(confirmedFixture);
       await core.connect(patient).grantAccess(doctor.address, ALL_CATEGORIES, start + 7 * DAY);
-      await core.connect(doctor).addRecord(patient.address, recordInput(Category.Lab, true, "lab"));
+      await core.connect(doctor).addRecord(patient.address, recordInput(Category.LabResults, true, "lab"));
       await time.increaseTo(start);
       for (const outcome of [2, 2 ** 32 - 1]) {
         await expect(book.connect(doctor).complete(start, outcome))
@@ -1008,12 +1008,12 @@ describe("AppointmentBook", () => {
     it("refuses another author's record as the outcome", async () => {
       const { core, book, doctor, doctor2, patient, patient2, start } = await loadFixture(confirmedFixture);
       // Record 0: the patient's own; record 1: doctor2's under a grant.
-      await core.connect(patient).addRecord(patient.address, recordInput(Category.Report, true, "own"));
+      await core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes, true, "own"));
       await core.connect(patient).grantAccess(doctor2.address, ALL_CATEGORIES, start + 7 * DAY);
-      await core.connect(doctor2).addRecord(patient.address, recordInput(Category.Lab, true, "other"));
+      await core.connect(doctor2).addRecord(patient.address, recordInput(Category.LabResults, true, "other"));
       // The doctor's own record, but for another patient.
       await core.connect(patient2).grantAccess(doctor.address, ALL_CATEGORIES, start + 7 * DAY);
-      await core.connect(doctor).addRecord(patient2.address, recordInput(Category.Lab, true, "p2"));
+      await core.connect(doctor).addRecord(patient2.address, recordInput(Category.LabResults, true, "p2"));
       await time.increaseTo(start);
       for (const outcome of [1, 2]) {
         await expect(book.connect(doctor).complete(start, outcome))
@@ -1141,7 +1141,7 @@ describe("AppointmentBook", () => {
       await book.connect(patient2).book(doctor.address, start);
       await book.connect(doctor).confirm(start);
       await core.connect(patient2).grantAccess(doctor.address, ALL_CATEGORIES, start + 7 * DAY);
-      await core.connect(doctor).addRecord(patient2.address, recordInput(Category.Prescription, true, "rx"));
+      await core.connect(doctor).addRecord(patient2.address, recordInput(Category.Prescriptions, true, "rx"));
       await time.increaseTo(start);
       await book.connect(doctor).complete(start, 1);
 

@@ -2,32 +2,32 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HDNodeWallet } from "ethers";
 import { deploySystem, type DeployOptions } from "../scripts/lib/deploy";
+import * as generated from "../deployments/contracts";
 
-/** Mirrors of the Solidity enums, in declaration order. */
-export const DoctorStatus = { None: 0n, Active: 1n, Suspended: 2n } as const;
-export const PatientStatus = { None: 0n, Pending: 1n, Active: 2n } as const;
-export const GrantSource = { None: 0n, Patient: 1n, Request: 2n, Appointment: 3n } as const;
-export const AccessBasis = { None: 0n, Grant: 1n, Emergency: 2n } as const;
-export const AppointmentStatus = {
-  None: 0n,
-  Booked: 1n,
-  Confirmed: 2n,
-  Declined: 3n,
-  Cancelled: 4n,
-  Completed: 5n,
-} as const;
+/** The contract's enums as ethers returns them (bigint), from the generated module: never copied. */
+function bigints<const T extends Record<string, number>>(values: T): { readonly [K in keyof T]: bigint } {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, BigInt(value)])) as {
+    readonly [K in keyof T]: bigint;
+  };
+}
+export const DoctorStatus = bigints(generated.DoctorStatus);
+export const PatientStatus = bigints(generated.PatientStatus);
+export const GrantSource = bigints(generated.GrantSource);
+export const AccessBasis = bigints(generated.AccessBasis);
+export const AppointmentStatus = bigints(generated.AppointmentStatus);
 
-/** Record categories used in tests (the contract only knows they are bits 0..31). */
-export const Category = { GeneralDetails: 0, Summary: 1, Report: 2, Lab: 3, Prescription: 4, TestOrder: 5 } as const;
+/** Record categories: the library's one list (the contract only knows they are bits 0..31). */
+export { Category } from "../lib/categories";
 export const ALL_CATEGORIES = 0xffffffff;
-export const FLAG_HAS_SUMMARY = 1n;
-export const FLAG_SUPERSEDED = 2n;
-export const FLAG_AMENDMENT = 4n;
+const { contractConstants } = generated;
+export const FLAG_HAS_SUMMARY = BigInt(contractConstants.FLAG_HAS_SUMMARY);
+export const FLAG_SUPERSEDED = BigInt(contractConstants.FLAG_SUPERSEDED);
+export const FLAG_AMENDMENT = BigInt(contractConstants.FLAG_AMENDMENT);
 
 export const DAY = 24 * 3600;
-export const SLOT = 30 * 60;
+export const SLOT = contractConstants.SLOT_DURATION;
 
-export const HOSPITAL_ROLE = ethers.id("HOSPITAL_ROLE");
+export const HOSPITAL_ROLE = contractConstants.HOSPITAL_ROLE;
 
 /** A fresh secp256k1 key as the contract takes it: 64 bytes, x || y, no 0x04 prefix. */
 export function newEncryptionKey(): { wallet: HDNodeWallet; publicKey: string; compressed: string } {

@@ -5,7 +5,7 @@ import { baseFixture, Category, recordInput } from "./helpers";
 describe("smoke", () => {
   it("deploys and lets a patient add a record", async () => {
     const { core, patient } = await loadFixture(baseFixture);
-    await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.Report))).to.emit(
+    await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes))).to.emit(
       core,
       "RecordAdded",
     );

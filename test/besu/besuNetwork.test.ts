@@ -176,7 +176,7 @@ describe("Besu QBFT deployment profile", function () {
       const core = EhrCore__factory.connect(record.core.address, patient);
       const receipts = [
         await (await core.registerPatient(newEncryptionKey().publicKey, ethers.id("backup"))).wait(),
-        await (await core.addRecord(patient.address, recordInput(Category.Report))).wait(),
+        await (await core.addRecord(patient.address, recordInput(Category.ClinicalNotes))).wait(),
         await (await core.setEmergencyOptOut(true)).wait(),
       ];
       for (const receipt of receipts) {

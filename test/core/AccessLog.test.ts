@@ -18,14 +18,14 @@ async function accessFixture() {
   const { core, patient, doctor, doctor2 } = f;
   for (const [category, withSummary, seed] of [
     [Category.GeneralDetails, false, "details"],
-    [Category.Report, true, "report"],
-    [Category.Lab, false, "lab"],
+    [Category.ClinicalNotes, true, "report"],
+    [Category.LabResults, false, "lab"],
     [Category.GeneralDetails, true, "details-2"],
   ] as const) {
     await core.connect(patient).addRecord(patient.address, recordInput(category, withSummary, seed));
   }
   const grantExpiresAt = (await time.latest()) + 30 * DAY;
-  await core.connect(patient).grantAccess(doctor.address, 1 << Category.Report, grantExpiresAt);
+  await core.connect(patient).grantAccess(doctor.address, 1 << Category.ClinicalNotes, grantExpiresAt);
   await core.connect(doctor2).openEmergencyAccess(patient.address, 1, ethers.id("justification"));
   const { expiresAt } = await core.emergencyWindowOf(patient.address, doctor2.address);
   return { ...f, grantExpiresAt, emergencyExpiresAt: Number(expiresAt) };
@@ -380,7 +380,7 @@ describe("AccessLog", () => {
         AccessBasis.None,
       );
       // The consent itself still holds; only reading waits for the pause to end.
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(true);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(true);
     });
   });
 });

@@ -14,7 +14,7 @@ import {
 } from "../helpers";
 
 const MAX_GRANT = DEFAULT_POLICY.maxGrantDuration;
-const REPORT_AND_LAB = (1 << Category.Report) | (1 << Category.Lab);
+const REPORT_AND_LAB = (1 << Category.ClinicalNotes) | (1 << Category.LabResults);
 const REASON_HASH = ethers.id("encrypted reason note");
 const NO_GRANT = [0n, 0n, 0n, GrantSource.None];
 const NO_REQUEST = [0n, 0n, 0n, 0n];
@@ -52,10 +52,10 @@ describe("ConsentRegistry", () => {
 
     it("replaces an existing grant", async () => {
       const { core, patient, doctor, expiresAt } = await loadFixture(grantedFixture);
-      await core.connect(patient).grantAccess(doctor.address, 1 << Category.Summary, expiresAt + DAY);
+      await core.connect(patient).grantAccess(doctor.address, 1 << Category.Allergies, expiresAt + DAY);
       const grant = await core.grantOf(patient.address, doctor.address);
       expect([grant.categories, grant.expiresAt]).to.deep.equal([
-        1n << BigInt(Category.Summary),
+        1n << BigInt(Category.Allergies),
         BigInt(expiresAt + DAY),
       ]);
     });
@@ -132,7 +132,7 @@ describe("ConsentRegistry", () => {
         .to.emit(core, "ConsentRevoked")
         .withArgs(patient.address, doctor.address);
       expect(await core.grantOf(patient.address, doctor.address)).to.deep.equal(NO_GRANT);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(false);
     });
 
     it("works while the system is paused", async () => {
@@ -141,7 +141,7 @@ describe("ConsentRegistry", () => {
       await expect(core.connect(patient).revokeAccess(doctor.address))
         .to.emit(core, "ConsentRevoked")
         .withArgs(patient.address, doctor.address);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(false);
     });
 
     it("refuses when there is no grant", async () => {
@@ -254,7 +254,7 @@ describe("ConsentRegistry", () => {
         GrantSource.Request,
       ]);
       expect(await core.requestOf(patient.address, doctor.address)).to.deep.equal(NO_REQUEST);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Lab)).to.equal(true);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.LabResults)).to.equal(true);
     });
 
     it("refuses when no request is pending", async () => {
@@ -362,10 +362,10 @@ describe("ConsentRegistry", () => {
   describe("isAuthorized", () => {
     it("is true exactly for the categories whose bits the grant sets", async () => {
       const { core, patient, doctor } = await loadFixture(grantedFixture);
-      for (const category of [Category.Report, Category.Lab]) {
+      for (const category of [Category.ClinicalNotes, Category.LabResults]) {
         expect(await core.isAuthorized(patient.address, doctor.address, category)).to.equal(true);
       }
-      for (const category of [Category.GeneralDetails, Category.Summary, Category.Prescription, 31]) {
+      for (const category of [Category.GeneralDetails, Category.Allergies, Category.Prescriptions, 31]) {
         expect(await core.isAuthorized(patient.address, doctor.address, category)).to.equal(false);
       }
     });
@@ -381,22 +381,22 @@ describe("ConsentRegistry", () => {
 
     it("is false without a grant from this patient to this doctor", async () => {
       const { core, patient, patient2, doctor, doctor2 } = await loadFixture(grantedFixture);
-      expect(await core.isAuthorized(patient.address, doctor2.address, Category.Report)).to.equal(false);
-      expect(await core.isAuthorized(patient2.address, doctor.address, Category.Report)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor2.address, Category.ClinicalNotes)).to.equal(false);
+      expect(await core.isAuthorized(patient2.address, doctor.address, Category.ClinicalNotes)).to.equal(false);
     });
 
     it("is false once the grant has expired", async () => {
       const { core, patient, doctor, expiresAt } = await loadFixture(grantedFixture);
       await time.increaseTo(expiresAt);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(false);
     });
 
     it("is false while the doctor is suspended and true again after reinstatement", async () => {
       const { core, admin, patient, doctor } = await loadFixture(grantedFixture);
       await core.connect(admin).suspendDoctor(doctor.address, 1);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(false);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(false);
       await core.connect(admin).reinstateDoctor(doctor.address);
-      expect(await core.isAuthorized(patient.address, doctor.address, Category.Report)).to.equal(true);
+      expect(await core.isAuthorized(patient.address, doctor.address, Category.ClinicalNotes)).to.equal(true);
     });
   });
 

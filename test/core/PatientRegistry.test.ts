@@ -147,14 +147,14 @@ describe("PatientRegistry", () => {
       await expect(core.connect(patient).grantAccess(doctor.address, 1, expiresAt))
         .to.be.revertedWithCustomError(core, "PatientPending")
         .withArgs(patient.address);
-      await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.Report)))
+      await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "PatientPending")
         .withArgs(patient.address);
       expect(await core.recordCount(patient.address)).to.equal(0n);
 
       await core.connect(hospitalAccount).approvePatient(patient.address);
       await expect(core.connect(patient).grantAccess(doctor.address, 1, expiresAt)).to.emit(core, "ConsentGranted");
-      await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.Report))).to.emit(
+      await expect(core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes))).to.emit(
         core,
         "RecordAdded",
       );
@@ -239,7 +239,7 @@ describe("PatientRegistry", () => {
     it("follows an active patient's key rotations and records", async () => {
       const { core, patient } = await loadFixture(baseFixture);
       await core.connect(patient).setEncryptionKey(newEncryptionKey().publicKey, BACKUP);
-      await core.connect(patient).addRecord(patient.address, recordInput(Category.Report));
+      await core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes));
       const view = await core.patient(patient.address);
       expect([view.status, view.keyVersion, view.recordCount]).to.deep.equal([PatientStatus.Active, 2n, 1n]);
     });

@@ -16,7 +16,7 @@ import {
 } from "../helpers";
 
 /** Categories `doctor` may write for `patient` in the fixture. */
-const GRANTED = (1 << Category.Report) | (1 << Category.Lab);
+const GRANTED = (1 << Category.ClinicalNotes) | (1 << Category.LabResults);
 const REASON_CORRECTION = 3;
 
 /** `doctor` holds a 30-day grant from `patient` for reports and labs; `doctor2` holds none. */
@@ -30,7 +30,7 @@ async function grantFixture() {
 /** As {grantFixture}, plus record 0 (a report by `doctor`) and record 1 (general details by `patient`). */
 async function amendFixture() {
   const f = await grantFixture();
-  await f.core.connect(f.doctor).addRecord(f.patient.address, recordInput(Category.Report, true, "report"));
+  await f.core.connect(f.doctor).addRecord(f.patient.address, recordInput(Category.ClinicalNotes, true, "report"));
   await f.core.connect(f.patient).addRecord(f.patient.address, recordInput(Category.GeneralDetails, false, "details"));
   return f;
 }
@@ -110,17 +110,19 @@ describe("RecordRegistry", () => {
 
     it("numbers each patient's records from 0 and returns the index", async () => {
       const { core, patient, patient2 } = await loadFixture(grantFixture);
-      await core.connect(patient).addRecord(patient.address, recordInput(Category.Report, true, "a"));
-      expect(await core.connect(patient).addRecord.staticCall(patient.address, recordInput(Category.Lab))).to.equal(1n);
-      await core.connect(patient).addRecord(patient.address, recordInput(Category.Lab, true, "b"));
-      await expect(core.connect(patient2).addRecord(patient2.address, recordInput(Category.Lab, true, "c")))
+      await core.connect(patient).addRecord(patient.address, recordInput(Category.ClinicalNotes, true, "a"));
+      expect(
+        await core.connect(patient).addRecord.staticCall(patient.address, recordInput(Category.LabResults)),
+      ).to.equal(1n);
+      await core.connect(patient).addRecord(patient.address, recordInput(Category.LabResults, true, "b"));
+      await expect(core.connect(patient2).addRecord(patient2.address, recordInput(Category.LabResults, true, "c")))
         .to.emit(core, "RecordAdded")
         .withArgs(
           patient2.address,
           0,
           patient2.address,
-          Category.Lab,
-          ...pointersOf(recordInput(Category.Lab, true, "c")),
+          Category.LabResults,
+          ...pointersOf(recordInput(Category.LabResults, true, "c")),
         );
       expect(await core.recordCount(patient.address)).to.equal(2n);
       expect(await core.recordCount(patient2.address)).to.equal(1n);
@@ -128,14 +130,14 @@ describe("RecordRegistry", () => {
 
     it("lets a doctor add a record of a category the grant covers", async () => {
       const { core, patient, doctor } = await loadFixture(grantFixture);
-      const input = recordInput(Category.Lab, true, "lab");
+      const input = recordInput(Category.LabResults, true, "lab");
       const tx = core.connect(doctor).addRecord(patient.address, input);
       await expect(tx)
         .to.emit(core, "RecordAdded")
-        .withArgs(patient.address, 0, doctor.address, Category.Lab, ...pointersOf(input));
+        .withArgs(patient.address, 0, doctor.address, Category.LabResults, ...pointersOf(input));
       expect(await recordAt(core, patient.address, 0)).to.deep.equal({
         author: doctor.address,
-        category: BigInt(Category.Lab),
+        category: BigInt(Category.LabResults),
         flags: FLAG_HAS_SUMMARY,
         blockNumber: await blockOf(tx),
         supersedes: 0n,
@@ -145,7 +147,7 @@ describe("RecordRegistry", () => {
     it("lets a doctor write until the last second of the grant", async () => {
       const { core, patient, doctor, grantExpiresAt } = await loadFixture(grantFixture);
       await time.setNextBlockTimestamp(grantExpiresAt - 1);
-      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.Report))).to.emit(
+      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes))).to.emit(
         core,
         "RecordAdded",
       );
@@ -153,9 +155,9 @@ describe("RecordRegistry", () => {
 
     it("refuses a doctor without a grant", async () => {
       const { core, patient, doctor2 } = await loadFixture(grantFixture);
-      await expect(core.connect(doctor2).addRecord(patient.address, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-        .withArgs(patient.address, doctor2.address, Category.Report);
+        .withArgs(patient.address, doctor2.address, Category.ClinicalNotes);
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });
 
@@ -170,35 +172,35 @@ describe("RecordRegistry", () => {
     it("refuses a doctor whose grant expired", async () => {
       const { core, patient, doctor, grantExpiresAt } = await loadFixture(grantFixture);
       await time.setNextBlockTimestamp(grantExpiresAt);
-      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.Report)))
+      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-        .withArgs(patient.address, doctor.address, Category.Report);
+        .withArgs(patient.address, doctor.address, Category.ClinicalNotes);
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });
 
     it("refuses a doctor whose grant was revoked", async () => {
       const { core, patient, doctor } = await loadFixture(grantFixture);
       await core.connect(patient).revokeAccess(doctor.address);
-      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.Report)))
+      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-        .withArgs(patient.address, doctor.address, Category.Report);
+        .withArgs(patient.address, doctor.address, Category.ClinicalNotes);
     });
 
     it("refuses a suspended doctor despite a covering grant", async () => {
       const { core, admin, patient, doctor } = await loadFixture(grantFixture);
       await core.connect(admin).suspendDoctor(doctor.address, 1);
-      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.Report)))
+      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-        .withArgs(patient.address, doctor.address, Category.Report);
+        .withArgs(patient.address, doctor.address, Category.ClinicalNotes);
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });
 
     it("refuses a stranger and another patient", async () => {
       const { core, patient, patient2, stranger } = await loadFixture(grantFixture);
       for (const caller of [stranger, patient2]) {
-        await expect(core.connect(caller).addRecord(patient.address, recordInput(Category.Report)))
+        await expect(core.connect(caller).addRecord(patient.address, recordInput(Category.ClinicalNotes)))
           .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-          .withArgs(patient.address, caller.address, Category.Report);
+          .withArgs(patient.address, caller.address, Category.ClinicalNotes);
       }
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });
@@ -215,7 +217,7 @@ describe("RecordRegistry", () => {
 
     it("refuses incomplete pointers", async () => {
       const { core, patient } = await loadFixture(grantFixture);
-      const valid = recordInput(Category.Report, true);
+      const valid = recordInput(Category.ClinicalNotes, true);
       const invalid = {
         "a zero envelope hash": { ...valid, envelopeHash: ethers.ZeroHash },
         "an empty CID": { ...valid, cid: "" },
@@ -233,7 +235,7 @@ describe("RecordRegistry", () => {
 
     it("refuses an unregistered patient", async () => {
       const { core, stranger } = await loadFixture(grantFixture);
-      await expect(core.connect(stranger).addRecord(stranger.address, recordInput(Category.Report)))
+      await expect(core.connect(stranger).addRecord(stranger.address, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "PatientUnknown")
         .withArgs(stranger.address);
       expect(await core.recordCount(stranger.address)).to.equal(0n);
@@ -244,12 +246,12 @@ describe("RecordRegistry", () => {
       await core.connect(admin).pause();
       for (const caller of [patient, doctor]) {
         await expect(
-          core.connect(caller).addRecord(patient.address, recordInput(Category.Report)),
+          core.connect(caller).addRecord(patient.address, recordInput(Category.ClinicalNotes)),
         ).to.be.revertedWithCustomError(core, "EnforcedPause");
       }
       expect(await core.recordCount(patient.address)).to.equal(0n);
       await core.connect(admin).unpause();
-      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.Report))).to.emit(
+      await expect(core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes))).to.emit(
         core,
         "RecordAdded",
       );
@@ -260,7 +262,7 @@ describe("RecordRegistry", () => {
     it("supersedes the old record and appends the amendment pointing back to it", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
       const before = await recordAt(core, patient.address, 0);
-      const input = recordInput(Category.Report, false, "corrected");
+      const input = recordInput(Category.ClinicalNotes, false, "corrected");
       const tx = core.connect(doctor).amendRecord(patient.address, 0, input, REASON_CORRECTION);
       await expect(tx)
         .to.emit(core, "RecordAdded")
@@ -268,7 +270,7 @@ describe("RecordRegistry", () => {
           patient.address,
           2,
           doctor.address,
-          Category.Report,
+          Category.ClinicalNotes,
           input.envelopeHash,
           input.cid,
           ethers.ZeroHash,
@@ -283,7 +285,7 @@ describe("RecordRegistry", () => {
       });
       expect(await recordAt(core, patient.address, 2)).to.deep.equal({
         author: doctor.address,
-        category: BigInt(Category.Report),
+        category: BigInt(Category.ClinicalNotes),
         flags: FLAG_AMENDMENT,
         blockNumber: await blockOf(tx),
         supersedes: 1n,
@@ -303,23 +305,29 @@ describe("RecordRegistry", () => {
 
     it("lets the patient amend a doctor's record", async () => {
       const { core, patient } = await loadFixture(amendFixture);
-      await expect(core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.Report, true, "p"), 1))
+      await expect(
+        core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes, true, "p"), 1),
+      )
         .to.emit(core, "RecordAmended")
         .withArgs(patient.address, 0, 2, 1);
     });
 
     it("lets a doctor change the category when the grant covers both", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
-      await expect(core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.Lab, true, "lab"), 1))
+      await expect(
+        core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.LabResults, true, "lab"), 1),
+      )
         .to.emit(core, "RecordAmended")
         .withArgs(patient.address, 0, 2, 1);
-      expect((await recordAt(core, patient.address, 2)).category).to.equal(BigInt(Category.Lab));
+      expect((await recordAt(core, patient.address, 2)).category).to.equal(BigInt(Category.LabResults));
     });
 
     it("amends an amendment", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
-      await core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.Report, true, "v2"), 1);
-      await expect(core.connect(doctor).amendRecord(patient.address, 2, recordInput(Category.Report, true, "v3"), 1))
+      await core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes, true, "v2"), 1);
+      await expect(
+        core.connect(doctor).amendRecord(patient.address, 2, recordInput(Category.ClinicalNotes, true, "v3"), 1),
+      )
         .to.emit(core, "RecordAmended")
         .withArgs(patient.address, 2, 3, 1);
       expect((await recordAt(core, patient.address, 2)).flags).to.equal(
@@ -330,8 +338,10 @@ describe("RecordRegistry", () => {
 
     it("refuses to amend a record twice", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
-      await core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.Report, true, "v2"), 1);
-      await expect(core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.Report, true, "v3"), 1))
+      await core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes, true, "v2"), 1);
+      await expect(
+        core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes, true, "v3"), 1),
+      )
         .to.be.revertedWithCustomError(core, "RecordAlreadySuperseded")
         .withArgs(patient.address, 0);
       expect(await core.recordCount(patient.address)).to.equal(3n);
@@ -339,7 +349,7 @@ describe("RecordRegistry", () => {
 
     it("refuses an unknown record", async () => {
       const { core, patient } = await loadFixture(amendFixture);
-      await expect(core.connect(patient).amendRecord(patient.address, 2, recordInput(Category.Report), 1))
+      await expect(core.connect(patient).amendRecord(patient.address, 2, recordInput(Category.ClinicalNotes), 1))
         .to.be.revertedWithCustomError(core, "RecordUnknown")
         .withArgs(patient.address, 2);
       expect(await core.recordCount(patient.address)).to.equal(2n);
@@ -348,7 +358,7 @@ describe("RecordRegistry", () => {
     it("refuses a doctor whose grant does not cover the old record's category", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
       const before = await recordAt(core, patient.address, 1);
-      await expect(core.connect(doctor).amendRecord(patient.address, 1, recordInput(Category.Report), 1))
+      await expect(core.connect(doctor).amendRecord(patient.address, 1, recordInput(Category.ClinicalNotes), 1))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
         .withArgs(patient.address, doctor.address, Category.GeneralDetails);
       expect(await recordAt(core, patient.address, 1)).to.deep.equal(before);
@@ -368,9 +378,9 @@ describe("RecordRegistry", () => {
     it("refuses a doctor without a grant, even on their own record", async () => {
       const { core, patient, doctor } = await loadFixture(amendFixture);
       await core.connect(patient).revokeAccess(doctor.address);
-      await expect(core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.Report), 1))
+      await expect(core.connect(doctor).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes), 1))
         .to.be.revertedWithCustomError(core, "RecordWriteUnauthorized")
-        .withArgs(patient.address, doctor.address, Category.Report);
+        .withArgs(patient.address, doctor.address, Category.ClinicalNotes);
     });
 
     it("refuses an invalid category or incomplete pointers, leaving the old record as it was", async () => {
@@ -380,7 +390,7 @@ describe("RecordRegistry", () => {
         .to.be.revertedWithCustomError(core, "RecordCategoryInvalid")
         .withArgs(32);
       await expect(
-        core.connect(patient).amendRecord(patient.address, 0, { ...recordInput(Category.Report), cid: "" }, 1),
+        core.connect(patient).amendRecord(patient.address, 0, { ...recordInput(Category.ClinicalNotes), cid: "" }, 1),
       ).to.be.revertedWithCustomError(core, "RecordPointerInvalid");
       expect(await recordAt(core, patient.address, 0)).to.deep.equal(before);
       expect(await core.recordCount(patient.address)).to.equal(2n);
@@ -388,7 +398,7 @@ describe("RecordRegistry", () => {
 
     it("refuses an unregistered patient", async () => {
       const { core, stranger } = await loadFixture(amendFixture);
-      await expect(core.connect(stranger).amendRecord(stranger.address, 0, recordInput(Category.Report), 1))
+      await expect(core.connect(stranger).amendRecord(stranger.address, 0, recordInput(Category.ClinicalNotes), 1))
         .to.be.revertedWithCustomError(core, "PatientUnknown")
         .withArgs(stranger.address);
     });
@@ -397,7 +407,7 @@ describe("RecordRegistry", () => {
       const { core, admin, patient } = await loadFixture(amendFixture);
       await core.connect(admin).pause();
       await expect(
-        core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.Report), 1),
+        core.connect(patient).amendRecord(patient.address, 0, recordInput(Category.ClinicalNotes), 1),
       ).to.be.revertedWithCustomError(core, "EnforcedPause");
       expect((await recordAt(core, patient.address, 0)).flags).to.equal(FLAG_HAS_SUMMARY);
     });
@@ -406,15 +416,15 @@ describe("RecordRegistry", () => {
   describe("addAppointmentRecord", () => {
     it("lets the doctor write for the patient from the slot's start, without a grant", async () => {
       const { core, patient, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
-      const input = recordInput(Category.Prescription, true, "rx");
+      const input = recordInput(Category.Prescriptions, true, "rx");
       await time.setNextBlockTimestamp(start);
       const tx = core.connect(doctor2).addAppointmentRecord(start, input);
       await expect(tx)
         .to.emit(core, "RecordAdded")
-        .withArgs(patient.address, 0, doctor2.address, Category.Prescription, ...pointersOf(input));
+        .withArgs(patient.address, 0, doctor2.address, Category.Prescriptions, ...pointersOf(input));
       expect(await recordAt(core, patient.address, 0)).to.deep.equal({
         author: doctor2.address,
-        category: BigInt(Category.Prescription),
+        category: BigInt(Category.Prescriptions),
         flags: FLAG_HAS_SUMMARY,
         blockNumber: await blockOf(tx),
         supersedes: 0n,
@@ -424,21 +434,21 @@ describe("RecordRegistry", () => {
     it("keeps the window open until 24 h after the slot ends", async () => {
       const { core, patient, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
       await time.setNextBlockTimestamp(start + SLOT + DAY);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.TestOrder)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.TestOrders)))
         .to.emit(core, "RecordAdded")
         .withArgs(
           patient.address,
           0,
           doctor2.address,
-          Category.TestOrder,
-          ...pointersOf(recordInput(Category.TestOrder)),
+          Category.TestOrders,
+          ...pointersOf(recordInput(Category.TestOrders)),
         );
     });
 
     it("refuses before the slot starts", async () => {
       const { core, patient, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
       await time.setNextBlockTimestamp(start - 1);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor2.address, start);
       expect(await core.recordCount(patient.address)).to.equal(0n);
@@ -447,7 +457,7 @@ describe("RecordRegistry", () => {
     it("refuses after the write-up window", async () => {
       const { core, patient, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
       await time.setNextBlockTimestamp(start + SLOT + DAY + 1);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor2.address, start);
       expect(await core.recordCount(patient.address)).to.equal(0n);
@@ -456,7 +466,7 @@ describe("RecordRegistry", () => {
     it("refuses an appointment the doctor has not confirmed", async () => {
       const { core, patient, doctor2, start } = await loadFixture(appointmentFixture);
       await time.increaseTo(start);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor2.address, start);
       expect(await core.recordCount(patient.address)).to.equal(0n);
@@ -466,7 +476,7 @@ describe("RecordRegistry", () => {
       const { core, book, patient, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
       await book.connect(patient).cancel(doctor2.address, start);
       await time.increaseTo(start);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor2.address, start);
       expect(await core.recordCount(patient.address)).to.equal(0n);
@@ -475,10 +485,10 @@ describe("RecordRegistry", () => {
     it("refuses another doctor, and a slot without an appointment", async () => {
       const { core, patient, doctor, doctor2, start } = await loadFixture(confirmedAppointmentFixture);
       await time.increaseTo(start);
-      await expect(core.connect(doctor).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor.address, start);
-      await expect(core.connect(doctor2).addAppointmentRecord(start - SLOT, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start - SLOT, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "RecordAppointmentWindowClosed")
         .withArgs(doctor2.address, start - SLOT);
       expect(await core.recordCount(patient.address)).to.equal(0n);
@@ -488,10 +498,10 @@ describe("RecordRegistry", () => {
       const { core, admin, doctor2, stranger, start } = await loadFixture(confirmedAppointmentFixture);
       await core.connect(admin).suspendDoctor(doctor2.address, 1);
       await time.increaseTo(start);
-      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "DoctorSuspended")
         .withArgs(doctor2.address);
-      await expect(core.connect(stranger).addAppointmentRecord(start, recordInput(Category.Report)))
+      await expect(core.connect(stranger).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)))
         .to.be.revertedWithCustomError(core, "DoctorUnknown")
         .withArgs(stranger.address);
     });
@@ -505,7 +515,7 @@ describe("RecordRegistry", () => {
       await expect(
         core
           .connect(doctor2)
-          .addAppointmentRecord(start, { ...recordInput(Category.Report), envelopeHash: ethers.ZeroHash }),
+          .addAppointmentRecord(start, { ...recordInput(Category.ClinicalNotes), envelopeHash: ethers.ZeroHash }),
       ).to.be.revertedWithCustomError(core, "RecordPointerInvalid");
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });
@@ -515,7 +525,7 @@ describe("RecordRegistry", () => {
       await time.increaseTo(start);
       await core.connect(admin).pause();
       await expect(
-        core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.Report)),
+        core.connect(doctor2).addAppointmentRecord(start, recordInput(Category.ClinicalNotes)),
       ).to.be.revertedWithCustomError(core, "EnforcedPause");
       expect(await core.recordCount(patient.address)).to.equal(0n);
     });

@@ -43,9 +43,9 @@ async function trailFixture() {
   const f = await baseFixture();
   const { core, patient, patient2, doctor, doctor2 } = f;
   for (const p of [patient, patient2]) {
-    await core.connect(p).addRecord(p.address, recordInput(Category.Report, true, `r-${p.address}`));
+    await core.connect(p).addRecord(p.address, recordInput(Category.ClinicalNotes, true, `r-${p.address}`));
     const expiry = (await ethers.provider.getBlock("latest"))!.timestamp + 300 * DAY;
-    await core.connect(p).grantAccess(doctor.address, 1 << Category.Report, expiry);
+    await core.connect(p).grantAccess(doctor.address, 1 << Category.ClinicalNotes, expiry);
   }
   const floorBlock = BigInt(f.deployBlock);
   await core.connect(doctor).logAccess(patient2.address, 0, false);

@@ -37,10 +37,12 @@ async function scenario() {
   const fromBlock = BigInt(f.deployBlock);
 
   // 1. The doctor asks; the patient approves; the doctor adds a report.
-  await core.connect(doctor).requestAccess(patient.address, mask(Category.Report), 30 * DAY, 1, ethers.id("why"));
+  await core
+    .connect(doctor)
+    .requestAccess(patient.address, mask(Category.ClinicalNotes), 30 * DAY, 1, ethers.id("why"));
   const midBlock = BigInt(await ethers.provider.getBlockNumber()) + 1n;
   await core.connect(patient).approveRequest(doctor.address);
-  await core.connect(doctor).addRecord(patient.address, recordInput(Category.Report, false, "n1"));
+  await core.connect(doctor).addRecord(patient.address, recordInput(Category.ClinicalNotes, false, "n1"));
   // 2. A booking with doctor 2, who declines it; another with the doctor, confirmed then completed.
   const declined = await futureSlot(2);
   await book.connect(patient).book(doctor2.address, declined);
@@ -54,7 +56,7 @@ async function scenario() {
   await core.connect(doctor2).openEmergencyAccess(patient.address, 1, ethers.id("unconscious"));
   await core.connect(patient).revokeAccess(doctor.address);
   // Noise between other parties, which must reach none of the above.
-  await core.connect(doctor2).requestAccess(patient2.address, mask(Category.Lab), DAY, 2, ethers.id("other"));
+  await core.connect(doctor2).requestAccess(patient2.address, mask(Category.LabResults), DAY, 2, ethers.id("other"));
 
   const inboxOf = async (address: string, side?: InboxSide, from = fromBlock) =>
     inboxFor(address as Address, (await fetchNotificationEvents(source, address as Address, from, side)).events);
