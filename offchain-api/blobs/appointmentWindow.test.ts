@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
-import { appointmentBookAbi } from "../../deployments/contracts";
+import { appointmentBookAbi, contractConstants } from "../../deployments/contracts";
 import { utf8, fromUtf8 } from "../../lib/bytes";
 import { newRecordId } from "../../lib/crypto/identity";
 import { FormatError } from "../../lib/errors";
@@ -12,7 +12,7 @@ import { startTestStack, type StackAccount, type TestStack } from "../testing/st
 import { hasAppointmentWindow } from "./appointmentWindow";
 import { fakeWrapped } from "../keys/fakeWrapped";
 
-const SLOT = 30 * 60;
+const SLOT = contractConstants.SLOT_DURATION;
 const PRESCRIPTIONS = 10;
 
 describe("appointment write window (addAppointmentRecord without a grant)", () => {

@@ -1,13 +1,12 @@
-import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { appointmentBookAbi, AppointmentStatus, contractConstants, ehrCoreAbi } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
 import type { Address } from "../../lib/crypto/identity";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 
-const SLOT = 30 * 60;
-/** RecordRegistry.APPOINTMENT_WRITE_UP: how long after the slot ends its doctor may still add records. */
-const WRITE_UP = 24 * 60 * 60;
-const CONFIRMED = 2;
+const SLOT = contractConstants.SLOT_DURATION;
+/** How long after the slot ends its doctor may still add records. */
+const WRITE_UP = contractConstants.APPOINTMENT_WRITE_UP;
 
 /**
  * Whether `doctor` has a confirmed appointment with `patient` whose write window is open now (from
@@ -37,7 +36,10 @@ export async function hasAppointmentWindow(
     });
     return page.some(
       (a) =>
-        a.status === CONFIRMED && sameAddress(a.patient, patient) && a.start <= now && now <= a.start + SLOT + WRITE_UP,
+        a.status === AppointmentStatus.Confirmed &&
+        sameAddress(a.patient, patient) &&
+        a.start <= now &&
+        now <= a.start + SLOT + WRITE_UP,
     );
   } catch (error) {
     throw toChainError(error, "check an appointment");

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
-import { appointmentBookAbi } from "../../deployments/contracts";
+import { appointmentBookAbi, contractConstants } from "../../deployments/contracts";
 import { EhrApiClient } from "../../lib/api/client";
 import { AccessDeniedError } from "../../lib/errors";
 import { openMessage, participantKeys, sealMessage, type MessageContent, type SealedMessage } from "../../lib/messages";
@@ -12,7 +12,7 @@ import type { StoredMessage } from "../../lib/messages/types";
 import { expectError } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
-const SLOT = 30 * 60;
+const SLOT = contractConstants.SLOT_DURATION;
 /** Plaintext that must never reach the service's answers, logs or disk. */
 const SECRET = "PLAINTEXT-MARKER-chest-pain-since-tuesday";
 
