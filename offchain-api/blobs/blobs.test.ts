@@ -281,6 +281,29 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       expect(await filesUnder(blocks())).to.deep.equal(before);
     });
 
+    it("reads at most a key backup's size from an account that can store no record (413 before the body, or once chunked bytes pass it)", async () => {
+      // Before: a throwaway address's 49 MB bodies were read whole and only then refused (415/403):
+      // 20 at once grew the service from 389 MB to 1.1 GB.
+      const big = randomBytes(40 * 1024);
+      for (const who of [stack.outsider, stack.hospital]) {
+        if (!tokens.has(who)) tokens.set(who, await stack.signIn(who));
+        expectError(await upload(who, big), 413, "payload_too_large", /other accounts can store only their key backup/);
+        const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(stack.app)
+            .post("/v1/blobs")
+            .set("Authorization", auth(who))
+            .set("Content-Type", "application/octet-stream")
+            .set("X-Content-SHA256", `0x${"00".repeat(32)}`);
+          // No Content-Length: the body comes chunked.
+          for (let i = 0; i < 10; i++) void req.write(Buffer.from(big.subarray(i * 4096, (i + 1) * 4096)));
+          req.end((error, res) => (error ? reject(error) : resolve({ status: res.status, body: res.text })));
+        });
+        expect(chunked.status, chunked.body).to.equal(413);
+      }
+      // An active patient's large envelope is still read and stored.
+      await upload(stack.patient, await envelope(stack.patient.address, 3, "report", {}, 40 * 1024)).expect(201);
+    });
+
     it("refuses clear text behind a valid envelope header (415), storing nothing", async () => {
       const header = (await envelope(stack.patient.address)).subarray(0, ENVELOPE_HEADER_LENGTH);
       const before = await filesUnder(blocks());
