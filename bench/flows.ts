@@ -25,7 +25,7 @@ import { appointmentBookAbi } from "../deployments/contracts";
 import { utf8 } from "../lib/bytes";
 import { writeCore } from "../lib/chain/ehr";
 import { pollingIntervalFor } from "../lib/chain/pollingInterval";
-import type { Address, Hex } from "../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { generateUserKey } from "../lib/keys/userKeyPair";
 import type { UserKey } from "../lib/keys/types";
 import { createRecord } from "../lib/records/createRecord";

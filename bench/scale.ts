@@ -20,7 +20,7 @@ import { foundry } from "viem/chains";
 import { startChain } from "../scripts/lib/chain";
 import { deploySystem } from "../scripts/lib/deploy";
 import { ehrCoreAbi } from "../deployments/contracts";
-import type { Address, Hex } from "../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { generateUserKey } from "../lib/keys/userKeyPair";
 import { summarizeText } from "../lib/summary/summarizeText";
 import { loadConfig } from "../offchain-api/config";

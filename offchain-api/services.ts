@@ -5,7 +5,7 @@ import pino, { type Logger } from "pino";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { deploymentFor } from "../deployments/contracts";
 import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
-import type { Address } from "../lib/crypto/identity";
+import type { Address } from "viem";
 import { ChainError } from "../lib/errors";
 import type { KeyVault } from "../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "./config";

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { Wallet, HDNodeWallet, Mnemonic } from "ethers";
 import { custodianKey } from "../lib/chain/ehr";
-import type { Address } from "../lib/crypto/identity";
+import type { Address } from "viem";
 import { compressPublicKey } from "../lib/crypto/publicKey";
 import { loadConfig } from "../offchain-api/config";
 import { ensureLocalKekFile } from "../offchain-api/custodian/keypair";

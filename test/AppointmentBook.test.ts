@@ -7,7 +7,7 @@ import {
   readPatientAppointmentsPage,
   type PatientAppointmentEntry,
 } from "../lib/chain/appointmentEvents";
-import type { Address } from "../lib/crypto/identity";
+import type { Address } from "viem";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { AppointmentBook__factory, type AppointmentBook } from "../typechain-types";

@@ -7,7 +7,7 @@
  */
 import { encodeFunctionData, keccak256, toHex, type Abi } from "viem";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { ALWAYS, publicKey, record } from "./gasScenario";
 import type { Rpc, RpcCall } from "./rpc";
 

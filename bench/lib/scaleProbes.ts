@@ -12,7 +12,7 @@ import { build } from "esbuild";
 import type { PublicClient, WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import type { PrivateKeyAccount } from "viem/accounts";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { listRecords } from "../../lib/records/listRecords";
 import { createRecord } from "../../lib/records/createRecord";
 import type { UserKey } from "../../lib/keys/types";

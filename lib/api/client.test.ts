@@ -19,7 +19,7 @@ import {
   UserRejectedError,
   type EhrError,
 } from "../errors";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { WrappedKeyEntry } from "../storage/types";
 import { rejection } from "../testing/rejection";
 import { EhrApiClient, SESSION_HOURS } from "./client";

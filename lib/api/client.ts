@@ -1,7 +1,7 @@
 import { getAddress, type WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { FormatError, isUserRejection, SessionError, UserRejectedError, WalletRequestError } from "../errors";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { ConversationPage, MessagePage, PageOptions, SealedMessage, SentMessage } from "../messages/types";
 import type { BlobStore, KeyVault } from "../storage/types";
 import { HttpBlobStore } from "./httpBlobStore";

@@ -1,6 +1,6 @@
 import { equalBytes, fromHex, sha256 } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
-import type { Hex } from "../crypto/identity";
+import type { Hex } from "viem";
 import type { BlobStore } from "../storage/types";
 import { rawLeafDigest } from "./rawCid";
 import type { ApiTransport } from "./transport";

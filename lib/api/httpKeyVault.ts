@@ -1,5 +1,5 @@
 import { SessionError, StorageError } from "../errors";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../storage/types";
 import type { ApiTransport } from "./transport";
 

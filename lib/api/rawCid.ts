@@ -4,7 +4,7 @@
  * a client check what a service sends without an IPFS library (multiformats is ESM-only and not
  * needed for this one layout).
  */
-import type { Hex } from "../crypto/identity";
+import type { Hex } from "viem";
 import { fromHex, toHex } from "../bytes";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";

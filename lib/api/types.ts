@@ -1,6 +1,7 @@
 /** The storage service's answers (offchain-api/README.md), as the client returns them. */
 import type { AccountRole } from "../chain/ehr";
-import type { Address, Hex, RecordPart } from "../crypto/identity";
+import type { RecordPart } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { ClinicalSummary } from "../summary/types";
 
 /** `POST /v1/auth/session`. */

@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { ACCESS_BASES, type AccessBasisName } from "./ehr";
 import { scanLogsBackward, type BackwardScanOptions } from "./logWindows";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import { AppointmentStatus, foldPatientAppointments, type PatientAppointmentEvent } from "./appointmentEvents";
 
 const DOCTOR: Address = "0x00000000000000000000000000000000000000d1";

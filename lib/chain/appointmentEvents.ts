@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
 import { appointmentBookAbi } from "../../deployments/contracts";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { scanLogsBackward, type BackwardScanOptions } from "./logWindows";
 
 /** IAppointmentBook.AppointmentStatus, in declaration order. */

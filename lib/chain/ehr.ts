@@ -11,7 +11,7 @@ import { AccessBasisNames, contractConstants, ehrCoreAbi, PatientStatus } from "
 import { toChainError } from "./toChainError";
 import { writeContract, type WriteStage } from "./writeContract";
 import { ChainError, ContractRevertedError } from "../errors";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 
 export { toChainError } from "./toChainError";
 export type { WriteStage } from "./writeContract";

@@ -7,7 +7,8 @@
  * and the prescribing check under a grant.
  */
 import { RecordFlags } from "../chain/ehr";
-import type { Address, RecordPart } from "../crypto/identity";
+import type { RecordPart } from "../crypto/identity";
+import type { Address } from "viem";
 import { isUserRejection, toUserMessage } from "../errors";
 import type { UserKey } from "../keys/types";
 import type { EmergencyReadItem, EmergencyReadResult } from "../records/emergency";

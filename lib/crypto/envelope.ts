@@ -3,7 +3,8 @@ import { BindingError, FormatError, IntegrityError } from "../errors";
 import { decryptionFailed, getAesGcmBackend } from "./aesGcm";
 import { gunzip, gzip, OutputTooLargeError } from "./gzip";
 import { decodeIdentity, encodeIdentity, identityDifferences, IDENTITY_LENGTH } from "./identity";
-import type { Hex, RecordIdentity } from "./identity";
+import type { RecordIdentity } from "./identity";
+import type { Hex } from "viem";
 
 /**
  * Sealed record parts ("envelopes"): AES-256-GCM under a per-part data key, the record identity

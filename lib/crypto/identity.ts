@@ -1,8 +1,6 @@
+import type { Address, Hex } from "viem";
 import { fromHex, randomBytes, toHex } from "../bytes";
 import { FormatError } from "../errors";
-
-export type Address = `0x${string}`;
-export type Hex = `0x${string}`;
 
 /** Which sealed part of a record: the full report, or its summary (own data key, own grants). */
 export type RecordPart = "report" | "summary";

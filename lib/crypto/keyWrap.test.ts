@@ -4,7 +4,7 @@ import { toBase64, toHex } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
 import { generateDataKey } from "./envelope";
 import { newRecordId } from "./identity";
-import type { Address, Hex } from "./identity";
+import type { Address, Hex } from "viem";
 import { unwrapDataKey, wrapDataKey, wrappedKeyShapeError, WRAPPED_KEY_PREFIX } from "./keyWrap";
 import type { WrapBinding } from "./keyWrap";
 import { rejection } from "../testing/rejection";

@@ -2,7 +2,8 @@ import { fromBase64, toBase64 } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
 import { loadEthCrypto } from "./ethCrypto";
 import { encodeIdentity, identityDifferences } from "./identity";
-import type { Address, Hex, RecordIdentity, RecordPart } from "./identity";
+import type { RecordIdentity, RecordPart } from "./identity";
+import type { Address, Hex } from "viem";
 
 /**
  * Data keys wrapped to a reader's secp256k1 public key with eth-crypto's ECIES (AES-256-CBC +

@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 
 export type { Address, Hex };
 

@@ -1,6 +1,6 @@
 import { fromBase64, toBase64 } from "../bytes";
 import { BindingError, FormatError, IntegrityError } from "../errors";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { loadEthCrypto } from "../crypto/ethCrypto";
 import { uncompressedPublicKey } from "../crypto/keyWrap";
 

@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
 import { encryptionKeyOf } from "../chain/ehr";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { FormatError } from "../errors";
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { fromBase64, toBase64 } from "../bytes";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { BindingError, FormatError, IntegrityError } from "../errors";
 import { generateUserKey } from "../keys/userKeyPair";
 import { rejection } from "../testing/rejection";

@@ -1,7 +1,7 @@
 import { keccak256, toBytes } from "viem";
 import { concatBytes, fromBase64, fromUtf8, randomBytes, toBase64, toHex, utf8 } from "../bytes";
 import { AES_GCM_TAG_LENGTH, getAesGcmBackend } from "../crypto/aesGcm";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { BindingError, FormatError } from "../errors";
 import { sameAddress } from "../records/context";
 import { checkContent } from "./content";

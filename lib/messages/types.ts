@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 
 /** A record a message is about: the patient's record at `index` (IRecordRegistry order). */
 export interface RecordRef {

@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import {
   APPOINTMENT_STATUSES,
   GRANT_SOURCES,

@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import { decodeNotificationEvent, type DecodedLog } from "./decodeEvent";
 import type { NotificationEvent } from "./types";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { inboxFor } from "./inbox";
 import type { MessageHeader, NotificationEvent } from "./types";
 

@@ -1,4 +1,4 @@
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import { sameAddress } from "../records/context";
 import type { MessageHeader, Notification, NotificationEvent, NotificationKind } from "./types";
 

@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import { AppointmentStatusNames, GrantSourceNames } from "../../deployments/contracts";
 
 /** Where a chain event sits: its block, its position in the block, its transaction and block time. */

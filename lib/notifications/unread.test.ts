@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import type { Notification } from "./types";
 import { markerAfterSeeing, memoryUnreadStore, unreadCount, webUnreadStore, type KeyValueStorage } from "./unread";
 

@@ -2,7 +2,7 @@ import type { ContractFunctionArgs, ContractFunctionName } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { ChainError } from "../errors";
 import { writeCore } from "../chain/ehr";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import type { FlowContext } from "./types";
 
 /** The acting account (the wallet's), lowercase-insensitive comparisons are the callers'. */

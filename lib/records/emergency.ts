@@ -1,7 +1,8 @@
 import { keccak256, sliceHex, toBytes } from "viem";
 import { ChainError, FormatError, isUserRejection, toUserMessage } from "../errors";
 import { ACCESS_BASES, coreEvents, RecordFlags, type ChainRecord } from "../chain/ehr";
-import type { Address, Hex, RecordPart } from "../crypto/identity";
+import type { RecordPart } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
 import { writeWithProgress } from "./context";
 import { allRecords } from "./listRecords";

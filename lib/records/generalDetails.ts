@@ -2,7 +2,7 @@ import { validateGeneralDetails, type GeneralDetails } from "../fhir/generalDeta
 import { fromUtf8, utf8 } from "../bytes";
 import { FormatError } from "../errors";
 import { Category } from "../categories";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import type { UserKey } from "../keys/types";
 import { createRecord, type CreatedRecord } from "./createRecord";
 import { readRecord } from "./readRecord";

@@ -1,6 +1,6 @@
 import { readRecordPage, recordCount, type ChainRecord } from "../chain/ehr";
 import { FormatError } from "../errors";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import type { FlowContext } from "./types";
 
 export interface ListRecordsInput {

@@ -2,7 +2,8 @@ import { openEnvelope, readEnvelopeHeader, verifyEnvelopeHash } from "../crypto/
 import { unwrapDataKey } from "../crypto/keyWrap";
 import { ChainError, FormatError } from "../errors";
 import { ACCESS_BASES, coreEvents, readChainRecord } from "../chain/ehr";
-import type { Address, Hex, RecordPart } from "../crypto/identity";
+import type { RecordPart } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
 import { actingAccount, sameAddress, writeWithProgress } from "./context";
 import type { FlowContext, ReadBasis } from "./types";

@@ -1,5 +1,5 @@
 import type { PublicClient, WalletClient } from "viem";
-import type { Address } from "../crypto/identity";
+import type { Address } from "viem";
 import type { BlobStore, KeyVault } from "../storage/types";
 
 /** The steps a record flow reports, in the order they happen. */

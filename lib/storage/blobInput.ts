@@ -1,6 +1,6 @@
 import { concatBytes, equalBytes, fromHex, sha256 } from "../bytes";
 import { FormatError, IntegrityError } from "../errors";
-import type { Hex } from "../crypto/identity";
+import type { Hex } from "viem";
 
 /**
  * What every BlobStore checks before storing anything: bytes, a well-formed declared hash, and that

@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../bytes";
 import { FormatError, IntegrityError, StorageError } from "../errors";
-import type { Hex } from "../crypto/identity";
+import type { Hex } from "viem";
 import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile.node";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import {

@@ -1,5 +1,5 @@
 import { FormatError, IntegrityError, StorageError } from "../errors";
-import type { Hex } from "../crypto/identity";
+import type { Hex } from "viem";
 import { equalBytes, sha256 } from "../bytes";
 import { checkDeclaredHash, collectBytes } from "./blobInput";
 import {

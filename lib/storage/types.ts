@@ -1,4 +1,5 @@
-import type { Address, Hex, RecordPart } from "../crypto/identity";
+import type { RecordPart } from "../crypto/identity";
+import type { Address, Hex } from "viem";
 
 /**
  * Where encrypted envelopes live (IPFS through Helia on disk, later the storage service's HTTP API).

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
 import { getAddress } from "viem";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { utf8 } from "../../lib/bytes";
 import { createRecord } from "../../lib/records/createRecord";
 import { expectError, flowAs } from "../testing/records";

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { getAddress } from "viem";
 import type { Refusal, RefusalPage } from "../../lib/api/types";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { StorageError } from "../../lib/errors";
 import type { Migration, StateDatabase } from "../state/database";
 

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { roleOf } from "../../lib/chain/ehr";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import { forbidden } from "../http/errors";

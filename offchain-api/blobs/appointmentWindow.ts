@@ -1,6 +1,6 @@
 import { appointmentBookAbi, AppointmentStatus, contractConstants, ehrCoreAbi } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 

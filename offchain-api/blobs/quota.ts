@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { StorageError } from "../../lib/errors";
 import { HttpError, tooLarge } from "../http/errors";
 import type { StateDatabase } from "../state/database";

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { AbiEvent, PublicClient } from "viem";
 import { deploymentFor, ehrCoreAbi } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { ManagedBlobStore } from "../../lib/storage/types";
 import type { UploadLedger } from "./quota";
 

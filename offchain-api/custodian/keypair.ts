@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateUserKey, keyPairMatches } from "../../lib/keys/userKeyPair";
-import type { Hex } from "../../lib/crypto/identity";
+import type { Hex } from "viem";
 import { FormatError } from "../../lib/errors";
 
 /** The emergency custodian's keypair (secp256k1, the same kind as a user's encryption key). */

@@ -3,7 +3,7 @@ import { unwrapDataKey, wrapDataKey } from "../../lib/crypto/keyWrap";
 import { AccessDeniedError, ChainError, StorageError } from "../../lib/errors";
 import { encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
 import { ehrCoreAbi } from "../../deployments/contracts";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../../lib/storage/types";
 import type { ChainKeyVault } from "./vault";
 

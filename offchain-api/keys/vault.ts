@@ -4,7 +4,7 @@ import type { PublicClient } from "viem";
 import { AccessDeniedError, ChainError, FormatError, StorageError } from "../../lib/errors";
 import { accessBasisOf, coreEvents, readChainRecord } from "../../lib/chain/ehr";
 import { wrappedKeyShapeError } from "../../lib/crypto/keyWrap";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../../lib/storage/types";
 import type { StateDatabase } from "../state/database";
 

@@ -1,6 +1,6 @@
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { roleOf, toChainError } from "../../lib/chain/ehr";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import type { ApiServices } from "../services";
 import { hasCurrentGrant } from "../blobs/access";
 import { AppointmentStatus } from "../../deployments/contracts";

@@ -1,7 +1,7 @@
 import express, { Router } from "express";
 import { getAddress } from "viem";
 import { encryptionKeyOf, roleOf } from "../../lib/chain/ehr";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { conversationId, recipientOf } from "../../lib/messages/seal";
 import type { SealedMessage } from "../../lib/messages/types";
 import { sameAddress } from "../../lib/records/context";

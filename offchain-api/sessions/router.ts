@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import { roleOf } from "../../lib/chain/ehr";
-import type { Hex } from "../../lib/crypto/identity";
+import type { Hex } from "viem";
 import type { ApiServices } from "../services";
 import { signInLimiter } from "../http/rateLimit";
 import { validate } from "../http/validate";

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAddress, isAddress, isErc6492Signature, verifyMessage, type PublicClient } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { ChainError } from "../../lib/errors";
 import { HttpError, unauthorized } from "../http/errors";
 import type { StateDatabase } from "../state/database";

@@ -5,7 +5,7 @@ import pino from "pino";
 import request from "supertest";
 import { getAddress } from "viem";
 import { createSiweMessage, type CreateSiweMessageParameters } from "viem/siwe";
-import type { Hex } from "../../lib/crypto/identity";
+import type { Hex } from "viem";
 import { errorHandler, HttpError } from "../http/errors";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
 import { requireRole, requireSession } from "./middleware";

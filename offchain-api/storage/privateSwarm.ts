@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import { sha256, toHex } from "../../lib/bytes";
-import type { Hex } from "../../lib/crypto/identity";
+import type { Hex } from "viem";
 import { esmImport } from "../../lib/esmImport";
 import { FormatError, StorageError } from "../../lib/errors";
 import { loadOrCreatePeerKey, type PeerPrivateKey } from "./peerIdentity";

@@ -26,7 +26,7 @@ import request from "supertest";
 import { startChain, type Chain } from "../../scripts/lib/chain";
 import { deploySystem } from "../../scripts/lib/deploy";
 import type { EhrCore } from "../../typechain-types";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
 import { compressPublicKey } from "../../lib/crypto/publicKey";

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
-import { newRecordId, type Address } from "../../lib/crypto/identity";
+import { newRecordId } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { filesUnder } from "../../lib/testing/blobStoreContract.node";
 import { esmImport } from "../../lib/esmImport";
 import {

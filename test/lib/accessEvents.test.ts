@@ -12,7 +12,7 @@ import { createPublicClient, custom, type EIP1193Provider, type PublicClient } f
 import { hardhat } from "viem/chains";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { readAccessEventPage, type AccessEventPageInput } from "../../lib/chain/accessEvents";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { FormatError } from "../../lib/errors";
 import { baseFixture, Category, DAY, recordInput } from "../helpers";
 

@@ -8,7 +8,7 @@ import hre, { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { createPublicClient, custom, type EIP1193Provider, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import type { Address } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import {
   fetchNotificationEvents,
   inboxFor,

@@ -10,7 +10,7 @@ import { deploySystem } from "../../scripts/lib/deploy";
 import { fromUtf8, utf8 } from "../../lib/bytes";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
 import { ChainKeyVault } from "../../offchain-api/keys/vault";
 import { CustodianRewrapper } from "../../offchain-api/keys/custodianRewrapper";

@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from "viem";
 import { deploymentFor } from "@deployments/contracts";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { FormatError } from "@lib/errors";
 
 /**

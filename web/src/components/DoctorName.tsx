@@ -1,4 +1,4 @@
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useCoreRead } from "../hooks/useCoreRead";
 
 /** A doctor's public name from the registry, with the address on hover; the address while loading. */

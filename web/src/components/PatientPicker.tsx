@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { isAddress } from "viem";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useConsents } from "../hooks/useConsents";
 
 export interface PatientPickerProps {

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { SummaryContentType, SummaryResult } from "@lib/api/types";
 import { CATEGORY_LABELS, Category, type CategoryId } from "@lib/categories";
 import { utf8 } from "@lib/bytes";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { FormatError } from "@lib/errors";
 import { accountReference, draftReview, finishReview, type ReviewDraft } from "@lib/clinical/review";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";

@@ -2,7 +2,7 @@ import { createContext } from "react";
 import type { PublicClient, WalletClient } from "viem";
 import type { EhrApiClient } from "@lib/api/client";
 import type { AccountRole } from "@lib/chain/ehr";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import type { UserKey } from "@lib/keys";
 import type { FlowContext, FlowProgress } from "@lib/records/flows";
 import type { RuntimeConfig } from "../config";

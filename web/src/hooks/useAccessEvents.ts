@@ -8,7 +8,7 @@ import {
   type AccessEventFilter,
   type AccessEventPage,
 } from "@lib/chain/accessEvents";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useEhr } from "../ehr/useEhr";
 
 export type { AccessEvent, AccessEventFilter };

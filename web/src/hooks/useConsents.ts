@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ehrCoreAbi } from "@deployments/contracts";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useEhr } from "../ehr/useEhr";
 
 /** A live grant between one patient and one doctor. */

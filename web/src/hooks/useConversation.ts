@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useRef } from "react";
-import type { Hex } from "@lib/crypto/identity";
+import type { Hex } from "viem";
 import { StorageError } from "@lib/errors";
 import { openMessage, type OpenedMessage, type StoredMessage } from "@lib/messages";
 import { PRIVATE_QUERY_KEY } from "../ehr/context";

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { appointmentBookAbi } from "@deployments/contracts";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useEhr } from "../ehr/useEhr";
 import { contractConstants } from "@deployments/contracts";
 

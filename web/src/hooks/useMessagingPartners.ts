@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { useConsents } from "./useConsents";
 import { useDoctorAppointments } from "./useDoctorAppointments";
 import { usePatientAppointments } from "./usePatientAppointments";

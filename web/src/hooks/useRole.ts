@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { PublicClient } from "viem";
 import { roleOf, type AccountRole } from "@lib/chain/ehr";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 
 /**
  * The account's role read from the chain (lib/chain/ehr.ts roleOf): never assumed, re-read when the

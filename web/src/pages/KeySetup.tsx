@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { Hex } from "@lib/crypto/identity";
+import type { Hex } from "viem";
 import {
   createKeyBackup,
   createUserKey,

@@ -1,7 +1,7 @@
 import { toBase64, fromUtf8 } from "@lib/bytes";
 import { Category, isCategoryId, type CategoryId } from "@lib/categories";
 import { exportBundle, type ExportInput } from "@lib/fhir/export";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import type { UserKey } from "@lib/keys";
 import { allRecords, readRecord, type FlowContext } from "@lib/records/flows";
 import { parseGeneralDetails } from "@lib/records/generalDetails";

@@ -1,7 +1,7 @@
 import { fromUtf8 } from "@lib/bytes";
 import { Category } from "@lib/categories";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { extractTrends, type Trends } from "@lib/forms";
 import type { UserKey } from "@lib/keys/types";
 import { readRecord, type FlowContext } from "@lib/records/flows";

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { toUserMessage } from "@lib/errors";
 import { recordsAwaitingShare, shareAwaitingRecords, type AwaitingShare } from "@lib/records/flows";
 import { DoctorName } from "../../components/DoctorName";

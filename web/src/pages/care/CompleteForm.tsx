@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { checkPrescription } from "@lib/clinical/allergyCheck";
 import { allergiesToCheck } from "@lib/clinical/reconcile";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import {
   COMMON_TESTS,
   DOSE_UNITS,

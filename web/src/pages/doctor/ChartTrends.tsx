@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { isAuthorized } from "@lib/chain/ehr";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { allRecords } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import { readTrends, trendCandidates, type ReadTrends } from "../../components/trends/readTrends";

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from "react";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { FormatError } from "@lib/errors";
 import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
 import { openEmergencyAndRead, readEmergencyRecords } from "@lib/records/flows";

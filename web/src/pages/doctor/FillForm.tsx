@@ -1,7 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { utf8 } from "@lib/bytes";
 import { isAuthorized } from "@lib/chain/ehr";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { AccessDeniedError } from "@lib/errors";
 import { checkForm, FORM_KINDS, FORMS, formToBundle, type FormKind } from "@lib/forms";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";

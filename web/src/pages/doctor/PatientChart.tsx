@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import { fromUtf8 } from "@lib/bytes";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { categoryName } from "../../components/clinicalFormat";
 import { DoctorName } from "../../components/DoctorName";

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { PatientPicker } from "../../components/PatientPicker";
 import { ReportUpload } from "../../components/ReportUpload";
 import { UnlockGate } from "../../components/UnlockGate";

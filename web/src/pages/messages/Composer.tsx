@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { categoriesOf } from "@lib/categories";
-import type { Address, Hex } from "@lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import { AccessDeniedError } from "@lib/errors";
 import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, type RecordRef } from "@lib/messages";
 import { CategoryPicker } from "../../components/CategoryPicker";

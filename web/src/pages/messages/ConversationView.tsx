@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { Address, Hex } from "@lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { RecordRef } from "@lib/messages";
 import { useEhr } from "../../ehr/useEhr";
 import { itemMeta, useConversation } from "../../hooks/useConversation";

@@ -1,4 +1,4 @@
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { setMessageIntent } from "./handoff";
 
 export interface MessageAboutLinkProps {

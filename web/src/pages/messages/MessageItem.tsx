@@ -1,6 +1,6 @@
 import { getAddress } from "viem";
 import { categoryMask, type CategoryId } from "@lib/categories";
-import type { Address, Hex } from "@lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { MessageContent } from "@lib/messages";
 import { sameAddress } from "@lib/records/context";
 import { categoryName, formatWhen } from "../../components/clinicalFormat";

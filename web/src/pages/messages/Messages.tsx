@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from "react";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { conversationId, type ConversationSummary } from "@lib/messages";
 import { sameAddress } from "@lib/records/context";
 import { UnlockGate } from "../../components/UnlockGate";

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { decodeReads, summarySources } from "@lib/clinical/decodeReads";
 import { readClinicalSources } from "@lib/clinical/readClinicalSources";
 import { reconcile, type ReconciledList } from "@lib/clinical/reconcile";
-import type { Address } from "@lib/crypto/identity";
+import type { Address } from "viem";
 import { KeyUnlockError } from "@lib/errors";
 import { useEhr } from "../../../ehr/useEhr";
 import { useTask } from "../../../hooks/useTask";
