@@ -117,7 +117,8 @@ export async function keyBackupUploadRefusal(
   return "This account cannot register an encryption key, so it cannot store a key backup.";
 }
 
-async function isActiveDoctor(services: Pick<ApiServices, "publicClient" | "core">, account: Address) {
+/** Whether `account` is an onboarded doctor who is not suspended, on chain now. */
+export async function isActiveDoctor(services: Pick<ApiServices, "publicClient" | "core">, account: Address) {
   try {
     return await services.publicClient.readContract({
       address: services.core,

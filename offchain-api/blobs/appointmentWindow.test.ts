@@ -103,6 +103,20 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     expect(fromUtf8(read.plaintext)).to.contain('"collection"');
   });
 
+  it("stores no keys for a suspended doctor inside the window (403), and again once reinstated", async () => {
+    // Before: the keys route asked only for the window, so a suspended doctor with a confirmed
+    // appointment could still plant entries (for themself, the patient or the custodian).
+    await (await stack.coreContract.suspendDoctor(stack.doctor.address, 1)).wait();
+    try {
+      const planted = entry(stack.patient);
+      expectError(await store([planted]), 403, "forbidden", /only for yourself/);
+      expect(await stack.services.keyStore.heldEntry(planted)).to.equal(undefined);
+    } finally {
+      await (await stack.coreContract.reinstateDoctor(stack.doctor.address)).wait();
+    }
+    await store([entry(stack.patient)]).expect(201);
+  });
+
   it("closes 24 hours after the slot ends: keys refused again and the chain refuses the record", async () => {
     await stack.increaseTime(SLOT + 24 * 60 * 60 + 1);
     expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(false);
