@@ -4,6 +4,7 @@ import { loadEthCrypto } from "./ethCrypto";
 import { encodeIdentity, identityDifferences } from "./identity";
 import type { RecordIdentity, RecordPart } from "./identity";
 import type { Address, Hex } from "viem";
+import { isAddress } from "viem";
 
 /**
  * Data keys wrapped to a reader's secp256k1 public key with eth-crypto's ECIES (AES-256-CBC +
@@ -35,7 +36,7 @@ function invalidBinding(details: string): FormatError {
 /** Checks a binding's fields, returning its canonical (lowercase) form. */
 function canonicalBinding(binding: WrapBinding): WrapBinding {
   encodeIdentity(binding);
-  if (typeof binding.reader !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(binding.reader)) {
+  if (typeof binding.reader !== "string" || !isAddress(binding.reader, { strict: false })) {
     throw invalidBinding("reader: expected 0x and 20 bytes of hex");
   }
   return {

@@ -1,10 +1,10 @@
 import { FormatError } from "../errors";
 import type { MessageContent } from "./types";
+import { isAddress } from "viem";
 
 /** Longest message text, in characters (a chat message, not a report: reports are records). */
 export const MAX_MESSAGE_TEXT = 8000;
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const MESSAGE_ID = /^0x[0-9a-f]{32}$/;
 const TX_HASH = /^0x[0-9a-fA-F]{64}$/;
 
@@ -27,7 +27,12 @@ export function checkContent(content: unknown): MessageContent {
   const out: Record<string, unknown> = { kind: c.kind, text: c.text };
   if (c.record !== undefined) {
     const r = c.record as Record<string, unknown>;
-    if (typeof r !== "object" || r === null || typeof r.patient !== "string" || !ADDRESS.test(r.patient)) {
+    if (
+      typeof r !== "object" ||
+      r === null ||
+      typeof r.patient !== "string" ||
+      !isAddress(r.patient, { strict: false })
+    ) {
       throw invalid("record.patient", "expected an address");
     }
     if (!isIndex(r.index)) throw invalid("record.index", "expected a record index");

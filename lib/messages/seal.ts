@@ -7,9 +7,9 @@ import { sameAddress } from "../records/context";
 import { checkContent } from "./content";
 import { unwrapMessageKey, wrapMessageKey, type MessageKeyBinding } from "./messageKey";
 import type { MessageContent, OpenedMessage, SealedMessage, StoredMessage } from "./types";
+import { isAddress } from "viem";
 
 const IV_LENGTH = 12;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** Where messages live: the chain and EhrCore whose registered keys they are sealed to. */
 export interface MessageScope {
@@ -34,7 +34,7 @@ export function conversationId(scope: MessageScope, patient: Address, doctor: Ad
     ["patient", patient],
     ["doctor", doctor],
   ] as const) {
-    if (typeof value !== "string" || !ADDRESS.test(value)) {
+    if (typeof value !== "string" || !isAddress(value, { strict: false })) {
       throw new FormatError("The message is not valid.", { details: `${field}: expected an address` });
     }
   }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { MAX_KEYS_PER_REQUEST } from "../../lib/api/httpKeyVault";
 import { wrappedKeyShapeError } from "../../lib/crypto/keyWrap";
+import { addressField, hash32Field, recordIdField } from "../../lib/api/wireFields";
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const address = addressField;
 const part = z.enum(["report", "summary"]);
-const recordId = z.string().regex(/^0x[0-9a-fA-F]{32}$/, "must be 0x and 16 bytes of hex");
-const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 32 bytes of hex");
+const recordId = recordIdField;
+const hash32 = hash32Field;
 
 /** One WrappedKeyEntry (lib/storage/types.ts). */
 export const wrappedKeyEntry = z.object({

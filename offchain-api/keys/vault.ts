@@ -7,6 +7,7 @@ import { wrappedKeyShapeError } from "../../lib/crypto/keyWrap";
 import type { Address, Hex } from "viem";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../../lib/storage/types";
 import type { StateDatabase } from "../state/database";
+import { isAddress } from "viem";
 
 export interface ChainKeyVaultOptions {
   /** The service's state database: the entries live in its `key_entries` table. */
@@ -24,7 +25,6 @@ export interface ChainKeyVaultOptions {
 }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** One table, keyed like an entry's identity (addresses and ids stored lower-case). */
 const MIGRATIONS = [
@@ -64,8 +64,8 @@ function checkEntry(entry: WrappedKeyEntry, chainId: number, core: Address): voi
   const bad = (field: string) => new FormatError("A wrapped key entry is not valid.", { details: field });
   if (entry.chainId !== chainId) throw bad("chainId: not this chain");
   if (entry.contract?.toLowerCase() !== core.toLowerCase()) throw bad("contract: not this EhrCore");
-  if (!ADDRESS.test(entry.patient)) throw bad("patient");
-  if (!ADDRESS.test(entry.reader)) throw bad("reader");
+  if (!isAddress(entry.patient, { strict: false })) throw bad("patient");
+  if (!isAddress(entry.reader, { strict: false })) throw bad("reader");
   if (!/^0x[0-9a-fA-F]{32}$/.test(entry.recordId)) throw bad("recordId");
   if (entry.part !== "report" && entry.part !== "summary") throw bad("part");
   if (!HEX32.test(entry.envelopeHash)) throw bad("envelopeHash");
@@ -169,7 +169,7 @@ export class ChainKeyVault implements KeyVault {
 
   async fetchWrappedKey(request: KeyRequest): Promise<string> {
     const { publicClient, core } = this.options;
-    if (!ADDRESS.test(request.patient) || !ADDRESS.test(request.reader)) {
+    if (!isAddress(request.patient, { strict: false }) || !isAddress(request.reader, { strict: false })) {
       throw new FormatError("The key request is not valid.", { details: "patient and reader must be addresses" });
     }
     if (!Number.isSafeInteger(request.recordIndex) || request.recordIndex < 0) {
@@ -307,9 +307,9 @@ export class ChainKeyVault implements KeyVault {
       (e) =>
         Number.isSafeInteger(e.chainId) &&
         typeof e.contract === "string" &&
-        ADDRESS.test(e.contract) &&
-        ADDRESS.test(String(e.patient)) &&
-        ADDRESS.test(String(e.reader)) &&
+        isAddress(e.contract, { strict: false }) &&
+        isAddress(String(e.patient), { strict: false }) &&
+        isAddress(String(e.reader), { strict: false }) &&
         /^0x[0-9a-fA-F]{32}$/.test(String(e.recordId)) &&
         (e.part === "report" || e.part === "summary") &&
         HEX32.test(String(e.envelopeHash)) &&

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { MESSAGE_KEY_PREFIX } from "../../lib/messages/messageKey";
+import { addressField, hash32Field } from "../../lib/api/wireFields";
 
 /** Largest sealed message (its base64 `ciphertext`, in characters): 413 beyond. Fits MAX_MESSAGE_TEXT (lib/messages). */
 export const MAX_CIPHERTEXT_CHARS = 64 * 1024;
 /** Largest `POST /v1/messages` body: the ciphertext, two wrapped keys and the header. */
 export const MAX_MESSAGE_BODY = "96kb";
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const address = addressField;
 const wrappedKey = z
   .string()
   .startsWith(MESSAGE_KEY_PREFIX)
@@ -56,5 +57,5 @@ export const pageQuery = z.object({
 export type PageQuery = z.infer<typeof pageQuery>;
 
 export const threadParams = z.object({
-  threadId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 32 bytes of hex"),
+  threadId: hash32Field,
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { contractErrors, type ConstantFact, type EnumFact } from "./contractFacts";
+import { isAddress } from "viem";
 
 /** The compiler every deployment is built with (hardhat.config.ts pins the same version). */
 export const COMPILER_VERSION = "0.8.30";
@@ -85,14 +86,14 @@ function parseDeployment(text: string, file: string): DeploymentRecord {
     throw new Error(`${file} is not valid JSON.`);
   }
   const r = value as Partial<DeploymentRecord> | null;
-  const isAddress = (a: unknown) => typeof a === "string" && /^0x[0-9a-fA-F]{40}$/.test(a);
+  const isAnAddress = (a: unknown) => typeof a === "string" && isAddress(a, { strict: false });
   if (
     !r ||
     typeof r !== "object" ||
     !Number.isSafeInteger(r.chainId) ||
     typeof r.network !== "string" ||
-    !isAddress(r.core?.address) ||
-    !isAddress(r.appointmentBook?.address) ||
+    !isAnAddress(r.core?.address) ||
+    !isAnAddress(r.appointmentBook?.address) ||
     !Number.isSafeInteger(r.deployBlock) ||
     typeof r.policy !== "object" ||
     r.policy === null
