@@ -53,19 +53,21 @@ export async function fetchNotificationEvents(
   const toBlock = await publicClient.getBlockNumber();
   if (toBlock < fromBlock) return { events: [], nextBlock: fromBlock };
   const queries = QUERIES.filter((q) => side === undefined || q.side === side);
-  const batches = await Promise.all(
-    queries.map(
-      (q) =>
-        publicClient.getContractEvents({
-          address: q.contract === "core" ? source.core : source.book,
-          abi: q.contract === "core" ? ehrCoreAbi : appointmentBookAbi,
-          eventName: q.event,
-          args: { [q.side]: address },
-          fromBlock,
-          toBlock,
-          strict: true,
-        } as never) as Promise<DecodedLog[]>,
-    ),
+  // Each query is typed by its own contract's ABI: the filter's topic and the decoded args come from it.
+  const batches: DecodedLog[][] = await Promise.all(
+    queries.map((q) => {
+      const range = { fromBlock, toBlock, strict: true } as const;
+      const args = q.side === "patient" ? { patient: address } : { doctor: address };
+      return q.contract === "core"
+        ? publicClient.getContractEvents({ address: source.core, abi: ehrCoreAbi, eventName: q.event, args, ...range })
+        : publicClient.getContractEvents({
+            address: source.book,
+            abi: appointmentBookAbi,
+            eventName: q.event,
+            args,
+            ...range,
+          });
+    }),
   );
   const times = new Map<bigint, Promise<number>>();
   const timeOf = (blockNumber: bigint) => {
