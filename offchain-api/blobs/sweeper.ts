@@ -138,20 +138,18 @@ export class BlobSweeper {
     const deployment = deploymentFor(chainId);
     const fromBlock =
       deployment && deployment.core.toLowerCase() === core.toLowerCase() ? BigInt(deployment.deployBlock) : 0n;
-    const names = kind === "envelope" ? ["RecordAdded"] : ["PatientRegistered", "EncryptionKeySet"];
-    for (const eventName of names) {
-      const args = eventName === "EncryptionKeySet" ? { account: subject } : { patient: subject };
-      const logs = await this.read("read a patient's records", () =>
-        publicClient.getContractEvents({
-          address: core,
-          abi: ehrCoreAbi,
-          eventName: eventName as "RecordAdded",
-          args: args as never,
-          fromBlock,
-          toBlock: "latest",
-          strict: true,
-        }),
-      );
+    const range = { address: core, abi: ehrCoreAbi, fromBlock, toBlock: "latest", strict: true } as const;
+    const queries: (() => Promise<{ args: object }[]>)[] =
+      kind === "envelope"
+        ? [() => publicClient.getContractEvents({ ...range, eventName: "RecordAdded", args: { patient: subject } })]
+        : [
+            () =>
+              publicClient.getContractEvents({ ...range, eventName: "PatientRegistered", args: { patient: subject } }),
+            () =>
+              publicClient.getContractEvents({ ...range, eventName: "EncryptionKeySet", args: { account: subject } }),
+          ];
+    for (const query of queries) {
+      const logs = await this.read("read a patient's records", query);
       const hashes = logs.flatMap((log) => referencedHashes(log.args as Record<string, unknown>));
       if (hashes.includes(sha256.toLowerCase() as Hex)) return true;
     }
