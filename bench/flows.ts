@@ -35,7 +35,7 @@ import { grantAccessWithRewrap, revokeAccess } from "../lib/records/grantAccess"
 import { readRecord } from "../lib/records/readRecord";
 import { allRecords } from "../lib/records/listRecords";
 import type { FlowContext } from "../lib/records/types";
-import { HeliaBlobStore } from "../lib/storage/heliaBlobStore.node";
+import { HeliaBlobStore } from "../offchain-api/storage/heliaBlobStore";
 import { CustodianRewrapper } from "../offchain-api/keys/custodianRewrapper";
 import { ChainKeyVault } from "../offchain-api/keys/vault";
 import { StateDatabase } from "../offchain-api/state/database";

@@ -1,6 +1,6 @@
 /**
  * Raw-leaf CIDs (`bafkrei…`: CIDv1, raw codec, sha2-256, base32): a blob of at most 2 MiB − 256 bytes
- * is one raw block, so its CID is its SHA-256 (lib/storage/blobLayout.node.ts). Decoding it here lets
+ * is one raw block, so its CID is its SHA-256 (offchain-api/storage/blobLayout.ts). Decoding it here lets
  * a client check what a service sends without an IPFS library (multiformats is ESM-only and not
  * needed for this one layout).
  */

@@ -15,7 +15,7 @@ export interface BlobStore {
   get(cid: string): Promise<Uint8Array>;
 }
 
-/** The first block of a blob (lib/storage/blobLayout.node.ts `readFirstLeaf`), checked against its CID. */
+/** The first block of a blob (offchain-api/storage/blobLayout.ts `readFirstLeaf`), checked against its CID. */
 export interface BlobStart {
   /** The whole blob when it is one raw block, else the first leaf of its DAG (at most 1 MiB). */
   bytes: Uint8Array;

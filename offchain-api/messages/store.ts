@@ -9,7 +9,7 @@ import type {
   SealedMessage,
   StoredMessage,
 } from "../../lib/messages/types";
-import { writeFileAtomic } from "../../lib/storage/atomicFile.node";
+import { writeFileAtomic } from "../storage/atomicFile";
 
 /** A page request: `cursor` from the previous page's `nextCursor` (absent: the newest). */
 export interface PageRequest {

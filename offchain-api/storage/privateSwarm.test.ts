@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
 import { FormatError, StorageError } from "../../lib/errors";
 import { esmImport } from "../../lib/esmImport";
-import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
+import { HeliaBlobStore } from "./heliaBlobStore";
 import { loadConfig } from "../config";
 import { ANNOUNCE_PROTOCOL, PrivateSwarm, type ReplicationEvent, type SwarmStore } from "./privateSwarm";
 import { newSwarmKeyText, parseSwarmKey } from "./swarmKey";

@@ -13,7 +13,7 @@ import { readChainRecord, recordCount } from "../../lib/chain/ehr";
 import { Category } from "../../lib/categories";
 import { EhrApiClient } from "../../lib/api/client";
 import { createRecord, readRecord, type FlowContext } from "../../lib/records/flows";
-import { filesUnder } from "../../lib/testing/blobStoreContract.node";
+import { filesUnder } from "../../offchain-api/testing/blobStoreContract";
 import { rejection } from "../../lib/testing/rejection";
 import { startChain, type Chain } from "../../scripts/lib/chain";
 import { startTestStack, WEB_ORIGIN, type TestStack } from "../../offchain-api/testing/stack";

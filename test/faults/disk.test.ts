@@ -15,7 +15,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { sha256, toHex } from "../../lib/bytes";
 import { rawLeafCid } from "../../lib/api/rawCid";
-import { filesUnder } from "../../lib/testing/blobStoreContract.node";
+import { filesUnder } from "../../offchain-api/testing/blobStoreContract";
 import { startTestStack, type TestStack } from "../../offchain-api/testing/stack";
 import {
   brokenBlockFiles,

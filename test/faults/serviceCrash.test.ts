@@ -11,7 +11,7 @@ import { Category } from "../../lib/categories";
 import { EhrApiClient } from "../../lib/api/client";
 import { StorageError } from "../../lib/errors";
 import { createRecord, readRecord, type FlowContext } from "../../lib/records/flows";
-import { blockFileOf } from "../../lib/testing/blobStoreContract.node";
+import { blockFileOf } from "../../offchain-api/testing/blobStoreContract";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../../offchain-api/testing/stack";
 import {
   brokenBlockFiles,

@@ -10,7 +10,7 @@ import { randomBytes, sha256, toHex } from "../../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId } from "../../lib/crypto/identity";
 import type { Address } from "viem";
-import { filesUnder } from "../../lib/testing/blobStoreContract.node";
+import { filesUnder } from "../../offchain-api/testing/blobStoreContract";
 import { esmImport } from "../../lib/esmImport";
 import {
   killService,

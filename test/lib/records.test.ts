@@ -11,7 +11,7 @@ import { fromUtf8, utf8 } from "../../lib/bytes";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
 import type { Address, Hex } from "viem";
-import { HeliaBlobStore } from "../../lib/storage/heliaBlobStore.node";
+import { HeliaBlobStore } from "../../offchain-api/storage/heliaBlobStore";
 import { ChainKeyVault } from "../../offchain-api/keys/vault";
 import { CustodianRewrapper } from "../../offchain-api/keys/custodianRewrapper";
 import { StateDatabase } from "../../offchain-api/state/database";

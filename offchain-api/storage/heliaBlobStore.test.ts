@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
-import { randomBytes, sha256, toHex } from "../bytes";
-import { FormatError, IntegrityError, StorageError } from "../errors";
-import { esmImport } from "../esmImport";
-import { rawLeafCid } from "../api/rawCid";
-import { SINGLE_BLOCK_LIMIT } from "./blobLayout.node";
-import { HeliaBlobStore } from "./heliaBlobStore.node";
+import { randomBytes, sha256, toHex } from "../../lib/bytes";
+import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
+import { esmImport } from "../../lib/esmImport";
+import { rawLeafCid } from "../../lib/api/rawCid";
+import { SINGLE_BLOCK_LIMIT } from "./blobLayout";
+import { HeliaBlobStore } from "./heliaBlobStore";
 
 async function filesUnder(folder: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,7 +1,7 @@
-import { FormatError, IntegrityError, StorageError } from "../errors";
+import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
-import { equalBytes, sha256 } from "../bytes";
-import { checkDeclaredHash, collectBytes } from "./blobInput";
+import { equalBytes, sha256 } from "../../lib/bytes";
+import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
 import {
   DAG_CHUNK_SIZE,
   loadBlobLayout,
@@ -11,16 +11,16 @@ import {
   SINGLE_BLOCK_LIMIT,
   type BlobLayout,
   type LayoutCid,
-} from "./blobLayout.node";
-import type { BlobStart, ManagedBlobStore } from "./types";
-import { esmImport } from "../esmImport";
+} from "./blobLayout";
+import type { BlobStart, ManagedBlobStore } from "../../lib/storage/types";
+import { esmImport } from "../../lib/esmImport";
 
 /**
  * Blobs in a Kubo node (or an IPFS Cluster proxy) over the Kubo RPC API, through kubo-rpc-client:
  * what the storage service uses instead of its embedded store when `IPFS_API_URL` is set, so blocks
  * can be replicated and pinned by a cluster.
  *
- * Layout (lib/storage/blobLayout.node.ts, the same CIDs as HeliaBlobStore): `add` with CIDv1, raw
+ * Layout (offchain-api/storage/blobLayout.ts, the same CIDs as HeliaBlobStore): `add` with CIDv1, raw
  * leaves, sha2-256, Kubo's balanced layout, pinned in the same call; the chunk size is the blob's
  * own size up to 2 MiB − 256 bytes (`--chunker=size-2096896`: one raw block whose CID is the
  * blob's SHA-256) and 1 MiB above (a DAG of 1 MiB raw leaves). A blob of at most 1 MiB asks for

@@ -1,10 +1,10 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { equalBytes, fromHex, sha256, toHex } from "../bytes";
-import { FormatError, IntegrityError, StorageError } from "../errors";
+import { equalBytes, fromHex, sha256, toHex } from "../../lib/bytes";
+import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
-import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile.node";
-import { checkDeclaredHash, collectBytes } from "./blobInput";
+import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile";
+import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
 import {
   loadBlobLayout,
   RAW_CODE,
@@ -12,14 +12,14 @@ import {
   SHA2_256_CODE,
   type BlobLayout,
   type LayoutCid,
-} from "./blobLayout.node";
-import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore.node";
-import type { BlobStart, ManagedBlobStore } from "./types";
-import { esmImport } from "../esmImport";
+} from "./blobLayout";
+import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore";
+import type { BlobStart, ManagedBlobStore } from "../../lib/storage/types";
+import { esmImport } from "../../lib/esmImport";
 
 /**
- * A real IPFS block store on disk: blocks in blockstore-fs's layout (lib/storage/fileBlockstore),
- * pins in datastore-fs's, blobs laid out as lib/storage/blobLayout.node.ts says (the same CIDs as
+ * A real IPFS block store on disk: blocks in blockstore-fs's layout (offchain-api/storage/fileBlockstore),
+ * pins in datastore-fs's, blobs laid out as offchain-api/storage/blobLayout.ts says (the same CIDs as
  * a Kubo node's `add`):
  *
  * - a blob of at most 2 MiB − 256 bytes (every envelope of a report up to 2 MiB) is ONE raw block

@@ -5,12 +5,12 @@
 import { expect } from "chai";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { randomBytes, sha256, toHex } from "../bytes";
-import { FormatError, IntegrityError, StorageError } from "../errors";
-import { rawLeafCid } from "../api/rawCid";
-import type { BlobStore } from "../storage/types";
-import { SINGLE_BLOCK_LIMIT } from "../storage/blobLayout.node";
-import { rejection } from "./rejection";
+import { randomBytes, sha256, toHex } from "../../lib/bytes";
+import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
+import { rawLeafCid } from "../../lib/api/rawCid";
+import type { BlobStore } from "../../lib/storage/types";
+import { SINGLE_BLOCK_LIMIT } from "../storage/blobLayout";
+import { rejection } from "../../lib/testing/rejection";
 
 /** One opened store under test. */
 export interface OpenedBlobStore {

@@ -3,16 +3,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { randomBytes, sha256, toHex } from "../bytes";
-import { StorageError } from "../errors";
-import { rawLeafCid } from "../api/rawCid";
-import { rejection } from "../testing/rejection";
-import { blobStoreContract, type OpenedBlobStore } from "../testing/blobStoreContract.node";
-import { KUBO_ACCESS_DENIED, startKuboRpcServer } from "../../offchain-api/testing/kuboRpcServer";
-import { blockFileOf } from "../testing/blobStoreContract.node";
-import { SINGLE_BLOCK_LIMIT } from "./blobLayout.node";
-import { HeliaBlobStore } from "./heliaBlobStore.node";
-import { KuboBlobStore } from "./kuboBlobStore.node";
+import { randomBytes, sha256, toHex } from "../../lib/bytes";
+import { StorageError } from "../../lib/errors";
+import { rawLeafCid } from "../../lib/api/rawCid";
+import { rejection } from "../../lib/testing/rejection";
+import { blobStoreContract, type OpenedBlobStore } from "../testing/blobStoreContract";
+import { KUBO_ACCESS_DENIED, startKuboRpcServer } from "../testing/kuboRpcServer";
+import { blockFileOf } from "../testing/blobStoreContract";
+import { SINGLE_BLOCK_LIMIT } from "./blobLayout";
+import { HeliaBlobStore } from "./heliaBlobStore";
+import { KuboBlobStore } from "./kuboBlobStore";
 
 /** Temporary folders made by a suite, removed after it. */
 function tempFolders() {

@@ -1,9 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { equalBytes, sha256 } from "../bytes";
-import { IntegrityError } from "../errors";
-import { stageFile, type StagedFile } from "./atomicFile.node";
-import { SHA2_256_CODE, type LayoutCid } from "./blobLayout.node";
+import { equalBytes, sha256 } from "../../lib/bytes";
+import { IntegrityError } from "../../lib/errors";
+import { stageFile, type StagedFile } from "./atomicFile";
+import { SHA2_256_CODE, type LayoutCid } from "./blobLayout";
 
 /** The parts of blockstore-fs's FsBlockstore this store builds on. */
 export interface FsBlockstoreLike {

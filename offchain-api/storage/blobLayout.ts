@@ -1,6 +1,6 @@
-import { equalBytes, sha256 } from "../bytes";
-import { FormatError } from "../errors";
-import { esmImport } from "../esmImport";
+import { equalBytes, sha256 } from "../../lib/bytes";
+import { FormatError } from "../../lib/errors";
+import { esmImport } from "../../lib/esmImport";
 
 /**
  * How a blob becomes IPFS blocks, in every store that keeps or checks blobs (HeliaBlobStore on
