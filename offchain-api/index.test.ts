@@ -4,12 +4,11 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { randomBytes, sha256, toHex } from "../lib/bytes";
-import { generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
-import { newRecordId, type RecordIdentity } from "../lib/crypto/identity";
+import { sha256, toHex } from "../lib/bytes";
 import { loadConfig } from "./config";
 import { startApi } from "./index";
 import { startTestStack, WEB_ORIGIN, type TestStack } from "./testing/stack";
+import { sealTestEnvelope } from "./testing/records";
 import { loadOrCreateCustodianKey } from "./custodian/keypair";
 import { runService, TEST_CUSTODIAN_KEK, type RunningProcess } from "./testing/serviceProcess";
 
@@ -83,15 +82,7 @@ describe("the service process (offchain-api/main.ts)", () => {
     // Sign in to the spawned service (its own nonces), then upload a ~256 KB envelope whose body
     // arrives in pieces, with SIGTERM in the middle.
     const token = await signInAsPatient(url);
-    const identity: RecordIdentity = {
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: newRecordId(),
-      category: 3,
-      part: "report",
-    };
-    const body = await sealEnvelope(randomBytes(256 * 1024), generateDataKey(), identity, { compress: "never" });
+    const { bytes: body } = await sealTestEnvelope(stack, 256 * 1024);
     const { port } = new URL(url);
     const req = http.request({
       host: "127.0.0.1",
@@ -142,15 +133,7 @@ describe("the service process (offchain-api/main.ts)", () => {
     running = runService(env());
     const url = String((await running.waitFor(/^listening on /)).url);
     const token = await signInAsPatient(url);
-    const identity: RecordIdentity = {
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: newRecordId(),
-      category: 3,
-      part: "report",
-    };
-    const body = await sealEnvelope(randomBytes(64 * 1024), generateDataKey(), identity, { compress: "never" });
+    const { bytes: body } = await sealTestEnvelope(stack, 64 * 1024);
     const upload = await fetch(`${url}/v1/blobs`, {
       method: "POST",
       headers: {
@@ -242,15 +225,7 @@ describe("the service process (offchain-api/main.ts)", () => {
     const { summary: fields } = (await summary.json()) as { summary: { allergies: { text: string }[] } };
     expect(fields.allergies.map((a) => a.text.toLowerCase()).join(" ")).to.include("penicillin");
 
-    const identity: RecordIdentity = {
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: newRecordId(),
-      category: 3,
-      part: "report",
-    };
-    const body = await sealEnvelope(randomBytes(4096), generateDataKey(), identity, { compress: "never" });
+    const { bytes: body } = await sealTestEnvelope(stack, 4096);
     const put = await fetch(`${url}/v1/blobs`, {
       method: "POST",
       headers: { ...auth, "Content-Type": "application/octet-stream", "X-Content-SHA256": toHex(await sha256(body)) },

@@ -7,14 +7,12 @@ import type { Express } from "express";
 import pino from "pino";
 import request from "supertest";
 import { createSiweMessage } from "viem/siwe";
-import { randomBytes } from "../../lib/bytes";
-import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
-import { newRecordId } from "../../lib/crypto/identity";
 import { createApp } from "../app";
 import { loadConfig } from "../config";
 import { openServices, type ApiServices } from "../services";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
 import { newSwarmKeyText } from "./swarmKey";
+import { sealTestEnvelope } from "../testing/records";
 
 /** Waits for `check` to hold, polling; fails with `what` after `ms` (a bound, not an assertion on time). */
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -115,19 +113,7 @@ describe("several service instances in one private IPFS network (EHR_SWARM_*)", 
       ),
     );
 
-    const envelope = await sealEnvelope(
-      randomBytes(200_000),
-      generateDataKey(),
-      {
-        chainId: stack.chain.chainId,
-        contract: stack.core,
-        patient: stack.patient.address,
-        recordId: newRecordId(),
-        category: 3,
-        part: "report",
-      },
-      { compress: "never" },
-    );
+    const { bytes: envelope } = await sealTestEnvelope(stack, 200_000);
     const uploaded = await request(a.app)
       .post("/v1/blobs")
       .set("Authorization", `Bearer ${await signIn(a.app, stack.patient)}`)

@@ -1,6 +1,9 @@
 /** Test helpers for the storage API tests: records made by the real lib flows, the one error shape. */
 import { expect } from "chai";
 import type { Response } from "supertest";
+import { randomBytes } from "../../lib/bytes";
+import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
+import { newRecordId, type RecordIdentity } from "../../lib/crypto/identity";
 import type { FlowContext } from "../../lib/records/types";
 import type { StackAccount, TestStack } from "./stack";
 
@@ -24,4 +27,28 @@ export function expectError(res: Response, status: number, code: string, reason:
   expect(res.body.error.message).to.match(/^[A-Z][^\n]*\.$/);
   expect(res.body.error.requestId).to.equal(res.headers["x-request-id"]).and.to.be.a("string").that.is.not.empty;
   expect(JSON.stringify(res.body)).not.to.match(/\bat .*\.(ts|js):\d+|stack/i);
+}
+
+/**
+ * An envelope of `size` random plaintext bytes for the stack's first patient (category 3, the
+ * report part, never compressed), sealed by the real lib code: what a client uploads.
+ */
+export async function sealTestEnvelope(
+  stack: Pick<TestStack, "chain" | "core" | "patient">,
+  size: number,
+  identity: Partial<RecordIdentity> = {},
+): Promise<{ identity: RecordIdentity; bytes: Uint8Array }> {
+  const full: RecordIdentity = {
+    chainId: stack.chain.chainId,
+    contract: stack.core,
+    patient: stack.patient.address,
+    recordId: newRecordId(),
+    category: 3,
+    part: "report",
+    ...identity,
+  };
+  return {
+    identity: full,
+    bytes: await sealEnvelope(randomBytes(size), generateDataKey(), full, { compress: "never" }),
+  };
 }
