@@ -141,7 +141,7 @@ export function extractAllergySection(text: string, from: number, to: number, se
       const unknown = unknownEntries(text, s, section).filter(
         (u) => u.span.start < negatedFrom && !terms.some((t) => t.start < u.span.end && u.span.start < t.end),
       );
-      items.push(...unknown);
+      for (const item of unknown) items.push(item);
     }
   }
   return { items, statesNone };

@@ -110,7 +110,7 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean)
     }
   }
   if (!unknownNames) return terms;
-  terms.push(...listEntries(text, s, terms));
+  for (const item of listEntries(text, s, terms)) terms.push(item);
   const chunk = text.slice(s.start, s.end);
   for (const m of chunk.matchAll(NAMED_DOSE)) {
     const start = s.start + m.index;

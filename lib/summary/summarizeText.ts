@@ -160,21 +160,21 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
   const readProse = (from: number, to: number, name: string, medicationMode: MedicationMode | null): void => {
     if (!prose) return;
     const a = extractAllergyProse(text, from, to, name);
-    summary.allergies.push(...a.items);
+    for (const item of a.items) summary.allergies.push(item);
     noKnownAllergies ||= a.statesNone;
     if (medicationMode) {
       const m = extractMedications(text, from, to, medicationMode, name);
-      summary.medications.push(...m.items);
+      for (const item of m.items) summary.medications.push(item);
       if (medicationMode === "narrative") noMedications ||= m.statesNone;
     }
     // "She was discharged home on Isordil", "Prescriptions were written for Percocet".
     if (dischargeContext || DISCHARGED.test(text.slice(from, to))) {
       const prescriptions = /discharg|disposition/.test(name.toLowerCase());
       const sent = extractMedications(text, from, to, "dischargeProse", name, false, prescriptions).items;
-      discharge.push(...sent);
+      for (const item of sent) discharge.push(item);
       // "discharged on his usual Valium": a usual drug is also a current one.
       const usual = sent.filter((i) => USUAL_BEFORE.test(text.slice(Math.max(from, i.span.start - 30), i.span.start)));
-      summary.medications.push(...usual.map((i) => ({ ...i })));
+      for (const item of usual.map((i) => ({ ...i }))) summary.medications.push(item);
     }
   };
 
@@ -203,15 +203,15 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       const unknownNames = /medication|\bmeds\b|prescription|\brx\b/.test(name);
       const listed = extractMedications(text, s.bodyStart, s.end, "discharge", s.name, unknownNames).items;
       if (newList) for (const item of listed) newAtDischarge.add(item);
-      discharge.push(...listed);
+      for (const item of listed) discharge.push(item);
       if (s.field === "medications" || newList) continue;
     }
     if (s.field === "allergies") {
       const a = extractAllergySection(text, s.bodyStart, s.end, s.name);
-      summary.allergies.push(...a.items);
+      for (const item of a.items) summary.allergies.push(item);
       noKnownAllergies ||= a.statesNone;
       const m = extractMedications(text, s.bodyStart, s.end, "narrative", s.name);
-      summary.medications.push(...m.items);
+      for (const item of m.items) summary.medications.push(item);
       continue;
     }
     if (s.field === "medications") {
@@ -220,14 +220,14 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       if (/previous|\bpast\b|prior(?! to)|former|discontinued|stopped|tried|failed/.test(name)) continue;
       if (afterAssessment && medicationListSeen) continue;
       const m = extractMedications(text, s.bodyStart, s.end, "list", s.name, true);
-      summary.medications.push(...m.items);
+      for (const item of m.items) summary.medications.push(item);
       noMedications ||= m.statesNone && m.items.length === 0;
       medicationListSeen = true;
       readProse(s.bodyStart, s.end, s.name, null);
       continue;
     }
     if (s.field && kind !== "dischargeMedications") {
-      summary[s.field].push(...freeTextItems(text, s.bodyStart, s.end, s.name, maxItemLength));
+      for (const item of freeTextItems(text, s.bodyStart, s.end, s.name, maxItemLength)) summary[s.field].push(item);
     }
     const mode: MedicationMode | null =
       s.field === "plan" || name === "a" || /assessment|impression/.test(name)

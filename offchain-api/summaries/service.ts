@@ -147,6 +147,13 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
         return { summary, ...(await narrator.narrate(summaryAsText(summary))), source };
       }
       const text = source === "pdf" ? await extractPdfText(bytes) : readableText(bytes);
+      // A few KB of PDF can inflate to far more text than a text body may carry (57 KB to 16 MB):
+      // the summarizer gets no more than a text body may hold.
+      if (text.length > config.maxSummaryBytes) {
+        throw unprocessable(
+          `The PDF's text is longer than this service summarizes (${Math.floor(config.maxSummaryBytes / 1048576)} MB): send a shorter document.`,
+        );
+      }
       const summary = summarizeText(boundRuns(text));
       return { summary, ...(await narrator.narrate(text)), source };
     },

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { deflateSync } from "node:zlib";
 import { expect } from "chai";
 import request, { type Response } from "supertest";
 import type { SummaryResult } from "../../lib/api/types";
@@ -182,6 +183,36 @@ describe("POST /v1/summaries", function () {
       // The spans point into the extracted text: the lines, one per line.
       const text = PDF_LINES.join("\n");
       for (const item of itemsOf(summary)) expect(text.slice(item.span.start, item.span.end)).to.equal(item.text);
+    });
+
+    it("refuses a small PDF whose text inflates past the size limit (422), not a 500", async function () {
+      // Before: a small PDF whose one Flate stream inflates to 16 MB of text failed with a RangeError (500).
+      const line = "BT /F1 12 Tf 72 712 Td (Patient has asthma and takes albuterol daily) Tj ET\n";
+      const stream = deflateSync(Buffer.from(line.repeat(Math.ceil((24 << 20) / line.length))), { level: 9 });
+      const objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        `<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`,
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      ];
+      const parts = [Buffer.from("%PDF-1.4\n")];
+      const offsets: number[] = [];
+      objects.forEach((object, i) => {
+        offsets.push(Buffer.concat(parts).length);
+        const body =
+          i === 3 ? Buffer.concat([Buffer.from(object), stream, Buffer.from("\nendstream")]) : Buffer.from(object);
+        parts.push(Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n"));
+      });
+      const xrefAt = Buffer.concat(parts).length;
+      const xref = offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
+      parts.push(
+        Buffer.from(
+          `xref\n0 6\n0000000000 65535 f \n${xref}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`,
+        ),
+      );
+      const res = await summarize(Buffer.concat(parts), "application/pdf", patient);
+      expectError(res, 422, "unprocessable", /longer than this service summarizes/);
     });
 
     it("refuses a PDF with no text layer (422, saying so)", async function () {
