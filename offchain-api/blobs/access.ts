@@ -1,7 +1,8 @@
 import { getAddress } from "viem";
 import { equalBytes, fromUtf8, utf8 } from "../../lib/bytes";
 import { ENVELOPE_MAGIC, readEnvelopeHeader } from "../../lib/crypto/envelope";
-import type { Address, RecordIdentity } from "../../lib/crypto/identity";
+import type { RecordIdentity } from "../../lib/crypto/identity";
+import type { Address } from "viem";
 import { readKeyBackupMeta } from "../../lib/keys/keyBackup";
 import type { KeyBackupMeta } from "../../lib/keys/types";
 import { hasEmergencyAccess, isAuthorized, roleOf, toChainError } from "../../lib/chain/ehr";

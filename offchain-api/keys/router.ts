@@ -3,7 +3,7 @@ import { getAddress, isAddressEqual } from "viem";
 import type { z } from "zod";
 import { AccessDeniedError, ContractRevertedError, StorageError } from "../../lib/errors";
 import { recordCount } from "../../lib/chain/ehr";
-import type { Address, Hex } from "../../lib/crypto/identity";
+import type { Address, Hex } from "viem";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import type { ApiServices } from "../services";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
