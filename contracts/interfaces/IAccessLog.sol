@@ -17,9 +17,18 @@ interface IAccessLog {
     }
 
     /// @notice `reader` may not read record `index` of `patient` (summary only: `summaryOnly`) now.
+    /// @param patient The patient.
+    /// @param reader The would-be reader.
+    /// @param index The record index, from 0.
+    /// @param summaryOnly True if only the summary was asked for.
     error AccessUnauthorized(address patient, address reader, uint256 index, bool summaryOnly);
 
     /// @notice Emitted for each authorized read by someone other than the patient.
+    /// @param patient The patient.
+    /// @param reader The reader (never the patient).
+    /// @param index The record index, from 0.
+    /// @param basis The grant or the emergency that allowed the read.
+    /// @param summaryOnly True if only the summary was read.
     event RecordAccessed(
         address indexed patient,
         address indexed reader,
@@ -36,6 +45,9 @@ interface IAccessLog {
      * is authorized now.
      * Emits {RecordAccessed}.
      * @return basis The grant or the emergency that allowed the read.
+     * @param patient The patient.
+     * @param index The record index, from 0.
+     * @param summaryOnly True to read only the record's summary.
      */
     function logAccess(address patient, uint256 index, bool summaryOnly) external returns (AccessBasis basis);
 
@@ -76,6 +88,11 @@ interface IAccessLog {
     function logEmergencyReads(address patient, uint256[] calldata indexes) external;
 
     /// @notice What {logAccess} would allow now, without logging: None when it would revert.
+    /// @param patient The patient.
+    /// @param reader The would-be reader.
+    /// @param index The record index, from 0.
+    /// @param summaryOnly True for a summary-only read.
+    /// @return The basis that would allow the read; None if it would revert.
     function accessBasis(
         address patient,
         address reader,

@@ -27,8 +27,11 @@ interface IEhrCore is
 {
     /// @notice Deploy-time policy.
     struct Policy {
+        /// Longest grant or access request allowed, in seconds.
         uint40 maxGrantDuration;
+        /// Length of an emergency (break-glass) window, in seconds; at most 24 hours.
         uint40 emergencyWindow;
+        /// Whether a new patient needs a hospital's approval before acting.
         bool requireHospitalApproval;
     }
 
@@ -43,13 +46,17 @@ interface IEhrCore is
     error ExpectedPause();
 
     /// @notice Emitted once, when the admin links the appointment book.
+    /// @param book The appointment book's address.
     event AppointmentBookSet(address book);
     /// @notice Emitted when the admin pauses the system.
+    /// @param account The admin who paused.
     event Paused(address account);
     /// @notice Emitted when the admin ends a pause.
+    /// @param account The admin who unpaused.
     event Unpaused(address account);
 
     /// @notice Links the appointment book (once). Caller: the admin. Emits {AppointmentBookSet}.
+    /// @param book The appointment book's address, non-zero.
     function setAppointmentBook(address book) external;
 
     /// @notice Stops writes (grants, records, emergencies, access logging); revocations, denials,
@@ -60,12 +67,17 @@ interface IEhrCore is
     function unpause() external;
 
     /// @notice Whether the system is paused.
+    /// @return True while paused.
     function paused() external view returns (bool);
 
     /**
      * @notice What the appointment book needs in one call: whether `patient` is an active patient
      * and `doctor` an active doctor. Reverts with {EnforcedPause} while paused, so one switch
      * pauses the whole system.
+     * @param patient The patient address.
+     * @param doctor The doctor address.
+     * @return patientActive True if `patient` is an active patient.
+     * @return doctorActive True if `doctor` is an active doctor.
      */
     function appointmentParties(
         address patient,
@@ -73,8 +85,10 @@ interface IEhrCore is
     ) external view returns (bool patientActive, bool doctorActive);
 
     /// @notice The deploy-time policy.
+    /// @return The deploy-time policy.
     function policy() external view returns (Policy memory);
 
     /// @notice The linked appointment book.
+    /// @return The appointment book's address; zero until linked.
     function appointmentBook() external view returns (address);
 }
