@@ -13,6 +13,7 @@ import { createSiweMessage } from "viem/siwe";
 import { loadConfig } from "../config";
 import { startTestStack, WEB_ORIGIN, type TestStack } from "../testing/stack";
 import { expectError } from "../testing/records";
+import { connectionKey } from "./server";
 import { createApiServer } from "./server";
 
 describe("abuse limits", () => {
@@ -118,6 +119,15 @@ describe("abuse limits", () => {
       // Behind the trusted proxy, another client is another bucket.
       expect((await throwaway("203.0.113.2")).status).to.equal(201);
     });
+  });
+
+  it("counts an IPv6 host's connections under its /56, as the rate limiter does (no rotating past the cap)", () => {
+    expect(connectionKey("2001:db8:1:2::1")).to.equal(connectionKey("2001:db8:1:2::ffff"));
+    expect(connectionKey("2001:db8:1:2::1")).to.equal(connectionKey("2001:db8:1:20:9::1"));
+    expect(connectionKey("2001:db8:1:2::1")).not.to.equal(connectionKey("2001:db8:1:100::1"));
+    expect(connectionKey("::ffff:127.0.0.2")).to.equal("127.0.0.2");
+    expect(connectionKey("127.0.0.2")).not.to.equal(connectionKey("127.0.0.3"));
+    expect(connectionKey(undefined)).to.equal("unknown");
   });
 
   describe("slow clients and connections per IP (finding 9)", () => {

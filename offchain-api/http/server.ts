@@ -1,3 +1,4 @@
+import { ipKeyGenerator } from "express-rate-limit";
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { Socket } from "node:net";
 import type { ApiConfig } from "../config";
@@ -18,7 +19,8 @@ type ServerLimits = Pick<
  * - at most `maxConnectionsPerIp` open connections per peer address: one more is destroyed at once,
  *   before any byte is read, while other addresses are served.
  * Node checks the timeouts every second (`connectionsCheckingInterval`; its default is 30 s).
- * Connections are counted by the socket's peer: behind a proxy that is the proxy, which should then
+ * Connections are counted by the socket's peer, grouped as the rate limiter groups it (an IPv6 /56,
+ * so one host cannot rotate through its addresses past the cap); behind a proxy that is the proxy, which should then
  * enforce its own per-client cap (README, "Abuse limits").
  */
 export function createApiServer(limits: ServerLimits, handler?: RequestListener): Server {
@@ -31,7 +33,7 @@ export function createApiServer(limits: ServerLimits, handler?: RequestListener)
   if (handler) server.on("request", handler);
   const open = new Map<string, number>();
   server.on("connection", (socket: Socket) => {
-    const peer = socket.remoteAddress ?? "unknown";
+    const peer = connectionKey(socket.remoteAddress);
     const count = (open.get(peer) ?? 0) + 1;
     if (count > limits.maxConnectionsPerIp) {
       socket.destroy();
@@ -45,4 +47,9 @@ export function createApiServer(limits: ServerLimits, handler?: RequestListener)
     });
   });
   return server;
+}
+
+/** The key a connection is counted under: the peer's IPv4 address, or its IPv6 /56 (express-rate-limit's grouping). */
+export function connectionKey(remoteAddress: string | undefined): string {
+  return remoteAddress ? ipKeyGenerator(remoteAddress) : "unknown";
 }
