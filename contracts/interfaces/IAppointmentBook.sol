@@ -22,6 +22,7 @@ pragma solidity 0.8.30;
  *   Confirmed --complete (doctor, at or after start)--> Completed
  */
 interface IAppointmentBook {
+    /// @notice Where an appointment is in the state machine; None: the slot was never booked.
     enum AppointmentStatus {
         None,
         Booked,
@@ -31,6 +32,7 @@ interface IAppointmentBook {
         Completed
     }
 
+    /// @notice The current booking of one slot (doctor, start).
     struct Appointment {
         /// The patient who booked.
         address patient;

@@ -16,6 +16,7 @@ interface IConsentRegistry {
         Appointment
     }
 
+    /// @notice A patient's grant to one doctor.
     struct Grant {
         /// Bit mask of record categories covered: bit c covers category c.
         uint32 categories;
@@ -27,6 +28,7 @@ interface IConsentRegistry {
         GrantSource source;
     }
 
+    /// @notice A doctor's pending request to one patient.
     struct AccessRequest {
         /// Bit mask of record categories asked for: bit c covers category c.
         uint32 categories;

@@ -8,12 +8,14 @@ pragma solidity 0.8.30;
  * Nothing about the patient's identity or health is stored: only status and key material.
  */
 interface IPatientRegistry {
+    /// @notice A patient's registration status.
     enum PatientStatus {
         None,
         Pending,
         Active
     }
 
+    /// @notice A patient's registration as the contract returns it.
     struct PatientView {
         /// None (unknown), Pending (awaiting a hospital's approval) or Active.
         PatientStatus status;

@@ -8,12 +8,14 @@ pragma solidity 0.8.30;
  * authorization check reads the doctor's status.
  */
 interface IProviderRegistry {
+    /// @notice A doctor's status.
     enum DoctorStatus {
         None,
         Active,
         Suspended
     }
 
+    /// @notice A hospital as the public sees it.
     struct Hospital {
         /// The address that operates the hospital and holds its role.
         address account;
