@@ -44,10 +44,10 @@ interface IAccessLog {
      * Requirements: not paused; the record (and, for `summaryOnly`, its summary) exists; the caller
      * is authorized now.
      * Emits {RecordAccessed}.
-     * @return basis The grant or the emergency that allowed the read.
      * @param patient The patient.
      * @param index The record index, from 0.
      * @param summaryOnly True to read only the record's summary.
+     * @return basis The grant or the emergency that allowed the read.
      */
     function logAccess(address patient, uint256 index, bool summaryOnly) external returns (AccessBasis basis);
 

@@ -113,9 +113,9 @@ interface IProviderRegistry {
      * @notice Adds a hospital run from `account`, which receives the hospital role.
      * Requirements: caller is the admin; `account` is non-zero and not yet a hospital; `name` non-empty.
      * Emits {HospitalAdded}.
-     * @return hospitalId The new hospital's id, starting at 1.
      * @param account The address that will operate the hospital.
      * @param name The hospital's public name, non-empty.
+     * @return hospitalId The new hospital's id, starting at 1.
      */
     function addHospital(address account, string calldata name) external returns (uint32 hospitalId);
 

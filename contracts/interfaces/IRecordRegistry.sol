@@ -94,9 +94,9 @@ interface IRecordRegistry {
      * @notice Appends a record for `patient`.
      * Requirements: not paused; `patient` is active; caller is the patient, or an active doctor whose
      * grant covers `input.category`; pointers valid. Emits {RecordAdded}.
-     * @return index The record's index in the patient's list.
      * @param patient The patient whose list gets the record.
      * @param input The record's category and pointers.
+     * @return index The record's index in the patient's list, from 0.
      */
     function addRecord(address patient, RecordInput calldata input) external returns (uint256 index);
 
