@@ -1,9 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAddress, isAddress, isErc6492Signature, verifyMessage, type PublicClient } from "viem";
-import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
+import { parseSiweMessage } from "viem/siwe";
 import type { Address, Hex } from "viem";
 import { ChainError } from "../../lib/errors";
-import { HttpError, unauthorized } from "../http/errors";
+import { unauthorized } from "../http/errors";
 import type { StateDatabase } from "../state/database";
 
 export interface SessionServiceOptions {
@@ -37,22 +37,23 @@ export interface Session {
 }
 
 const TOKEN_VERSION = "v1";
-const MAX_NONCES = 100_000;
 
 /**
- * Sign-In with Ethereum (EIP-4361, parsed by viem/siwe) and the sessions it opens. Nonces are made
- * here, kept in memory for a few minutes and used once: any verify attempt naming a nonce uses it
- * up, whatever it is refused for. A session is a token `v1.<payload>.<hmac>` bound to the
+ * Sign-In with Ethereum (EIP-4361, parsed by viem/siwe) and the sessions it opens. A nonce carries
+ * its own expiry and an HMAC under the session key (`<expiry><random><mac>`, hex), so issuing one
+ * stores nothing: no number of unused nonces can crowd out anyone's sign-in. A nonce is used once:
+ * any verify attempt naming a valid one records it in the state database until it expires,
+ * whatever the attempt is refused for. A session is a token `v1.<payload>.<hmac>` bound to the
  * checksummed address; it survives restarts of this service (the key is on disk) and works across
  * replicas that share the key. Logout records the session in the state database until it would have
  * expired, so it survives a restart too (replicas sharing one database file share it). Every refusal
  * is a 401 saying why in one sentence.
  */
 export class SessionService {
-  private readonly nonces = new Map<string, number>();
   private readonly now: () => number;
   private readonly state: StateDatabase;
   private lastPrune = 0;
+  private lastNoncePrune = 0;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -67,19 +68,23 @@ export class SessionService {
           );
         },
       },
+      {
+        id: "sessions/2-used-nonces",
+        up(db) {
+          db.exec(
+            "CREATE TABLE used_nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;" +
+              "CREATE INDEX used_nonces_expiry ON used_nonces (expires_at);",
+          );
+        },
+      },
     ]);
   }
 
-  /** A fresh single-use nonce. */
+  /** A fresh single-use nonce: stateless until it is used (see the class comment). */
   issueNonce(): { nonce: string; expiresAt: string } {
-    this.sweep();
-    if (this.nonces.size >= MAX_NONCES) {
-      throw new HttpError(429, "rate_limited", "Too many sign-ins are in progress: try again shortly.");
-    }
-    const nonce = generateSiweNonce();
     const expiresAt = this.now() + (this.options.nonceTtlMs ?? 300_000);
-    this.nonces.set(nonce, expiresAt);
-    return { nonce, expiresAt: new Date(expiresAt).toISOString() };
+    const body = `${expiresAt.toString(16).padStart(12, "0")}${randomBytes(12).toString("hex")}`;
+    return { nonce: `${body}${this.nonceMac(body)}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** Checks a signed SIWE message and opens a session for its address. */
@@ -195,11 +200,33 @@ export class SessionService {
     return publicClient.verifyMessage({ address, message, signature }).catch(() => false);
   }
 
+  /** Whether `nonce` is one of ours, unexpired and not used before; records it as used if so. */
   private useNonce(nonce: string | undefined): boolean {
-    if (nonce === undefined) return false;
-    const expiresAt = this.nonces.get(nonce);
-    this.nonces.delete(nonce);
-    return expiresAt !== undefined && expiresAt > this.now();
+    if (nonce === undefined || !/^[0-9a-f]{36}[0-9a-f]{32}$/.test(nonce)) return false;
+    const body = nonce.slice(0, 36);
+    const expected = Buffer.from(this.nonceMac(body), "hex");
+    if (!timingSafeEqual(expected, Buffer.from(nonce.slice(36), "hex"))) return false;
+    const expiresAt = parseInt(body.slice(0, 12), 16);
+    const now = this.now();
+    if (expiresAt <= now) return false;
+    this.pruneUsedNonces(now);
+    // INSERT OR IGNORE is the single use: a second attempt with the same nonce changes no row.
+    const inserted = this.state.db
+      .prepare("INSERT OR IGNORE INTO used_nonces (nonce, expires_at) VALUES (?, ?)")
+      .run(nonce, expiresAt);
+    return Number(inserted.changes) === 1;
+  }
+
+  /** 128 bits of HMAC over a nonce's expiry and random part, as hex. */
+  private nonceMac(body: string): string {
+    return this.mac(`nonce.${body}`).subarray(0, 16).toString("hex");
+  }
+
+  /** Forgets used nonces past their expiry (they could not be used again anyway), at most once a minute. */
+  private pruneUsedNonces(now: number): void {
+    if (now - this.lastNoncePrune < 60_000) return;
+    this.lastNoncePrune = now;
+    this.state.db.prepare("DELETE FROM used_nonces WHERE expires_at <= ?").run(now);
   }
 
   private sign(session: Session): string {
@@ -209,15 +236,5 @@ export class SessionService {
 
   private mac(text: string): Buffer {
     return createHmac("sha256", this.options.secret).update(text).digest();
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    // Nonces all live `nonceTtlMs`, so insertion order is expiry order: stop at the first live one
-    // (a sweep per nonce stays cheap with many sign-ins in progress).
-    for (const [key, expiresAt] of this.nonces) {
-      if (expiresAt > now) break;
-      this.nonces.delete(key);
-    }
   }
 }

@@ -452,13 +452,34 @@ describe("sessions (SIWE)", () => {
       expect(error?.shortMessage).to.match(/nonce is unknown, already used or expired/);
     });
 
-    it("holds at most 100 000 sign-ins in progress (429 beyond), freed as their nonces expire", () => {
-      for (let i = 0; i < 100_000; i++) service.issueNonce();
-      const error = refusal(() => service.issueNonce());
-      expect([error.status, error.code]).to.deep.equal([429, "rate_limited"]);
-      expect(error.shortMessage).to.equal("Too many sign-ins are in progress: try again shortly.");
-      clock += 300_000;
-      expect(service.issueNonce().nonce).to.be.a("string");
+    it("stores nothing for an issued nonce: 200 000 unused ones crowd out no one's sign-in", async () => {
+      const count = () => service["state"].db.prepare("SELECT count(*) AS n FROM used_nonces").get() as { n: number };
+      for (let i = 0; i < 200_000; i++) service.issueNonce();
+      expect(count().n).to.equal(0);
+      const { token } = await open(600_000);
+      expect(service.verify(token).address).to.equal(stack.patient.address);
+      expect(count().n).to.equal(1);
+    });
+
+    it("refuses a forged nonce (its expiry moved, its MAC changed, another key's) and records none of them", async () => {
+      const signInWith = async (nonce: string) => {
+        const text = message(nonce, 600_000);
+        return service.signIn(text, (await stack.patient.account.signMessage({ message: text })) as Hex).then(
+          () => undefined,
+          (e: HttpError) => e,
+        );
+      };
+      const { nonce } = service.issueNonce();
+      const later = (parseInt(nonce.slice(0, 12), 16) + 3600_000).toString(16).padStart(12, "0");
+      const other = new SessionService({ ...service["options"], secret: randomBytes(32) }).issueNonce().nonce;
+      const flipped = `${nonce.slice(0, -1)}${nonce.endsWith("0") ? "1" : "0"}`;
+      for (const forged of [`${later}${nonce.slice(12)}`, flipped, other, "abcdefgh12345678"]) {
+        expect((await signInWith(forged))?.shortMessage).to.match(/nonce is unknown, already used or expired/);
+      }
+      expect(service["state"].db.prepare("SELECT count(*) AS n FROM used_nonces").get()).to.deep.equal({ n: 0 });
+      // The genuine one still works once.
+      expect(await signInWith(nonce)).to.equal(undefined);
+      expect((await signInWith(nonce))?.shortMessage).to.match(/already used/);
     });
 
     it("refuses a token made with another secret", async () => {
