@@ -17,7 +17,6 @@ import {
   type Signer,
 } from "ethers";
 import type { AppointmentBook, EhrCore } from "../typechain-types";
-import { sentenceFor } from "../lib/chain/errorCatalogue";
 import { deploymentPath, deploymentsDir, readDeployment, type DeploymentRecord } from "../scripts/lib/deployments";
 
 /** Every task error is a HardhatPluginError of this plugin: Hardhat prints it as one line. */
@@ -187,8 +186,23 @@ export function describeError(error: unknown, interfaces: Interface[]): string {
  */
 export function explainError(error: unknown, interfaces: Interface[]): string {
   const described = describeError(error, interfaces);
+  const sentenceFor = catalogue();
   const sentence = sentenceFor(/^(\w+)\(/.exec(described)?.[1] ?? "");
   return sentence ? `${described}. ${sentence.replace(/\.$/, "")}` : described;
+}
+
+/**
+ * The catalogue's lookup, loaded when a refusal is explained rather than with the tasks: the
+ * catalogue reads the generated deployments/contracts.ts, which a fresh clone has only after
+ * `ehr:codegen`, itself a task (hardhat.config.ts loads every task before it can run one).
+ */
+function catalogue(): (errorName: string) => string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("../lib/chain/errorCatalogue") as typeof import("../lib/chain/errorCatalogue")).sentenceFor;
+  } catch {
+    return () => undefined;
+  }
 }
 
 function formatValue(value: unknown, baseType: string): string {

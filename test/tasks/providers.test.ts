@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
+import { errorSentences } from "../../lib/chain/errorCatalogue";
 import { DoctorStatus, HOSPITAL_ROLE } from "../helpers";
 import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
 
@@ -193,11 +194,11 @@ describe("provider tasks", () => {
       expect((await core.doctor(doctor.address)).status).to.equal(DoctorStatus.Suspended);
     });
 
-    it("names DoctorUnknown for an account that is not a doctor", async () => {
+    it("names DoctorUnknown for an account that is not a doctor, with the catalogue's sentence", async () => {
       const { stranger } = await withDoctors();
       await expect(runTask("ehr:suspend-doctor", { account: stranger.address })).to.be.rejectedWith(
         HardhatPluginError,
-        `The contract refused to suspend the doctor: DoctorUnknown(${stranger.address}).`,
+        `The contract refused to suspend the doctor: DoctorUnknown(${stranger.address}). ${errorSentences.DoctorUnknown}`,
       );
     });
 
