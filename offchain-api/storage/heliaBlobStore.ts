@@ -5,14 +5,7 @@ import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
 import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
-import {
-  loadBlobLayout,
-  RAW_CODE,
-  readFirstLeaf,
-  SHA2_256_CODE,
-  type BlobLayout,
-  type LayoutCid,
-} from "./blobLayout";
+import { loadBlobLayout, RAW_CODE, readFirstLeaf, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout";
 import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore";
 import type { BlobStart, ManagedBlobStore } from "../../lib/storage/types";
 import { esmImport } from "../../lib/esmImport";
