@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { readKeyBackupMeta } from "../../lib/keys/keyBackup";
 import type { KeyBackupMeta } from "../../lib/keys/types";
 import { hasEmergencyAccess, isAuthorized, roleOf, toChainError } from "../../lib/chain/ehr";
-import { ehrCoreAbi } from "../../deployments/contracts";
+import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import { hasAppointmentWindow } from "./appointmentWindow";
@@ -78,7 +78,7 @@ export async function envelopeUploadRefusal(
   const { publicClient, core } = services;
   const { patient, category } = identity;
   if (sameAddress(patient, uploader)) {
-    // One read (IPatientRegistry.PatientStatus: None, Pending, Active), not the whole role.
+    // One read, not the whole role.
     let status: number;
     try {
       status = (
@@ -87,17 +87,15 @@ export async function envelopeUploadRefusal(
     } catch (error) {
       throw toChainError(error, "read the patient");
     }
-    if (status === 2) return undefined;
-    if (status === 1) {
+    if (status === PatientStatus.Active) return undefined;
+    if (status === PatientStatus.Pending) {
       return "Your registration is waiting for a hospital's approval: records can be stored once it is approved.";
     }
     return "Only a registered patient can store records: register as a patient first.";
   }
   // `isAuthorized` is true only for an active doctor whose grant covers the category now.
   if (await isAuthorized(publicClient, core, patient, uploader, category)) return undefined;
-  if ((await isActiveDoctor(services, uploader)) && (await hasAppointmentWindow(services, patient, uploader))) {
-    return undefined;
-  }
+  if (await hasAppointmentWindow(services, patient, uploader)) return undefined;
   return "You can store records only for yourself or for a patient who granted you access.";
 }
 
@@ -116,20 +114,6 @@ export async function keyBackupUploadRefusal(
   const role = await roleOf(services.publicClient, services.core, uploader);
   if (role === "none" || role === "patient" || role === "pending-patient" || role === "doctor") return undefined;
   return "This account cannot register an encryption key, so it cannot store a key backup.";
-}
-
-/** Whether `account` is an onboarded doctor who is not suspended, on chain now. */
-export async function isActiveDoctor(services: Pick<ApiServices, "publicClient" | "core">, account: Address) {
-  try {
-    return await services.publicClient.readContract({
-      address: services.core,
-      abi: ehrCoreAbi,
-      functionName: "isActiveDoctor",
-      args: [account],
-    });
-  } catch (error) {
-    throw toChainError(error, "check a doctor");
-  }
 }
 
 /** Whether a blob's chain and EhrCore are this service's. */

@@ -9,7 +9,7 @@ const SLOT = contractConstants.SLOT_DURATION;
 const WRITE_UP = contractConstants.APPOINTMENT_WRITE_UP;
 
 /**
- * Whether `doctor` has a confirmed appointment with `patient` whose write window is open now (from
+ * Whether `doctor` is active and has a confirmed appointment with `patient` whose write window is open now (from
  * the slot's start to 24 hours after its end, judged by the latest block's time): the window in
  * which `addAppointmentRecord` lets the doctor add a record without a grant, so the service stores
  * that record's envelopes and keys too. One calendar-page read covers the whole window.
@@ -21,10 +21,13 @@ export async function hasAppointmentWindow(
 ): Promise<boolean> {
   const { publicClient, core } = services;
   try {
-    const [book, block] = await Promise.all([
+    const [active, book, block] = await Promise.all([
+      // The chain's addAppointmentRecord takes a record only from an active doctor: a suspended one has no window.
+      publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "isActiveDoctor", args: [doctor] }),
       publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "appointmentBook" }),
       publicClient.getBlock({ blockTag: "latest" }),
     ]);
+    if (!active) return false;
     const now = Number(block.timestamp);
     const from = now - WRITE_UP - SLOT;
     const fromStart = from - (from % SLOT);

@@ -19,7 +19,7 @@ import {
 } from "./access";
 import { ciphertextRefusal } from "./ciphertextCheck";
 import { cidParams, contentHashHeader } from "./schema";
-import { ehrCoreAbi } from "../../deployments/contracts";
+import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
 
 /**
@@ -67,7 +67,7 @@ export function blobsRouter(services: ApiServices): Router {
           args: [me],
         }),
       ]);
-      mayStoreRecords = activeDoctor || patient.status === 2;
+      mayStoreRecords = activeDoctor || patient.status === PatientStatus.Active;
     } catch (error) {
       throw toChainError(error, "read the account's role");
     }

@@ -10,7 +10,7 @@ import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { valid, validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import { auditRefusal } from "../audit/refuse";
-import { hasCurrentGrant, isActiveDoctor, isOurs } from "../blobs/access";
+import { hasCurrentGrant, isOurs } from "../blobs/access";
 import { hasAppointmentWindow } from "../blobs/appointmentWindow";
 import { heldKeysQuery, releaseKeyBody, storeKeysBody } from "./schema";
 
@@ -38,10 +38,8 @@ export function keysRouter(services: ApiServices): Router {
     const own = (entry: WrappedKeyEntry) => isAddressEqual(entry.patient, me);
     const others = [...new Set(entries.filter((e) => !own(e)).map((e) => getAddress(e.patient)))];
     for (const patient of others) {
-      // The window alone does not say the doctor is active (a grant does: isAuthorized checks it).
       const mayWrite =
-        (await hasCurrentGrant(services, patient, me)) ||
-        ((await isActiveDoctor(services, me)) && (await hasAppointmentWindow(services, patient, me)));
+        (await hasCurrentGrant(services, patient, me)) || (await hasAppointmentWindow(services, patient, me));
       if (!mayWrite) {
         throw forbidden("You can store keys only for yourself or for a patient who granted you access.");
       }
