@@ -85,6 +85,15 @@ describe("summarizeText", () => {
     expectVerbatim(MTSAMPLES, s);
   });
 
+  it("reads a numbered plan or impression without its numbers as items", () => {
+    const note =
+      "IMPRESSION:\n1. Chest pain.\n2. Hypertension.\nPLAN:\n1.  Continue lisinopril.\n2)  Recheck A1c in 3 months.\n(3) Follow up.";
+    const s = summarizeText(note);
+    expect(texts(s, "conditions")).to.deep.equal(["Chest pain", "Hypertension"]);
+    expect(texts(s, "plan")).to.deep.equal(["Continue lisinopril", "Recheck A1c in 3 months", "Follow up"]);
+    expectVerbatim(note, s);
+  });
+
   it("recognises many header styles", () => {
     const cases: [string, string, string][] = [
       ["ALLERGIES: latex", "allergies", "latex"],

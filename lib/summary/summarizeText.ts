@@ -25,6 +25,8 @@ export type SummarizeTextOptions = {
 
 const EMPTY_VALUE =
   /^(?:none|nil|n\/a|not applicable|noncontributory|non-contributory|unremarkable|negative|no|none known|none reported|denies)$/i;
+/** A list's number or letter on its own ("1", "2.", "(b)", "iv)"): a marker, not an item. */
+const LIST_MARKER = /^(?:\(?\d{1,3}[.)]?|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])$/i;
 const NEGATED = /^(?:no|not|denies|denied|negative for|without|absence of|free of)\b/i;
 /** The note says the patient's usual medications go on: a list in that plan is the home list. */
 const HOME_MEDICATIONS =
@@ -78,13 +80,13 @@ function freeTextItems(text: string, from: number, to: number, section: string, 
       const trimmed = trimPiece(text, raw);
       if (!trimmed) continue;
       let piece = trimmed;
-      const lead = /^(?:and|or)\s+/i.exec(text.slice(piece.start, piece.end));
+      const lead = /^(?:and|or|\(?\d{1,3}[.)])\s+/i.exec(text.slice(piece.start, piece.end));
       if (lead) piece = { start: piece.start + lead[0].length, end: piece.end };
       if (/:\s*$/.test(text.slice(piece.start, piece.end + 1)) && text[piece.end] === ":") continue;
       piece = capWords(text, piece, MAX_WORDS);
       if (piece.end - piece.start > maxLength) continue;
       const itemText = text.slice(piece.start, piece.end);
-      if (EMPTY_VALUE.test(itemText)) continue;
+      if (EMPTY_VALUE.test(itemText) || LIST_MARKER.test(itemText)) continue;
       const item: Item = { text: itemText, span: piece, section };
       if (NEGATED.test(itemText)) item.negated = true;
       items.push(item);
