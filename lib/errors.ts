@@ -57,6 +57,20 @@ export class StorageError extends EhrError {
   override name = "StorageError";
 }
 
+/**
+ * What was asked for is not stored: no key held for this reader, no such conversation. A
+ * StorageError, so callers of a BlobStore or KeyVault need not tell it apart unless they care; the
+ * service answers it 404, and the client (lib/api) turns a 404 back into it.
+ */
+export class NotFoundError extends StorageError {
+  override name = "NotFoundError";
+}
+
+/** A write collides with what is already stored (a key only its patient may replace, a message id): 409. */
+export class ConflictError extends StorageError {
+  override name = "ConflictError";
+}
+
 /** The storage service refused the session (none, expired, signed out, another account): sign in again (lib/api). */
 export class SessionError extends EhrError {
   override name = "SessionError";
