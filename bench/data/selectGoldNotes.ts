@@ -4,9 +4,13 @@
  * notes of at most 9,000 characters, and quotas for the traps the benchmark must cover.
  * The buckets only steer the draw; the annotation decides what a note contains.
  *
- *   npx ts-node --transpile-only bench/data/selectGoldNotes.ts > bench/data/gold-note-ids.json
+ * Later draws are kept as committed in gold-note-ids.json: `supplement` (parts 5-6) and `blind`
+ * (parts 7-8). `blind2` (parts 9-10) is drawn here from the notes in none of the earlier keys, with
+ * its own seed; an earlier key that this script would draw differently is an error, not a rewrite.
+ *
+ *   npx ts-node --transpile-only bench/data/selectGoldNotes.ts   (rewrites bench/data/gold-note-ids.json)
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 interface Note {
@@ -89,5 +93,81 @@ for (const bucket of buckets) {
 }
 
 const ids = [...chosen.entries()].map(([id, bucket]) => ({ id, bucket }));
-process.stdout.write(JSON.stringify({ source: "mtsamples_dev.jsonl", count: ids.length, notes: ids }, null, 1) + "\n");
-process.stderr.write(`${ids.length} notes, ${perSpecialty.size} specialties\n`);
+
+type Pick = { id: number; bucket: string };
+const idsFile = path.join(__dirname, "gold-note-ids.json");
+const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
+  notes: Pick[];
+  supplement: Pick[];
+  blind: Pick[];
+  blind2?: Pick[];
+};
+if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
+  throw new Error("the first draw differs from the committed `notes`: the selection must not change");
+}
+
+// blind2 (parts 9-10, round 3's blind set): 50 notes in none of the earlier keys, none sharing a
+// dup_group with a note already chosen, at most 9,000 characters, a new seeded shuffle.
+const byId = new Map(notes.map((note) => [note.note_id, note]));
+const groupOf = (note: Note): string => String(note.dup_group ?? `id-${note.note_id}`);
+const taken = new Set<string>();
+for (const pick of [...committed.notes, ...committed.supplement, ...committed.blind]) {
+  const note = byId.get(pick.id);
+  if (!note) throw new Error(`note ${pick.id} of gold-note-ids.json is not in ${source}`);
+  taken.add(groupOf(note));
+}
+const random2 = seeded(20261203);
+const candidates = notes
+  .map((note) => ({ note, key: random2() }))
+  .sort((a, b) => a.key - b.key)
+  .map((entry) => entry.note)
+  .filter((note) => {
+    const text = note.transcription ?? "";
+    if (text.length < 300 || text.length > 9000) return false;
+    if (taken.has(groupOf(note))) return false;
+    taken.add(groupOf(note));
+    return true;
+  });
+// A header whose next words are not a negation ("ALLERGIES: None", "MEDICATIONS: No ...").
+const NEGATION = /\b(none|no|nkda|nka|not known|unknown|negative|denies|nil|n\/a)\b/i;
+const namesAfter = (text: string, header: RegExp): boolean =>
+  [...text.matchAll(header)].some((m) => !NEGATION.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)));
+const blind2Buckets: Array<{ name: string; quota: number; test: (text: string) => boolean }> = [
+  {
+    name: "named-allergy",
+    quota: 20,
+    test: (t) =>
+      namesAfter(t, /\ballerg(y|ies)\s*:/gi) || /(?<!\b(not|never|no|denies)\s+)\ballerg(ic|y) to\b/i.test(t),
+  },
+  {
+    name: "medication-list",
+    quota: 10,
+    test: (t) =>
+      namesAfter(t, /\b(current|home|admission|admitting|outpatient|present) medications?\s*:/gi) ||
+      namesAfter(t, /(?<!DISCHARGE )\bMEDICATIONS\s*:/g),
+  },
+  { name: "random", quota: 20, test: () => true },
+];
+const blind2: Pick[] = [];
+const picked = new Set<number>();
+for (const bucket of blind2Buckets) {
+  let n = 0;
+  for (const note of candidates) {
+    if (n >= bucket.quota) break;
+    if (picked.has(note.note_id) || !bucket.test(note.transcription)) continue;
+    picked.add(note.note_id);
+    blind2.push({ id: note.note_id, bucket: bucket.name });
+    n++;
+  }
+}
+
+const out = {
+  source: "mtsamples_dev.jsonl",
+  count: ids.length + committed.supplement.length + committed.blind.length + blind2.length,
+  notes: ids,
+  supplement: committed.supplement,
+  blind: committed.blind,
+  blind2,
+};
+writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
+process.stderr.write(`${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes\n`);
