@@ -31,6 +31,13 @@ export interface ApiConfig {
   uploadQuotaBytes: number;
   /** Key backups an address may have uploaded and not yet registered on-chain. @default 3 */
   keyBackupQuota: number;
+  /** Uploads one signed-in address may send at once (offchain-api/blobs/inFlight.ts); one more is 429 with Retry-After. @default 2 */
+  maxUploadsInFlightPerAddress: number;
+  /**
+   * Body bytes of all uploads being received at once (each its Content-Length; a chunked one counts as
+   * `maxUploadBytes`); one more is 503 with Retry-After. At least `maxUploadBytes`. @default 8 × maxUploadBytes
+   */
+  maxUploadBytesInFlight: number;
   /** How long an unreferenced upload is kept before the sweeper removes it, in seconds. @default 86400 (24 h) */
   unreferencedGraceSeconds: number;
   /** How often the sweeper of unreferenced uploads runs, in seconds. @default 600 */
@@ -136,6 +143,13 @@ const schema = z.object({
     .max(2 ** 48)
     .optional(),
   EHR_KEY_BACKUP_QUOTA: integer(3, 1, 1000),
+  EHR_MAX_UPLOADS_IN_FLIGHT: integer(2, 1, 10_000),
+  EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 48)
+    .optional(),
   EHR_UNREFERENCED_GRACE_SECONDS: integer(24 * 3600, 0, 365 * 24 * 3600),
   EHR_SWEEP_INTERVAL_SECONDS: integer(600, 1, 7 * 24 * 3600),
   IPFS_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
@@ -250,6 +264,17 @@ function checkUploadQuota(e: z.infer<typeof schema>, context: z.RefinementCtx): 
   }
 }
 
+/** The cap on upload bytes in flight must leave room for the largest upload. */
+function checkUploadsInFlight(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  if (e.EHR_MAX_UPLOAD_BYTES_IN_FLIGHT !== undefined && e.EHR_MAX_UPLOAD_BYTES_IN_FLIGHT < e.EHR_MAX_UPLOAD_BYTES) {
+    context.addIssue({
+      code: "custom",
+      path: ["EHR_MAX_UPLOAD_BYTES_IN_FLIGHT"],
+      message: "must be at least EHR_MAX_UPLOAD_BYTES (or the largest upload could never be received)",
+    });
+  }
+}
+
 /** The custodian key-encryption key: one way, well-formed, kept apart from the data it protects. */
 function checkCustodianKek(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
   const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
@@ -304,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     .superRefine(checkTimeouts)
     .superRefine(checkCustodianKek)
     .superRefine(checkUploadQuota)
+    .superRefine(checkUploadsInFlight)
     .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -324,6 +350,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxSummaryBytes: e.EHR_MAX_SUMMARY_BYTES,
     uploadQuotaBytes: e.EHR_UPLOAD_QUOTA_BYTES ?? 4 * e.EHR_MAX_UPLOAD_BYTES,
     keyBackupQuota: e.EHR_KEY_BACKUP_QUOTA,
+    maxUploadsInFlightPerAddress: e.EHR_MAX_UPLOADS_IN_FLIGHT,
+    maxUploadBytesInFlight: e.EHR_MAX_UPLOAD_BYTES_IN_FLIGHT ?? 8 * e.EHR_MAX_UPLOAD_BYTES,
     unreferencedGraceSeconds: e.EHR_UNREFERENCED_GRACE_SECONDS,
     sweepIntervalSeconds: e.EHR_SWEEP_INTERVAL_SECONDS,
     ...ipfsApiAccess(e),
