@@ -3,6 +3,7 @@ import {
   ChainError,
   FormatError,
   IntegrityError,
+  NotFoundError,
   SessionError,
   StorageError,
   type EhrError,
@@ -20,7 +21,7 @@ export const UNREACHABLE = "The storage service could not be reached.";
 /**
  * The library error for a refused request, so that callers of a BlobStore or KeyVault handle the
  * HTTP service exactly like the in-process stores: 401 SessionError, 403 AccessDeniedError, 404
- * StorageError, other 4xx FormatError, 502 `corrupt_content` IntegrityError, `chain_unavailable`
+ * NotFoundError (a StorageError), other 4xx FormatError, 502 `corrupt_content` IntegrityError, `chain_unavailable`
  * ChainError, any other 5xx StorageError. The service's sentence is the short message (it is
  * written for people); status, code and request id go to `details` for support.
  */
@@ -42,7 +43,7 @@ export function apiError(status: number, body: ApiErrorBody | undefined): EhrErr
     case 403:
       return new AccessDeniedError(message ?? "The storage service refused this request.", options);
     case 404:
-      return new StorageError(message ?? "The file or key was not found in storage.", options);
+      return new NotFoundError(message ?? "The file or key was not found in storage.", options);
     case 429:
       return new StorageError(message ?? "The storage service is busy: try again shortly.", options);
   }

@@ -14,6 +14,7 @@ import {
   ChainError,
   FormatError,
   IntegrityError,
+  NotFoundError,
   SessionError,
   StorageError,
   UserRejectedError,
@@ -23,10 +24,14 @@ import type { Address, Hex } from "viem";
 import type { WrappedKeyEntry } from "../storage/types";
 import { rejection } from "../testing/rejection";
 import { EhrApiClient, SESSION_HOURS } from "./client";
-import { MAX_KEYS_PER_REQUEST, type HttpKeyVault } from "./httpKeyVault";
+import type { HttpKeyVault } from "./httpKeyVault";
+import { MAX_KEYS_PER_REQUEST } from "./wire/keys";
 import { rawLeafCid, rawLeafDigest } from "./rawCid";
+import { emptySummary } from "../summary/types";
 
 const BASE = "http://127.0.0.1:8787";
+/** `GET /v1/auth/nonce`'s answer. */
+const NONCE = { nonce: "abcdef12345678", expiresAt: "2030-01-01T00:00:00.000Z" };
 const ORIGIN = "http://localhost:5173";
 
 interface Sent {
@@ -78,7 +83,7 @@ describe("EhrApiClient", function () {
       const address = client_wallet.account!.address;
       let signedMessage = "";
       const { sent, fetchFn } = recordingFetch(async (req) => {
-        if (req.path === "/v1/auth/nonce") return json(200, { nonce: "abcdef12345678", expiresAt: "x" });
+        if (req.path === "/v1/auth/nonce") return json(200, NONCE);
         if (req.path === "/v1/auth/session" && req.method === "POST") {
           const { message, signature } = JSON.parse(fromUtf8(req.body!));
           expect(await recoverMessageAddress({ message, signature })).to.equal(address);
@@ -121,7 +126,7 @@ describe("EhrApiClient", function () {
           request: async () => Promise.reject(Object.assign(new Error("User rejected."), { code: 4001 })),
         }),
       });
-      const { sent, fetchFn } = recordingFetch(() => json(200, { nonce: "abcdef12345678" }));
+      const { sent, fetchFn } = recordingFetch(() => json(200, NONCE));
       const client = new EhrApiClient({ baseUrl: BASE, fetch: fetchFn, origin: ORIGIN });
       const error = await rejection(client.signIn(declining), UserRejectedError);
       expect(error.message).to.equal("You declined to sign in; nothing was changed.");
@@ -132,7 +137,7 @@ describe("EhrApiClient", function () {
     it("refuses a session the service opened for another account", async function () {
       const { fetchFn } = recordingFetch((req) =>
         req.path === "/v1/auth/nonce"
-          ? json(200, { nonce: "abcdef12345678" })
+          ? json(200, NONCE)
           : json(201, { token: "v1.x.y", address: `0x${"c3".repeat(20)}`, expiresAt: "2030-01-01T00:00:00.000Z" }),
       );
       const client = new EhrApiClient({ baseUrl: BASE, fetch: fetchFn, origin: ORIGIN });
@@ -143,7 +148,7 @@ describe("EhrApiClient", function () {
     it("passes on the service's refusal of the message as a SessionError", async function () {
       const { fetchFn } = recordingFetch((req) =>
         req.path === "/v1/auth/nonce"
-          ? json(200, { nonce: "abcdef12345678" })
+          ? json(200, NONCE)
           : refusal(401, "unauthorized", "The sign-in message names another web address."),
       );
       const client = new EhrApiClient({ baseUrl: BASE, fetch: fetchFn, origin: "http://evil.example" });
@@ -155,7 +160,7 @@ describe("EhrApiClient", function () {
     it("takes the origin from the page by default, and refuses to sign in without one", async function () {
       let message = "";
       const { sent, fetchFn } = recordingFetch(async (req) => {
-        if (req.path === "/v1/auth/nonce") return json(200, { nonce: "abcdef12345678" });
+        if (req.path === "/v1/auth/nonce") return json(200, NONCE);
         message = JSON.parse(fromUtf8(req.body!)).message;
         return refusal(401, "unauthorized", "The sign-in message names another web address.");
       });
@@ -203,7 +208,7 @@ describe("EhrApiClient", function () {
       [400, "bad_request", FormatError],
       [401, "unauthorized", SessionError],
       [403, "forbidden", AccessDeniedError],
-      [404, "not_found", StorageError],
+      [404, "not_found", NotFoundError],
       [409, "conflict", FormatError],
       [413, "payload_too_large", FormatError],
       [415, "unsupported_media_type", FormatError],
@@ -244,6 +249,38 @@ describe("EhrApiClient", function () {
     it("refuses a 2xx answer that is not JSON", async function () {
       const client = signedInClient(recordingFetch(() => new Response("not json", { status: 200 })).fetchFn);
       await rejection(client.custodian(), StorageError);
+    });
+
+    it("refuses a 2xx answer that is not of its wire schema, naming the fields but not their values", async function () {
+      const malformed: [string, (client: EhrApiClient) => Promise<unknown>, unknown, string][] = [
+        ["custodian", (c) => c.custodian(), { publicKey: "0x04", published: "yes" }, "publicKey, published"],
+        [
+          "session",
+          (c) => c.session(),
+          { address: "0xnot", role: "owner", expiresAt: "soon" },
+          "address, expiresAt, role",
+        ],
+        ["refusals", (c) => c.refusals(`0x${"a1".repeat(20)}`), { refusals: [{ at: 1 }] }, "refusals.0.at"],
+        ["summarize", (c) => c.summarize("x", "text/plain"), { summary: null, source: "text" }, "summary"],
+        ["listConversations", (c) => c.listConversations(), { conversations: "none" }, "conversations"],
+      ];
+      for (const [name, call, answer, fields] of malformed) {
+        const client = signedInClient(recordingFetch(() => json(200, answer)).fetchFn);
+        const error = await rejection(call(client), StorageError);
+        expect(error.shortMessage, name).to.equal("The storage service gave an answer this app does not understand.");
+        expect(error.details, name).to.include(`unexpected ${fields.split(", ")[0]}`);
+        expect(error.details, name).to.not.include("0xnot");
+      }
+      const released = recordingFetch(() => json(200, { wrapped: 42 }));
+      const request = {
+        patient: `0x${"a1".repeat(20)}` as Address,
+        recordIndex: 0,
+        recordId: `0x${"00".repeat(16)}` as Hex,
+        part: "report" as const,
+        reader: `0x${"a1".repeat(20)}` as Address,
+      };
+      const error = await rejection(signedInClient(released.fetchFn).keyVault().fetchWrappedKey(request), StorageError);
+      expect(error.details).to.equal("POST /v1/keys/release: unexpected wrapped");
     });
 
     it("refuses a base URL that is not a URL", function () {
@@ -426,7 +463,7 @@ describe("EhrApiClient", function () {
       expect(sent).to.have.length(1);
     });
 
-    it("maps a refused release to AccessDeniedError and a missing key to StorageError", async function () {
+    it("maps a refused release to AccessDeniedError and a missing key to NotFoundError (a StorageError)", async function () {
       const request = {
         patient: `0x${"a1".repeat(20)}` as Address,
         recordIndex: 0,
@@ -437,13 +474,13 @@ describe("EhrApiClient", function () {
       const denied = recordingFetch(() => refusal(403, "forbidden", "Your access to this record is not logged."));
       await rejection(signedInClient(denied.fetchFn).keyVault().fetchWrappedKey(request), AccessDeniedError);
       const missing = recordingFetch(() => refusal(404, "not_found", "No key is held for you for this record."));
-      await rejection(signedInClient(missing.fetchFn).keyVault().fetchWrappedKey(request), StorageError);
+      await rejection(signedInClient(missing.fetchFn).keyVault().fetchWrappedKey(request), NotFoundError);
     });
   });
 
   describe("summaries, custodian, refusals", function () {
     it("sends a note as text/plain and returns the summary", async function () {
-      const answer = { summary: { engine: "clinical-sections/2" }, narrative: null, narrativeStatus: "no-model" };
+      const answer = { summary: emptySummary(), narrative: null, narrativeStatus: "no-model" };
       const { sent, fetchFn } = recordingFetch(() => json(200, { ...answer, source: "text" }));
       const result = await signedInClient(fetchFn).summarize("ALLERGIES: penicillin.", "text/plain");
       expect(result).to.deep.equal({ ...answer, source: "text" });

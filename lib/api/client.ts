@@ -2,12 +2,24 @@ import { getAddress, type WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { FormatError, isUserRejection, SessionError, UserRejectedError, WalletRequestError } from "../errors";
 import type { Address, Hex } from "viem";
-import type { ConversationPage, MessagePage, PageOptions, SealedMessage, SentMessage } from "../messages/types";
 import type { BlobStore, KeyVault } from "../storage/types";
 import { HttpBlobStore } from "./httpBlobStore";
 import { HttpKeyVault } from "./httpKeyVault";
 import { ApiTransport } from "./transport";
-import type { CustodianInfo, RefusalPage, SessionInfo, SignedIn, SummaryContentType, SummaryResult } from "./types";
+import { refusalPageSchema, type RefusalPage } from "./wire/audit";
+import { custodianInfoSchema, type CustodianInfo } from "./wire/custodian";
+import {
+  conversationPageSchema,
+  messagePageSchema,
+  sentMessageSchema,
+  type ConversationPage,
+  type MessagePage,
+  type PageOptions,
+  type SealedMessage,
+  type SentMessage,
+} from "./wire/messages";
+import { nonceSchema, sessionInfoSchema, signInAnswerSchema, type SessionInfo, type SignedIn } from "./wire/sessions";
+import { summaryResultSchema, type SummaryContentType, type SummaryResult } from "./wire/summaries";
 
 export interface EhrApiClientOptions {
   /** The storage service's base URL, e.g. "http://127.0.0.1:8787". */
@@ -78,7 +90,7 @@ export class EhrApiClient {
     const address = getAddress(typeof account === "string" ? account : account.address);
     const chainId = walletClient.chain?.id ?? (await walletClient.getChainId());
 
-    const { nonce } = await this.transport.json<{ nonce: string }>({ method: "GET", path: "/v1/auth/nonce" }, 200);
+    const { nonce } = await this.transport.json({ method: "GET", path: "/v1/auth/nonce" }, nonceSchema, 200);
     const issuedAt = new Date();
     const message = createSiweMessage({
       address,
@@ -103,11 +115,12 @@ export class EhrApiClient {
         details: "personal_sign failed",
       });
     }
-    const signed = await this.transport.json<SignedIn & { token: string }>(
+    const signed = await this.transport.json(
       { method: "POST", path: "/v1/auth/session", json: { message, signature } },
+      signInAnswerSchema,
       201,
     );
-    if (typeof signed.token !== "string" || signed.address?.toLowerCase() !== address.toLowerCase()) {
+    if (signed.address.toLowerCase() !== address.toLowerCase()) {
       throw new SessionError("The storage service opened a session for another account.", {
         details: "the session's address is not the signer's",
       });
@@ -131,17 +144,21 @@ export class EhrApiClient {
 
   /** The session's address, its role on the chain now, and its expiry; SessionError when there is none. */
   session(): Promise<SessionInfo> {
-    return this.transport.json({ method: "GET", path: "/v1/auth/session" }, 200);
+    return this.transport.json({ method: "GET", path: "/v1/auth/session" }, sessionInfoSchema, 200);
   }
 
   /** A clinical summary of a note, a PDF or a FHIR bundle (the service stores nothing). */
   summarize(content: Uint8Array | string, contentType: SummaryContentType): Promise<SummaryResult> {
-    return this.transport.json({ method: "POST", path: "/v1/summaries", body: content, contentType }, 200);
+    return this.transport.json(
+      { method: "POST", path: "/v1/summaries", body: content, contentType },
+      summaryResultSchema,
+      200,
+    );
   }
 
   /** The emergency custodian's public key and whether the chain has it. */
   custodian(): Promise<CustodianInfo> {
-    return this.transport.json({ method: "GET", path: "/v1/custodian" }, 200);
+    return this.transport.json({ method: "GET", path: "/v1/custodian" }, custodianInfoSchema, 200);
   }
 
   /**
@@ -154,7 +171,7 @@ export class EhrApiClient {
       offset: String(page.offset ?? 0),
       limit: String(page.limit ?? 50),
     });
-    return this.transport.json({ method: "GET", path: `/v1/audit/refusals?${query}` }, 200);
+    return this.transport.json({ method: "GET", path: `/v1/audit/refusals?${query}` }, refusalPageSchema, 200);
   }
 
   /**
@@ -167,18 +184,23 @@ export class EhrApiClient {
   sendMessage(message: SealedMessage, options: { appointmentStart?: number } = {}): Promise<SentMessage> {
     const json =
       options.appointmentStart === undefined ? { message } : { message, appointmentStart: options.appointmentStart };
-    return this.transport.json({ method: "POST", path: "/v1/messages", json }, 201);
+    return this.transport.json({ method: "POST", path: "/v1/messages", json }, sentMessageSchema, 201);
   }
 
   /** The session's conversations, latest message first; open each message with lib/messages `openMessage`. */
   listConversations(page: PageOptions = {}): Promise<ConversationPage> {
-    return this.transport.json({ method: "GET", path: `/v1/messages/conversations${pageQuery(page)}` }, 200);
+    return this.transport.json(
+      { method: "GET", path: `/v1/messages/conversations${pageQuery(page)}` },
+      conversationPageSchema,
+      200,
+    );
   }
 
   /** One conversation's sealed messages, newest first (its two participants only; read state is the caller's). */
   listMessages(threadId: Hex, page: PageOptions = {}): Promise<MessagePage> {
     return this.transport.json(
       { method: "GET", path: `/v1/messages/conversations/${encodeURIComponent(threadId)}${pageQuery(page)}` },
+      messagePageSchema,
       200,
     );
   }

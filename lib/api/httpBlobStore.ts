@@ -4,10 +4,8 @@ import type { Hex } from "viem";
 import type { BlobStore } from "../storage/types";
 import { rawLeafDigest } from "./rawCid";
 import type { ApiTransport } from "./transport";
-
-const HASH = /^0x[0-9a-fA-F]{64}$/;
-/** CIDv1 in base32 (what the service hands out); anything else is refused before a request. */
-const CID = /^b[a-z2-7]{20,200}$/;
+import { blobStoredSchema, contentHashHeaderSchema } from "./wire/blobs";
+import { cidField } from "./wireFields";
 
 /**
  * The storage service's blobs (`POST /v1/blobs`, `GET /v1/blobs/:cid`) as a BlobStore, so the
@@ -21,10 +19,10 @@ export class HttpBlobStore implements BlobStore {
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string }> {
     if (!(bytes instanceof Uint8Array)) throw new FormatError("Only bytes can be stored.");
-    if (typeof declaredHash !== "string" || !HASH.test(declaredHash)) {
+    if (!contentHashHeaderSchema.safeParse(declaredHash).success) {
       throw new FormatError("The declared hash is not valid.", { details: "expected 0x and 32 bytes of hex" });
     }
-    const { cid, size } = await this.transport.json<{ cid: string; size: number }>(
+    const { cid, size } = await this.transport.json(
       {
         method: "POST",
         path: "/v1/blobs",
@@ -32,11 +30,12 @@ export class HttpBlobStore implements BlobStore {
         contentType: "application/octet-stream",
         headers: { "X-Content-SHA256": declaredHash.toLowerCase() },
       },
+      blobStoredSchema,
       201,
     );
-    if (typeof cid !== "string" || !CID.test(cid) || size !== bytes.length) {
+    if (size !== bytes.length) {
       throw new StorageError("The storage service gave an answer this app does not understand.", {
-        details: "upload answer without a CID or with another size",
+        details: "upload answer with another size",
       });
     }
     const digest = rawLeafDigest(cid);
@@ -49,7 +48,7 @@ export class HttpBlobStore implements BlobStore {
   }
 
   async get(cid: string): Promise<Uint8Array> {
-    if (typeof cid !== "string" || !CID.test(cid)) {
+    if (!cidField.safeParse(cid).success) {
       throw new FormatError("This is not a storage address (CID) this store uses.");
     }
     const bytes = await this.transport.bytes({ method: "GET", path: `/v1/blobs/${cid}` }, 200);

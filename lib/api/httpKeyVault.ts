@@ -1,10 +1,10 @@
-import { SessionError, StorageError } from "../errors";
+import { SessionError } from "../errors";
 import type { Address, Hex } from "viem";
 import type { KeyRequest, KeyVault, WrappedKeyEntry } from "../storage/types";
 import type { ApiTransport } from "./transport";
+import { heldKeysSchema, keysStoredSchema, MAX_KEYS_PER_REQUEST, releasedKeySchema } from "./wire/keys";
 
-/** The most entries `POST /v1/keys` takes at once (offchain-api/README.md). */
-export const MAX_KEYS_PER_REQUEST = 64;
+export { MAX_KEYS_PER_REQUEST };
 
 /**
  * The storage service's wrapped keys (`POST /v1/keys`, `POST /v1/keys/release`) as a KeyVault.
@@ -26,6 +26,7 @@ export class HttpKeyVault implements KeyVault {
     for (let i = 0; i < entries.length; i += MAX_KEYS_PER_REQUEST) {
       await this.transport.json(
         { method: "POST", path: "/v1/keys", json: { entries: entries.slice(i, i + MAX_KEYS_PER_REQUEST) } },
+        keysStoredSchema,
         201,
       );
     }
@@ -33,41 +34,32 @@ export class HttpKeyVault implements KeyVault {
 
   /** `GET /v1/keys/held`: the service answers for the session's own records only. */
   async heldEnvelopeHashes(patient: Address, reader: Address): Promise<Hex[]> {
-    const signedIn = this.signedInAs();
-    if (signedIn && signedIn.toLowerCase() !== patient.toLowerCase()) {
-      throw new SessionError("You are signed in to the storage service with another account: sign in again.", {
-        details: "only the patient can ask which keys are held for their records",
-      });
-    }
-    const { envelopeHashes } = await this.transport.json<{ envelopeHashes: Hex[] }>(
+    this.mustBeSignedInAs(patient, "only the patient can ask which keys are held for their records");
+    const { envelopeHashes } = await this.transport.json(
       { method: "GET", path: `/v1/keys/held?reader=${encodeURIComponent(reader)}` },
+      heldKeysSchema,
       200,
     );
-    if (!Array.isArray(envelopeHashes)) {
-      throw new StorageError("The storage service gave an answer this app does not understand.", {
-        details: "held keys answer without a list",
-      });
-    }
     return envelopeHashes;
   }
 
   async fetchWrappedKey(request: KeyRequest): Promise<string> {
-    const signedIn = this.signedInAs();
-    if (signedIn && signedIn.toLowerCase() !== request.reader.toLowerCase()) {
-      throw new SessionError("You are signed in to the storage service with another account: sign in again.", {
-        details: "the key request's reader is not the session's address",
-      });
-    }
+    this.mustBeSignedInAs(request.reader, "the key request's reader is not the session's address");
     const { patient, recordIndex, recordId, part, accessTx } = request;
-    const { wrapped } = await this.transport.json<{ wrapped: string }>(
+    const { wrapped } = await this.transport.json(
       { method: "POST", path: "/v1/keys/release", json: { patient, recordIndex, recordId, part, accessTx } },
+      releasedKeySchema,
       200,
     );
-    if (typeof wrapped !== "string" || wrapped === "") {
-      throw new StorageError("The storage service gave an answer this app does not understand.", {
-        details: "release answer without a wrapped key",
+    return wrapped;
+  }
+
+  private mustBeSignedInAs(account: Address, details: string): void {
+    const signedIn = this.signedInAs();
+    if (signedIn && signedIn.toLowerCase() !== account.toLowerCase()) {
+      throw new SessionError("You are signed in to the storage service with another account: sign in again.", {
+        details,
       });
     }
-    return wrapped;
   }
 }

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { FormatError, StorageError } from "../errors";
 import { apiError, UNREACHABLE, type ApiErrorBody } from "./apiError";
 
@@ -22,8 +23,8 @@ export interface ApiRequest {
 
 /**
  * The one place requests go out: adds the session's bearer token, and turns every failure (network,
- * non-2xx, unreadable answer) into a library error (./apiError.ts), so no caller sees a raw
- * Response or a TypeError from fetch.
+ * non-2xx, an answer that is not JSON or not of its wire schema) into a library error
+ * (./apiError.ts), so no caller sees a raw Response, a TypeError from fetch or a malformed answer.
  */
 export class ApiTransport {
   /** The bearer token of the current session, if any. */
@@ -65,7 +66,7 @@ export class ApiTransport {
         body,
       });
     } catch (error) {
-      throw new StorageError(UNREACHABLE, { cause: error, details: `${request.method} ${request.path.split("?")[0]}` });
+      throw new StorageError(UNREACHABLE, { cause: error, details: describe(request) });
     }
     const ok = expected === undefined ? response.status >= 200 && response.status < 300 : response.status === expected;
     if (ok) return response;
@@ -84,14 +85,28 @@ export class ApiTransport {
     throw apiError(response.status, errorBody);
   }
 
-  /** The JSON body of a 2xx answer. */
-  async json<T>(request: ApiRequest, expected?: number): Promise<T> {
+  /**
+   * The JSON body of a 2xx answer, parsed with its wire schema (./wire/): an answer of another shape
+   * (another version of the service, a proxy's page) is a StorageError naming the fields, never
+   * handed on half-checked.
+   */
+  async json<S extends z.ZodType>(request: ApiRequest, schema: S, expected?: number): Promise<z.output<S>> {
     const response = await this.send(request, expected);
+    let body: unknown;
     try {
-      return (await response.json()) as T;
+      body = await response.json();
     } catch (error) {
-      throw new StorageError("The storage service gave an answer this app does not understand.", { cause: error });
+      throw new StorageError(NOT_UNDERSTOOD, { cause: error, details: `${describe(request)}: not JSON` });
     }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "the answer"))];
+      throw new StorageError(NOT_UNDERSTOOD, {
+        cause: parsed.error,
+        details: `${describe(request)}: unexpected ${fields.slice(0, 5).join(", ")}`,
+      });
+    }
+    return parsed.data;
   }
 
   /** The body of a 2xx answer as bytes. */
@@ -103,4 +118,11 @@ export class ApiTransport {
       throw new StorageError(UNREACHABLE, { cause: error, details: "the answer was cut off" });
     }
   }
+}
+
+const NOT_UNDERSTOOD = "The storage service gave an answer this app does not understand.";
+
+/** Method and path without the query, for details (a query may name a patient). */
+function describe(request: ApiRequest): string {
+  return `${request.method} ${request.path.split("?")[0]}`;
 }

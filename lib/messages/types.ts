@@ -35,34 +35,16 @@ export type MessageContent =
       categories?: number[];
     };
 
-/**
- * A sealed message as sent to and stored by the service: everything but `ciphertext` and the
- * wrapped keys is in the clear (the service needs it to decide who may send and fetch).
- */
-export interface SealedMessage {
-  v: 1;
-  /** 16 random bytes, chosen by the sender ({@link newMessageId}). */
-  id: Hex;
-  /** The conversation of `patient` and `doctor` ({@link conversationId}). */
-  threadId: Hex;
-  chainId: number;
-  /** The EhrCore address. */
-  contract: Address;
-  patient: Address;
-  doctor: Address;
-  /** The patient or the doctor; the other one is the recipient. */
-  sender: Address;
-  /** base64 of iv (12) || AES-256-GCM ciphertext || tag (16). */
-  ciphertext: string;
-  /** The content key wrapped to each participant's registered key ("ehrmk1:…"). */
-  keys: { patient: string; doctor: string };
-}
-
-/** A message as the service returns it: the sealed message and when the service stored it. */
-export interface StoredMessage extends SealedMessage {
-  /** ISO 8601, set by the service. */
-  sentAt: string;
-}
+/** The wire shapes (sealed, stored, listed) are defined once, as zod schemas, in lib/api/wire/messages.ts. */
+export type {
+  ConversationPage,
+  ConversationSummary,
+  MessagePage,
+  PageOptions,
+  SealedMessage,
+  SentMessage,
+  StoredMessage,
+} from "../api/wire/messages";
 
 /** A decrypted message. */
 export interface OpenedMessage {
@@ -72,42 +54,4 @@ export interface OpenedMessage {
   recipient: Address;
   sentAt?: string;
   content: MessageContent;
-}
-
-/** One conversation in a user's list, newest activity first. */
-export interface ConversationSummary {
-  threadId: Hex;
-  patient: Address;
-  doctor: Address;
-  messageCount: number;
-  lastMessageId: Hex;
-  lastSender: Address;
-  lastMessageAt: string;
-}
-
-/** `GET /v1/messages/conversations`. `nextCursor` is absent on the last page. */
-export interface ConversationPage {
-  conversations: ConversationSummary[];
-  nextCursor?: string;
-}
-
-/** `GET /v1/messages/conversations/:threadId`, newest first. `nextCursor` is absent on the last page. */
-export interface MessagePage {
-  messages: StoredMessage[];
-  nextCursor?: string;
-}
-
-/** `POST /v1/messages` answer. */
-export interface SentMessage {
-  id: Hex;
-  threadId: Hex;
-  sentAt: string;
-}
-
-/** A page of a listing: `cursor` from the previous page's `nextCursor`. */
-export interface PageOptions {
-  /** @default the newest */
-  cursor?: string;
-  /** @default 50 (at most 200) */
-  limit?: number;
 }
