@@ -24,10 +24,10 @@ export interface ContractWrite<abi extends Abi, name extends ContractFunctionNam
 
 /**
  * The one way every client writes to either contract (EhrCore or AppointmentBook): simulated first
- * (a call that would revert fails with its catalogue sentence before the wallet prompts), then
- * signed ("awaiting-signature"), sent ("pending"), mined ("confirmed"). Every failure comes out as
- * the library's errors through `toChainError`: a wallet rejection, a decoded custom error with its
- * sentence from `errorCatalogue.ts`, or a ChainError naming `action` ("add the record").
+ * at the pending block (a call that would revert fails with its catalogue sentence before the wallet
+ * prompts), then signed ("awaiting-signature"), sent ("pending"), mined ("confirmed"). Every failure
+ * comes out as the library's errors through `toChainError`: a wallet rejection, a decoded custom
+ * error with its sentence from `errorCatalogue.ts`, or a ChainError naming `action` ("add the record").
  */
 export async function writeContract<const abi extends Abi, const name extends ContractFunctionName<abi, "nonpayable">>(
   clients: { publicClient: PublicClient; walletClient: WalletClient },
@@ -43,7 +43,10 @@ export async function writeContract<const abi extends Abi, const name extends Co
   const call = { ...(write as ContractWrite<Abi, string>), account };
   let txHash: Hex;
   try {
-    await publicClient.simulateContract(call);
+    // At the pending block, the one the transaction will be mined in: its timestamp is the clock's
+    // now, while the latest block's can be far older on a chain that mines only on demand (an
+    // appointment that has started by the wall clock had not at the latest block).
+    await publicClient.simulateContract({ ...call, blockTag: "pending" });
     onStage?.("awaiting-signature", action);
     txHash = await walletClient.writeContract({ ...call, chain: walletClient.chain ?? null });
   } catch (error) {

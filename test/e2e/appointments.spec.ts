@@ -1,9 +1,10 @@
 /**
  * Appointment outcomes and office hours in the browser: a new doctor publishes office hours in the
  * dApp (a malformed day is refused before any transaction); a patient books, the doctor declines;
- * the patient books again, the doctor confirms and, once the slot has started (the chain's clock is
- * moved to it), completes it with a prescription (a bad dose refused first); the patient reads the
- * prescription under Appointments. A patient denies a doctor's pending access request on Sharing.
+ * the patient books again and a second slot, the doctor confirms both and, once the slots have started
+ * (the chain's clock is moved past them with no block mined, as on an idle chain, and the doctor's
+ * browser clock with it), completes the second with no outcome and the first with a prescription (a
+ * bad dose refused first); the patient reads the prescription under Appointments. A patient denies a doctor's pending access request on Sharing.
  * Every step is checked against the chain too. Registered by run.ts.
  */
 import { expect } from "chai";
@@ -141,22 +142,57 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await nav(d.page, "Appointments");
       await d.page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
       await rows.filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
+      // A second booking, the next slot, confirmed too: completed below with no outcome.
+      const next = await bookFirstSlot(p.page, doctorName);
+      await nav(d.page, "Home");
+      await nav(d.page, "Appointments");
+      await d.page.getByRole("button", { name: `Confirm the appointment of ${next}` }).click();
+      await rows.filter({ hasText: next }).filter({ hasText: "Confirmed" }).waitFor();
       const booked = (await readPatientAppointments(publicClient, stack.book, patient)).reverse();
-      expect(booked.map((a) => a.status)).to.deep.equal([3, 2]); // Declined, Confirmed
+      expect(booked.map((a) => a.status)).to.deep.equal([3, 2, 2]); // Declined, Confirmed, Confirmed
       const start = Number(booked[1].start);
+      const nextStart = Number(booked[2].start);
       expect(start % SLOT).to.equal(0);
+      expect(nextStart).to.equal(start + SLOT);
 
-      // The slot starts: the chain's clock moves to it (the only way not to wait for it here).
+      // Both slots start while the chain is idle: its clock moves past them (the only way not to
+      // wait for them here) but no block is mined, so the latest block is from before they started,
+      // while the next block, the doctor's transaction's, is stamped after. The doctor's computer's
+      // clock says the slot has started (a fake clock in the page, ahead like the chain's).
       const chainNow = Number((await publicClient.getBlock()).timestamp);
       await publicClient.request({
         method: "evm_increaseTime" as never,
-        params: [Math.max(0, start - chainNow)] as never,
+        params: [Math.max(0, nextStart - chainNow)] as never,
       });
-      await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+      await d.page.clock.install({ time: (nextStart + 5) * 1000 });
 
-      // The doctor completes it with a prescription; a zero dose is refused before any transaction.
+      // Completing with no outcome is judged at the block it will be mined in, not the latest one
+      // (the dApp simulated at the latest block and said the appointment had not started).
       await nav(d.page, "Home");
       await nav(d.page, "Appointments");
+      expect(Number((await publicClient.getBlock()).timestamp)).to.be.below(nextStart);
+      await d.page.getByRole("button", { name: `Complete the appointment of ${next}` }).click();
+      const nextForm = d.page.getByRole("form", { name: `Complete the appointment of ${next}` });
+      await nextForm.getByRole("radio", { name: "No outcome" }).check();
+      await nextForm.getByRole("button", { name: "Complete the appointment" }).click();
+      await rows
+        .filter({ hasText: next })
+        .filter({ hasText: "Completed" })
+        .or(d.page.getByTestId("error-banner"))
+        .first()
+        .waitFor({ timeout: 60_000 });
+      if (await d.page.getByTestId("error-banner").isVisible()) {
+        throw new Error(`Completing on an idle chain failed: ${await bannerText(d.page)}`);
+      }
+      const nextAppointment = await publicClient.readContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName: "appointmentOf",
+        args: [doctor, nextStart],
+      });
+      expect(nextAppointment).to.include({ status: 5, outcomeRecord: 0 }); // Completed, no outcome
+
+      // The doctor completes it with a prescription; a zero dose is refused before any transaction.
       await d.page.getByRole("button", { name: `Complete the appointment of ${when}` }).click();
       const form = d.page.getByRole("form", { name: `Complete the appointment of ${when}` });
       await form.getByRole("radio", { name: "Prescription" }).check();
