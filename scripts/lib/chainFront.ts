@@ -2,6 +2,7 @@ import http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import fs from "node:fs";
+import { Transaction } from "ethers";
 import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJournal";
 
 /**
@@ -13,6 +14,11 @@ import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJourna
  * kill -9 replays the journal on top of the last state dump (`replayJournal`). Dumps are taken by
  * the front (`anvil_dumpState`), written atomically with the journal position they hold, and then
  * let the journal drop what they cover.
+ *
+ * Nothing a client sends can hold that lock for long. A transaction whose nonce is ahead of its
+ * account's next one (a nonce gap) would sit in anvil's pool, unmined, while the front waited for
+ * it; it is refused instead, before anvil sees it (see `write`). Bodies are read before the lock is
+ * taken, within `REQUEST_TIMEOUT_MS`, and bounded (`MAX_BODY_BYTES`, `MAX_BATCH_CALLS`).
  */
 export interface ChainFront {
   /** The port the front listens on (the public chain port). */
@@ -55,6 +61,20 @@ interface RpcResponse {
   error?: { code: number; message: string; data?: unknown };
 }
 
+/** The largest request body the front reads (a raw transaction is a few KiB; ethers batches up to 1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The most calls one batch may hold (ethers' default batch size). */
+export const MAX_BATCH_CALLS = 100;
+/**
+ * How long a transaction with a nonce gap waits, outside the lock, for its account's earlier nonces
+ * (two sends of one account racing over two connections) before it is refused.
+ */
+export const NONCE_GAP_GRACE_MS = 1000;
+/** At most this many gapped transactions wait at once; past it, one is refused without a wait. */
+const MAX_GAP_WAITERS = 64;
+/** A request's headers and body must arrive within this (Node's default is five minutes). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** Development calls that only read (everything else under these prefixes changes the chain). */
 const DEV_READS = /^(anvil|hardhat)_(nodeInfo|metadata|getAutomine|getIntervalMining|dumpState|get[A-Z]\w*)$/;
 
@@ -74,56 +94,108 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
   /**
    * Journaled transactions not seen mined yet, by journal position. anvil answers
    * eth_sendRawTransaction when the transaction is in its pool, and mines it a moment later (or not
-   * at all without automine, or with a nonce gap): a dump taken meanwhile lacks it, so the journal
+   * at all without automine): a dump taken meanwhile lacks it, so the journal
    * must keep its entry even though the dump's position is past it.
    */
   const unmined = new Map<number, string>();
   for (const entry of options.unmined) if (entry.hash) unmined.set(entry.seq, entry.hash);
   let dumping: Promise<void> | undefined;
 
-  const write = (call: RpcCall): Promise<RpcResponse> =>
-    writes.run(async () => {
-      let done!: () => void;
-      journaling = new Promise<void>((resolve) => (done = resolve));
+  const gapWaiters = new NonceWaiters();
+
+  /**
+   * One change, under the lock. A transaction with a nonce gap is not let through: anvil would keep
+   * it queued, unmined, and the front would wait for its receipt under the lock, holding up every
+   * other write and read (a stranger's loop of them stalled all writes ~2.3 s each). On a
+   * permissioned chain nobody needs a queued transaction, and refusing keeps anvil's pool and the
+   * journal free of it (journaling it without a wait would let anyone grow both without bound).
+   * The check and the send share the lock, so the account's next nonce cannot move in between.
+   */
+  const writeNow = async (call: RpcCall, intent: TransactionIntent): Promise<RpcResponse | NonceGap> => {
+    if (intent.nonce !== undefined) {
+      const next = Number(await rpc(upstream, "eth_getTransactionCount", [intent.sender, "pending"]));
+      if (intent.nonce > next) return { next };
+    }
+    let done!: () => void;
+    journaling = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const before = call.method.startsWith("eth_") ? undefined : await blockNumber(upstream);
+      const response = await post(upstream, call);
+      if (response.error) return response;
+      // This account's next nonce moved (a development call may have moved anyone's).
+      if (intent.sender) gapWaiters.wake(intent.sender);
+      else gapWaiters.wakeAll();
       try {
-        const before = call.method.startsWith("eth_") ? undefined : await blockNumber(upstream);
-        const response = await post(upstream, call);
-        if (response.error) return response;
-        try {
-          const entry = journal.append(await describe(upstream, call, response.result, before));
-          if (entry.hash && entry.block === undefined) unmined.set(entry.seq, entry.hash);
-        } catch (error) {
-          options.onJournalFailure(error);
-          return {
-            jsonrpc: "2.0",
-            id: call.id,
-            error: { code: -32603, message: "The chain could not record the change on disk." },
-          };
-        }
-        return response;
-      } finally {
-        journaling = undefined;
-        done();
+        const entry = journal.append(await describe(upstream, call, response.result, before));
+        if (entry.hash && entry.block === undefined) unmined.set(entry.seq, entry.hash);
+      } catch (error) {
+        options.onJournalFailure(error);
+        return {
+          jsonrpc: "2.0",
+          id: call.id,
+          error: { code: -32603, message: "The chain could not record the change on disk." },
+        };
       }
-    });
+      return response;
+    } finally {
+      journaling = undefined;
+      done();
+    }
+  };
+
+  /**
+   * A change: through the lock at once, unless its nonce is ahead of its account's. Then it waits
+   * (outside the lock, so it holds up no one) until that account's next write or the grace ends,
+   * and tries again; still ahead after the grace, it is refused with geth's "nonce too high".
+   */
+  const write = async (call: RpcCall): Promise<RpcResponse> => {
+    const intent = transactionIntent(call);
+    if (!intent) return rpcError(call, -32602, "The signed transaction could not be decoded.");
+    const deadline = Date.now() + NONCE_GAP_GRACE_MS;
+    for (;;) {
+      const outcome = await writes.run(() => writeNow(call, intent));
+      if (!("next" in outcome)) return outcome;
+      const left = deadline - Date.now();
+      if (left <= 0 || gapWaiters.size >= MAX_GAP_WAITERS) {
+        return rpcError(
+          call,
+          -32000,
+          `nonce too high: the account's next nonce is ${outcome.next}, this transaction's is ${intent.nonce}; send the ones before it first.`,
+        );
+      }
+      await gapWaiters.wait(intent.sender!, left);
+    }
+  };
 
   /** Waits until no change is between anvil and the journal: a read's answer may show it. */
   const settled = async () => {
     while (journaling) await journaling;
   };
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(502, { "Content-Type": "application/json" });
-      res.end(
-        JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32603, message: "The chain is not reachable." } }),
-      );
-    });
-  });
+  const server = http.createServer(
+    // The whole request within seconds, checked every second (Node's defaults: 5 min, checked every 30 s).
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      void handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(502, { "Content-Type": "application/json" });
+        res.end(
+          JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32603, message: "The chain is not reachable." } }),
+        );
+      });
+    },
+  );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const calls = req.method === "POST" ? parseCalls(body) : undefined;
+    // Read whole before any lock is taken: a slow client holds only its own connection.
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === undefined) {
+      return tooLarge(res, false, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    }
+    const parsed = req.method === "POST" ? parseJson(body) : undefined;
+    if (Array.isArray(parsed) && parsed.length > MAX_BATCH_CALLS) {
+      return tooLarge(res, true, `batch too large: at most ${MAX_BATCH_CALLS} calls in one batch.`);
+    }
+    const calls = toCalls(parsed);
     if (!calls || !calls.some((call) => changesState(call.method))) {
       // Reads (and anything that is not JSON-RPC, such as a CORS preflight) pass through untouched.
       const answer = await fetch(upstream, {
@@ -146,9 +218,8 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
         answers.push(answer);
       }
     }
-    const single = !body.trimStart().startsWith("[");
     res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" });
-    res.end(JSON.stringify(single ? answers[0] : answers));
+    res.end(JSON.stringify(Array.isArray(parsed) ? answers : answers[0]));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -224,7 +295,7 @@ async function describe(
     // anvil answers once the transaction is in its pool and mines it a moment later: with automine
     // the entry waits for that, so that it records the block, time and status the replay must match.
     const receipt = await minedReceipt(upstream, hash);
-    // A transaction anvil has not mined (no automine, a nonce gap) is replayed without a time.
+    // A transaction anvil has not mined (no automine) is replayed without a time.
     if (receipt) {
       entry.block = Number(receipt.blockNumber);
       entry.status = receipt.status;
@@ -246,7 +317,8 @@ async function minedReceipt(upstream: string, hash: string): Promise<{ blockNumb
     (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as { blockNumber: string; status: string } | null;
   let found = await receipt();
   if (found || !(await rpc(upstream, "anvil_getAutomine", []))) return found;
-  // A nonce gap never mines: give up after a while and journal it as pending.
+  // Nonce gaps are refused before anvil sees them, so this is the moment anvil takes to mine; bounded
+  // all the same: a transaction it keeps for another reason is journaled as pending.
   for (let i = 0; i < 200 && !found; i++) {
     await new Promise((resolve) => setTimeout(resolve, i < 20 ? 1 : 10));
     found = await receipt();
@@ -399,23 +471,131 @@ async function waitForReceipt(url: string, hash: string): Promise<{ status: stri
   return null;
 }
 
-function parseCalls(body: string): RpcCall[] | undefined {
+function parseJson(body: string): unknown {
   try {
-    const parsed = JSON.parse(body) as unknown;
-    const calls = Array.isArray(parsed) ? parsed : [parsed];
-    return calls.every((call) => typeof (call as RpcCall)?.method === "string") ? (calls as RpcCall[]) : undefined;
+    return JSON.parse(body) as unknown;
   } catch {
     return undefined;
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The JSON-RPC calls of a parsed body; undefined when it is not JSON-RPC. */
+function toCalls(parsed: unknown): RpcCall[] | undefined {
+  if (parsed === undefined) return undefined;
+  const calls = Array.isArray(parsed) ? parsed : [parsed];
+  return calls.every((call) => typeof (call as RpcCall)?.method === "string") ? (calls as RpcCall[]) : undefined;
+}
+
+/**
+ * The body as text; undefined once it passes `limit` bytes (declared or read), and then no more of
+ * it is kept.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  if (Number(req.headers["content-length"]) > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else {
+        req.off("data", onData);
+        resolve(undefined);
+      }
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(size <= limit ? Buffer.concat(chunks).toString("utf8") : undefined));
     req.on("error", reject);
   });
+}
+
+/**
+ * 413 with a JSON-RPC error (in a one-element array for a batch, as geth answers "batch too large").
+ * The connection closes after it: the rest of an oversized body is not read.
+ */
+function tooLarge(res: http.ServerResponse, batch: boolean, message: string): void {
+  const error: RpcResponse = { jsonrpc: "2.0", id: null, error: { code: -32600, message } };
+  res.writeHead(413, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*", Connection: "close" });
+  res.end(JSON.stringify(batch ? [error] : error));
+}
+
+function rpcError(call: RpcCall, code: number, message: string): RpcResponse {
+  return { jsonrpc: "2.0", id: call.id, error: { code, message } };
+}
+
+/** The account a change acts for, and the nonce it names (when it names one). */
+interface TransactionIntent {
+  sender?: string;
+  nonce?: number;
+}
+
+/** A transaction refused for now: its nonce is ahead of `next`, the account's next one. */
+interface NonceGap {
+  next: number;
+}
+
+/**
+ * Who sends `call` and at which nonce: a raw transaction is decoded (its sender recovered from the
+ * signature), eth_sendTransaction names both or leaves the nonce to anvil; other changes name
+ * neither. Undefined for a raw transaction that cannot be decoded (refused before anvil sees it).
+ */
+function transactionIntent(call: RpcCall): TransactionIntent | undefined {
+  if (call.method.startsWith("eth_sendRaw")) {
+    try {
+      const tx = Transaction.from(call.params?.[0] as string);
+      // Unsigned: anvil refuses it itself, and it never reaches the pool.
+      return tx.from ? { sender: tx.from.toLowerCase(), nonce: tx.nonce } : {};
+    } catch {
+      return undefined;
+    }
+  }
+  if (call.method.startsWith("eth_send")) {
+    const request = call.params?.[0] as { from?: unknown; nonce?: unknown } | undefined;
+    const sender = typeof request?.from === "string" ? request.from.toLowerCase() : undefined;
+    const nonce =
+      typeof request?.nonce === "string" || typeof request?.nonce === "number" ? Number(request.nonce) : undefined;
+    return { sender, nonce: sender !== undefined && Number.isSafeInteger(nonce) ? nonce : undefined };
+  }
+  return {};
+}
+
+/**
+ * The requests that wait for an account's earlier nonces, woken when a write of that account went
+ * through (not on everyone's write: a stranger's waiters then cost no one else a thing).
+ */
+class NonceWaiters {
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Resolves at the account's next write, or after `ms`. */
+  wait(sender: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let waiters = this.waiting.get(sender);
+      if (!waiters) this.waiting.set(sender, (waiters = new Set()));
+      const set = waiters;
+      const done = () => {
+        clearTimeout(timer);
+        if (set.delete(done)) this.count--;
+        if (set.size === 0 && this.waiting.get(sender) === set) this.waiting.delete(sender);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+      this.count++;
+    });
+  }
+
+  wake(sender: string): void {
+    for (const done of [...(this.waiting.get(sender) ?? [])]) done();
+  }
+
+  wakeAll(): void {
+    for (const sender of [...this.waiting.keys()]) this.wake(sender);
+  }
 }
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"]);
