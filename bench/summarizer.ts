@@ -6,7 +6,9 @@
  * against the hand-annotated gold standard (bench/data/gold/part-N.jsonl, matching rule in
  * bench/data/ANNOTATION.md), NKA and "no medications" detection and false alarms, items emitted on
  * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts
- * (part 4 is the held-out set: develop on 1,2,3); `--errors` prints every error with its sentence.
+ * (part 4 is the held-out set: develop on 1,2,3); `--errors` prints every error with its sentence;
+ * `--no-write` leaves bench/results/summarizer.json as it is (a development run on parts whose
+ * recorded blind figure must stay).
  *
  * Secondary (self-consistency, no gold): faithfulness (every item verbatim at its span) and
  * section capture over all MTSamples notes; Synthea notes' own Allergies/Medications sections
@@ -214,7 +216,7 @@ function main(): void {
     selfConsistency: { mtsamples: selfConsistency(notes.map((n) => n.transcription)), synthea: synthea() },
     bounded: bounded(),
   };
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  if (!args.includes("--no-write")) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`${ENGINE}: gold ${key}`);
   printTable(table);
   console.log("\nself-consistency:", JSON.stringify(results.selfConsistency));

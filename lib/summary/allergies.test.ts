@@ -169,4 +169,22 @@ describe("allergies (summarizeText)", () => {
     ]);
     expect(s.allergies[0].text).to.equal("Codeine (nausea and vomiting)");
   });
+
+  it("keeps a kind of allergen and which one together: 'venom - hornet'", () => {
+    const s = summarizeText(
+      "ALLERGIES: , She reports allergies to venom - hornet/yellow jacket causing throat swelling, cat dander.",
+    );
+    expect(allergies(s)).to.deep.equal([
+      { substance: "venom - hornet/yellow jacket", reaction: "throat swelling", severity: "severe" },
+      { substance: "cat dander", reaction: null, severity: null },
+    ]);
+  });
+
+  it("reads an environmental allergen stated in prose, and then the note is not NKA", () => {
+    const s = summarizeText(
+      "SUBJECTIVE: , Here for a school physical. He reports being allergic to grasses and dust mites.,ALLERGIES TO MEDICINES: , None.",
+    );
+    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["grasses", "dust mites"]);
+    expect(s.noKnownAllergies).to.equal(false);
+  });
 });

@@ -71,6 +71,10 @@ export function severityOf(text: string): AllergySeverity | null {
   return null;
 }
 
+/** A kind of allergen that a note may follow with which one: "venom - bee/wasp", "contrast: iodine". */
+const GENERIC_ALLERGEN =
+  /^(?:(?:insect )?venoms?|insects?|(?:insect )?stings?|foods?|(?:tree )?nuts|contrast|dyes?|shellfish|seafood|antibiotics?)$/i;
+
 /** Merges "Tylenol with codeine", "trimethoprim/sulfamethoxazole" into one substance. */
 function mergeCombinations(text: string, terms: Term[]): Term[] {
   const out: Term[] = [];
@@ -79,7 +83,9 @@ function mergeCombinations(text: string, terms: Term[]): Term[] {
     const gap = text.slice(last?.end ?? 0, t.start);
     // "ASA/PCN" are two abbreviations, "trimethoprim/sulfamethoxazole" one product.
     const abbreviation = last && (/^[A-Z]{2,4}$/.test(last.name) || /^[A-Z]{2,4}$/.test(t.name));
-    if (last && (/^(?:\s+with\s+|-)$/i.test(gap) || (/^\s*\/\s*$/.test(gap) && !abbreviation))) {
+    // "venom - bee/wasp", "nuts: walnuts": a kind of allergen, then which one, is one substance.
+    const kindThenWhich = last && GENERIC_ALLERGEN.test(last.name) && /^\s*(?:[-\u2013:]|\s-)\s*$/.test(gap);
+    if (last && (/^(?:\s+with\s+|-)$/i.test(gap) || (/^\s*\/\s*$/.test(gap) && !abbreviation) || kindThenWhich)) {
       out[out.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) };
     } else out.push(t);
   }

@@ -221,4 +221,44 @@ describe("medications (summarizeText)", () => {
     expect(names("PLAN: Metformin on hold while NPO.")).to.deep.equal(["Metformin"]);
     expect(names("He does not take aspirin, which was held.")).to.deep.equal([]);
   });
+
+  it("reads a list that prose opens as the patient's own, in a hospital course too", () => {
+    const text =
+      "HOSPITAL COURSE: , He was kept on his home medications, which included Coreg 6.25 mg a day, digoxin 0.25 mg a day, and Flovent and Spiriva inhalers. He was started on IV ceftriaxone.";
+    expect(names(text)).to.deep.equal(["Coreg", "digoxin", "Flovent", "Spiriva inhalers"]);
+    expect(names("HOSPITAL COURSE: , She received IV ceftriaxone and did well.")).to.deep.equal([]);
+    expect(names("HPI: Her regular meds are Zoloft and Protonix.")).to.deep.equal(["Zoloft", "Protonix"]);
+    expect(names("HPI: She stopped her usual medications, including Zoloft, a week ago.")).to.deep.equal([]);
+  });
+
+  it("does not take premedication for a procedure as the patient's drugs", () => {
+    const text =
+      "INDICATIONS: , Screening.,PREMEDICATIONS: , Fentanyl 50 mcg IV, midazolam 2 mg IV.,PROCEDURE: , Scope passed.";
+    expect(names(text)).to.deep.equal([]);
+    expect(names("PRE-MEDICATION: Benadryl 25 mg IV before contrast.")).to.deep.equal([]);
+  });
+
+  it("reads 'does not list any current medications' as no medications", () => {
+    const s = summarizeText("MEDICATIONS: , The patient does not list any current medications.,PLAN: , Rest.");
+    expect(s.medications).to.deep.equal([]);
+    expect(s.noMedications).to.equal(true);
+  });
+
+  it("in a plan of a note that listed the current drugs, 'continue X' for a drug of this stay is not current", () => {
+    const text =
+      "MEDICATIONS:,1.  Atenolol 50 mg daily.,2.  Simvastatin.,ASSESSMENT: , Pneumonia. He is on Plavix.,PLAN:,1.  Continue Zosyn and vancomycin.,2.  Continue atenolol.";
+    expect(names(text)).to.deep.equal(["Atenolol", "Simvastatin", "Plavix"]);
+    // No list in the note: the plan is where the current drugs are found.
+    expect(names("PLAN:,1.  Continue Zosyn.")).to.deep.equal(["Zosyn"]);
+  });
+
+  it("does not take an adjective 'continued' or a drug begun in this stay as continued", () => {
+    expect(
+      names("PLAN: Treat aggressively given the continued fever and because of the cefepime, stop it."),
+    ).to.deep.equal([]);
+    expect(
+      names("PLAN: She may go ahead with continued diltiazem, which has been started for the tachycardia."),
+    ).to.deep.equal([]);
+    expect(names("PLAN: Continue diltiazem for rate control.")).to.deep.equal(["diltiazem"]);
+  });
 });

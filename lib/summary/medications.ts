@@ -10,10 +10,21 @@ import type { Item } from "./types";
 
 /**
  * `list`: a current medication list; `discharge`: a discharge list (prescriptions belong there);
- * `narrative`: prose; `plan`: a plan or assessment; `dischargeProse`: prose that sends the patient
- * home with drugs ("discharged home on Isordil", "prescriptions were written for Percocet").
+ * `narrative`: prose; `plan`: a plan or assessment; `planAfterList`: a plan of a note that listed the
+ * current drugs (only "he is on X": a drug continued there is on the list or one of this stay);
+ * `dischargeProse`: prose that sends the patient home with drugs ("discharged home on Isordil",
+ * "prescriptions were written for Percocet").
  */
-export type MedicationMode = "list" | "discharge" | "dischargeProse" | "narrative" | "plan";
+export type MedicationMode =
+  "list" | "discharge" | "dischargeProse" | "narrative" | "plan" | "planAfterList" | "homeList";
+
+/**
+ * Prose that opens the patient's own list: "placed on the usual medications that included X, Y",
+ * "her home meds are X and Y". What follows it reads as a list, in any section, a course included
+ * (mode `homeList` reads only such sentences).
+ */
+const HOME_LIST_INTRO =
+  /\b(?:usual|home|regular|outpatient|chronic|maintenance|current|daily|routine|admission|admitting)\s+(?:medications?|meds|medicines|medication regimen|regimen)\b\s*,?\s*(?:(?:that|which)\s+)?(?:include[sd]?|including|consist(?:s|ed|ing)?\s+of|are|were|is|was|of|as follows|:)\s*/i;
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
@@ -36,6 +47,12 @@ const DISCHARGE_OR_PRESCRIPTION = new RegExp(`${DISCHARGE_CUE.source}|${PRESCRIP
 /** Another time or another person: "discharged on Reglan yesterday", "the brother was discharged". */
 const NOT_THIS_DISCHARGE =
   /\b(?:yesterday|previous(?:ly)?|last (?:week|month|year|admission|time)|prior|ago|brother|sister|mother|father|son|daughter|husband|wife)\b/i;
+const LIST_MODES = new Set<MedicationMode>(["list", "discharge", "dischargeProse"]);
+/** After a drug in a plan: it was begun in this stay ("verapamil, which has been started"). */
+const STARTED_AFTER =
+  /^[^.;]{0,30}?\b(?:which|that) (?:has|have|had|was|were) (?:just |recently |now )?(?:been )?(?:just |recently )?started\b/i;
+/** What a plan says the patient is on now. */
+const ON_NOW = /\b(?:is on|are on|remains on|remain on)\b/i;
 const CONTINUE =
   /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
@@ -60,7 +77,7 @@ const NOT_A_DOSE_AFTER = /^\s+(?:intake|levels?|deficiency|was|of \d|channel|sco
 const FORM = /(?:inhalers?|drops|cream|ointment|patch|spray|nebuli[sz]ers?)$/i;
 /** "None", "He is on no medications", "not currently taking any medications". */
 export const NO_MEDICATIONS =
-  /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
+  /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|(?:does not|doesn't|did not|didn't|do not|don't) (?:list|report|take|use) any (?:current |regular |daily |prescription )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
 
 const NAME_SUFFIX =
   /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b/;
@@ -184,6 +201,19 @@ function medicationItem(text: string, term: Term, span: Piece, section: string):
 
 export type MedicationExtraction = { items: Item[]; statesNone: boolean };
 
+/** The drugs of a list that prose opened ("... that included X, Y and Z"), less those stated as past. */
+function listItems(text: string, listed: Piece, section: string): Item[] {
+  const items: Item[] = [];
+  const terms = drugTerms(text, listed, true, true);
+  terms.forEach((term, i) => {
+    const limit = i + 1 < terms.length ? terms[i + 1].start : listed.end;
+    const own = text.slice(i > 0 ? terms[i - 1].end : listed.start, term.start);
+    if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) return;
+    items.push(medicationItem(text, term, itemSpan(text, term, limit, false), section));
+  });
+  return items;
+}
+
 /**
  * Medications in text[from, to). `list`: a medication section (every drug not stated as past);
  * `narrative`: prose (only drugs a sentence says are taken); `plan`: a plan (only drugs continued
@@ -202,13 +232,23 @@ export function extractMedications(
   let statesNone = false;
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
+    if (mode === "narrative" || mode === "plan" || mode === "planAfterList" || mode === "homeList") {
+      const intro = /med|regimen/i.test(sentence) ? HOME_LIST_INTRO.exec(sentence) : null;
+      if (intro && !PAST.test(sentence.slice(0, intro.index)) && !/\bno\s*$/i.test(sentence.slice(0, intro.index))) {
+        const listed = { start: s.start + intro.index + intro[0].length, end: s.end };
+        for (const item of listItems(text, listed, section)) items.push(item);
+        continue;
+      }
+      if (mode === "homeList") continue;
+    }
     if (
       mode === "narrative" &&
       !TAKING.test(sentence) &&
       !/medication|\bmeds\b|\b(?:treatment|therapy|held|hold)\b/i.test(sentence)
     )
       continue;
-    if (mode === "plan" && !CONTINUE.test(sentence)) continue;
+    const continued = mode === "planAfterList" ? ON_NOW : CONTINUE;
+    if ((mode === "plan" || mode === "planAfterList") && !continued.test(sentence)) continue;
     const cue = prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE;
     if (mode === "dischargeProse" && (!cue.test(sentence) || NOT_THIS_DISCHARGE.test(sentence))) continue;
     const terms = drugTerms(text, s, mode === "list" || mode === "discharge", unknownNames);
@@ -220,7 +260,7 @@ export function extractMedications(
       const term = terms[i];
       const before = text.slice(s.start, term.start);
       const limit = i + 1 < terms.length ? terms[i + 1].start : s.end;
-      const span = itemSpan(text, term, limit, mode !== "narrative" && mode !== "plan" && sentence.includes(";"));
+      const span = itemSpan(text, term, limit, LIST_MODES.has(mode) && sentence.includes(";"));
       if (mode === "list" || mode === "discharge") {
         const entry = text.slice(s.start, span.end);
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
@@ -238,9 +278,13 @@ export function extractMedications(
         // A start or a plan speaks of the drug near its cue, not of one a long clause before it.
         if (NOT_CURRENT.test(before.slice(Math.max(0, cue.index - 40)))) continue;
       } else {
-        const cue = lastMatch(CONTINUE, before);
+        const cue = lastMatch(continued, before);
         const after = cue ? before.slice(cue.index) : "";
         if (!cue || BUT_STOPPED.test(after) || /\bdiscontinu/i.test(before) || PAST.test(before)) continue;
+        // "her continued leukocytosis and because of the Levaquin": an adjective, a reason, not a drug continued.
+        if (/\b(?:because|given|due to|secondary to|since)\b/i.test(after)) continue;
+        // "continued verapamil, which has been started": begun in this stay.
+        if (STARTED_AFTER.test(text.slice(term.end, s.end))) continue;
         // The drug follows its cue closely ("Continue Coumadin"), not a sentence later.
         if (/\b(?:will|start\w*|add\w*|begin\w*|new)\b/i.test(after) || after.length > 60) continue;
         // "Continue Cipro for an additional two days": a short course being finished, not a home drug.

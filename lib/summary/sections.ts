@@ -39,6 +39,8 @@ export function classifyHeader(name: string): SummaryField | null {
     )
   )
     return "plan";
+  // "PREMEDICATIONS", "Pre-medication": given before a procedure, not the patient's list.
+  if (/\bpre-?\s?medicat/.test(n)) return null;
   if (/medications?\b|medicines?\b|\bmeds\b|^drugs$/.test(n)) return "medications";
   if (/diagnos[ie]s|impression|assessment|medical history|^pmh$|^pmhx$|problems?\b|conditions|^dx$/.test(n))
     return "conditions";
@@ -59,7 +61,7 @@ export function sectionKind(name: string): SectionKind {
     return "dischargeMedications";
   if (/review of systems|^ros$|systems review/.test(n)) return "reviewOfSystems";
   if (
-    /anesthe|procedure|operation|operative|technique|course|emergency|\bed\b|\ber\b|treatment|given|sedation|intraop|findings|estimated blood|complications|specimen|description|indication|discharge/.test(
+    /anesthe|pre-?\s?medicat|procedure|operation|operative|technique|course|emergency|\bed\b|\ber\b|treatment|given|sedation|intraop|findings|estimated blood|complications|specimen|description|indication|discharge/.test(
       n,
     )
   )

@@ -164,6 +164,9 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     const a = extractAllergyProse(text, from, to, name);
     for (const item of a.items) summary.allergies.push(item);
     noKnownAllergies ||= a.statesNone;
+    // A plan's "continue X" in a note that listed the current drugs: X is on that list, or it is
+    // a drug of this stay (an antibiotic begun on admission), not a home drug; "he is on X" stays.
+    if (medicationMode === "plan" && medicationListSeen) medicationMode = "planAfterList";
     if (medicationMode) {
       const m = extractMedications(text, from, to, medicationMode, name);
       for (const item of m.items) summary.medications.push(item);
@@ -224,7 +227,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       const m = extractMedications(text, s.bodyStart, s.end, "list", s.name, true);
       for (const item of m.items) summary.medications.push(item);
       noMedications ||= m.statesNone && m.items.length === 0;
-      medicationListSeen = true;
+      medicationListSeen ||= m.items.length > 0;
       readProse(s.bodyStart, s.end, s.name, null);
       continue;
     }
@@ -234,10 +237,12 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     const mode: MedicationMode | null =
       s.field === "plan" || name === "a" || /assessment|impression/.test(name)
         ? "plan"
-        : kind === "procedural" || kind === "dischargeMedications"
+        : kind === "dischargeMedications" || /discharge|disposition/.test(name)
           ? null
-          : "narrative";
-    readProse(s.bodyStart, s.end, s.name, mode);
+          : kind === "procedural"
+            ? "homeList"
+            : "narrative";
+    readProse(s.bodyStart, s.end, s.name, mode === "homeList" && !/med|regimen/i.test(body) ? null : mode);
   }
   if (discharge.length > 0) summary.dischargeMedications = discharge;
   if (homeListFrom !== -1 && !medicationListSeen) {

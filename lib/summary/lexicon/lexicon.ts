@@ -49,6 +49,9 @@ export function looksLikeGenericDrug(word: string): boolean {
   return !NOT_DRUGS.has(w) && (GENERIC_STEM.test(w) || GENERIC_PREFIX.test(w));
 }
 
+/** "grasses", "peaches", "boxes": plurals in -es of names the lexicon holds in the singular. */
+const ES_PLURAL = /(?<=(?:ss|x|ch|sh))es$/;
+
 type Word = { start: number; end: number; lower: string };
 
 const WORD = /[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]|[A-Za-z]/g;
@@ -78,7 +81,7 @@ export function findTerms(text: string, from = 0, to = text.length): Term[] {
         key += gap.includes("-") ? "-" : " ";
       }
       key += w.lower;
-      const kind = KINDS.get(key) ?? KINDS.get(key.replace(/s$/, ""));
+      const kind = KINDS.get(key) ?? KINDS.get(key.replace(/s$/, "")) ?? KINDS.get(key.replace(ES_PLURAL, ""));
       if (kind) found = { start: words[i].start, end: w.end, kind, name: text.slice(words[i].start, w.end) };
     }
     if (!found && looksLikeGenericDrug(words[i].lower)) {
@@ -114,5 +117,10 @@ function secondOfDoubled(text: string, term: Term, to: number): Term {
 /** The kind of a whole phrase when it is one lexicon entry ("sulfa drugs" is a class), else null. */
 export function termKind(phrase: string): TermKind | null {
   const k = phrase.toLowerCase().replace(/\s+/g, " ").trim();
-  return KINDS.get(k) ?? KINDS.get(k.replace(/s$/, "")) ?? (looksLikeGenericDrug(k) ? "drug" : null);
+  return (
+    KINDS.get(k) ??
+    KINDS.get(k.replace(/s$/, "")) ??
+    KINDS.get(k.replace(ES_PLURAL, "")) ??
+    (looksLikeGenericDrug(k) ? "drug" : null)
+  );
 }
