@@ -13,6 +13,8 @@ import { createPublicClient, createWalletClient, http, keccak256, toHex, type He
 import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
+import { sentenceFor } from "../../lib/chain/errorCatalogue";
+import { recordCount } from "../../lib/chain/ehr";
 import { Category } from "../../lib/categories";
 import {
   doctorWithKeyThroughUi,
@@ -50,6 +52,30 @@ async function bannerText(page: Page): Promise<string | undefined> {
   const alert = page.getByTestId("error-banner");
   await alert.waitFor();
   return (await alert.locator("p").textContent())?.trim();
+}
+
+/** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
+async function bookWrite(stack: E2eStack, key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
+  const client = createWalletClient({ account: privateKeyToAccount(key), transport: http(stack.chain.url) });
+  const hash = await client.writeContract({
+    address: stack.book,
+    abi: appointmentBookAbi,
+    functionName,
+    args,
+    chain: null,
+  } as never);
+  const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+}
+
+/** The doctor's "Fill a form" page for `patient`; resolves with its "File under" choice. */
+async function openFormFor(page: Page, patient: Hex) {
+  await nav(page, "Fill a form");
+  await page.getByLabel("Patient address").fill(patient);
+  await page.getByRole("button", { name: "Choose patient" }).click();
+  const fileUnder = page.getByLabel("File under");
+  await fileUnder.waitFor();
+  return fileUnder;
 }
 
 /** The patient books the first free slot of `doctorName`'s week; resolves with the slot's label. */
@@ -154,6 +180,14 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const nextStart = Number(booked[2].start);
       expect(start % SLOT).to.equal(0);
       expect(nextStart).to.equal(start + SLOT);
+      // A third, booked and confirmed by script: cancelled below while the doctor files a form under it.
+      const thirdStart = nextStart + SLOT;
+      await bookWrite(stack, patientKey, "book", [doctor, thirdStart]);
+      await bookWrite(stack, doctorKey, "confirm", [thirdStart]);
+
+      // "File under" offers only appointments whose write-up window is open: none has started yet.
+      const fileUnder = await openFormFor(d.page, patient);
+      expect(await fileUnder.locator("option").allTextContents()).to.deep.equal(["My access grant"]);
 
       // Both slots start while the chain is idle: its clock moves past them (the only way not to
       // wait for them here) but no block is mined, so the latest block is from before they started,
@@ -162,9 +196,9 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const chainNow = Number((await publicClient.getBlock()).timestamp);
       await publicClient.request({
         method: "evm_increaseTime" as never,
-        params: [Math.max(0, nextStart - chainNow)] as never,
+        params: [Math.max(0, thirdStart - chainNow)] as never,
       });
-      await d.page.clock.install({ time: (nextStart + 5) * 1000 });
+      await d.page.clock.install({ time: (thirdStart + 5) * 1000 });
 
       // Completing with no outcome is judged at the block it will be mined in, not the latest one
       // (the dApp simulated at the latest block and said the appointment had not started).
@@ -192,7 +226,25 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       });
       expect(nextAppointment).to.include({ status: 5, outcomeRecord: 0 }); // Completed, no outcome
 
-      // The doctor completes it with a prescription; a zero dose is refused before any transaction.
+      // Now the started, confirmed ones are offered. The patient cancels the third while the doctor
+      // fills a form under it: the chain's refusal is its catalogue sentence, and nothing is sent.
+      await openFormFor(d.page, patient);
+      await fileUnder.locator(`option[value="${thirdStart}"]`).waitFor({ state: "attached" });
+      expect(await fileUnder.locator("option").count()).to.equal(3); // the grant, the first and the third
+      await fileUnder.selectOption(String(thirdStart));
+      await d.page.getByLabel("Time of the measurements").fill("2026-03-01T09:00");
+      await d.page.getByLabel("Height (cm)").fill("180");
+      await d.page.getByLabel("Weight (kg)").fill("80");
+      await bookWrite(stack, patientKey, "cancel", [doctor, thirdStart]);
+      const beforeForm = sent(d);
+      await d.page.getByRole("button", { name: "Save the form" }).click();
+      expect(await bannerText(d.page)).to.equal(sentenceFor("RecordAppointmentWindowClosed"));
+      expect(sent(d)).to.equal(beforeForm);
+      expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
+      await d.page.getByRole("button", { name: "Dismiss" }).click();
+
+      // The doctor completes the first with a prescription; a zero dose is refused before any transaction.
+      await nav(d.page, "Appointments");
       await d.page.getByRole("button", { name: `Complete the appointment of ${when}` }).click();
       const form = d.page.getByRole("form", { name: `Complete the appointment of ${when}` });
       await form.getByRole("radio", { name: "Prescription" }).check();

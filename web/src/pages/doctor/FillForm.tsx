@@ -16,14 +16,15 @@ import { draftKeys, draftToInput, emptyDraft, placeProblems, type FormDraft } fr
 import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
+import { useChainNow } from "../../hooks/useChainNow";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { checkAppointmentWrite, isWriteWindowOpen } from "../../records/appointmentWindow";
 import { useTask } from "../../hooks/useTask";
 import "../../components/clinical.css";
 import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
-/** IAppointmentBook.AppointmentStatus.Confirmed. */
 
 /** One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR record. */
 function FormFiller({ patient }: { patient: Address }) {
@@ -31,6 +32,7 @@ function FormFiller({ patient }: { patient: Address }) {
   const { publicClient, core, address, flowContext, userKey } = useEhr();
   const saving = useTask();
   const appointments = useDoctorAppointments();
+  const { now } = useChainNow();
   const [kind, setKind] = useState<FormKind>("vitals");
   const [draft, setDraft] = useState<FormDraft>(() => emptyDraft(FORM_SPECS.vitals));
   const [attempted, setAttempted] = useState(false);
@@ -50,9 +52,14 @@ function FormFiller({ patient }: { patient: Address }) {
           spec.lists.map((l) => l.key),
         )
       : {};
-  const confirmed = (appointments.data ?? []).filter(
-    (a) => a.status === AppointmentStatus.Confirmed && a.patient.toLowerCase() === patient.toLowerCase(),
+  // Only appointments whose write-up window is open now, the chain's rule for addAppointmentRecord.
+  const writable = (appointments.data ?? []).filter(
+    (a) =>
+      a.status === AppointmentStatus.Confirmed &&
+      a.patient.toLowerCase() === patient.toLowerCase() &&
+      isWriteWindowOpen(a.start, now),
   );
+  const fileUnder = writable.some((a) => String(a.start) === appointment) ? appointment : "";
 
   const choose = (next: FormKind) => {
     setKind(next);
@@ -75,7 +82,7 @@ function FormFiller({ patient }: { patient: Address }) {
       if (key) document.getElementById(inputId(id, key))?.focus();
       return;
     }
-    const appointmentStart = appointment ? Number(appointment) : undefined;
+    const appointmentStart = fileUnder ? Number(fileUnder) : undefined;
     void saving.run(async (report) => {
       const { bundle, category, mediaType } = formToBundle(kind, input as never, {
         patient: `Patient/${patient.toLowerCase()}`,
@@ -85,6 +92,10 @@ function FormFiller({ patient }: { patient: Address }) {
           `Your access grant from this patient does not cover ${categoryName(category)}: ask the patient for access to it, or file the form under a confirmed appointment.`,
         );
       }
+      // The chain has the last word (the appointment may have been cancelled meanwhile): asked
+      // before anything is encrypted or uploaded, so a refusal is its sentence and nothing is sent.
+      if (appointmentStart !== undefined)
+        await checkAppointmentWrite({ publicClient, core }, address!, appointmentStart, category);
       report("summarize");
       const summary = encodeStoredSummary({ summary: summarizeFhirBundle(bundle), narrative: null, source: "fhir" });
       const created = await createRecord(
@@ -122,7 +133,7 @@ function FormFiller({ patient }: { patient: Address }) {
         </select>
         <p>
           Filed as {categoryName(form.category)}: your grant from this patient must cover it, unless you file it under a
-          confirmed appointment.
+          confirmed appointment that has started (until 24 hours after it ends).
         </p>
         {problems[""] ? (
           <p className="field-error" role="alert">
@@ -131,9 +142,9 @@ function FormFiller({ patient }: { patient: Address }) {
         ) : null}
         <FormEditor id={id} spec={spec} draft={draft} problems={problems} onChange={setDraft} />
         <label htmlFor={`${id}-appointment`}>File under</label>
-        <select id={`${id}-appointment`} value={appointment} onChange={(e) => setAppointment(e.target.value)}>
+        <select id={`${id}-appointment`} value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
           <option value="">My access grant</option>
-          {confirmed.map((a) => (
+          {writable.map((a) => (
             <option key={a.start} value={a.start}>
               The appointment of {new Date(a.start * 1000).toLocaleString()}
             </option>
