@@ -13,6 +13,13 @@ function isSentenceEnd(text: string, i: number): boolean {
   if (ch !== "." && ch !== "?" && ch !== "!") return false;
   if (next !== " " && next !== "," && next !== "\n" && i + 1 < text.length) return false;
   if (ch === "." && /\b(?:no|dr|mr|mrs|ms|st|vs|approx)$/i.test(text.slice(Math.max(0, i - 6), i))) return false;
+  // "Cardizem C.D. 180 mg": a dotted abbreviation before a dose does not end the sentence.
+  if (
+    ch === "." &&
+    /(?:^|[^A-Za-z])[A-Z]\.[A-Z]$/.test(text.slice(Math.max(0, i - 4), i)) &&
+    /^\s+\d/.test(text.slice(i + 1, i + 4))
+  )
+    return false;
   // A full stop followed by a capital, a digit (numbered lists) or a flattened line break.
   const after = /^[\s,]*(.)/.exec(text.slice(i + 1, i + 6));
   return !after || /[A-Z0-9(]/.test(after[1]) || /^,\S/.test(text.slice(i + 1, i + 3));

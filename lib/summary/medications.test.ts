@@ -261,4 +261,32 @@ describe("medications (summarizeText)", () => {
     ).to.deep.equal([]);
     expect(names("PLAN: Continue diltiazem for rate control.")).to.deep.equal(["diltiazem"]);
   });
+
+  it("reads past-tense narrative: 'at that time' is past, a drug taken at home or begun at an earlier visit is current", () => {
+    expect(names("HPI: Last spring she had hives and ended up taking Zyrtec at that time.")).to.deep.equal([]);
+    expect(
+      names("HPI: The pain began last night and she used her albuterol inhaler at home without help."),
+    ).to.deep.equal(["albuterol"]);
+    expect(names("HPI: Seen for gout, started on allopurinol 100 mg two months ago, doing well.")).to.deep.equal([
+      "allopurinol",
+    ]);
+    // A start with no earlier time is this note's plan.
+    expect(names("HPI: Seen for gout, started on allopurinol 100 mg.")).to.deep.equal([]);
+  });
+
+  it("reads adherence and 'keep him on' a class in an impression as current; a plan's antibiotics are a course", () => {
+    expect(names("IMPRESSION: , Stable. We talked about his adherence to Tecfidera.")).to.deep.equal(["Tecfidera"]);
+    expect(names("IMPRESSION: , Gastritis. We will keep him on proton pump inhibitors.")).to.deep.equal([
+      "proton pump inhibitors",
+    ]);
+    expect(names("PLAN: , Continue antibiotics.")).to.deep.equal([]);
+  });
+
+  it("keeps a dotted release suffix in the name and reads 'a day' as a frequency", () => {
+    const s = summarizeText("MEDICATIONS: , Sinemet C.R. 50 mg b.i.d., Cardizem C.D.  180 mg a day.");
+    expect(details(s)).to.deep.equal([
+      { name: "Sinemet C.R.", dose: "50 mg", frequency: "b.i.d" },
+      { name: "Cardizem C.D.", dose: "180 mg", frequency: "a day" },
+    ]);
+  });
 });

@@ -28,13 +28,13 @@ const HOME_LIST_INTRO =
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
-  /\b(?:previously|in the past|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
+  /\b(?:previously|in the past|at that time|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|had (?:\w+ )?been on|has tried|had tried|tried|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
 /** Started, given or prescribed in this note: not a current drug when stated in prose. */
 const NOT_CURRENT =
   /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|(?<!continu(?:es?|ed) to )receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following|plac(?:e|ed|es|ing)|put(?:s|ting)?|elect\w*|cho(?:se|sen)|agreed|decided?)\b/i;
 /** Prose that says the patient takes a drug now. */
 const TAKING =
-  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
+  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
 /** "a 70-year-old on Coumadin", "ablation done on Coumadin treatment": "on" directly before the drug. */
 const ON_DRUG =
   /(?<!\b(?:based|depend\w*|focus\w*|comment\w*|decided|agreed|report\w*|educat\w*|counsel\w*|instruct\w*|advice|advised|discuss\w*|information|data|stud(?:y|ies)|trials?|effects?|impact|review\w*|literature|guidelines?)\s)\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
@@ -51,10 +51,20 @@ const LIST_MODES = new Set<MedicationMode>(["list", "discharge", "dischargeProse
 /** After a drug in a plan: it was begun in this stay ("verapamil, which has been started"). */
 const STARTED_AFTER =
   /^[^.;]{0,30}?\b(?:which|that) (?:has|have|had|was|were) (?:just |recently |now )?(?:been )?(?:just |recently )?started\b/i;
+/** A start at an earlier visit: "at the last visit", "three months ago". */
+const EARLIER =
+  /\b(?:last|previous|prior) (?:visit|appointment|office visit|clinic visit)\b|\b(?:\d+|a|one|two|three|four|six|several|a few) (?:weeks?|months?|years?) ago\b/i;
+const STARTED_ON = /\bstarted (?:him |her |them )?on\b/i;
+/** "took some nitroglycerin at home": the patient's own drug. */
+const TOOK = /\b(?:took|used)\b/i;
+const AT_HOME_AFTER = /^[^.;,]{0,30}\bat home\b/i;
+/** Classes a plan continues that are a course of this stay, not the patient's own drugs. */
+const COURSE_CLASS = /^(?:(?:iv |oral |broad-spectrum )?antibiotics?|antimicrobials?|(?:iv )?fluids)$/i;
 /** What a plan says the patient is on now. */
-const ON_NOW = /\b(?:is on|are on|remains on|remain on)\b/i;
+const ON_NOW =
+  /\b(?:is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on)\b/i;
 const CONTINUE =
-  /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on)\b/i;
+  /\b(?:continue[sd]?|resume[sd]?|hold(?:ing)?|held|increase[sd]?|decrease[sd]?|titrate[sd]?|adjust(?:ed)?|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on)\b/i;
 /** Between "continue" and the drug: it is being stopped or replaced after all. */
 const BUT_STOPPED =
   /\b(?:discontinu\w*|stop\w*|except|instead|subsequent\w*|then|later|inferior|superior|rather|than|versus|albeit|change\w* to|switch\w*|replace\w*|moved|transition\w*|off)\b/i;
@@ -80,11 +90,11 @@ export const NO_MEDICATIONS =
   /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|(?:does not|doesn't|did not|didn't|do not|don't) (?:list|report|take|use) any (?:current |regular |daily |prescription )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
 
 const NAME_SUFFIX =
-  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b/;
+  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b|^ (?:[XESC]\.[LR]\.|L\.A\.|C\.D\.)/;
 const DOSE =
   /\b\d+(?:[.,/]\d+)*\s*(?:mg|mcg|mcgs|micrograms?|g|gm|grams?|units?|iu|meq|ml|cc|%|puffs?|tabs?|tablets?|capsules?|caps|drops?|patch)\b(?:\s*\/\s*(?:ml|h|hr|hour|kg|day))?/i;
 const FREQUENCY =
-  /\b(?:once|twice|three times|four times)(?: a| per)? (?:day|daily|week|month)|\b(?:daily|nightly|weekly|monthly|every (?:day|night|morning|evening|other day|\d+(?:-\d+)? hours?)|at bedtime|in the (?:morning|evening)|as needed|b\.?\s?i\.?\s?d\b\.?|t\.?\s?i\.?\s?d\b\.?|q\.?\s?i\.?\s?d\b\.?|q\.?\s?d\b\.?|q\.?\s?h\.?\s?s\b\.?|q\.?\s?a\.?\s?m\b\.?|q\.?\s?p\.?\s?m\b\.?|q\.?\s?\d+(?:-\d+)?\s?h(?:ours?)?\b\.?|p\.?\s?r\.?\s?n\b\.?)/i;
+  /\b(?:once|twice|three times|four times)(?: a| per)? (?:day|daily|week|month)|\b(?:a|per) day\b|\b(?:daily|nightly|weekly|monthly|every (?:day|night|morning|evening|other day|\d+(?:-\d+)? hours?)|at bedtime|in the (?:morning|evening)|as needed|b\.?\s?i\.?\s?d\b\.?|t\.?\s?i\.?\s?d\b\.?|q\.?\s?i\.?\s?d\b\.?|q\.?\s?d\b\.?|q\.?\s?h\.?\s?s\b\.?|q\.?\s?a\.?\s?m\b\.?|q\.?\s?p\.?\s?m\b\.?|q\.?\s?\d+(?:-\d+)?\s?h(?:ours?)?\b\.?|p\.?\s?r\.?\s?n\b\.?)/i;
 /** A capitalised word the lexicon lacks, directly followed by a dose: "Xyzal 5 mg". */
 const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+)?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
 const NOT_A_NAME =
@@ -93,13 +103,13 @@ const MED_KINDS = new Set(["drug", "supplement", "class"]);
 const NOT_MEDICATION_CLASSES = /^(?:contrast|contrast dye|iv contrast|ivp dye|iodinated contrast|iodine|vaccine)$/i;
 
 /** Drug terms of a sentence: lexicon terms plus capitalised names followed by a dose (lists only). */
-function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean): Term[] {
+function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean, classes = list): Term[] {
   // A list separated by semicolons keeps its commas inside entries (Synthea: "insulin, regular").
   const semicolons = list && text.slice(s.start, s.end).includes(";");
   const found = findTerms(text, s.start, s.end).filter(
     (t) =>
       MED_KINDS.has(t.kind) &&
-      (list || t.kind !== "class") &&
+      (classes || t.kind !== "class") &&
       !NOT_MEDICATION_CLASSES.test(t.name) &&
       !NOT_A_DOSE_AFTER.test(text.slice(t.end, t.end + 20)),
   );
@@ -244,6 +254,8 @@ export function extractMedications(
     if (
       mode === "narrative" &&
       !TAKING.test(sentence) &&
+      !(TOOK.test(sentence) && /\bat home\b/i.test(sentence)) &&
+      !(STARTED_ON.test(sentence) && EARLIER.test(sentence)) &&
       !/medication|\bmeds\b|\b(?:treatment|therapy|held|hold)\b/i.test(sentence)
     )
       continue;
@@ -251,7 +263,12 @@ export function extractMedications(
     if ((mode === "plan" || mode === "planAfterList") && !continued.test(sentence)) continue;
     const cue = prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE;
     if (mode === "dischargeProse" && (!cue.test(sentence) || NOT_THIS_DISCHARGE.test(sentence))) continue;
-    const terms = drugTerms(text, s, mode === "list" || mode === "discharge", unknownNames);
+    // A plan names classes the patient stays on ("keep him on proton pump inhibitors").
+    const list = mode === "list" || mode === "discharge";
+    const planned = mode === "plan" || mode === "planAfterList";
+    const terms = drugTerms(text, s, list, unknownNames, list || planned).filter(
+      (t) => !(planned && t.kind === "class" && COURSE_CLASS.test(t.name)),
+    );
     if (terms.length === 0) {
       if (NO_MEDICATIONS.test(sentence.trim())) statesNone = true;
       continue;
@@ -273,10 +290,16 @@ export function extractMedications(
         // "Plavix is being held": a drug held for now is still the patient's.
         if (/\b(?:not|no longer)\b/i.test(text.slice(s.start, term.start))) continue;
       } else if (mode === "narrative") {
-        const cue = lastMatch(TAKING, before) ?? ON_DRUG.exec(before);
+        // "started on Cialis at the last visit", "took his nitroglycerin at home": begun before this
+        // note, or the patient's own supply; what follows it is judged as any current drug.
+        const earlier =
+          (EARLIER.test(sentence) ? lastMatch(STARTED_ON, before) : null) ??
+          (AT_HOME_AFTER.test(text.slice(term.end, limit)) ? lastMatch(TOOK, before) : null);
+        const cue = earlier ?? lastMatch(TAKING, before) ?? ON_DRUG.exec(before);
         if (!cue || PAST.test(sentence) || NO_MEDICATIONS.test(before)) continue;
         // A start or a plan speaks of the drug near its cue, not of one a long clause before it.
-        if (NOT_CURRENT.test(before.slice(Math.max(0, cue.index - 40)))) continue;
+        if (earlier === null && NOT_CURRENT.test(before.slice(Math.max(0, cue.index - 40)))) continue;
+        if (earlier !== null && before.length - cue.index - cue[0].length > 40) continue;
       } else {
         const cue = lastMatch(continued, before);
         const after = cue ? before.slice(cue.index) : "";
