@@ -3,15 +3,33 @@ pragma solidity 0.8.30;
 
 import {IEhrCore} from "./interfaces/IEhrCore.sol";
 import {EhrBase} from "./core/EhrBase.sol";
+import {ProviderRegistry} from "./core/ProviderRegistry.sol";
+import {KeyDirectory} from "./core/KeyDirectory.sol";
+import {PatientRegistry} from "./core/PatientRegistry.sol";
+import {ConsentRegistry} from "./core/ConsentRegistry.sol";
+import {RecordRegistry} from "./core/RecordRegistry.sol";
+import {EmergencyAccess} from "./core/EmergencyAccess.sol";
 import {AccessLog} from "./core/AccessLog.sol";
 
 /**
  * @title EhrCore
  * @notice The shared record's rules: hospitals and doctors, patients and their keys, consent,
- * the record index, emergency access and the audit trail. See {IEhrCore} and the module
- * interfaces for each function; ARCHITECTURE.md for the picture.
+ * the record index, emergency access and the audit trail, composed from sibling modules that each
+ * inherit only the modules they use. See {IEhrCore} and the module interfaces for each function;
+ * ARCHITECTURE.md for the picture.
+ * @dev The order of the list is the storage order (EhrBase's slots, then providers, consent,
+ * records, emergency); a module's position must not change without a storage layout check.
  */
-contract EhrCore is IEhrCore, AccessLog {
+contract EhrCore is
+    ProviderRegistry,
+    KeyDirectory,
+    PatientRegistry,
+    ConsentRegistry,
+    RecordRegistry,
+    EmergencyAccess,
+    AccessLog,
+    IEhrCore
+{
     /**
      * @param admin The consortium operator: onboards, suspends, pauses, reviews.
      * @param adminTransferDelay Seconds a new admin must wait to accept a handover (two-step).
@@ -35,12 +53,12 @@ contract EhrCore is IEhrCore, AccessLog {
 
     /// @inheritdoc IEhrCore
     function appointmentBook() external view returns (address) {
-        return _system.appointmentBook;
+        return _appointmentBook();
     }
 
     /// @inheritdoc IEhrCore
     function paused() external view returns (bool) {
-        return _system.paused;
+        return _paused();
     }
 
     /// @inheritdoc IEhrCore
@@ -53,22 +71,22 @@ contract EhrCore is IEhrCore, AccessLog {
 
     /// @inheritdoc IEhrCore
     function setAppointmentBook(address book) external onlyAdmin {
-        if (_system.appointmentBook != address(0) || book == address(0)) revert AppointmentBookAlreadySet();
-        _system.appointmentBook = book;
+        if (_appointmentBook() != address(0) || book == address(0)) revert AppointmentBookAlreadySet();
+        _setAppointmentBook(book);
         emit AppointmentBookSet(book);
     }
 
     /// @inheritdoc IEhrCore
     function pause() external onlyAdmin {
-        if (_system.paused) revert EnforcedPause();
-        _system.paused = true;
+        if (_paused()) revert EnforcedPause();
+        _setPaused(true);
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IEhrCore
     function unpause() external onlyAdmin {
-        if (!_system.paused) revert ExpectedPause();
-        _system.paused = false;
+        if (!_paused()) revert ExpectedPause();
+        _setPaused(false);
         emit Unpaused(msg.sender);
     }
 }

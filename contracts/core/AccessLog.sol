@@ -2,11 +2,15 @@
 pragma solidity 0.8.30;
 
 import {IAccessLog} from "../interfaces/IAccessLog.sol";
+import {ProviderRegistry} from "./ProviderRegistry.sol";
+import {ConsentRegistry} from "./ConsentRegistry.sol";
+import {RecordRegistry} from "./RecordRegistry.sol";
 import {EmergencyAccess} from "./EmergencyAccess.sol";
 
 /// @title AccessLog
-/// @notice The audit trail of reads: see {IAccessLog}.
-abstract contract AccessLog is EmergencyAccess, IAccessLog {
+/// @notice The audit trail of reads: see {IAccessLog}. A read's basis is a grant ({ConsentRegistry})
+/// or an open emergency window ({EmergencyAccess}) over a record ({RecordRegistry}).
+abstract contract AccessLog is ProviderRegistry, ConsentRegistry, RecordRegistry, EmergencyAccess, IAccessLog {
     /// @inheritdoc IAccessLog
     function accessBasis(
         address patient_,
@@ -15,7 +19,7 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
         bool summaryOnly
     ) external view returns (AccessBasis) {
         // A pause makes {logAccess} revert, so nothing may be read: the answer is None.
-        if (_system.paused) return AccessBasis.None;
+        if (_paused()) return AccessBasis.None;
         return _accessBasis(patient_, reader, index, summaryOnly);
     }
 
@@ -54,7 +58,7 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
     /// @dev The emergency card's reads: a general-details record in full, any other record's summary.
     function _logEmergencyReads(address patient_, uint256[] calldata indexes) private {
         for (uint256 i = 0; i < indexes.length; ++i) {
-            bool summaryOnly = _recordSlot(patient_, indexes[i]).category != GENERAL_DETAILS_CATEGORY;
+            bool summaryOnly = _recordCategory(patient_, indexes[i]) != GENERAL_DETAILS_CATEGORY;
             _logAccess(patient_, indexes[i], summaryOnly);
         }
     }
@@ -67,12 +71,10 @@ abstract contract AccessLog is EmergencyAccess, IAccessLog {
         uint256 index,
         bool summaryOnly
     ) private view returns (AccessBasis) {
-        Record storage r = _recordSlot(patient_, index);
-        bool hasSummary = r.flags & FLAG_HAS_SUMMARY != 0;
+        (bool exists, uint8 category, bool hasSummary) = _recordFacts(patient_, index);
         // A missing record, or a summary the record does not have, is never a read to log.
-        if (r.blockNumber == 0 || (summaryOnly && !hasSummary) || !isActiveDoctor(reader)) return AccessBasis.None;
-        uint8 category = r.category;
-        if (_grantCovers(_grantSlot(patient_, reader), category)) return AccessBasis.Grant;
+        if (!exists || (summaryOnly && !hasSummary) || !isActiveDoctor(reader)) return AccessBasis.None;
+        if (_grantCovers(patient_, reader, category)) return AccessBasis.Grant;
         bool emergencyCovers = summaryOnly || category == GENERAL_DETAILS_CATEGORY;
         if (emergencyCovers && _emergencyOpen(patient_, reader)) return AccessBasis.Emergency;
         return AccessBasis.None;

@@ -2,18 +2,20 @@
 pragma solidity 0.8.30;
 
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
-import {KeyDirectory} from "./KeyDirectory.sol";
+import {ProviderRegistry} from "./ProviderRegistry.sol";
+import {PatientRegistry} from "./PatientRegistry.sol";
 
 /// @title ConsentRegistry
-/// @notice Grants, requests and revocations: see {IConsentRegistry}.
-abstract contract ConsentRegistry is KeyDirectory, IConsentRegistry {
+/// @notice Grants, requests and revocations: see {IConsentRegistry}. Other modules ask it whether a
+/// grant covers a category ({_grantCovers}).
+abstract contract ConsentRegistry is ProviderRegistry, PatientRegistry, IConsentRegistry {
     mapping(address patient => mapping(address doctor => Grant)) private _grants;
     mapping(address patient => mapping(address doctor => AccessRequest)) private _requests;
 
     /// @inheritdoc IConsentRegistry
     function isAuthorized(address patient_, address doctor_, uint8 category) external view returns (bool) {
         if (category >= CATEGORY_LIMIT) return false;
-        return isActiveDoctor(doctor_) && _grantCovers(_grants[patient_][doctor_], category);
+        return isActiveDoctor(doctor_) && _grantCovers(patient_, doctor_, category);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -40,7 +42,7 @@ abstract contract ConsentRegistry is KeyDirectory, IConsentRegistry {
         uint40 expiresAt
     ) external whenNotPaused {
         // The book has already checked that `patient_` is the booking (calling) patient.
-        if (msg.sender != _system.appointmentBook || msg.sender == address(0)) {
+        if (msg.sender != _appointmentBook() || msg.sender == address(0)) {
             revert ConsentCallerNotAppointmentBook(msg.sender);
         }
         _grant(patient_, doctor_, categories, expiresAt, GrantSource.Appointment);
@@ -93,14 +95,11 @@ abstract contract ConsentRegistry is KeyDirectory, IConsentRegistry {
         emit AccessRequestClosed(msg.sender, doctor_, false);
     }
 
-    /// @dev Whether `g` is unexpired and covers `category` (< 32).
-    function _grantCovers(Grant storage g, uint8 category) internal view returns (bool) {
+    /// @dev Whether the patient's grant to the doctor is unexpired and covers `category` (< 32).
+    /// Does not check the doctor's status.
+    function _grantCovers(address patient_, address doctor_, uint8 category) internal view returns (bool) {
+        Grant storage g = _grants[patient_][doctor_];
         return g.expiresAt > block.timestamp && (g.categories >> category) & 1 == 1;
-    }
-
-    /// @dev The grant slot, for the hot path to read once.
-    function _grantSlot(address patient_, address doctor_) internal view returns (Grant storage) {
-        return _grants[patient_][doctor_];
     }
 
     function _grant(

@@ -3,19 +3,20 @@ pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IEhrCore} from "../interfaces/IEhrCore.sol";
-import {IKeyDirectory} from "../interfaces/IKeyDirectory.sol";
-import {Secp256k1} from "../libraries/Secp256k1.sol";
 
 /**
  * @title EhrBase
- * @notice Roles, policy, the pause switch and the account slot shared by every module of
- * {EhrCore}. The modules form one inheritance line (providers, patients, keys, consent, records,
- * emergency, access log), each owning its private storage and exposing internal helpers to the
- * modules after it.
+ * @notice Roles, policy, the pause switch and the two packed slots every module of {EhrCore} reads:
+ * one per account and one for the system. The modules are siblings composed in {EhrCore}; each
+ * inherits only the modules it uses and keeps its own storage private behind internal functions.
  *
- * Gas is spent on storage reads and writes, so state that every check reads is packed: one slot
- * per account (patient or doctor, status and key metadata and record counter) and one slot for
- * the system (pause flag, emergency counter, appointment book, break-glass policy).
+ * Gas is spent on storage reads and writes, so the facts that most checks read together share a
+ * slot: an account's status, key metadata, record counter and emergency opt-out (one read
+ * authorizes a doctor or a patient), and the pause flag with the emergency counter and policy (one
+ * read per break-glass opening). Those two slots are private here and every fact in them is read and
+ * written through one function below, named for the fact; the module that owns the fact is the only
+ * one that writes it (keys: {KeyDirectory}, the record counter: {RecordRegistry}, the opt-out:
+ * {PatientRegistry}, the emergency counter and policy: {EmergencyAccess}).
  */
 abstract contract EhrBase is AccessControlDefaultAdminRules {
     /// @notice Held by the operator account of each hospital.
@@ -70,10 +71,10 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
     uint40 internal immutable _emergencyWindow;
     bool internal immutable _requireHospitalApproval;
 
-    mapping(address account => Account) internal _accounts;
+    mapping(address account => Account) private _accounts;
     /// @dev The x coordinate of each account's encryption key; the parity lives in the account slot.
-    mapping(address account => bytes32 x) internal _keyX;
-    SystemState internal _system;
+    mapping(address account => bytes32 x) private _keyX;
+    SystemState private _system;
 
     constructor(
         address admin,
@@ -106,10 +107,129 @@ abstract contract EhrBase is AccessControlDefaultAdminRules {
         if (_system.paused) revert IEhrCore.EnforcedPause();
     }
 
-    /// @dev Validates and compresses an encryption key, reverting for `account` when invalid.
-    function _compressKey(address account, bytes calldata publicKey) internal pure returns (bytes32 x, uint8 prefix) {
-        (x, prefix) = Secp256k1.compress(publicKey);
-        if (prefix == 0) revert IKeyDirectory.EncryptionKeyInvalid(account);
+    /// @dev A copy of the whole account slot, for views and checks that read several of its facts.
+    function _account(address account) internal view returns (Account memory) {
+        return _accounts[account];
+    }
+
+    /// @dev The account's role and status; None for an unknown address.
+    function _statusOf(address account) internal view returns (AccountStatus) {
+        return _accounts[account].status;
+    }
+
+    /// @dev Gives an unknown account its role: the one place an account slot is first written
+    /// (hospital operators and doctors by {ProviderRegistry}, patients by {PatientRegistry}).
+    function _openAccount(address account, AccountStatus status, uint32 hospitalId, uint16 specialty) internal {
+        Account storage a = _accounts[account];
+        a.status = status;
+        a.since = _now();
+        a.hospitalId = hospitalId;
+        a.specialty = specialty;
+    }
+
+    /// @dev Moves an account between statuses of its role (suspension, approval).
+    function _setStatus(address account, AccountStatus status) internal {
+        _accounts[account].status = status;
+    }
+
+    /// @dev Records the hospital that approved a patient ({PatientRegistry}).
+    function _setHospitalId(address account, uint32 hospitalId) internal {
+        _accounts[account].hospitalId = hospitalId;
+    }
+
+    /// @dev The account's compressed encryption key and its version; zero when none.
+    function _keyOf(address account) internal view returns (bytes32 x, uint8 prefix, uint32 version) {
+        Account storage a = _accounts[account];
+        return (_keyX[account], a.keyPrefix, a.keyVersion);
+    }
+
+    /// @dev The block of the account's latest key.
+    function _keyBlockOf(address account) internal view returns (uint40) {
+        return _accounts[account].keyBlock;
+    }
+
+    /// @dev Stores a validated, compressed key as the account's next version ({KeyDirectory-_setKey}).
+    function _storeKey(address account, bytes32 x, uint8 prefix) internal returns (uint32 version) {
+        Account storage a = _accounts[account];
+        version = a.keyVersion + 1;
+        a.keyPrefix = prefix;
+        a.keyVersion = version;
+        a.keyBlock = uint40(block.number);
+        _keyX[account] = x;
+    }
+
+    /// @dev How many records the patient has.
+    function _recordCountOf(address patient) internal view returns (uint256) {
+        return _accounts[patient].recordCount;
+    }
+
+    /// @dev The index of the patient's next record, counted as taken ({RecordRegistry}).
+    function _takeRecordIndex(address patient) internal returns (uint256 index) {
+        Account storage a = _accounts[patient];
+        index = a.recordCount;
+        a.recordCount = uint32(index + 1);
+    }
+
+    /// @dev What break-glass checks read of an account in one slot read: its status, whether it has
+    /// opted out of emergency access, and the time of its last opt-out.
+    function _emergencyStateOf(
+        address patient
+    ) internal view returns (AccountStatus status, bool optedOut, uint40 lastOptOutAt) {
+        Account storage a = _accounts[patient];
+        return (a.status, a.emergencyOptOut, a.emergencyOptOutAt);
+    }
+
+    /// @dev Sets the patient's opt-out; opting out also stamps the time ({PatientRegistry}).
+    function _setEmergencyOptOut(address patient, bool optOut) internal {
+        Account storage a = _accounts[patient];
+        a.emergencyOptOut = optOut;
+        if (optOut) a.emergencyOptOutAt = _now();
+    }
+
+    /// @dev Whether writes are paused.
+    function _paused() internal view returns (bool) {
+        return _system.paused;
+    }
+
+    /// @dev Sets the pause flag ({EhrCore}).
+    function _setPaused(bool paused_) internal {
+        _system.paused = paused_;
+    }
+
+    /// @dev The linked appointment book; zero until linked.
+    function _appointmentBook() internal view returns (address) {
+        return _system.appointmentBook;
+    }
+
+    /// @dev Links the appointment book ({EhrCore}).
+    function _setAppointmentBook(address book) internal {
+        _system.appointmentBook = book;
+    }
+
+    /// @dev How many emergency windows were ever opened.
+    function _emergencyCount() internal view returns (uint256) {
+        return _system.emergencyCount;
+    }
+
+    /// @dev The id of a new emergency window, counted ({EmergencyAccess}).
+    function _nextEmergencyId() internal returns (uint256) {
+        return ++_system.emergencyCount;
+    }
+
+    /// @dev The break-glass policy's openings per doctor per UTC day.
+    function _emergencyDailyLimit() internal view returns (uint16) {
+        return _system.emergencyDailyLimit;
+    }
+
+    /// @dev The break-glass policy's second-reason cool-down, in seconds.
+    function _emergencyCooldown() internal view returns (uint40) {
+        return _system.emergencyCooldown;
+    }
+
+    /// @dev Stores a validated break-glass policy ({EmergencyAccess}).
+    function _setEmergencyLimits(uint16 dailyLimit, uint40 cooldown) internal {
+        _system.emergencyDailyLimit = dailyLimit;
+        _system.emergencyCooldown = cooldown;
     }
 
     /// @dev Now, as the 40-bit timestamps storage packs.

@@ -2,11 +2,13 @@
 pragma solidity 0.8.30;
 
 import {IEmergencyAccess} from "../interfaces/IEmergencyAccess.sol";
-import {RecordRegistry} from "./RecordRegistry.sol";
+import {ProviderRegistry} from "./ProviderRegistry.sol";
+import {PatientRegistry} from "./PatientRegistry.sol";
 
 /// @title EmergencyAccess
-/// @notice Break-glass windows and their review: see {IEmergencyAccess}.
-abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
+/// @notice Break-glass windows and their review: see {IEmergencyAccess}. Other modules ask it
+/// whether a window is open ({_emergencyOpen}) and open one through {_openEmergency}.
+abstract contract EmergencyAccess is ProviderRegistry, PatientRegistry, IEmergencyAccess {
     /// @notice The daily limit per doctor at deployment: a busy emergency shift, not a sweep.
     uint16 public constant DEFAULT_EMERGENCY_DAILY_LIMIT = 5;
     /// @notice The cool-down at deployment: a second reason for a re-opening within a day.
@@ -42,7 +44,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
 
     /// @inheritdoc IEmergencyAccess
     function emergencyCount() external view returns (uint256) {
-        return _system.emergencyCount;
+        return _emergencyCount();
     }
 
     /// @inheritdoc IEmergencyAccess
@@ -52,7 +54,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
 
     /// @inheritdoc IEmergencyAccess
     function emergencyPolicy() external view returns (EmergencyPolicy memory) {
-        return EmergencyPolicy({dailyLimit: _system.emergencyDailyLimit, cooldown: _system.emergencyCooldown});
+        return EmergencyPolicy({dailyLimit: _emergencyDailyLimit(), cooldown: _emergencyCooldown()});
     }
 
     /// @inheritdoc IEmergencyAccess
@@ -78,7 +80,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
 
     /// @inheritdoc IEmergencyAccess
     function reviewEmergencyAccess(uint256 id, bool justified, bytes32 notesHash) external onlyAdmin {
-        if (id == 0 || id > _system.emergencyCount) revert EmergencyUnknown(id);
+        if (id == 0 || id > _emergencyCount()) revert EmergencyUnknown(id);
         uint256 bit = 1 << (id & 0xff);
         uint256 word = _reviewed[id >> 8];
         if (word & bit != 0) revert EmergencyAlreadyReviewed(id);
@@ -99,11 +101,12 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         bytes32 justificationHash
     ) internal returns (uint256 id) {
         _requireActiveDoctor(msg.sender);
-        Account storage a = _requireActivePatient(patient_);
-        if (a.emergencyOptOut) revert EmergencyOptedOut(patient_);
+        (AccountStatus status, bool optedOut, uint40 lastOptOutAt) = _emergencyStateOf(patient_);
+        _requireActivePatient(patient_, status);
+        if (optedOut) revert EmergencyOptedOut(patient_);
         if (reasonCode == 0 || justificationHash == bytes32(0)) revert EmergencyJustificationMissing();
         EmergencyWindow storage w = _windows[patient_][msg.sender];
-        if (_windowLive(w, a)) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
+        if (_windowLive(w, lastOptOutAt)) revert EmergencyAlreadyOpen(patient_, msg.sender, w.expiresAt);
         bytes9 tag = bytes9(justificationHash);
         // A re-opening soon after the last one must say something new, not replay the first reason.
         // The tags are compared first: a new reason (the usual case) needs no cool-down arithmetic.
@@ -112,7 +115,7 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
             if (until > block.timestamp) revert EmergencySecondReasonRequired(patient_, msg.sender, until);
         }
         _countOpening(msg.sender);
-        id = ++_system.emergencyCount;
+        id = _nextEmergencyId();
         uint40 expiresAt = _now() + _emergencyWindow;
         _windows[patient_][msg.sender] = EmergencyWindow({
             openedAt: _now(),
@@ -127,13 +130,13 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     /// and not opened before the patient's last opt-out (opting out closes open windows for good).
     /// Does not check the doctor's status.
     function _emergencyOpen(address patient_, address doctor_) internal view returns (bool) {
-        Account storage a = _accounts[patient_];
-        return !a.emergencyOptOut && _windowLive(_windows[patient_][doctor_], a);
+        (, bool optedOut, uint40 lastOptOutAt) = _emergencyStateOf(patient_);
+        return !optedOut && _windowLive(_windows[patient_][doctor_], lastOptOutAt);
     }
 
     /// @dev Counts an opening by `doctor_` today, or reverts once the daily limit is reached.
     function _countOpening(address doctor_) private {
-        uint16 limit = _system.emergencyDailyLimit;
+        uint16 limit = _emergencyDailyLimit();
         DailyOpenings storage d = _dailyOpenings[doctor_];
         uint32 today = _today();
         uint16 count = d.day == today ? d.count : 0;
@@ -145,14 +148,13 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
     function _setEmergencyPolicy(uint16 dailyLimit, uint40 cooldown) private {
         // A cool-down of months would turn every later opening into a re-opening: not a cool-down.
         if (cooldown > MAX_EMERGENCY_COOLDOWN) revert EmergencyPolicyInvalid(dailyLimit, cooldown);
-        _system.emergencyDailyLimit = dailyLimit;
-        _system.emergencyCooldown = cooldown;
+        _setEmergencyLimits(dailyLimit, cooldown);
         emit EmergencyPolicySet(dailyLimit, cooldown);
     }
 
     /// @dev The end of the cool-down after the window's opening; 0 when there was none.
     function _secondReasonUntil(EmergencyWindow storage w) private view returns (uint40) {
-        return w.openedAt == 0 ? 0 : w.openedAt + _system.emergencyCooldown;
+        return w.openedAt == 0 ? 0 : w.openedAt + _emergencyCooldown();
     }
 
     /// @dev The UTC day of the latest block, as days since 1970.
@@ -160,8 +162,8 @@ abstract contract EmergencyAccess is RecordRegistry, IEmergencyAccess {
         return uint32(block.timestamp / 1 days);
     }
 
-    function _windowLive(EmergencyWindow storage w, Account storage a) private view returns (bool) {
+    function _windowLive(EmergencyWindow storage w, uint40 lastOptOutAt) private view returns (bool) {
         // Strictly after: a window opened in the same second as an opt-out counts as closed.
-        return w.expiresAt > block.timestamp && w.openedAt > a.emergencyOptOutAt;
+        return w.expiresAt > block.timestamp && w.openedAt > lastOptOutAt;
     }
 }

@@ -5,7 +5,8 @@ import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {EhrBase} from "./EhrBase.sol";
 
 /// @title ProviderRegistry
-/// @notice Hospitals and doctors: see {IProviderRegistry}.
+/// @notice Hospitals and doctors: see {IProviderRegistry}. Other modules ask it whether a doctor
+/// is active ({isActiveDoctor}, {_requireActiveDoctor}) and which hospital an operator runs.
 abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
     /// @dev What only clients read about a doctor; authorization reads the account slot alone.
     struct DoctorProfile {
@@ -58,7 +59,7 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function isActiveDoctor(address account) public view returns (bool) {
-        return _accounts[account].status == AccountStatus.DoctorActive;
+        return _statusOf(account) == AccountStatus.DoctorActive;
     }
 
     /// @inheritdoc IProviderRegistry
@@ -66,13 +67,11 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
         // The core's own address keeps the custodian key and must never hold a role.
         if (account == address(0) || account == address(this)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
-        Account storage a = _accounts[account];
-        if (a.status != AccountStatus.None) revert HospitalAccountTaken(account);
+        if (_statusOf(account) != AccountStatus.None) revert HospitalAccountTaken(account);
         _hospitals.push(Hospital({account: account, active: true, addedAt: _now(), name: name}));
         hospitalId = uint32(_hospitals.length);
         // Marking the operator account in its slot keeps it from registering as a patient or a doctor.
-        a.status = AccountStatus.Hospital;
-        a.hospitalId = hospitalId;
+        _openAccount(account, AccountStatus.Hospital, hospitalId, 0);
         _grantRole(HOSPITAL_ROLE, account);
         emit HospitalAdded(hospitalId, account, name);
     }
@@ -99,13 +98,9 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
         if (account == address(0) || account == address(this)) revert ProviderInvalidInput("account");
         if (bytes(name).length == 0) revert ProviderInvalidInput("name");
         if (licenceHash == bytes32(0)) revert ProviderInvalidInput("licenceHash");
-        Account storage a = _accounts[account];
-        if (a.status != AccountStatus.None) revert DoctorAccountTaken(account);
+        if (_statusOf(account) != AccountStatus.None) revert DoctorAccountTaken(account);
         if (!_hospital(hospitalId).active) revert HospitalInactive(hospitalId);
-        a.status = AccountStatus.DoctorActive;
-        a.since = _now();
-        a.hospitalId = hospitalId;
-        a.specialty = specialty;
+        _openAccount(account, AccountStatus.DoctorActive, hospitalId, specialty);
         _profiles[account] = DoctorProfile({licenceHash: licenceHash, name: name, profileUri: profileUri});
         _doctorList.push(account);
         emit DoctorOnboarded(account, hospitalId, specialty, licenceHash, name, profileUri);
@@ -113,50 +108,52 @@ abstract contract ProviderRegistry is EhrBase, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function suspendDoctor(address account, uint16 reasonCode) external onlyAdmin {
-        Account storage a = _knownDoctor(account);
-        if (a.status != AccountStatus.DoctorActive) revert DoctorStatusUnchanged(account, DoctorStatus.Suspended);
-        a.status = AccountStatus.DoctorSuspended;
+        if (_knownDoctor(account).status != AccountStatus.DoctorActive) {
+            revert DoctorStatusUnchanged(account, DoctorStatus.Suspended);
+        }
+        _setStatus(account, AccountStatus.DoctorSuspended);
         emit DoctorSuspensionChanged(account, true, reasonCode);
     }
 
     /// @inheritdoc IProviderRegistry
     function reinstateDoctor(address account) external onlyAdmin {
-        Account storage a = _knownDoctor(account);
+        Account memory a = _knownDoctor(account);
         if (a.status != AccountStatus.DoctorSuspended) revert DoctorStatusUnchanged(account, DoctorStatus.Active);
         // A doctor of a suspended hospital stays suspended until the hospital is reactivated.
         if (!_hospital(a.hospitalId).active) revert HospitalInactive(a.hospitalId);
-        a.status = AccountStatus.DoctorActive;
+        _setStatus(account, AccountStatus.DoctorActive);
         emit DoctorSuspensionChanged(account, false, 0);
     }
 
     /// @dev Reverts unless `account` is an onboarded doctor who is not suspended.
     function _requireActiveDoctor(address account) internal view {
-        AccountStatus status = _accounts[account].status;
+        AccountStatus status = _statusOf(account);
         // Unknown and suspended mean different things to the user, so they get different errors.
         if (status == AccountStatus.DoctorActive) return;
         if (status == AccountStatus.DoctorSuspended) revert DoctorSuspended(account);
         revert DoctorUnknown(account);
     }
 
-    function _hospital(uint32 hospitalId) internal view returns (Hospital storage) {
+    /// @dev The hospital an operator account runs; 0 for any other account.
+    function _hospitalIdOf(address account) internal view returns (uint32) {
+        Account memory a = _account(account);
+        return a.status == AccountStatus.Hospital ? a.hospitalId : 0;
+    }
+
+    function _hospital(uint32 hospitalId) private view returns (Hospital storage) {
         if (hospitalId == 0 || hospitalId > _hospitals.length) revert HospitalUnknown(hospitalId);
         return _hospitals[hospitalId - 1];
     }
 
-    function _hospitalIdOf(address account) internal view returns (uint32) {
-        Account storage a = _accounts[account];
-        return a.status == AccountStatus.Hospital ? a.hospitalId : 0;
-    }
-
-    function _knownDoctor(address account) private view returns (Account storage a) {
-        a = _accounts[account];
+    function _knownDoctor(address account) private view returns (Account memory a) {
+        a = _account(account);
         if (a.status != AccountStatus.DoctorActive && a.status != AccountStatus.DoctorSuspended) {
             revert DoctorUnknown(account);
         }
     }
 
     function _doctorView(address account) private view returns (DoctorView memory) {
-        Account storage a = _accounts[account];
+        Account memory a = _account(account);
         DoctorProfile storage p = _profiles[account];
         return
             DoctorView({

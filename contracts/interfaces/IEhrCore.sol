@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 import {IAccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {IProviderRegistry} from "./IProviderRegistry.sol";
-import {IPatientRegistry} from "./IPatientRegistry.sol";
 import {IKeyDirectory} from "./IKeyDirectory.sol";
+import {IPatientRegistry} from "./IPatientRegistry.sol";
 import {IConsentRegistry} from "./IConsentRegistry.sol";
 import {IRecordRegistry} from "./IRecordRegistry.sol";
 import {IEmergencyAccess} from "./IEmergencyAccess.sol";
@@ -14,12 +14,14 @@ import {IAccessLog} from "./IAccessLog.sol";
  * @title IEhrCore
  * @notice The whole shared record's rules in one deployed contract, so that the hot path (a read's
  * authorization and its audit entry) costs storage reads, not calls between contracts.
+ * @dev The interfaces are listed in the order {EhrCore} lists their modules (a patient registers
+ * with a key, so the key directory comes before the patient registry), as C3 linearization needs.
  */
 interface IEhrCore is
     IAccessControlDefaultAdminRules,
     IProviderRegistry,
-    IPatientRegistry,
     IKeyDirectory,
+    IPatientRegistry,
     IConsentRegistry,
     IRecordRegistry,
     IEmergencyAccess,
