@@ -5,6 +5,7 @@ import { ENVELOPE_HEADER_LENGTH, generateDataKey, sealEnvelope } from "../../lib
 import { newRecordId, type RecordIdentity } from "../../lib/crypto/identity";
 import {
   binomialLogTails,
+  CiphertextCheck,
   ciphertextRefusal,
   compressionMargin,
   FALSE_REFUSAL,
@@ -172,6 +173,54 @@ describe("ciphertextCheck: does an envelope's body look like AES-GCM output?", (
         expect(await ciphertextRefusal(utf), `${hidden * 2} bytes of UTF-8 at ${at - hidden}`).to.be.a("string");
       }
     });
+  });
+});
+
+describe("CiphertextCheck: the same tests while the bytes arrive", () => {
+  /** Feeds `region` in pieces of random sizes (up to `piece` bytes), as a socket delivers them. */
+  const streamed = (region: Uint8Array, length: number, piece: number) => {
+    const check = new CiphertextCheck(length);
+    for (let available = 0; available < region.length;) {
+      available = Math.min(region.length, available + 1 + Math.floor(Math.random() * piece));
+      const refusal = check.advance(region, available);
+      if (refusal) return { refusal, at: available };
+    }
+    return { refusal: check.finish(region), at: region.length };
+  };
+
+  it("refuses exactly what the whole-region check refuses, for random bytes and text of every kind and length", async () => {
+    const makers = [randomBytes, clearText, utf8Text, (n: number) => repeat(randomBytes(16), n)];
+    for (const length of [0, 36, 37, 100, 256, 257, 383, 384, 1000, 65_536, 65_537, 300_000]) {
+      for (const make of makers) {
+        const region = make(length);
+        const whole = await ciphertextRefusal(region);
+        for (const piece of [1, 700, 70_000]) {
+          if (piece === 1 && length > 1000) continue;
+          // Which test fires first may differ with the pieces; whether one fires may not.
+          const refused = streamed(region, length, piece).refusal !== undefined;
+          expect(refused, `${make.name} ${length} in pieces of ${piece}`).to.equal(whole !== undefined);
+        }
+      }
+    }
+  });
+
+  it("refuses clear text at the window where it starts, not at the end", () => {
+    const region = randomBytes(4_000_000);
+    region.set(clearText(2000), 1_000_000);
+    const { refusal, at } = streamed(region, region.length, 65_536);
+    expect(refusal).to.be.a("string");
+    expect(at).to.be.within(1_000_000, 1_000_000 + 2 * 65_536);
+  });
+
+  it("with only an upper bound of the length (a chunked body), refuses no random body and still finds text", () => {
+    const bound = 50 * 1024 * 1024;
+    for (const length of [37, 200, 5000, 1_000_000]) {
+      expect(streamed(randomBytes(length), bound, 65_536).refusal, `${length} random bytes`).to.equal(undefined);
+    }
+    expect(streamed(clearText(200), bound, 65_536).refusal).to.be.a("string");
+    const hidden = randomBytes(1_000_000);
+    hidden.set(clearText(1000), 500_000);
+    expect(streamed(hidden, bound, 65_536).refusal).to.be.a("string");
   });
 });
 

@@ -88,38 +88,81 @@ export function compressionMargin(chunks: number, alpha: number): number {
   return Math.max(1, Math.ceil(1 + Math.log2(chunks / (255 * alpha)) / 8));
 }
 
+/**
+ * The same two tests run over a region as its bytes arrive (an upload read from the network): each
+ * 256-byte window and each whole 64 KiB chunk is checked once it is in, so clear text is refused at
+ * the window where it starts, not after the last byte; {@link finish} checks the last partial chunk
+ * and the tail window. With the region's exact length, it answers exactly what
+ * {@link ciphertextRefusal} answers on the whole region. With only an upper bound (a chunked body),
+ * the thresholds are those of the bound: stricter per window, so random bytes are refused no more
+ * often than 2^-50.
+ */
+export class CiphertextCheck {
+  private readonly threshold: number;
+  private readonly margin: number;
+  private nextHalf = 0;
+  private previousHalf = -1;
+  private nextChunk = 0;
+  private refusal: string | undefined;
+
+  /** `length`: the region's length, or an upper bound of it when that is not known yet. */
+  constructor(private readonly length: number) {
+    const windows =
+      length <= WINDOW ? 1 : Math.floor((length - WINDOW) / STRIDE) + 1 + ((length - WINDOW) % STRIDE === 0 ? 0 : 1);
+    this.threshold = printableThreshold(WINDOW, PER_TEST / windows);
+    this.margin = compressionMargin(Math.ceil(length / CHUNK), PER_TEST);
+  }
+
+  /** Checks what the first `available` bytes of `region` add: why it is not AES-GCM output, or undefined. */
+  advance(region: Uint8Array, available: number): string | undefined {
+    // A region known to be one window long is judged whole, in finish.
+    if (this.refusal || this.length <= WINDOW) return this.refusal;
+    for (; this.nextHalf + STRIDE <= available; this.nextHalf += STRIDE) {
+      let count = 0;
+      for (let i = this.nextHalf; i < this.nextHalf + STRIDE; i++) count += PRINTABLE[region[i]];
+      if (this.previousHalf >= 0 && this.previousHalf + count >= this.threshold)
+        return (this.refusal = "printable text");
+      this.previousHalf = count;
+    }
+    for (; this.nextChunk + CHUNK <= available; this.nextChunk += CHUNK) {
+      if (compresses(region.subarray(this.nextChunk, this.nextChunk + CHUNK), this.margin)) {
+        return (this.refusal = "compressible");
+      }
+    }
+    return undefined;
+  }
+
+  /** `region` is complete: checks the rest of it (the last partial chunk, the tail window). */
+  finish(region: Uint8Array): string | undefined {
+    const length = region.length;
+    if (this.refusal) return this.refusal;
+    if (length < MIN_CIPHERTEXT_LENGTH) return "too short for an envelope";
+    if (length <= WINDOW) {
+      let printable = 0;
+      for (let i = 0; i < length; i++) printable += PRINTABLE[region[i]];
+      if (printable >= printableThreshold(length, PER_TEST)) return "printable text";
+      return compresses(region, compressionMargin(1, PER_TEST)) ? "compressible" : undefined;
+    }
+    const refusal = this.advance(region, length);
+    if (refusal) return refusal;
+    if (this.nextChunk < length && compresses(region.subarray(this.nextChunk, length), this.margin)) {
+      return "compressible";
+    }
+    let tail = 0;
+    for (let i = length - WINDOW; i < length; i++) tail += PRINTABLE[region[i]];
+    return tail >= this.threshold ? "printable text" : undefined;
+  }
+}
+
 /** Why `region` (an envelope's bytes after its header) is not AES-GCM output, or undefined when it may be. */
 export async function ciphertextRefusal(region: Uint8Array): Promise<string | undefined> {
-  const length = region.length;
-  if (length < MIN_CIPHERTEXT_LENGTH) return "too short for an envelope";
-  if (length <= WINDOW) {
-    let printable = 0;
-    for (let i = 0; i < length; i++) printable += PRINTABLE[region[i]];
-    if (printable >= printableThreshold(length, PER_TEST)) return "printable text";
-    return compresses(region, compressionMargin(1, PER_TEST)) ? "compressible" : undefined;
+  const check = new CiphertextCheck(region.length);
+  for (let end = SLICE; end < region.length; end += SLICE) {
+    const refusal = check.advance(region, end);
+    if (refusal) return refusal;
+    await yieldToEventLoop();
   }
-  // Windows at 0, 128, ... and one ending at the last byte; each window is two 128-byte halves.
-  const windows = Math.floor((length - WINDOW) / STRIDE) + 1 + ((length - WINDOW) % STRIDE === 0 ? 0 : 1);
-  const threshold = printableThreshold(WINDOW, PER_TEST / windows);
-  const chunks = Math.ceil(length / CHUNK);
-  const margin = compressionMargin(chunks, PER_TEST);
-  let previousHalf = -1;
-  for (let slice = 0; slice < length; slice += SLICE) {
-    const end = Math.min(length, slice + SLICE);
-    for (let half = slice; half + STRIDE <= end; half += STRIDE) {
-      let count = 0;
-      for (let i = half; i < half + STRIDE; i++) count += PRINTABLE[region[i]];
-      if (previousHalf >= 0 && previousHalf + count >= threshold) return "printable text";
-      previousHalf = count;
-    }
-    for (let chunk = slice; chunk < end; chunk += CHUNK) {
-      if (compresses(region.subarray(chunk, Math.min(end, chunk + CHUNK)), margin)) return "compressible";
-    }
-    if (end < length) await yieldToEventLoop();
-  }
-  let tail = 0;
-  for (let i = length - WINDOW; i < length; i++) tail += PRINTABLE[region[i]];
-  return tail >= threshold ? "printable text" : undefined;
+  return check.finish(region);
 }
 
 /** Whether brotli makes `chunk` at least `margin` bytes shorter. */

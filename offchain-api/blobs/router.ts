@@ -1,5 +1,6 @@
-import express, { Router, type RequestHandler } from "express";
-import { getAddress } from "viem";
+import type { IncomingMessage } from "node:http";
+import { Router, type ErrorRequestHandler, type RequestHandler } from "express";
+import { getAddress, type Address, type Hex } from "viem";
 import { IntegrityError, StorageError } from "../../lib/errors";
 import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
 import { sameAddress } from "../../lib/records/context";
@@ -10,6 +11,7 @@ import { valid, validate } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import { auditRefusal } from "../audit/refuse";
 import {
+  type BlobKind,
   describeBlob,
   envelopeReadRefusal,
   envelopeUploadRefusal,
@@ -17,7 +19,9 @@ import {
   isOurs,
   keyBackupUploadRefusal,
 } from "./access";
-import { ciphertextRefusal } from "./ciphertextCheck";
+import { CiphertextCheck } from "./ciphertextCheck";
+import { UploadsInFlight, type UploadTicket } from "./inFlight";
+import { closeAfterAnswer, readUpload } from "./uploadBody";
 import { cidParams, contentHashHeader } from "./schema";
 import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
@@ -39,64 +43,20 @@ const NOT_CIPHERTEXT = "This file is not encrypted: only records encrypted by th
  * EhrCore from its registered patient or a doctor who may write it now, whose bytes after the
  * header look like AES-GCM output; or the session's own key backup, exactly as the app writes it,
  * before its key is registered), within the uploader's quota of unreferenced bytes, checked against
- * `X-Content-SHA256`, and answers 201 `{cid, size}` once it is stored and pinned; GET /:cid reads
+ * `X-Content-SHA256`, and answers 201 `{cid, size}` once it is stored and pinned. Everything the
+ * headers and the envelope's header decide is decided before the rest of the body is read, the
+ * ciphertext check runs as the bytes arrive, and a refusal closes the connection (uploadBody.ts);
+ * an address has at most `EHR_MAX_UPLOADS_IN_FLIGHT` uploads in flight (429), the process at most
+ * `EHR_MAX_UPLOAD_BYTES_IN_FLIGHT` bytes of them (503), both with Retry-After. GET /:cid reads
  * the first block, decides from its header who may read it now (refusals audited) and only then
  * reads and serves the rest, verified against the CID.
  */
 export function blobsRouter(services: ApiServices): Router {
   const router = Router();
   const signedIn = requireSession(services);
+  const { config } = services;
+  const inFlight = new UploadsInFlight(config.maxUploadsInFlightPerAddress, config.maxUploadBytesInFlight);
 
-  // Only an active patient or an active doctor can store a record envelope; anyone else may send at
-  // most a key backup's size. Decided before a byte of the body is read (one chain read each).
-  const bodyLimit: RequestHandler = async (_req, res, next) => {
-    const me = sessionOf(res).address;
-    let mayStoreRecords: boolean;
-    try {
-      const [activeDoctor, patient] = await Promise.all([
-        services.publicClient.readContract({
-          address: services.core,
-          abi: ehrCoreAbi,
-          functionName: "isActiveDoctor",
-          args: [me],
-        }),
-        services.publicClient.readContract({
-          address: services.core,
-          abi: ehrCoreAbi,
-          functionName: "patient",
-          args: [me],
-        }),
-      ]);
-      mayStoreRecords = activeDoctor || patient.status === PatientStatus.Active;
-    } catch (error) {
-      throw toChainError(error, "read the account's role");
-    }
-    res.locals.uploadLimit = mayStoreRecords ? services.config.maxUploadBytes : MAX_KEY_BACKUP_UPLOAD_BYTES;
-    next();
-  };
-  const readSmall = express.raw({ type: "application/octet-stream", limit: MAX_KEY_BACKUP_UPLOAD_BYTES });
-  const readLarge = express.raw({ type: "application/octet-stream", limit: services.config.maxUploadBytes });
-  const readBody: RequestHandler = (req, res, next) => {
-    const limit = res.locals.uploadLimit as number;
-    if (limit < services.config.maxUploadBytes) {
-      // Refused from its Content-Length, or (chunked) once the bytes read pass the limit.
-      if ((Number(req.headers["content-length"]) || 0) > limit) throw tooLarge(SMALL_ONLY);
-      readSmall(req, res, (error?: unknown) => {
-        if ((error as { type?: string } | undefined)?.type === "entity.too.large") return next(tooLarge(SMALL_ONLY));
-        next(error);
-      });
-      return;
-    }
-    readLarge(req, res, next);
-  };
-
-  // Over the quota already: refused before a byte of the body is read.
-  const hasRoom: RequestHandler = async (req, res, next) => {
-    const me = sessionOf(res).address;
-    const size = Number(req.headers["content-length"]) || 0;
-    await withinQuota(() => services.uploads.checkRoom(me, size));
-    next();
-  };
   /** `check`, and once more after reading the chain's new references when it finds the quota reached. */
   const withinQuota = async <T>(check: () => T): Promise<T> => {
     try {
@@ -108,15 +68,77 @@ export function blobsRouter(services: ApiServices): Router {
     }
   };
 
-  router.post("/", signedIn, bodyLimit, hasRoom, readBody, async (req, res) => {
-    if (!Buffer.isBuffer(req.body)) throw unsupportedMedia("Send the file as application/octet-stream.");
-    const header = contentHashHeader.safeParse(req.headers["x-content-sha256"]);
-    if (!header.success) {
+  // An upload is a place among those in flight, taken before anything else and given back when its
+  // answer is done or its client gone.
+  const admitted: RequestHandler = (_req, res, next) => {
+    const ticket = inFlight.begin(sessionOf(res).address);
+    if (!ticket) {
+      res.set("Retry-After", String(RETRY_AFTER_SECONDS));
+      throw new HttpError(
+        429,
+        "too_many_uploads",
+        `You are sending ${config.maxUploadsInFlightPerAddress} files already: wait for one to finish, then try again.`,
+      );
+    }
+    res.once("close", () => ticket.release());
+    res.locals.uploadTicket = ticket;
+    next();
+  };
+
+  // What the headers decide, before a byte of the body is read: the type, the declared hash, the
+  // size the account may send (an active patient or doctor may store records; anyone else at most a
+  // key backup), the quota, and room among the bytes in flight.
+  const admissible: RequestHandler = async (req, res, next) => {
+    if (!req.is("application/octet-stream")) throw unsupportedMedia("Send the file as application/octet-stream.");
+    if ((req.headers["content-encoding"] ?? "identity") !== "identity") {
+      throw unsupportedMedia("Send the file as it is, without a Content-Encoding.");
+    }
+    const hash = contentHashHeader.safeParse(req.headers["x-content-sha256"]);
+    if (!hash.success) {
       throw badRequest("The X-Content-SHA256 header must be the file's SHA-256 (0x and 64 hex digits).");
     }
-    const bytes = new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     const me = sessionOf(res).address;
-    const blob = describeBlob(bytes);
+    const limit = (await mayStoreRecords(services, me)) ? config.maxUploadBytes : MAX_KEY_BACKUP_UPLOAD_BYTES;
+    const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+    if (declared !== undefined && declared > limit) throw tooLargeFor(limit);
+    await withinQuota(() => services.uploads.checkRoom(me, declared ?? 0));
+    if (!(res.locals.uploadTicket as UploadTicket).claimBytes(declared ?? limit)) {
+      res.set("Retry-After", String(RETRY_AFTER_SECONDS));
+      throw new HttpError(503, "busy", "The service is receiving too many files right now: try again in a moment.");
+    }
+    res.locals.upload = { sha256: hash.data, limit };
+    next();
+  };
+
+  /** 413 for a body over `limit`: the account's (a key backup's size) or the service's. */
+  const tooLargeFor = (limit: number) =>
+    tooLarge(limit < config.maxUploadBytes ? SMALL_ONLY : "The file is larger than this service accepts.");
+
+  router.post("/", signedIn, admitted, admissible, async (req, res) => {
+    const { sha256, limit } = res.locals.upload as { sha256: Hex; limit: number };
+    const me = sessionOf(res).address;
+    let kind: BlobKind | undefined;
+    const bytes = await readUpload(req, {
+      limit,
+      tooLarge: () => tooLargeFor(limit),
+      headLength: ENVELOPE_HEAD_LENGTH,
+      // Who may store it is decided from its header, before the rest is read: a stranger costs no more.
+      decide: async (head) => {
+        if (head[0] === KEY_BACKUP_FIRST_BYTE) {
+          // A key backup is judged whole (it is clear JSON), and is small.
+          return { limit: MAX_KEY_BACKUP_UPLOAD_BYTES, tooLarge: () => unsupportedMedia(NOT_OURS) };
+        }
+        kind = describeBlob(head);
+        if (kind.kind !== "envelope") throw unsupportedMedia(NOT_OURS);
+        if (!isOurs(services, kind.identity)) {
+          throw unsupportedMedia("This encrypted record is for another chain or contract.");
+        }
+        const refusal = await envelopeUploadRefusal(services, kind.identity, me);
+        if (refusal) throw forbidden(refusal);
+        return { check: ciphertextCheckOf(req, limit) };
+      },
+    });
+    const blob = kind ?? describeBlob(bytes);
     if (blob.kind === "other") throw unsupportedMedia(NOT_OURS);
     let subject: string;
     if (blob.kind === "key-backup") {
@@ -126,16 +148,8 @@ export function blobsRouter(services: ApiServices): Router {
       if (!isCanonicalKeyBackup(bytes)) throw unsupportedMedia("This key backup is not in the form this app writes.");
       subject = blob.meta.address;
     } else {
-      if (!isOurs(services, blob.identity)) {
-        throw unsupportedMedia("This encrypted record is for another chain or contract.");
-      }
-      // Who may store it is decided before its bytes are examined: a stranger costs no CPU.
-      const refusal = await envelopeUploadRefusal(services, blob.identity, me);
-      if (refusal) throw forbidden(refusal);
-      if (await ciphertextRefusal(bytes.subarray(ENVELOPE_HEADER_LENGTH))) throw unsupportedMedia(NOT_CIPHERTEXT);
       subject = getAddress(blob.identity.patient);
     }
-    const sha256 = header.data;
     const upload = { sha256, uploader: me, kind: blob.kind, subject: getAddress(subject), size: bytes.length };
     const reserved = await withinQuota(() => services.uploads.reserve(upload));
     let cid: string;
@@ -152,6 +166,13 @@ export function blobsRouter(services: ApiServices): Router {
     services.logger.info({ requestId: req.id, cid, size: bytes.length, kind: blob.kind }, "blob stored");
     res.status(201).json({ cid, size: bytes.length });
   });
+
+  // A refusal before the whole body arrived ends the connection, so the client stops sending it.
+  const closeOnRefusal: ErrorRequestHandler = (error, req, res, next) => {
+    closeAfterAnswer(req, res);
+    next(error);
+  };
+  router.use(closeOnRefusal);
 
   router.get("/:cid", signedIn, validate(cidParams, "params"), async (req, res) => {
     const { cid } = valid<{ cid: string }>(res, "params");
@@ -195,4 +216,50 @@ export function blobsRouter(services: ApiServices): Router {
   });
 
   return router;
+}
+
+/** The bytes an envelope's header is read from: the clear header and the tag (readEnvelopeHeader's minimum). */
+const ENVELOPE_HEAD_LENGTH = ENVELOPE_HEADER_LENGTH + 16;
+/** A key backup is JSON as lib/keys writes it: `{` first. */
+const KEY_BACKUP_FIRST_BYTE = 0x7b;
+/** What a busy answer asks the client to wait, in seconds. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** Whether `address` may store records: an active doctor, or an active patient (one chain read each). */
+async function mayStoreRecords(services: ApiServices, address: Address): Promise<boolean> {
+  try {
+    const [activeDoctor, patient] = await Promise.all([
+      services.publicClient.readContract({
+        address: services.core,
+        abi: ehrCoreAbi,
+        functionName: "isActiveDoctor",
+        args: [address],
+      }),
+      services.publicClient.readContract({
+        address: services.core,
+        abi: ehrCoreAbi,
+        functionName: "patient",
+        args: [address],
+      }),
+    ]);
+    return activeDoctor || patient.status === PatientStatus.Active;
+  } catch (error) {
+    throw toChainError(error, "read the account's role");
+  }
+}
+
+/**
+ * The ciphertext check (ciphertextCheck.ts) over an envelope's bytes after its header as they arrive:
+ * clear text is refused (415) at the window where it starts. Its thresholds are those of the declared
+ * length, or of the limit for a chunked body.
+ */
+function ciphertextCheckOf(req: IncomingMessage, limit: number) {
+  const declared = req.headers["content-length"];
+  const check = new CiphertextCheck((declared === undefined ? limit : Number(declared)) - ENVELOPE_HEADER_LENGTH);
+  const refused = (reason: string | undefined) => (reason ? unsupportedMedia(NOT_CIPHERTEXT) : undefined);
+  return {
+    advance: (body: Uint8Array, available: number) =>
+      refused(check.advance(body.subarray(ENVELOPE_HEADER_LENGTH), available - ENVELOPE_HEADER_LENGTH)),
+    finish: (body: Uint8Array) => refused(check.finish(body.subarray(ENVELOPE_HEADER_LENGTH))),
+  };
 }
