@@ -84,3 +84,44 @@ export function capWords(text: string, p: Piece, maxWords: number): Piece {
   }
   return trimPiece(text, { start: p.start, end }) ?? p;
 }
+
+/** Words that open a clause, strongest first: a long sentence is broken before one of them. */
+const CLAUSE_OPENERS = [
+  /^(?:but|which|who|because|although|though|whereas|while|since|unless|until|then|however|if|should|so)$/i,
+  /^and$/i,
+  /^or$/i,
+];
+
+/**
+ * A long piece as consecutive clauses of at most `maxWords` words each, so a 45-word sentence of a
+ * plan reads as two items instead of one cut off mid-phrase (nothing of it is dropped). It breaks
+ * before the last clause opener that fits, the strongest kind first ("... to the emergency room |
+ * if the redness spreads ..."), or at the word limit when the run has none.
+ */
+export function clausePieces(text: string, p: Piece, maxWords: number): Piece[] {
+  if (capWords(text, p, maxWords).end === p.end) return [p]; // most pieces: short enough
+  const words: Piece[] = [];
+  const re = /\S+/g;
+  re.lastIndex = p.start;
+  for (let m = re.exec(text); m && m.index < p.end; m = re.exec(text)) {
+    words.push({ start: m.index, end: Math.min(m.index + m[0].length, p.end) });
+  }
+  const out: Piece[] = [];
+  let first = 0;
+  while (first < words.length) {
+    let next = words.length;
+    if (words.length - first > maxWords) {
+      const word = (k: number): string => text.slice(words[k].start, words[k].end);
+      const fits = (opener: RegExp): number => {
+        for (let k = first + maxWords; k >= first + 3; k--) if (opener.test(word(k))) return k;
+        return -1;
+      };
+      const at = CLAUSE_OPENERS.map(fits).find((k) => k !== -1);
+      next = at ?? first + maxWords;
+    }
+    const piece = trimPiece(text, { start: words[first].start, end: words[next - 1].end });
+    if (piece) out.push(piece);
+    first = next;
+  }
+  return out;
+}

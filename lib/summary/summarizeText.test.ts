@@ -94,6 +94,20 @@ describe("summarizeText", () => {
     expectVerbatim(note, s);
   });
 
+  it("breaks a long plan sentence into clauses at most 30 words long, dropping none of it", () => {
+    const sentence =
+      "The patient received written instructions about wound care and dressing changes and was told to come back to the clinic or go to the emergency department if the redness spreads or a fever above 38 degrees develops over the next several days";
+    const note = `PLAN: , ${sentence}.`;
+    const s = summarizeText(note);
+    const plan = texts(s, "plan");
+    expect(plan).to.deep.equal([
+      "The patient received written instructions about wound care and dressing changes and was told to come back to the clinic or go to the emergency department",
+      "if the redness spreads or a fever above 38 degrees develops over the next several days",
+    ]);
+    for (const item of plan) expect(item.split(" ").length).to.be.at.most(30);
+    expectVerbatim(note, s);
+  });
+
   it("recognises many header styles", () => {
     const cases: [string, string, string][] = [
       ["ALLERGIES: latex", "allergies", "latex"],

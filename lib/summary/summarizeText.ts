@@ -11,7 +11,7 @@
  */
 import { extractAllergyProse, extractAllergySection } from "./allergies";
 import { boundSummary } from "./bound";
-import { capWords, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
+import { clausePieces, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
 import { extractMedications, type MedicationMode } from "./medications";
 import { findHeaders, isReviewOfSystemsPart, sectionKind } from "./sections";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
@@ -32,8 +32,9 @@ const NEGATED = /^(?:no|not|denies|denied|negative for|without|absence of|free o
 const HOME_MEDICATIONS =
   /\b(?:continue|resume|placed on|remain on|stay on|discharged on|go home on)\b[^.]{0,30}?\b(?:usual|previous|home|regular|same|outpatient|prior)\s+(?:home\s+)?(?:medications|meds|medicines|regimen)\b/i;
 const DISCHARGED = /\bdischarged\b/i;
-/** A discharge item marked as new is not one of the home drugs. */
-const MARKED_NEW = /^[\s,.;:)]*(?:this is new|which is (?:a )?new|new\b|\(new\))/i;
+/** A discharge item marked as new is not one of the home drugs (a "NEW MEDICATIONS" header after it is not a mark). */
+const MARKED_NEW =
+  /^[\s,.;:)]*(?:this is new|which is (?:a )?new|new\b(?!\s+(?:medications|meds|prescriptions|orders)\b)|\(new\))/i;
 /** Words per item of the free-text fields (conditions, procedures, results, vitals, plan). */
 const MAX_WORDS = 30;
 
@@ -72,18 +73,19 @@ function splitList(text: string, from: number, to: number): Piece[] {
   return pieces;
 }
 
-/** Free-text items of a section: sentence by sentence, list pieces, at most MAX_WORDS words each. */
+/** Free-text items of a section: sentence by sentence, list pieces, clauses of at most MAX_WORDS words. */
 function freeTextItems(text: string, from: number, to: number, section: string, maxLength: number): Item[] {
   const items: Item[] = [];
   for (const s of sentences(text, from, to)) {
-    for (const raw of splitList(text, s.start, s.end)) {
+    const pieces = splitList(text, s.start, s.end).flatMap((raw) => {
       const trimmed = trimPiece(text, raw);
-      if (!trimmed) continue;
+      return trimmed ? clausePieces(text, trimmed, MAX_WORDS) : [];
+    });
+    for (const trimmed of pieces) {
       let piece = trimmed;
       const lead = /^(?:and|or|\(?\d{1,3}[.)])\s+/i.exec(text.slice(piece.start, piece.end));
       if (lead) piece = { start: piece.start + lead[0].length, end: piece.end };
       if (/:\s*$/.test(text.slice(piece.start, piece.end + 1)) && text[piece.end] === ":") continue;
-      piece = capWords(text, piece, MAX_WORDS);
       if (piece.end - piece.start > maxLength) continue;
       const itemText = text.slice(piece.start, piece.end);
       if (EMPTY_VALUE.test(itemText) || LIST_MARKER.test(itemText)) continue;
@@ -245,8 +247,9 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     readProse(s.bodyStart, s.end, s.name, mode === "homeList" && !/med|regimen/i.test(body) ? null : mode);
   }
   if (discharge.length > 0) summary.dischargeMedications = discharge;
-  if (homeListFrom !== -1 && !medicationListSeen) {
-    // "continue her usual medications": the discharge list is her home list, less what is new.
+  if ((homeListFrom !== -1 || newAtDischarge.size > 0) && !medicationListSeen) {
+    // "continue her usual medications", or a discharge list beside a list of the new ones: the
+    // discharge list is her home list, less what is new.
     summary.medications.push(
       ...discharge.filter(
         (i) =>

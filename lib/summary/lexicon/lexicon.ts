@@ -52,6 +52,11 @@ export function looksLikeGenericDrug(word: string): boolean {
 /** "grasses", "peaches", "boxes": plurals in -es of names the lexicon holds in the singular. */
 const ES_PLURAL = /(?<=(?:ss|x|ch|sh))es$/;
 
+/** The kind of a plural the lexicon holds in the singular ("statins", "grasses"). */
+function singularKind(key: string): TermKind | undefined {
+  return KINDS.get(key.slice(0, -1)) ?? (ES_PLURAL.test(key) ? KINDS.get(key.slice(0, -2)) : undefined);
+}
+
 type Word = { start: number; end: number; lower: string };
 
 const WORD = /[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]|[A-Za-z]/g;
@@ -81,7 +86,7 @@ export function findTerms(text: string, from = 0, to = text.length): Term[] {
         key += gap.includes("-") ? "-" : " ";
       }
       key += w.lower;
-      const kind = KINDS.get(key) ?? KINDS.get(key.replace(/s$/, "")) ?? KINDS.get(key.replace(ES_PLURAL, ""));
+      const kind = KINDS.get(key) ?? (key.endsWith("s") ? singularKind(key) : undefined);
       if (kind) found = { start: words[i].start, end: w.end, kind, name: text.slice(words[i].start, w.end) };
     }
     if (!found && looksLikeGenericDrug(words[i].lower)) {
