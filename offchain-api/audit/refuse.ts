@@ -1,4 +1,3 @@
-import type { Request } from "express";
 import type { ApiServices } from "../services";
 import type { RefusalEvent } from "./log";
 
@@ -10,13 +9,14 @@ import type { RefusalEvent } from "./log";
  */
 export async function auditRefusal(
   services: Pick<ApiServices, "audit" | "logger">,
-  req: Request,
+  /** The request, or `{ id: caller.requestId }` from a service function: its id goes into the log line. */
+  request: { id?: unknown },
   refusal: Omit<RefusalEvent, "at">,
 ): Promise<void> {
   const entry: RefusalEvent = { at: new Date().toISOString(), ...refusal };
   services.logger.warn(
     {
-      requestId: req.id,
+      requestId: request.id,
       reader: entry.reader,
       patient: entry.patient,
       recordIndex: entry.recordIndex,
@@ -29,6 +29,6 @@ export async function auditRefusal(
   try {
     await services.audit.append(entry);
   } catch (error) {
-    services.logger.error({ requestId: req.id, err: { name: (error as Error).name } }, "audit log write failed");
+    services.logger.error({ requestId: request.id, err: { name: (error as Error).name } }, "audit log write failed");
   }
 }

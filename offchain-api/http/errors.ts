@@ -4,9 +4,11 @@ import {
   AccessDeniedError,
   BindingError,
   ChainError,
+  ConflictError,
   EhrError,
   FormatError,
   IntegrityError,
+  NotFoundError,
   StorageError,
 } from "../../lib/errors";
 
@@ -65,10 +67,16 @@ export function fileSystemFault(error: unknown): "full" | "read-only" | undefine
   return undefined;
 }
 
-/** The status and code for an error from the library or from Express's body parsers. */
+/**
+ * The status and code for an error from the library or from Express's body parsers. Service
+ * functions throw the library's typed errors (AccessDeniedError 403, NotFoundError 404,
+ * ConflictError 409, FormatError 400) or an HttpError for a status the library has no word for.
+ */
 export function classify(error: unknown): { status: number; code: string; message: string } {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.shortMessage };
   if (error instanceof AccessDeniedError) return { status: 403, code: "forbidden", message: error.shortMessage };
+  if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.shortMessage };
+  if (error instanceof ConflictError) return { status: 409, code: "conflict", message: error.shortMessage };
   if (error instanceof IntegrityError) {
     // Content that does not match its hash: the uploader's declared hash (400 from the route) or
     // a corrupt block on our disk (502-ish: we cannot serve it).

@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
 import { unwrapDataKey, wrapDataKey } from "../../lib/crypto/keyWrap";
-import { AccessDeniedError, ChainError, StorageError } from "../../lib/errors";
+import { AccessDeniedError, ChainError, NotFoundError } from "../../lib/errors";
 import { encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import type { Address, Hex } from "viem";
@@ -35,12 +35,12 @@ export class CustodianRewrapper implements KeyVault {
       return await this.options.vault.fetchWrappedKey(request);
     } catch (error) {
       // Only "no key held for you" (raised after every access check passed) falls through.
-      if (!(error instanceof StorageError)) throw error;
+      if (!(error instanceof NotFoundError)) throw error;
       return this.rewrap(request, error);
     }
   }
 
-  private async rewrap(request: KeyRequest, notHeld: StorageError): Promise<string> {
+  private async rewrap(request: KeyRequest, notHeld: NotFoundError): Promise<string> {
     const { vault, publicClient, core, custodianPrivateKey } = this.options;
     if (request.patient.toLowerCase() === request.reader.toLowerCase()) throw notHeld;
     let open: boolean;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { PublicClient } from "viem";
-import { AccessDeniedError, ChainError, FormatError, StorageError } from "../../lib/errors";
+import { AccessDeniedError, ChainError, FormatError, NotFoundError, StorageError } from "../../lib/errors";
 import { accessBasisOf, coreEvents, readChainRecord } from "../../lib/chain/ehr";
 import { wrappedKeyShapeError } from "../../lib/crypto/keyWrap";
 import type { Address, Hex } from "viem";
@@ -180,7 +180,7 @@ export class ChainKeyVault implements KeyVault {
     if (!isPatient) await this.checkAccessLog(request, summary);
 
     const entry = await this.heldEntry(request);
-    if (!entry) throw new StorageError("No key for this record is held for you.");
+    if (!entry) throw new NotFoundError("No key for this record is held for you.");
     const record = await readChainRecord(publicClient, core, request.patient, request.recordIndex);
     const recordedHash = summary ? record.summaryHash : record.envelopeHash;
     if (!recordedHash || recordedHash.toLowerCase() !== entry.envelopeHash.toLowerCase()) {
