@@ -289,4 +289,29 @@ describe("medications (summarizeText)", () => {
       { name: "Cardizem C.D.", dose: "180 mg", frequency: "a day" },
     ]);
   });
+
+  it("ends a list prose opened where the sentence turns, and leaves out what it negates", () => {
+    const text =
+      "PLAN: , I will resume her home medications of Advair twice daily and Singulair; however, no oral steroids are needed.";
+    expect(names(text)).to.deep.equal(["Advair", "Singulair"]);
+  });
+
+  it("reads 'responding well to X' as taking, and 'continued to receive X' in a hospital course as the patient's", () => {
+    expect(names("HPI: Her pain is controlled and she is responding well to Norco.")).to.deep.equal(["Norco"]);
+    expect(
+      names("HOSPITAL COURSE: , During the stay he continued to receive Eliquis 5 mg b.i.d. and was given IV Zosyn."),
+    ).to.deep.equal(["Eliquis"]);
+  });
+
+  it("takes a discharge list beside a NEW MEDICATIONS list as the home list, less the new ones", () => {
+    const text =
+      "HOSPITAL COURSE: , Improved.,DISCHARGE MEDICATIONS:,1.  Amlodipine 5 mg daily.,2.  Pravastatin 40 mg daily.,NEW MEDICATIONS:,1.  Doxycycline 100 mg b.i.d. for ten days.";
+    const s = summarizeText(text);
+    expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Amlodipine", "Pravastatin"]);
+    expect((s.dischargeMedications ?? []).map((i) => i.medication?.name)).to.deep.equal([
+      "Amlodipine",
+      "Pravastatin",
+      "Doxycycline",
+    ]);
+  });
 });

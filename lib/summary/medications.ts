@@ -34,7 +34,7 @@ const NOT_CURRENT =
   /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|(?<!continu(?:es?|ed) to )receiv(?:e|ed|ing)|administ\w+|prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following|plac(?:e|ed|es|ing)|put(?:s|ting)?|elect\w*|cho(?:se|sen)|agreed|decided?)\b/i;
 /** Prose that says the patient takes a drug now. */
 const TAKING =
-  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
+  /\b(?:takes|taking|take[sn]? (?:his|her)|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on|respond(?:s|ing)? (?:well |nicely )?to|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
 /** "a 70-year-old on Coumadin", "ablation done on Coumadin treatment": "on" directly before the drug. */
 const ON_DRUG =
   /(?<!\b(?:based|depend\w*|focus\w*|comment\w*|decided|agreed|report\w*|educat\w*|counsel\w*|instruct\w*|advice|advised|discuss\w*|information|data|stud(?:y|ies)|trials?|effects?|impact|review\w*|literature|guidelines?)\s)\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
@@ -60,6 +60,8 @@ const TOOK = /\b(?:took|used)\b/i;
 const AT_HOME_AFTER = /^[^.;,]{0,30}\bat home\b/i;
 /** Classes a plan continues that are a course of this stay, not the patient's own drugs. */
 const COURSE_CLASS = /^(?:(?:iv |oral |broad-spectrum )?antibiotics?|antimicrobials?|(?:iv )?fluids)$/i;
+/** In a hospital course, the patient's own drugs given on: "continued to receive Coreg". */
+const CONTINUED_IN_STAY = /\bcontinu(?:ed|es) to (?:receive|take)\b/i;
 /** What a plan says the patient is on now. */
 const ON_NOW =
   /\b(?:is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on)\b/i;
@@ -218,7 +220,8 @@ function listItems(text: string, listed: Piece, section: string): Item[] {
   terms.forEach((term, i) => {
     const limit = i + 1 < terms.length ? terms[i + 1].start : listed.end;
     const own = text.slice(i > 0 ? terms[i - 1].end : listed.start, term.start);
-    if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) return;
+    if (PAST.test(own) || /\b(?:no|not|without)\b/i.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit)))
+      return;
     items.push(medicationItem(text, term, itemSpan(text, term, limit, false), section));
   });
   return items;
@@ -245,11 +248,14 @@ export function extractMedications(
     if (mode === "narrative" || mode === "plan" || mode === "planAfterList" || mode === "homeList") {
       const intro = /med|regimen/i.test(sentence) ? HOME_LIST_INTRO.exec(sentence) : null;
       if (intro && !PAST.test(sentence.slice(0, intro.index)) && !/\bno\s*$/i.test(sentence.slice(0, intro.index))) {
-        const listed = { start: s.start + intro.index + intro[0].length, end: s.end };
+        const listFrom = s.start + intro.index + intro[0].length;
+        // The list ends where the sentence turns: "...; however, no systemic steroids".
+        const turn = /;|\b(?:however|but|although|though|whereas)\b/i.exec(text.slice(listFrom, s.end));
+        const listed = { start: listFrom, end: turn ? listFrom + turn.index : s.end };
         for (const item of listItems(text, listed, section)) items.push(item);
         continue;
       }
-      if (mode === "homeList") continue;
+      if (mode === "homeList" && !CONTINUED_IN_STAY.test(sentence)) continue;
     }
     if (
       mode === "narrative" &&
@@ -289,7 +295,7 @@ export function extractMedications(
       } else if (HELD_AFTER.test(text.slice(term.end, limit))) {
         // "Plavix is being held": a drug held for now is still the patient's.
         if (/\b(?:not|no longer)\b/i.test(text.slice(s.start, term.start))) continue;
-      } else if (mode === "narrative") {
+      } else if (mode === "narrative" || mode === "homeList") {
         // "started on Cialis at the last visit", "took his nitroglycerin at home": begun before this
         // note, or the patient's own supply; what follows it is judged as any current drug.
         const earlier =

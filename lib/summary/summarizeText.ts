@@ -244,7 +244,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
           : kind === "procedural"
             ? "homeList"
             : "narrative";
-    readProse(s.bodyStart, s.end, s.name, mode === "homeList" && !/med|regimen/i.test(body) ? null : mode);
+    readProse(s.bodyStart, s.end, s.name, mode === "homeList" && !/med|regimen|continu/i.test(body) ? null : mode);
   }
   if (discharge.length > 0) summary.dischargeMedications = discharge;
   if ((homeListFrom !== -1 || newAtDischarge.size > 0) && !medicationListSeen) {
