@@ -40,7 +40,7 @@ export function decodeReads(read: Omit<EmergencyReadResult, "emergencyId" | "txH
   return { details, summaries, unavailable };
 }
 
-/** The summaries as reconcile's sources, each named by its record ("record #3"). */
+/** The summaries as reconcile's sources, each named by its record as people see it, counted from 1 ("record 3"). */
 export function summarySources(decoded: DecodedReads): SummarySource[] {
-  return decoded.summaries.map((s) => ({ stored: s.stored, record: `record #${s.index}` }));
+  return decoded.summaries.map((s) => ({ stored: s.stored, record: `record ${s.index + 1}` }));
 }

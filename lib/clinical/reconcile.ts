@@ -17,7 +17,7 @@ export type ConfirmedSource = "General details" | "Clinical form or FHIR record"
 /** A summary and the record it belongs to (the record's number as the reader shows it). */
 export interface SummarySource {
   stored: StoredSummary;
-  /** e.g. "record #3"; shown beside mentions so the reader can open it. */
+  /** e.g. "record 3"; shown beside mentions so the reader can open it. */
   record?: string;
 }
 

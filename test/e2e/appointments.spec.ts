@@ -272,7 +272,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await rows
         .filter({ hasText: when })
         .filter({ hasText: "Completed" })
-        .filter({ hasText: "outcome record 1" })
+        .filter({ hasText: "outcome: record 1" })
         .waitFor({
           timeout: 60_000,
         });

@@ -177,29 +177,29 @@ function clinicalFlows(e2e: () => E2e): void {
     expect(previewText).to.contain(expected.medications[0].text.replace(/\s+/g, " ").slice(0, 40));
     expect(previewText).to.contain("no known allergies");
     expect(previewText).to.contain(expected.conditions[0].text);
-    // Shown before saving: nothing is on the chain yet (the general details are record #0).
+    // Shown before saving: nothing is on the chain yet (the general details are record 1).
     expect(await recordCount(publicClient, e2e().stack.core, patient)).to.equal(1);
     await e2e().screenshot(page, "20-upload-summary-preview");
 
     await page.getByRole("button", { name: "Save the record" }).click();
-    await page.getByText("Saved as record #1 of this patient").waitFor({ timeout: 60_000 });
+    await page.getByText("Saved as record 2 of this patient").waitFor({ timeout: 60_000 });
     expect(await recordCount(publicClient, e2e().stack.core, patient)).to.equal(2);
     await e2e().screenshot(page, "21-upload-saved");
 
     // The chart: the note's summary and report, read under the grant.
     await nav(session, "Patient chart");
     await pickPatient(session, "Open chart");
-    await page.getByRole("heading", { name: "Record #1: Clinical notes and reports" }).waitFor();
-    await page.getByRole("button", { name: "Read summary of record 1" }).click();
+    await page.getByRole("heading", { name: "Record 2: Clinical notes and reports" }).waitFor();
+    await page.getByRole("button", { name: "Read summary of record 2" }).click();
     await page.getByText(expected.conditions[0].text).first().waitFor();
-    await page.getByRole("button", { name: "Open report of record 1" }).click();
+    await page.getByRole("button", { name: "Open report of record 2" }).click();
     await page.getByText("Report opened under: your access grant").waitFor();
     expect(await page.locator("pre.report-text").textContent()).to.equal(note);
     await e2e().screenshot(page, "22-patient-chart");
 
-    // The general details (record #0) are outside a clinical-notes grant: refused before the wallet asks.
+    // The general details (record 1) are outside a clinical-notes grant: refused before the wallet asks.
     const sent = session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
-    await page.getByRole("button", { name: "Open report of record 0" }).click();
+    await page.getByRole("button", { name: "Open report of record 1" }).click();
     await banner.waitFor();
     expect((await banner.locator("p").textContent())?.trim()).to.contain("not allowed to read this record");
     expect(session.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
@@ -209,7 +209,7 @@ function clinicalFlows(e2e: () => E2e): void {
     const rows = page.getByRole("table").locator("tbody tr");
     await rows.first().waitFor();
     expect(await rows.count()).to.equal(2);
-    expect(await page.getByRole("table").textContent()).to.contain("Read the summary of record #1");
+    expect(await page.getByRole("table").textContent()).to.contain("Read the summary of record 2");
     await e2e().screenshot(page, "24-doctor-audit");
   });
 
@@ -236,7 +236,7 @@ function clinicalFlows(e2e: () => E2e): void {
     expect(await rows.count()).to.equal(2);
     await table.getByText("Dr Ada Byrne").first().waitFor(); // names load from the registry
     const text = (await table.textContent()) ?? "";
-    expect(text).to.contain("Record #1 (Clinical notes and reports), summary only");
+    expect(text).to.contain("Record 2 (Clinical notes and reports), summary only");
     expect(text).to.contain("Your grant");
     expect(await page.getByRole("region", { name: "Emergency access" }).count()).to.equal(0);
     const refusals = page.getByRole("region", { name: "Refused attempts" }).getByRole("table");

@@ -93,13 +93,13 @@ export function formsSpecs(e2e: () => E2e): void {
       const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.VitalSigns]), Number(timestamp) + 86_400]);
       await page.getByRole("button", { name: "Save the form" }).click();
-      await page.getByText(/saved as record #0 of this patient/).waitFor({ timeout: 90_000 });
+      await page.getByText(/saved as record 1 of this patient/).waitFor({ timeout: 90_000 });
       await e2e().screenshot(page, "forms-saved");
       await page.getByLabel("Time of the measurements").fill("2026-06-01T09:00");
       await page.getByLabel("Height (cm)").fill("180");
       await page.getByLabel("Weight (kg)").fill("76.5");
       await page.getByRole("button", { name: "Save the form" }).click();
-      await page.getByText(/saved as record #1 of this patient/).waitFor({ timeout: 90_000 });
+      await page.getByText(/saved as record 2 of this patient/).waitFor({ timeout: 90_000 });
       expect(await recordCount(kit.chain(), stack.core, patient)).to.equal(2);
 
       // 3. The doctor's chart: trends within the grant, both readings.

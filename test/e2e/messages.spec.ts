@@ -54,16 +54,16 @@ export function messagesSpecs(e2e: () => E2e): void {
       const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.LabResults]), Number(timestamp) + 86_400]);
 
-      // The doctor opens the chart and writes a data request about record #0.
+      // The doctor opens the chart and writes a data request about record 1.
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
       await nav(d.page, "Patient chart");
       await d.page.getByLabel("Patient address").fill(patient);
       await d.page.getByRole("button", { name: "Open chart" }).click();
-      await d.page.getByRole("heading", { name: "Record #0: General details" }).waitFor();
-      await d.page.getByRole("link", { name: "Message about this record #0" }).click();
+      await d.page.getByRole("heading", { name: "Record 1: General details" }).waitFor();
+      await d.page.getByRole("link", { name: "Message about this record (record 1)" }).click();
       await d.page.getByRole("heading", { name: /^Conversation with/ }).waitFor();
-      await d.page.getByText("About record #0").waitFor();
+      await d.page.getByText("About record 1").waitFor();
       // An empty message is refused before anything is sealed or sent.
       await d.page.getByRole("button", { name: "Send" }).click();
       await d.page.getByText("Write a message first.").waitFor();

@@ -149,7 +149,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       await shots(page, "03-review-done");
       const before = sends();
       await preview.getByRole("button", { name: "Save the record" }).click();
-      await page.getByText("Saved as record #1 of this patient").waitFor({ timeout: 60_000 });
+      await page.getByText("Saved as record 2 of this patient").waitFor({ timeout: 60_000 });
       expect(sends()).to.be.greaterThan(before);
 
       // Emergency access: one reconciled list, then the mentions apart.
@@ -171,7 +171,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       const mentions = cardAllergies.getByRole("list", { name: "Mentioned in notes, not confirmed" });
       const mentionText = (await mentions.textContent()) ?? "";
       expect(mentionText).to.match(/sulfa/i);
-      expect(mentionText).to.contain("record #1");
+      expect(mentionText).to.contain("record 2");
       expect(mentionText).to.not.match(/penicillin/i);
       const cardMeds = card.getByRole("region", { name: "Medications" });
       expect(await cardMeds.getByRole("list", { name: "Confirmed medications" }).textContent()).to.match(/Lisinopril/i);

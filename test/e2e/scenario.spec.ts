@@ -220,7 +220,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
       await shot(d.page, "06-summary-before-saving");
       await d.page.getByRole("button", { name: "Save the record" }).click();
-      await d.page.getByText("Saved as record #0 of this patient").waitFor({ timeout: 60_000 });
+      await d.page.getByText("Saved as record 1 of this patient").waitFor({ timeout: 60_000 });
       await shot(d.page, "07-saved");
 
       // 6. The patient opens it and downloads exactly the uploaded bytes.
@@ -239,7 +239,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await nav(d.page, "Patient chart");
       await d.page.getByLabel("Patient address").fill(patient);
       await d.page.getByRole("button", { name: "Open chart" }).click();
-      await d.page.getByRole("button", { name: "Open report of record 0" }).click();
+      await d.page.getByRole("button", { name: "Open report of record 1" }).click();
       expect(await bannerText(d.page)).to.equal(REFUSED);
       expect(await d.page.locator("pre.report-text").count()).to.equal(0);
       await shot(d.page, "09-doctor-refused");

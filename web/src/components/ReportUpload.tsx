@@ -43,7 +43,7 @@ export interface ReportUploadProps {
   patient: Address;
   /** The form's heading. */
   title: ReactNode;
-  /** The sentence shown once saved, e.g. "Saved as record #3 of this patient". */
+  /** The sentence shown once saved, e.g. "Saved as record 3 of this patient". */
   savedText(index: number): string;
   /**
    * Doctors offered as "also share with" when their grant covers the chosen category (unchecked by

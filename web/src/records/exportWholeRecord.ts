@@ -6,6 +6,7 @@ import type { UserKey } from "@lib/keys";
 import { allRecords, readRecord, type FlowContext } from "@lib/records/flows";
 import { parseGeneralDetails } from "@lib/records/generalDetails";
 import { parseStoredSummary } from "@lib/summary/stored";
+import { recordNumber } from "./recordNumber";
 
 /** A parsed FHIR Bundle when the bytes are one, else undefined. */
 function asBundle(plaintext: Uint8Array, mediaType: string): fhir4.Bundle | undefined {
@@ -60,7 +61,7 @@ export async function exportWholeRecord(
     const category: CategoryId = isCategoryId(record.category) ? record.category : Category.ClinicalNotes;
     const bundle =
       asBundle(read.plaintext, read.mediaType) ??
-      documentBundle(read.plaintext, read.mediaType, read.fileName ?? `Record ${record.index + 1}`);
+      documentBundle(read.plaintext, read.mediaType, read.fileName ?? `Record ${recordNumber(record.index)}`);
     input.records.push({ category, bundle });
     if (record.summaryCid) {
       const summary = await readRecord(ctx, { patient, index: record.index, part: "summary", readerKey: key });

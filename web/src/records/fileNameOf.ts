@@ -1,3 +1,5 @@
+import { recordNumber } from "./recordNumber";
+
 const EXTENSIONS: Record<string, string> = {
   "application/pdf": "pdf",
   "text/plain": "txt",
@@ -9,5 +11,5 @@ const EXTENSIONS: Record<string, string> = {
 export function fileNameOf(index: number, mediaType: string, fileName?: string): string {
   if (fileName) return fileName;
   const ext = EXTENSIONS[mediaType.split(";")[0].trim().toLowerCase()] ?? "bin";
-  return `record-${index + 1}.${ext}`;
+  return `record-${recordNumber(index)}.${ext}`;
 }

@@ -11,6 +11,7 @@ import { CompleteForm } from "./CompleteForm";
 import { APPOINTMENT_STATUS, formatSlot } from "./format";
 import "./care.css";
 import { AppointmentStatus } from "@deployments/contracts";
+import { recordName } from "../../records/recordNumber";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
@@ -70,7 +71,7 @@ export function DoctorAppointments() {
                 </p>
                 <p>
                   Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
-                  {a.outcomeRecord > 0 ? ` · outcome record ${a.outcomeRecord}` : ""}
+                  {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
                 </p>
                 <div className="actions">
                   {a.status === BOOKED ? (

@@ -7,6 +7,7 @@ import { useTask } from "../../hooks/useTask";
 import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "./format";
 import { OutcomeOrder } from "./OutcomeOrder";
 import "./care.css";
+import { recordName } from "../../records/recordNumber";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 /** Booked and Confirmed appointments can still be cancelled. */
@@ -52,7 +53,7 @@ export function PatientAppointments() {
                   {a.outcomeCategory !== undefined && isCategoryId(a.outcomeCategory)
                     ? CATEGORY_LABELS[a.outcomeCategory]
                     : "record"}{" "}
-                  (record {a.outcomeIndex + 1} in your records)
+                  ({recordName(a.outcomeIndex)} in your records)
                 </p>
               ) : null}
               {a.outcomeIndex !== undefined &&

@@ -4,6 +4,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
+import { recordName } from "../../records/recordNumber";
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {
@@ -47,7 +48,7 @@ export function AuditTrail() {
                   </td>
                   <td>
                     {e.kind === "read"
-                      ? `Read ${e.summaryOnly ? "the summary of " : ""}record #${e.index}`
+                      ? `Read ${e.summaryOnly ? "the summary of " : ""}${recordName(e.index)}`
                       : `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`}
                   </td>
                   <td>{e.kind === "read" ? (e.basis === "Grant" ? "Grant" : "Emergency") : "Emergency"}</td>

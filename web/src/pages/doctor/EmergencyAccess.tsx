@@ -18,6 +18,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useTask } from "../../hooks/useTask";
 import "../../components/clinical.css";
+import { recordName, recordNumber } from "../../records/recordNumber";
 
 const STAGES: TaskStage[] = [
   "awaiting-signature",
@@ -171,7 +172,7 @@ function Emergency({ patient }: { patient: Address }) {
           {card.summaries.map((s) => (
             <section key={s.index} className="card" aria-labelledby={`${id}-s${s.index}`}>
               <h2 id={`${id}-s${s.index}`}>
-                Summary of record #{s.index}: {categoryName(s.category)}
+                Summary of {recordName(s.index)}: {categoryName(s.category)}
               </h2>
               <SummaryView stored={s.stored} />
             </section>
@@ -182,7 +183,7 @@ function Emergency({ patient }: { patient: Address }) {
               <ul>
                 {card.unavailable.map((u) => (
                   <li key={`${u.index}-${u.part}`}>
-                    Record #{u.index} ({u.part}): {u.reason}
+                    Record {recordNumber(u.index)} ({u.part}): {u.reason}
                   </li>
                 ))}
               </ul>

@@ -23,6 +23,7 @@ import { useTask } from "../../hooks/useTask";
 import "../../components/clinical.css";
 import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
+import { recordName } from "../../records/recordNumber";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
@@ -170,7 +171,7 @@ function FormFiller({ patient }: { patient: Address }) {
       ) : null}
       {saved && !saving.busy ? (
         <p role="status" className="card">
-          {FORMS[saved.kind].title} saved as record #{saved.index} of this patient (transaction{" "}
+          {FORMS[saved.kind].title} saved as {recordName(saved.index)} of this patient (transaction{" "}
           <code>{saved.txHash}</code>).
         </p>
       ) : null}

@@ -18,6 +18,7 @@ import { MessageAboutLink } from "../messages/MessageAboutLink";
 import { ChartTrends } from "./ChartTrends";
 import { downloadFile } from "../../keys/downloadFile";
 import "../../components/clinical.css";
+import { recordName, recordNumber } from "../../records/recordNumber";
 
 const PAGE = 20;
 const READ_STAGES: TaskStage[] = [
@@ -53,7 +54,7 @@ function ChartRecord({
   return (
     <li className="card" aria-labelledby={`record-${record.index}`}>
       <h3 id={`record-${record.index}`}>
-        Record #{record.index}: {categoryName(record.category)}
+        Record {recordNumber(record.index)}: {categoryName(record.category)}
       </h3>
       <p>
         Added in block {record.blockNumber} by{" "}
@@ -63,11 +64,11 @@ function ChartRecord({
       <div className="actions">
         {hasSummary ? (
           <button type="button" onClick={() => onRead("summary")} disabled={busy || Boolean(opened?.summary)}>
-            Read summary<span className="visually-hidden"> of record {record.index}</span>
+            Read summary<span className="visually-hidden"> of {recordName(record.index)}</span>
           </button>
         ) : null}
         <button type="button" onClick={() => onRead("report")} disabled={busy || Boolean(report)}>
-          Open report<span className="visually-hidden"> of record {record.index}</span>
+          Open report<span className="visually-hidden"> of {recordName(record.index)}</span>
         </button>
         <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
       </div>
@@ -79,7 +80,11 @@ function ChartRecord({
           <button
             type="button"
             onClick={() =>
-              downloadFile(report.plaintext, report.fileName ?? `record-${record.index}`, report.mediaType)
+              downloadFile(
+                report.plaintext,
+                report.fileName ?? `record-${recordNumber(record.index)}`,
+                report.mediaType,
+              )
             }
           >
             Download the report

@@ -3,6 +3,7 @@ import type { Address } from "viem";
 import { PatientPicker } from "../../components/PatientPicker";
 import { ReportUpload } from "../../components/ReportUpload";
 import { UnlockGate } from "../../components/UnlockGate";
+import { recordName } from "../../records/recordNumber";
 
 /** Upload a report for a patient who granted access: summarized on upload, shown, then saved. */
 export function UploadReport() {
@@ -21,7 +22,7 @@ export function UploadReport() {
                 Report for <code>{patient}</code>
               </>
             }
-            savedText={(index) => `Saved as record #${index} of this patient`}
+            savedText={(index) => `Saved as ${recordName(index)} of this patient`}
           />
         ) : null}
       </UnlockGate>

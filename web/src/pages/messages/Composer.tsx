@@ -6,7 +6,7 @@ import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, ty
 import { CategoryPicker } from "../../components/CategoryPicker";
 import { useEhr } from "../../ehr/useEhr";
 import { useTask } from "../../hooks/useTask";
-import { recordLabel } from "./PartyName";
+import { recordName } from "../../records/recordNumber";
 
 export interface ComposerProps {
   patient: Address;
@@ -96,7 +96,7 @@ export function Composer(props: ComposerProps) {
       ) : null}
       {record ? (
         <p className="composer-context">
-          About {recordLabel(record.index, !isDoctor)}{" "}
+          About {recordName(record.index)}{" "}
           <button type="button" onClick={props.onClearRecord}>
             Remove<span className="visually-hidden"> the record from this message</span>
           </button>

@@ -1,5 +1,6 @@
 import type { Address } from "viem";
 import { setMessageIntent } from "./handoff";
+import { recordName } from "../../records/recordNumber";
 
 export interface MessageAboutLinkProps {
   /** The patient whose record it is. */
@@ -14,7 +15,7 @@ export interface MessageAboutLinkProps {
 export function MessageAboutLink({ patient, index, counterpart }: MessageAboutLinkProps) {
   return (
     <a href="#/messages" onClick={() => setMessageIntent({ counterpart, record: { patient, index } })}>
-      Message about this record<span className="visually-hidden"> #{index}</span>
+      Message about this record<span className="visually-hidden"> ({recordName(index)})</span>
     </a>
   );
 }

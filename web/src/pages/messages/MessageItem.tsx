@@ -7,7 +7,7 @@ import { categoryName, formatWhen } from "../../components/clinicalFormat";
 import { ROLE_ROUTES } from "../../routes";
 import type { ConversationItem } from "../../hooks/useConversation";
 import { setGrantPrefill } from "./handoff";
-import { recordLabel } from "./PartyName";
+import { recordName } from "../../records/recordNumber";
 
 export interface MessageItemProps {
   item: ConversationItem;
@@ -86,9 +86,7 @@ export function MessageItem({ item, me, viewerIsPatient, onReply }: MessageItemP
         {mine ? "You" : viewerIsPatient ? "Your doctor" : "The patient"} · <When at={message.sentAt} />
         {request ? <strong className="message-tag"> Data request</strong> : null}
       </p>
-      {content.record ? (
-        <p className="message-about">About {recordLabel(content.record.index, viewerIsPatient)}</p>
-      ) : null}
+      {content.record ? <p className="message-about">About {recordName(content.record.index)}</p> : null}
       {content.kind === "request" && content.categories?.length ? (
         <p className="message-about">Asks for: {content.categories.map(categoryName).join(", ")}</p>
       ) : null}
@@ -96,7 +94,7 @@ export function MessageItem({ item, me, viewerIsPatient, onReply }: MessageItemP
         <p className="message-about">In reply to a data request</p>
       ) : null}
       {content.kind === "text" && content.answer?.recordIndex !== undefined ? (
-        <p className="message-about">Answered with {recordLabel(content.answer.recordIndex, viewerIsPatient)}</p>
+        <p className="message-about">Answered with {recordName(content.answer.recordIndex)}</p>
       ) : null}
       {content.kind === "text" && content.answer?.grantTx ? (
         <p className="message-about">

@@ -12,7 +12,7 @@ import { useReadMarks } from "../../hooks/useReadMarks";
 import { ConversationList } from "./ConversationList";
 import { ConversationView } from "./ConversationView";
 import { takeMessageIntent, type MessageIntent } from "./handoff";
-import { recordLabel } from "./PartyName";
+import { recordName } from "../../records/recordNumber";
 import "./messages.css";
 
 /**
@@ -78,7 +78,7 @@ export function Messages() {
       </p>
       {intent?.record ? (
         <p className="card" role="status">
-          Choose whom to write to about {recordLabel(intent.record.index, viewerIsPatient)}.
+          Choose whom to write to about {recordName(intent.record.index)}.
         </p>
       ) : null}
       {conversations.isPending ? <p role="status">Reading your conversations…</p> : null}

@@ -8,8 +8,3 @@ import { DoctorName } from "../../components/DoctorName";
 export function PartyName({ address, isDoctor }: { address: Address; isDoctor: boolean }) {
   return isDoctor ? <DoctorName address={address} /> : <code title={address}>{address}</code>;
 }
-
-/** "record 3" for the patient (their list counts from 1), "record #2" for the doctor's chart. */
-export function recordLabel(index: number, viewerIsPatient: boolean): string {
-  return viewerIsPatient ? `record ${index + 1}` : `record #${index}`;
-}

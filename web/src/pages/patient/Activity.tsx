@@ -7,11 +7,12 @@ import { useEhr } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
+import { recordNumber } from "../../records/recordNumber";
 
-/** "record #3 (Clinical notes and reports), summary only". */
+/** "Record 3 (Clinical notes and reports), summary only". */
 function recordLabel(index: number, categories: Map<number, number> | undefined, summaryOnly?: boolean) {
   const category = categories?.get(index);
-  return `Record #${index}${category === undefined ? "" : ` (${categoryName(category)})`}${summaryOnly ? ", summary only" : ""}`;
+  return `Record ${recordNumber(index)}${category === undefined ? "" : ` (${categoryName(category)})`}${summaryOnly ? ", summary only" : ""}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { downloadFile } from "../../keys/downloadFile";
 import { fileNameOf } from "../../records/fileNameOf";
 import { RecordSummary } from "./RecordSummary";
 import { MessageAboutLink } from "../messages/MessageAboutLink";
+import { recordNumber } from "../../records/recordNumber";
 
 const OPEN_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
 const PREVIEW_LIMIT = 20_000;
@@ -52,7 +53,7 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
   return (
     <section className="card" aria-labelledby="record-title">
       <h2 id="record-title">
-        Record {record.index + 1}: {label}
+        Record {recordNumber(record.index)}: {label}
       </h2>
       <RecordSummary record={record} />
       <p>

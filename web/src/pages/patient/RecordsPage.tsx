@@ -11,6 +11,7 @@ import { usePatientRecords } from "../../hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { RecordDetail } from "./RecordDetail";
 import { RecordSummary } from "./RecordSummary";
+import { recordName, recordNumber } from "../../records/recordNumber";
 
 const PAGE_SIZE = 20;
 
@@ -40,13 +41,13 @@ function RecordList() {
           return (
             <li key={r.index} className="card">
               <h2>
-                Record {r.index + 1}: {label}
+                Record {recordNumber(r.index)}: {label}
               </h2>
               <p className="hint">
                 Added by {sameAddress(r.author, address!) ? "you" : <code>{r.author}</code>} in block {r.blockNumber}
               </p>
               <RecordSummary record={r} />
-              <button type="button" onClick={() => setOpenIndex(r.index)} aria-label={`Open record ${r.index + 1}`}>
+              <button type="button" onClick={() => setOpenIndex(r.index)} aria-label={`Open ${recordName(r.index)}`}>
                 Open
               </button>
             </li>

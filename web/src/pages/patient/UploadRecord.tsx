@@ -2,6 +2,7 @@ import { ReportUpload } from "../../components/ReportUpload";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
+import { recordName } from "../../records/recordNumber";
 
 /**
  * The patient uploads a record of their own (e.g. to answer a doctor's data request): a PDF, a
@@ -19,7 +20,7 @@ export function UploadRecord() {
           <ReportUpload
             patient={address}
             title="Your report"
-            savedText={(index) => `Saved as your record ${index + 1} (as listed in Records)`}
+            savedText={(index) => `Saved as your ${recordName(index)} (as listed in Records)`}
             shareCandidates={consents.data?.grants ?? []}
           />
         ) : null}
