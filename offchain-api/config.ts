@@ -22,8 +22,19 @@ export interface ApiConfig {
   siweDomain: string;
   /** Largest upload accepted, in bytes (413 beyond). @default 52428800 (50 MiB) */
   maxUploadBytes: number;
-  /** Largest summary input (text or PDF), in bytes (413 beyond). @default 10485760 (10 MiB) */
+  /** Largest summary input as a document (a PDF or a FHIR Bundle), in bytes (413 beyond). @default 10485760 (10 MiB) */
   maxSummaryBytes: number;
+  /**
+   * Largest text a summary reads, in bytes: a text/plain body (413 beyond) and the text layer of a
+   * PDF, in characters (422 beyond). A long clinical note is some tens of KB. @default 2097152 (2 MiB)
+   */
+  maxSummaryTextBytes: number;
+  /** Summary worker threads (each loads the narrative model, if any). @default 1 */
+  summaryWorkers: number;
+  /** Longest one summary may run in its worker, in seconds (fractions allowed); then 422 and a fresh worker. @default 20 */
+  summaryTimeoutSeconds: number;
+  /** Summaries that may wait for a free worker; beyond it 503 with Retry-After. @default 8 */
+  summaryQueue: number;
   /**
    * Bytes an address may have uploaded that no mined record or registered key references yet (413
    * beyond; offchain-api/blobs/quota.ts). At least `maxUploadBytes`. @default 4 × maxUploadBytes
@@ -136,6 +147,10 @@ const schema = z.object({
   EHR_SIWE_DOMAIN: z.string().min(1).optional(),
   EHR_MAX_UPLOAD_BYTES: integer(50 * 1024 * 1024, 1024, 2 ** 31),
   EHR_MAX_SUMMARY_BYTES: integer(10 * 1024 * 1024, 1024, 2 ** 31),
+  EHR_MAX_SUMMARY_TEXT_BYTES: integer(2 * 1024 * 1024, 1024, 2 ** 30),
+  EHR_SUMMARY_WORKERS: integer(1, 1, 64),
+  EHR_SUMMARY_TIMEOUT_SECONDS: z.coerce.number().min(0.01).max(3600).default(20),
+  EHR_SUMMARY_QUEUE: integer(8, 0, 10_000),
   EHR_UPLOAD_QUOTA_BYTES: z.coerce
     .number()
     .int()
@@ -348,6 +363,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     siweDomain: e.EHR_SIWE_DOMAIN ?? new URL(webOrigin).host,
     maxUploadBytes: e.EHR_MAX_UPLOAD_BYTES,
     maxSummaryBytes: e.EHR_MAX_SUMMARY_BYTES,
+    maxSummaryTextBytes: e.EHR_MAX_SUMMARY_TEXT_BYTES,
+    summaryWorkers: e.EHR_SUMMARY_WORKERS,
+    summaryTimeoutSeconds: e.EHR_SUMMARY_TIMEOUT_SECONDS,
+    summaryQueue: e.EHR_SUMMARY_QUEUE,
     uploadQuotaBytes: e.EHR_UPLOAD_QUOTA_BYTES ?? 4 * e.EHR_MAX_UPLOAD_BYTES,
     keyBackupQuota: e.EHR_KEY_BACKUP_QUOTA,
     maxUploadsInFlightPerAddress: e.EHR_MAX_UPLOADS_IN_FLIGHT,

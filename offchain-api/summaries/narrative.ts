@@ -4,6 +4,9 @@ import type { Logger } from "pino";
 import type { SummaryResult } from "../../lib/api/types";
 import { esmImport } from "../../lib/esmImport";
 
+/** The logging the narrative engine does: a pino logger, or a summary worker's forwarder to one. */
+export type NarrativeLogger = Pick<Logger, "info" | "warn">;
+
 /** Whether the optional narrative engine can run: loaded, no model configured or found, or the model failed to load. */
 export type NarrativeState = "ready" | "no-model" | "failed";
 
@@ -58,21 +61,22 @@ function withoutModel(state: NarrativeState, engine?: string): NarrativeEngine {
   };
 }
 
+/** The narrative engine when there is no model: every narrative is `no-model`. */
+export const NO_NARRATIVE: NarrativeEngine = withoutModel("no-model");
+
 /**
- * Loads the narrative model from `modelDir` once, at start. transformers.js is imported only when
- * the folder holds a model, and only from disk (no model weights are ever downloaded). Without a
- * usable model the service still answers with the default engine: one warning at start says why.
+ * The narrative model's folder and engine name, when `modelDir` holds a model (its `config.json`);
+ * otherwise one warning says why summaries come from the default engine only.
  */
-export async function openNarrativeEngine(
+export async function findNarrativeModel(
   modelDir: string | undefined,
-  logger: Logger,
-  options: NarrativeOptions = {},
-): Promise<NarrativeEngine> {
+  logger: NarrativeLogger,
+): Promise<{ folder?: string; engine?: string }> {
   if (!modelDir) {
     logger.warn(
       "No narrative model is configured (SUMMARIZER_MODEL_DIR): summaries come from the clinical-sections engine only.",
     );
-    return withoutModel("no-model");
+    return {};
   }
   const folder = path.resolve(modelDir);
   const engine = `transformers.js/${path.basename(folder)}`;
@@ -81,8 +85,23 @@ export async function openNarrativeEngine(
       { modelDir: folder },
       "The narrative model folder holds no model (no config.json): summaries come from the clinical-sections engine only.",
     );
-    return withoutModel("no-model", engine);
+    return { engine };
   }
+  return { folder, engine };
+}
+
+/**
+ * Loads the narrative model from `modelDir` once, at start. transformers.js is imported only when
+ * the folder holds a model, and only from disk (no model weights are ever downloaded). Without a
+ * usable model the service still answers with the default engine: one warning at start says why.
+ */
+export async function openNarrativeEngine(
+  modelDir: string | undefined,
+  logger: NarrativeLogger,
+  options: NarrativeOptions = {},
+): Promise<NarrativeEngine> {
+  const { folder, engine } = await findNarrativeModel(modelDir, logger);
+  if (!folder || !engine) return withoutModel("no-model", engine);
   let summarizer: Summarizer;
   try {
     const { env, pipeline } = await esmImport<Transformers>("@huggingface/transformers");
