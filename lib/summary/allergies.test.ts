@@ -187,4 +187,11 @@ describe("allergies (summarizeText)", () => {
     expect(allergies(s).map((a) => a.substance)).to.deep.equal(["grasses", "dust mites"]);
     expect(s.noKnownAllergies).to.equal(false);
   });
+
+  it("reads a name the lexicon lacks right after 'allergic to' in prose, not a vague word or a negated cue", () => {
+    const s = summarizeText("HPI: She says she is allergic to Tegaderm, which causes blistering.");
+    expect(allergies(s)).to.deep.equal([{ substance: "Tegaderm", reaction: "blistering", severity: null }]);
+    expect(substances("HPI: He thinks he is allergic to something in the garden.")).to.deep.equal([]);
+    expect(substances("HPI: She is not allergic to Tegaderm.")).to.deep.equal([]);
+  });
 });

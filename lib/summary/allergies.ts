@@ -198,7 +198,30 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
       }
       if (stated && !TOLERATES.test(before)) kept.push(t);
     }
+    for (const t of unknownAfterCue(text, s, terms)) kept.push(t);
+    kept.sort((a, b) => a.start - b.start);
     kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
   }
   return { items, statesNone };
+}
+
+/** "allergic to Medifast": one word right after the cue, a name the lexicon lacks. */
+const NAME_AFTER_CUE =
+  /^\s+(?:the\s+)?([A-Za-z][A-Za-z-]{3,})(?=\s*(?:[,.;(]|$|\s+(?:and|or|with|which|that|causing|caused|as|resulting|leading|in the past)\b))/;
+const NOT_A_NAME =
+  /^(?:something|anything|everything|nothing|many|several|multiple|most|certain|various|other|others|some|these|those|them|this|that|things|stuff|everyone)$/i;
+
+function unknownAfterCue(text: string, s: Piece, terms: Term[]): Term[] {
+  const out: Term[] = [];
+  const sentence = text.slice(s.start, s.end);
+  for (const cue of sentence.matchAll(/\b(?:allergic to|allerg(?:y|ies) to)\b/gi)) {
+    const from = s.start + cue.index + cue[0].length;
+    const m = NAME_AFTER_CUE.exec(text.slice(from, s.end));
+    if (!m || NOT_A_NAME.test(m[1]) || NOT_ALLERGEN_ENTRY.test(m[1])) continue;
+    if (NEGATED_BEFORE.test(text.slice(Math.max(s.start, from - cue[0].length - 40), from - cue[0].length))) continue;
+    const start = from + m[0].length - m[1].length;
+    if (terms.some((t) => t.start < start + m[1].length && start < t.end)) continue;
+    out.push({ start, end: start + m[1].length, kind: "drug", name: m[1] });
+  }
+  return out;
 }
