@@ -8,7 +8,7 @@ import { appointmentBookAbi, contractConstants } from "../../deployments/contrac
 import { EhrApiClient } from "../../lib/api/client";
 import { AccessDeniedError } from "../../lib/errors";
 import { openMessage, participantKeys, sealMessage, type MessageContent, type SealedMessage } from "../../lib/messages";
-import type { StoredMessage } from "../../lib/messages/types";
+import type { StoredMessage } from "../../lib/api/wire/messages";
 import { expectError } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -165,7 +165,11 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       expect(last.messages).to.have.length(1);
       expect(last.nextCursor).to.equal(undefined);
       expectError(await send(stack.doctor, more[0]), 409, "conflict", /already stored/);
-      expect((await thread(stack.patient, more[0].threadId)).messages).to.have.length(5);
+      // The same new message twice at once: one is stored, the other is a conflict (not a 503).
+      const twice = await seal(stack.doctor, stack.patient, stack.doctor);
+      const statuses = (await Promise.all([send(stack.doctor, twice), send(stack.doctor, twice)])).map((r) => r.status);
+      expect(statuses.sort()).to.deep.equal([201, 409]);
+      expect((await thread(stack.patient, more[0].threadId)).messages).to.have.length(6);
     });
   });
 
@@ -255,8 +259,8 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       expect(refusalsOf(stack.patient).refusals[1]).to.include({ reader: stack.doctor.address });
       for (const who of [stack.patient, stack.doctor]) {
         const { messages } = await thread(who, late.threadId);
-        expect(messages).to.have.length(5);
-        expect((await openAs(who, messages[4])).content.kind).to.equal("request");
+        expect(messages).to.have.length(6);
+        expect((await openAs(who, messages[5])).content.kind).to.equal("request");
       }
     });
 

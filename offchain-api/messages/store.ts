@@ -1,14 +1,14 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Address, Hex } from "viem";
-import { StorageError } from "../../lib/errors";
+import { ConflictError, StorageError } from "../../lib/errors";
 import type {
   ConversationPage,
   ConversationSummary,
   MessagePage,
   SealedMessage,
   StoredMessage,
-} from "../../lib/messages/types";
+} from "../../lib/api/wire/messages";
 import { writeFileAtomic } from "../storage/atomicFile";
 
 /** A page request: `cursor` from the previous page's `nextCursor` (absent: the newest). */
@@ -79,7 +79,7 @@ export class MessageStore {
    */
   async append(sealed: SealedMessage): Promise<StoredMessage> {
     const task = this.writing.then(async () => {
-      if (this.has(sealed.id)) throw new StorageError("This message is already stored.");
+      if (this.has(sealed.id)) throw new ConflictError("A message with this id is already stored.");
       const seq = this.seq + 1;
       const message: StoredMessage = { ...sealed, sentAt: new Date().toISOString() };
       const dir = path.join(this.folder, message.threadId.toLowerCase());

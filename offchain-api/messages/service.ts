@@ -1,0 +1,87 @@
+import { getAddress, type Address, type Hex } from "viem";
+import type {
+  ConversationPage,
+  MessagePage,
+  PageQuery,
+  SendMessageBody,
+  SentMessage,
+} from "../../lib/api/wire/messages";
+import { MAX_CIPHERTEXT_CHARS } from "../../lib/api/wire/messages";
+import { encryptionKeyOf, roleOf } from "../../lib/chain/ehr";
+import { AccessDeniedError, FormatError, NotFoundError } from "../../lib/errors";
+import { conversationId, recipientOf } from "../../lib/messages/seal";
+import { sameAddress } from "../../lib/records/context";
+import { tooLarge, unprocessable } from "../http/errors";
+import type { Caller } from "../http/validate";
+import type { ApiServices } from "../services";
+import { auditRefusal } from "../audit/refuse";
+import { isOurs } from "../blobs/access";
+import { messagingRefusal } from "./relationship";
+
+/**
+ * Stores a sealed message from the caller to the other participant while a grant or an appointment
+ * links them (refusals AccessDeniedError, audited). The service sees ciphertext and addresses only;
+ * bodies are never logged. A message id already stored is a ConflictError (from the store).
+ */
+export async function sendMessage(
+  services: ApiServices,
+  caller: Caller,
+  { message, appointmentStart }: SendMessageBody,
+): Promise<SentMessage> {
+  const me = caller.me;
+  if (message.ciphertext.length > MAX_CIPHERTEXT_CHARS)
+    throw tooLarge("This message is longer than the service accepts.");
+  if (!isOurs(services, message)) throw new FormatError("This message is for another chain or system.");
+  if (sameAddress(message.patient, message.doctor))
+    throw new FormatError("A conversation needs a patient and a doctor.");
+  if (!sameAddress(message.sender, message.patient) && !sameAddress(message.sender, message.doctor)) {
+    throw new FormatError("The sender must be the patient or the doctor of the conversation.");
+  }
+  const scope = { chainId: services.chainId, contract: services.core };
+  if (message.threadId !== conversationId(scope, message.patient, message.doctor)) {
+    throw new FormatError("The conversation id does not match its patient and doctor.");
+  }
+  if (!sameAddress(message.sender, me)) throw new AccessDeniedError("You can send messages only as yourself.");
+  const patient = getAddress(message.patient);
+  const doctor = getAddress(message.doctor);
+  const reason = await messagingRefusal(services, patient, doctor, appointmentStart);
+  if (reason) {
+    // The patient's Activity lists refused attempts by doctors (and the patient's own); an address
+    // with no doctor role could otherwise fill any patient's Activity for free.
+    if (sameAddress(me, patient) || (await isDoctorAccount(services, me))) {
+      await auditRefusal(services, { id: caller.requestId }, { reader: me, patient, reason });
+    }
+    throw new AccessDeniedError(reason);
+  }
+  if (!(await encryptionKeyOf(services.publicClient, services.core, recipientOf(message)))) {
+    throw unprocessable("The recipient has no registered encryption key yet.");
+  }
+  const stored = await services.messages.append({ ...message, patient, doctor, sender: getAddress(message.sender) });
+  services.logger.info({ requestId: caller.requestId, messageId: stored.id, sender: me }, "message stored");
+  return { id: stored.id, threadId: stored.threadId, sentAt: stored.sentAt };
+}
+
+/** The caller's conversations, latest message first. */
+export function conversations(services: ApiServices, caller: Caller, page: PageQuery): ConversationPage {
+  return services.messages.conversations(caller.me, page);
+}
+
+/**
+ * One conversation's messages, newest first, to its two participants only (the history stays
+ * readable after the link ends): NotFoundError when there is none, AccessDeniedError for anyone else.
+ */
+export function conversation(services: ApiServices, caller: Caller, threadId: Hex, page: PageQuery): MessagePage {
+  const thread = threadId.toLowerCase() as Hex;
+  const participants = services.messages.participants(thread);
+  if (!participants) throw new NotFoundError("There is no such conversation.");
+  if (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor)) {
+    throw new AccessDeniedError("Only the patient and the doctor of a conversation can read it.");
+  }
+  return services.messages.messages(thread, page);
+}
+
+/** Whether `account` is an onboarded doctor (active or suspended) on the chain now. */
+async function isDoctorAccount(services: ApiServices, account: Address): Promise<boolean> {
+  const role = await roleOf(services.publicClient, services.core, account);
+  return role === "doctor" || role === "suspended";
+}
