@@ -189,9 +189,9 @@ describe("allergies (summarizeText)", () => {
   });
 
   it("reads a name the lexicon lacks right after 'allergic to' in prose, not a vague word or a negated cue", () => {
-    const s = summarizeText("HPI: She says she is allergic to Tegaderm, which causes blistering.");
-    expect(allergies(s)).to.deep.equal([{ substance: "Tegaderm", reaction: "blistering", severity: null }]);
+    const s = summarizeText("HPI: She says she is allergic to Xeroform, which causes blistering.");
+    expect(allergies(s)).to.deep.equal([{ substance: "Xeroform", reaction: "blistering", severity: null }]);
     expect(substances("HPI: He thinks he is allergic to something in the garden.")).to.deep.equal([]);
-    expect(substances("HPI: She is not allergic to Tegaderm.")).to.deep.equal([]);
+    expect(substances("HPI: She is not allergic to Xeroform.")).to.deep.equal([]);
   });
 });
