@@ -11,6 +11,8 @@
  *   reported); 1 MB downloads with closed node:http loops there instead (autocannon's parser caps
  *   1 MB answers near 25/s).
  *
+ * Summaries go over one connection: one signed-in address has at most one summary in flight.
+ *
  * Endpoints: upload and download of one sealed envelope of 1 KB and 1 MB (2^20 bytes of plaintext,
  * sealed uncompressed: 1,168 and 1,048,720 bytes). "upload" repeats one body, so CONNECTIONS uploads
  * of the same bytes are in flight at once (the service finds the block stored and does not write it
@@ -220,6 +222,8 @@ async function main(): Promise<void> {
     const summaries: Figures = {
       ...(await load({
         ...job,
+        // One connection: the service takes one summary at a time from an address (429 otherwise).
+        connections: 1,
         url: `${base}/v1/summaries`,
         method: "POST",
         headers: { ...auth, "Content-Type": "text/plain" },
