@@ -2,7 +2,6 @@ import http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import fs from "node:fs";
-import { Transaction } from "ethers";
 import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJournal";
 
 /**
@@ -17,7 +16,7 @@ import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJourna
  *
  * Nothing a client sends can hold that lock for long. A transaction whose nonce is ahead of its
  * account's next one (a nonce gap) would sit in anvil's pool, unmined, while the front waited for
- * it; it is refused instead, before anvil sees it (see `write`). Bodies are read before the lock is
+ * it; it is taken out of the pool and refused instead (see `writeNow`). Bodies are read before the lock is
  * taken, within `REQUEST_TIMEOUT_MS`, and bounded (`MAX_BODY_BYTES`, `MAX_BATCH_CALLS`).
  */
 export interface ChainFront {
@@ -104,39 +103,59 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
   const gapWaiters = new NonceWaiters();
 
   /**
-   * One change, under the lock. A transaction with a nonce gap is not let through: anvil would keep
-   * it queued, unmined, and the front would wait for its receipt under the lock, holding up every
-   * other write and read (a stranger's loop of them stalled all writes ~2.3 s each). On a
-   * permissioned chain nobody needs a queued transaction, and refusing keeps anvil's pool and the
-   * journal free of it (journaling it without a wait would let anyone grow both without bound).
-   * The check and the send share the lock, so the account's next nonce cannot move in between.
+   * One change, under the lock. A transaction that anvil queues behind a nonce gap is taken out of
+   * its pool again and not journaled: the front would otherwise wait for its receipt under this
+   * lock, holding up every other write and read (a stranger's loop of them stalled all writes
+   * ~2.3 s each). On a permissioned chain nobody needs a queued transaction, and refusing keeps
+   * anvil's pool and the journal free of it (journaling it without a wait would let anyone grow
+   * both without bound). anvil, not the front, recovers the sender: a signature recovery in
+   * JavaScript would cost this one thread milliseconds per request.
    */
-  const writeNow = async (call: RpcCall, intent: TransactionIntent): Promise<RpcResponse | NonceGap> => {
-    if (intent.nonce !== undefined) {
-      const next = Number(await rpc(upstream, "eth_getTransactionCount", [intent.sender, "pending"]));
-      if (intent.nonce > next) return { next };
-    }
+  const writeNow = async (call: RpcCall): Promise<RpcResponse | NonceGap> => {
     let done!: () => void;
     journaling = new Promise<void>((resolve) => (done = resolve));
     try {
-      const before = call.method.startsWith("eth_") ? undefined : await blockNumber(upstream);
-      const response = await post(upstream, call);
+      const sends = call.method.startsWith("eth_send");
+      const before = sends ? undefined : await blockNumber(upstream);
+      // The *Sync variants would have anvil wait for the receipt itself (30 s for a queued one).
+      const sync = call.method.endsWith("Sync");
+      const response = await post(upstream, sync ? { ...call, method: call.method.slice(0, -4) } : call);
       if (response.error) return response;
-      // This account's next nonce moved (a development call may have moved anyone's).
-      if (intent.sender) gapWaiters.wake(intent.sender);
-      else gapWaiters.wakeAll();
+      let receipt: Receipt | null = null;
+      // From here anvil holds the change: whatever goes wrong before it is journaled stops the chain.
       try {
-        const entry = journal.append(await describe(upstream, call, response.result, before));
-        if (entry.hash && entry.block === undefined) unmined.set(entry.seq, entry.hash);
+        let entry: Omit<JournalEntry, "seq">;
+        if (sends) {
+          const hash = response.result as string;
+          const sent = await inspectSent(upstream, hash);
+          // Only when the account has nothing else in the pool: removal takes all of its transactions.
+          if (sent.gap?.alone) {
+            await rpc(upstream, "anvil_removePoolTransactions", [sent.sender]);
+            return { sender: sent.sender, nonce: sent.gap.nonce, next: sent.gap.next };
+          }
+          receipt = sent.receipt;
+          entry = await describeTransaction(upstream, call, hash, receipt);
+          gapWaiters.wake(sent.sender);
+        } else {
+          entry = await describeDevCall(upstream, call, before!);
+          // A development call (anvil_setNonce...) may have moved anyone's next nonce.
+          gapWaiters.wakeAll();
+        }
+        const appended = journal.append(entry);
+        if (appended.hash && appended.block === undefined) unmined.set(appended.seq, appended.hash);
       } catch (error) {
         options.onJournalFailure(error);
-        return {
-          jsonrpc: "2.0",
-          id: call.id,
-          error: { code: -32603, message: "The chain could not record the change on disk." },
-        };
+        return rpcError(call, -32603, "The chain could not record the change on disk.");
       }
-      return response;
+      if (!sync) return response;
+      // EIP-7966: the receipt, or error 4 with the hash when it is not mined (automine off).
+      return receipt
+        ? { ...response, result: receipt }
+        : {
+            jsonrpc: "2.0",
+            id: call.id,
+            error: { code: 4, message: "The transaction is not mined yet.", data: response.result },
+          };
     } finally {
       journaling = undefined;
       done();
@@ -149,21 +168,19 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
    * and tries again; still ahead after the grace, it is refused with geth's "nonce too high".
    */
   const write = async (call: RpcCall): Promise<RpcResponse> => {
-    const intent = transactionIntent(call);
-    if (!intent) return rpcError(call, -32602, "The signed transaction could not be decoded.");
     const deadline = Date.now() + NONCE_GAP_GRACE_MS;
     for (;;) {
-      const outcome = await writes.run(() => writeNow(call, intent));
+      const outcome = await writes.run(() => writeNow(call));
       if (!("next" in outcome)) return outcome;
       const left = deadline - Date.now();
       if (left <= 0 || gapWaiters.size >= MAX_GAP_WAITERS) {
         return rpcError(
           call,
           -32000,
-          `nonce too high: the account's next nonce is ${outcome.next}, this transaction's is ${intent.nonce}; send the ones before it first.`,
+          `nonce too high: the account's next nonce is ${outcome.next}, this transaction's is ${outcome.nonce}; send the ones before it first.`,
         );
       }
-      await gapWaiters.wait(intent.sender!, left);
+      await gapWaiters.wait(outcome.sender, left);
     }
   };
 
@@ -276,52 +293,89 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
   };
 }
 
-/** What the journal needs to redo `call`: the raw transaction and where and when it was mined. */
-async function describe(
+interface Receipt {
+  from: string;
+  blockNumber: string;
+  status: string;
+}
+
+/** What anvil made of a transaction it accepted. */
+interface SentTransaction {
+  /** The sender, as anvil recovered it (lower case). */
+  sender: string;
+  /** Its receipt, once mined (with automine, after a bounded wait); null when it is not mined. */
+  receipt: Receipt | null;
+  /**
+   * Set when anvil queued it behind a nonce gap: its nonce, the account's next one, and whether the
+   * account has no other transaction waiting in the pool.
+   */
+  gap?: { nonce: number; next: number; alone: boolean };
+}
+
+/**
+ * Mined, waiting to be mined (anvil answers from its pool and mines a moment later), or queued
+ * behind a nonce gap (its nonce is past the account's next one, counting the pool's ready ones).
+ */
+async function inspectSent(upstream: string, hash: string): Promise<SentTransaction> {
+  const mined = (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as Receipt | null;
+  if (mined) return { sender: mined.from.toLowerCase(), receipt: mined };
+  const tx = (await rpc(upstream, "eth_getTransactionByHash", [hash])) as { from: string; nonce: string };
+  const sender = tx.from.toLowerCase();
+  const nonce = Number(tx.nonce);
+  const next = Number(await rpc(upstream, "eth_getTransactionCount", [sender, "pending"]));
+  if (nonce >= next) {
+    const latest = Number(await rpc(upstream, "eth_getTransactionCount", [sender, "latest"]));
+    return { sender, receipt: null, gap: { nonce, next, alone: latest === next } };
+  }
+  return { sender, receipt: await minedReceipt(upstream, hash) };
+}
+
+/** What the journal needs to redo a transaction: the raw transaction and where and when it was mined. */
+async function describeTransaction(
   upstream: string,
   call: RpcCall,
-  result: unknown,
-  blockBefore: number | undefined,
+  hash: string,
+  receipt: Receipt | null,
+): Promise<Omit<JournalEntry, "seq">> {
+  const entry: Omit<JournalEntry, "seq"> = { method: call.method, params: call.params ?? [], hash };
+  entry.raw = call.method.startsWith("eth_sendRaw")
+    ? (call.params?.[0] as string)
+    : ((await rpc(upstream, "eth_getRawTransactionByHash", [hash])) as string);
+  // A transaction anvil has not mined (no automine) is replayed without a time.
+  if (receipt) {
+    entry.block = Number(receipt.blockNumber);
+    entry.status = receipt.status;
+    entry.timestamp = await blockTimestamp(upstream, entry.block);
+  }
+  return entry;
+}
+
+/** What the journal needs to redo a development call: the call, and the block it mined, if one. */
+async function describeDevCall(
+  upstream: string,
+  call: RpcCall,
+  blockBefore: number,
 ): Promise<Omit<JournalEntry, "seq">> {
   const entry: Omit<JournalEntry, "seq"> = { method: call.method, params: call.params ?? [] };
-  if (call.method.startsWith("eth_send")) {
-    // The *Sync variants answer with the receipt rather than the hash.
-    const hash =
-      typeof result === "string" ? result : ((result as { transactionHash?: string } | null)?.transactionHash ?? "");
-    entry.hash = hash;
-    entry.raw = call.method.startsWith("eth_sendRaw")
-      ? (call.params?.[0] as string)
-      : ((await rpc(upstream, "eth_getRawTransactionByHash", [hash])) as string);
-    // anvil answers once the transaction is in its pool and mines it a moment later: with automine
-    // the entry waits for that, so that it records the block, time and status the replay must match.
-    const receipt = await minedReceipt(upstream, hash);
-    // A transaction anvil has not mined (no automine) is replayed without a time.
-    if (receipt) {
-      entry.block = Number(receipt.blockNumber);
-      entry.status = receipt.status;
-      entry.timestamp = await blockTimestamp(upstream, entry.block);
-    }
-    return entry;
-  }
   const after = await blockNumber(upstream);
-  if (blockBefore !== undefined && after === blockBefore + 1) {
+  if (after === blockBefore + 1) {
     entry.block = after;
     entry.timestamp = await blockTimestamp(upstream, after);
   }
   return entry;
 }
 
-/** The transaction's receipt; with automine on, waits (a bounded while) for anvil to mine it. */
-async function minedReceipt(upstream: string, hash: string): Promise<{ blockNumber: string; status: string } | null> {
-  const receipt = async () =>
-    (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as { blockNumber: string; status: string } | null;
-  let found = await receipt();
-  if (found || !(await rpc(upstream, "anvil_getAutomine", []))) return found;
-  // Nonce gaps are refused before anvil sees them, so this is the moment anvil takes to mine; bounded
-  // all the same: a transaction it keeps for another reason is journaled as pending.
+/**
+ * The receipt of a transaction anvil holds ready to mine; with automine on, waits (a bounded while,
+ * the moment mining takes) for it, so that the journal records the block, time and status the
+ * replay must match. Queued transactions never come here.
+ */
+async function minedReceipt(upstream: string, hash: string): Promise<Receipt | null> {
+  if (!(await rpc(upstream, "anvil_getAutomine", []))) return null;
+  let found: Receipt | null = null;
   for (let i = 0; i < 200 && !found; i++) {
-    await new Promise((resolve) => setTimeout(resolve, i < 20 ? 1 : 10));
-    found = await receipt();
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, i < 20 ? 1 : 10));
+    found = (await rpc(upstream, "eth_getTransactionReceipt", [hash])) as Receipt | null;
   }
   return found;
 }
@@ -523,40 +577,11 @@ function rpcError(call: RpcCall, code: number, message: string): RpcResponse {
   return { jsonrpc: "2.0", id: call.id, error: { code, message } };
 }
 
-/** The account a change acts for, and the nonce it names (when it names one). */
-interface TransactionIntent {
-  sender?: string;
-  nonce?: number;
-}
-
-/** A transaction refused for now: its nonce is ahead of `next`, the account's next one. */
+/** A transaction anvil queued behind a nonce gap (now out of its pool again): who, its nonce, the account's next. */
 interface NonceGap {
+  sender: string;
+  nonce: number;
   next: number;
-}
-
-/**
- * Who sends `call` and at which nonce: a raw transaction is decoded (its sender recovered from the
- * signature), eth_sendTransaction names both or leaves the nonce to anvil; other changes name
- * neither. Undefined for a raw transaction that cannot be decoded (refused before anvil sees it).
- */
-function transactionIntent(call: RpcCall): TransactionIntent | undefined {
-  if (call.method.startsWith("eth_sendRaw")) {
-    try {
-      const tx = Transaction.from(call.params?.[0] as string);
-      // Unsigned: anvil refuses it itself, and it never reaches the pool.
-      return tx.from ? { sender: tx.from.toLowerCase(), nonce: tx.nonce } : {};
-    } catch {
-      return undefined;
-    }
-  }
-  if (call.method.startsWith("eth_send")) {
-    const request = call.params?.[0] as { from?: unknown; nonce?: unknown } | undefined;
-    const sender = typeof request?.from === "string" ? request.from.toLowerCase() : undefined;
-    const nonce =
-      typeof request?.nonce === "string" || typeof request?.nonce === "number" ? Number(request.nonce) : undefined;
-    return { sender, nonce: sender !== undefined && Number.isSafeInteger(nonce) ? nonce : undefined };
-  }
-  return {};
 }
 
 /**

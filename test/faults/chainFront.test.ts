@@ -136,6 +136,34 @@ describeFault("fault: the chain front under nonce gaps, oversized bodies and bat
     expect(await nextNonce(account.address)).to.equal(nonce + 2);
   });
 
+  it("the receipt-waiting (EIP-7966 *Sync) and node-signed sends are refused the same way on a gap, and answered on no gap", async () => {
+    const account = wallet(7);
+    const nonce = await nextNonce(account.address);
+    // anvil itself would wait 30 s for the receipt of a queued transaction, under the front's lock.
+    await expectRefused(call(chain.url, "eth_sendRawTransactionSync", [await transfer(account, nonce + 3)]));
+    const receipt = (await call(chain.url, "eth_sendRawTransactionSync", [await transfer(account, nonce)])) as {
+      status: string;
+      from: string;
+    };
+    expect(receipt.status).to.equal("0x1");
+    expect(receipt.from.toLowerCase()).to.equal(account.address.toLowerCase());
+
+    // eth_sendTransaction: anvil signs for its own dev account 8.
+    const signer = wallet(8).address;
+    const request = (n: number) => ({
+      from: signer,
+      to: wallet(1).address,
+      value: "0x1",
+      nonce: `0x${n.toString(16)}`,
+    });
+    const next = await nextNonce(signer);
+    await expectRefused(call(chain.url, "eth_sendTransaction", [request(next + 5)]));
+    const hash = (await call(chain.url, "eth_sendTransaction", [request(next)])) as string;
+    expect(((await call(chain.url, "eth_getTransactionReceipt", [hash])) as { status: string }).status).to.equal("0x1");
+    const pool = (await call(chain.url, "txpool_status", [])) as { queued: string };
+    expect(Number(pool.queued)).to.equal(0);
+  });
+
   it("refuses a body over 1 MiB with 413 and a JSON-RPC error, and changes nothing", async () => {
     const before = readJournal(chain.journalFile).length;
     const filler = "0".repeat(1024 * 1024);
@@ -205,4 +233,12 @@ async function call(url: string, method: string, params: unknown[]): Promise<unk
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function expectRefused(answer: Promise<unknown>): Promise<void> {
+  const error = await answer.then(
+    () => undefined,
+    (reason: unknown) => reason as Error,
+  );
+  expect(error?.message).to.match(/nonce too high/);
 }
