@@ -141,6 +141,8 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await page.getByRole("button", { name: "Create my key and register" }).click();
       await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
       await e2e().screenshot(page, "06-key-ready");
+      // The header follows the chain on the screen right after the receipt (it said "not registered").
+      expect(await page.getByLabel("Your account").locator(".role").textContent()).to.equal(" · patient");
 
       // The chain has the patient, with the key and the hash of the very file the user downloaded.
       expect(await role(address)).to.equal("patient");

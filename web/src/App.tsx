@@ -36,6 +36,7 @@ export function App() {
   const main = useRef<HTMLElement>(null);
 
   const routes = role ? ROLE_ROUTES[role] : [];
+  const navRoutes = routes.filter((r) => !r.hidden);
   const route = routes.find((r) => r.path === path) ?? routes[0];
   const stage = !address ? "connect" : !onRightChain ? "network" : !signedIn ? "sign-in" : !role ? "role" : "page";
 
@@ -82,10 +83,10 @@ export function App() {
       <WrongNetworkBanner />
       <ErrorBanner />
       {stage === "page" ? <EmergencyAlert /> : null}
-      {stage === "page" && routes.length > 1 ? (
+      {stage === "page" && navRoutes.length > 1 ? (
         <nav aria-label="Main">
           <ul>
-            {routes.map((r) => (
+            {navRoutes.map((r) => (
               <li key={r.path}>
                 <a href={`#${r.path}`} aria-current={r === route ? "page" : undefined}>
                   {r.label}

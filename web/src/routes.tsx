@@ -32,7 +32,18 @@ export interface RouteDef {
   path: string;
   label: string;
   render(navigate: (path: string) => void): ReactNode;
+  /** Reachable at its path but not listed in the navigation. @default false */
+  hidden?: boolean;
 }
+
+/** Registration. Its last screen (the key backup) stays put once the role is re-read from the chain. */
+const REGISTER: RouteDef = {
+  path: "/register",
+  label: "Register as a patient",
+  render: (navigate) => <PatientOnboarding onRegistered={() => navigate("/")} />,
+};
+/** The same page in a newly registered account's routes: the screen after the receipt, not in the navigation. */
+const AFTER_REGISTER: RouteDef = { ...REGISTER, hidden: true };
 
 const ADMIN_HINT = (
   <p>
@@ -45,11 +56,7 @@ const ADMIN_HINT = (
 export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
   none: [
     { path: "/", label: "Welcome", render: (navigate) => <Welcome onRegister={() => navigate("/register")} /> },
-    {
-      path: "/register",
-      label: "Register as a patient",
-      render: (navigate) => <PatientOnboarding onRegistered={() => navigate("/")} />,
-    },
+    REGISTER,
   ],
   patient: [
     { path: "/", label: "Home", render: () => <PatientHome /> },
@@ -65,6 +72,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/activity", label: "Activity", render: () => <Activity /> },
     { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
     { path: "/messages", label: "Messages", render: () => <Messages /> },
+    AFTER_REGISTER,
   ],
   "pending-patient": [
     {
@@ -76,6 +84,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
         </InfoPage>
       ),
     },
+    AFTER_REGISTER,
   ],
   doctor: [
     { path: "/", label: "Home", render: () => <DoctorHome /> },

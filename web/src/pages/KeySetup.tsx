@@ -45,7 +45,7 @@ export interface KeySetupProps {
  * leaves nothing behind but, at most, an unreferenced encrypted backup.
  */
 export function KeySetup({ progressTitle, action, register, onDone }: KeySetupProps) {
-  const { walletClient, address, core, runtime, api, setUserKey } = useEhr();
+  const { walletClient, address, core, runtime, api, setUserKey, refreshRole } = useEhr();
   const task = useTask();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -78,6 +78,9 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
       await api.blobStore().put(file, hash);
       await register(key.publicKey, hash, report);
       saveLockedKey(locked);
+      // The receipt may have changed the account's role (a new patient): the header and the pages
+      // follow the chain from the next screen on, not from the one after it.
+      await refreshRole();
       return { key, file };
     });
     if (!result) return;
