@@ -4,7 +4,8 @@
  *
  * In one run, on one chain: a transaction's latency (signed locally, eth_sendRawTransaction, then
  * its receipt) and a read's (eth_call) through the front against straight to anvil's own port,
- * alternated so both see the same machine; a state dump's time and size with `RECORDS` records; the
+ * alternated so both see the same machine; the front's transaction latency again while loops of
+ * nonce-gap transactions run against it (refused, they must not slow it); a state dump's time and size with `RECORDS` records; the
  * start after kill -9 with `JOURNALED` journaled transactions to replay, against a start from a
  * dump alone. Writes bench/results/chain.json. The machine is shared while this runs: compare the
  * two columns of one run, not runs with each other.
@@ -32,6 +33,9 @@ const RECORDS_PER_PATIENT = 10;
 const RECORDS = PATIENTS * RECORDS_PER_PATIENT;
 const SAMPLES = Number(process.env.BENCH_CHAIN_SAMPLES ?? 200);
 const JOURNALED = Number(process.env.BENCH_CHAIN_JOURNALED ?? 300);
+/** Transactions timed while `GAP_LOOPS` loops send nonce-gap transactions at the front. */
+const FLOOD_SAMPLES = 50;
+const GAP_LOOPS = 4;
 const DEV_ADMIN_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const CHAIN_ID = 31337n;
 
@@ -86,10 +90,43 @@ async function main(): Promise<void> {
     }
     direct.destroy();
 
+    // The same transactions through the front while loops of nonce-gap transactions (future nonces
+    // of funded accounts) run against it: the front refuses those, so the figure stays the front's.
+    console.log(`Measuring ${FLOOD_SAMPLES} transactions while ${GAP_LOOPS} loops send nonce-gap transactions...`);
+    const flooders = Array.from({ length: GAP_LOOPS }, () => Wallet.createRandom());
+    for (const w of flooders) await front.send("anvil_setBalance", [w.address, "0x56bc75e2d63100000"]);
+    let flooding = true;
+    const gapAnswers = { refused: 0, accepted: 0 };
+    const flood = async (w: BaseWallet, provider: JsonRpcProvider) => {
+      for (let far = 1000; flooding; far++) {
+        try {
+          await sendRaw(provider, w, { to: patients[0].address, value: 1n, nonce: far, gasLimit: 21_000n });
+          gapAnswers.accepted++;
+        } catch {
+          gapAnswers.refused++;
+        }
+      }
+    };
+    // Its own connection per loop (no batch shared with the measured transactions).
+    const floodProviders = flooders.map(
+      () => new JsonRpcProvider(chain.url, Number(CHAIN_ID), { staticNetwork: true, batchMaxCount: 1 }),
+    );
+    const floods = flooders.map((w, i) => flood(w, floodProviders[i]));
+    const underFlood: number[] = [];
+    for (let i = 0; i < FLOOD_SAMPLES; i++) {
+      underFlood.push(
+        await timeTx(front, viaFront, { to: patients[0].address, value: 1n, nonce: SAMPLES + i, gasLimit: 21_000n }),
+      );
+    }
+    flooding = false;
+    await Promise.all(floods);
+    for (const provider of floodProviders) provider.destroy();
+    const nextNonce = SAMPLES + FLOOD_SAMPLES;
+
     // What a dump costs at this size (the front takes one every 5 s when something changed).
     const dumps: number[] = [];
     for (let i = 0; i < 3; i++) {
-      await sendRaw(front, viaFront, { to: patients[0].address, value: 1n, nonce: SAMPLES + i, gasLimit: 21_000n });
+      await sendRaw(front, viaFront, { to: patients[0].address, value: 1n, nonce: nextNonce + i, gasLimit: 21_000n });
       dumps.push(await timed(() => chain.save()));
     }
     const stateBytes = fs.statSync(chain.stateFile).size;
@@ -132,6 +169,11 @@ async function main(): Promise<void> {
       state: { records: RECORDS, patients: PATIENTS, stateFileBytes: stateBytes },
       transactionMs: { front: summary(times.frontTx), direct: summary(times.directTx) },
       readMs: { front: summary(times.frontRead), direct: summary(times.directRead) },
+      transactionMsUnderNonceGapFlood: {
+        loops: GAP_LOOPS,
+        front: summary(underFlood),
+        gapTransactions: gapAnswers,
+      },
       dumpMs: summary(dumps),
       restartAfterKill: {
         journaledTransactions: JOURNALED,
