@@ -21,12 +21,17 @@ const key = (item: Item): string => {
         .trim();
 };
 
-/** "insulin" after "NovoLog insulin": the same drug named again, shorter. */
+/**
+ * "insulin" after "NovoLog insulin": the same drug named again, shorter. A numbered product is
+ * another drug: "Tylenol" after "Tylenol No. 3" (with codeine) is plain Tylenol.
+ */
 function namedBefore(k: string, seen: Map<string, number>): number | undefined {
   const words = k.split(" ");
   for (const [other, at] of seen) {
     const otherWords = other.split(" ");
-    if (words.every((w) => otherWords.includes(w))) return at;
+    if (!words.every((w) => otherWords.includes(w))) continue;
+    if (otherWords.some((w) => /^\d/.test(w) && !words.includes(w))) continue;
+    return at;
   }
   return undefined;
 }

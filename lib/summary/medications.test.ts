@@ -282,6 +282,12 @@ describe("medications (summarizeText)", () => {
     expect(names("PLAN: , Continue antibiotics.")).to.deep.equal([]);
   });
 
+  it("keeps 'No. 3' in the name, so Tylenol No. 3 and plain Tylenol are two drugs", () => {
+    expect(
+      names("MEDICATIONS:,1.  Tylenol No.  3, one tablet q.6h. p.r.n.,2.  Tylenol 500 mg as needed."),
+    ).to.deep.equal(["Tylenol No.  3", "Tylenol"]);
+  });
+
   it("keeps a dotted release suffix in the name and reads 'a day' as a frequency", () => {
     const s = summarizeText("MEDICATIONS: , Sinemet C.R. 50 mg b.i.d., Cardizem C.D.  180 mg a day.");
     expect(details(s)).to.deep.equal([

@@ -92,7 +92,7 @@ export const NO_MEDICATIONS =
   /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|(?:does not|doesn't|did not|didn't|do not|don't) (?:list|report|take|use) any (?:current |regular |daily |prescription )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
 
 const NAME_SUFFIX =
-  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|\d{1,3}\/\d{2,4}|N \d+)\b|^ (?:[XESC]\.[LR]\.|L\.A\.|C\.D\.)/;
+  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|No\.?\s{1,2}[1-4]|\d{1,3}\/\d{2,4}|N \d+)\b|^ (?:[XESC]\.[LR]\.|L\.A\.|C\.D\.)/;
 const DOSE =
   /\b\d+(?:[.,/]\d+)*\s*(?:mg|mcg|mcgs|micrograms?|g|gm|grams?|units?|iu|meq|ml|cc|%|puffs?|tabs?|tablets?|capsules?|caps|drops?|patch)\b(?:\s*\/\s*(?:ml|h|hr|hour|kg|day))?/i;
 const FREQUENCY =
