@@ -121,6 +121,21 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await alert.waitFor();
       expect((await alert.locator("p").textContent())?.trim()).to.equal(DECLINED);
       expect(wallet.requests.filter((m) => m === "personal_sign").length).to.be.at.least(3);
+      // The progress list says where it stopped: the declined step failed, the later ones never started.
+      const progress = page.getByRole("region", { name: "Registering you as a patient" });
+      expect(await progress.getByRole("listitem").allTextContents()).to.deep.equal([
+        "✓ Sign the key message in your wallet (1 of 2) (done)",
+        "✓ Sign it once more, to check your wallet (2 of 2) (done)",
+        "✓ Creating and locking your encryption key (done)",
+        "✓ Encrypting the backup file with your passphrase (done)",
+        "✓ Storing the encrypted backup (done)",
+        "✕ Confirm the transaction in your wallet (failed)",
+        "○ Waiting for the transaction to be recorded (not started)",
+        "○ Recorded on the chain (not started)",
+      ]);
+      expect(await progress.getByRole("status").textContent()).to.equal(
+        "Stopped at: Confirm the transaction in your wallet. Nothing after it was done.",
+      );
       expect(await role(wallet.account.address)).to.equal("none");
       expect(
         await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ehr:locked-key"))),

@@ -6,35 +6,59 @@ export interface ProgressProps {
   title: string;
   /** The steps in order. */
   stages: readonly TaskStage[];
-  /** The step under way; undefined before the first. */
+  /** The step under way (or the one that failed); undefined before the first. */
   current: TaskStage | undefined;
   /** All steps finished. @default false */
   done?: boolean;
+  /** The work stopped with an error: `current` failed and the steps after it never started. @default false */
+  failed?: boolean;
 }
 
+type StepState = "done" | "current" | "failed" | "todo" | "not-started";
+
+const MARKS: Record<StepState, string> = { done: "✓", current: "…", failed: "✕", todo: "○", "not-started": "○" };
+const SPOKEN: Record<StepState, string> = {
+  done: " (done)",
+  current: " (in progress)",
+  failed: " (failed)",
+  todo: " (to come)",
+  "not-started": " (not started)",
+};
+
 /**
- * Long work, step by step: an ordered list marking each step done, under way or to come, and a
- * polite live region that announces the step under way to screen readers.
+ * Long work, step by step: an ordered list marking each step done, under way or to come (after a
+ * failure: done, failed, not started), and a polite live region that announces the step under way
+ * to screen readers.
  */
-export function Progress({ title, stages, current, done = false }: ProgressProps) {
+export function Progress({ title, stages, current, done = false, failed = false }: ProgressProps) {
   const id = useId();
+  const stopped = failed && !done;
   const at = done ? stages.length : current ? stages.indexOf(current) : -1;
-  const status = done ? "Done." : current ? `${STAGE_LABELS[current]}…` : "Starting…";
+  const status = done
+    ? "Done."
+    : stopped
+      ? `Stopped${current ? ` at: ${STAGE_LABELS[current]}` : " before the first step"}. Nothing after it was done.`
+      : current
+        ? `${STAGE_LABELS[current]}…`
+        : "Starting…";
+  const stateOf = (i: number): StepState => {
+    if (i < at) return "done";
+    if (i === at) return stopped ? "failed" : "current";
+    return stopped ? "not-started" : "todo";
+  };
   return (
     <section className="progress" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <ol>
         {stages.map((stage, i) => {
-          const state = i < at ? "done" : i === at ? "current" : "todo";
+          const state = stateOf(i);
           return (
             <li key={stage} className={`step step-${state}`} aria-current={state === "current" ? "step" : undefined}>
               <span aria-hidden="true" className="step-mark">
-                {state === "done" ? "✓" : state === "current" ? "…" : "○"}
+                {MARKS[state]}
               </span>{" "}
               {STAGE_LABELS[stage]}
-              <span className="visually-hidden">
-                {state === "done" ? " (done)" : state === "current" ? " (in progress)" : " (to come)"}
-              </span>
+              <span className="visually-hidden">{SPOKEN[state]}</span>
             </li>
           );
         })}

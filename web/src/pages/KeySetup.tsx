@@ -150,7 +150,7 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
         </button>
       </form>
       {task.busy || task.stage ? (
-        <Progress title={progressTitle} stages={STAGES} current={task.stage} done={task.done} />
+        <Progress title={progressTitle} stages={STAGES} current={task.stage} done={task.done} failed={task.failed} />
       ) : null}
     </>
   );

@@ -51,7 +51,7 @@ export function DoctorAppointments() {
       <h1 tabIndex={-1}>Appointments</h1>
       <p className="muted">From a week ago to four weeks ahead. Times are in UTC.</p>
       {task.busy || task.stage ? (
-        <Progress title={doing} stages={stages} current={task.stage} done={task.done} />
+        <Progress title={doing} stages={stages} current={task.stage} done={task.done} failed={task.failed} />
       ) : null}
       {appointments.isPending ? (
         <p role="status">Reading your calendar from the chain…</p>

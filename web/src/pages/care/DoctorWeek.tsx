@@ -66,7 +66,13 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
         ))
       )}
       {task.busy || task.stage ? (
-        <Progress title="Booking the appointment" stages={WRITE_STAGES} current={task.stage} done={task.done} />
+        <Progress
+          title="Booking the appointment"
+          stages={WRITE_STAGES}
+          current={task.stage}
+          done={task.done}
+          failed={task.failed}
+        />
       ) : null}
       {booked !== undefined && task.done ? (
         <p role="status">Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.</p>

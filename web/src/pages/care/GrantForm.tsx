@@ -100,7 +100,13 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         </button>
       </div>
       {task.busy || task.stage ? (
-        <Progress title="Giving access" stages={GRANT_STAGES} current={task.stage} done={task.done} />
+        <Progress
+          title="Giving access"
+          stages={GRANT_STAGES}
+          current={task.stage}
+          done={task.done}
+          failed={task.failed}
+        />
       ) : null}
     </form>
   );

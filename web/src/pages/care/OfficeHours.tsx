@@ -88,7 +88,13 @@ export function OfficeHours() {
         </div>
       </form>
       {task.busy || task.stage ? (
-        <Progress title="Publishing your office hours" stages={WRITE_STAGES} current={task.stage} done={task.done} />
+        <Progress
+          title="Publishing your office hours"
+          stages={WRITE_STAGES}
+          current={task.stage}
+          done={task.done}
+          failed={task.failed}
+        />
       ) : null}
     </>
   );

@@ -75,7 +75,13 @@ export function PatientAppointments() {
         </ul>
       )}
       {task.busy || task.stage ? (
-        <Progress title="Cancelling the appointment" stages={WRITE_STAGES} current={task.stage} done={task.done} />
+        <Progress
+          title="Cancelling the appointment"
+          stages={WRITE_STAGES}
+          current={task.stage}
+          done={task.done}
+          failed={task.failed}
+        />
       ) : null}
     </>
   );

@@ -83,7 +83,13 @@ export function RequestAccess() {
           </button>
         </div>
         {task.busy || task.stage ? (
-          <Progress title="Sending the request" stages={WRITE_STAGES} current={task.stage} done={task.done} />
+          <Progress
+            title="Sending the request"
+            stages={WRITE_STAGES}
+            current={task.stage}
+            done={task.done}
+            failed={task.failed}
+          />
         ) : null}
         {task.done ? <p role="status">Request sent. The patient sees it on their Sharing page.</p> : null}
       </form>

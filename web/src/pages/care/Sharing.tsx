@@ -70,6 +70,7 @@ export function Sharing() {
           stages={approving ? APPROVE_STAGES : WRITE_STAGES}
           current={task.stage}
           done={task.done}
+          failed={task.failed}
         />
       ) : null}
 
