@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 
 function current(): string {
-  const path = window.location.hash.replace(/^#/, "");
+  // A query after the path (`#/emergency-access?patient=…`) is the page's to read, not part of its path.
+  const path = window.location.hash.replace(/^#/, "").split("?")[0];
   return path.startsWith("/") ? path : "/";
 }
 
