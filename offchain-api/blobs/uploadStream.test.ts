@@ -14,6 +14,7 @@ import { randomBytes, utf8 } from "../../lib/bytes";
 import { ENVELOPE_HEADER_LENGTH, generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId } from "../../lib/crypto/identity";
 import type { Address } from "viem";
+import { loadConfig } from "../config";
 import { createApiServer } from "../http/server";
 import { filesUnder } from "../testing/blobStoreContract";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
@@ -372,6 +373,56 @@ describe("uploads decided from their first bytes (issue 15, open attack 2)", fun
       expect(fourth.status, JSON.stringify(fourth.body)).to.equal(201);
       held[1]!.destroy!();
       await Promise.allSettled(held.map((h) => h.outcome));
+    });
+
+    it("answers 503 busy with Retry-After when the bytes in flight would pass EHR_MAX_UPLOAD_BYTES_IN_FLIGHT", async () => {
+      await stopListening();
+      await stack.restartServices({
+        EHR_UPLOAD_QUOTA_BYTES: String(2 * DECLARED),
+        EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: String(DECLARED + MiB),
+      });
+      await signInAll();
+      await listen();
+      let drop: (() => void) | undefined;
+      const sealed = await envelope(stack.patient.address, 4 * MiB);
+      // One upload declares 50 MiB and is held open after its first bytes.
+      const held = slowUpload({
+        token: tokens.get(stack.patient)!,
+        first: sealed.subarray(0, 100),
+        declared: DECLARED,
+        next: (offset, length) => sealed.subarray(offset % sealed.length, (offset % sealed.length) + length),
+        holdAt: 128 * 1024,
+        onSocket: (destroy) => (drop = destroy),
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const other = await slowUpload({
+        token: tokens.get(stack.patient2)!,
+        first: await headerOf(stack.patient2.address),
+        declared: 2 * MiB,
+      });
+      expect(other.status, JSON.stringify(other.body)).to.equal(503);
+      expect(other.body.error?.code).to.equal("busy");
+      expect(Number(other.headers["retry-after"])).to.be.at.least(1);
+      expect(rowsOf(stack.patient2.address), "nothing counted for the refused upload").to.equal(1);
+      drop!();
+      await held;
+      // Its bytes are free again.
+      const small = await envelope(stack.patient2.address, 3000);
+      const after = await slowUpload({
+        token: tokens.get(stack.patient2)!,
+        first: small,
+        declared: small.length,
+        sha256: `0x${createHash("sha256").update(small).digest("hex")}`,
+      });
+      expect(after.status, JSON.stringify(after.body)).to.equal(201);
+    });
+
+    it("has the caps in the configuration: 2 per address, 8 x the largest upload in bytes, at least one upload", () => {
+      const defaults = loadConfig({});
+      expect(defaults.maxUploadsInFlightPerAddress).to.equal(2);
+      expect(defaults.maxUploadBytesInFlight).to.equal(8 * DECLARED);
+      expect(loadConfig({ EHR_MAX_UPLOADS_IN_FLIGHT: "5" }).maxUploadsInFlightPerAddress).to.equal(5);
+      expect(() => loadConfig({ EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: String(DECLARED - 1) })).to.throw(/not valid/);
     });
   });
 });
