@@ -26,7 +26,10 @@ export interface SummaryAdmission {
    * waiting for a worker.
    */
   summarize(source: SummarySource, bytes: Uint8Array, signal?: AbortSignal): Promise<SummaryResult>;
-  /** Gives the turn back (again is a no-op): when the answer is sent or the client went away. */
+  /**
+   * Gives the turn back (again is a no-op) when the answer is sent or the client went away; a job
+   * still running keeps it until the job ends.
+   */
   release(): void;
 }
 
@@ -99,13 +102,22 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
       // Refused before the body is read when the queue is already full (and again when the job is queued).
       if (pool.full) throw pool.busy();
       inFlight.add(key);
+      let job: Promise<unknown> | undefined;
       let released = false;
       return {
-        summarize: (source, bytes, signal) => pool.run(source, bytes, signal),
+        summarize(source, bytes, signal) {
+          const summary = pool.run(source, bytes, signal);
+          job = summary;
+          return summary;
+        },
         release() {
           if (released) return;
           released = true;
-          inFlight.delete(key);
+          // A job that runs on after its client went away keeps the turn until it ends: hanging
+          // up and sending again does not put a second job of the same address in the pool.
+          const free = () => void inFlight.delete(key);
+          if (job) job.then(free, free);
+          else free();
         },
       };
     },

@@ -170,6 +170,26 @@ describe("POST /v1/summaries in worker threads", function () {
       expect(stack.services.summaries.load).to.include({ running: 0, waiting: 0, timedOut: 0 });
     });
 
+    it("keeps an address's turn while the summary of a client that hung up still runs", async function () {
+      await stack.restartServices({ EHR_MAX_SUMMARY_TEXT_BYTES: String(8 << 20), EHR_SUMMARY_TIMEOUT_SECONDS: "300" });
+      const hangUp = new AbortController();
+      const abandoned = fetch(`${base}/v1/summaries`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${tokens.get(stack.patient2)}`, "Content-Type": "text/plain" },
+        body: longText(note, 8 << 20),
+        signal: hangUp.signal,
+      }).catch((error: unknown) => error);
+      await until(() => stack.services.summaries.load.running === 1, "the job running");
+      hangUp.abort();
+      expect(await abandoned).to.have.property("name", "AbortError");
+
+      const again = await post(stack.patient2, "ALLERGIES: penicillin.");
+      expectError(again as unknown as Response, 429, "rate_limited", /still being summarized/);
+      await until(() => stack.services.summaries.load.running === 0, "the abandoned job done");
+      const after = await post(stack.patient2, "ALLERGIES: penicillin.");
+      expect(after.status, after.text).to.equal(200);
+    });
+
     it("refuses text over the limit (2 MiB by default) with 413 before reading it: no job, no summary logged", async function () {
       const from = stack.logs.length;
       const finished = stack.services.summaries.load.finished;
