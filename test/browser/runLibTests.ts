@@ -50,7 +50,7 @@ function parseArgs(argv: string[]): { files: string[]; grep?: string } {
   return { files, grep };
 }
 
-/** The universal test files: the ones named, or every lib/**\/*.test.ts except *.node.test.ts. */
+/** The universal test files: the ones named, or every lib/**\/*.test.ts (and web/src/**\/*.test.ts) except *.node.test.ts. */
 function testFiles(named: string[]): string[] {
   if (named.length > 0) {
     for (const f of named) {
@@ -63,7 +63,8 @@ function testFiles(named: string[]): string[] {
     readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
       d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)],
     );
-  return walk(path.join(ROOT, "lib"))
+  // The dApp's own pure modules (web/src/**/*.test.ts, e.g. the emergency card's link) run here too.
+  return [...walk(path.join(ROOT, "lib")), ...walk(path.join(ROOT, "web", "src"))]
     .map(rel)
     .filter((f) => f.endsWith(".test.ts") && !f.endsWith(".node.test.ts"))
     .sort();
