@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { getAddress } from "viem";
-import type { Refusal, RefusalPage } from "../../lib/api/types";
+import type { Refusal, RefusalPage } from "../../lib/api/wire/audit";
 import type { Address } from "viem";
 import { StorageError } from "../../lib/errors";
 import type { Migration, StateDatabase } from "../state/database";

@@ -1,14 +1,6 @@
+import type { CheckResult, Readiness, ReadinessChecks } from "../../lib/api/wire/health";
+import type { Caller } from "../http/validate";
 import type { ApiServices } from "../services";
-
-/** One dependency's state: "ok", "timeout" (no answer in time) or what failed. */
-export type CheckResult = "ok" | "timeout" | "unreachable" | "unwritable";
-
-export interface ReadinessChecks {
-  /** The JSON-RPC endpoint answers `eth_blockNumber`. */
-  chain: CheckResult;
-  /** The blob store would accept a write now. */
-  storage: CheckResult;
-}
 
 export interface ReadinessOptions {
   /** How long each probe may take before it counts as "timeout". @default 3000 */
@@ -48,4 +40,18 @@ export async function checkReadiness(
     probe(() => services.blobs.checkWritable(), "unwritable", timeoutMs),
   ]);
   return { chain, storage };
+}
+
+/**
+ * `GET /readyz`: "ready" when the chain and the store answer, else "not-ready" (logged at warn; the
+ * route answers it 503: take the instance out of the load balancer, do not restart it).
+ */
+export async function readiness(
+  services: Pick<ApiServices, "publicClient" | "blobs" | "logger">,
+  caller: Pick<Caller, "requestId">,
+): Promise<Readiness> {
+  const checks = await checkReadiness(services);
+  const ready = checks.chain === "ok" && checks.storage === "ok";
+  if (!ready) services.logger.warn({ requestId: caller.requestId, checks }, "not ready");
+  return { status: ready ? "ready" : "not-ready", checks };
 }

@@ -1,29 +1,24 @@
 import { Router } from "express";
+import { livenessSchema, readinessSchema } from "../../lib/api/wire/health";
 import type { ApiServices } from "../services";
-import { checkReadiness } from "./readiness";
+import { handle } from "../http/validate";
+import { readiness } from "./readiness";
 
 /**
  * GET /healthz: 200 `{status: "ok"}` while the process serves (liveness: restart it otherwise).
  * GET /readyz: 200 `{status: "ready", checks}` when the chain and the store answer, else 503
- * `{status: "not-ready", checks}` (take it out of the load balancer, do not restart it). Neither is
- * rate-limited (http/rateLimit.ts) nor cached.
+ * `{status: "not-ready", checks}`. Neither is rate-limited (http/rateLimit.ts) nor cached.
  */
 export function healthRouter(services: Pick<ApiServices, "publicClient" | "blobs" | "logger">): Router {
   const router = Router();
-
-  router.get("/healthz", (_req, res) => {
-    res.set("Cache-Control", "no-store").json({ status: "ok" });
-  });
-
-  router.get("/readyz", async (req, res) => {
-    const checks = await checkReadiness(services);
-    const ready = checks.chain === "ok" && checks.storage === "ok";
-    if (!ready) services.logger.warn({ requestId: req.id, checks }, "not ready");
-    res
-      .status(ready ? 200 : 503)
-      .set("Cache-Control", "no-store")
-      .json({ status: ready ? "ready" : "not-ready", checks });
-  });
-
+  const ready = { status: (answer: { status: string }) => (answer.status === "ready" ? 200 : 503) };
+  router.get(
+    "/healthz",
+    handle({ answer: livenessSchema }, () => ({ status: "ok" as const })),
+  );
+  router.get(
+    "/readyz",
+    handle({ answer: readinessSchema }, (_, caller) => readiness(services, caller), ready),
+  );
   return router;
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Address } from "viem";
 import type { z } from "zod";
+import type { Session } from "../sessions/service";
 import { badRequest } from "./errors";
 
 type Part = "body" | "query" | "params";
@@ -52,7 +53,9 @@ export type RouteAnswer<S extends RouteSchemas> = S["answer"] extends z.ZodType 
 
 /** Who asks: what a service function needs of the request, and nothing of Express. */
 export interface Caller {
-  /** The signed-in address (`requireSession` must run before the route). */
+  /** The signed-in session (`requireSession` must run before the route). */
+  readonly session: Session;
+  /** The session's address. */
   readonly me: Address;
   /** For log lines. */
   readonly requestId: string;
@@ -83,10 +86,13 @@ export function handle<S extends RouteSchemas>(
       input[part] = parsed.data;
     }
     const caller: Caller = {
-      get me() {
+      get session() {
         const session = res.locals.session;
         if (!session) throw new Error("requireSession must run before this route.");
-        return session.address;
+        return session;
+      },
+      get me() {
+        return this.session.address;
       },
       requestId: String(req.id ?? ""),
     };

@@ -2,8 +2,12 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAddress, isAddress, isErc6492Signature, verifyMessage, type PublicClient } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import type { Address, Hex } from "viem";
+import type { SessionInfo, SignInAnswer, SignInBody } from "../../lib/api/wire/sessions";
+import { roleOf } from "../../lib/chain/ehr";
 import { ChainError } from "../../lib/errors";
 import { unauthorized } from "../http/errors";
+import type { Caller } from "../http/validate";
+import type { ApiServices } from "../services";
 import type { StateDatabase } from "../state/database";
 
 export interface SessionServiceOptions {
@@ -237,4 +241,29 @@ export class SessionService {
   private mac(text: string): Buffer {
     return createHmac("sha256", this.options.secret).update(text).digest();
   }
+}
+
+/** `POST /v1/auth/session`: opens a session for a signed SIWE message; the answer carries the token. */
+export async function signIn(
+  services: Pick<ApiServices, "sessions" | "logger">,
+  caller: Pick<Caller, "requestId">,
+  { message, signature }: SignInBody,
+): Promise<SignInAnswer> {
+  const { token, session } = await services.sessions.signIn(message, signature);
+  services.logger.info({ requestId: caller.requestId, address: session.address }, "signed in");
+  return { token, address: session.address, expiresAt: isoTime(session.expiresAt) };
+}
+
+/** `GET /v1/auth/session`: the session's address and expiry, and its role read from the chain now. */
+export async function sessionInfo(
+  services: Pick<ApiServices, "publicClient" | "core">,
+  { session }: Pick<Caller, "session">,
+): Promise<SessionInfo> {
+  const role = await roleOf(services.publicClient, services.core, session.address);
+  return { address: session.address, role, expiresAt: isoTime(session.expiresAt) };
+}
+
+/** Seconds since the epoch as ISO 8601. */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }
