@@ -21,25 +21,21 @@ import { heldKeys, releaseKey, storeKeys } from "./service";
 export function keysRouter(services: ApiServices): Router {
   const router = Router();
   router.use(requireSession(services), express.json({ limit: "512kb" }));
+  const store = { body: storeKeysBodySchema, answer: keysStoredSchema };
+  const held = { query: heldKeysQuerySchema, answer: heldKeysSchema };
+  const release = { body: releaseKeyBodySchema, answer: releasedKeySchema };
+
   router.post(
     "/",
-    handle(
-      { body: storeKeysBodySchema, answer: keysStoredSchema },
-      ({ body }, caller) => storeKeys(services, caller, body.entries),
-      { status: 201 },
-    ),
+    handle(store, ({ body }, caller) => storeKeys(services, caller, body.entries), { status: 201 }),
   );
   router.get(
     "/held",
-    handle({ query: heldKeysQuerySchema, answer: heldKeysSchema }, ({ query }, caller) =>
-      heldKeys(services, caller, query.reader),
-    ),
+    handle(held, ({ query }, caller) => heldKeys(services, caller, query.reader)),
   );
   router.post(
     "/release",
-    handle({ body: releaseKeyBodySchema, answer: releasedKeySchema }, ({ body }, caller) =>
-      releaseKey(services, caller, body),
-    ),
+    handle(release, ({ body }, caller) => releaseKey(services, caller, body)),
   );
   return router;
 }
