@@ -17,7 +17,8 @@ export interface PatientAppointment {
 }
 
 /**
- * The connected patient's appointments, newest first, from the book's events indexed by patient
+ * The connected patient's appointments in date order, soonest first (a slot booked again after a
+ * decline or cancellation after its earlier booking), from the book's events indexed by patient
  * (lib/chain/appointmentEvents.ts: the book keeps no per-patient list on-chain), each with its
  * current status; a completed one's outcome record (a prescription or test order) is looked up
  * with recordOf for its category. Public chain data only; the record's content stays encrypted.
@@ -29,7 +30,9 @@ export function usePatientAppointments() {
     enabled: onRightChain && address !== undefined,
     queryFn: async (): Promise<PatientAppointment[]> => {
       const floorBlock = floorBlockFor(runtime.chainId, core);
-      const entries = await readPatientAppointments(publicClient, book, address!, { floorBlock });
+      const entries = (await readPatientAppointments(publicClient, book, address!, { floorBlock })).sort(
+        (a, b) => a.start - b.start || a.seq - b.seq,
+      );
       return Promise.all(
         entries.map(async (a): Promise<PatientAppointment> => {
           const row: PatientAppointment = { doctor: a.doctor, start: a.start, seq: a.seq, status: a.status };
