@@ -271,16 +271,6 @@ describe("EhrApiClient", function () {
         expect(error.details, name).to.include(`unexpected ${fields.split(", ")[0]}`);
         expect(error.details, name).to.not.include("0xnot");
       }
-      const released = recordingFetch(() => json(200, { wrapped: 42 }));
-      const request = {
-        patient: `0x${"a1".repeat(20)}` as Address,
-        recordIndex: 0,
-        recordId: `0x${"00".repeat(16)}` as Hex,
-        part: "report" as const,
-        reader: `0x${"a1".repeat(20)}` as Address,
-      };
-      const error = await rejection(signedInClient(released.fetchFn).keyVault().fetchWrappedKey(request), StorageError);
-      expect(error.details).to.equal("POST /v1/keys/release: unexpected wrapped");
     });
 
     it("refuses a base URL that is not a URL", function () {
@@ -463,7 +453,7 @@ describe("EhrApiClient", function () {
       expect(sent).to.have.length(1);
     });
 
-    it("maps a refused release to AccessDeniedError and a missing key to NotFoundError (a StorageError)", async function () {
+    it("maps a refused release to AccessDeniedError, a missing key to NotFoundError, a malformed answer to StorageError", async function () {
       const request = {
         patient: `0x${"a1".repeat(20)}` as Address,
         recordIndex: 0,
@@ -475,6 +465,12 @@ describe("EhrApiClient", function () {
       await rejection(signedInClient(denied.fetchFn).keyVault().fetchWrappedKey(request), AccessDeniedError);
       const missing = recordingFetch(() => refusal(404, "not_found", "No key is held for you for this record."));
       await rejection(signedInClient(missing.fetchFn).keyVault().fetchWrappedKey(request), NotFoundError);
+      const malformed = recordingFetch(() => json(200, { wrapped: 42 }));
+      const error = await rejection(
+        signedInClient(malformed.fetchFn).keyVault().fetchWrappedKey(request),
+        StorageError,
+      );
+      expect(error.details).to.equal("POST /v1/keys/release: unexpected wrapped");
     });
   });
 
