@@ -5,8 +5,11 @@ import { generateUserKey } from "./userKeyPair";
 export type CreateUserKeyStage = LockUserKeyStage;
 
 export interface CreateUserKeyOptions {
-  /** Called before each step, so the UI can say what the wallet is asking for. */
-  onProgress?: (stage: CreateUserKeyStage) => void;
+  /**
+   * Called before each step, so the UI can say what the wallet is asking for. A returned promise is
+   * awaited before the step starts (a browser lets the step be painted first).
+   */
+  onProgress?: (stage: CreateUserKeyStage) => unknown;
 }
 
 /**

@@ -10,8 +10,11 @@ import { requestKeySignature } from "./walletSignature";
 export type LockUserKeyStage = "first-signature" | "second-signature" | "encrypting";
 
 export interface LockUserKeyOptions {
-  /** Called before each step, so the UI can say what the wallet is asking for. */
-  onProgress?: (stage: LockUserKeyStage) => void;
+  /**
+   * Called before each step, so the UI can say what the wallet is asking for. A returned promise is
+   * awaited before the step starts (a browser lets the step be painted first).
+   */
+  onProgress?: (stage: LockUserKeyStage) => unknown;
   /**
    * The public key the key must have: 64 bytes (x || y) or the 33-byte compressed form the chain
    * returns (`encryptionKeyOf`). Set it to the registered key so a restored key that is not the
@@ -67,9 +70,9 @@ export async function lockUserKey(
 
   const salt = randomBytes(32);
   const message = keySetupMessage(c, toHex(salt));
-  options.onProgress?.("first-signature");
+  await options.onProgress?.("first-signature");
   const first = await requestKeySignature(provider, message, c.address, "setup");
-  options.onProgress?.("second-signature");
+  await options.onProgress?.("second-signature");
   const second = await requestKeySignature(provider, message, c.address, "setup");
   if (!equalBytes(first, second)) {
     first.fill(0);
@@ -81,7 +84,7 @@ export async function lockUserKey(
     );
   }
 
-  options.onProgress?.("encrypting");
+  await options.onProgress?.("encrypting");
   const iv = randomBytes(12);
   const header = { version: 1 as const, address: c.address, chainId: c.chainId, contract: c.contract, publicKey };
   const lockingKey = await deriveLockingKey(first, salt);

@@ -152,10 +152,29 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "05-register");
       await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
       await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+      // Every animation frame, the step the progress list shows as under way: what the user saw.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        Object.assign(window, { seenSteps: seen });
+        const look = () => {
+          const step = document.querySelector('.progress [aria-current="step"]')?.textContent ?? "";
+          if (step && seen[seen.length - 1] !== step) seen.push(step);
+          requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      });
       const download = page.waitForEvent("download");
       await page.getByRole("button", { name: "Create my key and register" }).click();
       await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
       await e2e().screenshot(page, "06-key-ready");
+      // Each step appeared while it ran (the key and backup steps never did: the list stayed on the
+      // second signature while scrypt held the main thread).
+      const seen = await page.evaluate(() => (window as unknown as { seenSteps: string[] }).seenSteps);
+      expect(seen).to.include.members([
+        "… Creating and locking your encryption key (in progress)",
+        "… Encrypting the backup file with your passphrase (in progress)",
+        "… Storing the encrypted backup (in progress)",
+      ]);
       // The header follows the chain on the screen right after the receipt (it said "not registered").
       expect(await page.getByLabel("Your account").locator(".role").textContent()).to.equal(" · patient");
 

@@ -9,6 +9,7 @@ import {
   type UserKey,
 } from "@lib/keys";
 import { ChainError } from "@lib/errors";
+import { nextPaint } from "../components/nextPaint";
 import { Progress } from "../components/Progress";
 import type { TaskStage } from "../components/stages";
 import { useEhr } from "../ehr/useEhr";
@@ -67,10 +68,15 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
     const result = await task.run(async (report) => {
       if (!walletClient || !address) throw new ChainError("Connect your wallet on the right network first.");
       const ctx = { chainId: runtime.chainId, contract: core, address, domain: window.location.hostname };
+      // Each step is painted before it starts: scrypt below holds the main thread for a second.
+      const step = (stage: TaskStage) => {
+        report(stage);
+        return nextPaint();
+      };
       const { key, locked } = await createUserKey(walletClient as unknown as Eip1193Provider, ctx, {
-        onProgress: report,
+        onProgress: step,
       });
-      report("backup");
+      await step("backup");
       const meta = { address, chainId: runtime.chainId, contract: core, createdAt: new Date().toISOString() };
       const file = await createKeyBackup(key, passphrase, meta);
       const hash = await keyBackupHash(file);
