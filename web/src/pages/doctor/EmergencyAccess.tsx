@@ -17,6 +17,7 @@ import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useTask } from "../../hooks/useTask";
+import { CardReader } from "../../features/emergencyCard/CardReader";
 import "../../components/clinical.css";
 import { recordName, recordNumber } from "../../records/recordNumber";
 
@@ -195,14 +196,18 @@ function Emergency({ patient }: { patient: Address }) {
   );
 }
 
-/** Break-glass access: reason and justification, a visible countdown, and the emergency card. */
+/**
+ * Break-glass access: the patient from their emergency card (link, scan or paste) or typed, then
+ * reason and justification, a visible countdown, and the emergency card.
+ */
 export function EmergencyAccess() {
   const [patient, setPatient] = useState<Address>();
   return (
     <>
       <h1 tabIndex={-1}>Emergency access</h1>
       <UnlockGate>
-        <PatientPicker action="Choose patient" onPick={setPatient} initial={patient} />
+        <CardReader onPatient={setPatient} />
+        <PatientPicker key={patient} action="Choose patient" onPick={setPatient} initial={patient} />
         {patient ? <Emergency key={patient} patient={patient} /> : null}
       </UnlockGate>
     </>

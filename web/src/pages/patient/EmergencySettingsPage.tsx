@@ -1,4 +1,5 @@
 import { Progress } from "../../components/Progress";
+import { EmergencyQrCard } from "../../features/emergencyCard/EmergencyQrCard";
 import "./patient.css";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
@@ -72,6 +73,7 @@ export function EmergencySettingsPage() {
         )}
         {task.busy ? <Progress title="Changing your setting" stages={WRITE_STAGES} current={task.stage} /> : null}
       </section>
+      <EmergencyQrCard optedOut={optedOut} />
     </>
   );
 }

@@ -1,0 +1,108 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import { EhrError } from "@lib/errors";
+import { useEhr } from "../../ehr/useEhr";
+import { emergencyCardLink, parseEmergencyCardLink } from "./cardLink";
+import { useQrScanner } from "./useQrScanner";
+import "./emergencyCard.css";
+
+/**
+ * The doctor's way in from a patient's emergency card: the link the page was opened with (a phone
+ * camera opened the card's code, or the doctor signed in after opening it), a camera scan, or the
+ * pasted link. A card for another chain or with a damaged address is refused in one sentence; an
+ * accepted one is kept in the page's address, so a reload lands on the same patient.
+ */
+export function CardReader({ onPatient }: { onPatient(patient: Address): void }) {
+  const id = useId();
+  const { runtime } = useEhr();
+  const [link, setLink] = useState("");
+  const [error, setError] = useState<string>();
+  const [found, setFound] = useState<Address>();
+
+  const take = (text: string, { fromAddress = false } = {}) => {
+    try {
+      const card = parseEmergencyCardLink(text, { chainId: runtime.chainId, chainName: runtime.chainName });
+      setError(undefined);
+      setFound(card.patient);
+      onPatient(card.patient);
+      if (!fromAddress) window.history.replaceState(null, "", emergencyCardLink(window.location.href, card));
+    } catch (cause) {
+      setFound(undefined);
+      setLink(text.trim());
+      setError(cause instanceof EhrError ? cause.shortMessage : "The card's link could not be read.");
+    }
+  };
+  const takeRef = useRef(take);
+  takeRef.current = take;
+
+  useEffect(() => {
+    const fromAddress = () => {
+      if (window.location.hash.includes("?")) takeRef.current(window.location.hash, { fromAddress: true });
+    };
+    fromAddress();
+    window.addEventListener("hashchange", fromAddress);
+    return () => window.removeEventListener("hashchange", fromAddress);
+  }, []);
+
+  const scanner = useQrScanner((text) => take(text));
+  const onPaste = (event: FormEvent) => {
+    event.preventDefault();
+    take(link);
+  };
+
+  return (
+    <section className="card card-reader" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>From the patient&apos;s emergency card</h2>
+      <p className="hint">Scan the code on the card, or paste the link it holds.</p>
+      {scanner.active ? (
+        <>
+          <video
+            ref={scanner.videoRef}
+            muted
+            playsInline
+            aria-label="What the camera sees"
+            data-engine={scanner.engine}
+          />
+          <p role="status">Point the camera at the code on the card…</p>
+          <button type="button" onClick={scanner.stop}>
+            Stop the camera
+          </button>
+        </>
+      ) : (
+        <button type="button" className="primary" onClick={scanner.start}>
+          Scan a card
+        </button>
+      )}
+      {scanner.error ? (
+        <p className="field-error" role="alert" data-testid="camera-error">
+          {scanner.error}
+        </p>
+      ) : null}
+      <form onSubmit={onPaste} noValidate>
+        <label htmlFor={`${id}-link`}>Link from the card</label>
+        <input
+          id={`${id}-link`}
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://…/#/emergency-access?patient=…"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        {error ? (
+          <p id={`${id}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit">Use this link</button>
+      </form>
+      {found ? (
+        <p role="status" data-testid="card-patient">
+          Patient from the card: <code>{found}</code>
+        </p>
+      ) : null}
+    </section>
+  );
+}
