@@ -53,7 +53,12 @@ const config: HardhatUserConfig = {
         : {}),
     },
     // The persistent local chain of `npm run chain` (anvil with its default, well-known test accounts).
-    localhost: { url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
+    // Hardhat signs with them itself: the chain's front does not send for anvil's unlocked accounts.
+    localhost: {
+      url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
+      chainId: 31337,
+      accounts: { mnemonic: "test test test test test test test test test test test junk" },
+    },
     ...remote,
   },
   gasReporter: {

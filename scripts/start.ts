@@ -17,7 +17,7 @@ import { loadConfig } from "../offchain-api/config";
 import { ensureLocalKekFile } from "../offchain-api/custodian/keypair";
 import { drain, startService } from "../offchain-api/index";
 import type { ApiServices } from "../offchain-api/services";
-import { DEFAULT_PORT, defaultDataDir, startChain } from "./lib/chain";
+import { DEFAULT_PORT, defaultDataDir, developmentCallsFromEnv, startChain } from "./lib/chain";
 import { DEMO } from "./lib/demo";
 import { readDeployment } from "./lib/deployments";
 import { buildWeb, serveWeb, type WebServer } from "./lib/web";
@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   const port = process.env.EHR_CHAIN_PORT ? Number(process.env.EHR_CHAIN_PORT) : DEFAULT_PORT;
   const webPort = process.env.EHR_WEB_PORT ? Number(process.env.EHR_WEB_PORT) : DEFAULT_WEB_PORT;
   const dataDir = defaultDataDir();
-  const chain = await startChain({ dataDir, port });
+  // Only the dApp's pages may read the chain; development calls only when asked for.
+  const origins = [`http://127.0.0.1:${webPort}`, `http://localhost:${webPort}`];
+  const chain = await startChain({ dataDir, port, origins, developmentCalls: developmentCallsFromEnv() });
   let api: Awaited<ReturnType<typeof startService>> | undefined;
   let web: WebServer | undefined;
   let stopping = false;

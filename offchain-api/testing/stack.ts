@@ -95,7 +95,7 @@ const ALWAYS_AVAILABLE = Array(7).fill((1n << 48n) - 1n) as [bigint, bigint, big
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "ehr-api-"));
-  const chain = await startChain({ dataDir, port: 0 });
+  const chain = await startChain({ dataDir, port: 0, developmentCalls: true });
   const viemChain = { ...foundry, id: chain.chainId, rpcUrls: { default: { http: [chain.url] } } };
   const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.url) }) as PublicClient;
   const provider = new JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });

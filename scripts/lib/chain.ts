@@ -28,6 +28,14 @@ export interface ChainOptions {
   verbose?: boolean;
   /** Give up when anvil has not started after this many milliseconds. @default 30000 */
   startTimeoutMs?: number;
+  /**
+   * Let clients make development calls (anvil_*, evm_*, eth_sendTransaction with anvil's dev
+   * accounts...): test stacks and benchmarks. Off, the front takes reads and signed transactions only.
+   * @default false
+   */
+  developmentCalls?: boolean;
+  /** The web origins whose pages may read the chain's answers (CORS), or "*". @default ["http://127.0.0.1:5173", "http://localhost:5173"] */
+  origins?: readonly string[] | "*";
 }
 
 export interface Chain {
@@ -50,6 +58,16 @@ export interface Chain {
   save(): Promise<void>;
   /** Dumps the state, stops the front and anvil (SIGTERM; SIGKILL after `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * `EHR_CHAIN_DEV_CALLS`: 1 lets every client of `npm start` / `npm run chain` make development calls
+ * (a local experiment); unset or 0, the front takes reads and signed transactions only.
+ */
+export function developmentCallsFromEnv(value = process.env.EHR_CHAIN_DEV_CALLS): boolean {
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new Error(`EHR_CHAIN_DEV_CALLS "${value}" must be 1 (allow development calls) or 0.`);
 }
 
 /** The data folder: `EHR_DATA_DIR`, else `.data/` at the repository root. */
@@ -141,6 +159,8 @@ export async function startChain(options: ChainOptions = {}): Promise<Chain> {
       stateFile,
       covered,
       unmined: entries.filter((entry) => entry.hash !== undefined),
+      developmentCalls: options.developmentCalls ?? false,
+      origins: options.origins,
       onJournalFailure(error) {
         // Fail-stop: a chain that runs ahead of its journal would lose what it answered on the next crash.
         console.error(

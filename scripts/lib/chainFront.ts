@@ -18,6 +18,13 @@ import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJourna
  * account's next one (a nonce gap) would sit in anvil's pool, unmined, while the front waited for
  * it; it is taken out of the pool and refused instead (see `writeNow`). Bodies are read before the lock is
  * taken, within `REQUEST_TIMEOUT_MS`, and bounded (`MAX_BODY_BYTES`, `MAX_BATCH_CALLS`).
+ *
+ * Nor can a stranger rewrite the chain. The port is open to every local process and, through the
+ * browser, to every page the user opens, so by default only `PUBLIC_METHODS` pass (reads and
+ * transactions their sender signed; each call of a batch is judged alone), eth_accounts offers no
+ * account, a body must be sent as application/json (a page can POST text/plain anywhere without a
+ * CORS preflight), and only the dApp's origins may read answers. Test stacks turn on
+ * `developmentCalls` to move time, fund accounts and mine.
  */
 export interface ChainFront {
   /** The port the front listens on (the public chain port). */
@@ -45,6 +52,17 @@ export interface FrontOptions {
   unmined: JournalEntry[];
   /** Called when a change could not be journaled: the chain must stop rather than run ahead of its disk. */
   onJournalFailure(error: unknown): void;
+  /**
+   * Pass every method to anvil, development calls included (anvil_setCode, evm_increaseTime,
+   * eth_sendTransaction from its unlocked accounts...). Off, only `PUBLIC_METHODS` are answered.
+   * @default false
+   */
+  developmentCalls?: boolean;
+  /**
+   * The web origins whose pages may read the answers (CORS), or "*" for any.
+   * @default DEFAULT_ORIGINS
+   */
+  origins?: readonly string[] | "*";
 }
 
 interface RpcCall {
@@ -73,6 +91,57 @@ export const NONCE_GAP_GRACE_MS = 1000;
 const MAX_GAP_WAITERS = 64;
 /** A request's headers and body must arrive within this (Node's default is five minutes). */
 const REQUEST_TIMEOUT_MS = 15_000;
+
+/** The dApp's origins under `npm start` (the default web port). */
+export const DEFAULT_ORIGINS: readonly string[] = ["http://127.0.0.1:5173", "http://localhost:5173"];
+
+/**
+ * What a wallet (MetaMask), the dApp (wagmi/viem), ethers, the Hardhat tasks (which sign locally)
+ * and the service call: reads, filters, and transactions signed by their sender. Everything else
+ * (anvil_*, evm_*, hardhat_*, debug_*, txpool_*, and eth_sendTransaction or eth_sign* with anvil's
+ * unlocked dev accounts) would let any local process, or any web page the user opens, rewrite the
+ * chain or act as a dev account; it is refused unless `developmentCalls` is on.
+ */
+export const PUBLIC_METHODS: ReadonlySet<string> = new Set([
+  "eth_chainId",
+  "eth_blockNumber",
+  "eth_call",
+  "eth_estimateGas",
+  "eth_createAccessList",
+  "eth_simulateV1",
+  "eth_getBalance",
+  "eth_getCode",
+  "eth_getStorageAt",
+  "eth_getProof",
+  "eth_getTransactionCount",
+  "eth_getBlockByNumber",
+  "eth_getBlockByHash",
+  "eth_getBlockReceipts",
+  "eth_getBlockTransactionCountByNumber",
+  "eth_getBlockTransactionCountByHash",
+  "eth_getTransactionByHash",
+  "eth_getTransactionByBlockNumberAndIndex",
+  "eth_getTransactionByBlockHashAndIndex",
+  "eth_getTransactionReceipt",
+  "eth_getLogs",
+  "eth_newFilter",
+  "eth_newBlockFilter",
+  "eth_newPendingTransactionFilter",
+  "eth_getFilterChanges",
+  "eth_getFilterLogs",
+  "eth_uninstallFilter",
+  "eth_feeHistory",
+  "eth_gasPrice",
+  "eth_maxPriorityFeePerGas",
+  "eth_blobBaseFee",
+  "eth_syncing",
+  "eth_accounts",
+  "eth_sendRawTransaction",
+  "eth_sendRawTransactionSync",
+  "net_version",
+  "net_listening",
+  "web3_clientVersion",
+]);
 
 /** Development calls that only read (everything else under these prefixes changes the chain). */
 const DEV_READS = /^(anvil|hardhat)_(nodeInfo|metadata|getAutomine|getIntervalMining|dumpState|get[A-Z]\w*)$/;
@@ -202,40 +271,81 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
     },
   );
 
+  const developmentCalls = options.developmentCalls ?? false;
+  const origins = options.origins ?? DEFAULT_ORIGINS;
+  /** CORS: only an allowed page may read the answers (a wallet extension or a process is not held by it). */
+  const cors = (req: http.IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (origin === undefined || (origins !== "*" && !origins.includes(origin))) return { Vary: "Origin" };
+    return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+  };
+  /**
+   * The front's own answer to a call it does not pass on: with development calls off, a refusal of
+   * any method outside `PUBLIC_METHODS`, and no accounts (anvil's dev accounts are not offered).
+   */
+  const answerHere = (call: RpcCall): RpcResponse | undefined => {
+    if (developmentCalls) return undefined;
+    if (call.method === "eth_accounts") return { jsonrpc: "2.0", id: call.id, result: [] };
+    if (PUBLIC_METHODS.has(call.method)) return undefined;
+    return rpcError(
+      call,
+      -32601,
+      "This method is not available: the chain takes reads and signed transactions only (development calls are off).",
+    );
+  };
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method === "OPTIONS") return preflight(req, res, cors(req));
+    if (req.method !== "POST") {
+      return refuse(res, 405, cors(req), "The chain answers JSON-RPC over POST only.", { Allow: "POST, OPTIONS" });
+    }
+    // A page may POST text/plain or a form anywhere without asking first (no CORS preflight).
+    if (!isJson(req.headers["content-type"])) {
+      return refuse(res, 415, cors(req), "The request must be JSON (Content-Type: application/json).");
+    }
     // Read whole before any lock is taken: a slow client holds only its own connection.
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) {
-      return tooLarge(res, false, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+      return refuse(res, 413, cors(req), `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
     }
-    const parsed = req.method === "POST" ? parseJson(body) : undefined;
+    const parsed = parseJson(body);
     if (Array.isArray(parsed) && parsed.length > MAX_BATCH_CALLS) {
-      return tooLarge(res, true, `batch too large: at most ${MAX_BATCH_CALLS} calls in one batch.`);
+      return refuse(res, 413, cors(req), `batch too large: at most ${MAX_BATCH_CALLS} calls in one batch.`, {}, true);
     }
     const calls = toCalls(parsed);
-    if (!calls || !calls.some((call) => changesState(call.method))) {
-      // Reads (and anything that is not JSON-RPC, such as a CORS preflight) pass through untouched.
+    if (!calls) {
+      const [code, message] =
+        parsed === undefined ? [-32700, "The request is not valid JSON."] : [-32600, "The request is not JSON-RPC."];
+      res.writeHead(200, { "Content-Type": "application/json", ...cors(req) });
+      res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
+      return;
+    }
+    if (!calls.some((call) => changesState(call.method) || answerHere(call))) {
+      // Reads pass through as one request, re-serialized: anvil sees exactly the calls judged here.
       const answer = await fetch(upstream, {
-        method: req.method,
-        headers: forwardedHeaders(req.headers),
-        body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(parsed),
       });
       const payload = Buffer.from(await answer.arrayBuffer());
       await settled();
-      res.writeHead(answer.status, responseHeaders(answer.headers));
+      res.writeHead(answer.status, { "Content-Type": "application/json", ...cors(req) });
       res.end(payload);
       return;
     }
+    // Each call of a batch judged alone: a refused one is answered with its error, the others run.
     const answers: RpcResponse[] = [];
     for (const call of calls) {
-      if (changesState(call.method)) answers.push(await write(call));
+      const here = answerHere(call);
+      if (here) answers.push(here);
+      else if (changesState(call.method)) answers.push(await write(call));
       else {
         const answer = await post(upstream, call);
         await settled();
         answers.push(answer);
       }
     }
-    res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*" });
+    res.writeHead(200, { "Content-Type": "application/json", ...cors(req) });
     res.end(JSON.stringify(Array.isArray(parsed) ? answers : answers[0]));
   }
 
@@ -564,13 +674,39 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
 }
 
 /**
- * 413 with a JSON-RPC error (in a one-element array for a batch, as geth answers "batch too large").
- * The connection closes after it: the rest of an oversized body is not read.
+ * An HTTP refusal (413, 415, 405) with a JSON-RPC error (in a one-element array for a batch, as geth
+ * answers "batch too large"). The connection closes after it: the rest of the body is not read.
  */
-function tooLarge(res: http.ServerResponse, batch: boolean, message: string): void {
+function refuse(
+  res: http.ServerResponse,
+  status: number,
+  cors: Record<string, string>,
+  message: string,
+  headers: Record<string, string> = {},
+  batch = false,
+): void {
   const error: RpcResponse = { jsonrpc: "2.0", id: null, error: { code: -32600, message } };
-  res.writeHead(413, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*", Connection: "close" });
+  res.writeHead(status, { "Content-Type": "application/json", ...cors, ...headers, Connection: "close" });
   res.end(JSON.stringify(batch ? [error] : error));
+}
+
+/** A CORS preflight: an allowed origin may POST JSON; any other gets no Access-Control-Allow-Origin. */
+function preflight(req: http.IncomingMessage, res: http.ServerResponse, cors: Record<string, string>): void {
+  const allowed = "Access-Control-Allow-Origin" in cors;
+  res.writeHead(204, {
+    ...cors,
+    ...(allowed && {
+      "Access-Control-Allow-Methods": "POST, OPTIONS",
+      "Access-Control-Allow-Headers": req.headers["access-control-request-headers"] ?? "Content-Type",
+      "Access-Control-Max-Age": "600",
+    }),
+  });
+  res.end();
+}
+
+/** Whether a Content-Type names JSON (application/json, with or without parameters such as charset). */
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(";")[0].trim().toLowerCase() === "application/json";
 }
 
 function rpcError(call: RpcCall, code: number, message: string): RpcResponse {
@@ -621,23 +757,4 @@ class NonceWaiters {
   wakeAll(): void {
     for (const sender of [...this.waiting.keys()]) this.wake(sender);
   }
-}
-
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"]);
-
-function forwardedHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
-}
-
-function responseHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    // fetch has already decoded the body, so its encoding and length headers no longer apply.
-    if (!HOP_BY_HOP.has(name) && name !== "content-encoding") out[name] = value;
-  });
-  return out;
 }

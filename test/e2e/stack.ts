@@ -58,7 +58,10 @@ export interface E2eStack {
 export async function startE2eStack(): Promise<E2eStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "ehr-e2e-"));
   const webDir = path.join(dataDir, "web");
-  const [chain] = await Promise.all([startChain({ dataDir, port: 0 }), buildWeb(webDir)]);
+  const [chain] = await Promise.all([
+    startChain({ dataDir, port: 0, developmentCalls: true, origins: "*" }),
+    buildWeb(webDir),
+  ]);
   const provider = new JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
   provider.pollingInterval = 50;
   const signer = (index: number) => new Wallet(devKey(index), provider);
@@ -103,7 +106,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       await drain(api, 1000);
       await services.close();
       await stack.chain.stop();
-      stack.chain = await startChain({ dataDir, port: stack.chain.port });
+      stack.chain = await startChain({ dataDir, port: stack.chain.port, developmentCalls: true, origins: "*" });
       // The same port, so the dApp's /config.json and every open page still point at it.
       ({ server: api, services } = await startService({ ...config, port: Number(new URL(apiUrl).port) }));
       stack.services = services;

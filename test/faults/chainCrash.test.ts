@@ -41,7 +41,7 @@ describeFault("fault: kill -9 of the local chain keeps every confirmed transacti
     provider.pollingInterval = 50;
   };
   const start = async () => {
-    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR });
+    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR, developmentCalls: true });
     connect(chain.url);
     return chain;
   };

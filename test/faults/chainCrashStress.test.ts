@@ -43,7 +43,7 @@ describeFault("fault: kill -9 of the local chain amid state dumps keeps every tr
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ehr-chain-stress-"));
-    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR });
+    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR, developmentCalls: true });
     const provider = new JsonRpcProvider(chain.url, 31337, { staticNetwork: true, cacheTimeout: -1 });
     provider.pollingInterval = 20;
     const system = await deploySystem(new NonceManager(wallet(0).connect(provider)));
@@ -149,7 +149,7 @@ describeFault("fault: kill -9 of the local chain amid state dumps keeps every tr
       // Only our own process is left of the old chain: let its last dump settle before the restart.
       await Promise.all(running);
 
-      chain = await startChain({ dataDir, port: 0, stateInterval: HOUR });
+      chain = await startChain({ dataDir, port: 0, stateInterval: HOUR, developmentCalls: true });
       const reader = EhrCore__factory.connect(
         coreAddress,
         new JsonRpcProvider(chain.url, 31337, { staticNetwork: true, cacheTimeout: -1 }),
@@ -212,7 +212,7 @@ describeFault("fault: kill -9 of the local chain amid state dumps keeps every tr
 
     process.kill(chain!.pid, "SIGKILL");
     await chain!.exited;
-    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR });
+    chain = await startChain({ dataDir, port: 0, stateInterval: HOUR, developmentCalls: true });
     expect(await count()).to.equal(before + 1n);
     expect(await call(chain.url, "eth_getTransactionReceipt", [hash])).to.not.equal(null);
     expect(chain.replay.diverged).to.deep.equal([]);

@@ -33,7 +33,7 @@ describeFault("fault: the chain stops and comes back while the service runs", fu
 
   /** The chain on the stack's port and state file again. */
   const startAgain = async () => {
-    restarted = await startChain({ dataDir: stack.dataDir, port: stack.chain.port });
+    restarted = await startChain({ dataDir: stack.dataDir, port: stack.chain.port, developmentCalls: true });
     return restarted;
   };
   const write = async () => {

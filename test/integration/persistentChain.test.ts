@@ -47,7 +47,7 @@ describe("persistent local chain", function () {
   });
 
   async function start(): Promise<{ chain: Chain; provider: ethers.JsonRpcProvider }> {
-    chain = await startChain({ dataDir, port: 0 });
+    chain = await startChain({ dataDir, port: 0, developmentCalls: true });
     provider = new ethers.JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true });
     return { chain, provider };
   }
