@@ -21,6 +21,7 @@ import { patientUploadSpecs } from "./patientUpload.spec";
 import { reconcileSpecs } from "./reconcile.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
+import { emergencyCardSpecs } from "./emergencyCard.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
     patientUploadSpecs(get);
     reconcileSpecs(get);
     keySharingSpecs(get);
+    emergencyCardSpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });
