@@ -41,7 +41,7 @@ const CHAIN_ID = 31337n;
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ehr-bench-chain-"));
-  let chain = await startChain({ dataDir, port: 0, stateInterval: 3600 });
+  let chain = await startChain({ dataDir, port: 0, stateInterval: 3600, developmentCalls: true });
   try {
     const front = new JsonRpcProvider(chain.url, Number(CHAIN_ID), { staticNetwork: true, cacheTimeout: -1 });
     front.pollingInterval = 20;
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     process.kill(chain.pid, "SIGKILL");
     await chain.exited;
     let replayStart = Date.now();
-    chain = await startChain({ dataDir, port: 0, stateInterval: 3600 });
+    chain = await startChain({ dataDir, port: 0, stateInterval: 3600, developmentCalls: true });
     const replayMs = Date.now() - replayStart;
     const replay = chain.replay;
     const check = new JsonRpcProvider(chain.url, Number(CHAIN_ID), { staticNetwork: true });
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     }
     await chain.stop();
     replayStart = Date.now();
-    chain = await startChain({ dataDir, port: 0, stateInterval: 3600 });
+    chain = await startChain({ dataDir, port: 0, stateInterval: 3600, developmentCalls: true });
     const cleanStartMs = Date.now() - replayStart;
 
     const result = {

@@ -105,7 +105,7 @@ async function main() {
   const scales = selectedScales(process.argv.slice(2));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "ehr-scale-"));
   // The state is dumped only on exit: a periodic dump of a 100k-record state would skew the timings.
-  const chain = await startChain({ dataDir, port: 0, stateInterval: 86_400 });
+  const chain = await startChain({ dataDir, port: 0, stateInterval: 86_400, developmentCalls: true });
   const rpc = createRpc(chain.url);
   const viemChain = { ...foundry, id: chain.chainId, rpcUrls: { default: { http: [chain.url] } } };
   const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.url) }) as PublicClient;
