@@ -108,6 +108,15 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       expect(terms.slice(0, 2)).to.deep.equal(["Allergies", "Medications"]);
       await e2e().screenshot(page, "patient-03-records");
 
+      // Trends: the general details' weight and BMI are charted (they were left out).
+      await goTo(page, "Trends", "Trends");
+      const weightRows = page.getByRole("figure", { name: "Weight (kg)" }).locator("table tbody tr td");
+      await weightRows.first().waitFor({ state: "attached", timeout: 60_000 });
+      expect(await weightRows.allTextContents()).to.deep.equal(["81"]);
+      const bmiRows = page.getByRole("figure", { name: "Body mass index (kg/m2)" }).locator("table tbody tr td");
+      expect(await bmiRows.allTextContents()).to.deep.equal(["25"]);
+      await goTo(page, "Records", "Your records");
+
       await item.getByRole("button", { name: "Open record 1" }).click();
       await page.getByRole("button", { name: "Open the record" }).click();
       await page.getByText("Verified against the hash on the chain").waitFor();

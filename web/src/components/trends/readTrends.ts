@@ -3,15 +3,20 @@ import { Category } from "@lib/categories";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import type { Address } from "viem";
 import { extractTrends, type Trends } from "@lib/forms";
+import { generalDetailsToFhir } from "@lib/fhir/generalDetails";
+import { parseGeneralDetails } from "@lib/records/generalDetails";
 import type { UserKey } from "@lib/keys/types";
 import { readRecord, type FlowContext } from "@lib/records/flows";
 
 /** Media types a FHIR Bundle is stored under (our forms' and imported ones). */
 const FHIR_TYPES = ["application/fhir+json", "application/json"];
 
-/** Records that may hold measurements: current versions, not the general details (they have no series). */
+/**
+ * Records that may hold measurements: current versions, and every version of the general details
+ * (each one's weight and BMI is a reading at the time it was saved).
+ */
 export function trendCandidates(records: ChainRecord[]): ChainRecord[] {
-  return records.filter((r) => r.category !== Category.GeneralDetails && (r.flags & RecordFlags.Superseded) === 0);
+  return records.filter((r) => r.category === Category.GeneralDetails || (r.flags & RecordFlags.Superseded) === 0);
 }
 
 /** What reading gave: the series and how many records were FHIR Bundles. */
@@ -22,7 +27,8 @@ export interface ReadTrends {
 }
 
 /**
- * Reads each record's report, keeps those that are FHIR JSON and draws the series out of them
+ * Reads each record's report, keeps those that are FHIR JSON (and the general details, as FHIR) and
+ * draws the series out of them
  * (lib/forms extractTrends). Decrypted bytes stay in this function; only numbers leave it. A
  * record that is not JSON (a PDF, a note) is skipped; a failed read fails the whole (it is a
  * real problem: a missing key or a tampered file).
@@ -36,6 +42,11 @@ export async function readTrends(
   const bundles: unknown[] = [];
   for (const record of records) {
     const result = await readRecord(ctx, { patient, index: record.index, readerKey });
+    if (record.category === Category.GeneralDetails) {
+      // The details' weight, height and BMI as Observations at the time they were saved.
+      bundles.push(generalDetailsToFhir(parseGeneralDetails(result.plaintext), `Patient/${patient.toLowerCase()}`));
+      continue;
+    }
     if (!FHIR_TYPES.includes(result.mediaType)) continue;
     try {
       bundles.push(JSON.parse(fromUtf8(result.plaintext)));
