@@ -1,31 +1,140 @@
-import type { ReactNode } from "react";
+import {
+  Component,
+  lazy,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  type ComponentType,
+  type FunctionComponent,
+  type ReactNode,
+} from "react";
 import type { AccountRole } from "@lib/chain/ehr";
-import { DoctorHome } from "./pages/DoctorHome";
 import { InfoPage } from "./pages/InfoPage";
-import { PatientHome } from "./pages/PatientHome";
-import { PatientOnboarding } from "./pages/PatientOnboarding";
-import { EmergencySettingsPage } from "./pages/patient/EmergencySettingsPage";
-import { ExportPage } from "./pages/patient/ExportPage";
-import { GeneralDetailsPage } from "./pages/patient/GeneralDetailsPage";
-import { RecordsPage } from "./pages/patient/RecordsPage";
-import { DoctorAppointments } from "./pages/care/DoctorAppointments";
-import { FindDoctors } from "./pages/care/FindDoctors";
-import { MyPatients } from "./pages/care/MyPatients";
-import { OfficeHours } from "./pages/care/OfficeHours";
-import { PatientAppointments } from "./pages/care/PatientAppointments";
-import { RequestAccess } from "./pages/care/RequestAccess";
-import { Sharing } from "./pages/care/Sharing";
-import { Welcome } from "./pages/Welcome";
-import { AuditTrail } from "./pages/doctor/AuditTrail";
-import { EmergencyAccess } from "./pages/doctor/EmergencyAccess";
-import { PatientChart } from "./pages/doctor/PatientChart";
-import { UploadReport } from "./pages/doctor/UploadReport";
-import { UploadRecord } from "./pages/patient/UploadRecord";
-import { Activity } from "./pages/patient/Activity";
-import { Inbox } from "./pages/inbox/Inbox";
-import { Messages } from "./pages/messages/Messages";
-import { FillForm } from "./pages/doctor/FillForm";
-import { TrendsPage } from "./pages/patient/TrendsPage";
+
+/**
+ * Pages are loaded when first shown (route-level code splitting): the first screen (connect, sign
+ * in) downloads none of them. Once a role's page is shown, the role's other pages are fetched when
+ * the browser is idle, so moving between them does not wait on the network.
+ */
+interface Preloadable {
+  /** Starts loading the page's code (once); resolves when it is in. */
+  preload(): Promise<unknown>;
+}
+type LazyPage<Props> = FunctionComponent<Props> & Preloadable;
+
+function lazyPage<Props extends object>(load: () => Promise<ComponentType<Props>>): LazyPage<Props> {
+  let loading: Promise<{ default: ComponentType<Props> }> | undefined;
+  const preload = () => {
+    loading ??= load().then(
+      (page) => ({ default: page }),
+      (error: unknown) => {
+        loading = undefined; // a later visit tries again
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const Page = lazy(preload) as unknown as ComponentType<Props>;
+  const Loaded: FunctionComponent<Props> = (props) => (
+    <PageLoadError>
+      <Suspense fallback={<PageLoading />}>
+        <Page {...props} />
+      </Suspense>
+    </PageLoadError>
+  );
+  return Object.assign(Loaded, { preload });
+}
+
+/**
+ * Shown while a page's code loads. Its heading takes the focus the shell gives a new page (App.tsx
+ * focuses the page's h1); when the page arrives, the focus moves on to the page's own heading.
+ */
+function PageLoading() {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useLayoutEffect(() => {
+    const placeholder = heading.current;
+    const main = placeholder?.closest("main");
+    return () => {
+      if (placeholder && document.activeElement === placeholder)
+        queueMicrotask(() => main?.querySelector<HTMLElement>("h1")?.focus());
+    };
+  }, []);
+  return (
+    <div className="card">
+      <h1 ref={heading} tabIndex={-1} className="visually-hidden">
+        Loading the page
+      </h1>
+      <p role="status">Loading…</p>
+    </div>
+  );
+}
+
+/** A page whose code could not be fetched (offline, or the site was updated since it loaded). */
+class PageLoadError extends Component<{ children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="card">
+        <h1 tabIndex={-1}>This page could not be loaded</h1>
+        <p role="alert">Check your connection, then reload the page.</p>
+        <button type="button" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </div>
+    );
+  }
+}
+
+/** Fetches the pages' code when the browser is idle, after the page showing has rendered. */
+function PreloadPages({ pages, children }: { pages: Preloadable[]; children: ReactNode }) {
+  useEffect(() => {
+    const preload = () => pages.forEach((page) => void page.preload().catch(() => undefined));
+    if (typeof requestIdleCallback !== "function") {
+      const timer = setTimeout(preload, 1_000);
+      return () => clearTimeout(timer);
+    }
+    const idle = requestIdleCallback(preload, { timeout: 5_000 });
+    return () => cancelIdleCallback(idle);
+  }, [pages]);
+  return children;
+}
+
+const DoctorHome = lazyPage(() => import("./pages/DoctorHome").then((m) => m.DoctorHome));
+const PatientHome = lazyPage(() => import("./pages/PatientHome").then((m) => m.PatientHome));
+const PatientOnboarding = lazyPage(() => import("./pages/PatientOnboarding").then((m) => m.PatientOnboarding));
+const EmergencySettingsPage = lazyPage(() =>
+  import("./pages/patient/EmergencySettingsPage").then((m) => m.EmergencySettingsPage),
+);
+const ExportPage = lazyPage(() => import("./pages/patient/ExportPage").then((m) => m.ExportPage));
+const GeneralDetailsPage = lazyPage(() =>
+  import("./pages/patient/GeneralDetailsPage").then((m) => m.GeneralDetailsPage),
+);
+const RecordsPage = lazyPage(() => import("./pages/patient/RecordsPage").then((m) => m.RecordsPage));
+const DoctorAppointments = lazyPage(() => import("./pages/care/DoctorAppointments").then((m) => m.DoctorAppointments));
+const FindDoctors = lazyPage(() => import("./pages/care/FindDoctors").then((m) => m.FindDoctors));
+const MyPatients = lazyPage(() => import("./pages/care/MyPatients").then((m) => m.MyPatients));
+const OfficeHours = lazyPage(() => import("./pages/care/OfficeHours").then((m) => m.OfficeHours));
+const PatientAppointments = lazyPage(() =>
+  import("./pages/care/PatientAppointments").then((m) => m.PatientAppointments),
+);
+const RequestAccess = lazyPage(() => import("./pages/care/RequestAccess").then((m) => m.RequestAccess));
+const Sharing = lazyPage(() => import("./pages/care/Sharing").then((m) => m.Sharing));
+const Welcome = lazyPage(() => import("./pages/Welcome").then((m) => m.Welcome));
+const AuditTrail = lazyPage(() => import("./pages/doctor/AuditTrail").then((m) => m.AuditTrail));
+const EmergencyAccess = lazyPage(() => import("./pages/doctor/EmergencyAccess").then((m) => m.EmergencyAccess));
+const PatientChart = lazyPage(() => import("./pages/doctor/PatientChart").then((m) => m.PatientChart));
+const UploadReport = lazyPage(() => import("./pages/doctor/UploadReport").then((m) => m.UploadReport));
+const UploadRecord = lazyPage(() => import("./pages/patient/UploadRecord").then((m) => m.UploadRecord));
+const Activity = lazyPage(() => import("./pages/patient/Activity").then((m) => m.Activity));
+const Inbox = lazyPage(() => import("./pages/inbox/Inbox").then((m) => m.Inbox));
+const Messages = lazyPage(() => import("./pages/messages/Messages").then((m) => m.Messages));
+const FillForm = lazyPage(() => import("./pages/doctor/FillForm").then((m) => m.FillForm));
+const TrendsPage = lazyPage(() => import("./pages/patient/TrendsPage").then((m) => m.TrendsPage));
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {
@@ -52,13 +161,54 @@ const ADMIN_HINT = (
   </p>
 );
 
+/** The routes, each of which, once shown, fetches the code of `pages` when the browser is idle. */
+function preloading(pages: Preloadable[], routes: RouteDef[]): RouteDef[] {
+  return routes.map((route) => ({
+    ...route,
+    render: (navigate) => <PreloadPages pages={pages}>{route.render(navigate)}</PreloadPages>,
+  }));
+}
+
+const PATIENT_PAGES = [
+  PatientHome,
+  GeneralDetailsPage,
+  RecordsPage,
+  UploadRecord,
+  TrendsPage,
+  ExportPage,
+  EmergencySettingsPage,
+  FindDoctors,
+  PatientAppointments,
+  Sharing,
+  Activity,
+  Inbox,
+  Messages,
+];
+const DOCTOR_PAGES = [
+  DoctorHome,
+  DoctorAppointments,
+  OfficeHours,
+  MyPatients,
+  RequestAccess,
+  PatientChart,
+  UploadReport,
+  FillForm,
+  EmergencyAccess,
+  AuditTrail,
+  Inbox,
+  Messages,
+];
+
 /** The pages each role sees, in navigation order; the first is the role's home. */
 export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
-  none: [
-    { path: "/", label: "Welcome", render: (navigate) => <Welcome onRegister={() => navigate("/register")} /> },
-    REGISTER,
-  ],
-  patient: [
+  none: preloading(
+    [PatientOnboarding],
+    [
+      { path: "/", label: "Welcome", render: (navigate) => <Welcome onRegister={() => navigate("/register")} /> },
+      REGISTER,
+    ],
+  ),
+  patient: preloading(PATIENT_PAGES, [
     { path: "/", label: "Home", render: () => <PatientHome /> },
     { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
     { path: "/records", label: "Records", render: () => <RecordsPage /> },
@@ -73,7 +223,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
     { path: "/messages", label: "Messages", render: () => <Messages /> },
     AFTER_REGISTER,
-  ],
+  ]),
   "pending-patient": [
     {
       path: "/",
@@ -86,7 +236,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     },
     AFTER_REGISTER,
   ],
-  doctor: [
+  doctor: preloading(DOCTOR_PAGES, [
     { path: "/", label: "Home", render: () => <DoctorHome /> },
     { path: "/appointments", label: "Appointments", render: () => <DoctorAppointments /> },
     { path: "/office-hours", label: "Office hours", render: () => <OfficeHours /> },
@@ -99,7 +249,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/audit", label: "My audit trail", render: () => <AuditTrail /> },
     { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
     { path: "/messages", label: "Messages", render: () => <Messages /> },
-  ],
+  ]),
   suspended: [
     {
       path: "/",
