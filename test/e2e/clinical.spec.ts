@@ -267,7 +267,7 @@ function clinicalFlows(e2e: () => E2e): void {
 
     await page.getByLabel("Reason").selectOption({ label: "Patient unconscious or unable to consent" });
     await page.getByRole("button", { name: "Open emergency access" }).click();
-    const card = page.getByRole("region", { name: "Emergency card" });
+    const card = page.getByRole("region", { name: "Emergency card", exact: true });
     await card.waitFor({ timeout: 60_000 });
     const timer = page.getByRole("timer");
     expect(await timer.textContent()).to.match(/^[0-4]:\d\d:\d\d$/);
@@ -346,7 +346,7 @@ function clinicalFlows(e2e: () => E2e): void {
       .fill("Unresponsive again after a second seizure; records needed again.");
     await page.getByRole("button", { name: "Open emergency access" }).click();
     // The card, or the banner that says why not (so a failure names its cause).
-    const opened = page.getByRole("region", { name: "Emergency card" });
+    const opened = page.getByRole("region", { name: "Emergency card", exact: true });
     await opened.or(page.getByTestId("error-banner")).first().waitFor({ timeout: 90_000 });
     expect(
       await page.getByTestId("error-banner").count(),

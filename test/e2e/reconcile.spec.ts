@@ -159,7 +159,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       await page.getByLabel("Reason").selectOption({ label: "Suspected allergic reaction or drug interaction" });
       await page.getByLabel("Written justification").fill("Collapsed after the first dose of an antibiotic.");
       await page.getByRole("button", { name: "Open emergency access" }).click();
-      const card = page.getByRole("region", { name: "Emergency card" });
+      const card = page.getByRole("region", { name: "Emergency card", exact: true });
       await card.waitFor({ timeout: 90_000 });
       const cardAllergies = card.getByRole("region", { name: "Allergies" });
       const confirmedAllergies = cardAllergies.getByRole("list", { name: "Confirmed allergies" }).getByRole("listitem");

@@ -253,7 +253,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await e.page.getByLabel("Reason").selectOption({ label: "Patient unconscious or unable to consent" });
       await e.page.getByLabel("Written justification").fill("Brought in unconscious after a road accident.");
       await e.page.getByRole("button", { name: "Open emergency access" }).click();
-      await e.page.getByRole("region", { name: "Emergency card" }).waitFor({ timeout: 60_000 });
+      await e.page.getByRole("region", { name: "Emergency card", exact: true }).waitFor({ timeout: 60_000 });
       await shot(e.page, "10-emergency-card");
       const seesEverything = async (stage: string) => {
         await nav(p.page, "Activity");
