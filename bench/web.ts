@@ -1,9 +1,10 @@
 /**
- * `npm run bench:web [-- --runs 7]`: the dApp's first load in headless Chromium beside a minimal
- * Vite React page (bench/baseline-web: React and ReactDOM rendering one heading), both built in
- * this run by the same Vite with the same React plugin and options, and served by the same static
- * server code (below; one instance each, on loopback): brotli or gzip as the browser asks, files
- * compressed once as a deployment's build step would, long-lived caching for the hashed assets.
+ * `npm run bench:web [-- --runs 7] [--config <a checkout's web/vite.config.ts>]`: the dApp's first
+ * load in headless Chromium beside a minimal Vite React page (bench/baseline-web: React and
+ * ReactDOM rendering one heading), both built in this run by the same Vite with the same React
+ * plugin and options, and served by the same static server code (below; one instance each, on
+ * loopback): brotli or gzip as the browser asks, files compressed once as a deployment's build
+ * step would, long-lived caching for the hashed assets.
  *
  * Each load is cold: a fresh browser context (empty cache, no service worker), 1366x768, no wallet
  * (so the dApp stops on its first screen, "Connect your wallet"). Loads alternate between the two
@@ -15,8 +16,9 @@
  * Recorded per load: JS bytes (over the wire, i.e. compressed, and decoded), requests, the
  * navigation's DOMContentLoaded and load, first contentful paint, and "main text": when the first
  * screen's heading was painted, by Element Timing ("Connect your wallet" for the dApp, the
- * baseline's heading). Writes bench/results/web.json: both sets of medians, the dApp/baseline ratio of each,
- * the scripts the dApp's first screen fetched, and the machine.
+ * baseline's heading). Writes bench/results/web.json: both sets of medians, the dApp/baseline
+ * ratio of each (the median of the per-run ratios), the scripts the dApp's first screen fetched,
+ * and the machine.
  */
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -161,14 +163,14 @@ interface Vite {
   version: string;
 }
 
-async function buildBoth(outDir: string): Promise<{ vite: Vite; dapp: string; baseline: string }> {
+async function buildBoth(outDir: string, dappConfig: string): Promise<{ vite: Vite; dapp: string; baseline: string }> {
   const vite = await esmImport<Vite>("vite");
   const { default: react } = await esmImport<{ default: () => unknown }>("@vitejs/plugin-react");
   const dapp = path.join(outDir, "dapp");
   const baseline = path.join(outDir, "baseline");
   // One after the other: two builds at once on two cores would only slow each other.
   await vite.build({
-    configFile: path.join(ROOT, "web", "vite.config.ts"),
+    configFile: dappConfig,
     logLevel: "warn",
     build: { outDir: dapp, emptyOutDir: true },
   });
@@ -277,12 +279,14 @@ function medians(loads: Load[]): Figures {
   };
 }
 
-function ratios(dapp: Figures, baseline: Figures): Record<keyof Figures, number> {
+/**
+ * dApp over baseline for each figure: the median of the per-run ratios (each dApp load over the
+ * baseline load right after it), steadier than a ratio of medians when the machine's load drifts.
+ */
+function pairedRatios(dapp: Load[], baseline: Load[]): Record<keyof Figures, number> {
+  const keys = Object.keys(medians(dapp)) as (keyof Figures)[];
   return Object.fromEntries(
-    Object.keys(dapp).map((key) => {
-      const k = key as keyof Figures;
-      return [k, Number((dapp[k] / baseline[k]).toFixed(2))];
-    }),
+    keys.map((k) => [k, Number(median(dapp.map((d, i) => d[k] / baseline[i][k])).toFixed(2))]),
   ) as Record<keyof Figures, number>;
 }
 
@@ -301,11 +305,17 @@ async function buildSizes(dir: string): Promise<{ jsFiles: number; jsBytes: numb
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf("--runs");
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+  // Another checkout's web/vite.config.ts, to measure an older build the same way (before/after).
+  const configArg = process.argv.indexOf("--config");
+  const dappConfig = path.resolve(
+    configArg > 0 ? process.argv[configArg + 1] : path.join(ROOT, "web", "vite.config.ts"),
+  );
+  const loadAtStart = Number(loadavg()[0].toFixed(2));
   const outDir = await mkdtemp(path.join(tmpdir(), "ehr-bench-web-"));
   const servers: Server[] = [];
   let browser: Browser | undefined;
   try {
-    const built = await buildBoth(outDir);
+    const built = await buildBoth(outDir, dappConfig);
     const dappServer = await serve(await loadSite(built.dapp, { "/config.json": DAPP_CONFIG }));
     const baselineServer = await serve(await loadSite(built.baseline));
     servers.push(dappServer.server, baselineServer.server);
@@ -329,23 +339,25 @@ async function main(): Promise<void> {
         conditions: profile.conditions ?? null,
         dapp,
         baseline,
-        ratio: ratios(dapp, baseline),
+        ratio: pairedRatios(loads.dapp, loads.baseline),
       };
       if (profile.name === "loopback") firstScreenScripts = loads.dapp[0].scripts;
       console.log(`\n${profile.name} (median of ${runs})`);
-      console.table({ dapp, baseline, "dapp/baseline": ratios(dapp, baseline) });
+      console.table({ dapp, baseline, "dapp/baseline": pairedRatios(loads.dapp, loads.baseline) });
     }
     const result = {
       date: new Date().toISOString(),
       goal: GOAL,
       runs,
+      dappConfig: path.relative(ROOT, dappConfig),
       machine: {
         node: process.version,
         chromium: browser.version(),
         vite: built.vite.version,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,
-        loadAverage1m: Number(loadavg()[0].toFixed(2)),
+        /** The 1-minute load average when the bench started and ended (the machine is shared). */
+        loadAverage1m: [loadAtStart, Number(loadavg()[0].toFixed(2))],
       },
       profiles,
       dappFirstScreenScripts: firstScreenScripts.map((s) => ({ ...s, file: path.posix.basename(s.file) })),
@@ -354,7 +366,7 @@ async function main(): Promise<void> {
     await mkdir(path.dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, JSON.stringify(result, null, 2) + "\n");
     console.log(
-      `\nfirst screen scripts: ${firstScreenScripts.length}; load average ${result.machine.loadAverage1m} on ` +
+      `\nfirst screen scripts: ${firstScreenScripts.length}; load average ${result.machine.loadAverage1m.join(" to ")} on ` +
         `${result.machine.cpus} cores; written to ${path.relative(ROOT, RESULTS)}`,
     );
   } finally {
