@@ -1,14 +1,16 @@
-import { useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { useDisconnect } from "wagmi";
 import { ConnectScreen } from "./components/ConnectScreen";
-import { EmergencyAlert } from "./components/EmergencyAlert";
-import { InboxBadge } from "./components/InboxBadge";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { SignInScreen } from "./components/SignInScreen";
 import { WrongNetworkBanner } from "./components/WrongNetworkBanner";
 import { useEhr } from "./ehr/useEhr";
 import { useHashRoute } from "./hooks/useHashRoute";
 import { ROLE_ROUTES } from "./routes";
+
+// Shown only once signed in: fetched then, not before the first screen (see src/routes.tsx).
+const EmergencyAlert = lazy(() => import("./components/EmergencyAlert").then((m) => ({ default: m.EmergencyAlert })));
+const InboxBadge = lazy(() => import("./components/InboxBadge").then((m) => ({ default: m.InboxBadge })));
 
 const ROLE_NAMES = {
   none: "not registered",
@@ -82,7 +84,11 @@ export function App() {
       </header>
       <WrongNetworkBanner />
       <ErrorBanner />
-      {stage === "page" ? <EmergencyAlert /> : null}
+      {stage === "page" ? (
+        <Suspense fallback={null}>
+          <EmergencyAlert />
+        </Suspense>
+      ) : null}
       {stage === "page" && navRoutes.length > 1 ? (
         <nav aria-label="Main">
           <ul>
@@ -90,7 +96,11 @@ export function App() {
               <li key={r.path}>
                 <a href={`#${r.path}`} aria-current={r === route ? "page" : undefined}>
                   {r.label}
-                  {r.path === "/inbox" ? <InboxBadge /> : null}
+                  {r.path === "/inbox" ? (
+                    <Suspense fallback={null}>
+                      <InboxBadge />
+                    </Suspense>
+                  ) : null}
                 </a>
               </li>
             ))}

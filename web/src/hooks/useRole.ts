@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { PublicClient } from "viem";
-import { roleOf, type AccountRole } from "@lib/chain/ehr";
+import type { AccountRole } from "@lib/chain/ehr";
 import type { Address } from "viem";
 
 /**
@@ -10,7 +10,8 @@ import type { Address } from "viem";
 export function useRole(publicClient: PublicClient, core: Address, address: Address | undefined, enabled: boolean) {
   return useQuery<AccountRole>({
     queryKey: ["role", core, address],
-    queryFn: () => roleOf(publicClient, core, address!),
+    // Imported when first needed (once connected), so the contracts' ABIs stay off the first screen.
+    queryFn: async () => (await import("@lib/chain/ehr")).roleOf(publicClient, core, address!),
     enabled: enabled && address !== undefined,
     staleTime: 0,
     retry: 1,
