@@ -12,14 +12,23 @@ export function actingAccount(ctx: FlowContext): Address {
   return account.address;
 }
 
-/** `writeCore` with the flow's progress callback. */
-export function writeWithProgress<const name extends ContractFunctionName<typeof ehrCoreAbi, "nonpayable">>(
+/**
+ * `writeCore` with the flow's progress callback. The wallet prompt and the wait for the receipt
+ * follow "awaiting-signature" and "pending", so those stages get painted anyway; "confirmed" is
+ * reported once the write is done and awaited, since what follows it may give the UI no chance to
+ * show it.
+ */
+export async function writeWithProgress<const name extends ContractFunctionName<typeof ehrCoreAbi, "nonpayable">>(
   ctx: FlowContext,
   functionName: name,
   args: ContractFunctionArgs<typeof ehrCoreAbi, "nonpayable", name>,
   action: string,
 ) {
-  return writeCore(ctx, functionName, args, action, (stage, detail) => ctx.onProgress?.({ stage, detail }));
+  const written = await writeCore(ctx, functionName, args, action, (stage, detail) => {
+    if (stage !== "confirmed") void ctx.onProgress?.({ stage, detail });
+  });
+  await ctx.onProgress?.({ stage: "confirmed", detail: written.txHash });
+  return written;
 }
 
 export function sameAddress(a: string, b: string): boolean {

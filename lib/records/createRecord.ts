@@ -8,7 +8,7 @@ import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
 import type { WrappedKeyEntry } from "../storage/types";
 import { actingAccount, compressPublicKey, sameAddress, writeWithProgress } from "./context";
-import type { FlowContext } from "./types";
+import type { FlowContext, FlowProgress } from "./types";
 
 export interface CreateRecordInput {
   patient: Address;
@@ -62,7 +62,9 @@ export function custodianReader(core: Address): Address {
  */
 export async function createRecord(ctx: FlowContext, input: CreateRecordInput): Promise<CreatedRecord> {
   const { publicClient, core, storage, vault } = ctx;
-  const progress = ctx.onProgress ?? (() => undefined);
+  const progress = async (p: FlowProgress) => {
+    await ctx.onProgress?.(p);
+  };
   const author = actingAccount(ctx);
   if (!Number.isInteger(input.category) || input.category < 0 || input.category > 31) {
     throw new FormatError("The record category is not valid.", { details: "expected 0..31" });
@@ -127,7 +129,7 @@ export async function createRecord(ctx: FlowContext, input: CreateRecordInput): 
   ];
   if (input.summary) parts.push({ part: "summary", plaintext: input.summary, mediaType: "application/json" });
 
-  progress({ stage: "encrypt" });
+  await progress({ stage: "encrypt" });
   const sealed = await Promise.all(
     parts.map(async (p) => {
       const dataKey = generateDataKey();
@@ -148,10 +150,10 @@ export async function createRecord(ctx: FlowContext, input: CreateRecordInput): 
     s.dataKey.fill(0);
   }
 
-  progress({ stage: "upload", detail: "envelopes" });
+  await progress({ stage: "upload", detail: "envelopes" });
   const stored = [];
   for (const s of sealed) stored.push({ ...s, cid: (await storage.put(s.envelope, s.hash)).cid });
-  progress({ stage: "upload", detail: "keys" });
+  await progress({ stage: "upload", detail: "keys" });
   await vault.storeWrappedKeys(entries);
 
   const report = stored[0];

@@ -38,7 +38,7 @@ export async function rewrapRecordKeys(
   const chainId = await publicClient.getChainId();
   const entries: WrappedKeyEntry[] = [];
   for (const [i, record] of args.records.entries()) {
-    ctx.onProgress?.({ stage: "rewrap", detail: `record ${i + 1} of ${args.records.length}` });
+    await ctx.onProgress?.({ stage: "rewrap", detail: `record ${i + 1} of ${args.records.length}` });
     const parts: [RecordPart, string, Hex][] = [["report", record.cid, record.envelopeHash]];
     if (record.flags & RecordFlags.HasSummary && record.summaryCid && record.summaryHash) {
       parts.push(["summary", record.summaryCid, record.summaryHash]);

@@ -6,7 +6,7 @@ import type { RecordPart } from "../crypto/identity";
 import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
 import { actingAccount, sameAddress, writeWithProgress } from "./context";
-import type { FlowContext, ReadBasis } from "./types";
+import type { FlowContext, FlowProgress, ReadBasis } from "./types";
 
 export interface ReadRecordInput {
   patient: Address;
@@ -41,7 +41,9 @@ export interface ReadRecordResult {
  */
 export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Promise<ReadRecordResult> {
   const { publicClient, core, storage, vault } = ctx;
-  const progress = ctx.onProgress ?? (() => undefined);
+  const progress = async (p: FlowProgress) => {
+    await ctx.onProgress?.(p);
+  };
   const reader = actingAccount(ctx);
   const part = input.part ?? "report";
   const record = await readChainRecord(publicClient, core, input.patient, input.index);
@@ -55,7 +57,7 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
     basis = input.loggedBy.basis;
     accessTx = input.loggedBy.txHash;
   } else if (!sameAddress(reader, input.patient)) {
-    progress({ stage: "access-log" });
+    await progress({ stage: "access-log" });
     const { txHash, receipt } = await writeWithProgress(
       ctx,
       "logAccess",
@@ -69,9 +71,9 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
     accessTx = txHash;
   }
 
-  progress({ stage: "download" });
+  await progress({ stage: "download" });
   const envelope = await storage.get(cid);
-  progress({ stage: "verify" });
+  await progress({ stage: "verify" });
   await verifyEnvelopeHash(envelope, expectedHash);
   const header = readEnvelopeHeader(envelope);
   const chainId = await publicClient.getChainId();
@@ -91,7 +93,7 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
     reader,
     accessTx,
   });
-  progress({ stage: "decrypt" });
+  await progress({ stage: "decrypt" });
   const dataKey = await unwrapDataKey(wrapped, input.readerKey.privateKey, { ...identity, reader });
   try {
     const opened = await openEnvelope(envelope, dataKey, identity);

@@ -29,7 +29,12 @@ export interface FlowContext {
   core: Address;
   storage: BlobStore;
   vault: KeyVault;
-  onProgress?: (progress: FlowProgress) => void;
+  /**
+   * Told each stage as it starts. A flow awaits what it returns before going on, so a UI can
+   * return a promise that resolves once the stage is painted (long synchronous work, such as
+   * decryption, would otherwise keep a stage from ever showing).
+   */
+  onProgress?: (progress: FlowProgress) => unknown;
 }
 
 /** Why a read was allowed: the patient's own record, a consent grant, or an emergency window. */

@@ -85,7 +85,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
   const keys: Record<string, UserKey> = {};
   const custodian = generateUserKey();
 
-  const context = (account: Address, onProgress?: (p: FlowProgress) => void, rejecting = false): FlowContext => ({
+  const context = (account: Address, onProgress?: (p: FlowProgress) => unknown, rejecting = false): FlowContext => ({
     publicClient,
     walletClient: createWalletClient({
       account,
@@ -145,7 +145,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
     category = 6,
     text = "haemoglobin 13.5 g/dL",
     summary = true,
-    onProgress?: (p: FlowProgress) => void,
+    onProgress?: (p: FlowProgress) => unknown,
   ) =>
     createRecord(context(author, onProgress), {
       patient: accounts.patient,
@@ -196,6 +196,32 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       });
       expect(JSON.parse(fromUtf8(summary.plaintext))).to.deep.equal({ text: "summary of haemoglobin 13.5 g/dL" });
       expect(summary.mediaType).to.equal("application/json");
+    });
+
+    it("waits for each stage's report (e.g. the UI painting it) before going on, on upload and on read", async function () {
+      const events: string[] = [];
+      // A reporter that takes a while, as a UI waiting for the next paint does.
+      const slowReport = (p: FlowProgress) => {
+        events.push(`start ${p.stage}`);
+        return new Promise<void>((resolve) => setTimeout(() => (events.push(`shown ${p.stage}`), resolve()), 20));
+      };
+      const created = await addReport(accounts.patient, 6, "ferritin 40 ug/L", false, slowReport);
+      events.push("created");
+      await readRecord(context(accounts.patient, slowReport), {
+        patient: accounts.patient,
+        index: created.index,
+        readerKey: keys[accounts.patient],
+      });
+      events.push("read");
+      const pairs = (stages: string[]) => stages.flatMap((s) => [`start ${s}`, `shown ${s}`]);
+      // The wallet prompt and the receipt wait follow these two anyway: they are not awaited.
+      const waited = events.filter((e) => !/awaiting-signature|pending/.test(e));
+      expect(waited).to.deep.equal([
+        ...pairs(["encrypt", "upload", "upload", "confirmed"]),
+        "created",
+        ...pairs(["download", "verify", "decrypt"]),
+        "read",
+      ]);
     });
 
     it("records the envelope's CID and hash on-chain, with the summary flag", async function () {

@@ -6,6 +6,7 @@ import { EhrApiClient } from "@lib/api/client";
 import type { UserKey } from "@lib/keys";
 import type { FlowProgress } from "@lib/records/flows";
 import type { RuntimeConfig } from "../config";
+import { nextPaint } from "../components/nextPaint";
 import { useIdleTimer } from "../hooks/useIdleTimer";
 import { useRole } from "../hooks/useRole";
 import { EhrContext, PRIVATE_QUERY_KEY, type EhrContextValue, type LockReason } from "./context";
@@ -102,7 +103,13 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
           core: runtime.core,
           storage: api.blobStore(),
           vault: api.keyVault(),
-          onProgress,
+          // Each stage is painted before the flow goes on (decryption would otherwise hide it).
+          onProgress:
+            onProgress &&
+            (async (p: FlowProgress) => {
+              onProgress(p);
+              await nextPaint();
+            }),
         };
       },
       showError: (e) => setError(e),
