@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { Router, type ErrorRequestHandler, type RequestHandler } from "express";
 import { getAddress, type Address, type Hex } from "viem";
-import { IntegrityError, StorageError } from "../../lib/errors";
+import { IntegrityError, NotFoundError } from "../../lib/errors";
 import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
 import { sameAddress } from "../../lib/records/context";
 import type { BlobStart } from "../../lib/storage/types";
@@ -22,7 +22,7 @@ import {
 import { CiphertextCheck } from "./ciphertextCheck";
 import { UploadsInFlight, type UploadTicket } from "./inFlight";
 import { closeAfterAnswer, readUpload } from "./uploadBody";
-import { cidParams, contentHashHeader } from "./schema";
+import { cidParamsSchema, contentHashHeaderSchema, type BlobStored } from "../../lib/api/wire/blobs";
 import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { toChainError } from "../../lib/chain/ehr";
 
@@ -93,7 +93,7 @@ export function blobsRouter(services: ApiServices): Router {
     if ((req.headers["content-encoding"] ?? "identity") !== "identity") {
       throw unsupportedMedia("Send the file as it is, without a Content-Encoding.");
     }
-    const hash = contentHashHeader.safeParse(req.headers["x-content-sha256"]);
+    const hash = contentHashHeaderSchema.safeParse(req.headers["x-content-sha256"]);
     if (!hash.success) {
       throw badRequest("The X-Content-SHA256 header must be the file's SHA-256 (0x and 64 hex digits).");
     }
@@ -106,7 +106,7 @@ export function blobsRouter(services: ApiServices): Router {
       res.set("Retry-After", String(RETRY_AFTER_SECONDS));
       throw new HttpError(503, "busy", "The service is receiving too many files right now: try again in a moment.");
     }
-    res.locals.upload = { sha256: hash.data, limit };
+    res.locals.upload = { sha256: hash.data.toLowerCase() as Hex, limit };
     next();
   };
 
@@ -164,7 +164,7 @@ export function blobsRouter(services: ApiServices): Router {
       throw error;
     }
     services.logger.info({ requestId: req.id, cid, size: bytes.length, kind: blob.kind }, "blob stored");
-    res.status(201).json({ cid, size: bytes.length });
+    res.status(201).json({ cid, size: bytes.length } satisfies BlobStored);
   });
 
   // A refusal before the whole body arrived ends the connection, so the client stops sending it.
@@ -174,14 +174,12 @@ export function blobsRouter(services: ApiServices): Router {
   };
   router.use(closeOnRefusal);
 
-  router.get("/:cid", signedIn, validate(cidParams, "params"), async (req, res) => {
+  router.get("/:cid", signedIn, validate(cidParamsSchema, "params"), async (req, res) => {
     const { cid } = valid<{ cid: string }>(res, "params");
     const me = sessionOf(res).address;
     // Not stored here, or a part of it lost (a block missing mid-stream): nothing can be served.
     const notStored = (error: unknown) =>
-      error instanceof StorageError && /not found|missing/.test(error.shortMessage)
-        ? notFound("No file is stored under this address.")
-        : error;
+      error instanceof NotFoundError ? notFound("No file is stored under this address.") : error;
     // The first block only: a refused read costs the same for 1 KB and 50 MB.
     let start: BlobStart;
     try {

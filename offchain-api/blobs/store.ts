@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { open, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
-import { StorageError } from "../../lib/errors";
+import { NotFoundError, StorageError } from "../../lib/errors";
 import { HeliaBlobStore } from "../storage/heliaBlobStore";
 import { KuboBlobStore } from "../storage/kuboBlobStore";
 import type { ManagedBlobStore } from "../../lib/storage/types";
@@ -121,7 +121,7 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
       return await read();
     } catch (error) {
       // Not here (or a part lost here): another instance of the private network may hold it.
-      if (!swarm || !(error instanceof StorageError) || !/not found|missing/.test(error.shortMessage)) throw error;
+      if (!swarm || !(error instanceof NotFoundError)) throw error;
       const bytes = await swarm
         .fetch(cid, { signal: AbortSignal.timeout(READ_THROUGH_MS) })
         .catch(() => Promise.reject(error));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
-import { StorageError } from "../../lib/errors";
+import { NotFoundError, StorageError } from "../../lib/errors";
 import { rawLeafCid } from "../../lib/api/rawCid";
 import { rejection } from "../../lib/testing/rejection";
 import { blobStoreContract, type OpenedBlobStore } from "../testing/blobStoreContract";
@@ -119,7 +119,7 @@ describe("BlobStore contract: KuboBlobStore (Kubo RPC API, against the test doub
         expect(answer.body.length).to.equal(1024 * 1024);
         expect(answer.trailers["x-stream-error"]).to.match(/not found|could not find/i);
 
-        const error = await rejection(store.get(cid), StorageError);
+        const error = await rejection(store.get(cid), NotFoundError);
         expect(error.shortMessage).to.equal("The file was not found in storage.");
         expect(error.details).to.match(/part of it is missing/);
       } finally {
@@ -238,7 +238,7 @@ describe("ManagedBlobStore: readStart (the first block only) and remove, on both
         expect(toHex(start.bytes)).to.equal(toHex(large.subarray(0, 1024 * 1024)));
 
         const missing = rawLeafCid(toHex(await sha256(randomBytes(16))));
-        const error = await rejection(opened.store.readStart(missing), StorageError);
+        const error = await rejection(opened.store.readStart(missing), NotFoundError);
         expect(error.shortMessage).to.equal("The file was not found in storage.");
       });
 
@@ -252,7 +252,7 @@ describe("ManagedBlobStore: readStart (the first block only) and remove, on both
         expect(toHex(await opened.store.get(keptCid))).to.equal(toHex(kept));
         // Helia deletes the block at once; Kubo unpins it for its garbage collector.
         if (opened.store instanceof HeliaBlobStore) {
-          await rejection(opened.store.get(cid), StorageError);
+          await rejection(opened.store.get(cid), NotFoundError);
           expect(await opened.store.isPinned(cid)).to.equal(false);
         }
         expect((await opened.store.put(gone, toHex(await sha256(gone)))).alreadyStored).to.equal(false);

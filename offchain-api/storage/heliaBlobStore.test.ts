@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
-import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
+import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../lib/errors";
 import { esmImport } from "../../lib/esmImport";
 import { rawLeafCid } from "../../lib/api/rawCid";
 import { SINGLE_BLOCK_LIMIT } from "./blobLayout";
@@ -123,12 +123,12 @@ describe("HeliaBlobStore", function () {
     expect(toHex(await sha256(await store.get(cid)))).to.equal(hash);
   });
 
-  it("reports a chunked blob with a lost leaf as a missing part (StorageError), never partial bytes", async function () {
+  it("reports a chunked blob with a lost leaf as a missing part (NotFoundError), never partial bytes", async function () {
     const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
     await rm(await blockFileOf(folder, bytes.subarray(1024 * 1024)));
     const error = await store.get(cid).catch((e) => e);
-    expect(error).to.be.instanceOf(StorageError);
+    expect(error).to.be.instanceOf(NotFoundError);
     expect(error.shortMessage).to.equal("Part of the file is missing from storage.");
   });
 
@@ -164,14 +164,14 @@ describe("HeliaBlobStore", function () {
     expect(error).to.be.instanceOf(FormatError);
   });
 
-  it("reports a missing CID as StorageError", async function () {
+  it("reports a missing CID as NotFoundError", async function () {
     const other = await HeliaBlobStore.open({ folder: folder + "-other" });
     const bytes = randomBytes(50);
     const { cid } = await other.put(bytes, toHex(await sha256(bytes)));
     await other.stop();
     await rm(folder + "-other", { recursive: true, force: true });
     const error = await store.get(cid).catch((e) => e);
-    expect(error).to.be.instanceOf(StorageError);
+    expect(error).to.be.instanceOf(NotFoundError);
     expect(error.shortMessage).to.equal("The file was not found in storage.");
   });
 

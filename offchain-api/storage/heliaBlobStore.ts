@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../../lib/bytes";
-import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
+import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
 import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
@@ -285,7 +285,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
     return live;
   }
 
-  /** The StorageError (or IntegrityError) a failed read of `parsed` answers. */
+  /** The StorageError (NotFoundError for an absent block, or IntegrityError) a failed read of `parsed` answers. */
   private readFailure(error: unknown, parsed: LayoutCid): Error {
     const cid = parsed.toString();
     if (error instanceof IntegrityError || error instanceof StorageError || error instanceof FormatError) return error;
@@ -294,7 +294,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
       // part is lost; either way nothing can be served.
       const root = String((error as { message?: unknown }).message).includes(cid);
       const message = root ? "The file was not found in storage." : "Part of the file is missing from storage.";
-      return new StorageError(message, { cause: error, details: cid });
+      return new NotFoundError(message, { cause: error, details: cid });
     }
     return new StorageError("The file could not be read from storage.", { cause: error, details: cid });
   }
@@ -328,7 +328,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
   /** A UnixFS DAG (a blob over the single-block limit, or over 1 MiB before it was raised). */
   private async readDag(cid: LayoutCid): Promise<Uint8Array> {
     if (!(await this.blockstore.has(cid))) {
-      throw new StorageError("The file was not found in storage.", { details: cid.toString() });
+      throw new NotFoundError("The file was not found in storage.", { details: cid.toString() });
     }
     const bytes = await collectBytes(this.fs.cat(cid));
     const pin = await this.pinRecord(cid);

@@ -1,4 +1,4 @@
-import { FormatError, IntegrityError, StorageError } from "../../lib/errors";
+import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
 import { equalBytes, sha256 } from "../../lib/bytes";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
@@ -33,7 +33,7 @@ import { esmImport } from "../../lib/esmImport";
  * block's CID is the blob's SHA-256; a DAG's CID is recomputed). Kubo reports a block missing in the
  * middle of a `cat` only in an `X-Stream-Error` HTTP trailer after a 200, which kubo-rpc-client does
  * not read (and proxies often drop): a DAG read that comes back shorter than the file size its root
- * block declares is therefore a missing part (StorageError, "not found"), not corrupt content, and
+ * block declares is therefore a missing part (NotFoundError), not corrupt content, and
  * nothing of it is served. Reads are `offline`, so a missing CID is reported at once instead of
  * being searched for on the network.
  *
@@ -184,7 +184,7 @@ export class KuboBlobStore implements ManagedBlobStore {
       } catch (error) {
         if (statusOf(error) === 500 && isNotHeld(error)) {
           const root = block.equals(parsed);
-          throw new StorageError(
+          throw new NotFoundError(
             root ? "The file was not found in storage." : "Part of the file is missing from storage.",
             {
               cause: error,
@@ -237,7 +237,7 @@ export class KuboBlobStore implements ManagedBlobStore {
       bytes = await collectBytes(this.client.cat(parsed, { offline: true }));
     } catch (error) {
       if (statusOf(error) === 500 && isNotHeld(error)) {
-        throw new StorageError("The file was not found in storage.", { cause: error, details: cid });
+        throw new NotFoundError("The file was not found in storage.", { cause: error, details: cid });
       }
       throw storageFailure(error, "The file could not be read from storage.", cid);
     }
@@ -247,7 +247,7 @@ export class KuboBlobStore implements ManagedBlobStore {
     // (what Kubo's X-Stream-Error trailer said). Anything else is corrupt content.
     const missing = await this.missingBlock(parsed, bytes.length);
     if (missing) {
-      throw new StorageError("The file was not found in storage.", {
+      throw new NotFoundError("The file was not found in storage.", {
         details: `${cid}: part of it is missing (block ${missing})`,
       });
     }

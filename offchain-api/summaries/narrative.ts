@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import { esmImport } from "../../lib/esmImport";
 
 /** The logging the narrative engine does: a pino logger, or a summary worker's forwarder to one. */

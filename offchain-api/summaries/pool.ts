@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import { HttpError, unprocessable } from "../http/errors";
 import type { NarrativeState } from "./narrative";
 import type { SummarySource } from "./schema";

@@ -1,7 +1,13 @@
 import { z } from "zod";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
+
+/**
+ * What the summaries route reads that has no wire counterpart in lib/api/wire/summaries.ts: the
+ * media types it maps to a source, charsets, and the least a FHIR Bundle must be.
+ */
 
 /** Where a summary's input came from, as the answer names it (README, "Summaries"). */
-export type SummarySource = "text" | "pdf" | "fhir";
+export type SummarySource = SummaryResult["source"];
 
 /** The media types `POST /v1/summaries` reads, and the source each one is. */
 export const SUMMARY_MEDIA_TYPES: Readonly<Record<string, SummarySource>> = {

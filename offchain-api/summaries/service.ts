@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import { ENGINE } from "../../lib/summary/types";
 import type { ApiConfig } from "../config";
 import { findNarrativeModel, type NarrativeState } from "./narrative";

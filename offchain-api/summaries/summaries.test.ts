@@ -4,7 +4,7 @@ import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { expect } from "chai";
 import request, { type Response } from "supertest";
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import { summarizeFhirBundle } from "../../lib/summary/summarizeFhirBundle";
 import { summarizeText } from "../../lib/summary/summarizeText";
 import { ENGINE, SUMMARY_FIELDS, type ClinicalSummary } from "../../lib/summary/types";

@@ -1,5 +1,5 @@
 import { fromUtf8 } from "../../lib/bytes";
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import { summarizeFhirBundle } from "../../lib/summary/summarizeFhirBundle";
 import { summarizeText } from "../../lib/summary/summarizeText";
 import { SUMMARY_FIELDS, type ClinicalSummary } from "../../lib/summary/types";

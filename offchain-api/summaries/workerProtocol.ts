@@ -1,4 +1,4 @@
-import type { SummaryResult } from "../../lib/api/types";
+import type { SummaryResult } from "../../lib/api/wire/summaries";
 import type { NarrativeState } from "./narrative";
 import type { SummarySource } from "./schema";
 
