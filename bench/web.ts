@@ -29,6 +29,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { esmImport } from "../lib/esmImport";
 import { launchChromium } from "../test/browser/chromium";
+import { TYPES } from "../scripts/lib/web";
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "results", "web.json");
@@ -86,14 +87,6 @@ interface Load {
 
 type Figures = Omit<Load, "scripts">;
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".json", ".svg"]);
 
 interface StaticFile {
