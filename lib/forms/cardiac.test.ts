@@ -36,24 +36,41 @@ describe("cardiac form", () => {
   });
 
   const ranges: [string, string, number, number][] = [
-    ["totalCholesterolMgDl", "Total cholesterol", 50, 1000],
-    ["ldlMgDl", "LDL cholesterol", 10, 700],
-    ["hdlMgDl", "HDL cholesterol", 5, 200],
-    ["triglyceridesMgDl", "Triglycerides", 10, 5000],
+    ["totalCholesterol", "Total cholesterol", 50, 1000],
+    ["ldl", "LDL cholesterol", 10, 700],
+    ["hdl", "HDL cholesterol", 5, 200],
+    ["triglycerides", "Triglycerides", 10, 5000],
   ];
   for (const [field, label, min, max] of ranges) {
-    it(`lipids ${field}: accepts ${min}-${max} mg/dL, refuses outside and non-numbers`, () => {
+    it(`lipids ${field}: accepts ${min}-${max} mg/dL (the default unit), refuses outside and non-numbers`, () => {
       expect(lipids({ [field]: min })).to.deep.equal([]);
-      expect(lipids({ [field]: max })).to.deep.equal([]);
+      expect(lipids({ unit: "mg/dL", [field]: max })).to.deep.equal([]);
       const outside = `${label} must be between ${min} and ${max} mg/dL.`;
       expect(lipids({ [field]: min - 1 })).to.deep.equal([outside]);
       expect(lipids({ [field]: max + 1 })).to.deep.equal([outside]);
-      expect(lipids({ [field]: "high" })).to.deep.equal([`${label} must be a number in mg/dL.`]);
+      expect(lipids({ [field]: "high" })).to.deep.equal([`${label} must be a number.`]);
     });
   }
 
+  it("lipids in mmol/L: the same ranges converted (38.67 mg/dL per mmol/L of cholesterol, 88.57 of triglycerides)", () => {
+    expect(lipids({ unit: "mmol/L", totalCholesterol: 5.2, ldl: 3.1, hdl: 1.3, triglycerides: 1.7 })).to.deep.equal([]);
+    expect(lipids({ unit: "mmol/L", totalCholesterol: 210 })).to.deep.equal([
+      "Total cholesterol must be between 1.2 and 25.9 mmol/L.",
+    ]);
+    expect(lipids({ unit: "mmol/L", hdl: 0.05 })).to.deep.equal([
+      "HDL cholesterol must be between 0.1 and 5.2 mmol/L.",
+    ]);
+    expect(lipids({ unit: "mmol/L", triglycerides: 57 })).to.deep.equal([
+      "Triglycerides must be between 0.1 and 56.5 mmol/L.",
+    ]);
+    expect(lipids({ unit: "mmol/L", totalCholesterol: 3, ldl: 3.1, hdl: 1.3 })).to.deep.equal([
+      "Total cholesterol must be at least LDL plus HDL cholesterol.",
+    ]);
+    expect(lipids({ unit: "g/L", hdl: 1 })).to.deep.equal(["Lipid unit must be one of mg/dL, mmol/L."]);
+  });
+
   it("refuses a total cholesterol below LDL plus HDL", () => {
-    expect(lipids({ totalCholesterolMgDl: 120, ldlMgDl: 130, hdlMgDl: 45 })).to.deep.equal([
+    expect(lipids({ totalCholesterol: 120, ldl: 130, hdl: 45 })).to.deep.equal([
       "Total cholesterol must be at least LDL plus HDL cholesterol.",
     ]);
   });

@@ -1,6 +1,6 @@
 /**
  * Cardiac form: blood pressure, heart rate, ECG impression (free text plus normal/abnormal) and
- * lipid panel (mg/dL). Files under LabResults: the ECG and the lipid panel are the test results a
+ * lipid panel (mg/dL or mmol/L, stored as entered). Files under LabResults: the ECG and the lipid panel are the test results a
  * cardiology visit is about; its blood pressure and heart rate are vital-signs Observations all
  * the same, so trends.ts reads them like any other.
  */
@@ -10,13 +10,14 @@ import {
   bloodPressureFields,
   checkBloodPressure,
   heartRate,
-  measurement,
   oneOf,
+  rangeText,
   recordedAt,
   requiredText,
   type Range,
 } from "./fields";
 import { bloodPressure, coded, measured, observation, type FormContext } from "./resources";
+import { CONCENTRATION_UNITS, rangeIn, type Analyte } from "./units";
 
 export const TOTAL_CHOLESTEROL_MG_DL: Range = { min: 50, max: 1000 };
 export const LDL_MG_DL: Range = { min: 10, max: 700 };
@@ -38,22 +39,40 @@ const ecg = z.object(
   { error: "The ECG must give an impression and a result (normal or abnormal)." },
 );
 
+/** The panel's values, each with its analyte (for mmol/L) and its codes by unit. */
+const LIPIDS = [
+  { key: "totalCholesterol", label: "Total cholesterol", analyte: "cholesterol", range: TOTAL_CHOLESTEROL_MG_DL },
+  { key: "ldl", label: "LDL cholesterol", analyte: "cholesterol", range: LDL_MG_DL },
+  { key: "hdl", label: "HDL cholesterol", analyte: "cholesterol", range: HDL_MG_DL },
+  { key: "triglycerides", label: "Triglycerides", analyte: "triglycerides", range: TRIGLYCERIDES_MG_DL },
+] as const satisfies readonly { key: string; label: string; analyte: Analyte; range: Range }[];
+
+const lipidValue = (label: string) => z.number({ error: `${label} must be a number.` }).optional();
+
+/** The lipid panel, all in one unit as a lab reports it: mg/dL (the default) or mmol/L. */
 const lipids = z
   .object(
     {
-      totalCholesterolMgDl: measurement("Total cholesterol", "mg/dL", TOTAL_CHOLESTEROL_MG_DL).optional(),
-      ldlMgDl: measurement("LDL cholesterol", "mg/dL", LDL_MG_DL).optional(),
-      hdlMgDl: measurement("HDL cholesterol", "mg/dL", HDL_MG_DL).optional(),
-      triglyceridesMgDl: measurement("Triglycerides", "mg/dL", TRIGLYCERIDES_MG_DL).optional(),
+      unit: oneOf("Lipid unit", CONCENTRATION_UNITS).default("mg/dL"),
+      totalCholesterol: lipidValue("Total cholesterol"),
+      ldl: lipidValue("LDL cholesterol"),
+      hdl: lipidValue("HDL cholesterol"),
+      triglycerides: lipidValue("Triglycerides"),
     },
-    { error: "The lipid panel must be an object of values in mg/dL." },
+    { error: "The lipid panel must be an object of values in mg/dL or mmol/L." },
   )
   .superRefine((l, ctx) => {
-    const total = l.totalCholesterolMgDl;
-    if (total !== undefined && (l.hdlMgDl ?? 0) + (l.ldlMgDl ?? 0) > total * 1.1)
+    for (const { key, label, analyte, range } of LIPIDS) {
+      const value = l[key];
+      const allowed = rangeIn(analyte, range, l.unit);
+      if (value !== undefined && (value < allowed.min || value > allowed.max))
+        ctx.addIssue({ code: "custom", path: [key], message: `${label} must be ${rangeText(allowed, l.unit)}.` });
+    }
+    const total = l.totalCholesterol;
+    if (total !== undefined && (l.hdl ?? 0) + (l.ldl ?? 0) > total * 1.1)
       ctx.addIssue({
         code: "custom",
-        path: ["totalCholesterolMgDl"],
+        path: ["totalCholesterol"],
         message: "Total cholesterol must be at least LDL plus HDL cholesterol.",
       });
   });
@@ -71,7 +90,7 @@ export const cardiacFormSchema = z
   )
   .superRefine((form, ctx) => {
     checkBloodPressure(form, ctx);
-    const lipidValues = Object.values(form.lipids ?? {}).filter((v) => v !== undefined);
+    const lipidValues = LIPIDS.map(({ key }) => form.lipids?.[key]).filter((v) => v !== undefined);
     if (form.systolicMmHg === undefined && form.heartRatePerMin === undefined && !form.ecg && lipidValues.length === 0)
       ctx.addIssue({ code: "custom", path: [], message: "The form is empty: enter at least one measurement." });
   });
@@ -93,11 +112,12 @@ export function cardiacToResources(form: CardiacForm, ctx: FormContext): fhir4.F
       interpretation: [coded(INTERPRETATION_SYSTEM, code, display)],
     });
   }
-  const l = form.lipids ?? {};
-  if (l.totalCholesterolMgDl !== undefined)
-    out.push(measured(ctx, "laboratory", c.totalCholesterol, l.totalCholesterolMgDl));
-  if (l.ldlMgDl !== undefined) out.push(measured(ctx, "laboratory", c.ldl, l.ldlMgDl));
-  if (l.hdlMgDl !== undefined) out.push(measured(ctx, "laboratory", c.hdl, l.hdlMgDl));
-  if (l.triglyceridesMgDl !== undefined) out.push(measured(ctx, "laboratory", c.triglycerides, l.triglyceridesMgDl));
+  // Stored as entered, in its unit (by moles for mmol/L): a chart converts, the record stays true to the lab.
+  const l = form.lipids;
+  for (const { key } of LIPIDS) {
+    const value = l?.[key];
+    if (l && value !== undefined)
+      out.push(measured(ctx, "laboratory", l.unit === "mmol/L" ? c[`${key}Molar`] : c[key], value));
+  }
   return out;
 }

@@ -68,7 +68,7 @@ describe("formToBundle", () => {
       ["39156-5", 23.7, "kg/m2", "vital-signs"],
       ["8867-4", 72, "/min", "vital-signs"],
       ["8310-5", 36.8, "Cel", "vital-signs"],
-      ["2339-0", 99.1, "mg/dL", "laboratory"],
+      ["15074-8", 5.5, "mmol/L", "laboratory"],
     ];
     for (const [code, value, unit, category] of expected) {
       const o = byLoinc("vitals", code);
@@ -84,6 +84,18 @@ describe("formToBundle", () => {
       ["8462-4", { value: 82, unit: "mm[Hg]", system: UCUM, code: "mm[Hg]" }],
     ]);
     expect(categoryOfResource(bp)).to.equal(Category.VitalSigns);
+  });
+
+  it("vitals: glucose is stored in the unit it was entered in, by mass (2339-0) or by moles (15074-8)", () => {
+    const inMgDl = bundleOf("vitals", { ...EXAMPLES.vitals, glucose: { value: 99, unit: "mg/dL" } }).bundle.entry!;
+    const glucose = inMgDl
+      .map((e) => e.resource!)
+      .filter((r): r is fhir4.Observation => r.resourceType === "Observation")
+      .filter((o) => ["2339-0", "15074-8"].includes(o.code.coding![0].code!));
+    expect(glucose.map((o) => [o.code.coding![0].code, o.valueQuantity])).to.deep.equal([
+      ["2339-0", { value: 99, unit: "mg/dL", system: UCUM, code: "mg/dL" }],
+    ]);
+    expect(byLoinc("vitals", "15074-8").code.coding![0].display).to.equal("Glucose [Moles/volume] in Blood");
   });
 
   it("vitals: blood group as LOINC 882-1 with a SNOMED CT answer, diabetes as a Condition", () => {
@@ -119,6 +131,24 @@ describe("formToBundle", () => {
     ] as const) {
       const o = byLoinc("cardiac", code);
       expect(o.valueQuantity).to.deep.equal({ value, unit: "mg/dL", system: UCUM, code: "mg/dL" });
+      expect(categoryOfResource(o)).to.equal(Category.LabResults);
+    }
+  });
+
+  it("cardiac: a lipid panel in mmol/L is stored in mmol/L under the by-moles LOINC codes", () => {
+    const lipids = { unit: "mmol/L", totalCholesterol: 5.2, ldl: 3.1, hdl: 1.3, triglycerides: 1.7 };
+    const observations = bundleOf("cardiac", { ...EXAMPLES.cardiac, lipids })
+      .bundle.entry!.map((e) => e.resource!)
+      .filter((r): r is fhir4.Observation => r.resourceType === "Observation")
+      .filter((o) => o.valueQuantity?.unit === "mmol/L");
+    expect(observations.map((o) => [o.code.coding![0].code, o.valueQuantity!.value])).to.deep.equal([
+      ["14647-2", 5.2],
+      ["22748-8", 3.1],
+      ["14646-4", 1.3],
+      ["14927-8", 1.7],
+    ]);
+    for (const o of observations) {
+      expect(o.valueQuantity).to.include({ system: UCUM, code: "mmol/L" });
       expect(categoryOfResource(o)).to.equal(Category.LabResults);
     }
   });

@@ -7,3 +7,4 @@ export { dentistryFormSchema, TOOTH_SURFACES, type DentistryForm, type Dentistry
 export { toFdi, TOOTH_NOTATIONS, type ToothNotation } from "./teeth";
 export { OBSERVATION_CODES } from "./codes";
 export { extractTrends, TREND_METRICS, TREND_UNITS, type TrendMetric, type TrendPoint, type Trends } from "./trends";
+export { CONCENTRATION_UNITS, fromMgDl, MG_DL_PER_MMOL_L, toMgDl, type Analyte, type ConcentrationUnit } from "./units";

@@ -33,7 +33,7 @@ export const EXAMPLES: { [K in FormKind]: FormInput<K> } = {
     diastolicMmHg: 91,
     heartRatePerMin: 64,
     ecg: { impression: "Sinus rhythm, left ventricular hypertrophy", interpretation: "abnormal" },
-    lipids: { totalCholesterolMgDl: 210, ldlMgDl: 130, hdlMgDl: 45, triglyceridesMgDl: 160 },
+    lipids: { totalCholesterol: 210, ldl: 130, hdl: 45, triglycerides: 160 },
   },
   dermatology: {
     recordedAt: WHEN,

@@ -45,6 +45,14 @@ describe("forms and trends on ../shared/data/fhir", function () {
       ...observations(
         formToBundle("cardiac", EXAMPLES.cardiac, { patient: PATIENT, newId: sequentialIds() }).bundle as never,
       ),
+      // Glucose as Synthea writes it: by mass (the example's is in mmol/L, by moles).
+      ...observations(
+        formToBundle(
+          "vitals",
+          { ...EXAMPLES.vitals, glucose: { value: 99, unit: "mg/dL" } },
+          { patient: PATIENT, newId: sequentialIds() },
+        ).bundle as never,
+      ),
     ];
     const compared: string[] = [];
     for (const o of ours) {

@@ -28,7 +28,7 @@ const bp = (code: string, time: string, sys: number, dia: number) =>
 const values = (points: { time: string; value: number }[]) => points.map((p) => [p.time, p.value]);
 
 describe("extractTrends", () => {
-  it("reads our forms' Bundles: weight, BMI, blood pressure and glucose normalized to mg/dL", () => {
+  it("reads our forms' Bundles: weight, BMI, blood pressure and glucose normalized to mg/dL, with the unit entered", () => {
     const { bundle } = formToBundle("vitals", EXAMPLES.vitals, { patient: PATIENT, newId: sequentialIds() });
     const trends = extractTrends(bundle);
     const at = EXAMPLES.vitals.recordedAt;
@@ -36,8 +36,25 @@ describe("extractTrends", () => {
     expect(values(trends.bmi)).to.deep.equal([[at, 23.7]]);
     expect(values(trends.systolic)).to.deep.equal([[at, 128]]);
     expect(values(trends.diastolic)).to.deep.equal([[at, 82]]);
-    expect(values(trends.glucose)).to.deep.equal([[at, 99.1]]);
+    // 5.5 mmol/L x 18.016
+    expect(values(trends.glucose)).to.deep.equal([[at, 99.09]]);
+    expect(trends.glucose[0].unit).to.equal("mmol/L");
+    expect(trends.weight[0].unit).to.equal("kg");
     expect(trends.weight[0].source).to.match(/^Observation\/00000000-/);
+  });
+
+  it("charts total cholesterol from a lipid panel in mg/dL or mmol/L (38.67 mg/dL per mmol/L)", () => {
+    const panel = (recordedAt: string, lipids: Record<string, unknown>) =>
+      formToBundle("cardiac", { ...EXAMPLES.cardiac, recordedAt, lipids }, { patient: PATIENT, newId: sequentialIds() })
+        .bundle;
+    const trends = extractTrends([
+      panel("2026-01-10T09:00:00Z", { unit: "mmol/L", totalCholesterol: 5.2, hdl: 1.3 }),
+      panel("2026-01-01T09:00:00Z", { totalCholesterol: 210, hdl: 45 }),
+    ]);
+    expect(trends.cholesterol.map((p) => [p.value, p.unit])).to.deep.equal([
+      [210, "mg/dL"],
+      [201.08, "mmol/L"],
+    ]);
   });
 
   it("sorts by time across inputs and time zones, whatever the input order", () => {

@@ -1,11 +1,11 @@
 /**
  * General medicine / vital signs form: height, weight (BMI computed), blood pressure, pulse,
- * temperature, blood glucose (mg/dL or mmol/L, stored in mg/dL), diabetes status, blood group
+ * temperature, blood glucose (mg/dL or mmol/L, stored as entered), diabetes status, blood group
  * and allergies. Files under the VitalSigns category.
  */
 import { z } from "zod";
 import { BLOOD_GROUP_SNOMED, BLOOD_GROUPS, bmi, HEIGHT_CM_RANGE, WEIGHT_KG_RANGE } from "../fhir/generalDetails";
-import { GLUCOSE_MG_DL_PER_MMOL_L, OBSERVATION_CODES, SNOMED } from "./codes";
+import { OBSERVATION_CODES, SNOMED } from "./codes";
 import {
   bloodPressureFields,
   checkBloodPressure,
@@ -28,6 +28,7 @@ import {
   observation,
   type FormContext,
 } from "./resources";
+import { CONCENTRATION_UNITS, toMgDl, type ConcentrationUnit } from "./units";
 
 export const TEMPERATURE_C: Range = { min: 25, max: 45 };
 export const GLUCOSE_MG_DL: Range = { min: 20, max: 1000 };
@@ -54,7 +55,7 @@ const glucose = z
   .object(
     {
       value: z.number({ error: "Blood glucose must be a number." }),
-      unit: oneOf("Blood glucose unit", ["mg/dL", "mmol/L"]),
+      unit: oneOf("Blood glucose unit", CONCENTRATION_UNITS),
     },
     { error: "Blood glucose must give a value and a unit (mg/dL or mmol/L)." },
   )
@@ -123,8 +124,8 @@ export type VitalsForm = z.output<typeof vitalsFormSchema>;
 export type VitalsFormInput = z.input<typeof vitalsFormSchema>;
 
 /** Glucose in mg/dL, to one decimal. */
-export function glucoseMgDl(glucose: { value: number; unit: "mg/dL" | "mmol/L" }): number {
-  return glucose.unit === "mg/dL" ? glucose.value : Math.round(glucose.value * GLUCOSE_MG_DL_PER_MMOL_L * 10) / 10;
+export function glucoseMgDl(glucose: { value: number; unit: ConcentrationUnit }): number {
+  return toMgDl("glucose", glucose.value, glucose.unit);
 }
 
 const ALLERGY_CLINICAL = coded("http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active");
@@ -171,7 +172,11 @@ export function vitalsToResources(form: VitalsForm, ctx: FormContext): fhir4.Fhi
     out.push(bloodPressure(ctx, form.systolicMmHg, form.diastolicMmHg));
   if (form.pulsePerMin !== undefined) out.push(measured(ctx, "vital-signs", c.heartRate, form.pulsePerMin));
   if (form.temperatureC !== undefined) out.push(measured(ctx, "vital-signs", c.temperature, form.temperatureC));
-  if (form.glucose) out.push(measured(ctx, "laboratory", c.glucose, glucoseMgDl(form.glucose)));
+  // Stored as entered, in its unit (by moles for mmol/L): a chart converts, the record stays true to the lab.
+  if (form.glucose)
+    out.push(
+      measured(ctx, "laboratory", form.glucose.unit === "mmol/L" ? c.glucoseMolar : c.glucose, form.glucose.value),
+    );
   if (form.bloodGroup) {
     out.push(
       observation(ctx, "laboratory", c.bloodGroup, {

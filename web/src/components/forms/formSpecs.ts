@@ -3,7 +3,7 @@
  * the dotted paths lib/forms' checkForm reports problems under, so a problem lands beside its input.
  */
 import { BLOOD_GROUPS } from "@lib/fhir/generalDetails";
-import { TOOTH_NOTATIONS, type FormKind } from "@lib/forms";
+import { CONCENTRATION_UNITS, TOOTH_NOTATIONS, type FormKind } from "@lib/forms";
 import { ECG_INTERPRETATIONS } from "@lib/forms/cardiac";
 import { ALLERGY_CATEGORIES, ALLERGY_SEVERITIES, DIABETES_STATUSES } from "@lib/forms/vitals";
 
@@ -20,7 +20,10 @@ export interface FieldSpec {
   options?: readonly string[];
   /** The empty choice of a select (the field is then optional); absent: the first option is preselected. */
   blank?: string;
-  /** Sent only when this other key (same level) is filled, e.g. glucose's unit with its value. */
+  /**
+   * Sent only when this other key (same level) is filled, e.g. glucose's unit with its value; a
+   * key ending in ".*" means any other field under that group (the lipid panel's unit with any value).
+   */
   requires?: string;
 }
 
@@ -67,7 +70,7 @@ export const FORM_SPECS: Record<FormKind, FormSpec> = {
       num("pulsePerMin", "Pulse", "beats per minute"),
       num("temperatureC", "Temperature", "°C"),
       { key: "glucose.value", label: "Blood glucose", kind: "number" },
-      { ...pick("glucose.unit", "Blood glucose unit", ["mg/dL", "mmol/L"]), requires: "glucose.value" },
+      { ...pick("glucose.unit", "Blood glucose unit", CONCENTRATION_UNITS), requires: "glucose.value" },
       pick("diabetes", "Diabetes", DIABETES_STATUSES, "Not assessed"),
       pick("bloodGroup", "Blood group", BLOOD_GROUPS, "Not tested"),
     ],
@@ -92,10 +95,12 @@ export const FORM_SPECS: Record<FormKind, FormSpec> = {
       num("heartRatePerMin", "Heart rate", "beats per minute"),
       text("ecg.impression", "ECG impression"),
       pick("ecg.interpretation", "ECG result", ECG_INTERPRETATIONS, "No ECG"),
-      num("lipids.totalCholesterolMgDl", "Total cholesterol", "mg/dL"),
-      num("lipids.ldlMgDl", "LDL cholesterol", "mg/dL"),
-      num("lipids.hdlMgDl", "HDL cholesterol", "mg/dL"),
-      num("lipids.triglyceridesMgDl", "Triglycerides", "mg/dL"),
+      // The panel in one unit, as the lab reports it (the unit is sent only with a value).
+      { ...pick("lipids.unit", "Lipid unit", CONCENTRATION_UNITS), requires: "lipids.*" },
+      { key: "lipids.totalCholesterol", label: "Total cholesterol", kind: "number" },
+      { key: "lipids.ldl", label: "LDL cholesterol", kind: "number" },
+      { key: "lipids.hdl", label: "HDL cholesterol", kind: "number" },
+      { key: "lipids.triglycerides", label: "Triglycerides", kind: "number" },
     ],
     lists: [],
   },

@@ -51,8 +51,13 @@ function valueOf(field: FieldSpec, raw: string): unknown {
 /** Copies the filled inputs of `fields` (blank ones are absent) from `values` under `prefix` into `out`. */
 function fill(out: Record<string, unknown>, fields: FieldSpec[], values: Record<string, string>, prefix: string) {
   const filled = (key: string) => (values[prefix + key] ?? "").trim() !== "";
+  const required = (f: FieldSpec) => {
+    if (!f.requires?.endsWith(".*")) return !f.requires || filled(f.requires);
+    const group = f.requires.slice(0, -1);
+    return fields.some((other) => other !== f && other.key.startsWith(group) && filled(other.key));
+  };
   for (const f of fields) {
-    if (!filled(f.key) || (f.requires && !filled(f.requires))) continue;
+    if (!filled(f.key) || !required(f)) continue;
     setPath(out, f.key.split("."), valueOf(f, values[prefix + f.key]));
   }
 }
