@@ -32,7 +32,7 @@ export function createApp(services: ApiServices): Express {
       origin: [services.config.webOrigin],
       methods: ["GET", "POST", "PUT", "DELETE"],
       allowedHeaders: ["Authorization", "Content-Type", "X-Content-SHA256", "X-Request-Id"],
-      exposedHeaders: ["X-Request-Id", "X-Summary-Engine"],
+      exposedHeaders: ["X-Request-Id", "X-Summary-Engine", "Retry-After"],
       maxAge: 600,
     }),
   );

@@ -19,10 +19,11 @@ describe("operations: CORS, request ids and logs", () => {
   after(async () => stack?.close());
 
   describe("CORS", () => {
-    it("allows the configured web origin and exposes X-Request-Id", async () => {
+    it("allows the configured web origin and exposes X-Request-Id and Retry-After", async () => {
       const res = await request(stack.app).get("/healthz").set("Origin", WEB_ORIGIN).expect(200);
       expect(res.headers["access-control-allow-origin"]).to.equal(WEB_ORIGIN);
       expect(res.headers["access-control-expose-headers"]).to.include("X-Request-Id");
+      expect(res.headers["access-control-expose-headers"]).to.include("Retry-After");
     });
 
     it("gives another origin no Access-Control-Allow-Origin", async () => {

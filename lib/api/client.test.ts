@@ -213,7 +213,6 @@ describe("EhrApiClient", function () {
       [413, "payload_too_large", FormatError],
       [415, "unsupported_media_type", FormatError],
       [422, "unprocessable", FormatError],
-      [429, "rate_limited", StorageError],
       [502, "corrupt_content", IntegrityError],
       [503, "storage_unavailable", StorageError],
       [503, "chain_unavailable", ChainError],
@@ -228,6 +227,58 @@ describe("EhrApiClient", function () {
         expect((error as EhrError).details).to.equal(`HTTP ${status}, ${code}, request req-1`);
       });
     }
+
+    it("says when to try again after a busy refusal (429 rate_limited/too_many_uploads, 503 busy/summarizer_busy), from Retry-After when readable", async function () {
+      const busy = (status: number, code: string, message: string | undefined, retryAfter?: string) =>
+        new Response(JSON.stringify({ error: { code, message, requestId: "req-1" } }), {
+          status,
+          headers: retryAfter === undefined ? {} : { "Retry-After": retryAfter },
+        });
+      const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString();
+      const cases: [Response, string][] = [
+        [
+          busy(429, "rate_limited", "Too many requests in the last minute: wait a moment and try again.", "42"),
+          "Too many requests in the last minute: try again in 42 seconds.",
+        ],
+        [
+          busy(
+            429,
+            "too_many_uploads",
+            "You are sending 2 files already: wait for one to finish, then try again.",
+            "5",
+          ),
+          "You are sending 2 files already: try again in 5 seconds.",
+        ],
+        [
+          busy(503, "busy", "The service is receiving too many files right now: try again in a moment.", "600"),
+          "The service is receiving too many files right now: try again in about 10 minutes.",
+        ],
+        [
+          busy(503, "summarizer_busy", "The summarizer is busy with other documents.", inTwoMinutes),
+          "The summarizer is busy with other documents: try again in about 2 minutes.",
+        ],
+        [
+          busy(503, "summarizer_busy", undefined, "soon"),
+          "The summarizer is busy with other documents: try again in a moment.",
+        ],
+        [
+          busy(429, "rate_limited", "", undefined),
+          "The storage service has had too many requests from this app: try again in a moment.",
+        ],
+        [busy(429, "too_many_uploads", "Wait.", "1"), "Wait: try again in a second."],
+      ];
+      for (const [response, sentence] of cases) {
+        const client = signedInClient(recordingFetch(() => response).fetchFn);
+        const error = await rejection(client.custodian(), StorageError);
+        expect(error.shortMessage).to.equal(sentence);
+        expect(error.details).to.match(/^HTTP (429|503), /);
+      }
+      // Another 429 or 503 keeps the service's sentence as it is.
+      const other = signedInClient(
+        recordingFetch(() => busy(503, "storage_unavailable", "The store is down.", "30")).fetchFn,
+      );
+      expect((await rejection(other.custodian(), StorageError)).shortMessage).to.equal("The store is down.");
+    });
 
     it("says the service could not be reached on a network failure", async function () {
       const cause = new TypeError("Failed to fetch");

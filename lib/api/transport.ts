@@ -82,7 +82,7 @@ export class ApiTransport {
     } catch {
       // Not our error shape (a proxy's page, an empty body): the status decides.
     }
-    throw apiError(response.status, errorBody);
+    throw apiError(response.status, errorBody, response.headers.get("Retry-After"));
   }
 
   /**
