@@ -3,7 +3,8 @@
  * impossible weight is refused beside its input and nothing is sent, as is a save before the
  * patient grants vital signs; two forms with different
  * weights are saved as encrypted records; the doctor's chart and the patient's Trends page chart
- * both readings (checked in the data table); the patient's Inbox shows the new records, unread.
+ * both readings (checked in the data table), and glucose entered in mmol/L in mmol/L; the
+ * patient's Inbox shows the new records, unread.
  * The grant and the doctor's onboarding are scripted transactions. Registered by run.ts.
  */
 import { expect } from "chai";
@@ -98,6 +99,9 @@ export function formsSpecs(e2e: () => E2e): void {
       await page.getByLabel("Time of the measurements").fill("2026-06-01T09:00");
       await page.getByLabel("Height (cm)").fill("180");
       await page.getByLabel("Weight (kg)").fill("76.5");
+      // Glucose in mmol/L: stored so, and charted so (it was charted as 99.1 mg/dL).
+      await page.getByLabel("Blood glucose", { exact: true }).fill("5.5");
+      await page.getByLabel("Blood glucose unit").selectOption("mmol/L");
       await page.getByRole("button", { name: "Save the form" }).click();
       await page.getByText(/saved as record 2 of this patient/).waitFor({ timeout: 90_000 });
       expect(await recordCount(kit.chain(), stack.core, patient)).to.equal(2);
@@ -121,6 +125,9 @@ export function formsSpecs(e2e: () => E2e): void {
       expect(await tableValues(p.page.getByRole("figure", { name: "Body mass index (kg/m2)" }))).to.deep.equal([
         ["24.7"],
         ["23.6"],
+      ]);
+      expect(await tableValues(p.page.getByRole("figure", { name: "Blood glucose (mmol/L)" }))).to.deep.equal([
+        ["5.5"],
       ]);
       await e2e().screenshot(p.page, "forms-patient-trends");
 
