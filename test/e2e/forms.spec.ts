@@ -26,6 +26,22 @@ async function tableValues(figure: Locator): Promise<string[][]> {
   return out;
 }
 
+/** From now on, every animation frame, records the progress step shown as under way: what the user saw. */
+async function watchSteps(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    Object.assign(window, { seenSteps: seen });
+    const look = () => {
+      const step = document.querySelector('.progress [aria-current="step"]')?.textContent ?? "";
+      if (step && seen[seen.length - 1] !== step) seen.push(step);
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+}
+
+const seenSteps = (page: Page) => page.evaluate(() => (window as unknown as { seenSteps: string[] }).seenSteps);
+
 const weightChart = (page: Page) => page.getByRole("figure", { name: "Weight (kg)" });
 
 export function formsSpecs(e2e: () => E2e): void {
@@ -93,8 +109,11 @@ export function formsSpecs(e2e: () => E2e): void {
       expect(sent()).to.equal(before);
       const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.VitalSigns]), Number(timestamp) + 86_400]);
+      await watchSteps(page);
       await page.getByRole("button", { name: "Save the form" }).click();
       await page.getByText(/saved as record 1 of this patient/).waitFor({ timeout: 90_000 });
+      // The last step was shown before the list was done (it was skipped: the flow did not wait for a paint).
+      expect(await seenSteps(page)).to.include("… Recorded on the chain (in progress)");
       await e2e().screenshot(page, "forms-saved");
       await page.getByLabel("Time of the measurements").fill("2026-06-01T09:00");
       await page.getByLabel("Height (cm)").fill("180");
@@ -110,8 +129,10 @@ export function formsSpecs(e2e: () => E2e): void {
       await nav(page, "Patient chart");
       await page.getByLabel("Patient address").fill(patient);
       await page.getByRole("button", { name: "Open chart" }).click();
+      await watchSteps(page);
       await page.getByRole("button", { name: "Show trends" }).click();
       await weightChart(page).waitFor({ timeout: 90_000 });
+      expect(await seenSteps(page)).to.include("… Decrypting in your browser (in progress)");
       expect(await tableValues(weightChart(page))).to.deep.equal([["80"], ["76.5"]]);
       const bp = page.getByRole("figure", { name: "Blood pressure (mmHg)" });
       expect(await tableValues(bp)).to.deep.equal([["128", "84"]]);
