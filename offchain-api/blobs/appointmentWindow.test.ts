@@ -44,9 +44,9 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
   });
   const store = (entries: WrappedKeyEntry[]) =>
     request(stack.app).post("/v1/keys").set("Authorization", `Bearer ${token}`).send({ entries });
-  const prescription = (appointmentStart: number | undefined) =>
+  const prescription = (appointmentStart: number | undefined, patient: StackAccount = stack.patient) =>
     createRecord(flowAs(stack, stack.doctor), {
-      patient: stack.patient.address,
+      patient: patient.address,
       category: PRESCRIPTIONS,
       content: utf8('{"resourceType":"Bundle","type":"collection"}'),
       mediaType: "application/fhir+json",
@@ -115,6 +115,31 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
       await (await stack.coreContract.reinstateDoctor(stack.doctor.address)).wait();
     }
     await store([entry(stack.patient)]).expect(201);
+  });
+
+  it("is open just after a slot starts on an idle chain: judged at the next block's time, not the latest block's", async () => {
+    // A new slot with the second patient (who has no other appointment), booked and confirmed; then
+    // the chain's clock moves past its start with no block mined (as the e2e appointments spec
+    // does): the latest block is from before it started, while the next block, stamped at least
+    // with the wall clock, is after. The service's clock says it has started (a clock given here,
+    // ahead like the chain's). Before: refused, judged by the latest block's time.
+    const now = await chainNow();
+    const later = now - (now % SLOT) + 2 * SLOT;
+    await bookAs(stack.patient2, "book", [stack.doctor.address, later]);
+    await bookAs(stack.doctor, "confirm", [later]);
+    await stack.publicClient.request({
+      method: "evm_increaseTime" as never,
+      params: [later - (await chainNow())] as never,
+    });
+    expect(await chainNow()).to.be.below(later);
+    const clock = () => (later + 5) * 1000;
+    const open = (patient: StackAccount, doctor: StackAccount) =>
+      hasAppointmentWindow(stack.services, patient.address, doctor.address, clock);
+    expect(await open(stack.patient2, stack.doctor)).to.equal(true);
+    expect(await open(stack.patient2, stack.doctor2)).to.equal(false);
+    // The chain takes the record under that appointment in the next block.
+    const created = await prescription(later, stack.patient2);
+    expect(created.index).to.be.a("number");
   });
 
   it("closes 24 hours after the slot ends: keys refused again and the chain refuses the record", async () => {

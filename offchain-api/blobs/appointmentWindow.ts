@@ -9,15 +9,22 @@ const SLOT = contractConstants.SLOT_DURATION;
 const WRITE_UP = contractConstants.APPOINTMENT_WRITE_UP;
 
 /**
- * Whether `doctor` is active and has a confirmed appointment with `patient` whose write window is open now (from
- * the slot's start to 24 hours after its end, judged by the latest block's time): the window in
- * which `addAppointmentRecord` lets the doctor add a record without a grant, so the service stores
- * that record's envelopes and keys too. One calendar-page read covers the whole window.
+ * Whether `doctor` is active and has a confirmed appointment with `patient` whose write window is
+ * open (from the slot's start to 24 hours after its end): the window in which
+ * `addAppointmentRecord` lets the doctor add a record without a grant, so the service stores that
+ * record's envelopes and keys too. One calendar-page read covers the whole window.
+ *
+ * The window is judged as the chain will judge the record: at the block it will be mined in, whose
+ * time is at least this service's clock (anvil and Besu stamp a new block with the wall clock) and
+ * at least the latest block's. The latest block's time alone is from before an idle chain's last
+ * block: an upload filed just after a slot started would be refused while the chain takes the record.
  */
 export async function hasAppointmentWindow(
   services: Pick<ApiServices, "publicClient" | "core">,
   patient: Address,
   doctor: Address,
+  /** This service's clock, in milliseconds since the epoch. */
+  clock: () => number = Date.now,
 ): Promise<boolean> {
   const { publicClient, core } = services;
   try {
@@ -28,7 +35,7 @@ export async function hasAppointmentWindow(
       publicClient.getBlock({ blockTag: "latest" }),
     ]);
     if (!active) return false;
-    const now = Number(block.timestamp);
+    const now = Math.max(Number(block.timestamp), Math.floor(clock() / 1000));
     const from = now - WRITE_UP - SLOT;
     const fromStart = from - (from % SLOT);
     const page = await publicClient.readContract({
