@@ -1,14 +1,20 @@
 /**
- * Resolves once the browser has had the chance to paint what React last rendered: after the next
- * animation frame (and a task, so the frame is drawn), or after `timeoutMs` in a hidden tab, where
- * frames do not come. Long synchronous work (scrypt, decryption) started right after a progress
- * step would otherwise keep the step from ever appearing on screen.
- * @param timeoutMs @default 100
+ * Resolves once the browser has painted what React last rendered: after two animation frames (React
+ * may commit a state set just before the first one only after its callbacks, so the second frame is
+ * the first sure to draw it) and a task, so that frame is on screen. In a hidden tab, where frames do
+ * not come, it resolves after a task; `timeoutMs` bounds the wait if the tab is hidden meanwhile.
+ * Long synchronous work (scrypt, decryption) started right after a progress step would otherwise keep
+ * the step from ever appearing on screen.
+ * @param timeoutMs @default 1000
  */
-export function nextPaint(timeoutMs = 100): Promise<void> {
+export function nextPaint(timeoutMs = 1000): Promise<void> {
   return new Promise((resolve) => {
     const done = () => resolve();
-    requestAnimationFrame(() => setTimeout(done, 0));
+    if (document.visibilityState === "hidden") {
+      setTimeout(done, 0);
+      return;
+    }
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)));
     setTimeout(done, timeoutMs);
   });
 }
