@@ -77,29 +77,60 @@ export function handle<S extends RouteSchemas>(
   run: (input: RouteInput<S>, caller: Caller) => RouteAnswer<S> | Promise<RouteAnswer<S>>,
   options: AnswerOptions<RouteAnswer<S>> = {},
 ): RequestHandler {
-  const parts = (["params", "query", "body"] as const).filter((part) => schemas[part]);
   return async (req: Request, res: Response) => {
-    const input: Record<string, unknown> = {};
-    for (const part of parts) {
-      const parsed = parsePart(schemas[part] as z.ZodType, req[part], part);
-      if ("error" in parsed) throw parsed.error;
-      input[part] = parsed.data;
-    }
-    const caller: Caller = {
-      get session() {
-        const session = res.locals.session;
-        if (!session) throw new Error("requireSession must run before this route.");
-        return session;
-      },
-      get me() {
-        return this.session.address;
-      },
-      requestId: String(req.id ?? ""),
-    };
-    const answer = await run(input as RouteInput<S>, caller);
+    const answer = await run(parseParts(schemas, req) as RouteInput<S>, callerOf(req, res));
     const status = typeof options.status === "function" ? options.status(answer) : options.status;
     res.set("Cache-Control", "no-store");
     if (answer === undefined) res.status(status ?? 204).end();
     else res.status(status ?? 200).json(answer);
+  };
+}
+
+/** What a bytes route answers: the bytes, sent as `application/octet-stream`. */
+export type BytesAnswer = Uint8Array;
+
+/**
+ * {@link handle} for a route that answers bytes rather than JSON (GET /v1/blobs/:cid): the same
+ * parsing, caller and typed errors; `run` returns the bytes, answered 200 as
+ * `application/octet-stream`, `private, no-store` (a HEAD gets the headers only).
+ */
+export function handleBytes<S extends Omit<RouteSchemas, "answer">>(
+  schemas: S,
+  run: (input: RouteInput<S>, caller: Caller) => Promise<BytesAnswer>,
+): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const bytes = await run(parseParts(schemas, req) as RouteInput<S>, callerOf(req, res));
+    res
+      .status(200)
+      .set({ "Content-Type": "application/octet-stream", "Cache-Control": "private, no-store" })
+      .end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  };
+}
+
+/** `req`'s params, query and body parsed in that order; the first that fails throws its 400. */
+function parseParts(schemas: RouteSchemas, req: Request): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const part of ["params", "query", "body"] as const) {
+    const schema = schemas[part];
+    if (!schema) continue;
+    const parsed = parsePart(schema, req[part], part);
+    if ("error" in parsed) throw parsed.error;
+    input[part] = parsed.data;
+  }
+  return input;
+}
+
+/** The Caller of a request: its session (read when first asked for) and id. */
+function callerOf(req: Request, res: Response): Caller {
+  return {
+    get session() {
+      const session = res.locals.session;
+      if (!session) throw new Error("requireSession must run before this route.");
+      return session;
+    },
+    get me() {
+      return this.session.address;
+    },
+    requestId: String(req.id ?? ""),
   };
 }
