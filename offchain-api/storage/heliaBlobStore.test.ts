@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
-import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../lib/errors";
+import { FormatError, IntegrityError, NotFoundError } from "../../lib/errors";
 import { esmImport } from "../../lib/esmImport";
 import { rawLeafCid } from "../../lib/api/rawCid";
 import { SINGLE_BLOCK_LIMIT } from "./blobLayout";
