@@ -69,3 +69,25 @@ export function Progress({ title, stages, current, done = false, failed = false 
     </section>
   );
 }
+
+/** The part of `useTask()`'s state a progress list shows. */
+export interface TaskState {
+  stage: TaskStage | undefined;
+  busy: boolean;
+  done: boolean;
+  failed: boolean;
+}
+
+/** A task's progress list, shown once the task has started (and kept after it ends or fails). */
+export function TaskProgress({
+  title,
+  stages,
+  task,
+}: {
+  title: string;
+  stages: readonly TaskStage[];
+  task: TaskState;
+}) {
+  if (!task.busy && !task.stage) return null;
+  return <Progress title={title} stages={stages} current={task.stage} done={task.done} failed={task.failed} />;
+}

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctorWeek } from "../../hooks/useDoctorWeek";
 import { useTask } from "../../hooks/useTask";
@@ -65,15 +65,7 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
           </div>
         ))
       )}
-      {task.busy || task.stage ? (
-        <Progress
-          title="Booking the appointment"
-          stages={WRITE_STAGES}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-        />
-      ) : null}
+      <TaskProgress title="Booking the appointment" stages={WRITE_STAGES} task={task} />
       {booked !== undefined && task.done ? (
         <p role="status">Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.</p>
       ) : null}

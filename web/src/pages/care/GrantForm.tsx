@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 import { FormatError } from "@lib/errors";
 import { grantAccessWithRewrap } from "@lib/records/flows";
 import { CategoryPicker } from "../../components/CategoryPicker";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
@@ -99,15 +99,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
           Give access
         </button>
       </div>
-      {task.busy || task.stage ? (
-        <Progress
-          title="Giving access"
-          stages={GRANT_STAGES}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-        />
-      ) : null}
+      <TaskProgress title="Giving access" stages={GRANT_STAGES} task={task} />
     </form>
   );
 }

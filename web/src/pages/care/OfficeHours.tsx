@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { formatDayHours, parseWeek, WEEKDAYS } from "@lib/appointments/officeHours";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useBookRead } from "../../hooks/useBookRead";
 import { useBookWrite } from "../../hooks/useBookWrite";
@@ -87,15 +87,7 @@ export function OfficeHours() {
           </button>
         </div>
       </form>
-      {task.busy || task.stage ? (
-        <Progress
-          title="Publishing your office hours"
-          stages={WRITE_STAGES}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-        />
-      ) : null}
+      <TaskProgress title="Publishing your office hours" stages={WRITE_STAGES} task={task} />
     </>
   );
 }

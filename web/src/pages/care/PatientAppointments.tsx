@@ -1,5 +1,5 @@
 import { Category, CATEGORY_LABELS, isCategoryId } from "@lib/categories";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
@@ -74,15 +74,7 @@ export function PatientAppointments() {
           ))}
         </ul>
       )}
-      {task.busy || task.stage ? (
-        <Progress
-          title="Cancelling the appointment"
-          stages={WRITE_STAGES}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-        />
-      ) : null}
+      <TaskProgress title="Cancelling the appointment" stages={WRITE_STAGES} task={task} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { CategoryPicker } from "../../components/CategoryPicker";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useTask } from "../../hooks/useTask";
@@ -82,15 +82,7 @@ export function RequestAccess() {
             Send request
           </button>
         </div>
-        {task.busy || task.stage ? (
-          <Progress
-            title="Sending the request"
-            stages={WRITE_STAGES}
-            current={task.stage}
-            done={task.done}
-            failed={task.failed}
-          />
-        ) : null}
+        <TaskProgress title="Sending the request" stages={WRITE_STAGES} task={task} />
         {task.done ? <p role="status">Request sent. The patient sees it on their Sharing page.</p> : null}
       </form>
     </>

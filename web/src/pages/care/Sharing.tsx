@@ -2,7 +2,7 @@ import { useState } from "react";
 import { FormatError } from "@lib/errors";
 import { revokeAccess, rewrapGrantedRecords } from "@lib/records/flows";
 import { describeCategories } from "../../components/CategoryPicker";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
@@ -64,15 +64,7 @@ export function Sharing() {
         Doctors read only the categories you choose, only until the access ends. You can revoke at any time; what a
         doctor has already read cannot be taken back.
       </p>
-      {task.busy || task.stage ? (
-        <Progress
-          title="Updating your sharing"
-          stages={approving ? APPROVE_STAGES : WRITE_STAGES}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-        />
-      ) : null}
+      <TaskProgress title="Updating your sharing" stages={approving ? APPROVE_STAGES : WRITE_STAGES} task={task} />
 
       <section aria-labelledby="requests-title">
         <h2 id="requests-title">Access requests</h2>
