@@ -153,6 +153,8 @@ export function extractAllergySection(text: string, from: number, to: number, se
   return { items, statesNone };
 }
 
+const CAUSES_ENTRY = /^([A-Za-z][A-Za-z-]{3,}(?: [A-Za-z][A-Za-z-]+){0,2}) (?:causes?|caused|gives?|gave)\s/;
+
 /** "ALLERGIES: Ceclor, Zosyn": short list entries that read as names, for drugs the lexicon lacks. */
 function unknownEntries(text: string, s: Piece, section: string): Item[] {
   const out: Item[] = [];
@@ -161,11 +163,15 @@ function unknownEntries(text: string, s: Piece, section: string): Item[] {
   for (const m of chunk.matchAll(re)) {
     const entry = m[0].trim();
     const paren = /^([A-Za-z][A-Za-z-]{3,}(?: [A-Za-z][A-Za-z-]+)?)(?:\s*\(([^)]{1,40})\))?$/.exec(entry);
-    if (!paren || NOT_ALLERGEN_ENTRY.test(entry)) continue;
+    // "Egg-based products cause hives": the substance, then what it does.
+    const causes = paren ? null : CAUSES_ENTRY.exec(entry);
+    const named = paren ?? causes;
+    if (!named || NOT_ALLERGEN_ENTRY.test(paren ? entry : named[1]) || NOT_A_NAME.test(named[1].split(" ")[0]))
+      continue;
     // "aspirin resulting in GI upset, disorientation": what follows a reaction verb are reactions.
     if (REACTION_VERB.test(chunk.slice(0, m.index))) continue;
     const start = s.start + m.index + m[0].indexOf(entry);
-    const term: Term = { start, end: start + paren[1].length, kind: "drug", name: paren[1] };
+    const term: Term = { start, end: start + named[1].length, kind: "drug", name: named[1] };
     out.push(allergyItem(text, term, start + entry.length, section));
   }
   return out;
@@ -209,7 +215,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
 const NAME_AFTER_CUE =
   /^\s+(?:the\s+)?([A-Za-z][A-Za-z-]{3,})(?=\s*(?:[,.;(]|$|\s+(?:and|or|with|which|that|causing|caused|as|resulting|leading|in the past)\b))/;
 const NOT_A_NAME =
-  /^(?:something|anything|everything|nothing|many|several|multiple|most|certain|various|other|others|some|these|those|them|this|that|things|stuff|everyone)$/i;
+  /^(?:something|anything|everything|nothing|many|several|multiple|most|certain|various|other|others|some|these|those|them|they|this|that|things|stuff|everyone|both|each|which)$/i;
 
 function unknownAfterCue(text: string, s: Piece, terms: Term[]): Term[] {
   const out: Term[] = [];

@@ -10,7 +10,7 @@ export const MAX_ITEMS = 40;
 /** Sections listed: a note has a few dozen; a runaway input would have tens of thousands. */
 export const MAX_SECTIONS = 100;
 
-/** Allergens and drugs by their normalized name; free-text items by their text as written. */
+/** Allergens and drugs by their normalized name (case, punctuation, a plural's s); free-text items by their text as written. */
 const key = (item: Item): string => {
   const name = item.allergy?.substance ?? item.medication?.name;
   return name === undefined
@@ -18,6 +18,7 @@ const key = (item: Item): string => {
     : name
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, " ")
+        .replace(/\b([a-z]{3,}[^s\s])s\b/g, "$1") // "BETA BLOCKERS" and "the BETA BLOCKER" are one allergy
         .trim();
 };
 

@@ -24,7 +24,7 @@ export type MedicationMode =
  * (mode `homeList` reads only such sentences).
  */
 const HOME_LIST_INTRO =
-  /\b(?:usual|home|regular|outpatient|chronic|maintenance|current|daily|routine|admission|admitting)\s+(?:medications?|meds|medicines|medication regimen|regimen)\b\s*,?\s*(?:(?:that|which)\s+)?(?:include[sd]?|including|consist(?:s|ed|ing)?\s+of|are|were|is|was|of|as follows|:)\s*/i;
+  /\b(?:usual|home|regular|outpatient|chronic|maintenance|current|daily|routine|admission|admitting)\s+(?:medications?|meds|medicines|medication regimen|regimen)\b\s*,?\s*(?:(?:that|which)\s+)?(?:(?:basically|mainly|mostly|now|also)\s+)?(?:include[sd]?|including|consist(?:s|ed|ing)?\s+of|are|were|is|was|of|as follows|:)\s*|\b(?:his|her|their|the patient's) (?:current )?(?:medications|meds|medicines) (?:include|includes|are|consist of)\s+/i;
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
@@ -80,6 +80,8 @@ const COURSE_END =
   /\bfor (?:an? )?(?:additional|another|further)\b|\b(?:\d+|one|two|three|four|five|six|seven|ten|several|a few) more (?:days?|doses?)\b|\bto (?:complete|finish)\b|\buntil (?:the )?(?:course|completion|finished|completed)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
+/** Before a drug in a list: a single dose given now ("one dose of X today"). */
+const SINGLE_DOSE = /\b(?:one|a single|single|a one-time|one-time|a stat) dose of\s+$/i;
 /** In any list: a pending need is a plan, not a drug. */
 const PENDING =
   /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b|\bnot (?:yet )?(?:begun|started|filled)\b|\bhas not yet\b/i;
@@ -98,9 +100,10 @@ const DOSE =
 const FREQUENCY =
   /\b(?:once|twice|three times|four times)(?: a| per)? (?:day|daily|week|month)|\b(?:a|per) day\b|\b(?:daily|nightly|weekly|monthly|every (?:day|night|morning|evening|other day|\d+(?:-\d+)? hours?)|at bedtime|in the (?:morning|evening)|as needed|b\.?\s?i\.?\s?d\b\.?|t\.?\s?i\.?\s?d\b\.?|q\.?\s?i\.?\s?d\b\.?|q\.?\s?d\b\.?|q\.?\s?h\.?\s?s\b\.?|q\.?\s?a\.?\s?m\b\.?|q\.?\s?p\.?\s?m\b\.?|q\.?\s?\d+(?:-\d+)?\s?h(?:ours?)?\b\.?|p\.?\s?r\.?\s?n\b\.?)/i;
 /** A capitalised word the lexicon lacks, directly followed by a dose: "Xyzal 5 mg". */
-const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+)?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
+const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+|-\d{1,3})?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
 const NOT_A_NAME =
   /^(?:take|takes|total|dose|dosed|each|every|give|given|start|started|increase|decrease|then|with|plus|and|the|about|over|under|only|last|next|once|daily|times|over)$/i;
+const TAKES_NAME = /\b(?:takes|taking|uses|using)\s+([A-Z][a-z]{3,}(?:-\d{1,3})?)(?=\s+(?:which|for|\d)\b|,|\s+and\b)/g;
 const MED_KINDS = new Set(["drug", "supplement", "class"]);
 const NOT_MEDICATION_CLASSES = /^(?:contrast|contrast dye|iv contrast|ivp dye|iodinated contrast|iodine|vaccine)$/i;
 
@@ -138,7 +141,14 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean,
       t.name = text.slice(t.start, t.end);
     }
   }
-  if (!unknownNames) return terms;
+  // "She also takes Eltroxin which is for hypothyroidism": a name the lexicon lacks, right after the verb.
+  for (const m of text.slice(s.start, s.end).matchAll(TAKES_NAME)) {
+    const start = s.start + m.index + m[0].length - m[1].length;
+    const end = start + m[1].length;
+    if (NOT_AN_ENTRY.test(m[1]) || terms.some((t) => t.start < end && start < t.end)) continue;
+    terms.push({ start, end, kind: "drug", name: m[1] });
+  }
+  if (!unknownNames) return terms.sort((a, b) => a.start - b.start);
   for (const item of listEntries(text, s, terms)) terms.push(item);
   const chunk = text.slice(s.start, s.end);
   for (const m of chunk.matchAll(NAMED_DOSE)) {
@@ -147,11 +157,25 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean,
     if (NOT_A_NAME.test(m[1].split(/[- ]/)[0]) || terms.some((t) => t.start < end && start < t.end)) continue;
     terms.push({ start, end, kind: "drug", name: m[1] });
   }
-  return terms.sort((a, b) => a.start - b.start);
+  terms.sort((a, b) => a.start - b.start);
+  return terms.flatMap((t, i) => {
+    const gap = i > 0 ? text.slice(terms[i - 1].end, t.start) : "";
+    // "V-optic 0.5% eye drops": the form belongs to the name before it (found only now, unknown to the lexicon).
+    if (i > 0 && t.kind !== "drug" && FORM.test(t.name) && !/[,;]|\b(?:and|or|with|plus)\b/i.test(gap)) return [];
+    // "PTU (propylthiouracil) 300 mg": the entry is named as the list writes it, its expansion in brackets.
+    const abbreviation = /(?:^|[\s,;:])([A-Z][A-Z0-9-]{1,5}) \($/.exec(
+      text.slice(Math.max(s.start, t.start - 10), t.start),
+    );
+    if (abbreviation && (i === 0 || terms[i - 1].end <= t.start - abbreviation[1].length - 2)) {
+      const start = t.start - abbreviation[1].length - 2;
+      return [{ ...t, start, end: start + abbreviation[1].length, name: abbreviation[1] }];
+    }
+    return [t];
+  });
 }
 
 const ENTRY_TAIL =
-  /^(?:(?:one|two|three|half|1|2)\b|(?:eye |ear |nasal )?(?:drops?|ointment|cream|spray|inhaler|tablets?|patch|shots?|injections?|elixir|syrup|suspension)\b|\d|p\.?r\.?n|daily|nightly|weekly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\s?\d|once|twice|as needed|at bedtime|\(|$)/i;
+  /^(?:(?:one|two|three|half|1|2)\b|(?:eye |ear |nasal |topical |vaginal |ophthalm\w* )?(?:drops?|ointment|cream|gel|lotion|foam|solution|tears|spray|inhaler|tablets?|patch|shots?|injections?|elixir|syrup|suspension)\b|\d|p\.?r\.?n|daily|nightly|weekly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?\s?\d|once|twice|as needed|at bedtime|\(|$)/i;
 const NOT_AN_ENTRY =
   /^(?:none|unknown|include|includes|including|see|per|as|at|the|her|his|she|he|patient|medications?|meds|list|home|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|however|activity|regular|diet|formula|follow|return|call|january|february|march|april|may|june|july|august|september|october|november|december|also|other|over|otc|prn|daily|total|dose|unable|noted|reviewed|current|previous|prior|new|old|same|all|no|not|yes|one|two|three|the|then|this|that|these|those|with|and|or|dr|doctor|mg)$/i;
 
@@ -163,7 +187,8 @@ function listEntries(text: string, s: Piece, known: Term[]): Term[] {
     for (const part of m[0].split(/\s(?:and|&)\s/)) {
       const offset = s.start + m.index + m[0].indexOf(part) + (part.length - part.trimStart().length);
       const entry = part.trim();
-      const name = /^([A-Z][A-Za-z]{3,}(?:-[A-Z]?[A-Za-z]+)?)(?=\s|$)/.exec(entry);
+      // "Theo-24", "V-optic": a hyphen joins a number or a short prefix to the name.
+      const name = /^((?:[A-Z][A-Za-z]{3,}|[A-Z]-[A-Za-z]{3,})(?:-[A-Z]?[A-Za-z]+|-\d{1,3})?)(?=\s|$)/.exec(entry);
       if (!name || NOT_AN_ENTRY.test(name[1])) continue;
       if (!ENTRY_TAIL.test(entry.slice(name[1].length).trim())) continue;
       if (known.some((t) => t.start < offset + name[1].length && offset < t.end)) continue;
@@ -289,6 +314,8 @@ export function extractMedications(
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
         const own = sentence.includes(";") ? before.slice(before.lastIndexOf(";") + 1) : before;
         if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
+        // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
+        if (SINGLE_DOSE.test(own.slice(-30))) continue;
         if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
