@@ -5,8 +5,9 @@
  * The buckets only steer the draw; the annotation decides what a note contains.
  *
  * Later draws are kept as committed in gold-note-ids.json: `supplement` (parts 5-6) and `blind`
- * (parts 7-8). `blind2` (parts 9-10) is drawn here from the notes in none of the earlier keys, with
- * its own seed; an earlier key that this script would draw differently is an error, not a rewrite.
+ * (parts 7-8). `blind2` (parts 9-10) and `blind3` (parts 11-12) are drawn here from the notes in none
+ * of the earlier keys, each with its own seed; an earlier key that this script would draw differently
+ * is an error, not a rewrite.
  *
  *   npx ts-node --transpile-only bench/data/selectGoldNotes.ts   (rewrites bench/data/gold-note-ids.json)
  */
@@ -101,6 +102,7 @@ const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
   supplement: Pick[];
   blind: Pick[];
   blind2?: Pick[];
+  blind3?: Pick[];
 };
 if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
   throw new Error("the first draw differs from the committed `notes`: the selection must not change");
@@ -161,13 +163,69 @@ for (const bucket of blind2Buckets) {
   }
 }
 
+if (committed.blind2 && JSON.stringify(committed.blind2) !== JSON.stringify(blind2)) {
+  throw new Error("the blind2 draw differs from the committed `blind2`: the selection must not change");
+}
+
+// blind3 (parts 11-12, round 4's blind set): 50 notes in none of the earlier keys (notes,
+// supplement, blind, blind2), none sharing a dup_group with a note already chosen, 300-9,000
+// characters, a new seeded shuffle. The previous blind set had no discharge list, so 8 are drawn
+// among notes with a discharge medication list.
+const taken3 = new Set<string>();
+for (const pick of [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2]) {
+  const note = byId.get(pick.id);
+  if (!note) throw new Error(`note ${pick.id} of gold-note-ids.json is not in ${source}`);
+  taken3.add(groupOf(note));
+}
+const random3 = seeded(20261204);
+const candidates3 = notes
+  .map((note) => ({ note, key: random3() }))
+  .sort((a, b) => a.key - b.key)
+  .map((entry) => entry.note)
+  .filter((note) => {
+    const text = note.transcription ?? "";
+    if (text.length < 300 || text.length > 9000) return false;
+    if (taken3.has(groupOf(note))) return false;
+    taken3.add(groupOf(note));
+    return true;
+  });
+const blind3Buckets: Array<{ name: string; quota: number; test: (text: string) => boolean }> = [
+  { name: "named-allergy", quota: 15, test: blind2Buckets[0].test },
+  { name: "medication-list", quota: 15, test: blind2Buckets[1].test },
+  {
+    // Every note with a "DISCHARGE MEDICATIONS:" header shares a duplicate group with an earlier
+    // pick, so this bucket looks for a dose or a prescription within a few lines after "discharge"
+    // ("DISCHARGE PRESCRIPTIONS:", "discharged home on Keflex 500 mg", "MEDICATIONS AND ADVICE ON
+    // DISCHARGE:"); the annotation decides whether the note holds a discharge list.
+    name: "discharge-list",
+    quota: 8,
+    test: (t) => /\bdischarg(e|ed)\b(?! diagnos)[^]{0,250}?(\b\d+(\.\d+)?\s*(mg|mcg)\b|\bprescriptions?\b)/i.test(t),
+  },
+  { name: "random", quota: 12, test: () => true },
+];
+const blind3: Pick[] = [];
+const picked3 = new Set<number>();
+for (const bucket of blind3Buckets) {
+  let n = 0;
+  for (const note of candidates3) {
+    if (n >= bucket.quota) break;
+    if (picked3.has(note.note_id) || !bucket.test(note.transcription)) continue;
+    picked3.add(note.note_id);
+    blind3.push({ id: note.note_id, bucket: bucket.name });
+    n++;
+  }
+}
+
 const out = {
   source: "mtsamples_dev.jsonl",
-  count: ids.length + committed.supplement.length + committed.blind.length + blind2.length,
+  count: ids.length + committed.supplement.length + committed.blind.length + blind2.length + blind3.length,
   notes: ids,
   supplement: committed.supplement,
   blind: committed.blind,
   blind2,
+  blind3,
 };
 writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
-process.stderr.write(`${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes\n`);
+process.stderr.write(
+  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes\n`,
+);
