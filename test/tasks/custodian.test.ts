@@ -1,11 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { newEncryptionKey } from "../helpers";
 import type { PublishCustodianOutcome } from "../../tasks/custodian";
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
+import { runTask, useDeployedSystem } from "./support";
 
 /** A tiny stand-in for the storage service's `GET /v1/custodian` (the task only reads that). */
 async function serveCustodian(body: unknown, status = 200): Promise<{ url: string; server: Server }> {
@@ -19,15 +18,10 @@ async function serveCustodian(body: unknown, status = 200): Promise<{ url: strin
 }
 
 describe("ehr:publish-custodian", () => {
-  const dir = useTempDeployments();
+  const { fixture } = useDeployedSystem();
   const servers: Server[] = [];
   after(() => servers.forEach((s) => s.close()));
 
-  async function fixture() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
-    return f;
-  }
   const serve = async (body: unknown, status?: number) => {
     const { url, server } = await serveCustodian(body, status);
     servers.push(server);

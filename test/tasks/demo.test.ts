@@ -1,17 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DEMO, OFFICE_HOURS } from "../../scripts/lib/demo";
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
+import { runTask, useDeployedSystem } from "./support";
 
 describe("ehr:seed-demo", () => {
-  const dir = useTempDeployments();
-
-  async function fixture() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
-    return f;
-  }
+  const { fixture } = useDeployedSystem();
 
   it("onboards the demo hospital and doctors with office hours on an empty system", async () => {
     const { core, book } = await fixture();

@@ -3,21 +3,14 @@ import path from "node:path";
 import { expect } from "chai";
 import ts from "typescript";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { MODULE_HEADER, readDeployment, type DeploymentRecord } from "../../scripts/lib/deployments";
 import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
 import type { DeployOutcome } from "../../tasks/deploy";
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
+import { runTask, useDeployedSystem } from "./support";
 
 describe("deploy tasks", () => {
-  const dir = useTempDeployments();
-
-  async function fixture() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
-    return f;
-  }
+  const { dir, fixture } = useDeployedSystem();
 
   describe("ehr:deploy", () => {
     it("deploys the core and the book, linked, and records them in <network>.json", async () => {

@@ -1,23 +1,21 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { newEncryptionKey } from "../helpers";
 import type { DoctorNearLimit, EmergencyEntry } from "../../tasks/emergency";
+import { runTask, useDeployedSystem } from "./support";
 
 type Listing = { entries: EmergencyEntry[]; nearLimit: DoctorNearLimit[] };
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
-
 const WINDOW = 4 * 3600;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 
 describe("emergency tasks", () => {
-  const dir = useTempDeployments();
+  const { fixture } = useDeployedSystem();
 
   /** Three emergencies: #1 expired, #2 reviewed by the admin, #3 open and unreviewed. */
   async function withEmergencies() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
+    const f = await fixture();
     const { core, admin, hospitalAccount, doctor, doctor2, patient, patient2 } = f;
     await core.connect(admin).addHospital(hospitalAccount.address, "St Mary");
     for (const [i, d] of [doctor, doctor2].entries()) {
@@ -108,8 +106,7 @@ describe("emergency tasks", () => {
     });
 
     it("says so when no emergency access was opened", async () => {
-      const f = await loadFixture(deployedByTask);
-      resetDeployments(dir(), f.record);
+      const f = await fixture();
       const { result, output } = await runTask<Listing>("ehr:emergency-review");
       expect(result).to.deep.equal({ entries: [], nearLimit: [] });
       expect(output).to.equal(`No emergency access has been opened since block ${f.record.deployBlock}.`);

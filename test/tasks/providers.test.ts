@@ -2,20 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { errorSentences } from "../../lib/chain/errorCatalogue";
 import { DoctorStatus, HOSPITAL_ROLE } from "../helpers";
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
+import { runTask, useDeployedSystem } from "./support";
 
 describe("provider tasks", () => {
-  const dir = useTempDeployments();
-
-  async function fixture() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
-    return f;
-  }
+  const { dir, fixture } = useDeployedSystem();
 
   /** A hospital (id 1) with two doctors, and a second hospital (id 2) with one. */
   async function withDoctors() {
@@ -111,6 +104,9 @@ describe("provider tasks", () => {
   });
 
   describe("ehr:onboard-doctor", () => {
+    /** Arguments the refusal cases start from: a valid onboarding at hospital 1. */
+    const onboardDrX = (account: string) => ({ account, hospital: 1, specialty: 1, licence: "L", name: "Dr X" });
+
     it("onboards a doctor with the keccak256 of the licence id and never prints the licence id", async () => {
       const { core, hospitalAccount, doctor } = await fixture();
       await runTask("ehr:add-hospital", { account: hospitalAccount.address, name: "St Mary" });
@@ -137,15 +133,10 @@ describe("provider tasks", () => {
 
     it("names HospitalUnknown for a hospital that does not exist", async () => {
       const { core, doctor } = await fixture();
-      await expect(
-        runTask("ehr:onboard-doctor", {
-          account: doctor.address,
-          hospital: 7,
-          specialty: 1,
-          licence: "L",
-          name: "Dr X",
-        }),
-      ).to.be.rejectedWith(HardhatPluginError, "The contract refused to onboard the doctor: HospitalUnknown(7).");
+      await expect(runTask("ehr:onboard-doctor", { ...onboardDrX(doctor.address), hospital: 7 })).to.be.rejectedWith(
+        HardhatPluginError,
+        "The contract refused to onboard the doctor: HospitalUnknown(7).",
+      );
       expect(await core.doctorCount()).to.equal(0n);
     });
 
@@ -153,29 +144,17 @@ describe("provider tasks", () => {
       const { core, hospitalAccount, doctor, stranger } = await fixture();
       await runTask("ehr:add-hospital", { account: hospitalAccount.address, name: "St Mary" });
       await expect(
-        runTask("ehr:onboard-doctor", {
-          account: doctor.address,
-          hospital: 1,
-          specialty: 1,
-          licence: "L",
-          name: "Dr X",
-          from: stranger.address,
-        }),
+        runTask("ehr:onboard-doctor", { ...onboardDrX(doctor.address), from: stranger.address }),
       ).to.be.rejectedWith(HardhatPluginError, `${stranger.address} is not the admin`);
       expect(await core.doctorCount()).to.equal(0n);
     });
 
     it("refuses an empty licence id", async () => {
       const { core, doctor } = await fixture();
-      await expect(
-        runTask("ehr:onboard-doctor", {
-          account: doctor.address,
-          hospital: 1,
-          specialty: 1,
-          licence: "  ",
-          name: "Dr X",
-        }),
-      ).to.be.rejectedWith(HardhatPluginError, "--licence cannot be empty.");
+      await expect(runTask("ehr:onboard-doctor", { ...onboardDrX(doctor.address), licence: "  " })).to.be.rejectedWith(
+        HardhatPluginError,
+        "--licence cannot be empty.",
+      );
       expect(await core.doctorCount()).to.equal(0n);
     });
   });

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { writeDeployment, type DeploymentRecord } from "../../scripts/lib/deployments";
 import type { DeployOutcome } from "../../tasks/deploy";
 
@@ -77,4 +78,18 @@ export async function deployedByTask() {
 export function resetDeployments(dir: string, record: DeploymentRecord): void {
   for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   writeDeployment(record, dir);
+}
+
+/**
+ * For a task test's `describe`: a temp deployments folder and the fixture to start each test from
+ * (the system as `ehr:deploy` deploys it, the folder holding exactly its deployment file).
+ */
+export function useDeployedSystem(): { dir: () => string; fixture: () => ReturnType<typeof deployedByTask> } {
+  const dir = useTempDeployments();
+  async function fixture() {
+    const f = await loadFixture(deployedByTask);
+    resetDeployments(dir(), f.record);
+    return f;
+  }
+  return { dir, fixture };
 }

@@ -2,21 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
 import { newEncryptionKey } from "../helpers";
 import type { SystemStatus } from "../../tasks/system";
-import { deployedByTask, resetDeployments, runTask, useTempDeployments } from "./support";
+import { runTask, useDeployedSystem } from "./support";
 
 describe("system tasks", () => {
-  const dir = useTempDeployments();
-
-  async function fixture() {
-    const f = await loadFixture(deployedByTask);
-    resetDeployments(dir(), f.record);
-    return f;
-  }
+  const { dir, fixture } = useDeployedSystem();
 
   describe("ehr:pause", () => {
     it("pauses the system", async () => {
