@@ -5,8 +5,11 @@
  * Primary: item-level precision and recall of allergies, current and discharge medications
  * against the hand-annotated gold standard (bench/data/gold/part-N.jsonl, matching rule in
  * bench/data/ANNOTATION.md), NKA and "no medications" detection and false alarms, items emitted on
- * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts
- * (part 4 is the held-out set: develop on 1,2,3); `--errors` prints every error with its sentence;
+ * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts;
+ * `--set <name>` picks a named set of BLIND_SETS (the blind set of each round, scored once at its end).
+ * Without either, every part except the current round's blind set (HELD_OUT) is scored, so a
+ * development run never sees it: `--set blind3` is round 4's blind figure. `--errors` prints every
+ * error with its sentence;
  * `--no-write` leaves bench/results/summarizer.json as it is (a development run on parts whose
  * recorded blind figure must stay).
  *
@@ -41,6 +44,16 @@ const readJsonl = <T>(file: string): T[] =>
     .map((l) => JSON.parse(l) as T);
 
 type Note = { note_id: number; transcription: string };
+
+/** The blind set of each round (bench/data/ANNOTATION.md, keys of gold-note-ids.json). */
+const BLIND_SETS: Record<string, number[]> = {
+  blind1: [4, 6], // round 1
+  blind: [7, 8], // round 2
+  blind2: [9, 10], // round 3
+  blind3: [11, 12], // round 4
+};
+/** The current round's blind set: left out of a run that names no parts. */
+const HELD_OUT = "blind3";
 
 function goldParts(selected: number[] | null): Map<number, GoldLine[]> {
   const parts = new Map<number, GoldLine[]>();
@@ -197,11 +210,28 @@ function printTable(table: Record<string, Record<string, unknown>>): void {
 function main(): void {
   const args = process.argv.slice(2);
   const partsArg = args.indexOf("--parts");
-  const selected = partsArg !== -1 ? args[partsArg + 1].split(",").map(Number) : null;
+  const setArg = args.indexOf("--set");
+  const setName = setArg !== -1 ? args[setArg + 1] : null;
+  if (setName !== null && !(setName in BLIND_SETS)) {
+    throw new Error(`--set ${setName}: unknown set (known: ${Object.keys(BLIND_SETS).join(", ")})`);
+  }
+  const heldOut = BLIND_SETS[HELD_OUT];
+  const allParts = [...goldParts(null).keys()];
+  const selected =
+    partsArg !== -1
+      ? args[partsArg + 1].split(",").map(Number)
+      : setName !== null
+        ? BLIND_SETS[setName]
+        : allParts.filter((n) => !heldOut.includes(n));
   const notes = readJsonl<Note>(NOTES);
   const byId = new Map(notes.map((n) => [n.note_id, n.transcription]));
   const { table, errors } = benchGold(byId, selected);
-  const key = selected ? `parts ${selected.join(",")}` : "all parts";
+  const key =
+    partsArg !== -1
+      ? `parts ${selected.join(",")}`
+      : setName !== null
+        ? `${setName} (parts ${selected.join(",")})`
+        : `all parts but ${HELD_OUT} (parts ${selected.join(",")})`;
   const out = path.join(ROOT, "bench/results/summarizer.json");
   mkdirSync(path.dirname(out), { recursive: true });
   // Runs on different part selections (development, held-out) are kept side by side.
