@@ -15,6 +15,7 @@
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./chromium";
+import { exitWith } from "./exitWith";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { builtinModules, SourceMap } from "node:module";
@@ -401,12 +402,4 @@ async function main(): Promise<number> {
 }
 
 // Only when run directly: Hardhat's test task loads every file under test/.
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);

@@ -5,56 +5,40 @@
  * Every step is checked against the chain, not only the screen. Registered by run.ts.
  */
 import { expect } from "chai";
-import { createPublicClient, http, type PublicClient } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { Category, categoryMask } from "../../lib/categories";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  type Session,
-} from "./context";
+import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { confirmAppointment, newPatient, sentTransactions } from "./steps";
 
 const PASSPHRASE = "care spec passphrase 2026";
 const DOCTOR_NAME = "Dr Tomas Lindqvist";
 
 export function careSpecs(e2e: () => E2e): void {
-  let publicClient: PublicClient;
-  const sessions: Session[] = [];
-  const open = async (...args: Parameters<E2e["open"]>) => {
-    const session = await e2e().open(...args);
-    sessions.push(session);
-    return session;
-  };
-
-  before(() => {
-    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
-  });
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
 
   describe("care: doctors, appointments and sharing", () => {
     it("books a demo doctor's slot, the doctor confirms, access is granted, seen and revoked", async () => {
       const { stack } = e2e();
-      // A fresh patient account, funded on anvil, so this spec never depends on another's state.
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAddress(patientKey);
+      const publicClient = kit.chain();
       const doctorKey = devKey(ACCOUNTS.doctor2);
       const doctor = privateKeyToAddress(doctorKey);
 
-      // The patient registers (key + backup), as a user would.
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
-      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      // A fresh patient account, funded on anvil, so this spec never depends on another's state; the
+      // patient registers (key + backup), as a user would.
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
+      const grantOf = () =>
+        publicClient.readContract({
+          address: stack.core,
+          abi: ehrCoreAbi,
+          functionName: "grantOf",
+          args: [patient, doctor],
+        });
 
       // The doctor signs in and, if no other spec did it yet, sets up an encryption key.
-      const d = await open(doctorKey);
+      const d = await kit.open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 
       // Find the doctor: a name that matches nobody lists none; the specialty filter finds them.
@@ -97,15 +81,7 @@ export function careSpecs(e2e: () => E2e): void {
       await e2e().screenshot(p.page, "care-03-patient-appointments");
 
       // The doctor confirms it.
-      await nav(d.page, "Appointments");
-      const confirm = d.page.getByRole("button", { name: `Confirm the appointment of ${label}` });
-      await confirm.click();
-      await d.page
-        .getByRole("list", { name: "Appointments" })
-        .getByRole("listitem")
-        .filter({ hasText: label })
-        .filter({ hasText: "Confirmed" })
-        .waitFor();
+      await confirmAppointment(d.page, label);
       await e2e().screenshot(d.page, "care-04-doctor-appointments");
       booked = await appointments();
       expect(booked[0].status).to.equal(2); // Confirmed
@@ -113,13 +89,13 @@ export function careSpecs(e2e: () => E2e): void {
       // The patient gives access: a form without a doctor is refused before any transaction.
       await nav(p.page, "Sharing");
       await p.page.getByRole("heading", { name: "Give a doctor access" }).waitFor();
-      const sent = p.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      const sent = sentTransactions(p);
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose a doctor.").waitFor();
       await p.page.getByLabel("Doctor", { exact: true }).selectOption(doctor);
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose at least one category to share.").waitFor();
-      expect(p.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
+      expect(sentTransactions(p)).to.equal(sent);
 
       await p.page.getByLabel("Allergies", { exact: true }).check();
       await p.page.getByLabel("Medications", { exact: true }).check();
@@ -130,12 +106,7 @@ export function careSpecs(e2e: () => E2e): void {
       await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "Allergies, Medications" }).waitFor();
       await e2e().screenshot(p.page, "care-05-sharing");
 
-      const grant = await publicClient.readContract({
-        address: stack.core,
-        abi: ehrCoreAbi,
-        functionName: "grantOf",
-        args: [patient, doctor],
-      });
+      const grant = await grantOf();
       expect(grant.categories).to.equal(categoryMask([Category.Allergies, Category.Medications]));
       expect(grant.expiresAt).to.equal(Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000));
 
@@ -148,12 +119,7 @@ export function careSpecs(e2e: () => E2e): void {
       // The patient revokes: gone on-chain, from the patient's list and from the doctor's.
       await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
-      const after = await publicClient.readContract({
-        address: stack.core,
-        abi: ehrCoreAbi,
-        functionName: "grantOf",
-        args: [patient, doctor],
-      });
+      const after = await grantOf();
       expect(after.categories).to.equal(0);
       await d.page.getByRole("button", { name: "Refresh" }).click();
       await d.page.getByText("No patient has given you access right now.").waitFor();
@@ -161,11 +127,11 @@ export function careSpecs(e2e: () => E2e): void {
 
       // The doctor asks for access: a malformed address is refused before any transaction.
       await nav(d.page, "Request access");
-      const doctorSent = d.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+      const doctorSent = sentTransactions(d);
       await d.page.getByLabel("Patient's account address").fill("0x1234");
       await d.page.getByRole("button", { name: "Send request" }).click();
       await d.page.getByText(/Enter the patient's account address/).waitFor();
-      expect(d.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(doctorSent);
+      expect(sentTransactions(d)).to.equal(doctorSent);
       await d.page.getByLabel("Patient's account address").fill(patient);
       await d.page.getByLabel("Lab results", { exact: true }).check();
       await d.page.getByLabel("For how many days").fill("7");
@@ -182,12 +148,7 @@ export function careSpecs(e2e: () => E2e): void {
       await p.page.getByRole("button", { name: `Approve ${DOCTOR_NAME}'s request` }).click();
       await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "approved request" }).waitFor();
       await p.page.getByText("No doctor is asking for access.").waitFor();
-      const approved = await publicClient.readContract({
-        address: stack.core,
-        abi: ehrCoreAbi,
-        functionName: "grantOf",
-        args: [patient, doctor],
-      });
+      const approved = await grantOf();
       expect(approved.categories).to.equal(categoryMask([Category.LabResults]));
       expect(approved.expiresAt - approved.grantedAt).to.equal(7 * 86_400);
       await d.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My patients" }).click();

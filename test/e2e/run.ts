@@ -7,7 +7,9 @@
 import Mocha from "mocha";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../browser/chromium";
+import { exitWith } from "../browser/exitWith";
 import { makeE2e, type E2e } from "./context";
+import { a11ySpecs } from "./a11y.spec";
 import { appointmentsSpecs } from "./appointments.spec";
 import { careSpecs } from "./care.spec";
 import { clinicalSpecs } from "./clinical.spec";
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
     reconcileSpecs(get);
     keySharingSpecs(get);
     emergencyCardSpecs(get);
+    a11ySpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);
   });
@@ -81,12 +84,4 @@ async function main(): Promise<number> {
   return new Promise((resolve) => mocha.run((failures) => resolve(failures ? 1 : 0)));
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);
