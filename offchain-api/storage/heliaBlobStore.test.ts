@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
@@ -8,25 +8,7 @@ import { esmImport } from "../../lib/esmImport";
 import { rawLeafCid } from "../../lib/api/rawCid";
 import { SINGLE_BLOCK_LIMIT } from "./blobLayout";
 import { HeliaBlobStore } from "./heliaBlobStore";
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
-}
-
-/** The block file whose content is `bytes` (a single-block blob). */
-async function blockFileOf(folder: string, bytes: Uint8Array): Promise<string> {
-  for (const path of await filesUnder(join(folder, "blocks"))) {
-    const content = await readFile(path);
-    if (content.length === bytes.length && Buffer.compare(content, Buffer.from(bytes)) === 0) return path;
-  }
-  throw new Error("block file not found");
-}
+import { blockFileOf, filesUnder } from "../testing/blobStoreContract";
 
 describe("HeliaBlobStore", function () {
   let folder: string;
@@ -126,7 +108,7 @@ describe("HeliaBlobStore", function () {
   it("reports a chunked blob with a lost leaf as a missing part (NotFoundError), never partial bytes", async function () {
     const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
-    await rm(await blockFileOf(folder, bytes.subarray(1024 * 1024)));
+    await rm(await blockFileOf(join(folder, "blocks"), bytes.subarray(1024 * 1024)));
     const error = await store.get(cid).catch((e) => e);
     expect(error).to.be.instanceOf(NotFoundError);
     expect(error.shortMessage).to.equal("Part of the file is missing from storage.");
@@ -183,7 +165,7 @@ describe("HeliaBlobStore", function () {
   it("detects a corrupted block on disk (IntegrityError, no bytes)", async function () {
     const bytes = randomBytes(3000);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
-    const path = await blockFileOf(folder, bytes);
+    const path = await blockFileOf(join(folder, "blocks"), bytes);
     const corrupted = Buffer.from(bytes);
     corrupted[1500] ^= 0xff;
     await writeFile(path, corrupted);
@@ -196,7 +178,7 @@ describe("HeliaBlobStore", function () {
   it("detects a corrupted leaf of a chunked blob", async function () {
     const bytes = randomBytes(SINGLE_BLOCK_LIMIT + 10);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
-    const path = await blockFileOf(folder, bytes.subarray(1024 * 1024));
+    const path = await blockFileOf(join(folder, "blocks"), bytes.subarray(1024 * 1024));
     await writeFile(path, Buffer.from(randomBytes(10)));
     const error = await store.get(cid).catch((e) => e);
     expect(error).to.be.instanceOf(IntegrityError);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { errorSentences } from "../../lib/chain/errorCatalogue";
 import hre, { ethers } from "hardhat";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, createWalletClient, custom, type EIP1193Provider, type PublicClient } from "viem";
@@ -15,6 +15,7 @@ import { HeliaBlobStore } from "../../offchain-api/storage/heliaBlobStore";
 import { ChainKeyVault } from "../../offchain-api/keys/vault";
 import { CustodianRewrapper } from "../../offchain-api/keys/custodianRewrapper";
 import { StateDatabase } from "../../offchain-api/state/database";
+import { filesUnder } from "../../offchain-api/testing/blobStoreContract";
 import type { BlobStore, KeyVault } from "../../lib/storage/types";
 import {
   AccessDeniedError,
@@ -47,6 +48,10 @@ import { coreEvents, encryptionKeyOf, readChainRecord } from "../../lib/chain/eh
 
 const provider = hre.network.provider as unknown as EIP1193Provider;
 const DAY = 24 * 3600;
+/** The progress stages of one transaction, as every flow reports them. */
+const TRANSACTION_STAGES = ["awaiting-signature", "pending", "confirmed"];
+/** The progress stages of reading one stored blob. */
+const DOWNLOAD_STAGES = ["download", "verify", "decrypt"];
 
 /** A provider whose user declines every transaction (EIP-1193 code 4001). */
 const rejectingProvider: EIP1193Provider = {
@@ -58,16 +63,6 @@ const rejectingProvider: EIP1193Provider = {
     return provider.request(args as never);
   }) as EIP1193Provider["request"],
 };
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
-}
 
 async function latestTimestamp(): Promise<number> {
   return (await ethers.provider.getBlock("latest"))!.timestamp;
@@ -157,6 +152,22 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       authorKey: keys[author],
     });
 
+  /** The patient grants `doctor` the `categories` for a day from the latest block, re-wrapping covered records. */
+  const grantForADay = async (doctor: Address, categories: number, onProgress?: (p: FlowProgress) => unknown) =>
+    grantAccessWithRewrap(context(accounts.patient, onProgress), {
+      doctor,
+      categories,
+      expiresAt: (await latestTimestamp()) + DAY,
+      patientKey: keys[accounts.patient],
+    });
+
+  /** `reader` reads the patient's record `index` (its report unless `part` says) with their own key. */
+  const readAs = (
+    reader: Address,
+    index: number,
+    { part, onProgress }: { part?: "report" | "summary"; onProgress?: (p: FlowProgress) => unknown } = {},
+  ) => readRecord(context(reader, onProgress), { patient: accounts.patient, index, part, readerKey: keys[reader] });
+
   const recordCount = async () =>
     publicClient.readContract({
       address: core,
@@ -171,29 +182,17 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       const created = await addReport(accounts.patient, 6, "haemoglobin 13.5 g/dL", true, (p) => stages.push(p.stage));
       expect(created.index).to.equal(0);
       expect(created.recordId).to.match(/^0x[0-9a-f]{32}$/);
-      expect(stages).to.deep.equal(["encrypt", "upload", "upload", "awaiting-signature", "pending", "confirmed"]);
+      expect(stages).to.deep.equal(["encrypt", "upload", "upload", ...TRANSACTION_STAGES]);
 
       const readStages: string[] = [];
-      const read = await readRecord(
-        context(accounts.patient, (p) => readStages.push(p.stage)),
-        {
-          patient: accounts.patient,
-          index: 0,
-          readerKey: keys[accounts.patient],
-        },
-      );
+      const read = await readAs(accounts.patient, 0, { onProgress: (p) => readStages.push(p.stage) });
       expect(fromUtf8(read.plaintext)).to.equal("haemoglobin 13.5 g/dL");
       expect(read).to.include({ mediaType: "text/plain", fileName: "report.txt", basis: "Patient", category: 6 });
       expect(read.recordId).to.equal(created.recordId);
       expect(read.accessTx).to.equal(undefined);
-      expect(readStages).to.deep.equal(["download", "verify", "decrypt"]);
+      expect(readStages).to.deep.equal(DOWNLOAD_STAGES);
 
-      const summary = await readRecord(context(accounts.patient), {
-        patient: accounts.patient,
-        index: 0,
-        part: "summary",
-        readerKey: keys[accounts.patient],
-      });
+      const summary = await readAs(accounts.patient, 0, { part: "summary" });
       expect(JSON.parse(fromUtf8(summary.plaintext))).to.deep.equal({ text: "summary of haemoglobin 13.5 g/dL" });
       expect(summary.mediaType).to.equal("application/json");
     });
@@ -207,11 +206,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       };
       const created = await addReport(accounts.patient, 6, "ferritin 40 ug/L", false, slowReport);
       events.push("created");
-      await readRecord(context(accounts.patient, slowReport), {
-        patient: accounts.patient,
-        index: created.index,
-        readerKey: keys[accounts.patient],
-      });
+      await readAs(accounts.patient, created.index, { onProgress: slowReport });
       events.push("read");
       const pairs = (stages: string[]) => stages.flatMap((s) => [`start ${s}`, `shown ${s}`]);
       // The wallet prompt and the receipt wait follow these two anyway: they are not awaited.
@@ -219,7 +214,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(waited).to.deep.equal([
         ...pairs(["encrypt", "upload", "upload", "confirmed"]),
         "created",
-        ...pairs(["download", "verify", "decrypt"]),
+        ...pairs(DOWNLOAD_STAGES),
         "read",
       ]);
     });
@@ -235,12 +230,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
 
     it("refuses a summary read of a record without a summary", async function () {
       await addReport(accounts.patient, 6, "x", false);
-      const error = await readRecord(context(accounts.patient), {
-        patient: accounts.patient,
-        index: 0,
-        part: "summary",
-        readerKey: keys[accounts.patient],
-      }).catch((e) => e);
+      const error = await readAs(accounts.patient, 0, { part: "summary" }).catch((e) => e);
       expect(error).to.be.instanceOf(FormatError);
       expect(error.shortMessage).to.equal("This record has no summary.");
     });
@@ -310,11 +300,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
           await writeFile(path, content);
         }
       }
-      const error = await readRecord(context(accounts.patient), {
-        patient: accounts.patient,
-        index: 0,
-        readerKey: keys[accounts.patient],
-      }).catch((e) => e);
+      const error = await readAs(accounts.patient, 0).catch((e) => e);
       expect(error).to.be.instanceOf(IntegrityError);
       expect(error).to.not.have.property("plaintext");
     });
@@ -342,25 +328,11 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
     });
 
     it("lets a granted doctor author a record the patient then reads", async function () {
-      const now = await latestTimestamp();
-      await grantAccessWithRewrap(context(accounts.patient), {
-        doctor: accounts.doctor,
-        categories: 1 << 6,
-        expiresAt: now + DAY,
-        patientKey: keys[accounts.patient],
-      });
+      await grantForADay(accounts.doctor, 1 << 6);
       const created = await addReport(accounts.doctor, 6, "doctor's report");
-      const byPatient = await readRecord(context(accounts.patient), {
-        patient: accounts.patient,
-        index: created.index,
-        readerKey: keys[accounts.patient],
-      });
+      const byPatient = await readAs(accounts.patient, created.index);
       expect(fromUtf8(byPatient.plaintext)).to.equal("doctor's report");
-      const byDoctor = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: created.index,
-        readerKey: keys[accounts.doctor],
-      });
+      const byDoctor = await readAs(accounts.doctor, created.index);
       expect(fromUtf8(byDoctor.plaintext)).to.equal("doctor's report");
       expect(byDoctor.basis).to.equal("Grant");
     });
@@ -372,46 +344,16 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       await addReport(accounts.patient, 2, "medication list", false);
       await addReport(accounts.patient, 6, "lab two", false);
       const stages: FlowProgress[] = [];
-      const now = await latestTimestamp();
-      const grant = await grantAccessWithRewrap(
-        context(accounts.patient, (p) => stages.push(p)),
-        {
-          doctor: accounts.doctor,
-          categories: 1 << 6,
-          expiresAt: now + DAY,
-          patientKey: keys[accounts.patient],
-        },
-      );
+      const grant = await grantForADay(accounts.doctor, 1 << 6, (p) => stages.push(p));
       expect(grant.rewrapped).to.equal(3); // lab one (report + summary), lab two (report)
-      expect(stages.map((s) => s.stage)).to.deep.equal([
-        "awaiting-signature",
-        "pending",
-        "confirmed",
-        "rewrap",
-        "rewrap",
-      ]);
+      expect(stages.map((s) => s.stage)).to.deep.equal([...TRANSACTION_STAGES, "rewrap", "rewrap"]);
       expect(stages.slice(3).map((s) => s.detail)).to.deep.equal(["record 1 of 2", "record 2 of 2"]);
 
       const readStages: string[] = [];
-      const read = await readRecord(
-        context(accounts.doctor, (p) => readStages.push(p.stage)),
-        {
-          patient: accounts.patient,
-          index: 2,
-          readerKey: keys[accounts.doctor],
-        },
-      );
+      const read = await readAs(accounts.doctor, 2, { onProgress: (p) => readStages.push(p.stage) });
       expect(fromUtf8(read.plaintext)).to.equal("lab two");
       expect(read.basis).to.equal("Grant");
-      expect(readStages).to.deep.equal([
-        "access-log",
-        "awaiting-signature",
-        "pending",
-        "confirmed",
-        "download",
-        "verify",
-        "decrypt",
-      ]);
+      expect(readStages).to.deep.equal(["access-log", ...TRANSACTION_STAGES, ...DOWNLOAD_STAGES]);
       const receipt = await publicClient.getTransactionReceipt({ hash: read.accessTx! });
       const logs = await publicClient.getContractEvents({
         address: core,
@@ -424,23 +366,13 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(logs[0].args.reader!.toLowerCase()).to.equal(accounts.doctor.toLowerCase());
 
       // Not covered by the grant: the chain refuses to log it.
-      const refused = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 1,
-        readerKey: keys[accounts.doctor],
-      }).catch((e) => e);
+      const refused = await readAs(accounts.doctor, 1).catch((e) => e);
       expect(refused).to.be.instanceOf(ContractRevertedError);
       expect(refused.errorName).to.equal("AccessUnauthorized");
     });
 
     it("shares a new record with already-granted doctors named in shareWith, and only those", async function () {
-      const now = await latestTimestamp();
-      await grantAccessWithRewrap(context(accounts.patient), {
-        doctor: accounts.doctor,
-        categories: 1 << 6,
-        expiresAt: now + DAY,
-        patientKey: keys[accounts.patient],
-      });
+      await grantForADay(accounts.doctor, 1 << 6);
       const created = await createRecord(context(accounts.patient), {
         patient: accounts.patient,
         category: 6,
@@ -449,11 +381,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
         authorKey: keys[accounts.patient],
         shareWith: [accounts.doctor, accounts.doctor2],
       });
-      const read = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: created.index,
-        readerKey: keys[accounts.doctor],
-      });
+      const read = await readAs(accounts.doctor, created.index);
       expect(fromUtf8(read.plaintext)).to.equal("new lab");
       expect(
         await chainVault.heldEntry({ ...created, part: "report", patient: accounts.patient, reader: accounts.doctor2 }),
@@ -461,15 +389,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
     });
 
     it("a doctor's upload wraps keys only for the doctor, the patient and the custodian; the patient's app shares it with the other granted doctors", async function () {
-      const now = await latestTimestamp();
-      for (const doctor of [accounts.doctor, accounts.doctor2]) {
-        await grantAccessWithRewrap(context(accounts.patient), {
-          doctor,
-          categories: 1 << 6,
-          expiresAt: now + DAY,
-          patientKey: keys[accounts.patient],
-        });
-      }
+      for (const doctor of [accounts.doctor, accounts.doctor2]) await grantForADay(doctor, 1 << 6);
       const refused = await createRecord(context(accounts.doctor), {
         patient: accounts.patient,
         category: 6,
@@ -496,11 +416,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       });
       expect(shared).to.equal(2); // report and summary
       expect(await recordsAwaitingShare(context(accounts.patient), grants)).to.deep.equal([]);
-      const read = await readRecord(context(accounts.doctor2), {
-        patient: accounts.patient,
-        index: created.index,
-        readerKey: keys[accounts.doctor2],
-      });
+      const read = await readAs(accounts.doctor2, created.index);
       expect(fromUtf8(read.plaintext)).to.equal("doctor's lab");
     });
 
@@ -525,22 +441,13 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       });
       expect(count).to.equal(2);
       expect(await publicClient.getBlockNumber({ cacheTime: 0 })).to.equal(block);
-      const read = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 0,
-        part: "summary",
-        readerKey: keys[accounts.doctor],
-      });
+      const read = await readAs(accounts.doctor, 0, { part: "summary" });
       expect(JSON.parse(fromUtf8(read.plaintext))).to.deep.equal({ text: "summary of lab" });
     });
 
     it("refuses a doctor without a grant: the chain will not log, the vault will not release", async function () {
       await addReport(accounts.patient);
-      const error = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 0,
-        readerKey: keys[accounts.doctor],
-      }).catch((e) => e);
+      const error = await readAs(accounts.doctor, 0).catch((e) => e);
       expect(error).to.be.instanceOf(ChainError);
       expect(error.errorName).to.equal("AccessUnauthorized");
       expect(error.shortMessage).to.equal(errorSentences.AccessUnauthorized);
@@ -577,25 +484,11 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
 
     it("releases nothing after revocation, even against an earlier access log", async function () {
       await addReport(accounts.patient);
-      const now = await latestTimestamp();
-      await grantAccessWithRewrap(context(accounts.patient), {
-        doctor: accounts.doctor,
-        categories: 0xffffffff,
-        expiresAt: now + DAY,
-        patientKey: keys[accounts.patient],
-      });
-      const read = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 0,
-        readerKey: keys[accounts.doctor],
-      });
+      await grantForADay(accounts.doctor, 0xffffffff);
+      const read = await readAs(accounts.doctor, 0);
       await revokeAccess(context(accounts.patient), { doctor: accounts.doctor });
 
-      const again = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 0,
-        readerKey: keys[accounts.doctor],
-      }).catch((e) => e);
+      const again = await readAs(accounts.doctor, 0).catch((e) => e);
       expect(again).to.be.instanceOf(ContractRevertedError);
       expect(again.errorName).to.equal("AccessUnauthorized");
       const replay = await vault
@@ -615,78 +508,33 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
     it("binds a released key to the logged record, and refuses stale access logs", async function () {
       await addReport(accounts.patient, 6, "lab");
       await addReport(accounts.patient, 2, "medication");
-      const now = await latestTimestamp();
-      await grantAccessWithRewrap(context(accounts.patient), {
-        doctor: accounts.doctor,
-        categories: (1 << 6) | (1 << 2),
-        expiresAt: now + DAY,
-        patientKey: keys[accounts.patient],
-      });
-      const read0 = await readRecord(context(accounts.doctor), {
-        patient: accounts.patient,
-        index: 0,
-        readerKey: keys[accounts.doctor],
-      });
-      const read1 = await readRecord(context(accounts.patient), {
-        patient: accounts.patient,
-        index: 1,
-        readerKey: keys[accounts.patient],
-      });
+      await grantForADay(accounts.doctor, (1 << 6) | (1 << 2));
+      const read0 = await readAs(accounts.doctor, 0);
+      const read1 = await readAs(accounts.patient, 1);
+      // The doctor asks for a key to record `recordIndex`, citing the logged read of record 0.
+      const doctorsKey = (recordIndex: number, recordId: Hex, part: "report" | "summary" = "report") =>
+        vault.fetchWrappedKey({
+          patient: accounts.patient,
+          recordIndex,
+          recordId,
+          part,
+          reader: accounts.doctor,
+          accessTx: read0.accessTx,
+        });
       // The access to record 0 cannot release record 1's key, by index or by id.
-      const byIndex = await vault
-        .fetchWrappedKey({
-          patient: accounts.patient,
-          recordIndex: 1,
-          recordId: read1.recordId,
-          part: "report",
-          reader: accounts.doctor,
-          accessTx: read0.accessTx,
-        })
-        .catch((e) => e);
+      const byIndex = await doctorsKey(1, read1.recordId).catch((e) => e);
       expect(byIndex).to.be.instanceOf(AccessDeniedError);
-      const byId = await vault
-        .fetchWrappedKey({
-          patient: accounts.patient,
-          recordIndex: 0,
-          recordId: read1.recordId,
-          part: "report",
-          reader: accounts.doctor,
-          accessTx: read0.accessTx,
-        })
-        .catch((e) => e);
+      const byId = await doctorsKey(0, read1.recordId).catch((e) => e);
       expect(byId).to.be.instanceOf(AccessDeniedError);
       expect(byId.shortMessage).to.equal("This key does not belong to the record you asked for.");
       // A full read's log also covers the summary.
-      const summaryKey = await vault.fetchWrappedKey({
-        patient: accounts.patient,
-        recordIndex: 0,
-        recordId: read0.recordId,
-        part: "summary",
-        reader: accounts.doctor,
-        accessTx: read0.accessTx,
-      });
+      const summaryKey = await doctorsKey(0, read0.recordId, "summary");
       expect(summaryKey).to.match(/^ehrwk1:/);
       await hre.network.provider.request({ method: "hardhat_mine", params: ["0x64"] }); // 100 blocks later: still recent
-      const recent = await vault.fetchWrappedKey({
-        patient: accounts.patient,
-        recordIndex: 0,
-        recordId: read0.recordId,
-        part: "report",
-        reader: accounts.doctor,
-        accessTx: read0.accessTx,
-      });
+      const recent = await doctorsKey(0, read0.recordId);
       expect(recent).to.match(/^ehrwk1:/);
       await hre.network.provider.request({ method: "hardhat_mine", params: ["0x1"] });
-      const stale = await vault
-        .fetchWrappedKey({
-          patient: accounts.patient,
-          recordIndex: 0,
-          recordId: read0.recordId,
-          part: "report",
-          reader: accounts.doctor,
-          accessTx: read0.accessTx,
-        })
-        .catch((e) => e);
+      const stale = await doctorsKey(0, read0.recordId).catch((e) => e);
       expect(stale).to.be.instanceOf(AccessDeniedError);
       expect(stale.shortMessage).to.equal("The access log transaction is too old: log the read again.");
       expect(String(stale.message)).to.not.include("ehrwk1");
@@ -761,18 +609,47 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       updatedAt: "2026-11-21T10:00:00Z",
     };
 
+    /** Puts the custodian's re-wrap in front of the key vault, as the storage service does. */
+    const useCustodian = () => {
+      vault = new CustodianRewrapper({
+        vault: chainVault,
+        publicClient,
+        core,
+        custodianPrivateKey: custodian.privateKey,
+      });
+    };
+    /** The patient saves these general details (changed by `changes`). */
+    const saveDetails = (changes: Partial<typeof details> = {}) =>
+      updateGeneralDetails(context(accounts.patient), {
+        patient: accounts.patient,
+        details: { ...details, ...changes },
+        patientKey: keys[accounts.patient],
+      });
+    /** Doctor 2 opens emergency access to the patient and reads what it allows. */
+    const openEmergency = (reasonCode: number, justification: string) =>
+      openEmergencyAndRead(context(accounts.doctor2), {
+        patient: accounts.patient,
+        reasonCode,
+        justification,
+        doctorKey: keys[accounts.doctor2],
+      });
+    /** The patient opts out of emergency access (on-chain). */
+    const optOutOfEmergencies = async () => {
+      const hash = await context(accounts.patient).walletClient.writeContract({
+        address: core,
+        abi: ehrCoreAbi,
+        functionName: "setEmergencyOptOut",
+        args: [true],
+        chain: hardhat,
+        account: accounts.patient,
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+    };
+
     it("updates and reads back the newest general details", async function () {
-      await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details: { ...details, fullName: "Old Name" },
-        patientKey: keys[accounts.patient],
-      });
+      await saveDetails({ fullName: "Old Name" });
       await addReport(accounts.patient);
-      const created = await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details,
-        patientKey: keys[accounts.patient],
-      });
+      const created = await saveDetails();
       const latest = await latestGeneralDetails(context(accounts.patient), {
         patient: accounts.patient,
         readerKey: keys[accounts.patient],
@@ -784,27 +661,14 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
 
     it("refuses invalid general details before anything is stored", async function () {
       const before = await filesUnder(folder);
-      const error = await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details: { ...details, fullName: "" },
-        patientKey: keys[accounts.patient],
-      }).catch((e) => e);
+      const error = await saveDetails({ fullName: "" }).catch((e) => e);
       expect(error).to.be.instanceOf(FormatError);
       expect(await filesUnder(folder)).to.deep.equal(before);
     });
 
     it("opens emergency access and reads details and summaries through the custodian", async function () {
-      vault = new CustodianRewrapper({
-        vault: chainVault,
-        publicClient,
-        core,
-        custodianPrivateKey: custodian.privateKey,
-      });
-      await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details,
-        patientKey: keys[accounts.patient],
-      });
+      useCustodian();
+      await saveDetails();
       await addReport(accounts.patient, 6, "lab with summary");
       await addReport(accounts.patient, 9, "note without summary", false);
       await addReport(accounts.patient, 3, "condition with summary");
@@ -825,12 +689,7 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
 
       const justification = "Unconscious patient in A&E, allergy status needed";
       const sentBefore = await publicClient.getTransactionCount({ address: accounts.doctor2 });
-      const result = await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 1,
-        justification,
-        doctorKey: keys[accounts.doctor2],
-      });
+      const result = await openEmergency(1, justification);
       expect(result.emergencyId).to.equal(1);
       expect(result.unavailable).to.deep.equal([]);
       expect(JSON.parse(fromUtf8(result.generalDetails!.plaintext)).fullName).to.equal("Ada Example");
@@ -876,34 +735,15 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(tx.input).to.not.include(Buffer.from("Unconscious").toString("hex"));
 
       // The full report of a non-details record stays closed under an emergency.
-      const report = await readRecord(context(accounts.doctor2), {
-        patient: accounts.patient,
-        index: 1,
-        readerKey: keys[accounts.doctor2],
-      }).catch((e) => e);
+      const report = await readAs(accounts.doctor2, 1).catch((e) => e);
       expect(report).to.be.instanceOf(ContractRevertedError);
     });
 
     it("refuses a second window while one is open, and reads again through the open one", async function () {
-      vault = new CustodianRewrapper({
-        vault: chainVault,
-        publicClient,
-        core,
-        custodianPrivateKey: custodian.privateKey,
-      });
+      useCustodian();
       await addReport(accounts.patient, 6, "lab");
-      await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 2,
-        justification: "collapse",
-        doctorKey: keys[accounts.doctor2],
-      });
-      const again = await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 2,
-        justification: "collapse",
-        doctorKey: keys[accounts.doctor2],
-      }).catch((e) => e);
+      await openEmergency(2, "collapse");
+      const again = await openEmergency(2, "collapse").catch((e) => e);
       expect(again).to.be.instanceOf(ContractRevertedError);
       expect(again.errorName).to.equal("EmergencyAlreadyOpen");
       const sentBefore = await publicClient.getTransactionCount({ address: accounts.doctor2 });
@@ -916,27 +756,13 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(reread.summaries.map((r) => fromUtf8(r.plaintext))).to.deep.equal([
         JSON.stringify({ text: "summary of lab" }),
       ]);
-      const empty = await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 0,
-        justification: "x",
-        doctorKey: keys[accounts.doctor2],
-      }).catch((e) => e);
+      const empty = await openEmergency(0, "x").catch((e) => e);
       expect(empty).to.be.instanceOf(FormatError);
     });
 
     it("without a custodian re-wrap, lists the parts it could not open", async function () {
-      await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details,
-        patientKey: keys[accounts.patient],
-      });
-      const result = await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 1,
-        justification: "emergency",
-        doctorKey: keys[accounts.doctor2],
-      });
+      await saveDetails();
+      const result = await openEmergency(1, "emergency");
       expect(result.generalDetails).to.equal(undefined);
       expect(result.unavailable).to.deep.equal([
         { index: 0, part: "report", reason: "No key for this record is held for you." },
@@ -949,58 +775,22 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
         chainVault.heldEntry({ patient: accounts.patient, recordId, part, reader: core });
       expect(await custodianEntry("summary", lab.recordId)).to.not.equal(undefined);
       expect(await custodianEntry("report", lab.recordId)).to.equal(undefined);
-      const profile = await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details,
-        patientKey: keys[accounts.patient],
-      });
+      const profile = await saveDetails();
       expect(await custodianEntry("report", profile.recordId)).to.not.equal(undefined);
 
-      const wallet = context(accounts.patient).walletClient;
-      const hash = await wallet.writeContract({
-        address: core,
-        abi: ehrCoreAbi,
-        functionName: "setEmergencyOptOut",
-        args: [true],
-        chain: hardhat,
-        account: accounts.patient,
-      });
-      await publicClient.waitForTransactionReceipt({ hash });
+      await optOutOfEmergencies();
       const later = await addReport(accounts.patient, 6, "lab after opt-out");
       expect(await custodianEntry("summary", later.recordId)).to.equal(undefined);
     });
 
     it("the custodian refuses once the window is closed by an opt-out", async function () {
-      vault = new CustodianRewrapper({
-        vault: chainVault,
-        publicClient,
-        core,
-        custodianPrivateKey: custodian.privateKey,
-      });
-      await updateGeneralDetails(context(accounts.patient), {
-        patient: accounts.patient,
-        details,
-        patientKey: keys[accounts.patient],
-      });
+      useCustodian();
+      await saveDetails();
       const created = await readChainRecord(publicClient, core, accounts.patient, 0);
-      const opened = await openEmergencyAndRead(context(accounts.doctor2), {
-        patient: accounts.patient,
-        reasonCode: 1,
-        justification: "emergency",
-        doctorKey: keys[accounts.doctor2],
-      });
+      const opened = await openEmergency(1, "emergency");
       const recordId = opened.generalDetails!.recordId;
       const accessTx = opened.generalDetails!.accessTx;
-      const wallet = context(accounts.patient).walletClient;
-      const hash = await wallet.writeContract({
-        address: core,
-        abi: ehrCoreAbi,
-        functionName: "setEmergencyOptOut",
-        args: [true],
-        chain: hardhat,
-        account: accounts.patient,
-      });
-      await publicClient.waitForTransactionReceipt({ hash });
+      await optOutOfEmergencies();
       const denied = await vault
         .fetchWrappedKey({
           patient: accounts.patient,
