@@ -27,3 +27,9 @@ export const STAGE_LABELS: Record<TaskStage, string> = {
   unlock: "Sign the key message in your wallet to unlock",
   "sign-in": "Sign the sign-in message in your wallet",
 };
+
+/** A transaction's steps, from the wallet's prompt to the block. */
+export const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const satisfies readonly TaskStage[];
+
+/** A doctor's read of a record: the access logged on the chain (a transaction), then the file fetched, checked, decrypted. */
+export const READ_STAGES: readonly TaskStage[] = ["access-log", ...WRITE_STAGES, "download", "verify", "decrypt"];

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Progress } from "../../components/Progress";
-import type { TaskStage } from "../../components/stages";
+import { WRITE_STAGES, type TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
@@ -13,7 +13,6 @@ import "./care.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
 
-const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
 const BOOKED = 1;
 

@@ -2,12 +2,12 @@ import { useId, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { CategoryPicker } from "../../components/CategoryPicker";
 import { TaskProgress } from "../../components/Progress";
+import { WRITE_STAGES } from "../../components/stages";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useTask } from "../../hooks/useTask";
 import "./care.css";
 
-const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 const DAY = 86_400;
 
 /**

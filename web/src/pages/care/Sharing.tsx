@@ -3,6 +3,7 @@ import { FormatError } from "@lib/errors";
 import { revokeAccess, rewrapGrantedRecords } from "@lib/records/flows";
 import { describeCategories } from "../../components/CategoryPicker";
 import { TaskProgress } from "../../components/Progress";
+import { WRITE_STAGES } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
@@ -13,7 +14,6 @@ import { formatSlot, GRANT_SOURCE, shortAddress } from "./format";
 import { GrantForm } from "./GrantForm";
 import "./care.css";
 
-const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 const APPROVE_STAGES = [...WRITE_STAGES, "rewrap"] as const;
 
 /**

@@ -5,19 +5,9 @@ import { allRecords } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import { readTrends, trendCandidates, type ReadTrends } from "../../components/trends/readTrends";
 import { TrendsView } from "../../components/trends/TrendsView";
-import type { TaskStage } from "../../components/stages";
+import { READ_STAGES } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useTask } from "../../hooks/useTask";
-
-const READ_STAGES: TaskStage[] = [
-  "access-log",
-  "awaiting-signature",
-  "pending",
-  "confirmed",
-  "download",
-  "verify",
-  "decrypt",
-];
 
 /**
  * A patient's trends in the doctor's chart: only records of the categories the grant covers are

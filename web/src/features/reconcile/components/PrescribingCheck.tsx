@@ -1,18 +1,8 @@
 import type { AllergyAlert } from "@lib/clinical/allergyCheck";
 import { Progress } from "../../../components/Progress";
-import type { TaskStage } from "../../../components/stages";
+import { READ_STAGES, type TaskStage } from "../../../components/stages";
 import type { ReadableAllergies } from "../hooks/useReadableAllergies";
 import "./reconcile.css";
-
-const READ_STAGES: TaskStage[] = [
-  "access-log",
-  "awaiting-signature",
-  "pending",
-  "confirmed",
-  "download",
-  "verify",
-  "decrypt",
-];
 
 export interface PrescribingCheckProps {
   /** Ids for the fields, unique in the page. */
