@@ -10,6 +10,7 @@ import { blobsRouter } from "./blobs/router";
 import { custodianRouter } from "./custodian/router";
 import { healthRouter } from "./health/router";
 import { keysRouter } from "./keys/router";
+import { identityCardsRouter } from "./identityCards/router";
 import { messagesRouter } from "./messages/router";
 import { sessionsRouter } from "./sessions/router";
 import { summariesRouter } from "./summaries/router";
@@ -46,6 +47,7 @@ export function createApp(services: ApiServices): Express {
   app.use("/v1/audit", auditRouter(services));
   app.use("/v1/summaries", summariesRouter(services));
   app.use("/v1/messages", messagesRouter(services));
+  app.use("/v1/identity-cards", identityCardsRouter(services));
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.logger));

@@ -16,6 +16,7 @@ import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
 import { UploadLedger } from "./blobs/quota";
 import { BlobSweeper } from "./blobs/sweeper";
 import { loadOrCreateCustodianKey, readKekFile, type CustodianKey } from "./custodian/keypair";
+import { IdentityCardStore } from "./identityCards/store";
 import { MessageStore } from "./messages/store";
 import { SessionService } from "./sessions/service";
 import { StateDatabase } from "./state/database";
@@ -42,6 +43,8 @@ export interface ApiServices {
   summaries: SummaryService;
   /** Sealed messages between patients and doctors (ciphertext only). */
   messages: MessageStore;
+  /** Patients' name cards sealed to their doctors (ciphertext only). */
+  identityCards: IdentityCardStore;
   /** The service's transactional state (`state.sqlite`): each store adds its own tables with `state.migrate`. */
   state: StateDatabase;
   /** Uploads not yet referenced on-chain, per address (the upload quota). */
@@ -153,6 +156,7 @@ export async function openServices(
     audit,
     summaries,
     messages,
+    identityCards: new IdentityCardStore(state),
     state,
     uploads,
     sweeper,

@@ -9,6 +9,12 @@ import { ApiTransport } from "./transport";
 import { refusalPageSchema, type RefusalPage } from "./wire/audit";
 import { custodianInfoSchema, type CustodianInfo } from "./wire/custodian";
 import {
+  identityCardListSchema,
+  sharedIdentityCardSchema,
+  type IdentityCardList,
+  type SharedIdentityCard,
+} from "./wire/identityCards";
+import {
   conversationPageSchema,
   messagePageSchema,
   sentMessageSchema,
@@ -203,6 +209,27 @@ export class EhrApiClient {
       messagePageSchema,
       200,
     );
+  }
+
+  /**
+   * Shares the patient's sealed name card (lib/identity `sealIdentityCard`) with its doctor,
+   * replacing an earlier one; allowed while a grant or, with `appointmentStart`, an open appointment
+   * links them. AccessDeniedError (403) with the plain reason otherwise.
+   */
+  shareIdentityCard(card: SealedMessage, options: { appointmentStart?: number } = {}): Promise<SharedIdentityCard> {
+    const json =
+      options.appointmentStart === undefined ? { card } : { card, appointmentStart: options.appointmentStart };
+    return this.transport.json({ method: "POST", path: "/v1/identity-cards", json }, sharedIdentityCardSchema, 200);
+  }
+
+  /** The name cards sealed to the session (as a doctor) and those it shared (as a patient); open with lib/identity. */
+  identityCards(): Promise<IdentityCardList> {
+    return this.transport.json({ method: "GET", path: "/v1/identity-cards" }, identityCardListSchema, 200);
+  }
+
+  /** Withdraws the card shared with `doctor`. NotFoundError when there was none. */
+  async withdrawIdentityCard(doctor: Address): Promise<void> {
+    await this.transport.send({ method: "DELETE", path: `/v1/identity-cards/${encodeURIComponent(doctor)}` }, 204);
   }
 
   /** The service's blobs as a BlobStore, over this client's session. */

@@ -47,9 +47,17 @@ export function recipientOf(message: Pick<SealedMessage, "patient" | "doctor" | 
   return sameAddress(message.sender, message.patient) ? message.doctor : message.patient;
 }
 
+/**
+ * What a sealed envelope carries: a message (no purpose, the original layout) or another kind of
+ * content between the same two people (lib/identity: "identity-card"). The purpose is bound into
+ * the associated data, so one kind can never be opened as the other.
+ */
+export type SealPurpose = "identity-card";
+
 /** The associated data of a message's AES-GCM: chain, core, sender, recipient, thread and id (lowercase JSON). */
 function associatedData(
   m: Pick<SealedMessage, "chainId" | "contract" | "sender" | "threadId" | "id" | "patient" | "doctor">,
+  purpose?: SealPurpose,
 ) {
   const fields = {
     v: 1,
@@ -59,6 +67,7 @@ function associatedData(
     recipient: recipientOf(m),
     threadId: m.threadId,
     messageId: m.id,
+    ...(purpose && { purpose }),
   };
   return utf8(JSON.stringify(fields).toLowerCase());
 }
@@ -81,7 +90,15 @@ export interface SealInput extends MessageScope {
  * ECIES to the patient's and the doctor's registered keys, so the sender can read it back too.
  */
 export async function sealMessage(input: SealInput): Promise<SealedMessage> {
-  const content = checkContent(input.content);
+  return sealEnvelope({ ...input, content: checkContent(input.content) });
+}
+
+/** {@link sealMessage} for any checked JSON content, under `purpose` (absent: a message). */
+export async function sealEnvelope(
+  input: Omit<SealInput, "content"> & { content: unknown },
+  purpose?: SealPurpose,
+): Promise<SealedMessage> {
+  const content = input.content;
   if (sameAddress(input.patient, input.doctor)) {
     throw new FormatError("The message is not valid.", { details: "patient and doctor are the same account" });
   }
@@ -103,7 +120,7 @@ export async function sealMessage(input: SealInput): Promise<SealedMessage> {
   const iv = randomBytes(IV_LENGTH);
   const plaintext = utf8(JSON.stringify(content));
   const sealed = new Uint8Array(plaintext.length + AES_GCM_TAG_LENGTH);
-  await getAesGcmBackend().seal(key, iv, associatedData(header), [plaintext], sealed);
+  await getAesGcmBackend().seal(key, iv, associatedData(header, purpose), [plaintext], sealed);
   const binding = (reader: Address): MessageKeyBinding => ({
     chainId: header.chainId,
     contract: header.contract,
@@ -133,6 +150,23 @@ export interface OpenInput extends MessageScope {
  * IntegrityError: altered, or not sealed to this key; FormatError: malformed.
  */
 export async function openMessage(message: SealedMessage | StoredMessage, input: OpenInput): Promise<OpenedMessage> {
+  const content = await openEnvelope(message, input);
+  return {
+    id: message.id,
+    threadId: message.threadId,
+    sender: message.sender,
+    recipient: recipientOf(message),
+    ...("sentAt" in message && { sentAt: message.sentAt }),
+    content: checkContent(content),
+  };
+}
+
+/** {@link openMessage}'s checks and decryption, for an envelope sealed under `purpose`: its parsed JSON, unchecked. */
+export async function openEnvelope(
+  message: SealedMessage | StoredMessage,
+  input: OpenInput,
+  purpose?: SealPurpose,
+): Promise<unknown> {
   if (message?.v !== 1 || typeof message.ciphertext !== "string") {
     throw new FormatError("This message is malformed.", { details: "not a version 1 sealed message" });
   }
@@ -167,21 +201,12 @@ export async function openMessage(message: SealedMessage | StoredMessage, input:
   const plaintext = await getAesGcmBackend().open(
     key,
     bytes.subarray(0, IV_LENGTH),
-    associatedData(message),
+    associatedData(message, purpose),
     bytes.subarray(IV_LENGTH),
   );
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(fromUtf8(plaintext));
+    return JSON.parse(fromUtf8(plaintext)) as unknown;
   } catch (error) {
     throw new FormatError("This message is malformed.", { cause: error, details: "content is not JSON" });
   }
-  return {
-    id: message.id,
-    threadId: message.threadId,
-    sender: message.sender,
-    recipient: recipientOf(message),
-    ...("sentAt" in message && { sentAt: message.sentAt }),
-    content: checkContent(parsed),
-  };
 }
