@@ -6,6 +6,7 @@ import { compressPublicKey } from "@lib/records/context";
 import { useEhr } from "../ehr/useEhr";
 import { useTask } from "../hooks/useTask";
 import { loadLockedKey, saveLockedKey } from "../keys/lockedKeyStore";
+import { PassphraseField } from "./PassphraseField";
 import { Progress } from "./Progress";
 
 /**
@@ -106,13 +107,12 @@ export function UnlockGate({ children }: { children: ReactNode }) {
             accept="application/json,.json"
             onChange={(e) => setFile(e.target.files?.[0])}
           />
-          <label htmlFor="backup-passphrase">Backup passphrase</label>
-          <input
+          <PassphraseField
             id="backup-passphrase"
-            type="password"
+            label="Backup passphrase"
             autoComplete="current-password"
             value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
+            onChange={setPassphrase}
           />
           <button type="submit" className="primary" disabled={task.busy}>
             {task.busy ? "Restoring…" : "Restore my key"}

@@ -9,7 +9,9 @@ import {
   type UserKey,
 } from "@lib/keys";
 import { ChainError } from "@lib/errors";
+import { FieldError } from "../components/FieldError";
 import { nextPaint } from "../components/nextPaint";
+import { PassphraseField } from "../components/PassphraseField";
 import { Progress } from "../components/Progress";
 import type { TaskStage } from "../components/stages";
 import { useEhr } from "../ehr/useEhr";
@@ -125,32 +127,26 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
           twice (free, no transaction): the signature locks the key in this browser. Then choose a passphrase for a
           backup file that lets you recover the key on another device.
         </p>
-        <label htmlFor="passphrase">Backup passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
-        <input
+        <PassphraseField
           id="passphrase"
-          type="password"
+          label={`Backup passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters)`}
           autoComplete="new-password"
           value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-          aria-invalid={fieldError !== undefined}
-          aria-describedby={fieldError ? "passphrase-error" : undefined}
+          onChange={setPassphrase}
+          invalid={fieldError !== undefined}
+          describedBy={fieldError ? "passphrase-error" : undefined}
           required
         />
-        <label htmlFor="passphrase-confirm">Repeat the passphrase</label>
-        <input
+        <PassphraseField
           id="passphrase-confirm"
-          type="password"
+          label="Repeat the passphrase"
           autoComplete="new-password"
           value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          aria-invalid={fieldError !== undefined}
+          onChange={setConfirm}
+          invalid={fieldError !== undefined}
           required
         />
-        {fieldError ? (
-          <p id="passphrase-error" className="field-error" role="alert">
-            {fieldError}
-          </p>
-        ) : null}
+        <FieldError id="passphrase-error">{fieldError}</FieldError>
         <button type="submit" className="primary" disabled={task.busy} aria-busy={task.busy}>
           {task.busy ? "Working…" : action}
         </button>

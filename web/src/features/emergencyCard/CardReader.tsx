@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { EhrError } from "@lib/errors";
+import { FieldError } from "../../components/FieldError";
 import { useEhr } from "../../ehr/useEhr";
 import { emergencyCardLink, parseEmergencyCardLink } from "./cardLink";
 import { useQrScanner } from "./useQrScanner";
@@ -73,11 +74,7 @@ export function CardReader({ onPatient }: { onPatient(patient: Address): void })
           Scan a card
         </button>
       )}
-      {scanner.error ? (
-        <p className="field-error" role="alert" data-testid="camera-error">
-          {scanner.error}
-        </p>
-      ) : null}
+      <FieldError data-testid="camera-error">{scanner.error}</FieldError>
       <form onSubmit={onPaste} noValidate>
         <label htmlFor={`${id}-link`}>Link from the card</label>
         <input
@@ -91,11 +88,7 @@ export function CardReader({ onPatient }: { onPatient(patient: Address): void })
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
         />
-        {error ? (
-          <p id={`${id}-error`} className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FieldError id={`${id}-error`}>{error}</FieldError>
         <button type="submit">Use this link</button>
       </form>
       {found ? (

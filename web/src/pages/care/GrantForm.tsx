@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 import { FormatError } from "@lib/errors";
 import { grantAccessWithRewrap } from "@lib/records/flows";
 import { CategoryPicker } from "../../components/CategoryPicker";
+import { FieldError } from "../../components/FieldError";
 import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
@@ -89,11 +90,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         aria-invalid={invalid !== undefined}
         aria-describedby={invalid ? `${id}-error` : undefined}
       />
-      {invalid ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {invalid}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`}>{invalid}</FieldError>
       <div className="actions">
         <button type="submit" className="primary" disabled={task.busy}>
           Give access

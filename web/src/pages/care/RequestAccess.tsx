@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { CategoryPicker } from "../../components/CategoryPicker";
+import { FieldError } from "../../components/FieldError";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { useCoreRead } from "../../hooks/useCoreRead";
@@ -72,11 +73,7 @@ export function RequestAccess() {
           value={days}
           onChange={(e) => setDays(e.target.value)}
         />
-        {invalid ? (
-          <p className="field-error" role="alert">
-            {invalid}
-          </p>
-        ) : null}
+        <FieldError>{invalid}</FieldError>
         <div className="actions">
           <button type="submit" className="primary" disabled={task.busy}>
             Send request
