@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { AccessDeniedError, ContractRevertedError, IntegrityError, SessionError 
 import type { GeneralDetails } from "../lib/fhir/generalDetails";
 import { EhrApiClient } from "../lib/api/client";
 import { rawLeafCid } from "../lib/api/rawCid";
+import { filesUnder } from "./testing/blobStoreContract";
 import {
   createRecord,
   grantAccessWithRewrap,
@@ -50,17 +51,6 @@ const NOTE = [
   "LABORATORY:, Hemoglobin A1c 7.1%.",
   "PLAN:, Continue metformin. Recheck A1c in three months.",
 ].join("\n");
-
-/** Every file under `folder`. */
-async function filesUnder(folder: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    const file = path.join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(file)));
-    else out.push(file);
-  }
-  return out;
-}
 
 describe("record flows over HTTP (lib/api client ↔ offchain-api)", function () {
   let stack: TestStack;

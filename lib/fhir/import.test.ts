@@ -10,20 +10,13 @@ import {
   transactionBundle,
 } from "./fixtures";
 import { importBundle, importResources, type ImportResult } from "./import";
+import { thrown } from "../testing/thrown";
 
 function resourcesOf(result: ImportResult, category: number): fhir4.Resource[] {
   return (result.records.find((r) => r.category === category)?.bundle.entry ?? []).map((e) => e.resource!);
 }
 
-function refusal(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error("expected a FormatError");
-}
+const refusal = (run: () => unknown) => thrown(run, FormatError);
 
 describe("importBundle", () => {
   it("imports a transaction Bundle into records by category", () => {

@@ -6,6 +6,7 @@ import { FormatError } from "../errors";
 import { ndjsonResources } from "./fixtures";
 import { importResources } from "./import";
 import { readNdjsonFolder } from "./ndjson.node";
+import { rejection } from "../testing/rejection";
 
 describe("readNdjsonFolder", () => {
   let dir: string;
@@ -14,15 +15,7 @@ describe("readNdjsonFolder", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function refusal(): Promise<FormatError> {
-    try {
-      await readNdjsonFolder(dir);
-    } catch (error) {
-      expect(error).to.be.instanceOf(FormatError);
-      return error as FormatError;
-    }
-    throw new Error("expected a FormatError");
-  }
+  const refusal = () => rejection(readNdjsonFolder(dir), FormatError);
 
   it("reads every *.ndjson file line by line, in file-name order, skipping blank lines and other files", async () => {
     const [patient, location, ...rest] = ndjsonResources();

@@ -6,6 +6,7 @@ import { validateResource } from "../fhir/validate";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import { checkForm, FORM_KINDS, FORM_MEDIA_TYPE, FORMS, formToBundle, type FormKind } from "./forms";
 import { EXAMPLES, PATIENT, sequentialIds, WHEN } from "./testing";
+import { thrown } from "../testing/thrown";
 
 const bundleOf = (kind: FormKind, input: unknown = EXAMPLES[kind]) =>
   formToBundle(kind, input as never, { patient: PATIENT, newId: sequentialIds() });
@@ -16,15 +17,7 @@ const byLoinc = (kind: FormKind, code: string) =>
   ofType<fhir4.Observation>(kind, "Observation").find((o) => o.code.coding?.[0].code === code)!;
 const UCUM = "http://unitsofmeasure.org";
 
-function refusal(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error("expected a FormatError");
-}
+const refusal = (run: () => unknown) => thrown(run, FormatError);
 
 describe("formToBundle", () => {
   for (const kind of FORM_KINDS) {
