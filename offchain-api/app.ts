@@ -12,6 +12,7 @@ import { healthRouter } from "./health/router";
 import { keysRouter } from "./keys/router";
 import { identityCardsRouter } from "./identityCards/router";
 import { messagesRouter } from "./messages/router";
+import { readStateRouter } from "./readState/router";
 import { sessionsRouter } from "./sessions/router";
 import { summariesRouter } from "./summaries/router";
 
@@ -48,6 +49,7 @@ export function createApp(services: ApiServices): Express {
   app.use("/v1/summaries", summariesRouter(services));
   app.use("/v1/messages", messagesRouter(services));
   app.use("/v1/identity-cards", identityCardsRouter(services));
+  app.use("/v1/read-state", readStateRouter(services));
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.logger));

@@ -24,6 +24,7 @@ import {
   type SealedMessage,
   type SentMessage,
 } from "./wire/messages";
+import { readStateSchema, type ReadMarks, type ReadState } from "./wire/readState";
 import { nonceSchema, sessionInfoSchema, signInAnswerSchema, type SessionInfo, type SignedIn } from "./wire/sessions";
 import { summaryResultSchema, type SummaryContentType, type SummaryResult } from "./wire/summaries";
 
@@ -230,6 +231,19 @@ export class EhrApiClient {
   /** Withdraws the card shared with `doctor`. NotFoundError when there was none. */
   async withdrawIdentityCard(doctor: Address): Promise<void> {
     await this.transport.send({ method: "DELETE", path: `/v1/identity-cards/${encodeURIComponent(doctor)}` }, 204);
+  }
+
+  /** The session's read state: the inbox's "last seen" marker and the conversations read. */
+  readState(): Promise<ReadState> {
+    return this.transport.json({ method: "GET", path: "/v1/read-state" }, readStateSchema, 200);
+  }
+
+  /**
+   * Merges read marks into the session's read state (forward only: a mark older than the stored one
+   * changes nothing) and answers the result. FormatError for marks beyond the service's bounds.
+   */
+  markRead(marks: ReadMarks): Promise<ReadState> {
+    return this.transport.json({ method: "POST", path: "/v1/read-state", json: marks }, readStateSchema, 200);
   }
 
   /** The service's blobs as a BlobStore, over this client's session. */

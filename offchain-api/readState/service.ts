@@ -1,0 +1,40 @@
+import type { Hex } from "viem";
+import { MAX_MARKS_PER_REQUEST, type ReadMarks, type ReadState } from "../../lib/api/wire/readState";
+import { AccessDeniedError, NotFoundError } from "../../lib/errors";
+import { sameAddress } from "../../lib/records/context";
+import { tooLarge } from "../http/errors";
+import type { Caller } from "../http/validate";
+import type { ApiServices } from "../services";
+import type { ReadStateStore } from "./store";
+
+/** What the read-state functions use: the store and, to check conversation marks, the messages. */
+export interface ReadStateDeps {
+  store: ReadStateStore;
+  messages: Pick<ApiServices["messages"], "participants">;
+}
+
+/** The caller's own read state; nobody can ask for another's. */
+export function readState({ store }: ReadStateDeps, caller: Caller): ReadState {
+  return store.read(caller.me);
+}
+
+/**
+ * Merges the caller's marks into their own read state, forward only, and answers the result. At
+ * most {@link MAX_MARKS_PER_REQUEST} conversation marks (413), each for a conversation the caller
+ * is in (404 unknown, 403 someone else's); on any refusal nothing changes. Nothing is logged: when
+ * someone read what is metadata about a patient.
+ */
+export function mergeReadMarks({ store, messages }: ReadStateDeps, caller: Caller, marks: ReadMarks): ReadState {
+  const threads = Object.keys(marks.conversations ?? {});
+  if (threads.length > MAX_MARKS_PER_REQUEST) {
+    throw tooLarge(`Send at most ${MAX_MARKS_PER_REQUEST} conversation marks at once; nothing was changed.`);
+  }
+  for (const thread of threads) {
+    const participants = messages.participants(thread as Hex);
+    if (!participants) throw new NotFoundError("There is no such conversation; nothing was changed.");
+    if (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor)) {
+      throw new AccessDeniedError("You can mark only your own conversations as read; nothing was changed.");
+    }
+  }
+  return store.merge(caller.me, marks);
+}
