@@ -11,17 +11,9 @@ import {
   sealEnvelope,
   verifyEnvelopeHash,
 } from "./envelope";
-import { newRecordId } from "./identity";
-import type { RecordIdentity } from "./identity";
+import { localRecordIdentity } from "../testing/recordIdentity";
 
-const identity: RecordIdentity = {
-  chainId: 31337,
-  contract: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-  patient: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-  recordId: newRecordId(),
-  category: 8,
-  part: "report",
-};
+const identity = localRecordIdentity({ category: 8 });
 
 describe("crypto/envelope (Node only: heavy)", () => {
   it("round-trips a 50 MB report and verifies its hash", async () => {

@@ -15,25 +15,10 @@ import {
 import { encodeIdentity, newRecordId } from "./identity";
 import type { RecordIdentity } from "./identity";
 import { rejection } from "../testing/rejection";
+import { localRecordIdentity } from "../testing/recordIdentity";
+import { thrown } from "../testing/thrown";
 
-const identity: RecordIdentity = {
-  chainId: 31337,
-  contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-  patient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-  recordId: "0x0123456789abcdef0123456789abcdef",
-  category: 6,
-  part: "report",
-};
-
-function thrown<T extends Error>(run: () => unknown, type: new (...args: never[]) => T): T {
-  try {
-    run();
-  } catch (error) {
-    expect(error, (error as Error)?.message).to.be.instanceOf(type);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
+const identity = localRecordIdentity({ recordId: "0x0123456789abcdef0123456789abcdef" });
 
 function altered(bytes: Uint8Array, index: number, change: (b: number) => number = (b) => b ^ 0x01): Uint8Array {
   const copy = bytes.slice();

@@ -8,6 +8,7 @@ import type { Address, Hex } from "viem";
 import { unwrapDataKey, wrapDataKey, wrappedKeyShapeError, WRAPPED_KEY_PREFIX } from "./keyWrap";
 import type { WrapBinding } from "./keyWrap";
 import { rejection } from "../testing/rejection";
+import { localRecordIdentity } from "../testing/recordIdentity";
 
 /** Rejects with a FormatError or an IntegrityError (altered bytes may break the form or the MAC). */
 async function refused(promise: Promise<unknown>): Promise<void> {
@@ -25,15 +26,7 @@ describe("crypto/keyWrap", () => {
   const other = createIdentity();
   const compressedKey = `0x${publicKey.compress(reader.publicKey)}` as Hex;
   const uncompressedKey = `0x${reader.publicKey}` as Hex;
-  const binding: WrapBinding = {
-    chainId: 31337,
-    contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    patient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    recordId: newRecordId(),
-    category: 2,
-    part: "report",
-    reader: reader.address as Address,
-  };
+  const binding: WrapBinding = { ...localRecordIdentity({ category: 2 }), reader: reader.address as Address };
   const dataKey = generateDataKey();
   let wrapped: string;
 
