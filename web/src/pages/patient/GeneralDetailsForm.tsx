@@ -71,6 +71,12 @@ export const GENDER_LABELS: Record<(typeof GENDERS)[number], string> = {
   unknown: "Prefer not to say",
 };
 
+/** The measured fields, side by side, each limited to the range the record accepts. */
+const MEASUREMENTS = [
+  { field: "heightCm", id: "gd-height", label: "Height (cm)", range: HEIGHT_CM_RANGE },
+  { field: "weightKg", id: "gd-weight", label: "Weight (kg)", range: WEIGHT_KG_RANGE },
+] as const;
+
 export interface GeneralDetailsFormProps {
   /** The saved details the form starts from; undefined for a first fill. */
   initial: GeneralDetails | undefined;
@@ -122,32 +128,21 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
       </select>
 
       <div className="field-row">
-        <div>
-          <label htmlFor="gd-height">Height (cm)</label>
-          <input
-            id="gd-height"
-            type="number"
-            inputMode="decimal"
-            min={HEIGHT_CM_RANGE.min}
-            max={HEIGHT_CM_RANGE.max}
-            step="any"
-            value={draft.heightCm}
-            onChange={set("heightCm")}
-          />
-        </div>
-        <div>
-          <label htmlFor="gd-weight">Weight (kg)</label>
-          <input
-            id="gd-weight"
-            type="number"
-            inputMode="decimal"
-            min={WEIGHT_KG_RANGE.min}
-            max={WEIGHT_KG_RANGE.max}
-            step="any"
-            value={draft.weightKg}
-            onChange={set("weightKg")}
-          />
-        </div>
+        {MEASUREMENTS.map(({ field, id, label, range }) => (
+          <div key={field}>
+            <label htmlFor={id}>{label}</label>
+            <input
+              id={id}
+              type="number"
+              inputMode="decimal"
+              min={range.min}
+              max={range.max}
+              step="any"
+              value={draft[field]}
+              onChange={set(field)}
+            />
+          </div>
+        ))}
       </div>
       <p className="hint" aria-live="polite" data-testid="bmi">
         {bodyMassIndex !== undefined ? `BMI: ${bodyMassIndex} kg/m²` : "BMI: enter your height and weight"}

@@ -30,48 +30,79 @@ function MentionList({ mentions, title }: { mentions: Mention[]; title: string }
 
 type Heading = "h2" | "h3" | "h4";
 
-/** The reconciled allergies, severe first, reaction and severity beside each; then the unconfirmed mentions. */
-export function ReconciledAllergies({ list, Heading = "h3" }: { list: List; Heading?: Heading }) {
+/** One reconciled entry: its name, what is stated about it, and the records it comes from. */
+interface Entry {
+  name: string;
+  details: string;
+  sources: string[];
+  severe?: boolean;
+}
+
+type Title = "Allergies" | "Medications";
+
+/** What a section shows: the confirmed entries (or, when none, the sentence saying so), then the mentions. */
+interface Section {
+  entries: Entry[];
+  empty: string;
+  mentions: Mention[];
+  mentionsTitle: string;
+}
+
+const SECTIONS: Record<Title, (list: List) => Section> = {
+  Allergies: (list) => ({
+    entries: list.allergies.map((a) => ({
+      name: a.substance,
+      details: details(a.reaction, a.severity),
+      sources: a.sources,
+      severe: isSevere(a),
+    })),
+    empty: list.noKnownAllergies ? "No known allergies." : "No confirmed allergies recorded.",
+    mentions: list.allergyMentions,
+    mentionsTitle: "Mentioned in notes, not confirmed",
+  }),
+  Medications: (list) => ({
+    entries: list.medications.map((m) => ({ name: m.name, details: details(m.dose, m.frequency), sources: m.sources })),
+    empty: list.noMedications ? "Takes no medications." : "No confirmed medications recorded.",
+    mentions: list.medicationMentions,
+    mentionsTitle: "Medications mentioned in notes, not confirmed",
+  }),
+};
+
+interface SectionProps {
+  list: List;
+  Heading?: Heading;
+}
+
+/** A reconciled list under its heading, the confirmed entries first, then the unconfirmed mentions. */
+function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { title: Title }) {
+  const { entries, empty, mentions, mentionsTitle } = SECTIONS[title](list);
   return (
-    <section className="reconciled reconciled-allergies" aria-label="Allergies">
-      <Heading>Allergies</Heading>
-      {list.allergies.length ? (
-        <ul aria-label="Confirmed allergies">
-          {list.allergies.map((a) => (
-            <li key={a.substance} className={isSevere(a) ? "allergy-severe" : undefined}>
-              <strong>{a.substance}</strong>
-              {details(a.reaction, a.severity) ? ` — ${details(a.reaction, a.severity)}` : ""}
-              <span className="reconciled-source"> ({a.sources.join("; ")})</span>
+    <section className={`reconciled reconciled-${title.toLowerCase()}`} aria-label={title}>
+      <Heading>{title}</Heading>
+      {entries.length ? (
+        <ul aria-label={`Confirmed ${title.toLowerCase()}`}>
+          {entries.map((e) => (
+            <li key={e.name} className={e.severe ? "allergy-severe" : undefined}>
+              <strong>{e.name}</strong>
+              {e.details ? ` — ${e.details}` : ""}
+              <span className="reconciled-source"> ({e.sources.join("; ")})</span>
             </li>
           ))}
         </ul>
       ) : (
-        <p>{list.noKnownAllergies ? "No known allergies." : "No confirmed allergies recorded."}</p>
+        <p>{empty}</p>
       )}
-      <MentionList mentions={list.allergyMentions} title="Mentioned in notes, not confirmed" />
+      <MentionList mentions={mentions} title={mentionsTitle} />
     </section>
   );
 }
 
+/** The reconciled allergies, severe first, reaction and severity beside each; then the unconfirmed mentions. */
+export function ReconciledAllergies(props: SectionProps) {
+  return <ReconciledSection {...props} title="Allergies" />;
+}
+
 /** The reconciled current medications with dose and frequency; then the unconfirmed mentions. */
-export function ReconciledMedications({ list, Heading = "h3" }: { list: List; Heading?: Heading }) {
-  return (
-    <section className="reconciled reconciled-medications" aria-label="Medications">
-      <Heading>Medications</Heading>
-      {list.medications.length ? (
-        <ul aria-label="Confirmed medications">
-          {list.medications.map((m) => (
-            <li key={m.name}>
-              <strong>{m.name}</strong>
-              {details(m.dose, m.frequency) ? ` — ${details(m.dose, m.frequency)}` : ""}
-              <span className="reconciled-source"> ({m.sources.join("; ")})</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>{list.noMedications ? "Takes no medications." : "No confirmed medications recorded."}</p>
-      )}
-      <MentionList mentions={list.medicationMentions} title="Medications mentioned in notes, not confirmed" />
-    </section>
-  );
+export function ReconciledMedications(props: SectionProps) {
+  return <ReconciledSection {...props} title="Medications" />;
 }
