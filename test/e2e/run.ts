@@ -21,6 +21,7 @@ import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
 import { patientUploadSpecs } from "./patientUpload.spec";
 import { reconcileSpecs } from "./reconcile.spec";
+import { walletModesSpecs } from "./walletModes.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
 import { emergencyCardSpecs } from "./emergencyCard.spec";
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
       await stack?.close();
     });
     onboardingSpecs(get);
+    walletModesSpecs(get);
     clinicalSpecs(get);
     careSpecs(get);
     patientRecordsSpecs(get);

@@ -19,8 +19,10 @@ export interface RuntimeConfig {
   book: Address;
   /** The dApp's own origin, as the service expects it in sign-in messages. @default location.origin */
   webOrigin: string;
-  /** The network's name as the wallet shows it. @default "EHR local chain" */
+  /** The network's name as the wallet shows it (at most 100 characters, MetaMask cuts longer ones). @default "EHR local chain" */
   chainName: string;
+  /** The symbol of the chain's native currency, offered to the wallet with the network (2-6 characters). @default "ETH" */
+  currencySymbol: string;
   /** Minutes without activity before unlocked keys and decrypted data are cleared. @default 15 */
   idleMinutes: number;
   /**
@@ -47,6 +49,63 @@ function address(value: unknown, fallback: string | undefined, field: string): A
   return getAddress(candidate);
 }
 
+/**
+ * A chain setting a wallet would refuse when the dApp offers the network (wallet_addEthereumChain):
+ * refused here, at start, naming the setting, rather than by MetaMask with -32602 at the moment a
+ * user tries to switch.
+ */
+function badChainSetting(field: string, rule: string, value: unknown): FormatError {
+  return new FormatError(
+    `The app's network setting ${field} (config.json) is ${JSON.stringify(value)}, which wallets refuse: ${rule}. Ask whoever runs this site to correct it.`,
+    { details: `${field}: ${rule}` },
+  );
+}
+
+/**
+ * The chain settings checked as MetaMask checks wallet_addEthereumChain (EIP-3085; docs.metamask.io
+ * wallet_addEthereumChain; metamask-extension ethereum-chain-utils.js validateAddEthereumChainParams):
+ * a chain id it can write as 0x-prefixed unpadded non-zero hex (a positive safe integer: viem's
+ * numberToHex writes no leading zeros), a symbol of 2-6 characters, a name, and an RPC URL that is
+ * https or on localhost/127.0.0.1. Whether the RPC answers this chain id is checked before the
+ * wallet is asked to add it ({@link checkRpcChainId}).
+ */
+function checkChainSettings(config: Pick<RuntimeConfig, "currencySymbol" | "chainName" | "rpcUrl">): void {
+  if (config.currencySymbol.length < 2 || config.currencySymbol.length > 6)
+    throw badChainSetting("currencySymbol", "a currency symbol has 2 to 6 characters", config.currencySymbol);
+  if (config.chainName.length > 100)
+    throw badChainSetting("chainName", "a network name has at most 100 characters", config.chainName);
+  const rpc = new URL(config.rpcUrl);
+  if (rpc.protocol !== "https:" && rpc.hostname !== "localhost" && rpc.hostname !== "127.0.0.1")
+    throw badChainSetting(
+      "rpcUrl",
+      "a network's RPC URL is https, or http only on localhost or 127.0.0.1",
+      config.rpcUrl,
+    );
+}
+
+/**
+ * Asks the configured RPC URL for its chain id and throws a FormatError naming rpcUrl when it is not
+ * the configured chainId: the wallet would refuse the network (-32602 "Chain ID returned by RPC URL
+ * … does not match …"), and the dApp would be reading another chain. Called before the wallet is
+ * asked to switch or add the network.
+ */
+export async function checkRpcChainId(runtime: RuntimeConfig, answered: () => Promise<number>): Promise<void> {
+  let chainId: number;
+  try {
+    chainId = await answered();
+  } catch (error) {
+    throw new FormatError(
+      `The app's network setting rpcUrl (config.json) does not answer, so a wallet cannot add the network. Ask whoever runs this site.`,
+      { cause: error, details: `eth_chainId on ${runtime.rpcUrl} failed` },
+    );
+  }
+  if (chainId !== runtime.chainId)
+    throw new FormatError(
+      `The app's network settings (config.json) disagree: rpcUrl serves chain id ${chainId}, not the chainId ${runtime.chainId} it names, so wallets refuse the network. Ask whoever runs this site to correct them.`,
+      { details: `rpcUrl ${runtime.rpcUrl} eth_chainId ${chainId} != chainId ${runtime.chainId}` },
+    );
+}
+
 function url(value: unknown, field: string): string {
   try {
     const parsed = new URL(String(value));
@@ -65,12 +124,13 @@ export function parseRuntimeConfig(raw: unknown, origin: string, deployment?: Eh
   if (typeof raw !== "object" || raw === null) throw bad("expected a JSON object");
   const r = raw as Record<string, unknown>;
   const chainId = Number(r.chainId);
-  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw bad("chainId: expected a positive integer");
+  if (!Number.isSafeInteger(chainId) || chainId <= 0)
+    throw badChainSetting("chainId", "a chain id is a positive whole number", r.chainId);
   const idleMinutes = r.idleMinutes === undefined ? DEFAULT_IDLE_MINUTES : Number(r.idleMinutes);
   if (!(idleMinutes > 0)) throw bad("idleMinutes: expected a positive number");
   const blockTimeMs = r.blockTimeMs === undefined ? (chainId === LOCAL_CHAIN_ID ? 0 : 2000) : Number(r.blockTimeMs);
   if (!Number.isFinite(blockTimeMs) || blockTimeMs < 0) throw bad("blockTimeMs: expected a number of milliseconds");
-  return {
+  const config = {
     chainId,
     rpcUrl: url(r.rpcUrl, "rpcUrl"),
     apiUrl: url(r.apiUrl, "apiUrl"),
@@ -78,9 +138,12 @@ export function parseRuntimeConfig(raw: unknown, origin: string, deployment?: Eh
     book: address(r.book, deployment?.appointmentBook, "book"),
     webOrigin: r.webOrigin === undefined ? origin : new URL(url(r.webOrigin, "webOrigin")).origin,
     chainName: typeof r.chainName === "string" && r.chainName.trim() ? r.chainName : "EHR local chain",
+    currencySymbol: r.currencySymbol === undefined ? "ETH" : String(r.currencySymbol),
     idleMinutes,
     blockTimeMs,
   };
+  checkChainSettings(config);
+  return config;
 }
 
 /** Loads and checks `/config.json`. */

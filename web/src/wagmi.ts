@@ -12,19 +12,32 @@ import type { RuntimeConfig } from "./config";
  * a block of its block.
  */
 export function createWagmiConfig(runtime: RuntimeConfig) {
-  const chain = defineChain({
-    id: runtime.chainId,
-    name: runtime.chainName,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [runtime.rpcUrl] } },
-    ...(runtime.blockTimeMs > 0 && { blockTime: runtime.blockTimeMs }),
-  });
+  const chain = chainOf(runtime);
   return createConfig({
     chains: [chain],
     connectors: [injected()],
     multiInjectedProviderDiscovery: true,
     pollingInterval: pollingIntervalFor(runtime.blockTimeMs),
     transports: { [chain.id]: http(runtime.rpcUrl) },
+  });
+}
+
+/**
+ * The chain as config.json describes it (checked at start by parseRuntimeConfig against what
+ * wallets accept): the one definition wagmi reads through and the wallet is offered when it must
+ * add the network (wagmi's injected connector builds wallet_addEthereumChain from it).
+ */
+export function chainOf(runtime: RuntimeConfig) {
+  return defineChain({
+    id: runtime.chainId,
+    name: runtime.chainName,
+    nativeCurrency: {
+      name: runtime.currencySymbol === "ETH" ? "Ether" : runtime.currencySymbol,
+      symbol: runtime.currencySymbol,
+      decimals: 18,
+    },
+    rpcUrls: { default: { http: [runtime.rpcUrl] } },
+    ...(runtime.blockTimeMs > 0 && { blockTime: runtime.blockTimeMs }),
   });
 }
 

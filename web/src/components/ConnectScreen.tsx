@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useConnect, useConnectors, type Connector } from "wagmi";
 import { useEhr } from "../ehr/useEhr";
+import { walletAnswer } from "../walletAnswer";
 
 /**
  * The discovered wallets (EIP-6963 announcements) as buttons. The generic "Injected" entry is
@@ -24,7 +25,7 @@ export function ConnectScreen() {
     try {
       await connect({ connector });
     } catch (error) {
-      showError(error);
+      showError(walletAnswer(error, { kind: "connect", walletName: connector.name }));
     } finally {
       setPending(undefined);
     }

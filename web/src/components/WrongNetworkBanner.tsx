@@ -1,14 +1,19 @@
 import { useState } from "react";
 import { useSwitchChain } from "wagmi";
 import { useEhr } from "../ehr/useEhr";
+import { checkRpcChainId } from "../config";
+import { chainOf } from "../wagmi";
+import { walletAnswer } from "../walletAnswer";
 
 /**
  * Shown while the wallet is on another network. "Switch network" asks the wallet to switch
  * (wallet_switchEthereumChain); a wallet that does not know the chain (error 4902) is asked to add
- * it (wallet_addEthereumChain) with the configured RPC URL, which wagmi's injected connector does.
+ * it (wallet_addEthereumChain) with the configured chain (wagmi.ts chainOf), which wagmi's injected
+ * connector does. Before the wallet is asked, the RPC URL it would be offered must answer the
+ * configured chain id (a wallet refuses it otherwise); the wallet's answer is told as it is (walletAnswer).
  */
 export function WrongNetworkBanner() {
-  const { runtime, chainId, onRightChain, address, showError, clearError } = useEhr();
+  const { runtime, publicClient, chainId, onRightChain, address, showError, clearError } = useEhr();
   const { mutateAsync: switchChain } = useSwitchChain();
   const [busy, setBusy] = useState(false);
   if (!address || onRightChain) return null;
@@ -16,16 +21,24 @@ export function WrongNetworkBanner() {
     clearError();
     setBusy(true);
     try {
+      await checkRpcChainId(runtime, () => publicClient.getChainId());
+    } catch (error) {
+      showError(error);
+      setBusy(false);
+      return;
+    }
+    try {
+      const chain = chainOf(runtime);
       await switchChain({
-        chainId: runtime.chainId,
+        chainId: chain.id,
         addEthereumChainParameter: {
-          chainName: runtime.chainName,
-          rpcUrls: [runtime.rpcUrl],
-          nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+          chainName: chain.name,
+          rpcUrls: chain.rpcUrls.default.http,
+          nativeCurrency: chain.nativeCurrency,
         },
       });
     } catch (error) {
-      showError(error);
+      showError(walletAnswer(error, { kind: "switch", chainName: runtime.chainName, chainId: runtime.chainId }));
     } finally {
       setBusy(false);
     }
