@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
-import { appointmentBookAbi, contractConstants } from "../../deployments/contracts";
+import { contractConstants } from "../../deployments/contracts";
 import { utf8, fromUtf8 } from "../../lib/bytes";
 import { newRecordId } from "../../lib/crypto/identity";
 import { FormatError } from "../../lib/errors";
@@ -20,17 +20,6 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
   let token: string;
   let start: number;
 
-  const bookAs = async (who: StackAccount, functionName: "book" | "confirm", args: readonly unknown[]) => {
-    const hash = await who.wallet.writeContract({
-      address: stack.book,
-      abi: appointmentBookAbi,
-      functionName,
-      args,
-      account: who.account,
-      chain: null,
-    } as never);
-    await stack.publicClient.waitForTransactionReceipt({ hash });
-  };
   const chainNow = async () => Number((await stack.publicClient.getBlock()).timestamp);
   const entry = (patient: StackAccount): WrappedKeyEntry => ({
     chainId: stack.chain.chainId,
@@ -60,8 +49,8 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     token = await stack.signIn(stack.doctor);
     const now = await chainNow();
     start = now - (now % SLOT) + SLOT;
-    await bookAs(stack.patient, "book", [stack.doctor.address, start]);
-    await bookAs(stack.doctor, "confirm", [start]);
+    await stack.writeBook(stack.patient, "book", [stack.doctor.address, start]);
+    await stack.writeBook(stack.doctor, "confirm", [start]);
   });
   after(async () => stack?.close());
 
@@ -125,8 +114,8 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     // ahead like the chain's). Before: refused, judged by the latest block's time.
     const now = await chainNow();
     const later = now - (now % SLOT) + 2 * SLOT;
-    await bookAs(stack.patient2, "book", [stack.doctor.address, later]);
-    await bookAs(stack.doctor, "confirm", [later]);
+    await stack.writeBook(stack.patient2, "book", [stack.doctor.address, later]);
+    await stack.writeBook(stack.doctor, "confirm", [later]);
     await stack.publicClient.request({
       method: "evm_increaseTime" as never,
       params: [later - (await chainNow())] as never,

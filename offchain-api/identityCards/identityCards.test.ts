@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
-import { appointmentBookAbi, contractConstants } from "../../deployments/contracts";
+import { contractConstants } from "../../deployments/contracts";
 import type { StoredMessage } from "../../lib/api/wire/messages";
 import { openIdentityCard, sealIdentityCard, type IdentityCard } from "../../lib/identity/card";
 import { openMessage, participantKeys } from "../../lib/messages";
@@ -68,15 +68,7 @@ describe("/v1/identity-cards (a patient's name card, sealed to one doctor)", () 
     const now = await chainNow();
     await (await stack.coreAs(stack.patient).grantAccess(stack.doctor.address, 1 << 3, now + 86400)).wait();
     appointmentStart = now - (now % contractConstants.SLOT_DURATION) + 2 * contractConstants.SLOT_DURATION;
-    const hash = await stack.patient2.wallet.writeContract({
-      address: stack.book,
-      abi: appointmentBookAbi,
-      functionName: "book",
-      args: [stack.doctor2.address, appointmentStart],
-      account: stack.patient2.account,
-      chain: null,
-    });
-    await stack.publicClient.waitForTransactionReceipt({ hash });
+    await stack.writeBook(stack.patient2, "book", [stack.doctor2.address, appointmentStart]);
   });
   after(async () => stack?.close());
 

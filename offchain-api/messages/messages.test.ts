@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
-import { appointmentBookAbi, contractConstants } from "../../deployments/contracts";
+import { contractConstants } from "../../deployments/contracts";
 import { EhrApiClient } from "../../lib/api/client";
 import { AccessDeniedError } from "../../lib/errors";
 import { openMessage, participantKeys, sealMessage, type MessageContent, type SealedMessage } from "../../lib/messages";
@@ -38,6 +38,17 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       content,
       publicKeys: await participantKeys(stack.publicClient, stack.core, patient.address, doctor.address),
     });
+  /** A message the outsider seals with the accounts' own keys (the chain holds none for the outsider). */
+  const sealedByOutsider = (patient: StackAccount, doctor: StackAccount) =>
+    sealMessage({
+      chainId: stack.chain.chainId,
+      contract: stack.core,
+      patient: patient.address,
+      doctor: doctor.address,
+      sender: stack.outsider.address,
+      content: { kind: "text", text: SECRET },
+      publicKeys: { patient: patient.key.publicKey, doctor: doctor.key.publicKey },
+    });
   const track = (res: request.Response) => {
     bodies.push(JSON.stringify(res.body));
     return res;
@@ -70,17 +81,6 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
   const refusalsOf = (patient: StackAccount) =>
     stack.services.audit.refusalsFor(patient.address, { offset: 0, limit: 50 });
   const chainNow = async () => Number((await stack.publicClient.getBlock()).timestamp);
-  const bookAs = async (who: StackAccount, functionName: "book" | "cancel", args: readonly unknown[]) => {
-    const hash = await who.wallet.writeContract({
-      address: stack.book,
-      abi: appointmentBookAbi,
-      functionName,
-      args,
-      account: who.account,
-      chain: null,
-    } as never);
-    await stack.publicClient.waitForTransactionReceipt({ hash });
-  };
   const grant = async (patient: StackAccount, doctor: StackAccount) => {
     const expires = (await chainNow()) + 86400;
     await (await stack.coreAs(patient).grantAccess(doctor.address, 1 << 3, expires)).wait();
@@ -94,7 +94,7 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
     await grant(stack.patient, stack.doctor);
     const now = await chainNow();
     appointmentStart = now - (now % SLOT) + 2 * SLOT;
-    await bookAs(stack.patient2, "book", [stack.doctor2.address, appointmentStart]);
+    await stack.writeBook(stack.patient2, "book", [stack.doctor2.address, appointmentStart]);
   });
   after(async () => stack?.close());
 
@@ -191,7 +191,7 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
     });
 
     it("closes when the appointment is cancelled (403, audited), the history stays readable", async () => {
-      await bookAs(stack.patient2, "cancel", [stack.doctor2.address, appointmentStart]);
+      await stack.writeBook(stack.patient2, "cancel", [stack.doctor2.address, appointmentStart]);
       const before = refusalsOf(stack.patient2).total;
       const late = await seal(stack.patient2, stack.patient2, stack.doctor2);
       expectError(await send(stack.patient2, late, appointmentStart), 403, "forbidden", /no current access grant/);
@@ -212,27 +212,11 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       });
       expect(refusalsOf(stack.patient2).total).to.equal(before + 1);
       // The outsider is no patient.
-      const outsider = await sealMessage({
-        chainId: stack.chain.chainId,
-        contract: stack.core,
-        patient: stack.outsider.address,
-        doctor: stack.doctor.address,
-        sender: stack.outsider.address,
-        content: { kind: "text", text: SECRET },
-        publicKeys: { patient: stack.outsider.key.publicKey, doctor: stack.doctor.key.publicKey },
-      });
+      const outsider = await sealedByOutsider(stack.outsider, stack.doctor);
       expectError(await send(stack.outsider, outsider), 403, "forbidden", /not a registered patient/);
       // An address with no role, posing as a doctor of a real patient: refused, and nothing lands in
       // the patient's Activity (any throwaway address could fill it otherwise).
-      const posing = await sealMessage({
-        chainId: stack.chain.chainId,
-        contract: stack.core,
-        patient: stack.patient2.address,
-        doctor: stack.outsider.address,
-        sender: stack.outsider.address,
-        content: { kind: "text", text: SECRET },
-        publicKeys: { patient: stack.patient2.key.publicKey, doctor: stack.outsider.key.publicKey },
-      });
+      const posing = await sealedByOutsider(stack.patient2, stack.outsider);
       expectError(await send(stack.outsider, posing), 403, "forbidden", /./);
       expect(refusalsOf(stack.patient2).total).to.equal(before + 1);
       // A participant's message sent with someone else's session.

@@ -12,6 +12,7 @@ import { requireRole, requireSession } from "./middleware";
 import { StateDatabase } from "../state/database";
 import { SessionService } from "./service";
 import { expectError } from "../testing/records";
+import { thrown } from "../../lib/testing/thrown";
 
 describe("sessions (SIWE)", () => {
   let stack: TestStack;
@@ -411,15 +412,7 @@ describe("sessions (SIWE)", () => {
       const text = message(service.issueNonce().nonce, expiresInMs);
       return service.signIn(text, (await stack.patient.account.signMessage({ message: text })) as Hex);
     };
-    const refusal = (run: () => unknown): HttpError => {
-      try {
-        run();
-      } catch (error) {
-        expect(error).to.be.instanceOf(HttpError);
-        return error as HttpError;
-      }
-      throw new Error("expected a refusal");
-    };
+    const refusal = (run: () => unknown) => thrown(run, HttpError);
 
     it("caps the session at maxSessionSeconds and refuses it once expired", async () => {
       const { token, session } = await open(24 * 3600_000);

@@ -6,11 +6,10 @@ import { expect } from "chai";
 import type { Express } from "express";
 import pino from "pino";
 import request from "supertest";
-import { createSiweMessage } from "viem/siwe";
 import { createApp } from "../app";
 import { loadConfig } from "../config";
 import { openServices, type ApiServices } from "../services";
-import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
+import { signInTo, startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
 import { newSwarmKeyText } from "./swarmKey";
 import { sealTestEnvelope } from "../testing/records";
 
@@ -68,23 +67,7 @@ describe("several service instances in one private IPFS network (EHR_SWARM_*)", 
     return instance;
   }
 
-  async function signIn(app: Express, who: StackAccount): Promise<string> {
-    const { body } = await request(app).get("/v1/auth/nonce").expect(200);
-    const message = createSiweMessage({
-      address: who.address,
-      chainId: stack.chain.chainId,
-      domain: new URL(WEB_ORIGIN).host,
-      uri: WEB_ORIGIN,
-      version: "1",
-      nonce: body.nonce,
-      issuedAt: new Date(),
-      expirationTime: new Date(Date.now() + 3600_000),
-      statement: "Sign in to Patient EHR.",
-    });
-    const signature = await who.account.signMessage({ message });
-    const session = await request(app).post("/v1/auth/session").send({ message, signature }).expect(201);
-    return session.body.token as string;
-  }
+  const signIn = (app: Express, who: StackAccount) => signInTo(app, stack.chain.chainId, who);
 
   const download = (app: Express, token: string, cid: string) =>
     request(app)

@@ -26,6 +26,7 @@ import request from "supertest";
 import { startChain, type Chain } from "../../scripts/lib/chain";
 import { deploySystem } from "../../scripts/lib/deploy";
 import type { EhrCore } from "../../typechain-types";
+import { appointmentBookAbi } from "../../deployments/contracts";
 import type { Address, Hex } from "viem";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
 import type { UserKey } from "../../lib/keys/types";
@@ -77,6 +78,8 @@ export interface TestStack {
   siweMessage(who: StackAccount, overrides?: Partial<CreateSiweMessageParameters>): Promise<string>;
   /** Signs in through the real endpoints; returns the bearer token. */
   signIn(who: StackAccount): Promise<string>;
+  /** `who` calls an AppointmentBook function from their wallet and waits for the receipt. */
+  writeBook(who: StackAccount, functionName: "book" | "cancel" | "confirm", args: readonly unknown[]): Promise<void>;
   /** Advances the chain's clock (emergency and grant expiry). */
   increaseTime(seconds: number): Promise<void>;
   /** Closes and reopens the services on the same data folder (a service restart). */
@@ -176,26 +179,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     logs,
     coreAs,
-    async siweMessage(who, overrides = {}) {
-      const { body } = await request(opened.app).get("/v1/auth/nonce").expect(200);
-      return createSiweMessage({
-        address: who.address,
-        chainId: chain.chainId,
-        domain: new URL(WEB_ORIGIN).host,
-        uri: WEB_ORIGIN,
-        version: "1",
-        nonce: body.nonce,
-        issuedAt: new Date(),
-        expirationTime: new Date(Date.now() + 3600_000),
-        statement: "Sign in to Patient EHR.",
-        ...overrides,
-      });
-    },
-    async signIn(who) {
-      const message = await stack.siweMessage(who);
-      const signature = await who.account.signMessage({ message });
-      const { body } = await request(opened.app).post("/v1/auth/session").send({ message, signature }).expect(201);
-      return body.token as string;
+    siweMessage: (who, overrides = {}) => siweMessageFrom(opened.app, chain.chainId, who, overrides),
+    signIn: (who) => signInTo(opened.app, chain.chainId, who),
+    async writeBook(who, functionName, args) {
+      const hash = await who.wallet.writeContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName,
+        args,
+        account: who.account,
+        chain: null,
+      } as never);
+      await publicClient.waitForTransactionReceipt({ hash });
     },
     async increaseTime(seconds) {
       await provider.send("evm_increaseTime", [seconds]);
@@ -213,6 +208,36 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
   };
   return stack;
+}
+
+/** A SIWE message for `who` with a fresh nonce from `app`; `overrides` for the bad-input tests. */
+export async function siweMessageFrom(
+  app: Express,
+  chainId: number,
+  who: StackAccount,
+  overrides: Partial<CreateSiweMessageParameters> = {},
+): Promise<string> {
+  const { body } = await request(app).get("/v1/auth/nonce").expect(200);
+  return createSiweMessage({
+    address: who.address,
+    chainId,
+    domain: new URL(WEB_ORIGIN).host,
+    uri: WEB_ORIGIN,
+    version: "1",
+    nonce: body.nonce,
+    issuedAt: new Date(),
+    expirationTime: new Date(Date.now() + 3600_000),
+    statement: "Sign in to Patient EHR.",
+    ...overrides,
+  });
+}
+
+/** Signs `who` in to `app` through the real endpoints; returns the bearer token. */
+export async function signInTo(app: Express, chainId: number, who: StackAccount): Promise<string> {
+  const message = await siweMessageFrom(app, chainId, who);
+  const signature = await who.account.signMessage({ message });
+  const { body } = await request(app).post("/v1/auth/session").send({ message, signature }).expect(201);
+  return body.token as string;
 }
 
 /** The compressed form of a stack account's registered key (what the chain returns). */
