@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from "viem";
 import type { EhrDeployment } from "@deployments/contracts";
 import type { Address } from "viem";
-import { FormatError } from "@lib/errors";
+import { FormatError } from "../../lib/errors";
 
 /**
  * What the dApp needs to know about where it runs, from `/config.json`, written by whoever serves

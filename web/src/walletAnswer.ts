@@ -1,4 +1,4 @@
-import { WalletRequestError } from "@lib/errors";
+import { WalletRequestError } from "../../lib/errors";
 
 /** What the dApp asked the wallet for: to connect, or to switch to (and if need be add) the network. */
 export type WalletAsk =
