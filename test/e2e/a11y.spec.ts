@@ -5,7 +5,8 @@
  * general details) who has granted access to one new doctor; the doctor's chart shows that patient.
  * Writes test-results/a11y.json ([{page, role, viewport, violations: [{id, impact, help, targets}]}])
  * and a full-page screenshot of each page at each size (test-results/a11y-<role>-<page>-<size>.png).
- * Fails when any violation is serious or critical, naming the rule, the page and the elements.
+ * Fails when any violation is serious or critical, naming the rule, the page and the elements (a
+ * seeded image with no text alternative checks that such a violation is reported).
  * Registered by run.ts.
  */
 import { expect } from "chai";
@@ -178,6 +179,24 @@ export function a11ySpecs(e2e: () => E2e): void {
         console.log(`\n  Serious or critical accessibility violations:\n    ${problems.join("\n    ")}`);
       expect(problems, "serious or critical accessibility violations").to.deep.equal([]);
     };
+
+    it("reports a seeded critical violation (an image with no text alternative) as blocking", async () => {
+      const { page } = patient;
+      await show(page, PATIENT_PAGES[0]);
+      await page.evaluate(() => {
+        const image = Object.assign(document.createElement("img"), {
+          id: "seeded",
+          src: "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+        });
+        document.querySelector("main")?.append(image);
+      });
+      const violations = await axeViolations(page).finally(() =>
+        page.evaluate(() => document.getElementById("seeded")?.remove()),
+      );
+      const lines = blocking([{ page: "home", role: "patient", viewport: "laptop", violations }]);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/^patient home \(laptop\): image-alt \[critical\] .* at #seeded$/);
+    });
 
     it("the patient's pages have no serious or critical violation", async function () {
       this.timeout(300_000);

@@ -10,50 +10,20 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
-import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { createPublicClient, createWalletClient, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { sentenceFor } from "../../lib/chain/errorCatalogue";
 import { recordCount } from "../../lib/chain/ehr";
 import { Category } from "../../lib/categories";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  type Session,
-} from "./context";
-import { ACCOUNTS, devKey, type E2eStack } from "./stack";
+import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
+import type { E2eStack } from "./stack";
+import { bannerText, bookFirstSlot, confirmAppointment, newPatient, onboardDoctor, sentTransactions } from "./steps";
 
 const PASSPHRASE = "appointments spec passphrase 2026";
 const ALL_DAY = 2 ** 48 - 1;
 const SLOT = 30 * 60;
-
-/** A new doctor at the demo hospital, onboarded by the admin with the contract call the task makes. */
-async function onboardDoctor(stack: E2eStack, publicClient: PublicClient, name: string): Promise<Hex> {
-  const key = await fundedAccount(stack);
-  const admin = createWalletClient({
-    account: privateKeyToAccount(devKey(ACCOUNTS.admin)),
-    transport: http(stack.chain.url),
-  });
-  const hash = await admin.writeContract({
-    address: stack.core,
-    abi: ehrCoreAbi,
-    functionName: "onboardDoctor",
-    args: [privateKeyToAddress(key), 1, 2, keccak256(toHex(`E2E-${name}`)), name, ""],
-    chain: null,
-  });
-  await publicClient.waitForTransactionReceipt({ hash });
-  return key;
-}
-
-async function bannerText(page: Page): Promise<string | undefined> {
-  const alert = page.getByTestId("error-banner");
-  await alert.waitFor();
-  return (await alert.locator("p").textContent())?.trim();
-}
 
 /** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
 async function bookWrite(stack: E2eStack, key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
@@ -79,38 +49,10 @@ async function openFormFor(page: Page, patient: Hex) {
   return fileUnder;
 }
 
-/** The patient books the first free slot of `doctorName`'s week; resolves with the slot's label. */
-async function bookFirstSlot(page: Page, doctorName: string): Promise<string> {
-  await nav(page, "Doctors");
-  await page.getByLabel("Name").fill(doctorName);
-  await page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
-  const slot = page.getByRole("button", { name: /^Book / }).first();
-  await slot.waitFor();
-  const label = (await slot.getAttribute("aria-label"))!;
-  const when = label.replace(/^Book /, "");
-  // Click the slot read above, not `.first()` again: the schedule may re-render in between (a slot
-  // freed by a decline comes back), and a locator resolves anew at every action.
-  await page.getByRole("button", { name: label, exact: true }).click();
-  await page.getByText(`Booked for ${when}.`).waitFor();
-  return when;
-}
-
 export function appointmentsSpecs(e2e: () => E2e): void {
-  let publicClient: PublicClient;
-  const sessions: Session[] = [];
-  const open = async (key: Hex) => {
-    const session = await e2e().open(key);
-    sessions.push(session);
-    return session;
-  };
-  const sent = (s: Session) => s.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
-
-  before(() => {
-    publicClient = createPublicClient({ transport: http(e2e().stack.chain.url) }) as PublicClient;
-  });
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
+  const { open } = kit;
+  const sent = sentTransactions;
 
   describe("appointments: office hours, decline, complete with a prescription", () => {
     it("publishes hours, declines, rebooks, confirms, completes with a prescription the patient reads", async function () {
@@ -118,8 +60,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const { stack } = e2e();
       const shot = (page: Page, name: string) => e2e().screenshot(page, `appointments-${name}`);
       const doctorName = "Dr Amara Nwosu";
-      const doctorKey = await onboardDoctor(stack, publicClient, doctorName);
-      const doctor = privateKeyToAddress(doctorKey);
+      const publicClient = kit.chain();
+      const { key: doctorKey, address: doctor } = await onboardDoctor(e2e, kit, doctorName);
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 
@@ -149,10 +91,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await shot(d.page, "01-office-hours");
 
       // A patient books; the doctor declines.
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAddress(patientKey);
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
+      const { key: patientKey, address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
       // Booked first, for a later day (by script): the patient's list is still in date order below.
       const chainStart = Number((await publicClient.getBlock()).timestamp);
       const laterStart = chainStart - (chainStart % SLOT) + 10 * SLOT;
@@ -170,15 +109,11 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await mine.filter({ hasText: doctorName }).filter({ hasText: "Declined" }).waitFor();
       const when = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Home");
-      await nav(d.page, "Appointments");
-      await d.page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
-      await rows.filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
+      await confirmAppointment(d.page, when);
       // A second booking, another slot, confirmed too: completed below with no outcome.
       const next = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Home");
-      await nav(d.page, "Appointments");
-      await d.page.getByRole("button", { name: `Confirm the appointment of ${next}` }).click();
-      await rows.filter({ hasText: next }).filter({ hasText: "Confirmed" }).waitFor();
+      await confirmAppointment(d.page, next);
       const booked = (await readPatientAppointments(publicClient, stack.book, patient)).reverse().slice(1);
       expect(booked.map((a) => a.status)).to.deep.equal([3, 2, 2]); // Declined, Confirmed, Confirmed
       const start = Number(booked[1].start);
@@ -328,12 +263,9 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       this.timeout(180_000);
       const { stack } = e2e();
       const doctorName = "Dr Ines Carvalho";
-      const doctorKey = await onboardDoctor(stack, publicClient, doctorName);
-      const doctor = privateKeyToAddress(doctorKey);
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAddress(patientKey);
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
+      const publicClient = kit.chain();
+      const { key: doctorKey, address: doctor } = await onboardDoctor(e2e, kit, doctorName);
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 

@@ -21,10 +21,9 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { CHROMIUM_ARGS } from "../browser/chromium";
 import { doctorWithKeyThroughUi, makeE2e, nav, registerPatientThroughUi, specKit, type E2e } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { VIEWPORTS } from "./steps";
 
 const PASSPHRASE = "emergency card passphrase 2026";
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
 /** The text of the QR code in a PNG, read with jsQR in Node. */
 function decodePng(bytes: Buffer): string | undefined {
@@ -59,6 +58,15 @@ function qrVideo(text: string): Buffer {
     luma,
     chroma,
   ]);
+}
+
+/** At a laptop's and a phone's size, the page is no wider than the screen; a screenshot of each (`<name>-<width>`). */
+async function fitsLaptopAndPhone(e2e: E2e, page: Page, name: string): Promise<void> {
+  for (const size of [VIEWPORTS.laptop, VIEWPORTS.phone]) {
+    await page.setViewportSize(size);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(size.width);
+    await e2e.screenshot(page, `${name}-${size.width}`);
+  }
 }
 
 /** Connects, signs in and unlocks, whichever of those this page still needs, until `done` shows. */
@@ -160,14 +168,7 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "emergency-card-print");
       await page.emulateMedia({ media: "screen" });
 
-      for (const [name, size] of [
-        ["1366", LAPTOP],
-        ["390", PHONE],
-      ] as const) {
-        await page.setViewportSize(size);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(size.width);
-        await e2e().screenshot(page, `emergency-card-patient-${name}`);
-      }
+      await fitsLaptopAndPhone(e2e(), page, "emergency-card-patient");
     });
 
     it("a doctor opens the card's link before signing in and lands with the patient filled in; another chain's link is refused", async () => {
@@ -181,14 +182,7 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       expect(await fromCard.textContent()).to.equal(`Patient from the card: ${patient}`);
       expect(await page.getByLabel("Patient address").inputValue()).to.equal(patient);
       await page.getByRole("button", { name: "Open emergency access" }).waitFor();
-      for (const [name, size] of [
-        ["1366", LAPTOP],
-        ["390", PHONE],
-      ] as const) {
-        await page.setViewportSize(size);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(size.width);
-        await e2e().screenshot(page, `emergency-card-doctor-${name}`);
-      }
+      await fitsLaptopAndPhone(e2e(), page, "emergency-card-doctor");
 
       // A card from another chain, pasted: refused, and no patient is taken from it.
       const field = page.getByLabel("Link from the card");

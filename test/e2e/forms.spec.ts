@@ -9,12 +9,10 @@
  */
 import { expect } from "chai";
 import type { Locator, Page } from "playwright-core";
-import { keccak256, toBytes } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { Category, categoryMask } from "../../lib/categories";
 import { recordCount } from "../../lib/chain/ehr";
-import { doctorWithKeyThroughUi, fundedAccount, nav, registerPatientThroughUi, type E2e, specKit } from "./context";
-import { ACCOUNTS, devKey } from "./stack";
+import { doctorWithKeyThroughUi, nav, type E2e, specKit } from "./context";
+import { newPatient, onboardDoctor, seenSteps, watchSteps } from "./steps";
 
 const PASSPHRASE = "forms spec passphrase 2026";
 
@@ -26,22 +24,6 @@ async function tableValues(figure: Locator): Promise<string[][]> {
   return out;
 }
 
-/** From now on, every animation frame, records the progress step shown as under way: what the user saw. */
-async function watchSteps(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    Object.assign(window, { seenSteps: seen });
-    const look = () => {
-      const step = document.querySelector('.progress [aria-current="step"]')?.textContent ?? "";
-      if (step && seen[seen.length - 1] !== step) seen.push(step);
-      requestAnimationFrame(look);
-    };
-    requestAnimationFrame(look);
-  });
-}
-
-const seenSteps = (page: Page) => page.evaluate(() => (window as unknown as { seenSteps: string[] }).seenSteps);
-
 const weightChart = (page: Page) => page.getByRole("figure", { name: "Weight (kg)" });
 
 export function formsSpecs(e2e: () => E2e): void {
@@ -52,22 +34,8 @@ export function formsSpecs(e2e: () => E2e): void {
     it("refuses an impossible value, files two vitals forms, charts them for doctor and patient, and notifies", async function () {
       this.timeout(240_000);
       const { stack } = e2e();
-      const patientKey = await fundedAccount(stack);
-      const doctorKey = await fundedAccount(stack);
-      const patient = privateKeyToAccount(patientKey).address;
-      const doctor = privateKeyToAccount(doctorKey).address;
-      await write(devKey(ACCOUNTS.admin), "onboardDoctor", [
-        doctor,
-        1,
-        1,
-        keccak256(toBytes(`E2E-FORMS-${doctor}`)),
-        "Dr Vera Form",
-        "",
-      ]);
-
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
-      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      const { key: doctorKey, address: doctor } = await onboardDoctor(e2e, kit, "Dr Vera Form", { specialty: 1 });
+      const { key: patientKey, address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
 
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);

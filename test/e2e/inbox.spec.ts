@@ -7,18 +7,10 @@
  */
 import { expect } from "chai";
 import { keccak256, toHex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { Category, categoryMask } from "../../lib/categories";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  specKit,
-  inboxLink,
-} from "./context";
+import { doctorWithKeyThroughUi, nav, type E2e, specKit, inboxLink } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { newPatient } from "./steps";
 
 const PASSPHRASE = "inbox spec passphrase 2026";
 const DAY = 24 * 3600;
@@ -29,15 +21,9 @@ export function inboxSpecs(e2e: () => E2e): void {
 
   describe("inbox: notifications from chain events", () => {
     it("shows a request with an unread badge, tells the doctor of the grant, and an emergency at once", async () => {
-      const { stack } = e2e();
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAccount(patientKey).address;
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
       const doctorKey = devKey(ACCOUNTS.doctor);
       const doctor2Key = devKey(ACCOUNTS.doctor2);
-
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
-      await p.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
       // A new patient has nothing: no badge, and an empty inbox.
       expect(await p.page.getByTestId("inbox-badge").count()).to.equal(0);
 

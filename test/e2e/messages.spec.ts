@@ -11,16 +11,9 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { privateKeyToAccount } from "viem/accounts";
 import { Category, categoryMask } from "../../lib/categories";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  specKit,
-  inboxLink,
-} from "./context";
+import { doctorWithKeyThroughUi, nav, type E2e, specKit, inboxLink } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { newPatient, openChart, saveGeneralDetails } from "./steps";
 
 const PASSPHRASE = "messages spec passphrase 2026";
 const REQUEST = "Please share your latest lipid panel before Friday's visit.";
@@ -36,30 +29,19 @@ export function messagesSpecs(e2e: () => E2e): void {
 
   describe("messages: end-to-end encrypted conversations", () => {
     it("a data request about a record, a reply, and a closed conversation whose history stays", async () => {
-      const { stack } = e2e();
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAccount(patientKey).address;
       const doctorKey = devKey(ACCOUNTS.doctor);
       const doctor = privateKeyToAccount(doctorKey).address;
 
       // The patient registers and saves general details: their record 1 (index 0).
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
-      await nav(p.page, "General details");
-      const form = p.page.locator("form.details-form");
-      await form.getByLabel("Full name").fill("Ines Moreau");
-      await form.getByLabel("Date of birth").fill("1984-09-12");
-      await form.getByRole("button", { name: "Save my details" }).click();
-      await p.page.getByText("Your details were saved as a new encrypted record.").waitFor();
+      const { key: patientKey, address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
+      await saveGeneralDetails(p.page, "Ines Moreau", "1984-09-12");
       const { timestamp } = await kit.chain().getBlock();
       await write(patientKey, "grantAccess", [doctor, categoryMask([Category.LabResults]), Number(timestamp) + 86_400]);
 
       // The doctor opens the chart and writes a data request about record 1.
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
-      await nav(d.page, "Patient chart");
-      await d.page.getByLabel("Patient address").fill(patient);
-      await d.page.getByRole("button", { name: "Open chart" }).click();
+      await openChart(d.page, patient);
       await d.page.getByRole("heading", { name: "Record 1: General details" }).waitFor();
       await d.page.getByRole("link", { name: "Message about this record (record 1)" }).click();
       await d.page.getByRole("heading", { name: /^Conversation with/ }).waitFor();

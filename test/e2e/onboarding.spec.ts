@@ -12,6 +12,7 @@ import { rawLeafCid } from "../../lib/api/rawCid";
 import { roleOf } from "../../lib/chain/ehr";
 import { connectAndSignIn, type E2e, type Session } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { bannerText, fillRegistration, seenSteps, watchSteps } from "./steps";
 
 const PASSPHRASE = "correct horse battery staple";
 const DECLINED = "You declined the request in your wallet; nothing was changed.";
@@ -64,9 +65,7 @@ export function onboardingSpecs(e2e: () => E2e): void {
       const { page, wallet } = await open(devKey(ACCOUNTS.patient3));
       wallet.rejectNext(1);
       await page.getByRole("button", { name: "Connect EHR Test Wallet" }).click();
-      const alert = page.getByTestId("error-banner");
-      await alert.waitFor();
-      expect((await alert.locator("p").textContent())?.trim()).to.equal(DECLINED);
+      expect(await bannerText(page)).to.equal(DECLINED);
       await page.getByRole("heading", { name: "Connect your wallet" }).waitFor();
       expect(await page.getByRole("button", { name: "Disconnect" }).count()).to.equal(0);
     });
@@ -77,9 +76,7 @@ export function onboardingSpecs(e2e: () => E2e): void {
       const session = await open(devKey(ACCOUNTS.patient2));
       await connectAndSignIn(session);
       const { page, wallet } = session;
-      await page.getByRole("button", { name: "Register as a patient" }).first().click();
-      await page.getByLabel(/Backup passphrase/).fill("too short");
-      await page.getByLabel("Repeat the passphrase").fill("too short");
+      await fillRegistration(page, "too short");
       const before = wallet.requests.filter((m) => m === "personal_sign").length;
       await page.getByRole("button", { name: "Create my key and register" }).click();
       await page.getByText("Choose a passphrase of at least 12 characters.").waitFor();
@@ -91,14 +88,10 @@ export function onboardingSpecs(e2e: () => E2e): void {
       const session = await open(devKey(ACCOUNTS.patient2));
       await connectAndSignIn(session);
       const { page, wallet } = session;
-      await page.getByRole("button", { name: "Register as a patient" }).first().click();
-      await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-      await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+      await fillRegistration(page, PASSPHRASE);
       wallet.rejectNext(1);
       await page.getByRole("button", { name: "Create my key and register" }).click();
-      const alert = page.getByTestId("error-banner");
-      await alert.waitFor();
-      expect((await alert.locator("p").textContent())?.trim()).to.equal(DECLINED);
+      expect(await bannerText(page)).to.equal(DECLINED);
       await e2e().screenshot(page, "04-declined-signature");
       expect(await role(wallet.account.address)).to.equal("none");
       expect(
@@ -111,15 +104,11 @@ export function onboardingSpecs(e2e: () => E2e): void {
       const session = await open(devKey(ACCOUNTS.patient2));
       await connectAndSignIn(session);
       const { page, wallet } = session;
-      await page.getByRole("button", { name: "Register as a patient" }).first().click();
-      await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
-      await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
+      await fillRegistration(page, PASSPHRASE);
       // Both key signatures pass; the transaction is declined.
       wallet.rejectNext(1, "eth_sendTransaction");
       await page.getByRole("button", { name: "Create my key and register" }).click();
-      const alert = page.getByTestId("error-banner");
-      await alert.waitFor();
-      expect((await alert.locator("p").textContent())?.trim()).to.equal(DECLINED);
+      expect(await bannerText(page)).to.equal(DECLINED);
       expect(wallet.requests.filter((m) => m === "personal_sign").length).to.be.at.least(3);
       // The progress list says where it stopped: the declined step failed, the later ones never started.
       const progress = page.getByRole("region", { name: "Registering you as a patient" });
@@ -152,25 +141,14 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "05-register");
       await page.getByLabel(/Backup passphrase/).fill(PASSPHRASE);
       await page.getByLabel("Repeat the passphrase").fill(PASSPHRASE);
-      // Every animation frame, the step the progress list shows as under way: what the user saw.
-      await page.evaluate(() => {
-        const seen: string[] = [];
-        Object.assign(window, { seenSteps: seen });
-        const look = () => {
-          const step = document.querySelector('.progress [aria-current="step"]')?.textContent ?? "";
-          if (step && seen[seen.length - 1] !== step) seen.push(step);
-          requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
-      });
+      await watchSteps(page);
       const download = page.waitForEvent("download");
       await page.getByRole("button", { name: "Create my key and register" }).click();
       await page.getByRole("heading", { name: "Your encryption key is ready" }).waitFor();
       await e2e().screenshot(page, "06-key-ready");
       // Each step appeared while it ran (the key and backup steps never did: the list stayed on the
       // second signature while scrypt held the main thread).
-      const seen = await page.evaluate(() => (window as unknown as { seenSteps: string[] }).seenSteps);
-      expect(seen).to.include.members([
+      expect(await seenSteps(page)).to.include.members([
         "… Creating and locking your encryption key (in progress)",
         "… Encrypting the backup file with your passphrase (in progress)",
         "… Storing the encrypted backup (in progress)",

@@ -15,7 +15,7 @@ export const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 } as const;
 
-/** A user made for one spec: the key, its address and the browser session (when opened). */
+/** An account made for one spec: its key and address. */
 export interface User {
   key: Hex;
   address: Hex;
