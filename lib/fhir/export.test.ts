@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Category } from "../categories";
 import { FormatError } from "../errors";
 import { exportBundle } from "./export";
-import { CONDITION_ID, ndjsonResources, PATIENT_ID, transactionBundle } from "./fixtures";
+import { CLINICAL_RESOURCE_COUNTS, CONDITION_ID, ndjsonResources, PATIENT_ID, transactionBundle } from "./fixtures";
 import type { GeneralDetails } from "./generalDetails";
 import { importBundle, importResources } from "./import";
 import { forEachReference } from "./references";
@@ -40,14 +40,7 @@ describe("exportBundle", () => {
     expect(validateResource(bundle)).to.deep.equal([]);
     expect(bundle.type).to.equal("collection");
     expect(bundle.entry![0].resource!.resourceType).to.equal("Patient");
-    expect(typeCounts(bundle)).to.deep.equal({
-      Patient: 1,
-      Practitioner: 1,
-      Encounter: 1,
-      Condition: 1,
-      Observation: 2,
-      MedicationRequest: 1,
-    });
+    expect(typeCounts(bundle)).to.deep.equal(CLINICAL_RESOURCE_COUNTS);
   });
 
   it("gives each entry a unique urn:uuid fullUrl, the resource id when it is a UUID", () => {
@@ -112,14 +105,7 @@ describe("exportBundle", () => {
   it("removes repeats: the same resource in two records, and the patient given twice", () => {
     const imported = importBundle(transactionBundle());
     const bundle = exportBundle({ patient: imported.patient, records: [...imported.records, ...imported.records] });
-    expect(typeCounts(bundle)).to.deep.equal({
-      Patient: 1,
-      Practitioner: 1,
-      Encounter: 1,
-      Condition: 1,
-      Observation: 2,
-      MedicationRequest: 1,
-    });
+    expect(typeCounts(bundle)).to.deep.equal(CLINICAL_RESOURCE_COUNTS);
   });
 
   it("keeps two different resources that share an id, the later under a new id", () => {

@@ -8,6 +8,16 @@ export const ENCOUNTER_ID = "5a2e7c10-8b3d-4f6e-a1c9-2d7b8e9f0a02";
 export const CONDITION_ID = "7c4d9e21-1f5a-4b8c-b2d0-3e8c9f0a1b03";
 export const PRACTITIONER_ID = "9e6f0a32-2a6b-4c9d-83e1-4f9d0a1b2c04";
 
+/** The clinical resources `transactionBundle()` holds, by type (besides them, only a Claim). */
+export const CLINICAL_RESOURCE_COUNTS = {
+  Patient: 1,
+  Practitioner: 1,
+  Encounter: 1,
+  Condition: 1,
+  Observation: 2,
+  MedicationRequest: 1,
+};
+
 const urn = (id: string) => `urn:uuid:${id}`;
 const post = (type: string) => ({ method: "POST" as const, url: type });
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Category } from "../categories";
 import { FormatError } from "../errors";
 import {
+  CLINICAL_RESOURCE_COUNTS,
   CONDITION_ID,
   ENCOUNTER_ID,
   ndjsonResources,
@@ -39,15 +40,7 @@ describe("importBundle", () => {
       "Practitioner",
       "Encounter",
     ]);
-    expect(result.counts).to.deep.equal({
-      Patient: 1,
-      Practitioner: 1,
-      Encounter: 1,
-      Condition: 1,
-      Observation: 2,
-      MedicationRequest: 1,
-      Claim: 1,
-    });
+    expect(result.counts).to.deep.equal({ ...CLINICAL_RESOURCE_COUNTS, Claim: 1 });
     expect(result.skipped).to.deep.equal({ Claim: 1 });
     expect(result.duplicates).to.deep.equal({});
     expect(result.unresolvedReferences).to.equal(0);
