@@ -11,7 +11,7 @@ import type { AllergySeverity, Item } from "./types";
 
 /** "NKDA", "No known drug allergies", "denies any allergies", "ALLERGIES: None". */
 export const NO_KNOWN_ALLERGIES =
-  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|sensitivit(?:y|ies))|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|allerg(?:y|ies) (?:none|nil|negative|denied))\b(?!\s+to\s+(?!(?:any\s+|known\s+)?(?:drugs?|medications?|medicines?|foods?)\b))/i;
+  /\b(?:nkda|nka|nkma|no known (?:drug |medication |medicine |medical |food )?(?:or \w+ )?(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|sensitivit(?:y|ies))|no (?:drug |medication |medicine |medical |food )?allerg(?:y|ies)|(?:denies|denied|denying) (?:any )?(?:known )?(?:drug |medication |medicine )?allerg(?:y|ies)|not allergic to any (?:known )?(?:drugs?|medications?|medicines?|foods?|thing)|no (?:[a-z]+, ){1,4}(?:or |and )?allerg(?:y|ies)(?=\s*[.,;]|$)|allerg(?:y|ies) (?:none|nil|negative|denied))\b(?!\s+to\s+(?!(?:any\s+|known\s+)?(?:drugs?|medications?|medicines?|foods?)\b))/i;
 const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
@@ -28,7 +28,7 @@ const REACTION_LEAD =
 const REACTION_WORDS =
   /^[A-Za-z][A-Za-z -]{1,40}?(?=\s*(?:[),.;]|$|\s(?:when|as|and|but|in|after|with|to|from|years?|since|while)\b))/;
 const NOT_ALLERGEN_ENTRY =
-  /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
+  /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|however|although|though|denied|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
 
 /** Between two entries of one list: "no shrimp, seafood, or dye allergy" negates every entry. */
 const LIST_GAP = /^[\s,;/]*(?:(?:or|and|nor)\s+)?$/i;

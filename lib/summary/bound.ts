@@ -18,7 +18,7 @@ const key = (item: Item): string => {
     : name
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, " ")
-        .replace(/\b([a-z]{3,}[^s\s])s\b/g, "$1") // "BETA BLOCKERS" and "the BETA BLOCKER" are one allergy
+        .replace(/\b([a-z]{2,}[^s\s])s\b/g, "$1") // "BETA BLOCKERS" and "the BETA BLOCKER" are one allergy
         .trim();
 };
 

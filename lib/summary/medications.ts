@@ -80,13 +80,18 @@ const COURSE_END =
   /\bfor (?:an? )?(?:additional|another|further)\b|\b(?:\d+|one|two|three|four|five|six|seven|ten|several|a few) more (?:days?|doses?)\b|\bto (?:complete|finish)\b|\buntil (?:the )?(?:course|completion|finished|completed)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
+/** A list line given as a push or bolus: drugs administered in the procedure, not taken. */
+const PUSHED = /\b(?:iv|intravenous|slow) (?:push|bolus)\b/i;
+/** Sedation agents that are never a patient's own drug. */
+const SEDATION_ONLY = /^(?:propofol|diprivan)$/i;
 /** Before a drug in a list: a single dose given now ("one dose of X today"). */
 const SINGLE_DOSE = /\b(?:one|a single|single|a one-time|one-time|a stat) dose of\s+$/i;
 /** In any list: a pending need is a plan, not a drug. */
 const PENDING =
   /\bneed for\b|\bevaluate (?:\w+ )*for\b|\bpending\b|\bconsider\w*\b|\bnot (?:yet )?(?:begun|started|filled)\b|\bhas not yet\b/i;
 /** A substance named as a level or diet, not a drug: "calcium intake", "potassium level". */
-const NOT_A_DOSE_AFTER = /^\s+(?:intake|levels?|deficiency|was|of \d|channel|score|rich|content|-?rich)\b/i;
+const NOT_A_DOSE_AFTER =
+  /^\s+(?:intake|levels?|deficiency|was|of \d|channel|score|rich|content|-?rich|challenge|stimulation|test(?:ing)?|scan|study)\b/i;
 /** Forms and devices that belong to the drug before them: "Salmeterol nasal inhaler", "eye drops". */
 const FORM = /(?:inhalers?|drops|cream|ointment|patch|spray|nebuli[sz]ers?)$/i;
 /** "None", "He is on no medications", "not currently taking any medications". */
@@ -287,7 +292,9 @@ export function extractMedications(
       !TAKING.test(sentence) &&
       !(TOOK.test(sentence) && /\bat home\b/i.test(sentence)) &&
       !(STARTED_ON.test(sentence) && EARLIER.test(sentence)) &&
-      !/medication|\bmeds\b|\b(?:treatment|therapy|held|hold)\b/i.test(sentence)
+      !/medication|\bmeds\b|\b(?:treatment|therapy|held|hold)\b|\b(?:and|now|also|still|currently|remains?) on\b/i.test(
+        sentence,
+      )
     )
       continue;
     const continued = mode === "planAfterList" ? ON_NOW : CONTINUE;
@@ -316,6 +323,8 @@ export function extractMedications(
         if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
         if (SINGLE_DOSE.test(own.slice(-30))) continue;
+        // "Fentanyl 125 mcg and Versed 7 mg slow IV push", "Diprivan": sedation given, never a drug taken at home.
+        if (mode === "list" && (PUSHED.test(sentence) || SEDATION_ONLY.test(term.name))) continue;
         if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
@@ -346,6 +355,8 @@ export function extractMedications(
         // "Continue Cipro for an additional two days": a short course being finished, not a home drug.
         if (COURSE_END.test(text.slice(term.end, limit))) continue;
       }
+      // "if the patient is on any antihypertensive agents": a question, not a drug taken.
+      if (/\bany\s+$/i.test(before)) continue;
       items.push(medicationItem(text, term, span, section));
     }
   }

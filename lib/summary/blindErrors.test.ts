@@ -1,5 +1,5 @@
 /**
- * The error classes the round-3 blind set (gold parts 9-10) showed, each as a short made-up note in
+ * The error classes the round-3 and round-4 blind sets (gold parts 9-10, 11-12) showed, each as a short made-up note in
  * the same shape: the engine must read these, not the exact notes (which stay in the gold only).
  */
 import { expect } from "chai";
@@ -40,13 +40,33 @@ const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> 
     ["Eltroxin", "Plendil", "pravastatin"],
   ],
   [
+    "'now on X and also on Y' in a history section",
+    "PAST MEDICAL HISTORY:  ,Atrial fibrillation, now in sinus rhythm and on metoprolol and also on Premarin hormone replacement.,PAST SURGICAL HISTORY: , Appendectomy.",
+    ["metoprolol", "Premarin"],
+  ],
+  [
+    "sedation pushed in a procedure, and propofol, are not drugs taken",
+    "MEDICATIONS: , Fentanyl 125 mcg and Versed 7 mg slow IV push.,CURRENT MEDICATIONS: , Prevacid, Diprivan, and Proventil.",
+    ["Prevacid", "Proventil"],
+  ],
+  [
+    "'is on any' asks, it does not state",
+    "IMPRESSION/PLAN:,1.  Hypertension.  I am not certain whether the patient is on any antihypertensive agents.",
+    [],
+  ],
+  [
+    "a supplement the lexicon now knows, written in lower case in a list",
+    "MEDICATIONS: , Albuterol, MiraLax 17 g once a week, carnitine, phenobarbital and Reglan.",
+    ["Albuterol", "MiraLax", "carnitine", "phenobarbital", "Reglan"],
+  ],
+  [
     "a single dose given at this visit is not a drug the patient takes",
     "MEDICATIONS: , Her medication is one dose of hydrochlorothiazide today because her blood pressure was high.",
     [],
   ],
 ];
 
-describe("round-3 blind error classes (summarizeText)", () => {
+describe("blind-set error classes, rounds 3 and 4 (summarizeText)", () => {
   for (const [what, text, expected] of MEDICATION_CASES) {
     it(`medications: ${what}`, () => {
       expect(medications(text)).to.deep.equal(expected);
@@ -56,6 +76,23 @@ describe("round-3 blind error classes (summarizeText)", () => {
   it("allergies: 'X cause(s) hives' in an allergy section names X with its reaction", () => {
     const [item] = summarizeText("ALLERGIES: , Egg-based products cause hives.,MEDICATIONS: , None.").allergies;
     expect(item.allergy).to.deep.include({ substance: "Egg-based products", reaction: "hives" });
+  });
+
+  it("allergies: 'not allergic to any medicines' and 'No hospitalizations, surgeries, allergies' state none", () => {
+    for (const text of [
+      "HISTORY: She is not allergic to any medicines.",
+      "PAST HISTORY: No hospitalizations, surgeries, allergies.",
+    ]) {
+      expect(summarizeText(text).noKnownAllergies, text).to.equal(true);
+    }
+  });
+
+  it("allergies: 'HOWEVER' between a denial and a note is not an allergen; 'eggs' and 'egg allergy' are one", () => {
+    expect(
+      allergies("ALLERGIES:, DENIED TO ME; HOWEVER, IT IS NOTED BEFORE SEVERAL ACCORDING TO MEDITECH."),
+    ).to.deep.equal([]);
+    const text = "ALLERGIES:,  Eggs and peanuts.,PLAN:,  She is not able to get the flu shot due to her egg allergy.";
+    expect(allergies(text)).to.deep.equal(["Eggs", "peanuts"]);
   });
 
   it("allergies: a class named in the plural in the list and in the singular in prose is one allergy", () => {
