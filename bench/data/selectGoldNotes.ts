@@ -5,7 +5,8 @@
  * The buckets only steer the draw; the annotation decides what a note contains.
  *
  * Later draws are kept as committed in gold-note-ids.json: `supplement` (parts 5-6) and `blind`
- * (parts 7-8). `blind2` (parts 9-10) and `blind3` (parts 11-12) are drawn here from the notes in none
+ * (parts 7-8). `blind2` (parts 9-10), `blind3` (parts 11-12) and `blind4`
+ * (parts 13-14) are drawn here from the notes in none
  * of the earlier keys, each with its own seed; an earlier key that this script would draw differently
  * is an error, not a rewrite.
  *
@@ -103,6 +104,7 @@ const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
   blind: Pick[];
   blind2?: Pick[];
   blind3?: Pick[];
+  blind4?: Pick[];
 };
 if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
   throw new Error("the first draw differs from the committed `notes`: the selection must not change");
@@ -216,16 +218,82 @@ for (const bucket of blind3Buckets) {
   }
 }
 
+// blind4 (parts 13-14, round 5's blind set): 50 notes in none of the earlier keys (notes,
+// supplement, blind, blind2, blind3), none sharing a dup_group with a note already chosen,
+// 300-9,000 characters, a new seeded shuffle. The named-allergy bucket also rejects a header
+// followed by "Denied" / "NKA" / "no known" style words, so the allergen is really named.
+const taken4 = new Set<string>();
+for (const pick of [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3]) {
+  const note = byId.get(pick.id);
+  if (!note) throw new Error(`note ${pick.id} of gold-note-ids.json is not in ${source}`);
+  taken4.add(groupOf(note));
+}
+const random4 = seeded(20261205);
+const candidates4 = notes
+  .map((note) => ({ note, key: random4() }))
+  .sort((a, b) => a.key - b.key)
+  .map((entry) => entry.note)
+  .filter((note) => {
+    const text = note.transcription ?? "";
+    if (text.length < 300 || text.length > 9000) return false;
+    if (taken4.has(groupOf(note))) return false;
+    taken4.add(groupOf(note));
+    return true;
+  });
+const NEGATION4 =
+  /\b(none|no|nkda|nka|nkma|not known|unknown|negative|denie[sd]|nil|n\/a|not applicable|noncontributory|non-contributory|see )\b/i;
+const namesAfter4 = (text: string, header: RegExp): boolean =>
+  [...text.matchAll(header)].some(
+    (m) => !NEGATION4.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)),
+  );
+const blind4Buckets: Array<{ name: string; quota: number; test: (text: string) => boolean }> = [
+  {
+    name: "named-allergy",
+    quota: 22,
+    test: (t) =>
+      namesAfter4(t, /\ballerg(y|ies)\s*:/gi) || /(?<!\b(not|never|no|denies)\s+)\ballerg(ic|y) to\b/i.test(t),
+  },
+  {
+    name: "no-known-allergies",
+    quota: 10,
+    test: (t) =>
+      /\b(no known (drug )?allerg|nkda\b|nka\b|no (drug )?allergies|denies (any )?(drug |medication )?allerg)/i.test(t),
+  },
+  { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
+  { name: "random", quota: 8, test: () => true },
+];
+const blind4: Pick[] = [];
+const picked4 = new Set<number>();
+for (const bucket of blind4Buckets) {
+  let n = 0;
+  for (const note of candidates4) {
+    if (n >= bucket.quota) break;
+    if (picked4.has(note.note_id) || !bucket.test(note.transcription)) continue;
+    picked4.add(note.note_id);
+    blind4.push({ id: note.note_id, bucket: bucket.name });
+    n++;
+  }
+}
+
+if (committed.blind3 && JSON.stringify(committed.blind3) !== JSON.stringify(blind3)) {
+  throw new Error("the blind3 draw differs from the committed `blind3`: the selection must not change");
+}
+if (committed.blind4 && JSON.stringify(committed.blind4) !== JSON.stringify(blind4)) {
+  throw new Error("the blind4 draw differs from the committed `blind4`: the selection must not change");
+}
+
 const out = {
   source: "mtsamples_dev.jsonl",
-  count: ids.length + committed.supplement.length + committed.blind.length + blind2.length + blind3.length,
+  count:
+    ids.length + committed.supplement.length + committed.blind.length + blind2.length + blind3.length + blind4.length,
   notes: ids,
   supplement: committed.supplement,
   blind: committed.blind,
   blind2,
   blind3,
+  blind4,
 };
 writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
 process.stderr.write(
-  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes\n`,
+  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes\n`,
 );
