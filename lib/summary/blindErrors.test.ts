@@ -95,6 +95,14 @@ describe("blind-set error classes, rounds 3 and 4 (summarizeText)", () => {
     expect(allergies(text)).to.deep.equal(["Eggs", "peanuts"]);
   });
 
+  it("discharge: after the hospital course and a discharge heading, a plain MEDICATIONS list is the discharge list", () => {
+    const s = summarizeText(
+      "HOSPITAL COURSE: , She was transfused and did well.,DISCHARGE DIAGNOSES:,1.  Anemia.,CONDITION UPON DISCHARGE: , Stable.,MEDICATIONS: , Feosol 325 mg daily, Protonix 40 mg b.i.d.",
+    );
+    expect(s.medications).to.deep.equal([]);
+    expect(s.dischargeMedications?.map((i) => i.medication?.name)).to.deep.equal(["Feosol", "Protonix"]);
+  });
+
   it("allergies: a class named in the plural in the list and in the singular in prose is one allergy", () => {
     const text =
       "ALLERGIES: , 1.  LEVAQUIN.,2.  BETA BLOCKERS.  When I talked to the patient about the BETA BLOCKER, she states that they made her short of breath.";

@@ -156,6 +156,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
   let noMedications = false;
   let inReview = false;
   let dischargeContext = false;
+  let hospitalCourseSeen = false;
   let medicationListSeen = false;
   let afterAssessment = false;
   let homeListFrom = -1; // where the note says the usual medications go on
@@ -193,6 +194,7 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     if (kind === "reviewOfSystems") inReview = true;
     else if (inReview && !(isReviewOfSystemsPart(s.name) && s.field === null)) inReview = false;
     if (/discharge|disposition/.test(name)) dischargeContext = true;
+    if (/hospital course/.test(name)) hospitalCourseSeen = true;
     if (/assessment|impression|\bplan\b|^a$|^p$/.test(name)) afterAssessment = true;
     if (inReview) continue;
 
@@ -203,7 +205,8 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
     const newList = /\bnew (?:medications|meds)\b/.test(name);
     if (
       kind === "dischargeMedications" ||
-      (s.field === "medications" && dischargeContext && medicationListSeen) ||
+      // After the hospital course and a discharge heading, an unqualified list is the discharge list.
+      (s.field === "medications" && dischargeContext && (medicationListSeen || hospitalCourseSeen)) ||
       (newList && dischargeContext) ||
       (homeList && dischargeContext && s.field === "plan")
     ) {
