@@ -16,6 +16,7 @@ import { clinicalSpecs } from "./clinical.spec";
 import { onboardingSpecs } from "./onboarding.spec";
 import { patientRecordsSpecs } from "./patientRecords.spec";
 import { inboxSpecs } from "./inbox.spec";
+import { inboxReadStateSpecs } from "./inboxReadState.spec";
 import { keyRestoreSpecs } from "./keyRestore.spec";
 import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     patientRecordsSpecs(get);
     keyRestoreSpecs(get);
     inboxSpecs(get);
+    inboxReadStateSpecs(get);
     appointmentsSpecs(get);
     formsSpecs(get);
     messagesSpecs(get);

@@ -5,13 +5,13 @@ import {
   inboxFor,
   isUnread,
   markerAfterSeeing,
-  webUnreadStore,
   type FetchedEvents,
   type Notification,
   type SeenMarker,
 } from "@lib/notifications";
 import { useEhr } from "../ehr/useEhr";
 import { useMessageHeaders } from "./useMessageHeaders";
+import { useReadState } from "./useReadState";
 
 /** How often the inbox asks the node for new blocks' events, in ms. */
 export const INBOX_POLL_MS = 3_000;
@@ -35,8 +35,9 @@ export interface InboxState {
 /**
  * The connected patient's or doctor's inbox, built from chain events (lib/notifications). Each
  * poll reads only the blocks after the last one read and appends; the events carry no patient
- * data, so they are cached like any chain read. The "last seen" marker lives in localStorage per
- * chain, contract and account, and in the query cache so the badge and the page agree at once.
+ * data, so they are cached like any chain read. The "last seen" marker is the user's read state on
+ * the service (useReadState), so every browser of the user agrees; the query cache holds it, so the
+ * badge and the page agree at once.
  */
 export function useInbox(): InboxState {
   const { publicClient, core, book, address, role, runtime, onRightChain } = useEhr();
@@ -47,11 +48,7 @@ export function useInbox(): InboxState {
     () => ["inbox-events", runtime.chainId, core, book, address, side],
     [runtime.chainId, core, book, address, side],
   );
-  const seenKey = useMemo(() => ["inbox-seen", runtime.chainId, core, address], [runtime.chainId, core, address]);
-  const store = useMemo(
-    () => (address ? webUnreadStore(window.localStorage, runtime.chainId, core, address) : undefined),
-    [address, runtime.chainId, core],
-  );
+  const readState = useReadState();
 
   const events = useQuery({
     queryKey: eventsKey,
@@ -68,30 +65,22 @@ export function useInbox(): InboxState {
       return { events: [...(previous?.events ?? []), ...next.events], nextBlock: next.nextBlock };
     },
   });
-  const seen = useQuery({
-    queryKey: seenKey,
-    enabled: store !== undefined,
-    queryFn: () => store!.lastSeen() ?? null,
-    staleTime: Infinity,
-  });
 
   const messages = useMessageHeaders();
   const inbox = useMemo(
     () => (address && events.data ? inboxFor(address, events.data.events, messages) : []),
     [address, events.data, messages],
   );
-  const marker = seen.data ?? undefined;
+  const marker = readState.state?.inboxSeen;
+  const { mark } = readState;
   const markAllSeen = useCallback(() => {
-    if (!store) return;
-    const next = markerAfterSeeing(inbox, store.lastSeen());
-    if (!next) return;
-    store.setLastSeen(next);
-    queryClient.setQueryData(seenKey, next);
-  }, [inbox, store, queryClient, seenKey]);
+    const next = markerAfterSeeing(inbox, marker);
+    if (next) mark({ inboxSeen: next });
+  }, [inbox, marker, mark]);
 
   const unreadItems = useMemo(
-    () => (seen.isSuccess ? inbox.filter((n) => isUnread(n, marker)) : []),
-    [inbox, marker, seen.isSuccess],
+    () => (readState.isSuccess ? inbox.filter((n) => isUnread(n, marker)) : []),
+    [inbox, marker, readState.isSuccess],
   );
   return {
     enabled,
