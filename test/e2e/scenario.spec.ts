@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { appointmentBookAbi } from "../../deployments/contracts";
 import { readChainRecord, recordCount, roleOf } from "../../lib/chain/ehr";
@@ -24,15 +24,9 @@ import { sampleNoteWithoutAllergies } from "../../offchain-api/testing/clinicalS
 import { DEFAULT_POLICY } from "../../scripts/lib/deploy";
 import { DEMO, OFFICE_HOURS } from "../../scripts/lib/demo";
 import { COMPILER_VERSION, writeDeployment } from "../../scripts/lib/deployments";
-import {
-  doctorWithKeyThroughUi,
-  fundedAccount,
-  nav,
-  registerPatientThroughUi,
-  type E2e,
-  type Session,
-} from "./context";
+import { doctorWithKeyThroughUi, fundedAccount, nav, specKit, type E2e, type Session } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { bannerText, bookFirstSlot, confirmAppointment, newPatient, openChart } from "./steps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PASSPHRASE = "scenario passphrase 2026";
@@ -84,12 +78,6 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-async function bannerText(page: Page): Promise<string | undefined> {
-  const alert = page.getByTestId("error-banner");
-  await alert.waitFor();
-  return (await alert.locator("p").textContent())?.trim();
-}
-
 /** After a reload wagmi reconnects by itself; the service session and the key may need the wallet again. */
 async function reconnect(session: Session): Promise<void> {
   const { page } = session;
@@ -117,15 +105,7 @@ async function openFirstRecord(page: Page): Promise<void> {
 }
 
 export function scenarioSpecs(e2e: () => E2e): void {
-  const sessions: Session[] = [];
-  const open = async (key: Hex) => {
-    const session = await e2e().open(key);
-    sessions.push(session);
-    return session;
-  };
-  after(async () => {
-    for (const s of sessions.splice(0)) await s.context.close();
-  });
+  const kit = specKit(e2e);
 
   describe("scenario: the story of issue 5", () => {
     it("register, onboard, book, grant, upload, download, revoke, emergency, restart, tamper", async function () {
@@ -136,10 +116,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       const note = await sampleNoteWithoutAllergies();
 
       // 1. A new patient registers and sets up a key.
-      const patientKey = await fundedAccount(stack);
-      const patient = privateKeyToAccount(patientKey).address;
-      const p = await open(patientKey);
-      await registerPatientThroughUi(p, PASSPHRASE);
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
       expect(await roleOf(publicClient, stack.core, patient)).to.equal("patient");
       await shot(p.page, "01-patient-registered");
 
@@ -173,28 +150,14 @@ export function scenarioSpecs(e2e: () => E2e): void {
         chain: null,
       });
       await publicClient.waitForTransactionReceipt({ hash: hours });
-      const d = await open(doctorKey);
+      const d = await kit.open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
       await shot(d.page, "02-doctor-key");
 
       // 3. The patient books the doctor; the doctor confirms.
-      await nav(p.page, "Doctors");
-      await p.page.getByLabel("Name").fill(DOCTOR_NAME);
-      await p.page.getByRole("button", { name: `See ${DOCTOR_NAME}'s schedule` }).click();
-      const slot = p.page.getByRole("button", { name: /^Book / }).first();
-      await slot.waitFor();
-      const when = (await slot.getAttribute("aria-label"))!.replace(/^Book /, "");
-      await slot.click();
-      await p.page.getByText(`Booked for ${when}.`).waitFor();
+      const when = await bookFirstSlot(p.page, DOCTOR_NAME);
       await shot(p.page, "03-booked");
-      await nav(d.page, "Appointments");
-      await d.page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
-      await d.page
-        .getByRole("list", { name: "Appointments" })
-        .getByRole("listitem")
-        .filter({ hasText: when })
-        .filter({ hasText: "Confirmed" })
-        .waitFor();
+      await confirmAppointment(d.page, when);
       await shot(d.page, "04-confirmed");
 
       // 4. The patient grants the doctor clinical notes.
@@ -236,16 +199,14 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await nav(p.page, "Sharing");
       await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
-      await nav(d.page, "Patient chart");
-      await d.page.getByLabel("Patient address").fill(patient);
-      await d.page.getByRole("button", { name: "Open chart" }).click();
+      await openChart(d.page, patient);
       await d.page.getByRole("button", { name: "Open report of record 1" }).click();
       expect(await bannerText(d.page)).to.equal(REFUSED);
       expect(await d.page.locator("pre.report-text").count()).to.equal(0);
       await shot(d.page, "09-doctor-refused");
 
       // 8. A demo doctor opens emergency access; the patient sees it in Activity.
-      const e = await open(devKey(ACCOUNTS.doctor));
+      const e = await kit.open(devKey(ACCOUNTS.doctor));
       await doctorWithKeyThroughUi(e, PASSPHRASE);
       await nav(e.page, "Emergency access");
       await e.page.getByLabel("Patient address").fill(patient);
