@@ -9,17 +9,14 @@ import {
 } from "../errors";
 import { createUserKey } from "./createUserKey";
 import { testWalletProvider } from "./testWallet";
-import type { Eip1193Provider, KeyContext } from "./types";
+import type { Eip1193Provider } from "./types";
 import { publicKeyOf } from "./userKeyPair";
 import { rejection } from "../testing/rejection";
+import { DEV_KEY_0, DEV_KEY_1, LOCAL_CONTRACT as contract, localKeyContext } from "../testing/keyContext";
 
-const userKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
-const otherKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
-const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
-
-function contextFor(address: `0x${string}`): KeyContext {
-  return { chainId: 31337, contract, address, domain: "ehr.example.org" };
-}
+const userKey = DEV_KEY_0;
+const otherKey = DEV_KEY_1;
+const contextFor = localKeyContext;
 
 describe("createUserKey", () => {
   it("creates a random keypair and its locked form after two matching signatures", async () => {

@@ -11,15 +11,15 @@ import { rejection } from "../testing/rejection";
 import { createKeyBackup, restoreKeyBackup } from "./keyBackup";
 import { lockUserKey } from "./lockUserKey";
 import { testWalletProvider } from "./testWallet";
-import type { Hex, KeyContext, UserKey } from "./types";
+import type { Hex, UserKey } from "./types";
 import { unlockUserKey } from "./unlockUserKey";
 import { generateUserKey } from "./userKeyPair";
+import { DEV_KEY_0, DEV_KEY_1, LOCAL_CONTRACT as contract, localKeyContext } from "../testing/keyContext";
 
-const walletKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
-const otherKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
-const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
+const walletKey = DEV_KEY_0;
+const otherKey = DEV_KEY_1;
 const address = testWalletProvider(walletKey).address;
-const ctx: KeyContext = { chainId: 31337, contract, address, domain: "ehr.example.org" };
+const ctx = localKeyContext(address);
 
 describe("lockUserKey", () => {
   let key: UserKey;

@@ -10,10 +10,10 @@ import { unlockUserKey } from "./unlockUserKey";
 import { SECP256K1_N, generateUserKey } from "./userKeyPair";
 import { requestKeySignature } from "./walletSignature";
 import { rejection } from "../testing/rejection";
+import { DEV_KEY_0, DEV_KEY_1, LOCAL_CONTRACT as contract, localKeyContext } from "../testing/keyContext";
 
-const userKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
-const otherKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
-const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
+const userKey = DEV_KEY_0;
+const otherKey = DEV_KEY_1;
 
 function flipByte(hex: `0x${string}`, index = 0): `0x${string}` {
   const bytes = fromHex(hex);
@@ -27,12 +27,7 @@ describe("unlockUserKey", () => {
   let locked: LockedUserKey;
 
   before(async () => {
-    ({ key, locked } = await createUserKey(wallet, {
-      chainId: 31337,
-      contract,
-      address: wallet.address,
-      domain: "ehr.example.org",
-    }));
+    ({ key, locked } = await createUserKey(wallet, localKeyContext(wallet.address)));
   });
 
   it("unlocks the key with the same wallet, from its stored JSON", async () => {
