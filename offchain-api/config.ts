@@ -257,37 +257,23 @@ function requestTimeoutSeconds(e: z.infer<typeof schema>): number {
   return e.EHR_REQUEST_TIMEOUT_SECONDS ?? 30 + Math.ceil(e.EHR_MAX_UPLOAD_BYTES / MIN_UPLOAD_BYTES_PER_SECOND);
 }
 
-/** Node refuses a headers timeout longer than the request timeout. */
-function checkTimeouts(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+/**
+ * Limits that must leave room for each other: Node refuses a headers timeout longer than the request
+ * timeout, and the upload quota and the cap on upload bytes in flight must each hold the largest upload.
+ */
+function checkLimits(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
   if (e.EHR_HEADERS_TIMEOUT_SECONDS > requestTimeoutSeconds(e)) {
-    context.addIssue({
-      code: "custom",
-      path: ["EHR_HEADERS_TIMEOUT_SECONDS"],
-      message: "must not be longer than EHR_REQUEST_TIMEOUT_SECONDS",
-    });
+    issue("EHR_HEADERS_TIMEOUT_SECONDS", "must not be longer than EHR_REQUEST_TIMEOUT_SECONDS");
   }
-}
-
-/** The upload quota must leave room for the largest upload. */
-function checkUploadQuota(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
-  if (e.EHR_UPLOAD_QUOTA_BYTES !== undefined && e.EHR_UPLOAD_QUOTA_BYTES < e.EHR_MAX_UPLOAD_BYTES) {
-    context.addIssue({
-      code: "custom",
-      path: ["EHR_UPLOAD_QUOTA_BYTES"],
-      message: "must be at least EHR_MAX_UPLOAD_BYTES (or one largest upload could never be stored)",
-    });
-  }
-}
-
-/** The cap on upload bytes in flight must leave room for the largest upload. */
-function checkUploadsInFlight(e: z.infer<typeof schema>, context: z.RefinementCtx): void {
-  if (e.EHR_MAX_UPLOAD_BYTES_IN_FLIGHT !== undefined && e.EHR_MAX_UPLOAD_BYTES_IN_FLIGHT < e.EHR_MAX_UPLOAD_BYTES) {
-    context.addIssue({
-      code: "custom",
-      path: ["EHR_MAX_UPLOAD_BYTES_IN_FLIGHT"],
-      message: "must be at least EHR_MAX_UPLOAD_BYTES (or the largest upload could never be received)",
-    });
-  }
+  const holdsLargestUpload = (name: "EHR_UPLOAD_QUOTA_BYTES" | "EHR_MAX_UPLOAD_BYTES_IN_FLIGHT", otherwise: string) => {
+    const limit = e[name];
+    if (limit !== undefined && limit < e.EHR_MAX_UPLOAD_BYTES) {
+      issue(name, `must be at least EHR_MAX_UPLOAD_BYTES (or ${otherwise})`);
+    }
+  };
+  holdsLargestUpload("EHR_UPLOAD_QUOTA_BYTES", "one largest upload could never be stored");
+  holdsLargestUpload("EHR_MAX_UPLOAD_BYTES_IN_FLIGHT", "the largest upload could never be received");
 }
 
 /** The custodian key-encryption key: one way, well-formed, kept apart from the data it protects. */
@@ -341,10 +327,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const parsed = schema
     .superRefine(checkSwarm)
     .superRefine(checkIpfsApiAuth)
-    .superRefine(checkTimeouts)
     .superRefine(checkCustodianKek)
-    .superRefine(checkUploadQuota)
-    .superRefine(checkUploadsInFlight)
+    .superRefine(checkLimits)
     .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

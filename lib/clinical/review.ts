@@ -5,7 +5,7 @@
  * without the author's click.
  */
 import type { SummaryReview } from "../summary/stored";
-import type { AllergySeverity, ClinicalSummary } from "../summary/types";
+import type { AllergySeverity, ClinicalSummary, Item } from "../summary/types";
 
 export const ALLERGY_SEVERITIES: readonly AllergySeverity[] = ["mild", "moderate", "severe"];
 
@@ -39,31 +39,27 @@ export interface ReviewDraft {
 
 /** The extracted (non-negated) allergies and medications, all pending; details when the engine gave them, else the item's text. */
 export function draftReview(summary: ClinicalSummary): ReviewDraft {
-  const allergies: AllergyEntry[] = [];
-  summary.allergies.forEach((item, from) => {
-    if (item.negated) return;
-    allergies.push({
-      from,
-      sentence: item.text,
-      status: "pending",
+  return {
+    allergies: pendingEntries(summary.allergies, (item) => ({
       substance: item.allergy?.substance ?? item.text,
       reaction: item.allergy?.reaction ?? "",
       severity: item.allergy?.severity ?? "",
-    });
-  });
-  const medications: MedicationEntry[] = [];
-  summary.medications.forEach((item, from) => {
-    if (item.negated) return;
-    medications.push({
-      from,
-      sentence: item.text,
-      status: "pending",
+    })),
+    medications: pendingEntries(summary.medications, (item) => ({
       name: item.medication?.name ?? item.text,
       dose: item.medication?.dose ?? "",
       frequency: item.medication?.frequency ?? "",
-    });
+    })),
+  };
+}
+
+/** One pending entry per stated (non-negated) item, remembering the item's index and words. */
+function pendingEntries<T>(items: Item[], detailsOf: (item: Item) => T): (EntryBase & T)[] {
+  const entries: (EntryBase & T)[] = [];
+  items.forEach((item, from) => {
+    if (!item.negated) entries.push({ from, sentence: item.text, status: "pending", ...detailsOf(item) });
   });
-  return { allergies, medications };
+  return entries;
 }
 
 /** A new, empty entry the author fills in (accepted once saved with a name). */
