@@ -42,6 +42,15 @@ describe("walletAnswer", () => {
     );
   });
 
+  it("words any other wallet failure of a switch in the wallet's own words, not as a decline", () => {
+    const unreachable = new UserRejectedRequestError(
+      fromWallet(-32603, "Request for method 'eth_chainId' on https://rpc.example.org failed"),
+    );
+    expect(toUserMessage(walletAnswer(unreachable, SWITCH))).to.equal(
+      "Your wallet could not switch to EHR local chain: Request for method 'eth_chainId' on https://rpc.example.org failed. Nothing was changed; try again later.",
+    );
+  });
+
   it("leaves a declined connection and any other failure to toUserMessage", () => {
     const declined = new UserRejectedRequestError(fromWallet(4001, "User rejected the request."));
     expect(walletAnswer(declined, CONNECT)).to.equal(declined);

@@ -41,30 +41,36 @@ function reason(message: string): string {
  * errors; metamask-extension): -32602 when it refuses wallet_addEthereumChain's parameter (wagmi
  * reports it as a 4001, which read "You declined the request in your wallet"), 4001 when the user
  * keeps the wallet on its network (declining the switch, or the switch after adding), -32002 when
- * a connection request is already open in the wallet. No cause is kept: the 4001 that wagmi puts
- * around every failed switch would make toUserMessage say the user declined.
+ * a request is already open in the wallet, and any other code (-32603 when it cannot reach the RPC)
+ * in the wallet's own words. No cause is kept: the 4001 that wagmi puts around every failed switch
+ * would make toUserMessage say the user declined.
  */
 export function walletAnswer(error: unknown, ask: WalletAsk): unknown {
   const answers = answersIn(error);
+  // The wallet's own answer is the innermost code: wagmi's wrappers sit outside it.
+  const answer = answers.at(-1);
+  if (!answer) return error;
   const details = answers.map((a) => `${a.code}: ${reason(a.message)}`).join(" <- ");
-  const refused = answers.filter((a) => a.code === -32602).at(-1);
-  if (ask.kind === "switch" && refused) {
-    return new WalletRequestError(
-      `Your wallet refused the network settings: ${reason(refused.message)}. Ask whoever runs this site to correct them.`,
-      { details },
+  const say = (sentence: string) => new WalletRequestError(sentence, { details });
+  if (answer.code === -32002) {
+    return say(
+      ask.kind === "connect"
+        ? `Your wallet already has a connection request open — open ${ask.walletName} to answer it.`
+        : "Your wallet already has a request open — open your wallet to answer it, then choose Switch network again.",
     );
   }
-  if (ask.kind === "connect" && answers.some((a) => a.code === -32002)) {
-    return new WalletRequestError(
-      `Your wallet already has a connection request open — open ${ask.walletName} to answer it.`,
-      { details },
+  if (ask.kind === "connect") return error;
+  if (answer.code === -32602) {
+    return say(
+      `Your wallet refused the network settings: ${reason(answer.message)}. Ask whoever runs this site to correct them.`,
     );
   }
-  if (ask.kind === "switch" && answers.some((a) => a.code === 4001)) {
-    return new WalletRequestError(
+  if (answer.code === 4001) {
+    return say(
       `You kept your wallet on another network, so nothing was changed. Patient EHR runs on ${ask.chainName} (chain id ${ask.chainId}): choose Switch network when you are ready.`,
-      { details },
     );
   }
-  return error;
+  return say(
+    `Your wallet could not switch to ${ask.chainName}: ${reason(answer.message)}. Nothing was changed; try again later.`,
+  );
 }
