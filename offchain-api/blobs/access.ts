@@ -10,6 +10,7 @@ import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import { hasAppointmentWindow } from "./appointmentWindow";
+import { grantRefusal } from "./grantRefusal";
 
 /** What a blob is, from its own bytes: one of our envelopes, a key backup, or something else. */
 export type BlobKind =
@@ -152,7 +153,8 @@ export async function hasCurrentGrant(
 /**
  * Why `reader` may not download an envelope now, or undefined when they may: its patient; a doctor
  * whose grant covers its category now; a doctor with an open emergency window, for general details
- * (category 0) and summaries.
+ * (category 0) and summaries. The reason says which rule failed (./grantRefusal.ts), so the reader
+ * knows what to do next and the patient's Activity says why.
  */
 export async function envelopeReadRefusal(
   services: Pick<ApiServices, "publicClient" | "core">,
@@ -165,5 +167,5 @@ export async function envelopeReadRefusal(
   if (identity.category === 0 || identity.part === "summary") {
     if (await hasEmergencyAccess(publicClient, core, identity.patient, reader)) return undefined;
   }
-  return "You are not allowed to read this file now.";
+  return grantRefusal(services, identity.patient, reader, identity.category);
 }

@@ -7,9 +7,8 @@ import { HDNodeWallet } from "ethers";
 import { keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { randomBytes, sha256, toHex, utf8 } from "../../lib/bytes";
-import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
-import { newRecordId, type RecordIdentity } from "../../lib/crypto/identity";
+import type { RecordIdentity } from "../../lib/crypto/identity";
 import type { Address, Hex } from "viem";
 import { createKeyBackup } from "../../lib/keys/keyBackup";
 import { generateUserKey } from "../../lib/keys/userKeyPair";
@@ -17,7 +16,7 @@ import { rawLeafCid } from "../../lib/api/rawCid";
 import { KuboBlobStore } from "../storage/kuboBlobStore";
 import { blockFileOf, filesUnder } from "../testing/blobStoreContract";
 import { startKuboRpcServer, type KuboRpcDouble } from "../testing/kuboRpcServer";
-import { expectError } from "../testing/records";
+import { expectError, sealTestEnvelope } from "../testing/records";
 import { rejection } from "../../lib/testing/rejection";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -68,18 +67,13 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
           done(null, json ? JSON.parse(body.toString("utf8")) : body);
         });
       });
-  const envelope = (patient: Address, category = 3, part: "report" | "summary" = "report", over = {}, size = 500) => {
-    const identity: RecordIdentity = {
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient,
-      recordId: newRecordId(),
-      category,
-      part,
-      ...over,
-    };
-    return sealEnvelope(randomBytes(size), generateDataKey(), identity, { compress: "never" });
-  };
+  const envelope = async (
+    patient: Address,
+    category = 3,
+    part: "report" | "summary" = "report",
+    over: Partial<RecordIdentity> = {},
+    size = 500,
+  ) => (await sealTestEnvelope(stack, size, { patient, category, part, ...over })).bytes;
   const stored = async (who: StackAccount, bytes: Uint8Array) => {
     const res = await upload(who, bytes);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -243,20 +237,23 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
     it("serves an envelope to a doctor whose grant covers its category now, and refuses (and audits) others", async () => {
       const bytes = await envelope(stack.patient2.address, 6);
       const cid = await stored(stack.patient2, bytes);
-      expectError(await download(stack.doctor, cid), 403, "forbidden", /not allowed to read this file now/);
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /has not granted this doctor access/);
       const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
       await (await stack.coreAs(stack.patient2).grantAccess(stack.doctor.address, 1 << 6, expires)).wait();
       await download(stack.doctor, cid).expect(200);
       await (await stack.coreAs(stack.patient2).revokeAccess(stack.doctor.address)).wait();
-      expectError(await download(stack.doctor, cid), 403, "forbidden", /not allowed/);
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /revoked this doctor's access/);
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /revoked this doctor's access/);
       const { body } = await request(stack.app)
         .get(`/v1/audit/refusals?patient=${stack.patient2.address}`)
         .set("Authorization", auth(stack.patient2))
         .expect(200);
-      // Both refusals, counted in one row (a repeat the same day).
+      // Each reason is its own row (the patient sees why); the repeat the same day is counted in its row.
       const mine = body.refusals.filter((r: { cid?: string }) => r.cid === cid);
-      expect(mine).to.have.length(1);
-      expect(mine[0].count).to.equal(2);
+      expect(mine.map((r: { reason: string; count: number }) => [r.reason, r.count])).to.deep.equal([
+        ["The patient revoked this doctor's access.", 2],
+        ["The patient has not granted this doctor access.", 1],
+      ]);
       expect(mine[0]).to.include({ reader: stack.doctor.address, patient: stack.patient2.address, part: "report" });
     });
 
@@ -270,7 +267,7 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       ).wait();
       await download(stack.doctor2, details).expect(200);
       await download(stack.doctor2, summary).expect(200);
-      expectError(await download(stack.doctor2, report), 403, "forbidden", /not allowed/);
+      expectError(await download(stack.doctor2, report), 403, "forbidden", /has not granted this doctor access/);
     });
   });
 
@@ -450,7 +447,12 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       if (original.readStart) store.readStart = counted(original.readStart);
       try {
         const started = performance.now();
-        expectError(await download(stack.outsider, smallCid), 403, "forbidden", /not allowed/);
+        expectError(
+          await download(stack.outsider, smallCid),
+          403,
+          "forbidden",
+          /Only the patient and doctors the patient granted access/,
+        );
         const smallMs = performance.now() - started;
         bytesRead = 0;
         global.gc?.();
@@ -461,7 +463,8 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
         const refusals = await Promise.all(Array.from({ length: 5 }, () => download(stack.outsider, cid)));
         const largeMs = (performance.now() - t0) / 5;
         clearInterval(sampler);
-        for (const res of refusals) expectError(res, 403, "forbidden", /not allowed/);
+        for (const res of refusals)
+          expectError(res, 403, "forbidden", /Only the patient and doctors the patient granted access/);
         expect(bytesRead, "bytes read from the store for 5 refusals").to.be.at.most(5 * 1024 * 1024);
         expect(peak - baseline, "memory grown by the refusals").to.be.below(20 * 1024 * 1024);
         expect(largeMs, `a refusal of 45 MB took ${largeMs} ms, of a small blob ${smallMs} ms`).to.be.below(
@@ -508,7 +511,12 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       const large = await envelope(stack.patient.address, 3, "report", {}, 2_500_000);
       const { cid } = await stack.services.blobs.put(large, await hashOf(large));
       const before = node.requests.length;
-      expectError(await download(stack.outsider, cid), 403, "forbidden", /not allowed/);
+      expectError(
+        await download(stack.outsider, cid),
+        403,
+        "forbidden",
+        /Only the patient and doctors the patient granted access/,
+      );
       const asked = node.requests.slice(before).map((r) => r.slice(0, r.indexOf("?")));
       expect(asked).to.deep.equal(["block/get", "block/get"]);
       const orphan = await envelope(stack.patient.address);
@@ -521,17 +529,7 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
 
     it("answers 404 for a blob the node streams cut short (a block missing mid-stream), serving none of it", async () => {
       // A record over the single-block limit, stored in the node directly (uploads are capped low here).
-      const identity: RecordIdentity = {
-        chainId: stack.chain.chainId,
-        contract: stack.core,
-        patient: stack.patient.address,
-        recordId: newRecordId(),
-        category: 3,
-        part: "report",
-      };
-      const bytes = await sealEnvelope(randomBytes(2.5 * 1024 * 1024), generateDataKey(), identity, {
-        compress: "never",
-      });
+      const bytes = await envelope(stack.patient.address, 3, "report", {}, 2.5 * 1024 * 1024);
       const { cid } = await (await KuboBlobStore.open({ url: node.url })).put(bytes, toHex(await sha256(bytes)));
       await download(stack.patient, cid).expect(200);
       await rm(await blockFileOf(node.blocksFolder, bytes.subarray(1024 * 1024, 2 * 1024 * 1024)));

@@ -1,0 +1,94 @@
+import type { Address } from "viem";
+import { CATEGORY_LABELS, isCategoryId } from "../../lib/categories";
+import { scanLogsBackward } from "../../lib/chain/logWindows";
+import { roleOf, toChainError } from "../../lib/chain/ehr";
+import { ehrCoreAbi } from "../../deployments/contracts";
+import type { ApiServices } from "../services";
+
+/** The sentences of a refused read by someone other than the patient (the reader sees one, and the patient in Activity). */
+export const READ_REFUSALS = {
+  notADoctor: "Only the patient and doctors the patient granted access can read this record.",
+  suspended: "This doctor account is suspended or its hospital is inactive, so it cannot read patients' records.",
+  noGrant: "The patient has not granted this doctor access.",
+  revoked: "The patient revoked this doctor's access.",
+  ended: (at: Date) => `This doctor's access grant ended on ${utcMinute(at)}.`,
+  notCovered: (category: number) =>
+    `The patient's grant to this doctor does not cover ${
+      isCategoryId(category) ? CATEGORY_LABELS[category].toLowerCase() : `category ${category}`
+    } records.`,
+} as const;
+
+/**
+ * Why `reader`'s current grant from `patient` does not let them read a record of `category`, once
+ * the contract's `isAuthorized` said no: not an active doctor (suspended, or no doctor at all: the
+ * admin reads a record only through an emergency review, a hospital never), no
+ * grant, a revoked one (the grant is deleted on revoke, so the pair's ConsentRevoked event tells it
+ * from none), one that ended, or one that does not cover the category. Each is read from the chain
+ * now: the same facts `logAccess` would revert on.
+ */
+export async function grantRefusal(
+  services: Pick<ApiServices, "publicClient" | "core">,
+  patient: Address,
+  reader: Address,
+  category: number,
+): Promise<string> {
+  const { publicClient, core } = services;
+  const contract = { address: core, abi: ehrCoreAbi } as const;
+  const role = await roleOf(publicClient, core, reader);
+  if (role === "suspended") return READ_REFUSALS.suspended;
+  if (role !== "doctor") return READ_REFUSALS.notADoctor;
+  let grant: { categories: number; expiresAt: number };
+  let now: bigint;
+  try {
+    [grant, { timestamp: now }] = await Promise.all([
+      publicClient.readContract({ ...contract, functionName: "grantOf", args: [patient, reader] }),
+      publicClient.getBlock(),
+    ]);
+  } catch (error) {
+    throw toChainError(error, "check a grant");
+  }
+  if (grant.categories === 0) {
+    return (await wasRevoked(services, patient, reader)) ? READ_REFUSALS.revoked : READ_REFUSALS.noGrant;
+  }
+  if (BigInt(grant.expiresAt) <= now) return READ_REFUSALS.ended(new Date(grant.expiresAt * 1000));
+  return READ_REFUSALS.notCovered(category);
+}
+
+/**
+ * Whether `patient` ever revoked `doctor`'s grant: with no grant now, any revocation means the last
+ * grant was revoked (a later grant would be in force or ended, not deleted). Read newest first in
+ * growing windows (lib/chain/logWindows.ts), stopping at the first.
+ */
+async function wasRevoked(
+  services: Pick<ApiServices, "publicClient" | "core">,
+  patient: Address,
+  doctor: Address,
+): Promise<boolean> {
+  const { publicClient, core } = services;
+  try {
+    // Not viem's cached block number (up to its polling interval old): a revoke just mined counts.
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+    const page = await scanLogsBackward(
+      head,
+      { limit: 1 },
+      (fromBlock, toBlock) =>
+        publicClient.getContractEvents({
+          address: core,
+          abi: ehrCoreAbi,
+          eventName: "ConsentRevoked",
+          args: { patient, doctor },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }) as Promise<{ blockNumber: bigint }[]>,
+    );
+    return page.items.length > 0;
+  } catch (error) {
+    throw toChainError(error, "read the grant's history");
+  }
+}
+
+/** "2026-12-03 04:10 UTC": the service speaks UTC; the dApp shows local times where it formats them itself. */
+function utcMinute(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
