@@ -67,9 +67,9 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       for (const s of sessions.splice(0)) await s.context.close();
     });
 
-    it("restores the key, keeps it locked in this browser, and unlocks it after a reload with one signature", async () => {
+    it("restores the key, keeps it locked in this browser, and unlocks it in a new tab with one signature", async () => {
       const session = await atRestoreForm(PASSPHRASE);
-      const { page } = session;
+      let page = session.page;
       await e2e().screenshot(page, "key-restore-01-form");
       const before = signatures(session);
       await page.getByRole("button", { name: "Restore my key" }).click();
@@ -83,7 +83,9 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       expect(locked.publicKey).to.equal(JSON.parse(backup.toString()).publicKey);
       expect(await page.getByTestId("error-banner").count()).to.equal(0);
 
-      await page.reload();
+      // A reload keeps the tab's unlocked key (reload.spec.ts); a new tab has only the locked one.
+      page = await session.context.newPage();
+      await page.goto(e2e().stack.webUrl);
       await signInAfterReload(page);
       await page.getByRole("heading", { name: "Your encryption key is locked" }).waitFor();
       // The browser now holds the key: no file, no passphrase, only a signature.

@@ -22,6 +22,7 @@ import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
 import { patientUploadSpecs } from "./patientUpload.spec";
 import { reconcileSpecs } from "./reconcile.spec";
+import { reloadSpecs } from "./reload.spec";
 import { walletModesSpecs } from "./walletModes.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
     reconcileSpecs(get);
     keySharingSpecs(get);
     emergencyCardSpecs(get);
+    reloadSpecs(get);
     a11ySpecs(get);
     // Last: it restarts the stack.
     scenarioSpecs(get);

@@ -1,11 +1,11 @@
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
 import { useDisconnect } from "wagmi";
 import { ConnectScreen } from "./components/ConnectScreen";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { SignInScreen } from "./components/SignInScreen";
 import { WrongNetworkBanner } from "./components/WrongNetworkBanner";
 import { useEhr } from "./ehr/useEhr";
-import { useHashRoute } from "./hooks/useHashRoute";
+import { buildPath, matchPath, RouteContext, useHashRoute, type RouteState } from "./hooks/useHashRoute";
 import { ROLE_ROUTES } from "./routes";
 
 // Shown only once signed in: fetched then, not before the first screen (see src/routes.tsx).
@@ -32,15 +32,37 @@ function shortAddress(address: string): string {
  * On every page change the new page's heading takes the focus, so screen readers announce it.
  */
 export function App() {
-  const { address, onRightChain, signedIn, role, userKey, lock, lockEpoch } = useEhr();
+  const { address, onRightChain, signedIn, restoring, role, userKey, lock, lockEpoch } = useEhr();
   const { mutate: disconnect } = useDisconnect();
   const [path, navigate] = useHashRoute();
   const main = useRef<HTMLElement>(null);
 
-  const routes = role ? ROLE_ROUTES[role] : [];
+  const routes = useMemo(() => (role ? ROLE_ROUTES[role] : []), [role]);
   const navRoutes = routes.filter((r) => !r.hidden);
-  const route = routes.find((r) => r.path === path) ?? routes[0];
-  const stage = !address ? "connect" : !onRightChain ? "network" : !signedIn ? "sign-in" : !role ? "role" : "page";
+  // The first route whose pattern matches (`/chart/:patient?`), with its parameters; else the home.
+  const matched = useMemo(() => {
+    for (const r of routes) {
+      const params = matchPath(r.path, path);
+      if (params) return { route: r, params };
+    }
+    return routes[0] && { route: routes[0], params: {} };
+  }, [routes, path]);
+  const route = matched?.route;
+  const routeState = useMemo<RouteState | undefined>(
+    () => matched && { pattern: matched.route.path, params: matched.params, navigate },
+    [matched, navigate],
+  );
+  const stage = restoring
+    ? "restoring"
+    : !address
+      ? "connect"
+      : !onRightChain
+        ? "network"
+        : !signedIn
+          ? "sign-in"
+          : !role
+            ? "role"
+            : "page";
 
   const first = useRef(true);
   useEffect(() => {
@@ -94,7 +116,7 @@ export function App() {
           <ul>
             {navRoutes.map((r) => (
               <li key={r.path}>
-                <a href={`#${r.path}`} aria-current={r === route ? "page" : undefined}>
+                <a href={`#${buildPath(r.path)}`} aria-current={r === route ? "page" : undefined}>
                   {r.label}
                   {r.path === "/inbox" ? (
                     <Suspense fallback={null}>
@@ -108,13 +130,22 @@ export function App() {
         </nav>
       ) : null}
       <main id="main" ref={main} tabIndex={-1}>
+        {stage === "restoring" ? (
+          <p role="status" className="card">
+            Restoring your session…
+          </p>
+        ) : null}
         {stage === "connect" ? <ConnectScreen /> : null}
         {stage === "network" ? (
           <p className="card">Switch your wallet to the right network to continue (see above).</p>
         ) : null}
         {stage === "sign-in" ? <SignInScreen /> : null}
         {stage === "role" ? <p role="status">Reading your account from the chain…</p> : null}
-        {stage === "page" && route ? <div key={`${lockEpoch}:${route.path}`}>{route.render(navigate)}</div> : null}
+        {stage === "page" && route ? (
+          <RouteContext.Provider value={routeState}>
+            <div key={`${lockEpoch}:${route.path}`}>{route.render(navigate)}</div>
+          </RouteContext.Provider>
+        ) : null}
       </main>
     </>
   );

@@ -138,6 +138,11 @@ const TrendsPage = lazyPage(() => import("./pages/patient/TrendsPage").then((m) 
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {
+  /**
+   * The path after `#`, with parameters: `/chart/:patient?` is `#/chart` and `#/chart/0xabc…`; the
+   * page reads them with useRouteParam (hooks/useHashRoute.ts), so a reload or a shared link
+   * lands on the same page with the same patient or record.
+   */
   path: string;
   label: string;
   render(navigate: (path: string) => void): ReactNode;
@@ -211,7 +216,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
   patient: preloading(PATIENT_PAGES, [
     { path: "/", label: "Home", render: () => <PatientHome /> },
     { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
-    { path: "/records", label: "Records", render: () => <RecordsPage /> },
+    { path: "/records/:record?", label: "Records", render: () => <RecordsPage /> },
     { path: "/upload", label: "Upload a record", render: () => <UploadRecord /> },
     { path: "/trends", label: "Trends", render: () => <TrendsPage /> },
     { path: "/export", label: "Export", render: () => <ExportPage /> },
@@ -242,7 +247,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/office-hours", label: "Office hours", render: () => <OfficeHours /> },
     { path: "/patients", label: "My patients", render: () => <MyPatients /> },
     { path: "/request-access", label: "Request access", render: () => <RequestAccess /> },
-    { path: "/chart", label: "Patient chart", render: () => <PatientChart /> },
+    { path: "/chart/:patient?", label: "Patient chart", render: () => <PatientChart /> },
     { path: "/upload", label: "Upload a report", render: () => <UploadReport /> },
     { path: "/forms", label: "Fill a form", render: () => <FillForm /> },
     { path: "/emergency-access", label: "Emergency access", render: () => <EmergencyAccess /> },

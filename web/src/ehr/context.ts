@@ -33,11 +33,19 @@ export interface EhrContextValue {
   api: EhrApiClient;
   /** Whether `api` holds a session for `address`. */
   signedIn: boolean;
+  /**
+   * After a reload: the wallet is reconnecting, or the kept service session or key is being checked.
+   * The shell shows neither the connect nor the sign-in screen meanwhile.
+   */
+  restoring: boolean;
   /** The wallet client is connected and can sign; until then signing in cannot start. */
   walletReady: boolean;
   /** Sign-In with Ethereum to the service (one free signature). */
   signIn(): Promise<void>;
-  /** The unlocked encryption key: in memory only, cleared by lock(). */
+  /**
+   * The unlocked encryption key: in memory, and for a reload wrapped under a non-extractable key of
+   * this tab (keys/sessionKeyStore.ts); lock() clears both.
+   */
   userKey: UserKey | undefined;
   setUserKey(key: UserKey): void;
   /** Clears the unlocked key and every decrypted thing (queries under PRIVATE_QUERY_KEY, page state). */

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import { fromUtf8 } from "@lib/bytes";
-import type { Address } from "viem";
+import { getAddress, isAddress, type Address } from "viem";
 import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { categoryName } from "../../components/clinicalFormat";
 import { DoctorName } from "../../components/DoctorName";
@@ -13,6 +13,7 @@ import { UnlockGate } from "../../components/UnlockGate";
 import { parseStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
+import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTask } from "../../hooks/useTask";
 import { MessageAboutLink } from "../messages/MessageAboutLink";
 import { ChartTrends } from "./ChartTrends";
@@ -150,7 +151,9 @@ function Chart({ patient }: { patient: Address }) {
 
 /** The doctor's view of a patient's chart: choose the patient, then read within the grant. */
 export function PatientChart() {
-  const [patient, setPatient] = useState<Address>();
+  // The patient is in the URL (`#/chart/0x…`): a reload or a link opens the same chart.
+  const [param, setPatient] = useRouteParam("patient");
+  const patient = param && isAddress(param, { strict: false }) ? getAddress(param) : undefined;
   return (
     <>
       <h1 tabIndex={-1}>Patient chart</h1>

@@ -7,6 +7,7 @@ import { UnlockGate } from "../../components/UnlockGate";
 import { OwnReconciledCard } from "../../features/reconcile/components/OwnReconciledCard";
 import { ShareCatchUp } from "../../features/sharing/ShareCatchUp";
 import { useEhr } from "../../ehr/useEhr";
+import { useRouteParam } from "../../hooks/useHashRoute";
 import { usePatientRecords } from "../../hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { RecordDetail } from "./RecordDetail";
@@ -18,7 +19,9 @@ const PAGE_SIZE = 20;
 function RecordList() {
   const { address } = useEhr();
   const [offset, setOffset] = useState(0);
-  const [openIndex, setOpenIndex] = useState<number | undefined>();
+  // The open record's number is in the URL (`#/records/3`): a reload or a link shows it again.
+  const [openNumber, setOpenNumber] = useRouteParam("record");
+  const openIndex = openNumber && /^[1-9]\d*$/.test(openNumber) ? Number(openNumber) - 1 : undefined;
   const query = usePatientRecords(offset, PAGE_SIZE);
   useQueryErrorBanner(query.error);
 
@@ -26,7 +29,7 @@ function RecordList() {
   if (query.isError) return <p>Your records could not be read.</p>;
   const { records, total } = query.data;
   const open = records.find((r) => r.index === openIndex);
-  if (open) return <RecordDetail record={open} onClose={() => setOpenIndex(undefined)} />;
+  if (open) return <RecordDetail record={open} onClose={() => setOpenNumber(undefined)} />;
   if (total === 0) return <p>You have no records yet. Your general details, once saved, are your first.</p>;
 
   return (
@@ -47,7 +50,11 @@ function RecordList() {
                 Added by {sameAddress(r.author, address!) ? "you" : <code>{r.author}</code>} in block {r.blockNumber}
               </p>
               <RecordSummary record={r} />
-              <button type="button" onClick={() => setOpenIndex(r.index)} aria-label={`Open ${recordName(r.index)}`}>
+              <button
+                type="button"
+                onClick={() => setOpenNumber(String(recordNumber(r.index)))}
+                aria-label={`Open ${recordName(r.index)}`}
+              >
                 Open
               </button>
             </li>
