@@ -86,25 +86,27 @@ async function readWindow(
   toBlock: bigint,
 ): Promise<AccessEvent[]> {
   const byPatient = "patient" in filter;
+  const range = { address: core, abi: ehrCoreAbi, fromBlock, toBlock } as const;
   const [reads, emergencies] = await Promise.all([
     publicClient.getContractEvents({
-      address: core,
-      abi: ehrCoreAbi,
+      ...range,
       eventName: "RecordAccessed",
       args: byPatient ? { patient: filter.patient } : { reader: filter.doctor },
-      fromBlock,
-      toBlock,
     }),
     publicClient.getContractEvents({
-      address: core,
-      abi: ehrCoreAbi,
+      ...range,
       eventName: "EmergencyAccessOpened",
       args: byPatient ? { patient: filter.patient } : { doctor: filter.doctor },
-      fromBlock,
-      toBlock,
     }),
   ]);
   const placeholder = new Date(0);
+  const stampOf = (log: { blockNumber: bigint; transactionHash: Hex; logIndex: number }) => ({
+    at: placeholder,
+    blockNumber: log.blockNumber,
+    txHash: log.transactionHash,
+    key: `${log.transactionHash}:${log.logIndex}`,
+    logIndex: log.logIndex,
+  });
   const events: Stamped[] = [
     ...reads.map((log) => ({
       kind: "read" as const,
@@ -113,11 +115,7 @@ async function readWindow(
       index: Number(log.args.index),
       summaryOnly: log.args.summaryOnly!,
       basis: ACCESS_BASES[log.args.basis!],
-      at: placeholder,
-      blockNumber: log.blockNumber,
-      txHash: log.transactionHash,
-      key: `${log.transactionHash}:${log.logIndex}`,
-      logIndex: log.logIndex,
+      ...stampOf(log),
     })),
     ...emergencies.map((log) => ({
       kind: "emergency" as const,
@@ -126,11 +124,7 @@ async function readWindow(
       id: Number(log.args.id),
       reasonCode: log.args.reasonCode!,
       expiresAt: new Date(Number(log.args.expiresAt) * 1000),
-      at: placeholder,
-      blockNumber: log.blockNumber,
-      txHash: log.transactionHash,
-      key: `${log.transactionHash}:${log.logIndex}`,
-      logIndex: log.logIndex,
+      ...stampOf(log),
     })),
   ];
   events.sort((a, b) =>

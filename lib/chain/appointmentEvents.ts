@@ -124,6 +124,16 @@ export async function readPatientAppointments(
   return all;
 }
 
+/** What every book event about a patient carries: the slot, and where its log stands in the chain. */
+function slotOf(log: { args: { doctor?: Address; start?: number | bigint }; blockNumber: bigint; logIndex: number }) {
+  return {
+    doctor: log.args.doctor!,
+    start: Number(log.args.start),
+    blockNumber: log.blockNumber,
+    logIndex: log.logIndex,
+  };
+}
+
 async function readWindow(
   publicClient: PublicClient,
   book: Address,
@@ -140,29 +150,12 @@ async function readWindow(
   const events: PatientAppointmentEvent[] = [
     ...booked.map((log) => ({
       kind: "booked" as const,
-      doctor: log.args.doctor!,
-      start: Number(log.args.start),
+      ...slotOf(log),
       seq: log.args.seq!,
-      blockNumber: log.blockNumber,
-      logIndex: log.logIndex,
       txHash: log.transactionHash,
     })),
-    ...changed.map((log) => ({
-      kind: "status" as const,
-      doctor: log.args.doctor!,
-      start: Number(log.args.start),
-      status: log.args.status!,
-      blockNumber: log.blockNumber,
-      logIndex: log.logIndex,
-    })),
-    ...completed.map((log) => ({
-      kind: "completed" as const,
-      doctor: log.args.doctor!,
-      start: Number(log.args.start),
-      outcomeRecord: log.args.outcomeRecord!,
-      blockNumber: log.blockNumber,
-      logIndex: log.logIndex,
-    })),
+    ...changed.map((log) => ({ kind: "status" as const, ...slotOf(log), status: log.args.status! })),
+    ...completed.map((log) => ({ kind: "completed" as const, ...slotOf(log), outcomeRecord: log.args.outcomeRecord! })),
   ];
   return events.sort((a, b) =>
     a.blockNumber === b.blockNumber ? b.logIndex - a.logIndex : a.blockNumber > b.blockNumber ? -1 : 1,
