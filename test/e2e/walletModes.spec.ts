@@ -99,7 +99,13 @@ export function walletModesSpecs(e2e: () => E2e): void {
     });
 
     it("addWithoutSwitch: the wallet adds the network but stays, the dApp says so, and a second Switch works", async () => {
-      const { page, wallet } = await open({ startChainId: 1, knowsChain: false, addWithoutSwitch: true });
+      // Strict too: the network the dApp offers passes MetaMask's checks of wallet_addEthereumChain.
+      const { page, wallet } = await open({
+        startChainId: 1,
+        knowsChain: false,
+        addWithoutSwitch: true,
+        strictAddNetwork: true,
+      });
       await connect(page);
       await wrongNetwork(page).getByRole("button", { name: "Switch network" }).click();
       expect(await bannerText(page)).to.match(KEPT_ON_OTHER_NETWORK);
