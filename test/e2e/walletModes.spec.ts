@@ -2,7 +2,11 @@
  * The dApp against MetaMask's own answers, one test wallet mode at a time (wallet.ts
  * TestWalletOptions): lower-case accounts, a malformed network refused with -32602, a network added
  * without switching, a declined switch, a second connection request while one is open (-32002),
- * permissions with caveats, and signing with the address named in the request. Registered by
+ * permissions with caveats, and signing with the address named in the request. On the dApp before
+ * these modes, strictAddNetwork, addWithoutSwitch and declineSwitch read "You declined the request
+ * in your wallet" and pendingConnect "Something went wrong"; lowercaseAccounts, permissionsCaveats
+ * and signWithGivenAddress passed there too (wagmi checksums accounts, the API client checksums the
+ * sign-in address, the wallet client follows accountsChanged): they guard it. Registered by
  * run.ts (a function, so that Hardhat's test task, which loads every file under test/, runs nothing
  * from here).
  */
