@@ -10,7 +10,7 @@ import { randomBytes } from "../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
 import { fakeWrapped } from "./keys/fakeWrapped";
-import { expectError } from "./testing/records";
+import { expectError, testKeyEntry } from "./testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "./testing/stack";
 
 describe("attacks that held (issue 15 red-team pass)", () => {
@@ -87,16 +87,7 @@ describe("attacks that held (issue 15 red-team pass)", () => {
   });
 
   it("GET /v1/keys/held answers only the session's own entries: a stranger naming a reader learns nothing", async () => {
-    const entry = {
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: newRecordId(),
-      part: "report",
-      reader: stack.doctor.address,
-      envelopeHash: `0x${"cd".repeat(32)}`,
-      wrapped: fakeWrapped("cd"),
-    };
+    const entry = testKeyEntry(stack, { envelopeHash: `0x${"cd".repeat(32)}`, wrapped: fakeWrapped("cd") });
     await request(stack.app)
       .post("/v1/keys")
       .set("Authorization", auth(stack.patient))

@@ -14,7 +14,7 @@ import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import { StateDatabase } from "../state/database";
-import { expectError, flowAs } from "../testing/records";
+import { expectError, flowAs, testKeyEntry } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 import { fakeWrapped } from "./fakeWrapped";
 import { ChainKeyVault } from "./vault";
@@ -51,17 +51,7 @@ describe("key entries: who may store what, create-if-absent, the refusal flood",
   const auth = (who: StackAccount) => `Bearer ${tokens.get(who)}`;
   const store = (who: StackAccount, entries: unknown) =>
     request(stack.app).post("/v1/keys").set("Authorization", auth(who)).send({ entries });
-  const entryFor = (over: Partial<WrappedKeyEntry> = {}): WrappedKeyEntry => ({
-    chainId: stack.chain.chainId,
-    contract: stack.core,
-    patient: stack.patient.address,
-    recordId: newRecordId(),
-    part: "report",
-    reader: stack.doctor.address,
-    envelopeHash: `0x${"ab".repeat(32)}`,
-    wrapped: fakeWrapped("33"),
-    ...over,
-  });
+  const entryFor = (over: Partial<WrappedKeyEntry> = {}) => testKeyEntry(stack, over);
 
   it("finding 3: a granted doctor cannot plant a key for another doctor (403); that doctor's break-glass read still gets the custodian's re-wrap", async () => {
     const record = await readChainRecord(stack.publicClient, stack.core, stack.patient.address, details.index);
@@ -184,16 +174,13 @@ describe("ChainKeyVault: importing the earlier file layouts", () => {
     folder = await mkdtemp(path.join(tmpdir(), "ehr-keys-legacy-"));
     const keys = path.join(folder, "keys");
     await mkdir(path.join(keys, "entries"), { recursive: true });
-    const entry = (reader: Hex, fill: string): WrappedKeyEntry => ({
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: "0x0123456789abcdef0123456789abcdef",
-      part: "report",
-      reader: reader as WrappedKeyEntry["reader"],
-      envelopeHash: `0x${"cd".repeat(32)}`,
-      wrapped: fakeWrapped(fill),
-    });
+    const entry = (reader: Hex, fill: string) =>
+      testKeyEntry(stack, {
+        recordId: "0x0123456789abcdef0123456789abcdef",
+        reader: reader as WrappedKeyEntry["reader"],
+        envelopeHash: `0x${"cd".repeat(32)}`,
+        wrapped: fakeWrapped(fill),
+      });
     // The per-entry layout: one file named by the SHA-256 of the entry's key.
     const inFiles = [entry(stack.patient.address, "01"), entry(stack.doctor.address, "02")];
     for (const e of inFiles) {

@@ -8,7 +8,7 @@ import type { Hex } from "viem";
 import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
-import { expectError, flowAs } from "../testing/records";
+import { expectError, flowAs, testKeyEntry } from "../testing/records";
 import { fakeWrapped } from "./fakeWrapped";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -164,17 +164,9 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
   });
 
   describe("storing", () => {
-    const entryFor = async (over: Partial<WrappedKeyEntry> = {}): Promise<WrappedKeyEntry> => ({
-      chainId: stack.chain.chainId,
-      contract: stack.core,
-      patient: stack.patient.address,
-      recordId: newRecordId(),
-      part: "report",
-      reader: stack.patient.address,
-      envelopeHash: `0x${"ab".repeat(32)}`,
-      wrapped: fakeWrapped("33"),
-      ...over,
-    });
+    /** The patient's own key entry (changed by `over`). */
+    const entryFor = async (over: Partial<WrappedKeyEntry> = {}) =>
+      testKeyEntry(stack, { reader: stack.patient.address, ...over });
 
     it("stores the patient's entries and lets the patient replace them (201)", async () => {
       const entry = await entryFor();

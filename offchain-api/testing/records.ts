@@ -5,6 +5,8 @@ import { randomBytes } from "../../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId, type RecordIdentity } from "../../lib/crypto/identity";
 import type { FlowContext } from "../../lib/records/types";
+import type { WrappedKeyEntry } from "../../lib/storage/types";
+import { fakeWrapped } from "../keys/fakeWrapped";
 import type { StackAccount, TestStack } from "./stack";
 
 /** A FlowContext acting as `who`, over the service's own blob store and key vault (no HTTP). */
@@ -50,5 +52,26 @@ export async function sealTestEnvelope(
   return {
     identity: full,
     bytes: await sealEnvelope(randomBytes(size), generateDataKey(), full, { compress: "never" }),
+  };
+}
+
+/**
+ * A wrapped-key entry for a fresh record of the stack's first patient, read by the first doctor
+ * (a made-up wrapped key and envelope hash): what a client stores; `changes` replaces any field.
+ */
+export function testKeyEntry(
+  stack: Pick<TestStack, "chain" | "core" | "patient" | "doctor">,
+  changes: Partial<WrappedKeyEntry> = {},
+): WrappedKeyEntry {
+  return {
+    chainId: stack.chain.chainId,
+    contract: stack.core,
+    patient: stack.patient.address,
+    recordId: newRecordId(),
+    part: "report",
+    reader: stack.doctor.address,
+    envelopeHash: `0x${"ab".repeat(32)}`,
+    wrapped: fakeWrapped("33"),
+    ...changes,
   };
 }
