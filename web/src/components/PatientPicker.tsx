@@ -1,7 +1,16 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { isAddress } from "viem";
 import type { Address } from "viem";
+import { ageOn } from "@lib/identity/card";
 import { useConsents } from "../hooks/useConsents";
+import { useIdentityCards } from "../hooks/useIdentityCards";
+
+interface KnownPatient {
+  address: Address;
+  name?: string;
+  age?: number;
+  granted: boolean;
+}
 
 export interface PatientPickerProps {
   /** The submit button's text, e.g. "Open chart". */
@@ -12,13 +21,34 @@ export interface PatientPickerProps {
 }
 
 /**
- * The patient's address: typed, or chosen from the patients who granted this doctor access.
- * A malformed address is refused here, before anything reaches the chain.
+ * A patient, found by name among those who shared their name card or granted this doctor access
+ * (a searchable list), or typed as an address (an emergency patient the doctor has never met). A
+ * malformed address is refused here, before anything reaches the chain.
  */
 export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
   const id = useId();
   const consents = useConsents("doctor");
   const granted = consents.data?.grants.map((g) => g.patient) ?? [];
+  const cards = useIdentityCards();
+  const [query, setQuery] = useState("");
+  const known = useMemo(() => {
+    const byAddress = new Map<string, KnownPatient>();
+    for (const address of granted) byAddress.set(address.toLowerCase(), { address, granted: true });
+    for (const card of cards.data?.values() ?? []) {
+      const key = card.patient.toLowerCase();
+      byAddress.set(key, {
+        address: card.patient,
+        name: card.name,
+        age: card.dateOfBirth ? ageOn(card.dateOfBirth, new Date()) : undefined,
+        granted: byAddress.get(key)?.granted ?? false,
+      });
+    }
+    return [...byAddress.values()].sort((a, b) => (a.name ?? "~").localeCompare(b.name ?? "~"));
+  }, [granted, cards.data]);
+  const needle = query.trim().toLowerCase();
+  const shown = needle
+    ? known.filter((p) => p.name?.toLowerCase().includes(needle) || p.address.toLowerCase().startsWith(needle))
+    : known;
   const [value, setValue] = useState<string>(initial ?? "");
   const [error, setError] = useState<string>();
   const onSubmit = (event: FormEvent) => {
@@ -31,36 +61,68 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
     setError(undefined);
     onPick(address as Address);
   };
+  const list =
+    known.length > 0 ? (
+      <div className="card patient-search">
+        <label htmlFor={`${id}-search`}>Find a patient by name</label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          autoComplete="off"
+          placeholder="Name"
+        />
+        <ul className="patient-choices" aria-label="Your patients">
+          {shown.map((p) => (
+            <li key={p.address}>
+              <button type="button" onClick={() => onPick(p.address)}>
+                <strong>{p.name ?? "Name not shared"}</strong>
+                {p.age !== undefined ? <span>, {p.age}</span> : null}
+                <small>
+                  {p.granted ? "shares records with you" : "booked with you"} · {p.address.slice(0, 6)}…
+                  {p.address.slice(-4)}
+                </small>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {shown.length === 0 ? <p className="hint">No patient matches “{query.trim()}”.</p> : null}
+      </div>
+    ) : null;
   return (
-    <form className="card" onSubmit={onSubmit} noValidate>
-      <label htmlFor={`${id}-patient`}>Patient address</label>
-      <input
-        id={`${id}-patient`}
-        list={`${id}-granted`}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        placeholder="0x…"
-      />
-      <datalist id={`${id}-granted`}>
-        {granted.map((p) => (
-          <option key={p} value={p} />
-        ))}
-      </datalist>
-      {granted.length ? (
-        <p className="hint">{granted.length} patient(s) have granted you access; pick one from the list.</p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="primary">
-        {action}
-      </button>
-    </form>
+    <>
+      {list}
+      <form className="card" onSubmit={onSubmit} noValidate>
+        <label htmlFor={`${id}-patient`}>Patient address</label>
+        <input
+          id={`${id}-patient`}
+          list={`${id}-granted`}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          placeholder="0x…"
+        />
+        <datalist id={`${id}-granted`}>
+          {granted.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+        {granted.length ? (
+          <p className="hint">{granted.length} patient(s) have granted you access; pick one from the list.</p>
+        ) : null}
+        {error ? (
+          <p id={`${id}-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary">
+          {action}
+        </button>
+      </form>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { describeCategories } from "../../components/CategoryPicker";
+import { PatientName } from "../../components/PatientName";
 import { useConsents } from "../../hooks/useConsents";
 import { formatSlot, GRANT_SOURCE } from "./format";
 import "./care.css";
@@ -23,7 +24,7 @@ export function MyPatients() {
           {consents.data.grants.map((g) => (
             <li key={g.patient}>
               <h3>
-                <code>{g.patient}</code>
+                <PatientName address={g.patient} details />
               </h3>
               <p>You may read: {describeCategories(g.categories)}</p>
               <p>

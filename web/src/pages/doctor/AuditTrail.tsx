@@ -5,6 +5,7 @@ import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
 import { recordName } from "../../records/recordNumber";
+import { PatientName } from "../../components/PatientName";
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {
@@ -44,7 +45,7 @@ export function AuditTrail() {
                 <tr key={e.key}>
                   <td>{formatWhen(e.at)}</td>
                   <td>
-                    <code>{e.patient}</code>
+                    <PatientName address={e.patient} />
                   </td>
                   <td>
                     {e.kind === "read"
