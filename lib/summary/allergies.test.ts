@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { severityOf } from "./allergies";
 import { summarizeText } from "./summarizeText";
 import type { AllergyDetail, ClinicalSummary } from "./types";
+import { expectNoKnownAllergies, expectNoAllergyFound } from "../testing/summaryExpectations";
 
 const allergies = (s: ClinicalSummary): AllergyDetail[] => s.allergies.map((i) => i.allergy as AllergyDetail);
 const substances = (text: string): string[] => summarizeText(text).allergies.map((i) => i.allergy?.substance ?? "");
@@ -57,33 +58,23 @@ describe("allergies (summarizeText)", () => {
   it("never reads a review of systems, atopy or culture sensitivities as an allergy or as NKA", () => {
     const ros =
       "REVIEW OF SYSTEMS:,CONSTITUTIONAL: No fever.,ALLERGIC/IMMUNOLOGIC: Negative.,SKIN: Denies allergic reactions or rashes.,PHYSICAL EXAMINATION: Normal.";
-    const s = summarizeText(ros);
-    expect(s.allergies).to.deep.equal([]);
-    expect(s.noKnownAllergies).to.equal(false);
-    for (const text of [
+    expectNoAllergyFound([
+      ros,
       "PAST MEDICAL HISTORY: Seasonal allergies, asthma and eczema.",
       "She has a history of allergies.",
       "Wound culture grew MRSA sensitive to Bactrim and resistant to oxacillin.",
       "Allergic rhinitis. Zyrtec for environmental allergies.",
-    ]) {
-      const t = summarizeText(text);
-      expect(t.allergies, text).to.deep.equal([]);
-      expect(t.noKnownAllergies, text).to.equal(false);
-    }
+    ]);
   });
 
   it("sets noKnownAllergies from a statement, never when an allergen is named", () => {
-    for (const text of [
+    expectNoKnownAllergies([
       "ALLERGIES: NKDA.",
       "ALLERGIES:, No known medical allergies.,",
       "He has no known drug allergies.",
       "Allergies: None.",
       "ALLERGIES NONE. MEDICATIONS NONE.",
-    ]) {
-      const s = summarizeText(text);
-      expect(s.noKnownAllergies, text).to.equal(true);
-      expect(s.allergies, text).to.deep.equal([]);
-    }
+    ]);
     const named = summarizeText("ALLERGIES: No known drug allergies. ACE inhibitor may have caused a cough.");
     expect(allergies(named)).to.deep.equal([{ substance: "ACE inhibitor", reaction: null, severity: null }]);
     expect(named.noKnownAllergies).to.equal(false);

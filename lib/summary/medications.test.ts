@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { summarizeText } from "./summarizeText";
 import type { ClinicalSummary, MedicationDetail } from "./types";
+import { expectNoMedicationsStated } from "../testing/summaryExpectations";
 
 const names = (text: string): string[] => summarizeText(text).medications.map((i) => i.medication?.name ?? "");
 const details = (s: ClinicalSummary): MedicationDetail[] => s.medications.map((i) => i.medication as MedicationDetail);
@@ -51,17 +52,13 @@ describe("medications (summarizeText)", () => {
   });
 
   it("understands 'on no medications' and 'None currently'", () => {
-    for (const text of [
+    expectNoMedicationsStated([
       "HPI: 30-year-old man. He is on no medications.",
       "MEDICATIONS: None currently.",
       "MEDICATION HISTORY: Patient is not currently taking any medications.",
       "Meds: none",
       "MEDICATIONS: , He was previously on folic acid.  None at the present time.",
-    ]) {
-      const s = summarizeText(text);
-      expect(s.medications, text).to.deep.equal([]);
-      expect(s.noMedications, text).to.equal(true);
-    }
+    ]);
     expect(summarizeText("MEDICATIONS: Aspirin.").noMedications).to.equal(undefined);
   });
 
