@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { inspect } from "node:util";
 import { FormatError } from "../lib/errors";
 import { loadConfig } from "./config";
+import { thrown } from "../lib/testing/thrown";
 
 /** Everything a log line or an error could show of a value. */
 const shown = (value: unknown) => `${JSON.stringify(value)} ${inspect(value, { depth: 5 })} ${String(value)}`;
@@ -32,14 +33,8 @@ describe("loadConfig: Kubo RPC credentials", () => {
     ["a URL that is not http(s)", { IPFS_API_URL: "ftp://a:secret-1@127.0.0.1" }],
   ] as const) {
     it(`refuses ${name}, naming the variable and never the secret`, () => {
-      let error: unknown;
-      try {
-        loadConfig(env);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(FormatError);
-      expect((error as FormatError).details).to.match(/IPFS_API_/);
+      const error = thrown(() => loadConfig(env), FormatError);
+      expect(error.details).to.match(/IPFS_API_/);
       expect(shown(error)).not.to.match(/secret-\d/);
     });
   }

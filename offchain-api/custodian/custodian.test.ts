@@ -7,6 +7,7 @@ import request from "supertest";
 import { FormatError } from "../../lib/errors";
 import { loadConfig } from "../config";
 import { startTestStack, TEST_CUSTODIAN_KEK, type TestStack } from "../testing/stack";
+import { thrown } from "../../lib/testing/thrown";
 
 describe("GET /v1/custodian", () => {
   let stack: TestStack;
@@ -129,15 +130,9 @@ describe("the custodian key at rest (secrets at rest)", () => {
     ],
   ] as const) {
     it(`refuses ${name} in the configuration, naming the variable and never the value`, () => {
-      let error: unknown;
-      try {
-        loadConfig(env);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(FormatError);
-      expect((error as FormatError).details).to.include(variable);
-      expect(`${JSON.stringify(error)} ${(error as Error).message}`).not.to.match(/secret-not-a-key|abababab/);
+      const error = thrown(() => loadConfig(env), FormatError);
+      expect(error.details).to.include(variable);
+      expect(`${JSON.stringify(error)} ${error.message}`).not.to.match(/secret-not-a-key|abababab/);
     });
   }
 
