@@ -221,7 +221,7 @@ for (const bucket of blind3Buckets) {
 // blind4 (parts 13-14, round 5's blind set): 50 notes in none of the earlier keys (notes,
 // supplement, blind, blind2, blind3), none sharing a dup_group with a note already chosen,
 // 300-9,000 characters, a new seeded shuffle. The named-allergy bucket also rejects a header
-// followed by "Denied" / "NKA" / "Refer to chart" style words and "allergic to most antibiotics",
+// followed by "Denied" / "NKA" / "not allergic" / "Refer to chart" style words and "allergic to most antibiotics",
 // so the allergen is really named.
 const taken4 = new Set<string>();
 for (const pick of [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3]) {
@@ -242,7 +242,7 @@ const candidates4 = notes
     return true;
   });
 const NEGATION4 =
-  /\b(none|no|nkda|nka|nkma|not known|unknown|negative|denie[sd]|nil|n\/a|not applicable|noncontributory|non-contributory|see |refer(red)? to|(as )?per chart)\b/i;
+  /\b(none|no|nkda|nka|nkma|not|unknown|negative|denie[sd]|nil|n\/a|noncontributory|non-contributory|see |refer(red)? to|(as )?per chart)\b/i;
 const namesAfter4 = (text: string, header: RegExp): boolean =>
   [...text.matchAll(header)].some(
     (m) => !NEGATION4.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)),
