@@ -34,10 +34,15 @@ export interface ReadRecordResult {
 }
 
 /**
- * Reads one record part. A reader other than the patient first logs the read on-chain
- * (`logAccess`: reverts unless allowed now; or `loggedBy`, a transaction that logged it already),
- * and the vault releases their wrapped key only against that transaction. The envelope is checked against the on-chain hash before anything is decrypted.
- * Progress: [access-log → awaiting-signature → pending → confirmed] → download → verify → decrypt.
+ * Reads one record part. The envelope is asked of the storage service first: it serves it only to
+ * whoever may read it now (the patient, a doctor whose grant covers it, an emergency window) and
+ * refuses anyone else with the reason (AccessDeniedError), recording the refused attempt where the
+ * patient sees it. So a reader outside the grant is refused by the service, never by this code,
+ * and spends no transaction. The envelope is checked against the on-chain hash; then a reader other
+ * than the patient logs the read on-chain (`logAccess`: reverts unless allowed now; or `loggedBy`,
+ * a transaction that logged it already), and the vault releases their wrapped key only against
+ * that transaction. Nothing is decrypted before both.
+ * Progress: download → verify → [access-log → awaiting-signature → pending → confirmed] → decrypt.
  */
 export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Promise<ReadRecordResult> {
   const { publicClient, core, storage, vault } = ctx;
@@ -50,6 +55,11 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
   const cid = part === "summary" ? record.summaryCid : record.cid;
   const expectedHash = part === "summary" ? record.summaryHash : record.envelopeHash;
   if (!cid || !expectedHash) throw new FormatError("This record has no summary.");
+
+  await progress({ stage: "download" });
+  const envelope = await storage.get(cid);
+  await progress({ stage: "verify" });
+  await verifyEnvelopeHash(envelope, expectedHash);
 
   let basis: ReadBasis = "Patient";
   let accessTx: Hex | undefined;
@@ -71,10 +81,6 @@ export async function readRecord(ctx: FlowContext, input: ReadRecordInput): Prom
     accessTx = txHash;
   }
 
-  await progress({ stage: "download" });
-  const envelope = await storage.get(cid);
-  await progress({ stage: "verify" });
-  await verifyEnvelopeHash(envelope, expectedHash);
   const header = readEnvelopeHeader(envelope);
   const chainId = await publicClient.getChainId();
   const identity = {

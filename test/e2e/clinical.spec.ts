@@ -197,11 +197,11 @@ function clinicalFlows(e2e: () => E2e): void {
     expect(await page.locator("pre.report-text").textContent()).to.equal(note);
     await e2e().screenshot(page, "22-patient-chart");
 
-    // The general details (record 1) are outside a clinical-notes grant: refused before the wallet asks.
+    // The general details (record 1) are outside a clinical-notes grant: the storage service refuses
+    // (and records the attempt for the patient) before the wallet asks (chartRefusal.spec.ts).
     const sent = session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
     await page.getByRole("button", { name: "Open report of record 1" }).click();
-    await banner.waitFor();
-    expect((await banner.locator("p").textContent())?.trim()).to.contain("not allowed to read this record");
+    await page.getByRole("alert").getByText("does not cover general details records").waitFor();
     expect(session.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
     await e2e().screenshot(page, "23-chart-refused");
 

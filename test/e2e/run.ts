@@ -27,6 +27,7 @@ import { walletModesSpecs } from "./walletModes.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
 import { emergencyCardSpecs } from "./emergencyCard.spec";
+import { chartRefusalSpecs } from "./chartRefusal.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
     reconcileSpecs(get);
     keySharingSpecs(get);
     emergencyCardSpecs(get);
+    chartRefusalSpecs(get);
     reloadSpecs(get);
     a11ySpecs(get);
     // Last: it restarts the stack.

@@ -2,6 +2,8 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import { fromUtf8 } from "@lib/bytes";
+import { AccessDeniedError, toUserMessage } from "@lib/errors";
+import { ehrCoreAbi } from "@deployments/contracts";
 import { getAddress, isAddress, type Address } from "viem";
 import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { categoryName } from "../../components/clinicalFormat";
@@ -19,22 +21,43 @@ import { MessageAboutLink } from "../messages/MessageAboutLink";
 import { ChartTrends } from "./ChartTrends";
 import { downloadFile } from "../../keys/downloadFile";
 import "../../components/clinical.css";
+import "./chart.css";
 import { recordName, recordNumber } from "../../records/recordNumber";
 
 const PAGE = 20;
+/** readRecord's order: the service decides first (it serves the file or refuses), then the chain logs the read. */
 const READ_STAGES: TaskStage[] = [
+  "download",
+  "verify",
   "access-log",
   "awaiting-signature",
   "pending",
   "confirmed",
-  "download",
-  "verify",
   "decrypt",
 ];
 const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
 
-/** What was opened of one record, kept in this page's memory only. */
-type Opened = { summary?: ReadRecordResult; report?: ReadRecordResult };
+/** What was opened of one record, kept in this page's memory only, or the service's refusal of it. */
+type Opened = { summary?: ReadRecordResult; report?: ReadRecordResult; refused?: string };
+
+/** A padlock drawn inline (no emoji font is needed), beside "Not shared with you". */
+function LockIcon() {
+  return (
+    <svg className="lock-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** The doctor's grant from the patient as the chain has it now: which categories, until when. */
+type GrantNow = { categories: number; expiresAt: number };
+
+/** Whether `grant` seems to cover `category` now (a hint only: the service decides when the record is asked for). */
+function seemsCovered(grant: GrantNow | undefined, category: number): boolean | undefined {
+  if (!grant) return undefined;
+  return grant.expiresAt * 1000 > Date.now() && ((grant.categories >>> category) & 1) === 1;
+}
 
 function ChartRecord({
   record,
@@ -42,12 +65,15 @@ function ChartRecord({
   opened,
   onRead,
   busy,
+  covered,
 }: {
   record: ChainRecord;
   patient: Address;
   opened: Opened | undefined;
   onRead(part: "summary" | "report"): void;
   busy: boolean;
+  /** What the chart believes of the grant; false marks the record "Not shared with you", nothing more. */
+  covered: boolean | undefined;
 }) {
   const hasSummary = (record.flags & RecordFlags.HasSummary) !== 0;
   const report = opened?.report;
@@ -57,6 +83,13 @@ function ChartRecord({
       <h3 id={`record-${record.index}`}>
         Record {recordNumber(record.index)}: {categoryName(record.category)}
       </h3>
+      {covered === false ? (
+        <p className="not-shared">
+          <LockIcon />
+          Not shared with you: your grant from this patient does not cover this record now. Opening it asks the storage
+          service, which refuses and tells the patient.
+        </p>
+      ) : null}
       <p>
         Added in block {record.blockNumber} by{" "}
         {record.author.toLowerCase() === patient.toLowerCase() ? "the patient" : <DoctorName address={record.author} />}
@@ -73,6 +106,17 @@ function ChartRecord({
         </button>
         <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
       </div>
+      {opened?.refused ? (
+        <div className="refusal" role="alert">
+          <p>
+            <strong>Refused by the storage service:</strong> {opened.refused}
+          </p>
+          <p>
+            The patient sees this attempt in their Activity. <a href="#/request-access">Ask for access</a> to this
+            patient&apos;s records (their address: <code>{patient}</code>).
+          </p>
+        </div>
+      ) : null}
       {opened?.summary ? <SummaryView stored={parseStoredSummary(opened.summary.plaintext)} headingLevel={4} /> : null}
       {report ? (
         <div className="report">
@@ -98,7 +142,7 @@ function ChartRecord({
 
 /** One patient's records, newest first; each read is logged on-chain and checked before decrypting. */
 function Chart({ patient }: { patient: Address }) {
-  const { publicClient, core, flowContext, userKey } = useEhr();
+  const { publicClient, core, flowContext, userKey, address } = useEhr();
   const task = useTask();
   const [pages, setPages] = useState(1);
   const [opened, setOpened] = useState<Record<number, Opened>>({});
@@ -107,12 +151,35 @@ function Chart({ patient }: { patient: Address }) {
     queryFn: () => listRecords({ publicClient, core }, { patient, limit: PAGE * pages, newestFirst: true }),
   });
 
+  const grant = useQuery({
+    queryKey: ["chart-grant", core, patient, address],
+    enabled: address !== undefined,
+    queryFn: async (): Promise<GrantNow> => {
+      const g = await publicClient.readContract({
+        address: core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, address!],
+      });
+      return { categories: g.categories, expiresAt: Number(g.expiresAt) };
+    },
+  });
+
+  // Every click asks for the record (readRecord asks the storage service first): a record outside
+  // the grant is refused there, audited for the patient, and shown here; nothing is decided here.
   const read = (index: number, part: "summary" | "report") =>
     task.run(async (report) => {
       const ctx = flowContext((p) => report(p.stage));
-      const result = await readRecord(ctx, { patient, index, part, readerKey: userKey! });
-      if (part === "summary") parseStoredSummary(result.plaintext); // malformed: the banner, not a crash
-      setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result } }));
+      try {
+        const result = await readRecord(ctx, { patient, index, part, readerKey: userKey! });
+        if (part === "summary") parseStoredSummary(result.plaintext); // malformed: the banner, not a crash
+        setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result, refused: undefined } }));
+      } catch (error) {
+        if (!(error instanceof AccessDeniedError)) throw error;
+        // Refused now: whatever was opened of this record before is no longer shown.
+        setOpened((o) => ({ ...o, [index]: { refused: toUserMessage(error) } }));
+        void grant.refetch();
+      }
     });
 
   if (list.isPending) return <p role="status">Reading the patient&apos;s records from the chain…</p>;
@@ -136,6 +203,7 @@ function Chart({ patient }: { patient: Address }) {
             patient={patient}
             opened={opened[record.index]}
             busy={task.busy}
+            covered={seemsCovered(grant.data, record.category)}
             onRead={(part) => void read(record.index, part)}
           />
         ))}

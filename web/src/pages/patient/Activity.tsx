@@ -23,12 +23,23 @@ function recordLabel(index: number, categories: Map<number, number> | undefined,
 export function Activity() {
   const { address, publicClient, core, api } = useEhr();
   const events = useAccessEvents(address ? { patient: address } : undefined);
-  const records = useQuery({
+  const chainRecords = useQuery({
     queryKey: ["activity-records", core, address],
     enabled: address !== undefined,
-    queryFn: async () =>
-      new Map((await allRecords({ publicClient, core }, address!)).map((r) => [r.index, r.category])),
+    queryFn: () => allRecords({ publicClient, core }, address!),
   });
+  const records = chainRecords.data && new Map(chainRecords.data.map((r) => [r.index, r.category]));
+  // A refused download names the file (its CID); the chain says which record and part it is.
+  const byCid = new Map<string, { index: number; summary: boolean }>();
+  for (const r of chainRecords.data ?? []) {
+    byCid.set(r.cid, { index: r.index, summary: false });
+    if (r.summaryCid) byCid.set(r.summaryCid, { index: r.index, summary: true });
+  }
+  const refusedWhat = (r: { recordIndex?: number; cid?: string; part?: string }) => {
+    if (r.recordIndex !== undefined) return recordLabel(r.recordIndex, records, r.part === "summary");
+    const file = r.cid ? byCid.get(r.cid) : undefined;
+    return file ? recordLabel(file.index, records, file.summary) : "A stored file";
+  };
   const refusals = useQuery({
     queryKey: ["refusals", address],
     enabled: address !== undefined,
@@ -88,7 +99,7 @@ export function Activity() {
                       <td>
                         <DoctorName address={e.doctor} />
                       </td>
-                      <td>{recordLabel(e.index, records.data, e.summaryOnly)}</td>
+                      <td>{recordLabel(e.index, records, e.summaryOnly)}</td>
                       <td>{e.basis === "Grant" ? "Your grant" : "Emergency access"}</td>
                     </tr>
                   ) : null,
@@ -132,11 +143,7 @@ export function Activity() {
                     <td>
                       <DoctorName address={r.reader} />
                     </td>
-                    <td>
-                      {r.recordIndex !== undefined
-                        ? recordLabel(r.recordIndex, records.data, r.part === "summary")
-                        : "A stored file"}
-                    </td>
+                    <td>{refusedWhat(r)}</td>
                     <td>{r.reason}</td>
                   </tr>
                 ))}

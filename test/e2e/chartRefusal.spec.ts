@@ -1,0 +1,125 @@
+/**
+ * A doctor's attempt outside the grant, in Chromium against the real stack (issue 16 bug 4): the
+ * chart may mark a record "Not shared with you", but opening it asks the storage service, which
+ * refuses (403) with the reason and records the attempt; the chart shows that sentence and "Ask for
+ * access", decrypts nothing and sends no transaction; the patient's Activity lists the attempt
+ * (who, which record, why). After the patient revokes, a record the doctor read before is refused
+ * and listed the same way. Before, the browser decided: the wallet's simulation of `logAccess`
+ * reverted, the banner said so, and the patient's Activity said "No attempt to read your records
+ * was refused". Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { Category, categoryMask } from "../../lib/categories";
+import { nav, specKit, type E2e } from "./context";
+import { doctorWithKeyThroughUi } from "./context";
+import { newPatient, onboardDoctor, openChart, saveGeneralDetails, sentTransactions } from "./steps";
+
+const NOTE = "Clinic note: reviewed asthma, inhaler technique fine, no change to treatment.";
+
+/** The patient's Activity row of refused attempts that names `record`, once it shows. */
+async function refusedRow(page: Page, record: string, reason: RegExp) {
+  await nav(page, "Activity");
+  const section = page.getByRole("region", { name: "Refused attempts" });
+  const row = section.getByRole("row").filter({ hasText: record }).filter({ hasText: reason });
+  // Activity re-reads refusals every 15 s; a fresh visit reads them at once.
+  await row.waitFor({ timeout: 30_000 });
+  return row;
+}
+
+export function chartRefusalSpecs(e2e: () => E2e): void {
+  describe("chart refusal", () => {
+    const kit = specKit(e2e);
+
+    it("opening a record outside the grant, or after a revoke, is refused by the service and listed in the patient's Activity", async function () {
+      this.timeout(300_000);
+      // The patient: general details (record 1) and a clinical note (record 2), saved in the dApp.
+      const patient = await newPatient(e2e, kit, "chart refusal patient passphrase");
+      const pp = patient.session.page;
+      await saveGeneralDetails(pp, "Rae Fusal", "1984-05-06");
+      await nav(pp, "Upload a record");
+      await pp.getByLabel("Report file (PDF, plain text or FHIR Bundle)").setInputFiles({
+        name: "clinic-note.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from(NOTE),
+      });
+      await pp.getByLabel("Category").selectOption({ label: "Clinical notes and reports" });
+      await pp.getByRole("button", { name: "Summarize the report" }).click();
+      await pp
+        .getByRole("region", { name: "Summary before saving" })
+        .getByRole("button", { name: "Save the record" })
+        .click();
+      await pp.getByText("Saved as your record 2 (as listed in Records)").waitFor({ timeout: 60_000 });
+
+      // A doctor with a key; the patient grants clinical notes only, and Records shares the note's key.
+      const doctor = await onboardDoctor(e2e, kit, "Dr Ada Refusal");
+      const ds = await kit.open(doctor.key);
+      const dp = ds.page;
+      await doctorWithKeyThroughUi(ds, "chart refusal doctor passphrase");
+      const { timestamp } = await kit.chain().getBlock();
+      await kit.write(patient.key, "grantAccess", [
+        doctor.address,
+        categoryMask([Category.ClinicalNotes]),
+        Number(timestamp) + 86_400,
+      ]);
+      await nav(pp, "Records");
+      await pp.getByText("Shared your newer records with").waitFor({ timeout: 60_000 });
+
+      // Outside the grant: marked, but the click reaches the service, which refuses and says why.
+      await openChart(dp, patient.address);
+      const details = dp
+        .getByRole("listitem")
+        .filter({ has: dp.getByRole("heading", { name: "Record 1: General details" }) });
+      await details.getByText("Not shared with you").waitFor();
+      const sent = sentTransactions(ds);
+      const blobAnswers: number[] = [];
+      dp.on("response", (r) => {
+        if (r.url().includes("/v1/blobs/")) blobAnswers.push(r.status());
+      });
+      await details.getByRole("button", { name: "Open report of record 1" }).click();
+      const refusal = details.getByRole("alert");
+      await refusal.waitFor();
+      expect(await refusal.textContent()).to.match(
+        /Refused by the storage service: The patient's grant to this doctor does not cover general details records\./,
+      );
+      expect(await refusal.getByRole("link", { name: "Ask for access" }).getAttribute("href")).to.equal(
+        "#/request-access",
+      );
+      expect(blobAnswers).to.deep.equal([403]);
+      expect(sentTransactions(ds)).to.equal(sent); // no logAccess: nothing to spend on a refused read
+      expect(await details.locator(".report").count()).to.equal(0);
+      await e2e().screenshot(dp, "chart-refusal-01-outside-grant");
+
+      // Within the grant: the note opens.
+      const note = dp.getByRole("listitem").filter({
+        has: dp.getByRole("heading", { name: "Record 2: Clinical notes and reports" }),
+      });
+      expect(await note.getByText("Not shared with you").count()).to.equal(0);
+      await note.getByRole("button", { name: "Open report of record 2" }).click();
+      await note.getByText(NOTE).waitFor({ timeout: 60_000 });
+
+      // The patient sees the refused attempt: who, which record, why.
+      const first = await refusedRow(pp, "Record 1 (General details)", /does not cover general details records/);
+      expect(await first.textContent()).to.contain("Dr Ada Refusal");
+      await e2e().screenshot(pp, "chart-refusal-02-activity");
+
+      // The patient revokes; the doctor opens the note read before: refused, and listed.
+      await kit.write(patient.key, "revokeAccess", [doctor.address]);
+      await nav(dp, "Appointments"); // away and back: a fresh chart, nothing opened in memory
+      await openChart(dp, patient.address);
+      const again = dp.getByRole("listitem").filter({
+        has: dp.getByRole("heading", { name: "Record 2: Clinical notes and reports" }),
+      });
+      await again.getByText("Not shared with you").waitFor();
+      const sentBefore = sentTransactions(ds);
+      await again.getByRole("button", { name: "Open report of record 2" }).click();
+      await again.getByRole("alert").getByText("The patient revoked this doctor's access.").waitFor();
+      expect(sentTransactions(ds)).to.equal(sentBefore);
+      expect(await again.getByText(NOTE).count()).to.equal(0);
+      await e2e().screenshot(dp, "chart-refusal-03-revoked");
+
+      const second = await refusedRow(pp, "Record 2 (Clinical notes and reports)", /revoked this doctor's access/);
+      expect(await second.textContent()).to.contain("Dr Ada Refusal");
+    });
+  });
+}
