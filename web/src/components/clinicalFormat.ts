@@ -5,9 +5,9 @@ export function categoryName(category: number): string {
   return isCategoryId(category) ? CATEGORY_LABELS[category] : `Category ${category}`;
 }
 
-const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "long" });
 
-/** "21 Nov 2026, 19:52:23" in the viewer's time zone (audit entries are the viewer's own past). */
+/** "21 Nov 2026, 19:52:23 CET" in the viewer's time zone, which it names (audit entries are the viewer's own past). */
 export function formatWhen(date: Date): string {
   return WHEN.format(date);
 }

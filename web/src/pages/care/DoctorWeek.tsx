@@ -5,7 +5,7 @@ import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctorWeek } from "../../hooks/useDoctorWeek";
 import { useTask } from "../../hooks/useTask";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
-import { formatDay, formatSlot, formatTime } from "./format";
+import { formatDay, formatSlot, formatTime, viewerTimeZone } from "./format";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
@@ -24,9 +24,10 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
       await Promise.all([week.refetch(), queryClient.invalidateQueries({ queryKey: ["patient-appointments"] })]);
     });
 
-  const days = new Map<number, { start: number; free: boolean }[]>();
+  // Grouped by the viewer's own day: a 23:30 UTC slot is tomorrow morning further east.
+  const days = new Map<string, { start: number; free: boolean }[]>();
   for (const slot of week.data ?? []) {
-    const day = slot.start - (slot.start % 86_400);
+    const day = formatDay(slot.start);
     days.set(day, [...(days.get(day) ?? []), slot]);
   }
   const headingId = `week-${doctor.account}`;
@@ -34,7 +35,7 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{doctor.name}&apos;s coming week</h2>
-      <p className="muted">Times are in UTC. Each appointment lasts 30 minutes.</p>
+      <p className="muted">Times are in your time zone, {viewerTimeZone()}. Each appointment lasts 30 minutes.</p>
       {!doctor.active ? (
         <p>This doctor is not taking appointments.</p>
       ) : week.isPending ? (
@@ -46,7 +47,7 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
       ) : (
         [...days].map(([day, slots]) => (
           <div key={day}>
-            <h3>{formatDay(day)}</h3>
+            <h3>{day}</h3>
             <ul className="slots">
               {slots.map((slot) => (
                 <li key={slot.start}>

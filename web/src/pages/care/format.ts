@@ -1,33 +1,42 @@
 import { AppointmentStatusNames } from "@deployments/contracts";
 
 /**
- * Shared formatting for the care pages. Appointment slots are defined in UTC on-chain (weekly
- * availability is per UTC day), so times are shown in UTC and say so: no off-by-a-timezone bookings.
+ * Shared formatting for the care pages. Times are shown in the viewer's own time zone and say which
+ * ("Mon 24 Nov 2026, 10:00 CET"): slots are defined in UTC on-chain, but a patient books in her own
+ * hours. Weekly availability is entered per UTC day (OfficeHours says so at the field).
  */
 const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
   weekday: "short",
   day: "numeric",
   month: "short",
+  year: "numeric",
   hour: "2-digit",
   minute: "2-digit",
-  timeZone: "UTC",
+  timeZoneName: "short",
 });
-const DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
-const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+const DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" });
+const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
 
-/** "Mon 24 Nov, 09:00 UTC". */
+/** "Mon 24 Nov 2026, 10:00 CET": the viewer's time with its zone. */
 export function formatSlot(unixSeconds: number): string {
-  return `${DATE_TIME.format(unixSeconds * 1000)} UTC`;
+  return DATE_TIME.format(unixSeconds * 1000);
 }
 
-/** "Monday 24 November". */
+/** "Monday 24 November", in the viewer's time zone. */
 export function formatDay(unixSeconds: number): string {
   return DAY.format(unixSeconds * 1000);
 }
 
-/** "09:00". */
+/** "10:00", in the viewer's time zone. */
 export function formatTime(unixSeconds: number): string {
   return TIME.format(unixSeconds * 1000);
+}
+
+/** The viewer's time zone in words: "Europe/Paris (CET)". */
+export function viewerTimeZone(at = Date.now()): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const short = DATE_TIME.formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  return short && short !== zone ? `${zone} (${short})` : zone;
 }
 
 /** IAppointmentBook.AppointmentStatus, in words. */
