@@ -353,7 +353,8 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       const read = await readAs(accounts.doctor, 2, { onProgress: (p) => readStages.push(p.stage) });
       expect(fromUtf8(read.plaintext)).to.equal("lab two");
       expect(read.basis).to.equal("Grant");
-      expect(readStages).to.deep.equal(["access-log", ...TRANSACTION_STAGES, ...DOWNLOAD_STAGES]);
+      // The file first (the storage service serves it or refuses), then the logged access, then the key.
+      expect(readStages).to.deep.equal(["download", "verify", "access-log", ...TRANSACTION_STAGES, "decrypt"]);
       const receipt = await publicClient.getTransactionReceipt({ hash: read.accessTx! });
       const logs = await publicClient.getContractEvents({
         address: core,

@@ -31,5 +31,8 @@ export const STAGE_LABELS: Record<TaskStage, string> = {
 /** A transaction's steps, from the wallet's prompt to the block. */
 export const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const satisfies readonly TaskStage[];
 
-/** A doctor's read of a record: the access logged on the chain (a transaction), then the file fetched, checked, decrypted. */
-export const READ_STAGES: readonly TaskStage[] = ["access-log", ...WRITE_STAGES, "download", "verify", "decrypt"];
+/**
+ * A doctor's read of a record (lib/records readRecord): the file fetched (the storage service serves
+ * it or refuses) and checked, the access logged on the chain (a transaction), then decrypted.
+ */
+export const READ_STAGES: readonly TaskStage[] = ["download", "verify", "access-log", ...WRITE_STAGES, "decrypt"];

@@ -13,7 +13,7 @@ import { Progress } from "../../components/Progress";
 import { SummaryView } from "../../components/SummaryView";
 import { UnlockGate } from "../../components/UnlockGate";
 import { parseStoredSummary } from "@lib/summary/stored";
-import type { TaskStage } from "../../components/stages";
+import { READ_STAGES } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTask } from "../../hooks/useTask";
@@ -25,16 +25,6 @@ import "./chart.css";
 import { recordName, recordNumber } from "../../records/recordNumber";
 
 const PAGE = 20;
-/** readRecord's order: the service decides first (it serves the file or refuses), then the chain logs the read. */
-const READ_STAGES: TaskStage[] = [
-  "download",
-  "verify",
-  "access-log",
-  "awaiting-signature",
-  "pending",
-  "confirmed",
-  "decrypt",
-];
 const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
 
 /** What was opened of one record, kept in this page's memory only, or the service's refusal of it. */
