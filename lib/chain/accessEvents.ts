@@ -100,7 +100,13 @@ async function readWindow(
     }),
   ]);
   const placeholder = new Date(0);
-  const stampOf = (log: { blockNumber: bigint; transactionHash: Hex; logIndex: number }) => ({
+  // Who read whose record (the doctor is the read's `reader`), and where the log stands in the chain.
+  const common = (
+    log: { args: { patient?: Address }; blockNumber: bigint; transactionHash: Hex; logIndex: number },
+    doctor?: Address,
+  ) => ({
+    patient: log.args.patient!,
+    doctor: doctor!,
     at: placeholder,
     blockNumber: log.blockNumber,
     txHash: log.transactionHash,
@@ -110,21 +116,17 @@ async function readWindow(
   const events: Stamped[] = [
     ...reads.map((log) => ({
       kind: "read" as const,
-      patient: log.args.patient!,
-      doctor: log.args.reader!,
+      ...common(log, log.args.reader),
       index: Number(log.args.index),
       summaryOnly: log.args.summaryOnly!,
       basis: ACCESS_BASES[log.args.basis!],
-      ...stampOf(log),
     })),
     ...emergencies.map((log) => ({
       kind: "emergency" as const,
-      patient: log.args.patient!,
-      doctor: log.args.doctor!,
+      ...common(log, log.args.doctor),
       id: Number(log.args.id),
       reasonCode: log.args.reasonCode!,
       expiresAt: new Date(Number(log.args.expiresAt) * 1000),
-      ...stampOf(log),
     })),
   ];
   events.sort((a, b) =>
