@@ -1,4 +1,6 @@
+import type { EhrApiClient } from "../api/client";
 import type { ReadMarks, ReadState } from "../api/wire/readState";
+import { NotFoundError, SessionError, StorageError } from "../errors";
 import type { Notification } from "./types";
 
 /**
@@ -169,4 +171,37 @@ export function webPendingReadMarks(
       });
     },
   };
+}
+
+/** Whether `error` says the service could not be reached (or failed), rather than refused. */
+function unreachable(error: unknown): boolean {
+  return error instanceof StorageError && !(error instanceof NotFoundError);
+}
+
+/**
+ * One round with the service: sends the marks `pending` keeps (or only reads, when there are none)
+ * and answers the service's state with what was kept meanwhile merged in. While the service cannot
+ * be reached, or the session has to be renewed, the marks stay kept and `previous` with them is
+ * answered (the local view). Marks the service refused as malformed are dropped (they would be
+ * refused forever); a refused read throws.
+ */
+export async function syncReadState(
+  api: Pick<EhrApiClient, "readState" | "markRead">,
+  pending: PendingReadMarks,
+  previous: ReadState | undefined,
+): Promise<ReadState> {
+  const marks = pending.pending();
+  let state: ReadState;
+  try {
+    state = marks ? await api.markRead(marks) : await api.readState();
+  } catch (error) {
+    if (!unreachable(error) && !(error instanceof SessionError)) {
+      if (!marks) throw error;
+      pending.forget(mergeReadState(undefined, marks));
+    }
+    return mergeReadState(previous, pending.pending());
+  }
+  pending.forget(state);
+  // Marks made while the request was out are not in the answer yet.
+  return mergeReadState(state, pending.pending());
 }

@@ -7,6 +7,7 @@ import { EhrApiClient } from "../../lib/api/client";
 import { MAX_CONVERSATION_MARKS, MAX_MARKS_PER_REQUEST, type ReadState } from "../../lib/api/wire/readState";
 import { FormatError } from "../../lib/errors";
 import { participantKeys, sealMessage } from "../../lib/messages";
+import { syncReadState, webPendingReadMarks, type KeyValueStorage } from "../../lib/notifications/unread";
 import { StateDatabase } from "../state/database";
 import { expectError } from "../testing/records";
 import { startTestStack, WEB_ORIGIN, type StackAccount, type TestStack } from "../testing/stack";
@@ -208,6 +209,51 @@ describe("/v1/read-state (each user's inbox and conversation read marks)", () =>
       const refused = await client.markRead({ inboxSeen: { at: 1, ids: ["not an id"] } }).catch((e: unknown) => e);
       expect(refused).to.be.instanceOf(FormatError);
       expect((refused as FormatError).shortMessage).to.equal("The request is not valid: check inboxSeen.ids.0.");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("syncs a browser's kept marks: sent when the service answers, kept while it cannot be reached", async () => {
+    const server: Server = stack.app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const map = new Map<string, string>();
+    const storage: KeyValueStorage = {
+      getItem: (k) => map.get(k) ?? null,
+      setItem: (k, v) => void map.set(k, v),
+      removeItem: (k) => void map.delete(k),
+    };
+    const pending = webPendingReadMarks(storage, stack.chain.chainId, stack.core, stack.patient.address);
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const online = new EhrApiClient({ baseUrl, origin: WEB_ORIGIN });
+      await online.signIn(stack.patient.wallet);
+      const before = await online.readState();
+      const mark = { inboxSeen: { at: 50_000, ids: [note("ef", 2)] } };
+
+      // The service is down (nothing listens on the port any more): the mark stays kept and shows.
+      const closed = stack.app.listen(0, "127.0.0.1");
+      await once(closed, "listening");
+      const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise((done) => closed.close(done));
+      const offline = new EhrApiClient({ baseUrl: deadUrl, origin: WEB_ORIGIN });
+      pending.keep(mark);
+      const local = await syncReadState(offline, pending, before);
+      expect(local).to.deep.equal({ ...before, inboxSeen: mark.inboxSeen });
+      expect(pending.pending()).to.deep.equal(mark);
+      expect(await stateOf(stack.patient)).to.deep.equal(before);
+
+      // Back: the kept mark is sent, accepted, and no longer kept.
+      const synced = await syncReadState(online, pending, local);
+      expect(synced).to.deep.equal({ ...before, inboxSeen: mark.inboxSeen });
+      expect(pending.pending()).to.equal(undefined);
+      expect(map.size).to.equal(0);
+      expect(await stateOf(stack.patient)).to.deep.equal(synced);
+
+      // A mark the service refuses (not the caller's conversation) is dropped, not retried forever.
+      pending.keep({ conversations: { [`0x${"ee".repeat(32)}`]: 1 } });
+      expect(await syncReadState(online, pending, synced)).to.deep.equal(synced);
+      expect(pending.pending()).to.equal(undefined);
     } finally {
       server.close();
     }

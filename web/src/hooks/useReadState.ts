@@ -2,8 +2,13 @@ import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-quer
 import { useCallback, useMemo } from "react";
 import type { EhrApiClient } from "@lib/api/client";
 import type { ReadMarks, ReadState } from "@lib/api/wire/readState";
-import { NotFoundError, SessionError, StorageError } from "@lib/errors";
-import { mergeReadState, readStateCovers, webPendingReadMarks, type PendingReadMarks } from "@lib/notifications";
+import {
+  mergeReadState,
+  readStateCovers,
+  syncReadState,
+  webPendingReadMarks,
+  type PendingReadMarks,
+} from "@lib/notifications";
 import { useEhr } from "../ehr/useEhr";
 
 /** How often the read state is read again, in ms: what another browser read shows within it. */
@@ -13,34 +18,6 @@ const SEND_AFTER_MS = 600;
 
 /** One send scheduled per account (the badge, the banner and the pages share it). */
 const scheduled = new Map<string, ReturnType<typeof setTimeout>>();
-
-/** Whether `error` says the service could not be reached (or failed), rather than refused. */
-function unreachable(error: unknown): boolean {
-  return error instanceof StorageError && !(error instanceof NotFoundError);
-}
-
-/**
- * Sends the marks kept in this browser and answers the service's state with them merged in. Marks
- * the service refused as malformed are dropped (they would be refused forever); while it cannot be
- * reached, or the session has to be renewed, they stay kept and the local view is answered.
- */
-async function sync(api: EhrApiClient, pending: PendingReadMarks, previous: ReadState | undefined): Promise<ReadState> {
-  const marks = pending.pending();
-  let state: ReadState;
-  try {
-    state = marks ? await api.markRead(marks) : await api.readState();
-  } catch (error) {
-    if (!unreachable(error) && !(error instanceof SessionError)) {
-      // A refused read is the query's error; refused marks would be refused forever: drop them.
-      if (!marks) throw error;
-      pending.forget(mergeReadState(undefined, marks));
-    }
-    return mergeReadState(previous, pending.pending());
-  }
-  pending.forget(state);
-  // Marks made while the request was out are not in the answer yet.
-  return mergeReadState(state, pending.pending());
-}
 
 /**
  * The signed-in user's read state (the inbox's "last seen" marker and the conversations read),
@@ -68,7 +45,7 @@ export function useReadState() {
       const previous = queryClient.getQueryData<ReadState>(queryKey);
       // Before sign-in the service cannot say: what this browser has not yet sent is all there is.
       if (!signedIn) return mergeReadState(previous, pending!.pending());
-      return sync(api, pending!, previous);
+      return syncReadState(api, pending!, previous);
     },
   });
 
@@ -99,7 +76,7 @@ function scheduleSend(
     id,
     setTimeout(() => {
       scheduled.delete(id);
-      void sync(api, pending, queryClient.getQueryData<ReadState>(queryKey)).then((next) =>
+      void syncReadState(api, pending, queryClient.getQueryData<ReadState>(queryKey)).then((next) =>
         queryClient.setQueryData<ReadState>(queryKey, (old) => mergeReadState(old, next)),
       );
     }, SEND_AFTER_MS),
