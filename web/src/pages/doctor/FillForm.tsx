@@ -6,9 +6,7 @@ import { AccessDeniedError } from "@lib/errors";
 import { checkForm, FORM_KINDS, FORMS, formToBundle, type FormKind } from "@lib/forms";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
-import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
-import { UnlockGate } from "../../components/UnlockGate";
 import { categoryName } from "../../components/clinicalFormat";
 import { FormEditor, inputId } from "../../components/forms/FormEditor";
 import { FORM_SPECS } from "../../components/forms/formSpecs";
@@ -24,6 +22,7 @@ import "../../components/clinical.css";
 import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
+import { PatientWork } from "./PatientWork";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
@@ -181,14 +180,5 @@ function FormFiller({ patient }: { patient: Address }) {
 
 /** Structured forms (vital signs, cardiology, dermatology, dentistry) for a patient who granted access. */
 export function FillForm() {
-  const [patient, setPatient] = useState<Address>();
-  return (
-    <>
-      <h1 tabIndex={-1}>Fill a form</h1>
-      <UnlockGate>
-        <PatientPicker action="Choose patient" onPick={setPatient} initial={patient} />
-        {patient ? <FormFiller key={patient} patient={patient} /> : null}
-      </UnlockGate>
-    </>
-  );
+  return <PatientWork title="Fill a form">{(patient) => <FormFiller patient={patient} />}</PatientWork>;
 }

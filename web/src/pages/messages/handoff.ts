@@ -21,29 +21,32 @@ export interface GrantPrefill {
   categories: number;
 }
 
-let messageIntent: MessageIntent | undefined;
-let grantPrefill: GrantPrefill | undefined;
+/** A value one page leaves for the page it opens, which takes it once. */
+function handoff<T>() {
+  let value: T | undefined;
+  return {
+    set(next: T): void {
+      value = next;
+    },
+    take(): T | undefined {
+      const taken = value;
+      value = undefined;
+      return taken;
+    },
+  };
+}
+
+const messageIntent = handoff<MessageIntent>();
+const grantPrefill = handoff<GrantPrefill>();
 
 /** Sets what the messages page opens with. */
-export function setMessageIntent(intent: MessageIntent): void {
-  messageIntent = intent;
-}
+export const setMessageIntent = messageIntent.set;
 
 /** What the messages page opens with, once. */
-export function takeMessageIntent(): MessageIntent | undefined {
-  const intent = messageIntent;
-  messageIntent = undefined;
-  return intent;
-}
+export const takeMessageIntent = messageIntent.take;
 
 /** Sets what the Sharing page's grant form is filled with. */
-export function setGrantPrefill(prefill: GrantPrefill): void {
-  grantPrefill = prefill;
-}
+export const setGrantPrefill = grantPrefill.set;
 
 /** What the grant form is filled with, once. */
-export function takeGrantPrefill(): GrantPrefill | undefined {
-  const prefill = grantPrefill;
-  grantPrefill = undefined;
-  return prefill;
-}
+export const takeGrantPrefill = grantPrefill.take;
