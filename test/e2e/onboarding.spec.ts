@@ -184,12 +184,11 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await page.getByRole("button", { name: "Unlock my key" }).click();
       await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
 
-      // A reload keeps nothing unlocked: the locked key in localStorage needs the wallet again.
+      // A reload keeps the tab signed in and the key unlocked, with no wallet signature (reload.spec.ts).
+      const signed = wallet.requests.filter((m) => m === "personal_sign").length;
       await page.reload();
-      await connectAndSignInAgain(session);
-      await page.getByRole("heading", { name: "Your encryption key is locked" }).waitFor();
-      await page.getByRole("button", { name: "Unlock my key" }).click();
       await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      expect(wallet.requests.filter((m) => m === "personal_sign").length).to.equal(signed);
 
       // The wallet switches account: the key is cleared and the new account must sign in.
       await wallet.switchAccount(devKey(ACCOUNTS.patient3));
@@ -210,9 +209,4 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "08-register-phone");
     });
   });
-}
-
-/** After a reload wagmi reconnects by itself; only the service session must be signed again. */
-async function connectAndSignInAgain(session: Session): Promise<void> {
-  await session.page.getByRole("button", { name: "Sign in with your wallet" }).click();
 }
