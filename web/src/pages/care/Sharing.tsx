@@ -1,20 +1,17 @@
 import { useState } from "react";
-import { FormatError } from "@lib/errors";
-import { revokeAccess, rewrapGrantedRecords } from "@lib/records/flows";
+import { revokeAccess } from "@lib/records/flows";
 import { describeCategories } from "../../components/CategoryPicker";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
-import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { useTask } from "../../hooks/useTask";
 import { formatSlot, GRANT_SOURCE, shortAddress } from "./format";
 import { GrantForm } from "./GrantForm";
+import { APPROVE_STAGES, useAnswerRequest } from "../../features/sharing/useAnswerRequest";
 import "./care.css";
-
-const APPROVE_STAGES = [...WRITE_STAGES, "rewrap"] as const;
 
 /**
  * The patient's sharing: give a doctor access, see the live grants (categories, expiry) and revoke
@@ -24,7 +21,7 @@ export function Sharing() {
   const { flowContext, userKey } = useEhr();
   const consents = useConsents("patient");
   const doctors = useDoctors();
-  const write = useCoreWrite();
+  const answer = useAnswerRequest();
   const task = useTask();
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
@@ -42,19 +39,12 @@ export function Sharing() {
   const onApprove = (doctor: `0x${string}`, categories: number) =>
     task.run(async (report) => {
       setApproving(true);
-      if (!userKey) throw new FormatError("Unlock your key first.");
-      await write("approveRequest", [doctor], "approve the request", report);
-      await rewrapGrantedRecords(
-        flowContext((p) => report(p.stage)),
-        { doctor, categories, patientKey: userKey },
-      );
-      await consents.refetch();
+      await answer.approve(doctor, categories, report);
     });
   const onDeny = (doctor: `0x${string}`) =>
     task.run(async (report) => {
       setApproving(false);
-      await write("denyRequest", [doctor], "deny the request", report);
-      await consents.refetch();
+      await answer.deny(doctor, report);
     });
 
   return (
