@@ -15,7 +15,7 @@ export const NO_KNOWN_ALLERGIES =
 const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
-  /\b(?:allergic to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse )?reactions? to)\b/gi;
+  /\b(?:allergic to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse |allergic |allergy )?reactions? (?:was |is )?to)\b/gi;
 /** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
 const ALLERGY_AFTER =
   /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b(?!\s+(?:medicines?|medications?|meds|pills?|shots?|tablets?|drops|sprays?|injections?|relief|treatment))/i;
@@ -168,8 +168,9 @@ function unknownEntries(text: string, s: Piece, section: string): Item[] {
     const named = paren ?? causes;
     if (!named || NOT_ALLERGEN_ENTRY.test(paren ? entry : named[1]) || NOT_A_NAME.test(named[1].split(" ")[0]))
       continue;
-    // "aspirin resulting in GI upset, disorientation": what follows a reaction verb are reactions.
-    if (REACTION_VERB.test(chunk.slice(0, m.index))) continue;
+    // "aspirin resulting in GI upset, disorientation": what follows a reaction verb are reactions,
+    // unless the entry is a substance with its own verb ("…, Fortaz causes an unknown reaction").
+    if (!causes && REACTION_VERB.test(chunk.slice(chunk.lastIndexOf(";", m.index) + 1, m.index))) continue;
     const start = s.start + m.index + m[0].indexOf(entry);
     const term: Term = { start, end: start + named[1].length, kind: "drug", name: named[1] };
     out.push(allergyItem(text, term, start + entry.length, section));

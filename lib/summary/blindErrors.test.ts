@@ -1,5 +1,5 @@
 /**
- * The error classes the round-3 and round-4 blind sets (gold parts 9-10, 11-12) showed, each as a short made-up note in
+ * The error classes the round-3, 4 and 5 blind sets (gold parts 9-10, 11-12, 13-14) showed, each as a short made-up note in
  * the same shape: the engine must read these, not the exact notes (which stay in the gold only).
  */
 import { expect } from "chai";
@@ -60,6 +60,16 @@ const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> 
     ["Albuterol", "MiraLax", "carnitine", "phenobarbital", "Reglan"],
   ],
   [
+    "a semicolon that turns the sentence ('; however') does not make one entry of the list before it",
+    "MEDICATIONS:,  She is on Hyzaar 50/12.5 one-half p.o. daily, coated aspirin daily, lovastatin 40 mg p.o. daily, metformin 500 mg one tab p.o. b.i.d.; however, she has been skipping her second dose.",
+    ["Hyzaar 50/12.5", "aspirin", "lovastatin", "metformin"],
+  ],
+  [
+    "a brand with its generic in brackets is one drug",
+    "MEDICATIONS: , Current medications include the following:,1.  Methadone 110 mg by mouth every day.,2.  Avalide (irbesartan) daily.",
+    ["Methadone", "Avalide"],
+  ],
+  [
     "a single dose given at this visit is not a drug the patient takes",
     "MEDICATIONS: , Her medication is one dose of hydrochlorothiazide today because her blood pressure was high.",
     [],
@@ -101,6 +111,17 @@ describe("blind-set error classes, rounds 3 and 4 (summarizeText)", () => {
     );
     expect(s.medications).to.deep.equal([]);
     expect(s.dischargeMedications?.map((i) => i.medication?.name)).to.deep.equal(["Feosol", "Protonix"]);
+  });
+
+  it("allergies: a substance with its own verb after a reaction list; 'allergy reaction was to X' in prose", () => {
+    expect(
+      allergies(
+        "ALLERGIES: , Levaquin and Cipro cause rashes; ibuprofen causes his throat to swell, Fortaz causes an unknown reaction.",
+      ),
+    ).to.deep.equal(["Levaquin", "Cipro", "ibuprofen", "Fortaz"]);
+    expect(allergies("HISTORY: He felt that his allergy reaction was to Keflex, given for cellulitis.")).to.deep.equal([
+      "Keflex",
+    ]);
   });
 
   it("allergies: a class named in the plural in the list and in the singular in prose is one allergy", () => {

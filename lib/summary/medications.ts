@@ -99,7 +99,7 @@ export const NO_MEDICATIONS =
   /^(?:none|nil|no|n\/a|none currently|none at (?:the )?present(?: time)?|none at this time)$|\b(?:no (?:current |regular |daily |home |routine |prescription |chronic )?(?:medications?|meds|medicines)\b(?! (?:allerg|reaction|change))|on no (?:medications?|meds)|takes no (?:medications?|meds)|not (?:currently )?(?:taking|on) any (?:medications?|meds|medicines)|(?:does not|doesn't|has not|hasn't|is not|isn't) (?:been )?tak(?:e|en|ing) (?:any )?(?:medications?|meds|medicines)|(?:does not|doesn't|did not|didn't|do not|don't) (?:list|report|take|use) any (?:current |regular |daily |prescription )?(?:medications?|meds|medicines)|none (?:currently|at (?:the )?present|at this time))/i;
 
 const NAME_SUFFIX =
-  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|No\.?\s{1,2}[1-4]|\d{1,3}\/\d{2,4}|N \d+)\b|^ (?:[XESC]\.[LR]\.|L\.A\.|C\.D\.)/;
+  /^[ -](?:XL|XR|ER|SR|CR|LA|DS|PM|HCT|HCTZ|CD|ODT|EC|Plus|Forte|D|Elixir|#\s?\d|No\.?\s{1,2}[1-4]|\d{1,3}\/\d{2,4}(?:\.\d{1,2})?|N \d+)\b|^ (?:[XESC]\.[LR]\.|L\.A\.|C\.D\.)/;
 const DOSE =
   /\b\d+(?:[.,/]\d+)*\s*(?:mg|mcg|mcgs|micrograms?|g|gm|grams?|units?|iu|meq|ml|cc|%|puffs?|tabs?|tablets?|capsules?|caps|drops?|patch)\b(?:\s*\/\s*(?:ml|h|hr|hour|kg|day))?/i;
 const FREQUENCY =
@@ -112,10 +112,18 @@ const TAKES_NAME = /\b(?:takes|taking|uses|using)\s+([A-Z][a-z]{3,}(?:-\d{1,3})?
 const MED_KINDS = new Set(["drug", "supplement", "class"]);
 const NOT_MEDICATION_CLASSES = /^(?:contrast|contrast dye|iv contrast|ivp dye|iodinated contrast|iodine|vaccine)$/i;
 
+/**
+ * Whether a list separates its entries with semicolons (Synthea: "insulin, regular; metformin"),
+ * not merely turns with one ("metformin b.i.d.; however, she skips the second dose").
+ */
+function entriesBySemicolon(list: string): boolean {
+  return /;(?!\s*(?:however|but|although|though|and|which|she|he|the patient)\b)/i.test(list);
+}
+
 /** Drug terms of a sentence: lexicon terms plus capitalised names followed by a dose (lists only). */
 function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean, classes = list): Term[] {
   // A list separated by semicolons keeps its commas inside entries (Synthea: "insulin, regular").
-  const semicolons = list && text.slice(s.start, s.end).includes(";");
+  const semicolons = list && entriesBySemicolon(text.slice(s.start, s.end));
   const found = findTerms(text, s.start, s.end).filter(
     (t) =>
       MED_KINDS.has(t.kind) &&
@@ -168,8 +176,10 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean,
     // "V-optic 0.5% eye drops": the form belongs to the name before it (found only now, unknown to the lexicon).
     if (i > 0 && t.kind !== "drug" && FORM.test(t.name) && !/[,;]|\b(?:and|or|with|plus)\b/i.test(gap)) return [];
     // "PTU (propylthiouracil) 300 mg": the entry is named as the list writes it, its expansion in brackets.
-    const abbreviation = /(?:^|[\s,;:])([A-Z][A-Z0-9-]{1,5}) \($/.exec(
-      text.slice(Math.max(s.start, t.start - 10), t.start),
+    // "Avalide (irbesartan)": the name before the bracket is the entry; its expansion is not another.
+    if (i > 0 && /^\s*\($/.test(gap)) return [];
+    const abbreviation = /(?:^|[\s,;:])([A-Z][A-Z0-9-]{1,5}|[A-Z][a-z]{3,}) \($/.exec(
+      text.slice(Math.max(s.start, t.start - 16), t.start),
     );
     if (abbreviation && (i === 0 || terms[i - 1].end <= t.start - abbreviation[1].length - 2)) {
       const start = t.start - abbreviation[1].length - 2;
@@ -315,11 +325,11 @@ export function extractMedications(
       const term = terms[i];
       const before = text.slice(s.start, term.start);
       const limit = i + 1 < terms.length ? terms[i + 1].start : s.end;
-      const span = itemSpan(text, term, limit, LIST_MODES.has(mode) && sentence.includes(";"));
+      const span = itemSpan(text, term, limit, LIST_MODES.has(mode) && entriesBySemicolon(sentence));
       if (mode === "list" || mode === "discharge") {
         const entry = text.slice(s.start, span.end);
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
-        const own = sentence.includes(";") ? before.slice(before.lastIndexOf(";") + 1) : before;
+        const own = entriesBySemicolon(sentence) ? before.slice(before.lastIndexOf(";") + 1) : before;
         if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
         if (SINGLE_DOSE.test(own.slice(-30))) continue;
