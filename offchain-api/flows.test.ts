@@ -12,7 +12,7 @@ import path from "node:path";
 import { fromUtf8, utf8 } from "../lib/bytes";
 import { readChainRecord, recordCount } from "../lib/chain/ehr";
 import { Category } from "../lib/categories";
-import { AccessDeniedError, ContractRevertedError, IntegrityError, SessionError } from "../lib/errors";
+import { AccessDeniedError, IntegrityError, SessionError } from "../lib/errors";
 import type { GeneralDetails } from "../lib/fhir/generalDetails";
 import { EhrApiClient } from "../lib/api/client";
 import { rawLeafCid } from "../lib/api/rawCid";
@@ -197,13 +197,19 @@ describe("record flows over HTTP (lib/api client ↔ offchain-api)", function ()
 
     await revokeAccess(await contextOf(stack.patient), { doctor: stack.doctor.address });
 
-    // The flow stops at the chain: logAccess reverts without a grant.
-    const reverted = await rejection(
+    // The flow stops at the service, before any transaction: the envelope is refused, with the reason.
+    const sent = await stack.publicClient.getTransactionCount({ address: stack.doctor.address });
+    const refusedRead = await rejection(
       readRecord(doctorCtx, { patient: stack.patient.address, index: reportIndex, readerKey: stack.doctor.key }),
-      ContractRevertedError,
+      AccessDeniedError,
     );
-    expect(reverted.errorName).to.equal("AccessUnauthorized");
-    // Going around the flow does not help: the service refuses the envelope and the key.
+    expect(refusedRead.shortMessage).to.equal("The patient revoked this doctor's access.");
+    expect(await stack.publicClient.getTransactionCount({ address: stack.doctor.address })).to.equal(sent);
+    // Going around the flow does not help: the chain refuses to log it, the service the envelope and the key.
+    const reverted = await rejection(
+      stack.coreAs(stack.doctor).logAccess.staticCall(stack.patient.address, reportIndex, false),
+    );
+    expect((reverted as { revert?: { name: string } }).revert?.name).to.equal("AccessUnauthorized");
     const record = await readChainRecord(stack.publicClient, stack.core, stack.patient.address, reportIndex);
     await rejection(doctorCtx.storage.get(record.cid), AccessDeniedError);
     await rejection(
@@ -254,16 +260,16 @@ describe("record flows over HTTP (lib/api client ↔ offchain-api)", function ()
     expect(result.generalDetails?.basis).to.equal("Emergency");
     expect(result.summaries.map((s) => s.index)).to.deep.equal([reportIndex]);
     expect(result.summaries[0].plaintext).to.deep.equal(summaryBytes);
-    // The full report is not part of an emergency window: the chain refuses to log the read.
+    // The full report is not part of an emergency window: the service refuses the file, saying why.
     const refused = await rejection(
       readRecord(await contextOf(stack.doctor2), {
         patient: stack.patient.address,
         index: reportIndex,
         readerKey: stack.doctor2.key,
       }),
-      ContractRevertedError,
+      AccessDeniedError,
     );
-    expect(refused.errorName).to.equal("AccessUnauthorized");
+    expect(refused.shortMessage).to.equal("The patient has not granted this doctor access.");
   });
 
   it("after a service restart the sessions still hold and everything is still readable", async function () {
