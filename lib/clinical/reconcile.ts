@@ -111,48 +111,62 @@ function mentionsOf(items: Item[], reviewed: number[], record: string | undefine
   );
 }
 
-/** Merges entries with one key: first spelling kept, every source listed, the most severe reaction kept. */
-function mergeAllergies(found: Found["allergies"]): ReconciledAllergy[] {
-  const byKey = new Map<string, ReconciledAllergy>();
+/**
+ * One entry per substance key: the first found creates it (its spelling kept), each later one adds
+ * its source once and `update` decides what else it changes.
+ */
+function mergeFound<F extends { name: string; source: ConfirmedSource }, R extends { sources: ConfirmedSource[] }>(
+  found: F[],
+  create: (f: F) => R,
+  update: (known: R, f: F) => void,
+): R[] {
+  const byKey = new Map<string, R>();
   for (const f of found) {
     const key = substanceKey(f.name);
     if (!key) continue;
     const known = byKey.get(key);
     if (!known) {
-      byKey.set(key, {
-        substance: f.name.trim(),
-        reaction: f.reaction,
-        severity: f.severity,
-        confirmed: true,
-        sources: [f.source],
-      });
+      byKey.set(key, create(f));
       continue;
     }
     if (!known.sources.includes(f.source)) known.sources.push(f.source);
-    if (rank(f) > rank(known)) {
-      known.reaction = f.reaction ?? known.reaction;
-      known.severity = f.severity ?? known.severity;
-    }
-  }
-  // Severe first: the first line of the card is the one that matters.
-  return [...byKey.values()].sort((a, b) => rank(b) - rank(a));
-}
-
-function mergeMedications(found: Found["medications"]): ReconciledMedication[] {
-  const byKey = new Map<string, ReconciledMedication>();
-  for (const f of found) {
-    const key = substanceKey(f.name);
-    if (!key) continue;
-    const known = byKey.get(key);
-    if (!known) {
-      byKey.set(key, { name: f.name.trim(), dose: f.dose, frequency: f.frequency, sources: [f.source] });
-      continue;
-    }
-    if (!known.sources.includes(f.source)) known.sources.push(f.source);
-    known.dose ??= f.dose;
-    known.frequency ??= f.frequency;
+    update(known, f);
   }
   return [...byKey.values()];
+}
+
+/** Merges entries with one key: first spelling kept, every source listed, the most severe reaction kept. */
+function mergeAllergies(found: Found["allergies"]): ReconciledAllergy[] {
+  const merged = mergeFound(
+    found,
+    (f): ReconciledAllergy => ({
+      substance: f.name.trim(),
+      reaction: f.reaction,
+      severity: f.severity,
+      confirmed: true,
+      sources: [f.source],
+    }),
+    (known, f) => {
+      if (rank(f) > rank(known)) {
+        known.reaction = f.reaction ?? known.reaction;
+        known.severity = f.severity ?? known.severity;
+      }
+    },
+  );
+  // Severe first: the first line of the card is the one that matters.
+  return merged.sort((a, b) => rank(b) - rank(a));
+}
+
+/** Merges entries with one key: first spelling kept, every source listed, a missing dose or frequency filled in. */
+function mergeMedications(found: Found["medications"]): ReconciledMedication[] {
+  return mergeFound(
+    found,
+    (f): ReconciledMedication => ({ name: f.name.trim(), dose: f.dose, frequency: f.frequency, sources: [f.source] }),
+    (known, f) => {
+      known.dose ??= f.dose;
+      known.frequency ??= f.frequency;
+    },
+  );
 }
 
 /** Mentions not confirmed anywhere, one per name (the most severe kept). */
