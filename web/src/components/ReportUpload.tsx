@@ -11,6 +11,7 @@ import { useTask } from "../hooks/useTask";
 import { ReviewList } from "../features/reconcile/components/ReviewList";
 import { DoctorName } from "./DoctorName";
 import { Progress } from "./Progress";
+import { SaveProgress } from "./SaveProgress";
 import { SummaryView } from "./SummaryView";
 import { categoryName } from "./clinicalFormat";
 import { encodeStoredSummary } from "@lib/summary/stored";
@@ -215,19 +216,9 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
           </div>
         </section>
       ) : null}
-      {saving.busy || saved ? (
-        <Progress
-          title="Saving the record"
-          stages={ALL_STAGES}
-          current={saving.stage ?? "encrypt"}
-          done={Boolean(saved) && !saving.busy}
-        />
-      ) : null}
-      {saved && !saving.busy ? (
-        <p role="status" className="card">
-          {savedText(saved.index)} (transaction <code>{saved.txHash}</code>).
-        </p>
-      ) : null}
+      <SaveProgress title="Saving the record" stages={ALL_STAGES} from="encrypt" task={saving} saved={saved}>
+        {saved ? savedText(saved.index) : null}
+      </SaveProgress>
     </>
   );
 }

@@ -6,7 +6,7 @@ import { AccessDeniedError } from "@lib/errors";
 import { checkForm, FORM_KINDS, FORMS, formToBundle, type FormKind } from "@lib/forms";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
-import { Progress } from "../../components/Progress";
+import { SaveProgress } from "../../components/SaveProgress";
 import { categoryName } from "../../components/clinicalFormat";
 import { FormEditor, inputId } from "../../components/forms/FormEditor";
 import { FORM_SPECS } from "../../components/forms/formSpecs";
@@ -160,20 +160,9 @@ function FormFiller({ patient }: { patient: Address }) {
           Save the form
         </button>
       </form>
-      {saving.busy || saved ? (
-        <Progress
-          title="Saving the form"
-          stages={SAVE_STAGES}
-          current={saving.stage ?? "summarize"}
-          done={Boolean(saved) && !saving.busy}
-        />
-      ) : null}
-      {saved && !saving.busy ? (
-        <p role="status" className="card">
-          {FORMS[saved.kind].title} saved as {recordName(saved.index)} of this patient (transaction{" "}
-          <code>{saved.txHash}</code>).
-        </p>
-      ) : null}
+      <SaveProgress title="Saving the form" stages={SAVE_STAGES} from="summarize" task={saving} saved={saved}>
+        {saved ? `${FORMS[saved.kind].title} saved as ${recordName(saved.index)} of this patient` : null}
+      </SaveProgress>
     </>
   );
 }
