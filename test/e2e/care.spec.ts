@@ -64,8 +64,21 @@ export function careSpecs(e2e: () => E2e): void {
       const slot = p.page.getByRole("button", { name: /^Book / }).first();
       await slot.waitFor();
       const label = (await slot.getAttribute("aria-label"))!.replace(/^Book /, "");
+      // Choosing a slot opens the review: nothing is sent until "Confirm booking".
+      const sentBefore = sentTransactions(p);
       await slot.click();
+      await p.page.getByRole("heading", { name: "Review your booking" }).waitFor();
+      await p.page.getByText(/Booking shares your name and date of birth/).waitFor();
+      await e2e().screenshot(p.page, "care-02a-booking-review");
+      await p.page.getByRole("button", { name: "Choose another time" }).click();
+      await p.page.getByRole("heading", { name: "Review your booking" }).waitFor({ state: "detached" });
+      expect(sentTransactions(p)).to.equal(sentBefore);
+      await slot.click();
+      await p.page.getByLabel("Reason for the visit (optional)").fill("Knee pain since Sunday");
+      await p.page.getByRole("button", { name: "Confirm booking" }).click();
       await p.page.getByText(`Booked for ${label}.`).waitFor();
+      // No general details yet: no name card, and the page says how to be known by name.
+      await p.page.getByText(/Add your general details so your doctor knows you by name/).waitFor();
       await p.page.getByRole("button", { name: `${label} (taken)` }).waitFor();
       await e2e().screenshot(p.page, "care-02-doctor-week-booked");
 
@@ -79,6 +92,19 @@ export function careSpecs(e2e: () => E2e): void {
       const mine = p.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
       await mine.filter({ hasText: "Booked" }).filter({ hasText: DOCTOR_NAME }).waitFor();
       await e2e().screenshot(p.page, "care-03-patient-appointments");
+
+      // The reason reached the doctor, sealed, in their conversation with the patient.
+      await nav(d.page, "Messages");
+      await d.page
+        .getByRole("list", { name: "Conversations, latest first" })
+        .getByRole("button")
+        .filter({ hasText: patient.slice(0, 6) })
+        .first()
+        .click();
+      await d.page
+        .getByRole("list", { name: "Messages, oldest first" })
+        .getByText("Reason for the visit: Knee pain since Sunday")
+        .waitFor();
 
       // The doctor confirms it.
       await confirmAppointment(d.page, label);

@@ -118,6 +118,7 @@ export async function bookFirstSlot(page: Page, doctorName: string): Promise<str
   // Click the slot read above, not `.first()` again: the schedule may re-render in between (a slot
   // freed by a decline comes back), and a locator resolves anew at every action.
   await page.getByRole("button", { name: label, exact: true }).click();
+  await page.getByRole("button", { name: "Confirm booking" }).click();
   await page.getByText(`Booked for ${when}.`).waitFor();
   return when;
 }

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { contractConstants } from "@deployments/contracts";
 import { ALL_CATEGORIES_MASK } from "@lib/categories";
 import { MAX_MESSAGE_TEXT } from "@lib/messages";
@@ -38,6 +38,13 @@ export function BookingReview(props: {
   const [categories, setCategories] = useState(ALL_CATEGORIES_MASK);
   const [problem, setProblem] = useState<string>();
   const shareUntil = start + contractConstants.SLOT_DURATION;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The review opens under the chosen day: bring it into view and give it the focus, so a keyboard
+  // or screen-reader user lands on it too.
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: "nearest" });
+  }, []);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -54,7 +61,9 @@ export function BookingReview(props: {
 
   return (
     <form className="card booking-review" onSubmit={onSubmit} aria-labelledby={`${id}-title`} noValidate>
-      <h3 id={`${id}-title`}>Review your booking</h3>
+      <h3 id={`${id}-title`} ref={heading} tabIndex={-1}>
+        Review your booking
+      </h3>
       <p>
         <strong>{doctor.name}</strong>, {specialtyLabel(doctor.specialty)} · {doctor.hospitalName}
         <br />

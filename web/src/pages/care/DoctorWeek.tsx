@@ -1,6 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { participantKeys, sealMessage } from "@lib/messages";
 import { TaskProgress } from "../../components/Progress";
+import { useEhr } from "../../ehr/useEhr";
+import { BookingReview, type BookingChoice } from "../../features/booking/BookingReview";
+import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctorWeek } from "../../hooks/useDoctorWeek";
 import { useTask } from "../../hooks/useTask";
@@ -9,18 +13,51 @@ import { formatDay, formatSlot, formatTime, viewerTimeZone } from "./format";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
-/** One doctor's coming week: their offered slots by day, free ones bookable with one transaction. */
+/**
+ * One doctor's coming week: their offered slots by day. Choosing a free one opens the review
+ * (reason, optional sharing until the visit ends); confirming books it with one transaction (with
+ * the grant in the same one), then shares the patient's name card and sends the reason, sealed.
+ */
 export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
   const week = useDoctorWeek(doctor.account);
   const write = useBookWrite();
   const task = useTask();
   const queryClient = useQueryClient();
   const [booked, setBooked] = useState<number | undefined>();
+  const [chosen, setChosen] = useState<number | undefined>();
+  const [nameShared, setNameShared] = useState<boolean>();
+  const { api, address, publicClient, runtime, core } = useEhr();
+  const shareName = useShareIdentityCard();
 
-  const onBook = (start: number) =>
+  const onConfirm = (choice: BookingChoice) =>
     task.run(async (report) => {
-      await write("book", [doctor.account, start], "book the appointment", report);
+      const { start } = choice;
+      if (choice.shareCategories !== 0) {
+        await write(
+          "bookWithConsent",
+          [doctor.account, start, choice.shareCategories, choice.shareUntil],
+          "book the appointment",
+          report,
+        );
+      } else {
+        await write("book", [doctor.account, start], "book the appointment", report);
+      }
       setBooked(start);
+      setChosen(undefined);
+      // Booked: the name card and the reason follow; a failure of either leaves the booking standing.
+      setNameShared(await shareName(doctor.account, { appointmentStart: start }).catch(() => false));
+      if (choice.reason && address) {
+        const sealed = await sealMessage({
+          chainId: runtime.chainId,
+          contract: core,
+          patient: address,
+          doctor: doctor.account,
+          sender: address,
+          content: { kind: "text", text: `Reason for the visit: ${choice.reason}` },
+          publicKeys: await participantKeys(publicClient, core, address, doctor.account),
+        });
+        await api.sendMessage(sealed, { appointmentStart: start });
+      }
       await Promise.all([week.refetch(), queryClient.invalidateQueries({ queryKey: ["patient-appointments"] })]);
     });
 
@@ -55,7 +92,8 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
                     type="button"
                     disabled={!slot.free || task.busy}
                     aria-label={slot.free ? `Book ${formatSlot(slot.start)}` : `${formatSlot(slot.start)} (taken)`}
-                    onClick={() => void onBook(slot.start)}
+                    aria-pressed={chosen === slot.start}
+                    onClick={() => setChosen(slot.start)}
                   >
                     {formatTime(slot.start)}
                     {slot.free ? "" : " (taken)"}
@@ -63,12 +101,29 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
                 </li>
               ))}
             </ul>
+            {chosen !== undefined && slots.some((slot) => slot.start === chosen) ? (
+              <BookingReview
+                key={chosen}
+                doctor={doctor}
+                start={chosen}
+                busy={task.busy}
+                onConfirm={(choice) => void onConfirm(choice)}
+                onCancel={() => setChosen(undefined)}
+              />
+            ) : null}
           </div>
         ))
       )}
       <TaskProgress title="Booking the appointment" stages={WRITE_STAGES} task={task} />
       {booked !== undefined && task.done ? (
-        <p role="status">Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.</p>
+        <p role="status">
+          Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.
+          {nameShared === false
+            ? " Add your general details so your doctor knows you by name."
+            : nameShared
+              ? ` ${doctor.name} now knows you by name.`
+              : ""}
+        </p>
       ) : null}
     </section>
   );
