@@ -240,9 +240,16 @@ function clinicalFlows(e2e: () => E2e): void {
     expect(text).to.contain("Your grant");
     expect(await page.getByRole("region", { name: "Emergency access" }).count()).to.equal(0);
     const refusals = page.getByRole("region", { name: "Refused attempts" }).getByRole("table");
-    await refusals.getByText("Dr Ben Osei").waitFor();
-    expect(await refusals.locator("tbody tr").count()).to.equal(1);
-    expect(await refusals.textContent()).to.contain("A stored file");
+    // Both refusals, each naming its record: the second doctor's download, and the first doctor's
+    // chart click on record 1 outside the grant (the service refused it, so it is here too).
+    const byBen = refusals.locator("tbody tr").filter({ hasText: "Dr Ben Osei" });
+    await byBen.waitFor();
+    expect(await refusals.locator("tbody tr").count()).to.equal(2);
+    expect(await byBen.textContent()).to.contain("Record 2 (Clinical notes and reports)");
+    expect(await byBen.textContent()).to.contain("The patient has not granted this doctor access.");
+    const byAda = refusals.locator("tbody tr").filter({ hasText: "Dr Ada Byrne" });
+    expect(await byAda.textContent()).to.contain("Record 1 (General details)");
+    expect(await byAda.textContent()).to.contain("does not cover general details records");
     await e2e().screenshot(page, "25-patient-activity");
     // On a phone the page does not scroll sideways (the tables scroll inside their own box).
     await page.setViewportSize({ width: 375, height: 740 });
