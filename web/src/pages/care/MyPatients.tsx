@@ -28,6 +28,9 @@ export function MyPatients() {
               </h3>
               <p>You may read: {describeCategories(g.categories)}</p>
               <p>
+                <a href={`#/chart/${g.patient}`}>Open chart</a>
+              </p>
+              <p>
                 Until {formatSlot(g.expiresAt)} ·{" "}
                 {GRANT_SOURCE[g.source] === "granted by you" ? "granted by the patient" : GRANT_SOURCE[g.source]}
               </p>
