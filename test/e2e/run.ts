@@ -28,6 +28,7 @@ import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
 import { emergencyCardSpecs } from "./emergencyCard.spec";
 import { chartRefusalSpecs } from "./chartRefusal.spec";
+import { homesSpecs } from "./homes.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
     keySharingSpecs(get);
     emergencyCardSpecs(get);
     chartRefusalSpecs(get);
+    homesSpecs(get);
     reloadSpecs(get);
     a11ySpecs(get);
     // Last: it restarts the stack.

@@ -38,7 +38,7 @@ export function AccessRequestsCard() {
   return (
     <HomeCard title="Access requests" testId="home-requests" link={{ to: "/sharing", label: "See all your sharing" }}>
       {requests.length === 0 ? (
-        <p>No doctor is asking for access now.</p>
+        <p>No other doctor is asking for access.</p>
       ) : (
         <ul aria-label="Access requests">
           {requests.map((r) => (
@@ -80,7 +80,11 @@ export function AccessRequestsCard() {
           ))}
         </ul>
       )}
-      <TaskProgress title="Answering the request" stages={approving ? APPROVE_STAGES : WRITE_STAGES} task={task} />
+      {task.done && !task.busy ? (
+        <p role="status">{approving ? "Approved: the doctor can now read what you shared." : "Denied."}</p>
+      ) : (
+        <TaskProgress title="Answering the request" stages={approving ? APPROVE_STAGES : WRITE_STAGES} task={task} />
+      )}
     </HomeCard>
   );
 }

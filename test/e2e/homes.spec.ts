@@ -1,0 +1,172 @@
+/**
+ * The two homes (issue 16): each says who is signed in and what to do next. A new doctor (office
+ * hours published by script) and a new patient who saved her name and booked a slot (the booking
+ * shares her name card); the doctor asks for access for 5 days (by script) and writes to her in the
+ * dApp. On her home the patient approves the request in place (the grant is then on the chain and
+ * on Sharing, and shows as ending within 7 days), and sees her next appointment and the unread
+ * message. On his home the doctor, greeted as "Dr <name>, <specialty> · <hospital>", sees the
+ * booking to confirm with the patient by name and confirms it in place; once he opens emergency
+ * access (by script), an open window with its countdown leads his home, and the patient's. Each
+ * home is saved at a laptop's and a phone's size. Registered by run.ts.
+ */
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { Category, categoryMask } from "../../lib/categories";
+import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
+import type { E2eStack } from "./stack";
+import { bookFirstSlot, newPatient, onboardDoctor, saveGeneralDetails, VIEWPORTS } from "./steps";
+
+const PASSPHRASE = "homes spec passphrase 2026";
+const ALL_DAY = 2 ** 48 - 1;
+const DAY = 86_400;
+const PATIENT_NAME = "Ana Homeward";
+
+/** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
+async function bookWrite(stack: E2eStack, key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
+  const client = createWalletClient({ account: privateKeyToAccount(key), transport: http(stack.chain.url) });
+  const hash = await client.writeContract({
+    address: stack.book,
+    abi: appointmentBookAbi,
+    functionName,
+    args,
+    chain: null,
+  } as never);
+  const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+}
+
+export function homesSpecs(e2e: () => E2e): void {
+  const kit = specKit(e2e);
+
+  /** The home at both sizes, as test-results/home-<role>-<laptop|phone>.png; back to the laptop size. */
+  const shots = async (page: Page, role: string) => {
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(300);
+      await e2e().screenshot(page, `home-${role}-${size}`);
+    }
+    await page.setViewportSize(VIEWPORTS.laptop);
+  };
+
+  describe("homes: what to do next, by name", () => {
+    it("patient approves a request from home, sees her visit and a message; doctor confirms in place, sees names and an emergency countdown", async function () {
+      this.timeout(420_000);
+      const { stack } = e2e();
+      const chain = kit.chain();
+      const doctorName = "Dr Lena Homes";
+      const { key: doctorKey, address: doctor } = await onboardDoctor(e2e, kit, doctorName);
+      await bookWrite(stack, doctorKey, "setWeeklyAvailability", [Array(7).fill(ALL_DAY)]);
+      const hospital = await chain.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "hospital",
+        args: [1],
+      });
+
+      // The doctor's home says who he is.
+      const d = await kit.open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+      await nav(d.page, "Home");
+      await d.page.getByRole("heading", { level: 1, name: doctorName, exact: true }).waitFor();
+      await d.page.getByText(`General practice · ${hospital.name}`, { exact: true }).waitFor();
+      await d.page.getByText("No confirmed appointments yet").waitFor();
+      expect(await d.page.getByRole("link", { name: "publish your office hours" }).getAttribute("href")).to.equal(
+        "#/office-hours",
+      );
+
+      // The patient: her name saved, a slot booked (which shares her name card with the doctor).
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
+      await saveGeneralDetails(p.page, PATIENT_NAME, "1984-03-09");
+      const when = await bookFirstSlot(p.page, doctorName);
+
+      // The doctor asks for access for 5 days and writes to her.
+      await kit.write(doctorKey, "requestAccess", [
+        patient,
+        categoryMask([Category.LabResults]),
+        5 * DAY,
+        1,
+        keccak256(toHex("homes spec")),
+      ]);
+      await nav(d.page, "Messages");
+      const who = d.page.getByLabel("Patient", { exact: true });
+      await who.locator("option").nth(1).waitFor({ state: "attached" });
+      await who.selectOption({ index: 1 });
+      await d.page.getByRole("button", { name: "Open the conversation" }).click();
+      await d.page.getByRole("textbox", { name: "Message" }).fill("Please bring your latest blood results.");
+      await d.page.getByRole("button", { name: "Send", exact: true }).click();
+      await d.page.getByText("Please bring your latest blood results.").waitFor();
+
+      // The patient's home: greeted by name; the request answered in place.
+      await nav(p.page, "Home");
+      await p.page.getByRole("heading", { level: 1, name: `Hello, ${PATIENT_NAME}` }).waitFor();
+      const requests = p.page.getByTestId("home-requests");
+      await requests.getByText(doctorName).waitFor();
+      await requests.getByText(/asks to read Lab results for 5 days/).waitFor();
+      await requests.getByRole("button", { name: "Approve" }).click();
+      await requests.getByText("Approved: the doctor can now read what you shared.").waitFor({ timeout: 60_000 });
+      await requests.getByText("No other doctor is asking for access.").waitFor();
+      const grant = await chain.readContract({
+        address: stack.core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, doctor],
+      });
+      expect(grant.categories).to.equal(categoryMask([Category.LabResults]));
+      // Ending within 7 days: on the home, with its link to Sharing.
+      const ending = p.page.getByTestId("home-ending");
+      await ending.getByText(doctorName).waitFor();
+      const appointment = p.page.getByTestId("home-appointment");
+      await appointment.getByText(when, { exact: true }).waitFor();
+      await appointment.getByText(/waiting for the doctor to confirm/).waitFor();
+      const messages = p.page.getByTestId("home-messages");
+      await messages.getByText("1 conversation has a new message.").waitFor();
+      expect(await messages.getByRole("link").getAttribute("href")).to.equal("#/messages");
+      await shots(p.page, "patient");
+      await nav(p.page, "Sharing");
+      await p.page
+        .getByRole("list", { name: "Active grants" })
+        .getByRole("listitem")
+        .filter({ hasText: doctorName })
+        .waitFor();
+
+      // The doctor's home: the booking to confirm, the patient by name; confirmed in place.
+      await nav(d.page, "Home");
+      const bookings = d.page.getByTestId("home-bookings");
+      await bookings.getByText(when, { exact: true }).waitFor();
+      await bookings.getByText(PATIENT_NAME).waitFor();
+      await d.page.getByTestId("home-shared").getByText(PATIENT_NAME).waitFor();
+      await d.page.getByTestId("home-messages").getByText("No unread messages.").waitFor();
+      await bookings.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
+      await bookings.getByText("Every booking is answered.").waitFor({ timeout: 60_000 });
+      await d.page.getByTestId("home-schedule").getByText(PATIENT_NAME).waitFor();
+
+      // Emergency access opened (by script): the open window and its countdown lead both homes.
+      await kit.write(doctorKey, "openEmergencyAccess", [patient, 1, keccak256(toHex("homes spec emergency"))]);
+      await nav(d.page, "Appointments");
+      await nav(d.page, "Home");
+      const emergency = d.page.getByTestId("home-emergency");
+      await emergency.getByText(PATIENT_NAME).waitFor();
+      const timer = emergency.getByRole("timer");
+      const first = await timer.textContent();
+      expect(first).to.match(/^\d+:\d{2}:\d{2}$/);
+      await d.page.waitForTimeout(1_500);
+      expect(await timer.textContent()).to.not.equal(first);
+      expect(await emergency.getAttribute("class")).to.contain("home-card-urgent");
+      // Leads the page: the first card.
+      expect(await d.page.locator(".home-cards > section").first().getAttribute("data-testid")).to.equal(
+        "home-emergency",
+      );
+      await shots(d.page, "doctor");
+
+      await nav(p.page, "Home");
+      const opened = p.page.getByTestId("home-emergency");
+      await opened.getByText(doctorName).first().waitFor();
+      await opened.getByRole("timer").waitFor();
+      await p.page.getByTestId("home-appointment").getByText("confirmed.").waitFor();
+      await shots(p.page, "patient-emergency");
+    });
+  });
+}
