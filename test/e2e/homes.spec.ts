@@ -140,7 +140,8 @@ export function homesSpecs(e2e: () => E2e): void {
       await d.page.getByTestId("home-shared").getByText(PATIENT_NAME).waitFor();
       await d.page.getByTestId("home-messages").getByText("No unread messages.").waitFor();
       await bookings.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
-      await bookings.getByText("Every booking is answered.").waitFor({ timeout: 60_000 });
+      await bookings.getByText("Confirmed: the patient has been told.").waitFor({ timeout: 60_000 });
+      await bookings.getByText("Every booking is answered.").waitFor();
       await d.page.getByTestId("home-schedule").getByText(PATIENT_NAME).waitFor();
 
       // Emergency access opened (by script): the open window and its countdown lead both homes.

@@ -118,7 +118,11 @@ export function BookingsToConfirmCard() {
           })}
         </ul>
       )}
-      <TaskProgress title="Confirming the appointment" stages={WRITE_STAGES} task={task} />
+      {task.done && !task.busy ? (
+        <p role="status">Confirmed: the patient has been told.</p>
+      ) : (
+        <TaskProgress title="Confirming the appointment" stages={WRITE_STAGES} task={task} />
+      )}
     </HomeCard>
   );
 }
