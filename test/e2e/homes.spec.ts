@@ -3,11 +3,12 @@
  * hours published by script) and a new patient who saved her name and booked a slot (the booking
  * shares her name card); the doctor asks for access for 5 days (by script) and writes to her in the
  * dApp. On her home the patient approves the request in place (the grant is then on the chain and
- * on Sharing, and shows as ending within 7 days), and sees her next appointment and the unread
- * message. On his home the doctor, greeted as "Dr <name>, <specialty> · <hospital>", sees the
- * booking to confirm with the patient by name and confirms it in place; once he opens emergency
- * access (by script), an open window with its countdown leads his home, and the patient's. Each
- * home is saved at a laptop's and a phone's size. Registered by run.ts.
+ * on Sharing, and shows as ending within 7 days), sees the record the doctor then files (by script)
+ * counted as new, her next appointment and the unread message. On his home the doctor, greeted as
+ * "Dr <name>" with "<specialty> · <hospital>", sees the booking to confirm with the patient by name
+ * and confirms it in place; once he opens emergency access (by script), an open window with its
+ * countdown leads his home, and the patient's. Each home is saved at a laptop's and a phone's size.
+ * Registered by run.ts.
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
@@ -115,6 +116,20 @@ export function homesSpecs(e2e: () => E2e): void {
         args: [patient, doctor],
       });
       expect(grant.categories).to.equal(categoryMask([Category.LabResults]));
+      // The doctor files a lab result (by script: only its RecordAdded event is under test here): new on her home.
+      await kit.write(doctorKey, "addRecord", [
+        patient,
+        {
+          category: Category.LabResults,
+          envelopeHash: keccak256(toHex("homes spec lab result")),
+          cid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
+          summaryHash: `0x${"00".repeat(32)}`,
+          summaryCid: "",
+        },
+      ]);
+      const records = p.page.getByTestId("home-records");
+      await records.getByText("1 new record added by your doctors since you last looked.").waitFor();
+      expect(await records.getByRole("link").getAttribute("href")).to.equal("#/records");
       // Ending within 7 days: on the home, with its link to Sharing.
       const ending = p.page.getByTestId("home-ending");
       await ending.getByText(doctorName).waitFor();
