@@ -33,10 +33,13 @@ export function AccessRequestsCard() {
   const task = useTask();
   const [approving, setApproving] = useState(false);
   const requests = consents.data?.requests ?? [];
-  // Once answered, the card stays with its finished progress until the page is left.
+  // Once answered, the card stays, saying what was done, until the page is left.
   if (requests.length === 0 && !task.stage) return null;
   return (
     <HomeCard title="Access requests" testId="home-requests" link={{ to: "/sharing", label: "See all your sharing" }}>
+      {task.done && !task.busy ? (
+        <p role="status">{approving ? "Approved: the doctor can now read what you shared." : "Denied."}</p>
+      ) : null}
       {requests.length === 0 ? (
         <p>No other doctor is asking for access.</p>
       ) : (
@@ -80,9 +83,7 @@ export function AccessRequestsCard() {
           ))}
         </ul>
       )}
-      {task.done && !task.busy ? (
-        <p role="status">{approving ? "Approved: the doctor can now read what you shared." : "Denied."}</p>
-      ) : (
+      {task.done && !task.busy ? null : (
         <TaskProgress title="Answering the request" stages={approving ? APPROVE_STAGES : WRITE_STAGES} task={task} />
       )}
     </HomeCard>
