@@ -100,6 +100,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await nav(d.page, "Appointments");
       const rows = d.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
       await d.page.getByRole("button", { name: `Decline the appointment of ${first}` }).click();
+      await d.page.getByRole("button", { name: "Yes, decline" }).click();
       await rows.filter({ hasText: first }).filter({ hasText: "Declined" }).waitFor();
       await shot(d.page, "02-declined");
 

@@ -144,6 +144,10 @@ export function careSpecs(e2e: () => E2e): void {
 
       // The patient revokes: gone on-chain, from the patient's list and from the doctor's.
       await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
+      await p.page.getByText(/will no longer be able to open your records/).waitFor();
+      await p.page.getByLabel(`Reason, sent to ${DOCTOR_NAME} (optional)`).fill("Treatment finished");
+      await e2e().screenshot(p.page, "care-05a-revoke-confirm");
+      await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       const after = await grantOf();
       expect(after.categories).to.equal(0);

@@ -22,13 +22,14 @@ import { formsSpecs } from "./forms.spec";
 import { messagesSpecs } from "./messages.spec";
 import { patientUploadSpecs } from "./patientUpload.spec";
 import { reconcileSpecs } from "./reconcile.spec";
-import { reloadSpecs } from "./reload.spec";
 import { walletModesSpecs } from "./walletModes.spec";
+import { reloadSpecs } from "./reload.spec";
 import { scenarioSpecs } from "./scenario.spec";
 import { keySharingSpecs } from "./keySharing.spec";
 import { emergencyCardSpecs } from "./emergencyCard.spec";
 import { chartRefusalSpecs } from "./chartRefusal.spec";
 import { homesSpecs } from "./homes.spec";
+import { namesSpecs } from "./names.spec";
 import { startE2eStack, type E2eStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
     emergencyCardSpecs(get);
     chartRefusalSpecs(get);
     homesSpecs(get);
+    namesSpecs(get);
     reloadSpecs(get);
     a11ySpecs(get);
     // Last: it restarts the stack.

@@ -198,6 +198,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       // 7. The patient revokes; the doctor's attempt is refused with a plain sentence.
       await nav(p.page, "Sharing");
       await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
+      await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       await openChart(d.page, patient);
       await d.page.getByRole("button", { name: "Open report of record 1" }).click();

@@ -77,8 +77,10 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
           {shown.map((p) => (
             <li key={p.address}>
               <button type="button" onClick={() => onPick(p.address)}>
-                <strong>{p.name ?? "Name not shared"}</strong>
-                {p.age !== undefined ? <span>, {p.age}</span> : null}
+                <strong>
+                  {p.name ?? "Name not shared"}
+                  {p.age !== undefined ? `, ${p.age}` : ""}
+                </strong>
                 <small>
                   {p.granted ? "shares records with you" : "booked with you"} · {p.address.slice(0, 6)}…
                   {p.address.slice(-4)}
@@ -111,8 +113,11 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
             <option key={p} value={p} />
           ))}
         </datalist>
-        {granted.length ? (
-          <p className="hint">{granted.length} patient(s) have granted you access; pick one from the list.</p>
+        {granted.length && known.length === 0 ? (
+          <p className="hint">
+            {granted.length === 1 ? "1 patient has" : `${granted.length} patients have`} granted you access; pick one
+            from the list.
+          </p>
         ) : null}
         {error ? (
           <p id={`${id}-error`} className="field-error" role="alert">

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { PatientName } from "../../components/PatientName";
 import { Progress } from "../../components/Progress";
 import { WRITE_STAGES, type TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
@@ -6,6 +8,7 @@ import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useCompleteAppointment } from "../../hooks/useCompleteAppointment";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { useSendNote } from "../../hooks/useSendNote";
 import { useTask } from "../../hooks/useTask";
 import { CompleteForm } from "./CompleteForm";
 import { APPOINTMENT_STATUS, formatSlot } from "./format";
@@ -22,6 +25,10 @@ const BOOKED = 1;
  */
 export function DoctorAppointments() {
   const { address } = useEhr();
+  const sendNote = useSendNote();
+  // Sent while the appointment still links the two: after a decline or cancel no message could reach the patient.
+  const note = (patient: `0x${string}`, start: number, text: string) =>
+    sendNote({ patient, doctor: address! }, text, start);
   const appointments = useDoctorAppointments();
   const write = useBookWrite();
   const task = useTask();
@@ -66,7 +73,7 @@ export function DoctorAppointments() {
               <li key={`${a.start}-${a.seq}`}>
                 <h3>{when}</h3>
                 <p>
-                  Patient <code>{a.patient}</code>
+                  Patient <PatientName address={a.patient} details />
                 </p>
                 <p>
                   Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
@@ -88,18 +95,21 @@ export function DoctorAppointments() {
                       >
                         Confirm
                       </button>
-                      <button
-                        type="button"
+                      <ConfirmButton
+                        label="Decline"
+                        ariaLabel={`Decline the appointment of ${when}`}
                         disabled={task.busy}
-                        aria-label={`Decline the appointment of ${when}`}
-                        onClick={() =>
-                          void act("Declining the appointment", (r) =>
-                            write("decline", [a.start], "decline the appointment", r),
-                          )
+                        question={`Decline the booking of ${when}? The patient is told, and the slot is freed.`}
+                        reasonLabel="Reason, sent to the patient (optional)"
+                        confirmLabel="Yes, decline"
+                        keepLabel="Keep the booking"
+                        onConfirm={(reason) =>
+                          void act("Declining the appointment", async (r) => {
+                            if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
+                            await write("decline", [a.start], "decline the appointment", r);
+                          })
                         }
-                      >
-                        Decline
-                      </button>
+                      />
                     </>
                   ) : null}
                   {a.status === AppointmentStatus.Confirmed && a.start <= now && completing !== a.start ? (
@@ -114,18 +124,21 @@ export function DoctorAppointments() {
                     </button>
                   ) : null}
                   {a.status === AppointmentStatus.Confirmed ? (
-                    <button
-                      type="button"
+                    <ConfirmButton
+                      label="Cancel"
+                      ariaLabel={`Cancel the appointment of ${when}`}
                       disabled={task.busy}
-                      aria-label={`Cancel the appointment of ${when}`}
-                      onClick={() =>
-                        void act("Cancelling the appointment", (r) =>
-                          write("cancel", [address!, a.start], "cancel the appointment", r),
-                        )
+                      question={`Cancel the confirmed appointment of ${when}? The patient is told, and the slot is freed.`}
+                      reasonLabel="Reason, sent to the patient (optional)"
+                      confirmLabel="Yes, cancel it"
+                      keepLabel="Keep the appointment"
+                      onConfirm={(reason) =>
+                        void act("Cancelling the appointment", async (r) => {
+                          if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
+                          await write("cancel", [address!, a.start], "cancel the appointment", r);
+                        })
                       }
-                    >
-                      Cancel
-                    </button>
+                    />
                   ) : null}
                 </div>
                 {a.status === AppointmentStatus.Confirmed && completing === a.start ? (

@@ -1,9 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { participantKeys, sealMessage } from "@lib/messages";
 import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { BookingReview, type BookingChoice } from "../../features/booking/BookingReview";
+import { useSendNote } from "../../hooks/useSendNote";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctorWeek } from "../../hooks/useDoctorWeek";
@@ -26,8 +26,9 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
   const [booked, setBooked] = useState<number | undefined>();
   const [chosen, setChosen] = useState<number | undefined>();
   const [nameShared, setNameShared] = useState<boolean>();
-  const { api, address, publicClient, runtime, core } = useEhr();
+  const { address } = useEhr();
   const shareName = useShareIdentityCard();
+  const sendNote = useSendNote();
 
   const onConfirm = (choice: BookingChoice) =>
     task.run(async (report) => {
@@ -47,16 +48,7 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
       // Booked: the name card and the reason follow; a failure of either leaves the booking standing.
       setNameShared(await shareName(doctor.account, { appointmentStart: start }).catch(() => false));
       if (choice.reason && address) {
-        const sealed = await sealMessage({
-          chainId: runtime.chainId,
-          contract: core,
-          patient: address,
-          doctor: doctor.account,
-          sender: address,
-          content: { kind: "text", text: `Reason for the visit: ${choice.reason}` },
-          publicKeys: await participantKeys(publicClient, core, address, doctor.account),
-        });
-        await api.sendMessage(sealed, { appointmentStart: start });
+        await sendNote({ patient: address, doctor: doctor.account }, `Reason for the visit: ${choice.reason}`, start);
       }
       await Promise.all([week.refetch(), queryClient.invalidateQueries({ queryKey: ["patient-appointments"] })]);
     });

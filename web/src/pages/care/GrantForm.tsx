@@ -6,6 +6,7 @@ import { FieldError } from "../../components/FieldError";
 import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
+import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTask } from "../../hooks/useTask";
 import { specialtyLabel } from "@lib/specialties";
@@ -21,8 +22,9 @@ function isoDay(unixSeconds: number): string {
 
 /**
  * Grants a doctor access to chosen categories until the end of a chosen day (UTC), then shares the
- * keys of the existing records in those categories with them (grantAccessWithRewrap). Needs the
- * unlocked key: the caller renders it inside UnlockGate.
+ * keys of the existing records in those categories with them (grantAccessWithRewrap), and her name
+ * card (name and date of birth, sealed to that doctor), as the form says. Needs the unlocked key:
+ * the caller renders it inside UnlockGate.
  */
 export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; onGranted(): Promise<unknown> }) {
   const { flowContext, userKey } = useEhr();
@@ -37,6 +39,8 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const [categories, setCategories] = useState(prefill?.categories ?? 0);
   const [expiry, setExpiry] = useState(isoDay(now + 30 * DAY));
   const [invalid, setInvalid] = useState<string | undefined>();
+  const shareName = useShareIdentityCard();
+  const [nameShared, setNameShared] = useState<boolean>();
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -60,6 +64,8 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         { doctor: doctor as `0x${string}`, categories, expiresAt, patientKey: userKey },
       );
       setCategories(0);
+      // The grant stands whatever happens to the card: a doctor can still read what it covers.
+      setNameShared(await shareName(doctor as `0x${string}`).catch(() => false));
       await onGranted();
     });
   };
@@ -91,12 +97,23 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         aria-describedby={invalid ? `${id}-error` : undefined}
       />
       <FieldError id={`${id}-error`}>{invalid}</FieldError>
+      <p className="hint">
+        Giving access also shares your name and date of birth (from your general details) with this doctor, encrypted so
+        only they can read it, so they know you by name.
+      </p>
       <div className="actions">
         <button type="submit" className="primary" disabled={task.busy}>
           Give access
         </button>
       </div>
       <TaskProgress title="Giving access" stages={GRANT_STAGES} task={task} />
+      {task.done && nameShared !== undefined ? (
+        <p role="status">
+          {nameShared
+            ? "Access given. The doctor now knows you by name."
+            : "Access given. Add your general details so the doctor knows you by name."}
+        </p>
+      ) : null}
     </form>
   );
 }

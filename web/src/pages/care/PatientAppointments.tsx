@@ -8,6 +8,9 @@ import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "./format";
 import { OutcomeOrder } from "./OutcomeOrder";
 import "./care.css";
 import { recordName } from "../../records/recordNumber";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { useEhr } from "../../ehr/useEhr";
+import { useSendNote } from "../../hooks/useSendNote";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 /** Booked and Confirmed appointments can still be cancelled. */
@@ -19,11 +22,15 @@ export function PatientAppointments() {
   const doctors = useDoctors();
   const write = useBookWrite();
   const task = useTask();
+  const { address } = useEhr();
+  const sendNote = useSendNote();
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
 
-  const onCancel = (doctor: `0x${string}`, start: number) =>
+  const onCancel = (doctor: `0x${string}`, start: number, reason: string) =>
     task.run(async (report) => {
+      // Sent while the appointment still links the two.
+      if (reason && address) await sendNote({ patient: address, doctor }, `Reason for cancelling: ${reason}`, start);
       await write("cancel", [doctor, start], "cancel the appointment", report);
       await appointments.refetch();
     });
@@ -61,14 +68,16 @@ export function PatientAppointments() {
                 <OutcomeOrder index={a.outcomeIndex} label={CATEGORY_LABELS[a.outcomeCategory]} />
               ) : null}
               {CANCELLABLE.has(a.status) ? (
-                <button
-                  type="button"
+                <ConfirmButton
+                  label="Cancel"
+                  ariaLabel={`Cancel the appointment of ${formatSlot(a.start)}`}
                   disabled={task.busy}
-                  aria-label={`Cancel the appointment of ${formatSlot(a.start)}`}
-                  onClick={() => void onCancel(a.doctor, a.start)}
-                >
-                  Cancel
-                </button>
+                  question={`Cancel your appointment with ${nameOf(a.doctor)} on ${formatSlot(a.start)}? The slot is freed for others.`}
+                  reasonLabel={`Reason, sent to ${nameOf(a.doctor)} (optional)`}
+                  confirmLabel="Yes, cancel it"
+                  keepLabel="Keep the appointment"
+                  onConfirm={(reason) => void onCancel(a.doctor, a.start, reason)}
+                />
               ) : null}
             </li>
           ))}

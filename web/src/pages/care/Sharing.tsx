@@ -1,12 +1,14 @@
 import { useState } from "react";
 import { revokeAccess } from "@lib/records/flows";
 import { describeCategories } from "../../components/CategoryPicker";
+import { ConfirmButton } from "../../components/ConfirmButton";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 import { useDoctors } from "../../hooks/useDoctors";
+import { useSendNote } from "../../hooks/useSendNote";
 import { useTask } from "../../hooks/useTask";
 import { formatSlot, GRANT_SOURCE, shortAddress } from "./format";
 import { GrantForm } from "./GrantForm";
@@ -18,7 +20,8 @@ import "./care.css";
  * them, and answer doctors' access requests. Approving shares the keys of the covered records.
  */
 export function Sharing() {
-  const { flowContext, userKey } = useEhr();
+  const { flowContext, userKey, address } = useEhr();
+  const sendNote = useSendNote();
   const consents = useConsents("patient");
   const doctors = useDoctors();
   const answer = useAnswerRequest();
@@ -27,9 +30,11 @@ export function Sharing() {
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
   const [approving, setApproving] = useState(false);
 
-  const onRevoke = (doctor: `0x${string}`) =>
+  const onRevoke = (doctor: `0x${string}`, reason: string) =>
     task.run(async (report) => {
       setApproving(false);
+      // Sent while the grant still links the two: after the revoke no message could reach the doctor.
+      if (reason && address) await sendNote({ patient: address, doctor }, `Reason for ending your access: ${reason}`);
       await revokeAccess(
         flowContext((p) => report(p.stage)),
         { doctor },
@@ -110,14 +115,16 @@ export function Sharing() {
                 <p>
                   Until {formatSlot(g.expiresAt)} · {GRANT_SOURCE[g.source] ?? ""}
                 </p>
-                <button
-                  type="button"
+                <ConfirmButton
+                  label="Revoke"
+                  ariaLabel={`Revoke ${nameOf(g.doctor)}'s access`}
                   disabled={task.busy}
-                  onClick={() => void onRevoke(g.doctor)}
-                  aria-label={`Revoke ${nameOf(g.doctor)}'s access`}
-                >
-                  Revoke
-                </button>
+                  question={`${nameOf(g.doctor)} will no longer be able to open your records or get their keys. What they already read cannot be taken back.`}
+                  reasonLabel={`Reason, sent to ${nameOf(g.doctor)} (optional)`}
+                  confirmLabel="Yes, revoke access"
+                  keepLabel="Keep access"
+                  onConfirm={(reason) => void onRevoke(g.doctor, reason)}
+                />
               </li>
             ))}
           </ul>

@@ -1,0 +1,69 @@
+/**
+ * People by name: a patient with general details gives a doctor access through the dApp, which
+ * shares her name card (name and date of birth, sealed to that doctor). The doctor then finds her
+ * by name in the patient picker and sees her by name, with her age, under My patients; a doctor
+ * she did not share with does not see her name. Registered by run.ts.
+ */
+import { expect } from "chai";
+import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
+import { newPatient, onboardDoctor, saveGeneralDetails } from "./steps";
+
+const PASSPHRASE = "names spec passphrase 2026";
+const DOCTOR_NAME = "Dr Ines Moreau";
+const PATIENT_NAME = "Grace Okonkwo";
+
+export function namesSpecs(e2e: () => E2e): void {
+  const kit = specKit(e2e);
+
+  describe("people by name", () => {
+    it("shares the patient's name card on a grant; the doctor finds and sees her by name", async () => {
+      const { address: patient, session: p } = await newPatient(e2e, kit, PASSPHRASE);
+      await saveGeneralDetails(p.page, PATIENT_NAME, "1980-06-15");
+      const doctor = await onboardDoctor(e2e, kit, DOCTOR_NAME);
+      const d = await kit.open(doctor.key);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+
+      // The patient gives access through the form, which says the name card goes with it.
+      await nav(p.page, "Sharing");
+      await p.page.getByText(/Giving access also shares your name and date of birth/).waitFor();
+      await p.page.getByLabel("Doctor", { exact: true }).selectOption(doctor.address);
+      await p.page.getByLabel("Clinical notes and reports", { exact: true }).check();
+      await p.page.getByRole("button", { name: "Give access" }).click();
+      await p.page.getByText("Access given. The doctor now knows you by name.").waitFor();
+      await e2e().screenshot(p.page, "names-01-granted");
+
+      // The doctor finds her by name, with her age, and the address only behind it.
+      const age =
+        new Date().getUTCFullYear() - 1980 - (new Date() < new Date(`${new Date().getUTCFullYear()}-06-15`) ? 1 : 0);
+      await nav(d.page, "Patient chart");
+      const choices = d.page.getByRole("list", { name: "Your patients" });
+      await d.page.getByLabel("Find a patient by name").waitFor();
+      await e2e().screenshot(d.page, "names-02a-picker-before");
+      await d.page.getByLabel("Find a patient by name").fill("okonk");
+      await choices.getByRole("button", { name: new RegExp(`${PATIENT_NAME}, ${age}`) }).waitFor();
+      await d.page.getByLabel("Find a patient by name").fill("nobody");
+      await d.page.getByText("No patient matches “nobody”.").waitFor();
+      await d.page.getByLabel("Find a patient by name").fill("");
+      await e2e().screenshot(d.page, "names-02-picker");
+
+      await nav(d.page, "My patients");
+      const row = d.page
+        .getByRole("list", { name: "Patients" })
+        .getByRole("listitem")
+        .filter({ hasText: PATIENT_NAME });
+      await row.waitFor();
+      expect(await row.textContent()).to.contain(`${PATIENT_NAME}, ${age}`);
+      await row.getByText("Details").click();
+      await row.getByText(patient).waitFor();
+      await e2e().screenshot(d.page, "names-03-my-patients");
+
+      // A doctor she did not share with finds nobody by name.
+      const other = await onboardDoctor(e2e, kit, "Dr Not Shared");
+      const o = await kit.open(other.key);
+      await doctorWithKeyThroughUi(o, PASSPHRASE);
+      await nav(o.page, "Patient chart");
+      await o.page.getByLabel("Patient address").waitFor();
+      expect(await o.page.getByText(PATIENT_NAME).count()).to.equal(0);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { MAX_MESSAGE_TEXT } from "@lib/messages";
+
+export interface ConfirmButtonProps {
+  /** The button's text, e.g. "Revoke". */
+  label: string;
+  /** The button's accessible name, e.g. "Revoke Dr Lee's access". @default label */
+  ariaLabel?: string;
+  /** What will happen, in a sentence or two (the consequence, and what cannot be undone). */
+  question: ReactNode;
+  /** The confirming button's text, e.g. "Yes, revoke access". */
+  confirmLabel: string;
+  /** The button that keeps things as they are. @default "Keep it" */
+  keepLabel?: string;
+  /** The optional reason's label; absent: no reason is asked. */
+  reasonLabel?: string;
+  disabled?: boolean;
+  onConfirm(reason: string): void;
+}
+
+/**
+ * A button for an action that ends something (revoke, cancel, decline): the first click asks, in
+ * place, what will happen and an optional reason; only "Yes, …" acts. The question takes the focus,
+ * and "Keep" puts it back on the button.
+ */
+export function ConfirmButton(props: ConfirmButtonProps) {
+  const id = useId();
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState("");
+  const panel = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) panel.current?.focus();
+  }, [asking]);
+
+  if (!asking) {
+    return (
+      <button
+        ref={button}
+        type="button"
+        aria-label={props.ariaLabel}
+        disabled={props.disabled}
+        onClick={() => setAsking(true)}
+      >
+        {props.label}
+      </button>
+    );
+  }
+  const keep = () => {
+    setAsking(false);
+    setReason("");
+    requestAnimationFrame(() => button.current?.focus());
+  };
+  return (
+    <div ref={panel} className="confirm-panel" role="group" aria-labelledby={`${id}-question`} tabIndex={-1}>
+      <p id={`${id}-question`}>{props.question}</p>
+      {props.reasonLabel ? (
+        <>
+          <label htmlFor={`${id}-reason`}>{props.reasonLabel}</label>
+          <textarea
+            id={`${id}-reason`}
+            rows={2}
+            maxLength={MAX_MESSAGE_TEXT}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </>
+      ) : null}
+      <div className="actions">
+        <button
+          type="button"
+          className="danger"
+          disabled={props.disabled}
+          onClick={() => {
+            setAsking(false);
+            props.onConfirm(reason.trim());
+          }}
+        >
+          {props.confirmLabel}
+        </button>
+        <button type="button" onClick={keep}>
+          {props.keepLabel ?? "Keep it"}
+        </button>
+      </div>
+    </div>
+  );
+}
