@@ -10,34 +10,26 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import type { Hex } from "viem";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { sentenceFor } from "../../lib/chain/errorCatalogue";
 import { recordCount } from "../../lib/chain/ehr";
 import { Category } from "../../lib/categories";
 import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
-import type { E2eStack } from "./stack";
-import { bannerText, bookFirstSlot, confirmAppointment, newPatient, onboardDoctor, sentTransactions } from "./steps";
+import {
+  bannerText,
+  bookFirstSlot,
+  bookWrite,
+  confirmAppointment,
+  newPatient,
+  onboardDoctor,
+  sentTransactions,
+} from "./steps";
 
 const PASSPHRASE = "appointments spec passphrase 2026";
 const ALL_DAY = 2 ** 48 - 1;
 const SLOT = 30 * 60;
-
-/** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
-async function bookWrite(stack: E2eStack, key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
-  const client = createWalletClient({ account: privateKeyToAccount(key), transport: http(stack.chain.url) });
-  const hash = await client.writeContract({
-    address: stack.book,
-    abi: appointmentBookAbi,
-    functionName,
-    args,
-    chain: null,
-  } as never);
-  const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
-}
 
 /** The doctor's "Fill a form" page for `patient`; resolves with its "File under" choice. */
 async function openFormFor(page: Page, patient: Hex) {

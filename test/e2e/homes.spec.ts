@@ -12,32 +12,16 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
+import { keccak256, toHex } from "viem";
+import { ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
 import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
-import type { E2eStack } from "./stack";
-import { bookFirstSlot, newPatient, onboardDoctor, saveGeneralDetails, VIEWPORTS } from "./steps";
+import { bookFirstSlot, bookWrite, newPatient, onboardDoctor, saveGeneralDetails, VIEWPORTS } from "./steps";
 
 const PASSPHRASE = "homes spec passphrase 2026";
 const ALL_DAY = 2 ** 48 - 1;
 const DAY = 86_400;
 const PATIENT_NAME = "Ana Homeward";
-
-/** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
-async function bookWrite(stack: E2eStack, key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
-  const client = createWalletClient({ account: privateKeyToAccount(key), transport: http(stack.chain.url) });
-  const hash = await client.writeContract({
-    address: stack.book,
-    abi: appointmentBookAbi,
-    functionName,
-    args,
-    chain: null,
-  } as never);
-  const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
-}
 
 export function homesSpecs(e2e: () => E2e): void {
   const kit = specKit(e2e);

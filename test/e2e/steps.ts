@@ -4,10 +4,11 @@
  * registers none of it.
  */
 import type { Page } from "playwright-core";
-import { keccak256, toBytes, type Hex } from "viem";
-import { privateKeyToAddress } from "viem/accounts";
+import { createPublicClient, createWalletClient, http, keccak256, toBytes, type Hex } from "viem";
+import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { appointmentBookAbi } from "../../deployments/contracts";
 import { fundedAccount, nav, registerPatientThroughUi, type E2e, type Session, type SpecKit } from "./context";
-import { ACCOUNTS, devKey } from "./stack";
+import { ACCOUNTS, devKey, type E2eStack } from "./stack";
 
 /** The two screen sizes the specs check pages at: a common laptop and a common phone. */
 export const VIEWPORTS = {
@@ -140,4 +141,23 @@ export async function openChart(page: Page, patient: Hex): Promise<void> {
   await nav(page, "Patient chart");
   await page.getByLabel("Patient address").fill(patient);
   await page.getByRole("button", { name: "Open chart" }).click();
+}
+
+/** A scripted AppointmentBook transaction (another user's move, not under test); must succeed. */
+export async function bookWrite(
+  stack: E2eStack,
+  key: Hex,
+  functionName: string,
+  args: readonly unknown[],
+): Promise<void> {
+  const client = createWalletClient({ account: privateKeyToAccount(key), transport: http(stack.chain.url) });
+  const hash = await client.writeContract({
+    address: stack.book,
+    abi: appointmentBookAbi,
+    functionName,
+    args,
+    chain: null,
+  } as never);
+  const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
 }
