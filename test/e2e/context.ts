@@ -107,9 +107,15 @@ export async function connectAndSignIn(session: Session): Promise<void> {
   await page.getByRole("heading", { level: 1 }).and(page.locator(":not(#signin-title)")).waitFor();
 }
 
-/** Clicks a link of the main navigation (exact label). */
-export async function nav(page: Page, label: string): Promise<void> {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+/**
+ * Clicks a link of the main navigation (exact label): in the sidebar on a laptop; on a phone in the
+ * bottom bar, or under "More" when the page is not one of the bar's.
+ */
+export async function nav(page: Page, label: string | RegExp): Promise<void> {
+  const menu = page.getByRole("navigation", { name: "Main" });
+  const link = menu.getByRole("link", { name: label, exact: typeof label === "string" });
+  if ((await link.count()) === 0) await menu.getByRole("button", { name: "More" }).click();
+  await link.click();
 }
 
 /** A new random account with 10 ETH on anvil, so a spec never depends on another's state. */

@@ -16,13 +16,13 @@ import { emergencyOptedOut, readChainRecord, recordCount } from "../../lib/chain
 import { validateGeneralDetails } from "../../lib/fhir/generalDetails";
 import { restoreKeyBackup } from "../../lib/keys";
 import { readRecord } from "../../lib/records/flows";
-import { registerPatientThroughUi, type E2e, type Session } from "./context";
+import { nav, registerPatientThroughUi, type E2e, type Session } from "./context";
 
 const PASSPHRASE = "patient records passphrase";
 const DECLINED = "You declined the request in your wallet; nothing was changed.";
 
 async function goTo(page: Page, label: string, heading: string): Promise<void> {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+  await nav(page, label);
   await page.getByRole("heading", { level: 1, name: heading }).waitFor();
 }
 

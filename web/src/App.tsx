@@ -1,16 +1,16 @@
 import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
 import { useDisconnect } from "wagmi";
 import { ConnectScreen } from "./components/ConnectScreen";
+import { MainNav } from "./components/MainNav";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { SignInScreen } from "./components/SignInScreen";
 import { WrongNetworkBanner } from "./components/WrongNetworkBanner";
 import { useEhr } from "./ehr/useEhr";
-import { buildPath, matchPath, RouteContext, useHashRoute, type RouteState } from "./hooks/useHashRoute";
+import { matchPath, RouteContext, useHashRoute, type RouteState } from "./hooks/useHashRoute";
 import { ROLE_ROUTES } from "./routes";
 
 // Shown only once signed in: fetched then, not before the first screen (see src/routes.tsx).
 const EmergencyAlert = lazy(() => import("./components/EmergencyAlert").then((m) => ({ default: m.EmergencyAlert })));
-const InboxBadge = lazy(() => import("./components/InboxBadge").then((m) => ({ default: m.InboxBadge })));
 
 const ROLE_NAMES = {
   none: "not registered",
@@ -111,42 +111,27 @@ export function App() {
           <EmergencyAlert />
         </Suspense>
       ) : null}
-      {stage === "page" && navRoutes.length > 1 ? (
-        <nav aria-label="Main">
-          <ul>
-            {navRoutes.map((r) => (
-              <li key={r.path}>
-                <a href={`#${buildPath(r.path)}`} aria-current={r === route ? "page" : undefined}>
-                  {r.label}
-                  {r.path === "/inbox" ? (
-                    <Suspense fallback={null}>
-                      <InboxBadge />
-                    </Suspense>
-                  ) : null}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      ) : null}
-      <main id="main" ref={main} tabIndex={-1}>
-        {stage === "restoring" ? (
-          <p role="status" className="card">
-            Restoring your session…
-          </p>
-        ) : null}
-        {stage === "connect" ? <ConnectScreen /> : null}
-        {stage === "network" ? (
-          <p className="card">Switch your wallet to the right network to continue (see above).</p>
-        ) : null}
-        {stage === "sign-in" ? <SignInScreen /> : null}
-        {stage === "role" ? <p role="status">Reading your account from the chain…</p> : null}
-        {stage === "page" && route ? (
-          <RouteContext.Provider value={routeState}>
-            <div key={`${lockEpoch}:${route.path}`}>{route.render(navigate)}</div>
-          </RouteContext.Provider>
-        ) : null}
-      </main>
+      <div className={stage === "page" && navRoutes.length > 1 ? "shell with-nav" : "shell"}>
+        {stage === "page" && navRoutes.length > 1 ? <MainNav routes={navRoutes} current={route} /> : null}
+        <main id="main" ref={main} tabIndex={-1}>
+          {stage === "restoring" ? (
+            <p role="status" className="card">
+              Restoring your session…
+            </p>
+          ) : null}
+          {stage === "connect" ? <ConnectScreen /> : null}
+          {stage === "network" ? (
+            <p className="card">Switch your wallet to the right network to continue (see above).</p>
+          ) : null}
+          {stage === "sign-in" ? <SignInScreen /> : null}
+          {stage === "role" ? <p role="status">Reading your account from the chain…</p> : null}
+          {stage === "page" && route ? (
+            <RouteContext.Provider value={routeState}>
+              <div key={`${lockEpoch}:${route.path}`}>{route.render(navigate)}</div>
+            </RouteContext.Provider>
+          ) : null}
+        </main>
+      </div>
     </>
   );
 }

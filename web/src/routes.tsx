@@ -148,6 +148,10 @@ export interface RouteDef {
   render(navigate: (path: string) => void): ReactNode;
   /** Reachable at its path but not listed in the navigation. @default false */
   hidden?: boolean;
+  /** The navigation group it is listed under (a heading in the sidebar and the "More" panel). @default none: listed first */
+  group?: string;
+  /** Also on the phone's bottom bar (at most four per role; the rest are under "More"). @default false */
+  primary?: boolean;
 }
 
 /** Registration. Its last screen (the key backup) stays put once the role is re-read from the chain. */
@@ -214,19 +218,25 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     ],
   ),
   patient: preloading(PATIENT_PAGES, [
-    { path: "/", label: "Home", render: () => <PatientHome /> },
-    { path: "/details", label: "General details", render: () => <GeneralDetailsPage /> },
-    { path: "/records/:record?", label: "Records", render: () => <RecordsPage /> },
-    { path: "/upload", label: "Upload a record", render: () => <UploadRecord /> },
-    { path: "/trends", label: "Trends", render: () => <TrendsPage /> },
-    { path: "/export", label: "Export", render: () => <ExportPage /> },
-    { path: "/emergency", label: "Emergency access", render: () => <EmergencySettingsPage /> },
-    { path: "/doctors", label: "Doctors", render: () => <FindDoctors /> },
-    { path: "/appointments", label: "Appointments", render: () => <PatientAppointments /> },
-    { path: "/sharing", label: "Sharing", render: () => <Sharing /> },
-    { path: "/activity", label: "Activity", render: () => <Activity /> },
-    { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
-    { path: "/messages", label: "Messages", render: () => <Messages /> },
+    { path: "/", label: "Home", primary: true, render: () => <PatientHome /> },
+    { path: "/details", label: "General details", group: "Your record", render: () => <GeneralDetailsPage /> },
+    { path: "/records/:record?", label: "Records", group: "Your record", primary: true, render: () => <RecordsPage /> },
+    { path: "/upload", label: "Upload a record", group: "Your record", render: () => <UploadRecord /> },
+    { path: "/trends", label: "Trends", group: "Your record", render: () => <TrendsPage /> },
+    { path: "/export", label: "Export", group: "Your record", render: () => <ExportPage /> },
+    { path: "/emergency", label: "Emergency access", group: "Privacy", render: () => <EmergencySettingsPage /> },
+    { path: "/doctors", label: "Doctors", group: "Care", render: () => <FindDoctors /> },
+    {
+      path: "/appointments",
+      label: "Appointments",
+      group: "Care",
+      primary: true,
+      render: () => <PatientAppointments />,
+    },
+    { path: "/sharing", label: "Sharing", group: "Privacy", render: () => <Sharing /> },
+    { path: "/activity", label: "Activity", group: "Privacy", render: () => <Activity /> },
+    { path: "/inbox", label: "Inbox", group: "Care", render: () => <Inbox /> },
+    { path: "/messages", label: "Messages", group: "Care", primary: true, render: () => <Messages /> },
     AFTER_REGISTER,
   ]),
   "pending-patient": [
@@ -242,18 +252,24 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     AFTER_REGISTER,
   ],
   doctor: preloading(DOCTOR_PAGES, [
-    { path: "/", label: "Home", render: () => <DoctorHome /> },
-    { path: "/appointments", label: "Appointments", render: () => <DoctorAppointments /> },
-    { path: "/office-hours", label: "Office hours", render: () => <OfficeHours /> },
-    { path: "/patients", label: "My patients", render: () => <MyPatients /> },
-    { path: "/request-access", label: "Request access", render: () => <RequestAccess /> },
-    { path: "/chart/:patient?", label: "Patient chart", render: () => <PatientChart /> },
-    { path: "/upload", label: "Upload a report", render: () => <UploadReport /> },
-    { path: "/forms", label: "Fill a form", render: () => <FillForm /> },
-    { path: "/emergency-access", label: "Emergency access", render: () => <EmergencyAccess /> },
-    { path: "/audit", label: "My audit trail", render: () => <AuditTrail /> },
-    { path: "/inbox", label: "Inbox", render: () => <Inbox /> },
-    { path: "/messages", label: "Messages", render: () => <Messages /> },
+    { path: "/", label: "Home", primary: true, render: () => <DoctorHome /> },
+    {
+      path: "/appointments",
+      label: "Appointments",
+      group: "Schedule",
+      primary: true,
+      render: () => <DoctorAppointments />,
+    },
+    { path: "/office-hours", label: "Office hours", group: "Schedule", render: () => <OfficeHours /> },
+    { path: "/patients", label: "My patients", group: "Patients", primary: true, render: () => <MyPatients /> },
+    { path: "/request-access", label: "Request access", group: "Patients", render: () => <RequestAccess /> },
+    { path: "/chart/:patient?", label: "Patient chart", group: "Patients", render: () => <PatientChart /> },
+    { path: "/upload", label: "Upload a report", group: "Records", render: () => <UploadReport /> },
+    { path: "/forms", label: "Fill a form", group: "Records", render: () => <FillForm /> },
+    { path: "/emergency-access", label: "Emergency access", group: "Patients", render: () => <EmergencyAccess /> },
+    { path: "/audit", label: "My audit trail", group: "Records", render: () => <AuditTrail /> },
+    { path: "/inbox", label: "Inbox", group: "Messages", render: () => <Inbox /> },
+    { path: "/messages", label: "Messages", group: "Messages", primary: true, render: () => <Messages /> },
   ]),
   suspended: [
     {

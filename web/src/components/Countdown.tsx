@@ -27,7 +27,7 @@ export function Countdown({ until, label }: { until: Date; label: string }) {
         <time role="timer" aria-label={`${label}`} dateTime={until.toISOString()} data-testid="countdown">
           {format(left)}
         </time>{" "}
-        (until {until.toLocaleTimeString(undefined, { timeZoneName: "short" })})
+        (until {until.toLocaleTimeString("en-GB", { timeZoneName: "short" })})
       </p>
       <p role="status">{left <= 0 ? "The emergency window has ended." : ""}</p>
     </div>

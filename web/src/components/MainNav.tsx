@@ -1,0 +1,66 @@
+import { lazy, Suspense, useEffect, useId, useState } from "react";
+import { buildPath } from "../hooks/useHashRoute";
+import type { RouteDef } from "../routes";
+
+const InboxBadge = lazy(() => import("./InboxBadge").then((m) => ({ default: m.InboxBadge })));
+
+/**
+ * The role's navigation, grouped: a sidebar on a laptop (every page under its group's heading), a
+ * bottom bar on a phone (the role's primary pages and "More", which opens every group above the
+ * bar). One landmark ("Main"); the phone's bar and the full list never show at the same time.
+ */
+export function MainNav({ routes, current }: { routes: RouteDef[]; current: RouteDef | undefined }) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  // A page change closes the "More" panel.
+  useEffect(() => setOpen(false), [current]);
+  const groups: { name: string | undefined; routes: RouteDef[] }[] = [];
+  for (const r of routes) {
+    const group = groups.find((g) => g.name === r.group);
+    if (group) group.routes.push(r);
+    else groups.push({ name: r.group, routes: [r] });
+  }
+  const link = (r: RouteDef) => (
+    <a href={`#${buildPath(r.path)}`} aria-current={r === current ? "page" : undefined}>
+      {r.label}
+      {r.path === "/inbox" ? (
+        <Suspense fallback={null}>
+          <InboxBadge />
+        </Suspense>
+      ) : null}
+    </a>
+  );
+  const primary = routes.filter((r) => r.primary);
+  return (
+    <nav aria-label="Main" className={open ? "main-nav open" : "main-nav"}>
+      <div id={`${id}-all`} className="nav-all">
+        {groups.map((g) => (
+          <div key={g.name ?? ""} className="nav-group">
+            {g.name ? <p className="nav-group-name">{g.name}</p> : null}
+            <ul>
+              {g.routes.map((r) => (
+                <li key={r.path}>{link(r)}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+      <ul className="nav-bar">
+        {primary.map((r) => (
+          <li key={r.path}>{link(r)}</li>
+        ))}
+        <li>
+          <button
+            type="button"
+            className="nav-more"
+            aria-expanded={open}
+            aria-controls={`${id}-all`}
+            onClick={() => setOpen((was) => !was)}
+          >
+            More
+          </button>
+        </li>
+      </ul>
+    </nav>
+  );
+}
