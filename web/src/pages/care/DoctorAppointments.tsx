@@ -76,7 +76,10 @@ export function DoctorAppointments() {
                   Patient <PatientName address={a.patient} details />
                 </p>
                 <p>
-                  Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
+                  Status:{" "}
+                  <span className="status" data-status={APPOINTMENT_STATUS[a.status]}>
+                    {APPOINTMENT_STATUS[a.status]}
+                  </span>
                   {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
                 </p>
                 <div className="actions">

@@ -52,7 +52,10 @@ export function PatientAppointments() {
                 {formatSlot(a.start)} with {nameOf(a.doctor)}
               </h3>
               <p>
-                Status: <span className="status">{APPOINTMENT_STATUS[a.status]}</span>
+                Status:{" "}
+                <span className="status" data-status={APPOINTMENT_STATUS[a.status]}>
+                  {APPOINTMENT_STATUS[a.status]}
+                </span>
               </p>
               {a.outcomeIndex !== undefined ? (
                 <p>
