@@ -12,7 +12,7 @@ const InboxBadge = lazy(() => import("./InboxBadge").then((m) => ({ default: m.I
 export function MainNav({ routes, current }: { routes: RouteDef[]; current: RouteDef | undefined }) {
   const id = useId();
   const [open, setOpen] = useState(false);
-  // A page change closes the "More" panel.
+  // A page change closes the "More" panel; so does a click on a link (also the current page's).
   useEffect(() => setOpen(false), [current]);
   const groups: { name: string | undefined; routes: RouteDef[] }[] = [];
   for (const r of routes) {
@@ -21,7 +21,7 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
     else groups.push({ name: r.group, routes: [r] });
   }
   const link = (r: RouteDef) => (
-    <a href={`#${buildPath(r.path)}`} aria-current={r === current ? "page" : undefined}>
+    <a href={`#${buildPath(r.path)}`} aria-current={r === current ? "page" : undefined} onClick={() => setOpen(false)}>
       {r.label}
       {r.path === "/inbox" ? (
         <Suspense fallback={null}>
