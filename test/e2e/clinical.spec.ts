@@ -235,6 +235,8 @@ function clinicalFlows(e2e: () => E2e): void {
     const rows = table.locator("tbody tr");
     expect(await rows.count()).to.equal(2);
     await table.getByText("Dr Ada Byrne").first().waitFor(); // names load from the registry
+    // Categories load from the chain after the reads: "Record 2" gains "(Clinical notes and reports)".
+    await table.getByText("Record 2 (Clinical notes and reports), summary only").waitFor();
     const text = (await table.textContent()) ?? "";
     expect(text).to.contain("Record 2 (Clinical notes and reports), summary only");
     expect(text).to.contain("Your grant");
