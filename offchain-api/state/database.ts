@@ -73,8 +73,8 @@ export class StateDatabase {
     const applied = new Set(
       (this.db.prepare("SELECT id FROM schema_migrations").all() as { id: string }[]).map((row) => row.id),
     );
-    for (const migration of migrations) {
-      if (applied.has(migration.id)) continue;
+    const pending = migrations.filter((migration) => !applied.has(migration.id));
+    for (const migration of pending) {
       try {
         this.transaction((db) => {
           migration.up(db);
@@ -90,6 +90,10 @@ export class StateDatabase {
         });
       }
     }
+    // Each step's transaction appended its pages to the write-ahead log, which only shrinks at a
+    // checkpoint (by default after 1,000 pages): fold it into the database now, so the service
+    // starts with an empty log (a long one is also what a per-file size limit refuses first).
+    if (pending.length > 0) this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
   close(): void {
