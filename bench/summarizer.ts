@@ -8,8 +8,8 @@
  * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts;
  * `--set <name>` picks a named set of BLIND_SETS (the blind set of each round, scored once at its end).
  * Without either, every part except the current round's blind set (HELD_OUT) is scored, so a
- * development run never sees it: `--set blind3` is round 4's blind figure, `--set blind4` round 5's
- * (parts 11-12 are development data since round 4 was scored). `--errors` prints every error with
+ * development run never sees it: `--set blind4` is round 5's blind figure, `--set blind5` round 6's
+ * (parts 13-14 are development data since round 5 was scored). `--errors` prints every error with
  * its sentence;
  * `--no-write` leaves bench/results/summarizer.json as it is (a development run on parts whose
  * recorded blind figure must stay).
@@ -53,9 +53,10 @@ const BLIND_SETS: Record<string, number[]> = {
   blind2: [9, 10], // round 3
   blind3: [11, 12], // round 4
   blind4: [13, 14], // round 5
+  blind5: [15, 16], // round 6
 };
 /** The current round's blind set: left out of a run that names no parts. */
-const HELD_OUT = "blind4";
+const HELD_OUT = "blind5";
 
 function goldParts(selected: number[] | null): Map<number, GoldLine[]> {
   const parts = new Map<number, GoldLine[]>();

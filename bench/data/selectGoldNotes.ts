@@ -105,6 +105,7 @@ const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
   blind2?: Pick[];
   blind3?: Pick[];
   blind4?: Pick[];
+  blind5?: Pick[];
 };
 if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
   throw new Error("the first draw differs from the committed `notes`: the selection must not change");
@@ -218,64 +219,83 @@ for (const bucket of blind3Buckets) {
   }
 }
 
-// blind4 (parts 13-14, round 5's blind set): 50 notes in none of the earlier keys (notes,
-// supplement, blind, blind2, blind3), none sharing a dup_group with a note already chosen,
-// 300-9,000 characters, a new seeded shuffle. The named-allergy bucket also rejects a header
-// followed by "Denied" / "NKA" / "not allergic" / "Refer to chart" style words and "allergic to most antibiotics",
-// so the allergen is really named.
-const taken4 = new Set<string>();
-for (const pick of [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3]) {
-  const note = byId.get(pick.id);
-  if (!note) throw new Error(`note ${pick.id} of gold-note-ids.json is not in ${source}`);
-  taken4.add(groupOf(note));
+// A later round's blind set: `quota`s of notes in none of the `earlier` keys, none sharing a
+// dup_group with a note already chosen, 300-9,000 characters, in a new seeded shuffle; each bucket
+// takes the first notes its test accepts.
+type Bucket = { name: string; quota: number; test: (text: string) => boolean };
+function drawRound(earlier: Pick[], seed: number, buckets: Bucket[]): Pick[] {
+  const takenGroups = new Set<string>();
+  for (const pick of earlier) {
+    const note = byId.get(pick.id);
+    if (!note) throw new Error(`note ${pick.id} of gold-note-ids.json is not in ${source}`);
+    takenGroups.add(groupOf(note));
+  }
+  const next = seeded(seed);
+  const candidates = notes
+    .map((note) => ({ note, key: next() }))
+    .sort((a, b) => a.key - b.key)
+    .map((entry) => entry.note)
+    .filter((note) => {
+      const text = note.transcription ?? "";
+      if (text.length < 300 || text.length > 9000) return false;
+      if (takenGroups.has(groupOf(note))) return false;
+      takenGroups.add(groupOf(note));
+      return true;
+    });
+  const drawn: Pick[] = [];
+  const picked = new Set<number>();
+  for (const bucket of buckets) {
+    let n = 0;
+    for (const note of candidates) {
+      if (n >= bucket.quota) break;
+      if (picked.has(note.note_id) || !bucket.test(note.transcription)) continue;
+      picked.add(note.note_id);
+      drawn.push({ id: note.note_id, bucket: bucket.name });
+      n++;
+    }
+  }
+  return drawn;
 }
-const random4 = seeded(20261205);
-const candidates4 = notes
-  .map((note) => ({ note, key: random4() }))
-  .sort((a, b) => a.key - b.key)
-  .map((entry) => entry.note)
-  .filter((note) => {
-    const text = note.transcription ?? "";
-    if (text.length < 300 || text.length > 9000) return false;
-    if (taken4.has(groupOf(note))) return false;
-    taken4.add(groupOf(note));
-    return true;
-  });
+
+// The named-allergy test of rounds 5 and 6 also rejects a header followed by "Denied" / "NKA" /
+// "not allergic" / "Refer to chart" style words and "allergic to most antibiotics", so the
+// allergen is really named.
 const NEGATION4 =
   /\b(none|no|nkda|nka|nkma|not|unknown|negative|denie[sd]|nil|n\/a|noncontributory|non-contributory|see |refer(red)? to|(as )?per chart)\b/i;
 const namesAfter4 = (text: string, header: RegExp): boolean =>
   [...text.matchAll(header)].some(
     (m) => !NEGATION4.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)),
   );
-const blind4Buckets: Array<{ name: string; quota: number; test: (text: string) => boolean }> = [
-  {
-    name: "named-allergy",
-    quota: 22,
-    test: (t) =>
-      namesAfter4(t, /\ballerg(y|ies)\s*:/gi) ||
-      /(?<!\b(not|never|no|denies)\s+)\ballerg(ic|y) to\b(?!\s+(most|many|multiple|several|all|any|some)\b)/i.test(t),
-  },
-  {
-    name: "no-known-allergies",
-    quota: 10,
-    test: (t) =>
-      /\b(no known (drug )?allerg|nkda\b|nka\b|no (drug )?allergies|denies (any )?(drug |medication )?allerg)/i.test(t),
-  },
-  { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
-  { name: "random", quota: 8, test: () => true },
-];
-const blind4: Pick[] = [];
-const picked4 = new Set<number>();
-for (const bucket of blind4Buckets) {
-  let n = 0;
-  for (const note of candidates4) {
-    if (n >= bucket.quota) break;
-    if (picked4.has(note.note_id) || !bucket.test(note.transcription)) continue;
-    picked4.add(note.note_id);
-    blind4.push({ id: note.note_id, bucket: bucket.name });
-    n++;
-  }
-}
+const namesAllergen = (t: string): boolean =>
+  namesAfter4(t, /\ballerg(y|ies)\s*:/gi) ||
+  /(?<!\b(not|never|no|denies)\s+)\ballerg(ic|y) to\b(?!\s+(most|many|multiple|several|all|any|some)\b)/i.test(t);
+const statesNoKnownAllergies = (t: string): boolean =>
+  /\b(no known (drug )?allerg|nkda\b|nka\b|no (drug )?allergies|denies (any )?(drug |medication )?allerg)/i.test(t);
+
+// blind4 (parts 13-14, round 5's blind set).
+const blind4 = drawRound(
+  [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3],
+  20261205,
+  [
+    { name: "named-allergy", quota: 22, test: namesAllergen },
+    { name: "no-known-allergies", quota: 10, test: statesNoKnownAllergies },
+    { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
+    { name: "random", quota: 8, test: () => true },
+  ],
+);
+
+// blind5 (parts 15-16, round 6's blind set): more named allergies, because allergy recall was the
+// one goal round 5 missed, and allergens stated in prose are where it missed.
+const blind5 = drawRound(
+  [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3, ...blind4],
+  20261206,
+  [
+    { name: "named-allergy", quota: 25, test: namesAllergen },
+    { name: "no-known-allergies", quota: 8, test: statesNoKnownAllergies },
+    { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
+    { name: "random", quota: 7, test: () => true },
+  ],
+);
 
 if (committed.blind3 && JSON.stringify(committed.blind3) !== JSON.stringify(blind3)) {
   throw new Error("the blind3 draw differs from the committed `blind3`: the selection must not change");
@@ -283,19 +303,29 @@ if (committed.blind3 && JSON.stringify(committed.blind3) !== JSON.stringify(blin
 if (committed.blind4 && JSON.stringify(committed.blind4) !== JSON.stringify(blind4)) {
   throw new Error("the blind4 draw differs from the committed `blind4`: the selection must not change");
 }
+if (committed.blind5 && JSON.stringify(committed.blind5) !== JSON.stringify(blind5)) {
+  throw new Error("the blind5 draw differs from the committed `blind5`: the selection must not change");
+}
 
 const out = {
   source: "mtsamples_dev.jsonl",
   count:
-    ids.length + committed.supplement.length + committed.blind.length + blind2.length + blind3.length + blind4.length,
+    ids.length +
+    committed.supplement.length +
+    committed.blind.length +
+    blind2.length +
+    blind3.length +
+    blind4.length +
+    blind5.length,
   notes: ids,
   supplement: committed.supplement,
   blind: committed.blind,
   blind2,
   blind3,
   blind4,
+  blind5,
 };
 writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
 process.stderr.write(
-  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes\n`,
+  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes; blind5: ${blind5.length} notes\n`,
 );
