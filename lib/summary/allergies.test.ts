@@ -52,7 +52,22 @@ describe("allergies (summarizeText)", () => {
       "iodinated contrast",
     ]);
     const s = summarizeText("She developed a rash to Keflex in the past. She has a known sulfa allergy.");
-    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["sulfa"]);
+    expect(allergies(s).map((a) => a.substance)).to.deep.equal(["Keflex", "sulfa"]);
+  });
+
+  it("reads a reaction the patient had and what caused it as an allergy, not a treatment or a negation", () => {
+    expect(
+      substances("Skin: He has a rash, which occurred from penicillin that he was given IM yesterday."),
+    ).to.deep.equal(["penicillin"]);
+    expect(substances("HPI: She broke out in hives after taking Bactrim last year.")).to.deep.equal(["Bactrim"]);
+    expect(substances("HPI: He gets lip swelling on contact with latex gloves.")).to.deep.equal(["latex gloves"]);
+    expect(substances("HPI: She had anaphylaxis after being given morphine in 2005.")).to.deep.equal(["morphine"]);
+    // what treats the reaction, a reaction denied, a rash from an illness: none is an allergy
+    expect(substances("HPI: The hives improved with Benadryl and responded to prednisone.")).to.deep.equal([]);
+    expect(substances("HPI: The rash was treated with hydrocortisone cream.")).to.deep.equal([]);
+    expect(substances("HPI: No rash after taking amoxicillin this time.")).to.deep.equal([]);
+    expect(substances("HPI: Rash from the viral illness. She takes lisinopril.")).to.deep.equal([]);
+    expect(substances("PLAN: Watch for a rash from the lamotrigine.")).to.deep.equal([]);
   });
 
   it("never reads a review of systems, atopy or culture sensitivities as an allergy or as NKA", () => {

@@ -16,6 +16,16 @@ const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|de
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
   /\b(?:allergic to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse |allergic |allergy )?reactions? (?:was |is )?to)\b/gi;
+/**
+ * A reaction the patient had, then what caused it, ending right before the substance: "developed a
+ * rash to Keflex", "a rash, which occurred from penicillin", "hives after taking Bactrim",
+ * "swelling on contact with latex". Not a treatment of the reaction ("hives improved with
+ * Benadryl": no cause word) and not a side effect discussed (HYPOTHETICAL skips the sentence).
+ */
+const REACTION_CAUSE =
+  /\b(?:rash(?:es)?|hives|urticaria|anaphyla(?:xis|ctic (?:reaction|shock))|angioedema|(?:lip|facial|throat|tongue) swelling|swelling of (?:the |his |her )?(?:lips?|face|throat|tongue))\b([^.;]{0,50}?)\b(?:from|to|after (?:taking|receiving|eating|using|getting|being given|exposure to|contact with)|(?:on |upon |with |after )?(?:contact|exposure) (?:with|to)|when (?:he|she|they|the patient) (?:takes?|took|eats?|ate|uses?|used|gets?|got|is given|was given|comes? in contact with|came in contact with))\s+(?:the |his |her |a |an |any |some |oral |iv |intravenous |topical )?$/i;
+/** "a rash from the infection treated with ...", "hives, given Benadryl": the drug treats the reaction. */
+const TREATS_REACTION = /\b(?:treated|improved|resolved|relieved|responded|managed|controlled|given|received)\b/i;
 /** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
 const ALLERGY_AFTER =
   /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b(?!\s+(?:medicines?|medications?|meds|pills?|shots?|tablets?|drops|sprays?|injections?|relief|treatment))/i;
@@ -184,9 +194,13 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
   let statesNone = false;
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
-    if (!/allerg|sensitiv|intoleran|reaction|nk/i.test(sentence)) continue; // most sentences: cheap way out
+    // Most sentences: a cheap way out.
+    if (!/allerg|sensitiv|intoleran|reaction|nk|rash|hives|urticaria|anaphyla|angioedema|swelling/i.test(sentence))
+      continue;
     if (NO_KNOWN_ALLERGIES.test(sentence)) statesNone = true;
-    if (!/allerg|sensitiv|intoleran|reaction/i.test(sentence) || MICROBIOLOGY.test(sentence)) continue;
+    if (!/allerg|sensitiv|intoleran|reaction|rash|hives|urticaria|anaphyla|angioedema|swelling/i.test(sentence))
+      continue;
+    if (MICROBIOLOGY.test(sentence)) continue;
     if (SOMEONE_ELSE.test(sentence) || HYPOTHETICAL.test(sentence)) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
     const kept: Term[] = [];
@@ -200,6 +214,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
         const cueNegated = NEGATED_BEFORE.test(before.slice(Math.max(0, cue.index - 40), cue.index));
         stated = !cueNegated && !/[.;]|\bbut\b|\bdenies\b/i.test(between) && between.length < 120;
       }
+      if (!stated && t.kind !== "supplement") stated = reactionCaused(text, s.start, t.start);
       if (!stated && ALLERGY_AFTER.test(text.slice(t.end, t.end + 20))) {
         stated = !NEGATED_BEFORE.test(text.slice(Math.max(s.start, t.start - 30), t.start));
       }
@@ -210,6 +225,14 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
     kept.forEach((t, i) => items.push(allergyItem(text, t, i + 1 < kept.length ? kept[i + 1].start : s.end, section)));
   }
   return { items, statesNone };
+}
+
+/** Whether the words before the term at `start` say it caused a reaction (REACTION_CAUSE), not negated, not a treatment. */
+function reactionCaused(text: string, sentenceStart: number, start: number): boolean {
+  const from = Math.max(sentenceStart, start - 120);
+  const m = REACTION_CAUSE.exec(text.slice(from, start));
+  if (!m || TREATS_REACTION.test(m[1])) return false;
+  return !NEGATED_BEFORE.test(text.slice(Math.max(sentenceStart, from + m.index - 40), from + m.index));
 }
 
 /** "allergic to Medifast": one word right after the cue, a name the lexicon lacks. */
