@@ -15,7 +15,7 @@ export const NO_KNOWN_ALLERGIES =
 const EMPTY_ALLERGY_BODY = /^(?:none|nil|no|negative|none known|none reported|denies|denied|no known|nkda|nka)$/i;
 /** Prose that introduces what a patient is allergic to. */
 const ALLERGY_CUE =
-  /\b(?:allergic to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse |allergic |allergy )?reactions? (?:was |is )?to)\b/gi;
+  /\b(?:allergic (?:only )?to|allerg(?:y|ies)["\u201d']? (?:to|include|including|are|is)|sensitivity to|sensitive to|intoleran(?:t|ce) to|(?:bad |adverse |allergic |allergy )?reactions? (?:was |is )?to)\b/gi;
 /**
  * A reaction the patient had, then what caused it, ending right before the substance: "developed a
  * rash to Keflex", "a rash, which occurred from penicillin", "hives after taking Bactrim",
@@ -70,6 +70,13 @@ const SOMEONE_ELSE =
 /** "informed of possible reactions to sedatives, narcotics...": a risk, not an allergy. */
 const HYPOTHETICAL =
   /\b(?:potential(?:ly)?|possible|risks?|side effects?|informed|may|might|could|watch for|monitor for)\b/i;
+/**
+ * A suspected allergy of the patient's: "might be allergic to Bactrim", "questionable penicillin
+ * allergy", "probably allergic to iodine". Listed all the same (an emergency doctor wants to know),
+ * where a risk discussed (HYPOTHETICAL) is not.
+ */
+const SUSPECTED =
+  /\b(?:(?:might|may|could) (?:also )?be|possibly|probably|likely|perhaps)\s+allergic to\b|\b(?:possible|probable|questionable|suspected)\s+(?:\w+\s+)?allerg(?:y|ies)\b/i;
 
 const SEVERE =
   /anaphyla|angioedema|anaphylactoid|throat (?:swelling|closing|closure|tightness)|swelling of (?:the )?(?:throat|tongue|lips|face)|airway|stevens|johnson|\bsjs\b|\bten\b|respiratory (?:distress|arrest)|can(?:no|')t breathe|shock|\bsevere\b|life[- ]threatening/i;
@@ -158,6 +165,10 @@ export function extractAllergySection(text: string, from: number, to: number, se
         (u) => u.span.start < negatedFrom && !terms.some((t) => t.start < u.span.end && u.span.start < t.end),
       );
       for (const item of unknown) items.push(item);
+      // "HE IS ALLERGIC ONLY TO TETANUS SERUM": a sentence in the section, not a list entry.
+      if (unknown.length === 0) {
+        for (const t of unknownAfterCue(text, s, terms)) items.push(allergyItem(text, t, s.end, section));
+      }
     }
   }
   return { items, statesNone };
@@ -201,7 +212,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
     if (!/allerg|sensitiv|intoleran|reaction|rash|hives|urticaria|anaphyla|angioedema|swelling/i.test(sentence))
       continue;
     if (MICROBIOLOGY.test(sentence)) continue;
-    if (SOMEONE_ELSE.test(sentence) || HYPOTHETICAL.test(sentence)) continue;
+    if (SOMEONE_ELSE.test(sentence) || (HYPOTHETICAL.test(sentence) && !SUSPECTED.test(sentence))) continue;
     const terms = mergeCombinations(text, findTerms(text, s.start, s.end));
     const kept: Term[] = [];
     for (const t of terms) {
@@ -237,14 +248,14 @@ function reactionCaused(text: string, sentenceStart: number, start: number): boo
 
 /** "allergic to Medifast": one word right after the cue, a name the lexicon lacks. */
 const NAME_AFTER_CUE =
-  /^\s+(?:the\s+)?([A-Za-z][A-Za-z-]{3,})(?=\s*(?:[,.;(]|$|\s+(?:and|or|with|which|that|causing|caused|as|resulting|leading|in the past)\b))/;
+  /^\s+(?:the\s+)?([A-Za-z][A-Za-z-]{3,}(?:\s+(?:serum|antitoxin|vaccines?|toxoid|venom|dye|tape|glue))?)(?=\s*(?:[,.;(]|$|\s+(?:and|or|with|which|that|causing|caused|as|resulting|leading|in the past)\b))/i;
 const NOT_A_NAME =
   /^(?:something|anything|everything|nothing|many|several|multiple|most|certain|various|other|others|some|these|those|them|they|this|that|things|stuff|everyone|both|each|which)$/i;
 
 function unknownAfterCue(text: string, s: Piece, terms: Term[]): Term[] {
   const out: Term[] = [];
   const sentence = text.slice(s.start, s.end);
-  for (const cue of sentence.matchAll(/\b(?:allergic to|allerg(?:y|ies) to)\b/gi)) {
+  for (const cue of sentence.matchAll(/\b(?:allergic (?:only )?to|allerg(?:y|ies) to)\b/gi)) {
     const from = s.start + cue.index + cue[0].length;
     const m = NAME_AFTER_CUE.exec(text.slice(from, s.end));
     if (!m || NOT_A_NAME.test(m[1]) || NOT_ALLERGEN_ENTRY.test(m[1])) continue;

@@ -1,5 +1,5 @@
 /**
- * The error classes the round-3, 4 and 5 blind sets (gold parts 9-10, 11-12, 13-14) showed, each as a short made-up note in
+ * The error classes the round-3 to 6 blind sets (gold parts 9-10, 11-12, 13-14, 15-16) showed, each as a short made-up note in
  * the same shape: the engine must read these, not the exact notes (which stay in the gold only).
  */
 import { expect } from "chai";
@@ -128,5 +128,27 @@ describe("blind-set error classes, rounds 3 and 4 (summarizeText)", () => {
     const text =
       "ALLERGIES: , 1.  LEVAQUIN.,2.  BETA BLOCKERS.  When I talked to the patient about the BETA BLOCKER, she states that they made her short of breath.";
     expect(allergies(text)).to.deep.equal(["LEVAQUIN", "BETA BLOCKERS"]);
+  });
+
+  it("allergies: a suspected allergy is listed; a name after 'allergic only to', two words when the second is a kind", () => {
+    expect(allergies("HPI: She thinks she might be allergic to Keflex and codeine.")).to.deep.equal([
+      "Keflex",
+      "codeine",
+    ]);
+    expect(allergies("ALLERGIES: , QUESTIONABLE SULFA ALLERGY.")).to.deep.equal(["SULFA"]);
+    expect(allergies("ALLERGIES: , SHE IS ALLERGIC ONLY TO DIPHTHERIA ANTITOXIN.")).to.deep.equal([
+      "DIPHTHERIA ANTITOXIN",
+    ]);
+    // a risk discussed is still not an allergy
+    expect(allergies("PLAN: She was informed of possible reactions to the contrast.")).to.deep.equal([]);
+  });
+
+  it("medications: with IV Versed in a MEDICATIONS list, the other IV entries are the same sedation", () => {
+    expect(
+      medications("PROCEDURE: Colonoscopy.,MEDICATIONS: , Versed intravenously, fentanyl intravenously."),
+    ).to.deep.equal([]);
+    expect(medications("MEDICATIONS: , Versed 2 mg IV, Zofran 4 mg IV, lisinopril 10 mg daily.")).to.deep.equal([
+      "lisinopril",
+    ]);
   });
 });

@@ -82,6 +82,9 @@ const COURSE_END =
 const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
 /** A list line given as a push or bolus: drugs administered in the procedure, not taken. */
 const PUSHED = /\b(?:iv|intravenous|slow) (?:push|bolus)\b/i;
+/** "Versed intravenously, Demerol intravenously": a list of the sedation given for a procedure. */
+const IV_SEDATION = /\b(?:versed|midazolam)\b[^,;]{0,30}\b(?:iv|intravenous(?:ly)?)\b/i;
+const IV_ROUTE = /\b(?:iv|intravenous(?:ly)?)\b/i;
 /** Sedation agents that are never a patient's own drug. */
 const SEDATION_ONLY = /^(?:propofol|diprivan)$/i;
 /** Before a drug in a list: a single dose given now ("one dose of X today"). */
@@ -283,6 +286,8 @@ export function extractMedications(
 ): MedicationExtraction {
   const items: Item[] = [];
   let statesNone = false;
+  // "1. Versed intravenously. 2. Demerol intravenously.": a list of the sedation given.
+  const ivSedationList = mode === "list" && IV_SEDATION.test(text.slice(from, to));
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
     if (mode === "narrative" || mode === "plan" || mode === "planAfterList" || mode === "homeList") {
@@ -334,7 +339,12 @@ export function extractMedications(
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
         if (SINGLE_DOSE.test(own.slice(-30))) continue;
         // "Fentanyl 125 mcg and Versed 7 mg slow IV push", "Diprivan": sedation given, never a drug taken at home.
-        if (mode === "list" && (PUSHED.test(sentence) || SEDATION_ONLY.test(term.name))) continue;
+        // With IV Versed in the same list, its other IV entries are the same sedation.
+        const sedation =
+          PUSHED.test(sentence) ||
+          SEDATION_ONLY.test(term.name) ||
+          (ivSedationList && IV_ROUTE.test(text.slice(term.start, span.end)));
+        if (mode === "list" && sedation) continue;
         if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
       } else if (mode === "dischargeProse") {
         if (!cue.test(before) || PAST.test(before)) continue;
