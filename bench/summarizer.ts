@@ -8,8 +8,8 @@
  * the gold negatives and counts per trap, per gold part and overall. `--parts` picks the parts;
  * `--set <name>` picks a named set of BLIND_SETS (the blind set of each round, scored once at its end).
  * Without either, every part except the current round's blind set (HELD_OUT) is scored, so a
- * development run never sees it: `--set blind4` is round 5's blind figure, `--set blind5` round 6's
- * (parts 13-14 are development data since round 5 was scored). `--errors` prints every error with
+ * development run never sees it: `--set blind5` is round 6's blind figure, `--set blind6` round 7's
+ * (parts 15-16 are development data since round 6 was scored). `--errors` prints every error with
  * its sentence;
  * `--no-write` leaves bench/results/summarizer.json as it is (a development run on parts whose
  * recorded blind figure must stay).
@@ -54,9 +54,10 @@ const BLIND_SETS: Record<string, number[]> = {
   blind3: [11, 12], // round 4
   blind4: [13, 14], // round 5
   blind5: [15, 16], // round 6
+  blind6: [17, 18], // round 7
 };
 /** The current round's blind set: left out of a run that names no parts. */
-const HELD_OUT = "blind5";
+const HELD_OUT = "blind6";
 
 function goldParts(selected: number[] | null): Map<number, GoldLine[]> {
   const parts = new Map<number, GoldLine[]>();

@@ -106,6 +106,7 @@ const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
   blind3?: Pick[];
   blind4?: Pick[];
   blind5?: Pick[];
+  blind6?: Pick[];
 };
 if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
   throw new Error("the first draw differs from the committed `notes`: the selection must not change");
@@ -297,14 +298,32 @@ const blind5 = drawRound(
   ],
 );
 
+// blind6 (parts 17-18, round 7's blind set): drawn the same way as round 6's, after round 6's
+// errors were fixed.
+const blind6 = drawRound(
+  [...committed.notes, ...committed.supplement, ...committed.blind, ...blind2, ...blind3, ...blind4, ...blind5],
+  20261207,
+  [
+    { name: "named-allergy", quota: 25, test: namesAllergen },
+    { name: "no-known-allergies", quota: 8, test: statesNoKnownAllergies },
+    { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
+    { name: "random", quota: 7, test: () => true },
+  ],
+);
+
 if (committed.blind3 && JSON.stringify(committed.blind3) !== JSON.stringify(blind3)) {
   throw new Error("the blind3 draw differs from the committed `blind3`: the selection must not change");
 }
 if (committed.blind4 && JSON.stringify(committed.blind4) !== JSON.stringify(blind4)) {
   throw new Error("the blind4 draw differs from the committed `blind4`: the selection must not change");
 }
-if (committed.blind5 && JSON.stringify(committed.blind5) !== JSON.stringify(blind5)) {
-  throw new Error("the blind5 draw differs from the committed `blind5`: the selection must not change");
+for (const [key, drawn] of [
+  ["blind5", blind5],
+  ["blind6", blind6],
+] as const) {
+  if (committed[key] && JSON.stringify(committed[key]) !== JSON.stringify(drawn)) {
+    throw new Error(`the ${key} draw differs from the committed \`${key}\`: the selection must not change`);
+  }
 }
 
 const out = {
@@ -316,7 +335,8 @@ const out = {
     blind2.length +
     blind3.length +
     blind4.length +
-    blind5.length,
+    blind5.length +
+    blind6.length,
   notes: ids,
   supplement: committed.supplement,
   blind: committed.blind,
@@ -324,8 +344,9 @@ const out = {
   blind3,
   blind4,
   blind5,
+  blind6,
 };
 writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
 process.stderr.write(
-  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes; blind5: ${blind5.length} notes\n`,
+  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes; blind5: ${blind5.length} notes; blind6: ${blind6.length} notes\n`,
 );
