@@ -10,7 +10,7 @@ import {
   type ReactNode,
 } from "react";
 import type { AccountRole } from "@lib/chain/ehr";
-import { InfoPage } from "./pages/InfoPage";
+import { InfoPage } from "./features/home/InfoPage";
 
 /**
  * Pages are loaded when first shown (route-level code splitting): the first screen (connect, sign
@@ -104,37 +104,41 @@ function PreloadPages({ pages, children }: { pages: Preloadable[]; children: Rea
   return children;
 }
 
-const DoctorHome = lazyPage(() => import("./pages/DoctorHome").then((m) => m.DoctorHome));
-const PatientHome = lazyPage(() => import("./pages/PatientHome").then((m) => m.PatientHome));
-const PatientOnboarding = lazyPage(() => import("./pages/PatientOnboarding").then((m) => m.PatientOnboarding));
+const DoctorHome = lazyPage(() => import("./features/home/DoctorHome").then((m) => m.DoctorHome));
+const PatientHome = lazyPage(() => import("./features/home/PatientHome").then((m) => m.PatientHome));
+const PatientOnboarding = lazyPage(() =>
+  import("./features/onboarding/PatientOnboarding").then((m) => m.PatientOnboarding),
+);
 const EmergencySettingsPage = lazyPage(() =>
-  import("./pages/patient/EmergencySettingsPage").then((m) => m.EmergencySettingsPage),
+  import("./features/emergency/EmergencySettingsPage").then((m) => m.EmergencySettingsPage),
 );
-const ExportPage = lazyPage(() => import("./pages/patient/ExportPage").then((m) => m.ExportPage));
+const ExportPage = lazyPage(() => import("./features/records/ExportPage").then((m) => m.ExportPage));
 const GeneralDetailsPage = lazyPage(() =>
-  import("./pages/patient/GeneralDetailsPage").then((m) => m.GeneralDetailsPage),
+  import("./features/records/GeneralDetailsPage").then((m) => m.GeneralDetailsPage),
 );
-const RecordsPage = lazyPage(() => import("./pages/patient/RecordsPage").then((m) => m.RecordsPage));
-const DoctorAppointments = lazyPage(() => import("./pages/care/DoctorAppointments").then((m) => m.DoctorAppointments));
-const FindDoctors = lazyPage(() => import("./pages/care/FindDoctors").then((m) => m.FindDoctors));
-const MyPatients = lazyPage(() => import("./pages/care/MyPatients").then((m) => m.MyPatients));
-const OfficeHours = lazyPage(() => import("./pages/care/OfficeHours").then((m) => m.OfficeHours));
+const RecordsPage = lazyPage(() => import("./features/records/RecordsPage").then((m) => m.RecordsPage));
+const DoctorAppointments = lazyPage(() =>
+  import("./features/appointments/DoctorAppointments").then((m) => m.DoctorAppointments),
+);
+const FindDoctors = lazyPage(() => import("./features/doctors/FindDoctors").then((m) => m.FindDoctors));
+const MyPatients = lazyPage(() => import("./features/chart/MyPatients").then((m) => m.MyPatients));
+const OfficeHours = lazyPage(() => import("./features/appointments/OfficeHours").then((m) => m.OfficeHours));
 const PatientAppointments = lazyPage(() =>
-  import("./pages/care/PatientAppointments").then((m) => m.PatientAppointments),
+  import("./features/appointments/PatientAppointments").then((m) => m.PatientAppointments),
 );
-const RequestAccess = lazyPage(() => import("./pages/care/RequestAccess").then((m) => m.RequestAccess));
-const Sharing = lazyPage(() => import("./pages/care/Sharing").then((m) => m.Sharing));
-const Welcome = lazyPage(() => import("./pages/Welcome").then((m) => m.Welcome));
-const AuditTrail = lazyPage(() => import("./pages/doctor/AuditTrail").then((m) => m.AuditTrail));
-const EmergencyAccess = lazyPage(() => import("./pages/doctor/EmergencyAccess").then((m) => m.EmergencyAccess));
-const PatientChart = lazyPage(() => import("./pages/doctor/PatientChart").then((m) => m.PatientChart));
-const UploadReport = lazyPage(() => import("./pages/doctor/UploadReport").then((m) => m.UploadReport));
-const UploadRecord = lazyPage(() => import("./pages/patient/UploadRecord").then((m) => m.UploadRecord));
-const Activity = lazyPage(() => import("./pages/patient/Activity").then((m) => m.Activity));
-const Inbox = lazyPage(() => import("./pages/inbox/Inbox").then((m) => m.Inbox));
-const Messages = lazyPage(() => import("./pages/messages/Messages").then((m) => m.Messages));
-const FillForm = lazyPage(() => import("./pages/doctor/FillForm").then((m) => m.FillForm));
-const TrendsPage = lazyPage(() => import("./pages/patient/TrendsPage").then((m) => m.TrendsPage));
+const RequestAccess = lazyPage(() => import("./features/sharing/RequestAccess").then((m) => m.RequestAccess));
+const Sharing = lazyPage(() => import("./features/sharing/Sharing").then((m) => m.Sharing));
+const Welcome = lazyPage(() => import("./features/onboarding/Welcome").then((m) => m.Welcome));
+const AuditTrail = lazyPage(() => import("./features/activity/AuditTrail").then((m) => m.AuditTrail));
+const EmergencyAccess = lazyPage(() => import("./features/emergency/EmergencyAccess").then((m) => m.EmergencyAccess));
+const PatientChart = lazyPage(() => import("./features/chart/PatientChart").then((m) => m.PatientChart));
+const UploadReport = lazyPage(() => import("./features/records/UploadReport").then((m) => m.UploadReport));
+const UploadRecord = lazyPage(() => import("./features/records/UploadRecord").then((m) => m.UploadRecord));
+const Activity = lazyPage(() => import("./features/activity/Activity").then((m) => m.Activity));
+const Inbox = lazyPage(() => import("./features/inbox/Inbox").then((m) => m.Inbox));
+const Messages = lazyPage(() => import("./features/messages/Messages").then((m) => m.Messages));
+const FillForm = lazyPage(() => import("./features/forms/FillForm").then((m) => m.FillForm));
+const TrendsPage = lazyPage(() => import("./features/trends/TrendsPage").then((m) => m.TrendsPage));
 
 /** One page of a role's home: its path (after `#`), its name in the navigation, and its content. */
 export interface RouteDef {

@@ -1,4 +1,4 @@
-import "../pages/inbox/inbox.css";
+import "../features/inbox/inbox.css";
 import { useEffect, useRef } from "react";
 import { useBrowserNotifications } from "../hooks/useBrowserNotifications";
 import { useInbox } from "../hooks/useInbox";

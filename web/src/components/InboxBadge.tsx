@@ -1,4 +1,4 @@
-import "../pages/inbox/inbox.css";
+import "../features/inbox/inbox.css";
 import { useInbox } from "../hooks/useInbox";
 
 /** The unread count next to the Inbox link; nothing when all is read. */

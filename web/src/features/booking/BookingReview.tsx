@@ -5,7 +5,7 @@ import { MAX_MESSAGE_TEXT } from "@lib/messages";
 import { specialtyLabel } from "@lib/specialties";
 import { CategoryPicker } from "../../components/CategoryPicker";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
-import { formatSlot } from "../../pages/care/format";
+import { formatSlot } from "../../components/format";
 
 /** What the patient chose in the review: why she comes, and what she shares until the visit ends. */
 export interface BookingChoice {

@@ -14,7 +14,7 @@ import { useConsents } from "../../hooks/useConsents";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useDoctorAppointments, type DoctorAppointment } from "../../hooks/useDoctorAppointments";
 import { useTask } from "../../hooks/useTask";
-import { formatSlot, formatTime } from "../../pages/care/format";
+import { formatSlot, formatTime } from "../../components/format";
 import { HomeCard } from "./HomeCard";
 
 const DAY = 86_400;

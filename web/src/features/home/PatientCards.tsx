@@ -11,7 +11,7 @@ import { useConsents } from "../../hooks/useConsents";
 import { useInbox } from "../../hooks/useInbox";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTask } from "../../hooks/useTask";
-import { formatSlot } from "../../pages/care/format";
+import { formatSlot } from "../../components/format";
 import { APPROVE_STAGES, useAnswerRequest } from "../sharing/useAnswerRequest";
 import { HomeCard } from "./HomeCard";
 

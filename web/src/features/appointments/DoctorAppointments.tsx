@@ -1,0 +1,172 @@
+import { useState } from "react";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { PatientName } from "../../components/PatientName";
+import { Progress } from "../../components/Progress";
+import { WRITE_STAGES, type TaskStage } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useBookWrite } from "../../hooks/useBookWrite";
+import { useChainNow } from "../../hooks/useChainNow";
+import { useCompleteAppointment } from "./hooks/useCompleteAppointment";
+import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { useSendNote } from "../../hooks/useSendNote";
+import { useTask } from "../../hooks/useTask";
+import { CompleteForm } from "./components/CompleteForm";
+import { APPOINTMENT_STATUS, formatSlot } from "../../components/format";
+import "../../components/care.css";
+import { AppointmentStatus } from "@deployments/contracts";
+import { recordName } from "../../records/recordNumber";
+
+const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
+const BOOKED = 1;
+
+/**
+ * The doctor's calendar: confirm or decline new bookings, cancel confirmed ones, and complete
+ * started ones with no outcome, a prescription or a test order (an encrypted record for the patient).
+ */
+export function DoctorAppointments() {
+  const { address } = useEhr();
+  const sendNote = useSendNote();
+  // Sent while the appointment still links the two: after a decline or cancel no message could reach the patient.
+  const note = (patient: `0x${string}`, start: number, text: string) =>
+    sendNote({ patient, doctor: address! }, text, start);
+  const appointments = useDoctorAppointments();
+  const write = useBookWrite();
+  const task = useTask();
+  const complete = useCompleteAppointment();
+  const chain = useChainNow();
+  const [doing, setDoing] = useState("Updating the appointment");
+  const [stages, setStages] = useState<readonly TaskStage[]>(WRITE_STAGES);
+  const [completing, setCompleting] = useState<number>();
+  const now = chain.now;
+
+  const act = (
+    title: string,
+    work: (report: (stage: TaskStage) => void) => Promise<unknown>,
+    steps: readonly TaskStage[] = WRITE_STAGES,
+  ) => {
+    setDoing(title);
+    setStages(steps);
+    return task.run(async (report) => {
+      await work(report);
+      await Promise.all([appointments.refetch(), chain.refetch()]);
+    });
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Appointments</h1>
+      <p className="muted">From a week ago to four weeks ahead. Times are in UTC.</p>
+      {task.busy || task.stage ? (
+        <Progress title={doing} stages={stages} current={task.stage} done={task.done} failed={task.failed} />
+      ) : null}
+      {appointments.isPending ? (
+        <p role="status">Reading your calendar from the chain…</p>
+      ) : appointments.isError ? (
+        <p role="alert">Your calendar could not be read from the chain. Try again in a moment.</p>
+      ) : appointments.data.length === 0 ? (
+        <p>No appointments in this period.</p>
+      ) : (
+        <ul className="care-list" aria-label="Appointments">
+          {appointments.data.map((a) => {
+            const when = formatSlot(a.start);
+            return (
+              <li key={`${a.start}-${a.seq}`}>
+                <h3>{when}</h3>
+                <p>
+                  Patient <PatientName address={a.patient} details />
+                </p>
+                <p>
+                  Status:{" "}
+                  <span className="status" data-status={APPOINTMENT_STATUS[a.status]}>
+                    {APPOINTMENT_STATUS[a.status]}
+                  </span>
+                  {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
+                </p>
+                <div className="actions">
+                  {a.status === BOOKED ? (
+                    <>
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={task.busy}
+                        aria-label={`Confirm the appointment of ${when}`}
+                        onClick={() =>
+                          void act("Confirming the appointment", (r) =>
+                            write("confirm", [a.start], "confirm the appointment", r),
+                          )
+                        }
+                      >
+                        Confirm
+                      </button>
+                      <ConfirmButton
+                        label="Decline"
+                        ariaLabel={`Decline the appointment of ${when}`}
+                        disabled={task.busy}
+                        question={`Decline the booking of ${when}? The patient is told, and the slot is freed.`}
+                        reasonLabel="Reason, sent to the patient (optional)"
+                        confirmLabel="Yes, decline"
+                        keepLabel="Keep the booking"
+                        onConfirm={(reason) =>
+                          void act("Declining the appointment", async (r) => {
+                            if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
+                            await write("decline", [a.start], "decline the appointment", r);
+                          })
+                        }
+                      />
+                    </>
+                  ) : null}
+                  {a.status === AppointmentStatus.Confirmed && a.start <= now && completing !== a.start ? (
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={task.busy}
+                      aria-label={`Complete the appointment of ${when}`}
+                      onClick={() => setCompleting(a.start)}
+                    >
+                      Complete
+                    </button>
+                  ) : null}
+                  {a.status === AppointmentStatus.Confirmed ? (
+                    <ConfirmButton
+                      label="Cancel"
+                      ariaLabel={`Cancel the appointment of ${when}`}
+                      disabled={task.busy}
+                      question={`Cancel the confirmed appointment of ${when}? The patient is told, and the slot is freed.`}
+                      reasonLabel="Reason, sent to the patient (optional)"
+                      confirmLabel="Yes, cancel it"
+                      keepLabel="Keep the appointment"
+                      onConfirm={(reason) =>
+                        void act("Cancelling the appointment", async (r) => {
+                          if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
+                          await write("cancel", [address!, a.start], "cancel the appointment", r);
+                        })
+                      }
+                    />
+                  ) : null}
+                </div>
+                {a.status === AppointmentStatus.Confirmed && completing === a.start ? (
+                  <CompleteForm
+                    when={when}
+                    patient={a.patient}
+                    busy={task.busy}
+                    onCancel={() => setCompleting(undefined)}
+                    onSubmit={(order) =>
+                      void act(
+                        "Completing the appointment",
+                        async (r) => {
+                          await complete(a, order(), r);
+                          setCompleting(undefined);
+                        },
+                        RECORD_STAGES,
+                      )
+                    }
+                  />
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,232 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
+import { fromUtf8 } from "@lib/bytes";
+import { AccessDeniedError, toUserMessage } from "@lib/errors";
+import { ehrCoreAbi } from "@deployments/contracts";
+import { getAddress, isAddress, type Address } from "viem";
+import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
+import { categoryName } from "../../components/clinicalFormat";
+import { DoctorName } from "../../components/DoctorName";
+import { PatientPicker } from "../../components/PatientPicker";
+import { Progress } from "../../components/Progress";
+import { SummaryView } from "../../components/SummaryView";
+import { UnlockGate } from "../../components/UnlockGate";
+import { parseStoredSummary } from "@lib/summary/stored";
+import { READ_STAGES } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useRouteParam } from "../../hooks/useHashRoute";
+import { useTask } from "../../hooks/useTask";
+import { MessageAboutLink } from "../messages/components/MessageAboutLink";
+import { ChartTrends } from "../trends/ChartTrends";
+import { downloadFile } from "../../keys/downloadFile";
+import "../../components/clinical.css";
+import "./chart.css";
+import { recordName, recordNumber } from "../../records/recordNumber";
+
+const PAGE = 20;
+const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
+
+/** What was opened of one record, kept in this page's memory only, or the service's refusal of it. */
+type Opened = { summary?: ReadRecordResult; report?: ReadRecordResult; refused?: string };
+
+/** A padlock drawn inline (no emoji font is needed), beside "Not shared with you". */
+function LockIcon() {
+  return (
+    <svg className="lock-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** The doctor's grant from the patient as the chain has it now: which categories, until when. */
+type GrantNow = { categories: number; expiresAt: number };
+
+/** Whether `grant` seems to cover `category` now (a hint only: the service decides when the record is asked for). */
+function seemsCovered(grant: GrantNow | undefined, category: number): boolean | undefined {
+  if (!grant) return undefined;
+  return grant.expiresAt * 1000 > Date.now() && ((grant.categories >>> category) & 1) === 1;
+}
+
+function ChartRecord({
+  record,
+  patient,
+  opened,
+  onRead,
+  busy,
+  covered,
+}: {
+  record: ChainRecord;
+  patient: Address;
+  opened: Opened | undefined;
+  onRead(part: "summary" | "report"): void;
+  busy: boolean;
+  /** What the chart believes of the grant; false marks the record "Not shared with you", nothing more. */
+  covered: boolean | undefined;
+}) {
+  const hasSummary = (record.flags & RecordFlags.HasSummary) !== 0;
+  const report = opened?.report;
+  const isText = report && TEXT_TYPES.includes(report.mediaType);
+  return (
+    <li className="card" aria-labelledby={`record-${record.index}`}>
+      <h3 id={`record-${record.index}`}>
+        Record {recordNumber(record.index)}: {categoryName(record.category)}
+      </h3>
+      {covered === false ? (
+        <p className="not-shared">
+          <LockIcon />
+          Not shared with you: your grant from this patient does not cover this record now. Opening it asks the storage
+          service, which refuses and tells the patient.
+        </p>
+      ) : null}
+      <p>
+        Added in block {record.blockNumber} by{" "}
+        {record.author.toLowerCase() === patient.toLowerCase() ? "the patient" : <DoctorName address={record.author} />}
+        {record.flags & RecordFlags.Superseded ? " (superseded by a newer version)" : ""}.
+      </p>
+      <div className="actions">
+        {hasSummary ? (
+          <button type="button" onClick={() => onRead("summary")} disabled={busy || Boolean(opened?.summary)}>
+            Read summary<span className="visually-hidden"> of {recordName(record.index)}</span>
+          </button>
+        ) : null}
+        <button type="button" onClick={() => onRead("report")} disabled={busy || Boolean(report)}>
+          Open report<span className="visually-hidden"> of {recordName(record.index)}</span>
+        </button>
+        <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
+      </div>
+      {opened?.refused ? (
+        <div className="refusal" role="alert">
+          <p>
+            <strong>Refused by the storage service:</strong> {opened.refused}
+          </p>
+          <p>
+            The patient sees this attempt in their Activity. <a href="#/request-access">Ask for access</a> to this
+            patient&apos;s records (their address: <code>{patient}</code>).
+          </p>
+        </div>
+      ) : null}
+      {opened?.summary ? <SummaryView stored={parseStoredSummary(opened.summary.plaintext)} headingLevel={4} /> : null}
+      {report ? (
+        <div className="report">
+          <p>Report opened under: {report.basis === "Grant" ? "your access grant" : report.basis.toLowerCase()}.</p>
+          {isText ? <pre className="report-text">{fromUtf8(report.plaintext)}</pre> : null}
+          <button
+            type="button"
+            onClick={() =>
+              downloadFile(
+                report.plaintext,
+                report.fileName ?? `record-${recordNumber(record.index)}`,
+                report.mediaType,
+              )
+            }
+          >
+            Download the report
+          </button>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** One patient's records, newest first; each read is logged on-chain and checked before decrypting. */
+function Chart({ patient }: { patient: Address }) {
+  const { publicClient, core, flowContext, userKey, address } = useEhr();
+  const task = useTask();
+  const [pages, setPages] = useState(1);
+  const [opened, setOpened] = useState<Record<number, Opened>>({});
+  const list = useQuery({
+    queryKey: ["chart-records", core, patient, pages],
+    queryFn: () => listRecords({ publicClient, core }, { patient, limit: PAGE * pages, newestFirst: true }),
+  });
+
+  const grant = useQuery({
+    queryKey: ["chart-grant", core, patient, address],
+    enabled: address !== undefined,
+    queryFn: async (): Promise<GrantNow> => {
+      const g = await publicClient.readContract({
+        address: core,
+        abi: ehrCoreAbi,
+        functionName: "grantOf",
+        args: [patient, address!],
+      });
+      return { categories: g.categories, expiresAt: Number(g.expiresAt) };
+    },
+  });
+
+  // Every click asks for the record (readRecord asks the storage service first): a record outside
+  // the grant is refused there, audited for the patient, and shown here; nothing is decided here.
+  const read = (index: number, part: "summary" | "report") =>
+    task.run(async (report) => {
+      const ctx = flowContext((p) => report(p.stage));
+      try {
+        const result = await readRecord(ctx, { patient, index, part, readerKey: userKey! });
+        if (part === "summary") parseStoredSummary(result.plaintext); // malformed: the banner, not a crash
+        setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result, refused: undefined } }));
+      } catch (error) {
+        if (!(error instanceof AccessDeniedError)) throw error;
+        // Refused now: whatever was opened of this record before is no longer shown.
+        setOpened((o) => ({ ...o, [index]: { refused: toUserMessage(error) } }));
+        void grant.refetch();
+      }
+    });
+
+  if (list.isPending) return <p role="status">Reading the patient&apos;s records from the chain…</p>;
+  if (list.isError) return <p role="alert">The patient&apos;s records could not be read from the chain.</p>;
+  const { records, total } = list.data;
+  return (
+    <section aria-labelledby="chart-title">
+      <h2 id="chart-title">
+        Records of <code>{patient}</code>
+      </h2>
+      <p>
+        {total === 0 ? "This patient has no records yet." : `${total} record(s). `}
+        Only what the patient&apos;s grant covers can be read, and each read is recorded where the patient sees it.
+      </p>
+      {task.busy ? <Progress title="Reading the record" stages={READ_STAGES} current={task.stage} /> : null}
+      <ul className="record-list">
+        {records.map((record) => (
+          <ChartRecord
+            key={record.index}
+            record={record}
+            patient={patient}
+            opened={opened[record.index]}
+            busy={task.busy}
+            covered={seemsCovered(grant.data, record.category)}
+            onRead={(part) => void read(record.index, part)}
+          />
+        ))}
+      </ul>
+      {records.length < total ? (
+        <button type="button" onClick={() => setPages((n) => n + 1)}>
+          Show older records
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+/** The doctor's view of a patient's chart: choose the patient, then read within the grant. */
+export function PatientChart() {
+  // The patient is in the URL (`#/chart/0x…`): a reload or a link opens the same chart.
+  const [param, setPatient] = useRouteParam("patient");
+  const patient = param && isAddress(param, { strict: false }) ? getAddress(param) : undefined;
+  return (
+    <>
+      <h1 tabIndex={-1}>Patient chart</h1>
+      <UnlockGate>
+        <PatientPicker action="Open chart" onPick={setPatient} initial={patient} />
+        {patient ? (
+          <>
+            <Chart key={patient} patient={patient} />
+            <p>
+              <a href="#/forms">Fill a form</a> for this patient: vital signs, cardiology, dermatology or dentistry.
+            </p>
+            <ChartTrends key={`trends-${patient}`} patient={patient} />
+          </>
+        ) : null}
+      </UnlockGate>
+    </>
+  );
+}

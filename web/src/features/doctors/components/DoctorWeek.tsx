@@ -1,0 +1,122 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { TaskProgress } from "../../../components/Progress";
+import { useEhr } from "../../../ehr/useEhr";
+import { BookingReview, type BookingChoice } from "../../booking/BookingReview";
+import { useSendNote } from "../../../hooks/useSendNote";
+import { useShareIdentityCard } from "../../../hooks/useShareIdentityCard";
+import { useBookWrite } from "../../../hooks/useBookWrite";
+import { useDoctorWeek } from "../hooks/useDoctorWeek";
+import { useTask } from "../../../hooks/useTask";
+import type { DirectoryDoctor } from "../../../hooks/useDoctors";
+import { formatDay, formatSlot, formatTime, viewerTimeZone } from "../../../components/format";
+
+const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
+
+/**
+ * One doctor's coming week: their offered slots by day. Choosing a free one opens the review
+ * (reason, optional sharing until the visit ends); confirming books it with one transaction (with
+ * the grant in the same one), then shares the patient's name card and sends the reason, sealed.
+ */
+export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
+  const week = useDoctorWeek(doctor.account);
+  const write = useBookWrite();
+  const task = useTask();
+  const queryClient = useQueryClient();
+  const [booked, setBooked] = useState<number | undefined>();
+  const [chosen, setChosen] = useState<number | undefined>();
+  const [nameShared, setNameShared] = useState<boolean>();
+  const { address } = useEhr();
+  const shareName = useShareIdentityCard();
+  const sendNote = useSendNote();
+
+  const onConfirm = (choice: BookingChoice) =>
+    task.run(async (report) => {
+      const { start } = choice;
+      if (choice.shareCategories !== 0) {
+        await write(
+          "bookWithConsent",
+          [doctor.account, start, choice.shareCategories, choice.shareUntil],
+          "book the appointment",
+          report,
+        );
+      } else {
+        await write("book", [doctor.account, start], "book the appointment", report);
+      }
+      setBooked(start);
+      setChosen(undefined);
+      // Booked: the name card and the reason follow; a failure of either leaves the booking standing.
+      setNameShared(await shareName(doctor.account, { appointmentStart: start }).catch(() => false));
+      if (choice.reason && address) {
+        await sendNote({ patient: address, doctor: doctor.account }, `Reason for the visit: ${choice.reason}`, start);
+      }
+      await Promise.all([week.refetch(), queryClient.invalidateQueries({ queryKey: ["patient-appointments"] })]);
+    });
+
+  // Grouped by the viewer's own day: a 23:30 UTC slot is tomorrow morning further east.
+  const days = new Map<string, { start: number; free: boolean }[]>();
+  for (const slot of week.data ?? []) {
+    const day = formatDay(slot.start);
+    days.set(day, [...(days.get(day) ?? []), slot]);
+  }
+  const headingId = `week-${doctor.account}`;
+
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{doctor.name}&apos;s coming week</h2>
+      <p className="muted">Times are in your time zone, {viewerTimeZone()}. Each appointment lasts 30 minutes.</p>
+      {!doctor.active ? (
+        <p>This doctor is not taking appointments.</p>
+      ) : week.isPending ? (
+        <p role="status">Reading the schedule from the chain…</p>
+      ) : week.isError ? (
+        <p role="alert">The schedule could not be read from the chain. Try again in a moment.</p>
+      ) : days.size === 0 ? (
+        <p>No slots are offered in the next seven days.</p>
+      ) : (
+        [...days].map(([day, slots]) => (
+          <div key={day}>
+            <h3>{day}</h3>
+            <ul className="slots">
+              {slots.map((slot) => (
+                <li key={slot.start}>
+                  <button
+                    type="button"
+                    disabled={!slot.free || task.busy}
+                    aria-label={slot.free ? `Book ${formatSlot(slot.start)}` : `${formatSlot(slot.start)} (taken)`}
+                    aria-pressed={chosen === slot.start}
+                    onClick={() => setChosen(slot.start)}
+                  >
+                    {formatTime(slot.start)}
+                    {slot.free ? "" : " (taken)"}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {chosen !== undefined && slots.some((slot) => slot.start === chosen) ? (
+              <BookingReview
+                key={chosen}
+                doctor={doctor}
+                start={chosen}
+                busy={task.busy}
+                onConfirm={(choice) => void onConfirm(choice)}
+                onCancel={() => setChosen(undefined)}
+              />
+            ) : null}
+          </div>
+        ))
+      )}
+      <TaskProgress title="Booking the appointment" stages={WRITE_STAGES} task={task} />
+      {booked !== undefined && task.done ? (
+        <p role="status">
+          Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.
+          {nameShared === false
+            ? " Add your general details so your doctor knows you by name."
+            : nameShared
+              ? ` ${doctor.name} now knows you by name.`
+              : ""}
+        </p>
+      ) : null}
+    </section>
+  );
+}

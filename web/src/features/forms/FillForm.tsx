@@ -1,0 +1,173 @@
+import { useId, useMemo, useState, type FormEvent } from "react";
+import { utf8 } from "@lib/bytes";
+import { isAuthorized } from "@lib/chain/ehr";
+import type { Address } from "viem";
+import { AccessDeniedError } from "@lib/errors";
+import { checkForm, FORM_KINDS, FORMS, formToBundle, type FormKind } from "@lib/forms";
+import { createRecord, type CreatedRecord } from "@lib/records/flows";
+import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
+import { SaveProgress } from "../../components/SaveProgress";
+import { categoryName } from "../../components/clinicalFormat";
+import { FormEditor, inputId } from "../../components/forms/FormEditor";
+import { FORM_SPECS } from "../../components/forms/formSpecs";
+import { draftKeys, draftToInput, emptyDraft, placeProblems, type FormDraft } from "../../components/forms/formValues";
+import { encodeStoredSummary } from "@lib/summary/stored";
+import type { TaskStage } from "../../components/stages";
+import { useEhr } from "../../ehr/useEhr";
+import { useChainNow } from "../../hooks/useChainNow";
+import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { checkAppointmentWrite, isWriteWindowOpen } from "../../records/appointmentWindow";
+import { useTask } from "../../hooks/useTask";
+import "../../components/clinical.css";
+import "../../components/forms/forms.css";
+import { AppointmentStatus } from "@deployments/contracts";
+import { recordName } from "../../records/recordNumber";
+import { PatientWork } from "../../components/PatientWork";
+
+const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
+
+/** One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR record. */
+function FormFiller({ patient }: { patient: Address }) {
+  const id = useId();
+  const { publicClient, core, address, flowContext, userKey } = useEhr();
+  const saving = useTask();
+  const appointments = useDoctorAppointments();
+  const { now } = useChainNow();
+  const [kind, setKind] = useState<FormKind>("vitals");
+  const [draft, setDraft] = useState<FormDraft>(() => emptyDraft(FORM_SPECS.vitals));
+  const [attempted, setAttempted] = useState(false);
+  const [appointment, setAppointment] = useState("");
+  const [saved, setSaved] = useState<CreatedRecord & { kind: FormKind }>();
+  const spec = FORM_SPECS[kind];
+  const form = FORMS[kind];
+
+  const input = useMemo(() => draftToInput(spec, draft), [spec, draft]);
+  const check = useMemo(() => checkForm(kind, input), [kind, input]);
+  const keys = draftKeys(spec, draft);
+  const problems =
+    attempted && !check.ok
+      ? placeProblems(
+          check.problems,
+          keys,
+          spec.lists.map((l) => l.key),
+        )
+      : {};
+  // Only appointments whose write-up window is open now, the chain's rule for addAppointmentRecord.
+  const writable = (appointments.data ?? []).filter(
+    (a) =>
+      a.status === AppointmentStatus.Confirmed &&
+      a.patient.toLowerCase() === patient.toLowerCase() &&
+      isWriteWindowOpen(a.start, now),
+  );
+  const fileUnder = writable.some((a) => String(a.start) === appointment) ? appointment : "";
+
+  const choose = (next: FormKind) => {
+    setKind(next);
+    setDraft(emptyDraft(FORM_SPECS[next]));
+    setAttempted(false);
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setAttempted(true);
+    setSaved(undefined);
+    if (!check.ok) {
+      // Nothing is sent: the first problem's input gets the focus, its message is beside it.
+      const first = placeProblems(
+        check.problems,
+        keys,
+        spec.lists.map((l) => l.key),
+      );
+      const key = keys.find((k) => first[k] !== undefined);
+      if (key) document.getElementById(inputId(id, key))?.focus();
+      return;
+    }
+    const appointmentStart = fileUnder ? Number(fileUnder) : undefined;
+    void saving.run(async (report) => {
+      const { bundle, category, mediaType } = formToBundle(kind, input as never, {
+        patient: `Patient/${patient.toLowerCase()}`,
+      });
+      if (appointmentStart === undefined && !(await isAuthorized(publicClient, core, patient, address!, category))) {
+        throw new AccessDeniedError(
+          `Your access grant from this patient does not cover ${categoryName(category)}: ask the patient for access to it, or file the form under a confirmed appointment.`,
+        );
+      }
+      // The chain has the last word (the appointment may have been cancelled meanwhile): asked
+      // before anything is encrypted or uploaded, so a refusal is its sentence and nothing is sent.
+      if (appointmentStart !== undefined)
+        await checkAppointmentWrite({ publicClient, core }, address!, appointmentStart, category);
+      report("summarize");
+      const summary = encodeStoredSummary({ summary: summarizeFhirBundle(bundle), narrative: null, source: "fhir" });
+      const created = await createRecord(
+        flowContext((p) => report(p.stage)),
+        {
+          patient,
+          category,
+          content: utf8(JSON.stringify(bundle)),
+          mediaType,
+          fileName: `${kind}-form.json`,
+          summary,
+          authorKey: userKey!,
+          appointmentStart,
+        },
+      );
+      setSaved({ ...created, kind });
+      setDraft(emptyDraft(spec));
+      setAttempted(false);
+    });
+  };
+
+  return (
+    <>
+      <form className="card clinical-form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>
+          Form for <code>{patient}</code>
+        </h2>
+        <label htmlFor={`${id}-kind`}>Form</label>
+        <select id={`${id}-kind`} value={kind} onChange={(e) => choose(e.target.value as FormKind)}>
+          {FORM_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {FORMS[k].title}
+            </option>
+          ))}
+        </select>
+        <p>
+          Filed as {categoryName(form.category)}: your grant from this patient must cover it, unless you file it under a
+          confirmed appointment that has started (until 24 hours after it ends).
+        </p>
+        {problems[""] ? (
+          <p className="field-error" role="alert">
+            {problems[""]}
+          </p>
+        ) : null}
+        <FormEditor id={id} spec={spec} draft={draft} problems={problems} onChange={setDraft} />
+        <label htmlFor={`${id}-appointment`}>File under</label>
+        <select id={`${id}-appointment`} value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
+          <option value="">My access grant</option>
+          {writable.map((a) => (
+            <option key={a.start} value={a.start}>
+              The appointment of {new Date(a.start * 1000).toLocaleString()}
+            </option>
+          ))}
+        </select>
+        {attempted && !check.ok ? (
+          <p role="status" className="field-error">
+            {check.problems.length === 1 ? "One problem" : `${check.problems.length} problems`} to fix: nothing was
+            sent.
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={saving.busy}>
+          Save the form
+        </button>
+      </form>
+      <SaveProgress title="Saving the form" stages={SAVE_STAGES} from="summarize" task={saving} saved={saved}>
+        {saved ? `${FORMS[saved.kind].title} saved as ${recordName(saved.index)} of this patient` : null}
+      </SaveProgress>
+    </>
+  );
+}
+
+/** Structured forms (vital signs, cardiology, dermatology, dentistry) for a patient who granted access. */
+export function FillForm() {
+  return <PatientWork title="Fill a form">{(patient) => <FormFiller patient={patient} />}</PatientWork>;
+}

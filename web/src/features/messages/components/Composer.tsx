@@ -1,0 +1,139 @@
+import { useId, useState, type FormEvent } from "react";
+import { categoriesOf } from "@lib/categories";
+import type { Address, Hex } from "viem";
+import { AccessDeniedError } from "@lib/errors";
+import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, type RecordRef } from "@lib/messages";
+import { CategoryPicker } from "../../../components/CategoryPicker";
+import { useEhr } from "../../../ehr/useEhr";
+import { useTask } from "../../../hooks/useTask";
+import { recordName } from "../../../records/recordNumber";
+
+export interface ComposerProps {
+  patient: Address;
+  doctor: Address;
+  /** An open appointment's start, for the service's check when there is no grant. */
+  appointmentStart?: number;
+  /** The record a new message is about, until the user removes it. */
+  record?: RecordRef;
+  onClearRecord(): void;
+  /** The request the patient is answering. */
+  replyTo?: Hex;
+  onClearReply(): void;
+  onSent(): void;
+  /** The service refused with 403: no grant or appointment between them any more. */
+  onClosed(): void;
+}
+
+/**
+ * Writes a message: sealed in the browser to both participants' registered keys (sealMessage),
+ * then sent. A doctor may instead send a data request with the categories wanted. A 403 from the
+ * service closes the conversation (onClosed) instead of showing an error; the text is kept.
+ */
+export function Composer(props: ComposerProps) {
+  const { patient, doctor, appointmentStart, record, replyTo } = props;
+  const { publicClient, core, address, role, runtime, api } = useEhr();
+  const task = useTask();
+  const id = useId();
+  const isDoctor = role === "doctor";
+  const [text, setText] = useState("");
+  const [kind, setKind] = useState<"text" | "request">("text");
+  const [categories, setCategories] = useState(0);
+  const [invalid, setInvalid] = useState<string>();
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const problem =
+      text.trim() === ""
+        ? "Write a message first."
+        : text.length > MAX_MESSAGE_TEXT
+          ? `Keep the message under ${MAX_MESSAGE_TEXT} characters.`
+          : undefined;
+    setInvalid(problem);
+    if (problem) return;
+    void task.run(async () => {
+      const content: MessageContent =
+        kind === "request"
+          ? { kind, text, ...(record && { record }), ...(categories !== 0 && { categories: categoriesOf(categories) }) }
+          : { kind, text, ...(record && { record }), ...(replyTo && { inReplyTo: replyTo }) };
+      const sealed = await sealMessage({
+        chainId: runtime.chainId,
+        contract: core,
+        patient,
+        doctor,
+        sender: address!,
+        content,
+        publicKeys: await participantKeys(publicClient, core, patient, doctor),
+      });
+      try {
+        await api.sendMessage(sealed, { appointmentStart });
+      } catch (error) {
+        if (error instanceof AccessDeniedError) return props.onClosed();
+        throw error;
+      }
+      setText("");
+      setKind("text");
+      setCategories(0);
+      props.onClearRecord();
+      props.onClearReply();
+      props.onSent();
+    });
+  };
+
+  return (
+    <form className="card composer" onSubmit={onSubmit} noValidate aria-label="Write a message">
+      {isDoctor ? (
+        <fieldset className="composer-kind">
+          <legend>Kind</legend>
+          <label className="check">
+            <input type="radio" name={`${id}-kind`} checked={kind === "text"} onChange={() => setKind("text")} /> Plain
+            message
+          </label>
+          <label className="check">
+            <input type="radio" name={`${id}-kind`} checked={kind === "request"} onChange={() => setKind("request")} />{" "}
+            Request data
+          </label>
+        </fieldset>
+      ) : null}
+      {record ? (
+        <p className="composer-context">
+          About {recordName(record.index)}{" "}
+          <button type="button" onClick={props.onClearRecord}>
+            Remove<span className="visually-hidden"> the record from this message</span>
+          </button>
+        </p>
+      ) : null}
+      {replyTo && kind === "text" ? (
+        <p className="composer-context">
+          Replying to the data request{" "}
+          <button type="button" onClick={props.onClearReply}>
+            Cancel<span className="visually-hidden"> the reply</span>
+          </button>
+        </p>
+      ) : null}
+      {kind === "request" ? (
+        <CategoryPicker value={categories} onChange={setCategories} legend="Categories wanted (optional)" />
+      ) : null}
+      <label htmlFor={`${id}-text`}>{kind === "request" ? "What you need, and why" : "Message"}</label>
+      <textarea
+        id={`${id}-text`}
+        rows={3}
+        value={text}
+        maxLength={MAX_MESSAGE_TEXT}
+        onChange={(e) => setText(e.target.value)}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? `${id}-error` : `${id}-hint`}
+      />
+      <p id={`${id}-hint`} className="hint">
+        Encrypted in your browser: only you and the other party can read it.
+      </p>
+      {invalid ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {invalid}
+        </p>
+      ) : null}
+      <button type="submit" className="primary" disabled={task.busy}>
+        {task.busy ? "Sending…" : kind === "request" ? "Send the request" : "Send"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState } from "react";
+import "../../components/patient.css";
+import { utf8 } from "@lib/bytes";
+import { Progress } from "../../components/Progress";
+import type { TaskStage } from "../../components/stages";
+import { UnlockGate } from "../../components/UnlockGate";
+import { useEhr } from "../../ehr/useEhr";
+import { useTask } from "../../hooks/useTask";
+import { downloadFile } from "../../keys/downloadFile";
+import { exportWholeRecord } from "../../records/exportWholeRecord";
+
+const EXPORT_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
+
+function ExportContent() {
+  const { address, userKey, flowContext } = useEhr();
+  const task = useTask();
+  const [count, setCount] = useState<{ done: number; total: number } | undefined>();
+  const [entries, setEntries] = useState<number | undefined>();
+
+  const onExport = () =>
+    void task.run(async (report) => {
+      const ctx = flowContext(({ stage }) => report(stage));
+      const bundle = await exportWholeRecord(ctx, address!, userKey!, (done, total) => setCount({ done, total }));
+      const day = new Date().toISOString().slice(0, 10);
+      downloadFile(
+        utf8(JSON.stringify(bundle, null, 2)),
+        `health-record-${address!.slice(2, 10).toLowerCase()}-${day}.fhir.json`,
+        "application/fhir+json",
+      );
+      setEntries(bundle.entry?.length ?? 0);
+    });
+
+  return (
+    <section className="card" aria-labelledby="export-title">
+      <h2 id="export-title">Download everything</h2>
+      <p>
+        Every record is downloaded, checked against the chain and decrypted in this browser, then saved as one file on
+        your device. The file is not encrypted: keep it safe.
+      </p>
+      <button type="button" className="primary" onClick={onExport} disabled={task.busy}>
+        {task.busy ? "Exporting…" : "Export as a FHIR Bundle"}
+      </button>
+      {task.busy ? (
+        <>
+          <Progress title="Exporting your record" stages={EXPORT_STAGES} current={task.stage} />
+          {count ? (
+            <p role="status">
+              Record {Math.min(count.done + 1, count.total)} of {count.total}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      {task.done && entries !== undefined ? (
+        <p role="status" className="notice">
+          Exported {entries} FHIR resources.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** Export of the whole record as one FHIR R4 Bundle (JSON), for another system or the patient's files. */
+export function ExportPage() {
+  return (
+    <>
+      <h1 tabIndex={-1}>Export your record</h1>
+      <p>
+        FHIR R4 is the standard format hospitals and health apps exchange records in. Your general details, every FHIR
+        record, and every other report (as a document with its original file) go into one Bundle.
+      </p>
+      <UnlockGate>
+        <ExportContent />
+      </UnlockGate>
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { useState } from "react";
+import "../../components/clinical.css";
+import "../../components/patient.css";
+import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
+import { sameAddress } from "@lib/records/context";
+import { UnlockGate } from "../../components/UnlockGate";
+import { OwnReconciledCard } from "../reconcile/components/OwnReconciledCard";
+import { ShareCatchUp } from "../sharing/ShareCatchUp";
+import { useEhr } from "../../ehr/useEhr";
+import { useRouteParam } from "../../hooks/useHashRoute";
+import { usePatientRecords } from "./hooks/usePatientRecords";
+import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
+import { RecordDetail } from "./components/RecordDetail";
+import { RecordSummary } from "./components/RecordSummary";
+import { recordName, recordNumber } from "../../records/recordNumber";
+
+const PAGE_SIZE = 20;
+
+function RecordList() {
+  const { address } = useEhr();
+  const [offset, setOffset] = useState(0);
+  // The open record's number is in the URL (`#/records/3`): a reload or a link shows it again.
+  const [openNumber, setOpenNumber] = useRouteParam("record");
+  const openIndex = openNumber && /^[1-9]\d*$/.test(openNumber) ? Number(openNumber) - 1 : undefined;
+  const query = usePatientRecords(offset, PAGE_SIZE);
+  useQueryErrorBanner(query.error);
+
+  if (query.isPending) return <p role="status">Reading your records from the chain…</p>;
+  if (query.isError) return <p>Your records could not be read.</p>;
+  const { records, total } = query.data;
+  const open = records.find((r) => r.index === openIndex);
+  if (open) return <RecordDetail record={open} onClose={() => setOpenNumber(undefined)} />;
+  if (total === 0) return <p>You have no records yet. Your general details, once saved, are your first.</p>;
+
+  return (
+    <>
+      <OwnReconciledCard recordCount={total} />
+      <p>
+        {total} record{total === 1 ? "" : "s"}, newest first.
+      </p>
+      <ol className="record-list" aria-label="Your records">
+        {records.map((r) => {
+          const label = CATEGORY_LABELS[r.category as CategoryId] ?? `Category ${r.category}`;
+          return (
+            <li key={r.index} className="card">
+              <h2>
+                Record {recordNumber(r.index)}: {label}
+              </h2>
+              <p className="hint">
+                Added by {sameAddress(r.author, address!) ? "you" : <code>{r.author}</code>} in block {r.blockNumber}
+              </p>
+              <RecordSummary record={r} />
+              <button
+                type="button"
+                onClick={() => setOpenNumber(String(recordNumber(r.index)))}
+                aria-label={`Open ${recordName(r.index)}`}
+              >
+                Open
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      <div className="actions">
+        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+          Newer records
+        </button>
+        <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+          Older records
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** All the patient's records with their summaries; open one to check, read and download it. */
+export function RecordsPage() {
+  return (
+    <>
+      <h1 tabIndex={-1}>Your records</h1>
+      <UnlockGate>
+        <ShareCatchUp />
+        <RecordList />
+      </UnlockGate>
+    </>
+  );
+}

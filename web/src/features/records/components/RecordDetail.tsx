@@ -1,0 +1,110 @@
+import { useState } from "react";
+import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
+import type { ChainRecord } from "@lib/chain/ehr";
+import { readRecord, type ReadRecordResult } from "@lib/records/flows";
+import { Progress } from "../../../components/Progress";
+import type { TaskStage } from "../../../components/stages";
+import { useEhr } from "../../../ehr/useEhr";
+import { useTask } from "../../../hooks/useTask";
+import { downloadFile } from "../../../keys/downloadFile";
+import { fileNameOf } from "../../../records/fileNameOf";
+import { RecordSummary } from "./RecordSummary";
+import { MessageAboutLink } from "../../messages/components/MessageAboutLink";
+import { recordNumber } from "../../../records/recordNumber";
+
+const OPEN_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
+const PREVIEW_LIMIT = 20_000;
+
+/** The content as readable text (JSON indented), or undefined when it is not text. */
+function previewOf(plaintext: Uint8Array, mediaType: string): string | undefined {
+  if (!/^text\/|json/.test(mediaType)) return undefined;
+  const text = new TextDecoder().decode(plaintext.subarray(0, PREVIEW_LIMIT));
+  if (!/json/.test(mediaType) || plaintext.length > PREVIEW_LIMIT) return text;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export interface RecordDetailProps {
+  record: ChainRecord;
+  onClose(): void;
+}
+
+/**
+ * One record opened: downloaded, checked against the hash the chain holds (readRecord refuses
+ * anything else), decrypted in the browser, previewed when it is text, and offered as the
+ * original file. The decrypted bytes live in this component's state only.
+ */
+export function RecordDetail({ record, onClose }: RecordDetailProps) {
+  const { address, userKey, flowContext } = useEhr();
+  const task = useTask();
+  const [opened, setOpened] = useState<ReadRecordResult | undefined>();
+  const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;
+
+  const onOpen = () =>
+    void task.run(async (report) => {
+      const ctx = flowContext(({ stage }) => report(stage));
+      setOpened(await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! }));
+    });
+
+  const preview = opened ? previewOf(opened.plaintext, opened.mediaType) : undefined;
+  return (
+    <section className="card" aria-labelledby="record-title">
+      <h2 id="record-title">
+        Record {recordNumber(record.index)}: {label}
+      </h2>
+      <RecordSummary record={record} />
+      <p>
+        <MessageAboutLink patient={address!} index={record.index} />
+      </p>
+      {opened ? (
+        <>
+          <p className="verified" role="status">
+            <span aria-hidden="true">✓ </span>Verified against the hash on the chain
+          </p>
+          <p className="hint">
+            Hash <code>{record.envelopeHash}</code>
+          </p>
+          <p>
+            {opened.fileName ?? "Original"} · {opened.mediaType} · {opened.plaintext.length.toLocaleString()} bytes
+          </p>
+          {preview !== undefined ? (
+            <pre className="preview" tabIndex={0} aria-label="The record's content">
+              {preview}
+            </pre>
+          ) : null}
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              onClick={() =>
+                downloadFile(
+                  opened.plaintext,
+                  fileNameOf(record.index, opened.mediaType, opened.fileName),
+                  opened.mediaType,
+                )
+              }
+            >
+              Download the original
+            </button>
+            <button type="button" onClick={onClose}>
+              Back to the list
+            </button>
+          </div>
+        </>
+      ) : (
+        <div className="actions">
+          <button type="button" className="primary" onClick={onOpen} disabled={task.busy}>
+            {task.busy ? "Opening…" : "Open the record"}
+          </button>
+          <button type="button" onClick={onClose}>
+            Back to the list
+          </button>
+        </div>
+      )}
+      {task.busy ? <Progress title="Opening the record" stages={OPEN_STAGES} current={task.stage} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { useId, useState, type FormEvent } from "react";
+import { isAddress, zeroHash } from "viem";
+import { CategoryPicker } from "../../components/CategoryPicker";
+import { FieldError } from "../../components/FieldError";
+import { TaskProgress } from "../../components/Progress";
+import { WRITE_STAGES } from "../../components/stages";
+import { useCoreRead } from "../../hooks/useCoreRead";
+import { useCoreWrite } from "../../hooks/useCoreWrite";
+import { useTask } from "../../hooks/useTask";
+import "../../components/care.css";
+
+const DAY = 86_400;
+
+/**
+ * A doctor asks a patient (by account address) for chosen categories for some days; the patient
+ * approves or denies on their Sharing page. No free-text reason goes on-chain (reason code 0).
+ */
+export function RequestAccess() {
+  const write = useCoreWrite();
+  const policy = useCoreRead("policy", []);
+  const task = useTask();
+  const id = useId();
+  const [patient, setPatient] = useState("");
+  const [categories, setCategories] = useState(0);
+  const [days, setDays] = useState("30");
+  const [invalid, setInvalid] = useState<string | undefined>();
+  const maxDays = policy.data ? Math.floor(Number(policy.data.maxGrantDuration) / DAY) : undefined;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const address = patient.trim();
+    const n = Number(days);
+    const problem = !isAddress(address, { strict: false })
+      ? "Enter the patient's account address (0x followed by 40 hexadecimal characters)."
+      : categories === 0
+        ? "Choose at least one category to ask for."
+        : !Number.isInteger(n) || n < 1 || (maxDays !== undefined && n > maxDays)
+          ? `Enter a whole number of days from 1${maxDays !== undefined ? ` to ${maxDays}` : ""}.`
+          : undefined;
+    setInvalid(problem);
+    if (problem) return;
+    void task.run(async (report) => {
+      await write(
+        "requestAccess",
+        [address as `0x${string}`, categories, n * DAY, 0, zeroHash],
+        "send the access request",
+        report,
+      );
+    });
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Request access</h1>
+      <form className="card" onSubmit={onSubmit} noValidate>
+        <label htmlFor={`${id}-patient`}>Patient&apos;s account address</label>
+        <input
+          id={`${id}-patient`}
+          value={patient}
+          onChange={(e) => setPatient(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="0x…"
+        />
+        <CategoryPicker value={categories} onChange={setCategories} legend="What you ask to read" />
+        <label htmlFor={`${id}-days`}>For how many days</label>
+        <input
+          id={`${id}-days`}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={maxDays}
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+        />
+        <FieldError>{invalid}</FieldError>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={task.busy}>
+            Send request
+          </button>
+        </div>
+        <TaskProgress title="Sending the request" stages={WRITE_STAGES} task={task} />
+        {task.done ? <p role="status">Request sent. The patient sees it on their Sharing page.</p> : null}
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import { UnlockGate } from "../../components/UnlockGate";
+import { TrendsView } from "../../components/trends/TrendsView";
+import { usePatientTrends } from "./hooks/usePatientTrends";
+
+function Trends() {
+  const trends = usePatientTrends();
+  if (trends.isPending) return <p role="status">Reading and decrypting your records in your browser…</p>;
+  if (trends.isError)
+    return (
+      <p role="alert">
+        Your records could not be read for the charts.{" "}
+        <button type="button" onClick={() => void trends.refetch()}>
+          Try again
+        </button>
+      </p>
+    );
+  return (
+    <>
+      <p>
+        From {trends.data.bundles} FHIR record(s) of {trends.data.read}: your vital signs forms and imported FHIR
+        records.
+      </p>
+      <TrendsView trends={trends.data.trends} />
+    </>
+  );
+}
+
+/** The patient's weight, BMI, blood pressure and glucose over time, from their own records. */
+export function TrendsPage() {
+  return (
+    <>
+      <h1 tabIndex={-1}>Trends</h1>
+      <UnlockGate>
+        <Trends />
+      </UnlockGate>
+    </>
+  );
+}
