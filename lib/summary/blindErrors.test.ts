@@ -10,6 +10,27 @@ const allergies = (text: string): string[] => summarizeText(text).allergies.map(
 
 const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> = [
   [
+    "'it should be noted' is not a plan",
+    "HISTORY: Hypertension. It should be noted she also takes Zoloft and Lipitor.",
+    ["Zoloft", "Lipitor"],
+  ],
+  [
+    "'is being prescribed X by his PCP' is an ongoing prescription",
+    "HISTORY: He is being prescribed Norco and baclofen by his PCP for back pain.",
+    ["Norco", "baclofen"],
+  ],
+  [
+    "a course just finished is not current",
+    "CURRENT MEDICATIONS:, Recently finished Keflex and Mucinex.,ALLERGIES: None.",
+    [],
+  ],
+  [
+    "what a multivitamin contains is part of its entry; a comma ends the entry",
+    "MEDICATIONS: Prenatal vitamins with iron and folic acid, Zyrtec.",
+    ["Prenatal vitamins", "Zyrtec"],
+  ],
+  ["a 'Medications Prescribed' header is the plan", "Medications Prescribed: A trial of Topamax 25 mg nightly.", []],
+  [
     "a home list opened by 'which basically include' runs to its end, past dose lines",
     "PLAN: Resume home medications, which basically include Aricept 10 mg p.o. daily, Diovan 160 mg p.o. daily, multivitamin, Ecotrin, and Tylenol p.r.n.",
     ["Aricept", "Diovan", "multivitamin", "Ecotrin", "Tylenol"],
@@ -76,7 +97,7 @@ const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> 
   ],
 ];
 
-describe("blind-set error classes, rounds 3 and 4 (summarizeText)", () => {
+describe("blind-set error classes, rounds 3 to 6 (summarizeText)", () => {
   for (const [what, text, expected] of MEDICATION_CASES) {
     it(`medications: ${what}`, () => {
       expect(medications(text)).to.deep.equal(expected);

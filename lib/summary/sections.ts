@@ -34,7 +34,7 @@ export function classifyHeader(name: string): SummaryField | null {
   if (/allerg|^nkda$|adverse (drug )?reactions?|^all$/.test(n)) return "allergies";
   if (/vital|^vs$/.test(n)) return "vitals";
   if (
-    /\bplan\b|recommendation|disposition|follow[- ]?up|instructions|prescriptions?|^rx$|\bnew (?:medications|meds)\b/.test(
+    /\bplan\b|recommendation|disposition|follow[- ]?up|instructions|prescriptions?|\bprescribed\b|^rx$|\bnew (?:medications|meds)\b/.test(
       n,
     )
   )
