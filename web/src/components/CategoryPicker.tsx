@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { Checkbox } from "../ui/Checkbox";
 import { ALL_CATEGORIES_MASK, CATEGORY_LABELS, categoriesOf, categoryMask, type CategoryId } from "@lib/categories";
 
 const IDS = Object.keys(CATEGORY_LABELS).map(Number) as CategoryId[];
@@ -13,10 +13,9 @@ export interface CategoryPickerProps {
 
 /**
  * Chooses the record categories of a grant or request: "All records" (every bit, including
- * categories added later) or any set of named categories. Native checkboxes, keyboard usable.
+ * categories added later) or any set of named categories. Checkboxes with a 24 px box (ui/Checkbox).
  */
 export function CategoryPicker({ value, onChange, legend = "Record categories" }: CategoryPickerProps) {
-  const id = useId();
   const all = value >>> 0 === ALL_CATEGORIES_MASK;
   const chosen = new Set(categoriesOf(value));
   const toggle = (c: CategoryId, on: boolean) => {
@@ -28,21 +27,13 @@ export function CategoryPicker({ value, onChange, legend = "Record categories" }
   return (
     <fieldset className="category-picker">
       <legend>{legend}</legend>
-      <label className="check">
-        <input type="checkbox" checked={all} onChange={(e) => onChange(e.target.checked ? ALL_CATEGORIES_MASK : 0)} />{" "}
+      <Checkbox isSelected={all} onChange={(on) => onChange(on ? ALL_CATEGORIES_MASK : 0)}>
         All records
-      </label>
+      </Checkbox>
       {IDS.map((c) => (
-        <label key={c} className="check" htmlFor={`${id}-${c}`}>
-          <input
-            id={`${id}-${c}`}
-            type="checkbox"
-            checked={all || chosen.has(c)}
-            disabled={all}
-            onChange={(e) => toggle(c, e.target.checked)}
-          />{" "}
+        <Checkbox key={c} isSelected={all || chosen.has(c)} isDisabled={all} onChange={(on) => toggle(c, on)}>
           {CATEGORY_LABELS[c]}
-        </label>
+        </Checkbox>
       ))}
     </fieldset>
   );

@@ -1,5 +1,8 @@
+import type { LucideIcon } from "lucide-react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { MAX_MESSAGE_TEXT } from "@lib/messages";
+import { Button } from "../ui/Button";
+import { TextField } from "../ui/TextField";
 
 export interface ConfirmButtonProps {
   /** The button's text, e.g. "Revoke". */
@@ -15,6 +18,8 @@ export interface ConfirmButtonProps {
   /** The optional reason's label; absent: no reason is asked. */
   reasonLabel?: string;
   disabled?: boolean;
+  /** An icon for the first button, e.g. lucide's Ban for "Cancel". */
+  icon?: LucideIcon;
   onConfirm(reason: string): void;
 }
 
@@ -35,15 +40,15 @@ export function ConfirmButton(props: ConfirmButtonProps) {
 
   if (!asking) {
     return (
-      <button
+      <Button
         ref={button}
-        type="button"
+        icon={props.icon}
         aria-label={props.ariaLabel}
-        disabled={props.disabled}
-        onClick={() => setAsking(true)}
+        isDisabled={props.disabled}
+        onPress={() => setAsking(true)}
       >
         {props.label}
-      </button>
+      </Button>
     );
   }
   const keep = () => {
@@ -55,32 +60,26 @@ export function ConfirmButton(props: ConfirmButtonProps) {
     <div ref={panel} className="confirm-panel" role="group" aria-labelledby={`${id}-question`} tabIndex={-1}>
       <p id={`${id}-question`}>{props.question}</p>
       {props.reasonLabel ? (
-        <>
-          <label htmlFor={`${id}-reason`}>{props.reasonLabel}</label>
-          <textarea
-            id={`${id}-reason`}
-            rows={2}
-            maxLength={MAX_MESSAGE_TEXT}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </>
+        <TextField
+          label={props.reasonLabel}
+          rows={2}
+          maxLength={MAX_MESSAGE_TEXT}
+          value={reason}
+          onChange={setReason}
+        />
       ) : null}
       <div className="actions">
-        <button
-          type="button"
-          className="danger"
-          disabled={props.disabled}
-          onClick={() => {
+        <Button
+          variant="danger"
+          isDisabled={props.disabled}
+          onPress={() => {
             setAsking(false);
             props.onConfirm(reason.trim());
           }}
         >
           {props.confirmLabel}
-        </button>
-        <button type="button" onClick={keep}>
-          {props.keepLabel ?? "Keep it"}
-        </button>
+        </Button>
+        <Button onPress={keep}>{props.keepLabel ?? "Keep it"}</Button>
       </div>
     </div>
   );

@@ -1,8 +1,10 @@
 import "../features/inbox/inbox.css";
+import { Siren } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useBrowserNotifications } from "../hooks/useBrowserNotifications";
 import { useInbox } from "../hooks/useInbox";
 import { formatWhen } from "./clinicalFormat";
+import { Button } from "../ui/Button";
 import { DoctorName } from "./DoctorName";
 
 /**
@@ -21,15 +23,14 @@ export function EmergencyAlert() {
   if (!urgent.length) return null;
   return (
     <div className="banner banner-urgent" role="alert" tabIndex={-1} ref={ref} data-testid="emergency-banner">
+      <Siren className="icon banner-icon" aria-hidden="true" />
       <p>
         <strong>Emergency access to your records was opened</strong> by <DoctorName address={urgent[0].actor} /> on{" "}
         {formatWhen(new Date(urgent[0].at))}.
         {urgent.length > 1 ? ` ${urgent.length - 1} more emergency access${urgent.length > 2 ? "es" : ""} too.` : ""}{" "}
         The administrator reviews every emergency access; see <a href="#/activity">Activity</a> for what was read.
       </p>
-      <button type="button" onClick={markAllSeen}>
-        I have seen this
-      </button>
+      <Button onPress={markAllSeen}>I have seen this</Button>
     </div>
   );
 }

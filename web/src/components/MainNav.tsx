@@ -3,6 +3,14 @@ import { buildPath } from "../hooks/useHashRoute";
 import type { RouteDef } from "../routes";
 
 const InboxBadge = lazy(() => import("./InboxBadge").then((m) => ({ default: m.InboxBadge })));
+const NavIcon = lazy(() => import("./NavIcon"));
+
+/** A page's icon (lucide, loaded with the pages); until it arrives, an empty box of its size. */
+const icon = (path: string) => (
+  <Suspense fallback={<span className="nav-icon" aria-hidden="true" />}>
+    <NavIcon path={path} />
+  </Suspense>
+);
 
 /**
  * The role's navigation, grouped: a sidebar on a laptop (every page under its group's heading), a
@@ -22,7 +30,8 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
   }
   const link = (r: RouteDef) => (
     <a href={`#${buildPath(r.path)}`} aria-current={r === current ? "page" : undefined} onClick={() => setOpen(false)}>
-      {r.label}
+      {icon(r.path)}
+      <span className="nav-label">{r.label}</span>
       {r.path === "/inbox" ? (
         <Suspense fallback={null}>
           <InboxBadge />
@@ -57,7 +66,8 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
             aria-controls={`${id}-all`}
             onClick={() => setOpen((was) => !was)}
           >
-            More
+            {icon("/more")}
+            <span className="nav-label">More</span>
           </button>
         </li>
       </ul>

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { TextField } from "../ui/TextField";
 
 export interface PassphraseFieldProps {
   id: string;
@@ -9,8 +10,10 @@ export interface PassphraseFieldProps {
   autoComplete: "new-password" | "current-password";
   /** Set when the form found a problem (aria-invalid); left out, the attribute is not written. */
   invalid?: boolean;
-  /** The id of the problem's sentence (FieldError), while there is one. */
+  /** The id of the problem's sentence (FieldError), while there is one, when it is shown elsewhere. */
   describedBy?: string;
+  /** The problem in words, shown beside this field (instead of `invalid` and `describedBy`). */
+  errorMessage?: string;
   required?: boolean;
 }
 
@@ -23,21 +26,21 @@ export function PassphraseField({
   autoComplete,
   invalid,
   describedBy,
+  errorMessage,
   required,
 }: PassphraseFieldProps) {
   return (
-    <>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="password"
-        autoComplete={autoComplete}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={invalid}
-        aria-describedby={describedBy}
-        required={required}
-      />
-    </>
+    <TextField
+      id={id}
+      type="password"
+      label={label}
+      autoComplete={autoComplete}
+      value={value}
+      onChange={onChange}
+      errorMessage={errorMessage}
+      isInvalid={errorMessage ? true : invalid}
+      aria-describedby={describedBy}
+      isRequired={required}
+    />
   );
 }

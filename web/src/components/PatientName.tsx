@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 import { ageOn } from "@lib/identity/card";
 import { usePatientCard } from "../hooks/useIdentityCards";
+import { Details } from "../ui/Disclosure";
 
 /**
  * A patient as a doctor knows them: the name and age from the card the patient shared (sealed to
@@ -19,10 +20,11 @@ export function PatientName({ address, details = false }: { address: Address; de
         {age}
       </span>
       {details && (
-        <details className="person-details">
-          <summary>Details</summary>
-          <code>{address}</code>
-        </details>
+        <span className="person-details">
+          <Details>
+            <code>{address}</code>
+          </Details>
+        </span>
       )}
     </span>
   );

@@ -1,8 +1,11 @@
+import { UserRoundSearch } from "lucide-react";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { isAddress } from "viem";
 import type { Address } from "viem";
 import { ageOn } from "@lib/identity/card";
 import { useConsents } from "../hooks/useConsents";
+import { Button } from "../ui/Button";
+import { TextField } from "../ui/TextField";
 import { useIdentityCards } from "../hooks/useIdentityCards";
 
 interface KnownPatient {
@@ -64,12 +67,11 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
   const list =
     known.length > 0 ? (
       <div className="card patient-search">
-        <label htmlFor={`${id}-search`}>Find a patient by name</label>
-        <input
-          id={`${id}-search`}
+        <TextField
+          label="Find a patient by name"
           type="search"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={setQuery}
           autoComplete="off"
           placeholder="Name"
         />
@@ -96,16 +98,14 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
     <>
       {list}
       <form className="card" onSubmit={onSubmit} noValidate>
-        <label htmlFor={`${id}-patient`}>Patient address</label>
-        <input
-          id={`${id}-patient`}
+        <TextField
+          label="Patient address"
           list={`${id}-granted`}
           value={value}
-          onChange={(e) => setValue(e.target.value)}
+          onChange={setValue}
           autoComplete="off"
-          spellCheck={false}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
+          spellCheck="false"
+          errorMessage={error}
           placeholder="0x…"
         />
         <datalist id={`${id}-granted`}>
@@ -119,14 +119,9 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
             from the list.
           </p>
         ) : null}
-        {error ? (
-          <p id={`${id}-error`} className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" className="primary">
+        <Button type="submit" variant="primary" icon={UserRoundSearch}>
           {action}
-        </button>
+        </Button>
       </form>
     </>
   );

@@ -1,4 +1,6 @@
+import { Check, Circle, LoaderCircle, X, type LucideIcon } from "lucide-react";
 import { useId } from "react";
+import "../ui/ui.css";
 import { STAGE_LABELS, type TaskStage } from "./stages";
 
 export interface ProgressProps {
@@ -16,7 +18,13 @@ export interface ProgressProps {
 
 type StepState = "done" | "current" | "failed" | "todo" | "not-started";
 
-const MARKS: Record<StepState, string> = { done: "✓", current: "…", failed: "✕", todo: "○", "not-started": "○" };
+const MARKS: Record<StepState, LucideIcon> = {
+  done: Check,
+  current: LoaderCircle,
+  failed: X,
+  todo: Circle,
+  "not-started": Circle,
+};
 const SPOKEN: Record<StepState, string> = {
   done: " (done)",
   current: " (in progress)",
@@ -52,11 +60,10 @@ export function Progress({ title, stages, current, done = false, failed = false 
       <ol>
         {stages.map((stage, i) => {
           const state = stateOf(i);
+          const Mark = MARKS[state];
           return (
             <li key={stage} className={`step step-${state}`} aria-current={state === "current" ? "step" : undefined}>
-              <span aria-hidden="true" className="step-mark">
-                {MARKS[state]}
-              </span>{" "}
+              <Mark aria-hidden="true" className={state === "current" ? "icon step-mark ui-spin" : "icon step-mark"} />{" "}
               {STAGE_LABELS[stage]}
               <span className="visually-hidden">{SPOKEN[state]}</span>
             </li>
@@ -70,7 +77,7 @@ export function Progress({ title, stages, current, done = false, failed = false 
   );
 }
 
-/** The part of `useTask()`'s state a progress list shows. */
+/** The part of `useTaskMutation()`'s state a progress list shows. */
 export interface TaskState {
   stage: TaskStage | undefined;
   busy: boolean;

@@ -1,11 +1,13 @@
+import { KeyRound } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { encryptionKeyOf } from "@lib/chain/ehr";
 import { EhrError, KeyUnlockError, isUserRejection } from "@lib/errors";
 import { lockUserKey, restoreKeyBackup, unlockUserKey, type Eip1193Provider, type Hex, type UserKey } from "@lib/keys";
 import { compressPublicKey } from "@lib/records/context";
 import { useEhr } from "../ehr/useEhr";
-import { useTask } from "../hooks/useTask";
+import { useTaskMutation } from "../hooks/useTaskMutation";
 import { loadLockedKey, saveLockedKey } from "../keys/lockedKeyStore";
+import { Button } from "../ui/Button";
 import { PassphraseField } from "./PassphraseField";
 import { Progress } from "./Progress";
 
@@ -34,7 +36,7 @@ function notSaved(error: unknown): EhrError {
 
 export function UnlockGate({ children }: { children: ReactNode }) {
   const { userKey, setUserKey, walletClient, address, core, runtime, publicClient, lastLock, showError } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [file, setFile] = useState<File | undefined>();
   const [passphrase, setPassphrase] = useState("");
   if (userKey) return <>{children}</>;
@@ -90,9 +92,9 @@ export function UnlockGate({ children }: { children: ReactNode }) {
       {locked ? (
         <>
           <p>Sign the key message in your wallet to unlock it (free, no transaction).</p>
-          <button type="button" className="primary" onClick={() => void onUnlock()} disabled={task.busy}>
+          <Button variant="primary" icon={KeyRound} onPress={() => void onUnlock()} isPending={task.busy}>
             {task.busy ? "Waiting for your wallet…" : "Unlock my key"}
-          </button>
+          </Button>
         </>
       ) : (
         <form onSubmit={onRestore} noValidate>
@@ -114,9 +116,9 @@ export function UnlockGate({ children }: { children: ReactNode }) {
             value={passphrase}
             onChange={setPassphrase}
           />
-          <button type="submit" className="primary" disabled={task.busy}>
+          <Button type="submit" variant="primary" icon={KeyRound} isPending={task.busy}>
             {task.busy ? "Restoring…" : "Restore my key"}
-          </button>
+          </Button>
         </form>
       )}
       {task.busy ? (

@@ -1,4 +1,7 @@
+import { CircleAlert, Plus, Trash2 } from "lucide-react";
 import { bmi } from "@lib/fhir/generalDetails";
+import { Button } from "../../ui/Button";
+import { TextField } from "../../ui/TextField";
 import { FormField } from "./FormField";
 import type { FormSpec } from "./formSpecs";
 import { removeEntry, type FormDraft } from "./formValues";
@@ -34,22 +37,15 @@ export function FormEditor({ id, spec, draft, problems, onChange }: FormEditorPr
     : undefined;
   return (
     <>
-      <div className="form-field">
-        <label htmlFor={inputId(id, "recordedAt")}>Time of the measurements</label>
-        <input
-          id={inputId(id, "recordedAt")}
-          type="datetime-local"
-          value={draft.values.recordedAt ?? ""}
-          onChange={(e) => set("recordedAt", e.target.value)}
-          aria-invalid={problems.recordedAt ? true : undefined}
-          aria-describedby={problems.recordedAt ? `${inputId(id, "recordedAt")}-problem` : undefined}
-        />
-        {problems.recordedAt ? (
-          <p id={`${inputId(id, "recordedAt")}-problem`} className="field-error">
-            {problems.recordedAt}
-          </p>
-        ) : null}
-      </div>
+      <TextField
+        id={inputId(id, "recordedAt")}
+        className="form-field"
+        label="Time of the measurements"
+        type="datetime-local"
+        value={draft.values.recordedAt ?? ""}
+        onChange={(v) => set("recordedAt", v)}
+        errorMessage={problems.recordedAt}
+      />
       <div className="form-grid">{spec.fields.map((f) => field(f.key, f))}</div>
       {spec.showsBmi ? (
         <p>
@@ -70,24 +66,26 @@ export function FormEditor({ id, spec, draft, problems, onChange }: FormEditorPr
             <legend>{list.label}</legend>
             {listProblem ? (
               <p id={inputId(id, list.key)} className="field-error">
-                {listProblem}
+                <CircleAlert className="icon" aria-hidden="true" />
+                <span>{listProblem}</span>
               </p>
             ) : null}
             {count === 0 ? <p>None entered.</p> : null}
             {Array.from({ length: count }, (_, i) => (
               <div key={i} className="form-entry" role="group" aria-label={`${list.itemLabel} ${i + 1}`}>
                 {list.fields.map((f) => field(`${list.key}.${i}.${f.key}`, f))}
-                <button type="button" onClick={() => onChange(removeEntry(spec, draft, list.key, i))}>
+                <Button icon={Trash2} onPress={() => onChange(removeEntry(spec, draft, list.key, i))}>
                   Remove {list.itemLabel} {i + 1}
-                </button>
+                </Button>
               </div>
             ))}
-            <button
-              type="button"
-              onClick={() => onChange({ ...draft, counts: { ...draft.counts, [list.key]: count + 1 } })}
+            <Button
+              icon={Plus}
+              className="add-entry"
+              onPress={() => onChange({ ...draft, counts: { ...draft.counts, [list.key]: count + 1 } })}
             >
               Add {count > 0 ? "another" : /^[aeiou]/.test(list.itemLabel) ? "an" : "a"} {list.itemLabel}
-            </button>
+            </Button>
           </fieldset>
         );
       })}

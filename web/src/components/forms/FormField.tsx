@@ -1,7 +1,9 @@
+import { SelectField } from "../../ui/SelectField";
+import { TextField } from "../../ui/TextField";
 import type { FieldSpec } from "./formSpecs";
 
 export interface FormFieldProps {
-  /** The input's id; its problem's id is `${id}-problem`. */
+  /** The input's id. */
   id: string;
   field: FieldSpec;
   value: string;
@@ -12,38 +14,36 @@ export interface FormFieldProps {
 
 /** One labelled input (unit in the label), with its problem beside it, tied by aria-describedby. */
 export function FormField({ id, field, value, problem, onChange }: FormFieldProps) {
-  const problemId = `${id}-problem`;
-  const a11y = { id, "aria-invalid": problem ? true : undefined, "aria-describedby": problem ? problemId : undefined };
+  const label = `${field.label}${field.unit ? ` (${field.unit})` : ""}`;
+  if (field.kind === "select") {
+    return (
+      <SelectField
+        id={id}
+        className="form-field"
+        label={label}
+        errorMessage={problem}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {field.blank !== undefined ? <option value="">{field.blank}</option> : null}
+        {field.options!.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </SelectField>
+    );
+  }
   return (
-    <div className="form-field">
-      <label htmlFor={id}>
-        {field.label}
-        {field.unit ? ` (${field.unit})` : ""}
-      </label>
-      {field.kind === "select" ? (
-        <select {...a11y} value={value} onChange={(e) => onChange(e.target.value)}>
-          {field.blank !== undefined ? <option value="">{field.blank}</option> : null}
-          {field.options!.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          {...a11y}
-          type="text"
-          inputMode={field.kind === "number" ? "decimal" : undefined}
-          autoComplete="off"
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-      {problem ? (
-        <p id={problemId} className="field-error">
-          {problem}
-        </p>
-      ) : null}
-    </div>
+    <TextField
+      id={id}
+      className="form-field"
+      label={label}
+      errorMessage={problem}
+      inputMode={field.kind === "number" ? "decimal" : undefined}
+      autoComplete="off"
+      value={value}
+      onChange={onChange}
+    />
   );
 }
