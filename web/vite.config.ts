@@ -11,10 +11,6 @@ import { defineConfig } from "vite";
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(WEB, "..");
-/** Packages every screen needs, the first included (measured with `npm run bench:web`). */
-const FIRST_SCREEN_PACKAGES =
-  /node_modules[\\/](react|react-dom|scheduler|wagmi|@wagmi[\\/]core|@tanstack|mipd|eventemitter3|use-sync-external-store)[\\/]/;
-
 export default defineConfig({
   root: WEB,
   publicDir: path.join(WEB, "public"),
@@ -38,11 +34,11 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // Pages load when first shown (src/routes.tsx). What the first screen needs from React,
-          // wagmi and react-query goes in one chunk: left to the default split it arrives as ~10
-          // small chunks, each a request before the first screen can render. viem stays out of
-          // this group: most of it is used by the pages only, and the default split keeps it there.
-          groups: [{ name: "first-screen", test: FIRST_SCREEN_PACKAGES }],
+          // The first screen is the entry (src/main.tsx: React and src/firstScreen); wagmi, viem,
+          // react-query and the API client come with src/shell.tsx after it is painted, pages when
+          // first shown (src/routes.tsx). React and ReactDOM go in one chunk: left to the default
+          // split, React and its JSX runtime are two more scripts before the first screen.
+          groups: [{ name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }],
         },
       },
     },

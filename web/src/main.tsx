@@ -1,40 +1,43 @@
-import "./nodeGlobals";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { WagmiProvider } from "wagmi";
-import { toUserMessage } from "@lib/errors";
-import { App } from "./App";
-import { loadRuntimeConfig } from "./config";
-import { EhrProvider } from "./ehr/EhrProvider";
-import { createWagmiConfig } from "./wagmi";
+import { FirstScreen } from "./firstScreen/FirstScreen";
+import { mayResumeSession } from "./firstScreen/handoff";
 import "./styles.css";
 
-/** Loads /config.json, then renders the app; a broken config is one sentence, not a blank page. */
-async function start(): Promise<void> {
-  const root = createRoot(document.getElementById("root")!);
-  try {
-    const runtime = await loadRuntimeConfig();
-    const queryClient = new QueryClient();
-    root.render(
-      <StrictMode>
-        <WagmiProvider config={createWagmiConfig(runtime)}>
-          <QueryClientProvider client={queryClient}>
-            <EhrProvider runtime={runtime}>
-              <App />
-            </EhrProvider>
-          </QueryClientProvider>
-        </WagmiProvider>
-      </StrictMode>,
-    );
-  } catch (error) {
-    root.render(
-      <main id="main">
-        <h1>Patient EHR</h1>
-        <p role="alert">{toUserMessage(error)}</p>
-      </main>,
-    );
-  }
+/**
+ * The entry: React and the first screen only. A new visitor's "Connect your wallet" renders from
+ * this chunk (./firstScreen), and the full app (./shell.tsx: wagmi, viem, the API client, the
+ * routes) is fetched right after that screen is painted, or at the first click on a wallet if that
+ * comes sooner; it then replaces the first screen with the same page and connects the wallet
+ * clicked. A load that may resume a session (wagmi reconnecting, a kept service session) loads the
+ * full app at once, so a reload lands on the page it was on, never on the connect screen.
+ */
+const root = createRoot(document.getElementById("root")!);
+
+let shell: Promise<void> | undefined;
+function loadShell(): Promise<void> {
+  shell ??= import("./shell")
+    .then(({ renderShell }) => renderShell(root))
+    .catch(() => {
+      // The app's own scripts did not load (a new deployment replaced them, or the network
+      // dropped): one sentence, and a reload fetches them again.
+      shell = undefined;
+      root.render(
+        <main id="main">
+          <h1>Patient EHR</h1>
+          <p role="alert">The app could not load; check your connection and reload this page.</p>
+        </main>,
+      );
+    });
+  return shell;
 }
 
-void start();
+const startShell = () => void loadShell();
+
+if (mayResumeSession()) startShell();
+else
+  root.render(
+    <StrictMode>
+      <FirstScreen onPainted={startShell} onConnect={startShell} />
+    </StrictMode>,
+  );

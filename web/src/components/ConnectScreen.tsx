@@ -1,6 +1,8 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useConnect, useConnectors, type Connector } from "wagmi";
 import { useEhr } from "../ehr/useEhr";
+import { ConnectView } from "../firstScreen/ConnectView";
+import { clearConnectRequest, peekConnectRequest, takeFocusedWallet } from "../firstScreen/handoff";
 import { walletAnswer } from "../walletAnswer";
 
 /**
@@ -13,15 +15,21 @@ function visibleConnectors(connectors: readonly Connector[]): Connector[] {
   return announced.length > 0 || !legacy ? announced : [...connectors];
 }
 
+/**
+ * "Connect your wallet" once wagmi has loaded. It replaces the first screen (../firstScreen), which
+ * renders the same page before wagmi is there: a wallet clicked there is connected here as soon as
+ * its connector exists, and the focused wallet button keeps the focus.
+ */
 export function ConnectScreen() {
   const connectors = visibleConnectors(useConnectors());
   const { mutateAsync: connect } = useConnect();
   const { showError, clearError } = useEhr();
   const [pending, setPending] = useState<string | undefined>();
+  const buttons = useRef(new Map<string, HTMLButtonElement>());
 
   const onConnect = async (connector: Connector) => {
     clearError();
-    setPending(connector.uid);
+    setPending(connector.id);
     try {
       await connect({ connector });
     } catch (error) {
@@ -30,37 +38,44 @@ export function ConnectScreen() {
       setPending(undefined);
     }
   };
+  const onConnectRef = useRef(onConnect);
+  onConnectRef.current = onConnect;
+
+  useEffect(() => {
+    const focused = takeFocusedWallet();
+    if (focused && document.activeElement === document.body) buttons.current.get(focused)?.focus();
+  }, []);
+  // The wallet clicked on the first screen, once wagmi has its connector.
+  const requested = peekConnectRequest();
+  const requestedConnector = requested === undefined ? undefined : connectors.find((c) => c.id === requested);
+  const [, setGaveUp] = useState(false);
+  useEffect(() => {
+    if (requested === undefined) return;
+    if (requestedConnector) {
+      clearConnectRequest();
+      void onConnectRef.current(requestedConnector);
+      return;
+    }
+    // The wallet has not announced itself again to wagmi: the click is dropped, the list stands.
+    const timer = setTimeout(() => {
+      clearConnectRequest();
+      setGaveUp(true);
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [requested, requestedConnector]);
 
   return (
-    <section className="card" aria-labelledby="connect-title">
-      <h1 id="connect-title" tabIndex={-1}>
-        Connect your wallet
-      </h1>
-      <p>
-        Patient EHR keeps your health record encrypted; your wallet (MetaMask or another browser wallet) proves who you
-        are and unlocks your key. Connecting is free and sends no transaction.
-      </p>
-      {connectors.length === 0 ? (
-        <p role="status">
-          No browser wallet was found. Install MetaMask (or another Ethereum wallet extension), then reload this page.
-        </p>
-      ) : (
-        <ul className="wallet-list" aria-label="Wallets found in this browser">
-          {connectors.map((connector) => (
-            <li key={connector.uid}>
-              <button
-                type="button"
-                onClick={() => void onConnect(connector)}
-                disabled={pending !== undefined}
-                aria-busy={pending === connector.uid}
-              >
-                {connector.icon ? <img src={connector.icon} alt="" width={24} height={24} /> : null}
-                {pending === connector.uid ? `Connecting to ${connector.name}…` : `Connect ${connector.name}`}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <ConnectView
+      wallets={connectors.map((c) => ({ id: c.id, name: c.name, icon: c.icon }))}
+      pending={pending ?? requested}
+      onConnect={(id) => {
+        const connector = connectors.find((c) => c.id === id);
+        if (connector) void onConnect(connector);
+      }}
+      buttonRef={(id) => (button) => {
+        if (button) buttons.current.set(id, button);
+        else buttons.current.delete(id);
+      }}
+    />
   );
 }
