@@ -119,13 +119,15 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg().map(round2);
   const scratch = await mkdtemp(path.join(tmpdir(), "ehr-bench-api-"));
   // The load generator is one address on one IP sending thousands of new envelopes: lift the
-  // abuse limits (per address, per IP, unreferenced bytes) that would otherwise answer 429 / 413.
+  // abuse limits (per address, per IP, unreferenced bytes, uploads in flight) that would otherwise answer 429 / 413.
   const stack = await startTestStack({
     env: {
       EHR_RATE_LIMIT_PER_MINUTE: "1000000",
       EHR_IP_RATE_LIMIT_PER_MINUTE: "1000000",
       EHR_MAX_CONNECTIONS_PER_IP: "100000",
       EHR_UPLOAD_QUOTA_BYTES: String(1024 ** 4),
+      // CONNECTIONS uploads in flight from one address at once (the default cap is 2: 429 beyond).
+      EHR_MAX_UPLOADS_IN_FLIGHT: String(CONNECTIONS),
     },
   });
   const server = stack.app.listen(0, "127.0.0.1");

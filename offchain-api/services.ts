@@ -7,6 +7,7 @@ import { deploymentFor } from "../deployments/contracts";
 import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
 import type { Address } from "viem";
 import { ChainError } from "../lib/errors";
+import { withPerBlockReads } from "../lib/chain/perBlockReads";
 import type { KeyVault } from "../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "./config";
 import { AuditLog } from "./audit/log";
@@ -79,10 +80,12 @@ export async function openServices(
 ): Promise<ApiServices> {
   useNodeCrypto();
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "ehr-api" } });
-  const publicClient =
+  // Contract reads answered once per block, always judged at the latest block (lib/chain/perBlockReads.ts).
+  const publicClient = withPerBlockReads(
     options.publicClient ??
-    // A dead RPC endpoint fails a request within ~20 s (two tries) as 503, never a hang.
-    (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) as PublicClient);
+      // A dead RPC endpoint fails a request within ~20 s (two tries) as 503, never a hang.
+      (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) as PublicClient),
+  );
   let chainId: number;
   try {
     chainId = await publicClient.getChainId();

@@ -8,8 +8,9 @@ import { readOrFail } from "./readOrFail";
 export type AccountRole = "admin" | "hospital" | "doctor" | "suspended" | "patient" | "pending-patient" | "none";
 
 /**
- * The role of `account` read from the chain now (never cached: a suspension takes effect on the
- * next request). An account holds one status on the core (patient, doctor or hospital); the admin
+ * The role of `account` read from the chain as of its latest block (the service answers a read at
+ * most once per block, lib/chain/perBlockReads.ts: a suspension takes effect on the first request
+ * after the block that mines it). An account holds one status on the core (patient, doctor or hospital); the admin
  * role is separate and reported first.
  */
 export async function roleOf(publicClient: PublicClient, core: Address, account: Address): Promise<AccountRole> {

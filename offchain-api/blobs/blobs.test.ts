@@ -257,6 +257,25 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       expect(mine[0]).to.include({ reader: stack.doctor.address, patient: stack.patient2.address, part: "report" });
     });
 
+    it("judges every request at the latest block: a revoke mined just before a download or upload refuses it, though the same reads were answered for the block before", async () => {
+      // Chain reads are answered once per block (lib/chain/perBlockReads.ts): warm them for block N
+      // with concurrent requests (a pair no other test grants), then revoke (block N+1) and ask again at once.
+      const bytes = await envelope(stack.patient.address, 5);
+      const cid = await stored(stack.patient, bytes);
+      const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
+      await (await stack.coreAs(stack.patient).grantAccess(stack.doctor.address, 1 << 5, expires)).wait();
+      const served = await Promise.all(Array.from({ length: 5 }, () => download(stack.doctor, cid)));
+      expect(served.map((res) => res.status)).to.deep.equal([200, 200, 200, 200, 200]);
+      await upload(stack.doctor, await envelope(stack.patient.address, 5)).expect(201);
+      await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor.address)).wait();
+      expectError(await download(stack.doctor, cid), 403, "forbidden", /revoked this doctor's access/);
+      expectError(await upload(stack.doctor, await envelope(stack.patient.address, 5)), 403, "forbidden", /only/);
+      // And back: a grant mined just before is honoured at once.
+      await (await stack.coreAs(stack.patient).grantAccess(stack.doctor.address, 1 << 5, expires)).wait();
+      await download(stack.doctor, cid).expect(200);
+      await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor.address)).wait();
+    });
+
     it("serves general details and summaries, but not other reports, inside an emergency window", async () => {
       const patient = stack.patient2.address;
       const details = await stored(stack.patient2, await envelope(patient, 0));

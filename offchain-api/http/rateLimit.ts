@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { ApiServices } from "../services";
-import { bearer } from "../sessions/middleware";
+import { sessionOfRequest } from "../sessions/middleware";
 import { HttpError } from "./errors";
 
 /** Probes from the orchestrator come often and from one address; they are never limited. */
@@ -24,7 +24,7 @@ export function ipBucket(req: Request): string {
  */
 export function rateLimitKey(services: Pick<ApiServices, "sessions">, req: Request): string | undefined {
   try {
-    return `address:${services.sessions.verify(bearer(req.headers.authorization)).address}`;
+    return `address:${sessionOfRequest(services, req).address}`;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { roleOf, type AccountRole } from "../../lib/chain/ehr";
 import type { ApiServices } from "../services";
 import { forbidden } from "../http/errors";
@@ -20,10 +20,34 @@ export function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** What verifying a request's token gave, kept for the rest of that request. */
+const verified = new WeakMap<object, { session: Session } | { error: unknown }>();
+
+/**
+ * The session of `req`'s bearer token, or the 401 it earns: verified once per request (the rate
+ * limiters and `requireSession` all ask), not once per asker.
+ */
+export function sessionOfRequest(
+  services: Pick<ApiServices, "sessions">,
+  req: Pick<Request, "headers"> & object,
+): Session {
+  let outcome = verified.get(req);
+  if (!outcome) {
+    try {
+      outcome = { session: services.sessions.verify(bearer(req.headers.authorization)) };
+    } catch (error) {
+      outcome = { error };
+    }
+    verified.set(req, outcome);
+  }
+  if ("error" in outcome) throw outcome.error;
+  return outcome.session;
+}
+
 /** 401 unless the request carries a valid session; puts it on `res.locals.session`. */
 export function requireSession(services: Pick<ApiServices, "sessions">): RequestHandler {
   return (req, res, next) => {
-    res.locals.session = services.sessions.verify(bearer(req.headers.authorization));
+    res.locals.session = sessionOfRequest(services, req);
     next();
   };
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { StatementSync } from "node:sqlite";
 import { getAddress, isAddress, isErc6492Signature, verifyMessage, type PublicClient } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import type { Address, Hex } from "viem";
@@ -58,6 +59,7 @@ export class SessionService {
   private readonly state: StateDatabase;
   private lastPrune = 0;
   private lastNoncePrune = 0;
+  private isRevoked: StatementSync | undefined;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -161,7 +163,9 @@ export class SessionService {
     if (session.expiresAt * 1000 <= this.now()) throw unauthorized("Your session has expired: sign in again.");
     // Tokens made before addresses were checked for their checksum may hold a lower-case one.
     session.address = getAddress(session.address);
-    const revoked = this.state.db.prepare("SELECT 1 FROM revoked_sessions WHERE id = ?").get(session.id);
+    // Prepared once: verify runs on every signed-in request.
+    this.isRevoked ??= this.state.db.prepare("SELECT 1 FROM revoked_sessions WHERE id = ?");
+    const revoked = this.isRevoked.get(session.id);
     if (revoked) throw unauthorized("You have signed out: sign in again.");
     return session;
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { equalBytes, sha256 } from "../../lib/bytes";
@@ -86,7 +87,7 @@ export class FileBlockstore {
       }
       throw error;
     }
-    if (cid.multihash.code !== SHA2_256_CODE || !equalBytes(await sha256(bytes), cid.multihash.digest)) {
+    if (cid.multihash.code !== SHA2_256_CODE || !equalBytes(await digestOf(bytes), cid.multihash.digest)) {
       throw new IntegrityError("The stored file is corrupt.", { details: `block ${cid.toString()} fails its hash` });
     }
     return bytes;
@@ -119,6 +120,18 @@ export class FileBlockstore {
   deleteMany(source: unknown, options?: unknown): AsyncGenerator<unknown> {
     return this.base.deleteMany(source, options);
   }
+}
+
+/**
+ * Blocks up to this size are hashed on the spot (a 64 KiB SHA-256 is tens of microseconds), larger
+ * ones off the event loop (WebCrypto's digest runs on the thread pool): a 1 KB download no longer
+ * waits for a thread-pool turn to hash its block.
+ */
+const HASH_ON_THE_SPOT_BYTES = 64 * 1024;
+
+/** The SHA-256 of `bytes`: on the spot when small, on the thread pool otherwise. */
+function digestOf(bytes: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  return bytes.length <= HASH_ON_THE_SPOT_BYTES ? createHash("sha256").update(bytes).digest() : sha256(bytes);
 }
 
 /** The size of `file`, or undefined when there is none. */

@@ -1,0 +1,125 @@
+import { createPublicClient, custom, type EIP1193RequestFn, type PublicClient } from "viem";
+
+/**
+ * A public client whose contract reads (`eth_call` at "latest") are answered at most once per
+ * block: every read first learns the chain's latest block number, from an `eth_blockNumber` call
+ * that STARTED AFTER the read was asked for (concurrent reads share one such call), and the answers
+ * kept for that block are reused only while it is still the latest; the first read that finds a
+ * newer block drops them all. So an access check is always judged on the chain as of the latest
+ * block, exactly as without this layer: a revoke mined before a request is sent refuses that
+ * request. The block number never goes backwards (a lagging node behind a load balancer does not
+ * bring back answers of an older block), and an answer is kept at most `maxAgeMs` even within one
+ * block (a development chain that mines only on demand keeps one block for minutes).
+ *
+ * What it saves: a request's role, grant and registration reads (three to five `eth_call`s each
+ * time, the same for every request of a block) become one `eth_blockNumber`, shared by the
+ * requests in flight. Everything else (logs, receipts, reads at a given block, calls with
+ * overrides) goes to the chain unchanged. A failed read is not kept.
+ */
+export interface PerBlockReadsOptions {
+  /** The longest an answer is reused within one block, in ms. @default 2000 */
+  maxAgeMs?: number;
+  /** Answers kept for one block at most (the oldest are dropped beyond). @default 10000 */
+  maxEntries?: number;
+  /** The clock (tests). @default Date.now */
+  now?: () => number;
+}
+
+interface Kept {
+  answer: Promise<unknown>;
+  at: number;
+}
+
+/** See {@link PerBlockReadsOptions}; `client` keeps doing all the work, this only decides when. */
+export function withPerBlockReads(client: PublicClient, options: PerBlockReadsOptions = {}): PublicClient {
+  const reads = new PerBlockReads((args) => client.request(args as never), options);
+  return createPublicClient({
+    chain: client.chain,
+    pollingInterval: client.pollingInterval,
+    cacheTime: client.cacheTime,
+    // The wrapped client retries already.
+    transport: custom({ request: reads.request }, { retryCount: 0 }),
+  }) as PublicClient;
+}
+
+/** The layer itself, over any EIP-1193 `request` (exported for its tests). */
+export class PerBlockReads {
+  private readonly maxAgeMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  /** The highest block number seen, and the answers kept for it. */
+  private block = -1n;
+  private kept = new Map<string, Kept>();
+  /** The `eth_blockNumber` call in flight, and the one queued behind it. */
+  private running: Promise<bigint> | undefined;
+  private queued: Promise<bigint> | undefined;
+  /** `eth_blockNumber` calls made (tests). */
+  blockNumberCalls = 0;
+
+  constructor(
+    private readonly inner: (args: { method: string; params?: unknown }) => Promise<unknown>,
+    options: PerBlockReadsOptions = {},
+  ) {
+    this.maxAgeMs = options.maxAgeMs ?? 2000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  readonly request: EIP1193RequestFn = (async (args: { method: string; params?: unknown }) => {
+    if (args.method !== "eth_call" || !Array.isArray(args.params)) return this.inner(args);
+    const [call, tag, ...rest] = args.params as [unknown, unknown, ...unknown[]];
+    if ((tag !== undefined && tag !== "latest") || rest.length > 0) return this.inner(args);
+    const block = await this.latestBlock();
+    // A newer block: every answer kept is of an older one.
+    if (block > this.block) {
+      this.block = block;
+      this.kept = new Map();
+    }
+    const kept = this.kept;
+    const key = JSON.stringify(call);
+    const now = this.now();
+    const hit = kept.get(key);
+    if (hit && now - hit.at <= this.maxAgeMs) return hit.answer;
+    const answer = this.inner(args);
+    if (kept.size >= this.maxEntries) kept.delete(kept.keys().next().value!);
+    kept.set(key, { answer, at: now });
+    answer.catch(() => {
+      if (kept.get(key)?.answer === answer) kept.delete(key);
+    });
+    return answer;
+  }) as EIP1193RequestFn;
+
+  /**
+   * The latest block number from a call started after this one was asked for: the call in flight
+   * began earlier (it may predate a block the caller already knows of), so a caller arriving while
+   * it runs waits for the next one, which every such caller shares.
+   */
+  private latestBlock(): Promise<bigint> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.fetchBlock();
+    const settled = this.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queued = settled.then(() => {
+      this.queued = undefined;
+      return this.fetchBlock();
+    });
+    return this.queued;
+  }
+
+  private fetchBlock(): Promise<bigint> {
+    this.blockNumberCalls++;
+    const call = this.inner({ method: "eth_blockNumber" }).then((hex) => {
+      const block = BigInt(hex as string);
+      // Never backwards: a node behind the others does not make older answers current again.
+      return block > this.block ? block : this.block;
+    });
+    this.running = call;
+    const done = () => {
+      if (this.running === call) this.running = undefined;
+    };
+    call.then(done, done);
+    return call;
+  }
+}
