@@ -26,6 +26,8 @@ const REACTION_CAUSE =
   /\b(?:rash(?:es)?|hives|urticaria|anaphyla(?:xis|ctic (?:reaction|shock))|angioedema|(?:lip|facial|throat|tongue) swelling|swelling of (?:the |his |her )?(?:lips?|face|throat|tongue))\b([^.;]{0,50}?)\b(?:from|to|after (?:taking|receiving|eating|using|getting|being given|exposure to|contact with)|(?:on |upon |with |after )?(?:contact|exposure) (?:with|to)|when (?:he|she|they|the patient) (?:takes?|took|eats?|ate|uses?|used|gets?|got|is given|was given|comes? in contact with|came in contact with))\s+(?:the |his |her |a |an |any |some |oral |iv |intravenous |topical )?$/i;
 /** "a rash from the infection treated with ...", "hives, given Benadryl": the drug treats the reaction. */
 const TREATS_REACTION = /\b(?:treated|improved|resolved|relieved|responded|managed|controlled|given|received)\b/i;
+/** "injected with bupivacaine, to which she had no known allergies": a denial about one drug, not all. */
+const SCOPED_DENIAL = /\bto which\b[^.;]{0,60}\bno known\b/i;
 /** A substance directly followed by a word that makes it an allergy: "latex sensitivity". */
 const ALLERGY_AFTER =
   /^[\s-]*(?:allerg(?:y|ies)|sensitivity|intolerance|hypersensitivity)\b(?!\s+(?:medicines?|medications?|meds|pills?|shots?|tablets?|drops|sprays?|injections?|relief|treatment))/i;
@@ -38,7 +40,7 @@ const REACTION_LEAD =
 const REACTION_WORDS =
   /^[A-Za-z][A-Za-z -]{1,40}?(?=\s*(?:[),.;]|$|\s(?:when|as|and|but|in|after|with|to|from|years?|since|while)\b))/;
 const NOT_ALLERGEN_ENTRY =
-  /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|however|although|though|denied|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
+  /\w+ly$|\b(?:rash|hives|itching|itchy|swelling|nausea|vomiting|anaphylaxis|breathing|urticaria|cough|headache|diarrhea|shortness|upset|intolerance|sensitivity|reactions?|also|additionally|otherwise|however|therefore|thus|then|although|though|denied|unknown|unable|evaluate|see|chart|above|below|noted|reviewed|listed|none|denies|no|nka|nkda|drugs?|medications?|medicines?|foods?|seasonal|environmental|history|patient|hay|fever|asthma|eczema|sinus\w*|rhinitis|psoriasis|dermatitis|migraines?|reaction|as|per|list|pending|obtain\w*|not|information|available|unclear|mother|father|family)\b/i;
 
 /** Between two entries of one list: "no shrimp, seafood, or dye allergy" negates every entry. */
 const LIST_GAP = /^[\s,;/]*(?:(?:or|and|nor)\s+)?$/i;
@@ -182,7 +184,12 @@ function unknownEntries(text: string, s: Piece, section: string): Item[] {
   const re = /[^,;]+/g;
   const chunk = text.slice(s.start, s.end);
   for (const m of chunk.matchAll(re)) {
-    const entry = m[0].trim();
+    // "…, AND BANDAGE": the joining word is not part of the name; "Hypaque dye when she had x-rays":
+    // what follows "when" says when it happened.
+    const entry = m[0]
+      .trim()
+      .replace(/^(?:and|or)\s+/i, "")
+      .replace(/\s+(?:when|after|during|with)\s.*$/i, "");
     const paren = /^([A-Za-z][A-Za-z-]{3,}(?: [A-Za-z][A-Za-z-]+)?)(?:\s*\(([^)]{1,40})\))?$/.exec(entry);
     // "Egg-based products cause hives": the substance, then what it does.
     const causes = paren ? null : CAUSES_ENTRY.exec(entry);
@@ -208,7 +215,7 @@ export function extractAllergyProse(text: string, from: number, to: number, sect
     // Most sentences: a cheap way out.
     if (!/allerg|sensitiv|intoleran|reaction|nk|rash|hives|urticaria|anaphyla|angioedema|swelling/i.test(sentence))
       continue;
-    if (NO_KNOWN_ALLERGIES.test(sentence)) statesNone = true;
+    if (NO_KNOWN_ALLERGIES.test(sentence) && !SCOPED_DENIAL.test(sentence)) statesNone = true;
     if (!/allerg|sensitiv|intoleran|reaction|rash|hives|urticaria|anaphyla|angioedema|swelling/i.test(sentence))
       continue;
     if (MICROBIOLOGY.test(sentence)) continue;

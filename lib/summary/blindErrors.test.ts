@@ -1,5 +1,5 @@
 /**
- * The error classes the round-3 to 6 blind sets (gold parts 9-10, 11-12, 13-14, 15-16) showed, each as a short made-up note in
+ * The error classes the round-3 to 7 blind sets (gold parts 9-10, 11-12, 13-14, 15-16, 17-18) showed, each as a short made-up note in
  * the same shape: the engine must read these, not the exact notes (which stay in the gold only).
  */
 import { expect } from "chai";
@@ -9,6 +9,27 @@ const medications = (text: string): string[] => summarizeText(text).medications.
 const allergies = (text: string): string[] => summarizeText(text).allergies.map((i) => i.allergy?.substance ?? "");
 
 const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> = [
+  ["'should continue' is current", "PLAN: He should continue his Plavix and metoprolol.", ["Plavix", "metoprolol"]],
+  [
+    "'I have treated her with' is current",
+    "HPI: I have treated her with triamcinolone cream and hydrocortisone ointment.",
+    ["triamcinolone", "hydrocortisone"],
+  ],
+  [
+    "a list of the sedation given in a procedure is not the patient's",
+    "MEDICATIONS: , Fentanyl 100 mcg, Versed 4 mg, Zofran 4 mg intravenously given throughout the procedure.",
+    [],
+  ],
+  [
+    "'was supposed to be taking' is not known to be taken",
+    "HPI: Records say he was supposed to be taking Zocor 20 mg, but it is unclear if he did.",
+    [],
+  ],
+  [
+    "herbal supplements by name",
+    "MEDICATIONS: , Flax oil and evening primrose 1000 mg b.i.d., holy basil daily.",
+    ["Flax oil", "evening primrose", "holy basil"],
+  ],
   [
     "'it should be noted' is not a plan",
     "HISTORY: Hypertension. It should be noted she also takes Zoloft and Lipitor.",
@@ -97,7 +118,7 @@ const MEDICATION_CASES: Array<[what: string, text: string, expected: string[]]> 
   ],
 ];
 
-describe("blind-set error classes, rounds 3 to 6 (summarizeText)", () => {
+describe("blind-set error classes, rounds 3 to 7 (summarizeText)", () => {
   for (const [what, text, expected] of MEDICATION_CASES) {
     it(`medications: ${what}`, () => {
       expect(medications(text)).to.deep.equal(expected);
@@ -171,5 +192,25 @@ describe("blind-set error classes, rounds 3 to 6 (summarizeText)", () => {
     expect(medications("MEDICATIONS: , Versed 2 mg IV, Zofran 4 mg IV, lisinopril 10 mg daily.")).to.deep.equal([
       "lisinopril",
     ]);
+  });
+
+  it("allergies: an entry with when it happened, a last entry after 'and', a denial about one drug, conditions in a combined history", () => {
+    expect(allergies("ALLERGIES: , Omnipaque dye when she had a CT scan.,MEDICATIONS: None.")).to.deep.equal([
+      "Omnipaque dye",
+    ]);
+    expect(allergies("ALLERGIES: MULTIPLE INCLUDING SULFA DRUGS, ADHESIVE TAPES, AND BANDAGE.")).to.deep.equal([
+      "SULFA DRUGS",
+      "ADHESIVE TAPES",
+      "BANDAGE",
+    ]);
+    const scoped = summarizeText(
+      "PROCEDURE: The site was injected with lidocaine, to which she reported no known allergies.",
+    );
+    expect(scoped.noKnownAllergies).to.equal(false);
+    const combined = summarizeText(
+      "FAMILY, SOCIAL, AND ALLERGY HISTORY: , She has asthma, sinus, hives, and psoriasis.  No known drug allergies.",
+    );
+    expect(combined.allergies).to.deep.equal([]);
+    expect(combined.noKnownAllergies).to.equal(true);
   });
 });

@@ -28,13 +28,13 @@ const HOME_LIST_INTRO =
 
 /** The drug is not taken now: past, stopped, tried, or an allergy. */
 const PAST =
-  /\b(?:previously|in the past|at that time|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|had (?:\w+ )?been on|has tried|had tried|tried|(?:recently |just )?finished|completed (?:a |the |his |her )?course of|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
+  /\b(?:previously|in the past|at that time|used to|was on|were on|initially|originally|was (?:\w+ )?taking|were (?:\w+ )?taking|(?:was|is) supposed to be (?:taking|on)|had (?:\w+ )?been on|has tried|had tried|tried|(?:recently |just )?finished|completed (?:a |the |his |her )?course of|stop(?:ped|ping|s)?|discontinu\w*|d\/c(?:'?d)?|not (?:currently )?taking|not on|no longer|quit|off (?:of )?|failed|prior trial|allerg\w*|intoleran\w*|reaction)\b/i;
 /** Started, given or prescribed in this note: not a current drug when stated in prose. */
 const NOT_CURRENT =
-  /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|(?<!continu(?:es?|ed) to )receiv(?:e|ed|ing)|administ\w+|(?<!\bbeing )prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should(?! be (?:noted|mentioned))|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following|plac(?:e|ed|es|ing)|put(?:s|ting)?|elect\w*|cho(?:se|sen)|agreed|decided?)\b/i;
+  /\b(?:will|would|start(?:ed|ing)?|begin|began|add(?:ed|ing)?|give|given|gave|(?<!continu(?:es?|ed) to )receiv(?:e|ed|ing)|administ\w+|(?<!\bbeing )prescri\w+|recommend\w*|consider\w*|suggest\w*|trial of|switch\w*|change\w*|increase\w*|plan|may|should(?! be (?:noted|mentioned)| continue)|could|if|after|prior to|before|scripts?|rx|dispense\w*|refill\w*|offered|declined|instead|following|plac(?:e|ed|es|ing)|put(?:s|ting)?|elect\w*|cho(?:se|sen)|agreed|decided?)\b/i;
 /** Prose that says the patient takes a drug now. */
 const TAKING =
-  /\b(?:takes|taking|take[sn]? (?:his|her)|(?:is|are) (?:currently )?being prescribed|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on|respond(?:s|ing)? (?:well |nicely )?to|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
+  /\b(?:takes|taking|take[sn]? (?:his|her)|(?:is|are) (?:currently )?being prescribed|is on|are on|remains on|remain on|adheren\w* to|complian\w* with|keep(?:s|ing)? (?:him|her|them|the patient) on|respond(?:s|ing)? (?:well |nicely )?to|has been on|have been on|been taking|uses|using|currently on|maintained on|medications? (?:include|includes|included|consists? of|are|is|list)|continu(?:es?|ed) to (?:take|use|receive)|continues? (?:on|with)|does take|also takes|does use|on (?:chronic|daily|home|long-term|low-dose)|regimen (?:of|includes?)|placed on|back on|tolerating (?:his|her|the)|(?:his|her|their) (?:usual|home|regular|chronic|daily)|discharged on (?:his|her)|(?:is|are|being|been|currently|well) (?:treated|managed|controlled) (?:with|on)|(?:have|has) (?:been )?treat(?:ed|ing) (?:him|her|them|the patient) with|on (?:outpatient |home |oral |chronic |maintenance )?(?:treatment|therapy) with)\b/i;
 /** "a 70-year-old on Coumadin", "ablation done on Coumadin treatment": "on" directly before the drug. */
 const ON_DRUG =
   /(?<!\b(?:based|depend\w*|focus\w*|comment\w*|decided|agreed|report\w*|educat\w*|counsel\w*|instruct\w*|advice|advised|discuss\w*|information|data|stud(?:y|ies)|trials?|effects?|impact|review\w*|literature|guidelines?)\s)\bon\s+(?:(?:his|her|their|oral|daily|chronic|low-dose|home)\s+)?$/i;
@@ -85,6 +85,7 @@ const PUSHED = /\b(?:iv|intravenous|slow) (?:push|bolus)\b/i;
 /** "Versed intravenously, Demerol intravenously": a list of the sedation given for a procedure. */
 const IV_SEDATION = /\b(?:versed|midazolam)\b[^,;]{0,30}\b(?:iv|intravenous(?:ly)?)\b/i;
 const IV_ROUTE = /\b(?:iv|intravenous(?:ly)?)\b/i;
+const SEDATIVE = /\b(?:versed|midazolam|propofol|diprivan)\b/i;
 /**
  * "Multivitamins including calcium and vitamin D": what a multivitamin contains is part of its
  * entry, not a drug of its own.
@@ -96,7 +97,8 @@ function partOfEntry(text: string, terms: readonly { start: number; end: number;
   if (first === 0) return false;
   const gap = text.slice(terms[first - 1].end, terms[first].start);
   return (
-    /^[^,;.]*\b(?:including|containing|with)\s+$/i.test(gap) && /vitamin|multi|prenatal/i.test(terms[first - 1].name)
+    /^[^,;.]*\b(?:including|containing|with)\s+$/i.test(gap) &&
+    /vitamin|multi|prenatal|glucosamine/i.test(terms[first - 1].name)
   );
 }
 
@@ -302,7 +304,10 @@ export function extractMedications(
   const items: Item[] = [];
   let statesNone = false;
   // "1. Versed intravenously. 2. Demerol intravenously.": a list of the sedation given.
-  const ivSedationList = mode === "list" && IV_SEDATION.test(text.slice(from, to));
+  const listText = mode === "list" ? text.slice(from, to) : "";
+  const ivSedationList = IV_SEDATION.test(listText);
+  // "Fentanyl 200 mcg, Versed 10 mg, Phenergan 25 mg intravenously given throughout the procedure".
+  const sedationList = SEDATIVE.test(listText) && IV_ROUTE.test(listText) && /\bprocedure\b/i.test(listText);
   for (const s of sentences(text, from, to)) {
     const sentence = text.slice(s.start, s.end);
     if (mode === "narrative" || mode === "plan" || mode === "planAfterList" || mode === "homeList") {
@@ -359,6 +364,7 @@ export function extractMedications(
         const sedation =
           PUSHED.test(sentence) ||
           SEDATION_ONLY.test(term.name) ||
+          sedationList ||
           (ivSedationList && IV_ROUTE.test(text.slice(term.start, span.end)));
         if (mode === "list" && sedation) continue;
         if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
