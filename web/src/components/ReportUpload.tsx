@@ -7,7 +7,7 @@ import { FormatError } from "@lib/errors";
 import { accountReference, draftReview, finishReview, type ReviewDraft } from "@lib/clinical/review";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { useEhr } from "../ehr/useEhr";
-import { useTask } from "../hooks/useTask";
+import { useTaskMutation } from "../hooks/useTaskMutation";
 import { ReviewList } from "../features/reconcile/components/ReviewList";
 import { DoctorName } from "./DoctorName";
 import { Progress } from "./Progress";
@@ -73,8 +73,8 @@ function reportTypeOf(file: { name: string; type: string }): SummaryContentType 
 export function ReportUpload({ patient, title, savedText, shareCandidates = [] }: ReportUploadProps) {
   const id = useId();
   const { api, address, flowContext, userKey } = useEhr();
-  const summarizing = useTask();
-  const saving = useTask();
+  const summarizing = useTaskMutation();
+  const saving = useTaskMutation();
   const [file, setFile] = useState<File>();
   const [text, setText] = useState("");
   const [category, setCategory] = useState<number>(Category.ClinicalNotes);

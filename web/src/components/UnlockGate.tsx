@@ -5,7 +5,7 @@ import { EhrError, KeyUnlockError, isUserRejection } from "@lib/errors";
 import { lockUserKey, restoreKeyBackup, unlockUserKey, type Eip1193Provider, type Hex, type UserKey } from "@lib/keys";
 import { compressPublicKey } from "@lib/records/context";
 import { useEhr } from "../ehr/useEhr";
-import { useTask } from "../hooks/useTask";
+import { useTaskMutation } from "../hooks/useTaskMutation";
 import { loadLockedKey, saveLockedKey } from "../keys/lockedKeyStore";
 import { Button } from "../ui/Button";
 import { PassphraseField } from "./PassphraseField";
@@ -36,7 +36,7 @@ function notSaved(error: unknown): EhrError {
 
 export function UnlockGate({ children }: { children: ReactNode }) {
   const { userKey, setUserKey, walletClient, address, core, runtime, publicClient, lastLock, showError } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [file, setFile] = useState<File | undefined>();
   const [passphrase, setPassphrase] = useState("");
   if (userKey) return <>{children}</>;

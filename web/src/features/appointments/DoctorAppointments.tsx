@@ -9,7 +9,7 @@ import { useChainNow } from "../../hooks/useChainNow";
 import { useCompleteAppointment } from "./hooks/useCompleteAppointment";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { useSendNote } from "../../hooks/useSendNote";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CompleteForm } from "./components/CompleteForm";
 import { APPOINTMENT_STATUS, formatSlot } from "../../components/format";
 import "../../components/care.css";
@@ -31,7 +31,7 @@ export function DoctorAppointments() {
     sendNote({ patient, doctor: address! }, text, start);
   const appointments = useDoctorAppointments();
   const write = useBookWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const complete = useCompleteAppointment();
   const chain = useChainNow();
   const [doing, setDoing] = useState("Updating the appointment");

@@ -4,7 +4,7 @@ import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useBookRead } from "../../hooks/useBookRead";
 import { useBookWrite } from "../../hooks/useBookWrite";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import "../../components/care.css";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
@@ -20,7 +20,7 @@ export function OfficeHours() {
   const id = useId();
   const current = useBookRead("weeklyAvailability", [address!], { enabled: address !== undefined });
   const write = useBookWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const [texts, setTexts] = useState<string[]>(EMPTY_WEEK);
   const published = current.data?.map((mask) => formatDayHours(mask));
   const publishedKey = published?.join("|");

@@ -3,7 +3,7 @@ import { TaskProgress } from "../../components/Progress";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "../../components/format";
 import { OutcomeOrder } from "./components/OutcomeOrder";
 import "../../components/care.css";
@@ -21,7 +21,7 @@ export function PatientAppointments() {
   const appointments = usePatientAppointments();
   const doctors = useDoctors();
   const write = useBookWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const { address } = useEhr();
   const sendNote = useSendNote();
   const nameOf = (account: string) =>

@@ -16,7 +16,7 @@ import { parseStoredSummary } from "@lib/summary/stored";
 import { READ_STAGES } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useRouteParam } from "../../hooks/useHashRoute";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { MessageAboutLink } from "../messages/components/MessageAboutLink";
 import { ChartTrends } from "../trends/ChartTrends";
 import { downloadFile } from "../../keys/downloadFile";
@@ -133,7 +133,7 @@ function ChartRecord({
 /** One patient's records, newest first; each read is logged on-chain and checked before decrypting. */
 function Chart({ patient }: { patient: Address }) {
   const { publicClient, core, flowContext, userKey, address } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [pages, setPages] = useState(1);
   const [opened, setOpened] = useState<Record<number, Opened>>({});
   const list = useQuery({

@@ -16,7 +16,7 @@ import { categoryName } from "../../components/clinicalFormat";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CardReader } from "../emergencyCard/CardReader";
 import "../../components/clinical.css";
 import { recordName, recordNumber } from "../../records/recordNumber";
@@ -35,7 +35,7 @@ const STAGES: TaskStage[] = [
 function Emergency({ patient }: { patient: Address }) {
   const id = useId();
   const { address, flowContext, userKey } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const emergencyWindow = useCoreRead("emergencyWindowOf", [patient, address!]);
   // The chain decides whether the window is open (an opt-out or a suspension closes it early) and
   // what the break-glass policy asks of the next opening: read before the doctor signs anything.

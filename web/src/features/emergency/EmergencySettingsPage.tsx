@@ -6,7 +6,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 
 const WRITE_STAGES: readonly TaskStage[] = ["awaiting-signature", "pending", "confirmed"];
 
@@ -19,7 +19,7 @@ export function EmergencySettingsPage() {
   const read = useCoreRead("patient", [address!], { enabled: Boolean(address) });
   useQueryErrorBanner(read.error);
   const write = useCoreWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const optedOut = read.data?.emergencyOptOut;
 
   const onToggle = () =>

@@ -17,7 +17,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { checkAppointmentWrite, isWriteWindowOpen } from "../../records/appointmentWindow";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import "../../components/clinical.css";
 import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
@@ -30,7 +30,7 @@ const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-si
 function FormFiller({ patient }: { patient: Address }) {
   const id = useId();
   const { publicClient, core, address, flowContext, userKey } = useEhr();
-  const saving = useTask();
+  const saving = useTaskMutation();
   const appointments = useDoctorAppointments();
   const { now } = useChainNow();
   const [kind, setKind] = useState<FormKind>("vitals");

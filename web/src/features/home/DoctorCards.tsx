@@ -13,7 +13,7 @@ import { useChainNow } from "../../hooks/useChainNow";
 import { useConsents } from "../../hooks/useConsents";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useDoctorAppointments, type DoctorAppointment } from "../../hooks/useDoctorAppointments";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { formatSlot, formatTime } from "../../components/format";
 import { HomeCard } from "./HomeCard";
 
@@ -73,7 +73,7 @@ export function EmergencyWindowsCard() {
 export function BookingsToConfirmCard() {
   const appointments = useDoctorAppointments();
   const write = useBookWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const { now } = useChainNow();
   const waiting = (appointments.data ?? []).filter(
     (a) => a.status === AppointmentStatus.Booked && a.start + SLOT > now,

@@ -10,7 +10,7 @@ import { useAccessEvents } from "../../hooks/useAccessEvents";
 import { useConsents } from "../../hooks/useConsents";
 import { useInbox } from "../../hooks/useInbox";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { formatSlot } from "../../components/format";
 import { APPROVE_STAGES, useAnswerRequest } from "../sharing/useAnswerRequest";
 import { HomeCard } from "./HomeCard";
@@ -30,7 +30,7 @@ export function AccessRequestsCard() {
   const { userKey } = useEhr();
   const consents = useConsents("patient");
   const answer = useAnswerRequest();
-  const task = useTask();
+  const task = useTaskMutation();
   const [approving, setApproving] = useState(false);
   const requests = consents.data?.requests ?? [];
   // Once answered, the card stays, saying what was done, until the page is left.

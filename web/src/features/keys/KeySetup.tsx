@@ -15,7 +15,7 @@ import { PassphraseField } from "../../components/PassphraseField";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { downloadFile } from "../../keys/downloadFile";
 import { saveLockedKey } from "../../keys/lockedKeyStore";
 
@@ -49,7 +49,7 @@ export interface KeySetupProps {
  */
 export function KeySetup({ progressTitle, action, register, onDone }: KeySetupProps) {
   const { walletClient, address, core, runtime, api, setUserKey, refreshRole } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");
   const [fieldError, setFieldError] = useState<string | undefined>();

@@ -5,7 +5,7 @@ import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useEhr } from "../../ehr/useEhr";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { downloadFile } from "../../keys/downloadFile";
 import { exportWholeRecord } from "../../records/exportWholeRecord";
 
@@ -13,7 +13,7 @@ const EXPORT_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
 
 function ExportContent() {
   const { address, userKey, flowContext } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [count, setCount] = useState<{ done: number; total: number } | undefined>();
   const [entries, setEntries] = useState<number | undefined>();
 

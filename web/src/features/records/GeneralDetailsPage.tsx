@@ -9,7 +9,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { generalDetailsKey, useGeneralDetails } from "../../hooks/useGeneralDetails";
 import { RECORDS_QUERY_KEY } from "./hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { ageInYears } from "../../records/age";
 import { GENDER_LABELS, GeneralDetailsForm } from "./components/GeneralDetailsForm";
 
@@ -62,7 +62,7 @@ function DetailsContent() {
   const queryClient = useQueryClient();
   const query = useGeneralDetails();
   useQueryErrorBanner(query.error);
-  const task = useTask();
+  const task = useTaskMutation();
 
   const onSave = (details: GeneralDetails) =>
     void task.run(async (report) => {

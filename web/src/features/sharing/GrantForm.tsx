@@ -8,7 +8,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { specialtyLabel } from "@lib/specialties";
 import { takeGrantPrefill } from "../messages/handoff";
 
@@ -29,7 +29,7 @@ function isoDay(unixSeconds: number): string {
 export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; onGranted(): Promise<unknown> }) {
   const { flowContext, userKey } = useEhr();
   const policy = useCoreRead("policy", []);
-  const task = useTask();
+  const task = useTaskMutation();
   const id = useId();
   const now = Math.floor(Date.now() / 1000);
   const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;

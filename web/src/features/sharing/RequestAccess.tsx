@@ -6,7 +6,7 @@ import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import "../../components/care.css";
 
 const DAY = 86_400;
@@ -18,7 +18,7 @@ const DAY = 86_400;
 export function RequestAccess() {
   const write = useCoreWrite();
   const policy = useCoreRead("policy", []);
-  const task = useTask();
+  const task = useTaskMutation();
   const id = useId();
   const [patient, setPatient] = useState("");
   const [categories, setCategories] = useState(0);

@@ -9,7 +9,7 @@ import { useEhr } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 import { useDoctors } from "../../hooks/useDoctors";
 import { useSendNote } from "../../hooks/useSendNote";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { formatSlot, GRANT_SOURCE, shortAddress } from "../../components/format";
 import { GrantForm } from "./GrantForm";
 import { APPROVE_STAGES, useAnswerRequest } from "./useAnswerRequest";
@@ -25,7 +25,7 @@ export function Sharing() {
   const consents = useConsents("patient");
   const doctors = useDoctors();
   const answer = useAnswerRequest();
-  const task = useTask();
+  const task = useTaskMutation();
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
   const [approving, setApproving] = useState(false);

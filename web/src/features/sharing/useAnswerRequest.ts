@@ -14,7 +14,7 @@ export const APPROVE_STAGES = [...WRITE_STAGES, "rewrap"] as const;
  * Answers a doctor's access request for the connected patient, wherever it is shown (Sharing, the
  * home page): `approve` grants it on the chain and shares the keys of the records it covers (needs
  * the unlocked key); `deny` closes it. Both re-read the patient's consents when done. Run them in
- * a useTask, which reports the stages and shows a failure.
+ * a useTaskMutation, which reports the stages and shows a failure.
  */
 export function useAnswerRequest() {
   const { flowContext, userKey } = useEhr();

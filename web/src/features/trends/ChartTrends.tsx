@@ -7,7 +7,7 @@ import { readTrends, trendCandidates, type ReadTrends } from "../../components/t
 import { TrendsView } from "../../components/trends/TrendsView";
 import { READ_STAGES } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
-import { useTask } from "../../hooks/useTask";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
 
 /**
  * A patient's trends in the doctor's chart: only records of the categories the grant covers are
@@ -15,7 +15,7 @@ import { useTask } from "../../hooks/useTask";
  */
 export function ChartTrends({ patient }: { patient: Address }) {
   const { publicClient, core, address, flowContext, userKey } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [result, setResult] = useState<ReadTrends>();
   const load = () =>
     task.run(async (report) => {

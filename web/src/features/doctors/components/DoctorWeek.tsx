@@ -7,7 +7,7 @@ import { useSendNote } from "../../../hooks/useSendNote";
 import { useShareIdentityCard } from "../../../hooks/useShareIdentityCard";
 import { useBookWrite } from "../../../hooks/useBookWrite";
 import { useDoctorWeek } from "../hooks/useDoctorWeek";
-import { useTask } from "../../../hooks/useTask";
+import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import type { DirectoryDoctor } from "../../../hooks/useDoctors";
 import { formatDay, formatSlot, formatTime, viewerTimeZone } from "../../../components/format";
 
@@ -21,7 +21,7 @@ const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
   const week = useDoctorWeek(doctor.account);
   const write = useBookWrite();
-  const task = useTask();
+  const task = useTaskMutation();
   const queryClient = useQueryClient();
   const [booked, setBooked] = useState<number | undefined>();
   const [chosen, setChosen] = useState<number | undefined>();

@@ -5,7 +5,7 @@ import { AccessDeniedError } from "@lib/errors";
 import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, type RecordRef } from "@lib/messages";
 import { CategoryPicker } from "../../../components/CategoryPicker";
 import { useEhr } from "../../../ehr/useEhr";
-import { useTask } from "../../../hooks/useTask";
+import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import { recordName } from "../../../records/recordNumber";
 
 export interface ComposerProps {
@@ -32,7 +32,7 @@ export interface ComposerProps {
 export function Composer(props: ComposerProps) {
   const { patient, doctor, appointmentStart, record, replyTo } = props;
   const { publicClient, core, address, role, runtime, api } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const id = useId();
   const isDoctor = role === "doctor";
   const [text, setText] = useState("");

@@ -5,7 +5,7 @@ import { reconcile, type ReconciledList } from "@lib/clinical/reconcile";
 import type { Address } from "viem";
 import { KeyUnlockError } from "@lib/errors";
 import { useEhr } from "../../../ehr/useEhr";
-import { useTask } from "../../../hooks/useTask";
+import { useTaskMutation } from "../../../hooks/useTaskMutation";
 
 /** What the doctor could read of a patient's allergies, and how many parts stayed closed. */
 export interface ReadableAllergies {
@@ -21,7 +21,7 @@ export interface ReadableAllergies {
  */
 export function useReadableAllergies(patient: Address) {
   const { flowContext, userKey } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [result, setResult] = useState<ReadableAllergies>();
   const read = () =>
     task.run(async (report) => {

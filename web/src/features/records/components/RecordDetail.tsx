@@ -5,7 +5,7 @@ import { readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { Progress } from "../../../components/Progress";
 import type { TaskStage } from "../../../components/stages";
 import { useEhr } from "../../../ehr/useEhr";
-import { useTask } from "../../../hooks/useTask";
+import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import { downloadFile } from "../../../keys/downloadFile";
 import { fileNameOf } from "../../../records/fileNameOf";
 import { RecordSummary } from "./RecordSummary";
@@ -39,7 +39,7 @@ export interface RecordDetailProps {
  */
 export function RecordDetail({ record, onClose }: RecordDetailProps) {
   const { address, userKey, flowContext } = useEhr();
-  const task = useTask();
+  const task = useTaskMutation();
   const [opened, setOpened] = useState<ReadRecordResult | undefined>();
   const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;
 
