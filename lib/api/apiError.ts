@@ -9,11 +9,42 @@ import {
   type EhrError,
 } from "../errors";
 
-/** What the service says went wrong (offchain-api/README.md: `{error: {code, message, requestId}}`). */
+/** What the service says went wrong (offchain-api/README.md: `{error: {code, message, requestId, details?}}`). */
 export interface ApiErrorBody {
   code?: string;
   message?: string;
   requestId?: string;
+  /** Facts a refusal carries for the client to present: `grantEndedAt` (ISO 8601) when a grant ended. */
+  details?: Record<string, unknown>;
+}
+
+const LOCAL_MINUTE = {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+} as const;
+
+/**
+ * "Thu, 3 Dec 2026, 05:10 CET": a time in the reader's own time zone (or `timeZone`), saying which,
+ * as the dApp writes times (web/src/components/format.ts).
+ */
+export function localMinute(at: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-GB", { ...LOCAL_MINUTE, timeZone }).format(at);
+}
+
+/**
+ * The service's sentence with its UTC time said in the reader's zone, where `details` carries the
+ * time: a grant that ended (offchain-api/blobs/grantRefusal.ts writes the same sentence in UTC).
+ */
+function localized(message: string | undefined, details: Record<string, unknown> | undefined): string | undefined {
+  const endedAt = typeof details?.grantEndedAt === "string" ? new Date(details.grantEndedAt) : undefined;
+  if (endedAt && !Number.isNaN(endedAt.getTime()))
+    return `This doctor's access grant ended on ${localMinute(endedAt)}.`;
+  return message;
 }
 
 export const UNREACHABLE = "The storage service could not be reached.";
@@ -45,7 +76,10 @@ export function apiError(status: number, body: ApiErrorBody | undefined, retryAf
     case 401:
       return new SessionError(message ?? "Sign in again: the storage service does not accept this session.", options);
     case 403:
-      return new AccessDeniedError(message ?? "The storage service refused this request.", options);
+      return new AccessDeniedError(
+        localized(message, body?.details) ?? "The storage service refused this request.",
+        options,
+      );
     case 404:
       return new NotFoundError(message ?? "The file or key was not found in storage.", options);
     case 429:

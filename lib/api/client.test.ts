@@ -23,6 +23,7 @@ import {
 import type { Address, Hex } from "viem";
 import type { WrappedKeyEntry } from "../storage/types";
 import { rejection } from "../testing/rejection";
+import { localMinute } from "./apiError";
 import { EhrApiClient, SESSION_HOURS } from "./client";
 import type { HttpKeyVault } from "./httpKeyVault";
 import { MAX_KEYS_PER_REQUEST } from "./wire/keys";
@@ -227,6 +228,39 @@ describe("EhrApiClient", function () {
         expect((error as EhrError).details).to.equal(`HTTP ${status}, ${code}, request req-1`);
       });
     }
+
+    it("says when a grant ended in the reader's own time zone, from the refusal's ISO details", async function () {
+      const message = "This doctor's access grant ended on 2026-12-03 04:10 UTC.";
+      const client = signedInClient(
+        recordingFetch(() =>
+          json(403, {
+            error: {
+              code: "forbidden",
+              message,
+              requestId: "req-1",
+              details: { grantEndedAt: "2026-12-03T04:10:00.000Z" },
+            },
+          }),
+        ).fetchFn,
+      );
+      const error = await rejection(client.custodian(), AccessDeniedError);
+      const local = localMinute(new Date("2026-12-03T04:10:00.000Z"));
+      expect((error as EhrError).shortMessage).to.equal(`This doctor's access grant ended on ${local}.`);
+      // The reader's zone, named: Paris is an hour ahead of UTC in December, New York five behind.
+      expect(localMinute(new Date("2026-12-03T04:10:00.000Z"), "Europe/Paris")).to.match(
+        /^Thu,? 3 Dec 2026, 05:10 CET$/,
+      );
+      expect(localMinute(new Date("2026-12-03T04:10:00.000Z"), "America/New_York")).to.match(
+        /^Wed,? 2 Dec 2026, 23:10 (EST|GMT-5)$/,
+      );
+      // No usable time: the service's own sentence.
+      const plain = signedInClient(
+        recordingFetch(() =>
+          json(403, { error: { code: "forbidden", message, requestId: "req-1", details: { grantEndedAt: "soon" } } }),
+        ).fetchFn,
+      );
+      expect((await rejection(plain.custodian(), AccessDeniedError)).shortMessage).to.equal(message);
+    });
 
     it("says when to try again after a busy refusal (429 rate_limited/too_many_uploads, 503 busy/summarizer_busy), from Retry-After when readable", async function () {
       const busy = (status: number, code: string, message: string | undefined, retryAfter?: string) =>

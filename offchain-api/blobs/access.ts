@@ -10,7 +10,7 @@ import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import { hasAppointmentWindow } from "./appointmentWindow";
-import { grantRefusal } from "./grantRefusal";
+import { grantRefusal, type ReadRefusal } from "./grantRefusal";
 
 /** What a blob is, from its own bytes: one of our envelopes, a key backup, or something else. */
 export type BlobKind =
@@ -160,7 +160,7 @@ export async function envelopeReadRefusal(
   services: Pick<ApiServices, "publicClient" | "core">,
   identity: RecordIdentity,
   reader: Address,
-): Promise<string | undefined> {
+): Promise<ReadRefusal | undefined> {
   const { publicClient, core } = services;
   if (sameAddress(reader, identity.patient)) return undefined;
   if (await isAuthorized(publicClient, core, identity.patient, reader, identity.category)) return undefined;

@@ -108,6 +108,10 @@ describe("blob read refusals: why, and audited (GET /v1/blobs/:cid)", () => {
     expect(res.status).to.equal(403);
     expect(res.body.error.message).to.equal(READ_REFUSALS.ended(new Date(Number(expiresAt) * 1000)));
     expect(res.body.error.message).to.match(/^This doctor's access grant ended on \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
+    // The time itself, for a client to say in its reader's zone (lib/api/apiError.ts).
+    expect(res.body.error.details).to.deep.equal({
+      grantEndedAt: new Date(Number(expiresAt) * 1000).toISOString(),
+    });
   });
 
   it("an account that is no doctor, and a suspended doctor", async () => {

@@ -19,6 +19,16 @@ export const READ_REFUSALS = {
 } as const;
 
 /**
+ * A refused read: the sentence (for the reader's answer and the patient's Activity) and, for a
+ * grant that ended, when it ended as an ISO 8601 time, so that a client can say it in its reader's
+ * own time zone (lib/api/apiError.ts) while the sentence says it in UTC for any other client.
+ */
+export interface ReadRefusal {
+  reason: string;
+  details?: { grantEndedAt: string };
+}
+
+/**
  * Why `reader`'s current grant from `patient` does not let them read a record of `category`, once
  * the contract's `isAuthorized` said no: not an active doctor (suspended, or no doctor at all: the
  * admin reads a record only through an emergency review, a hospital never), no
@@ -31,12 +41,12 @@ export async function grantRefusal(
   patient: Address,
   reader: Address,
   category: number,
-): Promise<string> {
+): Promise<ReadRefusal> {
   const { publicClient, core } = services;
   const contract = { address: core, abi: ehrCoreAbi } as const;
   const role = await roleOf(publicClient, core, reader);
-  if (role === "suspended") return READ_REFUSALS.suspended;
-  if (role !== "doctor") return READ_REFUSALS.notADoctor;
+  if (role === "suspended") return { reason: READ_REFUSALS.suspended };
+  if (role !== "doctor") return { reason: READ_REFUSALS.notADoctor };
   let grant: { categories: number; expiresAt: number };
   let now: bigint;
   try {
@@ -48,10 +58,13 @@ export async function grantRefusal(
     throw toChainError(error, "check a grant");
   }
   if (grant.categories === 0) {
-    return (await wasRevoked(services, patient, reader)) ? READ_REFUSALS.revoked : READ_REFUSALS.noGrant;
+    return { reason: (await wasRevoked(services, patient, reader)) ? READ_REFUSALS.revoked : READ_REFUSALS.noGrant };
   }
-  if (BigInt(grant.expiresAt) <= now) return READ_REFUSALS.ended(new Date(grant.expiresAt * 1000));
-  return READ_REFUSALS.notCovered(category);
+  if (BigInt(grant.expiresAt) <= now) {
+    const endedAt = new Date(grant.expiresAt * 1000);
+    return { reason: READ_REFUSALS.ended(endedAt), details: { grantEndedAt: endedAt.toISOString() } };
+  }
+  return { reason: READ_REFUSALS.notCovered(category) };
 }
 
 /**
@@ -88,7 +101,7 @@ async function wasRevoked(
   }
 }
 
-/** "2026-12-03 04:10 UTC": the service speaks UTC; the dApp shows local times where it formats them itself. */
+/** "2026-12-03 04:10 UTC": the service's sentence speaks UTC; the dApp says the time in its reader's zone from `details`. */
 function utcMinute(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -126,7 +126,12 @@ export async function readBlob(services: ApiServices, cid: string, caller: Calle
   // The first block only: a refused read costs the same for 1 KB and 50 MB.
   const start = await services.blobs.readStart(cid).catch((error: unknown) => Promise.reject(notStored(error)));
   const blob = describeBlob(start.bytes);
-  const refuse = async (patient: string | undefined, reason: string, part?: "report" | "summary") => {
+  const refuse = async (
+    patient: string | undefined,
+    reason: string,
+    part?: "report" | "summary",
+    details?: Record<string, string>,
+  ) => {
     if (patient) {
       await auditRefusal(
         services,
@@ -134,14 +139,14 @@ export async function readBlob(services: ApiServices, cid: string, caller: Calle
         { reader: me, patient: getAddress(patient), cid, part, reason },
       );
     }
-    return forbidden(reason);
+    return forbidden(reason, details);
   };
   if (blob.kind === "other") throw await refuse(undefined, "This file cannot be served.");
   if (blob.kind === "key-backup") {
     if (!sameAddress(blob.meta.address, me)) throw await refuse(blob.meta.address, "This key backup is not yours.");
   } else {
-    const reason = await envelopeReadRefusal(services, blob.identity, me);
-    if (reason) throw await refuse(blob.identity.patient, reason, blob.identity.part);
+    const refusal = await envelopeReadRefusal(services, blob.identity, me);
+    if (refusal) throw await refuse(blob.identity.patient, refusal.reason, blob.identity.part, refusal.details);
   }
   if (start.whole) return start.bytes;
   return services.blobs.get(cid).catch((error: unknown) => Promise.reject(notStored(error)));

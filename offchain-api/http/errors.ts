@@ -12,9 +12,12 @@ import {
   StorageError,
 } from "../../lib/errors";
 
-/** The one error body every endpoint returns: `{ error: { code, message, requestId } }`. */
+/**
+ * The one error body every endpoint returns: `{ error: { code, message, requestId } }`, and
+ * `details` where a refusal has facts a client may present its own way (a grant's end time, ISO 8601).
+ */
 export interface ErrorBody {
-  error: { code: string; message: string; requestId?: string };
+  error: { code: string; message: string; requestId?: string; details?: Record<string, string> };
 }
 
 /**
@@ -23,20 +26,24 @@ export interface ErrorBody {
  */
 export class HttpError extends EhrError {
   override name = "HttpError";
+  /** Facts for the body's `details` (never secrets, never patient data): what a client may format itself. */
+  readonly fields?: Record<string, string>;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    options: { cause?: unknown; details?: string } = {},
+    options: { cause?: unknown; details?: string; fields?: Record<string, string> } = {},
   ) {
     super(message, options);
+    this.fields = options.fields;
   }
 }
 
 export const badRequest = (message: string, details?: string) =>
   new HttpError(400, "bad_request", message, { details });
 export const unauthorized = (message: string) => new HttpError(401, "unauthorized", message);
-export const forbidden = (message: string) => new HttpError(403, "forbidden", message);
+export const forbidden = (message: string, fields?: Record<string, string>) =>
+  new HttpError(403, "forbidden", message, { fields });
 export const notFound = (message: string) => new HttpError(404, "not_found", message);
 export const conflict = (message: string) => new HttpError(409, "conflict", message);
 export const tooLarge = (message: string) => new HttpError(413, "payload_too_large", message);
@@ -125,7 +132,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     };
     if (status >= 500) logger.error(entry, "request failed");
     else logger.warn(entry, "request refused");
-    const body: ErrorBody = { error: { code, message, requestId } };
+    const fields = error instanceof HttpError ? error.fields : undefined;
+    const body: ErrorBody = { error: { code, message, requestId, ...(fields && { details: fields }) } };
     res.status(status).json(body);
   };
 }
