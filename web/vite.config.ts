@@ -7,14 +7,38 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(WEB, "..");
+/**
+ * The entry's stylesheet (src/styles.css, 6 KB) written into index.html: the first screen paints
+ * without waiting for one more request. The file stays in the build for the scripts that name it
+ * (a chunk loaded later may link it again; the same rules, in the same order).
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: "ehr:inline-entry-css",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(html, { bundle }) {
+        return html.replace(
+          /<link rel="stylesheet" crossorigin href="\/(assets\/[^"]+\.css)">/g,
+          (tag, file: string) => {
+            const asset = bundle?.[file];
+            return asset?.type === "asset" ? `<style>${String(asset.source)}</style>` : tag;
+          },
+        );
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: WEB,
   publicDir: path.join(WEB, "public"),
-  plugins: [react()],
+  plugins: [react(), inlineEntryCss()],
   resolve: {
     alias: [
       { find: "@lib", replacement: path.join(ROOT, "lib") },

@@ -139,6 +139,9 @@ export function walletModesSpecs(e2e: () => E2e): void {
       const { page, wallet } = await open({ pendingConnect: true });
       await connect(page);
       await page.getByRole("button", { name: "Connecting to EHR Test Wallet…" }).waitFor();
+      // The first screen says "Connecting…" at the click; the wallet is asked once the full app
+      // (wagmi) has taken over, a moment later (web/src/firstScreen).
+      for (let waited = 0; !wallet.connectOpen && waited < 10_000; waited += 50) await page.waitForTimeout(50);
       expect(wallet.connectOpen).to.equal(true);
       // The user reloads instead of answering the wallet's popup, then tries again.
       await page.reload();
