@@ -113,14 +113,14 @@ export function onboardingSpecs(e2e: () => E2e): void {
       // The progress list says where it stopped: the declined step failed, the later ones never started.
       const progress = page.getByRole("region", { name: "Registering you as a patient" });
       expect(await progress.getByRole("listitem").allTextContents()).to.deep.equal([
-        "✓ Sign the key message in your wallet (1 of 2) (done)",
-        "✓ Sign it once more, to check your wallet (2 of 2) (done)",
-        "✓ Creating and locking your encryption key (done)",
-        "✓ Encrypting the backup file with your passphrase (done)",
-        "✓ Storing the encrypted backup (done)",
-        "✕ Confirm the transaction in your wallet (failed)",
-        "○ Waiting for the transaction to be recorded (not started)",
-        "○ Recorded on the chain (not started)",
+        "Sign the key message in your wallet (1 of 2) (done)",
+        "Sign it once more, to check your wallet (2 of 2) (done)",
+        "Creating and locking your encryption key (done)",
+        "Encrypting the backup file with your passphrase (done)",
+        "Storing the encrypted backup (done)",
+        "Confirm the transaction in your wallet (failed)",
+        "Waiting for the transaction to be recorded (not started)",
+        "Recorded on the chain (not started)",
       ]);
       expect(await progress.getByRole("status").textContent()).to.equal(
         "Stopped at: Confirm the transaction in your wallet. Nothing after it was done.",
@@ -149,9 +149,9 @@ export function onboardingSpecs(e2e: () => E2e): void {
       // Each step appeared while it ran (the key and backup steps never did: the list stayed on the
       // second signature while scrypt held the main thread).
       expect(await seenSteps(page)).to.include.members([
-        "… Creating and locking your encryption key (in progress)",
-        "… Encrypting the backup file with your passphrase (in progress)",
-        "… Storing the encrypted backup (in progress)",
+        "Creating and locking your encryption key (in progress)",
+        "Encrypting the backup file with your passphrase (in progress)",
+        "Storing the encrypted backup (in progress)",
       ]);
       // The header follows the chain on the screen right after the receipt (it said "not registered").
       expect(await page.getByLabel("Your account").locator(".role").textContent()).to.equal(" · patient");

@@ -63,7 +63,7 @@ export function Progress({ title, stages, current, done = false, failed = false 
           const Mark = MARKS[state];
           return (
             <li key={stage} className={`step step-${state}`} aria-current={state === "current" ? "step" : undefined}>
-              <Mark aria-hidden="true" className={state === "current" ? "icon step-mark ui-spin" : "icon step-mark"} />{" "}
+              <Mark aria-hidden="true" className={state === "current" ? "icon step-mark ui-spin" : "icon step-mark"} />
               {STAGE_LABELS[stage]}
               <span className="visually-hidden">{SPOKEN[state]}</span>
             </li>

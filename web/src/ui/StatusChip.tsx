@@ -1,5 +1,5 @@
 import "./ui.css";
-import { Ban, CalendarCheck, CircleCheckBig, CircleX, Hourglass, type LucideIcon } from "lucide-react";
+import { Ban, CalendarCheck, Circle, CircleCheckBig, CircleX, Hourglass, type LucideIcon } from "lucide-react";
 
 /** The five states of an appointment, as the contract names them. */
 export type AppointmentStatus = "Booked" | "Confirmed" | "Completed" | "Cancelled" | "Declined";
@@ -12,9 +12,12 @@ const ICONS: Record<AppointmentStatus, LucideIcon> = {
   Declined: CircleX,
 };
 
-/** An appointment's status: its own icon, colour and word (text contrast >= 7:1 on each). */
-export function StatusChip({ status, label }: { status: AppointmentStatus; label?: string }) {
-  const Icon = ICONS[status];
+/**
+ * An appointment's status: its own icon, colour and word (text contrast >= 7:1 on each). Any other
+ * word (the contract's "None") shows grey with a plain circle.
+ */
+export function StatusChip({ status, label }: { status: AppointmentStatus | (string & {}); label?: string }) {
+  const Icon = ICONS[status as AppointmentStatus] ?? Circle;
   return (
     <span className="status" data-status={status}>
       <Icon className="icon" aria-hidden="true" />

@@ -22,6 +22,9 @@ export interface TextFieldProps extends Omit<AriaTextFieldProps, "children" | "c
   maxLength?: number;
   className?: string;
   list?: string;
+  /** For date and number inputs. */
+  min?: string | number;
+  max?: string | number;
   inputRef?: Ref<HTMLInputElement>;
 }
 
@@ -41,6 +44,8 @@ export function TextField({
   maxLength,
   className,
   list,
+  min,
+  max,
   inputRef,
   isInvalid,
   ...rest
@@ -56,7 +61,15 @@ export function TextField({
       {rows ? (
         <TextArea rows={rows} placeholder={placeholder} maxLength={maxLength} />
       ) : (
-        <Input ref={inputRef} placeholder={placeholder} inputMode={inputMode} maxLength={maxLength} list={list} />
+        <Input
+          ref={inputRef}
+          placeholder={placeholder}
+          inputMode={inputMode}
+          maxLength={maxLength}
+          list={list}
+          min={min}
+          max={max}
+        />
       )}
       {description ? <Description>{description}</Description> : null}
       <FieldError>{errorMessage}</FieldError>

@@ -11,6 +11,7 @@ import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { useSendNote } from "../../hooks/useSendNote";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CompleteForm } from "./components/CompleteForm";
+import { StatusChip } from "../../ui/StatusChip";
 import { APPOINTMENT_STATUS, formatSlot } from "../../components/format";
 import "../../components/care.css";
 import { AppointmentStatus } from "@deployments/contracts";
@@ -76,10 +77,7 @@ export function DoctorAppointments() {
                   Patient <PatientName address={a.patient} details />
                 </p>
                 <p>
-                  Status:{" "}
-                  <span className="status" data-status={APPOINTMENT_STATUS[a.status]}>
-                    {APPOINTMENT_STATUS[a.status]}
-                  </span>
+                  Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
                   {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
                 </p>
                 <div className="actions">

@@ -9,6 +9,7 @@ import { OutcomeOrder } from "./components/OutcomeOrder";
 import "../../components/care.css";
 import { recordName } from "../../records/recordNumber";
 import { ConfirmButton } from "../../components/ConfirmButton";
+import { StatusChip } from "../../ui/StatusChip";
 import { useEhr } from "../../ehr/useEhr";
 import { useSendNote } from "../../hooks/useSendNote";
 
@@ -52,10 +53,7 @@ export function PatientAppointments() {
                 {formatSlot(a.start)} with {nameOf(a.doctor)}
               </h3>
               <p>
-                Status:{" "}
-                <span className="status" data-status={APPOINTMENT_STATUS[a.status]}>
-                  {APPOINTMENT_STATUS[a.status]}
-                </span>
+                Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
               </p>
               {a.outcomeIndex !== undefined ? (
                 <p>

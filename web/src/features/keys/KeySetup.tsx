@@ -1,3 +1,4 @@
+import { Download, KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import type { Hex } from "viem";
 import {
@@ -9,9 +10,9 @@ import {
   type UserKey,
 } from "@lib/keys";
 import { ChainError } from "@lib/errors";
-import { FieldError } from "../../components/FieldError";
 import { nextPaint } from "../../components/nextPaint";
 import { PassphraseField } from "../../components/PassphraseField";
+import { Button } from "../../ui/Button";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { useEhr } from "../../ehr/useEhr";
@@ -52,18 +53,21 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
   const task = useTaskMutation();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [fieldError, setFieldError] = useState<{ on: "passphrase" | "confirm"; problem: string } | undefined>();
   const [backup, setBackup] = useState<Uint8Array | undefined>();
   const fileName = `patient-ehr-key-backup-${address?.slice(2, 10).toLowerCase()}.json`;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if ([...passphrase.normalize("NFKC")].length < MIN_PASSPHRASE_LENGTH) {
-      setFieldError(`Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+      setFieldError({
+        on: "passphrase",
+        problem: `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+      });
       return;
     }
     if (passphrase !== confirm) {
-      setFieldError("The two passphrases are not the same.");
+      setFieldError({ on: "confirm", problem: "The two passphrases are not the same." });
       return;
     }
     setFieldError(undefined);
@@ -108,12 +112,12 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
           with its passphrase it is the only way to recover your records if you lose this browser.
         </p>
         <div className="actions">
-          <button type="button" onClick={() => downloadFile(backup, fileName, "application/json")}>
+          <Button icon={Download} onPress={() => downloadFile(backup, fileName, "application/json")}>
             Download the backup file again
-          </button>
-          <button type="button" className="primary" onClick={() => void onDone()}>
+          </Button>
+          <Button variant="primary" onPress={() => void onDone()}>
             Continue
-          </button>
+          </Button>
         </div>
       </section>
     );
@@ -133,8 +137,7 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
           autoComplete="new-password"
           value={passphrase}
           onChange={setPassphrase}
-          invalid={fieldError !== undefined}
-          describedBy={fieldError ? "passphrase-error" : undefined}
+          errorMessage={fieldError?.on === "passphrase" ? fieldError.problem : undefined}
           required
         />
         <PassphraseField
@@ -143,13 +146,12 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
           autoComplete="new-password"
           value={confirm}
           onChange={setConfirm}
-          invalid={fieldError !== undefined}
+          errorMessage={fieldError?.on === "confirm" ? fieldError.problem : undefined}
           required
         />
-        <FieldError id="passphrase-error">{fieldError}</FieldError>
-        <button type="submit" className="primary" disabled={task.busy} aria-busy={task.busy}>
+        <Button type="submit" variant="primary" icon={KeyRound} isPending={task.busy}>
           {task.busy ? "Working…" : action}
-        </button>
+        </Button>
       </form>
       {task.busy || task.stage ? (
         <Progress title={progressTitle} stages={STAGES} current={task.stage} done={task.done} failed={task.failed} />

@@ -3,7 +3,9 @@ import "../../components/clinical.css";
 import "../../components/patient.css";
 import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import { sameAddress } from "@lib/records/context";
+import { DoctorName } from "../../components/DoctorName";
 import { UnlockGate } from "../../components/UnlockGate";
+import { Details } from "../../ui/Disclosure";
 import { OwnReconciledCard } from "../reconcile/components/OwnReconciledCard";
 import { ShareCatchUp } from "../sharing/ShareCatchUp";
 import { useEhr } from "../../ehr/useEhr";
@@ -47,7 +49,10 @@ function RecordList() {
                 Record {recordNumber(r.index)}: {label}
               </h2>
               <p className="hint">
-                Added by {sameAddress(r.author, address!) ? "you" : <code>{r.author}</code>} in block {r.blockNumber}
+                Added by {sameAddress(r.author, address!) ? "you" : <DoctorName address={r.author} />}{" "}
+                <Details>
+                  Block {r.blockNumber} · author <code>{r.author}</code>
+                </Details>
               </p>
               <RecordSummary record={r} />
               <button

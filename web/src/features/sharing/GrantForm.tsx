@@ -1,8 +1,11 @@
+import { Share2 } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { FormatError } from "@lib/errors";
 import { grantAccessWithRewrap } from "@lib/records/flows";
 import { CategoryPicker } from "../../components/CategoryPicker";
-import { FieldError } from "../../components/FieldError";
+import { Button } from "../../ui/Button";
+import { SelectField } from "../../ui/SelectField";
+import { TextField } from "../../ui/TextField";
 import { TaskProgress } from "../../components/Progress";
 import { useEhr } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
@@ -38,7 +41,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
   const [categories, setCategories] = useState(prefill?.categories ?? 0);
   const [expiry, setExpiry] = useState(isoDay(now + 30 * DAY));
-  const [invalid, setInvalid] = useState<string | undefined>();
+  const [invalid, setInvalid] = useState<{ on: "doctor" | "categories" | "expiry"; problem: string } | undefined>();
   const shareName = useShareIdentityCard();
   const [nameShared, setNameShared] = useState<boolean>();
 
@@ -47,13 +50,13 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
     const expiresAt = Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000);
     const problem =
       doctor === ""
-        ? "Choose a doctor."
+        ? { on: "doctor" as const, problem: "Choose a doctor." }
         : categories === 0
-          ? "Choose at least one category to share."
+          ? { on: "categories" as const, problem: "Choose at least one category to share." }
           : !Number.isFinite(expiresAt) || expiresAt <= now
-            ? "Choose an expiry date in the future."
+            ? { on: "expiry" as const, problem: "Choose an expiry date in the future." }
             : maxDuration !== undefined && expiresAt > now + maxDuration
-              ? `Choose an expiry within ${Math.floor(maxDuration / DAY)} days.`
+              ? { on: "expiry" as const, problem: `Choose an expiry within ${Math.floor(maxDuration / DAY)} days.` }
               : undefined;
     setInvalid(problem);
     if (problem) return;
@@ -73,8 +76,12 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   return (
     <form className="card" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Give a doctor access</h2>
-      <label htmlFor={`${id}-doctor`}>Doctor</label>
-      <select id={`${id}-doctor`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
+      <SelectField
+        label="Doctor"
+        value={doctor}
+        onChange={(e) => setDoctor(e.target.value)}
+        errorMessage={invalid?.on === "doctor" ? invalid.problem : undefined}
+      >
         <option value="">Choose a doctor</option>
         {doctors
           .filter((d) => d.active)
@@ -83,28 +90,30 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
               {d.name} ({specialtyLabel(d.specialty)}, {d.hospitalName})
             </option>
           ))}
-      </select>
-      <CategoryPicker value={categories} onChange={setCategories} legend="What they may read" />
-      <label htmlFor={`${id}-expiry`}>Access ends after (UTC)</label>
-      <input
-        id={`${id}-expiry`}
+      </SelectField>
+      <CategoryPicker
+        value={categories}
+        onChange={setCategories}
+        legend="What they may read"
+        errorMessage={invalid?.on === "categories" ? invalid.problem : undefined}
+      />
+      <TextField
+        label="Access ends after (UTC)"
         type="date"
         value={expiry}
         min={isoDay(now)}
         max={maxDuration !== undefined ? isoDay(now + maxDuration - DAY) : undefined}
-        onChange={(e) => setExpiry(e.target.value)}
-        aria-invalid={invalid !== undefined}
-        aria-describedby={invalid ? `${id}-error` : undefined}
+        onChange={setExpiry}
+        errorMessage={invalid?.on === "expiry" ? invalid.problem : undefined}
       />
-      <FieldError id={`${id}-error`}>{invalid}</FieldError>
       <p className="hint">
         Giving access also shares your name and date of birth (from your general details) with this doctor, encrypted so
         only they can read it, so they know you by name.
       </p>
       <div className="actions">
-        <button type="submit" className="primary" disabled={task.busy}>
+        <Button type="submit" variant="primary" icon={Share2} isPending={task.busy}>
           Give access
-        </button>
+        </Button>
       </div>
       <TaskProgress title="Giving access" stages={GRANT_STAGES} task={task} />
       {task.done && nameShared !== undefined ? (

@@ -1,7 +1,9 @@
-import { useId, useState, type FormEvent } from "react";
+import { Send } from "lucide-react";
+import { useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { CategoryPicker } from "../../components/CategoryPicker";
-import { FieldError } from "../../components/FieldError";
+import { Button } from "../../ui/Button";
+import { TextField } from "../../ui/TextField";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { useCoreRead } from "../../hooks/useCoreRead";
@@ -19,11 +21,10 @@ export function RequestAccess() {
   const write = useCoreWrite();
   const policy = useCoreRead("policy", []);
   const task = useTaskMutation();
-  const id = useId();
   const [patient, setPatient] = useState("");
   const [categories, setCategories] = useState(0);
   const [days, setDays] = useState("30");
-  const [invalid, setInvalid] = useState<string | undefined>();
+  const [invalid, setInvalid] = useState<{ on: "patient" | "categories" | "days"; problem: string } | undefined>();
   const maxDays = policy.data ? Math.floor(Number(policy.data.maxGrantDuration) / DAY) : undefined;
 
   const onSubmit = (event: FormEvent) => {
@@ -31,11 +32,17 @@ export function RequestAccess() {
     const address = patient.trim();
     const n = Number(days);
     const problem = !isAddress(address, { strict: false })
-      ? "Enter the patient's account address (0x followed by 40 hexadecimal characters)."
+      ? {
+          on: "patient" as const,
+          problem: "Enter the patient's account address (0x followed by 40 hexadecimal characters).",
+        }
       : categories === 0
-        ? "Choose at least one category to ask for."
+        ? { on: "categories" as const, problem: "Choose at least one category to ask for." }
         : !Number.isInteger(n) || n < 1 || (maxDays !== undefined && n > maxDays)
-          ? `Enter a whole number of days from 1${maxDays !== undefined ? ` to ${maxDays}` : ""}.`
+          ? {
+              on: "days" as const,
+              problem: `Enter a whole number of days from 1${maxDays !== undefined ? ` to ${maxDays}` : ""}.`,
+            }
           : undefined;
     setInvalid(problem);
     if (problem) return;
@@ -53,31 +60,35 @@ export function RequestAccess() {
     <>
       <h1 tabIndex={-1}>Request access</h1>
       <form className="card" onSubmit={onSubmit} noValidate>
-        <label htmlFor={`${id}-patient`}>Patient&apos;s account address</label>
-        <input
-          id={`${id}-patient`}
+        <TextField
+          label="Patient's account address"
           value={patient}
-          onChange={(e) => setPatient(e.target.value)}
+          onChange={setPatient}
           autoComplete="off"
-          spellCheck={false}
+          spellCheck="false"
           placeholder="0x…"
+          errorMessage={invalid?.on === "patient" ? invalid.problem : undefined}
         />
-        <CategoryPicker value={categories} onChange={setCategories} legend="What you ask to read" />
-        <label htmlFor={`${id}-days`}>For how many days</label>
-        <input
-          id={`${id}-days`}
+        <CategoryPicker
+          value={categories}
+          onChange={setCategories}
+          legend="What you ask to read"
+          errorMessage={invalid?.on === "categories" ? invalid.problem : undefined}
+        />
+        <TextField
+          label="For how many days"
           type="number"
           inputMode="numeric"
           min={1}
           max={maxDays}
           value={days}
-          onChange={(e) => setDays(e.target.value)}
+          onChange={setDays}
+          errorMessage={invalid?.on === "days" ? invalid.problem : undefined}
         />
-        <FieldError>{invalid}</FieldError>
         <div className="actions">
-          <button type="submit" className="primary" disabled={task.busy}>
+          <Button type="submit" variant="primary" icon={Send} isPending={task.busy}>
             Send request
-          </button>
+          </Button>
         </div>
         <TaskProgress title="Sending the request" stages={WRITE_STAGES} task={task} />
         {task.done ? <p role="status">Request sent. The patient sees it on their Sharing page.</p> : null}

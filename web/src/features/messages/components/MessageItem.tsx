@@ -8,6 +8,7 @@ import { ROLE_ROUTES } from "../../../routes";
 import type { ConversationItem } from "../hooks/useConversation";
 import { setGrantPrefill } from "../handoff";
 import { recordName } from "../../../records/recordNumber";
+import { Details } from "../../../ui/Disclosure";
 
 export interface MessageItemProps {
   item: ConversationItem;
@@ -98,7 +99,10 @@ export function MessageItem({ item, me, viewerIsPatient, onReply }: MessageItemP
       ) : null}
       {content.kind === "text" && content.answer?.grantTx ? (
         <p className="message-about">
-          Answered with an access grant (<code>{content.answer.grantTx}</code>)
+          Answered with an access grant{" "}
+          <Details>
+            Transaction <code>{content.answer.grantTx}</code>
+          </Details>
         </p>
       ) : null}
       <p className="message-text">{content.text}</p>
