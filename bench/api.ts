@@ -48,12 +48,30 @@ const POOL = { "1KB": 20_000, "1MB": 100 } as const;
 interface Figures extends LoadResult {
   /** Bytes of one request's body (upload, summaries) or answer (download). */
   bytes: number;
+  /**
+   * CPU time of this process (where the server runs) per answered request, in ms: what a request
+   * costs the server whatever else the machine runs, so it holds up when requests per second swing
+   * with the load of other processes.
+   */
+  cpuMsPerRequest?: number;
+}
+type Measured = LoadResult & { cpuMsPerRequest: number };
+
+/** `job` run by {@link load}, with this process's CPU time per answered request meanwhile. */
+async function measured(job: LoadJob): Promise<Measured> {
+  const before = process.cpuUsage();
+  const result = await load(job);
+  const used = process.cpuUsage(before);
+  const answered = Math.max(1, result.requests);
+  return { ...result, cpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / answered) * 1000) / 1000 };
 }
 interface Compared {
   service: Figures;
   limit: Figures;
   /** service / limit, requests per second. */
   ratio: number;
+  /** limit / service, CPU time per request: the ratio a CPU-bound machine would give. */
+  cpuRatio: number;
 }
 
 /** Runs one load job in a child process and returns its figures. */
@@ -150,20 +168,25 @@ async function main(): Promise<void> {
       limitJob: Job,
       fresh: () => Promise<Partial<Job>> = async () => ({}),
     ) => {
-      const limitRounds: LoadResult[] = [];
-      const serviceRounds: LoadResult[] = [];
+      const limitRounds: Measured[] = [];
+      const serviceRounds: Measured[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        limitRounds.push(await load({ ...job, ...limitJob, ...(await fresh()) }));
-        serviceRounds.push(await load({ ...job, ...service, ...(await fresh()) }));
+        limitRounds.push(await measured({ ...job, ...limitJob, ...(await fresh()) }));
+        serviceRounds.push(await measured({ ...job, ...service, ...(await fresh()) }));
       }
-      const onLimit = { ...median(limitRounds), bytes };
-      const onService = { ...median(serviceRounds), bytes };
+      const cpu = (rounds: Measured[]) => median(rounds.map((r) => ({ ...r, requestsPerSec: r.cpuMsPerRequest })));
+      const onLimit = { ...median(limitRounds), cpuMsPerRequest: cpu(limitRounds).requestsPerSec, bytes };
+      const onService = { ...median(serviceRounds), cpuMsPerRequest: cpu(serviceRounds).requestsPerSec, bytes };
       blobs[name] = {
         service: onService,
         limit: onLimit,
         ratio: round2(onService.requestsPerSec / onLimit.requestsPerSec),
+        cpuRatio: round2(onLimit.cpuMsPerRequest / onService.cpuMsPerRequest),
       };
-      console.error(`${name}: service ${onService.requestsPerSec}/s, limit ${onLimit.requestsPerSec}/s`);
+      console.error(
+        `${name}: service ${onService.requestsPerSec}/s (${onService.cpuMsPerRequest} ms CPU each), ` +
+          `limit ${onLimit.requestsPerSec}/s (${onLimit.cpuMsPerRequest} ms CPU each)`,
+      );
     };
 
     for (const [size, plaintext] of Object.entries(SIZES) as [keyof typeof SIZES, number][]) {
@@ -252,7 +275,9 @@ async function main(): Promise<void> {
       note:
         "autocannon in its own process, on loopback, against the limit server (bench/lib/limitServer.ts: node:http, " +
         "hash, fsync, rename / read, hash, send) and then the real app (anvil chain, Helia on disk, request logging " +
-        "on, signed in as a patient), one job after the other; ratio = service / limit requests per second. " +
+        "on, signed in as a patient), one job after the other; ratio = service / limit requests per second; " +
+        "cpuMsPerRequest = this process's CPU time (user + system) during the job per answered request, and " +
+        "cpuRatio = limit / service of it (what a CPU-bound machine would give). " +
         "'upload' repeats one body (CONNECTIONS uploads of the same bytes at once: the service skips a block it " +
         "holds, the limit writes every time); 'upload new' sends a distinct envelope per request (1 MB: " +
         `${POOL["1MB"]} requests rather than ${DURATION_SECONDS} s). 'download 1MB' uses closed node:http loops in ` +
@@ -271,6 +296,7 @@ async function main(): Promise<void> {
         "service req/s": c.service.requestsPerSec,
         "limit req/s": c.limit.requestsPerSec,
         ratio: c.ratio,
+        "CPU ms/req service/limit": `${c.service.cpuMsPerRequest}/${c.limit.cpuMsPerRequest}`,
         "service p50/p99 ms": `${c.service.p50Ms}/${c.service.p99Ms}`,
         "limit p50/p99 ms": `${c.limit.p50Ms}/${c.limit.p99Ms}`,
         "non-2xx": c.service.non2xx + c.limit.non2xx,
@@ -282,6 +308,7 @@ async function main(): Promise<void> {
         "service req/s": summaries.requestsPerSec,
         "limit req/s": NaN,
         ratio: NaN,
+        "CPU ms/req service/limit": "",
         "service p50/p99 ms": `${summaries.p50Ms}/${summaries.p99Ms}`,
         "limit p50/p99 ms": "",
         "non-2xx": summaries.non2xx,

@@ -10,9 +10,12 @@ import type { AesGcmBackend } from "./aesGcm";
 
 /**
  * Sealing feeds inputs in slices of this size: each output chunk is copied into the envelope while
- * warm, and a 50 MB report does not need a second 50 MB buffer for its ciphertext.
+ * warm, and a 50 MB report does not need a second 50 MB buffer for its ciphertext. 64 KiB, not
+ * 1 MiB: node:crypto hands back a new buffer per update, and a 1 MiB one is memory mapped afresh
+ * each time (every page faulted in on first write; on the bench machine that made a 1 MB seal 3x
+ * slower), where 64 KiB ones come from the allocator's warm heap (bench/results/crypto.md).
  */
-const SLICE = 1 << 20;
+const SLICE = 64 << 10;
 
 export const nodeAesGcmBackend: AesGcmBackend = {
   name: "node",
