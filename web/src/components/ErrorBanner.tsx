@@ -1,10 +1,11 @@
 import { useEffect, useRef } from "react";
 import { toUserMessage } from "@lib/errors";
-import { useEhr } from "../ehr/useEhr";
+import { useErrorBanner, useShownError } from "../ehr/useEhr";
 
 /** The one place failures are shown: one plain sentence (toUserMessage), announced at once. */
 export function ErrorBanner() {
-  const { error, clearError } = useEhr();
+  const { clearError } = useErrorBanner();
+  const { error } = useShownError();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error !== undefined) ref.current?.focus();

@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { FormatError } from "@lib/errors";
 import { accountReference, draftReview, finishReview, type ReviewDraft } from "@lib/clinical/review";
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession, useUserKey } from "../ehr/useEhr";
 import { useTaskMutation } from "../hooks/useTaskMutation";
 import { ReviewList } from "../features/reconcile/components/ReviewList";
 import { DoctorName } from "./DoctorName";
@@ -72,7 +72,9 @@ function reportTypeOf(file: { name: string; type: string }): SummaryContentType 
  */
 export function ReportUpload({ patient, title, savedText, shareCandidates = [] }: ReportUploadProps) {
   const id = useId();
-  const { api, address, flowContext, userKey } = useEhr();
+  const { address } = useWallet();
+  const { api } = useApiSession();
+  const { flowContext, userKey } = useUserKey();
   const summarizing = useTaskMutation();
   const saving = useTaskMutation();
   const [file, setFile] = useState<File>();

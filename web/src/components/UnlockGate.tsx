@@ -4,7 +4,7 @@ import { encryptionKeyOf } from "@lib/chain/ehr";
 import { EhrError, KeyUnlockError, isUserRejection } from "@lib/errors";
 import { lockUserKey, restoreKeyBackup, unlockUserKey, type Eip1193Provider, type Hex, type UserKey } from "@lib/keys";
 import { compressPublicKey } from "@lib/records/context";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useUserKey, useErrorBanner } from "../ehr/useEhr";
 import { useTaskMutation } from "../hooks/useTaskMutation";
 import { loadLockedKey, saveLockedKey } from "../keys/lockedKeyStore";
 import { Button } from "../ui/Button";
@@ -35,7 +35,9 @@ function notSaved(error: unknown): EhrError {
 }
 
 export function UnlockGate({ children }: { children: ReactNode }) {
-  const { userKey, setUserKey, walletClient, address, core, runtime, publicClient, lastLock, showError } = useEhr();
+  const { walletClient, address, core, runtime, publicClient } = useWallet();
+  const { userKey, setUserKey, lastLock } = useUserKey();
+  const { showError } = useErrorBanner();
   const task = useTaskMutation();
   const [file, setFile] = useState<File | undefined>();
   const [passphrase, setPassphrase] = useState("");

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useSwitchChain } from "wagmi";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useErrorBanner } from "../ehr/useEhr";
 import { checkRpcChainId } from "../config";
 import { chainOf } from "../wagmi";
 import { walletAnswer } from "../walletAnswer";
@@ -13,7 +13,8 @@ import { walletAnswer } from "../walletAnswer";
  * configured chain id (a wallet refuses it otherwise); the wallet's answer is told as it is (walletAnswer).
  */
 export function WrongNetworkBanner() {
-  const { runtime, publicClient, chainId, onRightChain, address, showError, clearError } = useEhr();
+  const { runtime, publicClient, chainId, onRightChain, address } = useWallet();
+  const { showError, clearError } = useErrorBanner();
   const { mutateAsync: switchChain } = useSwitchChain();
   const [busy, setBusy] = useState(false);
   if (!address || onRightChain) return null;

@@ -12,7 +12,20 @@ import { LAST_ACTIVITY_BEFORE_LOAD, useIdleTimer } from "../hooks/useIdleTimer";
 import { useRole } from "../hooks/useRole";
 import { forgetSessionKey, hasSessionKey, keepSessionKey, restoreSessionKey } from "../keys/sessionKeyStore";
 import { forgetApiSession, keepApiSession, loadApiSession, peekApiSession } from "./apiSession";
-import { EhrContext, PRIVATE_QUERY_KEY, type EhrContextValue, type LockReason } from "./context";
+import {
+  ApiSessionContext,
+  ErrorBannerContext,
+  PRIVATE_QUERY_KEY,
+  ShownErrorContext,
+  UserKeyContext,
+  WalletContext,
+  type ApiSessionContextValue,
+  type ErrorBannerContextValue,
+  type LockReason,
+  type ShownErrorContextValue,
+  type UserKeyContextValue,
+  type WalletContextValue,
+} from "./context";
 
 function sameAddress(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -166,7 +179,7 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
     if (userKey || queryClient.getQueryCache().findAll({ queryKey: [PRIVATE_QUERY_KEY] }).length > 0) lock("idle");
   });
 
-  const value = useMemo<EhrContextValue>(
+  const wallet = useMemo<WalletContextValue>(
     () => ({
       runtime,
       publicClient,
@@ -180,6 +193,12 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
       },
       core: runtime.core,
       book: runtime.book,
+    }),
+    [runtime, publicClient, walletClient, address, chainId, onRightChain, role],
+  );
+
+  const session = useMemo<ApiSessionContextValue>(
+    () => ({
       api,
       signedIn: sameAddress(signedInAs, address),
       restoring: status === "reconnecting" || checkingSession || restoringKey,
@@ -199,6 +218,12 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
         }
         setSignedInAs(session.address);
       },
+    }),
+    [api, signedInAs, address, status, checkingSession, restoringKey, walletClient, runtime],
+  );
+
+  const key = useMemo<UserKeyContextValue>(
+    () => ({
       userKey,
       setUserKey: (key) => {
         setUserKeyState(key);
@@ -231,29 +256,26 @@ export function EhrProvider({ runtime, children }: { runtime: RuntimeConfig; chi
             }),
         };
       },
-      showError: (e) => setError(e),
-      clearError: () => setError(undefined),
-      error,
     }),
-    [
-      runtime,
-      publicClient,
-      walletClient,
-      address,
-      chainId,
-      onRightChain,
-      role,
-      api,
-      signedInAs,
-      status,
-      checkingSession,
-      restoringKey,
-      userKey,
-      lock,
-      lockEpoch,
-      lastLock,
-      error,
-    ],
+    [userKey, address, runtime, lock, lockEpoch, lastLock, walletClient, publicClient, api],
   );
-  return <EhrContext.Provider value={value}>{children}</EhrContext.Provider>;
+
+  // The banner's actions never change: showing an error re-renders the banner, not every caller.
+  const banner = useMemo<ErrorBannerContextValue>(
+    () => ({ showError: (e) => setError(e), clearError: () => setError(undefined) }),
+    [],
+  );
+  const shown = useMemo<ShownErrorContextValue>(() => ({ error }), [error]);
+
+  return (
+    <WalletContext.Provider value={wallet}>
+      <ApiSessionContext.Provider value={session}>
+        <UserKeyContext.Provider value={key}>
+          <ErrorBannerContext.Provider value={banner}>
+            <ShownErrorContext.Provider value={shown}>{children}</ShownErrorContext.Provider>
+          </ErrorBannerContext.Provider>
+        </UserKeyContext.Provider>
+      </ApiSessionContext.Provider>
+    </WalletContext.Provider>
+  );
 }

@@ -10,8 +10,8 @@ import type { RuntimeConfig } from "../config";
 /** Why the unlocked key and decrypted data were last cleared. */
 export type LockReason = "manual" | "idle" | "account-switch" | "network-switch" | "disconnect";
 
-/** Everything a page needs, from one hook (`useEhr()`). */
-export interface EhrContextValue {
+/** The wallet and chain: who is connected, on which network, with which role (`useWallet()`). */
+export interface WalletContextValue {
   runtime: RuntimeConfig;
   /** Reads through the configured RPC URL, whatever network the wallet is on. */
   publicClient: PublicClient;
@@ -29,6 +29,10 @@ export interface EhrContextValue {
   core: Address;
   /** The AppointmentBook address. */
   book: Address;
+}
+
+/** The off-chain service's session for the connected account (`useApiSession()`). */
+export interface ApiSessionContextValue {
   /** The off-chain service's client for the connected account. */
   api: EhrApiClient;
   /** Whether `api` holds a session for `address`. */
@@ -42,6 +46,10 @@ export interface EhrContextValue {
   walletReady: boolean;
   /** Sign-In with Ethereum to the service (one free signature). */
   signIn(): Promise<void>;
+}
+
+/** The unlocked encryption key and what it opens (`useUserKey()`). */
+export interface UserKeyContextValue {
   /**
    * The unlocked encryption key: in memory, and for a reload wrapped under a non-extractable key of
    * this tab (keys/sessionKeyStore.ts); lock() clears both.
@@ -55,13 +63,33 @@ export interface EhrContextValue {
   lastLock: LockReason | undefined;
   /** The record flows' context (lib/records/flows) over this wallet and the service. */
   flowContext(onProgress?: (progress: FlowProgress) => void): FlowContext;
-  /** The one error banner: shows toUserMessage(error). */
+}
+
+/** The one error banner's actions (`useErrorBanner()`): stable, so a shown error re-renders no caller. */
+export interface ErrorBannerContextValue {
+  /** Shows toUserMessage(error) in the banner. */
   showError(error: unknown): void;
   clearError(): void;
+}
+
+/** The error the banner shows (`useShownError()`), read by the banner itself. */
+export interface ShownErrorContextValue {
   error: unknown;
 }
+
+/** All of the above, from `useEhr()`: for the app shell; a page takes only the hooks it uses. */
+export type EhrContextValue = WalletContextValue &
+  ApiSessionContextValue &
+  UserKeyContextValue &
+  ErrorBannerContextValue &
+  ShownErrorContextValue;
 
 /** Query keys starting with this hold decrypted data: lock() removes them. */
 export const PRIVATE_QUERY_KEY = "private";
 
-export const EhrContext = createContext<EhrContextValue | undefined>(undefined);
+/** One context per concern: a change in one re-renders only the consumers of that one. */
+export const WalletContext = createContext<WalletContextValue | undefined>(undefined);
+export const ApiSessionContext = createContext<ApiSessionContextValue | undefined>(undefined);
+export const UserKeyContext = createContext<UserKeyContextValue | undefined>(undefined);
+export const ErrorBannerContext = createContext<ErrorBannerContextValue | undefined>(undefined);
+export const ShownErrorContext = createContext<ShownErrorContextValue | undefined>(undefined);

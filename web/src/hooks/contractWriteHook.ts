@@ -2,8 +2,8 @@ import { useCallback } from "react";
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName } from "viem";
 import { writeContract } from "@lib/chain/writeContract";
 import { ChainError } from "@lib/errors";
-import type { EhrContextValue } from "../ehr/context";
-import { useEhr } from "../ehr/useEhr";
+import type { WalletContextValue } from "../ehr/context";
+import { useWallet } from "../ehr/useEhr";
 import type { TaskStage } from "../components/stages";
 
 /**
@@ -12,9 +12,9 @@ import type { TaskStage } from "../components/stages";
  * its catalogue sentence before the wallet asks, then signed and mined, reporting
  * "awaiting-signature" → "pending" → "confirmed".
  */
-export function contractWriteHook<const abi extends Abi>(abi: abi, addressOf: (ehr: EhrContextValue) => Address) {
+export function contractWriteHook<const abi extends Abi>(abi: abi, addressOf: (wallet: WalletContextValue) => Address) {
   return function useContractWrite() {
-    const ehr = useEhr();
+    const ehr = useWallet();
     const { publicClient, walletClient } = ehr;
     const address = addressOf(ehr);
     return useCallback(

@@ -9,7 +9,7 @@ import {
   type AccessEventPage,
 } from "@lib/chain/accessEvents";
 import type { Address } from "viem";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 
 export type { AccessEvent, AccessEventFilter };
 
@@ -41,7 +41,7 @@ export function readAccessEvents(
  * and `since` is the time of the oldest block covered (undefined once the whole trail is read).
  */
 export function useAccessEvents(filter: AccessEventFilter | undefined) {
-  const { publicClient, core, onRightChain, runtime } = useEhr();
+  const { publicClient, core, onRightChain, runtime } = useWallet();
   const who = filter ? ("patient" in filter ? `patient:${filter.patient}` : `doctor:${filter.doctor}`) : "";
   const floorBlock = floorBlockFor(runtime.chainId, core);
   const query = useInfiniteQuery({

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 
 /**
  * "Now" as the contracts judge it: the later of this computer's clock and the latest block's
@@ -7,7 +7,7 @@ import { useEhr } from "../ehr/useEhr";
  * second-guessed by the browser, e.g. whether an appointment has started.
  */
 export function useChainNow(): { now: number; refetch: () => Promise<unknown> } {
-  const { publicClient, onRightChain } = useEhr();
+  const { publicClient, onRightChain } = useWallet();
   const block = useQuery({
     queryKey: ["chain-now", publicClient.chain?.id],
     enabled: onRightChain,

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ehrCoreAbi } from "@deployments/contracts";
 import type { Address } from "viem";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 
 /** A live grant between one patient and one doctor. */
 export interface LiveGrant {
@@ -36,7 +36,7 @@ export interface Consents {
  * always the contract's current grantOf/requestOf, so revoked, replaced and expired grants vanish.
  */
 export function useConsents(side: "patient" | "doctor") {
-  const { publicClient, core, address, onRightChain } = useEhr();
+  const { publicClient, core, address, onRightChain } = useWallet();
   return useQuery({
     queryKey: ["consents", core, side, address],
     enabled: onRightChain && address !== undefined,

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ConversationSummary } from "@lib/messages";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession } from "../ehr/useEhr";
 
 /** How often the conversations list is read again, in ms: new messages show up within it. */
 export const CONVERSATIONS_POLL_MS = 3_000;
@@ -13,7 +13,8 @@ const LIMIT = 50;
  * this is cached like any other read and also feeds the inbox (useMessageHeaders).
  */
 export function useConversations() {
-  const { api, address, role, signedIn, runtime, core } = useEhr();
+  const { address, role, runtime, core } = useWallet();
+  const { api, signedIn } = useApiSession();
   const enabled =
     signedIn && address !== undefined && (role === "patient" || role === "doctor" || role === "suspended");
   return useQuery({

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { appointmentBookAbi } from "@deployments/contracts";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 
 const DAY = 86_400;
 /** Calendar pages read: one week back (to complete recent ones) and four weeks ahead. */
@@ -22,7 +22,7 @@ export interface DoctorAppointment {
  * doctorAppointmentsPage (one read per week, the contract's MAX_CALENDAR_SLOTS).
  */
 export function useDoctorAppointments() {
-  const { publicClient, book, address, onRightChain } = useEhr();
+  const { publicClient, book, address, onRightChain } = useWallet();
   return useQuery({
     queryKey: ["doctor-appointments", book, address],
     enabled: onRightChain && address !== undefined,

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { DoctorStatus, ehrCoreAbi } from "@deployments/contracts";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 
 /** Rows per chain read: the registry's pages are bounded by gas, not by us. */
 const PAGE = 100n;
@@ -20,7 +20,7 @@ export interface DirectoryDoctor {
  * (public data, no key needed). Suspended doctors are kept, marked inactive, so pages can say so.
  */
 export function useDoctors() {
-  const { publicClient, core, onRightChain } = useEhr();
+  const { publicClient, core, onRightChain } = useWallet();
   return useQuery({
     queryKey: ["doctors", core],
     enabled: onRightChain,

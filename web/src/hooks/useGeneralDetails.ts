@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { latestGeneralDetails } from "@lib/records/flows";
 import { PRIVATE_QUERY_KEY } from "../ehr/context";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useUserKey } from "../ehr/useEhr";
 
 /** The query key of the connected patient's decrypted general details (cleared by lock()). */
 export function generalDetailsKey(address: string | undefined) {
@@ -13,7 +13,8 @@ export function generalDetailsKey(address: string | undefined) {
  * none yet. Runs only while the key is unlocked.
  */
 export function useGeneralDetails() {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   return useQuery({
     queryKey: generalDetailsKey(address),
     enabled: Boolean(address && userKey),

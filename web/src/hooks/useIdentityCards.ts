@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { openIdentityCard, type OpenedIdentityCard } from "@lib/identity/card";
 import { PRIVATE_QUERY_KEY } from "../ehr/context";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession, useUserKey } from "../ehr/useEhr";
 
 /** How often the cards are read again, in ms: a patient who books or grants shows by name within it. */
 const CARDS_POLL_MS = 15_000;
@@ -18,7 +18,9 @@ export function identityCardsKey(address: string | undefined) {
  * that does not open (altered, another key) is left out, so the page falls back to the address.
  */
 export function useIdentityCards() {
-  const { api, address, userKey, signedIn, runtime, core } = useEhr();
+  const { address, runtime, core } = useWallet();
+  const { api, signedIn } = useApiSession();
+  const { userKey } = useUserKey();
   return useQuery({
     queryKey: identityCardsKey(address),
     enabled: Boolean(signedIn && address && userKey),

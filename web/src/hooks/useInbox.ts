@@ -9,7 +9,7 @@ import {
   type Notification,
   type SeenMarker,
 } from "@lib/notifications";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 import { useMessageHeaders } from "./useMessageHeaders";
 import { useReadState } from "./useReadState";
 
@@ -40,7 +40,7 @@ export interface InboxState {
  * badge and the page agree at once.
  */
 export function useInbox(): InboxState {
-  const { publicClient, core, book, address, role, runtime, onRightChain } = useEhr();
+  const { publicClient, core, book, address, role, runtime, onRightChain } = useWallet();
   const queryClient = useQueryClient();
   const side = role === "patient" ? "patient" : role === "doctor" || role === "suspended" ? "doctor" : undefined;
   const enabled = onRightChain && address !== undefined && side !== undefined;

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { MessageHeader } from "@lib/notifications";
 import { sameAddress } from "@lib/records/context";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 import { useConversations } from "./useConversations";
 
 /**
@@ -10,7 +10,7 @@ import { useConversations } from "./useConversations";
  * Empty until the service answers; a failed read leaves the chain notifications alone.
  */
 export function useMessageHeaders(): MessageHeader[] {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const conversations = useConversations();
   return useMemo(() => {
     if (!address || !conversations.data) return [];

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ehrCoreAbi } from "@deployments/contracts";
 import { readPatientAppointments } from "@lib/chain/appointmentEvents";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 import { floorBlockFor } from "./useAccessEvents";
 
 /** One of the patient's bookings, with its outcome record's category when the doctor attached one. */
@@ -24,7 +24,7 @@ export interface PatientAppointment {
  * with recordOf for its category. Public chain data only; the record's content stays encrypted.
  */
 export function usePatientAppointments() {
-  const { publicClient, book, core, address, onRightChain, runtime } = useEhr();
+  const { publicClient, book, core, address, onRightChain, runtime } = useWallet();
   return useQuery({
     queryKey: ["patient-appointments", book, address],
     enabled: onRightChain && address !== undefined,

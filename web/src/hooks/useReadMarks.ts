@@ -1,7 +1,7 @@
 import { useCallback } from "react";
 import type { ConversationSummary } from "@lib/messages";
 import { sameAddress } from "@lib/records/context";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet } from "../ehr/useEhr";
 import { useReadState } from "./useReadState";
 
 /**
@@ -10,7 +10,7 @@ import { useReadState } from "./useReadState";
  * Thread ids and times only, no content.
  */
 export function useReadMarks() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const { state, mark } = useReadState();
 
   /** Marks `threadId` read up to `sentAt`; a mark never moves back. */

@@ -9,7 +9,7 @@ import {
   webPendingReadMarks,
   type PendingReadMarks,
 } from "@lib/notifications";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession } from "../ehr/useEhr";
 
 /** How often the read state is read again, in ms: what another browser read shows within it. */
 export const READ_STATE_POLL_MS = 5_000;
@@ -27,7 +27,8 @@ const scheduled = new Map<string, ReturnType<typeof setTimeout>>();
  * this browser's view stays right. Times and ids only, no content.
  */
 export function useReadState() {
-  const { api, address, signedIn, runtime, core } = useEhr();
+  const { address, runtime, core } = useWallet();
+  const { api, signedIn } = useApiSession();
   const queryClient = useQueryClient();
   const pending = useMemo(
     () => (address ? webPendingReadMarks(window.localStorage, runtime.chainId, core, address) : undefined),

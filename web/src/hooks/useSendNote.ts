@@ -1,7 +1,7 @@
 import { useCallback } from "react";
 import type { Address } from "viem";
 import { participantKeys, sealMessage } from "@lib/messages";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession } from "../ehr/useEhr";
 
 /**
  * Sends a short text message, sealed to the patient and the doctor, from the connected user: the
@@ -9,7 +9,8 @@ import { useEhr } from "../ehr/useEhr";
  * appointment that links the two when no grant does.
  */
 export function useSendNote() {
-  const { api, address, publicClient, runtime, core } = useEhr();
+  const { address, publicClient, runtime, core } = useWallet();
+  const { api } = useApiSession();
   return useCallback(
     async (pair: { patient: Address; doctor: Address }, text: string, appointmentStart?: number) => {
       if (!address) return;

@@ -3,7 +3,7 @@ import { useCallback } from "react";
 import type { Address } from "viem";
 import { sealIdentityCard } from "@lib/identity/card";
 import { participantKeys } from "@lib/messages";
-import { useEhr } from "../ehr/useEhr";
+import { useWallet, useApiSession } from "../ehr/useEhr";
 import { identityCardsKey } from "./useIdentityCards";
 import { useGeneralDetails } from "./useGeneralDetails";
 
@@ -14,7 +14,8 @@ import { useGeneralDetails } from "./useGeneralDetails";
  * can say so; a refusal throws with the service's sentence.
  */
 export function useShareIdentityCard() {
-  const { api, address, publicClient, runtime, core } = useEhr();
+  const { address, publicClient, runtime, core } = useWallet();
+  const { api } = useApiSession();
   const details = useGeneralDetails();
   const queryClient = useQueryClient();
   return useCallback(

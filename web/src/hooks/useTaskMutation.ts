@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import type { TaskStage } from "../components/stages";
-import { useEhr } from "../ehr/useEhr";
+import { useErrorBanner } from "../ehr/useEhr";
 
 /** One piece of long work: it reports each step it reaches, and resolves with its result. */
 export type TaskWork<T> = (report: (stage: TaskStage) => void) => Promise<T>;
@@ -17,7 +17,7 @@ export type TaskWork<T> = (report: (stage: TaskStage) => void) => Promise<T>;
  * online, where the user needs the failure's sentence.
  */
 export function useTaskMutation() {
-  const { showError, clearError } = useEhr();
+  const { showError, clearError } = useErrorBanner();
   const [stage, setStage] = useState<TaskStage | undefined>();
   const mutation = useMutation<unknown, unknown, TaskWork<unknown>>({
     mutationFn: (work) => work(setStage),

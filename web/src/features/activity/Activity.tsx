@@ -3,7 +3,7 @@ import { allRecords } from "@lib/records/flows";
 import { DoctorName } from "../../components/DoctorName";
 import { categoryName, formatWhen } from "../../components/clinicalFormat";
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useApiSession } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
@@ -21,7 +21,8 @@ function recordLabel(index: number, categories: Map<number, number> | undefined,
  * service recorded. Nothing here is decrypted: the chain and the service hold no health data.
  */
 export function Activity() {
-  const { address, publicClient, core, api } = useEhr();
+  const { address, publicClient, core } = useWallet();
+  const { api } = useApiSession();
   const events = useAccessEvents(address ? { patient: address } : undefined);
   const chainRecords = useQuery({
     queryKey: ["activity-records", core, address],

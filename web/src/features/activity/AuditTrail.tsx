@@ -1,6 +1,6 @@
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
 import { formatWhen } from "../../components/clinicalFormat";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
@@ -9,7 +9,7 @@ import { PatientName } from "../../components/PatientName";
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const events = useAccessEvents(address ? { doctor: address } : undefined);
   return (
     <>

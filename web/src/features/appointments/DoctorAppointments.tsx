@@ -3,7 +3,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { PatientName } from "../../components/PatientName";
 import { Progress } from "../../components/Progress";
 import { WRITE_STAGES, type TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useCompleteAppointment } from "./hooks/useCompleteAppointment";
@@ -25,7 +25,7 @@ const BOOKED = 1;
  * started ones with no outcome, a prescription or a test order (an encrypted record for the patient).
  */
 export function DoctorAppointments() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const sendNote = useSendNote();
   // Sent while the appointment still links the two: after a decline or cancel no message could reach the patient.
   const note = (patient: `0x${string}`, start: number, text: string) =>

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { formatDayHours, parseWeek, WEEKDAYS } from "@lib/appointments/officeHours";
 import { TaskProgress } from "../../components/Progress";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useBookRead } from "../../hooks/useBookRead";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
@@ -16,7 +16,7 @@ const EMPTY_WEEK = ["", "", "", "", "", "", ""];
  * transaction (setWeeklyAvailability). Patients book these slots under Doctors.
  */
 export function OfficeHours() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const id = useId();
   const current = useBookRead("weeklyAvailability", [address!], { enabled: address !== undefined });
   const write = useBookWrite();

@@ -10,7 +10,7 @@ import "../../components/care.css";
 import { recordName } from "../../records/recordNumber";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { StatusChip } from "../../ui/StatusChip";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useSendNote } from "../../hooks/useSendNote";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
@@ -23,7 +23,7 @@ export function PatientAppointments() {
   const doctors = useDoctors();
   const write = useBookWrite();
   const task = useTaskMutation();
-  const { address } = useEhr();
+  const { address } = useWallet();
   const sendNote = useSendNote();
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);

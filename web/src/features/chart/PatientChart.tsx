@@ -14,7 +14,7 @@ import { SummaryView } from "../../components/SummaryView";
 import { UnlockGate } from "../../components/UnlockGate";
 import { parseStoredSummary } from "@lib/summary/stored";
 import { READ_STAGES } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { MessageAboutLink } from "../messages/components/MessageAboutLink";
@@ -132,7 +132,8 @@ function ChartRecord({
 
 /** One patient's records, newest first; each read is logged on-chain and checked before decrypting. */
 function Chart({ patient }: { patient: Address }) {
-  const { publicClient, core, flowContext, userKey, address } = useEhr();
+  const { publicClient, core, address } = useWallet();
+  const { flowContext, userKey } = useUserKey();
   const task = useTaskMutation();
   const [pages, setPages] = useState(1);
   const [opened, setOpened] = useState<Record<number, Opened>>({});

@@ -14,7 +14,7 @@ import { UnlockGate } from "../../components/UnlockGate";
 import { EMERGENCY_REASONS } from "../../components/emergencyReasons";
 import { categoryName } from "../../components/clinicalFormat";
 import type { TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CardReader } from "../emergencyCard/CardReader";
@@ -34,7 +34,8 @@ const STAGES: TaskStage[] = [
 /** One patient: the open window's countdown and card, or the form that opens one. */
 function Emergency({ patient }: { patient: Address }) {
   const id = useId();
-  const { address, flowContext, userKey } = useEhr();
+  const { address } = useWallet();
+  const { flowContext, userKey } = useUserKey();
   const task = useTaskMutation();
   const emergencyWindow = useCoreRead("emergencyWindowOf", [patient, address!]);
   // The chain decides whether the window is open (an opt-out or a suspension closes it early) and

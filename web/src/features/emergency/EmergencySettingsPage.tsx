@@ -2,7 +2,7 @@ import { Progress } from "../../components/Progress";
 import { EmergencyQrCard } from "../emergencyCard/EmergencyQrCard";
 import "../../components/patient.css";
 import type { TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -15,7 +15,7 @@ const WRITE_STAGES: readonly TaskStage[] = ["awaiting-signature", "pending", "co
  * chain (setEmergencyOptOut), so every doctor's emergency request is checked against it.
  */
 export function EmergencySettingsPage() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const read = useCoreRead("patient", [address!], { enabled: Boolean(address) });
   useQueryErrorBanner(read.error);
   const write = useCoreWrite();

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { EhrError } from "@lib/errors";
 import { FieldError } from "../../components/FieldError";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { emergencyCardLink, parseEmergencyCardLink } from "./cardLink";
 import { useQrScanner } from "./useQrScanner";
 import "./emergencyCard.css";
@@ -15,7 +15,7 @@ import "./emergencyCard.css";
  */
 export function CardReader({ onPatient }: { onPatient(patient: Address): void }) {
   const id = useId();
-  const { runtime } = useEhr();
+  const { runtime } = useWallet();
   const [link, setLink] = useState("");
   const [error, setError] = useState<string>();
   const [found, setFound] = useState<Address>();

@@ -1,6 +1,6 @@
 import { useId, useMemo } from "react";
 import { EhrError } from "@lib/errors";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey, useErrorBanner } from "../../ehr/useEhr";
 import { useGeneralDetails } from "../../hooks/useGeneralDetails";
 import { downloadFile } from "../../keys/downloadFile";
 import { cardPng, type CardText } from "./cardPng";
@@ -16,7 +16,9 @@ import "./emergencyCard.css";
  */
 export function EmergencyQrCard({ optedOut }: { optedOut?: boolean }) {
   const id = useId();
-  const { runtime, userKey, showError } = useEhr();
+  const { runtime } = useWallet();
+  const { userKey } = useUserKey();
+  const { showError } = useErrorBanner();
   const link = useEmergencyCardLink();
   const details = useGeneralDetails();
   const name = details.data?.details.fullName.trim() || undefined;

@@ -13,7 +13,7 @@ import { FORM_SPECS } from "../../components/forms/formSpecs";
 import { draftKeys, draftToInput, emptyDraft, placeProblems, type FormDraft } from "../../components/forms/formValues";
 import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
 import { checkAppointmentWrite, isWriteWindowOpen } from "../../records/appointmentWindow";
@@ -29,7 +29,8 @@ const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-si
 /** One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR record. */
 function FormFiller({ patient }: { patient: Address }) {
   const id = useId();
-  const { publicClient, core, address, flowContext, userKey } = useEhr();
+  const { publicClient, core, address } = useWallet();
+  const { flowContext, userKey } = useUserKey();
   const saving = useTaskMutation();
   const appointments = useDoctorAppointments();
   const { now } = useChainNow();

@@ -6,7 +6,7 @@ import { Countdown } from "../../components/Countdown";
 import { PatientName } from "../../components/PatientName";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
@@ -26,7 +26,7 @@ const SLOT = 30 * 60;
 
 /** One open emergency window: the chain says whether it is still open (an opt-out closes it early). */
 function EmergencyWindow({ patient, expiresAt }: { patient: Address; expiresAt: Date }) {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const open = useCoreRead("hasEmergencyAccess", [patient, address!]);
   if (open.data === false) return null;
   return (
@@ -46,7 +46,7 @@ function EmergencyWindow({ patient, expiresAt }: { patient: Address; expiresAt: 
 
 /** The doctor's open break-glass windows, each with its countdown, in urgent style. */
 export function EmergencyWindowsCard() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const trail = useAccessEvents(address ? { doctor: address } : undefined);
   const { now } = useChainNow();
   // The newest opening per patient decides its window.

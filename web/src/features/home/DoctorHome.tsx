@@ -1,7 +1,7 @@
 import "./home.css";
 import { specialtyLabel } from "@lib/specialties";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { BookingsToConfirmCard, EmergencyWindowsCard, RecentSharesCard, ScheduleCard } from "./DoctorCards";
@@ -19,7 +19,8 @@ function titled(name: string): string {
  * and unread messages. Before the first visit's work: set up the encryption key once.
  */
 export function DoctorHome() {
-  const { address, userKey } = useEhr();
+  const { address } = useWallet();
+  const { userKey } = useUserKey();
   const write = useCoreWrite();
   const key = useCoreRead("encryptionKeyOf", [address!]);
   const profile = useCoreRead("doctor", [address!]);

@@ -5,7 +5,7 @@ import { Countdown } from "../../components/Countdown";
 import { DoctorName } from "../../components/DoctorName";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import { useConsents } from "../../hooks/useConsents";
 import { useInbox } from "../../hooks/useInbox";
@@ -27,7 +27,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Doctors asking for access, each answered in place (the same action as on Sharing). */
 export function AccessRequestsCard() {
-  const { userKey } = useEhr();
+  const { userKey } = useUserKey();
   const consents = useConsents("patient");
   const answer = useAnswerRequest();
   const task = useTaskMutation();
@@ -118,7 +118,7 @@ export function EndingGrantsCard() {
 
 /** Emergency access opened on the patient: open windows with their countdown, and the past week's. */
 export function EmergencyOpeningsCard() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const trail = useAccessEvents(address ? { patient: address } : undefined);
   const now = nowSeconds();
   const openings = (trail.data ?? []).filter(

@@ -1,6 +1,6 @@
 import "./home.css";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useUserKey } from "../../ehr/useEhr";
 import { useGeneralDetails } from "../../hooks/useGeneralDetails";
 import {
   AccessRequestsCard,
@@ -17,7 +17,7 @@ import { UnreadMessagesCard } from "./UnreadMessagesCard";
  * records, each with a link to the page that deals with it.
  */
 export function PatientHome() {
-  const { userKey } = useEhr();
+  const { userKey } = useUserKey();
   const details = useGeneralDetails();
   const name = details.data?.details.fullName?.trim();
   return (

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { Notification } from "@lib/notifications";
 import { DoctorName } from "../../components/DoctorName";
 import { formatWhen } from "../../components/clinicalFormat";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useBrowserNotifications } from "../../hooks/useBrowserNotifications";
 import { useInbox } from "../../hooks/useInbox";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -14,7 +14,7 @@ import "./inbox.css";
  * for as long as the page stays open.
  */
 export function Inbox() {
-  const { role } = useEhr();
+  const { role } = useWallet();
   const { inbox, unreadItems, markAllSeen, isLoading, error } = useInbox();
   useQueryErrorBanner(error);
   const browser = useBrowserNotifications(inbox, false);

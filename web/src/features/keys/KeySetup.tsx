@@ -15,7 +15,7 @@ import { PassphraseField } from "../../components/PassphraseField";
 import { Button } from "../../ui/Button";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useApiSession, useUserKey } from "../../ehr/useEhr";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { downloadFile } from "../../keys/downloadFile";
 import { saveLockedKey } from "../../keys/lockedKeyStore";
@@ -49,7 +49,9 @@ export interface KeySetupProps {
  * leaves nothing behind but, at most, an unreferenced encrypted backup.
  */
 export function KeySetup({ progressTitle, action, register, onDone }: KeySetupProps) {
-  const { walletClient, address, core, runtime, api, setUserKey, refreshRole } = useEhr();
+  const { walletClient, address, core, runtime, refreshRole } = useWallet();
+  const { api } = useApiSession();
+  const { setUserKey } = useUserKey();
   const task = useTaskMutation();
   const [passphrase, setPassphrase] = useState("");
   const [confirm, setConfirm] = useState("");

@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import { conversationId, type ConversationSummary } from "@lib/messages";
 import { sameAddress } from "@lib/records/context";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useConversations } from "../../hooks/useConversations";
 import { useDoctors } from "../../hooks/useDoctors";
 import { useMessagingPartners } from "./hooks/useMessagingPartners";
@@ -22,7 +22,7 @@ import "./messages.css";
  * message about that record.
  */
 export function Messages() {
-  const { address, role, core, runtime } = useEhr();
+  const { address, role, core, runtime } = useWallet();
   const viewerIsPatient = role === "patient";
   const conversations = useConversations();
   useQueryErrorBanner(conversations.error);

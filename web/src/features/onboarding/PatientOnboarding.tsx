@@ -1,10 +1,10 @@
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { KeySetup } from "../keys/KeySetup";
 
 /** Registers the connected account as a patient, with its encryption key and backup. */
 export function PatientOnboarding({ onRegistered }: { onRegistered(): void }) {
-  const { refreshRole } = useEhr();
+  const { refreshRole } = useWallet();
   const write = useCoreWrite();
   return (
     <>

@@ -4,7 +4,7 @@ import { utf8 } from "@lib/bytes";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { downloadFile } from "../../keys/downloadFile";
 import { exportWholeRecord } from "../../records/exportWholeRecord";
@@ -12,7 +12,8 @@ import { exportWholeRecord } from "../../records/exportWholeRecord";
 const EXPORT_STAGES: readonly TaskStage[] = ["download", "verify", "decrypt"];
 
 function ExportContent() {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   const task = useTaskMutation();
   const [count, setCount] = useState<{ done: number; total: number } | undefined>();
   const [entries, setEntries] = useState<number | undefined>();

@@ -5,7 +5,7 @@ import { updateGeneralDetails } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { generalDetailsKey, useGeneralDetails } from "../../hooks/useGeneralDetails";
 import { RECORDS_QUERY_KEY } from "./hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -58,7 +58,8 @@ function SavedDetails({ details }: { details: GeneralDetails }) {
 }
 
 function DetailsContent() {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   const queryClient = useQueryClient();
   const query = useGeneralDetails();
   useQueryErrorBanner(query.error);

@@ -8,7 +8,7 @@ import { UnlockGate } from "../../components/UnlockGate";
 import { Details } from "../../ui/Disclosure";
 import { OwnReconciledCard } from "../reconcile/components/OwnReconciledCard";
 import { ShareCatchUp } from "../sharing/ShareCatchUp";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useRouteParam } from "../../hooks/useHashRoute";
 import { usePatientRecords } from "./hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
@@ -19,7 +19,7 @@ import { recordName, recordNumber } from "../../records/recordNumber";
 const PAGE_SIZE = 20;
 
 function RecordList() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const [offset, setOffset] = useState(0);
   // The open record's number is in the URL (`#/records/3`): a reload or a link shows it again.
   const [openNumber, setOpenNumber] = useRouteParam("record");

@@ -1,6 +1,6 @@
 import { ReportUpload } from "../../components/ReportUpload";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 import { recordName } from "../../records/recordNumber";
 
@@ -10,7 +10,7 @@ import { recordName } from "../../records/recordNumber";
  * author; doctors whose current grant covers the category can be given the keys at once.
  */
 export function UploadRecord() {
-  const { address } = useEhr();
+  const { address } = useWallet();
   const consents = useConsents("patient");
   return (
     <>

@@ -7,7 +7,7 @@ import { Button } from "../../ui/Button";
 import { SelectField } from "../../ui/SelectField";
 import { TextField } from "../../ui/TextField";
 import { TaskProgress } from "../../components/Progress";
-import { useEhr } from "../../ehr/useEhr";
+import { useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
@@ -30,7 +30,7 @@ function isoDay(unixSeconds: number): string {
  * the caller renders it inside UnlockGate.
  */
 export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; onGranted(): Promise<unknown> }) {
-  const { flowContext, userKey } = useEhr();
+  const { flowContext, userKey } = useUserKey();
   const policy = useCoreRead("policy", []);
   const task = useTaskMutation();
   const id = useId();

@@ -4,7 +4,7 @@ import type { Address } from "viem";
 import { toUserMessage } from "@lib/errors";
 import { recordsAwaitingShare, shareAwaitingRecords, type AwaitingShare } from "@lib/records/flows";
 import { DoctorName } from "../../components/DoctorName";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useApiSession, useUserKey } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 
 /** One string per (doctor, record) pair, so the same set is never shared twice in a row. */
@@ -19,7 +19,9 @@ const signatureOf = (awaiting: AwaitingShare[]) =>
  * the keys are wrapped in this browser) and says what it shared. Render inside an UnlockGate.
  */
 export function ShareCatchUp() {
-  const { address, userKey, signedIn, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { signedIn } = useApiSession();
+  const { userKey, flowContext } = useUserKey();
   const consents = useConsents("patient");
   const grants = (consents.data?.grants ?? []).map((g) => ({ doctor: g.doctor, categories: g.categories }));
   const awaiting = useQuery({

@@ -5,7 +5,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 import { useDoctors } from "../../hooks/useDoctors";
 import { useSendNote } from "../../hooks/useSendNote";
@@ -20,7 +20,8 @@ import "../../components/care.css";
  * them, and answer doctors' access requests. Approving shares the keys of the covered records.
  */
 export function Sharing() {
-  const { flowContext, userKey, address } = useEhr();
+  const { address } = useWallet();
+  const { flowContext, userKey } = useUserKey();
   const sendNote = useSendNote();
   const consents = useConsents("patient");
   const doctors = useDoctors();

@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import { FormatError } from "@lib/errors";
 import { rewrapGrantedRecords } from "@lib/records/flows";
 import { WRITE_STAGES, type TaskStage } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useUserKey } from "../../ehr/useEhr";
 import { useConsents } from "../../hooks/useConsents";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 
@@ -17,7 +17,7 @@ export const APPROVE_STAGES = [...WRITE_STAGES, "rewrap"] as const;
  * a useTaskMutation, which reports the stages and shows a failure.
  */
 export function useAnswerRequest() {
-  const { flowContext, userKey } = useEhr();
+  const { flowContext, userKey } = useUserKey();
   const consents = useConsents("patient");
   const write = useCoreWrite();
   const { refetch } = consents;

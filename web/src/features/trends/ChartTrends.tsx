@@ -6,7 +6,7 @@ import { Progress } from "../../components/Progress";
 import { readTrends, trendCandidates, type ReadTrends } from "../../components/trends/readTrends";
 import { TrendsView } from "../../components/trends/TrendsView";
 import { READ_STAGES } from "../../components/stages";
-import { useEhr } from "../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 
 /**
@@ -14,7 +14,8 @@ import { useTaskMutation } from "../../hooks/useTaskMutation";
  * read, and only when the doctor asks, since every read is logged on the chain for the patient.
  */
 export function ChartTrends({ patient }: { patient: Address }) {
-  const { publicClient, core, address, flowContext, userKey } = useEhr();
+  const { publicClient, core, address } = useWallet();
+  const { flowContext, userKey } = useUserKey();
   const task = useTaskMutation();
   const [result, setResult] = useState<ReadTrends>();
   const load = () =>

@@ -4,7 +4,7 @@ import { FormatError } from "@lib/errors";
 import { orderFromBundle } from "@lib/fhir/orders";
 import { readRecord } from "@lib/records/flows";
 import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../../ehr/useEhr";
 
 /**
  * The order (MedicationRequest or ServiceRequest) a doctor attached to one of the connected
@@ -12,7 +12,8 @@ import { useEhr } from "../../../ehr/useEhr";
  * in the browser (kept in memory under PRIVATE_QUERY_KEY only). Waits for the unlocked key.
  */
 export function useAppointmentOutcome(index: number | undefined) {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   return useQuery({
     queryKey: [PRIVATE_QUERY_KEY, "appointment-outcome", address, index],
     enabled: Boolean(address && userKey) && index !== undefined,

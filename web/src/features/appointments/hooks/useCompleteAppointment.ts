@@ -6,7 +6,7 @@ import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
 import { KeyUnlockError } from "@lib/errors";
 import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../../components/stages";
-import { useEhr } from "../../../ehr/useEhr";
+import { useUserKey } from "../../../ehr/useEhr";
 import { useBookWrite } from "../../../hooks/useBookWrite";
 
 /** FHIR's media type for JSON resources: how the patient's pages know to show the order. */
@@ -19,7 +19,7 @@ export const ORDER_MEDIA_TYPE = "application/fhir+json";
  * then `complete(start, index + 1)` points the appointment at it.
  */
 export function useCompleteAppointment() {
-  const { flowContext, userKey } = useEhr();
+  const { flowContext, userKey } = useUserKey();
   const write = useBookWrite();
   return useCallback(
     async (

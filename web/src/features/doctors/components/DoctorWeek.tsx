@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { TaskProgress } from "../../../components/Progress";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet } from "../../../ehr/useEhr";
 import { BookingReview, type BookingChoice } from "../../booking/BookingReview";
 import { useSendNote } from "../../../hooks/useSendNote";
 import { useShareIdentityCard } from "../../../hooks/useShareIdentityCard";
@@ -26,7 +26,7 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
   const [booked, setBooked] = useState<number | undefined>();
   const [chosen, setChosen] = useState<number | undefined>();
   const [nameShared, setNameShared] = useState<boolean>();
-  const { address } = useEhr();
+  const { address } = useWallet();
   const shareName = useShareIdentityCard();
   const sendNote = useSendNote();
 

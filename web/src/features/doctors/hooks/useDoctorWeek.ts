@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { appointmentBookAbi } from "@deployments/contracts";
 import type { Address } from "viem";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet } from "../../../ehr/useEhr";
 import { contractConstants } from "@deployments/contracts";
 
 const SLOT = contractConstants.SLOT_DURATION;
@@ -29,7 +29,7 @@ function weekday(dayStart: number): number {
  * each marked free or taken by one calendar page (doctorAppointmentsPage). Past slots are left out.
  */
 export function useDoctorWeek(doctor: Address | undefined) {
-  const { publicClient, book, onRightChain } = useEhr();
+  const { publicClient, book, onRightChain } = useWallet();
   return useQuery({
     queryKey: ["doctor-week", book, doctor],
     enabled: onRightChain && doctor !== undefined,

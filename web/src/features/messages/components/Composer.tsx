@@ -4,7 +4,7 @@ import type { Address, Hex } from "viem";
 import { AccessDeniedError } from "@lib/errors";
 import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, type RecordRef } from "@lib/messages";
 import { CategoryPicker } from "../../../components/CategoryPicker";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useApiSession } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import { recordName } from "../../../records/recordNumber";
 
@@ -31,7 +31,8 @@ export interface ComposerProps {
  */
 export function Composer(props: ComposerProps) {
   const { patient, doctor, appointmentStart, record, replyTo } = props;
-  const { publicClient, core, address, role, runtime, api } = useEhr();
+  const { publicClient, core, address, role, runtime } = useWallet();
+  const { api } = useApiSession();
   const task = useTaskMutation();
   const id = useId();
   const isDoctor = role === "doctor";

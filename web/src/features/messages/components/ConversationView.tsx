@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { Address, Hex } from "viem";
 import type { RecordRef } from "@lib/messages";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet } from "../../../ehr/useEhr";
 import { itemMeta, useConversation } from "../hooks/useConversation";
 import type { MessagingPartner } from "../hooks/useMessagingPartners";
 import { useQueryErrorBanner } from "../../../hooks/useQueryErrorBanner";
@@ -41,7 +41,7 @@ export interface ConversationViewProps {
  */
 export function ConversationView(props: ConversationViewProps) {
   const { threadId, patient, doctor, lastMessageId, partner, partnerKnown } = props;
-  const { address, role } = useEhr();
+  const { address, role } = useWallet();
   const viewerIsPatient = role === "patient";
   const conversation = useConversation(threadId);
   useQueryErrorBanner(conversation.error);

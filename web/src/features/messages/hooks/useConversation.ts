@@ -4,7 +4,7 @@ import type { Hex } from "viem";
 import { StorageError } from "@lib/errors";
 import { openMessage, type OpenedMessage, type StoredMessage } from "@lib/messages";
 import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useApiSession, useUserKey } from "../../../ehr/useEhr";
 
 /** Messages per page: one screen of a chat. */
 export const CONVERSATION_PAGE = 20;
@@ -30,7 +30,9 @@ function isUnknownThread(error: unknown): boolean {
  * A message that cannot be opened (altered, or not for this key) becomes a placeholder item.
  */
 export function useConversation(threadId: Hex | undefined) {
-  const { api, address, userKey, runtime, core } = useEhr();
+  const { address, runtime, core } = useWallet();
+  const { api } = useApiSession();
+  const { userKey } = useUserKey();
   const opened = useRef(new Map<string, OpenedMessage>());
   const query = useInfiniteQuery({
     queryKey: [PRIVATE_QUERY_KEY, "messages", runtime.chainId, core, address, threadId],

@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import { useConsents } from "../../../hooks/useConsents";
 import { useDoctorAppointments } from "../../../hooks/useDoctorAppointments";
 import { usePatientAppointments } from "../../../hooks/usePatientAppointments";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet } from "../../../ehr/useEhr";
 import { AppointmentStatus } from "@deployments/contracts";
 
 /** IAppointmentBook.AppointmentStatus values the service accepts for messaging: Booked, Confirmed, Completed. */
@@ -28,7 +28,7 @@ export interface MessagingPartner {
  * service needs. Read from the same chain hooks as the care pages; the service decides on each send.
  */
 export function useMessagingPartners() {
-  const { role } = useEhr();
+  const { role } = useWallet();
   const side = role === "patient" ? "patient" : "doctor";
   const consents = useConsents(side);
   const patientAppointments = usePatientAppointments();

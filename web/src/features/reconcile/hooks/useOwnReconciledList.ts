@@ -3,7 +3,7 @@ import { decodeReads, summarySources } from "@lib/clinical/decodeReads";
 import { readClinicalSources } from "@lib/clinical/readClinicalSources";
 import { reconcile } from "@lib/clinical/reconcile";
 import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../../ehr/useEhr";
 
 /**
  * The connected patient's reconciled allergies and medications, from their newest general details
@@ -11,7 +11,8 @@ import { useEhr } from "../../../ehr/useEhr";
  * parts a doctor's emergency card reads). `recordCount` is part of the key: a new record refreshes it.
  */
 export function useOwnReconciledList(recordCount: number | undefined) {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   return useQuery({
     queryKey: [PRIVATE_QUERY_KEY, "reconciled-list", address, recordCount],
     enabled: Boolean(address && userKey && recordCount !== undefined),

@@ -4,7 +4,7 @@ import { readClinicalSources } from "@lib/clinical/readClinicalSources";
 import { reconcile, type ReconciledList } from "@lib/clinical/reconcile";
 import type { Address } from "viem";
 import { KeyUnlockError } from "@lib/errors";
-import { useEhr } from "../../../ehr/useEhr";
+import { useUserKey } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
 
 /** What the doctor could read of a patient's allergies, and how many parts stayed closed. */
@@ -20,7 +20,7 @@ export interface ReadableAllergies {
  * doctor's grant or an open emergency window); what cannot be opened is counted, not fatal.
  */
 export function useReadableAllergies(patient: Address) {
-  const { flowContext, userKey } = useEhr();
+  const { flowContext, userKey } = useUserKey();
   const task = useTaskMutation();
   const [result, setResult] = useState<ReadableAllergies>();
   const read = () =>

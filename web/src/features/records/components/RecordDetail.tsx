@@ -4,7 +4,7 @@ import type { ChainRecord } from "@lib/chain/ehr";
 import { readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { Progress } from "../../../components/Progress";
 import type { TaskStage } from "../../../components/stages";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import { downloadFile } from "../../../keys/downloadFile";
 import { fileNameOf } from "../../../records/fileNameOf";
@@ -38,7 +38,8 @@ export interface RecordDetailProps {
  * original file. The decrypted bytes live in this component's state only.
  */
 export function RecordDetail({ record, onClose }: RecordDetailProps) {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   const task = useTaskMutation();
   const [opened, setOpened] = useState<ReadRecordResult | undefined>();
   const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;

@@ -6,7 +6,7 @@ import { readRecord } from "@lib/records/flows";
 import { parseGeneralDetails } from "@lib/records/generalDetails";
 import { parseStoredSummary, type StoredSummary } from "@lib/summary/stored";
 import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../../ehr/useEhr";
 
 /** What a record's list entry shows: its summary part, or, for general details, the details. */
 export type RecordGist = { kind: "summary"; stored: StoredSummary } | { kind: "details"; details: GeneralDetails };
@@ -17,7 +17,8 @@ export type RecordGist = { kind: "summary"; stored: StoredSummary } | { kind: "d
  * no summary part), else `null`.
  */
 export function useRecordSummary(record: ChainRecord) {
-  const { address, userKey, flowContext } = useEhr();
+  const { address } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   return useQuery({
     queryKey: [PRIVATE_QUERY_KEY, "record-summary", address, record.index],
     enabled: Boolean(address && userKey),

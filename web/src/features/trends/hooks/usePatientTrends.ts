@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { allRecords } from "@lib/records/flows";
 import { readTrends, trendCandidates } from "../../../components/trends/readTrends";
 import { PRIVATE_QUERY_KEY } from "../../../ehr/context";
-import { useEhr } from "../../../ehr/useEhr";
+import { useWallet, useUserKey } from "../../../ehr/useEhr";
 
 /**
  * The connected patient's measurement series, drawn from their records that are FHIR Bundles
@@ -10,7 +10,8 @@ import { useEhr } from "../../../ehr/useEhr";
  * memory under PRIVATE_QUERY_KEY.
  */
 export function usePatientTrends() {
-  const { address, userKey, flowContext, publicClient, core, onRightChain } = useEhr();
+  const { address, publicClient, core, onRightChain } = useWallet();
+  const { userKey, flowContext } = useUserKey();
   return useQuery({
     queryKey: [PRIVATE_QUERY_KEY, "trends", core, address],
     enabled: Boolean(address && userKey && onRightChain),
