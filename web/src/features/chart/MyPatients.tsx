@@ -23,9 +23,9 @@ export function MyPatients() {
         <ul className="care-list" aria-label="Patients">
           {consents.data.grants.map((g) => (
             <li key={g.patient}>
-              <h3>
+              <h2>
                 <PatientName address={g.patient} details />
-              </h3>
+              </h2>
               <p>You may read: {describeCategories(g.categories)}</p>
               <p>
                 <a href={`#/chart/${g.patient}`}>Open chart</a>

@@ -67,7 +67,7 @@ export function FindDoctors() {
           <ul className="care-list" aria-label="Doctors">
             {shown.map((d) => (
               <li key={d.account}>
-                <h3>{d.name}</h3>
+                <h2>{d.name}</h2>
                 <p>
                   {specialtyLabel(d.specialty)} · {d.hospitalName}
                   {d.active ? "" : " · not taking appointments"}
