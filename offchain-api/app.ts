@@ -4,6 +4,7 @@ import helmet from "helmet";
 import type { ApiServices } from "./services";
 import { errorHandler, notFoundHandler } from "./http/errors";
 import { requestLogger } from "./http/logging";
+import { requestClock } from "./http/requestClock";
 import { rateLimiter } from "./http/rateLimit";
 import { auditRouter } from "./audit/router";
 import { blobsRouter } from "./blobs/router";
@@ -27,6 +28,7 @@ export function createApp(services: ApiServices): Express {
   // X-Forwarded-For decides the client IP (rate limits, logs) only behind a proxy named in
   // EHR_TRUST_PROXY; otherwise it is the socket's peer, which a client cannot choose.
   app.set("trust proxy", services.config.trustProxy);
+  app.use(requestClock);
   app.use(requestLogger(services.logger));
   app.use(helmet());
   app.use(

@@ -8,6 +8,7 @@ import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
 import type { Address } from "viem";
 import { ChainError } from "../lib/errors";
 import { withPerBlockReads } from "../lib/chain/perBlockReads";
+import { arrivedAt } from "./http/requestClock";
 import type { KeyVault } from "../lib/storage/types";
 import { apiDataDir, type ApiConfig } from "./config";
 import { AuditLog } from "./audit/log";
@@ -85,6 +86,7 @@ export async function openServices(
     options.publicClient ??
       // A dead RPC endpoint fails a request within ~20 s (two tries) as 503, never a hang.
       (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) as PublicClient),
+    { askedAt: arrivedAt },
   );
   let chainId: number;
   try {

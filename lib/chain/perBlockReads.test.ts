@@ -141,4 +141,26 @@ describe("perBlockReads (contract reads once per block, judged at the latest blo
     expect(await pinned).to.equal("0x03");
     expect(chain.state.calls).to.equal(4);
   });
+
+  it("lets a request use a block-number call started after it arrived, never one started before", async () => {
+    const chain = fakeChain();
+    let arrived = performance.now();
+    const reads = new PerBlockReads(chain.inner, { askedAt: () => arrived });
+    const first = reads.request(call("0x01"));
+    await chain.settle();
+    await first;
+    // The same request's next read: the call started after it arrived serves it.
+    const second = reads.request(call("0x02"));
+    await chain.settle();
+    await second;
+    expect(chain.state.blockNumberCalls).to.equal(1);
+    // A request arriving now (after that call started): a call of its own, which sees block 6.
+    chain.state.block = 6;
+    chain.state.answer = "0x00";
+    arrived = performance.now() + 1;
+    const later = reads.request(call("0x01"));
+    await chain.settle();
+    expect(await later).to.equal("0x00");
+    expect(chain.state.blockNumberCalls).to.equal(2);
+  });
 });

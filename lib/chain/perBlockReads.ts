@@ -12,8 +12,10 @@ import { createPublicClient, custom, type EIP1193RequestFn, type PublicClient } 
  * block (a development chain that mines only on demand keeps one block for minutes).
  *
  * What it saves: a request's role, grant and registration reads (three to five `eth_call`s each
- * time, the same for every request of a block) become one `eth_blockNumber`, shared by the
- * requests in flight. Everything else (logs, receipts, reads at a given block, calls with
+ * time, the same for every request of a block) become at most one `eth_blockNumber`, shared by the
+ * requests in flight. With `askedAt` (when the request being served arrived), every block-number
+ * call started after that moment serves the request: its later reads, and requests that arrived
+ * before the call began, need no call of their own. Everything else (logs, receipts, reads at a given block, calls with
  * overrides) goes to the chain unchanged. A failed read is not kept.
  */
 export interface PerBlockReadsOptions {
@@ -23,6 +25,12 @@ export interface PerBlockReadsOptions {
   maxEntries?: number;
   /** The clock (tests). @default Date.now */
   now?: () => number;
+  /**
+   * When the request a read serves arrived, on `performance.now()`'s clock: a block-number call
+   * STARTED after that moment answers for it too, so the reads of one request, and of requests
+   * that arrived before a call began, share it. @default performance.now() (the read itself)
+   */
+  askedAt?: () => number;
 }
 
 interface Kept {
@@ -53,6 +61,9 @@ export class PerBlockReads {
   /** The `eth_blockNumber` call in flight, and the one queued behind it. */
   private running: Promise<bigint> | undefined;
   private queued: Promise<bigint> | undefined;
+  /** The latest `eth_blockNumber` call and when it started (performance.now()). */
+  private last: { startedAt: number; block: Promise<bigint> } | undefined;
+  private readonly askedAt: () => number;
   /** `eth_blockNumber` calls made (tests). */
   blockNumberCalls = 0;
 
@@ -63,6 +74,7 @@ export class PerBlockReads {
     this.maxAgeMs = options.maxAgeMs ?? 2000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.askedAt = options.askedAt ?? (() => performance.now());
   }
 
   readonly request: EIP1193RequestFn = (async (args: { method: string; params?: unknown }) => {
@@ -95,6 +107,8 @@ export class PerBlockReads {
    * it runs waits for the next one, which every such caller shares.
    */
   private latestBlock(): Promise<bigint> {
+    // A call that started after the request arrived saw the chain as of then or later.
+    if (this.last && this.last.startedAt > this.askedAt()) return this.last.block;
     if (this.queued) return this.queued;
     if (!this.running) return this.fetchBlock();
     const settled = this.running.then(
@@ -116,10 +130,15 @@ export class PerBlockReads {
       return block > this.block ? block : this.block;
     });
     this.running = call;
+    const last = { startedAt: performance.now(), block: call };
+    this.last = last;
     const done = () => {
       if (this.running === call) this.running = undefined;
     };
-    call.then(done, done);
+    call.then(done, () => {
+      done();
+      if (this.last === last) this.last = undefined;
+    });
     return call;
   }
 }
