@@ -190,6 +190,8 @@ function clinicalFlows(e2e: () => E2e): void {
     await nav(session, "Patient chart");
     await pickPatient(session, "Open chart");
     await page.getByRole("heading", { name: "Record 2: Clinical notes and reports" }).waitFor();
+    // The count in words, in the right number (it said "2 record(s).").
+    await page.getByText("2 records. Only what the patient").waitFor();
     await page.getByRole("button", { name: "Read summary of record 2" }).click();
     await page.getByText(expected.conditions[0].text).first().waitFor();
     await page.getByRole("button", { name: "Open report of record 2" }).click();

@@ -49,3 +49,8 @@ export const GRANT_SOURCE = ["", "granted by you", "approved request", "with an 
 export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
+
+/** "1 record", "2 records": a count with its noun in the right number. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,3 +1,4 @@
+import { countOf } from "../../components/format";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
@@ -182,7 +183,7 @@ function Chart({ patient }: { patient: Address }) {
         Records of <code>{patient}</code>
       </h2>
       <p>
-        {total === 0 ? "This patient has no records yet." : `${total} record(s). `}
+        {total === 0 ? "This patient has no records yet." : `${countOf(total, "record")}. `}
         Only what the patient&apos;s grant covers can be read, and each read is recorded where the patient sees it.
       </p>
       {task.busy ? <Progress title="Reading the record" stages={READ_STAGES} current={task.stage} /> : null}

@@ -1,3 +1,4 @@
+import { countOf } from "../../components/format";
 import { useState } from "react";
 import { isAuthorized } from "@lib/chain/ehr";
 import type { Address } from "viem";
@@ -48,7 +49,7 @@ export function ChartTrends({ patient }: { patient: Address }) {
       {result && !task.busy ? (
         <>
           <p>
-            From {result.bundles} FHIR record(s) of {result.read} read.
+            From {countOf(result.bundles, "FHIR record")} of {result.read} read.
           </p>
           <TrendsView trends={result.trends} />
         </>

@@ -1,3 +1,4 @@
+import { countOf } from "../../components/format";
 import { UnlockGate } from "../../components/UnlockGate";
 import { TrendsView } from "../../components/trends/TrendsView";
 import { usePatientTrends } from "./hooks/usePatientTrends";
@@ -17,8 +18,8 @@ function Trends() {
   return (
     <>
       <p>
-        From {trends.data.bundles} FHIR record(s) of {trends.data.read}: your vital signs forms and imported FHIR
-        records.
+        From {countOf(trends.data.bundles, "FHIR record")} of {trends.data.read}: your vital signs forms and imported
+        FHIR records.
       </p>
       <TrendsView trends={trends.data.trends} />
     </>

@@ -1,3 +1,4 @@
+import { countOf } from "../../../components/format";
 import { useQueryErrorBanner } from "../../../hooks/useQueryErrorBanner";
 import { useOwnReconciledList } from "../hooks/useOwnReconciledList";
 import { ReconciledAllergies, ReconciledMedications } from "./ReconciledList";
@@ -21,7 +22,7 @@ export function OwnReconciledCard({ recordCount }: { recordCount: number }) {
           </div>
           <ReconciledMedications list={query.data.list} />
           {query.data.unavailable > 0 ? (
-            <p className="hint">{query.data.unavailable} part(s) of your record could not be read.</p>
+            <p className="hint">{countOf(query.data.unavailable, "part")} of your record could not be read.</p>
           ) : null}
         </>
       )}
