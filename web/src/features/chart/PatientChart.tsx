@@ -24,6 +24,7 @@ import { downloadFile } from "../../keys/downloadFile";
 import "../../components/clinical.css";
 import "./chart.css";
 import { recordName, recordNumber } from "../../records/recordNumber";
+import { AddedWhen } from "../../components/AddedWhen";
 
 const PAGE = 20;
 const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
@@ -82,9 +83,10 @@ function ChartRecord({
         </p>
       ) : null}
       <p>
-        Added in block {record.blockNumber} by{" "}
+        Added by{" "}
         {record.author.toLowerCase() === patient.toLowerCase() ? "the patient" : <DoctorName address={record.author} />}
-        {record.flags & RecordFlags.Superseded ? " (superseded by a newer version)" : ""}.
+        {record.flags & RecordFlags.Superseded ? " (superseded by a newer version)" : ""}
+        <AddedWhen blockNumber={record.blockNumber} author={record.author} />
       </p>
       <div className="actions">
         {hasSummary ? (

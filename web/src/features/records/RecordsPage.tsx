@@ -5,7 +5,7 @@ import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import { sameAddress } from "@lib/records/context";
 import { DoctorName } from "../../components/DoctorName";
 import { UnlockGate } from "../../components/UnlockGate";
-import { Details } from "../../ui/Disclosure";
+import { AddedWhen } from "../../components/AddedWhen";
 import { OwnReconciledCard } from "../reconcile/components/OwnReconciledCard";
 import { ShareCatchUp } from "../sharing/ShareCatchUp";
 import { useWallet } from "../../ehr/useEhr";
@@ -49,10 +49,8 @@ function RecordList() {
                 Record {recordNumber(r.index)}: {label}
               </h2>
               <p className="hint">
-                Added by {sameAddress(r.author, address!) ? "you" : <DoctorName address={r.author} />}{" "}
-                <Details>
-                  Block {r.blockNumber} · author <code>{r.author}</code>
-                </Details>
+                Added by {sameAddress(r.author, address!) ? "you" : <DoctorName address={r.author} />}
+                <AddedWhen blockNumber={r.blockNumber} author={r.author} />
               </p>
               <RecordSummary record={r} />
               <button
