@@ -8,6 +8,7 @@ import {
   StorageError,
   type EhrError,
 } from "../errors";
+import { localMinute } from "../localTime";
 
 /** What the service says went wrong (offchain-api/README.md: `{error: {code, message, requestId, details?}}`). */
 export interface ApiErrorBody {
@@ -16,24 +17,6 @@ export interface ApiErrorBody {
   requestId?: string;
   /** Facts a refusal carries for the client to present: `grantEndedAt` (ISO 8601) when a grant ended. */
   details?: Record<string, unknown>;
-}
-
-const LOCAL_MINUTE = {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-} as const;
-
-/**
- * "Thu, 3 Dec 2026, 05:10 CET": a time in the reader's own time zone (or `timeZone`), saying which,
- * as the dApp writes times (web/src/components/format.ts).
- */
-export function localMinute(at: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", { ...LOCAL_MINUTE, timeZone }).format(at);
 }
 
 /**

@@ -1,25 +1,17 @@
 import { AppointmentStatusNames } from "@deployments/contracts";
+import { localMinute } from "@lib/localTime";
 
 /**
  * Shared formatting for the care pages. Times are shown in the viewer's own time zone and say which
  * ("Mon 24 Nov 2026, 10:00 CET"): slots are defined in UTC on-chain, but a patient books in her own
  * hours. Weekly availability is entered per UTC day (OfficeHours says so at the field).
  */
-const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
 const DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" });
 const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
 
 /** "Mon 24 Nov 2026, 10:00 CET": the viewer's time with its zone. */
 export function formatSlot(unixSeconds: number): string {
-  return DATE_TIME.format(unixSeconds * 1000);
+  return localMinute(unixSeconds * 1000);
 }
 
 /** "Monday 24 November", in the viewer's time zone. */
@@ -35,7 +27,9 @@ export function formatTime(unixSeconds: number): string {
 /** The viewer's time zone in words: "Europe/Paris (CET)". */
 export function viewerTimeZone(at = Date.now()): string {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const short = DATE_TIME.formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  const short = new Intl.DateTimeFormat("en-GB", { timeZoneName: "short" })
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName")?.value;
   return short && short !== zone ? `${zone} (${short})` : zone;
 }
 
