@@ -6,6 +6,10 @@ import { specialtyLabel } from "@lib/specialties";
 import { CategoryPicker } from "../../components/CategoryPicker";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { formatSlot } from "../../components/format";
+import { Button } from "../../ui/Button";
+import { Checkbox } from "../../ui/Checkbox";
+import { TextField } from "../../ui/TextField";
+import { CalendarCheck } from "lucide-react";
 
 /** What the patient chose in the review: why she comes, and what she shares until the visit ends. */
 export interface BookingChoice {
@@ -36,7 +40,7 @@ export function BookingReview(props: {
   const [reason, setReason] = useState("");
   const [share, setShare] = useState(false);
   const [categories, setCategories] = useState(ALL_CATEGORIES_MASK);
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem] = useState<{ on: "reason" | "categories"; text: string }>();
   const shareUntil = start + contractConstants.SLOT_DURATION;
   const heading = useRef<HTMLHeadingElement>(null);
   // The review opens under the chosen day: bring it into view and give it the focus, so a keyboard
@@ -50,9 +54,9 @@ export function BookingReview(props: {
     event.preventDefault();
     const issue =
       reason.length > MAX_MESSAGE_TEXT
-        ? `Keep the reason under ${MAX_MESSAGE_TEXT} characters.`
+        ? { on: "reason" as const, text: `Keep the reason under ${MAX_MESSAGE_TEXT} characters.` }
         : share && categories === 0
-          ? "Choose what to share, or untick sharing."
+          ? { on: "categories" as const, text: "Choose what to share, or untick sharing." }
           : undefined;
     setProblem(issue);
     if (issue) return;
@@ -69,39 +73,36 @@ export function BookingReview(props: {
         <br />
         {formatSlot(start)}, 30 minutes
       </p>
-      <label htmlFor={`${id}-reason`}>Reason for the visit (optional)</label>
-      <textarea
-        id={`${id}-reason`}
+      <TextField
+        label="Reason for the visit (optional)"
         value={reason}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={setReason}
         rows={3}
-        aria-describedby={`${id}-reason-hint`}
-        aria-invalid={problem?.startsWith("Keep") ? true : undefined}
+        description={`Sent to ${doctor.name} only, encrypted, once the booking is made.`}
+        errorMessage={problem?.on === "reason" ? problem.text : undefined}
       />
-      <p id={`${id}-reason-hint`} className="hint">
-        Sent to {doctor.name} only, encrypted, once the booking is made.
-      </p>
-      <label className="check">
-        <input type="checkbox" checked={share} onChange={(e) => setShare(e.target.checked)} /> Share my records with{" "}
-        {doctor.name} until the visit ends ({formatSlot(shareUntil)})
-      </label>
-      {share ? <CategoryPicker value={categories} onChange={setCategories} legend="What to share" /> : null}
+      <Checkbox isSelected={share} onChange={setShare}>
+        Share my records with {doctor.name} until the visit ends ({formatSlot(shareUntil)})
+      </Checkbox>
+      {share ? (
+        <CategoryPicker
+          value={categories}
+          onChange={setCategories}
+          legend="What to share"
+          errorMessage={problem?.on === "categories" ? problem.text : undefined}
+        />
+      ) : null}
       <p className="hint">
         Booking shares your name and date of birth (from your general details) with {doctor.name}, encrypted so only
         they can read it, so they know you by name.
       </p>
-      {problem ? (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
       <div className="actions">
-        <button type="submit" className="primary" disabled={props.busy}>
+        <Button type="submit" variant="primary" icon={CalendarCheck} isPending={props.busy}>
           Confirm booking
-        </button>
-        <button type="button" onClick={props.onCancel} disabled={props.busy}>
+        </Button>
+        <Button variant="quiet" onPress={props.onCancel} isDisabled={props.busy}>
           Choose another time
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -1,13 +1,16 @@
-import { useId, useMemo, useState } from "react";
+import { CalendarDays } from "lucide-react";
+import { useMemo, useState } from "react";
 import { SPECIALTY_LABELS, specialtyLabel } from "@lib/specialties";
 import { useDoctors, type DirectoryDoctor } from "../../hooks/useDoctors";
 import { DoctorWeek } from "./components/DoctorWeek";
+import { Button } from "../../ui/Button";
+import { SelectField } from "../../ui/SelectField";
+import { TextField } from "../../ui/TextField";
 import "../../components/care.css";
 
 /** The patient's doctor directory: search by name, specialty or hospital; open a week to book. */
 export function FindDoctors() {
   const doctors = useDoctors();
-  const id = useId();
   const [name, setName] = useState("");
   const [specialty, setSpecialty] = useState("");
   const [hospital, setHospital] = useState("");
@@ -28,32 +31,23 @@ export function FindDoctors() {
     <>
       <h1 tabIndex={-1}>Find a doctor</h1>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div>
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} type="search" value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${id}-specialty`}>Specialty</label>
-          <select id={`${id}-specialty`} value={specialty} onChange={(e) => setSpecialty(e.target.value)}>
-            <option value="">Any specialty</option>
-            {specialties.map((s) => (
-              <option key={s} value={s}>
-                {SPECIALTY_LABELS[s] ?? specialtyLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${id}-hospital`}>Hospital</label>
-          <select id={`${id}-hospital`} value={hospital} onChange={(e) => setHospital(e.target.value)}>
-            <option value="">Any hospital</option>
-            {hospitals.map(([hid, hname]) => (
-              <option key={hid} value={hid}>
-                {hname}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TextField label="Name" type="search" value={name} onChange={setName} />
+        <SelectField label="Specialty" value={specialty} onChange={(e) => setSpecialty(e.target.value)}>
+          <option value="">Any specialty</option>
+          {specialties.map((s) => (
+            <option key={s} value={s}>
+              {SPECIALTY_LABELS[s] ?? specialtyLabel(s)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Hospital" value={hospital} onChange={(e) => setHospital(e.target.value)}>
+          <option value="">Any hospital</option>
+          {hospitals.map(([hid, hname]) => (
+            <option key={hid} value={hid}>
+              {hname}
+            </option>
+          ))}
+        </SelectField>
       </form>
       {doctors.isPending ? (
         <p role="status">Reading the doctors from the chain…</p>
@@ -72,14 +66,14 @@ export function FindDoctors() {
                   {specialtyLabel(d.specialty)} · {d.hospitalName}
                   {d.active ? "" : " · not taking appointments"}
                 </p>
-                <button
-                  type="button"
+                <Button
+                  icon={CalendarDays}
                   aria-pressed={selected?.account === d.account}
                   aria-label={`See ${d.name}'s schedule`}
-                  onClick={() => setSelected(d)}
+                  onPress={() => setSelected(d)}
                 >
                   See schedule
-                </button>
+                </Button>
               </li>
             ))}
           </ul>

@@ -10,6 +10,7 @@ import { useDoctorWeek } from "../hooks/useDoctorWeek";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import type { DirectoryDoctor } from "../../../hooks/useDoctors";
 import { formatDay, formatSlot, formatTime, viewerTimeZone } from "../../../components/format";
+import { Button } from "../../../ui/Button";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
@@ -80,16 +81,15 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
             <ul className="slots">
               {slots.map((slot) => (
                 <li key={slot.start}>
-                  <button
-                    type="button"
-                    disabled={!slot.free || task.busy}
+                  <Button
+                    isDisabled={!slot.free || task.busy}
                     aria-label={slot.free ? `Book ${formatSlot(slot.start)}` : `${formatSlot(slot.start)} (taken)`}
                     aria-pressed={chosen === slot.start}
-                    onClick={() => setChosen(slot.start)}
+                    onPress={() => setChosen(slot.start)}
                   >
                     {formatTime(slot.start)}
                     {slot.free ? "" : " (taken)"}
-                  </button>
+                  </Button>
                 </li>
               ))}
             </ul>
