@@ -10,6 +10,7 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
+import { getAddress } from "viem";
 import { Category, categoryMask } from "../../lib/categories";
 import { nav, specKit, type E2e } from "./context";
 import { doctorWithKeyThroughUi } from "./context";
@@ -83,7 +84,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
         /Refused by the storage service: The patient's grant to this doctor does not cover general details records\./,
       );
       expect(await refusal.getByRole("link", { name: "Ask for access" }).getAttribute("href")).to.equal(
-        "#/request-access",
+        `#/request-access/${getAddress(patient.address)}`,
       );
       expect(blobAnswers).to.deep.equal([403]);
       expect(sentTransactions(ds)).to.equal(sent); // no logAccess: nothing to spend on a refused read
@@ -120,6 +121,12 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
 
       const second = await refusedRow(pp, "Record 2 (Clinical notes and reports)", /revoked this doctor's access/);
       expect(await second.textContent()).to.contain("Dr Ada Refusal");
+
+      // "Ask for access" opens the request with this patient filled in (the patient is in the link).
+      await again.getByRole("link", { name: "Ask for access" }).click();
+      await dp.getByRole("heading", { name: "Request access" }).waitFor();
+      expect(await dp.getByLabel("Patient's account address").inputValue()).to.equal(getAddress(patient.address));
+      expect(await dp.evaluate(() => location.hash)).to.equal(`#/request-access/${getAddress(patient.address)}`);
     });
   });
 }

@@ -12,7 +12,7 @@
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { keccak256, toHex } from "viem";
+import { getAddress, keccak256, toHex } from "viem";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { Category, categoryMask } from "../../lib/categories";
 import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
@@ -160,6 +160,12 @@ export function homesSpecs(e2e: () => E2e): void {
         "home-emergency",
       );
       await shots(d.page, "doctor");
+      // Its link opens Emergency access on that patient (in the URL): the open window, not the picker's empty form.
+      const toWindow = emergency.getByRole("link", { name: "Read the emergency card on Emergency access" });
+      expect(await toWindow.getAttribute("href")).to.equal(`#/emergency-access/${getAddress(patient)}`);
+      await toWindow.click();
+      await d.page.getByRole("heading", { name: "Emergency access is open" }).waitFor();
+      await d.page.getByRole("button", { name: "Read the emergency card" }).waitFor();
 
       await nav(p.page, "Home");
       const opened = p.page.getByTestId("home-emergency");

@@ -105,8 +105,8 @@ function ChartRecord({
             <strong>Refused by the storage service:</strong> {opened.refused}
           </p>
           <p>
-            The patient sees this attempt in their Activity. <a href="#/request-access">Ask for access</a> to this
-            patient&apos;s records (their address: <code>{patient}</code>).
+            The patient sees this attempt in their Activity. <a href={`#/request-access/${patient}`}>Ask for access</a>{" "}
+            to this patient&apos;s records (their address: <code>{patient}</code>).
           </p>
         </div>
       ) : null}

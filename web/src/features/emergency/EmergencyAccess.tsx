@@ -1,5 +1,5 @@
-import { useId, useState, type FormEvent } from "react";
-import type { Address } from "viem";
+import { useEffect, useId, useState, type FormEvent } from "react";
+import { getAddress, isAddress, type Address } from "viem";
 import { FormatError } from "@lib/errors";
 import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
 import { openEmergencyAndRead, readEmergencyRecords } from "@lib/records/flows";
@@ -16,6 +16,7 @@ import { categoryName } from "../../components/clinicalFormat";
 import type { TaskStage } from "../../components/stages";
 import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
+import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CardReader } from "../emergencyCard/CardReader";
 import "../../components/clinical.css";
@@ -198,17 +199,28 @@ function Emergency({ patient }: { patient: Address }) {
 }
 
 /**
- * Break-glass access: the patient from their emergency card (link, scan or paste) or typed, then
- * reason and justification, a visible countdown, and the emergency card.
+ * Break-glass access: the patient from their emergency card (link, scan or paste), from the URL
+ * (`#/emergency-access/0x…`, the doctor home's open window) or typed, then reason and
+ * justification, a visible countdown, and the emergency card.
  */
 export function EmergencyAccess() {
-  const [patient, setPatient] = useState<Address>();
+  const [param, setParam] = useRouteParam("patient");
+  const fromUrl = param && isAddress(param, { strict: false }) ? getAddress(param) : undefined;
+  const [patient, setPatient] = useState<Address | undefined>(fromUrl);
+  // A link to another patient while the page is shown; a card read keeps its own link in the URL.
+  useEffect(() => {
+    if (fromUrl) setPatient(fromUrl);
+  }, [fromUrl]);
+  const onPick = (picked: Address) => {
+    setPatient(getAddress(picked));
+    setParam(getAddress(picked)); // in the URL: a reload stays on this patient
+  };
   return (
     <>
       <h1 tabIndex={-1}>Emergency access</h1>
       <UnlockGate>
         <CardReader onPatient={setPatient} />
-        <PatientPicker key={patient} action="Choose patient" onPick={setPatient} initial={patient} />
+        <PatientPicker key={patient} action="Choose patient" onPick={onPick} initial={patient} />
         {patient ? <Emergency key={patient} patient={patient} /> : null}
       </UnlockGate>
     </>

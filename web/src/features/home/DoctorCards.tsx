@@ -38,7 +38,7 @@ function EmergencyWindow({ patient, expiresAt }: { patient: Address; expiresAt: 
       </p>
       <Countdown until={expiresAt} label="Time left in the emergency window" />
       <p>
-        <a href="#/emergency-access">Read the emergency card on Emergency access</a>
+        <a href={`#/emergency-access/${patient}`}>Read the emergency card on Emergency access</a>
       </p>
     </li>
   );

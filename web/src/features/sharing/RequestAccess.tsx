@@ -1,5 +1,5 @@
 import { Send } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { CategoryPicker } from "../../components/CategoryPicker";
 import { Button } from "../../ui/Button";
@@ -8,6 +8,7 @@ import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
+import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import "../../components/care.css";
 
@@ -16,12 +17,17 @@ const DAY = 86_400;
 /**
  * A doctor asks a patient (by account address) for chosen categories for some days; the patient
  * approves or denies on their Sharing page. No free-text reason goes on-chain (reason code 0).
+ * The patient may come in the URL (`#/request-access/0x…`, the chart's "Ask for access"): the
+ * field is filled with it.
  */
 export function RequestAccess() {
   const write = useCoreWrite();
   const policy = useCoreRead("policy", []);
   const task = useTaskMutation();
-  const [patient, setPatient] = useState("");
+  const [param] = useRouteParam("patient");
+  const [patient, setPatient] = useState(param ?? "");
+  // Another link to this page (the navigation, a chart) brings its own patient, or none.
+  useEffect(() => setPatient(param ?? ""), [param]);
   const [categories, setCategories] = useState(0);
   const [days, setDays] = useState("30");
   const [invalid, setInvalid] = useState<{ on: "patient" | "categories" | "days"; problem: string } | undefined>();
