@@ -1,3 +1,4 @@
+import { CalendarClock } from "lucide-react";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { formatDayHours, parseWeek, WEEKDAYS } from "@lib/appointments/officeHours";
 import { TaskProgress } from "../../components/Progress";
@@ -5,6 +6,8 @@ import { useWallet } from "../../ehr/useEhr";
 import { useBookRead } from "../../hooks/useBookRead";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { Button } from "../../ui/Button";
+import { TextField } from "../../ui/TextField";
 import "../../components/care.css";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
@@ -69,22 +72,26 @@ export function OfficeHours() {
           when you are closed. Publishing replaces the whole week; booked appointments stay.
         </p>
         {WEEKDAYS.map((day, d) => (
-          <div key={day}>
-            <label htmlFor={`${id}-${d}`}>{day} hours (UTC)</label>
-            <input
-              id={`${id}-${d}`}
-              value={texts[d]}
-              aria-describedby={`${id}-hint`}
-              placeholder="Closed"
-              autoComplete="off"
-              onChange={(e) => setTexts(texts.map((t, i) => (i === d ? e.target.value : t)))}
-            />
-          </div>
+          <TextField
+            key={day}
+            label={`${day} hours (UTC)`}
+            value={texts[d]}
+            aria-describedby={`${id}-hint`}
+            placeholder="Closed"
+            autoComplete="off"
+            onChange={(value) => setTexts(texts.map((t, i) => (i === d ? value : t)))}
+          />
         ))}
         <div className="actions">
-          <button type="submit" className="primary" disabled={task.busy || current.isPending}>
+          <Button
+            type="submit"
+            variant="primary"
+            icon={CalendarClock}
+            isPending={task.busy}
+            isDisabled={current.isPending}
+          >
             Publish office hours
-          </button>
+          </Button>
         </div>
       </form>
       <TaskProgress title="Publishing your office hours" stages={WRITE_STAGES} task={task} />

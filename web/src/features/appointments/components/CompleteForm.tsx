@@ -11,6 +11,10 @@ import {
   type CommonTestCode,
   type Order,
 } from "@lib/fhir/orders";
+import { CircleCheckBig } from "lucide-react";
+import { Button } from "../../../ui/Button";
+import { SelectField } from "../../../ui/SelectField";
+import { TextField } from "../../../ui/TextField";
 import { PrescribingCheck, type PrescribingCheckProps } from "../../reconcile/components/PrescribingCheck";
 import { useReadableAllergies } from "../../reconcile/hooks/useReadableAllergies";
 
@@ -130,12 +134,7 @@ export function CompleteForm({
       {outcome === "prescription" ? (
         <fieldset>
           <legend>Prescription</legend>
-          <label htmlFor={field("medication")}>Medication</label>
-          <input
-            id={field("medication")}
-            value={rx.medication}
-            onChange={(e) => setRx({ ...rx, medication: e.target.value })}
-          />
+          <TextField label="Medication" value={rx.medication} onChange={(medication) => setRx({ ...rx, medication })} />
           <PrescribingCheck
             id={field("check")}
             checked={allergies.result}
@@ -150,69 +149,50 @@ export function CompleteForm({
             problem={problem}
           />
           <div className="filters">
-            <div>
-              <label htmlFor={field("dose")}>Dose</label>
-              <input
-                id={field("dose")}
-                type="number"
-                inputMode="decimal"
-                min="0"
-                step="any"
-                value={rx.doseValue}
-                onChange={(e) => setRx({ ...rx, doseValue: e.target.value })}
-              />
-            </div>
-            <div>
-              <label htmlFor={field("unit")}>Dose unit</label>
-              <select
-                id={field("unit")}
-                value={rx.doseUnit}
-                onChange={(e) => setRx({ ...rx, doseUnit: e.target.value })}
-              >
-                {DOSE_UNITS.map((u) => (
-                  <option key={u}>{u}</option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor={field("route")}>Route</label>
-              <select id={field("route")} value={rx.route} onChange={(e) => setRx({ ...rx, route: e.target.value })}>
-                {Object.keys(ROUTES).map((r) => (
-                  <option key={r}>{r}</option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor={field("times")}>Times a day</label>
-              <input
-                id={field("times")}
-                type="number"
-                inputMode="numeric"
-                min="1"
-                max="24"
-                value={rx.timesPerDay}
-                onChange={(e) => setRx({ ...rx, timesPerDay: e.target.value })}
-              />
-            </div>
-            <div>
-              <label htmlFor={field("days")}>Duration (days)</label>
-              <input
-                id={field("days")}
-                type="number"
-                inputMode="numeric"
-                min="1"
-                max="365"
-                value={rx.durationDays}
-                onChange={(e) => setRx({ ...rx, durationDays: e.target.value })}
-              />
-            </div>
+            <TextField
+              label="Dose"
+              inputMode="decimal"
+              value={rx.doseValue}
+              onChange={(doseValue) => setRx({ ...rx, doseValue })}
+            />
+            <SelectField
+              label="Dose unit"
+              value={rx.doseUnit}
+              onChange={(e) => setRx({ ...rx, doseUnit: e.target.value })}
+            >
+              {DOSE_UNITS.map((u) => (
+                <option key={u}>{u}</option>
+              ))}
+            </SelectField>
+            <SelectField label="Route" value={rx.route} onChange={(e) => setRx({ ...rx, route: e.target.value })}>
+              {Object.keys(ROUTES).map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </SelectField>
+            <TextField
+              label="Times a day"
+              type="number"
+              inputMode="numeric"
+              min="1"
+              max="24"
+              value={rx.timesPerDay}
+              onChange={(timesPerDay) => setRx({ ...rx, timesPerDay })}
+            />
+            <TextField
+              label="Duration (days)"
+              type="number"
+              inputMode="numeric"
+              min="1"
+              max="365"
+              value={rx.durationDays}
+              onChange={(durationDays) => setRx({ ...rx, durationDays })}
+            />
           </div>
-          <label htmlFor={field("instructions")}>Instructions for the patient (optional)</label>
-          <textarea
-            id={field("instructions")}
+          <TextField
+            label="Instructions for the patient (optional)"
             rows={2}
             value={rx.instructions}
-            onChange={(e) => setRx({ ...rx, instructions: e.target.value })}
+            onChange={(instructions) => setRx({ ...rx, instructions })}
           />
         </fieldset>
       ) : null}
@@ -220,47 +200,35 @@ export function CompleteForm({
       {outcome === "test-order" ? (
         <fieldset>
           <legend>Test order</legend>
-          <label htmlFor={field("common")}>Common test (LOINC)</label>
-          <select id={field("common")} value={test.loinc} onChange={(e) => onPickTest(e.target.value)}>
+          <SelectField label="Common test (LOINC)" value={test.loinc} onChange={(e) => onPickTest(e.target.value)}>
             <option value="">Other test (name only)</option>
             {Object.entries(COMMON_TESTS).map(([code, name]) => (
               <option key={code} value={code}>
                 {name} ({code})
               </option>
             ))}
-          </select>
-          <label htmlFor={field("test")}>Test name</label>
-          <input
-            id={field("test")}
-            value={test.testName}
-            onChange={(e) => setTest({ ...test, testName: e.target.value })}
-          />
-          <label htmlFor={field("reason")}>Reason</label>
-          <input
-            id={field("reason")}
-            value={test.reason}
-            onChange={(e) => setTest({ ...test, reason: e.target.value })}
-          />
-          <label htmlFor={field("priority")}>Priority</label>
-          <select
-            id={field("priority")}
+          </SelectField>
+          <TextField label="Test name" value={test.testName} onChange={(testName) => setTest({ ...test, testName })} />
+          <TextField label="Reason" value={test.reason} onChange={(reason) => setTest({ ...test, reason })} />
+          <SelectField
+            label="Priority"
             value={test.priority}
             onChange={(e) => setTest({ ...test, priority: e.target.value })}
           >
             {PRIORITIES.map((p) => (
               <option key={p}>{p}</option>
             ))}
-          </select>
+          </SelectField>
         </fieldset>
       ) : null}
 
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <Button type="submit" variant="primary" icon={CircleCheckBig} isPending={busy}>
           Complete the appointment
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
+        </Button>
+        <Button variant="quiet" onPress={onCancel} isDisabled={busy}>
           Not now
-        </button>
+        </Button>
       </div>
     </form>
   );
