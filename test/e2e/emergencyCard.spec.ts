@@ -188,7 +188,7 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       const field = page.getByLabel("Link from the card");
       await field.fill(link.replace(/chainId=\d+/, "chainId=1"));
       await page.getByRole("button", { name: "Use this link" }).click();
-      const alert = page.locator(".card-reader .field-error");
+      const alert = page.locator(".card-reader .ui-field-error");
       expect(await alert.textContent()).to.equal(
         `This card was made for another network (chain id 1), not for EHR local chain (chain id ${e2e().stack.chain.chainId}): it cannot open a record here.`,
       );

@@ -1,3 +1,4 @@
+import { Link2, ScanQrCode } from "lucide-react";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { EhrError } from "@lib/errors";
@@ -5,6 +6,8 @@ import { FieldError } from "../../components/FieldError";
 import { useWallet } from "../../ehr/useEhr";
 import { emergencyCardLink, parseEmergencyCardLink } from "./cardLink";
 import { useQrScanner } from "./useQrScanner";
+import { Button } from "../../ui/Button";
+import { TextField } from "../../ui/TextField";
 import "./emergencyCard.css";
 
 /**
@@ -65,31 +68,28 @@ export function CardReader({ onPatient }: { onPatient(patient: Address): void })
             data-engine={scanner.engine}
           />
           <p role="status">Point the camera at the code on the card…</p>
-          <button type="button" onClick={scanner.stop}>
-            Stop the camera
-          </button>
+          <Button onPress={scanner.stop}>Stop the camera</Button>
         </>
       ) : (
-        <button type="button" className="primary" onClick={scanner.start}>
+        <Button variant="primary" icon={ScanQrCode} onPress={scanner.start}>
           Scan a card
-        </button>
+        </Button>
       )}
       <FieldError data-testid="camera-error">{scanner.error}</FieldError>
       <form onSubmit={onPaste} noValidate>
-        <label htmlFor={`${id}-link`}>Link from the card</label>
-        <input
-          id={`${id}-link`}
+        <TextField
+          label="Link from the card"
+          type="url"
           value={link}
-          onChange={(e) => setLink(e.target.value)}
+          onChange={setLink}
           inputMode="url"
           autoComplete="off"
-          spellCheck={false}
           placeholder="https://…/#/emergency-access?patient=…"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
+          errorMessage={error}
         />
-        <FieldError id={`${id}-error`}>{error}</FieldError>
-        <button type="submit">Use this link</button>
+        <Button type="submit" icon={Link2}>
+          Use this link
+        </Button>
       </form>
       {found ? (
         <p role="status" data-testid="card-patient">
