@@ -1,3 +1,4 @@
+import { Send } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { categoriesOf } from "@lib/categories";
 import type { Address, Hex } from "viem";
@@ -6,6 +7,8 @@ import { MAX_MESSAGE_TEXT, participantKeys, sealMessage, type MessageContent, ty
 import { CategoryPicker } from "../../../components/CategoryPicker";
 import { useWallet, useApiSession } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
+import { Button } from "../../../ui/Button";
+import { TextField } from "../../../ui/TextField";
 import { recordName } from "../../../records/recordNumber";
 
 export interface ComposerProps {
@@ -98,43 +101,36 @@ export function Composer(props: ComposerProps) {
       {record ? (
         <p className="composer-context">
           About {recordName(record.index)}{" "}
-          <button type="button" onClick={props.onClearRecord}>
+          <Button variant="quiet" onPress={props.onClearRecord}>
             Remove<span className="visually-hidden"> the record from this message</span>
-          </button>
+          </Button>
         </p>
       ) : null}
       {replyTo && kind === "text" ? (
         <p className="composer-context">
           Replying to the data request{" "}
-          <button type="button" onClick={props.onClearReply}>
+          <Button variant="quiet" onPress={props.onClearReply}>
             Cancel<span className="visually-hidden"> the reply</span>
-          </button>
+          </Button>
         </p>
       ) : null}
       {kind === "request" ? (
         <CategoryPicker value={categories} onChange={setCategories} legend="Categories wanted (optional)" />
       ) : null}
-      <label htmlFor={`${id}-text`}>{kind === "request" ? "What you need, and why" : "Message"}</label>
-      <textarea
-        id={`${id}-text`}
+      <TextField
+        label={kind === "request" ? "What you need, and why" : "Message"}
         rows={3}
         value={text}
         maxLength={MAX_MESSAGE_TEXT}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={invalid ? true : undefined}
-        aria-describedby={invalid ? `${id}-error` : `${id}-hint`}
+        onChange={setText}
+        description="Encrypted in your browser: only you and the other party can read it."
+        errorMessage={invalid}
       />
-      <p id={`${id}-hint`} className="hint">
-        Encrypted in your browser: only you and the other party can read it.
-      </p>
-      {invalid ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {invalid}
-        </p>
-      ) : null}
-      <button type="submit" className="primary" disabled={task.busy}>
-        {task.busy ? "Sending…" : kind === "request" ? "Send the request" : "Send"}
-      </button>
+      <div className="actions">
+        <Button type="submit" variant="primary" icon={Send} isPending={task.busy}>
+          {task.busy ? "Sending…" : kind === "request" ? "Send the request" : "Send"}
+        </Button>
+      </div>
     </form>
   );
 }
