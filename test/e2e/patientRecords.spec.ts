@@ -15,8 +15,11 @@ import { EhrApiClient } from "../../lib/api/client";
 import { emergencyOptedOut, readChainRecord, recordCount } from "../../lib/chain/ehr";
 import { validateGeneralDetails } from "../../lib/fhir/generalDetails";
 import { restoreKeyBackup } from "../../lib/keys";
-import { readRecord } from "../../lib/records/flows";
-import { nav, registerPatientThroughUi, type E2e, type Session } from "./context";
+import { createRecord, readRecord } from "../../lib/records/flows";
+import { utf8 } from "../../lib/bytes";
+import { Category } from "../../lib/categories";
+import { nav, registerPatientThroughUi, specKit, type E2e, type Session } from "./context";
+import { newPatient } from "./steps";
 
 const PASSPHRASE = "patient records passphrase";
 const DECLINED = "You declined the request in your wallet; nothing was changed.";
@@ -33,6 +36,7 @@ async function bannerText(page: Page): Promise<string | undefined> {
 }
 
 export function patientRecordsSpecs(e2e: () => E2e): void {
+  const kit = specKit(e2e);
   let publicClient: PublicClient;
   let session: Session | undefined;
 
@@ -187,6 +191,56 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       await page.getByRole("region", { name: "Your saved details" }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
       await e2e().screenshot(page, "patient-07-details-phone");
+    });
+
+    it("a link to a record beyond the first page opens that record, and one to no record says so", async function () {
+      this.timeout(300_000);
+      const { stack } = e2e();
+      const passphrase = "records deep link passphrase";
+      const patient = await newPatient(e2e, kit, passphrase);
+      const { page } = patient.session;
+      // 21 records, added by the patient's own key (from her backup file) through the real service:
+      // the list shows the newest 20, so record 1 is on the second page.
+      const { key } = await restoreKeyBackup(new Uint8Array(patient.backup), passphrase);
+      const chain = defineChain({
+        id: stack.chain.chainId,
+        name: "e2e",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [stack.chain.url] } },
+      });
+      const walletClient = createWalletClient({
+        account: privateKeyToAccount(patient.key),
+        chain,
+        transport: http(stack.chain.url),
+      }) as WalletClient;
+      const api = new EhrApiClient({ baseUrl: stack.apiUrl, origin: stack.webUrl });
+      await api.signIn(walletClient);
+      const ctx = { publicClient, walletClient, core: stack.core, storage: api.blobStore(), vault: api.keyVault() };
+      for (let n = 1; n <= 21; n++) {
+        await createRecord(ctx, {
+          patient: patient.address,
+          category: n === 1 ? Category.Allergies : Category.ClinicalNotes,
+          content: utf8(`Deep link note ${n}`),
+          mediaType: "text/plain",
+          authorKey: key,
+        });
+      }
+      expect(await recordCount(publicClient, stack.core, patient.address)).to.equal(21);
+
+      await page.goto(`${stack.webUrl}/#/records/1`);
+      await page.reload();
+      const detail = page.getByRole("heading", { level: 2, name: "Record 1: Allergies" });
+      await detail.waitFor({ timeout: 60_000 });
+      expect(await page.getByRole("list", { name: "Your records" }).count()).to.equal(0);
+      await page.getByRole("button", { name: "Open the record" }).click();
+      await page.getByText("Deep link note 1").waitFor({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Back to the list" }).click();
+      await page.getByRole("list", { name: "Your records" }).waitFor();
+      expect(page.url()).to.match(/#\/records$/);
+
+      await page.goto(`${stack.webUrl}/#/records/22`);
+      await page.getByText("There is no record 22: your records are numbered 1 to 21.").waitFor();
+      await page.getByRole("list", { name: "Your records" }).waitFor();
     });
   });
 }
