@@ -1,3 +1,4 @@
+import { Check, Pencil, Plus, Trash2, Undo2 } from "lucide-react";
 import { useId, useState } from "react";
 import {
   ALLERGY_SEVERITIES,
@@ -9,6 +10,9 @@ import {
   type ReviewDraft,
   type ReviewStatus,
 } from "@lib/clinical/review";
+import { Button } from "../../../ui/Button";
+import { SelectField } from "../../../ui/SelectField";
+import { TextField } from "../../../ui/TextField";
 import "./reconcile.css";
 
 type Kind = "allergies" | "medications";
@@ -94,42 +98,32 @@ function EntryRow({
                 setEditing({ ...editing, [f.key]: v } as Entry);
                 if (error) setProblem(undefined); // the message goes once the field is being fixed
               };
-              return (
-                <div key={f.key}>
-                  <label htmlFor={fieldId}>{f.label}</label>
-                  {f.options ? (
-                    <select id={fieldId} value={value} onChange={(e) => set(e.target.value)}>
-                      {f.options.map((o) => (
-                        <option key={o} value={o}>
-                          {o || "Not stated"}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <input
-                      id={fieldId}
-                      value={value}
-                      onChange={(e) => set(e.target.value)}
-                      aria-invalid={error ? true : undefined}
-                      aria-describedby={error ? `${fieldId}-error` : undefined}
-                    />
-                  )}
-                  {error ? (
-                    <p id={`${fieldId}-error`} className="field-error">
-                      {error}
-                    </p>
-                  ) : null}
-                </div>
+              return f.options ? (
+                <SelectField
+                  key={f.key}
+                  id={fieldId}
+                  label={f.label}
+                  value={value}
+                  onChange={(e) => set(e.target.value)}
+                >
+                  {f.options.map((o) => (
+                    <option key={o} value={o}>
+                      {o || "Not stated"}
+                    </option>
+                  ))}
+                </SelectField>
+              ) : (
+                <TextField key={f.key} id={fieldId} label={f.label} value={value} onChange={set} errorMessage={error} />
               );
             })}
           </div>
           <div className="actions">
-            <button type="button" className="primary" onClick={accept}>
+            <Button variant="primary" icon={Check} onPress={accept}>
               Confirm
-            </button>
-            <button type="button" onClick={cancel}>
+            </Button>
+            <Button variant="quiet" onPress={cancel}>
               Cancel
-            </button>
+            </Button>
           </div>
         </fieldset>
       </li>
@@ -147,33 +141,34 @@ function EntryRow({
       {entry.sentence ? <p className="review-sentence">From the report: “{entry.sentence}”</p> : null}
       <div className="actions">
         {entry.status === "pending" ? (
-          <button
-            type="button"
-            onClick={() => onChange({ ...entry, status: "accepted" })}
+          <Button
+            icon={Check}
+            onPress={() => onChange({ ...entry, status: "accepted" })}
             aria-label={`Confirm ${name}`}
           >
             Confirm
-          </button>
+          </Button>
         ) : null}
         {entry.status !== "removed" ? (
-          <button type="button" onClick={() => setEditing(entry)} aria-label={`Edit ${name}`}>
+          <Button icon={Pencil} onPress={() => setEditing(entry)} aria-label={`Edit ${name}`}>
             Edit
-          </button>
+          </Button>
         ) : null}
         {entry.status === "pending" ? (
-          <button type="button" onClick={() => onChange({ ...entry, status: "removed" })} aria-label={`Remove ${name}`}>
+          <Button icon={Trash2} onPress={() => onChange({ ...entry, status: "removed" })} aria-label={`Remove ${name}`}>
             Remove
-          </button>
+          </Button>
         ) : (
-          <button
-            type="button"
-            onClick={() =>
+          <Button
+            variant="quiet"
+            icon={Undo2}
+            onPress={() =>
               added && entry.status === "accepted" ? onChange(undefined) : onChange({ ...entry, status: "pending" })
             }
             aria-label={`Undo ${name}`}
           >
             Undo
-          </button>
+          </Button>
         )}
       </div>
     </li>
@@ -209,20 +204,20 @@ function ReviewSection({ kind, entries, onChange }: { kind: Kind; entries: Entry
         ))}
       </ul>
       <div className="actions">
-        <button type="button" onClick={add}>
+        <Button icon={Plus} onPress={add}>
           Add {kind === "allergies" ? "an allergy" : "a medication"}
-        </button>
+        </Button>
         {pending.length > 1 ? (
-          <button
-            type="button"
-            onClick={() =>
+          <Button
+            icon={Check}
+            onPress={() =>
               onChange(
                 entries.map((e) => (e.status === "pending" && e.from !== undefined ? { ...e, status: "accepted" } : e)),
               )
             }
           >
             Confirm the {pending.length} {title.toLowerCase()} to review as shown
-          </button>
+          </Button>
         ) : null}
       </div>
     </section>
