@@ -1,3 +1,4 @@
+import { Save } from "lucide-react";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { utf8 } from "@lib/bytes";
 import { isAuthorized } from "@lib/chain/ehr";
@@ -23,6 +24,8 @@ import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
 import { PatientWork } from "../../components/PatientWork";
+import { Button } from "../../ui/Button";
+import { SelectField } from "../../ui/SelectField";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
@@ -124,14 +127,13 @@ function FormFiller({ patient }: { patient: Address }) {
         <h2 id={`${id}-title`}>
           Form for <code>{patient}</code>
         </h2>
-        <label htmlFor={`${id}-kind`}>Form</label>
-        <select id={`${id}-kind`} value={kind} onChange={(e) => choose(e.target.value as FormKind)}>
+        <SelectField label="Form" value={kind} onChange={(e) => choose(e.target.value as FormKind)}>
           {FORM_KINDS.map((k) => (
             <option key={k} value={k}>
               {FORMS[k].title}
             </option>
           ))}
-        </select>
+        </SelectField>
         <p>
           Filed as {categoryName(form.category)}: your grant from this patient must cover it, unless you file it under a
           confirmed appointment that has started (until 24 hours after it ends).
@@ -142,24 +144,25 @@ function FormFiller({ patient }: { patient: Address }) {
           </p>
         ) : null}
         <FormEditor id={id} spec={spec} draft={draft} problems={problems} onChange={setDraft} />
-        <label htmlFor={`${id}-appointment`}>File under</label>
-        <select id={`${id}-appointment`} value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
+        <SelectField label="File under" value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
           <option value="">My access grant</option>
           {writable.map((a) => (
             <option key={a.start} value={a.start}>
               The appointment of {new Date(a.start * 1000).toLocaleString()}
             </option>
           ))}
-        </select>
+        </SelectField>
         {attempted && !check.ok ? (
           <p role="status" className="field-error">
             {check.problems.length === 1 ? "One problem" : `${check.problems.length} problems`} to fix: nothing was
             sent.
           </p>
         ) : null}
-        <button type="submit" className="primary" disabled={saving.busy}>
-          Save the form
-        </button>
+        <div className="actions">
+          <Button type="submit" variant="primary" icon={Save} isPending={saving.busy}>
+            Save the form
+          </Button>
+        </div>
       </form>
       <SaveProgress title="Saving the form" stages={SAVE_STAGES} from="summarize" task={saving} saved={saved}>
         {saved ? `${FORMS[saved.kind].title} saved as ${recordName(saved.index)} of this patient` : null}
