@@ -112,7 +112,10 @@ export function careSpecs(e2e: () => E2e): void {
       booked = await appointments();
       expect(booked[0].status).to.equal(2); // Confirmed
 
-      // The patient gives access: a form without a doctor is refused before any transaction.
+      // The patient gives access: a form without a doctor is refused before any transaction. She is
+      // in India (UTC+5:30, chosen for its half hour) and enters the end in her own time.
+      const cdp = await p.context.newCDPSession(p.page);
+      await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Kolkata" });
       await nav(p.page, "Sharing");
       await p.page.getByRole("heading", { name: "Give a doctor access" }).waitFor();
       const sent = sentTransactions(p);
@@ -125,8 +128,15 @@ export function careSpecs(e2e: () => E2e): void {
 
       await p.page.getByLabel("Allergies", { exact: true }).check();
       await p.page.getByLabel("Medications", { exact: true }).check();
-      const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-      await p.page.getByLabel("Access ends after (UTC)").fill(expiry);
+      // 18:30 in India, 10 days on, is 13:00 UTC on the chain. An end in the past is refused at the field.
+      const ends = p.page.getByLabel(/^Access ends, your time: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)$/);
+      const day = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+      await ends.fill("2020-01-01T09:00");
+      await p.page.getByRole("button", { name: "Give access" }).click();
+      await p.page.getByText("Choose when access ends: a date and time in the future.").waitFor();
+      expect(await ends.getAttribute("aria-invalid")).to.equal("true");
+      expect(sentTransactions(p)).to.equal(sent);
+      await ends.fill(`${day}T18:30`);
       await p.page.getByRole("button", { name: "Give access" }).click();
       const grants = p.page.getByRole("list", { name: "Active grants" }).getByRole("listitem");
       await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "Allergies, Medications" }).waitFor();
@@ -134,7 +144,7 @@ export function careSpecs(e2e: () => E2e): void {
 
       const grant = await grantOf();
       expect(grant.categories).to.equal(categoryMask([Category.Allergies, Category.Medications]));
-      expect(grant.expiresAt).to.equal(Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000));
+      expect(grant.expiresAt).to.equal(Date.parse(`${day}T13:00:00Z`) / 1000);
 
       // The doctor sees the patient, with what the grant covers.
       await nav(d.page, "My patients");

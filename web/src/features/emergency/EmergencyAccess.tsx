@@ -6,6 +6,7 @@ import { openEmergencyAndRead, readEmergencyRecords } from "@lib/records/flows";
 import { repeatsJustification } from "@lib/records/emergency";
 import { sentenceFor } from "@lib/chain/errorCatalogue";
 import { Countdown } from "../../components/Countdown";
+import { formatSlot } from "../../components/format";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
@@ -31,6 +32,11 @@ const STAGES: TaskStage[] = [
   "verify",
   "decrypt",
 ];
+
+/** The start of the next UTC day (unix seconds): the chain counts emergency openings per UTC day. */
+function nextUtcDay(): number {
+  return (Math.floor(Date.now() / 86_400_000) + 1) * 86_400;
+}
 
 /** One patient: the open window's countdown and card, or the form that opens one. */
 function Emergency({ patient }: { patient: Address }) {
@@ -160,7 +166,7 @@ function Emergency({ patient }: { patient: Address }) {
           <p id={`${id}-justification-hint`} className="hint">
             Only a fingerprint (hash) of this text goes on the chain; keep your copy for the review.
             {dailyLimit !== undefined && openedToday.data !== undefined
-              ? ` You have opened ${openedToday.data} of your ${dailyLimit} emergency accesses today (UTC).`
+              ? ` You have opened ${openedToday.data} of your ${dailyLimit} emergency accesses today; the count starts again at ${formatSlot(nextUtcDay())}.`
               : ""}
           </p>
           <button type="submit" className="primary" disabled={task.busy}>

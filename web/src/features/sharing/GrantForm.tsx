@@ -12,19 +12,38 @@ import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { viewerTimeZone } from "../../components/format";
 import { specialtyLabel } from "@lib/specialties";
 import { takeGrantPrefill } from "../messages/handoff";
 
 const GRANT_STAGES = ["awaiting-signature", "pending", "confirmed", "rewrap"] as const;
 const DAY = 86_400;
 
-/** "YYYY-MM-DD" of a Unix time, for a date input (UTC). */
-function isoDay(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+/** "YYYY-MM-DDTHH:mm" of a Unix time in the viewer's time zone, for a datetime-local input. */
+function localInput(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** The Unix time (seconds) of a datetime-local value, read in the viewer's time zone; NaN if malformed. */
+function fromLocalInput(value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((part) => Number(part ?? 0));
+  return Math.floor(new Date(y, mo - 1, d, h, mi, sec).getTime() / 1000);
+}
+
+/** The end of the viewer's day `days` from now (23:59 local), as Unix seconds. */
+function endOfLocalDay(nowSeconds: number, days: number): number {
+  const d = new Date((nowSeconds + days * DAY) * 1000);
+  d.setHours(23, 59, 0, 0);
+  return Math.floor(d.getTime() / 1000);
 }
 
 /**
- * Grants a doctor access to chosen categories until the end of a chosen day (UTC), then shares the
+ * Grants a doctor access to chosen categories until a chosen minute, entered in the viewer's own
+ * time zone (the field says which), then shares the
  * keys of the existing records in those categories with them (grantAccessWithRewrap), and her name
  * card (name and date of birth, sealed to that doctor), as the form says. Needs the unlocked key:
  * the caller renders it inside UnlockGate.
@@ -40,23 +59,26 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const [prefill] = useState(takeGrantPrefill);
   const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
   const [categories, setCategories] = useState(prefill?.categories ?? 0);
-  const [expiry, setExpiry] = useState(isoDay(now + 30 * DAY));
+  const [expiry, setExpiry] = useState(() => localInput(endOfLocalDay(now, 30)));
   const [invalid, setInvalid] = useState<{ on: "doctor" | "categories" | "expiry"; problem: string } | undefined>();
   const shareName = useShareIdentityCard();
   const [nameShared, setNameShared] = useState<boolean>();
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const expiresAt = Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000);
+    const expiresAt = fromLocalInput(expiry);
     const problem =
       doctor === ""
         ? { on: "doctor" as const, problem: "Choose a doctor." }
         : categories === 0
           ? { on: "categories" as const, problem: "Choose at least one category to share." }
           : !Number.isFinite(expiresAt) || expiresAt <= now
-            ? { on: "expiry" as const, problem: "Choose an expiry date in the future." }
+            ? { on: "expiry" as const, problem: "Choose when access ends: a date and time in the future." }
             : maxDuration !== undefined && expiresAt > now + maxDuration
-              ? { on: "expiry" as const, problem: `Choose an expiry within ${Math.floor(maxDuration / DAY)} days.` }
+              ? {
+                  on: "expiry" as const,
+                  problem: `Choose an end within ${Math.floor(maxDuration / DAY)} days from now.`,
+                }
               : undefined;
     setInvalid(problem);
     if (problem) return;
@@ -98,11 +120,12 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         errorMessage={invalid?.on === "categories" ? invalid.problem : undefined}
       />
       <TextField
-        label="Access ends after (UTC)"
-        type="date"
+        label={`Access ends, your time: ${viewerTimeZone()}`}
+        description="The date and minute access stops, in your own time zone."
+        type="datetime-local"
         value={expiry}
-        min={isoDay(now)}
-        max={maxDuration !== undefined ? isoDay(now + maxDuration - DAY) : undefined}
+        min={localInput(now)}
+        max={maxDuration !== undefined ? localInput(now + maxDuration) : undefined}
         onChange={setExpiry}
         errorMessage={invalid?.on === "expiry" ? invalid.problem : undefined}
       />
