@@ -26,7 +26,8 @@ export interface UploadLimits {
   keyBackups: number;
 }
 
-const MIGRATIONS = [
+/** The ledger's schema steps (exported for the migration test). */
+export const LEDGER_MIGRATIONS = [
   {
     id: "uploads/1-ledger",
     up(db: StateDatabase["db"]) {
@@ -51,6 +52,48 @@ const MIGRATIONS = [
       `);
     },
   },
+  {
+    // What the quota counts per uploader (bytes and key backups not yet referenced, not legacy), kept
+    // by triggers in the same transaction as every change of `uploads`: one row read per check,
+    // where a SUM over an uploader's pending rows grew with them (20,000 rows: a third of an upload).
+    id: "uploads/2-pending-totals",
+    up(db: StateDatabase["db"]) {
+      db.exec(`
+        CREATE TABLE upload_pending (
+          uploader TEXT PRIMARY KEY,
+          bytes INTEGER NOT NULL,
+          backups INTEGER NOT NULL
+        );
+        INSERT INTO upload_pending (uploader, bytes, backups)
+          SELECT uploader, SUM(size), SUM(kind = 'key-backup') FROM uploads
+          WHERE referenced_at IS NULL AND legacy = 0 GROUP BY uploader;
+        CREATE TRIGGER upload_pending_insert AFTER INSERT ON uploads
+          WHEN NEW.referenced_at IS NULL AND NEW.legacy = 0
+        BEGIN
+          INSERT INTO upload_pending (uploader, bytes, backups) VALUES (NEW.uploader, NEW.size, NEW.kind = 'key-backup')
+            ON CONFLICT (uploader) DO UPDATE SET bytes = bytes + excluded.bytes, backups = backups + excluded.backups;
+        END;
+        CREATE TRIGGER upload_pending_delete AFTER DELETE ON uploads
+          WHEN OLD.referenced_at IS NULL AND OLD.legacy = 0
+        BEGIN
+          UPDATE upload_pending SET bytes = bytes - OLD.size, backups = backups - (OLD.kind = 'key-backup')
+            WHERE uploader = OLD.uploader;
+        END;
+        CREATE TRIGGER upload_pending_update_old AFTER UPDATE OF uploader, size, kind, referenced_at, legacy ON uploads
+          WHEN OLD.referenced_at IS NULL AND OLD.legacy = 0
+        BEGIN
+          UPDATE upload_pending SET bytes = bytes - OLD.size, backups = backups - (OLD.kind = 'key-backup')
+            WHERE uploader = OLD.uploader;
+        END;
+        CREATE TRIGGER upload_pending_update_new AFTER UPDATE OF uploader, size, kind, referenced_at, legacy ON uploads
+          WHEN NEW.referenced_at IS NULL AND NEW.legacy = 0
+        BEGIN
+          INSERT INTO upload_pending (uploader, bytes, backups) VALUES (NEW.uploader, NEW.size, NEW.kind = 'key-backup')
+            ON CONFLICT (uploader) DO UPDATE SET bytes = bytes + excluded.bytes, backups = backups + excluded.backups;
+        END;
+      `);
+    },
+  },
 ];
 
 const MB = 1024 * 1024;
@@ -61,61 +104,98 @@ function referenced(db: StateDatabase["db"], hashes: Iterable<Hex>, now: number)
   for (const hash of new Set([...hashes].map((h) => h.toLowerCase()))) update.run(now, hash);
 }
 
+/** An upload being received and stored: counted against its uploader's quota until it ends. */
+export interface Reservation {
+  /**
+   * The blob is stored under `cid` (`alreadyStored`: its bytes were there before this upload): the
+   * upload's row is written, in the ledger's one transaction for this upload, and the reservation ends.
+   */
+  stored(cid: string, alreadyStored: boolean, now?: number): void;
+  /** The upload failed: nothing is written and its bytes leave the count. Idempotent. */
+  release(): void;
+}
+
+/** The uploads of one address being received now (in memory), by blob. */
+interface InFlight {
+  bytes: number;
+  backups: number;
+  /** Per blob: how many uploads of it, its size and whether it is a key backup. */
+  blobs: Map<string, { count: number; size: number; backup: boolean }>;
+}
+
 /**
  * The uploads not yet referenced on-chain, per address, in the service's SQLite state: what the
- * quota counts and what the sweeper (sweeper.ts) removes once their grace period is over. A
- * reservation is checked and written in one transaction, so parallel uploads cannot overrun the
- * quota; bytes leave the count as soon as a mined record or registered key names them.
+ * quota counts and what the sweeper (sweeper.ts) removes once their grace period is over. The
+ * count is the uploads written (table `upload_pending`, kept by triggers) plus those being received
+ * now ({@link reserve}, in memory: checked and taken in one synchronous step, so parallel uploads
+ * cannot overrun the quota); an upload writes its row once, when its blob is stored: one durable
+ * commit per upload. Bytes leave the count as soon as a mined record or registered key names them.
  *
- * Work on one blob (its upload, its removal) runs one at a time through {@link exclusive}.
+ * An upload holds its blob {@link shared} while it stores it and writes its row; the sweeper's
+ * removal holds it {@link exclusive}: uploads of the same bytes run side by side, a removal waits for
+ * them and they for it.
  */
 export class UploadLedger {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new Map<string, BlobLock>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly statements = new Map<string, ReturnType<StateDatabase["db"]["prepare"]>>();
 
   constructor(
     private readonly state: StateDatabase,
     private readonly limits: UploadLimits,
   ) {
-    state.migrate(MIGRATIONS);
+    state.migrate(LEDGER_MIGRATIONS);
   }
 
   /**
-   * Records an upload of `size` bytes before they are stored: HttpError 413 when it would take the
-   * uploader over the quota. Re-uploading the same bytes counts once and restarts their grace
-   * period. Answers whether other uploads of these bytes were known (then they are not a legacy blob).
+   * Counts an upload of `size` bytes against its uploader's quota while it is received and stored:
+   * HttpError 413 when it would take the uploader over. Re-uploading the same bytes counts once (and
+   * restarts their grace period when stored).
    */
-  reserve(upload: Omit<UploadRow, "cid" | "createdAt">, now = Date.now()): { known: boolean } {
-    return this.write((db) => {
-      this.checkRoom(upload.uploader, upload.size, upload.kind, upload.sha256);
-      const known = db.prepare("SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1").get(upload.sha256) !== undefined;
-      db.prepare(
-        `INSERT INTO uploads (sha256, uploader, kind, subject, size, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (sha256, uploader) DO UPDATE SET created_at = excluded.created_at`,
-      ).run(upload.sha256, upload.uploader, upload.kind, upload.subject, upload.size, now);
-      return { known };
-    });
-  }
-
-  /**
-   * The blob is stored under `cid`. `legacy`: it was already stored before any tracked upload of it
-   * (a blob from before this ledger), which the sweeper never removes.
-   */
-  stored(sha256: Hex, uploader: Address, cid: string, legacy: boolean): void {
-    this.write((db) => {
-      db.prepare("UPDATE uploads SET cid = ?, legacy = MAX(legacy, ?) WHERE sha256 = ? AND uploader = ?").run(
-        cid,
-        legacy ? 1 : 0,
-        sha256,
-        uploader,
-      );
-    });
-  }
-
-  /** The upload failed: its reservation goes, unless it was a re-upload of bytes stored before. */
-  release(sha256: Hex, uploader: Address): void {
-    this.write((db) => {
-      db.prepare("DELETE FROM uploads WHERE sha256 = ? AND uploader = ? AND cid IS NULL").run(sha256, uploader);
-    });
+  reserve(upload: Omit<UploadRow, "cid" | "createdAt">): Reservation {
+    const kind = upload.kind;
+    this.checkRoom(upload.uploader, upload.size, kind, upload.sha256);
+    const key = upload.uploader.toLowerCase();
+    const mine = this.inFlight.get(key) ?? { bytes: 0, backups: 0, blobs: new Map() };
+    this.inFlight.set(key, mine);
+    const blob = mine.blobs.get(upload.sha256);
+    if (blob) blob.count++;
+    else {
+      mine.blobs.set(upload.sha256, { count: 1, size: upload.size, backup: kind === "key-backup" });
+      mine.bytes += upload.size;
+      if (kind === "key-backup") mine.backups++;
+    }
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      const entry = mine.blobs.get(upload.sha256)!;
+      if (--entry.count > 0) return;
+      mine.blobs.delete(upload.sha256);
+      mine.bytes -= entry.size;
+      if (entry.backup) mine.backups--;
+      if (mine.blobs.size === 0 && this.inFlight.get(key) === mine) this.inFlight.delete(key);
+    };
+    return {
+      stored: (cid, alreadyStored, now = Date.now()) => {
+        if (ended) throw new Error("This upload's reservation has ended.");
+        try {
+          this.write(() => {
+            // Already here with no tracked upload of it: a blob from before the ledger, never swept.
+            const known = this.statement("SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1").get(upload.sha256);
+            const legacy = alreadyStored && known === undefined ? 1 : 0;
+            this.statement(
+              `INSERT INTO uploads (sha256, uploader, cid, kind, subject, size, created_at, legacy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (sha256, uploader) DO UPDATE SET created_at = excluded.created_at, cid = excluded.cid,
+                 legacy = MAX(legacy, excluded.legacy)`,
+            ).run(upload.sha256, upload.uploader, cid, kind, upload.subject, upload.size, now, legacy);
+          });
+        } finally {
+          end();
+        }
+      },
+      release: end,
+    };
   }
 
   /** Marks every upload of these hashes referenced (a record or key event named them). */
@@ -124,22 +204,40 @@ export class UploadLedger {
   }
 
   /**
-   * Throws HttpError 413 when `uploader` has no room for `size` more bytes of `kind` (re-uploading
-   * `sha256` itself counts once). Also what the router asks before reading a body.
+   * Throws HttpError 413 when `uploader` has no room for `size` more bytes of `kind`, counting the
+   * uploads written and those in flight (re-uploading `sha256` itself counts once). Also what the
+   * router asks before reading a body.
    */
   checkRoom(uploader: Address, size: number, kind: UploadKind = "envelope", sha256?: Hex): void {
-    const pending = this.state.db
-      .prepare(
-        `SELECT COALESCE(SUM(size), 0) AS bytes, COALESCE(SUM(kind = 'key-backup'), 0) AS backups FROM uploads
-         WHERE uploader = ? AND referenced_at IS NULL AND legacy = 0 AND sha256 != ?`,
-      )
-      .get(uploader, sha256 ?? "") as { bytes: number; backups: number };
-    if (kind === "key-backup" && Number(pending.backups) + 1 > this.limits.keyBackups) {
+    const written = (this.statement("SELECT bytes, backups FROM upload_pending WHERE uploader = ?").get(uploader) as
+      { bytes: number; backups: number } | undefined) ?? { bytes: 0, backups: 0 };
+    let bytes = Number(written.bytes);
+    let backups = Number(written.backups);
+    if (sha256) {
+      const same = this.statement(
+        "SELECT size, kind FROM uploads WHERE sha256 = ? AND uploader = ? AND referenced_at IS NULL AND legacy = 0",
+      ).get(sha256, uploader) as { size: number; kind: UploadKind } | undefined;
+      if (same) {
+        bytes -= Number(same.size);
+        if (same.kind === "key-backup") backups--;
+      }
+    }
+    const flying = this.inFlight.get(uploader.toLowerCase());
+    if (flying) {
+      bytes += flying.bytes;
+      backups += flying.backups;
+      const same = sha256 && flying.blobs.get(sha256);
+      if (same) {
+        bytes -= same.size;
+        if (same.backup) backups--;
+      }
+    }
+    if (kind === "key-backup" && backups + 1 > this.limits.keyBackups) {
       throw tooLarge(
-        `This account already has ${pending.backups} key backups waiting to be registered: register one on-chain, or try again after a day.`,
+        `This account already has ${backups} key backups waiting to be registered: register one on-chain, or try again after a day.`,
       );
     }
-    if (Number(pending.bytes) + size > this.limits.quotaBytes) {
+    if (bytes + size > this.limits.quotaBytes) {
       throw tooLarge(
         `Your uploads not yet saved in a record reach this service's limit of ${Number((this.limits.quotaBytes / MB).toPrecision(3))} MB: save them in records, or try again after a day.`,
       );
@@ -182,7 +280,7 @@ export class UploadLedger {
          AND (created_at >= ? OR referenced_at IS NOT NULL OR legacy = 1 OR cid IS NULL)`,
       )
       .get(sha256, before) as { n: number };
-    return Number(row.n) === 0;
+    return Number(row.n) === 0 && ![...this.inFlight.values()].some((mine) => mine.blobs.has(sha256));
   }
 
   /** The next block the reference scan reads, or undefined before its first run. */
@@ -221,19 +319,84 @@ export class UploadLedger {
     }
   }
 
-  /** Runs `work` when no other work on the blob `sha256` is running (uploads and removals of it queue). */
-  async exclusive<T>(sha256: Hex, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(sha256) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(sha256, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(sha256) === settled) this.locks.delete(sha256);
+  /** `sql` prepared once (node:sqlite compiles a statement at every `prepare`). */
+  private statement(sql: string) {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.state.db.prepare(sql);
+      this.statements.set(sql, prepared);
     }
+    return prepared;
+  }
+
+  /** Runs `work` alongside other uploads of the blob `sha256`, never during its removal. */
+  shared<T>(sha256: Hex, work: () => Promise<T>): Promise<T> {
+    return this.lockOf(sha256).shared(work);
+  }
+
+  /** Runs `work` when nothing else runs on the blob `sha256` (a removal: uploads of it wait). */
+  exclusive<T>(sha256: Hex, work: () => Promise<T>): Promise<T> {
+    return this.lockOf(sha256).exclusive(work);
+  }
+
+  private lockOf(sha256: Hex): BlobLock {
+    let lock = this.locks.get(sha256);
+    if (!lock) {
+      lock = new BlobLock(() => this.locks.get(sha256) === lock && this.locks.delete(sha256));
+      this.locks.set(sha256, lock);
+    }
+    return lock;
+  }
+}
+
+/**
+ * Many sharers or one holder at a time, for one blob: a holder waits for the sharers running and
+ * holds back new ones (so uploads cannot starve a removal); `idle` runs when nothing runs or waits.
+ */
+class BlobLock {
+  private sharers = 0;
+  private holder: Promise<void> | undefined;
+  private waiting = 0;
+  private drained: (() => void)[] = [];
+
+  constructor(private readonly idle: () => void) {}
+
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    this.waiting++;
+    try {
+      while (this.holder) await this.holder;
+    } finally {
+      this.waiting--;
+    }
+    this.sharers++;
+    try {
+      return await work();
+    } finally {
+      if (--this.sharers === 0) for (const wake of this.drained.splice(0)) wake();
+      this.maybeIdle();
+    }
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.waiting++;
+    try {
+      while (this.holder) await this.holder;
+    } finally {
+      this.waiting--;
+    }
+    let release!: () => void;
+    this.holder = new Promise<void>((resolve) => (release = resolve));
+    try {
+      while (this.sharers > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+      return await work();
+    } finally {
+      this.holder = undefined;
+      release();
+      this.maybeIdle();
+    }
+  }
+
+  private maybeIdle(): void {
+    if (this.sharers === 0 && !this.holder && this.waiting === 0) this.idle();
   }
 }

@@ -84,17 +84,20 @@ export async function storeUpload(
     subject = getAddress(blob.identity.patient);
   }
   const record = { sha256, uploader: me, kind: blob.kind, subject: getAddress(subject), size: bytes.length };
-  const reserved = await withinQuota(services, () => services.uploads.reserve(record));
+  const reservation = await withinQuota(services, () => services.uploads.reserve(record));
   let cid: string;
   try {
-    const stored = await services.uploads.exclusive(sha256, () => services.blobs.put(bytes, sha256));
-    cid = stored.cid;
-    // Already here with no tracked upload of it: a blob from before the ledger, never swept.
-    services.uploads.stored(sha256, me, cid, stored.alreadyStored && !reserved.known);
+    // The row is written while the blob is held, so a removal of the same bytes cannot come between.
+    cid = await services.uploads.shared(sha256, async () => {
+      const stored = await services.blobs.put(bytes, sha256);
+      reservation.stored(stored.cid, stored.alreadyStored);
+      return stored.cid;
+    });
   } catch (error) {
-    services.uploads.release(sha256, me);
     if (error instanceof IntegrityError) throw badRequest(error.shortMessage);
     throw error;
+  } finally {
+    reservation.release();
   }
   services.logger.info({ requestId: caller.requestId, cid, size: bytes.length, kind: blob.kind }, "blob stored");
   return { cid, size: bytes.length };
