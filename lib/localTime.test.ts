@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { localMinute } from "./localTime";
+import { localClock, localDay, localMinute, readerTimeZone, zoneLabel, zoneOffsetMinutes } from "./localTime";
 
 describe("localMinute", () => {
   it("says a time in the given zone, naming it: Paris an hour ahead of UTC in December, New York five behind", () => {
@@ -7,11 +7,43 @@ describe("localMinute", () => {
     expect(localMinute(at, "Europe/Paris")).to.match(/^Thu,? 3 Dec 2026, 05:10 CET$/);
     expect(localMinute(at, "America/New_York")).to.match(/^Wed,? 2 Dec 2026, 23:10 (EST|GMT-5)$/);
     expect(localMinute(at.getTime(), "UTC")).to.match(/^Thu,? 3 Dec 2026, 04:10 UTC$/);
+    expect(localMinute(at, "Asia/Kolkata")).to.match(/^Thu,? 3 Dec 2026, 09:40 GMT\+5:30$/);
   });
 
   it("uses the reader's own zone when none is given", () => {
     const at = new Date("2026-12-03T04:10:00.000Z");
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(readerTimeZone()).to.equal(zone);
     expect(localMinute(at)).to.equal(localMinute(at, zone));
+  });
+
+  it("gives the same answer from its kept format, zone after zone", () => {
+    const at = Date.UTC(2026, 11, 3, 4, 10);
+    const first = ["Europe/Paris", "Asia/Kolkata", "Europe/Paris"].map((zone) => localMinute(at, zone));
+    expect(first[0]).to.equal(first[2]);
+    expect(first[0]).to.not.equal(first[1]);
+  });
+});
+
+describe("localDay, localClock", () => {
+  it("say the day and the time in the zone: 23:30 UTC is the next morning in Kolkata", () => {
+    const at = Date.UTC(2026, 11, 6, 23, 30);
+    expect(localDay(at, "UTC")).to.match(/^Sunday,? 6 December$/);
+    expect(localClock(at, "UTC")).to.equal("23:30");
+    expect(localDay(at, "Asia/Kolkata")).to.match(/^Monday,? 7 December$/);
+    expect(localClock(at, "Asia/Kolkata")).to.equal("05:00");
+  });
+});
+
+describe("zoneLabel, zoneOffsetMinutes", () => {
+  it("names a zone with its short name, and its offset east of UTC in minutes", () => {
+    const winter = Date.UTC(2026, 11, 3);
+    expect(zoneLabel(winter, "Asia/Kolkata")).to.equal("Asia/Kolkata (GMT+5:30)");
+    expect(zoneLabel(winter, "Europe/Paris")).to.equal("Europe/Paris (CET)");
+    expect(zoneLabel(winter, "UTC")).to.equal("UTC");
+    expect(zoneOffsetMinutes(winter, "Asia/Kolkata")).to.equal(330);
+    expect(zoneOffsetMinutes(winter, "UTC")).to.equal(0);
+    expect(zoneOffsetMinutes(winter, "America/Los_Angeles")).to.equal(-480);
+    expect(zoneOffsetMinutes(winter)).to.equal(-new Date(winter).getTimezoneOffset());
   });
 });

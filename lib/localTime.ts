@@ -2,19 +2,92 @@
  * Times as the dApp writes them: "Thu, 3 Dec 2026, 05:10 CET", in the reader's own time zone (or
  * `timeZone`), saying which. Shared by the dApp's pages (web/src/components/format.ts) and the API
  * client, which says a refusal's time in the reader's zone (lib/api/apiError.ts).
+ *
+ * Each format is built once per style and zone (building one costs some 100 times formatting with
+ * it) and kept for the page's life.
  */
-const LOCAL_MINUTE = {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-} as const;
-const IN_READERS_ZONE = new Intl.DateTimeFormat("en-GB", LOCAL_MINUTE);
+const LOCALE = "en-GB";
+const STYLES = {
+  /** "Thu, 3 Dec 2026, 05:10 CET" */
+  minute: {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  },
+  /** "Thursday 3 December" */
+  day: { weekday: "long", day: "numeric", month: "long" },
+  /** "05:10" */
+  time: { hour: "2-digit", minute: "2-digit" },
+  /** "CET", "GMT+5:30": the zone's short name, read from formatToParts */
+  zoneName: { timeZoneName: "short" },
+  /** "GMT+05:30", "GMT": the offset, read from formatToParts */
+  offset: { timeZoneName: "longOffset" },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+type Style = keyof typeof STYLES;
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(style: Style, timeZone = readerTimeZone()): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE, { ...STYLES[style], timeZone });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+// Two instants half a year apart: their local offsets change when the reader's zone does.
+const JANUARY = Date.UTC(2026, 0, 1);
+const JULY = Date.UTC(2026, 6, 1);
+let reader: { offsets: string; zone: string } | undefined;
+
+/**
+ * The reader's time zone ("Asia/Kolkata"). Asked of Intl again only when the computer's offsets
+ * change (asking costs as much as building a format): a laptop that travels, or a browser told
+ * another zone, shows the new zone without a reload.
+ */
+export function readerTimeZone(): string {
+  const offsets = `${new Date(JANUARY).getTimezoneOffset()} ${new Date(JULY).getTimezoneOffset()}`;
+  if (reader?.offsets !== offsets) reader = { offsets, zone: new Intl.DateTimeFormat().resolvedOptions().timeZone };
+  return reader.zone;
+}
+
+/** "Thu, 3 Dec 2026, 05:10 CET": the time to the minute, in the reader's zone (or `timeZone`), naming it. */
 export function localMinute(at: Date | number, timeZone?: string): string {
-  const format = timeZone ? new Intl.DateTimeFormat("en-GB", { ...LOCAL_MINUTE, timeZone }) : IN_READERS_ZONE;
-  return format.format(at);
+  return formatFor("minute", timeZone).format(at);
+}
+
+/** "Thursday 3 December", in the reader's zone (or `timeZone`). */
+export function localDay(at: Date | number, timeZone?: string): string {
+  return formatFor("day", timeZone).format(at);
+}
+
+/** "05:10", in the reader's zone (or `timeZone`). */
+export function localClock(at: Date | number, timeZone?: string): string {
+  return formatFor("time", timeZone).format(at);
+}
+
+function part(style: Style, at: Date | number, timeZone: string | undefined): string | undefined {
+  return formatFor(style, timeZone)
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName")?.value;
+}
+
+/** The zone in words at `at`: "Asia/Kolkata (GMT+5:30)", "Europe/Paris (CET)", "UTC". */
+export function zoneLabel(at: Date | number = Date.now(), timeZone = readerTimeZone()): string {
+  const short = part("zoneName", at, timeZone);
+  return short && short !== timeZone ? `${timeZone} (${short})` : timeZone;
+}
+
+/** The zone's offset from UTC at `at`, in minutes east: 330 in Kolkata, -480 in Los Angeles in winter. */
+export function zoneOffsetMinutes(at: Date | number = Date.now(), timeZone = readerTimeZone()): number {
+  const offset = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part("offset", at, timeZone) ?? "");
+  if (!offset) throw new RangeError(`No UTC offset is known for the time zone ${timeZone}.`);
+  if (!offset[1]) return 0;
+  return (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
 }

@@ -30,6 +30,22 @@ import {
 const PASSPHRASE = "appointments spec passphrase 2026";
 const ALL_DAY = 2 ** 48 - 1;
 const SLOT = 30 * 60;
+const DAY = 86_400;
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** A Unix time's day ("2 December") and clock ("19:30") in `timeZone`, worked out here, apart from the dApp. */
+function wallClock(unixSeconds: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(unixSeconds * 1000);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { day: `${part("day")} ${part("month")}`, clock: `${part("hour")}:${part("minute")}` };
+}
 
 /** The doctor's "Fill a form" page for `patient`; resolves with its "File under" choice. */
 async function openFormFor(page: Page, patient: Hex) {
@@ -57,18 +73,11 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const d = await open(doctorKey);
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 
-      // Office hours: none yet; a malformed day is refused before the wallet is asked.
+      // Office hours: none yet; open all day (this browser is in UTC; see the Kolkata test below).
       await nav(d.page, "Office hours");
       const published = d.page.getByLabel("Published hours", { exact: true });
       await published.getByText("Closed").first().waitFor();
-      const before = sent(d);
-      await d.page.getByLabel("Monday hours (UTC)").fill("nine to five");
-      await d.page.getByRole("button", { name: "Publish office hours" }).click();
-      expect(await bannerText(d.page)).to.match(/^Monday: write hours like 09:00-12:00/);
-      expect(sent(d)).to.equal(before);
-      for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]) {
-        await d.page.getByLabel(`${day} hours (UTC)`).fill("00:00-24:00");
-      }
+      for (const day of WEEKDAYS) await d.page.getByLabel(`${day} hours`).fill("00:00-24:00");
       await d.page.getByRole("button", { name: "Publish office hours" }).click();
       await d.page.getByText("Recorded on the chain").waitFor();
       await published.getByText("00:00-24:00").nth(6).waitFor();
@@ -250,6 +259,98 @@ export function appointmentsSpecs(e2e: () => E2e): void {
         "Cancelled",
         "Booked",
       ]);
+    });
+
+    it("a doctor in Kolkata writes 09:00-17:00 of their own time, kept as 03:30-11:30 UTC; a patient in Los Angeles sees those slots in hers", async function () {
+      this.timeout(240_000);
+      const { stack } = e2e();
+      const doctorName = "Dr Kavya Iyer";
+      const publicClient = kit.chain();
+      const { key: doctorKey, address: doctor } = await onboardDoctor(e2e, kit, doctorName);
+      const d = await open(doctorKey);
+      await doctorWithKeyThroughUi(d, PASSPHRASE);
+      // The doctor's browser is in India (UTC+5:30, no daylight saving), told so by the browser itself.
+      await (
+        await d.context.newCDPSession(d.page)
+      ).send("Emulation.setTimezoneOverride", {
+        timezoneId: "Asia/Kolkata",
+      });
+      await nav(d.page, "Office hours");
+      await d.page.getByText(/^Times are in your time zone, Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)\./).waitFor();
+      const hours = d.page.getByRole("group", { name: /^Hours, your time: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)$/ });
+      await hours.getByText("They follow your current offset, UTC+5:30.", { exact: false }).waitFor();
+
+      // A malformed day is refused beside its field, which takes the focus; nothing is sent.
+      const monday = hours.getByLabel("Monday hours");
+      const before = sent(d);
+      await monday.fill("nine to five");
+      await d.page.getByRole("button", { name: "Publish office hours" }).click();
+      await hours.getByText("Monday: write hours like 09:00-12:00, 13:00-17:00, or leave it empty.").waitFor();
+      expect(await monday.getAttribute("aria-invalid")).to.equal("true");
+      expect(await monday.evaluate((el) => el === document.activeElement)).to.equal(true);
+      expect(sent(d)).to.equal(before);
+
+      for (const day of WEEKDAYS) await hours.getByLabel(`${day} hours`).fill("09:00-17:00");
+      expect(await monday.getAttribute("aria-invalid")).to.equal(null);
+      await d.page.getByRole("button", { name: "Publish office hours" }).click();
+      await d.page.getByText("Recorded on the chain").waitFor();
+      const published = d.page.getByLabel("Published hours", { exact: true });
+      await published.getByText("09:00-17:00", { exact: true }).nth(6).waitFor();
+      expect(await published.getByText("Closed").count()).to.equal(0);
+      await e2e().screenshot(d.page, "appointments-07-office-hours-kolkata");
+      await d.page.setViewportSize({ width: 390, height: 844 });
+      await e2e().screenshot(d.page, "appointments-07b-office-hours-kolkata-phone");
+
+      // On the chain: 03:30-11:30 UTC every day (slots 7 to 22).
+      let nineToFiveInKolkata = 0;
+      for (let s = 7; s < 23; s++) nineToFiveInKolkata += 2 ** s;
+      const onChain = await publicClient.readContract({
+        address: stack.book,
+        abi: appointmentBookAbi,
+        functionName: "weeklyAvailability",
+        args: [doctor],
+      });
+      expect(onChain.map(Number)).to.deep.equal(Array(7).fill(nineToFiveInKolkata));
+
+      // A patient in Los Angeles sees them in her own time: 03:30 UTC is the evening before there.
+      const { session: p } = await newPatient(e2e, kit, PASSPHRASE);
+      await (
+        await p.context.newCDPSession(p.page)
+      ).send("Emulation.setTimezoneOverride", {
+        timezoneId: "America/Los_Angeles",
+      });
+      await nav(p.page, "Doctors");
+      await p.page.getByLabel("Name").fill(doctorName);
+      await p.page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
+      await p.page.getByText(/^Times are in your time zone, America\/Los_Angeles \((PST|PDT|GMT-[78])\)\./).waitFor();
+      const chainNow = Number((await publicClient.getBlock()).timestamp);
+      // Three UTC days on: its Los Angeles day and the one before are wholly in the coming week.
+      const opens = chainNow - (chainNow % DAY) + 3 * DAY + 7 * SLOT;
+      const offered = [-1, 0, 1].flatMap((d) => Array.from({ length: 16 }, (_, k) => opens + d * DAY + k * SLOT));
+      const laDay = wallClock(opens, "America/Los_Angeles").day;
+      const expected = offered
+        .map((start) => wallClock(start, "America/Los_Angeles"))
+        .filter((t) => t.day === laDay)
+        .map((t) => t.clock);
+      const dayBox = p.page
+        .getByRole("heading", { level: 3, name: new RegExp(`^\\w+,? ${laDay}$`) })
+        .locator("xpath=..");
+      await dayBox.getByRole("button").first().waitFor();
+      expect(await dayBox.getByRole("button").allTextContents()).to.deep.equal(expected);
+      // In December (PST, UTC-8): from midnight to 03:00 (the previous UTC day's 08:00-11:00), and 19:30 to 23:30.
+      if (wallClock(opens, "America/Los_Angeles").clock === "19:30") {
+        expect(expected).to.deep.equal([
+          ...["00:00", "00:30", "01:00", "01:30", "02:00", "02:30", "03:00"],
+          ...["19:30", "20:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30"],
+        ]);
+      }
+      const first = dayBox.getByRole("button", { name: /19:30|20:30/ }).first();
+      expect(await first.getAttribute("aria-label")).to.match(
+        new RegExp(
+          `^Book \\w{3},? \\d{1,2} \\w{3} \\d{4}, ${wallClock(opens, "America/Los_Angeles").clock} (PST|PDT|GMT-[78])$`,
+        ),
+      );
+      await e2e().screenshot(p.page, "appointments-08-patient-week-los-angeles");
     });
 
     it("a patient denies a doctor's pending access request", async function () {

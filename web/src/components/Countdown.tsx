@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { localMinute } from "@lib/localTime";
 
 function format(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
@@ -27,7 +28,7 @@ export function Countdown({ until, label }: { until: Date; label: string }) {
         <time role="timer" aria-label={`${label}`} dateTime={until.toISOString()} data-testid="countdown">
           {format(left)}
         </time>{" "}
-        (until {until.toLocaleTimeString("en-GB", { timeZoneName: "short" })})
+        (until {localMinute(until)})
       </p>
       <p role="status">{left <= 0 ? "The emergency window has ended." : ""}</p>
     </div>

@@ -1,13 +1,11 @@
 import { AppointmentStatusNames } from "@deployments/contracts";
-import { localMinute } from "@lib/localTime";
+import { localClock, localDay, localMinute, zoneLabel } from "@lib/localTime";
 
 /**
  * Shared formatting for the care pages. Times are shown in the viewer's own time zone and say which
  * ("Mon 24 Nov 2026, 10:00 CET"): slots are defined in UTC on-chain, but a patient books in her own
- * hours. Weekly availability is entered per UTC day (OfficeHours says so at the field).
+ * hours, and a doctor enters office hours in theirs (OfficeHours, lib/appointments/localWeek.ts).
  */
-const DAY = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long" });
-const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
 
 /** "Mon 24 Nov 2026, 10:00 CET": the viewer's time with its zone. */
 export function formatSlot(unixSeconds: number): string {
@@ -16,21 +14,17 @@ export function formatSlot(unixSeconds: number): string {
 
 /** "Monday 24 November", in the viewer's time zone. */
 export function formatDay(unixSeconds: number): string {
-  return DAY.format(unixSeconds * 1000);
+  return localDay(unixSeconds * 1000);
 }
 
 /** "10:00", in the viewer's time zone. */
 export function formatTime(unixSeconds: number): string {
-  return TIME.format(unixSeconds * 1000);
+  return localClock(unixSeconds * 1000);
 }
 
 /** The viewer's time zone in words: "Europe/Paris (CET)". */
 export function viewerTimeZone(at = Date.now()): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const short = new Intl.DateTimeFormat("en-GB", { timeZoneName: "short" })
-    .formatToParts(at)
-    .find((p) => p.type === "timeZoneName")?.value;
-  return short && short !== zone ? `${zone} (${short})` : zone;
+  return zoneLabel(at);
 }
 
 /** IAppointmentBook.AppointmentStatus, in words. */

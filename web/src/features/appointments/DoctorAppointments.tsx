@@ -12,7 +12,7 @@ import { useSendNote } from "../../hooks/useSendNote";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CompleteForm } from "./components/CompleteForm";
 import { StatusChip } from "../../ui/StatusChip";
-import { APPOINTMENT_STATUS, formatSlot } from "../../components/format";
+import { APPOINTMENT_STATUS, formatSlot, viewerTimeZone } from "../../components/format";
 import "../../components/care.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
@@ -56,7 +56,7 @@ export function DoctorAppointments() {
   return (
     <>
       <h1 tabIndex={-1}>Appointments</h1>
-      <p className="muted">From a week ago to four weeks ahead. Times are in UTC.</p>
+      <p className="muted">From a week ago to four weeks ahead. Times are in your time zone, {viewerTimeZone()}.</p>
       {task.busy || task.stage ? (
         <Progress title={doing} stages={stages} current={task.stage} done={task.done} failed={task.failed} />
       ) : null}

@@ -7,6 +7,7 @@ import { repeatsJustification } from "@lib/records/emergency";
 import { sentenceFor } from "@lib/chain/errorCatalogue";
 import { Countdown } from "../../components/Countdown";
 import { formatSlot } from "../../components/format";
+import { localMinute } from "@lib/localTime";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
@@ -148,9 +149,8 @@ function Emergency({ patient }: { patient: Address }) {
           {secondReasonBy ? (
             <p id={`${id}-second-reason`} role="note">
               You opened emergency access to this patient
-              {previousOpening ? ` at ${previousOpening.toLocaleString()}` : ""}. Until{" "}
-              {secondReasonBy.toLocaleString()}, opening it again needs a second justification, different from the
-              first.
+              {previousOpening ? ` at ${localMinute(previousOpening)}` : ""}. Until {localMinute(secondReasonBy)},
+              opening it again needs a second justification, different from the first.
             </p>
           ) : null}
           <label htmlFor={`${id}-justification`}>

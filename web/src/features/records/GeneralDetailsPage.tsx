@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import "../../components/patient.css";
 import { bmi, type GeneralDetails } from "@lib/fhir/generalDetails";
+import { localMinute } from "@lib/localTime";
 import { updateGeneralDetails } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
@@ -16,6 +17,8 @@ import { GENDER_LABELS, GeneralDetailsForm } from "./components/GeneralDetailsFo
 const SAVE_STAGES: readonly TaskStage[] = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
 const list = (items: string[]) => (items.length ? items.join(", ") : "None recorded");
+/** When the details were saved, in the reader's time with its zone; "—" when the record does not say. */
+const lastUpdated = (iso: string) => (Number.isNaN(Date.parse(iso)) ? "—" : localMinute(Date.parse(iso)));
 
 /** The saved details, read back from the chain and storage (what doctors with consent see). */
 function SavedDetails({ details }: { details: GeneralDetails }) {
@@ -40,7 +43,7 @@ function SavedDetails({ details }: { details: GeneralDetails }) {
         ),
       ),
     ],
-    ["Last updated", new Date(details.updatedAt).toLocaleString()],
+    ["Last updated", lastUpdated(details.updatedAt)],
   ];
   return (
     <section className="card" aria-labelledby="saved-details-title">
