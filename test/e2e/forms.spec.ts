@@ -1,7 +1,8 @@
 /**
  * Structured forms in Chromium: a doctor with a vital-signs grant fills the vitals form; an
- * impossible weight is refused beside its input and nothing is sent, as is a save before the
- * patient grants vital signs; two forms with different
+ * impossible weight and pulse are refused, each beside its input, with a summary at the top that
+ * takes the focus and links to each field, and nothing is sent, as is a save before the
+ * patient grants vital signs (phone size: the summary and the messages fit); two forms with different
  * weights are saved as encrypted records; the doctor's chart and the patient's Trends page chart
  * both readings (checked in the data table), and glucose entered in mmol/L in mmol/L; the
  * patient's Inbox shows the new records, unread.
@@ -45,28 +46,66 @@ export function formsSpecs(e2e: () => E2e): void {
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByRole("heading", { name: /^Form for/ }).waitFor();
 
-      // 1. An impossible weight: its message beside the input, nothing sent.
+      // 1. An impossible weight and pulse: each message beside its input, a summary at the top
+      // that takes the focus and links to each field (GOV.UK's error summary), nothing sent.
       const sent = () => d.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
       const before = sent();
       await page.getByLabel("Time of the measurements").fill("2026-03-01T09:00");
       await page.getByLabel("Height (cm)").fill("180");
       await page.getByLabel("Weight (kg)").fill("700");
+      await page.getByLabel("Pulse (beats per minute)").fill("5");
       await page.getByRole("button", { name: "Save the form" }).click();
       const weight = page.getByLabel("Weight (kg)");
-      expect(await weight.getAttribute("aria-invalid")).to.equal("true");
-      const problemId = await weight.getAttribute("aria-describedby");
-      expect(await page.locator(`[id="${problemId}"]`).textContent()).to.equal(
+      const pulse = page.getByLabel("Pulse (beats per minute)");
+      const isFocused = (field: Locator) => field.evaluate((el) => el === document.activeElement);
+      const besideIt = async (field: Locator) => {
+        expect(await field.getAttribute("aria-invalid")).to.equal("true");
+        // The problem is what describes the input, in the same field box, right under it.
+        const describedBy = (await field.getAttribute("aria-describedby"))!.split(" ");
+        const problem = page
+          .locator(describedBy.map((id) => `[id="${id}"]`).join(", "))
+          .and(page.locator(".ui-field-error"));
+        expect(await page.locator(".ui-field").filter({ has: field }).filter({ has: problem }).count()).to.equal(1);
+        return (await problem.textContent())!;
+      };
+      expect(await besideIt(weight)).to.equal("Weight must be between 0.5 and 650 kg.");
+      expect(await besideIt(pulse)).to.match(/^Pulse must be between \d+ and \d+ beats per minute\.$/);
+      expect(await page.getByLabel("Height (cm)").getAttribute("aria-invalid")).to.equal(null);
+      const summary = page.locator(".error-summary");
+      await summary.getByRole("heading", { name: "There are 2 problems: nothing was saved" }).waitFor();
+      expect(await isFocused(summary)).to.equal(true);
+      const links = summary.getByRole("link");
+      expect(await links.allTextContents()).to.deep.equal([
         "Weight must be between 0.5 and 650 kg.",
-      );
-      await page.getByText("nothing was sent").waitFor();
+        await besideIt(pulse),
+      ]);
+      // The summary sits above the form's first field.
+      const summaryBox = (await summary.boundingBox())!;
+      expect(summaryBox.y).to.be.below((await page.getByLabel("Form", { exact: true }).boundingBox())!.y);
+      const url = page.url();
+      await links.first().click();
+      expect(await isFocused(weight)).to.equal(true);
+      expect(page.url()).to.equal(url); // the hash route is kept
+      await links.nth(1).click();
+      expect(await isFocused(pulse)).to.equal(true);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await e2e().screenshot(page, "forms-refused-phone");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+      await page.setViewportSize({ width: 1280, height: 800 });
       expect(sent()).to.equal(before);
       expect(await recordCount(kit.chain(), stack.core, patient)).to.equal(0);
       await e2e().screenshot(page, "forms-refused");
+
+      // The pulse cleared: one problem left, the summary says so; then the weight is corrected.
+      await pulse.fill("");
+      await summary.getByRole("heading", { name: "There is a problem: nothing was saved" }).waitFor();
+      expect(await pulse.getAttribute("aria-invalid")).to.equal(null);
 
       // 2. Corrected (the BMI follows as typed) and saved; then a second reading.
       await weight.fill("80");
       await page.getByText("BMI: 24.7 kg/m2").waitFor();
       expect(await weight.getAttribute("aria-invalid")).to.equal(null);
+      expect(await summary.count()).to.equal(0);
       await page.getByLabel("Systolic pressure (mmHg)").fill("128");
       await page.getByLabel("Diastolic pressure (mmHg)").fill("84");
       // Without a grant covering vital signs: one plain sentence, nothing sent.

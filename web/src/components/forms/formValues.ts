@@ -35,6 +35,21 @@ export function draftKeys(spec: FormSpec, draft: FormDraft): string[] {
   return keys;
 }
 
+/**
+ * Where each problem key sits on the screen, top to bottom: the whole form (""), the time, the
+ * form's fields, then each list (its own problem first, then its entries' fields). The error
+ * summary lists problems in this order, so its first link is the first invalid field.
+ */
+export function screenOrder(spec: FormSpec, draft: FormDraft): string[] {
+  const order = ["", "recordedAt", ...spec.fields.map((f) => f.key)];
+  for (const list of spec.lists) {
+    order.push(list.key);
+    for (let i = 0; i < (draft.counts[list.key] ?? 0); i++)
+      order.push(...list.fields.map((f) => `${list.key}.${i}.${f.key}`));
+  }
+  return order;
+}
+
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;
   for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Save } from "lucide-react";
-import { useId, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { utf8 } from "@lib/bytes";
 import { isAuthorized } from "@lib/chain/ehr";
 import type { Address } from "viem";
@@ -11,7 +11,15 @@ import { SaveProgress } from "../../components/SaveProgress";
 import { categoryName } from "../../components/clinicalFormat";
 import { FormEditor, inputId } from "../../components/forms/FormEditor";
 import { FORM_SPECS } from "../../components/forms/formSpecs";
-import { draftKeys, draftToInput, emptyDraft, placeProblems, type FormDraft } from "../../components/forms/formValues";
+import { ErrorSummary } from "../../components/forms/ErrorSummary";
+import {
+  draftKeys,
+  draftToInput,
+  emptyDraft,
+  placeProblems,
+  screenOrder,
+  type FormDraft,
+} from "../../components/forms/formValues";
 import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "../../components/stages";
 import { useWallet, useUserKey } from "../../ehr/useEhr";
@@ -24,12 +32,17 @@ import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
 import { PatientWork } from "../../components/PatientWork";
+import { localMinute } from "@lib/localTime";
 import { Button } from "../../ui/Button";
 import { SelectField } from "../../ui/SelectField";
 
 const SAVE_STAGES: TaskStage[] = ["summarize", "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
-/** One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR record. */
+/**
+ * One form for one patient: checked as typed (after the first save), saved as an encrypted FHIR
+ * record. A refused save sends nothing: each problem stands beside its field, and a summary at the
+ * top (which takes the focus) links to each of them.
+ */
 function FormFiller({ patient }: { patient: Address }) {
   const id = useId();
   const { publicClient, core, address } = useWallet();
@@ -42,6 +55,12 @@ function FormFiller({ patient }: { patient: Address }) {
   const [attempted, setAttempted] = useState(false);
   const [appointment, setAppointment] = useState("");
   const [saved, setSaved] = useState<CreatedRecord & { kind: FormKind }>();
+  const summary = useRef<HTMLDivElement>(null);
+  // Bumped by each refused save: the summary is focused once it is on the screen.
+  const [refusals, setRefusals] = useState(0);
+  useEffect(() => {
+    if (refusals > 0) summary.current?.focus();
+  }, [refusals]);
   const spec = FORM_SPECS[kind];
   const form = FORMS[kind];
 
@@ -56,6 +75,9 @@ function FormFiller({ patient }: { patient: Address }) {
           spec.lists.map((l) => l.key),
         )
       : {};
+  const listed = screenOrder(spec, draft)
+    .filter((key) => problems[key] !== undefined)
+    .map((key) => ({ message: problems[key], target: key === "" ? undefined : inputId(id, key) }));
   // Only appointments whose write-up window is open now, the chain's rule for addAppointmentRecord.
   const writable = (appointments.data ?? []).filter(
     (a) =>
@@ -76,14 +98,8 @@ function FormFiller({ patient }: { patient: Address }) {
     setAttempted(true);
     setSaved(undefined);
     if (!check.ok) {
-      // Nothing is sent: the first problem's input gets the focus, its message is beside it.
-      const first = placeProblems(
-        check.problems,
-        keys,
-        spec.lists.map((l) => l.key),
-      );
-      const key = keys.find((k) => first[k] !== undefined);
-      if (key) document.getElementById(inputId(id, key))?.focus();
+      // Nothing is sent: the summary takes the focus, each message is beside its field.
+      setRefusals((n) => n + 1);
       return;
     }
     const appointmentStart = fileUnder ? Number(fileUnder) : undefined;
@@ -127,6 +143,7 @@ function FormFiller({ patient }: { patient: Address }) {
         <h2 id={`${id}-title`}>
           Form for <code>{patient}</code>
         </h2>
+        <ErrorSummary id={id} problems={listed} ref={summary} />
         <SelectField label="Form" value={kind} onChange={(e) => choose(e.target.value as FormKind)}>
           {FORM_KINDS.map((k) => (
             <option key={k} value={k}>
@@ -138,26 +155,15 @@ function FormFiller({ patient }: { patient: Address }) {
           Filed as {categoryName(form.category)}: your grant from this patient must cover it, unless you file it under a
           confirmed appointment that has started (until 24 hours after it ends).
         </p>
-        {problems[""] ? (
-          <p className="field-error" role="alert">
-            {problems[""]}
-          </p>
-        ) : null}
         <FormEditor id={id} spec={spec} draft={draft} problems={problems} onChange={setDraft} />
         <SelectField label="File under" value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
           <option value="">My access grant</option>
           {writable.map((a) => (
             <option key={a.start} value={a.start}>
-              The appointment of {new Date(a.start * 1000).toLocaleString()}
+              The appointment of {localMinute(a.start * 1000)}
             </option>
           ))}
         </SelectField>
-        {attempted && !check.ok ? (
-          <p role="status" className="field-error">
-            {check.problems.length === 1 ? "One problem" : `${check.problems.length} problems`} to fix: nothing was
-            sent.
-          </p>
-        ) : null}
         <div className="actions">
           <Button type="submit" variant="primary" icon={Save} isPending={saving.busy}>
             Save the form
