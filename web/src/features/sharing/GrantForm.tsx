@@ -2,44 +2,20 @@ import { Share2 } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { FormatError } from "@lib/errors";
 import { grantAccessWithRewrap } from "@lib/records/flows";
-import { CategoryPicker } from "../../components/CategoryPicker";
 import { Button } from "../../ui/Button";
 import { SelectField } from "../../ui/SelectField";
-import { TextField } from "../../ui/TextField";
 import { TaskProgress } from "../../components/Progress";
 import { useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import { viewerTimeZone } from "../../components/format";
 import { specialtyLabel } from "@lib/specialties";
 import { takeGrantPrefill } from "../messages/handoff";
+import { AccessScopeFields } from "./AccessScopeFields";
+import { checkAccessScope, initialAccessScope, isScopeProblem, type AccessScopeProblem } from "./accessScope";
 
 const GRANT_STAGES = ["awaiting-signature", "pending", "confirmed", "rewrap"] as const;
-const DAY = 86_400;
-
-/** "YYYY-MM-DDTHH:mm" of a Unix time in the viewer's time zone, for a datetime-local input. */
-function localInput(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
-}
-
-/** The Unix time (seconds) of a datetime-local value, read in the viewer's time zone; NaN if malformed. */
-function fromLocalInput(value: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return NaN;
-  const [y, mo, d, h, mi, sec] = m.slice(1).map((part) => Number(part ?? 0));
-  return Math.floor(new Date(y, mo - 1, d, h, mi, sec).getTime() / 1000);
-}
-
-/** The end of the viewer's day `days` from now (23:59 local), as Unix seconds. */
-function endOfLocalDay(nowSeconds: number, days: number): number {
-  const d = new Date((nowSeconds + days * DAY) * 1000);
-  d.setHours(23, 59, 0, 0);
-  return Math.floor(d.getTime() / 1000);
-}
 
 /**
  * Grants a doctor access to chosen categories until a chosen minute, entered in the viewer's own
@@ -58,37 +34,30 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   // Filled from a doctor's data request ("Share access" in Messages), once.
   const [prefill] = useState(takeGrantPrefill);
   const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
-  const [categories, setCategories] = useState(prefill?.categories ?? 0);
-  const [expiry, setExpiry] = useState(() => localInput(endOfLocalDay(now, 30)));
-  const [invalid, setInvalid] = useState<{ on: "doctor" | "categories" | "expiry"; problem: string } | undefined>();
+  const [scope, setScope] = useState(() => initialAccessScope("grant", now, prefill?.categories));
+  const [invalid, setInvalid] = useState<{ on: "doctor"; problem: string } | AccessScopeProblem | undefined>();
   const shareName = useShareIdentityCard();
   const [nameShared, setNameShared] = useState<boolean>();
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const expiresAt = fromLocalInput(expiry);
+    const checked = checkAccessScope("grant", scope, now, maxDuration);
     const problem =
       doctor === ""
         ? { on: "doctor" as const, problem: "Choose a doctor." }
-        : categories === 0
-          ? { on: "categories" as const, problem: "Choose at least one category to share." }
-          : !Number.isFinite(expiresAt) || expiresAt <= now
-            ? { on: "expiry" as const, problem: "Choose when access ends: a date and time in the future." }
-            : maxDuration !== undefined && expiresAt > now + maxDuration
-              ? {
-                  on: "expiry" as const,
-                  problem: `Choose an end within ${Math.floor(maxDuration / DAY)} days from now.`,
-                }
-              : undefined;
+        : isScopeProblem(checked)
+          ? checked
+          : undefined;
     setInvalid(problem);
-    if (problem) return;
+    if (problem || isScopeProblem(checked)) return;
+    const { categories, expiresAt } = checked;
     void task.run(async (report) => {
       if (!userKey) throw new FormatError("Unlock your key first.");
       await grantAccessWithRewrap(
         flowContext((p) => report(p.stage)),
         { doctor: doctor as `0x${string}`, categories, expiresAt, patientKey: userKey },
       );
-      setCategories(0);
+      setScope((s) => ({ ...s, categories: 0 }));
       // The grant stands whatever happens to the card: a doctor can still read what it covers.
       setNameShared(await shareName(doctor as `0x${string}`).catch(() => false));
       await onGranted();
@@ -113,21 +82,13 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
             </option>
           ))}
       </SelectField>
-      <CategoryPicker
-        value={categories}
-        onChange={setCategories}
-        legend="What they may read"
-        errorMessage={invalid?.on === "categories" ? invalid.problem : undefined}
-      />
-      <TextField
-        label={`Access ends, your time: ${viewerTimeZone()}`}
-        description="The date and minute access stops, in your own time zone."
-        type="datetime-local"
-        value={expiry}
-        min={localInput(now)}
-        max={maxDuration !== undefined ? localInput(now + maxDuration) : undefined}
-        onChange={setExpiry}
-        errorMessage={invalid?.on === "expiry" ? invalid.problem : undefined}
+      <AccessScopeFields
+        kind="grant"
+        scope={scope}
+        onChange={setScope}
+        now={now}
+        maxDuration={maxDuration}
+        problem={invalid?.on === "doctor" ? undefined : invalid}
       />
       <p className="hint">
         Giving access also shares your name and date of birth (from your general details) with this doctor, encrypted so

@@ -1,7 +1,6 @@
 import { Send } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
-import { CategoryPicker } from "../../components/CategoryPicker";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
 import { TaskProgress } from "../../components/Progress";
@@ -10,9 +9,9 @@ import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { AccessScopeFields } from "./AccessScopeFields";
+import { checkAccessScope, initialAccessScope, isScopeProblem, type AccessScopeProblem } from "./accessScope";
 import "../../components/care.css";
-
-const DAY = 86_400;
 
 /**
  * A doctor asks a patient (by account address) for chosen categories for some days; the patient
@@ -28,34 +27,30 @@ export function RequestAccess() {
   const [patient, setPatient] = useState(param ?? "");
   // Another link to this page (the navigation, a chart) brings its own patient, or none.
   useEffect(() => setPatient(param ?? ""), [param]);
-  const [categories, setCategories] = useState(0);
-  const [days, setDays] = useState("30");
-  const [invalid, setInvalid] = useState<{ on: "patient" | "categories" | "days"; problem: string } | undefined>();
-  const maxDays = policy.data ? Math.floor(Number(policy.data.maxGrantDuration) / DAY) : undefined;
+  const [scope, setScope] = useState(() => initialAccessScope("request", Math.floor(Date.now() / 1000)));
+  const [invalid, setInvalid] = useState<{ on: "patient"; problem: string } | AccessScopeProblem | undefined>();
+  const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;
+  const now = Math.floor(Date.now() / 1000);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const address = patient.trim();
-    const n = Number(days);
+    const checked = checkAccessScope("request", scope, now, maxDuration);
     const problem = !isAddress(address, { strict: false })
       ? {
           on: "patient" as const,
           problem: "Enter the patient's account address (0x followed by 40 hexadecimal characters).",
         }
-      : categories === 0
-        ? { on: "categories" as const, problem: "Choose at least one category to ask for." }
-        : !Number.isInteger(n) || n < 1 || (maxDays !== undefined && n > maxDays)
-          ? {
-              on: "days" as const,
-              problem: `Enter a whole number of days from 1${maxDays !== undefined ? ` to ${maxDays}` : ""}.`,
-            }
-          : undefined;
+      : isScopeProblem(checked)
+        ? checked
+        : undefined;
     setInvalid(problem);
-    if (problem) return;
+    if (problem || isScopeProblem(checked)) return;
+    const { categories, duration } = checked;
     void task.run(async (report) => {
       await write(
         "requestAccess",
-        [address as `0x${string}`, categories, n * DAY, 0, zeroHash],
+        [address as `0x${string}`, categories, duration, 0, zeroHash],
         "send the access request",
         report,
       );
@@ -75,21 +70,13 @@ export function RequestAccess() {
           placeholder="0x…"
           errorMessage={invalid?.on === "patient" ? invalid.problem : undefined}
         />
-        <CategoryPicker
-          value={categories}
-          onChange={setCategories}
-          legend="What you ask to read"
-          errorMessage={invalid?.on === "categories" ? invalid.problem : undefined}
-        />
-        <TextField
-          label="For how many days"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={maxDays}
-          value={days}
-          onChange={setDays}
-          errorMessage={invalid?.on === "days" ? invalid.problem : undefined}
+        <AccessScopeFields
+          kind="request"
+          scope={scope}
+          onChange={setScope}
+          now={now}
+          maxDuration={maxDuration}
+          problem={invalid?.on === "patient" ? undefined : invalid}
         />
         <div className="actions">
           <Button type="submit" variant="primary" icon={Send} isPending={task.busy}>
