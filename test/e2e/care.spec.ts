@@ -125,6 +125,30 @@ export function careSpecs(e2e: () => E2e): void {
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose at least one category to share.").waitFor();
       expect(sentTransactions(p)).to.equal(sent);
+      // The scope (AccessScopeFields) on a phone: a fieldset with its legend and its problem under
+      // it, the 14 categories two to a row under "All records", one tab stop each.
+      await p.page.setViewportSize({ width: 390, height: 844 });
+      const scope = p.page.getByRole("group", { name: "What they may read" });
+      const problemId = await scope.getAttribute("aria-describedby");
+      expect(await p.page.locator(`[id="${problemId}"]`).textContent()).to.equal(
+        "Choose at least one category to share.",
+      );
+      const rowsOf = async (group: typeof scope) => {
+        const tops = new Set<number>();
+        for (const box of await group.locator("label.ui-checkbox").all())
+          tops.add(Math.round((await box.boundingBox())!.y));
+        return tops.size;
+      };
+      expect(await scope.getByRole("checkbox").count()).to.equal(15);
+      expect(await rowsOf(scope)).to.equal(8); // "All records", then 7 rows of two
+      await p.page.getByLabel("Allergies", { exact: true }).focus();
+      await p.page.keyboard.press("Tab");
+      expect(
+        await p.page.getByLabel("Medications", { exact: true }).evaluate((el) => el === document.activeElement),
+      ).to.equal(true);
+      expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+      await e2e().screenshot(p.page, "care-05-grant-form-phone");
+      await p.page.setViewportSize({ width: 1280, height: 800 });
 
       await p.page.getByLabel("Allergies", { exact: true }).check();
       await p.page.getByLabel("Medications", { exact: true }).check();
@@ -176,6 +200,9 @@ export function careSpecs(e2e: () => E2e): void {
       await d.page.getByText(/Enter the patient's account address/).waitFor();
       expect(sentTransactions(d)).to.equal(doctorSent);
       await d.page.getByLabel("Patient's account address").fill(patient);
+      await d.page.getByRole("button", { name: "Send request" }).click();
+      await d.page.getByText("Choose at least one category to ask for.").waitFor();
+      expect(sentTransactions(d)).to.equal(doctorSent);
       await d.page.getByLabel("Lab results", { exact: true }).check();
       await d.page.getByLabel("For how many days").fill("7");
       await d.page.getByRole("button", { name: "Send request" }).click();
