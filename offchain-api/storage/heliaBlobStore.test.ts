@@ -33,6 +33,17 @@ describe("HeliaBlobStore", function () {
     expect(toHex(await store.get(cid))).to.equal(toHex(bytes));
   });
 
+  it("reads back blocks of every size around the first read's 16 KiB, whole and unchanged (get and readStart)", async function () {
+    for (const size of [1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000]) {
+      const bytes = randomBytes(size);
+      const { cid } = await store.put(bytes, toHex(await sha256(bytes)));
+      expect(toHex(await store.get(cid)), `${size} bytes`).to.equal(toHex(bytes));
+      const start = await store.readStart(cid);
+      expect(start.whole, `${size} bytes`).to.equal(true);
+      expect(toHex(start.bytes), `${size} bytes`).to.equal(toHex(bytes));
+    }
+  });
+
   it("stores a 1.5 MiB blob as one raw block file, and blockstore-fs reads it where it looks", async function () {
     const bytes = randomBytes(1.5 * 1024 * 1024);
     const hash = toHex(await sha256(bytes));
