@@ -282,6 +282,10 @@ function clinicalFlows(e2e: () => E2e): void {
     await card.waitFor({ timeout: 60_000 });
     const timer = page.getByRole("timer");
     expect(await timer.textContent()).to.match(/^[0-4]:\d\d:\d\d$/);
+    // The window's end in the reader's zone, naming it.
+    expect(await page.locator(".countdown").first().textContent()).to.match(
+      /\(until \w{3},? \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+\)/,
+    );
     const cardText = (await card.textContent()) ?? "";
     // Allergies come first, then blood group, contacts, medications (details and the note), conditions.
     const fromNote = summarizeText(note);
@@ -339,6 +343,10 @@ function clinicalFlows(e2e: () => E2e): void {
     await note.waitFor();
     expect(await note.textContent()).to.contain(
       "opening it again needs a second justification, different from the first",
+    );
+    // The first opening and the cool-down's end, in the reader's zone, naming it.
+    expect(await note.textContent()).to.match(
+      /at \w{3},? \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+\. Until \w{3},? \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+, opening/,
     );
     // The chain counts per UTC day: the page says when the count starts again, in the reader's time.
     expect(
