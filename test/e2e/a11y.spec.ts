@@ -59,6 +59,15 @@ const PATIENT_PAGES: PageVisit[] = [
   { name: "doctors", path: "/doctors" },
   { name: "appointments", path: "/appointments" },
   { name: "sharing", path: "/sharing" },
+  {
+    // The grant form refused (no doctor, no category): problems beside their fields.
+    name: "sharing-errors",
+    path: "/sharing",
+    prepare: async (page) => {
+      await page.getByRole("button", { name: "Give access" }).click();
+      await page.getByText("Choose a doctor.").waitFor();
+    },
+  },
   { name: "activity", path: "/activity" },
   { name: "inbox", path: "/inbox" },
   { name: "messages", path: "/messages" },
@@ -81,6 +90,19 @@ const doctorPages = (patient: string): PageVisit[] => [
   },
   { name: "upload-report", path: "/upload" },
   { name: "forms", path: "/forms" },
+  {
+    // A form refused with two problems: the error summary at the top, each message beside its field.
+    name: "forms-errors",
+    path: "/forms",
+    prepare: async (page) => {
+      await page.getByLabel("Patient address", { exact: true }).fill(patient);
+      await page.getByRole("button", { name: "Choose patient" }).click();
+      await page.getByLabel("Weight (kg)").fill("700");
+      await page.getByLabel("Pulse (beats per minute)").fill("5");
+      await page.getByRole("button", { name: "Save the form" }).click();
+      await page.getByRole("heading", { name: "There are 2 problems: nothing was saved" }).waitFor();
+    },
+  },
   { name: "emergency-access", path: "/emergency-access" },
   { name: "audit", path: "/audit" },
   { name: "inbox", path: "/inbox" },

@@ -1,8 +1,8 @@
 /**
  * Restoring a key from its backup file in a browser that holds no copy of it: the restored key is
  * checked against the chain, locked again under the wallet's signature and kept in this browser, so
- * that after a reload one signature unlocks it. A wrong passphrase and a declined signature are
- * covered too. Registered by run.ts.
+ * that after a reload one signature unlocks it. A missing file (said beside its input), a wrong
+ * passphrase and a declined signature are covered too. Registered by run.ts.
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
@@ -101,6 +101,17 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       const session = await atRestoreForm(WRONG_PASSPHRASE);
       const { page } = session;
       const before = signatures(session);
+      // No file: said beside the file input, which takes the focus; the wallet is not asked.
+      const fileInput = page.getByLabel("Key backup file");
+      await fileInput.setInputFiles([]);
+      await page.getByRole("button", { name: "Restore my key" }).click();
+      const problemId = await fileInput.getAttribute("aria-describedby");
+      expect(await page.locator(`[id="${problemId}"]`).textContent()).to.equal("Choose your key backup file first.");
+      expect(await fileInput.getAttribute("aria-invalid")).to.equal("true");
+      expect(await fileInput.evaluate((el) => el === document.activeElement)).to.equal(true);
+      expect(await page.getByTestId("error-banner").count()).to.equal(0);
+      await fileInput.setInputFiles({ name: "ehr-key-backup.json", mimeType: "application/json", buffer: backup });
+      expect(await fileInput.getAttribute("aria-invalid")).to.equal(null);
       await page.getByRole("button", { name: "Restore my key" }).click();
       const alert = page.getByTestId("error-banner");
       await alert.waitFor({ timeout: 60_000 });

@@ -80,6 +80,13 @@ export function onboardingSpecs(e2e: () => E2e): void {
       const before = wallet.requests.filter((m) => m === "personal_sign").length;
       await page.getByRole("button", { name: "Create my key and register" }).click();
       await page.getByText("Choose a passphrase of at least 12 characters.").waitFor();
+      // Beside the passphrase (aria-invalid, described by the sentence), which takes the focus.
+      const passphrase = page.getByLabel(/^Backup passphrase/);
+      expect(await passphrase.getAttribute("aria-invalid")).to.equal("true");
+      const describedBy = (await passphrase.getAttribute("aria-describedby"))!.split(" ");
+      const texts = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).textContent()));
+      expect(texts).to.include("Choose a passphrase of at least 12 characters.");
+      expect(await passphrase.evaluate((el) => el === document.activeElement)).to.equal(true);
       expect(wallet.requests.filter((m) => m === "personal_sign").length).to.equal(before);
       expect(await role(wallet.account.address)).to.equal("none");
     });

@@ -8,24 +8,21 @@ export interface PassphraseFieldProps {
   onChange(value: string): void;
   /** "new-password" where a passphrase is chosen, "current-password" where one is typed again. */
   autoComplete: "new-password" | "current-password";
-  /** Set when the form found a problem (aria-invalid); left out, the attribute is not written. */
-  invalid?: boolean;
-  /** The id of the problem's sentence (FieldError), while there is one, when it is shown elsewhere. */
-  describedBy?: string;
-  /** The problem in words, shown beside this field (instead of `invalid` and `describedBy`). */
+  /** The problem in words, shown beside this field (aria-invalid and aria-describedby set); absent: valid. */
   errorMessage?: string;
   required?: boolean;
 }
 
-/** A labelled passphrase input: key setup's passphrase and its repetition, a backup's on restore. */
+/**
+ * A passphrase input on the UI set's TextField (label, problem beside it): key setup's passphrase
+ * and its repetition, a backup's on restore. Only the input's type and autocomplete are its own.
+ */
 export function PassphraseField({
   id,
   label,
   value,
   onChange,
   autoComplete,
-  invalid,
-  describedBy,
   errorMessage,
   required,
 }: PassphraseFieldProps) {
@@ -38,8 +35,6 @@ export function PassphraseField({
       value={value}
       onChange={onChange}
       errorMessage={errorMessage}
-      isInvalid={errorMessage ? true : invalid}
-      aria-describedby={describedBy}
       isRequired={required}
     />
   );

@@ -1,4 +1,4 @@
-import { KeyRound } from "lucide-react";
+import { CircleAlert, KeyRound } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { encryptionKeyOf } from "@lib/chain/ehr";
 import { EhrError, KeyUnlockError, isUserRejection } from "@lib/errors";
@@ -41,6 +41,8 @@ export function UnlockGate({ children }: { children: ReactNode }) {
   const task = useTaskMutation();
   const [file, setFile] = useState<File | undefined>();
   const [passphrase, setPassphrase] = useState("");
+  // Said beside the file input, before the wallet or the passphrase is asked anything.
+  const [fileProblem, setFileProblem] = useState<string>();
   if (userKey) return <>{children}</>;
   const locked = address ? loadLockedKey(runtime.chainId, core, address) : undefined;
 
@@ -65,8 +67,13 @@ export function UnlockGate({ children }: { children: ReactNode }) {
 
   const onRestore = (event: FormEvent) => {
     event.preventDefault();
+    if (!file) {
+      setFileProblem("Choose your key backup file first.");
+      document.getElementById("backup-file")?.focus();
+      return;
+    }
+    setFileProblem(undefined);
     void task.run(async (report) => {
-      if (!file) throw new KeyUnlockError("Choose your key backup file first.");
       report("backup");
       const { key } = await restoreKeyBackup(new Uint8Array(await file.arrayBuffer()), passphrase);
       report("verify");
@@ -104,13 +111,26 @@ export function UnlockGate({ children }: { children: ReactNode }) {
             This browser holds no copy of your key. Restore it from your key backup file, then sign the key message
             twice in your wallet (free, no transaction) so that this browser can unlock it with a signature next time.
           </p>
-          <label htmlFor="backup-file">Key backup file</label>
-          <input
-            id="backup-file"
-            type="file"
-            accept="application/json,.json"
-            onChange={(e) => setFile(e.target.files?.[0])}
-          />
+          <div className="ui-field">
+            <label htmlFor="backup-file">Key backup file</label>
+            <input
+              id="backup-file"
+              type="file"
+              accept="application/json,.json"
+              aria-invalid={fileProblem ? true : undefined}
+              aria-describedby={fileProblem ? "backup-file-error" : undefined}
+              onChange={(e) => {
+                setFile(e.target.files?.[0]);
+                setFileProblem(undefined);
+              }}
+            />
+            {fileProblem ? (
+              <p id="backup-file-error" className="ui-field-error">
+                <CircleAlert className="icon" aria-hidden="true" />
+                <span role="alert">{fileProblem}</span>
+              </p>
+            ) : null}
+          </div>
           <PassphraseField
             id="backup-passphrase"
             label="Backup passphrase"

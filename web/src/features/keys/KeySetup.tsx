@@ -59,19 +59,17 @@ export function KeySetup({ progressTitle, action, register, onDone }: KeySetupPr
   const [backup, setBackup] = useState<Uint8Array | undefined>();
   const fileName = `patient-ehr-key-backup-${address?.slice(2, 10).toLowerCase()}.json`;
 
+  /** Refuses the form: the problem beside its field, which takes the focus; the wallet is not asked. */
+  const refuse = (on: "passphrase" | "confirm", problem: string) => {
+    setFieldError({ on, problem });
+    document.getElementById(on === "passphrase" ? "passphrase" : "passphrase-confirm")?.focus();
+  };
+
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if ([...passphrase.normalize("NFKC")].length < MIN_PASSPHRASE_LENGTH) {
-      setFieldError({
-        on: "passphrase",
-        problem: `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`,
-      });
-      return;
-    }
-    if (passphrase !== confirm) {
-      setFieldError({ on: "confirm", problem: "The two passphrases are not the same." });
-      return;
-    }
+    if ([...passphrase.normalize("NFKC")].length < MIN_PASSPHRASE_LENGTH)
+      return refuse("passphrase", `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+    if (passphrase !== confirm) return refuse("confirm", "The two passphrases are not the same.");
     setFieldError(undefined);
     const result = await task.run(async (report) => {
       if (!walletClient || !address) throw new ChainError("Connect your wallet on the right network first.");
