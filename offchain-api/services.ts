@@ -113,9 +113,17 @@ export async function openServices(
     );
   }
 
-  const state = StateDatabase.open(path.join(dir, "state.sqlite"), []);
+  const stateFile = path.join(dir, "state.sqlite");
+  const state = StateDatabase.open(stateFile, []);
   const blobs = await openBlobStore(config, logger);
-  const uploads = new UploadLedger(state, { quotaBytes: config.uploadQuotaBytes, keyBackups: config.keyBackupQuota });
+  // The upload ledger on its own connection, whose commits do not wait for the disk: a power cut
+  // may undo its last rows, which leaves those blobs (fsynced themselves) unswept and out of the
+  // quota's count, never a blob removed that a record needs (the sweeper asks the chain first).
+  const ledgerState = StateDatabase.open(stateFile, [], { synchronous: "NORMAL" });
+  const uploads = new UploadLedger(ledgerState, {
+    quotaBytes: config.uploadQuotaBytes,
+    keyBackups: config.keyBackupQuota,
+  });
   const sweeper = new BlobSweeper({
     ledger: uploads,
     blobs,
@@ -168,6 +176,7 @@ export async function openServices(
     async close() {
       await sweeper.stop();
       await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close(), messages.close()]);
+      ledgerState.close();
       state.close();
     },
   };

@@ -47,6 +47,23 @@ describe("StateDatabase", () => {
     state.close();
   });
 
+  it("opens a second connection to the same file with its own synchronous setting; each sees the other's commits", () => {
+    const file = path.join(dir, "state.sqlite");
+    const full = StateDatabase.open(file, [items]);
+    const normal = StateDatabase.open(file, [items], { synchronous: "NORMAL" });
+    // SQLite's codes: 1 NORMAL, 2 FULL.
+    expect(full.db.prepare("PRAGMA synchronous").get()).to.deep.equal({ synchronous: 2 });
+    expect(normal.db.prepare("PRAGMA synchronous").get()).to.deep.equal({ synchronous: 1 });
+    normal.transaction((db) => db.prepare("INSERT INTO items VALUES (?)").run("from normal"));
+    full.transaction((db) => db.prepare("INSERT INTO items VALUES (?)").run("from full"));
+    const names = (state: StateDatabase) =>
+      (state.db.prepare("SELECT name FROM items ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(names(full)).to.deep.equal(["from full", "from normal"]);
+    expect(names(normal)).to.deep.equal(["from full", "from normal"]);
+    normal.close();
+    full.close();
+  });
+
   it("rolls a failed transaction back whole", () => {
     const state = StateDatabase.open(":memory:", [items]);
     expect(() =>

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { equalBytes, sha256 } from "../../lib/bytes";
+import { equalBytes } from "../../lib/bytes";
+import { digestOf } from "./digest";
 import { IntegrityError } from "../../lib/errors";
 import { stageFile, type StagedFile } from "./atomicFile";
 import { SHA2_256_CODE, type LayoutCid } from "./blobLayout";
@@ -121,18 +121,6 @@ export class FileBlockstore {
   deleteMany(source: unknown, options?: unknown): AsyncGenerator<unknown> {
     return this.base.deleteMany(source, options);
   }
-}
-
-/**
- * Blocks up to this size are hashed on the spot (a 64 KiB SHA-256 is tens of microseconds), larger
- * ones off the event loop (WebCrypto's digest runs on the thread pool): a 1 KB download no longer
- * waits for a thread-pool turn to hash its block.
- */
-const HASH_ON_THE_SPOT_BYTES = 64 * 1024;
-
-/** The SHA-256 of `bytes`: on the spot when small, on the thread pool otherwise. */
-function digestOf(bytes: Uint8Array): Uint8Array | Promise<Uint8Array> {
-  return bytes.length <= HASH_ON_THE_SPOT_BYTES ? createHash("sha256").update(bytes).digest() : sha256(bytes);
 }
 
 /** What {@link readWhole} reads in its first try: most blocks (a 1 KB envelope, a key backup) fit. */

@@ -5,6 +5,7 @@ import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../
 import type { Hex } from "viem";
 import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
+import { digestOf } from "./digest";
 import { loadBlobLayout, RAW_CODE, readFirstLeaf, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout";
 import { FileBlockstore, type FsBlockstoreLike } from "./fileBlockstore";
 import type { BlobStart, ManagedBlobStore } from "../../lib/storage/types";
@@ -159,7 +160,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
   }
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string; alreadyStored: boolean }> {
-    const digest = await checkDeclaredHash(bytes, declaredHash);
+    const digest = await checkDeclaredHash(bytes, declaredHash, digestOf);
     const { layout } = this.modules;
     const record: PinRecord = { sha256: toHex(digest), size: bytes.length };
     try {

@@ -2,6 +2,7 @@ import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../
 import type { Hex } from "viem";
 import { equalBytes, sha256 } from "../../lib/bytes";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
+import { digestOf } from "./digest";
 import {
   DAG_CHUNK_SIZE,
   loadBlobLayout,
@@ -146,7 +147,7 @@ export class KuboBlobStore implements ManagedBlobStore {
   }
 
   async put(bytes: Uint8Array, declaredHash: Hex): Promise<{ cid: string; alreadyStored: boolean }> {
-    const digest = await checkDeclaredHash(bytes, declaredHash);
+    const digest = await checkDeclaredHash(bytes, declaredHash, digestOf);
     const expected = await this.layout.cidOf(bytes, digest);
     const alreadyStored = await this.isPinned(expected);
     try {
