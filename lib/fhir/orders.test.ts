@@ -7,6 +7,7 @@ import {
   orderBundle,
   orderCategory,
   orderFromBundle,
+  orderProblems,
   orderToFhir,
   OVERRIDE_NOTE_PREFIX,
   validateOrder,
@@ -114,6 +115,33 @@ describe("lib/fhir/orders", () => {
     for (const [name, overrides, message] of badTestOrders) {
       it(`refuses a test order with ${name}`, () => refuses(testOrder(overrides), message));
     }
+  });
+
+  describe("orderProblems", () => {
+    it("has none for values validateOrder accepts", () => {
+      expect(orderProblems(prescription())).to.deep.equal({});
+      expect(orderProblems(testOrder({ loinc: "" }))).to.deep.equal({});
+    });
+
+    it("puts each problem under its field, the same sentence as validateOrder's", () => {
+      expect(orderProblems(prescription({ doseValue: undefined, medication: " ", durationDays: 1.5 }))).to.deep.equal({
+        medication: "The medication is required.",
+        doseValue: "The dose must be a number of units.",
+        durationDays: "The duration must be a whole number of days.",
+      });
+      expect(orderProblems(testOrder({ testName: "", reason: "" }))).to.deep.equal({
+        testName: "The test name is required.",
+        reason: "The reason is required.",
+      });
+      expect(orderProblems(prescription({ allergyOverride: { reason: "", warnings: ["w"] } }))).to.deep.equal({
+        allergyOverride: "The reason for prescribing despite the allergy warning is required.",
+      });
+    });
+
+    it("puts a problem of the whole under kind", () => {
+      expect(orderProblems({ kind: "referral" })).to.deep.equal({ kind: "Choose a prescription or a test order." });
+      expect(Object.keys(orderProblems(prescription({ extra: 1 })))).to.deep.equal(["kind"]);
+    });
   });
 
   describe("orderToFhir", () => {

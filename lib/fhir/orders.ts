@@ -114,15 +114,37 @@ export type Prescription = z.infer<typeof prescriptionSchema>;
 export type TestOrder = z.infer<typeof testOrderSchema>;
 export type Order = Prescription | TestOrder;
 
+/** The schema of the input's kind, if it names one. */
+function schemaOf(input: unknown) {
+  const kind = (input as { kind?: unknown } | null)?.kind;
+  return kind === "prescription" ? prescriptionSchema : kind === "test-order" ? testOrderSchema : undefined;
+}
+
 /** Checks a form's values; throws a FormatError naming the first problem (never the value). */
 export function validateOrder(input: unknown): Order {
-  const kind = (input as { kind?: unknown } | null)?.kind;
-  const schema = kind === "prescription" ? prescriptionSchema : kind === "test-order" ? testOrderSchema : undefined;
+  const schema = schemaOf(input);
   if (!schema) throw new FormatError("Choose a prescription or a test order.");
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new FormatError(parsed.error.issues[0].message);
   // Blank optional fields are left out, not kept as undefined keys.
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Order;
+}
+
+/**
+ * Every problem of a form's values, each under the field it belongs to (the first one per field),
+ * for a form that shows each beside its field; empty when `validateOrder` would accept them. A
+ * problem of the whole (no kind, an unknown field) is under "kind".
+ */
+export function orderProblems(input: unknown): Record<string, string> {
+  const schema = schemaOf(input);
+  if (!schema) return { kind: "Choose a prescription or a test order." };
+  const parsed = schema.safeParse(input);
+  const problems: Record<string, string> = {};
+  for (const issue of parsed.error?.issues ?? []) {
+    const field = typeof issue.path[0] === "string" ? issue.path[0] : "kind";
+    problems[field] ??= issue.message;
+  }
+  return problems;
 }
 
 /** The record category an order is filed under. */

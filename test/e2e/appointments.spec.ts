@@ -3,13 +3,14 @@
  * dApp (a malformed day is refused before any transaction); a patient books, the doctor declines;
  * the patient books again and a second slot, the doctor confirms both and, once the slots have started
  * (the chain's clock is moved past them with no block mined, as on an idle chain, and the doctor's
- * browser clock with it), completes the second with no outcome and the first with a prescription (a
- * bad dose refused first); the patient reads the prescription under Appointments, where the
- * appointments are in date order (a later day booked first by script). A patient denies a doctor's pending access request on Sharing.
+ * browser clock with it), completes the second with no outcome (a test order with no name refused
+ * first) and the first with a prescription chosen with the arrow keys (no dose and a zero duration
+ * refused first, each beside its field, nothing sent); the patient reads the prescription under
+ * Appointments, where the appointments are in date order (a later day booked first by script). A patient denies a doctor's pending access request on Sharing.
  * Every step is checked against the chain too. Registered by run.ts.
  */
 import { expect } from "chai";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import type { Hex } from "viem";
 import { appointmentBookAbi, ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
@@ -47,10 +48,23 @@ function wallClock(unixSeconds: number, timeZone: string) {
   return { day: `${part("day")} ${part("month")}`, clock: `${part("hour")}:${part("minute")}` };
 }
 
+/** The field's problem, asserted beside it: aria-invalid, and the UI set's error that describes it. */
+async function besideField(page: Page, field: Locator): Promise<string> {
+  expect(await field.getAttribute("aria-invalid")).to.equal("true");
+  const describedBy = (await field.getAttribute("aria-describedby"))!.split(" ");
+  const problem = page.locator(describedBy.map((id) => `[id="${id}"]`).join(", ")).and(page.locator(".ui-field-error"));
+  // In the same field box as the input (found by id: a locator under the form would not match inside it).
+  const input = page.locator(`[id="${await field.getAttribute("id")}"]`);
+  expect(await page.locator(".ui-field").filter({ has: input }).filter({ has: problem }).count()).to.equal(1);
+  return (await problem.textContent())!;
+}
+
+const isFocused = (field: Locator) => field.evaluate((el) => el === document.activeElement);
+
 /** The doctor's "Fill a form" page for `patient`; resolves with its "File under" choice. */
 async function openFormFor(page: Page, patient: Hex) {
   await nav(page, "Fill a form");
-  await page.getByLabel("Patient address").fill(patient);
+  await page.getByLabel("Find a patient").fill(patient);
   await page.getByRole("button", { name: "Choose patient" }).click();
   const fileUnder = page.getByLabel("File under");
   await fileUnder.waitFor();
@@ -149,6 +163,16 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       expect(Number((await publicClient.getBlock()).timestamp)).to.be.below(nextStart);
       await d.page.getByRole("button", { name: `Complete the appointment of ${next}` }).click();
       const nextForm = d.page.getByRole("form", { name: `Complete the appointment of ${next}` });
+      // A test order with no name and no reason: each problem beside its field, nothing sent.
+      await nextForm.getByRole("radio", { name: "Test order" }).check();
+      const beforeTestOrder = sent(d);
+      await nextForm.getByRole("button", { name: "Complete the appointment" }).click();
+      expect(await besideField(d.page, nextForm.getByLabel("Test name"))).to.equal("The test name is required.");
+      expect(await besideField(d.page, nextForm.getByLabel("Reason", { exact: true }))).to.equal(
+        "The reason is required.",
+      );
+      expect(await isFocused(nextForm.getByLabel("Test name"))).to.equal(true);
+      expect(sent(d)).to.equal(beforeTestOrder);
       await nextForm.getByRole("radio", { name: "No outcome" }).check();
       await nextForm.getByRole("button", { name: "Complete the appointment" }).click();
       await rows
@@ -189,20 +213,34 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await nav(d.page, "Appointments");
       await d.page.getByRole("button", { name: `Complete the appointment of ${when}` }).click();
       const form = d.page.getByRole("form", { name: `Complete the appointment of ${when}` });
-      await form.getByRole("radio", { name: "Prescription" }).check();
+      // The outcome is a radio group: the arrow keys move the choice (No outcome, then Prescription).
+      const outcome = form.getByRole("radiogroup", { name: "Outcome" });
+      await outcome.getByRole("radio", { name: "No outcome" }).focus();
+      await d.page.keyboard.press("ArrowRight");
+      expect(await outcome.getByRole("radio", { name: "Prescription" }).isChecked()).to.equal(true);
       await form.getByLabel("Medication").fill("Amoxicillin 500 mg capsules");
-      await form.getByLabel("Dose", { exact: true }).fill("0");
       await form.getByLabel("Times a day").fill("3");
-      await form.getByLabel("Duration (days)").fill("7");
+      await form.getByLabel("Duration (days)").fill("0");
       await form.getByLabel("Instructions for the patient (optional)").fill("Take with food.");
       // The prescribing check reads the patient's allergies first (this patient has no records).
       await form.getByRole("button", { name: "Check the patient's allergies" }).click();
       await form.getByText("No allergies are recorded in what you can read.").waitFor();
+      // No dose and a zero duration: each problem beside its field, the first focused, nothing sent.
       const beforeComplete = sent(d);
       await form.getByRole("button", { name: "Complete the appointment" }).click();
-      expect(await bannerText(d.page)).to.equal("The dose must be between 0.001 and 10000 units.");
+      const dose = form.getByLabel("Dose", { exact: true });
+      expect(await besideField(d.page, dose)).to.equal("The dose must be a number of units.");
+      expect(await besideField(d.page, form.getByLabel("Duration (days)"))).to.equal(
+        "The duration must be between 1 and 365 days.",
+      );
+      expect(await form.getByLabel("Times a day").getAttribute("aria-invalid")).to.equal(null);
+      expect(await isFocused(dose)).to.equal(true);
+      expect(await d.page.getByTestId("error-banner").isVisible()).to.equal(false);
+      await shot(d.page, "03a-complete-form-problems");
       expect(sent(d)).to.equal(beforeComplete);
-      await form.getByLabel("Dose", { exact: true }).fill("500");
+      await dose.fill("500");
+      expect(await dose.getAttribute("aria-invalid")).to.equal(null);
+      await form.getByLabel("Duration (days)").fill("7");
       await shot(d.page, "03-complete-form");
       await form.getByRole("button", { name: "Complete the appointment" }).click();
       const doneRow = rows.filter({ hasText: when }).filter({ hasText: "Completed" });

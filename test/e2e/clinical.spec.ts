@@ -144,7 +144,7 @@ function clinicalFlows(e2e: () => E2e): void {
     return session;
   };
   const pickPatient = async (session: Session, action: string) => {
-    await session.page.getByLabel("Patient address").fill(address(keys.patient));
+    await session.page.getByLabel("Find a patient").fill(address(keys.patient));
     await session.page.getByRole("button", { name: action }).click();
   };
   const nav = (session: Session, label: string) => navTo(session.page, label);
@@ -157,7 +157,7 @@ function clinicalFlows(e2e: () => E2e): void {
     await nav(session, "Upload a report");
     await page.getByRole("heading", { name: "Upload a report", level: 1 }).waitFor();
     // A malformed address is refused before anything else.
-    await page.getByLabel("Patient address").fill("0x1234");
+    await page.getByLabel("Find a patient").fill("0x1234");
     await page.getByRole("button", { name: "Choose patient" }).click();
     await page.getByText("Enter the patient's address").waitFor();
     await pickPatient(session, "Choose patient");

@@ -42,7 +42,7 @@ export function formsSpecs(e2e: () => E2e): void {
       await doctorWithKeyThroughUi(d, PASSPHRASE);
       const page = d.page;
       await nav(page, "Fill a form");
-      await page.getByLabel("Patient address").fill(patient);
+      await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByRole("heading", { name: /^Form for/ }).waitFor();
 
@@ -134,7 +134,7 @@ export function formsSpecs(e2e: () => E2e): void {
 
       // 3. The doctor's chart: trends within the grant, both readings.
       await nav(page, "Patient chart");
-      await page.getByLabel("Patient address").fill(patient);
+      await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Open chart" }).click();
       await watchSteps(page);
       await page.getByRole("button", { name: "Show trends" }).click();

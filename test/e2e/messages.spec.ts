@@ -49,7 +49,11 @@ export function messagesSpecs(e2e: () => E2e): void {
       // An empty message is refused before anything is sealed or sent.
       await d.page.getByRole("button", { name: "Send" }).click();
       await d.page.getByText("Write a message first.").waitFor();
-      await d.page.getByLabel("Request data").check();
+      // The kind is a radio group with a visible label: the arrow keys choose "Request data".
+      const kind = d.page.getByRole("radiogroup", { name: "Kind" });
+      await kind.getByRole("radio", { name: "Plain message" }).focus();
+      await d.page.keyboard.press("ArrowRight");
+      expect(await kind.getByRole("radio", { name: "Request data" }).isChecked()).to.equal(true);
       await d.page.getByLabel("Lab results", { exact: true }).check();
       await d.page.getByLabel("What you need, and why").fill(REQUEST);
       await d.page.getByRole("button", { name: "Send the request" }).click();

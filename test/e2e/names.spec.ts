@@ -1,8 +1,9 @@
 /**
  * People by name: a patient with general details gives a doctor access through the dApp, which
  * shares her name card (name and date of birth, sealed to that doctor). The doctor then finds her
- * by name in the patient picker and sees her by name, with her age, under My patients; a doctor
- * she did not share with does not see her name. Registered by run.ts.
+ * by name in the patient picker (part of the name typed, then the arrow keys and Enter) and sees her
+ * by name, with her age, under My patients; a doctor she did not share with does not see her name,
+ * and her address pasted into the picker still opens her chart. Registered by run.ts.
  */
 import { expect } from "chai";
 import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
@@ -36,15 +37,28 @@ export function namesSpecs(e2e: () => E2e): void {
       const age =
         new Date().getUTCFullYear() - 1980 - (new Date() < new Date(`${new Date().getUTCFullYear()}-06-15`) ? 1 : 0);
       await nav(d.page, "Patient chart");
-      const choices = d.page.getByRole("list", { name: "Your patients" });
-      await d.page.getByLabel("Find a patient by name").waitFor();
+      const picker = d.page.getByRole("combobox", { name: "Find a patient" });
+      await picker.waitFor();
       await e2e().screenshot(d.page, "names-02a-picker-before");
-      await d.page.getByLabel("Find a patient by name").fill("okonk");
-      await choices.getByRole("button", { name: new RegExp(`${PATIENT_NAME}, ${age}`) }).waitFor();
-      await d.page.getByLabel("Find a patient by name").fill("nobody");
-      await d.page.getByText("No patient matches “nobody”.").waitFor();
-      await d.page.getByLabel("Find a patient by name").fill("");
+      // Part of her name narrows the list to her, "Name, age", the address only as the second line.
+      await picker.pressSequentially("okonk");
+      const options = d.page.getByRole("listbox").getByRole("option");
+      const her = options.filter({ hasText: `${PATIENT_NAME}, ${age}` });
+      await her.waitFor();
+      expect(await options.count()).to.equal(1);
+      expect(await her.textContent()).to.contain(`${patient.slice(0, 6)}…${patient.slice(-4)}`);
+      await picker.fill("nobody");
+      await d.page.getByRole("listbox").getByText("No patient matches “nobody”.").waitFor();
       await e2e().screenshot(d.page, "names-02-picker");
+      // The arrow keys and Enter pick her: the field reads her name and her chart opens.
+      await picker.fill("");
+      await picker.pressSequentially("grace");
+      await her.waitFor();
+      await picker.press("ArrowDown");
+      await picker.press("Enter");
+      await d.page.waitForURL(new RegExp(`#/chart/${patient}$`, "i"));
+      expect(await picker.inputValue()).to.equal(`${PATIENT_NAME}, ${age}`);
+      await e2e().screenshot(d.page, "names-02b-picked");
 
       await nav(d.page, "My patients");
       const row = d.page
@@ -62,8 +76,14 @@ export function namesSpecs(e2e: () => E2e): void {
       const o = await kit.open(other.key);
       await doctorWithKeyThroughUi(o, PASSPHRASE);
       await nav(o.page, "Patient chart");
-      await o.page.getByLabel("Patient address").waitFor();
+      const otherPicker = o.page.getByRole("combobox", { name: "Find a patient" });
+      await otherPicker.waitFor();
       expect(await o.page.getByText(PATIENT_NAME).count()).to.equal(0);
+      // Her address, pasted, still opens her chart (Enter): refused there, as he has no grant.
+      await otherPicker.fill(patient);
+      expect(await o.page.getByRole("listbox").count()).to.equal(0);
+      await otherPicker.press("Enter");
+      await o.page.waitForURL(new RegExp(`#/chart/${patient}$`, "i"));
     });
   });
 }

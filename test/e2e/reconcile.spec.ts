@@ -109,7 +109,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
 
       // Upload: the extraction is a list to review.
       await nav(page, "Upload a report");
-      await page.getByLabel("Patient address").fill(patient);
+      await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByLabel("Or paste the report's text").fill(NOTE);
       await page.getByRole("button", { name: "Summarize the report" }).click();
@@ -154,7 +154,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
 
       // Emergency access: one reconciled list, then the mentions apart.
       await nav(page, "Emergency access");
-      await page.getByLabel("Patient address").fill(patient);
+      await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByLabel("Reason").selectOption({ label: "Suspected allergic reaction or drug interaction" });
       await page.getByLabel("Written justification").fill("Collapsed after the first dose of an antibiotic.");

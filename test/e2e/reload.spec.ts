@@ -207,7 +207,7 @@ export function reloadSpecs(e2e: () => E2e): void {
       await page.reload();
       expect(page.url()).to.contain(`#/chart/${patient}`);
       await page.getByRole("heading", { name: "Record 1: General details" }).waitFor();
-      expect(await page.getByLabel("Patient address").inputValue()).to.equal(patient);
+      expect(await page.getByLabel("Find a patient").inputValue()).to.equal(patient);
       expect(signatures(d), "signatures asked by the reload").to.equal(before);
     });
 

@@ -169,7 +169,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
 
       // 5. The doctor uploads the note as a file: the summary shows before anything is saved.
       await nav(d.page, "Upload a report");
-      await d.page.getByLabel("Patient address").fill(patient);
+      await d.page.getByLabel("Find a patient").fill(patient);
       await d.page.getByRole("button", { name: "Choose patient" }).click();
       await d.page
         .getByLabel("Report file (PDF, plain text or FHIR Bundle)")
@@ -214,7 +214,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       const e = await kit.open(devKey(ACCOUNTS.doctor));
       await doctorWithKeyThroughUi(e, PASSPHRASE);
       await nav(e.page, "Emergency access");
-      await e.page.getByLabel("Patient address").fill(patient);
+      await e.page.getByLabel("Find a patient").fill(patient);
       await e.page.getByRole("button", { name: "Choose patient" }).click();
       await e.page.getByLabel("Reason").selectOption({ label: "Patient unconscious or unable to consent" });
       await e.page.getByLabel("Written justification").fill("Brought in unconscious after a road accident.");

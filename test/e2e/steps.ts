@@ -139,7 +139,7 @@ export async function confirmAppointment(page: Page, when: string): Promise<void
 /** The doctor opens `patient`'s chart on Patient chart. */
 export async function openChart(page: Page, patient: Hex): Promise<void> {
   await nav(page, "Patient chart");
-  await page.getByLabel("Patient address").fill(patient);
+  await page.getByLabel("Find a patient").fill(patient);
   await page.getByRole("button", { name: "Open chart" }).click();
 }
 

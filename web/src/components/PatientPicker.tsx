@@ -1,11 +1,11 @@
 import { UserRoundSearch } from "lucide-react";
-import { useId, useMemo, useState, type FormEvent } from "react";
-import { isAddress } from "viem";
+import { useMemo, useState, type FormEvent } from "react";
+import { getAddress, isAddress, isAddressEqual } from "viem";
 import type { Address } from "viem";
 import { ageOn } from "@lib/identity/card";
 import { useConsents } from "../hooks/useConsents";
 import { Button } from "../ui/Button";
-import { TextField } from "../ui/TextField";
+import { ComboBox, ComboBoxItem } from "../ui/ComboBox";
 import { useIdentityCards } from "../hooks/useIdentityCards";
 
 interface KnownPatient {
@@ -23,106 +23,120 @@ export interface PatientPickerProps {
   initial?: Address;
 }
 
+const short = (address: Address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+
+/** "Name, age" as the doctor reads it; the address when the patient has not shared a name card. */
+const nameOf = (p: KnownPatient) => (p.name ? `${p.name}${p.age !== undefined ? `, ${p.age}` : ""}` : p.address);
+
+/** The address in a pasted text, if it is one: 0x and 40 hexadecimal characters, spaces around allowed. */
+const addressIn = (text: string): Address | undefined => {
+  const trimmed = text.trim();
+  return isAddress(trimmed, { strict: false }) ? getAddress(trimmed) : undefined;
+};
+
 /**
  * A patient, found by name among those who shared their name card or granted this doctor access
- * (a searchable list), or typed as an address (an emergency patient the doctor has never met). A
- * malformed address is refused here, before anything reaches the chain.
+ * (type part of the name, pick "Name, age"), or pasted as an address (an emergency patient the
+ * doctor has never met). A malformed address is refused here, before anything reaches the chain.
  */
 export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
-  const id = useId();
   const consents = useConsents("doctor");
-  const granted = consents.data?.grants.map((g) => g.patient) ?? [];
   const cards = useIdentityCards();
-  const [query, setQuery] = useState("");
   const known = useMemo(() => {
     const byAddress = new Map<string, KnownPatient>();
-    for (const address of granted) byAddress.set(address.toLowerCase(), { address, granted: true });
+    for (const { patient } of consents.data?.grants ?? []) {
+      byAddress.set(patient.toLowerCase(), { address: patient, granted: true });
+    }
     for (const card of cards.data?.values() ?? []) {
       const key = card.patient.toLowerCase();
       byAddress.set(key, {
-        address: card.patient,
+        address: getAddress(card.patient),
         name: card.name,
         age: card.dateOfBirth ? ageOn(card.dateOfBirth, new Date()) : undefined,
         granted: byAddress.get(key)?.granted ?? false,
       });
     }
     return [...byAddress.values()].sort((a, b) => (a.name ?? "~").localeCompare(b.name ?? "~"));
-  }, [granted, cards.data]);
-  const needle = query.trim().toLowerCase();
-  const shown = needle
-    ? known.filter((p) => p.name?.toLowerCase().includes(needle) || p.address.toLowerCase().startsWith(needle))
-    : known;
-  const [value, setValue] = useState<string>(initial ?? "");
+  }, [consents.data, cards.data]);
+  const [text, setText] = useState<string>(initial ?? "");
+  const [picked, setPicked] = useState<KnownPatient>();
   const [error, setError] = useState<string>();
+  const pasted = addressIn(text);
+  const needle = text.trim().toLowerCase();
+  // After a pick the field reads "Name, age": the list offers everyone again, not that one name.
+  const showsPick = picked !== undefined && text === nameOf(picked);
+  // A whole address needs no list: the form takes it as it is (Enter or the button).
+  const shown = pasted
+    ? []
+    : needle && !showsPick
+      ? known.filter((p) => p.name?.toLowerCase().includes(needle) || p.address.toLowerCase().startsWith(needle))
+      : known;
+  const addressLike = /^0x/i.test(text.trim());
+  const pastedName = pasted ? known.find((p) => p.name && isAddressEqual(p.address, pasted)) : undefined;
+
+  const pick = (address: Address) => {
+    setError(undefined);
+    onPick(address);
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const address = value.trim();
-    if (!isAddress(address, { strict: false })) {
-      setError("Enter the patient's address: 0x followed by 40 hexadecimal characters.");
+    const chosen =
+      pasted ??
+      (showsPick ? picked.address : undefined) ??
+      (needle && shown.length === 1 ? shown[0].address : undefined);
+    if (!chosen) {
+      setError(
+        known.length && !addressLike
+          ? `No patient matches “${text.trim()}”: pick one from the list, or paste their address (0x…).`
+          : "Enter the patient's address: 0x followed by 40 hexadecimal characters.",
+      );
       return;
     }
-    setError(undefined);
-    onPick(address as Address);
+    pick(chosen);
   };
-  const list =
-    known.length > 0 ? (
-      <div className="card patient-search">
-        <TextField
-          label="Find a patient by name"
-          type="search"
-          value={query}
-          onChange={setQuery}
-          autoComplete="off"
-          placeholder="Name"
-        />
-        <ul className="patient-choices" aria-label="Your patients">
-          {shown.map((p) => (
-            <li key={p.address}>
-              <button type="button" onClick={() => onPick(p.address)}>
-                <strong>
-                  {p.name ?? "Name not shared"}
-                  {p.age !== undefined ? `, ${p.age}` : ""}
-                </strong>
-                <small>
-                  {p.granted ? "shares records with you" : "booked with you"} · {p.address.slice(0, 6)}…
-                  {p.address.slice(-4)}
-                </small>
-              </button>
-            </li>
-          ))}
-        </ul>
-        {shown.length === 0 ? <p className="hint">No patient matches “{query.trim()}”.</p> : null}
-      </div>
-    ) : null;
   return (
-    <>
-      {list}
-      <form className="card" onSubmit={onSubmit} noValidate>
-        <TextField
-          label="Patient address"
-          list={`${id}-granted`}
-          value={value}
-          onChange={setValue}
-          autoComplete="off"
-          spellCheck="false"
-          errorMessage={error}
-          placeholder="0x…"
-        />
-        <datalist id={`${id}-granted`}>
-          {granted.map((p) => (
-            <option key={p} value={p} />
-          ))}
-        </datalist>
-        {granted.length && known.length === 0 ? (
-          <p className="hint">
-            {granted.length === 1 ? "1 patient has" : `${granted.length} patients have`} granted you access; pick one
-            from the list.
-          </p>
-        ) : null}
-        <Button type="submit" variant="primary" icon={UserRoundSearch}>
-          {action}
-        </Button>
-      </form>
-    </>
+    <form className="card patient-picker" onSubmit={onSubmit} noValidate>
+      <ComboBox<KnownPatient>
+        label="Find a patient"
+        description={
+          pastedName
+            ? `${nameOf(pastedName)}.`
+            : known.length
+              ? "Type part of their name, or paste their address (0x…)."
+              : "Paste the patient's address (0x…). Patients who share their name with you are listed here by name."
+        }
+        placeholder={known.length ? "Name or 0x…" : "0x…"}
+        items={shown}
+        inputValue={text}
+        onInputChange={(value) => {
+          setText(value);
+          setError(undefined);
+        }}
+        onSelectionChange={(key) => {
+          const patient = known.find((p) => p.address === key);
+          if (!patient) return;
+          setPicked(patient);
+          pick(patient.address);
+        }}
+        allowsCustomValue
+        menuTrigger="focus"
+        errorMessage={error}
+        // An address being typed or pasted is not a search: no "no match" over the button.
+        emptyState={needle && !addressLike ? `No patient matches “${text.trim()}”.` : undefined}
+      >
+        {(p) => (
+          <ComboBoxItem
+            id={p.address}
+            textValue={nameOf(p)}
+            detail={`${p.granted ? "shares records with you" : "booked with you"} · ${short(p.address)}`}
+          >
+            {p.name ? nameOf(p) : `Name not shared (${short(p.address)})`}
+          </ComboBoxItem>
+        )}
+      </ComboBox>
+      <Button type="submit" variant="primary" icon={UserRoundSearch}>
+        {action}
+      </Button>
+    </form>
   );
 }

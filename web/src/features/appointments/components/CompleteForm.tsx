@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { checkPrescription } from "@lib/clinical/allergyCheck";
 import { allergiesToCheck } from "@lib/clinical/reconcile";
 import type { Address } from "viem";
 import {
   COMMON_TESTS,
   DOSE_UNITS,
+  orderProblems,
   PRIORITIES,
   ROUTES,
   validateOrder,
@@ -13,6 +14,7 @@ import {
 } from "@lib/fhir/orders";
 import { CircleCheckBig } from "lucide-react";
 import { Button } from "../../../ui/Button";
+import { RadioGroup } from "../../../ui/RadioGroup";
 import { SelectField } from "../../../ui/SelectField";
 import { TextField } from "../../../ui/TextField";
 import { PrescribingCheck, type PrescribingCheckProps } from "../../reconcile/components/PrescribingCheck";
@@ -20,19 +22,42 @@ import { useReadableAllergies } from "../../reconcile/hooks/useReadableAllergies
 
 type Outcome = "none" | "prescription" | "test-order";
 
-const OUTCOMES: { value: Outcome; label: string }[] = [
+const OUTCOMES = [
   { value: "none", label: "No outcome" },
   { value: "prescription", label: "Prescription" },
   { value: "test-order", label: "Test order" },
-];
+] as const satisfies readonly { value: Outcome; label: string }[];
 
 /** A number field's value for the validator: empty stays empty (refused as "must be a number"). */
 const numberOf = (value: string) => (value.trim() === "" ? undefined : Number(value));
 
+/** A choice among a fixed list of words (dose unit, route, priority), its problem beside it. */
+function ListField<V extends string>(props: {
+  label: string;
+  options: readonly V[];
+  value: string;
+  onChange(value: V): void;
+  errorMessage?: string;
+}) {
+  return (
+    <SelectField
+      label={props.label}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value as V)}
+      errorMessage={props.errorMessage}
+    >
+      {props.options.map((o) => (
+        <option key={o}>{o}</option>
+      ))}
+    </SelectField>
+  );
+}
+
 /**
  * The doctor's "Complete" form of one appointment: no outcome, a prescription or a test order.
- * `onSubmit` receives a thunk that checks the values (lib/fhir/orders), so a bad value fails inside
- * the caller's task, through showError, before any transaction. A prescription is first checked
+ * Each value is checked here first (lib/fhir/orders orderProblems): a problem shows beside its field
+ * and the first such field takes the focus; nothing is sent. `onSubmit` then receives a thunk that
+ * checks the values again (validateOrder) inside the caller's task. A prescription is first checked
  * against the patient's allergies (lib/clinical/allergyCheck); a warning needs a reason, which
  * the prescription carries.
  */
@@ -64,6 +89,14 @@ export function CompleteForm({
   const allergies = useReadableAllergies(patient);
   const [overrideReason, setOverrideReason] = useState("");
   const [problem, setProblem] = useState<PrescribingCheckProps["problem"]>();
+  /** The order's problems by field, shown beside each once the doctor tried to complete. */
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [tried, setTried] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refused try, the first field with a problem takes the focus (after the render that marks it).
+  useEffect(() => {
+    if (tried) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [tried]);
   const alerts = allergies.result ? checkPrescription(rx.medication, allergiesToCheck(allergies.result.list)) : [];
 
   /** The allergy check's problem, if the prescription cannot be saved yet: shown beside its field, focused. */
@@ -77,6 +110,21 @@ export function CompleteForm({
     return undefined;
   };
 
+  /** The values of the chosen outcome, as the validator takes them; undefined for no outcome. */
+  const orderInput = () => {
+    if (outcome === "prescription") {
+      return {
+        kind: "prescription",
+        ...rx,
+        doseValue: numberOf(rx.doseValue),
+        timesPerDay: numberOf(rx.timesPerDay),
+        durationDays: numberOf(rx.durationDays),
+        allergyOverride: alerts.length ? { reason: overrideReason, warnings: alerts.map((a) => a.message) } : undefined,
+      };
+    }
+    return outcome === "test-order" ? { kind: "test-order", ...test } : undefined;
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (outcome === "prescription") {
@@ -87,54 +135,69 @@ export function CompleteForm({
         return;
       }
     }
-    onSubmit(() => {
-      if (outcome === "none") return undefined;
-      if (outcome === "prescription") {
-        return validateOrder({
-          kind: "prescription",
-          ...rx,
-          doseValue: numberOf(rx.doseValue),
-          timesPerDay: numberOf(rx.timesPerDay),
-          durationDays: numberOf(rx.durationDays),
-          allergyOverride: alerts.length
-            ? { reason: overrideReason, warnings: alerts.map((a) => a.message) }
-            : undefined,
-        });
-      }
-      return validateOrder({ kind: "test-order", ...test });
-    });
+    const input = orderInput();
+    // A problem of the whole ("kind") has no field: validateOrder says it in the banner.
+    const { kind: _whole, allergyOverride, ...found } = input ? orderProblems(input) : {};
+    setProblems(found);
+    if (allergyOverride) setProblem({ field: "reason", message: allergyOverride });
+    if (Object.keys(found).length > 0 || allergyOverride) {
+      setTried((n) => n + 1);
+      return;
+    }
+    onSubmit(() => (input ? validateOrder(input) : undefined));
+  };
+
+  /** A field edited: its problem goes until the next try. */
+  const edited = (name: string) => {
+    if (problems[name]) setProblems(({ [name]: _fixed, ...rest }) => rest);
+  };
+  const setRxField = (name: keyof typeof rx, value: string) => {
+    edited(name);
+    setRx((r) => ({ ...r, [name]: value }));
+  };
+  const setTestField = (name: keyof typeof test, value: string) => {
+    edited(name);
+    setTest((t) => ({ ...t, [name]: value }));
   };
 
   const field = (name: string) => `${id}-${name}`;
-  const onPickTest = (code: string) =>
+  const onPickTest = (code: string) => {
+    edited("loinc");
+    if (code) edited("testName");
     setTest((t) => ({
       ...t,
       loinc: code,
       testName: code ? COMMON_TESTS[code as CommonTestCode] : t.testName,
     }));
+  };
 
   return (
-    <form className="complete-form" onSubmit={submit} noValidate aria-label={`Complete the appointment of ${when}`}>
-      <fieldset>
-        <legend>Outcome</legend>
-        {OUTCOMES.map((o) => (
-          <label key={o.value} className="check">
-            <input
-              type="radio"
-              name={field("outcome")}
-              value={o.value}
-              checked={outcome === o.value}
-              onChange={() => setOutcome(o.value)}
-            />
-            {o.label}
-          </label>
-        ))}
-      </fieldset>
+    <form
+      ref={formRef}
+      className="complete-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={`Complete the appointment of ${when}`}
+    >
+      <RadioGroup
+        label="Outcome"
+        options={OUTCOMES}
+        value={outcome}
+        onChange={(picked) => {
+          setOutcome(picked);
+          setProblems({});
+        }}
+      />
 
       {outcome === "prescription" ? (
         <fieldset>
           <legend>Prescription</legend>
-          <TextField label="Medication" value={rx.medication} onChange={(medication) => setRx({ ...rx, medication })} />
+          <TextField
+            label="Medication"
+            value={rx.medication}
+            onChange={(value) => setRxField("medication", value)}
+            errorMessage={problems.medication}
+          />
           <PrescribingCheck
             id={field("check")}
             checked={allergies.result}
@@ -153,22 +216,23 @@ export function CompleteForm({
               label="Dose"
               inputMode="decimal"
               value={rx.doseValue}
-              onChange={(doseValue) => setRx({ ...rx, doseValue })}
+              onChange={(value) => setRxField("doseValue", value)}
+              errorMessage={problems.doseValue}
             />
-            <SelectField
+            <ListField
               label="Dose unit"
+              options={DOSE_UNITS}
               value={rx.doseUnit}
-              onChange={(e) => setRx({ ...rx, doseUnit: e.target.value })}
-            >
-              {DOSE_UNITS.map((u) => (
-                <option key={u}>{u}</option>
-              ))}
-            </SelectField>
-            <SelectField label="Route" value={rx.route} onChange={(e) => setRx({ ...rx, route: e.target.value })}>
-              {Object.keys(ROUTES).map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </SelectField>
+              onChange={(value) => setRxField("doseUnit", value)}
+              errorMessage={problems.doseUnit}
+            />
+            <ListField
+              label="Route"
+              options={Object.keys(ROUTES)}
+              value={rx.route}
+              onChange={(value) => setRxField("route", value)}
+              errorMessage={problems.route}
+            />
             <TextField
               label="Times a day"
               type="number"
@@ -176,7 +240,8 @@ export function CompleteForm({
               min="1"
               max="24"
               value={rx.timesPerDay}
-              onChange={(timesPerDay) => setRx({ ...rx, timesPerDay })}
+              onChange={(value) => setRxField("timesPerDay", value)}
+              errorMessage={problems.timesPerDay}
             />
             <TextField
               label="Duration (days)"
@@ -185,14 +250,16 @@ export function CompleteForm({
               min="1"
               max="365"
               value={rx.durationDays}
-              onChange={(durationDays) => setRx({ ...rx, durationDays })}
+              onChange={(value) => setRxField("durationDays", value)}
+              errorMessage={problems.durationDays}
             />
           </div>
           <TextField
             label="Instructions for the patient (optional)"
             rows={2}
             value={rx.instructions}
-            onChange={(instructions) => setRx({ ...rx, instructions })}
+            onChange={(value) => setRxField("instructions", value)}
+            errorMessage={problems.instructions}
           />
         </fieldset>
       ) : null}
@@ -200,7 +267,12 @@ export function CompleteForm({
       {outcome === "test-order" ? (
         <fieldset>
           <legend>Test order</legend>
-          <SelectField label="Common test (LOINC)" value={test.loinc} onChange={(e) => onPickTest(e.target.value)}>
+          <SelectField
+            label="Common test (LOINC)"
+            value={test.loinc}
+            onChange={(e) => onPickTest(e.target.value)}
+            errorMessage={problems.loinc}
+          >
             <option value="">Other test (name only)</option>
             {Object.entries(COMMON_TESTS).map(([code, name]) => (
               <option key={code} value={code}>
@@ -208,17 +280,25 @@ export function CompleteForm({
               </option>
             ))}
           </SelectField>
-          <TextField label="Test name" value={test.testName} onChange={(testName) => setTest({ ...test, testName })} />
-          <TextField label="Reason" value={test.reason} onChange={(reason) => setTest({ ...test, reason })} />
-          <SelectField
+          <TextField
+            label="Test name"
+            value={test.testName}
+            onChange={(value) => setTestField("testName", value)}
+            errorMessage={problems.testName}
+          />
+          <TextField
+            label="Reason"
+            value={test.reason}
+            onChange={(value) => setTestField("reason", value)}
+            errorMessage={problems.reason}
+          />
+          <ListField
             label="Priority"
+            options={PRIORITIES}
             value={test.priority}
-            onChange={(e) => setTest({ ...test, priority: e.target.value })}
-          >
-            {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </SelectField>
+            onChange={(value) => setTestField("priority", value)}
+            errorMessage={problems.priority}
+          />
         </fieldset>
       ) : null}
 

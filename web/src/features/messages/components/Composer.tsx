@@ -1,5 +1,5 @@
 import { Send } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { categoriesOf } from "@lib/categories";
 import type { Address, Hex } from "viem";
 import { AccessDeniedError } from "@lib/errors";
@@ -8,6 +8,7 @@ import { CategoryPicker } from "../../../components/CategoryPicker";
 import { useWallet, useApiSession } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import { Button } from "../../../ui/Button";
+import { RadioGroup } from "../../../ui/RadioGroup";
 import { TextField } from "../../../ui/TextField";
 import { recordName } from "../../../records/recordNumber";
 
@@ -27,6 +28,11 @@ export interface ComposerProps {
   onClosed(): void;
 }
 
+const KINDS = [
+  { value: "text", label: "Plain message" },
+  { value: "request", label: "Request data" },
+] as const;
+
 /**
  * Writes a message: sealed in the browser to both participants' registered keys (sealMessage),
  * then sent. A doctor may instead send a data request with the categories wanted. A 403 from the
@@ -37,7 +43,6 @@ export function Composer(props: ComposerProps) {
   const { publicClient, core, address, role, runtime } = useWallet();
   const { api } = useApiSession();
   const task = useTaskMutation();
-  const id = useId();
   const isDoctor = role === "doctor";
   const [text, setText] = useState("");
   const [kind, setKind] = useState<"text" | "request">("text");
@@ -86,17 +91,7 @@ export function Composer(props: ComposerProps) {
   return (
     <form className="card composer" onSubmit={onSubmit} noValidate aria-label="Write a message">
       {isDoctor ? (
-        <fieldset className="composer-kind">
-          <legend>Kind</legend>
-          <label className="check">
-            <input type="radio" name={`${id}-kind`} checked={kind === "text"} onChange={() => setKind("text")} /> Plain
-            message
-          </label>
-          <label className="check">
-            <input type="radio" name={`${id}-kind`} checked={kind === "request"} onChange={() => setKind("request")} />{" "}
-            Request data
-          </label>
-        </fieldset>
+        <RadioGroup label="Kind" options={KINDS} value={kind} onChange={(picked) => setKind(picked)} />
       ) : null}
       {record ? (
         <p className="composer-context">
