@@ -382,13 +382,29 @@ export function appointmentsSpecs(e2e: () => E2e): void {
           ...["19:30", "20:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30"],
         ]);
       }
-      const first = dayBox.getByRole("button", { name: /19:30|20:30/ }).first();
+      const opensThere = wallClock(opens, "America/Los_Angeles").clock;
+      const first = dayBox.getByRole("button", { name: new RegExp(`, ${opensThere} `) });
       expect(await first.getAttribute("aria-label")).to.match(
-        new RegExp(
-          `^Book \\w{3},? \\d{1,2} \\w{3} \\d{4}, ${wallClock(opens, "America/Los_Angeles").clock} (PST|PDT|GMT-[78])$`,
-        ),
+        new RegExp(`^Book \\w{3},? \\d{1,2} \\w{3} \\d{4}, ${opensThere} (PST|PDT|GMT-[78])$`),
       );
       await e2e().screenshot(p.page, "appointments-08-patient-week-los-angeles");
+
+      // She books it; the doctor's calendar says it at 09:00 in Kolkata, the zone named.
+      await first.click();
+      await p.page.getByRole("button", { name: "Confirm booking" }).click();
+      await p.page.getByText(/^Booked for /).waitFor();
+      await nav(d.page, "Appointments");
+      await d.page
+        .getByText(
+          /^From a week ago to four weeks ahead\. Times are in your time zone, Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)\.$/,
+        )
+        .waitFor();
+      const visit = d.page.getByRole("list", { name: "Appointments" }).getByRole("heading");
+      await visit.first().waitFor();
+      expect(await visit.allTextContents()).to.have.length(1);
+      expect(await visit.first().textContent()).to.match(
+        new RegExp(`^\\w{3},? ${new Date(opens * 1000).getUTCDate()} \\w{3} \\d{4}, 09:00 GMT\\+5:30$`),
+      );
     });
 
     it("a patient denies a doctor's pending access request", async function () {
