@@ -71,7 +71,7 @@ export function formsSpecs(e2e: () => E2e): void {
       expect(await besideIt(weight)).to.equal("Weight must be between 0.5 and 650 kg.");
       expect(await besideIt(pulse)).to.match(/^Pulse must be between \d+ and \d+ beats per minute\.$/);
       expect(await page.getByLabel("Height (cm)").getAttribute("aria-invalid")).to.equal(null);
-      const summary = page.locator(".error-summary");
+      const summary = page.getByRole("group", { name: /^There (is a problem|are \d+ problems): nothing was saved$/ });
       await summary.getByRole("heading", { name: "There are 2 problems: nothing was saved" }).waitFor();
       expect(await isFocused(summary)).to.equal(true);
       const links = summary.getByRole("link");

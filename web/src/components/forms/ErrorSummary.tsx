@@ -48,7 +48,7 @@ export function ErrorSummary({
     focusField(target);
   };
   return (
-    <div ref={ref} className="error-summary" tabIndex={-1} aria-labelledby={`${id}-summary-title`}>
+    <div ref={ref} className="error-summary" role="group" tabIndex={-1} aria-labelledby={`${id}-summary-title`}>
       <h3 id={`${id}-summary-title`}>
         <CircleAlert className="icon" aria-hidden="true" />
         {problems.length === 1 ? "There is a problem" : `There are ${problems.length} problems`}: nothing was saved
