@@ -95,7 +95,7 @@ const doctorPages = (patient: string): PageVisit[] => [
     name: "forms-errors",
     path: "/forms",
     prepare: async (page) => {
-      await page.getByLabel("Patient address", { exact: true }).fill(patient);
+      await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByLabel("Weight (kg)").fill("700");
       await page.getByLabel("Pulse (beats per minute)").fill("5");
