@@ -1,5 +1,6 @@
 import { useId } from "react";
 import type { TrendPoint } from "@lib/forms";
+import { localMinute } from "@lib/localTime";
 
 /** One line of a chart: its name ("Systolic") and its points, oldest first. */
 export interface TrendSeries {
@@ -22,7 +23,8 @@ const PAD = { left: 64, right: 16, top: 16, bottom: 48 };
 
 const day = (ms: number) =>
   new Date(ms).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
-const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+/** A reading's time to the minute in the reader's zone, naming it (lib/localTime). */
+const when = (ms: number) => localMinute(ms);
 
 /** Two to five round values within [min, max]. */
 function ticks(min: number, max: number): number[] {
