@@ -17,6 +17,7 @@ import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
 import { sentenceFor } from "../../lib/chain/errorCatalogue";
 import { recordCount } from "../../lib/chain/ehr";
 import { Category } from "../../lib/categories";
+import { localMinute } from "../../lib/localTime";
 import { doctorWithKeyThroughUi, nav, specKit, type E2e } from "./context";
 import {
   bannerText,
@@ -197,6 +198,10 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await openFormFor(d.page, patient);
       await fileUnder.locator(`option[value="${thirdStart}"]`).waitFor({ state: "attached" });
       expect(await fileUnder.locator("option").count()).to.equal(3); // the grant, the first and the third
+      // Each appointment is said as every time in the dApp is: local, with the zone (this browser is in UTC).
+      expect(await fileUnder.locator(`option[value="${thirdStart}"]`).textContent()).to.equal(
+        `The appointment of ${localMinute(thirdStart * 1000, "UTC")}`,
+      );
       await fileUnder.selectOption(String(thirdStart));
       await d.page.getByLabel("Time of the measurements").fill("2026-03-01T09:00");
       await d.page.getByLabel("Height (cm)").fill("180");
