@@ -1,5 +1,22 @@
 import { expect } from "chai";
-import { localClock, localDay, localMinute, readerTimeZone, zoneLabel, zoneOffsetMinutes } from "./localTime";
+import {
+  localClock,
+  localDay,
+  localMinute,
+  localSecond,
+  readerTimeZone,
+  zoneLabel,
+  zoneOffsetMinutes,
+} from "./localTime";
+
+describe("localSecond", () => {
+  it("says a time to the second in the given zone, naming it (the audit trail's format)", () => {
+    const at = new Date(Date.UTC(2026, 11, 3, 4, 10, 12));
+    expect(localSecond(at, "Europe/Paris")).to.equal("3 Dec 2026, 05:10:12 CET");
+    expect(localSecond(at, "Asia/Kolkata")).to.equal("3 Dec 2026, 09:40:12 GMT+5:30");
+    expect(localSecond(at)).to.equal(localSecond(at, readerTimeZone()));
+  });
+});
 
 describe("localMinute", () => {
   it("says a time in the given zone, naming it: Paris an hour ahead of UTC in December, New York five behind", () => {

@@ -18,6 +18,8 @@ const STYLES = {
     minute: "2-digit",
     timeZoneName: "short",
   },
+  /** "3 Dec 2026, 05:10:12 CET": to the second, for the audit trail */
+  second: { dateStyle: "medium", timeStyle: "long" },
   /** "Thursday 3 December" */
   day: { weekday: "long", day: "numeric", month: "long" },
   /** "05:10" */
@@ -60,6 +62,11 @@ export function readerTimeZone(): string {
 /** "Thu, 3 Dec 2026, 05:10 CET": the time to the minute, in the reader's zone (or `timeZone`), naming it. */
 export function localMinute(at: Date | number, timeZone?: string): string {
   return formatFor("minute", timeZone).format(at);
+}
+
+/** "3 Dec 2026, 05:10:12 CET": to the second, in the reader's zone (or `timeZone`), naming it. */
+export function localSecond(at: Date | number, timeZone?: string): string {
+  return formatFor("second", timeZone).format(at);
 }
 
 /** "Thursday 3 December", in the reader's zone (or `timeZone`). */

@@ -1,13 +1,12 @@
 import { CATEGORY_LABELS, isCategoryId } from "@lib/categories";
+import { localSecond } from "@lib/localTime";
 
 /** A record category in words; a category this version does not know by its number. */
 export function categoryName(category: number): string {
   return isCategoryId(category) ? CATEGORY_LABELS[category] : `Category ${category}`;
 }
 
-const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "long" });
-
 /** "21 Nov 2026, 19:52:23 CET" in the viewer's time zone, which it names (audit entries are the viewer's own past). */
 export function formatWhen(date: Date): string {
-  return WHEN.format(date);
+  return localSecond(date);
 }
