@@ -89,6 +89,7 @@ describe("lib/fhir/orders", () => {
       ["an absurd dose", { doseValue: 1e6 }, /dose must be between/],
       ["a dose that is not a number", { doseValue: "500" }, /dose must be a number/],
       ["a NaN dose", { doseValue: NaN }, /dose must be a number/],
+      ["no dose", { doseValue: undefined }, /dose is required/],
       ["an unknown dose unit", { doseUnit: "bucket" }, /dose unit must be one of/],
       ["an unknown route", { route: "by post" }, /route must be one of/],
       ["zero times a day", { timesPerDay: 0 }, /frequency must be between 1 and 24/],
@@ -126,7 +127,7 @@ describe("lib/fhir/orders", () => {
     it("puts each problem under its field, the same sentence as validateOrder's", () => {
       expect(orderProblems(prescription({ doseValue: undefined, medication: " ", durationDays: 1.5 }))).to.deep.equal({
         medication: "The medication is required.",
-        doseValue: "The dose must be a number of units.",
+        doseValue: "The dose is required.",
         durationDays: "The duration must be a whole number of days.",
       });
       expect(orderProblems(testOrder({ testName: "", reason: "" }))).to.deep.equal({

@@ -63,7 +63,10 @@ const optionalText = (label: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text(label).optional());
 const numberIn = (label: string, unit: string, range: { min: number; max: number }, integer = false) =>
   z
-    .number({ error: `${label} must be a number of ${unit}.` })
+    .number({
+      // An empty field (the form passes undefined) is missing, not a wrong kind of value.
+      error: (issue) => (issue.input === undefined ? `${label} is required.` : `${label} must be a number of ${unit}.`),
+    })
     .refine((n) => Number.isFinite(n) && (!integer || Number.isInteger(n)), {
       error: `${label} must be a whole number of ${unit}.`,
     })

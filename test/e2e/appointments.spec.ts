@@ -234,7 +234,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const beforeComplete = sent(d);
       await form.getByRole("button", { name: "Complete the appointment" }).click();
       const dose = form.getByLabel("Dose", { exact: true });
-      expect(await besideField(d.page, dose)).to.equal("The dose must be a number of units.");
+      expect(await besideField(d.page, dose)).to.equal("The dose is required.");
       expect(await besideField(d.page, form.getByLabel("Duration (days)"))).to.equal(
         "The duration must be between 1 and 365 days.",
       );
@@ -242,6 +242,10 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       expect(await isFocused(dose)).to.equal(true);
       expect(await d.page.getByTestId("error-banner").isVisible()).to.equal(false);
       await shot(d.page, "03a-complete-form-problems");
+      await d.page.setViewportSize({ width: 390, height: 844 });
+      await dose.scrollIntoViewIfNeeded();
+      await shot(d.page, "03b-complete-form-problems-phone");
+      await d.page.setViewportSize({ width: 1280, height: 800 });
       expect(sent(d)).to.equal(beforeComplete);
       await dose.fill("500");
       expect(await dose.getAttribute("aria-invalid")).to.equal(null);

@@ -50,6 +50,12 @@ export function namesSpecs(e2e: () => E2e): void {
       await picker.fill("nobody");
       await d.page.getByRole("listbox").getByText("No patient matches “nobody”.").waitFor();
       await e2e().screenshot(d.page, "names-02-picker");
+      // At phone size the open list fits under the field.
+      await d.page.setViewportSize({ width: 390, height: 844 });
+      await picker.fill("okonk");
+      await her.waitFor();
+      await e2e().screenshot(d.page, "names-02c-picker-phone");
+      await d.page.setViewportSize({ width: 1280, height: 800 });
       // The arrow keys and Enter pick her: the field reads her name and her chart opens.
       await picker.fill("");
       await picker.pressSequentially("grace");
