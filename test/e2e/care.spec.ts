@@ -5,6 +5,7 @@
  * Every step is checked against the chain, not only the screen. Registered by run.ts.
  */
 import { expect } from "chai";
+import type { Locator } from "playwright-core";
 import { privateKeyToAddress } from "viem/accounts";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { readPatientAppointments } from "../../lib/chain/appointmentEvents";
@@ -121,9 +122,13 @@ export function careSpecs(e2e: () => E2e): void {
       const sent = sentTransactions(p);
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose a doctor.").waitFor();
+      // Each refusal moves the focus to the field to fix, where its problem is said.
+      const focused = (field: Locator) => field.evaluate((el) => el === document.activeElement);
+      expect(await focused(p.page.getByLabel("Doctor", { exact: true }))).to.equal(true);
       await p.page.getByLabel("Doctor", { exact: true }).selectOption(doctor);
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose at least one category to share.").waitFor();
+      expect(await focused(p.page.getByLabel("All records"))).to.equal(true);
       expect(sentTransactions(p)).to.equal(sent);
       // The scope (AccessScopeFields) on a phone: a fieldset with its legend and its problem under
       // it, the 14 categories two to a row under "All records", one tab stop each.
@@ -198,10 +203,12 @@ export function careSpecs(e2e: () => E2e): void {
       await d.page.getByLabel("Patient's account address").fill("0x1234");
       await d.page.getByRole("button", { name: "Send request" }).click();
       await d.page.getByText(/Enter the patient's account address/).waitFor();
+      expect(await focused(d.page.getByLabel("Patient's account address"))).to.equal(true);
       expect(sentTransactions(d)).to.equal(doctorSent);
       await d.page.getByLabel("Patient's account address").fill(patient);
       await d.page.getByRole("button", { name: "Send request" }).click();
       await d.page.getByText("Choose at least one category to ask for.").waitFor();
+      expect(await focused(d.page.getByLabel("All records"))).to.equal(true);
       expect(sentTransactions(d)).to.equal(doctorSent);
       await d.page.getByLabel("Lab results", { exact: true }).check();
       await d.page.getByLabel("For how many days").fill("7");

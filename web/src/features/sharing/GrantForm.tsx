@@ -1,5 +1,5 @@
 import { Share2 } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { FormatError } from "@lib/errors";
 import { grantAccessWithRewrap } from "@lib/records/flows";
 import { Button } from "../../ui/Button";
@@ -10,6 +10,7 @@ import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { useFocusFirstInvalid } from "../../components/forms/useFocusFirstInvalid";
 import { specialtyLabel } from "@lib/specialties";
 import { takeGrantPrefill } from "../messages/handoff";
 import { AccessScopeFields } from "./AccessScopeFields";
@@ -38,6 +39,9 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const [invalid, setInvalid] = useState<{ on: "doctor"; problem: string } | AccessScopeProblem | undefined>();
   const shareName = useShareIdentityCard();
   const [nameShared, setNameShared] = useState<boolean>();
+  const form = useRef<HTMLFormElement>(null);
+  const [refusals, setRefusals] = useState(0);
+  useFocusFirstInvalid(form, refusals);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -49,7 +53,10 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
           ? checked
           : undefined;
     setInvalid(problem);
-    if (problem || isScopeProblem(checked)) return;
+    if (problem || isScopeProblem(checked)) {
+      setRefusals((n) => n + 1);
+      return;
+    }
     const { categories, expiresAt } = checked;
     void task.run(async (report) => {
       if (!userKey) throw new FormatError("Unlock your key first.");
@@ -65,7 +72,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   };
 
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+    <form ref={form} className="card" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Give a doctor access</h2>
       <SelectField
         label="Doctor"

@@ -1,5 +1,5 @@
 import { Send } from "lucide-react";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { isAddress, zeroHash } from "viem";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
@@ -9,6 +9,7 @@ import { useCoreRead } from "../../hooks/useCoreRead";
 import { useCoreWrite } from "../../hooks/useCoreWrite";
 import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { useFocusFirstInvalid } from "../../components/forms/useFocusFirstInvalid";
 import { AccessScopeFields } from "./AccessScopeFields";
 import { checkAccessScope, initialAccessScope, isScopeProblem, type AccessScopeProblem } from "./accessScope";
 import "../../components/care.css";
@@ -31,6 +32,9 @@ export function RequestAccess() {
   const [invalid, setInvalid] = useState<{ on: "patient"; problem: string } | AccessScopeProblem | undefined>();
   const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;
   const now = Math.floor(Date.now() / 1000);
+  const form = useRef<HTMLFormElement>(null);
+  const [refusals, setRefusals] = useState(0);
+  useFocusFirstInvalid(form, refusals);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -45,7 +49,10 @@ export function RequestAccess() {
         ? checked
         : undefined;
     setInvalid(problem);
-    if (problem || isScopeProblem(checked)) return;
+    if (problem || isScopeProblem(checked)) {
+      setRefusals((n) => n + 1);
+      return;
+    }
     const { categories, duration } = checked;
     void task.run(async (report) => {
       await write(
@@ -60,7 +67,7 @@ export function RequestAccess() {
   return (
     <>
       <h1 tabIndex={-1}>Request access</h1>
-      <form className="card" onSubmit={onSubmit} noValidate>
+      <form ref={form} className="card" onSubmit={onSubmit} noValidate>
         <TextField
           label="Patient's account address"
           value={patient}
