@@ -88,6 +88,19 @@ const doctorPages = (patient: string): PageVisit[] => [
       await page.getByRole("heading", { name: "Record 1: General details" }).waitFor();
     },
   },
+  {
+    // The patient picker with its list open: react-aria hides the rest of the page from screen
+    // readers, and it must leave nothing hidden that Tab can still reach (aria-hidden-focus).
+    name: "chart-picker-open",
+    path: "/chart",
+    prepare: async (page) => {
+      // The chart visit left this patient's address in the field: cleared, the list offers everyone.
+      const field = page.getByRole("combobox", { name: "Find a patient" });
+      await field.fill("");
+      await field.press("ArrowDown");
+      await page.getByRole("listbox").waitFor();
+    },
+  },
   { name: "upload-report", path: "/upload" },
   { name: "forms", path: "/forms" },
   {

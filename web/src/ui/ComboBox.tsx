@@ -1,6 +1,6 @@
 import "./ui.css";
 import { ChevronDown } from "lucide-react";
-import type { ReactNode } from "react";
+import { useLayoutEffect, useState, type ReactNode } from "react";
 import {
   ComboBox as AriaComboBox,
   Input,
@@ -38,9 +38,10 @@ export interface ComboBoxProps<T extends object> extends Omit<
  * given), or react-aria's "contains" filter with `defaultItems`.
  *
  * While the list is open, react-aria (1.22.1) sets aria-hidden on everything but the field and its
- * list, so a screen reader stays in the choice; axe reports that as aria-hidden-focus (serious) on
- * the page's links, which stay in the Tab order (Tab closes the list first). No option turns it off
- * yet (adobe/react-spectrum#4937).
+ * list, so a screen reader stays in the choice; but the links it hides stay in the Tab order, which
+ * axe rightly reports (aria-hidden-focus, serious), and no option of react-aria's changes it
+ * (adobe/react-spectrum#4937). So, while the list is open, what it hides is also made `inert`
+ * (neither focusable nor read), and given back when the list closes ({@link useInertWhileOpen}).
  */
 export function ComboBox<T extends object>({
   label,
@@ -51,11 +52,18 @@ export function ComboBox<T extends object>({
   children,
   emptyState,
   isInvalid,
+  onOpenChange,
   ...rest
 }: ComboBoxProps<T>) {
+  const [open, setOpen] = useState(false);
+  useInertWhileOpen(open);
   return (
     <AriaComboBox
       {...rest}
+      onOpenChange={(isOpen, trigger) => {
+        setOpen(isOpen);
+        onOpenChange?.(isOpen, trigger);
+      }}
       className={["ui-field ui-combobox", className ?? ""].filter(Boolean).join(" ")}
       isInvalid={isInvalid ?? Boolean(errorMessage)}
       validationBehavior="aria"
@@ -104,4 +112,40 @@ export function ComboBoxItem({ id, textValue, children, detail }: ComboBoxItemPr
       ) : null}
     </ListBoxItem>
   );
+}
+
+/** What can take the focus (what aria-hidden must not hold). */
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+
+/**
+ * While `open`, every element react-aria hides (aria-hidden="true") that is or holds something
+ * focusable is made `inert` as well, now and as the page changes; when the list closes, exactly
+ * those are given back (an element inert for another reason stays so).
+ */
+function useInertWhileOpen(open: boolean): void {
+  useLayoutEffect(() => {
+    if (!open) return;
+    const made = new Set<HTMLElement>();
+    const apply = () => {
+      for (const element of document.querySelectorAll('[aria-hidden="true"]')) {
+        if (!(element instanceof HTMLElement) || element.inert || made.has(element)) continue;
+        if (element.matches(FOCUSABLE) || element.querySelector(FOCUSABLE)) {
+          element.inert = true;
+          made.add(element);
+        }
+      }
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["aria-hidden"],
+    });
+    return () => {
+      observer.disconnect();
+      for (const element of made) element.inert = false;
+    };
+  }, [open]);
 }
