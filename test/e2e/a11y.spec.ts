@@ -208,6 +208,13 @@ export function a11ySpecs(e2e: () => E2e): void {
           results.push(result);
           await e2e().screenshot(session.page, `a11y-${role}-${visit.name}-${viewport}`);
         }
+        if (viewport === "phone") {
+          // Every bottom-bar label whole ("Appointments" was cut to "Appointm…" at 390 px).
+          const cut = await session.page.$$eval(".nav-bar a, .nav-bar button, .nav-bar .nav-label", (items) =>
+            items.filter((item) => item.scrollWidth > item.clientWidth + 1).map((item) => item.textContent),
+          );
+          expect(cut, `${role}: bottom-bar labels cut short`).to.deep.equal([]);
+        }
       }
       const problems = blocking(mine);
       if (problems.length)

@@ -44,7 +44,9 @@ export function PatientAppointments() {
       ) : appointments.isError ? (
         <p role="alert">Your appointments could not be read from the chain. Try again in a moment.</p>
       ) : appointments.data.length === 0 ? (
-        <p>You have no appointments yet. Find a doctor to book one.</p>
+        <p>
+          You have no appointments yet. <a href="#/doctors">Find a doctor</a> to book one.
+        </p>
       ) : (
         <ul className="care-list" aria-label="Appointments">
           {appointments.data.map((a) => (
