@@ -151,14 +151,23 @@ export function CompleteForm({
   const edited = (name: string) => {
     if (problems[name]) setProblems(({ [name]: _fixed, ...rest }) => rest);
   };
-  const setRxField = (name: keyof typeof rx, value: string) => {
-    edited(name);
-    setRx((r) => ({ ...r, [name]: value }));
-  };
-  const setTestField = (name: keyof typeof test, value: string) => {
-    edited(name);
-    setTest((t) => ({ ...t, [name]: value }));
-  };
+  /** A field's value, its change (which clears its problem) and its problem: the props every order field takes. */
+  const rxField = (name: keyof typeof rx) => ({
+    value: rx[name],
+    onChange: (value: string) => {
+      edited(name);
+      setRx((r) => ({ ...r, [name]: value }));
+    },
+    errorMessage: problems[name],
+  });
+  const testField = (name: keyof typeof test) => ({
+    value: test[name],
+    onChange: (value: string) => {
+      edited(name);
+      setTest((t) => ({ ...t, [name]: value }));
+    },
+    errorMessage: problems[name],
+  });
 
   const field = (name: string) => `${id}-${name}`;
   const onPickTest = (code: string) => {
@@ -192,12 +201,7 @@ export function CompleteForm({
       {outcome === "prescription" ? (
         <fieldset>
           <legend>Prescription</legend>
-          <TextField
-            label="Medication"
-            value={rx.medication}
-            onChange={(value) => setRxField("medication", value)}
-            errorMessage={problems.medication}
-          />
+          <TextField label="Medication" {...rxField("medication")} />
           <PrescribingCheck
             id={field("check")}
             checked={allergies.result}
@@ -212,36 +216,16 @@ export function CompleteForm({
             problem={problem}
           />
           <div className="filters">
-            <TextField
-              label="Dose"
-              inputMode="decimal"
-              value={rx.doseValue}
-              onChange={(value) => setRxField("doseValue", value)}
-              errorMessage={problems.doseValue}
-            />
-            <ListField
-              label="Dose unit"
-              options={DOSE_UNITS}
-              value={rx.doseUnit}
-              onChange={(value) => setRxField("doseUnit", value)}
-              errorMessage={problems.doseUnit}
-            />
-            <ListField
-              label="Route"
-              options={Object.keys(ROUTES)}
-              value={rx.route}
-              onChange={(value) => setRxField("route", value)}
-              errorMessage={problems.route}
-            />
+            <TextField label="Dose" inputMode="decimal" {...rxField("doseValue")} />
+            <ListField label="Dose unit" options={DOSE_UNITS} {...rxField("doseUnit")} />
+            <ListField label="Route" options={Object.keys(ROUTES)} {...rxField("route")} />
             <TextField
               label="Times a day"
               type="number"
               inputMode="numeric"
               min="1"
               max="24"
-              value={rx.timesPerDay}
-              onChange={(value) => setRxField("timesPerDay", value)}
-              errorMessage={problems.timesPerDay}
+              {...rxField("timesPerDay")}
             />
             <TextField
               label="Duration (days)"
@@ -249,18 +233,10 @@ export function CompleteForm({
               inputMode="numeric"
               min="1"
               max="365"
-              value={rx.durationDays}
-              onChange={(value) => setRxField("durationDays", value)}
-              errorMessage={problems.durationDays}
+              {...rxField("durationDays")}
             />
           </div>
-          <TextField
-            label="Instructions for the patient (optional)"
-            rows={2}
-            value={rx.instructions}
-            onChange={(value) => setRxField("instructions", value)}
-            errorMessage={problems.instructions}
-          />
+          <TextField label="Instructions for the patient (optional)" rows={2} {...rxField("instructions")} />
         </fieldset>
       ) : null}
 
@@ -280,25 +256,9 @@ export function CompleteForm({
               </option>
             ))}
           </SelectField>
-          <TextField
-            label="Test name"
-            value={test.testName}
-            onChange={(value) => setTestField("testName", value)}
-            errorMessage={problems.testName}
-          />
-          <TextField
-            label="Reason"
-            value={test.reason}
-            onChange={(value) => setTestField("reason", value)}
-            errorMessage={problems.reason}
-          />
-          <ListField
-            label="Priority"
-            options={PRIORITIES}
-            value={test.priority}
-            onChange={(value) => setTestField("priority", value)}
-            errorMessage={problems.priority}
-          />
+          <TextField label="Test name" {...testField("testName")} />
+          <TextField label="Reason" {...testField("reason")} />
+          <ListField label="Priority" options={PRIORITIES} {...testField("priority")} />
         </fieldset>
       ) : null}
 
