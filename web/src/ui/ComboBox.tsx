@@ -1,6 +1,6 @@
 import "./ui.css";
 import { ChevronDown } from "lucide-react";
-import { useLayoutEffect, useState, type ReactNode } from "react";
+import { useLayoutEffect, type ReactNode } from "react";
 import {
   ComboBox as AriaComboBox,
   Input,
@@ -41,7 +41,7 @@ export interface ComboBoxProps<T extends object> extends Omit<
  * list, so a screen reader stays in the choice; but the links it hides stay in the Tab order, which
  * axe rightly reports (aria-hidden-focus, serious), and no option of react-aria's changes it
  * (adobe/react-spectrum#4937). So, while the list is open, what it hides is also made `inert`
- * (neither focusable nor read), and given back when the list closes ({@link useInertWhileOpen}).
+ * (neither focusable nor read), and given back when the list closes ({@link InertWhileShown}).
  */
 export function ComboBox<T extends object>({
   label,
@@ -52,18 +52,11 @@ export function ComboBox<T extends object>({
   children,
   emptyState,
   isInvalid,
-  onOpenChange,
   ...rest
 }: ComboBoxProps<T>) {
-  const [open, setOpen] = useState(false);
-  useInertWhileOpen(open);
   return (
     <AriaComboBox
       {...rest}
-      onOpenChange={(isOpen, trigger) => {
-        setOpen(isOpen);
-        onOpenChange?.(isOpen, trigger);
-      }}
       className={["ui-field ui-combobox", className ?? ""].filter(Boolean).join(" ")}
       isInvalid={isInvalid ?? Boolean(errorMessage)}
       validationBehavior="aria"
@@ -78,6 +71,7 @@ export function ComboBox<T extends object>({
       {description ? <Description>{description}</Description> : null}
       <FieldError>{errorMessage}</FieldError>
       <Popover className="ui-combobox-popover" offset={4}>
+        <InertWhileShown />
         <ListBox<T>
           className="ui-combobox-list"
           renderEmptyState={() => <p className="ui-combobox-empty">{emptyState}</p>}
@@ -118,13 +112,13 @@ export function ComboBoxItem({ id, textValue, children, detail }: ComboBoxItemPr
 const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
 
 /**
- * While `open`, every element react-aria hides (aria-hidden="true") that is or holds something
- * focusable is made `inert` as well, now and as the page changes; when the list closes, exactly
- * those are given back (an element inert for another reason stays so).
+ * Rendered inside the list's popover: while it is shown, every element react-aria hides
+ * (aria-hidden="true") that is or holds something focusable is made `inert` as well, now and as the
+ * page changes; when the popover goes (however the list closed), exactly those are given back (an
+ * element inert for another reason stays so).
  */
-function useInertWhileOpen(open: boolean): void {
+function InertWhileShown(): null {
   useLayoutEffect(() => {
-    if (!open) return;
     const made = new Set<HTMLElement>();
     const apply = () => {
       for (const element of document.querySelectorAll('[aria-hidden="true"]')) {
@@ -147,5 +141,6 @@ function useInertWhileOpen(open: boolean): void {
       observer.disconnect();
       for (const element of made) element.inert = false;
     };
-  }, [open]);
+  }, []);
+  return null;
 }
