@@ -19,14 +19,22 @@
  * again; the limit server writes every time); "upload new" sends a different envelope each time
  * (a pool made beforehand), so both write every request. The ratio is service / limit in requests
  * per second. Writes bench/results/api.json and prints a table; any non-2xx answer fails the bench.
+ *
+ * To look for where the time goes: `npm run bench:api -- --only "upload new 1KB" --profile FILE`
+ * runs only the endpoints whose name contains the text (nothing is written to bench/results) and
+ * records a V8 CPU profile of this process (the service) during their service rounds, for Chromium's
+ * DevTools (Performance, "Load profile").
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import type { Profiler } from "node:inspector";
+import { Session } from "node:inspector/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { randomBytes } from "../lib/bytes";
 import { envelopeHash, generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
@@ -131,7 +139,16 @@ function median(rounds: LoadResult[]): LoadResult {
 }
 
 async function main(): Promise<void> {
-  const file = process.argv[2] ?? DEFAULT_NOTES;
+  const { values: options, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { only: { type: "string" }, profile: { type: "string" } },
+  });
+  const file = positionals[0] ?? DEFAULT_NOTES;
+  const profiler = options.profile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+  }
   if (!existsSync(file)) throw new Error(`No notes file at ${file}: pass an MTSamples JSONL path.`);
   const note = medianNote(file);
   const loadAtStart = loadavg().map(round2);
@@ -159,6 +176,7 @@ async function main(): Promise<void> {
     const chainId = await stack.publicClient.getChainId();
     const job = { connections: CONNECTIONS, duration: DURATION_SECONDS };
     const blobs: Record<string, Compared> = {};
+    const profiles: Profiler.Profile[] = [];
     type Job = Omit<LoadJob, "connections">;
     /** The same job against the limit and the service, ROUNDS times alternating; `fresh` adds per-round fields. */
     const compare = async (
@@ -168,11 +186,15 @@ async function main(): Promise<void> {
       limitJob: Job,
       fresh: () => Promise<Partial<Job>> = async () => ({}),
     ) => {
+      if (options.only && !name.includes(options.only)) return;
       const limitRounds: Measured[] = [];
       const serviceRounds: Measured[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         limitRounds.push(await measured({ ...job, ...limitJob, ...(await fresh()) }));
-        serviceRounds.push(await measured({ ...job, ...service, ...(await fresh()) }));
+        const serviceJob = { ...job, ...service, ...(await fresh()) };
+        if (profiler) await profiler.post("Profiler.start");
+        serviceRounds.push(await measured(serviceJob));
+        if (profiler) profiles.push((await profiler.post("Profiler.stop")).profile);
       }
       const cpu = (rounds: Measured[]) => median(rounds.map((r) => ({ ...r, requestsPerSec: r.cpuMsPerRequest })));
       const onLimit = { ...median(limitRounds), cpuMsPerRequest: cpu(limitRounds).requestsPerSec, bytes };
@@ -240,6 +262,14 @@ async function main(): Promise<void> {
         { url: `${base}/v1/blobs/${cid}`, method: "GET", headers: auth, ...loader },
         { url: `${limit.url}/blobs/${hash.slice(2)}`, method: "GET", headers: {}, ...loader },
       );
+    }
+    if (options.only) {
+      profiles.forEach((profile, i) => {
+        const out = options.profile!.replace(/(\.cpuprofile)?$/, `-${i + 1}.cpuprofile`);
+        writeFileSync(out, JSON.stringify(profile));
+        console.error(`CPU profile of service round ${i + 1}: ${out}`);
+      });
+      return;
     }
     await client.summarize(note, "text/plain"); // the endpoint answers before it is measured
     const noteFile = path.join(scratch, "note.txt");

@@ -1,10 +1,10 @@
 import cors from "cors";
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { ApiServices } from "./services";
 import { errorHandler, notFoundHandler } from "./http/errors";
 import { requestLogger } from "./http/logging";
 import { requestClock } from "./http/requestClock";
+import { securityHeaders } from "./http/securityHeaders";
 import { rateLimiter } from "./http/rateLimit";
 import { auditRouter } from "./audit/router";
 import { blobsRouter } from "./blobs/router";
@@ -30,7 +30,7 @@ export function createApp(services: ApiServices): Express {
   app.set("trust proxy", services.config.trustProxy);
   app.use(requestClock);
   app.use(requestLogger(services.logger));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: [services.config.webOrigin],
