@@ -62,16 +62,25 @@ interface Figures extends LoadResult {
    * with the load of other processes.
    */
   cpuMsPerRequest?: number;
+  /**
+   * CPU time of this process's main thread per answered request, in ms: the event loop every
+   * request of either server passes through, the first thing to saturate (its thread-pool and
+   * worker threads are counted in cpuMsPerRequest only).
+   */
+  mainThreadCpuMsPerRequest?: number;
 }
-type Measured = LoadResult & { cpuMsPerRequest: number };
+type Measured = LoadResult & { cpuMsPerRequest: number; mainThreadCpuMsPerRequest: number };
 
 /** `job` run by {@link load}, with this process's CPU time per answered request meanwhile. */
 async function measured(job: LoadJob): Promise<Measured> {
   const before = process.cpuUsage();
+  const beforeMain = process.threadCpuUsage();
   const result = await load(job);
   const used = process.cpuUsage(before);
+  const usedMain = process.threadCpuUsage(beforeMain);
   const answered = Math.max(1, result.requests);
-  return { ...result, cpuMsPerRequest: Math.round(((used.user + used.system) / 1000 / answered) * 1000) / 1000 };
+  const msEach = (usage: NodeJS.CpuUsage) => Math.round(((usage.user + usage.system) / 1000 / answered) * 1000) / 1000;
+  return { ...result, cpuMsPerRequest: msEach(used), mainThreadCpuMsPerRequest: msEach(usedMain) };
 }
 interface Compared {
   service: Figures;
@@ -196,18 +205,27 @@ async function main(): Promise<void> {
         serviceRounds.push(await measured(serviceJob));
         if (profiler) profiles.push((await profiler.post("Profiler.stop")).profile);
       }
-      const cpu = (rounds: Measured[]) => median(rounds.map((r) => ({ ...r, requestsPerSec: r.cpuMsPerRequest })));
-      const onLimit = { ...median(limitRounds), cpuMsPerRequest: cpu(limitRounds).requestsPerSec, bytes };
-      const onService = { ...median(serviceRounds), cpuMsPerRequest: cpu(serviceRounds).requestsPerSec, bytes };
+      const medianOf = (rounds: Measured[], pick: (r: Measured) => number) =>
+        median(rounds.map((r) => ({ ...r, requestsPerSec: pick(r) }))).requestsPerSec;
+      const figures = (rounds: Measured[]) => ({
+        ...median(rounds),
+        cpuMsPerRequest: medianOf(rounds, (r) => r.cpuMsPerRequest),
+        mainThreadCpuMsPerRequest: medianOf(rounds, (r) => r.mainThreadCpuMsPerRequest),
+        bytes,
+      });
+      const onLimit = figures(limitRounds);
+      const onService = figures(serviceRounds);
       blobs[name] = {
         service: onService,
         limit: onLimit,
         ratio: round2(onService.requestsPerSec / onLimit.requestsPerSec),
         cpuRatio: round2(onLimit.cpuMsPerRequest / onService.cpuMsPerRequest),
       };
+      const each = (f: Figures) =>
+        `${f.cpuMsPerRequest} ms CPU each, ${f.mainThreadCpuMsPerRequest} on the main thread`;
       console.error(
-        `${name}: service ${onService.requestsPerSec}/s (${onService.cpuMsPerRequest} ms CPU each), ` +
-          `limit ${onLimit.requestsPerSec}/s (${onLimit.cpuMsPerRequest} ms CPU each)`,
+        `${name}: service ${onService.requestsPerSec}/s (${each(onService)}), ` +
+          `limit ${onLimit.requestsPerSec}/s (${each(onLimit)})`,
       );
     };
 
@@ -327,6 +345,7 @@ async function main(): Promise<void> {
         "limit req/s": c.limit.requestsPerSec,
         ratio: c.ratio,
         "CPU ms/req service/limit": `${c.service.cpuMsPerRequest}/${c.limit.cpuMsPerRequest}`,
+        "main thread ms/req": `${c.service.mainThreadCpuMsPerRequest}/${c.limit.mainThreadCpuMsPerRequest}`,
         "service p50/p99 ms": `${c.service.p50Ms}/${c.service.p99Ms}`,
         "limit p50/p99 ms": `${c.limit.p50Ms}/${c.limit.p99Ms}`,
         "non-2xx": c.service.non2xx + c.limit.non2xx,
@@ -339,6 +358,7 @@ async function main(): Promise<void> {
         "limit req/s": NaN,
         ratio: NaN,
         "CPU ms/req service/limit": "",
+        "main thread ms/req": "",
         "service p50/p99 ms": `${summaries.p50Ms}/${summaries.p99Ms}`,
         "limit p50/p99 ms": "",
         "non-2xx": summaries.non2xx,

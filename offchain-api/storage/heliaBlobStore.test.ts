@@ -134,6 +134,27 @@ describe("HeliaBlobStore", function () {
     expect(toHex(await sha256(back))).to.equal(toHex(await sha256(bytes)));
   });
 
+  it("pins a raw block with a hard link to it: one inode, pinned after a reopen, both names gone after remove", async function () {
+    const bytes = randomBytes(1168);
+    const { cid, alreadyStored } = await store.put(bytes, toHex(await sha256(bytes)));
+    expect(alreadyStored).to.equal(false);
+    const pinFile = join(folder, "datastore", "pins", `${cid}.data`);
+    const blockFile = await blockFileOf(join(folder, "blocks"), bytes);
+    const [block, pin] = await Promise.all([stat(blockFile), stat(pinFile)]);
+    expect(pin.ino).to.equal(block.ino);
+    expect(block.nlink).to.equal(2);
+    await store.stop();
+    store = await HeliaBlobStore.open({ folder });
+    expect(await store.isPinned(cid)).to.equal(true);
+    expect((await store.put(bytes, toHex(await sha256(bytes)))).alreadyStored).to.equal(true);
+    await store.remove(cid);
+    expect(await store.isPinned(cid)).to.equal(false);
+    const left = await filesUnder(folder);
+    expect(left).not.to.include(blockFile);
+    expect(left).not.to.include(pinFile);
+    expect(await store.get(cid).catch((e) => e)).to.be.instanceOf(NotFoundError);
+  });
+
   it("keeps blobs across stop and reopen", async function () {
     const bytes = randomBytes(4000);
     const { cid } = await store.put(bytes, toHex(await sha256(bytes)));

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { equalBytes, fromHex, sha256, toHex } from "../../lib/bytes";
 import { FormatError, IntegrityError, NotFoundError, StorageError } from "../../lib/errors";
 import type { Hex } from "viem";
-import { stageFile, writeFileAtomic, type StagedFile } from "./atomicFile";
+import { writeFileAtomic } from "./atomicFile";
+import { DurableWriter } from "./durableWriter";
 import { checkDeclaredHash, collectBytes } from "../../lib/storage/blobInput";
 import { digestOf } from "./digest";
 import { loadBlobLayout, RAW_CODE, readFirstLeaf, SHA2_256_CODE, type BlobLayout, type LayoutCid } from "./blobLayout";
@@ -22,8 +23,9 @@ import { esmImport } from "../../lib/esmImport";
  * - a larger blob is a UnixFS DAG of raw 1 MiB leaves (Helia's UnixFS importer and exporter), as
  *   was every blob over 1 MiB before; those stay readable under the CIDs recorded on-chain.
  *
- * Pins: `/pins/<cid>` in the datastore, `{sha256, size}`, written (fsync, rename) after the blocks
- * and looked up in memory once known, else with one `stat`. A whole DAG blob is re-hashed against
+ * Pins: `/pins/<cid>` in the datastore, written after the blocks and looked up in memory once
+ * known, else with one `stat`: a DAG's is its record `{sha256, size}` (fsync, rename), a raw
+ * block's a hard link to the block (its record would only restate the CID). A whole DAG blob is re-hashed against
  * its pin; a raw block's CID is its hash, so the block check is the blob check.
  *
  * Removal (`remove`, the service's sweeper of unreferenced uploads) deletes the pin, then each of
@@ -133,6 +135,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
   /** Raw-block blobs being stored now: concurrent uploads of the same bytes share one write. */
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly gate = new WriteRemoveGate();
+  private readonly writer = new DurableWriter();
   private readonly fs: UnixFsLike;
 
   private constructor(
@@ -179,31 +182,22 @@ export class HeliaBlobStore implements ManagedBlobStore {
   }
 
   /**
-   * One raw-block blob: the block and its pin are written and fsynced side by side (one journal
-   * commit rather than two in a row), then put in place block first, so a pin never names a block
-   * that is not there; a failure leaves neither.
+   * One raw-block blob, in one trip to a worker thread (DurableWriter): the block written, fsynced
+   * and put in place (kept when a file of its size is there), then its pin made a hard link to it:
+   * no second file to create and fsync, and a pin that holds the block's own bytes, so it can never
+   * name a block that is not there. The pin's record, for a raw block, would only restate its CID
+   * (digest and size) and is never read. Where hard links cannot be made, the record is written
+   * as for a DAG. A failure leaves neither. Answers whether the blob was pinned already.
    */
   private async storeBlock(cid: LayoutCid, bytes: Uint8Array, record: PinRecord): Promise<boolean> {
-    const pinned = await this.isPinned(cid.toString());
-    const [block, pin] = await Promise.allSettled([
-      this.blockstore.stage(cid, bytes),
-      pinned ? undefined : stageFile(this.pinFile(cid), JSON.stringify(record)),
-    ]);
-    const staged = [block, pin].flatMap((s) => (s.status === "fulfilled" && s.value ? [s.value] : []));
-    const failed = [block, pin].find((s) => s.status === "rejected");
-    try {
-      if (failed) throw failed.reason;
-      await (block as PromiseFulfilledResult<StagedFile | undefined>).value?.commit();
-      await (pin as PromiseFulfilledResult<StagedFile | undefined>).value?.commit();
-    } catch (error) {
-      await Promise.all(staged.map((file) => file.discard().catch(() => undefined)));
-      // The block went in but its pin did not: no block without its pin.
-      if (block.status === "fulfilled" && block.value && !pinned)
-        await this.blockstore.delete(cid).catch(() => undefined);
-      throw error;
-    }
-    if (!pinned) this.pinned.add(cid.toString());
-    return pinned;
+    const key = cid.toString();
+    const known = this.pinned.has(key);
+    const file = this.blockstore.fileOf(cid);
+    const block = { file, data: bytes, existing: "keep-same-size" } as const;
+    const pin = { file: this.pinFile(cid), data: JSON.stringify(record), linkTo: file };
+    const written = await this.writer.write(known ? [block] : [block, pin]);
+    this.pinned.add(key);
+    return known || !written[1];
   }
 
   /** Runs `work` for `key` unless it is already running, in which case it waits for that run. */
@@ -322,6 +316,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
   }
 
   async stop(): Promise<void> {
+    await this.writer.close();
     await this.blockstore.close();
     await this.datastore.close();
   }
