@@ -59,7 +59,8 @@ describe("crypto/aesGcm.node (node:crypto backend)", () => {
     ["empty content", new Uint8Array(0)],
     ["UTF-8 text", utf8("Allergy: penicillin — Größe 1,80 m")],
     ["100 KB of random bytes", randomBytes(100_000)],
-    ["3.5 MB of random bytes (several slices)", new Uint8Array(nodeRandomBytes((7 << 20) / 2 + 5))],
+    // Several seal slices, and past one update's 4 MiB when opened (decrypted in place, in slices).
+    ["5 MB of random bytes", new Uint8Array(nodeRandomBytes((5 << 20) + 5))],
     ["2 MB of compressible text", utf8("OBX|1|NM|2345-7^Glucose^LN||5.4|mmol/L\r".repeat(55_000))],
   ];
   const directions: [string, AesGcmBackend, AesGcmBackend][] = [
@@ -152,6 +153,20 @@ describe("crypto/aesGcm.node (node:crypto backend)", () => {
         nodeAesGcmBackend.open(dataKey, new Uint8Array(12), new Uint8Array(0), new Uint8Array(15)),
         IntegrityError,
       );
+    });
+
+    it("refuses a 5 MB envelope (opened in place, in slices) with one changed byte, and leaves it unchanged", async () => {
+      useNodeCrypto();
+      const large = await sealEnvelope(new Uint8Array(nodeRandomBytes(5 << 20)), dataKey, identity, {
+        compress: "never",
+      });
+      for (const position of [200, large.length >> 1, large.length - 1]) {
+        const tampered = altered(large, position);
+        const before = toHex(tampered);
+        const error = await rejection(openEnvelope(tampered, dataKey, identity), IntegrityError);
+        expect(error.shortMessage).to.equal(INTEGRITY_MESSAGE);
+        expect(toHex(tampered)).to.equal(before);
+      }
     });
 
     it("leaves the envelope unchanged", async () => {
