@@ -34,6 +34,12 @@ export interface ManagedBlobStore extends BlobStore {
   readStart(cid: string): Promise<BlobStart>;
   /** Unpins the blob and frees the blocks no other pinned blob uses; nothing when it is not stored. */
   remove(cid: string): Promise<void>;
+  /**
+   * Whether the bytes whose SHA-256 is `sha256` are known, from memory and without I/O, to be
+   * stored and pinned here (false when not known). Optional: a store that cannot say cheaply
+   * leaves it out.
+   */
+  holds?(sha256: Hex): boolean;
 }
 
 /** A data key wrapped (lib/crypto/keyWrap.ts) to one reader for one record part. */

@@ -164,6 +164,7 @@ export async function openBlobStore(config: ApiConfig, logger: Logger): Promise<
       ),
     // Peers that fetched an announced blob keep their copy (README, "Blobs").
     remove: (cid) => store.remove(cid),
+    holds: (sha256) => store.holds(sha256),
     swarm,
     checkWritable: () => probeWritable(folder),
     close: async () => {

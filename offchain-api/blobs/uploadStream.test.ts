@@ -315,6 +315,37 @@ describe("uploads decided from their first bytes (issue 15, open attack 2)", fun
     });
   });
 
+  describe("bytes already stored", () => {
+    it("takes them again without judging them again, but refuses other bytes declared under their hash (400), storing nothing", async () => {
+      const stored = await envelope(stack.patient.address, 4096);
+      const hash = `0x${createHash("sha256").update(stored).digest("hex")}` as const;
+      const post = (body: Uint8Array) =>
+        request(stack.app)
+          .post("/v1/blobs")
+          .set("Authorization", `Bearer ${tokens.get(stack.patient)}`)
+          .set("Content-Type", "application/octet-stream")
+          .set("X-Content-SHA256", hash)
+          .send(Buffer.from(body));
+      const first = await post(stored).expect(201);
+      expect(stack.services.blobs.holds?.(hash)).to.equal(true);
+      expect((await post(stored).expect(201)).body.cid).to.equal(first.body.cid);
+      const before = await filesUnder(blocks());
+      const rows = rowsOf(stack.patient.address);
+      // Its header and tag, then clear text, declared under the stored blob's hash: not judged as
+      // ciphertext, but its bytes are not the stored ones.
+      const forged = new Uint8Array(stored.length);
+      forged.set(stored.subarray(0, ENVELOPE_HEADER_LENGTH + 16));
+      forged.set(
+        utf8("Diagnosis: HIV positive. ".repeat(200)).subarray(0, stored.length - ENVELOPE_HEADER_LENGTH - 16),
+        ENVELOPE_HEADER_LENGTH + 16,
+      );
+      const refused = await post(forged).expect(400);
+      expect(refused.body.error.message).to.match(/X-Content-SHA256|hash/i);
+      expect(await filesUnder(blocks())).to.deep.equal(before);
+      expect(rowsOf(stack.patient.address)).to.equal(rows);
+    });
+  });
+
   describe("what is accepted streams through", () => {
     it("stores a 5 MB envelope sent in 64 KiB pieces, byte for byte", async () => {
       // A granted doctor's upload for the patient (the doctor's quota, the patient's record).

@@ -134,10 +134,13 @@ describe("HeliaBlobStore", function () {
     expect(toHex(await sha256(back))).to.equal(toHex(await sha256(bytes)));
   });
 
-  it("pins a raw block with a hard link to it: one inode, pinned after a reopen, both names gone after remove", async function () {
+  it("pins a raw block with a hard link to it: one inode, pinned after a reopen, both names gone after remove (holds() follows)", async function () {
     const bytes = randomBytes(1168);
-    const { cid, alreadyStored } = await store.put(bytes, toHex(await sha256(bytes)));
+    const hash = toHex(await sha256(bytes));
+    expect(store.holds(hash)).to.equal(false);
+    const { cid, alreadyStored } = await store.put(bytes, hash);
     expect(alreadyStored).to.equal(false);
+    expect(store.holds(hash)).to.equal(true);
     const pinFile = join(folder, "datastore", "pins", `${cid}.data`);
     const blockFile = await blockFileOf(join(folder, "blocks"), bytes);
     const [block, pin] = await Promise.all([stat(blockFile), stat(pinFile)]);
@@ -149,6 +152,7 @@ describe("HeliaBlobStore", function () {
     expect((await store.put(bytes, toHex(await sha256(bytes)))).alreadyStored).to.equal(true);
     await store.remove(cid);
     expect(await store.isPinned(cid)).to.equal(false);
+    expect(store.holds(hash)).to.equal(false);
     const left = await filesUnder(folder);
     expect(left).not.to.include(blockFile);
     expect(left).not.to.include(pinFile);

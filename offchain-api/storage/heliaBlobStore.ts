@@ -132,6 +132,8 @@ class WriteRemoveGate {
 export class HeliaBlobStore implements ManagedBlobStore {
   /** CIDs known to be pinned on disk (written or seen by this process). */
   private readonly pinned = new Set<string>();
+  /** The SHA-256 (lower-case hex) of the raw-block blobs this process stored or found stored by `put`. */
+  private readonly stored = new Set<string>();
   /** Raw-block blobs being stored now: concurrent uploads of the same bytes share one write. */
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly gate = new WriteRemoveGate();
@@ -174,6 +176,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
         }
         const cid = layout.rawCid(digest);
         const alreadyStored = await this.once(cid.toString(), () => this.storeBlock(cid, bytes, record));
+        this.stored.add(record.sha256);
         return { cid: cid.toString(), alreadyStored };
       });
     } catch (error) {
@@ -236,6 +239,7 @@ export class HeliaBlobStore implements ManagedBlobStore {
       const blocks = await this.blocksOf(parsed);
       await rm(this.pinFile(parsed), { force: true });
       this.pinned.delete(parsed.toString());
+      if (parsed.code === RAW_CODE) this.stored.delete(toHex(parsed.multihash.digest));
       const live = await this.pinnedBlocks();
       for (const block of blocks) {
         if (!live.has(block.toString())) await this.blockstore.delete(block).catch(() => undefined);
@@ -301,6 +305,10 @@ export class HeliaBlobStore implements ManagedBlobStore {
    */
   async pinStored(cid: string, record: PinRecord): Promise<void> {
     await this.gate.write(() => this.pin(this.parse(cid), record));
+  }
+
+  holds(sha256: Hex): boolean {
+    return this.stored.has(sha256.toLowerCase());
   }
 
   /** Whether `cid` was stored (and pinned) here. */
