@@ -252,7 +252,8 @@ export function scenarioSpecs(e2e: () => E2e): void {
       const { cid } = await readChainRecord(publicClient, stack.core, patient, 0);
       const stored = Buffer.from(await stack.services.blobs.get(cid));
       const blocks: string[] = [];
-      for (const file of await filesUnder(path.join(stack.dataDir, "api", "ipfs"))) {
+      // Under blocks/ only: a raw block's pin is a hard link to it (the same bytes under pins/).
+      for (const file of await filesUnder(path.join(stack.dataDir, "api", "ipfs", "blocks"))) {
         if ((await readFile(file)).equals(stored)) blocks.push(file);
       }
       expect(blocks, "the report's block file").to.have.length(1);
