@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from "react";
 import { checkPrescription } from "@lib/clinical/allergyCheck";
 import { allergiesToCheck } from "@lib/clinical/reconcile";
 import type { Address } from "viem";
@@ -151,23 +151,22 @@ export function CompleteForm({
   const edited = (name: string) => {
     if (problems[name]) setProblems(({ [name]: _fixed, ...rest }) => rest);
   };
-  /** A field's value, its change (which clears its problem) and its problem: the props every order field takes. */
-  const rxField = (name: keyof typeof rx) => ({
-    value: rx[name],
-    onChange: (value: string) => {
-      edited(name);
-      setRx((r) => ({ ...r, [name]: value }));
-    },
-    errorMessage: problems[name],
-  });
-  const testField = (name: keyof typeof test) => ({
-    value: test[name],
-    onChange: (value: string) => {
-      edited(name);
-      setTest((t) => ({ ...t, [name]: value }));
-    },
-    errorMessage: problems[name],
-  });
+  /**
+   * The props every order field takes: its value in `values`, its change (which clears its problem)
+   * and its problem. One binder for the prescription and one for the test order.
+   */
+  const binder =
+    <T extends Record<string, string>>(values: T, setValues: Dispatch<SetStateAction<T>>) =>
+    (name: keyof T & string) => ({
+      value: values[name],
+      onChange: (value: string) => {
+        edited(name);
+        setValues((current) => ({ ...current, [name]: value }));
+      },
+      errorMessage: problems[name],
+    });
+  const rxField = binder(rx, setRx);
+  const testField = binder(test, setTest);
 
   const field = (name: string) => `${id}-${name}`;
   const onPickTest = (code: string) => {
