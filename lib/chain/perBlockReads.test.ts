@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { PerBlockReads } from "./perBlockReads";
+import { createPublicClient, custom, encodeFunctionResult, parseAbi, type PublicClient } from "viem";
+import { PerBlockReads, withPerBlockReads } from "./perBlockReads";
 
 /** A fake chain: a block number the test moves, eth_call answers counted, each call held until released. */
 function fakeChain() {
@@ -164,5 +165,120 @@ describe("perBlockReads (contract reads once per block, judged at the latest blo
     await chain.settle();
     expect(await later).to.equal("0x00");
     expect(chain.state.blockNumberCalls).to.equal(2);
+  });
+
+  describe("readContract (decoded answers)", () => {
+    const abi = parseAbi([
+      "function patient(address who) view returns ((uint8 status, uint64[] tags))",
+      "function count(uint256 n) view returns (uint256)",
+    ]);
+    const patientRead = {
+      address: "0x0000000000000000000000000000000000000001",
+      abi,
+      functionName: "patient",
+    } as const;
+    /** A decoder that counts its calls and answers a fresh struct each time, as viem does. */
+    const decoder = () => {
+      const counted = { decodes: 0, fail: false };
+      const read = async () => {
+        counted.decodes++;
+        if (counted.fail) throw new Error("execution reverted");
+        return { status: 2, tags: [1n, 2n] };
+      };
+      return { counted, read };
+    };
+
+    it("decodes a read once per block, and again once a newer block is seen", async () => {
+      const chain = fakeChain();
+      const reads = new PerBlockReads(chain.inner);
+      const { counted, read } = decoder();
+      const params = { ...patientRead, args: ["0x00000000000000000000000000000000000000aa"] } as const;
+      const first = reads.readContract(params, read);
+      await chain.settle();
+      const second = reads.readContract(params, read);
+      await chain.settle();
+      expect(await second).to.equal(await first);
+      expect(counted.decodes).to.equal(1);
+      chain.state.block = 6;
+      const after = reads.readContract(params, read);
+      await chain.settle();
+      expect(await after).to.not.equal(await first);
+      expect(counted.decodes).to.equal(2);
+    });
+
+    it("freezes a decoded answer all the way down: no reader changes what the next one gets", async () => {
+      const chain = fakeChain();
+      const reads = new PerBlockReads(chain.inner);
+      const answer = reads.readContract(
+        { ...patientRead, args: ["0x00000000000000000000000000000000000000aa"] },
+        decoder().read,
+      );
+      await chain.settle();
+      const patient = (await answer) as { status: number; tags: bigint[] };
+      expect(() => {
+        patient.status = 0;
+      }).to.throw(TypeError);
+      expect(() => patient.tags.push(3n)).to.throw(TypeError);
+      expect(patient).to.deep.equal({ status: 2, tags: [1n, 2n] });
+    });
+
+    it("keeps different arguments apart, and no failed read", async () => {
+      const chain = fakeChain();
+      const reads = new PerBlockReads(chain.inner);
+      const { counted, read } = decoder();
+      const ask = async (args: readonly unknown[]) => {
+        const answer = reads.readContract(
+          { address: patientRead.address, abi, functionName: "count", args } as never,
+          read,
+        );
+        answer.catch(() => undefined);
+        await chain.settle();
+        return answer;
+      };
+      // 1n, the string "1n", the number 1, the string "'1n" (the key's own marks) and 2n: five reads.
+      for (const args of [[1n], ["1n"], [1], ["'1n"], [2n], [1n], ["1n"]]) await ask(args);
+      expect(counted.decodes).to.equal(5);
+      counted.fail = true;
+      await ask([3n]).catch(() => undefined);
+      counted.fail = false;
+      await ask([3n]);
+      expect(counted.decodes).to.equal(7);
+    });
+
+    it("passes a read at a given block, with an account or with overrides straight through", async () => {
+      const chain = fakeChain();
+      const reads = new PerBlockReads(chain.inner);
+      const { counted, read } = decoder();
+      const args = ["0x00000000000000000000000000000000000000aa"] as const;
+      for (const extra of [
+        { blockNumber: 5n },
+        { blockTag: "safe" },
+        { account: patientRead.address },
+        { stateOverride: [] },
+      ]) {
+        for (let i = 0; i < 2; i++) await reads.readContract({ ...patientRead, args, ...extra } as never, read);
+      }
+      expect(counted.decodes).to.equal(8);
+      expect(chain.state.blockNumberCalls).to.equal(0);
+    });
+
+    it("serves a client's readContract: one eth_call and one decoding per block", async () => {
+      const chain = fakeChain();
+      const encoded = encodeFunctionResult({ abi, functionName: "patient", result: { status: 1, tags: [7n] } });
+      chain.state.answer = encoded;
+      const client = createPublicClient({ transport: custom({ request: chain.inner }) }) as PublicClient;
+      const perBlock = withPerBlockReads(client);
+      const read = () =>
+        perBlock.readContract({ ...patientRead, args: ["0x00000000000000000000000000000000000000aa"] });
+      const first = read();
+      await chain.settle();
+      const second = read();
+      await chain.settle();
+      expect(await first).to.deep.equal({ status: 1, tags: [7n] });
+      // The same frozen object: viem did not decode it again.
+      expect(await second).to.equal(await first);
+      expect(Object.isFrozen(await first)).to.equal(true);
+      expect(chain.state.calls).to.equal(1);
+    });
   });
 });
