@@ -72,33 +72,64 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
     expect(refusal(() => ledger.reserve(upload(hash(2), 1000)).release())).to.equal(undefined);
   });
 
-  it("writes nothing until the blob is stored, then one row in one transaction; a failed upload leaves no row", () => {
-    let transactions = 0;
+  /** Counts the ledger's transactions from now on. */
+  const countTransactions = () => {
+    const counted = { transactions: 0 };
     const transaction = state.transaction.bind(state);
-    state.transaction = (work) => (transactions++, transaction(work));
+    state.transaction = (work) => (counted.transactions++, transaction(work));
+    return counted;
+  };
+
+  it("writes nothing until the blob is stored, then one row in one transaction; a failed upload leaves no row", async () => {
+    const counted = countTransactions();
     const failed = ledger.reserve(upload(hash(1), 100));
     failed.release();
     failed.release(); // idempotent
     const ok = ledger.reserve(upload(hash(2), 100));
     expect(state.db.prepare("SELECT COUNT(*) AS n FROM uploads").get()).to.deep.equal({ n: 0 });
-    ok.stored("bafkcid2", false, 1234);
-    expect(transactions).to.equal(1);
+    await ok.stored("bafkcid2", false, 1234);
+    expect(counted.transactions).to.equal(1);
     expect(
       state.db
         .prepare("SELECT sha256, cid, created_at, legacy FROM uploads")
         .all()
         .map((r) => ({ ...r })),
     ).to.deep.equal([{ sha256: hash(2), cid: "bafkcid2", created_at: 1234, legacy: 0 }]);
-    expect(() => ok.stored("bafkcid2", false)).to.throw(/ended/);
+    const again = await ok.stored("bafkcid2", false).then(
+      () => "written",
+      (error: Error) => error.message,
+    );
+    expect(again).to.match(/ended/);
     // The stored upload still counts; the failed one does not.
     expect(refusal(() => ledger.checkRoom(ALICE, 900))).to.equal(undefined);
     expect(refusal(() => ledger.checkRoom(ALICE, 901))).to.equal(413);
   });
 
-  it("marks a blob stored before any tracked upload of it as legacy (never swept), and not a re-upload of a tracked one", () => {
-    ledger.reserve(upload(hash(1), 10)).stored("old", true);
-    ledger.reserve(upload(hash(2), 10)).stored("new", false);
-    ledger.reserve(upload(hash(2), 10, BOB)).stored("new", true);
+  it("commits the rows of uploads stored in the same turn together; a row that fails fails only its own upload", async () => {
+    const counted = countTransactions();
+    const stored = [1, 2, 3].map((n) => ledger.reserve(upload(hash(n), 10)).stored(`c${n}`, false, n));
+    await Promise.all(stored);
+    expect(counted.transactions).to.equal(1);
+    // A row the table refuses (a kind outside its CHECK) in the middle of a turn's rows.
+    const turn = [
+      ledger.reserve(upload(hash(4), 10)).stored("c4", false),
+      ledger.reserve(upload(hash(5), 10, ALICE, "bogus" as UploadKind)).stored("c5", false),
+      ledger.reserve(upload(hash(6), 10)).stored("c6", false),
+    ];
+    const outcomes = await Promise.allSettled(turn);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).to.equal("The upload could not be recorded.");
+    const cids = state.db.prepare("SELECT cid FROM uploads ORDER BY cid").all();
+    expect(cids.map((r) => r.cid)).to.deep.equal(["c1", "c2", "c3", "c4", "c6"]);
+    // The failed upload left the count; the stored ones are in it.
+    expect(refusal(() => ledger.checkRoom(ALICE, 950))).to.equal(undefined);
+    expect(refusal(() => ledger.checkRoom(ALICE, 951))).to.equal(413);
+  });
+
+  it("marks a blob stored before any tracked upload of it as legacy (never swept), and not a re-upload of a tracked one", async () => {
+    await ledger.reserve(upload(hash(1), 10)).stored("old", true);
+    await ledger.reserve(upload(hash(2), 10)).stored("new", false);
+    await ledger.reserve(upload(hash(2), 10, BOB)).stored("new", true);
     const rows = state.db.prepare("SELECT cid, uploader, legacy FROM uploads ORDER BY cid, uploader").all();
     expect(rows.map((r) => ({ ...r }))).to.deep.equal([
       { cid: "new", uploader: BOB, legacy: 0 },
@@ -107,9 +138,9 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
     ]);
   });
 
-  it("limits unregistered key backups, in flight or written", () => {
+  it("limits unregistered key backups, in flight or written", async () => {
     const backup = (n: number) => upload(hash(n), 10, ALICE, "key-backup");
-    ledger.reserve(backup(1)).stored("b1", false);
+    await ledger.reserve(backup(1)).stored("b1", false);
     const flying = ledger.reserve(backup(2));
     expect(refusal(() => ledger.reserve(backup(3)))).to.equal(413);
     // The same backup again is not a third.
@@ -118,7 +149,7 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
     ledger.reserve(backup(3)).release();
   });
 
-  it("keeps the per-uploader totals equal to the rows they count, through every kind of change", () => {
+  it("keeps the per-uploader totals equal to the rows they count, through every kind of change", async () => {
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const big = new UploadLedger(state, { quotaBytes: 10 ** 9, keyBackups: 10 ** 6 });
@@ -129,7 +160,7 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
         case 0:
         case 1: {
           const kind = random(4) === 0 ? "key-backup" : "envelope";
-          big.reserve(upload(sha, 1 + random(100), who, kind)).stored(`c${sha}`, random(5) === 0, step);
+          await big.reserve(upload(sha, 1 + random(100), who, kind)).stored(`c${sha}`, random(5) === 0, step);
           break;
         }
         case 2:
@@ -205,8 +236,8 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
     ]);
   });
 
-  it("does not count a blob as expired while an upload of it is in flight", () => {
-    ledger.reserve(upload(hash(1), 10)).stored("c1", false, 0);
+  it("does not count a blob as expired while an upload of it is in flight", async () => {
+    await ledger.reserve(upload(hash(1), 10)).stored("c1", false, 0);
     expect(ledger.stillExpired(hash(1), 100)).to.equal(true);
     const again = ledger.reserve(upload(hash(1), 10, BOB));
     expect(ledger.stillExpired(hash(1), 100)).to.equal(false);

@@ -108,9 +108,10 @@ function referenced(db: StateDatabase["db"], hashes: Iterable<Hex>, now: number)
 export interface Reservation {
   /**
    * The blob is stored under `cid` (`alreadyStored`: its bytes were there before this upload): the
-   * upload's row is written, in the ledger's one transaction for this upload, and the reservation ends.
+   * upload's row is written and the reservation ends. Rows of uploads stored in the same event-loop
+   * turn share one transaction (one commit); a row that fails takes only its own upload with it.
    */
-  stored(cid: string, alreadyStored: boolean, now?: number): void;
+  stored(cid: string, alreadyStored: boolean, now?: number): Promise<void>;
   /** The upload failed: nothing is written and its bytes leave the count. Idempotent. */
   release(): void;
 }
@@ -128,8 +129,8 @@ interface InFlight {
  * quota counts and what the sweeper (sweeper.ts) removes once their grace period is over. The
  * count is the uploads written (table `upload_pending`, kept by triggers) plus those being received
  * now ({@link reserve}, in memory: checked and taken in one synchronous step, so parallel uploads
- * cannot overrun the quota); an upload writes its row once, when its blob is stored: one durable
- * commit per upload. Bytes leave the count as soon as a mined record or registered key names them.
+ * cannot overrun the quota); an upload writes its row once, when its blob is stored, in a commit
+ * it shares with the uploads stored in the same event-loop turn. Bytes leave the count as soon as a mined record or registered key names them.
  *
  * An upload holds its blob {@link shared} while it stores it and writes its row; the sweeper's
  * removal holds it {@link exclusive}: uploads of the same bytes run side by side, a removal waits for
@@ -138,6 +139,8 @@ interface InFlight {
 export class UploadLedger {
   private readonly locks = new Map<string, BlobLock>();
   private readonly inFlight = new Map<string, InFlight>();
+  /** Rows waiting for this turn's commit (see {@link Reservation.stored}). */
+  private rows: PendingRow[] = [];
   private readonly statements = new Map<string, ReturnType<StateDatabase["db"]["prepare"]>>();
 
   constructor(
@@ -177,10 +180,10 @@ export class UploadLedger {
       if (mine.blobs.size === 0 && this.inFlight.get(key) === mine) this.inFlight.delete(key);
     };
     return {
-      stored: (cid, alreadyStored, now = Date.now()) => {
+      stored: async (cid, alreadyStored, now = Date.now()) => {
         if (ended) throw new Error("This upload's reservation has ended.");
         try {
-          this.write(() => {
+          await this.commitSoon(() => {
             // Already here with no tracked upload of it: a blob from before the ledger, never swept.
             const known = this.statement("SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1").get(upload.sha256);
             const legacy = alreadyStored && known === undefined ? 1 : 0;
@@ -196,6 +199,39 @@ export class UploadLedger {
       },
       release: end,
     };
+  }
+
+  /**
+   * `write` run in the transaction this turn's rows share, committed once the turn's other work is
+   * done (setImmediate): a commit is most of a row's cost, and uploads finishing together share it.
+   * When that transaction fails, each row is tried again in one of its own, so one bad row fails
+   * only its own upload.
+   */
+  private commitSoon(write: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.rows.length === 0) setImmediate(() => this.commitRows());
+      this.rows.push({ write, resolve, reject });
+    });
+  }
+
+  private commitRows(): void {
+    const rows = this.rows;
+    this.rows = [];
+    try {
+      this.write(() => rows.forEach((row) => row.write()));
+      rows.forEach((row) => row.resolve());
+      return;
+    } catch (error) {
+      if (rows.length === 1) return rows[0].reject(error);
+    }
+    for (const row of rows) {
+      try {
+        this.write(row.write);
+        row.resolve();
+      } catch (error) {
+        row.reject(error);
+      }
+    }
   }
 
   /** Marks every upload of these hashes referenced (a record or key event named them). */
@@ -347,6 +383,13 @@ export class UploadLedger {
     }
     return lock;
   }
+}
+
+/** A row of {@link UploadLedger.commitSoon} waiting for its turn's commit. */
+interface PendingRow {
+  write(): void;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 /**

@@ -90,7 +90,7 @@ export async function storeUpload(
     // The row is written while the blob is held, so a removal of the same bytes cannot come between.
     cid = await services.uploads.shared(sha256, async () => {
       const stored = await services.blobs.put(bytes, sha256);
-      reservation.stored(stored.cid, stored.alreadyStored);
+      await reservation.stored(stored.cid, stored.alreadyStored);
       return stored.cid;
     });
   } catch (error) {
