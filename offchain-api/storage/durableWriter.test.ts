@@ -32,6 +32,22 @@ describe("DurableWriter", () => {
     expect(await names()).to.deep.equal(["a", "a/block", "b", "b/c", "b/c/pin"]);
   });
 
+  it("writes a view's own bytes only, and leaves the caller's bytes as they were (neither moved nor changed)", async () => {
+    const whole = Buffer.from("0123456789");
+    const view = whole.subarray(3, 6);
+    const owned = new Uint8Array([7, 8, 9]);
+    await writer.write([
+      { file: at("view"), data: view },
+      { file: at("owned"), data: owned },
+    ]);
+    expect(await readFile(at("view"), "utf8")).to.equal("345");
+    expect([...(await readFile(at("owned")))]).to.deep.equal([7, 8, 9]);
+    // Still the caller's: a buffer sent to the worker by transfer would be detached (length 0).
+    expect(whole.toString()).to.equal("0123456789");
+    expect([...owned]).to.deep.equal([7, 8, 9]);
+    expect(owned.buffer.byteLength).to.equal(3);
+  });
+
   it("keeps a file of the same size ('keep-same-size') and any file ('keep'), and replaces one of another size", async () => {
     await writeFile(at("same"), "abc");
     await writeFile(at("other"), "abcdef");
