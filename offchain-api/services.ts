@@ -2,11 +2,12 @@ import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pino, { type Logger } from "pino";
-import { createPublicClient, http, type PublicClient } from "viem";
+import { createPublicClient, type PublicClient } from "viem";
 import { deploymentFor } from "../deployments/contracts";
 import { useNodeCrypto } from "../lib/crypto/aesGcm.node";
 import type { Address } from "viem";
 import { ChainError } from "../lib/errors";
+import { nodeHttpTransport } from "../lib/chain/nodeHttpTransport.node";
 import { withPerBlockReads } from "../lib/chain/perBlockReads";
 import { arrivedAt } from "./http/requestClock";
 import type { KeyVault } from "../lib/storage/types";
@@ -85,7 +86,9 @@ export async function openServices(
   const publicClient = withPerBlockReads(
     options.publicClient ??
       // A dead RPC endpoint fails a request within ~20 s (two tries) as 503, never a hang.
-      (createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) as PublicClient),
+      (createPublicClient({
+        transport: nodeHttpTransport(config.rpcUrl, { retryCount: 1, timeoutMs: 10_000 }),
+      }) as PublicClient),
     { askedAt: arrivedAt },
   );
   let chainId: number;

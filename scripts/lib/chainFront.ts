@@ -2,6 +2,7 @@ import http from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import fs from "node:fs";
+import { postJson } from "../../lib/chain/nodeHttpTransport.node";
 import { ChainJournal, writeFileDurably, type JournalEntry } from "./chainJournal";
 
 /**
@@ -322,7 +323,7 @@ export async function startFront(options: FrontOptions): Promise<ChainFront> {
     }
     if (!calls.some((call) => changesState(call.method) || answerHere(call))) {
       // Reads pass through as one request, re-serialized: anvil sees exactly the calls judged here.
-      const answer = await postJson(upstream, JSON.stringify(parsed));
+      const answer = await toAnvil(upstream, JSON.stringify(parsed));
       await settled();
       res.writeHead(answer.status, { "Content-Type": "application/json", ...cors(req) });
       res.end(answer.body);
@@ -601,30 +602,11 @@ class Mutex {
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 /** POSTs a JSON body to anvil and reads the whole answer; rejects when anvil cannot be reached. */
-function postJson(url: string, body: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: "POST",
-        agent: upstreamAgent,
-        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 502, body: Buffer.concat(chunks) }));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
+const toAnvil = (url: string, body: string) => postJson(url, body, { agent: upstreamAgent });
 
 let nextId = 1;
 async function post(url: string, call: RpcCall): Promise<RpcResponse> {
-  const answer = await postJson(
+  const answer = await toAnvil(
     url,
     JSON.stringify({ jsonrpc: "2.0", id: call.id ?? null, method: call.method, params: call.params ?? [] }),
   );
