@@ -2,10 +2,13 @@
  * `npm run bench:api [-- <mtsamples.jsonl>]`: requests per second and latency of the off-chain
  * service's blob endpoints against the machine's limit, measured in the same run, and of summaries.
  *
- * - The service: the real app listening on loopback (the test stack of offchain-api/testing/stack.ts:
- *   a real anvil chain, the Helia store on disk, request logging on), signed in as a patient.
+ * - The service: the compiled service in a process of its own (`node dist/api/bin.js`, as `npm run api`
+ *   deploys it; request logging on, to its stdout), on the test stack's chain and data folder
+ *   (offchain-api/testing/stack.ts: a real anvil chain behind its JSON-RPC front, the Helia store on
+ *   disk), signed in as a patient.
  * - The limit: bench/lib/limitServer.ts, a minimal node:http server doing the same essential work
- *   (upload: hash, compare, write a temporary file, fsync, rename; download: read, hash, send).
+ *   (upload: hash, compare, write a temporary file, fsync, rename; download: read, hash, send), in a
+ *   process of its own too. Each server's CPU time is read from /proc (bench/lib/processCpu.ts).
  * - The load: autocannon in its own process (bench/lib/loadGenerator.ts), CONNECTIONS connections
  *   for DURATION_SECONDS, the same job against each server, ROUNDS times alternating (medians
  *   reported); 1 MB downloads with closed node:http loops there instead (autocannon's parser caps
@@ -20,18 +23,15 @@
  * (a pool made beforehand), so both write every request. The ratio is service / limit in requests
  * per second. Writes bench/results/api.json and prints a table; any non-2xx answer fails the bench.
  *
- * To look for where the time goes: `npm run bench:api -- --only "upload new 1KB" --profile FILE`
+ * To look for where the time goes: `npm run bench:api -- --only "upload new 1KB" --profile DIR`
  * runs only the endpoints whose name contains the text (nothing is written to bench/results) and
- * records a V8 CPU profile of this process (the service) during their service rounds, for Chromium's
- * DevTools (Performance, "Load profile").
+ * has the service process write a V8 CPU profile of its whole life into DIR (`--cpu-prof`; the
+ * limit rounds show as idle), for Chromium's DevTools (Performance, "Load profile").
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import type { Profiler } from "node:inspector";
-import { Session } from "node:inspector/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -41,8 +41,9 @@ import { newRecordId } from "../lib/crypto/identity";
 import { EhrApiClient } from "../lib/api/client";
 import { SHARED_DATA } from "../offchain-api/testing/clinicalSamples";
 import { startTestStack, WEB_ORIGIN } from "../offchain-api/testing/stack";
-import { startLimitServer } from "./lib/limitServer";
+import { killService, runService } from "../offchain-api/testing/serviceProcess";
 import type { LoadJob, LoadResult } from "./lib/loadGenerator";
+import { processCpu } from "./lib/processCpu";
 
 const DURATION_SECONDS = 3;
 /** Rounds per comparison, alternating limit and service; the median round of each is reported. */
@@ -57,13 +58,13 @@ interface Figures extends LoadResult {
   /** Bytes of one request's body (upload, summaries) or answer (download). */
   bytes: number;
   /**
-   * CPU time of this process (where the server runs) per answered request, in ms: what a request
-   * costs the server whatever else the machine runs, so it holds up when requests per second swing
-   * with the load of other processes.
+   * CPU time of the server's process per answered request, in ms: what a request costs the server
+   * whatever else the machine runs, so it holds up when requests per second swing with the load of
+   * other processes.
    */
   cpuMsPerRequest?: number;
   /**
-   * CPU time of this process's main thread per answered request, in ms: the event loop every
+   * CPU time of the server's main thread per answered request, in ms: the event loop every
    * request of either server passes through, the first thing to saturate (its thread-pool and
    * worker threads are counted in cpuMsPerRequest only).
    */
@@ -71,16 +72,44 @@ interface Figures extends LoadResult {
 }
 type Measured = LoadResult & { cpuMsPerRequest: number; mainThreadCpuMsPerRequest: number };
 
-/** `job` run by {@link load}, with this process's CPU time per answered request meanwhile. */
-async function measured(job: LoadJob): Promise<Measured> {
-  const before = process.cpuUsage();
-  const beforeMain = process.threadCpuUsage();
+/** `job` run by {@link load} against the server process `pid`, with its CPU time per answered request meanwhile. */
+async function measured(job: LoadJob, pid: number): Promise<Measured> {
+  const before = processCpu(pid);
   const result = await load(job);
-  const used = process.cpuUsage(before);
-  const usedMain = process.threadCpuUsage(beforeMain);
+  const after = processCpu(pid);
   const answered = Math.max(1, result.requests);
-  const msEach = (usage: NodeJS.CpuUsage) => Math.round(((usage.user + usage.system) / 1000 / answered) * 1000) / 1000;
-  return { ...result, cpuMsPerRequest: msEach(used), mainThreadCpuMsPerRequest: msEach(usedMain) };
+  const msEach = (ms: number) => Math.round((ms / answered) * 1000) / 1000;
+  return {
+    ...result,
+    cpuMsPerRequest: msEach(after.totalMs - before.totalMs),
+    mainThreadCpuMsPerRequest: msEach(after.mainThreadMs - before.mainThreadMs),
+  };
+}
+
+/** The limit server (bench/lib/limitServer.ts) in a process of its own, storing under `folder`. */
+async function startLimitProcess(folder: string): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "lib/limitServer.ts"), folder],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve((JSON.parse(out.split("\n")[0]) as { url: string }).url);
+    });
+    void exited.then(() => reject(new Error("the limit server exited before it listened")));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async close() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 interface Compared {
   service: Figures;
@@ -153,11 +182,6 @@ async function main(): Promise<void> {
     options: { only: { type: "string" }, profile: { type: "string" } },
   });
   const file = positionals[0] ?? DEFAULT_NOTES;
-  const profiler = options.profile ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post("Profiler.enable");
-  }
   if (!existsSync(file)) throw new Error(`No notes file at ${file}: pass an MTSamples JSONL path.`);
   const note = medianNote(file);
   const loadAtStart = loadavg().map(round2);
@@ -174,10 +198,21 @@ async function main(): Promise<void> {
       EHR_MAX_UPLOADS_IN_FLIGHT: String(CONNECTIONS),
     },
   });
-  const server = stack.app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const limit = await startLimitServer(path.join(scratch, "limit"));
+  // The service as deployed takes over the stack's data folder: compiled, in its own process.
+  await stack.stopServices();
+  if (options.profile) mkdirSync(options.profile, { recursive: true });
+  const service = runService(
+    { ...stack.serviceEnv, EHR_API_PORT: "0", EHR_API_HOST: "127.0.0.1" },
+    {
+      compiled: true,
+      nodeArgs: options.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.profile)}`] : [],
+    },
+  );
+  const base = String((await service.waitFor(/^listening on /)).url);
+  const servicePid = service.child.pid!;
+  // Its log lines are not kept here: thousands of requests' worth would only fill this process.
+  service.lines.length = 0;
+  const limit = await startLimitProcess(path.join(scratch, "limit"));
   try {
     const client = new EhrApiClient({ baseUrl: base, origin: WEB_ORIGIN });
     await client.signIn(stack.patient.wallet);
@@ -185,13 +220,12 @@ async function main(): Promise<void> {
     const chainId = await stack.publicClient.getChainId();
     const job = { connections: CONNECTIONS, duration: DURATION_SECONDS };
     const blobs: Record<string, Compared> = {};
-    const profiles: Profiler.Profile[] = [];
     type Job = Omit<LoadJob, "connections">;
     /** The same job against the limit and the service, ROUNDS times alternating; `fresh` adds per-round fields. */
     const compare = async (
       name: string,
       bytes: number,
-      service: Job,
+      serviceJob: Job,
       limitJob: Job,
       fresh: () => Promise<Partial<Job>> = async () => ({}),
     ) => {
@@ -199,11 +233,9 @@ async function main(): Promise<void> {
       const limitRounds: Measured[] = [];
       const serviceRounds: Measured[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        limitRounds.push(await measured({ ...job, ...limitJob, ...(await fresh()) }));
-        const serviceJob = { ...job, ...service, ...(await fresh()) };
-        if (profiler) await profiler.post("Profiler.start");
-        serviceRounds.push(await measured(serviceJob));
-        if (profiler) profiles.push((await profiler.post("Profiler.stop")).profile);
+        limitRounds.push(await measured({ ...job, ...limitJob, ...(await fresh()) }, limit.pid));
+        serviceRounds.push(await measured({ ...job, ...serviceJob, ...(await fresh()) }, servicePid));
+        service.lines.length = 0;
       }
       const medianOf = (rounds: Measured[], pick: (r: Measured) => number) =>
         median(rounds.map((r) => ({ ...r, requestsPerSec: pick(r) }))).requestsPerSec;
@@ -281,14 +313,7 @@ async function main(): Promise<void> {
         { url: `${limit.url}/blobs/${hash.slice(2)}`, method: "GET", headers: {}, ...loader },
       );
     }
-    if (options.only) {
-      profiles.forEach((profile, i) => {
-        const out = options.profile!.replace(/(\.cpuprofile)?$/, `-${i + 1}.cpuprofile`);
-        writeFileSync(out, JSON.stringify(profile));
-        console.error(`CPU profile of service round ${i + 1}: ${out}`);
-      });
-      return;
-    }
+    if (options.only) return;
     await client.summarize(note, "text/plain"); // the endpoint answers before it is measured
     const noteFile = path.join(scratch, "note.txt");
     await writeFile(noteFile, note);
@@ -322,9 +347,10 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       note:
         "autocannon in its own process, on loopback, against the limit server (bench/lib/limitServer.ts: node:http, " +
-        "hash, fsync, rename / read, hash, send) and then the real app (anvil chain, Helia on disk, request logging " +
-        "on, signed in as a patient), one job after the other; ratio = service / limit requests per second; " +
-        "cpuMsPerRequest = this process's CPU time (user + system) during the job per answered request, and " +
+        "hash, fsync, rename / read, hash, send) and then the compiled service (dist/api/bin.js; anvil chain, Helia " +
+        "on disk, request logging on, signed in as a patient), each in a process of its own, one job after the " +
+        "other; ratio = service / limit requests per second; " +
+        "cpuMsPerRequest = the server process's CPU time (user + system, all threads) during the job per answered request, and " +
         "cpuRatio = limit / service of it (what a CPU-bound machine would give). " +
         "'upload' repeats one body (CONNECTIONS uploads of the same bytes at once: the service skips a block it " +
         "holds, the limit writes every time); 'upload new' sends a distinct envelope per request (1 MB: " +
@@ -374,7 +400,10 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    // SIGTERM: the service finishes and exits, writing its CPU profile when asked for one.
+    service.child.kill("SIGTERM");
+    if ((await service.exited) !== 0) await killService(service);
+    if (options.profile) console.error(`The service's CPU profile is in ${options.profile}`);
     await limit.close();
     await stack.close();
     await rm(scratch, { recursive: true, force: true });

@@ -7,6 +7,10 @@
  * - `POST /blobs`: read the body, SHA-256 it, compare with `X-Content-SHA256`, write it to a uniquely
  *   named temporary file, fsync, rename to its hash (every time, even when the file exists); 201.
  * - `GET /blobs/<hex>`: read the file, check its SHA-256 against its name, send it.
+ *
+ * `bench:api` runs it in a process of its own, as the service runs in its own:
+ * `node -r ts-node/register/transpile-only bench/lib/limitServer.ts <folder>` prints `{"url": ...}`
+ * once it listens, and exits on SIGTERM.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -71,4 +75,11 @@ export async function startLimitServer(folder: string): Promise<LimitServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+if (require.main === module) {
+  void startLimitServer(process.argv[2]).then((server) => {
+    console.log(JSON.stringify({ url: server.url }));
+    process.once("SIGTERM", () => void server.close().then(() => process.exit(0)));
+  });
 }

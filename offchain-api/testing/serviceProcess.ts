@@ -35,13 +35,16 @@ export interface RunServiceOptions {
    * @default false
    */
   compiled?: boolean;
+  /** Node options before the script (`--cpu-prof`...). @default [] */
+  nodeArgs?: string[];
 }
 
 /** `node -r ts-node/register/transpile-only offchain-api/main.ts` with `env` on top of a clean one. */
 export function runService(env: NodeJS.ProcessEnv, options: RunServiceOptions = {}): RunningProcess {
+  const nodeArgs = options.nodeArgs ?? [];
   const node = options.compiled
-    ? [process.execPath, "dist/api/bin.js"]
-    : [process.execPath, "-r", "ts-node/register/transpile-only", "offchain-api/main.ts"];
+    ? [process.execPath, ...nodeArgs, "dist/api/bin.js"]
+    : [process.execPath, ...nodeArgs, "-r", "ts-node/register/transpile-only", "offchain-api/main.ts"];
   const spawnEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   // The service encrypts its custodian key under a key from outside its data folder; a test that
   // does not give one gets the test stack's.

@@ -84,6 +84,13 @@ export interface TestStack {
   increaseTime(seconds: number): Promise<void>;
   /** Closes and reopens the services on the same data folder (a service restart). */
   restartServices(env?: NodeJS.ProcessEnv): Promise<void>;
+  /**
+   * The environment the services run with (data folder, chain, contract, limits), for a service
+   * process (testing/serviceProcess.ts) on the same chain and data folder.
+   */
+  readonly serviceEnv: NodeJS.ProcessEnv;
+  /** Closes the in-process services (until `restartServices`), so that a service process can take over the data folder. */
+  stopServices(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -146,8 +153,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     EHR_SIGNIN_RATE_LIMIT_PER_MINUTE: "1000000",
     EHR_CUSTODIAN_KEK: TEST_CUSTODIAN_KEK,
   };
+  let serviceEnv: NodeJS.ProcessEnv = {};
+  let stopped = false;
   const open = async (env: NodeJS.ProcessEnv = {}) => {
-    const config = loadConfig({ ...baseEnv, ...options.env, ...env });
+    serviceEnv = { ...baseEnv, ...options.env, ...env };
+    const config = loadConfig(serviceEnv);
     const services = await openServices(config, { logger: pino({ level: config.logLevel }, sink), publicClient });
     return { config, services, app: createApp(services) };
   };
@@ -196,12 +206,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await provider.send("evm_increaseTime", [seconds]);
       await provider.send("evm_mine", []);
     },
+    get serviceEnv() {
+      return serviceEnv;
+    },
     async restartServices(env) {
-      await opened.services.close();
+      await stack.stopServices();
       opened = await open(env);
+      stopped = false;
+    },
+    async stopServices() {
+      if (stopped) return;
+      stopped = true;
+      await opened.services.close();
     },
     async close() {
-      await opened.services.close();
+      await stack.stopServices();
       provider.destroy();
       await chain.stop();
       await rm(dataDir, { recursive: true, force: true });
