@@ -110,6 +110,11 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       const bytes = await envelope(stack.patient.address);
       const res = await upload(stack.patient, bytes).expect(201);
       expect(res.body).to.deep.equal({ cid: rawLeafCid(toHex(await sha256(bytes))), size: bytes.length });
+      // One log line for the upload: the request's, with what was stored.
+      const lines = stack.logs.map((l) => JSON.parse(l)).filter((l) => l.reqId === res.headers["x-request-id"]);
+      expect(lines.map((l) => [l.msg, l.blob])).to.deep.equal([
+        ["request completed", { cid: res.body.cid, size: bytes.length, kind: "envelope" }],
+      ]);
       const back = await download(stack.patient, res.body.cid).expect(200);
       expect(back.headers["content-type"]).to.equal("application/octet-stream");
       expect(Buffer.compare(back.body, Buffer.from(bytes))).to.equal(0);

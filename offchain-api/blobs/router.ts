@@ -110,8 +110,10 @@ export function blobsRouter(services: ApiServices): Router {
         return { check: services.blobs.holds?.(sha256) ? undefined : ciphertextCheckOf(req, limit) };
       },
     });
-    const stored = await storeUpload(services, { bytes, sha256, kind }, caller);
-    res.status(201).json(stored satisfies BlobStored);
+    const { cid, size, kind: storedAs } = await storeUpload(services, { bytes, sha256, kind }, caller);
+    // In the request's own log line (http/logging.ts): one line per upload.
+    res.locals.logFields = { blob: { cid, size, kind: storedAs } };
+    res.status(201).json({ cid, size } satisfies BlobStored);
   });
 
   // A refusal before the whole body arrived ends the connection, so the client stops sending it.

@@ -61,14 +61,14 @@ export async function admitUploadHead(
 
 /**
  * Stores an upload read whole (`kind`: what its head was judged to be, if it was), within the
- * caller's quota, and answers where it is. A key backup is judged here: the caller's own, of this
- * system, exactly as the app writes it.
+ * caller's quota, and answers where it is and what it was judged to be. A key backup is judged
+ * here: the caller's own, of this system, exactly as the app writes it.
  */
 export async function storeUpload(
   services: ApiServices,
   upload: { bytes: Uint8Array; sha256: Hex; kind?: BlobKind },
-  caller: Pick<Caller, "me" | "requestId">,
-): Promise<{ cid: string; size: number }> {
+  caller: Pick<Caller, "me">,
+): Promise<{ cid: string; size: number; kind: "envelope" | "key-backup" }> {
   const { bytes, sha256 } = upload;
   const me = caller.me;
   const blob = upload.kind ?? describeBlob(bytes);
@@ -99,8 +99,7 @@ export async function storeUpload(
   } finally {
     reservation.release();
   }
-  services.logger.info({ requestId: caller.requestId, cid, size: bytes.length, kind: blob.kind }, "blob stored");
-  return { cid, size: bytes.length };
+  return { cid, size: bytes.length, kind: blob.kind };
 }
 
 /** `check`, and once more after reading the chain's new references when it finds the quota reached. */

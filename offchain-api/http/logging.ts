@@ -13,7 +13,8 @@ const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
  * One structured log line per request when its answer is done (or its client gone): `reqId`,
- * `req: {id, method, path}` (no query string), `res: {status}`, `responseTime` in ms; "request
+ * `req: {id, method, path}` (no query string), `res: {status}`, `responseTime` in ms, and what the
+ * handler put in `res.locals.logFields` (an upload's CID, size and kind); "request
  * completed" at info, at warn for a 4xx, and "request errored" at error for a 5xx. Never headers
  * (the session token), bodies, or query values. A well-formed incoming `X-Request-Id` is kept so a
  * request can be followed from the dApp; the id is echoed back in the response.
@@ -35,7 +36,13 @@ export function requestLogger(logger: Logger): RequestHandler {
       res.off("finish", done);
       res.off("close", done);
       const status = res.statusCode;
-      const line = { reqId: id, req: request, res: { status }, responseTime: Date.now() - startedAt };
+      const line = {
+        reqId: id,
+        req: request,
+        res: { status },
+        responseTime: Date.now() - startedAt,
+        ...(res.locals.logFields as Record<string, unknown> | undefined),
+      };
       // The error itself is logged by the error middleware (name and details only).
       if (status >= 500) {
         logger.error(

@@ -36,13 +36,9 @@ const CANNOT_LINK = new Set(["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK"
 
 function present(file, existing, length) {
   if (!existing) return false;
-  try {
-    const stats = fs.statSync(file);
-    return existing === "keep" || stats.size === length;
-  } catch (error) {
-    if (error.code === "ENOENT") return false;
-    throw error;
-  }
+  // No exception (and its stack trace) for the usual answer: a new block is not there.
+  const stats = fs.statSync(file, { throwIfNoEntry: false });
+  return stats !== undefined && (existing === "keep" || stats.size === length);
 }
 
 function withFolder(file, make) {
