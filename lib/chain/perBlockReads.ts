@@ -22,10 +22,11 @@ import {
  * time, the same for every request of a block) become at most one `eth_blockNumber`, shared by the
  * requests in flight. `readContract` keeps its decoded answers the same way, so a read answered for
  * this block costs no ABI encoding or decoding either (a third of a 1 KB upload's allocations were
- * viem's, for three reads); a decoded answer is frozen, since every later reader of the block shares it. With `askedAt` (when the request being served arrived), every block-number
- * call started after that moment serves the request: its later reads, and requests that arrived
- * before the call began, need no call of their own. Everything else (logs, receipts, reads at a given block, calls with
- * overrides) goes to the chain unchanged. A failed read is not kept.
+ * viem's, for three reads); a decoded answer is frozen, since every later reader of the block
+ * shares it. With `askedAt` (when the request being served arrived), every block-number call
+ * started after that moment serves the request: its later reads, and requests that arrived before
+ * the call began, need no call of their own. Everything else (logs, receipts, reads at a given
+ * block, calls with overrides) goes to the chain unchanged. A failed read is not kept.
  */
 export interface PerBlockReadsOptions {
   /** The longest an answer is reused within one block, in ms. @default 2000 */

@@ -130,7 +130,8 @@ interface InFlight {
  * count is the uploads written (table `upload_pending`, kept by triggers) plus those being received
  * now ({@link reserve}, in memory: checked and taken in one synchronous step, so parallel uploads
  * cannot overrun the quota); an upload writes its row once, when its blob is stored, in a commit
- * it shares with the uploads stored in the same event-loop turn. Bytes leave the count as soon as a mined record or registered key names them.
+ * it shares with the uploads stored in the same event-loop turn. Bytes leave the count as soon as
+ * a mined record or registered key names them.
  *
  * An upload holds its blob {@link shared} while it stores it and writes its row; the sweeper's
  * removal holds it {@link exclusive}: uploads of the same bytes run side by side, a removal waits for
