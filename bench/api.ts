@@ -86,13 +86,16 @@ async function measured(job: LoadJob, pid: number): Promise<Measured> {
   };
 }
 
+/** `node -r ts-node/register/transpile-only bench/<script> <argument>`, its stdout piped here. */
+function benchChild(script: string, argument: string) {
+  return spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, script), argument], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+}
+
 /** The limit server (bench/lib/limitServer.ts) in a process of its own, storing under `folder`. */
 async function startLimitProcess(folder: string): Promise<{ url: string; pid: number; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "lib/limitServer.ts"), folder],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const child = benchChild("lib/limitServer.ts", folder);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -123,11 +126,7 @@ interface Compared {
 /** Runs one load job in a child process and returns its figures. */
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "lib/loadGenerator.ts"), JSON.stringify(job)],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+    const child = benchChild("lib/loadGenerator.ts", JSON.stringify(job));
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("error", reject);

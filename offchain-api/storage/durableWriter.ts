@@ -130,6 +130,8 @@ interface Thread {
 export class DurableWriter {
   private threads: Thread[] = [];
   private nextId = 0;
+  /** Writes not yet settled, which {@link close} waits for. */
+  private readonly writes = new Set<Promise<boolean[]>>();
   private closed = false;
 
   /** @param size worker threads: writes in parallel, each one's fsyncs in turn. @default 4 */
@@ -150,10 +152,14 @@ export class DurableWriter {
       moved.push(data.buffer);
       return { ...file, data };
     });
-    return new Promise<boolean[]>((resolve, reject) => {
+    const written = new Promise<boolean[]>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage({ id, files: sent }, moved);
     });
+    this.writes.add(written);
+    const settled = () => this.writes.delete(written);
+    written.then(settled, settled);
+    return written;
   }
 
   /** Stops the workers once their writes are done. */
@@ -161,12 +167,8 @@ export class DurableWriter {
     this.closed = true;
     const threads = this.threads;
     this.threads = [];
-    await Promise.all(
-      threads.map(async ({ worker, pending }) => {
-        while (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-        await worker.terminate();
-      }),
-    );
+    await Promise.allSettled([...this.writes]);
+    await Promise.all(threads.map(({ worker }) => worker.terminate()));
   }
 
   private leastBusy(): Thread {
