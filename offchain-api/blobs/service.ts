@@ -7,6 +7,7 @@ import type { ApiServices } from "../services";
 import { auditRefusal } from "../audit/refuse";
 import { badRequest, forbidden, HttpError, unsupportedMedia } from "../http/errors";
 import type { Caller } from "../http/validate";
+import { onRecentChainView } from "../http/requestClock";
 import {
   type BlobKind,
   describeBlob,
@@ -34,9 +35,27 @@ export const NOT_OURS = "Only encrypted records and key backups of this system c
 export const SMALL_ONLY =
   "Only a registered patient or an active doctor can store records; other accounts can store only their key backup (at most 16 KB).";
 
+/**
+ * How old a view of the chain an upload may be admitted on, in ms (its refusals are judged at the
+ * latest block): under a stream of uploads, one `eth_blockNumber` call a second instead of one per
+ * wave of requests (there were about one per two uploads: a tenth of the service's CPU per new 1 KB
+ * upload, and as much again in the chain node). Admitting an upload lets an uploader store
+ * ciphertext, nothing more: it joins a patient's record only through a transaction the contract
+ * checks itself (consent, suspension, registration), and until then it counts against the
+ * uploader's quota and is swept. So a doctor revoked or suspended in the last second may store one
+ * more file that can never be attached; downloads, keys and every other read stay judged at the
+ * latest block.
+ */
+export const UPLOAD_CHAIN_VIEW_MAX_AGE_MS = 1000;
+
 /** The most `caller` may send: the service's limit for an active patient or doctor, a key backup's otherwise. */
 export async function uploadLimit(services: ApiServices, caller: Pick<Caller, "me">): Promise<number> {
-  return (await mayStoreRecords(services, caller.me)) ? services.config.maxUploadBytes : MAX_KEY_BACKUP_UPLOAD_BYTES;
+  const mayStore = await onRecentChainView(
+    UPLOAD_CHAIN_VIEW_MAX_AGE_MS,
+    () => mayStoreRecords(services, caller.me),
+    (may) => may,
+  );
+  return mayStore ? services.config.maxUploadBytes : MAX_KEY_BACKUP_UPLOAD_BYTES;
 }
 
 /**
@@ -54,7 +73,11 @@ export async function admitUploadHead(
   if (kind.kind !== "envelope") throw unsupportedMedia(NOT_OURS);
   if (!isOurs(services, kind.identity))
     throw unsupportedMedia("This encrypted record is for another chain or contract.");
-  const refusal = await envelopeUploadRefusal(services, kind.identity, caller.me);
+  const refusal = await onRecentChainView(
+    UPLOAD_CHAIN_VIEW_MAX_AGE_MS,
+    () => envelopeUploadRefusal(services, kind.identity, caller.me),
+    (reason) => reason === undefined,
+  );
   if (refusal) throw forbidden(refusal);
   return kind;
 }
@@ -76,7 +99,11 @@ export async function storeUpload(
   let subject: string;
   if (blob.kind === "key-backup") {
     if (!isOurs(services, blob.meta)) throw unsupportedMedia("This key backup is for another chain or contract.");
-    const refusal = await keyBackupUploadRefusal(services, blob.meta, me);
+    const refusal = await onRecentChainView(
+      UPLOAD_CHAIN_VIEW_MAX_AGE_MS,
+      () => keyBackupUploadRefusal(services, blob.meta, me),
+      (reason) => reason === undefined,
+    );
     if (refusal) throw forbidden(refusal);
     if (!isCanonicalKeyBackup(bytes)) throw unsupportedMedia("This key backup is not in the form this app writes.");
     subject = blob.meta.address;
