@@ -38,8 +38,8 @@ export const SMALL_ONLY =
 /**
  * How old a view of the chain an upload may be admitted on, in ms (its refusals are judged at the
  * latest block): under a stream of uploads, one `eth_blockNumber` call a second instead of one per
- * wave of requests (there were about one per two uploads: a tenth of the service's CPU per new 1 KB
- * upload, and as much again in the chain node). Admitting an upload lets an uploader store
+ * wave of requests (about one per two uploads, with the HTTP client's work 12% of the main thread's
+ * time per new 1 KB upload, and the chain node's work besides). Admitting an upload lets an uploader store
  * ciphertext, nothing more: it joins a patient's record only through a transaction the contract
  * checks itself (consent, suspension, registration), and until then it counts against the
  * uploader's quota and is swept. So a doctor revoked or suspended in the last second may store one
