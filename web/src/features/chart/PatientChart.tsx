@@ -1,4 +1,5 @@
 import { countOf } from "../../components/format";
+import { PatientName } from "../../components/PatientName";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
@@ -182,7 +183,7 @@ function Chart({ patient }: { patient: Address }) {
   return (
     <section aria-labelledby="chart-title">
       <h2 id="chart-title">
-        Records of <code>{patient}</code>
+        Records of <PatientName address={patient} details />
       </h2>
       <p>
         {total === 0 ? "This patient has no records yet." : `${countOf(total, "record")}. `}

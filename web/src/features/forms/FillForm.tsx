@@ -32,6 +32,7 @@ import "../../components/forms/forms.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
 import { PatientWork } from "../../components/PatientWork";
+import { PatientName } from "../../components/PatientName";
 import { localMinute } from "@lib/localTime";
 import { Button } from "../../ui/Button";
 import { SelectField } from "../../ui/SelectField";
@@ -141,7 +142,7 @@ function FormFiller({ patient }: { patient: Address }) {
     <>
       <form className="card clinical-form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>
-          Form for <code>{patient}</code>
+          Form for <PatientName address={patient} />
         </h2>
         <ErrorSummary id={id} problems={listed} ref={summary} />
         <SelectField label="Form" value={kind} onChange={(e) => choose(e.target.value as FormKind)}>

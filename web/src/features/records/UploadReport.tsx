@@ -1,5 +1,6 @@
 import { ReportUpload } from "../../components/ReportUpload";
 import { recordName } from "../../records/recordNumber";
+import { PatientName } from "../../components/PatientName";
 import { PatientWork } from "../../components/PatientWork";
 
 /** Upload a report for a patient who granted access: summarized on upload, shown, then saved. */
@@ -11,7 +12,7 @@ export function UploadReport() {
           patient={patient}
           title={
             <>
-              Report for <code>{patient}</code>
+              Report for <PatientName address={patient} />
             </>
           }
           savedText={(index) => `Saved as ${recordName(index)} of this patient`}
