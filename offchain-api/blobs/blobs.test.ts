@@ -283,6 +283,36 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor.address)).wait();
     });
 
+    it("lets a stream of uploads share a block-number call up to a second old, where each download asks for its own", async () => {
+      // Count the service's eth_blockNumber calls (it reads the chain through the stack's client).
+      const client = stack.publicClient as unknown as { request(args: { method: string }): Promise<unknown> };
+      const request = client.request;
+      let calls = 0;
+      let granted = false;
+      client.request = (args) => {
+        if (args.method === "eth_blockNumber") calls++;
+        return request(args);
+      };
+      try {
+        const cid = await stored(stack.patient, await envelope(stack.patient.address, 2));
+        calls = 0;
+        for (let i = 0; i < 5; i++) await stored(stack.patient, await envelope(stack.patient.address, 2));
+        // One call a second at most (the uploads take well under that): fewer than one per upload.
+        expect(calls).to.be.lessThan(2);
+        calls = 0;
+        // A doctor's download is judged on the chain (the patient's own is not), each at the latest block.
+        const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
+        await (await stack.coreAs(stack.patient).grantAccess(stack.doctor2.address, 1 << 2, expires)).wait();
+        granted = true;
+        calls = 0;
+        for (let i = 0; i < 3; i++) await download(stack.doctor2, cid).expect(200);
+        expect(calls).to.equal(3);
+      } finally {
+        client.request = request;
+        if (granted) await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor2.address)).wait();
+      }
+    });
+
     it("serves general details and summaries, but not other reports, inside an emergency window", async () => {
       const patient = stack.patient2.address;
       const details = await stored(stack.patient2, await envelope(patient, 0));
