@@ -48,6 +48,10 @@ export const SMALL_ONLY =
  */
 export const UPLOAD_CHAIN_VIEW_MAX_AGE_MS = 1000;
 
+/** An upload's refusal reason (undefined: none), judged on a chain view up to UPLOAD_CHAIN_VIEW_MAX_AGE_MS old unless it refuses. */
+const uploadRefusal = (judge: () => Promise<string | undefined>) =>
+  onRecentChainView(UPLOAD_CHAIN_VIEW_MAX_AGE_MS, judge, (reason) => reason === undefined);
+
 /** The most `caller` may send: the service's limit for an active patient or doctor, a key backup's otherwise. */
 export async function uploadLimit(services: ApiServices, caller: Pick<Caller, "me">): Promise<number> {
   const mayStore = await onRecentChainView(
@@ -73,11 +77,7 @@ export async function admitUploadHead(
   if (kind.kind !== "envelope") throw unsupportedMedia(NOT_OURS);
   if (!isOurs(services, kind.identity))
     throw unsupportedMedia("This encrypted record is for another chain or contract.");
-  const refusal = await onRecentChainView(
-    UPLOAD_CHAIN_VIEW_MAX_AGE_MS,
-    () => envelopeUploadRefusal(services, kind.identity, caller.me),
-    (reason) => reason === undefined,
-  );
+  const refusal = await uploadRefusal(() => envelopeUploadRefusal(services, kind.identity, caller.me));
   if (refusal) throw forbidden(refusal);
   return kind;
 }
@@ -99,11 +99,7 @@ export async function storeUpload(
   let subject: string;
   if (blob.kind === "key-backup") {
     if (!isOurs(services, blob.meta)) throw unsupportedMedia("This key backup is for another chain or contract.");
-    const refusal = await onRecentChainView(
-      UPLOAD_CHAIN_VIEW_MAX_AGE_MS,
-      () => keyBackupUploadRefusal(services, blob.meta, me),
-      (reason) => reason === undefined,
-    );
+    const refusal = await uploadRefusal(() => keyBackupUploadRefusal(services, blob.meta, me));
     if (refusal) throw forbidden(refusal);
     if (!isCanonicalKeyBackup(bytes)) throw unsupportedMedia("This key backup is not in the form this app writes.");
     subject = blob.meta.address;
