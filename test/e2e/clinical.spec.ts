@@ -255,8 +255,22 @@ function clinicalFlows(e2e: () => E2e): void {
     expect(await byAda.textContent()).to.contain("Record 1 (General details)");
     expect(await byAda.textContent()).to.contain("does not cover general details records");
     await e2e().screenshot(page, "25-patient-activity");
-    // On a phone the page does not scroll sideways (the tables scroll inside their own box).
+    const firstRow = table.getByRole("row").nth(1);
+    /** Where the row's "When" and "Who" cells start, and the label shown before "Who". */
+    const layout = async () => {
+      const [when, who] = await Promise.all([0, 1].map((i) => firstRow.getByRole("cell").nth(i).boundingBox()));
+      const label = await firstRow
+        .getByRole("cell")
+        .nth(1)
+        .evaluate((cell) => getComputedStyle(cell, "::before").content);
+      return { sideBySide: when!.y === who!.y, whoBelow: who!.y > when!.y, label };
+    };
+    // A laptop: columns under their headings.
+    expect(await layout()).to.deep.include({ sideBySide: true });
+    // On a phone each row is a card of labelled lines, and the page does not scroll sideways.
     await page.setViewportSize({ width: 375, height: 740 });
+    expect(await layout()).to.deep.equal({ sideBySide: false, whoBelow: true, label: '"Who"' });
+    expect(await table.getByRole("columnheader", { name: "Who" }).count()).to.equal(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
     await e2e().screenshot(page, "25b-patient-activity-phone");
   });

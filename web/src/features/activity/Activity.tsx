@@ -1,11 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { allRecords } from "@lib/records/flows";
+import { AccessTable } from "../../components/AccessTable";
 import { DoctorName } from "../../components/DoctorName";
 import { categoryName, formatWhen } from "../../components/clinicalFormat";
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
 import { useWallet, useApiSession } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
-import { useAccessEvents } from "../../hooks/useAccessEvents";
+import { useAccessEvents, type AccessEvent } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
 import { recordNumber } from "../../records/recordNumber";
 
@@ -48,7 +49,7 @@ export function Activity() {
     refetchInterval: 15_000,
   });
   const emergencies = events.data?.filter((e) => e.kind === "emergency") ?? [];
-  const reads = events.data?.filter((e) => e.kind === "read") ?? [];
+  const reads = events.data?.filter((e): e is Extract<AccessEvent, { kind: "read" }> => e.kind === "read") ?? [];
   return (
     <>
       <h1 tabIndex={-1}>Activity</h1>
@@ -81,33 +82,17 @@ export function Activity() {
           </p>
         ) : null}
         {reads.length ? (
-          <div className="table-wrap">
-            <table className="audit-table">
-              <caption className="visually-hidden">Reads of your records, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Which record</th>
-                  <th scope="col">Under</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reads.map((e) =>
-                  e.kind === "read" ? (
-                    <tr key={e.key}>
-                      <td>{formatWhen(e.at)}</td>
-                      <td>
-                        <DoctorName address={e.doctor} />
-                      </td>
-                      <td>{recordLabel(e.index, records, e.summaryOnly)}</td>
-                      <td>{e.basis === "Grant" ? "Your grant" : "Emergency access"}</td>
-                    </tr>
-                  ) : null,
-                )}
-              </tbody>
-            </table>
-          </div>
+          <AccessTable
+            caption="Reads of your records, newest first"
+            rows={reads}
+            rowKey={(e) => e.key}
+            columns={[
+              { header: "When", cell: (e) => formatWhen(e.at) },
+              { header: "Who", cell: (e) => <DoctorName address={e.doctor} /> },
+              { header: "Which record", cell: (e) => recordLabel(e.index, records, e.summaryOnly) },
+              { header: "Under", cell: (e) => (e.basis === "Grant" ? "Your grant" : "Emergency access") },
+            ]}
+          />
         ) : null}
         <OlderEntries events={events} />
       </section>
@@ -120,42 +105,30 @@ export function Activity() {
           <p>No attempt to read your records was refused.</p>
         ) : null}
         {refusals.data?.refusals.length ? (
-          <div className="table-wrap">
-            <table className="audit-table">
-              <caption className="visually-hidden">
-                Refused attempts, newest first; repeats on one day are counted in one row
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Why refused</th>
-                </tr>
-              </thead>
-              <tbody>
-                {refusals.data.refusals.map((r, i) => (
-                  <tr key={`${r.at}-${i}`}>
-                    <td>
-                      {r.count && r.count > 1
-                        ? `Refused ${r.count} times, last at ${formatWhen(new Date(r.at))}`
-                        : formatWhen(new Date(r.at))}
-                    </td>
-                    <td>
-                      <DoctorName address={r.reader} />
-                    </td>
-                    <td>{refusedWhat(r)}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <>
+            <AccessTable
+              caption="Refused attempts, newest first; repeats on one day are counted in one row"
+              rows={refusals.data.refusals}
+              rowKey={(r, i) => `${r.at}-${i}`}
+              columns={[
+                {
+                  header: "When",
+                  cell: (r) =>
+                    r.count && r.count > 1
+                      ? `Refused ${r.count} times, last at ${formatWhen(new Date(r.at))}`
+                      : formatWhen(new Date(r.at)),
+                },
+                { header: "Who", cell: (r) => <DoctorName address={r.reader} /> },
+                { header: "What", cell: refusedWhat },
+                { header: "Why refused", cell: (r) => r.reason },
+              ]}
+            />
             {refusals.data.total > refusals.data.refusals.length ? (
               <p>
                 Showing the newest {refusals.data.refusals.length} of {refusals.data.total}.
               </p>
             ) : null}
-          </div>
+          </>
         ) : null}
       </section>
     </>

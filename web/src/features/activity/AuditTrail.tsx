@@ -6,6 +6,7 @@ import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
 import { recordName } from "../../records/recordNumber";
 import { PatientName } from "../../components/PatientName";
+import { AccessTable } from "../../components/AccessTable";
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {
@@ -29,35 +30,23 @@ export function AuditTrail() {
             : "You have not read any patient's records lately."}
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="audit-table">
-            <caption className="visually-hidden">Your accesses, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Patient</th>
-                <th scope="col">What</th>
-                <th scope="col">Under</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.data.map((e) => (
-                <tr key={e.key}>
-                  <td>{formatWhen(e.at)}</td>
-                  <td>
-                    <PatientName address={e.patient} />
-                  </td>
-                  <td>
-                    {e.kind === "read"
-                      ? `Read ${e.summaryOnly ? "the summary of " : ""}${recordName(e.index)}`
-                      : `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`}
-                  </td>
-                  <td>{e.kind === "read" ? (e.basis === "Grant" ? "Grant" : "Emergency") : "Emergency"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AccessTable
+          caption="Your accesses, newest first"
+          rows={events.data}
+          rowKey={(e) => e.key}
+          columns={[
+            { header: "When", cell: (e) => formatWhen(e.at) },
+            { header: "Patient", cell: (e) => <PatientName address={e.patient} /> },
+            {
+              header: "What",
+              cell: (e) =>
+                e.kind === "read"
+                  ? `Read ${e.summaryOnly ? "the summary of " : ""}${recordName(e.index)}`
+                  : `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`,
+            },
+            { header: "Under", cell: (e) => (e.kind === "read" && e.basis === "Grant" ? "Grant" : "Emergency") },
+          ]}
+        />
       )}
       <OlderEntries events={events} />
     </>
