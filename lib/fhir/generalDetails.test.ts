@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import { FormatError } from "../errors";
-import { bmi, type GeneralDetails, generalDetailsToFhir, validateGeneralDetails } from "./generalDetails";
+import {
+  bmi,
+  type GeneralDetails,
+  generalDetailsToFhir,
+  HEIGHT_CM_RANGE,
+  validateGeneralDetails,
+  WEIGHT_KG_RANGE,
+} from "./generalDetails";
 import { validateResource } from "./validate";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -156,6 +163,15 @@ describe("bmi", () => {
     expect(bmi({ weightKg: 65 })).to.equal(undefined);
     expect(bmi({})).to.equal(undefined);
     expect(bmi({ heightCm: 0, weightKg: 65 })).to.equal(undefined);
+  });
+  it("is undefined when height or weight is impossible, and given at the ranges' ends", () => {
+    expect(bmi({ heightCm: 170, weightKg: 6500 })).to.equal(undefined);
+    expect(bmi({ heightCm: 1700, weightKg: 65 })).to.equal(undefined);
+    expect(bmi({ heightCm: 29.9, weightKg: 65 })).to.equal(undefined);
+    expect(bmi({ heightCm: 170, weightKg: 0.4 })).to.equal(undefined);
+    expect(bmi({ heightCm: 170, weightKg: Number.NaN })).to.equal(undefined);
+    expect(bmi({ heightCm: HEIGHT_CM_RANGE.max, weightKg: WEIGHT_KG_RANGE.max })).to.equal(87.9);
+    expect(bmi({ heightCm: HEIGHT_CM_RANGE.min, weightKg: WEIGHT_KG_RANGE.min })).to.equal(5.6);
   });
 });
 

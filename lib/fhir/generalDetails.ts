@@ -156,13 +156,18 @@ export function validateGeneralDetails(input: unknown, now: Date = new Date()): 
   return details;
 }
 
-/** Body mass index in kg/m², to one decimal; undefined unless both height and weight are known. */
+/**
+ * Body mass index in kg/m², to one decimal; undefined unless both height and weight are known and
+ * possible ({@link HEIGHT_CM_RANGE}, {@link WEIGHT_KG_RANGE}): a form showing "BMI 216" beside
+ * "Weight must be between 0.5 and 650 kg" states a figure nobody measured.
+ */
 export function bmi(details: Pick<GeneralDetails, "heightCm" | "weightKg">): number | undefined {
   const { heightCm, weightKg } = details;
-  if (typeof heightCm !== "number" || typeof weightKg !== "number" || !(heightCm > 0) || !(weightKg > 0))
-    return undefined;
-  const metres = heightCm / 100;
-  return Math.round((weightKg / (metres * metres)) * 10) / 10;
+  const within = (value: number | undefined, range: { min: number; max: number }) =>
+    typeof value === "number" && value >= range.min && value <= range.max;
+  if (!within(heightCm, HEIGHT_CM_RANGE) || !within(weightKg, WEIGHT_KG_RANGE)) return undefined;
+  const metres = heightCm! / 100;
+  return Math.round((weightKg! / (metres * metres)) * 10) / 10;
 }
 
 export const LOINC = "http://loinc.org";

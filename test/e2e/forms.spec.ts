@@ -71,6 +71,8 @@ export function formsSpecs(e2e: () => E2e): void {
       expect(await besideIt(weight)).to.equal("Weight must be between 0.5 and 650 kg.");
       expect(await besideIt(pulse)).to.match(/^Pulse must be between \d+ and \d+ beats per minute\.$/);
       expect(await page.getByLabel("Height (cm)").getAttribute("aria-invalid")).to.equal(null);
+      // No BMI from a weight nobody could weigh.
+      await page.getByText("BMI: check height and weight").waitFor();
       const summary = page.getByRole("group", { name: /^There (is a problem|are \d+ problems): nothing was saved$/ });
       await summary.getByRole("heading", { name: "There are 2 problems: nothing was saved" }).waitFor();
       expect(await isFocused(summary)).to.equal(true);
@@ -103,7 +105,7 @@ export function formsSpecs(e2e: () => E2e): void {
 
       // 2. Corrected (the BMI follows as typed) and saved; then a second reading.
       await weight.fill("80");
-      await page.getByText("BMI: 24.7 kg/m2").waitFor();
+      await page.getByText("BMI: 24.7 kg/m²").waitFor();
       expect(await weight.getAttribute("aria-invalid")).to.equal(null);
       expect(await summary.count()).to.equal(0);
       await page.getByLabel("Systolic pressure (mmHg)").fill("128");

@@ -61,7 +61,8 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
         <li>
           <button
             type="button"
-            className="nav-more"
+            // On a page reached through "More", the bar shows where you are: on "More".
+            className={current && !current.primary ? "nav-more nav-current" : "nav-more"}
             aria-expanded={open}
             aria-controls={`${id}-all`}
             onClick={() => setOpen((was) => !was)}

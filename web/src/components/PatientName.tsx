@@ -5,13 +5,31 @@ import { Details } from "../ui/Disclosure";
 
 /**
  * A patient as a doctor knows them: the name and age from the card the patient shared (sealed to
- * this doctor), the address behind a "Details" disclosure; until a card exists, the address (whole
- * where `details` asks for it, else short).
+ * this doctor); until a card exists, "Patient 0x69C6…4d44". Where `details` asks for it, the whole
+ * address behind a "Details" disclosure.
  */
 export function PatientName({ address, details = false }: { address: Address; details?: boolean }) {
   const card = usePatientCard(address);
   const short = `${address.slice(0, 6)}…${address.slice(-4)}`;
-  if (!card) return details ? <code>{address}</code> : <span title={address}>Patient {short}</span>;
+  if (!card) {
+    // Whole, 42 characters break mid-address on a phone: short, kept on one line, the rest under Details.
+    const name = (
+      <span title={address} className="address-short">
+        Patient {short}
+      </span>
+    );
+    if (!details) return name;
+    return (
+      <span className="person-name">
+        {name}
+        <span className="person-details">
+          <Details>
+            <code>{address}</code>
+          </Details>
+        </span>
+      </span>
+    );
+  }
   const age = card.dateOfBirth ? `, ${ageOn(card.dateOfBirth, new Date())}` : "";
   return (
     <span className="person-name">

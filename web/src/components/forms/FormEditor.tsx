@@ -50,7 +50,12 @@ export function FormEditor({ id, spec, draft, problems, onChange }: FormEditorPr
       {spec.showsBmi ? (
         <p>
           <output htmlFor={`${inputId(id, "heightCm")} ${inputId(id, "weightKg")}`} aria-live="polite">
-            BMI: {index !== undefined && Number.isFinite(index) ? `${index} kg/m2` : "enter height and weight"}
+            BMI:{" "}
+            {index !== undefined
+              ? `${index} kg/m²`
+              : draft.values.heightCm && draft.values.weightKg
+                ? "check height and weight"
+                : "enter height and weight"}
           </output>
         </p>
       ) : null}

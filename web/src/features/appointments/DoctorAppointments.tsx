@@ -74,7 +74,7 @@ export function DoctorAppointments() {
               <li key={`${a.start}-${a.seq}`}>
                 <h3>{when}</h3>
                 <p>
-                  Patient <PatientName address={a.patient} details />
+                  <PatientName address={a.patient} details />
                 </p>
                 <p>
                   Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />

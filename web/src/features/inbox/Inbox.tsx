@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Notification } from "@lib/notifications";
+import { PatientName } from "../../components/PatientName";
 import { DoctorName } from "../../components/DoctorName";
 import { formatWhen } from "../../components/clinicalFormat";
 import { useWallet } from "../../ehr/useEhr";
@@ -56,7 +57,8 @@ function InboxItem({ n, fresh, actorIsDoctor }: { n: Notification; fresh: boolea
       </p>
       <p className="inbox-meta">
         <time dateTime={new Date(n.at).toISOString()}>{formatWhen(new Date(n.at))}</time> ·{" "}
-        {actorIsDoctor ? <DoctorName address={n.actor} /> : <code>{n.actor}</code>} · <a href={`#${n.link}`}>Open</a>
+        {actorIsDoctor ? <DoctorName address={n.actor} /> : <PatientName address={n.actor} />} ·{" "}
+        <a href={`#${n.link}`}>Open</a>
       </p>
     </li>
   );
@@ -65,15 +67,15 @@ function InboxItem({ n, fresh, actorIsDoctor }: { n: Notification; fresh: boolea
 function BrowserNotificationsControl({ permission, onAllow }: { permission: string; onAllow: () => void }) {
   if (permission === "unsupported") return null;
   if (permission === "granted") {
-    return <p className="inbox-hint">Desktop notifications are on while this app is open.</p>;
+    return <p className="inbox-hint">Notifications are on while this app is open.</p>;
   }
   if (permission === "denied") {
-    return <p className="inbox-hint">Desktop notifications are blocked in your browser&apos;s site settings.</p>;
+    return <p className="inbox-hint">Notifications are blocked in your browser&apos;s site settings.</p>;
   }
   return (
     <p>
       <button type="button" onClick={onAllow}>
-        Turn on desktop notifications
+        Turn on notifications
       </button>
     </p>
   );

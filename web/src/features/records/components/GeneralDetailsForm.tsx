@@ -145,7 +145,11 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
         ))}
       </div>
       <p className="hint" aria-live="polite" data-testid="bmi">
-        {bodyMassIndex !== undefined ? `BMI: ${bodyMassIndex} kg/m²` : "BMI: enter your height and weight"}
+        {bodyMassIndex !== undefined
+          ? `BMI: ${bodyMassIndex} kg/m²`
+          : draft.heightCm && draft.weightKg
+            ? "BMI: check your height and weight"
+            : "BMI: enter your height and weight"}
       </p>
 
       <label htmlFor="gd-blood">Blood group</label>
