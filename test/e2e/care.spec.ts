@@ -166,6 +166,13 @@ export function careSpecs(e2e: () => E2e): void {
       expect(await ends.getAttribute("aria-invalid")).to.equal("true");
       expect(sentTransactions(p)).to.equal(sent);
       await ends.fill(`${day}T18:30`);
+      // The chosen end in words beside the picker, whatever order the browser writes dates in.
+      const inWords = new RegExp(
+        `^Access stops \\w{3},? ${Number(day.slice(8, 10))} \\w{3} \\d{4}, 18:30 GMT\\+5:30\\.$`,
+      );
+      const describedBy = (await ends.getAttribute("aria-describedby"))!.split(" ");
+      const descriptions = await Promise.all(describedBy.map((id) => p.page.locator(`[id="${id}"]`).textContent()));
+      expect(descriptions.some((text) => inWords.test(text ?? ""))).to.equal(true);
       await p.page.getByRole("button", { name: "Give access" }).click();
       const grants = p.page.getByRole("list", { name: "Active grants" }).getByRole("listitem");
       await grants.filter({ hasText: DOCTOR_NAME }).filter({ hasText: "Allergies, Medications" }).waitFor();

@@ -9,6 +9,7 @@ import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { useWallet, useApiSession, useUserKey } from "../ehr/useEhr";
 import { useTaskMutation } from "../hooks/useTaskMutation";
 import { ReviewList } from "../features/reconcile/components/ReviewList";
+import { Checkbox } from "../ui/Checkbox";
 import { DoctorName } from "./DoctorName";
 import { Progress } from "./Progress";
 import { SaveProgress } from "./SaveProgress";
@@ -16,7 +17,9 @@ import { SummaryView } from "./SummaryView";
 import { categoryName } from "./clinicalFormat";
 import { encodeStoredSummary } from "@lib/summary/stored";
 import type { TaskStage } from "./stages";
+import "./care.css";
 import "./clinical.css";
+import "./patient.css";
 
 const SUMMARY_STAGES: TaskStage[] = ["extract", "summarize"];
 const ALL_STAGES: TaskStage[] = [...SUMMARY_STAGES, "encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
@@ -168,19 +171,17 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
           ))}
         </select>
         {eligible.length > 0 ? (
-          <fieldset>
-            <legend>Also share with (their access covers {categoryName(category)})</legend>
+          <fieldset className="category-picker">
+            <legend>Also share with</legend>
+            <p className="hint">The doctors whose access covers {categoryName(category)}.</p>
             {eligible.map(({ doctor }) => (
-              <label key={doctor} className="check">
-                <input
-                  type="checkbox"
-                  checked={shareWith.includes(doctor)}
-                  onChange={(e) =>
-                    setShareWith((now) => (e.target.checked ? [...now, doctor] : now.filter((d) => d !== doctor)))
-                  }
-                />{" "}
+              <Checkbox
+                key={doctor}
+                isSelected={shareWith.includes(doctor)}
+                onChange={(on) => setShareWith((now) => (on ? [...now, doctor] : now.filter((d) => d !== doctor)))}
+              >
                 <DoctorName address={doctor} />
-              </label>
+              </Checkbox>
             ))}
           </fieldset>
         ) : null}

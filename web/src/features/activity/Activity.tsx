@@ -120,7 +120,8 @@ export function Activity() {
                 },
                 { header: "Who", cell: (r) => <DoctorName address={r.reader} /> },
                 { header: "What", cell: refusedWhat },
-                { header: "Why refused", cell: (r) => r.reason },
+                // The sentence the reader was given, word for word ("The patient has not granted this doctor access.").
+                { header: "What they were told", cell: (r) => r.reason },
               ]}
             />
             {refusals.data.total > refusals.data.refusals.length ? (

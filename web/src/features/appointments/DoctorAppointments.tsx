@@ -126,7 +126,7 @@ export function DoctorAppointments() {
                   ) : null}
                   {a.status === AppointmentStatus.Confirmed ? (
                     <ConfirmButton
-                      label="Cancel"
+                      label="Cancel appointment"
                       ariaLabel={`Cancel the appointment of ${when}`}
                       disabled={task.busy}
                       question={`Cancel the confirmed appointment of ${when}? The patient is told, and the slot is freed.`}

@@ -72,7 +72,7 @@ export function PatientAppointments() {
               ) : null}
               {CANCELLABLE.has(a.status) ? (
                 <ConfirmButton
-                  label="Cancel"
+                  label="Cancel appointment"
                   ariaLabel={`Cancel the appointment of ${formatSlot(a.start)}`}
                   disabled={task.busy}
                   question={`Cancel your appointment with ${nameOf(a.doctor)} on ${formatSlot(a.start)}? The slot is freed for others.`}

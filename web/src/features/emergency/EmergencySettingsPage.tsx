@@ -66,7 +66,8 @@ export function EmergencySettingsPage() {
                 ? "You have opted out: doctors cannot open emergency access to your record."
                 : "Emergency access is allowed: a doctor can open it in an emergency."}
             </p>
-            <button type="button" className="primary" onClick={onToggle} disabled={task.busy}>
+            {/* Opting out is allowed, never the suggested step: only allowing it back is the primary action. */}
+            <button type="button" className={optedOut ? "primary" : undefined} onClick={onToggle} disabled={task.busy}>
               {optedOut ? "Allow emergency access" : "Opt out of emergency access"}
             </button>
           </>

@@ -1,7 +1,13 @@
 import { CategoryPicker } from "../../components/CategoryPicker";
-import { viewerTimeZone } from "../../components/format";
+import { formatSlot, viewerTimeZone } from "../../components/format";
 import { TextField } from "../../ui/TextField";
-import { localInput, type AccessScope, type AccessScopeKind, type AccessScopeProblem } from "./accessScope";
+import {
+  fromLocalInput,
+  localInput,
+  type AccessScope,
+  type AccessScopeKind,
+  type AccessScopeProblem,
+} from "./accessScope";
 import "./sharing.css";
 
 const DAY = 86_400;
@@ -38,7 +44,13 @@ export function AccessScopeFields({ kind, scope, onChange, now, maxDuration, pro
       {kind === "grant" ? (
         <TextField
           label={`Access ends, your time: ${viewerTimeZone()}`}
-          description="The date and minute access stops, in your own time zone."
+          // The picker writes dates as the browser's locale does (01/02/2027: January or February?);
+          // the chosen end is repeated in words.
+          description={
+            Number.isFinite(fromLocalInput(scope.end))
+              ? `Access stops ${formatSlot(fromLocalInput(scope.end))}.`
+              : "The date and minute access stops, in your own time zone."
+          }
           type="datetime-local"
           value={scope.end}
           min={localInput(now)}

@@ -49,7 +49,7 @@ export function ChartTrends({ patient }: { patient: Address }) {
       {result && !task.busy ? (
         <>
           <p>
-            From {countOf(result.bundles, "FHIR record")} of {result.read} read.
+            Based on {countOf(result.bundles, "record")} with measurements, of the {result.read} read.
           </p>
           <TrendsView trends={result.trends} />
         </>

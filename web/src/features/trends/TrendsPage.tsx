@@ -18,8 +18,8 @@ function Trends() {
   return (
     <>
       <p>
-        From {countOf(trends.data.bundles, "FHIR record")} of {trends.data.read}: your vital signs forms and imported
-        FHIR records.
+        Based on {countOf(trends.data.bundles, "record")} with measurements (vital signs forms and hospital records), of
+        the {trends.data.read} you have.
       </p>
       <TrendsView trends={trends.data.trends} />
     </>
