@@ -55,7 +55,12 @@ export function inboxSpecs(e2e: () => E2e): void {
       await d.page.getByTestId("inbox-badge").waitFor();
       await inboxLink(d.page).click();
       const granted = d.page.getByRole("listitem").filter({ hasText: "A patient approved your access request." });
-      await granted.filter({ hasText: patient }).waitFor();
+      // Named as a patient without a card is: "Patient 0x69C6…4d44", the whole address in its title.
+      const named = d.page.locator(`[title="${patient}"]`);
+      await granted.filter({ has: named }).waitFor();
+      expect(await granted.filter({ has: named }).textContent()).to.contain(
+        `Patient ${patient.slice(0, 6)}…${patient.slice(-4)}`,
+      );
       await e2e().screenshot(d.page, "inbox-doctor");
 
       // 3. Another doctor opens emergency access: the patient, on another page, sees the banner.
@@ -82,7 +87,8 @@ export function inboxSpecs(e2e: () => E2e): void {
         .getByText("Nothing yet.")
         .or(d2.page.getByRole("list", { name: "Notifications, newest first" }))
         .waitFor();
-      expect(await d2.page.getByText(patient).count()).to.equal(0);
+      expect(await d2.page.locator(`[title="${patient}"]`).count()).to.equal(0);
+      expect(await d2.page.getByText(`${patient.slice(0, 6)}…${patient.slice(-4)}`).count()).to.equal(0);
     });
   });
 }
