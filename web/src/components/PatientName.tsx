@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { ageOn } from "@lib/identity/card";
 import { usePatientCard } from "../hooks/useIdentityCards";
 import { Details } from "../ui/Disclosure";
+import { shortAddress } from "./format";
 
 /**
  * A patient as a doctor knows them: the name and age from the card the patient shared (sealed to
@@ -10,33 +11,21 @@ import { Details } from "../ui/Disclosure";
  */
 export function PatientName({ address, details = false }: { address: Address; details?: boolean }) {
   const card = usePatientCard(address);
-  const short = `${address.slice(0, 6)}…${address.slice(-4)}`;
-  if (!card) {
-    // Whole, 42 characters break mid-address on a phone: short, kept on one line, the rest under Details.
-    const name = (
-      <span title={address} className="address-short">
-        Patient {short}
-      </span>
-    );
-    if (!details) return name;
-    return (
-      <span className="person-name">
-        {name}
-        <span className="person-details">
-          <Details>
-            <code>{address}</code>
-          </Details>
-        </span>
-      </span>
-    );
-  }
-  const age = card.dateOfBirth ? `, ${ageOn(card.dateOfBirth, new Date())}` : "";
+  // Without a card, the short address on one line: whole, 42 characters break mid-address on a phone.
+  const name = card ? (
+    <span title={card.dateOfBirth ? `Born ${card.dateOfBirth}` : undefined}>
+      {card.name}
+      {card.dateOfBirth ? `, ${ageOn(card.dateOfBirth, new Date())}` : ""}
+    </span>
+  ) : (
+    <span title={address} className="address-short">
+      Patient {shortAddress(address)}
+    </span>
+  );
+  if (!card && !details) return name;
   return (
     <span className="person-name">
-      <span title={card.dateOfBirth ? `Born ${card.dateOfBirth}` : undefined}>
-        {card.name}
-        {age}
-      </span>
+      {name}
       {details && (
         <span className="person-details">
           <Details>
