@@ -4,7 +4,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 /**
  * Whether the bytes after an envelope's header look like AES-GCM output (README, "Blobs"): the
  * service cannot decrypt, but clear text behind a valid header is easy to tell from ciphertext,
- * which is indistinguishable from uniformly random bytes. Two tests, each with an exact bound on
+ * which is indistinguishable from uniformly random bytes. Three tests, each with an exact bound on
  * how often it refuses random bytes, so that a real envelope is refused with probability at most
  * {@link FALSE_REFUSAL} (2^-50, about 9·10^-16) per upload, whatever its size:
  *
@@ -20,6 +20,12 @@ import { brotliCompressSync, constants } from "node:zlib";
  *    random. Catches what has a skewed byte histogram (UTF-8 text of any script: its Huffman stage
  *    is a histogram test with an exact bound) and what repeats (zeros, a repeated pattern), inside
  *    a larger body too (about 1 KB of text in a 64 KiB chunk).
+ * 3. Repeated byte values, in the same windows as test 1: each of the 256 values occurs in a window of
+ *    random bytes Binomial(w, 1/256) times; a window is refused when some value reaches the smallest
+ *    k with 256 · P(Binomial(w, 1/256) >= k) <= 2^-50 / 3 / windows. Catches what a skewed
+ *    histogram gives away in a few hundred bytes whatever the encoder's heuristics do: brotli decides
+ *    from a sample whether to compress at all, and passed about 1 in 3,000 bodies of 1-4 KiB that
+ *    hide 500 bytes of UTF-8 text; this test finds them all (UTF-8 lead bytes, spaces).
  *
  * What it cannot catch: clear text encoded to look random (XOR with a published key), or a few
  * hundred bytes of it scattered through random bytes. That is not an accident but an evasion, and
@@ -28,8 +34,8 @@ import { brotliCompressSync, constants } from "node:zlib";
 
 /** Probability, per upload, that a real envelope is refused: 2^-50. */
 export const FALSE_REFUSAL = 2 ** -50;
-/** Each of the two tests gets half. */
-const PER_TEST = FALSE_REFUSAL / 2;
+/** Each of the three tests gets a third. */
+const PER_TEST = FALSE_REFUSAL / 3;
 
 const WINDOW = 256;
 const STRIDE = 128;
@@ -45,6 +51,8 @@ for (let b = 0x20; b < 0x7f; b++) PRINTABLE[b] = 1;
 PRINTABLE[0x09] = PRINTABLE[0x0a] = PRINTABLE[0x0d] = 1;
 /** P(a random byte is printable). */
 export const PRINTABLE_PROBABILITY = 98 / 256;
+/** P(a random byte is a given value). */
+const VALUE_PROBABILITY = 1 / 256;
 
 /** ln P(X >= k) for X ~ Binomial(n, p), k = 0..n (index n + 1: -Infinity), summed exactly in log space. */
 export function binomialLogTails(n: number, p: number): Float64Array {
@@ -65,21 +73,43 @@ export function binomialLogTails(n: number, p: number): Float64Array {
   return tails;
 }
 
-const tailsByLength = new Map<number, Float64Array>();
+const tailsCache = new Map<string, Float64Array>();
+
+/** The smallest k with P(Binomial(length, p) >= k) <= alpha; `length + 1` (never) when none is. */
+function binomialThreshold(length: number, p: number, alpha: number): number {
+  const key = `${length}:${p}`;
+  let tails = tailsCache.get(key);
+  if (!tails) {
+    tails = binomialLogTails(length, p);
+    tailsCache.set(key, tails);
+  }
+  const limit = Math.log(alpha);
+  for (let k = 0; k <= length; k++) if (tails[k] <= limit) return k;
+  return length + 1;
+}
 
 /**
  * The fewest printable bytes in a window of `length` bytes at which random bytes get there with
  * probability at most `alpha`; `length + 1` (never) when even an all-printable window is likelier.
  */
 export function printableThreshold(length: number, alpha: number): number {
-  let tails = tailsByLength.get(length);
-  if (!tails) {
-    tails = binomialLogTails(length, PRINTABLE_PROBABILITY);
-    tailsByLength.set(length, tails);
-  }
-  const limit = Math.log(alpha);
-  for (let k = 0; k <= length; k++) if (tails[k] <= limit) return k;
-  return length + 1;
+  return binomialThreshold(length, PRINTABLE_PROBABILITY, alpha);
+}
+
+/**
+ * The fewest occurrences of one byte value in a window of `length` bytes at which random bytes get
+ * there, for any of the 256 values, with probability at most `alpha` (a union bound over the values).
+ */
+export function repeatThreshold(length: number, alpha: number): number {
+  return binomialThreshold(length, VALUE_PROBABILITY, alpha / 256);
+}
+
+/** The most occurrences of one byte value in `region[start, end)`. */
+function mostRepeated(region: Uint8Array, start: number, end: number): number {
+  const counts = new Uint16Array(256);
+  let most = 0;
+  for (let i = start; i < end; i++) most = Math.max(most, ++counts[region[i]]);
+  return most;
 }
 
 /** The fewest bytes a chunk must shrink by, out of `chunks` chunks, for the counting bound to stay within `alpha`. */
@@ -89,7 +119,7 @@ export function compressionMargin(chunks: number, alpha: number): number {
 }
 
 /**
- * The same two tests run over a region as its bytes arrive (an upload read from the network): each
+ * The same three tests run over a region as its bytes arrive (an upload read from the network): each
  * 256-byte window and each whole 64 KiB chunk is checked once it is in, so clear text is refused at
  * the window where it starts, not after the last byte; {@link finish} checks the last partial chunk
  * and the tail window. With the region's exact length, it answers exactly what
@@ -99,9 +129,13 @@ export function compressionMargin(chunks: number, alpha: number): number {
  */
 export class CiphertextCheck {
   private readonly threshold: number;
+  private readonly repeats: number;
   private readonly margin: number;
   private nextHalf = 0;
   private previousHalf = -1;
+  /** Per byte value, its count in the previous half window and in the current one. */
+  private previousValues = new Uint16Array(256);
+  private values = new Uint16Array(256);
   private nextChunk = 0;
   private refusal: string | undefined;
 
@@ -110,6 +144,7 @@ export class CiphertextCheck {
     const windows =
       length <= WINDOW ? 1 : Math.floor((length - WINDOW) / STRIDE) + 1 + ((length - WINDOW) % STRIDE === 0 ? 0 : 1);
     this.threshold = printableThreshold(WINDOW, PER_TEST / windows);
+    this.repeats = repeatThreshold(WINDOW, PER_TEST / windows);
     this.margin = compressionMargin(Math.ceil(length / CHUNK), PER_TEST);
   }
 
@@ -119,10 +154,21 @@ export class CiphertextCheck {
     if (this.refusal || this.length <= WINDOW) return this.refusal;
     for (; this.nextHalf + STRIDE <= available; this.nextHalf += STRIDE) {
       let count = 0;
-      for (let i = this.nextHalf; i < this.nextHalf + STRIDE; i++) count += PRINTABLE[region[i]];
+      let most = 0;
+      const previous = this.previousValues;
+      const values = this.values.fill(0);
+      for (let i = this.nextHalf; i < this.nextHalf + STRIDE; i++) {
+        const value = region[i];
+        count += PRINTABLE[value];
+        // The window of this half and the one before (from the first half on: part of the first window).
+        most = Math.max(most, ++values[value] + previous[value]);
+      }
       if (this.previousHalf >= 0 && this.previousHalf + count >= this.threshold)
         return (this.refusal = "printable text");
+      if (most >= this.repeats) return (this.refusal = "repeated bytes");
       this.previousHalf = count;
+      this.previousValues = values;
+      this.values = previous;
     }
     for (; this.nextChunk + CHUNK <= available; this.nextChunk += CHUNK) {
       if (compresses(region.subarray(this.nextChunk, this.nextChunk + CHUNK), this.margin)) {
@@ -141,6 +187,7 @@ export class CiphertextCheck {
       let printable = 0;
       for (let i = 0; i < length; i++) printable += PRINTABLE[region[i]];
       if (printable >= printableThreshold(length, PER_TEST)) return "printable text";
+      if (mostRepeated(region, 0, length) >= repeatThreshold(length, PER_TEST)) return "repeated bytes";
       return compresses(region, compressionMargin(1, PER_TEST)) ? "compressible" : undefined;
     }
     const refusal = this.advance(region, length);
@@ -150,7 +197,8 @@ export class CiphertextCheck {
     }
     let tail = 0;
     for (let i = length - WINDOW; i < length; i++) tail += PRINTABLE[region[i]];
-    return tail >= this.threshold ? "printable text" : undefined;
+    if (tail >= this.threshold) return "printable text";
+    return mostRepeated(region, length - WINDOW, length) >= this.repeats ? "repeated bytes" : undefined;
   }
 }
 
