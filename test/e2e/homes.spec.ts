@@ -172,7 +172,17 @@ export function homesSpecs(e2e: () => E2e): void {
       await opened.getByText(doctorName).first().waitFor();
       await opened.getByRole("timer").waitFor();
       await p.page.getByTestId("home-appointment").getByText("confirmed.").waitFor();
+      // Not yet seen: the card announces it and carries the acknowledgement; Home shows no banner
+      // besides (one notice, not two).
+      const unseen = opened.getByRole("alert");
+      await unseen.getByText(doctorName).waitFor();
+      expect(await p.page.getByTestId("emergency-banner").count()).to.equal(0);
       await shots(p.page, "patient-emergency");
+      await unseen.getByRole("button", { name: "I have seen this" }).click();
+      await unseen.waitFor({ state: "detached" });
+      // Seen, the open window stays on Home with its countdown.
+      await opened.getByRole("timer").waitFor();
+      expect(await opened.getAttribute("class")).to.contain("home-card-urgent");
     });
   });
 }

@@ -87,8 +87,15 @@ export function inboxReadStateSpecs(e2e: () => E2e): void {
       await write(devKey(ACCOUNTS.doctor2), "openEmergencyAccess", [patient, 1, keccak256(toHex("read state 3"))]);
       await badge(first.page).filter({ hasText: /^1/ }).waitFor({ timeout: WITHIN_A_POLL });
       await badge(second.page).filter({ hasText: /^1/ }).waitFor({ timeout: WITHIN_A_POLL });
-      // Seen in the second this time (the emergency banner's button): gone in the first as well.
-      await second.page.getByTestId("emergency-banner").getByRole("button", { name: "I have seen this" }).click();
+      // Seen in the second this time, on its Home: there the emergency card carries the
+      // acknowledgement in place of the banner. Gone in the first (on Records, a banner) as well.
+      await first.page.getByTestId("emergency-banner").waitFor({ timeout: WITHIN_A_POLL });
+      await nav(second.page, "Home");
+      const unseen = second.page.getByTestId("home-emergency").getByRole("alert");
+      await unseen.getByText("opened emergency access to your records").waitFor({ timeout: WITHIN_A_POLL });
+      expect(await second.page.getByTestId("emergency-banner").count()).to.equal(0);
+      await unseen.getByRole("button", { name: "I have seen this" }).click();
+      await unseen.waitFor({ state: "detached" });
       await badge(second.page).waitFor({ state: "detached" });
       await badge(first.page).waitFor({ state: "detached", timeout: WITHIN_A_POLL });
       await first.page.getByTestId("emergency-banner").waitFor({ state: "detached", timeout: WITHIN_A_POLL });

@@ -108,7 +108,7 @@ export function App() {
       <ErrorBanner />
       {stage === "page" ? (
         <Suspense fallback={null}>
-          <EmergencyAlert />
+          <EmergencyAlert shownByPage={role === "patient" && route?.path === "/"} />
         </Suspense>
       ) : null}
       <div className={stage === "page" && navRoutes.length > 1 ? "shell with-nav" : "shell"}>

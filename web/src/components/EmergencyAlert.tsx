@@ -3,24 +3,32 @@ import { Siren } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useBrowserNotifications } from "../hooks/useBrowserNotifications";
 import { useInbox } from "../hooks/useInbox";
+import { useUnseenEmergencies } from "../hooks/useUnseenEmergencies";
 import { formatWhen } from "./clinicalFormat";
 import { Button } from "../ui/Button";
 import { DoctorName } from "./DoctorName";
 
 /**
  * On every page: a prominent banner, announced at once, while an emergency access opened on the
- * patient is unread; and the system notifications for new inbox items once the user allowed them.
+ * patient is unread (except on a page that shows it itself: the patient's Home, whose emergency card
+ * carries the same acknowledgement); and the system notifications for new inbox items once the user
+ * allowed them.
  */
-export function EmergencyAlert() {
-  const { enabled, inbox, unreadItems, isLoading, markAllSeen } = useInbox();
+export function EmergencyAlert({
+  shownByPage = false,
+}: {
+  /** The page shows unseen emergencies itself: no banner. @default false */
+  shownByPage?: boolean;
+}) {
+  const { enabled, inbox, isLoading } = useInbox();
   useBrowserNotifications(inbox, enabled && !isLoading);
-  const urgent = unreadItems.filter((n) => n.priority === "urgent");
+  const { unseen: urgent, markAllSeen } = useUnseenEmergencies();
   const ref = useRef<HTMLDivElement>(null);
   const newest = urgent[0]?.id;
   useEffect(() => {
     if (newest) ref.current?.focus();
-  }, [newest]);
-  if (!urgent.length) return null;
+  }, [newest, shownByPage]);
+  if (!urgent.length || shownByPage) return null;
   return (
     <div className="banner banner-urgent" role="alert" tabIndex={-1} ref={ref} data-testid="emergency-banner">
       <Siren className="icon banner-icon" aria-hidden="true" />

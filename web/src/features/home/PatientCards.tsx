@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { AppointmentStatus } from "@deployments/contracts";
 import { describeCategories } from "../../components/CategoryPicker";
 import { Countdown } from "../../components/Countdown";
@@ -12,6 +12,9 @@ import { useInbox } from "../../hooks/useInbox";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { formatSlot } from "../../components/format";
+import { formatWhen } from "../../components/clinicalFormat";
+import { Button } from "../../ui/Button";
+import { useUnseenEmergencies } from "../../hooks/useUnseenEmergencies";
 import { APPROVE_STAGES, useAnswerRequest } from "../sharing/useAnswerRequest";
 import { HomeCard } from "./HomeCard";
 
@@ -116,39 +119,61 @@ export function EndingGrantsCard() {
   );
 }
 
-/** Emergency access opened on the patient: open windows with their countdown, and the past week's. */
+/**
+ * Emergency access opened on the patient: open windows with their countdown, the past week's, and
+ * any older one she has not marked as seen. While one is unseen the card announces it and carries
+ * the acknowledgement ("I have seen this"), in place of the banner other pages show.
+ */
 export function EmergencyOpeningsCard() {
   const { address } = useWallet();
   const trail = useAccessEvents(address ? { patient: address } : undefined);
+  const { unseen, markAllSeen } = useUnseenEmergencies();
+  const alert = useRef<HTMLDivElement>(null);
+  const newest = unseen[0]?.id;
+  useEffect(() => {
+    if (newest) alert.current?.focus();
+  }, [newest]);
   const now = nowSeconds();
-  const openings = (trail.data ?? []).filter(
-    (e) => e.kind === "emergency" && e.at.getTime() / 1000 >= now - EMERGENCY_RECENT,
-  );
-  if (openings.length === 0) return null;
+  const since = Math.min(now - EMERGENCY_RECENT, ...unseen.map((n) => Math.floor(n.at / 1000)));
+  const openings = (trail.data ?? []).filter((e) => e.kind === "emergency" && e.at.getTime() / 1000 >= since);
+  if (openings.length === 0 && unseen.length === 0) return null;
   const open = openings.filter((e) => e.kind === "emergency" && e.expiresAt.getTime() / 1000 > now);
   return (
     <HomeCard
-      title={open.length ? "Emergency access is open on your record" : "Emergency access was opened this week"}
-      urgent={open.length > 0}
+      title={open.length ? "Emergency access is open on your record" : "Emergency access was opened on your record"}
+      urgent={open.length > 0 || unseen.length > 0}
       testId="home-emergency"
       link={{ to: "/activity", label: "See what was read in Activity" }}
     >
-      <ul aria-label="Emergency openings">
-        {openings.map((e) =>
-          e.kind === "emergency" ? (
-            <li key={e.key}>
-              <p>
-                <DoctorName address={e.doctor} /> opened emergency access on {formatSlot(e.at.getTime() / 1000)}.
-              </p>
-              {e.expiresAt.getTime() / 1000 > now ? (
-                <Countdown until={e.expiresAt} label="Time left in the emergency window" />
-              ) : (
-                <p>The window closed at {formatSlot(e.expiresAt.getTime() / 1000)}.</p>
-              )}
-            </li>
-          ) : null,
-        )}
-      </ul>
+      {unseen.length ? (
+        <div className="home-unseen" role="alert" tabIndex={-1} ref={alert}>
+          <p>
+            <strong>New:</strong> <DoctorName address={unseen[0].actor} /> opened emergency access to your records
+            {/* When: in the list below, once the chain's trail is read. */}
+            {openings.length ? "" : ` on ${formatWhen(new Date(unseen[0].at))}`}.
+            {unseen.length > 1 ? ` ${unseen.length - 1} more you have not seen.` : ""}
+          </p>
+          <Button onPress={markAllSeen}>I have seen this</Button>
+        </div>
+      ) : null}
+      {openings.length ? (
+        <ul aria-label="Emergency openings">
+          {openings.map((e) =>
+            e.kind === "emergency" ? (
+              <li key={e.key}>
+                <p>
+                  <DoctorName address={e.doctor} /> opened emergency access on {formatSlot(e.at.getTime() / 1000)}.
+                </p>
+                {e.expiresAt.getTime() / 1000 > now ? (
+                  <Countdown until={e.expiresAt} label="Time left in the emergency window" />
+                ) : (
+                  <p>The window closed at {formatSlot(e.expiresAt.getTime() / 1000)}.</p>
+                )}
+              </li>
+            ) : null,
+          )}
+        </ul>
+      ) : null}
       <p>The administrator reviews every emergency access. If you did not expect it, tell your hospital.</p>
     </HomeCard>
   );
