@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  calendarDate,
   localClock,
   localDay,
   localMinute,
@@ -49,6 +50,20 @@ describe("localDay, localClock", () => {
     expect(localClock(at, "UTC")).to.equal("23:30");
     expect(localDay(at, "Asia/Kolkata")).to.match(/^Monday,? 7 December$/);
     expect(localClock(at, "Asia/Kolkata")).to.equal("05:00");
+  });
+});
+
+describe("calendarDate", () => {
+  it("writes a date of birth in words, the same day in every zone", () => {
+    expect(calendarDate("1990-04-15")).to.equal("15 Apr 1990");
+    expect(calendarDate("2000-01-01")).to.equal("1 Jan 2000");
+    expect(calendarDate("1960-02-29")).to.equal("29 Feb 1960");
+  });
+
+  it("gives back what is not a calendar date as it was", () => {
+    for (const text of ["1990-02-30", "1961-02-29", "1990-13-01", "15/04/1990", "", "1990-4-15"]) {
+      expect(calendarDate(text), text).to.equal(text);
+    }
   });
 });
 

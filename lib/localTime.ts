@@ -24,6 +24,8 @@ const STYLES = {
   day: { weekday: "long", day: "numeric", month: "long" },
   /** "05:10" */
   time: { hour: "2-digit", minute: "2-digit" },
+  /** "15 Apr 1990": a calendar date, read in UTC (it has no zone) */
+  date: { day: "numeric", month: "short", year: "numeric" },
   /** "CET", "GMT+5:30": the zone's short name, read from formatToParts */
   zoneName: { timeZoneName: "short" },
   /** "GMT+05:30", "GMT": the offset, read from formatToParts */
@@ -72,6 +74,20 @@ export function localSecond(at: Date | number, timeZone?: string): string {
 /** "Thursday 3 December", in the reader's zone (or `timeZone`). */
 export function localDay(at: Date | number, timeZone?: string): string {
   return formatFor("day", timeZone).format(at);
+}
+
+/**
+ * "15 Apr 1990": a calendar date written `YYYY-MM-DD` (a date of birth), in words, so no reader
+ * takes 04/05 for the wrong month; the text as given when it is no such date.
+ */
+export function calendarDate(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const [year, month, day] = match.slice(1).map(Number);
+  const at = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 30 February over into March: only a date that comes back the same is one.
+  if (new Date(at).toISOString().slice(0, 10) !== isoDate) return isoDate;
+  return formatFor("date", "UTC").format(at);
 }
 
 /** "05:10", in the reader's zone (or `timeZone`). */

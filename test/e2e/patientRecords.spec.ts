@@ -75,7 +75,7 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       const form = page.locator("form.details-form");
       await form.getByLabel("Full name").fill("Ada Lovelace");
       await form.getByLabel("Date of birth").fill("1990-04-15");
-      expect(await page.getByTestId("age").textContent()).to.match(/^Age: \d+$/);
+      expect(await page.getByTestId("age").textContent()).to.match(/^Age: \d+ \(born 15 Apr 1990\)$/);
       await form.getByLabel("Gender").selectOption("female");
       await form.getByLabel("Height (cm)").fill("180");
       expect(await page.getByTestId("bmi").textContent()).to.equal("BMI: enter your height and weight");

@@ -1,5 +1,6 @@
 import { reconcile, type SummarySource } from "@lib/clinical/reconcile";
 import type { GeneralDetails } from "@lib/fhir/generalDetails";
+import { calendarDate } from "@lib/localTime";
 import type { StoredSummary } from "@lib/summary/stored";
 import { ReconciledAllergies, ReconciledMedications } from "../features/reconcile/components/ReconciledList";
 
@@ -66,7 +67,7 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
       {details ? (
         <p>
           <strong>{details.fullName}</strong>
-          {details.dateOfBirth ? `, born ${details.dateOfBirth}` : ""}
+          {details.dateOfBirth ? `, born ${calendarDate(details.dateOfBirth)}` : ""}
           {details.gender ? `, ${details.gender}` : ""}
         </p>
       ) : (

@@ -1,5 +1,6 @@
 import type { Address } from "viem";
 import { ageOn } from "@lib/identity/card";
+import { calendarDate } from "@lib/localTime";
 import { usePatientCard } from "../hooks/useIdentityCards";
 import { Details } from "../ui/Disclosure";
 import { shortAddress } from "./format";
@@ -13,7 +14,7 @@ export function PatientName({ address, details = false }: { address: Address; de
   const card = usePatientCard(address);
   // Without a card, the short address on one line: whole, 42 characters break mid-address on a phone.
   const name = card ? (
-    <span title={card.dateOfBirth ? `Born ${card.dateOfBirth}` : undefined}>
+    <span title={card.dateOfBirth ? `Born ${calendarDate(card.dateOfBirth)}` : undefined}>
       {card.name}
       {card.dateOfBirth ? `, ${ageOn(card.dateOfBirth, new Date())}` : ""}
     </span>

@@ -58,7 +58,9 @@ function InboxItem({ n, fresh, actorIsDoctor }: { n: Notification; fresh: boolea
       <p className="inbox-meta">
         <time dateTime={new Date(n.at).toISOString()}>{formatWhen(new Date(n.at))}</time> ·{" "}
         {actorIsDoctor ? <DoctorName address={n.actor} /> : <PatientName address={n.actor} />} ·{" "}
-        <a href={`#${n.link}`}>Open</a>
+        <a href={`#${n.link}`} className="inbox-open" aria-label={`Open: ${n.title}`}>
+          Open
+        </a>
       </p>
     </li>
   );

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import "../../components/patient.css";
 import { bmi, type GeneralDetails } from "@lib/fhir/generalDetails";
-import { localMinute } from "@lib/localTime";
+import { calendarDate, localMinute } from "@lib/localTime";
 import { updateGeneralDetails } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
@@ -26,7 +26,10 @@ function SavedDetails({ details }: { details: GeneralDetails }) {
   const bodyMassIndex = bmi(details);
   const rows: [string, string][] = [
     ["Full name", details.fullName],
-    ["Date of birth", details.dateOfBirth ? `${details.dateOfBirth}${age !== undefined ? ` (age ${age})` : ""}` : "—"],
+    [
+      "Date of birth",
+      details.dateOfBirth ? `${calendarDate(details.dateOfBirth)}${age !== undefined ? ` (age ${age})` : ""}` : "—",
+    ],
     ["Gender", details.gender ? GENDER_LABELS[details.gender] : "—"],
     ["Height", details.heightCm !== undefined ? `${details.heightCm} cm` : "—"],
     ["Weight", details.weightKg !== undefined ? `${details.weightKg} kg` : "—"],

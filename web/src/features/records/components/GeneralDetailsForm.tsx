@@ -8,6 +8,7 @@ import {
   type EmergencyContact,
   type GeneralDetails,
 } from "@lib/fhir/generalDetails";
+import { calendarDate } from "@lib/localTime";
 import { ageInYears } from "../../../records/age";
 
 /** The form's own state: text as typed, lists one entry per line. */
@@ -114,7 +115,7 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
       <label htmlFor="gd-dob">Date of birth</label>
       <input id="gd-dob" type="date" autoComplete="bday" value={draft.dateOfBirth} onChange={set("dateOfBirth")} />
       <p className="hint" aria-live="polite" data-testid="age">
-        {age !== undefined ? `Age: ${age}` : "Age: enter your date of birth"}
+        {age !== undefined ? `Age: ${age} (born ${calendarDate(draft.dateOfBirth)})` : "Age: enter your date of birth"}
       </p>
 
       <label htmlFor="gd-gender">Gender</label>
