@@ -192,6 +192,30 @@ describe("summarizeText", () => {
     expect(s.noKnownAllergies).to.equal(false);
   });
 
+  it("carries a denial over the list it governs, and no further", () => {
+    const text =
+      "PAST MEDICAL HISTORY: Significant for hypertension. She denies liver disease, kidney disease, cirrhosis, HIV and gout. " +
+      "She also denies cardiac disease and prior history of cancer. Negative for asthma, COPD, but has sleep apnea. " +
+      "The patient denies fever, chills; reports cough. No history of stroke, seizures.";
+    const s = summarizeText(text);
+    expect(s.conditions.map((i) => [i.text, i.negated === true])).to.deep.equal([
+      ["Significant for hypertension", false],
+      ["She denies liver disease", true],
+      ["kidney disease", true],
+      ["cirrhosis", true],
+      ["HIV and gout", true],
+      ["She also denies cardiac disease and prior history of cancer", true],
+      ["Negative for asthma", true],
+      ["COPD", true],
+      ["but has sleep apnea", false],
+      // A sentence with semicolons is split at them only.
+      ["The patient denies fever, chills", true],
+      ["reports cough", false],
+      ["No history of stroke", true],
+      ["seizures", true],
+    ]);
+  });
+
   it("returns an empty summary for empty text, binary junk and non-strings", () => {
     const junk = Array.from({ length: 4096 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join("");
     for (const input of ["", "   \n\t", junk, "\u0000ALLERGIES: x\u0001\u0002\u0003\u0004\u0005"]) {

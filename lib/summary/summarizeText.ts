@@ -27,7 +27,26 @@ const EMPTY_VALUE =
   /^(?:none|nil|n\/a|not applicable|noncontributory|non-contributory|unremarkable|negative|no|none known|none reported|denies)$/i;
 /** A list's number or letter on its own ("1", "2.", "(b)", "iv)"): a marker, not an item. */
 const LIST_MARKER = /^(?:\(?\d{1,3}[.)]?|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])$/i;
-const NEGATED = /^(?:no|not|denies|denied|negative for|without|absence of|free of)\b/i;
+/** Who a sentence is about, before its verb: "She also denies…", "The patient denied…". */
+const SUBJECT = String.raw`(?:(?:the\s+)?(?:patient|pt\.?)|she|he|they)\s+(?:also\s+|otherwise\s+)?`;
+const NEGATED = new RegExp(
+  String.raw`^(?:${SUBJECT})?(?:no|not|denies|denied|negative for|without|absence of|free of)\b`,
+  "i",
+);
+/**
+ * A negation that governs the list after it: "She denies liver disease, kidney disease, HIV and
+ * gout" denies each of them. A bare "No" does not ("No pericardial effusion, mild mitral
+ * regurgitation" lists two findings).
+ */
+const NEGATES_LIST = new RegExp(
+  String.raw`^(?:${SUBJECT})?(?:denies|denied|negative for|no (?:prior |past )?history of|no evidence of|free of)\b`,
+  "i",
+);
+/** A piece that ends a denied list: a contrast or a new statement ("but has asthma", "reports cough"). */
+const ENDS_NEGATION = new RegExp(
+  String.raw`^(?:but|however|although|though|yet|except|apart from|other than|(?:${SUBJECT})?(?:reports?|has|have|had|complains?|endorses?|admits?|notes?|is|was|takes?|uses?)\b)`,
+  "i",
+);
 /** The note says the patient's usual medications go on: a list in that plan is the home list. */
 const HOME_MEDICATIONS =
   /\b(?:continue|resume|placed on|remain on|stay on|discharged on|go home on)\b[^.]{0,30}?\b(?:usual|previous|home|regular|same|outpatient|prior)\s+(?:home\s+)?(?:medications|meds|medicines|regimen)\b/i;
@@ -77,6 +96,8 @@ function splitList(text: string, from: number, to: number): Piece[] {
 function freeTextItems(text: string, from: number, to: number, section: string, maxLength: number): Item[] {
   const items: Item[] = [];
   for (const s of sentences(text, from, to)) {
+    // Within a sentence, a denied list's later pieces are denied too.
+    let denying = false;
     const pieces = splitList(text, s.start, s.end).flatMap((raw) => {
       const trimmed = trimPiece(text, raw);
       return trimmed ? clausePieces(text, trimmed, MAX_WORDS) : [];
@@ -90,7 +111,9 @@ function freeTextItems(text: string, from: number, to: number, section: string, 
       const itemText = text.slice(piece.start, piece.end);
       if (EMPTY_VALUE.test(itemText) || LIST_MARKER.test(itemText)) continue;
       const item: Item = { text: itemText, span: piece, section };
-      if (NEGATED.test(itemText)) item.negated = true;
+      if (NEGATES_LIST.test(itemText)) denying = true;
+      else if (ENDS_NEGATION.test(itemText)) denying = false;
+      if (denying || NEGATED.test(itemText)) item.negated = true;
       items.push(item);
     }
   }
