@@ -69,7 +69,14 @@ export function careSpecs(e2e: () => E2e): void {
       const sentBefore = sentTransactions(p);
       await slot.click();
       await p.page.getByRole("heading", { name: "Review your booking" }).waitFor();
-      await p.page.getByText(/Booking shares your name and date of birth/).waitFor();
+      // This patient has saved no name: the review says the doctor will see only her account, and where to add it.
+      await p.page
+        .getByTestId("name-sharing-hint")
+        .getByText(/You have not added your name yet/)
+        .waitFor();
+      expect(await p.page.getByTestId("name-sharing-hint").textContent()).to.contain(
+        `${DOCTOR_NAME} will see only your account number`,
+      );
       await e2e().screenshot(p.page, "care-02a-booking-review");
       await p.page.getByRole("button", { name: "Choose another time" }).click();
       await p.page.getByRole("heading", { name: "Review your booking" }).waitFor({ state: "detached" });

@@ -7,6 +7,7 @@ import { useConsents } from "../hooks/useConsents";
 import { Button } from "../ui/Button";
 import { ComboBox, ComboBoxItem } from "../ui/ComboBox";
 import { useIdentityCards } from "../hooks/useIdentityCards";
+import { shortAddress } from "./format";
 
 interface KnownPatient {
   address: Address;
@@ -23,10 +24,12 @@ export interface PatientPickerProps {
   initial?: Address;
 }
 
-const short = (address: Address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
-
-/** "Name, age" as the doctor reads it; the address when the patient has not shared a name card. */
-const nameOf = (p: KnownPatient) => (p.name ? `${p.name}${p.age !== undefined ? `, ${p.age}` : ""}` : p.address);
+/**
+ * "Name, age" as the doctor reads it; "Patient 0x7aae…1129" when the patient has not shared a name
+ * card (as PatientName says it everywhere else).
+ */
+const nameOf = (p: KnownPatient) =>
+  p.name ? `${p.name}${p.age !== undefined ? `, ${p.age}` : ""}` : `Patient ${shortAddress(p.address)}`;
 
 /** The address in a pasted text, if it is one: 0x and 40 hexadecimal characters, spaces around allowed. */
 const addressIn = (text: string): Address | undefined => {
@@ -128,9 +131,10 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
           <ComboBoxItem
             id={p.address}
             textValue={nameOf(p)}
-            detail={`${p.granted ? "shares records with you" : "booked with you"} · ${short(p.address)}`}
+            // The address tells two patients of one name apart; a patient without a name is named by it already.
+            detail={`${p.granted ? "shares records with you" : "booked with you"}${p.name ? ` · ${shortAddress(p.address)}` : ""}`}
           >
-            {p.name ? nameOf(p) : `Name not shared (${short(p.address)})`}
+            {nameOf(p)}
           </ComboBoxItem>
         )}
       </ComboBox>

@@ -4,6 +4,7 @@ import { ALL_CATEGORIES_MASK } from "@lib/categories";
 import { MAX_MESSAGE_TEXT } from "@lib/messages";
 import { specialtyLabel } from "@lib/specialties";
 import { CategoryPicker } from "../../components/CategoryPicker";
+import { NameSharingHint } from "../../components/NameSharingHint";
 import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { formatSlot } from "../../components/format";
 import { Button } from "../../ui/Button";
@@ -92,10 +93,7 @@ export function BookingReview(props: {
           errorMessage={problem?.on === "categories" ? problem.text : undefined}
         />
       ) : null}
-      <p className="hint">
-        Booking shares your name and date of birth (from your general details) with {doctor.name}, encrypted so only
-        they can read it, so they know you by name.
-      </p>
+      <NameSharingHint action="Booking" doctor={doctor.name} />
       <div className="actions">
         <Button type="submit" variant="primary" icon={CalendarCheck} isPending={props.busy}>
           Confirm booking

@@ -5,6 +5,7 @@ import { grantAccessWithRewrap } from "@lib/records/flows";
 import { Button } from "../../ui/Button";
 import { SelectField } from "../../ui/SelectField";
 import { TaskProgress } from "../../components/Progress";
+import { NameSharingHint } from "../../components/NameSharingHint";
 import { useUserKey } from "../../ehr/useEhr";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useShareIdentityCard } from "../../hooks/useShareIdentityCard";
@@ -97,10 +98,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         maxDuration={maxDuration}
         problem={invalid?.on === "doctor" ? undefined : invalid}
       />
-      <p className="hint">
-        Giving access also shares your name and date of birth (from your general details) with this doctor, encrypted so
-        only they can read it, so they know you by name.
-      </p>
+      <NameSharingHint action="Giving access also" doctor="this doctor" />
       <div className="actions">
         <Button type="submit" variant="primary" icon={Share2} isPending={task.busy}>
           Give access
