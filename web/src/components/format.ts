@@ -42,3 +42,20 @@ export function shortAddress(address: string): string {
 export function countOf(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** "389 bytes", "12 KB", "1.4 MB": a file's size as people read it. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return countOf(bytes, "byte");
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A media type in words: "PDF", "Text", "FHIR record"; the type itself when it is none of ours. */
+export function fileKind(mediaType: string): string {
+  if (/^application\/pdf\b/.test(mediaType)) return "PDF";
+  if (/^text\/plain\b/.test(mediaType)) return "Text";
+  if (/fhir\+json/.test(mediaType)) return "FHIR record";
+  if (/json/.test(mediaType)) return "Structured data";
+  if (/^image\//.test(mediaType)) return "Image";
+  return mediaType;
+}

@@ -2,7 +2,9 @@ import { useState } from "react";
 import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import type { ChainRecord } from "@lib/chain/ehr";
 import { readRecord, type ReadRecordResult } from "@lib/records/flows";
+import { fileKind, fileSize } from "../../../components/format";
 import { Progress } from "../../../components/Progress";
+import { Details } from "../../../ui/Disclosure";
 import type { TaskStage } from "../../../components/stages";
 import { useWallet, useUserKey } from "../../../ehr/useEhr";
 import { useTaskMutation } from "../../../hooks/useTaskMutation";
@@ -65,17 +67,26 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
           <p className="verified" role="status">
             <span aria-hidden="true">✓ </span>Verified against the hash on the chain
           </p>
-          <p className="hint">
-            Hash <code>{record.envelopeHash}</code>
-          </p>
-          <p>
-            {opened.fileName ?? "Original"} · {opened.mediaType} · {opened.plaintext.length.toLocaleString()} bytes
-          </p>
-          {preview !== undefined ? (
+          <div className="record-file">
+            {opened.fileName ?? "Original"} · {fileKind(opened.mediaType)} · {fileSize(opened.plaintext.length)}{" "}
+            <Details label="Technical details">
+              {opened.mediaType} · hash recorded on the chain <code>{record.envelopeHash}</code>
+            </Details>
+          </div>
+          {preview === undefined ? null : /json/.test(opened.mediaType) ? (
+            // Structured data is read above, field by field: its text is there for whoever wants it.
+            <div className="record-file">
+              <Details label="The file's text">
+                <pre className="preview" tabIndex={0} aria-label="The record's content">
+                  {preview}
+                </pre>
+              </Details>
+            </div>
+          ) : (
             <pre className="preview" tabIndex={0} aria-label="The record's content">
               {preview}
             </pre>
-          ) : null}
+          )}
           <div className="actions">
             <button
               type="button"
