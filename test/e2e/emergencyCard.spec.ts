@@ -144,9 +144,7 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       await nav(page, "Emergency access");
       const card = page.getByRole("article", { name: "Emergency card" });
       await card.getByText("Maja Lind").waitFor();
-      expect(await card.textContent()).to.contain(
-        "In an emergency, scan to open my record (for doctors on EHR local chain)",
-      );
+      expect(await card.textContent()).to.contain("In an emergency, scan to open my health record (EHR local chain)");
       expect(await page.getByTestId("emergency-card-link").textContent()).to.equal(link);
       // The code on screen says the same.
       expect(decodePng(await card.getByRole("img").screenshot())).to.equal(link);

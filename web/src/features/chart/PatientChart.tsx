@@ -79,8 +79,14 @@ function ChartRecord({
       {covered === false ? (
         <p className="not-shared">
           <LockIcon />
-          Not shared with you: your grant from this patient does not cover this record now. Opening it asks the storage
-          service, which refuses and tells the patient.
+          Not shared with you: your grant from this patient does not cover this record now.{" "}
+          {/* Once refused, the refusal below says what to do, with this link. */}
+          {opened?.refused ? null : (
+            <>
+              <a href={`#/request-access/${patient}`}>Ask for access</a>.{" "}
+            </>
+          )}
+          Opening it anyway is refused by the storage service, and the patient is told.
         </p>
       ) : null}
       <p>
@@ -90,14 +96,17 @@ function ChartRecord({
         <AddedWhen blockNumber={record.blockNumber} author={record.author} />
       </p>
       <div className="actions">
-        {hasSummary ? (
-          <button type="button" onClick={() => onRead("summary")} disabled={busy || Boolean(opened?.summary)}>
+        {/* What is read shows below: its button goes, rather than stay greyed out. */}
+        {hasSummary && !opened?.summary ? (
+          <button type="button" onClick={() => onRead("summary")} disabled={busy}>
             Read summary<span className="visually-hidden"> of {recordName(record.index)}</span>
           </button>
         ) : null}
-        <button type="button" onClick={() => onRead("report")} disabled={busy || Boolean(report)}>
-          Open report<span className="visually-hidden"> of {recordName(record.index)}</span>
-        </button>
+        {report ? null : (
+          <button type="button" onClick={() => onRead("report")} disabled={busy}>
+            Open report<span className="visually-hidden"> of {recordName(record.index)}</span>
+          </button>
+        )}
         <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
       </div>
       {opened?.refused ? (

@@ -24,9 +24,10 @@ export function EmergencyQrCard({ optedOut }: { optedOut?: boolean }) {
   const name = details.data?.details.fullName.trim() || undefined;
   const text: CardText = {
     name,
-    headline: `In an emergency, scan to open my record (for doctors on ${runtime.chainName})`,
+    // The network's name: a card of one consortium is no use to another's doctors.
+    headline: `In an emergency, scan to open my health record (${runtime.chainName})`,
     instructions:
-      "Doctors: scan with a phone camera, or with “Scan a card” on the EHR dApp’s Emergency access page. Every opening is logged and I am told at once.",
+      "Doctors: scan with a phone camera, or with “Scan a card” on the Emergency access page of Patient EHR. Every opening is logged and I am told at once.",
   };
   const matrix = useMemo(() => (link ? qrMatrix(link) : undefined), [link]);
   if (!link || !matrix) return null;
