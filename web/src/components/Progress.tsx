@@ -36,7 +36,7 @@ const SPOKEN: Record<StepState, string> = {
 /**
  * Long work, step by step: an ordered list marking each step done, under way or to come (after a
  * failure: done, failed, not started), and a polite live region that announces the step under way
- * to screen readers.
+ * to screen readers. Once all is done, the list goes and the title with "Done." stays.
  */
 export function Progress({ title, stages, current, done = false, failed = false }: ProgressProps) {
   const id = useId();
@@ -57,19 +57,25 @@ export function Progress({ title, stages, current, done = false, failed = false 
   return (
     <section className="progress" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <ol>
-        {stages.map((stage, i) => {
-          const state = stateOf(i);
-          const Mark = MARKS[state];
-          return (
-            <li key={stage} className={`step step-${state}`} aria-current={state === "current" ? "step" : undefined}>
-              <Mark aria-hidden="true" className={state === "current" ? "icon step-mark ui-spin" : "icon step-mark"} />
-              {STAGE_LABELS[stage]}
-              <span className="visually-hidden">{SPOKEN[state]}</span>
-            </li>
-          );
-        })}
-      </ol>
+      {/* Finished, the steps have said all they had to: only "Done." stays. */}
+      {done ? null : (
+        <ol>
+          {stages.map((stage, i) => {
+            const state = stateOf(i);
+            const Mark = MARKS[state];
+            return (
+              <li key={stage} className={`step step-${state}`} aria-current={state === "current" ? "step" : undefined}>
+                <Mark
+                  aria-hidden="true"
+                  className={state === "current" ? "icon step-mark ui-spin" : "icon step-mark"}
+                />
+                {STAGE_LABELS[stage]}
+                <span className="visually-hidden">{SPOKEN[state]}</span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
       <p role="status" aria-live="polite" className="progress-status">
         {status}
       </p>

@@ -181,8 +181,12 @@ function Emergency({ patient }: { patient: Address }) {
           {card.summaries.map((s) => (
             <section key={s.index} className="card" aria-labelledby={`${id}-s${s.index}`}>
               <h2 id={`${id}-s${s.index}`}>
-                Summary of {recordName(s.index)}: {categoryName(s.category)}
+                What {recordName(s.index)} says: {categoryName(s.category)}
               </h2>
+              {/* One report's own words can disagree with the reconciled card above, which is what to act on. */}
+              <p className="hint">
+                As extracted from this one report; the emergency card above is the reconciled list.
+              </p>
               <SummaryView stored={s.stored} />
             </section>
           ))}
