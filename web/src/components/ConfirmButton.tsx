@@ -1,6 +1,7 @@
 import type { LucideIcon } from "lucide-react";
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useId, useRef, useState, type ReactNode } from "react";
 import { MAX_MESSAGE_TEXT } from "@lib/messages";
+import { useFocusOn } from "../hooks/useFocusOn";
 import { Button } from "../ui/Button";
 import { TextField } from "../ui/TextField";
 
@@ -32,11 +33,8 @@ export function ConfirmButton(props: ConfirmButtonProps) {
   const id = useId();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
-  const panel = useRef<HTMLDivElement>(null);
+  const panel = useFocusOn<HTMLDivElement>(asking, asking);
   const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) panel.current?.focus();
-  }, [asking]);
 
   if (!asking) {
     return (

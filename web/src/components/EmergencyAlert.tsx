@@ -1,7 +1,7 @@
 import "../features/inbox/inbox.css";
 import { Siren } from "lucide-react";
-import { useEffect, useRef } from "react";
 import { useBrowserNotifications } from "../hooks/useBrowserNotifications";
+import { useFocusOn } from "../hooks/useFocusOn";
 import { useInbox } from "../hooks/useInbox";
 import { useUnseenEmergencies } from "../hooks/useUnseenEmergencies";
 import { formatWhen } from "./clinicalFormat";
@@ -23,11 +23,8 @@ export function EmergencyAlert({
   const { enabled, inbox, isLoading } = useInbox();
   useBrowserNotifications(inbox, enabled && !isLoading);
   const { unseen: urgent, markAllSeen } = useUnseenEmergencies();
-  const ref = useRef<HTMLDivElement>(null);
   const newest = urgent[0]?.id;
-  useEffect(() => {
-    if (newest) ref.current?.focus();
-  }, [newest, shownByPage]);
+  const ref = useFocusOn<HTMLDivElement>(newest, newest !== undefined && !shownByPage);
   if (!urgent.length || shownByPage) return null;
   return (
     <div className="banner banner-urgent" role="alert" tabIndex={-1} ref={ref} data-testid="emergency-banner">

@@ -1,15 +1,12 @@
-import { useEffect, useRef } from "react";
 import { toUserMessage } from "@lib/errors";
 import { useErrorBanner, useShownError } from "../ehr/useEhr";
+import { useFocusOn } from "../hooks/useFocusOn";
 
 /** The one place failures are shown: one plain sentence (toUserMessage), announced at once. */
 export function ErrorBanner() {
   const { clearError } = useErrorBanner();
   const { error } = useShownError();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (error !== undefined) ref.current?.focus();
-  }, [error]);
+  const ref = useFocusOn<HTMLDivElement>(error, error !== undefined);
   if (error === undefined) return null;
   return (
     <div className="banner banner-error" role="alert" tabIndex={-1} ref={ref} data-testid="error-banner">

@@ -1,5 +1,5 @@
 import { Save } from "lucide-react";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { utf8 } from "@lib/bytes";
 import { isAuthorized } from "@lib/chain/ehr";
 import type { Address } from "viem";
@@ -8,6 +8,7 @@ import { checkForm, FORM_KINDS, FORMS, formToBundle, type FormKind } from "@lib/
 import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { summarizeFhirBundle } from "@lib/summary/summarizeFhirBundle";
 import { SaveProgress } from "../../components/SaveProgress";
+import { useFocusOn } from "../../hooks/useFocusOn";
 import { categoryName } from "../../components/clinicalFormat";
 import { FormEditor, inputId } from "../../components/forms/FormEditor";
 import { FORM_SPECS } from "../../components/forms/formSpecs";
@@ -56,12 +57,9 @@ function FormFiller({ patient }: { patient: Address }) {
   const [attempted, setAttempted] = useState(false);
   const [appointment, setAppointment] = useState("");
   const [saved, setSaved] = useState<CreatedRecord & { kind: FormKind }>();
-  const summary = useRef<HTMLDivElement>(null);
   // Bumped by each refused save: the summary is focused once it is on the screen.
   const [refusals, setRefusals] = useState(0);
-  useEffect(() => {
-    if (refusals > 0) summary.current?.focus();
-  }, [refusals]);
+  const summary = useFocusOn<HTMLDivElement>(refusals, refusals > 0);
   const spec = FORM_SPECS[kind];
   const form = FORMS[kind];
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { AppointmentStatus } from "@deployments/contracts";
 import { describeCategories } from "../../components/CategoryPicker";
 import { Countdown } from "../../components/Countdown";
@@ -8,6 +8,7 @@ import { WRITE_STAGES } from "../../components/stages";
 import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import { useConsents } from "../../hooks/useConsents";
+import { useFocusOn } from "../../hooks/useFocusOn";
 import { useInbox } from "../../hooks/useInbox";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
@@ -128,11 +129,8 @@ export function EmergencyOpeningsCard() {
   const { address } = useWallet();
   const trail = useAccessEvents(address ? { patient: address } : undefined);
   const { unseen, markAllSeen } = useUnseenEmergencies();
-  const alert = useRef<HTMLDivElement>(null);
   const newest = unseen[0]?.id;
-  useEffect(() => {
-    if (newest) alert.current?.focus();
-  }, [newest]);
+  const alert = useFocusOn<HTMLDivElement>(newest, newest !== undefined);
   const now = nowSeconds();
   const since = Math.min(now - EMERGENCY_RECENT, ...unseen.map((n) => Math.floor(n.at / 1000)));
   const openings = (trail.data ?? []).filter((e) => e.kind === "emergency" && e.at.getTime() / 1000 >= since);

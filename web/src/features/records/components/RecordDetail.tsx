@@ -29,6 +29,15 @@ function previewOf(plaintext: Uint8Array, mediaType: string): string | undefined
   }
 }
 
+/** The record's text, scrollable and reachable by keyboard. */
+function Preview({ text }: { text: string }) {
+  return (
+    <pre className="preview" tabIndex={0} aria-label="The record's content">
+      {text}
+    </pre>
+  );
+}
+
 export interface RecordDetailProps {
   record: ChainRecord;
   onClose(): void;
@@ -77,15 +86,11 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
             // Structured data is read above, field by field: its text is there for whoever wants it.
             <div className="record-file">
               <Details label="The file's text">
-                <pre className="preview" tabIndex={0} aria-label="The record's content">
-                  {preview}
-                </pre>
+                <Preview text={preview} />
               </Details>
             </div>
           ) : (
-            <pre className="preview" tabIndex={0} aria-label="The record's content">
-              {preview}
-            </pre>
+            <Preview text={preview} />
           )}
           <div className="actions">
             <button
