@@ -99,6 +99,37 @@ describe("DurableWriter", () => {
     expect(await names(at("locked"))).to.deep.equal(readOnly ? [] : ["x"]);
   });
 
+  it("settles each call on its own when calls wait for a busy worker and go to it together", async () => {
+    const single = new DurableWriter(1);
+    try {
+      await mkdir(at("locked"));
+      await chmod(at("locked"), 0o500);
+      const root = process.getuid?.() === 0; // root writes anywhere: then a file stands where a folder must be
+      if (root) await writeFile(at("locked", "x"), "a file, not a folder");
+      const refusedTarget = root ? at("locked", "x", "f") : at("locked", "f");
+      // The first call goes at once; the other nine wait for it and go in one message.
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        single
+          .write([
+            { file: at("blocks", `b${i}`), data: `block ${i}` },
+            { file: i === 5 ? refusedTarget : at("pins", `p${i}`), data: "{}" },
+          ])
+          .then(
+            (written) => written,
+            (e: Error & { code?: string }) => e.code,
+          ),
+      );
+      const answers = await Promise.all(calls);
+      expect(answers[5]).to.equal(root ? "ENOTDIR" : "EACCES");
+      expect(answers.filter((_, i) => i !== 5)).to.deep.equal(Array.from({ length: 9 }, () => [true, true]));
+      const kept = Array.from({ length: 10 }, (_, i) => i).filter((i) => i !== 5);
+      expect(await names(at("blocks"))).to.deep.equal(kept.map((i) => `b${i}`));
+      expect(await names(at("pins"))).to.deep.equal(kept.map((i) => `p${i}`));
+    } finally {
+      await single.close();
+    }
+  });
+
   it("runs many calls at once across its threads, and refuses writes once closed", async () => {
     const files = Array.from({ length: 40 }, (_, i) => at("many", `f${i}`));
     const written = await Promise.all(files.map((file, i) => writer.write([{ file, data: `file ${i}` }])));
