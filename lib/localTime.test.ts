@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   calendarDate,
   localClock,
+  localDate,
   localDay,
   localMinute,
   localSecond,
@@ -50,6 +51,15 @@ describe("localDay, localClock", () => {
     expect(localClock(at, "UTC")).to.equal("23:30");
     expect(localDay(at, "Asia/Kolkata")).to.match(/^Monday,? 7 December$/);
     expect(localClock(at, "Asia/Kolkata")).to.equal("05:00");
+  });
+});
+
+describe("localDate", () => {
+  it("says the day of a moment in the given zone: late evening in New York is the next day in Paris", () => {
+    const at = Date.UTC(2026, 11, 3, 2, 30);
+    expect(localDate(at, "Europe/Paris")).to.equal("3 Dec 2026");
+    expect(localDate(at, "America/New_York")).to.equal("2 Dec 2026");
+    expect(localDate(new Date(at))).to.equal(localDate(at, readerTimeZone()));
   });
 });
 

@@ -76,6 +76,11 @@ export function localDay(at: Date | number, timeZone?: string): string {
   return formatFor("day", timeZone).format(at);
 }
 
+/** "3 Dec 2026": the day of a moment, in the reader's zone (or `timeZone`). */
+export function localDate(at: Date | number, timeZone?: string): string {
+  return formatFor("date", timeZone).format(at);
+}
+
 /**
  * "15 Apr 1990": a calendar date written `YYYY-MM-DD` (a date of birth), in words, so no reader
  * takes 04/05 for the wrong month; the text as given when it is no such date.

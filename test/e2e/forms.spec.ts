@@ -159,6 +159,13 @@ export function formsSpecs(e2e: () => E2e): void {
       expect(await tableValues(p.page.getByRole("figure", { name: "Blood glucose (mmol/L)" }))).to.deep.equal([
         ["5.5"],
       ]);
+      // Each chart says its latest reading in words; a lone reading says the line comes with the next.
+      const latest = (name: string) => p.page.getByRole("figure", { name }).getByTestId("trend-latest").textContent();
+      expect(await latest("Weight (kg)")).to.match(/^Latest: 76\.5 kg on \d{1,2} [A-Z][a-z]{2} \d{4}$/);
+      expect(await latest("Blood pressure (mmHg)")).to.match(
+        /^Latest: Systolic 128, Diastolic 84 mmHg on .+\. One reading so far/,
+      );
+      expect(await latest("Blood glucose (mmol/L)")).to.match(/^Latest: 5\.5 mmol\/L on .+\. One reading so far/);
       await e2e().screenshot(p.page, "forms-patient-trends");
 
       // 5. The patient's Inbox: the new records, unread.

@@ -1,6 +1,6 @@
 import { useId } from "react";
 import type { TrendPoint } from "@lib/forms";
-import { localMinute } from "@lib/localTime";
+import { localDate, localMinute } from "@lib/localTime";
 
 /** One line of a chart: its name ("Systolic") and its points, oldest first. */
 export interface TrendSeries {
@@ -21,8 +21,8 @@ const W = 600;
 const H = 260;
 const PAD = { left: 64, right: 16, top: 16, bottom: 48 };
 
-const day = (ms: number) =>
-  new Date(ms).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+/** A reading's day in the reader's zone, "1 Jun 2026", as on every other page. */
+const day = (ms: number) => localDate(ms);
 /** A reading's time to the minute in the reader's zone, naming it (lib/localTime). */
 const when = (ms: number) => localMinute(ms);
 
@@ -50,11 +50,22 @@ export function TrendChart({ title, unit, series }: TrendChartProps) {
   const y = (v: number) => H - PAD.bottom - ((v - v0) / (v1 - v0)) * (H - PAD.top - PAD.bottom);
   const times = [...new Set(all.map((p) => p.epochMs))].sort((a, b) => a - b);
   const latest = series.map((s) => `${s.name} ${s.points[s.points.length - 1]?.value ?? "none"}`).join(", ");
+  // In words above the chart: each line's last value ("76.5 kg"; "Systolic 128, Diastolic 84 mmHg").
+  const lastValues = series
+    .filter((s) => s.points.length)
+    .map((s) =>
+      series.length > 1 ? `${s.name} ${s.points[s.points.length - 1].value}` : s.points[s.points.length - 1].value,
+    )
+    .join(", ");
   return (
     <figure className="trend-chart" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`}>
         {title} ({unit})
       </figcaption>
+      <p className="trend-latest" data-testid="trend-latest">
+        Latest: <strong>{`${lastValues} ${unit}`}</strong> on {day(t1)}
+        {times.length === 1 ? ". One reading so far: the line starts with the next." : ""}
+      </p>
       <svg
         viewBox={`0 0 ${W} ${H}`}
         role="img"
@@ -74,7 +85,8 @@ export function TrendChart({ title, unit, series }: TrendChartProps) {
             </text>
           </g>
         ))}
-        <text x={PAD.left} y={H - PAD.bottom + 18} textAnchor="start">
+        {/* A lone reading is drawn mid-axis: its date goes under it. */}
+        <text x={x(t0)} y={H - PAD.bottom + 18} textAnchor={t1 === t0 ? "middle" : "start"}>
           {day(t0)}
         </text>
         {t1 !== t0 ? (
