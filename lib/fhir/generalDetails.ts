@@ -88,72 +88,120 @@ function isCalendarDate(value: string): boolean {
 }
 
 function dateOfBirth(value: unknown, now: Date): string | undefined {
-  const date = text(value, "Date of birth (dateOfBirth)", false);
+  const date = text(value, "Date of birth", false);
   if (date === undefined) return undefined;
-  if (!isCalendarDate(date)) invalid("Date of birth (dateOfBirth) must be a real date written YYYY-MM-DD.");
-  if (date < "1900-01-01") invalid("Date of birth (dateOfBirth) cannot be before 1900.");
+  if (!isCalendarDate(date)) invalid("Date of birth must be a real date written YYYY-MM-DD.");
+  if (date < "1900-01-01") invalid("Date of birth cannot be before 1900.");
   // Compare as dates in UTC; a birth "today" in any time zone is accepted.
   const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
-  if (date > tomorrow) invalid("Date of birth (dateOfBirth) cannot be in the future.");
+  if (date > tomorrow) invalid("Date of birth cannot be in the future.");
   return date;
 }
 
-function emergencyContacts(value: unknown): EmergencyContact[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) invalid("Emergency contacts (emergencyContacts) must be a list.");
-  if (value.length > MAX_LIST)
-    invalid(`Emergency contacts (emergencyContacts) has too many entries (at most ${MAX_LIST}).`);
-  return value.map((item, i) => {
+function emergencyContacts(
+  value: unknown,
+  field: <T>(name: string, check: () => T) => T | undefined,
+): EmergencyContact[] {
+  const listed = field("emergencyContacts", () => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) invalid("Emergency contacts must be a list.");
+    if (value.length > MAX_LIST) invalid(`Emergency contacts has too many entries (at most ${MAX_LIST}).`);
+    return value as unknown[];
+  });
+  return (listed ?? []).flatMap((item, i) => {
     const label = `Emergency contact ${i + 1}`;
-    if (item === null || typeof item !== "object" || Array.isArray(item))
-      invalid(`${label} must be an object with a name.`);
-    const c = item as Record<string, unknown>;
-    const contact: EmergencyContact = { name: text(c.name, `${label} name`, true) as string };
-    const relationship = text(c.relationship, `${label} relationship`, false);
+    const at = `emergencyContacts.${i}`;
+    const c = field(at, () => {
+      if (item === null || typeof item !== "object" || Array.isArray(item))
+        invalid(`${label} must be an object with a name.`);
+      return item as Record<string, unknown>;
+    });
+    if (!c) return [];
+    const name = field(`${at}.name`, () => text(c.name, `${label} name`, true));
+    const contact: EmergencyContact = { name: name ?? "" };
+    const relationship = field(`${at}.relationship`, () => text(c.relationship, `${label} relationship`, false));
     if (relationship) contact.relationship = relationship;
-    const phone = text(c.phone, `${label} phone`, false);
-    if (phone) {
-      if (!PHONE.test(phone))
+    const phone = field(`${at}.phone`, () => {
+      const given = text(c.phone, `${label} phone`, false);
+      if (given && !PHONE.test(given))
         invalid(`${label} phone must be digits, spaces, brackets or dashes, optionally starting with +.`);
-      contact.phone = phone;
-    }
-    return contact;
+      return given;
+    });
+    if (phone) contact.phone = phone;
+    return [contact];
   });
 }
 
+/** A field's problem: `field` its path in the input ("fullName", "emergencyContacts.0.phone"; "" the whole). */
+export interface GeneralDetailsProblem {
+  field: string;
+  message: string;
+}
+
 /**
- * Checks a general details record as the web form sends it and returns a clean copy (text
- * trimmed, empty optional fields removed, unknown fields left out). Missing lists count as empty.
- * Throws FormatError with a plain message naming the field; never echoes the values.
+ * Checks a general details record as the web form sends it. Never throws for bad input: answers a
+ * clean copy (text trimmed, empty optional fields removed, unknown fields left out, missing lists
+ * empty), or every problem, one per field, in a plain sentence naming the field, never its value.
  */
-export function validateGeneralDetails(input: unknown, now: Date = new Date()): GeneralDetails {
+export function checkGeneralDetails(
+  input: unknown,
+  now: Date = new Date(),
+): { ok: true; value: GeneralDetails } | { ok: false; problems: GeneralDetailsProblem[] } {
   if (input === null || typeof input !== "object" || Array.isArray(input))
-    invalid("General details must be an object.");
+    return { ok: false, problems: [{ field: "", message: "General details must be an object." }] };
   const i = input as Record<string, unknown>;
+  const problems: GeneralDetailsProblem[] = [];
+  /** `check()`, or undefined with its problem noted against `field`. */
+  const field = <T>(name: string, check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      problems.push({ field: name, message: error.shortMessage });
+      return undefined;
+    }
+  };
+  const list = (name: "allergies" | "chronicConditions" | "currentMedications", label: string) =>
+    field(name, () => textList(i[name], label)) ?? [];
   const details: GeneralDetails = {
-    fullName: text(i.fullName, "Full name (fullName)", true) as string,
-    allergies: textList(i.allergies, "Allergies (allergies)"),
-    chronicConditions: textList(i.chronicConditions, "Chronic conditions (chronicConditions)"),
-    currentMedications: textList(i.currentMedications, "Current medications (currentMedications)"),
-    emergencyContacts: emergencyContacts(i.emergencyContacts),
+    fullName: field("fullName", () => text(i.fullName, "Full name", true)) as string,
+    allergies: list("allergies", "Allergies"),
+    chronicConditions: list("chronicConditions", "Chronic conditions"),
+    currentMedications: list("currentMedications", "Current medications"),
+    emergencyContacts: emergencyContacts(i.emergencyContacts, field),
     updatedAt: "",
   };
-  const dob = dateOfBirth(i.dateOfBirth, now);
+  const dob = field("dateOfBirth", () => dateOfBirth(i.dateOfBirth, now));
   if (dob) details.dateOfBirth = dob;
-  const gender = oneOf(i.gender, "Gender (gender)", GENDERS);
+  const gender = field("gender", () => oneOf(i.gender, "Gender", GENDERS));
   if (gender) details.gender = gender;
-  const height = numberIn(i.heightCm, "Height (heightCm)", "cm", HEIGHT_CM_RANGE);
+  const height = field("heightCm", () => numberIn(i.heightCm, "Height", "cm", HEIGHT_CM_RANGE));
   if (height !== undefined) details.heightCm = height;
-  const weight = numberIn(i.weightKg, "Weight (weightKg)", "kg", WEIGHT_KG_RANGE);
+  const weight = field("weightKg", () => numberIn(i.weightKg, "Weight", "kg", WEIGHT_KG_RANGE));
   if (weight !== undefined) details.weightKg = weight;
-  const bloodGroup = oneOf(i.bloodGroup, "Blood group (bloodGroup)", BLOOD_GROUPS);
+  const bloodGroup = field("bloodGroup", () => oneOf(i.bloodGroup, "Blood group", BLOOD_GROUPS));
   if (bloodGroup) details.bloodGroup = bloodGroup;
-  const updatedAt = text(i.updatedAt, "Last updated (updatedAt)", true) as string;
-  if (!DATE_TIME.test(updatedAt) || Number.isNaN(Date.parse(updatedAt))) {
-    invalid("Last updated (updatedAt) must be a date and time with a time zone, e.g. 2026-01-31T12:00:00Z.");
-  }
-  details.updatedAt = updatedAt;
-  return details;
+  const updatedAt = field("updatedAt", () => {
+    const at = text(i.updatedAt, "Last updated", true) as string;
+    if (!DATE_TIME.test(at) || Number.isNaN(Date.parse(at))) {
+      invalid("Last updated must be a date and time with a time zone, e.g. 2026-01-31T12:00:00Z.");
+    }
+    return at;
+  });
+  if (problems.length) return { ok: false, problems };
+  details.updatedAt = updatedAt!;
+  return { ok: true, value: details };
+}
+
+/**
+ * {@link checkGeneralDetails}, throwing FormatError with the first problem (its field path in
+ * `details`, for developers) instead of answering them.
+ */
+export function validateGeneralDetails(input: unknown, now: Date = new Date()): GeneralDetails {
+  const checked = checkGeneralDetails(input, now);
+  if (checked.ok) return checked.value;
+  const [first] = checked.problems;
+  throw new FormatError(first.message, { details: first.field ? `field ${first.field}` : undefined });
 }
 
 /**

@@ -67,13 +67,42 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       await page.getByText("You have not filled in your details yet.").waitFor();
       const sends = () => wallet.requests.filter((m) => m === "eth_sendTransaction").length;
       const sentBefore = sends();
+      const form = page.locator("form.details-form");
+      // Each problem beside its field and in a summary that takes the focus; nothing sent.
+      await form.getByRole("button", { name: "Add an emergency contact" }).click();
+      await form.getByLabel("Contact 1 phone").fill("call me");
+      await form.getByLabel("Height (cm)").fill("500");
       await page.getByRole("button", { name: "Save my details" }).click();
-      expect(await bannerText(page)).to.equal("Full name (fullName) is required.");
+      const summary = form.getByRole("group", { name: /There are 4 problems: nothing was saved/ });
+      await summary.waitFor();
+      expect(await summary.evaluate((element) => element === document.activeElement)).to.equal(true);
+      expect(await summary.getByRole("link").allTextContents()).to.deep.equal([
+        "Full name is required.",
+        "Height must be between 30 and 272 cm.",
+        "Emergency contact 1 name is required.",
+        "Emergency contact 1 phone must be digits, spaces, brackets or dashes, optionally starting with +.",
+      ]);
+      const name = form.getByLabel("Full name");
+      expect(await name.getAttribute("aria-invalid")).to.equal("true");
+      expect(await page.locator(`#${await name.getAttribute("aria-describedby")}`).textContent()).to.equal(
+        "Full name is required.",
+      );
+      await e2e().screenshot(page, "patient-01a-general-details-problems");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await e2e().screenshot(page, "patient-01b-general-details-problems-phone");
+      await page.setViewportSize({ width: 1280, height: 800 });
+      expect(await page.getByTestId("error-banner").count()).to.equal(0);
       expect(sends()).to.equal(sentBefore);
       expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
-
-      const form = page.locator("form.details-form");
-      await form.getByLabel("Full name").fill("Ada Lovelace");
+      // A link in the summary takes the user to the field; changing a field drops its problem.
+      await summary.getByRole("link", { name: "Height must be between 30 and 272 cm." }).click();
+      expect(await form.getByLabel("Height (cm)").evaluate((element) => element === document.activeElement)).to.equal(
+        true,
+      );
+      await name.fill("Ada Lovelace");
+      expect(await name.getAttribute("aria-invalid")).to.equal(null);
+      await form.getByRole("button", { name: "Remove contact 1" }).click();
+      await form.getByRole("group", { name: /There is a problem: nothing was saved/ }).waitFor();
       await form.getByLabel("Date of birth").fill("1990-04-15");
       expect(await page.getByTestId("age").textContent()).to.match(/^Age: \d+ \(born 15 Apr 1990\)$/);
       await form.getByLabel("Gender").selectOption("female");

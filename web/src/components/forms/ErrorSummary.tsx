@@ -1,3 +1,4 @@
+import "./forms.css";
 import { CircleAlert } from "lucide-react";
 import type { MouseEvent, Ref } from "react";
 

@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { CircleAlert } from "lucide-react";
+import { useId, useState, type FormEvent } from "react";
 import {
   BLOOD_GROUPS,
+  checkGeneralDetails,
   GENDERS,
   HEIGHT_CM_RANGE,
   WEIGHT_KG_RANGE,
@@ -9,6 +11,8 @@ import {
   type GeneralDetails,
 } from "@lib/fhir/generalDetails";
 import { calendarDate } from "@lib/localTime";
+import { ErrorSummary } from "../../../components/forms/ErrorSummary";
+import { useFocusOn } from "../../../hooks/useFocusOn";
 import { ageInYears } from "../../../records/age";
 
 /** The form's own state: text as typed, lists one entry per line. */
@@ -47,9 +51,14 @@ const lines = (text: string) =>
     .filter(Boolean);
 const numberOrEmpty = (text: string) => (text.trim() === "" ? undefined : Number(text));
 
-/** The draft as the record's input; lib/fhir validateGeneralDetails checks it (in updateGeneralDetails). */
-function detailsOf(draft: Draft): GeneralDetails {
-  return {
+/**
+ * The draft as the record's input (lib/fhir checkGeneralDetails checks it here, and
+ * validateGeneralDetails again in updateGeneralDetails), and for each emergency contact it holds,
+ * the draft's contact it came from (a contact left blank is left out).
+ */
+function detailsOf(draft: Draft): { details: GeneralDetails; contactIndex: number[] } {
+  const contactIndex = draft.emergencyContacts.flatMap((c, i) => (c.name.trim() || c.phone?.trim() ? [i] : []));
+  const details = {
     fullName: draft.fullName,
     dateOfBirth: draft.dateOfBirth || undefined,
     gender: (draft.gender || undefined) as GeneralDetails["gender"],
@@ -59,9 +68,58 @@ function detailsOf(draft: Draft): GeneralDetails {
     allergies: lines(draft.allergies),
     chronicConditions: lines(draft.chronicConditions),
     currentMedications: lines(draft.currentMedications),
-    emergencyContacts: draft.emergencyContacts.filter((c) => c.name.trim() || c.phone?.trim()),
+    emergencyContacts: contactIndex.map((i) => draft.emergencyContacts[i]),
     updatedAt: new Date().toISOString(),
   };
+  return { details, contactIndex };
+}
+
+/** The form's fields in the order it shows them, by their path in the record, with their input's id. */
+const FIELD_IDS: Record<string, string> = {
+  fullName: "gd-name",
+  dateOfBirth: "gd-dob",
+  gender: "gd-gender",
+  heightCm: "gd-height",
+  weightKg: "gd-weight",
+  bloodGroup: "gd-blood",
+  allergies: "gd-allergies",
+  currentMedications: "gd-medications",
+  chronicConditions: "gd-conditions",
+};
+const CONTACT_FIELD_IDS: Record<string, string> = { name: "name", relationship: "rel", phone: "phone" };
+
+/** The input a problem's path is about ("emergencyContacts.1.phone": "gd-contact-phone-<draft index>"). */
+function fieldIdOf(path: string, contactIndex: number[]): string | undefined {
+  if (FIELD_IDS[path]) return FIELD_IDS[path];
+  const contact = /^emergencyContacts\.(\d+)(?:\.(\w+))?$/.exec(path);
+  if (!contact) return undefined;
+  const index = contactIndex[Number(contact[1])];
+  return index === undefined ? undefined : `gd-contact-${CONTACT_FIELD_IDS[contact[2] ?? "name"]}-${index}`;
+}
+
+/** Where an input stands in the form, for the summary's order: the fields, then each contact's three. */
+function fieldRank(fieldId: string): number {
+  const field = Object.values(FIELD_IDS).indexOf(fieldId);
+  if (field >= 0) return field;
+  const contact = /^gd-contact-(\w+)-(\d+)$/.exec(fieldId);
+  if (!contact) return Number.MAX_SAFE_INTEGER;
+  return 100 + Number(contact[2]) * 3 + Object.values(CONTACT_FIELD_IDS).indexOf(contact[1]);
+}
+
+/** A field's problem, under it; its input names it with aria-describedby (see {@link problemProps}). */
+function FieldProblem({ of, message }: { of: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={`${of}-problem`} className="field-error">
+      <CircleAlert className="icon" aria-hidden="true" />
+      <span>{message}</span>
+    </p>
+  );
+}
+
+/** What an input with a problem says of it. */
+function problemProps(id: string, problems: Record<string, string>) {
+  return problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {};
 }
 
 /** How each gender value reads on screen. */
@@ -90,30 +148,82 @@ export interface GeneralDetailsFormProps {
  * weight, the same `bmi` the FHIR export uses), so what is shown is what a doctor would see.
  */
 export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsFormProps) {
+  const id = useId();
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
-  const set = (field: keyof Draft) => (e: { target: { value: string } }) =>
+  /** The last refused save's problems, by the id of the input each is about ("" the whole form). */
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  // Bumped by each refused save: the summary takes the focus.
+  const [refusals, setRefusals] = useState(0);
+  const summary = useFocusOn<HTMLDivElement>(refusals, refusals > 0);
+  /** A field the user changes drops its problem. */
+  const solved = (fieldId: string) =>
+    setProblems((p) => {
+      if (!(fieldId in p)) return p;
+      const { [fieldId]: _solved, ...rest } = p;
+      return rest;
+    });
+  const set = (field: Exclude<keyof Draft, "emergencyContacts">) => (e: { target: { value: string } }) => {
+    solved(FIELD_IDS[field]);
     setDraft((d) => ({ ...d, [field]: e.target.value }));
-  const setContact = (i: number, field: keyof EmergencyContact, value: string) =>
+  };
+  const setContact = (i: number, field: keyof EmergencyContact, value: string) => {
+    solved(`gd-contact-${CONTACT_FIELD_IDS[field]}-${i}`);
     setDraft((d) => ({
       ...d,
       emergencyContacts: d.emergencyContacts.map((c, j) => (j === i ? { ...c, [field]: value } : c)),
     }));
+  };
   const age = draft.dateOfBirth ? ageInYears(draft.dateOfBirth) : undefined;
   const bodyMassIndex = bmi({ heightCm: numberOrEmpty(draft.heightCm), weightKg: numberOrEmpty(draft.weightKg) });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    onSave(detailsOf(draft));
+    const { details, contactIndex } = detailsOf(draft);
+    const checked = checkGeneralDetails(details);
+    if (!checked.ok) {
+      // Nothing is sent: each problem stands beside its field, all of them in the summary above.
+      const found: Record<string, string> = {};
+      for (const problem of checked.problems) {
+        const key = fieldIdOf(problem.field, contactIndex) ?? "";
+        found[key] ??= problem.message;
+      }
+      setProblems(found);
+      setRefusals((n) => n + 1);
+      return;
+    }
+    setProblems({});
+    onSave(details);
   };
+  const listed = Object.entries(problems)
+    .sort(([a], [b]) => fieldRank(a) - fieldRank(b))
+    .map(([target, message]) => ({ message, target: target || undefined }));
+  const problemOf = (fieldId: string) => <FieldProblem of={fieldId} message={problems[fieldId]} />;
 
   return (
     <form className="card details-form" onSubmit={onSubmit} noValidate aria-labelledby="details-form-title">
       <h2 id="details-form-title">{initial ? "Update your details" : "Fill in your details"}</h2>
+      <ErrorSummary id={id} problems={listed} ref={summary} />
       <label htmlFor="gd-name">Full name</label>
-      <input id="gd-name" autoComplete="name" required value={draft.fullName} onChange={set("fullName")} />
+      <input
+        id="gd-name"
+        autoComplete="name"
+        required
+        value={draft.fullName}
+        onChange={set("fullName")}
+        {...problemProps("gd-name", problems)}
+      />
+      {problemOf("gd-name")}
 
       <label htmlFor="gd-dob">Date of birth</label>
-      <input id="gd-dob" type="date" autoComplete="bday" value={draft.dateOfBirth} onChange={set("dateOfBirth")} />
+      <input
+        id="gd-dob"
+        type="date"
+        autoComplete="bday"
+        value={draft.dateOfBirth}
+        onChange={set("dateOfBirth")}
+        {...problemProps("gd-dob", problems)}
+      />
+      {problemOf("gd-dob")}
       <p className="hint" aria-live="polite" data-testid="age">
         {age !== undefined ? `Age: ${age} (born ${calendarDate(draft.dateOfBirth)})` : "Age: enter your date of birth"}
       </p>
@@ -141,7 +251,9 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
               step="any"
               value={draft[field]}
               onChange={set(field)}
+              {...problemProps(id, problems)}
             />
+            {problemOf(id)}
           </div>
         ))}
       </div>
@@ -164,36 +276,71 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
       </select>
 
       <label htmlFor="gd-allergies">Known allergies (one per line)</label>
-      <textarea id="gd-allergies" rows={3} value={draft.allergies} onChange={set("allergies")} />
+      <textarea
+        id="gd-allergies"
+        rows={3}
+        value={draft.allergies}
+        onChange={set("allergies")}
+        {...problemProps("gd-allergies", problems)}
+      />
+      {problemOf("gd-allergies")}
       <label htmlFor="gd-medications">Current medications (one per line)</label>
-      <textarea id="gd-medications" rows={3} value={draft.currentMedications} onChange={set("currentMedications")} />
+      <textarea
+        id="gd-medications"
+        rows={3}
+        value={draft.currentMedications}
+        onChange={set("currentMedications")}
+        {...problemProps("gd-medications", problems)}
+      />
+      {problemOf("gd-medications")}
       <label htmlFor="gd-conditions">Chronic conditions (one per line)</label>
-      <textarea id="gd-conditions" rows={3} value={draft.chronicConditions} onChange={set("chronicConditions")} />
+      <textarea
+        id="gd-conditions"
+        rows={3}
+        value={draft.chronicConditions}
+        onChange={set("chronicConditions")}
+        {...problemProps("gd-conditions", problems)}
+      />
+      {problemOf("gd-conditions")}
 
       <fieldset>
         <legend>Emergency contacts</legend>
         {draft.emergencyContacts.map((c, i) => (
           <div className="contact" key={i} role="group" aria-label={`Emergency contact ${i + 1}`}>
             <label htmlFor={`gd-contact-name-${i}`}>Contact {i + 1} name</label>
-            <input id={`gd-contact-name-${i}`} value={c.name} onChange={(e) => setContact(i, "name", e.target.value)} />
+            <input
+              id={`gd-contact-name-${i}`}
+              value={c.name}
+              onChange={(e) => setContact(i, "name", e.target.value)}
+              {...problemProps(`gd-contact-name-${i}`, problems)}
+            />
+            {problemOf(`gd-contact-name-${i}`)}
             <label htmlFor={`gd-contact-rel-${i}`}>Contact {i + 1} relationship</label>
             <input
               id={`gd-contact-rel-${i}`}
               value={c.relationship ?? ""}
               onChange={(e) => setContact(i, "relationship", e.target.value)}
+              {...problemProps(`gd-contact-rel-${i}`, problems)}
             />
+            {problemOf(`gd-contact-rel-${i}`)}
             <label htmlFor={`gd-contact-phone-${i}`}>Contact {i + 1} phone</label>
             <input
               id={`gd-contact-phone-${i}`}
               type="tel"
               value={c.phone ?? ""}
               onChange={(e) => setContact(i, "phone", e.target.value)}
+              {...problemProps(`gd-contact-phone-${i}`, problems)}
             />
+            {problemOf(`gd-contact-phone-${i}`)}
             <button
               type="button"
-              onClick={() =>
-                setDraft((d) => ({ ...d, emergencyContacts: d.emergencyContacts.filter((_, j) => j !== i) }))
-              }
+              onClick={() => {
+                // The contacts after it move up: their problems no longer match their fields.
+                setProblems((p) =>
+                  Object.fromEntries(Object.entries(p).filter(([key]) => !key.startsWith("gd-contact-"))),
+                );
+                setDraft((d) => ({ ...d, emergencyContacts: d.emergencyContacts.filter((_, j) => j !== i) }));
+              }}
             >
               Remove contact {i + 1}
             </button>
