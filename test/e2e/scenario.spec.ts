@@ -25,7 +25,7 @@ import { DEMO, OFFICE_HOURS } from "../../scripts/lib/demo";
 import { COMPILER_VERSION, writeDeployment } from "../../scripts/lib/deployments";
 import { doctorWithKeyThroughUi, fundedAccount, nav, specKit, type E2e, type Session } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
-import { bannerText, bookFirstSlot, confirmAppointment, newPatient, openChart } from "./steps";
+import { bookFirstSlot, confirmAppointment, newPatient, openChart } from "./steps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PASSPHRASE = "scenario passphrase 2026";
@@ -262,7 +262,14 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await writeFile(blocks[0], tampered);
       await p.page.getByRole("button", { name: "Back to the list" }).click();
       await openFirstRecord(p.page);
-      expect(await bannerText(p.page)).to.equal("The stored file is corrupt.");
+      // Said in the record's card, where she asked to open it; nothing of the file shown.
+      const damaged = p.page.getByTestId("record-damaged");
+      await damaged.waitFor();
+      expect(await damaged.textContent()).to.match(
+        /^This record's file failed its check, so it was not opened\. The stored file is corrupt\./,
+      );
+      expect(await p.page.getByTestId("error-banner").count()).to.equal(0);
+      expect(await p.page.getByRole("button", { name: "Try again" }).count()).to.equal(1);
       expect(await p.page.getByText("Verified against the hash on the chain").count()).to.equal(0);
       await shot(p.page, "14-tampered");
     });

@@ -97,8 +97,10 @@ export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummar
         </section>
       ) : null}
       <p className="summary-engine">
-        Made by {summary.engine}
-        {narrative ? `; narrative by ${narrative.engine}` : ""}. Each line is taken from the report.
+        Summary made automatically ({summary.engine}): every line of its lists is taken from the report.
+        {narrative
+          ? ` The narrative was written by a language model (${narrative.engine}): check it against the report.`
+          : ""}
       </p>
     </div>
   );

@@ -25,13 +25,19 @@ export function useTaskMutation() {
   });
   const { mutateAsync, reset } = mutation;
   const run = useCallback(
-    async <T>(work: TaskWork<T>): Promise<T | undefined> => {
+    async <T>(
+      work: TaskWork<T>,
+      options: {
+        /** Whether the page shows this failure itself, where it happened (then the banner does not). */
+        showsError?: (error: unknown) => boolean;
+      } = {},
+    ): Promise<T | undefined> => {
       clearError();
       setStage(undefined);
       try {
         return (await mutateAsync(work as TaskWork<unknown>)) as T;
       } catch (error) {
-        showError(error);
+        if (!options.showsError?.(error)) showError(error);
         return undefined;
       }
     },

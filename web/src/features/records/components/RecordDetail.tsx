@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import type { ChainRecord } from "@lib/chain/ehr";
+import { IntegrityError } from "@lib/errors";
 import { readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { fileKind, fileSize } from "../../../components/format";
 import { Progress } from "../../../components/Progress";
@@ -56,10 +57,15 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
   const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;
 
   const onOpen = () =>
-    void task.run(async (report) => {
-      const ctx = flowContext(({ stage }) => report(stage));
-      setOpened(await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! }));
-    });
+    void task.run(
+      async (report) => {
+        const ctx = flowContext(({ stage }) => report(stage));
+        setOpened(await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! }));
+      },
+      // A file that fails its check is this record's problem: said here, in the card, not in the banner.
+      { showsError: (error) => error instanceof IntegrityError },
+    );
+  const damaged = task.error instanceof IntegrityError ? task.error : undefined;
 
   const preview = opened ? previewOf(opened.plaintext, opened.mediaType) : undefined;
   return (
@@ -112,14 +118,28 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
           </div>
         </>
       ) : (
-        <div className="actions">
-          <button type="button" className="primary" onClick={onOpen} disabled={task.busy}>
-            {task.busy ? "Opening…" : "Open the record"}
-          </button>
-          <button type="button" onClick={onClose}>
-            Back to the list
-          </button>
-        </div>
+        <>
+          {damaged && !task.busy ? (
+            <div className="record-damaged" role="alert" data-testid="record-damaged">
+              <p>
+                <strong>This record's file failed its check, so it was not opened.</strong> {damaged.shortMessage}
+              </p>
+              <p>
+                When a record is added, the blockchain keeps its file's fingerprint: the file must match it, and decrypt
+                with your key, before it is opened. It may have been damaged in storage. Ask the person who added the
+                record to add it again.
+              </p>
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="button" className={damaged ? undefined : "primary"} onClick={onOpen} disabled={task.busy}>
+              {task.busy ? "Opening…" : damaged ? "Try again" : "Open the record"}
+            </button>
+            <button type="button" onClick={onClose}>
+              Back to the list
+            </button>
+          </div>
+        </>
       )}
       {task.busy ? <Progress title="Opening the record" stages={OPEN_STAGES} current={task.stage} /> : null}
     </section>
