@@ -14,7 +14,8 @@ import { getAddress } from "viem";
 import { Category, categoryMask } from "../../lib/categories";
 import { nav, specKit, type E2e } from "./context";
 import { doctorWithKeyThroughUi } from "./context";
-import { newPatient, onboardDoctor, openChart, saveGeneralDetails, sentTransactions } from "./steps";
+import { readChainRecord } from "../../lib/chain/ehr";
+import { damageBlock, newPatient, onboardDoctor, openChart, saveGeneralDetails, sentTransactions } from "./steps";
 
 const NOTE = "Clinic note: reviewed asthma, inhaler technique fine, no change to treatment.";
 
@@ -98,6 +99,18 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       expect(await note.getByText("Not shared with you").count()).to.equal(0);
       await note.getByRole("button", { name: "Open report of record 2" }).click();
       await note.getByText(NOTE).waitFor({ timeout: 60_000 });
+
+      // Its summary's stored block damaged on disk: said in the record's card, nothing shown, no banner.
+      const { summaryCid } = await readChainRecord(kit.chain(), e2e().stack.core, patient.address, 1);
+      const repair = await damageBlock(e2e().stack, summaryCid!);
+      await note.getByRole("button", { name: "Read summary of record 2" }).click();
+      const damaged = note.getByTestId("record-damaged");
+      await damaged.waitFor({ timeout: 60_000 });
+      expect(await damaged.textContent()).to.match(/^The summary failed its check, so it was not opened: /);
+      expect(await dp.getByTestId("error-banner").count()).to.equal(0);
+      expect(await note.locator(".summary-section").count()).to.equal(0);
+      await e2e().screenshot(dp, "chart-refusal-01a-damaged-summary");
+      await repair();
 
       // The patient sees the refused attempt: who, which record, why.
       const first = await refusedRow(pp, "Record 1 (General details)", /does not cover general details records/);

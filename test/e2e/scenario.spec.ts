@@ -10,7 +10,7 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -25,7 +25,7 @@ import { DEMO, OFFICE_HOURS } from "../../scripts/lib/demo";
 import { COMPILER_VERSION, writeDeployment } from "../../scripts/lib/deployments";
 import { doctorWithKeyThroughUi, fundedAccount, nav, specKit, type E2e, type Session } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
-import { bookFirstSlot, confirmAppointment, newPatient, openChart } from "./steps";
+import { bookFirstSlot, confirmAppointment, damageBlock, newPatient, openChart } from "./steps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PASSPHRASE = "scenario passphrase 2026";
@@ -68,12 +68,6 @@ async function runTask(e2e: E2e, args: string[]): Promise<string> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Every file under `dir`. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
 /** After a reload wagmi reconnects by itself; the service session and the key may need the wallet again. */
@@ -250,16 +244,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
 
       // 10. A flipped byte in the report's stored block: the open fails with the integrity sentence.
       const { cid } = await readChainRecord(publicClient, stack.core, patient, 0);
-      const stored = Buffer.from(await stack.services.blobs.get(cid));
-      const blocks: string[] = [];
-      // Under blocks/ only: a raw block's pin is a hard link to it (the same bytes under pins/).
-      for (const file of await filesUnder(path.join(stack.dataDir, "api", "ipfs", "blocks"))) {
-        if ((await readFile(file)).equals(stored)) blocks.push(file);
-      }
-      expect(blocks, "the report's block file").to.have.length(1);
-      const tampered = Buffer.from(stored);
-      tampered[tampered.length >> 1] ^= 0x01;
-      await writeFile(blocks[0], tampered);
+      await damageBlock(stack, cid);
       await p.page.getByRole("button", { name: "Back to the list" }).click();
       await openFirstRecord(p.page);
       // Said in the record's card, where she asked to open it; nothing of the file shown.

@@ -3,6 +3,9 @@
  * that each spec reads as its story and a change to a page's wording is made once. Not a spec: run.ts
  * registers none of it.
  */
+import { expect } from "chai";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, keccak256, toBytes, type Hex } from "viem";
 import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
@@ -160,4 +163,24 @@ export async function bookWrite(
   } as never);
   const receipt = await createPublicClient({ transport: http(stack.chain.url) }).waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+}
+
+/**
+ * Flips one byte of the blob `cid`'s block file in the stack's IPFS folder (one raw block: an
+ * envelope of up to 2 MiB), as damage on disk would; answers how to put it back.
+ */
+export async function damageBlock(stack: E2eStack, cid: string): Promise<() => Promise<void>> {
+  const stored = Buffer.from(await stack.services.blobs.get(cid));
+  const blocks: string[] = [];
+  // Under blocks/ only: a raw block's pin is a hard link to it (the same bytes under pins/).
+  const folder = path.join(stack.dataDir, "api", "ipfs", "blocks");
+  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && (await readFile(file)).equals(stored)) blocks.push(file);
+  }
+  expect(blocks, "the blob's block file").to.have.length(1);
+  const damaged = Buffer.from(stored);
+  damaged[damaged.length >> 1] ^= 0x01;
+  await writeFile(blocks[0], damaged);
+  return () => writeFile(blocks[0], stored);
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import { fromUtf8 } from "@lib/bytes";
-import { AccessDeniedError, toUserMessage } from "@lib/errors";
+import { AccessDeniedError, IntegrityError, toUserMessage } from "@lib/errors";
 import { ehrCoreAbi } from "@deployments/contracts";
 import { getAddress, isAddress, type Address } from "viem";
 import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
@@ -31,7 +31,14 @@ const PAGE = 20;
 const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
 
 /** What was opened of one record, kept in this page's memory only, or the service's refusal of it. */
-type Opened = { summary?: ReadRecordResult; report?: ReadRecordResult; refused?: string };
+type Opened = {
+  summary?: ReadRecordResult;
+  report?: ReadRecordResult;
+  /** Why the storage service refused the last read. */
+  refused?: string;
+  /** The part whose file failed its check on the last read (IntegrityError), and why. */
+  damaged?: { part: "summary" | "report"; message: string };
+};
 
 /** A padlock drawn inline (no emoji font is needed), beside "Not shared with you". */
 function LockIcon() {
@@ -120,6 +127,17 @@ function ChartRecord({
           </p>
         </div>
       ) : null}
+      {opened?.damaged ? (
+        <div className="refusal" role="alert" data-testid="record-damaged">
+          <p>
+            <strong>The {opened.damaged.part} failed its check, so it was not opened:</strong> {opened.damaged.message}
+          </p>
+          <p>
+            The chain keeps each record&apos;s fingerprint from when it was added; what came back does not match it or
+            does not decrypt. It may have been damaged in storage: whoever added the record can add it again.
+          </p>
+        </div>
+      ) : null}
       {opened?.summary ? <SummaryView stored={parseStoredSummary(opened.summary.plaintext)} headingLevel={4} /> : null}
       {report ? (
         <div className="report">
@@ -177,8 +195,13 @@ function Chart({ patient }: { patient: Address }) {
       try {
         const result = await readRecord(ctx, { patient, index, part, readerKey: userKey! });
         if (part === "summary") parseStoredSummary(result.plaintext); // malformed: the banner, not a crash
-        setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result, refused: undefined } }));
+        setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result, refused: undefined, damaged: undefined } }));
       } catch (error) {
+        // A damaged file is this record's problem: said in its card, not in the banner.
+        if (error instanceof IntegrityError) {
+          setOpened((o) => ({ ...o, [index]: { ...o[index], damaged: { part, message: error.shortMessage } } }));
+          return;
+        }
         if (!(error instanceof AccessDeniedError)) throw error;
         // Refused now: whatever was opened of this record before is no longer shown.
         setOpened((o) => ({ ...o, [index]: { refused: toUserMessage(error) } }));
