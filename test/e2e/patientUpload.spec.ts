@@ -80,6 +80,8 @@ export function patientUploadSpecs(e2e: () => E2e): void {
       const onChain = await readChainRecord(publicClient, stack.core, patient, 0);
       expect(onChain.author.toLowerCase()).to.equal(patient.toLowerCase());
       expect(onChain.category).to.equal(Category.ClinicalNotes);
+      // The form is ready for the next report: no file shown as chosen that would not be sent.
+      expect(await fileInput.evaluate((input: HTMLInputElement) => input.files?.length ?? 0)).to.equal(0);
       await e2e().screenshot(page, "patient-upload-03-saved");
 
       // Records: listed as the patient's own, with its summary read back from the encrypted copy.

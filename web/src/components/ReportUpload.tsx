@@ -88,6 +88,8 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
   const [summary, setSummary] = useState<SummaryResult>();
   const [review, setReview] = useState<ReviewDraft>();
   const [saved, setSaved] = useState<CreatedRecord>();
+  // A file input cannot be emptied from React: a new one (a new key) shows that no file is chosen.
+  const [fileInput, setFileInput] = useState(0);
   const eligible = shareCandidates.filter((c) => ((c.categories >>> category) & 1) === 1);
 
   const onSummarize = (event: FormEvent) => {
@@ -145,6 +147,7 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
       setSummary(undefined);
       setReview(undefined);
       setFile(undefined);
+      setFileInput((n) => n + 1);
       setText("");
     });
 
@@ -155,6 +158,7 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
         <h2 id={`${id}-title`}>{title}</h2>
         <label htmlFor={`${id}-file`}>Report file (PDF, plain text or FHIR Bundle)</label>
         <input
+          key={fileInput}
           id={`${id}-file`}
           type="file"
           accept="application/pdf,.pdf,text/plain,.txt,application/json,application/fhir+json,.json"

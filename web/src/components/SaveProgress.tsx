@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { Hex } from "viem";
+import { Details } from "../ui/Disclosure";
 import { Progress } from "./Progress";
 import type { TaskStage } from "./stages";
 
@@ -11,11 +12,11 @@ export interface SaveProgressProps {
   task: { busy: boolean; stage?: TaskStage };
   /** The record saved, once the chain confirmed it. */
   saved?: { txHash: Hex };
-  /** What was saved, in words ("Saved as record 3 of this patient"); the transaction follows. */
+  /** What was saved, in words ("Saved as record 3 of this patient"); the transaction is under "Technical details". */
   children: ReactNode;
 }
 
-/** A record's save: its steps from the start, then what was saved and the transaction that recorded it. */
+/** A record's save: its steps from the start, then what was saved (and, one click away, the transaction that recorded it). */
 export function SaveProgress({ title, stages, from, task, saved, children }: SaveProgressProps) {
   return (
     <>
@@ -23,9 +24,13 @@ export function SaveProgress({ title, stages, from, task, saved, children }: Sav
         <Progress title={title} stages={stages} current={task.stage ?? from} done={Boolean(saved) && !task.busy} />
       ) : null}
       {saved && !task.busy ? (
-        <p role="status" className="card">
-          {children} (transaction <code>{saved.txHash}</code>).
-        </p>
+        <div role="status" className="card">
+          {children}.{" "}
+          {/* Who wants to find it on the chain can; nobody else needs a 66-character hash in the sentence. */}
+          <Details label="Technical details">
+            Recorded on the chain by transaction <code>{saved.txHash}</code>.
+          </Details>
+        </div>
       ) : null}
     </>
   );
