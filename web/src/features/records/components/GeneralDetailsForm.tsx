@@ -1,5 +1,5 @@
 import { CircleAlert } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { Fragment, useId, useState, type FormEvent } from "react";
 import {
   BLOOD_GROUPS,
   checkGeneralDetails,
@@ -87,6 +87,18 @@ const FIELD_IDS: Record<string, string> = {
   chronicConditions: "gd-conditions",
 };
 const CONTACT_FIELD_IDS: Record<string, string> = { name: "name", relationship: "rel", phone: "phone" };
+/** The lists typed one entry per line, in order. */
+const LISTS = [
+  { field: "allergies", label: "Known allergies" },
+  { field: "currentMedications", label: "Current medications" },
+  { field: "chronicConditions", label: "Chronic conditions" },
+] as const;
+/** An emergency contact's inputs, in order. */
+const CONTACT_FIELDS = [
+  { field: "name", label: "name", type: "text" },
+  { field: "relationship", label: "relationship", type: "text" },
+  { field: "phone", label: "phone", type: "tel" },
+] as const;
 
 /** The input a problem's path is about ("emergencyContacts.1.phone": "gd-contact-phone-<draft index>"). */
 function fieldIdOf(path: string, contactIndex: number[]): string | undefined {
@@ -275,63 +287,42 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
         ))}
       </select>
 
-      <label htmlFor="gd-allergies">Known allergies (one per line)</label>
-      <textarea
-        id="gd-allergies"
-        rows={3}
-        value={draft.allergies}
-        onChange={set("allergies")}
-        {...problemProps("gd-allergies", problems)}
-      />
-      {problemOf("gd-allergies")}
-      <label htmlFor="gd-medications">Current medications (one per line)</label>
-      <textarea
-        id="gd-medications"
-        rows={3}
-        value={draft.currentMedications}
-        onChange={set("currentMedications")}
-        {...problemProps("gd-medications", problems)}
-      />
-      {problemOf("gd-medications")}
-      <label htmlFor="gd-conditions">Chronic conditions (one per line)</label>
-      <textarea
-        id="gd-conditions"
-        rows={3}
-        value={draft.chronicConditions}
-        onChange={set("chronicConditions")}
-        {...problemProps("gd-conditions", problems)}
-      />
-      {problemOf("gd-conditions")}
+      {LISTS.map(({ field, label }) => (
+        <Fragment key={field}>
+          <label htmlFor={FIELD_IDS[field]}>{label} (one per line)</label>
+          <textarea
+            id={FIELD_IDS[field]}
+            rows={3}
+            value={draft[field]}
+            onChange={set(field)}
+            {...problemProps(FIELD_IDS[field], problems)}
+          />
+          {problemOf(FIELD_IDS[field])}
+        </Fragment>
+      ))}
 
       <fieldset>
         <legend>Emergency contacts</legend>
         {draft.emergencyContacts.map((c, i) => (
           <div className="contact" key={i} role="group" aria-label={`Emergency contact ${i + 1}`}>
-            <label htmlFor={`gd-contact-name-${i}`}>Contact {i + 1} name</label>
-            <input
-              id={`gd-contact-name-${i}`}
-              value={c.name}
-              onChange={(e) => setContact(i, "name", e.target.value)}
-              {...problemProps(`gd-contact-name-${i}`, problems)}
-            />
-            {problemOf(`gd-contact-name-${i}`)}
-            <label htmlFor={`gd-contact-rel-${i}`}>Contact {i + 1} relationship</label>
-            <input
-              id={`gd-contact-rel-${i}`}
-              value={c.relationship ?? ""}
-              onChange={(e) => setContact(i, "relationship", e.target.value)}
-              {...problemProps(`gd-contact-rel-${i}`, problems)}
-            />
-            {problemOf(`gd-contact-rel-${i}`)}
-            <label htmlFor={`gd-contact-phone-${i}`}>Contact {i + 1} phone</label>
-            <input
-              id={`gd-contact-phone-${i}`}
-              type="tel"
-              value={c.phone ?? ""}
-              onChange={(e) => setContact(i, "phone", e.target.value)}
-              {...problemProps(`gd-contact-phone-${i}`, problems)}
-            />
-            {problemOf(`gd-contact-phone-${i}`)}
+            {CONTACT_FIELDS.map(({ field, label, type }) => {
+              const fieldId = `gd-contact-${CONTACT_FIELD_IDS[field]}-${i}`;
+              return (
+                <Fragment key={field}>
+                  <label htmlFor={fieldId}>
+                    Contact {i + 1} {label}
+                  </label>
+                  <input
+                    id={fieldId}
+                    type={type}
+                    value={c[field] ?? ""}
+                    onChange={(e) => setContact(i, field, e.target.value)}
+                    {...problemProps(fieldId, problems)}
+                  />
+                  {problemOf(fieldId)}
+                </Fragment>
+              );
+            })}
             <button
               type="button"
               onClick={() => {

@@ -68,6 +68,11 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
   const damaged = task.error instanceof IntegrityError ? task.error : undefined;
 
   const preview = opened ? previewOf(opened.plaintext, opened.mediaType) : undefined;
+  const back = (
+    <button type="button" onClick={onClose}>
+      Back to the list
+    </button>
+  );
   return (
     <section className="card" aria-labelledby="record-title">
       <h2 id="record-title">
@@ -112,9 +117,7 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
             >
               Download the original
             </button>
-            <button type="button" onClick={onClose}>
-              Back to the list
-            </button>
+            {back}
           </div>
         </>
       ) : (
@@ -135,9 +138,7 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
             <button type="button" className={damaged ? undefined : "primary"} onClick={onOpen} disabled={task.busy}>
               {task.busy ? "Opening…" : damaged ? "Try again" : "Open the record"}
             </button>
-            <button type="button" onClick={onClose}>
-              Back to the list
-            </button>
+            {back}
           </div>
         </>
       )}
