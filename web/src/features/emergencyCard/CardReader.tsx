@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { EhrError } from "@lib/errors";
 import { FieldError } from "../../components/FieldError";
+import { PatientName } from "../../components/PatientName";
 import { useWallet } from "../../ehr/useEhr";
 import { emergencyCardLink, parseEmergencyCardLink } from "./cardLink";
 import { useQrScanner } from "./useQrScanner";
@@ -93,7 +94,8 @@ export function CardReader({ onPatient }: { onPatient(patient: Address): void })
       </form>
       {found ? (
         <p role="status" data-testid="card-patient">
-          Patient from the card: <code>{found}</code>
+          {/* By name when the patient shared it; the whole address is in "Find a patient" below. */}
+          From the card: <PatientName address={found} />
         </p>
       ) : null}
     </section>
