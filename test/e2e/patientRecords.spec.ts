@@ -69,8 +69,10 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       const sentBefore = sends();
       const form = page.locator("form.details-form");
       // Each problem beside its field and in a summary that takes the focus; nothing sent.
+      // Contact 1 left blank (not sent), contact 2 with a phone and no name: its problems say "contact 2".
       await form.getByRole("button", { name: "Add an emergency contact" }).click();
-      await form.getByLabel("Contact 1 phone").fill("call me");
+      await form.getByRole("button", { name: "Add an emergency contact" }).click();
+      await form.getByLabel("Contact 2 phone").fill("call me");
       await form.getByLabel("Height (cm)").fill("500");
       await page.getByRole("button", { name: "Save my details" }).click();
       const summary = form.getByRole("group", { name: /There are 4 problems: nothing was saved/ });
@@ -79,8 +81,8 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       expect(await summary.getByRole("link").allTextContents()).to.deep.equal([
         "Full name is required.",
         "Height must be between 30 and 272 cm.",
-        "Emergency contact 1 name is required.",
-        "Emergency contact 1 phone must be digits, spaces, brackets or dashes, optionally starting with +.",
+        "Emergency contact 2 name is required.",
+        "Emergency contact 2 phone must be digits, spaces, brackets or dashes, optionally starting with +.",
       ]);
       const name = form.getByLabel("Full name");
       expect(await name.getAttribute("aria-invalid")).to.equal("true");
@@ -101,6 +103,8 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       );
       await name.fill("Ada Lovelace");
       expect(await name.getAttribute("aria-invalid")).to.equal(null);
+      expect(await form.getByLabel("Contact 2 name").getAttribute("aria-invalid")).to.equal("true");
+      await form.getByRole("button", { name: "Remove contact 2" }).click();
       await form.getByRole("button", { name: "Remove contact 1" }).click();
       await form.getByRole("group", { name: /There is a problem: nothing was saved/ }).waitFor();
       await form.getByLabel("Date of birth").fill("1990-04-15");

@@ -197,7 +197,11 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
       const found: Record<string, string> = {};
       for (const problem of checked.problems) {
         const key = fieldIdOf(problem.field, contactIndex) ?? "";
-        found[key] ??= problem.message;
+        // Numbered as the form shows the contact (a blank contact before it is not sent, nor counted there).
+        found[key] ??= problem.message.replace(
+          /^Emergency contact (\d+)/,
+          (said, n: string) => `Emergency contact ${(contactIndex[Number(n) - 1] ?? Number(n) - 1) + 1}`,
+        );
       }
       setProblems(found);
       setRefusals((n) => n + 1);
