@@ -49,13 +49,12 @@ export function TrendChart({ title, unit, series }: TrendChartProps) {
   const x = (ms: number) => PAD.left + (t1 === t0 ? 0.5 : (ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - ((v - v0) / (v1 - v0)) * (H - PAD.top - PAD.bottom);
   const times = [...new Set(all.map((p) => p.epochMs))].sort((a, b) => a - b);
-  const latest = series.map((s) => `${s.name} ${s.points[s.points.length - 1]?.value ?? "none"}`).join(", ");
-  // In words above the chart: each line's last value ("76.5 kg"; "Systolic 128, Diastolic 84 mmHg").
-  const lastValues = series
-    .filter((s) => s.points.length)
-    .map((s) =>
-      series.length > 1 ? `${s.name} ${s.points[s.points.length - 1].value}` : s.points[s.points.length - 1].value,
-    )
+  // Each line's last value: in the description with its name, above the chart with it when there are two.
+  const lasts = series.map((s) => ({ name: s.name, value: s.points[s.points.length - 1]?.value }));
+  const latest = lasts.map(({ name, value }) => `${name} ${value ?? "none"}`).join(", ");
+  const lastValues = lasts
+    .filter(({ value }) => value !== undefined)
+    .map(({ name, value }) => (series.length > 1 ? `${name} ${value}` : value))
     .join(", ");
   return (
     <figure className="trend-chart" aria-labelledby={`${id}-caption`}>
