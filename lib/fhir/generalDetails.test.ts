@@ -134,6 +134,30 @@ describe("validateGeneralDetails", () => {
       /Emergency contact 1 relationship must be text/,
     );
   });
+  it("leaves out a contact with every field blank, and numbers the others as given", () => {
+    const checked = checkGeneralDetails(
+      form({
+        emergencyContacts: [
+          {},
+          { name: " ", relationship: "", phone: "  " },
+          { name: "Sam", phone: "+44 20 7946 0000" },
+          { relationship: "Brother" },
+          { name: null, phone: "call me" },
+        ],
+      }),
+      NOW,
+    );
+    expect(checked.ok ? [] : checked.problems).to.deep.equal([
+      { field: "emergencyContacts.3.name", message: "Emergency contact 4 name is required." },
+      { field: "emergencyContacts.4.name", message: "Emergency contact 5 name is required." },
+      {
+        field: "emergencyContacts.4.phone",
+        message: "Emergency contact 5 phone must be digits, spaces, brackets or dashes, optionally starting with +.",
+      },
+    ]);
+    const d = validateGeneralDetails(form({ emergencyContacts: [{ name: "" }, { name: " Sam " }, {}] }), NOW);
+    expect(d.emergencyContacts).to.deep.equal([{ name: "Sam" }]);
+  });
   it("refuses a missing or malformed updatedAt", () => {
     refuses(form({ updatedAt: undefined }), /Last updated is required/);
     refuses(form({ updatedAt: "2026-05-30" }), /Last updated must be a date and time with a time zone/);

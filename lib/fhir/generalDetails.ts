@@ -72,6 +72,9 @@ function oneOf<T extends string>(value: unknown, label: string, allowed: readonl
   return value as T;
 }
 
+/** Nothing given: absent, null, or text of spaces only. */
+const blank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && !value.trim());
+
 function textList(value: unknown, label: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) invalid(`${label} must be a list.`);
@@ -116,7 +119,9 @@ function emergencyContacts(
         invalid(`${label} must be an object with a name.`);
       return item as Record<string, unknown>;
     });
-    if (!c) return [];
+    // A contact with every field blank is a row the form added and left empty: left out, not refused,
+    // and the contacts after it keep their numbers (the form's numbers).
+    if (!c || ["name", "relationship", "phone"].every((key) => blank(c[key]))) return [];
     const name = field(`${at}.name`, () => text(c.name, `${label} name`, true));
     const contact: EmergencyContact = { name: name ?? "" };
     const relationship = field(`${at}.relationship`, () => text(c.relationship, `${label} relationship`, false));
@@ -141,7 +146,8 @@ export interface GeneralDetailsProblem {
 /**
  * Checks a general details record as the web form sends it. Never throws for bad input: answers a
  * clean copy (text trimmed, empty optional fields removed, unknown fields left out, missing lists
- * empty), or every problem, one per field, in a plain sentence naming the field, never its value.
+ * empty, an emergency contact with every field blank left out), or every problem, one per field, in
+ * a plain sentence naming the field, never its value.
  */
 export function checkGeneralDetails(
   input: unknown,

@@ -53,12 +53,11 @@ const numberOrEmpty = (text: string) => (text.trim() === "" ? undefined : Number
 
 /**
  * The draft as the record's input (lib/fhir checkGeneralDetails checks it here, and
- * validateGeneralDetails again in updateGeneralDetails), and for each emergency contact it holds,
- * the draft's contact it came from (a contact left blank is left out).
+ * validateGeneralDetails again in updateGeneralDetails). Every contact is sent: the check leaves
+ * out one left blank, and numbers the others as the form does.
  */
-function detailsOf(draft: Draft): { details: GeneralDetails; contactIndex: number[] } {
-  const contactIndex = draft.emergencyContacts.flatMap((c, i) => (c.name.trim() || c.phone?.trim() ? [i] : []));
-  const details = {
+function detailsOf(draft: Draft): GeneralDetails {
+  return {
     fullName: draft.fullName,
     dateOfBirth: draft.dateOfBirth || undefined,
     gender: (draft.gender || undefined) as GeneralDetails["gender"],
@@ -68,10 +67,9 @@ function detailsOf(draft: Draft): { details: GeneralDetails; contactIndex: numbe
     allergies: lines(draft.allergies),
     chronicConditions: lines(draft.chronicConditions),
     currentMedications: lines(draft.currentMedications),
-    emergencyContacts: contactIndex.map((i) => draft.emergencyContacts[i]),
+    emergencyContacts: draft.emergencyContacts,
     updatedAt: new Date().toISOString(),
   };
-  return { details, contactIndex };
 }
 
 /** The form's fields in the order it shows them, by their path in the record, with their input's id. */
@@ -100,13 +98,11 @@ const CONTACT_FIELDS = [
   { field: "phone", label: "phone", type: "tel" },
 ] as const;
 
-/** The input a problem's path is about ("emergencyContacts.1.phone": "gd-contact-phone-<draft index>"). */
-function fieldIdOf(path: string, contactIndex: number[]): string | undefined {
+/** The input a problem's path is about ("emergencyContacts.1.phone": "gd-contact-phone-1"). */
+function fieldIdOf(path: string): string | undefined {
   if (FIELD_IDS[path]) return FIELD_IDS[path];
   const contact = /^emergencyContacts\.(\d+)(?:\.(\w+))?$/.exec(path);
-  if (!contact) return undefined;
-  const index = contactIndex[Number(contact[1])];
-  return index === undefined ? undefined : `gd-contact-${CONTACT_FIELD_IDS[contact[2] ?? "name"]}-${index}`;
+  return contact ? `gd-contact-${CONTACT_FIELD_IDS[contact[2] ?? "name"]}-${contact[1]}` : undefined;
 }
 
 /** Where an input stands in the form, for the summary's order: the fields, then each contact's three. */
@@ -190,25 +186,17 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const { details, contactIndex } = detailsOf(draft);
-    const checked = checkGeneralDetails(details);
+    const checked = checkGeneralDetails(detailsOf(draft));
     if (!checked.ok) {
       // Nothing is sent: each problem stands beside its field, all of them in the summary above.
       const found: Record<string, string> = {};
-      for (const problem of checked.problems) {
-        const key = fieldIdOf(problem.field, contactIndex) ?? "";
-        // Numbered as the form shows the contact (a blank contact before it is not sent, nor counted there).
-        found[key] ??= problem.message.replace(
-          /^Emergency contact (\d+)/,
-          (said, n: string) => `Emergency contact ${(contactIndex[Number(n) - 1] ?? Number(n) - 1) + 1}`,
-        );
-      }
+      for (const problem of checked.problems) found[fieldIdOf(problem.field) ?? ""] ??= problem.message;
       setProblems(found);
       setRefusals((n) => n + 1);
       return;
     }
     setProblems({});
-    onSave(details);
+    onSave(checked.value);
   };
   const listed = Object.entries(problems)
     .sort(([a], [b]) => fieldRank(a) - fieldRank(b))
