@@ -78,7 +78,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       dp.on("response", (r) => {
         if (r.url().includes("/v1/blobs/")) blobAnswers.push(r.status());
       });
-      await details.getByRole("button", { name: "Open report of record 1" }).click();
+      await details.getByRole("button", { name: "Open details of record 1" }).click();
       const refusal = details.getByRole("alert");
       await refusal.waitFor();
       expect(await refusal.textContent()).to.match(
@@ -116,6 +116,37 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       const first = await refusedRow(pp, "Record 1 (General details)", /does not cover general details records/);
       expect(await first.textContent()).to.contain("Dr Ada Refusal");
       await e2e().screenshot(pp, "chart-refusal-02-activity");
+
+      // The patient widens the grant to general details; Records shares their key. The doctor reads
+      // them field by field (not the file's JSON), with the age and BMI worked out.
+      await kit.write(patient.key, "grantAccess", [
+        doctor.address,
+        categoryMask([Category.ClinicalNotes, Category.GeneralDetails]),
+        Number(timestamp) + 86_400,
+      ]);
+      await nav(pp, "Records");
+      await pp.getByText("Shared your newer records with").waitFor({ timeout: 60_000 });
+      await nav(dp, "Appointments"); // away and back: a fresh chart that reads the new grant
+      await openChart(dp, patient.address);
+      const shared = dp
+        .getByRole("listitem")
+        .filter({ has: dp.getByRole("heading", { name: "Record 1: General details" }) });
+      // The grant read before shows first, then the chain's new one.
+      await shared.getByText("Not shared with you").waitFor({ state: "detached" });
+      await shared.getByRole("button", { name: "Open details of record 1" }).click();
+      await shared.getByText("Details opened under: your access grant.").waitFor({ timeout: 60_000 });
+      const fields = await shared
+        .locator(".details-list > div")
+        .evaluateAll((rows) =>
+          rows.map((row) => [row.querySelector("dt")?.textContent, row.querySelector("dd")?.textContent]),
+        );
+      expect(fields[0]).to.deep.equal(["Full name", "Rae Fusal"]);
+      expect(fields[1][0]).to.equal("Date of birth");
+      expect(fields[1][1]).to.match(/^6 May 1984 \(age \d+\)$/);
+      expect(fields.map(([term]) => term)).to.include.members(["Allergies", "Emergency contacts", "Last updated"]);
+      expect(await shared.locator("pre").count()).to.equal(0);
+      expect(await shared.getByRole("button", { name: "Download the file" }).count()).to.equal(1);
+      await e2e().screenshot(dp, "chart-refusal-02a-general-details");
 
       // The patient revokes; the doctor opens the note read before: refused, and listed.
       await kit.write(patient.key, "revokeAccess", [doctor.address]);

@@ -202,7 +202,7 @@ function clinicalFlows(e2e: () => E2e): void {
     // The general details (record 1) are outside a clinical-notes grant: the storage service refuses
     // (and records the attempt for the patient) before the wallet asks (chartRefusal.spec.ts).
     const sent = session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
-    await page.getByRole("button", { name: "Open report of record 1" }).click();
+    await page.getByRole("button", { name: "Open details of record 1" }).click();
     await page.getByRole("alert").getByText("does not cover general details records").waitFor();
     expect(session.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
     await e2e().screenshot(page, "23-chart-refused");

@@ -2,7 +2,10 @@ import { countOf } from "../../components/format";
 import { PatientName } from "../../components/PatientName";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { Category } from "@lib/categories";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
+import type { GeneralDetails } from "@lib/fhir/generalDetails";
+import { parseGeneralDetails } from "@lib/records/generalDetails";
 import { fromUtf8 } from "@lib/bytes";
 import { AccessDeniedError, IntegrityError, toUserMessage } from "@lib/errors";
 import { ehrCoreAbi } from "@deployments/contracts";
@@ -10,6 +13,7 @@ import { getAddress, isAddress, type Address } from "viem";
 import { listRecords, readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { categoryName } from "../../components/clinicalFormat";
 import { DoctorName } from "../../components/DoctorName";
+import { GeneralDetailsList } from "../../components/GeneralDetailsList";
 import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
 import { SummaryView } from "../../components/SummaryView";
@@ -34,6 +38,8 @@ const TEXT_TYPES = ["text/plain", "application/json", "application/fhir+json"];
 type Opened = {
   summary?: ReadRecordResult;
   report?: ReadRecordResult;
+  /** A general-details record's report, read field by field. */
+  details?: GeneralDetails;
   /** Why the storage service refused the last read. */
   refused?: string;
   /** The part whose file failed its check on the last read (IntegrityError), and why. */
@@ -78,6 +84,8 @@ function ChartRecord({
   const hasSummary = (record.flags & RecordFlags.HasSummary) !== 0;
   const report = opened?.report;
   const isText = report && TEXT_TYPES.includes(report.mediaType);
+  // General details are a form's fields, not a report: opened and shown field by field.
+  const isDetails = record.category === Category.GeneralDetails;
   return (
     <li className="card" aria-labelledby={`record-${record.index}`}>
       <h3 id={`record-${record.index}`}>
@@ -111,7 +119,8 @@ function ChartRecord({
         ) : null}
         {report ? null : (
           <button type="button" onClick={() => onRead("report")} disabled={busy}>
-            Open report<span className="visually-hidden"> of {recordName(record.index)}</span>
+            {isDetails ? "Open details" : "Open report"}
+            <span className="visually-hidden"> of {recordName(record.index)}</span>
           </button>
         )}
         <MessageAboutLink patient={patient} index={record.index} counterpart={patient} />
@@ -141,8 +150,15 @@ function ChartRecord({
       {opened?.summary ? <SummaryView stored={parseStoredSummary(opened.summary.plaintext)} headingLevel={4} /> : null}
       {report ? (
         <div className="report">
-          <p>Report opened under: {report.basis === "Grant" ? "your access grant" : report.basis.toLowerCase()}.</p>
-          {isText ? <pre className="report-text">{fromUtf8(report.plaintext)}</pre> : null}
+          <p>
+            {isDetails ? "Details" : "Report"} opened under:{" "}
+            {report.basis === "Grant" ? "your access grant" : report.basis.toLowerCase()}.
+          </p>
+          {opened?.details ? (
+            <GeneralDetailsList details={opened.details} />
+          ) : isText ? (
+            <pre className="report-text">{fromUtf8(report.plaintext)}</pre>
+          ) : null}
           <button
             type="button"
             onClick={() =>
@@ -153,7 +169,7 @@ function ChartRecord({
               )
             }
           >
-            Download the report
+            {isDetails ? "Download the file" : "Download the report"}
           </button>
         </div>
       ) : null}
@@ -189,13 +205,25 @@ function Chart({ patient }: { patient: Address }) {
 
   // Every click asks for the record (readRecord asks the storage service first): a record outside
   // the grant is refused there, audited for the patient, and shown here; nothing is decided here.
-  const read = (index: number, part: "summary" | "report") =>
+  const read = ({ index, category }: ChainRecord, part: "summary" | "report") =>
     task.run(async (report) => {
       const ctx = flowContext((p) => report(p.stage));
       try {
         const result = await readRecord(ctx, { patient, index, part, readerKey: userKey! });
-        if (part === "summary") parseStoredSummary(result.plaintext); // malformed: the banner, not a crash
-        setOpened((o) => ({ ...o, [index]: { ...o[index], [part]: result, refused: undefined, damaged: undefined } }));
+        // Malformed: the banner, not a crash.
+        if (part === "summary") parseStoredSummary(result.plaintext);
+        const details =
+          part === "report" && category === Category.GeneralDetails ? parseGeneralDetails(result.plaintext) : undefined;
+        setOpened((o) => ({
+          ...o,
+          [index]: {
+            ...o[index],
+            [part]: result,
+            ...(details ? { details } : {}),
+            refused: undefined,
+            damaged: undefined,
+          },
+        }));
       } catch (error) {
         // A damaged file is this record's problem: said in its card, not in the banner.
         if (error instanceof IntegrityError) {
@@ -231,7 +259,7 @@ function Chart({ patient }: { patient: Address }) {
             opened={opened[record.index]}
             busy={task.busy}
             covered={seemsCovered(grant.data, record.category)}
-            onRead={(part) => void read(record.index, part)}
+            onRead={(part) => void read(record, part)}
           />
         ))}
       </ul>

@@ -1,7 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import "../../components/patient.css";
-import { bmi, type GeneralDetails } from "@lib/fhir/generalDetails";
-import { calendarDate, localMinute } from "@lib/localTime";
+import type { GeneralDetails } from "@lib/fhir/generalDetails";
 import { updateGeneralDetails } from "@lib/records/flows";
 import { Progress } from "../../components/Progress";
 import type { TaskStage } from "../../components/stages";
@@ -11,54 +10,17 @@ import { generalDetailsKey, useGeneralDetails } from "../../hooks/useGeneralDeta
 import { RECORDS_QUERY_KEY } from "./hooks/usePatientRecords";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import { ageInYears } from "../../records/age";
-import { GENDER_LABELS, GeneralDetailsForm } from "./components/GeneralDetailsForm";
+import { GeneralDetailsForm } from "./components/GeneralDetailsForm";
+import { GeneralDetailsList } from "../../components/GeneralDetailsList";
 
 const SAVE_STAGES: readonly TaskStage[] = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"];
 
-const list = (items: string[]) => (items.length ? items.join(", ") : "None recorded");
-/** When the details were saved, in the reader's time with its zone; "—" when the record does not say. */
-const lastUpdated = (iso: string) => (Number.isNaN(Date.parse(iso)) ? "—" : localMinute(Date.parse(iso)));
-
 /** The saved details, read back from the chain and storage (what doctors with consent see). */
 function SavedDetails({ details }: { details: GeneralDetails }) {
-  const age = details.dateOfBirth ? ageInYears(details.dateOfBirth) : undefined;
-  const bodyMassIndex = bmi(details);
-  const rows: [string, string][] = [
-    ["Full name", details.fullName],
-    [
-      "Date of birth",
-      details.dateOfBirth ? `${calendarDate(details.dateOfBirth)}${age !== undefined ? ` (age ${age})` : ""}` : "—",
-    ],
-    ["Gender", details.gender ? GENDER_LABELS[details.gender] : "—"],
-    ["Height", details.heightCm !== undefined ? `${details.heightCm} cm` : "—"],
-    ["Weight", details.weightKg !== undefined ? `${details.weightKg} kg` : "—"],
-    ["BMI", bodyMassIndex !== undefined ? `${bodyMassIndex} kg/m²` : "—"],
-    ["Blood group", details.bloodGroup ?? "—"],
-    ["Allergies", list(details.allergies)],
-    ["Current medications", list(details.currentMedications)],
-    ["Chronic conditions", list(details.chronicConditions)],
-    [
-      "Emergency contacts",
-      list(
-        details.emergencyContacts.map((c) =>
-          [c.name, c.relationship && `(${c.relationship})`, c.phone].filter(Boolean).join(" "),
-        ),
-      ),
-    ],
-    ["Last updated", lastUpdated(details.updatedAt)],
-  ];
   return (
     <section className="card" aria-labelledby="saved-details-title">
       <h2 id="saved-details-title">Your saved details</h2>
-      <dl className="details-list">
-        {rows.map(([term, value]) => (
-          <div key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <GeneralDetailsList details={details} />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import {
 } from "@lib/fhir/generalDetails";
 import { calendarDate } from "@lib/localTime";
 import { ErrorSummary } from "../../../components/forms/ErrorSummary";
+import { GENDER_LABELS } from "../../../components/GeneralDetailsList";
 import { useFocusOn } from "../../../hooks/useFocusOn";
 import { ageInYears } from "../../../records/age";
 
@@ -129,14 +130,6 @@ function FieldProblem({ of, message }: { of: string; message: string | undefined
 function problemProps(id: string, problems: Record<string, string>) {
   return problems[id] ? { "aria-invalid": true, "aria-describedby": `${id}-problem` } : {};
 }
-
-/** How each gender value reads on screen. */
-export const GENDER_LABELS: Record<(typeof GENDERS)[number], string> = {
-  female: "Female",
-  male: "Male",
-  other: "Other",
-  unknown: "Prefer not to say",
-};
 
 /** The measured fields, side by side, each limited to the range the record accepts. */
 const MEASUREMENTS = [
