@@ -78,6 +78,11 @@ export function messagesSpecs(e2e: () => E2e): void {
       const request = messageList(p.page).getByRole("listitem").filter({ hasText: REQUEST });
       await request.waitFor();
       expect(await request.textContent()).to.contain("About record 1");
+      // The sender named as in the heading, not "Your doctor".
+      const heading = await p.page.getByRole("heading", { name: /^Conversation with / }).textContent();
+      const doctorName = heading!.replace("Conversation with ", "");
+      expect(doctorName).to.match(/^Dr /);
+      expect(await request.locator(".message-meta").textContent()).to.match(new RegExp(`^${doctorName} · \\d`));
       expect(await request.textContent()).to.contain("Asks for: Lab results");
       await request.getByRole("link", { name: "Share access" }).waitFor();
       // The patient's upload page exists, so the request also offers answering by uploading.
@@ -97,6 +102,9 @@ export function messagesSpecs(e2e: () => E2e): void {
       const reply = doctorView.getByRole("listitem").filter({ hasText: REPLY });
       await reply.waitFor();
       expect(await reply.textContent()).to.contain("In reply to a data request");
+      expect(await reply.locator(".message-meta").textContent()).to.match(
+        /^Patient 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} · \d/,
+      );
 
       // "Share access" fills the grant form with the doctor and the categories asked for.
       await conversations.getByRole("button").first().click();

@@ -28,11 +28,12 @@ export function MyPatients() {
               </h2>
               <p>You may read: {describeCategories(g.categories)}</p>
               <p>
-                <a href={`#/chart/${g.patient}`}>Open chart</a>
-              </p>
-              <p>
                 Until {formatSlot(g.expiresAt)} ·{" "}
                 {GRANT_SOURCE[g.source] === "granted by you" ? "granted by the patient" : GRANT_SOURCE[g.source]}
+              </p>
+              {/* What the grant is, then what to do with it. */}
+              <p>
+                <a href={`#/chart/${g.patient}`}>Open chart</a>
               </p>
             </li>
           ))}

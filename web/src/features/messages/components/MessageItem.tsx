@@ -9,6 +9,8 @@ import type { ConversationItem } from "../hooks/useConversation";
 import { setGrantPrefill } from "../handoff";
 import { recordName } from "../../../records/recordNumber";
 import { Details } from "../../../ui/Disclosure";
+import { DoctorName } from "../../../components/DoctorName";
+import { PatientName } from "../../../components/PatientName";
 
 export interface MessageItemProps {
   item: ConversationItem;
@@ -84,7 +86,15 @@ export function MessageItem({ item, me, viewerIsPatient, onReply }: MessageItemP
   return (
     <li className={`message${mine ? " mine" : ""}${request ? " request" : ""}`}>
       <p className="message-meta">
-        {mine ? "You" : viewerIsPatient ? "Your doctor" : "The patient"} · <When at={message.sentAt} />
+        {/* Named as everywhere else: the doctor by name, the patient by the name she shared (or her short address). */}
+        {mine ? (
+          "You"
+        ) : viewerIsPatient ? (
+          <DoctorName address={message.sender} />
+        ) : (
+          <PatientName address={message.sender} />
+        )}{" "}
+        · <When at={message.sentAt} />
         {request ? <strong className="message-tag"> Data request</strong> : null}
       </p>
       {content.record ? <p className="message-about">About {recordName(content.record.index)}</p> : null}
