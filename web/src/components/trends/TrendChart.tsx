@@ -1,6 +1,7 @@
 import { useId } from "react";
 import type { TrendPoint } from "@lib/forms";
 import { localDate, localMinute } from "@lib/localTime";
+import { valueAxis } from "./valueAxis";
 
 /** One line of a chart: its name ("Systolic") and its points, oldest first. */
 export interface TrendSeries {
@@ -26,15 +27,6 @@ const day = (ms: number) => localDate(ms);
 /** A reading's time to the minute in the reader's zone, naming it (lib/localTime). */
 const when = (ms: number) => localMinute(ms);
 
-/** Two to five round values within [min, max]. */
-function ticks(min: number, max: number): number[] {
-  const step = Math.pow(10, Math.floor(Math.log10(max - min || 1)) - 1);
-  const nice = [1, 2, 5, 10, 20, 50].map((m) => m * step).find((s) => (max - min) / s <= 5) ?? step * 100;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / nice) * nice; v <= max + 1e-9; v += nice) out.push(Number(v.toFixed(6)));
-  return out;
-}
-
 /**
  * A hand-drawn SVG line chart in a <figure>: caption, labelled axes, each point with a <title>
  * (its date and value), and the same data as a table for screen readers and for copying.
@@ -43,9 +35,8 @@ export function TrendChart({ title, unit, series }: TrendChartProps) {
   const id = useId();
   const all = series.flatMap((s) => s.points);
   const [t0, t1] = [Math.min(...all.map((p) => p.epochMs)), Math.max(...all.map((p) => p.epochMs))];
-  const values = all.map((p) => p.value);
-  const spread = Math.max(...values) - Math.min(...values) || Math.max(1, Math.abs(values[0]) * 0.1);
-  const [v0, v1] = [Math.min(...values) - spread * 0.15, Math.max(...values) + spread * 0.15];
+  const axis = valueAxis(all.map((p) => p.value));
+  const [v0, v1] = [axis.min, axis.max];
   const x = (ms: number) => PAD.left + (t1 === t0 ? 0.5 : (ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - ((v - v0) / (v1 - v0)) * (H - PAD.top - PAD.bottom);
   const times = [...new Set(all.map((p) => p.epochMs))].sort((a, b) => a - b);
@@ -76,7 +67,7 @@ export function TrendChart({ title, unit, series }: TrendChartProps) {
         </desc>
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} className="axis" />
-        {ticks(v0, v1).map((v) => (
+        {axis.ticks.map((v) => (
           <g key={v}>
             <line x1={PAD.left - 4} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
             <text x={PAD.left - 8} y={y(v) + 4} textAnchor="end">
