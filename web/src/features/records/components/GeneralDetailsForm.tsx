@@ -85,25 +85,26 @@ const FIELD_IDS: Record<string, string> = {
   currentMedications: "gd-medications",
   chronicConditions: "gd-conditions",
 };
-const CONTACT_FIELD_IDS: Record<string, string> = { name: "name", relationship: "rel", phone: "phone" };
 /** The lists typed one entry per line, in order. */
 const LISTS = [
   { field: "allergies", label: "Known allergies" },
   { field: "currentMedications", label: "Current medications" },
   { field: "chronicConditions", label: "Chronic conditions" },
 ] as const;
-/** An emergency contact's inputs, in order. */
+/** An emergency contact's inputs, in order; contact i's input is `gd-contact-<id>-<i>` ({@link contactFieldId}). */
 const CONTACT_FIELDS = [
-  { field: "name", label: "name", type: "text" },
-  { field: "relationship", label: "relationship", type: "text" },
-  { field: "phone", label: "phone", type: "tel" },
+  { field: "name", id: "name", label: "name", type: "text" },
+  { field: "relationship", id: "rel", label: "relationship", type: "text" },
+  { field: "phone", id: "phone", label: "phone", type: "tel" },
 ] as const;
+const contactFieldId = (field: string, index: number | string) =>
+  `gd-contact-${CONTACT_FIELDS.find((f) => f.field === field)?.id}-${index}`;
 
 /** The input a problem's path is about ("emergencyContacts.1.phone": "gd-contact-phone-1"). */
 function fieldIdOf(path: string): string | undefined {
   if (FIELD_IDS[path]) return FIELD_IDS[path];
   const contact = /^emergencyContacts\.(\d+)(?:\.(\w+))?$/.exec(path);
-  return contact ? `gd-contact-${CONTACT_FIELD_IDS[contact[2] ?? "name"]}-${contact[1]}` : undefined;
+  return contact ? contactFieldId(contact[2] ?? "name", contact[1]) : undefined;
 }
 
 /** Where an input stands in the form, for the summary's order: the fields, then each contact's three. */
@@ -112,7 +113,7 @@ function fieldRank(fieldId: string): number {
   if (field >= 0) return field;
   const contact = /^gd-contact-(\w+)-(\d+)$/.exec(fieldId);
   if (!contact) return Number.MAX_SAFE_INTEGER;
-  return 100 + Number(contact[2]) * 3 + Object.values(CONTACT_FIELD_IDS).indexOf(contact[1]);
+  return 100 + Number(contact[2]) * CONTACT_FIELDS.length + CONTACT_FIELDS.findIndex((f) => f.id === contact[1]);
 }
 
 /** A field's problem, under it; its input names it with aria-describedby (see {@link problemProps}). */
@@ -168,7 +169,7 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
     setDraft((d) => ({ ...d, [field]: e.target.value }));
   };
   const setContact = (i: number, field: keyof EmergencyContact, value: string) => {
-    solved(`gd-contact-${CONTACT_FIELD_IDS[field]}-${i}`);
+    solved(contactFieldId(field, i));
     setDraft((d) => ({
       ...d,
       emergencyContacts: d.emergencyContacts.map((c, j) => (j === i ? { ...c, [field]: value } : c)),
@@ -291,7 +292,7 @@ export function GeneralDetailsForm({ initial, busy, onSave }: GeneralDetailsForm
         {draft.emergencyContacts.map((c, i) => (
           <div className="contact" key={i} role="group" aria-label={`Emergency contact ${i + 1}`}>
             {CONTACT_FIELDS.map(({ field, label, type }) => {
-              const fieldId = `gd-contact-${CONTACT_FIELD_IDS[field]}-${i}`;
+              const fieldId = contactFieldId(field, i);
               return (
                 <Fragment key={field}>
                   <label htmlFor={fieldId}>
