@@ -158,6 +158,25 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       await page.getByRole("button", { name: "Open the record" }).click();
       await page.getByText("Verified against the hash on the chain").waitFor();
       expect(await page.locator("main").textContent()).to.contain(onChain.envelopeHash);
+      // Opened, the details read field by field, as saved (the gist above the button has three lists).
+      const fields = await page
+        .locator("#record-title")
+        .locator("xpath=..")
+        .locator(".details-list > div")
+        .evaluateAll((rows) =>
+          rows.map((row) => [row.querySelector("dt")?.textContent, row.querySelector("dd")?.textContent]),
+        );
+      expect(fields.slice(0, 8)).to.deep.equal([
+        ["Full name", "Ada Lovelace"],
+        ["Date of birth", fields[1][1]],
+        ["Gender", "Female"],
+        ["Height", "180 cm"],
+        ["Weight", "81 kg"],
+        ["BMI", "25 kg/m²"],
+        ["Blood group", "O-"],
+        ["Allergies", "Penicillin, Peanuts"],
+      ]);
+      expect(fields[1][1]).to.match(/^15 Apr 1990 \(age \d+\)$/);
       await e2e().screenshot(page, "patient-04-record-open");
       const download = page.waitForEvent("download");
       await page.getByRole("button", { name: "Download the original" }).click();

@@ -1,9 +1,12 @@
 import { useState } from "react";
-import { CATEGORY_LABELS, type CategoryId } from "@lib/categories";
+import { Category, CATEGORY_LABELS, type CategoryId } from "@lib/categories";
 import type { ChainRecord } from "@lib/chain/ehr";
 import { IntegrityError } from "@lib/errors";
+import type { GeneralDetails } from "@lib/fhir/generalDetails";
+import { parseGeneralDetails } from "@lib/records/generalDetails";
 import { readRecord, type ReadRecordResult } from "@lib/records/flows";
 import { fileKind, fileSize } from "../../../components/format";
+import { GeneralDetailsList } from "../../../components/GeneralDetailsList";
 import { Progress } from "../../../components/Progress";
 import { Details } from "../../../ui/Disclosure";
 import type { TaskStage } from "../../../components/stages";
@@ -54,13 +57,18 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
   const { userKey, flowContext } = useUserKey();
   const task = useTaskMutation();
   const [opened, setOpened] = useState<ReadRecordResult | undefined>();
+  /** A general-details record opened: its fields (the gist above shows only its three lists). */
+  const [details, setDetails] = useState<GeneralDetails | undefined>();
   const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;
 
   const onOpen = () =>
     void task.run(
       async (report) => {
         const ctx = flowContext(({ stage }) => report(stage));
-        setOpened(await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! }));
+        const read = await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! });
+        // Malformed details: the banner says so, nothing is shown as if it were read.
+        setDetails(record.category === Category.GeneralDetails ? parseGeneralDetails(read.plaintext) : undefined);
+        setOpened(read);
       },
       // A file that fails its check is this record's problem: said here, in the card, not in the banner.
       { showsError: (error) => error instanceof IntegrityError },
@@ -78,7 +86,8 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
       <h2 id="record-title">
         Record {recordNumber(record.index)}: {label}
       </h2>
-      <RecordSummary record={record} />
+      {/* Opened details show every field below, their three lists among them. */}
+      {details ? null : <RecordSummary record={record} />}
       <p>
         <MessageAboutLink patient={address!} index={record.index} />
       </p>
@@ -93,6 +102,7 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
               {opened.mediaType} · hash recorded on the chain <code>{record.envelopeHash}</code>
             </Details>
           </div>
+          {details ? <GeneralDetailsList details={details} /> : null}
           {preview === undefined ? null : /json/.test(opened.mediaType) ? (
             // Structured data is read above, field by field: its text is there for whoever wants it.
             <div className="record-file">
