@@ -1,5 +1,7 @@
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
-import { formatWhen } from "../../components/clinicalFormat";
+import type { Address } from "viem";
+import { categoryName, formatWhen } from "../../components/clinicalFormat";
+import { useCoreRead } from "../../hooks/useCoreRead";
 import { useWallet } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
@@ -7,6 +9,21 @@ import "../../components/clinical.css";
 import { recordName } from "../../records/recordNumber";
 import { PatientName } from "../../components/PatientName";
 import { AccessTable } from "../../components/AccessTable";
+
+/**
+ * "record 2 (Clinical notes and reports)": the record's category read from the chain (public, as
+ * the index is), so a doctor sees what kind of record each line was, as the patient's Activity says.
+ */
+function RecordRef({ patient, index }: { patient: Address; index: number }) {
+  const record = useCoreRead("recordOf", [patient, BigInt(index)]);
+  const category = record.data?.category;
+  return (
+    <>
+      {recordName(index)}
+      {category === undefined ? "" : ` (${categoryName(Number(category))})`}
+    </>
+  );
+}
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {
@@ -40,9 +57,14 @@ export function AuditTrail() {
             {
               header: "What",
               cell: (e) =>
-                e.kind === "read"
-                  ? `Read ${e.summaryOnly ? "the summary of " : ""}${recordName(e.index)}`
-                  : `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`,
+                e.kind === "read" ? (
+                  <>
+                    Read {e.summaryOnly ? "the summary of " : ""}
+                    <RecordRef patient={e.patient} index={e.index} />
+                  </>
+                ) : (
+                  `Opened emergency access (${emergencyReasonLabel(e.reasonCode)}) until ${formatWhen(e.expiresAt)}`
+                ),
             },
             { header: "Under", cell: (e) => (e.kind === "read" && e.basis === "Grant" ? "Grant" : "Emergency") },
           ]}
