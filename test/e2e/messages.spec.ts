@@ -77,7 +77,7 @@ export function messagesSpecs(e2e: () => E2e): void {
       await conversations.getByRole("button").first().click();
       const request = messageList(p.page).getByRole("listitem").filter({ hasText: REQUEST });
       await request.waitFor();
-      expect(await request.textContent()).to.contain("About record 1");
+      await request.getByText("About record 1 (General details)").waitFor();
       // The sender named as in the heading, not "Your doctor".
       const heading = await p.page.getByRole("heading", { name: /^Conversation with / }).textContent();
       const doctorName = heading!.replace("Conversation with ", "");

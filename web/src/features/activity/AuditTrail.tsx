@@ -1,29 +1,12 @@
 import { emergencyReasonLabel } from "../../components/emergencyReasons";
-import type { Address } from "viem";
-import { categoryName, formatWhen } from "../../components/clinicalFormat";
-import { useCoreRead } from "../../hooks/useCoreRead";
+import { formatWhen } from "../../components/clinicalFormat";
+import { RecordRef } from "../../components/RecordRef";
 import { useWallet } from "../../ehr/useEhr";
 import { OlderEntries } from "../../components/OlderEntries";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
 import "../../components/clinical.css";
-import { recordName } from "../../records/recordNumber";
 import { PatientName } from "../../components/PatientName";
 import { AccessTable } from "../../components/AccessTable";
-
-/**
- * "record 2 (Clinical notes and reports)": the record's category read from the chain (public, as
- * the index is), so a doctor sees what kind of record each line was, as the patient's Activity says.
- */
-function RecordRef({ patient, index }: { patient: Address; index: number }) {
-  const record = useCoreRead("recordOf", [patient, BigInt(index)]);
-  const category = record.data?.category;
-  return (
-    <>
-      {recordName(index)}
-      {category === undefined ? "" : ` (${categoryName(Number(category))})`}
-    </>
-  );
-}
 
 /** The doctor's own trail from the chain: every logged read and every emergency window opened. */
 export function AuditTrail() {

@@ -11,6 +11,7 @@ import { recordName } from "../../../records/recordNumber";
 import { Details } from "../../../ui/Disclosure";
 import { DoctorName } from "../../../components/DoctorName";
 import { PatientName } from "../../../components/PatientName";
+import { RecordRef } from "../../../components/RecordRef";
 
 export interface MessageItemProps {
   item: ConversationItem;
@@ -97,7 +98,11 @@ export function MessageItem({ item, me, viewerIsPatient, onReply }: MessageItemP
         · <When at={message.sentAt} />
         {request ? <strong className="message-tag"> Data request</strong> : null}
       </p>
-      {content.record ? <p className="message-about">About {recordName(content.record.index)}</p> : null}
+      {content.record ? (
+        <p className="message-about">
+          About <RecordRef patient={content.record.patient} index={content.record.index} />
+        </p>
+      ) : null}
       {content.kind === "request" && content.categories?.length ? (
         <p className="message-about">Asks for: {content.categories.map(categoryName).join(", ")}</p>
       ) : null}
