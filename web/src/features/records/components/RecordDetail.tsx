@@ -56,9 +56,9 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
   const { address } = useWallet();
   const { userKey, flowContext } = useUserKey();
   const task = useTaskMutation();
-  const [opened, setOpened] = useState<ReadRecordResult | undefined>();
-  /** A general-details record opened: its fields (the gist above shows only its three lists). */
-  const [details, setDetails] = useState<GeneralDetails | undefined>();
+  /** The record opened, and for general details their fields (the gist above shows only three lists). */
+  const [opened, setOpened] = useState<(ReadRecordResult & { details?: GeneralDetails }) | undefined>();
+  const details = opened?.details;
   const label = CATEGORY_LABELS[record.category as CategoryId] ?? `Category ${record.category}`;
 
   const onOpen = () =>
@@ -67,8 +67,11 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
         const ctx = flowContext(({ stage }) => report(stage));
         const read = await readRecord(ctx, { patient: address!, index: record.index, readerKey: userKey! });
         // Malformed details: the banner says so, nothing is shown as if it were read.
-        setDetails(record.category === Category.GeneralDetails ? parseGeneralDetails(read.plaintext) : undefined);
-        setOpened(read);
+        setOpened(
+          record.category === Category.GeneralDetails
+            ? { ...read, details: parseGeneralDetails(read.plaintext) }
+            : read,
+        );
       },
       // A file that fails its check is this record's problem: said here, in the card, not in the banner.
       { showsError: (error) => error instanceof IntegrityError },
