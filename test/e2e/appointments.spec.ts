@@ -114,7 +114,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await bookWrite(stack, patientKey, "book", [doctor, laterStart]);
       const first = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Appointments");
-      const rows = d.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
+      // Both of the doctor's lists: coming up, and earlier (below).
+      const rows = d.page.getByRole("list", { name: /^(Coming|Earlier) appointments$/ }).getByRole("listitem");
       await d.page.getByRole("button", { name: `Decline the appointment of ${first}` }).click();
       await d.page.getByRole("button", { name: "Yes, decline" }).click();
       await rows.filter({ hasText: first }).filter({ hasText: "Declined" }).waitFor();
@@ -122,8 +123,14 @@ export function appointmentsSpecs(e2e: () => E2e): void {
 
       // The patient sees it declined and books again; the doctor confirms.
       await nav(p.page, "Appointments");
-      const mine = p.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
-      await mine.filter({ hasText: doctorName }).filter({ hasText: "Declined" }).waitFor();
+      // Both of the patient's lists: what is coming, and the past and cancelled (below).
+      const mine = p.page.getByRole("list", { name: /appointments$/ }).getByRole("listitem");
+      await p.page
+        .getByRole("list", { name: "Past and cancelled appointments" })
+        .getByRole("listitem")
+        .filter({ hasText: doctorName })
+        .filter({ hasText: "Declined" })
+        .waitFor();
       const when = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Home");
       await confirmAppointment(d.page, when);
@@ -266,6 +273,20 @@ export function appointmentsSpecs(e2e: () => E2e): void {
           timeout: 60_000,
         });
       await shot(d.page, "04-completed");
+      // The doctor's calendar puts what is ahead first, soonest first: the third slot (cancelled, its
+      // time not over on this page's clock) and the later day's booking, waiting for an answer. The
+      // visits whose slots are over are below, latest first.
+      const ahead = d.page.getByRole("list", { name: "Coming appointments" }).getByRole("listitem");
+      expect(await ahead.locator(".status").allTextContents()).to.deep.equal(["Cancelled", "Booked"]);
+      const earlier = d.page.getByRole("list", { name: "Earlier appointments" }).getByRole("listitem");
+      const latestFirst = [
+        { label: when, start },
+        { label: next, start: nextStart },
+      ]
+        .sort((a, b) => b.start - a.start)
+        .map((k) => k.label);
+      const earlierHeadings = await earlier.getByRole("heading").allTextContents();
+      expect(earlierHeadings.filter((h) => latestFirst.includes(h))).to.deep.equal(latestFirst);
       const record = await publicClient.readContract({
         address: stack.core,
         abi: ehrCoreAbi,
@@ -292,20 +313,27 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       expect(await prescription.textContent()).to.contain("Take with food.");
       await shot(p.page, "05-patient-prescription");
 
-      // The patient's appointments in date order, soonest first, whatever the order of booking
-      // (the later day was booked first; the same slot declined then booked again keeps that order).
+      // What is still to happen comes first: the later day's booking (booked first, by script),
+      // waiting for the doctor. Then the past and the cancelled, latest first, whatever the order of
+      // booking (the same slot declined then booked again keeps its bookings' order, reversed).
+      const upcoming = p.page.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem");
+      expect(await upcoming.locator(".status").allTextContents()).to.deep.equal(["Booked"]);
+      expect(await upcoming.textContent()).to.contain(`Waiting for ${doctorName} to confirm.`);
       const known = [
         { label: first, start: Number(booked[0].start), status: "Declined" },
         { label: when, start, status: "Completed" },
         { label: next, start: nextStart, status: "Completed" },
-      ].sort((a, b) => a.start - b.start); // stable: the declined booking stays before the rebooking
-      const headings = await mine.getByRole("heading").allTextContents();
-      expect(headings.slice(0, 3)).to.deep.equal(known.map((k) => `${k.label} with ${doctorName}`));
-      expect(await mine.locator(".status").allTextContents()).to.deep.equal([
-        ...known.map((k) => k.status),
+      ]
+        .sort((a, b) => a.start - b.start) // stable: the declined booking stays before the rebooking
+        .reverse();
+      const past = p.page.getByRole("list", { name: "Past and cancelled appointments" }).getByRole("listitem");
+      const headings = await past.getByRole("heading").allTextContents();
+      expect(headings.slice(1)).to.deep.equal(known.map((k) => `${k.label} with ${doctorName}`));
+      expect(await past.locator(".status").allTextContents()).to.deep.equal([
         "Cancelled",
-        "Booked",
+        ...known.map((k) => k.status),
       ]);
+      expect(await past.first().textContent()).not.to.contain("Waiting for");
     });
 
     it("a doctor in Kolkata writes 09:00-17:00 of their own time, kept as 03:30-11:30 UTC; a patient in Los Angeles sees those slots in hers", async function () {
@@ -408,7 +436,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
           /^From a week ago to four weeks ahead\. Times are in your time zone, Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)\.$/,
         )
         .waitFor();
-      const visit = d.page.getByRole("list", { name: "Appointments" }).getByRole("heading");
+      const visit = d.page.getByRole("list", { name: "Coming appointments" }).getByRole("heading");
       await visit.first().waitFor();
       expect(await visit.allTextContents()).to.have.length(1);
       expect(await visit.first().textContent()).to.match(

@@ -97,7 +97,7 @@ export function careSpecs(e2e: () => E2e): void {
       expect(booked[0].status).to.equal(1); // Booked
 
       await nav(p.page, "Appointments");
-      const mine = p.page.getByRole("list", { name: "Appointments" }).getByRole("listitem");
+      const mine = p.page.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem");
       await mine.filter({ hasText: "Booked" }).filter({ hasText: DOCTOR_NAME }).waitFor();
       await e2e().screenshot(p.page, "care-03-patient-appointments");
 

@@ -222,7 +222,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
         await shot(p.page, `${stage}-activity`);
         await nav(p.page, "Appointments");
         await p.page
-          .getByRole("list", { name: "Appointments" })
+          .getByRole("list", { name: "Upcoming appointments" })
           .getByRole("listitem")
           .filter({ hasText: DOCTOR_NAME })
           .filter({ hasText: "Confirmed" })

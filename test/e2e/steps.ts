@@ -132,7 +132,7 @@ export async function confirmAppointment(page: Page, when: string): Promise<void
   await nav(page, "Appointments");
   await page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
   await page
-    .getByRole("list", { name: "Appointments" })
+    .getByRole("list", { name: "Coming appointments" })
     .getByRole("listitem")
     .filter({ hasText: when })
     .filter({ hasText: "Confirmed" })

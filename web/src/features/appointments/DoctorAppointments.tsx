@@ -7,7 +7,7 @@ import { useWallet } from "../../ehr/useEhr";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useCompleteAppointment } from "./hooks/useCompleteAppointment";
-import { useDoctorAppointments } from "../../hooks/useDoctorAppointments";
+import { useDoctorAppointments, type DoctorAppointment } from "../../hooks/useDoctorAppointments";
 import { useSendNote } from "../../hooks/useSendNote";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CompleteForm } from "./components/CompleteForm";
@@ -16,13 +16,15 @@ import { APPOINTMENT_STATUS, formatSlot, viewerTimeZone } from "../../components
 import "../../components/care.css";
 import { AppointmentStatus } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
+import { isSlotAhead, splitAppointments } from "./upcoming";
 
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
 const BOOKED = 1;
 
 /**
- * The doctor's calendar: confirm or decline new bookings, cancel confirmed ones, and complete
- * started ones with no outcome, a prescription or a test order (an encrypted record for the patient).
+ * The doctor's calendar, what is coming up first (soonest first), then the past week (latest first):
+ * confirm or decline new bookings, cancel confirmed ones, and complete started ones with no
+ * outcome, a prescription or a test order (an encrypted record for the patient).
  */
 export function DoctorAppointments() {
   const { address } = useWallet();
@@ -39,6 +41,7 @@ export function DoctorAppointments() {
   const [stages, setStages] = useState<readonly TaskStage[]>(WRITE_STAGES);
   const [completing, setCompleting] = useState<number>();
   const now = chain.now;
+  const { upcoming: ahead, past: earlier } = splitAppointments(appointments.data ?? [], now, isSlotAhead);
 
   const act = (
     title: string,
@@ -51,6 +54,102 @@ export function DoctorAppointments() {
       await work(report);
       await Promise.all([appointments.refetch(), chain.refetch()]);
     });
+  };
+
+  const row = (a: DoctorAppointment) => {
+    const when = formatSlot(a.start);
+    return (
+      <li key={`${a.start}-${a.seq}`}>
+        <h3>{when}</h3>
+        <p>
+          <PatientName address={a.patient} details />
+        </p>
+        <p>
+          Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
+          {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
+        </p>
+        <div className="actions">
+          {a.status === BOOKED ? (
+            <>
+              <button
+                type="button"
+                className="primary"
+                disabled={task.busy}
+                aria-label={`Confirm the appointment of ${when}`}
+                onClick={() =>
+                  void act("Confirming the appointment", (r) =>
+                    write("confirm", [a.start], "confirm the appointment", r),
+                  )
+                }
+              >
+                Confirm
+              </button>
+              <ConfirmButton
+                label="Decline"
+                ariaLabel={`Decline the appointment of ${when}`}
+                disabled={task.busy}
+                question={`Decline the booking of ${when}? The patient is told, and the slot is freed.`}
+                reasonLabel="Reason, sent to the patient (optional)"
+                confirmLabel="Yes, decline"
+                keepLabel="Keep the booking"
+                onConfirm={(reason) =>
+                  void act("Declining the appointment", async (r) => {
+                    if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
+                    await write("decline", [a.start], "decline the appointment", r);
+                  })
+                }
+              />
+            </>
+          ) : null}
+          {a.status === AppointmentStatus.Confirmed && a.start <= now && completing !== a.start ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={task.busy}
+              aria-label={`Complete the appointment of ${when}`}
+              onClick={() => setCompleting(a.start)}
+            >
+              Complete
+            </button>
+          ) : null}
+          {a.status === AppointmentStatus.Confirmed ? (
+            <ConfirmButton
+              label="Cancel appointment"
+              ariaLabel={`Cancel the appointment of ${when}`}
+              disabled={task.busy}
+              question={`Cancel the confirmed appointment of ${when}? The patient is told, and the slot is freed.`}
+              reasonLabel="Reason, sent to the patient (optional)"
+              confirmLabel="Yes, cancel it"
+              keepLabel="Keep the appointment"
+              onConfirm={(reason) =>
+                void act("Cancelling the appointment", async (r) => {
+                  if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
+                  await write("cancel", [address!, a.start], "cancel the appointment", r);
+                })
+              }
+            />
+          ) : null}
+        </div>
+        {a.status === AppointmentStatus.Confirmed && completing === a.start ? (
+          <CompleteForm
+            when={when}
+            patient={a.patient}
+            busy={task.busy}
+            onCancel={() => setCompleting(undefined)}
+            onSubmit={(order) =>
+              void act(
+                "Completing the appointment",
+                async (r) => {
+                  await complete(a, order(), r);
+                  setCompleting(undefined);
+                },
+                RECORD_STAGES,
+              )
+            }
+          />
+        ) : null}
+      </li>
+    );
   };
 
   return (
@@ -67,103 +166,26 @@ export function DoctorAppointments() {
       ) : appointments.data.length === 0 ? (
         <p>No appointments in this period.</p>
       ) : (
-        <ul className="care-list" aria-label="Appointments">
-          {appointments.data.map((a) => {
-            const when = formatSlot(a.start);
-            return (
-              <li key={`${a.start}-${a.seq}`}>
-                <h3>{when}</h3>
-                <p>
-                  <PatientName address={a.patient} details />
-                </p>
-                <p>
-                  Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
-                  {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
-                </p>
-                <div className="actions">
-                  {a.status === BOOKED ? (
-                    <>
-                      <button
-                        type="button"
-                        className="primary"
-                        disabled={task.busy}
-                        aria-label={`Confirm the appointment of ${when}`}
-                        onClick={() =>
-                          void act("Confirming the appointment", (r) =>
-                            write("confirm", [a.start], "confirm the appointment", r),
-                          )
-                        }
-                      >
-                        Confirm
-                      </button>
-                      <ConfirmButton
-                        label="Decline"
-                        ariaLabel={`Decline the appointment of ${when}`}
-                        disabled={task.busy}
-                        question={`Decline the booking of ${when}? The patient is told, and the slot is freed.`}
-                        reasonLabel="Reason, sent to the patient (optional)"
-                        confirmLabel="Yes, decline"
-                        keepLabel="Keep the booking"
-                        onConfirm={(reason) =>
-                          void act("Declining the appointment", async (r) => {
-                            if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
-                            await write("decline", [a.start], "decline the appointment", r);
-                          })
-                        }
-                      />
-                    </>
-                  ) : null}
-                  {a.status === AppointmentStatus.Confirmed && a.start <= now && completing !== a.start ? (
-                    <button
-                      type="button"
-                      className="primary"
-                      disabled={task.busy}
-                      aria-label={`Complete the appointment of ${when}`}
-                      onClick={() => setCompleting(a.start)}
-                    >
-                      Complete
-                    </button>
-                  ) : null}
-                  {a.status === AppointmentStatus.Confirmed ? (
-                    <ConfirmButton
-                      label="Cancel appointment"
-                      ariaLabel={`Cancel the appointment of ${when}`}
-                      disabled={task.busy}
-                      question={`Cancel the confirmed appointment of ${when}? The patient is told, and the slot is freed.`}
-                      reasonLabel="Reason, sent to the patient (optional)"
-                      confirmLabel="Yes, cancel it"
-                      keepLabel="Keep the appointment"
-                      onConfirm={(reason) =>
-                        void act("Cancelling the appointment", async (r) => {
-                          if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
-                          await write("cancel", [address!, a.start], "cancel the appointment", r);
-                        })
-                      }
-                    />
-                  ) : null}
-                </div>
-                {a.status === AppointmentStatus.Confirmed && completing === a.start ? (
-                  <CompleteForm
-                    when={when}
-                    patient={a.patient}
-                    busy={task.busy}
-                    onCancel={() => setCompleting(undefined)}
-                    onSubmit={(order) =>
-                      void act(
-                        "Completing the appointment",
-                        async (r) => {
-                          await complete(a, order(), r);
-                          setCompleting(undefined);
-                        },
-                        RECORD_STAGES,
-                      )
-                    }
-                  />
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <section aria-labelledby="calendar-ahead">
+            <h2 id="calendar-ahead">Coming up</h2>
+            {ahead.length === 0 ? (
+              <p>Nothing booked in the next four weeks.</p>
+            ) : (
+              <ul className="care-list" aria-label="Coming appointments">
+                {ahead.map(row)}
+              </ul>
+            )}
+          </section>
+          {earlier.length > 0 ? (
+            <section aria-labelledby="calendar-earlier">
+              <h2 id="calendar-earlier">Earlier</h2>
+              <ul className="care-list" aria-label="Earlier appointments">
+                {earlier.map(row)}
+              </ul>
+            </section>
+          ) : null}
+        </>
       )}
     </>
   );

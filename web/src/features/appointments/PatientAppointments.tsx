@@ -12,12 +12,19 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { StatusChip } from "../../ui/StatusChip";
 import { useWallet } from "../../ehr/useEhr";
 import { useSendNote } from "../../hooks/useSendNote";
+import { useChainNow } from "../../hooks/useChainNow";
+import type { PatientAppointment } from "../../hooks/usePatientAppointments";
+import { AppointmentStatus } from "@deployments/contracts";
+import { splitAppointments } from "./upcoming";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 /** Booked and Confirmed appointments can still be cancelled. */
-const CANCELLABLE = new Set([1, 2]);
+const CANCELLABLE = new Set<number>([AppointmentStatus.Booked, AppointmentStatus.Confirmed]);
 
-/** The patient's appointments: status, cancel, and the prescription or test order of completed ones. */
+/**
+ * The patient's appointments, what is coming first (soonest first) and then the past and the
+ * cancelled (latest first): status, cancel, and the prescription or test order of completed ones.
+ */
 export function PatientAppointments() {
   const appointments = usePatientAppointments();
   const doctors = useDoctors();
@@ -25,6 +32,8 @@ export function PatientAppointments() {
   const task = useTaskMutation();
   const { address } = useWallet();
   const sendNote = useSendNote();
+  const chain = useChainNow();
+  const { upcoming, past } = splitAppointments(appointments.data ?? [], chain.now);
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
 
@@ -33,8 +42,47 @@ export function PatientAppointments() {
       // Sent while the appointment still links the two.
       if (reason && address) await sendNote({ patient: address, doctor }, `Reason for cancelling: ${reason}`, start);
       await write("cancel", [doctor, start], "cancel the appointment", report);
-      await appointments.refetch();
+      await Promise.all([appointments.refetch(), chain.refetch()]);
     });
+
+  const item = (a: PatientAppointment, coming: boolean) => (
+    <li key={`${a.doctor}-${a.start}-${a.seq}`}>
+      <h3>
+        {formatSlot(a.start)} with {nameOf(a.doctor)}
+      </h3>
+      <p>
+        Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
+        {coming && a.status === AppointmentStatus.Booked ? (
+          <span className="muted"> Waiting for {nameOf(a.doctor)} to confirm.</span>
+        ) : null}
+      </p>
+      {a.outcomeIndex !== undefined ? (
+        <p>
+          Outcome:{" "}
+          {a.outcomeCategory !== undefined && isCategoryId(a.outcomeCategory)
+            ? CATEGORY_LABELS[a.outcomeCategory]
+            : "record"}{" "}
+          ({recordName(a.outcomeIndex)} in your records)
+        </p>
+      ) : null}
+      {a.outcomeIndex !== undefined &&
+      (a.outcomeCategory === Category.Prescriptions || a.outcomeCategory === Category.TestOrders) ? (
+        <OutcomeOrder index={a.outcomeIndex} label={CATEGORY_LABELS[a.outcomeCategory]} />
+      ) : null}
+      {CANCELLABLE.has(a.status) ? (
+        <ConfirmButton
+          label="Cancel appointment"
+          ariaLabel={`Cancel the appointment of ${formatSlot(a.start)}`}
+          disabled={task.busy}
+          question={`Cancel your appointment with ${nameOf(a.doctor)} on ${formatSlot(a.start)}? The slot is freed for others.`}
+          reasonLabel={`Reason, sent to ${nameOf(a.doctor)} (optional)`}
+          confirmLabel="Yes, cancel it"
+          keepLabel="Keep the appointment"
+          onConfirm={(reason) => void onCancel(a.doctor, a.start, reason)}
+        />
+      ) : null}
+    </li>
+  );
 
   return (
     <>
@@ -48,43 +96,28 @@ export function PatientAppointments() {
           You have no appointments yet. <a href="#/doctors">Find a doctor</a> to book one.
         </p>
       ) : (
-        <ul className="care-list" aria-label="Appointments">
-          {appointments.data.map((a) => (
-            <li key={`${a.doctor}-${a.start}-${a.seq}`}>
-              <h3>
-                {formatSlot(a.start)} with {nameOf(a.doctor)}
-              </h3>
+        <>
+          <section aria-labelledby="appointments-upcoming">
+            <h2 id="appointments-upcoming">Upcoming</h2>
+            {upcoming.length === 0 ? (
               <p>
-                Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
+                No appointment coming up. <a href="#/doctors">Find a doctor</a> to book one.
               </p>
-              {a.outcomeIndex !== undefined ? (
-                <p>
-                  Outcome:{" "}
-                  {a.outcomeCategory !== undefined && isCategoryId(a.outcomeCategory)
-                    ? CATEGORY_LABELS[a.outcomeCategory]
-                    : "record"}{" "}
-                  ({recordName(a.outcomeIndex)} in your records)
-                </p>
-              ) : null}
-              {a.outcomeIndex !== undefined &&
-              (a.outcomeCategory === Category.Prescriptions || a.outcomeCategory === Category.TestOrders) ? (
-                <OutcomeOrder index={a.outcomeIndex} label={CATEGORY_LABELS[a.outcomeCategory]} />
-              ) : null}
-              {CANCELLABLE.has(a.status) ? (
-                <ConfirmButton
-                  label="Cancel appointment"
-                  ariaLabel={`Cancel the appointment of ${formatSlot(a.start)}`}
-                  disabled={task.busy}
-                  question={`Cancel your appointment with ${nameOf(a.doctor)} on ${formatSlot(a.start)}? The slot is freed for others.`}
-                  reasonLabel={`Reason, sent to ${nameOf(a.doctor)} (optional)`}
-                  confirmLabel="Yes, cancel it"
-                  keepLabel="Keep the appointment"
-                  onConfirm={(reason) => void onCancel(a.doctor, a.start, reason)}
-                />
-              ) : null}
-            </li>
-          ))}
-        </ul>
+            ) : (
+              <ul className="care-list" aria-label="Upcoming appointments">
+                {upcoming.map((a) => item(a, true))}
+              </ul>
+            )}
+          </section>
+          {past.length > 0 ? (
+            <section aria-labelledby="appointments-past">
+              <h2 id="appointments-past">Past and cancelled</h2>
+              <ul className="care-list" aria-label="Past and cancelled appointments">
+                {past.map((a) => item(a, false))}
+              </ul>
+            </section>
+          ) : null}
+        </>
       )}
       <TaskProgress title="Cancelling the appointment" stages={WRITE_STAGES} task={task} />
     </>

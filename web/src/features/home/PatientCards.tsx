@@ -18,15 +18,14 @@ import { Button } from "../../ui/Button";
 import { useUnseenEmergencies } from "../../hooks/useUnseenEmergencies";
 import { APPROVE_STAGES, useAnswerRequest } from "../sharing/useAnswerRequest";
 import { HomeCard } from "./HomeCard";
+import { useChainNow } from "../../hooks/useChainNow";
+import { splitAppointments } from "../appointments/upcoming";
 
 const DAY = 86_400;
 /** Grants ending within this many seconds are listed, so the patient can renew them in time. */
 const ENDING_SOON = 7 * DAY;
 /** Emergency openings of this many seconds back stay on the home after their window closed. */
 const EMERGENCY_RECENT = 7 * DAY;
-/** A slot lasts 30 minutes: a visit under way is still the next one. */
-const SLOT = 30 * 60;
-
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Doctors asking for access, each answered in place (the same action as on Sharing). */
@@ -177,13 +176,11 @@ export function EmergencyOpeningsCard() {
   );
 }
 
-/** The next visit booked or confirmed, in the patient's own time with its zone. */
+/** The next visit booked or confirmed (a visit under way is still the next one), in the patient's own time with its zone. */
 export function NextAppointmentCard() {
   const appointments = usePatientAppointments();
-  const now = nowSeconds();
-  const coming = (appointments.data ?? []).filter(
-    (a) => (a.status === AppointmentStatus.Booked || a.status === AppointmentStatus.Confirmed) && a.start + SLOT > now,
-  );
+  const chain = useChainNow();
+  const { upcoming: coming } = splitAppointments(appointments.data ?? [], chain.now);
   const next = coming[0];
   return (
     <HomeCard
