@@ -67,6 +67,7 @@ export function messagesSpecs(e2e: () => E2e): void {
       const note = p.page.getByRole("listitem").filter({ hasText: "You have a new message." });
       await note.waitFor();
       expect(await note.textContent()).to.not.contain(REQUEST);
+      expect(await note.locator("time").textContent()).to.match(/^\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+$/);
       await e2e().screenshot(p.page, "messages-02-patient-inbox");
 
       // The conversation list shows it unread; opening it decrypts the request in the browser.
@@ -82,7 +83,12 @@ export function messagesSpecs(e2e: () => E2e): void {
       const heading = await p.page.getByRole("heading", { name: /^Conversation with / }).textContent();
       const doctorName = heading!.replace("Conversation with ", "");
       expect(doctorName).to.match(/^Dr /);
-      expect(await request.locator(".message-meta").textContent()).to.match(new RegExp(`^${doctorName} · \\d`));
+      expect(await request.locator(".message-meta").textContent()).to.match(new RegExp(`^${doctorName} · \\w{3}, \\d`));
+      // Sent times to the minute, as a mail app says them (they carried seconds), in the inbox too.
+      const minute = /^\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+$/;
+      expect(await request.locator("time").textContent())
+        .to.match(minute)
+        .and.not.match(/\d{2}:\d{2}:\d{2}/);
       expect(await request.textContent()).to.contain("Asks for: Lab results");
       await request.getByRole("link", { name: "Share access" }).waitFor();
       // The patient's upload page exists, so the request also offers answering by uploading.
@@ -97,13 +103,16 @@ export function messagesSpecs(e2e: () => E2e): void {
       await p.page.getByRole("button", { name: "Back to conversations" }).click();
       await conversations.getByRole("button").first().waitFor();
       expect(await conversations.getByTestId("unread-dot").count()).to.equal(0);
+      expect(await conversations.locator("time").first().textContent())
+        .to.match(minute)
+        .and.not.match(/:\d{2}:/);
 
       // The doctor sees the reply in the open conversation (polled, decrypted in their browser).
       const reply = doctorView.getByRole("listitem").filter({ hasText: REPLY });
       await reply.waitFor();
       expect(await reply.textContent()).to.contain("In reply to a data request");
       expect(await reply.locator(".message-meta").textContent()).to.match(
-        /^Patient 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} · \d/,
+        /^Patient 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} · \w{3}, \d/,
       );
 
       // "Share access" fills the grant form with the doctor and the categories asked for.

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { Notification } from "@lib/notifications";
 import { PatientName } from "../../components/PatientName";
 import { DoctorName } from "../../components/DoctorName";
-import { formatWhen } from "../../components/clinicalFormat";
+import { formatSent } from "../../components/clinicalFormat";
 import { useWallet } from "../../ehr/useEhr";
 import { useBrowserNotifications } from "../../hooks/useBrowserNotifications";
 import { useInbox } from "../../hooks/useInbox";
@@ -56,7 +56,7 @@ function InboxItem({ n, fresh, actorIsDoctor }: { n: Notification; fresh: boolea
         {fresh ? <span className="inbox-tag">New</span> : null} {n.title}
       </p>
       <p className="inbox-meta">
-        <time dateTime={new Date(n.at).toISOString()}>{formatWhen(new Date(n.at))}</time> ·{" "}
+        <time dateTime={new Date(n.at).toISOString()}>{formatSent(new Date(n.at))}</time> ·{" "}
         {actorIsDoctor ? <DoctorName address={n.actor} /> : <PatientName address={n.actor} />} ·{" "}
         <a href={`#${n.link}`} className="inbox-open" aria-label={`Open: ${n.title}`}>
           Open

@@ -11,7 +11,7 @@ import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { useReadMarks } from "../../hooks/useReadMarks";
 import { ConversationList } from "./components/ConversationList";
 import { ConversationView } from "./components/ConversationView";
-import { takeMessageIntent, type MessageIntent } from "./handoff";
+import { readMessageIntent, type MessageIntent } from "./handoff";
 import { recordName } from "../../records/recordNumber";
 import "./messages.css";
 
@@ -28,7 +28,7 @@ export function Messages() {
   useQueryErrorBanner(conversations.error);
   const partners = useMessagingPartners();
   const { isUnread, markRead } = useReadMarks();
-  const [intent] = useState<MessageIntent | undefined>(takeMessageIntent);
+  const [intent] = useState<MessageIntent | undefined>(readMessageIntent);
   const [other, setOther] = useState<Address | undefined>(intent?.counterpart);
   const [refused, setRefused] = useState<ReadonlySet<string>>(new Set());
 

@@ -4,8 +4,8 @@ import type { RecordRef } from "@lib/messages";
 /**
  * What another page asks the messages page (or the Sharing form) to start with. Routes are plain
  * hash paths without parameters, so the page that links sets the wish here just before the hash
- * changes and the page it opens takes it once. Memory only: it holds addresses and a record
- * index, never content, and a reload drops it.
+ * changes and the page it opens reads it (see {@link handoff}). Memory only: it holds addresses and
+ * a record index, never content, and a reload drops it.
  */
 export interface MessageIntent {
   /** The other party: the patient for a doctor; undefined lets the user choose. */
@@ -21,32 +21,38 @@ export interface GrantPrefill {
   categories: number;
 }
 
-/** A value one page leaves for the page it opens, which takes it once. */
-function handoff<T>() {
+/**
+ * A value one page leaves for the page at `target` (its route's hash), which it opens. The value is
+ * read on that page however often the page renders or mounts (React may render a page and throw
+ * the render away, e.g. when a lazy part suspends; a value taken once in such a render was lost),
+ * and dropped as soon as the hash moves anywhere else: coming back to the page later starts afresh.
+ */
+export function handoff<T>(target: `#/${string}`) {
   let value: T | undefined;
+  window.addEventListener("hashchange", () => {
+    if (window.location.hash !== target) value = undefined;
+  });
   return {
     set(next: T): void {
       value = next;
     },
-    take(): T | undefined {
-      const taken = value;
-      value = undefined;
-      return taken;
+    read(): T | undefined {
+      return window.location.hash === target ? value : undefined;
     },
   };
 }
 
-const messageIntent = handoff<MessageIntent>();
-const grantPrefill = handoff<GrantPrefill>();
+const messageIntent = handoff<MessageIntent>("#/messages");
+const grantPrefill = handoff<GrantPrefill>("#/sharing");
 
-/** Sets what the messages page opens with. */
+/** Sets what the messages page opens with (call it as its link is followed). */
 export const setMessageIntent = messageIntent.set;
 
-/** What the messages page opens with, once. */
-export const takeMessageIntent = messageIntent.take;
+/** What the messages page opens with, while it stays open. */
+export const readMessageIntent = messageIntent.read;
 
-/** Sets what the Sharing page's grant form is filled with. */
+/** Sets what the Sharing page's grant form is filled with (call it as its link is followed). */
 export const setGrantPrefill = grantPrefill.set;
 
-/** What the grant form is filled with, once. */
-export const takeGrantPrefill = grantPrefill.take;
+/** What the grant form is filled with, while the Sharing page stays open. */
+export const readGrantPrefill = grantPrefill.read;

@@ -13,7 +13,7 @@ import type { DirectoryDoctor } from "../../hooks/useDoctors";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { useFocusFirstInvalid } from "../../components/forms/useFocusFirstInvalid";
 import { specialtyLabel } from "@lib/specialties";
-import { takeGrantPrefill } from "../messages/handoff";
+import { readGrantPrefill } from "../messages/handoff";
 import { AccessScopeFields } from "./AccessScopeFields";
 import { checkAccessScope, initialAccessScope, isScopeProblem, type AccessScopeProblem } from "./accessScope";
 
@@ -34,7 +34,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const now = Math.floor(Date.now() / 1000);
   const maxDuration = policy.data ? Number(policy.data.maxGrantDuration) : undefined;
   // Filled from a doctor's data request ("Share access" in Messages), once.
-  const [prefill] = useState(takeGrantPrefill);
+  const [prefill] = useState(readGrantPrefill);
   const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
   const [scope, setScope] = useState(() => initialAccessScope("grant", now, prefill?.categories));
   const [invalid, setInvalid] = useState<{ on: "doctor"; problem: string } | AccessScopeProblem | undefined>();

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from "@lib/messages";
-import { formatWhen } from "../../../components/clinicalFormat";
+import { formatSent } from "../../../components/clinicalFormat";
 import { PartyName } from "./PartyName";
 
 export interface ConversationListProps {
@@ -31,7 +31,7 @@ export function ConversationList({ conversations, viewerIsPatient, isUnread, onO
               </span>
               <span className="conversation-meta">
                 {c.messageCount} message{c.messageCount === 1 ? "" : "s"} · last{" "}
-                <time dateTime={c.lastMessageAt}>{formatWhen(new Date(c.lastMessageAt))}</time>
+                <time dateTime={c.lastMessageAt}>{formatSent(new Date(c.lastMessageAt))}</time>
               </span>
             </button>
           </li>

@@ -3,7 +3,7 @@ import { categoryMask, type CategoryId } from "@lib/categories";
 import type { Address, Hex } from "viem";
 import type { MessageContent } from "@lib/messages";
 import { sameAddress } from "@lib/records/context";
-import { categoryName, formatWhen } from "../../../components/clinicalFormat";
+import { categoryName, formatSent } from "../../../components/clinicalFormat";
 import { ROLE_ROUTES } from "../../../routes";
 import type { ConversationItem } from "../hooks/useConversation";
 import { setGrantPrefill } from "../handoff";
@@ -27,7 +27,7 @@ function patientUploadPath(): string | undefined {
 }
 
 function When({ at }: { at: string | undefined }) {
-  return at ? <time dateTime={at}>{formatWhen(new Date(at))}</time> : null;
+  return at ? <time dateTime={at}>{formatSent(new Date(at))}</time> : null;
 }
 
 /** The answers a patient has to a doctor's data request: share access, upload (when possible), reply. */
