@@ -16,13 +16,13 @@ import { useDoctorAppointments, type DoctorAppointment } from "../../hooks/useDo
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { formatSlot, formatTime } from "../../components/format";
 import { HomeCard } from "./HomeCard";
+import { isSlotAhead } from "../appointments/upcoming";
 
 const DAY = 86_400;
 /** Grants given within this many seconds count as "shared recently". */
 const RECENT_SHARE = 14 * DAY;
 /** Upcoming visits listed after today's. */
 const UPCOMING_SHOWN = 5;
-const SLOT = 30 * 60;
 
 /** One open emergency window: the chain says whether it is still open (an opt-out closes it early). */
 function EmergencyWindow({ patient, expiresAt }: { patient: Address; expiresAt: Date }) {
@@ -75,9 +75,7 @@ export function BookingsToConfirmCard() {
   const write = useBookWrite();
   const task = useTaskMutation();
   const { now } = useChainNow();
-  const waiting = (appointments.data ?? []).filter(
-    (a) => a.status === AppointmentStatus.Booked && a.start + SLOT > now,
-  );
+  const waiting = (appointments.data ?? []).filter((a) => a.status === AppointmentStatus.Booked && isSlotAhead(a, now));
   if (waiting.length === 0 && !task.stage) return null;
   const confirm = (a: DoctorAppointment) =>
     task.run(async (report) => {
@@ -135,7 +133,7 @@ export function ScheduleCard() {
   endOfToday.setHours(24, 0, 0, 0);
   const todayEnds = endOfToday.getTime() / 1000;
   const confirmed = (appointments.data ?? []).filter(
-    (a) => a.status === AppointmentStatus.Confirmed && a.start + SLOT > now,
+    (a) => a.status === AppointmentStatus.Confirmed && isSlotAhead(a, now),
   );
   const today = confirmed.filter((a) => a.start < todayEnds);
   const upcoming = confirmed.filter((a) => a.start >= todayEnds).slice(0, UPCOMING_SHOWN);

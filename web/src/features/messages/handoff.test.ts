@@ -23,6 +23,8 @@ describe("handoff between pages", () => {
     // A render React throws away and the render it keeps read the same value (it was taken once).
     expect(intent.read()).to.deep.equal({ record: 1 });
     expect(intent.read()).to.deep.equal({ record: 1 });
+    await go("#/messages?thread=1");
+    expect(intent.read(), "a query after the path is the same page").to.deep.equal({ record: 1 });
     await go("#/appointments");
     expect(intent.read()).to.equal(undefined);
     await go("#/messages");

@@ -29,15 +29,17 @@ export interface GrantPrefill {
  */
 export function handoff<T>(target: `#/${string}`) {
   let value: T | undefined;
+  // The page's path: a query after it (`#/sharing?…`) is still the same page.
+  const onTarget = () => window.location.hash.split("?")[0] === target;
   window.addEventListener("hashchange", () => {
-    if (window.location.hash !== target) value = undefined;
+    if (!onTarget()) value = undefined;
   });
   return {
     set(next: T): void {
       value = next;
     },
     read(): T | undefined {
-      return window.location.hash === target ? value : undefined;
+      return onTarget() ? value : undefined;
     },
   };
 }
