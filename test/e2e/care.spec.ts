@@ -100,6 +100,9 @@ export function careSpecs(e2e: () => E2e): void {
       const mine = p.page.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem");
       await mine.filter({ hasText: "Booked" }).filter({ hasText: DOCTOR_NAME }).waitFor();
       await e2e().screenshot(p.page, "care-03-patient-appointments");
+      await p.page.setViewportSize({ width: 390, height: 844 });
+      await e2e().screenshot(p.page, "care-03b-patient-appointments-phone");
+      await p.page.setViewportSize({ width: 1280, height: 800 });
 
       // The reason reached the doctor, sealed, in their conversation with the patient.
       await nav(d.page, "Messages");
