@@ -207,8 +207,14 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       await goTo(page, "Export", "Export your record");
       const exported = page.waitForEvent("download");
       await page.getByRole("button", { name: "Export as a FHIR Bundle" }).click();
-      const bundle = JSON.parse((await readFile(await (await exported).path())).toString("utf8")) as fhir4.Bundle;
-      await page.getByText(/^Exported \d+ FHIR resources\.$/).waitFor();
+      const bundleFile = await exported;
+      const bundle = JSON.parse((await readFile(await bundleFile.path())).toString("utf8")) as fhir4.Bundle;
+      // Where it went and what it holds: the file's name, its resources, the records read.
+      expect(bundleFile.suggestedFilename()).to.match(/^health-record-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.fhir\.json$/);
+      const file = bundleFile.suggestedFilename().replaceAll(".", "\\.");
+      await page
+        .getByText(new RegExp(`^Saved as ${file}: ${bundle.entry!.length} FHIR resources from \\d+ records?\\.$`))
+        .waitFor();
       await e2e().screenshot(page, "patient-05-export");
       expect(bundle).to.include({ resourceType: "Bundle", type: "collection" });
       const resources = (bundle.entry ?? []).map((e) => e.resource!);

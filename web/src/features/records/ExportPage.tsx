@@ -6,6 +6,7 @@ import type { TaskStage } from "../../components/stages";
 import { UnlockGate } from "../../components/UnlockGate";
 import { useWallet, useUserKey } from "../../ehr/useEhr";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { countOf } from "../../components/format";
 import { downloadFile } from "../../keys/downloadFile";
 import { exportWholeRecord } from "../../records/exportWholeRecord";
 
@@ -16,19 +17,20 @@ function ExportContent() {
   const { userKey, flowContext } = useUserKey();
   const task = useTaskMutation();
   const [count, setCount] = useState<{ done: number; total: number } | undefined>();
-  const [entries, setEntries] = useState<number | undefined>();
+  const [saved, setSaved] = useState<{ file: string; entries: number; records: number } | undefined>();
 
   const onExport = () =>
     void task.run(async (report) => {
       const ctx = flowContext(({ stage }) => report(stage));
-      const bundle = await exportWholeRecord(ctx, address!, userKey!, (done, total) => setCount({ done, total }));
+      let records = 0;
+      const bundle = await exportWholeRecord(ctx, address!, userKey!, (done, total) => {
+        records = total;
+        setCount({ done, total });
+      });
       const day = new Date().toISOString().slice(0, 10);
-      downloadFile(
-        utf8(JSON.stringify(bundle, null, 2)),
-        `health-record-${address!.slice(2, 10).toLowerCase()}-${day}.fhir.json`,
-        "application/fhir+json",
-      );
-      setEntries(bundle.entry?.length ?? 0);
+      const file = `health-record-${address!.slice(2, 10).toLowerCase()}-${day}.fhir.json`;
+      downloadFile(utf8(JSON.stringify(bundle, null, 2)), file, "application/fhir+json");
+      setSaved({ file, entries: bundle.entry?.length ?? 0, records });
     });
 
   return (
@@ -51,9 +53,9 @@ function ExportContent() {
           ) : null}
         </>
       ) : null}
-      {task.done && entries !== undefined ? (
+      {task.done && saved ? (
         <p role="status" className="notice">
-          Exported {entries} FHIR resources.
+          Saved as {saved.file}: {countOf(saved.entries, "FHIR resource")} from {countOf(saved.records, "record")}.
         </p>
       ) : null}
     </section>
