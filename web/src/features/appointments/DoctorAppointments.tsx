@@ -19,7 +19,6 @@ import { recordName } from "../../records/recordNumber";
 import { isSlotAhead, splitAppointments } from "./upcoming";
 
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
-const BOOKED = 1;
 
 /**
  * The doctor's calendar, what is coming up first (soonest first), then the past week (latest first):
@@ -69,7 +68,7 @@ export function DoctorAppointments() {
           {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
         </p>
         <div className="actions">
-          {a.status === BOOKED ? (
+          {a.status === AppointmentStatus.Booked ? (
             <>
               <button
                 type="button"

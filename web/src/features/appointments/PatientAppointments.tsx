@@ -15,11 +15,9 @@ import { useSendNote } from "../../hooks/useSendNote";
 import { useChainNow } from "../../hooks/useChainNow";
 import type { PatientAppointment } from "../../hooks/usePatientAppointments";
 import { AppointmentStatus } from "@deployments/contracts";
-import { splitAppointments } from "./upcoming";
+import { isActive, splitAppointments } from "./upcoming";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
-/** Booked and Confirmed appointments can still be cancelled. */
-const CANCELLABLE = new Set<number>([AppointmentStatus.Booked, AppointmentStatus.Confirmed]);
 
 /**
  * The patient's appointments, what is coming first (soonest first) and then the past and the
@@ -69,7 +67,7 @@ export function PatientAppointments() {
       (a.outcomeCategory === Category.Prescriptions || a.outcomeCategory === Category.TestOrders) ? (
         <OutcomeOrder index={a.outcomeIndex} label={CATEGORY_LABELS[a.outcomeCategory]} />
       ) : null}
-      {CANCELLABLE.has(a.status) ? (
+      {isActive(a) ? (
         <ConfirmButton
           label="Cancel appointment"
           ariaLabel={`Cancel the appointment of ${formatSlot(a.start)}`}

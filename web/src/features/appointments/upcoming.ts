@@ -15,12 +15,14 @@ export function isSlotAhead(booking: BookingTime, now: number): boolean {
   return booking.start + SLOT > now;
 }
 
-/** Still to happen at `now`: booked or confirmed, and its slot not yet over: a patient's list. */
+/** Booked or confirmed: not yet completed, declined or cancelled, so either side may still cancel it. */
+export function isActive(booking: Pick<BookingTime, "status">): boolean {
+  return booking.status === AppointmentStatus.Booked || booking.status === AppointmentStatus.Confirmed;
+}
+
+/** Still to happen at `now`: active, and its slot not yet over: a patient's list. */
 export function isUpcoming(booking: BookingTime, now: number): boolean {
-  return (
-    (booking.status === AppointmentStatus.Booked || booking.status === AppointmentStatus.Confirmed) &&
-    isSlotAhead(booking, now)
-  );
+  return isActive(booking) && isSlotAhead(booking, now);
 }
 
 /**
