@@ -4,6 +4,7 @@ import {
   localClock,
   localDate,
   localDay,
+  localDayFrom,
   localMinute,
   localSecond,
   readerTimeZone,
@@ -51,6 +52,21 @@ describe("localDay, localClock", () => {
     expect(localClock(at, "UTC")).to.equal("23:30");
     expect(localDay(at, "Asia/Kolkata")).to.match(/^Monday,? 7 December$/);
     expect(localClock(at, "Asia/Kolkata")).to.equal("05:00");
+  });
+});
+
+describe("localDayFrom", () => {
+  it("names today, tomorrow and yesterday from the reader's day, in the zone, and any other day by its name", () => {
+    const now = Date.UTC(2026, 11, 4, 20, 0); // Friday 20:00 UTC, Saturday 01:30 in Kolkata
+    const hour = 3_600_000;
+    expect(localDayFrom(now + 5 * hour, now, "UTC")).to.match(/^Tomorrow, Saturday,? 5 December$/);
+    expect(localDayFrom(now + 5 * hour, now, "Asia/Kolkata")).to.match(/^Today, Saturday,? 5 December$/);
+    expect(localDayFrom(now - 19 * hour, now, "UTC")).to.match(/^Today, Friday,? 4 December$/);
+    expect(localDayFrom(now - 21 * hour, now, "UTC")).to.match(/^Yesterday, Thursday,? 3 December$/);
+    expect(localDayFrom(now + 28 * hour, now, "UTC")).to.match(/^Sunday,? 6 December$/);
+    expect(localDayFrom(now - 48 * hour, now, "UTC")).to.match(/^Wednesday,? 2 December$/);
+    // A year on, the same date is not today.
+    expect(localDayFrom(now + 365 * 24 * hour, now, "UTC")).to.match(/^Saturday,? 4 December$/);
   });
 });
 

@@ -76,6 +76,25 @@ export function localDay(at: Date | number, timeZone?: string): string {
   return formatFor("day", timeZone).format(at);
 }
 
+/**
+ * The day of `at` as a calendar names it from `now`'s day: "Today, Friday 4 December",
+ * "Tomorrow, …", "Yesterday, …", otherwise "Monday 7 December"; both days in the reader's zone
+ * (or `timeZone`).
+ */
+export function localDayFrom(at: Date | number, now: Date | number, timeZone?: string): string {
+  const day = localDay(at, timeZone);
+  const key = localDate(at, timeZone);
+  const from = new Date(now).getTime();
+  const near = [
+    ["Today", 0],
+    ["Tomorrow", 1],
+    ["Yesterday", -1],
+  ] as const;
+  // A day is 24 hours but on the two days a year the clocks change: the words are dropped then, near midnight.
+  const word = near.find(([, days]) => localDate(from + days * 86_400_000, timeZone) === key)?.[0];
+  return word ? `${word}, ${day}` : day;
+}
+
 /** "3 Dec 2026": the day of a moment, in the reader's zone (or `timeZone`). */
 export function localDate(at: Date | number, timeZone?: string): string {
   return formatFor("date", timeZone).format(at);

@@ -115,7 +115,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const first = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Appointments");
       // Both of the doctor's lists: coming up, and earlier (below).
-      const rows = d.page.getByRole("list", { name: /^(Coming|Earlier) appointments$/ }).getByRole("listitem");
+      // (Each day's visits a list of their own: "Coming appointments, Today, Friday 4 December".)
+      const rows = d.page.getByRole("list", { name: /^(Coming|Earlier) appointments, / }).getByRole("listitem");
       await d.page.getByRole("button", { name: `Decline the appointment of ${first}` }).click();
       await d.page.getByRole("button", { name: "Yes, decline" }).click();
       await rows.filter({ hasText: first }).filter({ hasText: "Declined" }).waitFor();
@@ -285,7 +286,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       ]
         .sort((a, b) => b.start - a.start)
         .map((k) => k.label);
-      const earlierHeadings = await earlier.getByRole("heading").allTextContents();
+      // A visit's heading shows its time under its day's heading, and holds the full date for screen readers.
+      const earlierHeadings = await earlier.getByRole("heading").locator(".visually-hidden").allTextContents();
       expect(earlierHeadings.filter((h) => latestFirst.includes(h))).to.deep.equal(latestFirst);
       const record = await publicClient.readContract({
         address: stack.core,
@@ -439,9 +441,16 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const visit = d.page.getByRole("list", { name: "Coming appointments" }).getByRole("heading");
       await visit.first().waitFor();
       expect(await visit.allTextContents()).to.have.length(1);
-      expect(await visit.first().textContent()).to.match(
-        new RegExp(`^\\w{3},? ${new Date(opens * 1000).getUTCDate()} \\w{3} \\d{4}, 09:00 GMT\\+5:30$`),
-      );
+      // Under its day's heading (three days on: a day's name, not "Today"), the visit's time; the
+      // heading's accessible name, what a screen reader says, is the full date with its zone.
+      const date = new Date(opens * 1000).getUTCDate();
+      const day = d.page.getByRole("heading", { level: 3, name: new RegExp(`^\\w+day,? ${date} \\w+$`) });
+      expect(await day.count()).to.equal(1);
+      expect(
+        await day.locator("xpath=..").getByRole("heading", { level: 4 }).locator("[aria-hidden]").textContent(),
+      ).to.equal("09:00–09:30");
+      const spoken = new RegExp(`^\\w{3},? ${date} \\w{3} \\d{4}, 09:00 GMT\\+5:30$`);
+      expect(await day.locator("xpath=..").getByRole("heading", { level: 4, name: spoken }).count()).to.equal(1);
     });
 
     it("a patient denies a doctor's pending access request", async function () {

@@ -1,5 +1,5 @@
 import { AppointmentStatusNames } from "@deployments/contracts";
-import { localClock, localDay, localMinute, zoneLabel } from "@lib/localTime";
+import { localClock, localDay, localDayFrom, localMinute, zoneLabel } from "@lib/localTime";
 
 /**
  * Shared formatting for the care pages. Times are shown in the viewer's own time zone and say which
@@ -15,6 +15,11 @@ export function formatSlot(unixSeconds: number): string {
 /** "Monday 24 November", in the viewer's time zone. */
 export function formatDay(unixSeconds: number): string {
   return localDay(unixSeconds * 1000);
+}
+
+/** "Today, Monday 24 November", "Tomorrow, …", "Yesterday, …" or "Thursday 27 November", from `nowSeconds`, in the viewer's time zone. */
+export function formatDayFrom(unixSeconds: number, nowSeconds: number): string {
+  return localDayFrom(unixSeconds * 1000, nowSeconds * 1000);
 }
 
 /** "10:00", in the viewer's time zone. */

@@ -12,16 +12,18 @@ import { useSendNote } from "../../hooks/useSendNote";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { CompleteForm } from "./components/CompleteForm";
 import { StatusChip } from "../../ui/StatusChip";
-import { APPOINTMENT_STATUS, formatSlot, viewerTimeZone } from "../../components/format";
+import { APPOINTMENT_STATUS, formatDayFrom, formatSlot, formatTime, viewerTimeZone } from "../../components/format";
 import "../../components/care.css";
-import { AppointmentStatus } from "@deployments/contracts";
+import { AppointmentStatus, contractConstants } from "@deployments/contracts";
 import { recordName } from "../../records/recordNumber";
-import { isSlotAhead, splitAppointments } from "./upcoming";
+import { byDay, isSlotAhead, splitAppointments } from "./upcoming";
 
 const RECORD_STAGES = ["encrypt", "upload", "awaiting-signature", "pending", "confirmed"] as const;
+const SLOT = contractConstants.SLOT_DURATION;
 
 /**
- * The doctor's calendar, what is coming up first (soonest first), then the past week (latest first):
+ * The doctor's calendar, day by day ("Today, Friday 4 December", then each visit's time): what is
+ * coming up first (soonest first), then the past week (latest first):
  * confirm or decline new bookings, cancel confirmed ones, and complete started ones with no
  * outcome, a prescription or a test order (an encrypted record for the patient).
  */
@@ -59,7 +61,13 @@ export function DoctorAppointments() {
     const when = formatSlot(a.start);
     return (
       <li key={`${a.start}-${a.seq}`}>
-        <h3>{when}</h3>
+        {/* Under its day's heading the time says enough; a screen reader moving by headings hears the day too. */}
+        <h4>
+          <span aria-hidden="true">
+            {formatTime(a.start)}–{formatTime(a.start + SLOT)}
+          </span>
+          <span className="visually-hidden">{when}</span>
+        </h4>
         <p>
           <PatientName address={a.patient} details />
         </p>
@@ -151,6 +159,17 @@ export function DoctorAppointments() {
     );
   };
 
+  /** `list` under a heading per day, each day's visits a list named `label` and the day. */
+  const days = (list: DoctorAppointment[], label: string) =>
+    byDay(list, (start) => formatDayFrom(start, now)).map(({ day, bookings }) => (
+      <div key={day} className="calendar-day">
+        <h3>{day}</h3>
+        <ul className="care-list" aria-label={`${label}, ${day}`}>
+          {bookings.map(row)}
+        </ul>
+      </div>
+    ));
+
   return (
     <>
       <h1 tabIndex={-1}>Appointments</h1>
@@ -168,20 +187,12 @@ export function DoctorAppointments() {
         <>
           <section aria-labelledby="calendar-ahead">
             <h2 id="calendar-ahead">Coming up</h2>
-            {ahead.length === 0 ? (
-              <p>Nothing booked in the next four weeks.</p>
-            ) : (
-              <ul className="care-list" aria-label="Coming appointments">
-                {ahead.map(row)}
-              </ul>
-            )}
+            {ahead.length === 0 ? <p>Nothing booked in the next four weeks.</p> : days(ahead, "Coming appointments")}
           </section>
           {earlier.length > 0 ? (
             <section aria-labelledby="calendar-earlier">
               <h2 id="calendar-earlier">Earlier</h2>
-              <ul className="care-list" aria-label="Earlier appointments">
-                {earlier.map(row)}
-              </ul>
+              {days(earlier, "Earlier appointments")}
             </section>
           ) : null}
         </>

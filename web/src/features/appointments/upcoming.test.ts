@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from "chai";
 import { AppointmentStatus as S, contractConstants } from "@deployments/contracts";
-import { isSlotAhead, isUpcoming, splitAppointments } from "./upcoming";
+import { byDay, isSlotAhead, isUpcoming, splitAppointments } from "./upcoming";
 
 const SLOT = contractConstants.SLOT_DURATION;
 const NOW = 1_800_000_000 - (1_800_000_000 % SLOT) + 600; // ten minutes into a slot
@@ -47,5 +47,27 @@ describe("splitAppointments", () => {
 
   it("answers two empty lists for no bookings", () => {
     expect(splitAppointments([], NOW)).to.deep.equal({ upcoming: [], past: [] });
+  });
+});
+
+describe("byDay", () => {
+  it("groups bookings that follow each other on one day, in the order given", () => {
+    const day = (start: number) => `day ${Math.floor(start / 86_400)}`;
+    const d = 86_400;
+    const list = [
+      { start: 2 * d + 10 },
+      { start: 2 * d + 20 },
+      { start: 5 * d },
+      { start: 5 * d + 1 },
+      { start: 6 * d },
+    ];
+    expect(byDay(list, day)).to.deep.equal([
+      { day: "day 2", bookings: [list[0], list[1]] },
+      { day: "day 5", bookings: [list[2], list[3]] },
+      { day: "day 6", bookings: [list[4]] },
+    ]);
+    // Latest first, as the past is listed: runs in that order too.
+    expect(byDay([...list].reverse(), day).map((g) => g.day)).to.deep.equal(["day 6", "day 5", "day 2"]);
+    expect(byDay([], day)).to.deep.equal([]);
   });
 });

@@ -43,3 +43,21 @@ export function splitAppointments<T extends BookingTime>(
     past: soonest.filter((b) => !ahead(b, now)).reverse(),
   };
 }
+
+/**
+ * `bookings` (in the order they come) in runs of one day each: `dayOf` names a booking's day from
+ * its slot's start, and bookings on the same day, one after another, share a run.
+ */
+export function byDay<T extends Pick<BookingTime, "start">>(
+  bookings: readonly T[],
+  dayOf: (start: number) => string,
+): { day: string; bookings: T[] }[] {
+  const days: { day: string; bookings: T[] }[] = [];
+  for (const booking of bookings) {
+    const day = dayOf(booking.start);
+    const last = days.at(-1);
+    if (last?.day === day) last.bookings.push(booking);
+    else days.push({ day, bookings: [booking] });
+  }
+  return days;
+}
