@@ -23,6 +23,7 @@ import {
   bannerText,
   bookFirstSlot,
   bookWrite,
+  calendarRows,
   confirmAppointment,
   newPatient,
   onboardDoctor,
@@ -115,8 +116,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       const first = await bookFirstSlot(p.page, doctorName);
       await nav(d.page, "Appointments");
       // Both of the doctor's lists: coming up, and earlier (below).
-      // (Each day's visits a list of their own: "Coming appointments, Today, Friday 4 December".)
-      const rows = d.page.getByRole("list", { name: /^(Coming|Earlier) appointments, / }).getByRole("listitem");
+      const rows = calendarRows(d.page);
       await d.page.getByRole("button", { name: `Decline the appointment of ${first}` }).click();
       await d.page.getByRole("button", { name: "Yes, decline" }).click();
       await rows.filter({ hasText: first }).filter({ hasText: "Declined" }).waitFor();

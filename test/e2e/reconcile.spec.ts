@@ -22,6 +22,7 @@ import { generateUserKey } from "../../lib/keys";
 import { readRecord, updateGeneralDetails } from "../../lib/records/flows";
 import { doctorWithKeyThroughUi, fundedAccount, nav, specKit, type E2e } from "./context";
 import { ACCOUNTS, devKey } from "./stack";
+import { calendarRows } from "./steps";
 
 const PASSPHRASE = "reconcile spec passphrase 2026";
 const DOCTOR_NAME = "Dr Lena Okafor";
@@ -232,11 +233,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       const reason = "Penicillin allergy disproved by an oral challenge; infectious diseases agreed.";
       await form.getByLabel("Reason for prescribing despite the warning").fill(reason);
       await form.getByRole("button", { name: "Complete the appointment" }).click();
-      await page
-        .getByRole("list", { name: /^(Coming|Earlier) appointments$/ })
-        .getByRole("listitem")
-        .filter({ hasText: "Completed" })
-        .waitFor({ timeout: 90_000 });
+      await calendarRows(page).filter({ hasText: "Completed" }).waitFor({ timeout: 90_000 });
 
       // The stored prescription (read back by the patient) carries the reason and the warning shown.
       const read = await readRecord(patientCtx, { patient, index: 2, readerKey: patientKey });

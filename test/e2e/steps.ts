@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, keccak256, toBytes, type Hex } from "viem";
 import { privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
 import { appointmentBookAbi } from "../../deployments/contracts";
@@ -127,16 +127,16 @@ export async function bookFirstSlot(page: Page, doctorName: string): Promise<str
   return when;
 }
 
+/** Every visit on the doctor's Appointments page: each day's visits are a list of their own ("Coming appointments, Today, Friday 4 December"). */
+export function calendarRows(page: Page): Locator {
+  return page.getByRole("list", { name: /^(Coming|Earlier) appointments, / }).getByRole("listitem");
+}
+
 /** The doctor confirms the appointment at `when` on Appointments and waits until it reads Confirmed. */
 export async function confirmAppointment(page: Page, when: string): Promise<void> {
   await nav(page, "Appointments");
   await page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
-  await page
-    .getByRole("list", { name: "Coming appointments" })
-    .getByRole("listitem")
-    .filter({ hasText: when })
-    .filter({ hasText: "Confirmed" })
-    .waitFor();
+  await calendarRows(page).filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
 }
 
 /** The doctor opens `patient`'s chart on Patient chart. */
