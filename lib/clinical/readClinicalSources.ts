@@ -1,17 +1,18 @@
 /**
  * What the reconciled list is made of, for any reader: the patient's newest general details and
- * every summary, each part read on its own through readRecord (a doctor's read is logged with
- * `logAccess`, under a grant or an open emergency window; the patient's own reads are not logged).
- * A part the reader may not open is listed with a plain reason, not fatal. The emergency card reads
- * the same parts in one transaction (lib/records/emergency.ts); this serves the patient's own view
- * and the prescribing check under a grant.
+ * every summary. The patient reads each part on its own (their reads are not logged); a doctor
+ * reads what their grant or an open emergency window covers, all logged in one transaction
+ * (readPermittedCardParts: one signature, not one per record), and the rest is listed as not
+ * covered without being asked for. A part that cannot be opened is listed with a plain reason,
+ * not fatal. Serves the patient's own view, a chart's clinical summary and the prescribing check.
  */
 import { RecordFlags } from "../chain/ehr";
 import type { RecordPart } from "../crypto/identity";
 import type { Address } from "viem";
 import { isUserRejection, toUserMessage } from "../errors";
 import type { UserKey } from "../keys/types";
-import type { EmergencyReadItem, EmergencyReadResult } from "../records/emergency";
+import { actingAccount, sameAddress } from "../records/context";
+import { readPermittedCardParts, type EmergencyReadItem, type EmergencyReadResult } from "../records/emergency";
 import { allRecords, readRecord, type FlowContext } from "../records/flows";
 
 export type ClinicalSources = Omit<EmergencyReadResult, "emergencyId" | "txHash">;
@@ -20,6 +21,9 @@ export async function readClinicalSources(
   ctx: FlowContext,
   input: { patient: Address; readerKey: UserKey },
 ): Promise<ClinicalSources> {
+  if (!sameAddress(actingAccount(ctx), input.patient)) {
+    return readPermittedCardParts(ctx, { patient: input.patient, doctorKey: input.readerKey });
+  }
   const newestFirst = (await allRecords(ctx, input.patient)).reverse();
   const result: ClinicalSources = { summaries: [], unavailable: [] };
   const attempt = async (index: number, part: RecordPart): Promise<EmergencyReadItem | undefined> => {

@@ -1,10 +1,11 @@
 import { keccak256, sliceHex, toBytes } from "viem";
 import { ChainError, FormatError, isUserRejection, toUserMessage } from "../errors";
-import { ACCESS_BASES, coreEvents, RecordFlags, type ChainRecord } from "../chain/ehr";
+import { ACCESS_BASES, accessBasisOf, coreEvents, RecordFlags, type ChainRecord } from "../chain/ehr";
+import { Category } from "../categories";
 import type { RecordPart } from "../crypto/identity";
 import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
-import { writeWithProgress } from "./context";
+import { actingAccount, writeWithProgress } from "./context";
 import { allRecords } from "./listRecords";
 import { readRecord, type ReadRecordResult } from "./readRecord";
 import type { FlowContext, ReadBasis } from "./types";
@@ -104,6 +105,59 @@ export async function readEmergencyRecords(
     "log your emergency reads",
   );
   return readPlanned(ctx, input, plan, txHash, loggedBases(ctx, receipt));
+}
+
+/** Why a part the reader holds no access to was not read (a grant that does not cover its category). */
+export const NOT_COVERED = "Your access does not cover this record.";
+
+/**
+ * The card's parts (the newest general details in full, every summary, newest first) as far as
+ * what the doctor holds now allows (a grant's categories, an open emergency window), logged in one
+ * `logEmergencyReads` transaction: one signature however many records, where a read each would
+ * ask for one per record. A part the chain would not let them log (`accessBasis` None: outside the
+ * grant) is listed in `unavailable` and never asked for, so it costs no refusal; with nothing
+ * readable, no transaction is sent. Serves a chart's clinical summary and the prescribing check.
+ */
+export async function readPermittedCardParts(
+  ctx: FlowContext,
+  input: { patient: Address; doctorKey: UserKey },
+): Promise<Omit<EmergencyReadResult, "emergencyId" | "txHash">> {
+  const reader = actingAccount(ctx);
+  const plan = planEmergencyReads(await allRecords(ctx, input.patient));
+  const categories = new Map([plan.details, ...plan.withSummary].map((r) => [r?.index, r?.category]));
+  const allowed = new Set<number>();
+  await Promise.all(
+    plan.indexes.map(async (index) => {
+      const i = Number(index);
+      // As the contract logs a card read: a general-details record in full, any other's summary.
+      const summaryOnly = categories.get(i) !== Category.GeneralDetails;
+      const basis = await accessBasisOf(ctx.publicClient, ctx.core, input.patient, reader, i, summaryOnly);
+      if (basis !== "None") allowed.add(i);
+    }),
+  );
+  const unavailable: EmergencyReadResult["unavailable"] = [];
+  const notCovered = (record: ChainRecord, part: RecordPart) =>
+    unavailable.push({ index: record.index, part, reason: NOT_COVERED });
+  if (plan.details && !allowed.has(plan.details.index)) notCovered(plan.details, "report");
+  const readable: EmergencyPlan = {
+    details: plan.details && allowed.has(plan.details.index) ? plan.details : undefined,
+    withSummary: plan.withSummary.filter((r) => {
+      if (allowed.has(r.index)) return true;
+      // The general details' own summary is not listed again: their report is.
+      if (r.index !== plan.details?.index) notCovered(r, "summary");
+      return false;
+    }),
+    indexes: plan.indexes.filter((i) => allowed.has(Number(i))),
+  };
+  if (readable.indexes.length === 0) return { summaries: [], unavailable };
+  const { txHash, receipt } = await writeWithProgress(
+    ctx,
+    "logEmergencyReads",
+    [input.patient, readable.indexes],
+    "log your reads",
+  );
+  const read = await readPlanned(ctx, input, readable, txHash, loggedBases(ctx, receipt));
+  return { ...read, unavailable: [...unavailable, ...read.unavailable] };
 }
 
 interface EmergencyPlan {

@@ -19,6 +19,8 @@ export {
 export {
   openEmergencyAndRead,
   readEmergencyRecords,
+  readPermittedCardParts,
+  NOT_COVERED,
   type EmergencyReadInput,
   type EmergencyReadResult,
 } from "./emergency";

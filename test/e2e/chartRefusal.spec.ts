@@ -112,6 +112,22 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       await e2e().screenshot(dp, "chart-refusal-01a-damaged-summary");
       await repair();
 
+      // The chart's summary at the top: the general details and every summary the grant covers,
+      // read together in one transaction; record 1 (general details) is named as not covered and
+      // never asked for, so no refusal is added to the patient's Activity.
+      const summary = dp.getByRole("region", { name: "Allergies, medications and conditions" });
+      const beforeSummary = sentTransactions(ds);
+      const refusedBefore = blobAnswers.filter((status) => status === 403).length;
+      await summary.getByRole("button", { name: "Show allergies and medications" }).click();
+      await summary.getByText(/^From 1 summary\./).waitFor({ timeout: 60_000 });
+      expect(await summary.getByText("Not read: record 1 (Your access does not cover this record).").count()).to.equal(
+        1,
+      );
+      expect(await summary.getByRole("heading", { name: "Allergies", exact: true }).count()).to.equal(1);
+      expect(sentTransactions(ds)).to.equal(beforeSummary + 1);
+      expect(blobAnswers.filter((status) => status === 403).length).to.equal(refusedBefore);
+      await e2e().screenshot(dp, "chart-refusal-01b-chart-summary");
+
       // The patient sees the refused attempt: who, which record, why.
       const first = await refusedRow(pp, "Record 1 (General details)", /does not cover general details records/);
       expect(await first.textContent()).to.contain("Dr Ada Refusal");
@@ -147,6 +163,15 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       expect(await shared.locator("pre").count()).to.equal(0);
       expect(await shared.getByRole("button", { name: "Download the file" }).count()).to.equal(1);
       await e2e().screenshot(dp, "chart-refusal-02a-general-details");
+      // Now covered, the general details join the chart's summary: her name on it, nothing left out.
+      const widened = dp.getByRole("region", { name: "Allergies, medications and conditions" });
+      await widened.getByRole("button", { name: "Show allergies and medications" }).click();
+      await widened.getByText(/^From 1 summary and the general details\.$/).waitFor({ timeout: 60_000 });
+      expect(await widened.getByText("Rae Fusal", { exact: true }).count()).to.equal(1);
+      await dp.setViewportSize({ width: 390, height: 844 });
+      await widened.scrollIntoViewIfNeeded();
+      await e2e().screenshot(dp, "chart-refusal-02b-chart-summary-phone");
+      await dp.setViewportSize({ width: 1280, height: 800 });
 
       // The patient revokes; the doctor opens the note read before: refused, and listed.
       await kit.write(patient.key, "revokeAccess", [doctor.address]);

@@ -34,6 +34,7 @@ import {
   grantAccessWithRewrap,
   latestGeneralDetails,
   listRecords,
+  NOT_COVERED,
   openEmergencyAndRead,
   readEmergencyRecords,
   readRecord,
@@ -45,6 +46,7 @@ import {
 } from "../../lib/records/flows";
 import { ehrCoreAbi } from "../../deployments/contracts";
 import { coreEvents, encryptionKeyOf, readChainRecord } from "../../lib/chain/ehr";
+import { readClinicalSources } from "../../lib/clinical/readClinicalSources";
 
 const provider = hre.network.provider as unknown as EIP1193Provider;
 const DAY = 24 * 3600;
@@ -444,6 +446,57 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(await publicClient.getBlockNumber({ cacheTime: 0 })).to.equal(block);
       const read = await readAs(accounts.doctor, 0, { part: "summary" });
       expect(JSON.parse(fromUtf8(read.plaintext))).to.deep.equal({ text: "summary of lab" });
+    });
+
+    it("reads the summaries a grant covers in one logged transaction, lists the rest as not covered, asks nothing without a grant", async function () {
+      await addReport(accounts.patient, 6, "lab one");
+      await addReport(accounts.patient, 2, "medication list");
+      await addReport(accounts.patient, 6, "lab two", false);
+      await addReport(accounts.patient, 6, "lab three");
+      await grantForADay(accounts.doctor, 1 << 6);
+      const nonce = () => publicClient.getTransactionCount({ address: accounts.doctor, blockTag: "latest" });
+      const before = await nonce();
+      const stages: string[] = [];
+      const read = await readClinicalSources(
+        context(accounts.doctor, (p) => stages.push(p.stage)),
+        { patient: accounts.patient, readerKey: keys[accounts.doctor] },
+      );
+      // Newest first, the lab summaries the grant covers; the medication list's is outside it, never asked for.
+      expect(read.summaries.map((s) => [s.index, JSON.parse(fromUtf8(s.plaintext)).text, s.basis])).to.deep.equal([
+        [3, "summary of lab three", "Grant"],
+        [0, "summary of lab one", "Grant"],
+      ]);
+      expect(read.unavailable).to.deep.equal([{ index: 1, part: "summary", reason: NOT_COVERED }]);
+      expect(read.generalDetails).to.equal(undefined);
+      // One transaction for both reads (one signature), logging each under the grant.
+      expect((await nonce()) - before).to.equal(1);
+      expect(stages.filter((s) => s === "awaiting-signature")).to.have.length(1);
+      const receipt = await publicClient.getTransactionReceipt({ hash: read.summaries[0].accessTx! });
+      expect(read.summaries[1].accessTx).to.equal(read.summaries[0].accessTx);
+      const logged = coreEvents(receipt, core).flatMap((log) => (log.eventName === "RecordAccessed" ? [log.args] : []));
+      expect(logged.map((a) => [a.index, a.basis, a.summaryOnly])).to.deep.equal([
+        [3n, 1, true],
+        [0n, 1, true],
+      ]);
+
+      // No grant: every part is listed as not covered, and nothing is sent.
+      const before2 = await publicClient.getTransactionCount({ address: accounts.doctor2 });
+      const none = await readClinicalSources(context(accounts.doctor2), {
+        patient: accounts.patient,
+        readerKey: keys[accounts.doctor2],
+      });
+      expect(none.summaries).to.deep.equal([]);
+      expect(none.unavailable.map((u) => u.index)).to.deep.equal([3, 1, 0]);
+      expect(await publicClient.getTransactionCount({ address: accounts.doctor2 })).to.equal(before2);
+
+      // The patient reads all of their own, with no transaction.
+      const patientBefore = await publicClient.getTransactionCount({ address: accounts.patient });
+      const own = await readClinicalSources(context(accounts.patient), {
+        patient: accounts.patient,
+        readerKey: keys[accounts.patient],
+      });
+      expect(own.summaries.map((s) => s.index)).to.deep.equal([3, 1, 0]);
+      expect(await publicClient.getTransactionCount({ address: accounts.patient })).to.equal(patientBefore);
     });
 
     it("refuses a doctor without a grant: the chain will not log, the vault will not release", async function () {

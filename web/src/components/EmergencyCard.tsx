@@ -1,3 +1,4 @@
+import { useId, type ReactNode } from "react";
 import { reconcile, type SummarySource } from "@lib/clinical/reconcile";
 import type { GeneralDetails } from "@lib/fhir/generalDetails";
 import { calendarDate } from "@lib/localTime";
@@ -5,9 +6,13 @@ import type { StoredSummary } from "@lib/summary/stored";
 import { ReconciledAllergies, ReconciledMedications } from "../features/reconcile/components/ReconciledList";
 
 export interface EmergencyCardProps {
+  /** The card's heading. @default "Emergency card" */
+  title?: string;
   details?: GeneralDetails;
   /** Every readable summary, with the record it belongs to. */
   summaries: SummarySource[];
+  /** Shown at the card's foot (what could not be read, a button to read again). */
+  children?: ReactNode;
 }
 
 /** The distinct entries of several lists (case-insensitive), first spelling kept, order kept. */
@@ -55,15 +60,16 @@ function Facts({ items, none }: { items: string[]; none: string }) {
  * readable summary (negated lines, such as "denies chest pain", are left out; the blood group
  * falls back to the newest summary's ABO/Rh result, e.g. a vital signs form).
  */
-export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
+export function EmergencyCard({ title = "Emergency card", details, summaries, children }: EmergencyCardProps) {
+  const id = useId();
   const stored = summaries.map((s) => s.stored);
   const list = reconcile({ details, summaries });
   const conditions = stored.flatMap((s) => s.summary.conditions.filter((i) => !i.negated).map((i) => i.text));
   const fromResults = details?.bloodGroup ? undefined : bloodGroupFromSummaries(stored);
   const bloodGroup = fromResults ? `${fromResults} (from the latest test result)` : undefined;
   return (
-    <section className="card emergency-card" aria-labelledby="emergency-card-title">
-      <h2 id="emergency-card-title">Emergency card</h2>
+    <section className="card emergency-card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
       {details ? (
         <p>
           <strong>{details.fullName}</strong>
@@ -76,12 +82,12 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
       <div className="emergency-allergies">
         <ReconciledAllergies list={list} />
       </div>
-      <section aria-labelledby="ec-blood">
-        <h3 id="ec-blood">Blood group</h3>
+      <section aria-labelledby={`${id}-blood`}>
+        <h3 id={`${id}-blood`}>Blood group</h3>
         <p>{details?.bloodGroup ?? bloodGroup ?? "Not recorded."}</p>
       </section>
-      <section aria-labelledby="ec-contacts">
-        <h3 id="ec-contacts">Emergency contacts</h3>
+      <section aria-labelledby={`${id}-contacts`}>
+        <h3 id={`${id}-contacts`}>Emergency contacts</h3>
         {details?.emergencyContacts.length ? (
           <ul>
             {details.emergencyContacts.map((c, i) => (
@@ -102,10 +108,11 @@ export function EmergencyCard({ details, summaries }: EmergencyCardProps) {
         )}
       </section>
       <ReconciledMedications list={list} />
-      <section aria-labelledby="ec-conditions">
-        <h3 id="ec-conditions">Conditions</h3>
+      <section aria-labelledby={`${id}-conditions`}>
+        <h3 id={`${id}-conditions`}>Conditions</h3>
         <Facts items={merge(details?.chronicConditions ?? [], conditions)} none="None recorded." />
       </section>
+      {children}
     </section>
   );
 }

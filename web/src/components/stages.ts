@@ -36,3 +36,10 @@ export const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as co
  * it or refuses) and checked, the access logged on the chain (a transaction), then decrypted.
  */
 export const READ_STAGES: readonly TaskStage[] = ["download", "verify", "access-log", ...WRITE_STAGES, "decrypt"];
+
+/**
+ * A doctor's read of a patient's newest general details and every summary at once (lib/records
+ * readPermittedCardParts): one transaction logs every read, then each part is fetched, checked and
+ * decrypted.
+ */
+export const CARD_READ_STAGES: readonly TaskStage[] = [...WRITE_STAGES, "download", "verify", "decrypt"];

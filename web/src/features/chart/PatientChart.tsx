@@ -25,6 +25,7 @@ import { useRouteParam } from "../../hooks/useHashRoute";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
 import { MessageAboutLink } from "../messages/components/MessageAboutLink";
 import { ChartTrends } from "../trends/ChartTrends";
+import { ChartSummary } from "./ChartSummary";
 import { downloadFile } from "../../keys/downloadFile";
 import "../../components/clinical.css";
 import "./chart.css";
@@ -284,6 +285,7 @@ export function PatientChart() {
         <PatientPicker action="Open chart" onPick={setPatient} initial={patient} />
         {patient ? (
           <>
+            <ChartSummary key={`summary-${patient}`} patient={patient} />
             <Chart key={patient} patient={patient} />
             <p>
               <a href="#/forms">Fill a form</a> for this patient: vital signs, cardiology, dermatology or dentistry.

@@ -1,6 +1,6 @@
 import type { AllergyAlert } from "@lib/clinical/allergyCheck";
 import { Progress } from "../../../components/Progress";
-import { READ_STAGES, type TaskStage } from "../../../components/stages";
+import { CARD_READ_STAGES, type TaskStage } from "../../../components/stages";
 import type { ReadableAllergies } from "../hooks/useReadableAllergies";
 import "./reconcile.css";
 
@@ -53,7 +53,7 @@ export function PrescribingCheck({
         </p>
       ) : null}
       {reading.busy ? (
-        <Progress title="Reading the patient's allergies" stages={READ_STAGES} current={reading.stage} />
+        <Progress title="Reading the patient's allergies" stages={CARD_READ_STAGES} current={reading.stage} />
       ) : null}
       {checked ? (
         <p role="status" className="hint">

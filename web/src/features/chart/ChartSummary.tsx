@@ -1,0 +1,71 @@
+import { useId, useState } from "react";
+import type { Address } from "viem";
+import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
+import { readClinicalSources } from "@lib/clinical/readClinicalSources";
+import { KeyUnlockError } from "@lib/errors";
+import { EmergencyCard } from "../../components/EmergencyCard";
+import { Progress } from "../../components/Progress";
+import { CARD_READ_STAGES } from "../../components/stages";
+import { countOf } from "../../components/format";
+import { useUserKey } from "../../ehr/useEhr";
+import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { recordNumber } from "../../records/recordNumber";
+
+const TITLE = "Allergies, medications and conditions";
+
+/**
+ * The top of a patient's chart: the reconciled allergies, medications and conditions, blood group
+ * and who to call, from the patient's newest general details and every summary the doctor's grant
+ * covers, read together when the doctor asks (one transaction logs every read, where the patient
+ * sees it; one signature). What the grant does not cover is named, not asked for.
+ */
+export function ChartSummary({ patient }: { patient: Address }) {
+  const id = useId();
+  const { flowContext, userKey } = useUserKey();
+  const task = useTaskMutation();
+  const [read, setRead] = useState<DecodedReads>();
+  const load = () =>
+    task.run(async (report) => {
+      if (!userKey) throw new KeyUnlockError("Unlock your key to read the patient's records.");
+      const sources = await readClinicalSources(
+        flowContext((p) => report(p.stage)),
+        { patient, readerKey: userKey },
+      );
+      setRead(decodeReads(sources));
+    });
+  const button = (
+    <button type="button" className={read ? undefined : "primary"} onClick={() => void load()} disabled={task.busy}>
+      {read ? "Read them again" : "Show allergies and medications"}
+    </button>
+  );
+  const progress = task.busy ? (
+    <Progress title="Reading the patient's summaries" stages={CARD_READ_STAGES} current={task.stage} />
+  ) : null;
+  if (!read) {
+    return (
+      <section className="card" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>{TITLE}</h2>
+        <p>
+          From the patient&apos;s general details and the summary of every record your grant covers, reconciled into one
+          list. One transaction logs all these reads, where the patient sees them.
+        </p>
+        {button}
+        {progress}
+      </section>
+    );
+  }
+  const closed = read.unavailable;
+  return (
+    <EmergencyCard title={TITLE} details={read.details} summaries={summarySources(read)}>
+      <p className="hint">
+        From {countOf(read.summaries.length, "summary", "summaries")}
+        {read.details ? " and the general details" : ""}.
+        {closed.length > 0
+          ? ` Not read: ${closed.map((u) => `record ${recordNumber(u.index)} (${u.reason.replace(/\.$/, "")})`).join("; ")}.`
+          : ""}
+      </p>
+      <div className="actions">{button}</div>
+      {progress}
+    </EmergencyCard>
+  );
+}
