@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  ageInYears,
   calendarDate,
   localClock,
   localDate,
@@ -103,5 +104,22 @@ describe("zoneLabel, zoneOffsetMinutes", () => {
     expect(zoneOffsetMinutes(winter, "UTC")).to.equal(0);
     expect(zoneOffsetMinutes(winter, "America/Los_Angeles")).to.equal(-480);
     expect(zoneOffsetMinutes(winter)).to.equal(-new Date(winter).getTimezoneOffset());
+  });
+});
+
+describe("ageInYears", () => {
+  it("counts whole years to the reader's date, the birthday itself included", () => {
+    // Dates built from local parts: the reader's own calendar day, whatever this machine's zone.
+    expect(ageInYears("1980-06-15", new Date(2026, 5, 14, 23, 59))).to.equal(45);
+    expect(ageInYears("1980-06-15", new Date(2026, 5, 15, 0, 0))).to.equal(46);
+    expect(ageInYears("2000-02-29", new Date(2026, 1, 28, 12))).to.equal(25);
+    expect(ageInYears("2000-02-29", new Date(2026, 2, 1, 12))).to.equal(26);
+    expect(ageInYears("2026-12-04", new Date(2026, 11, 4, 8))).to.equal(0);
+  });
+
+  it("has no age for what is no date of birth: not YYYY-MM-DD, in the future, or over 150 years ago", () => {
+    const today = new Date(2026, 11, 4, 12);
+    for (const bad of ["", "15/06/1980", "1980-6-15", "2027-01-01", "1870-01-01", "born 1980"])
+      expect(ageInYears(bad, today), bad).to.equal(undefined);
   });
 });

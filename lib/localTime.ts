@@ -114,6 +114,20 @@ export function calendarDate(isoDate: string): string {
   return formatFor("date", "UTC").format(at);
 }
 
+/**
+ * Whole years from a `YYYY-MM-DD` date of birth to `today`'s date where the reader is (the birthday
+ * itself counts; someone born on 29 February turns a year older on 1 March); undefined for a date
+ * that is no date, or a birth in the future or over 150 years ago.
+ */
+export function ageInYears(dateOfBirth: string, today: Date = new Date()): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth);
+  if (!m) return undefined;
+  const [year, month, day] = [+m[1], +m[2], +m[3]];
+  const [ty, tm, td] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+  const age = ty - year - (tm < month || (tm === month && td < day) ? 1 : 0);
+  return age >= 0 && age < 150 ? age : undefined;
+}
+
 /** "05:10", in the reader's zone (or `timeZone`). */
 export function localClock(at: Date | number, timeZone?: string): string {
   return formatFor("time", timeZone).format(at);

@@ -5,7 +5,7 @@ import { FormatError, IntegrityError } from "../errors";
 import { generateUserKey } from "../keys/userKeyPair";
 import { sealMessage } from "../messages/seal";
 import { rejection } from "../testing/rejection";
-import { ageOn, MAX_CARD_NAME, openIdentityCard, sealIdentityCard, type SealCardInput } from "./card";
+import { MAX_CARD_NAME, openIdentityCard, sealIdentityCard, type SealCardInput } from "./card";
 
 describe("identity/card", () => {
   const patient = generateUserKey();
@@ -61,11 +61,5 @@ describe("identity/card", () => {
     });
     const error = await rejection(openIdentityCard(message, { ...scope, reader: D, privateKey: doctor.privateKey }));
     expect(error).to.be.instanceOf(IntegrityError);
-  });
-
-  it("counts age in whole years, the birthday itself included", () => {
-    expect(ageOn("1980-06-15", new Date("2026-06-14T12:00:00Z"))).to.equal(45);
-    expect(ageOn("1980-06-15", new Date("2026-06-15T00:00:00Z"))).to.equal(46);
-    expect(ageOn("2000-02-29", new Date("2026-02-28T00:00:00Z"))).to.equal(25);
   });
 });

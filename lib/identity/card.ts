@@ -77,10 +77,3 @@ export async function openIdentityCard(
     ...("sentAt" in sealed && { sharedAt: sealed.sentAt }),
   };
 }
-
-/** Whole years from `dateOfBirth` (YYYY-MM-DD) to `today`. */
-export function ageOn(dateOfBirth: string, today: Date): number {
-  const [y, m, d] = dateOfBirth.split("-").map(Number);
-  const beforeBirthday = today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d);
-  return today.getUTCFullYear() - y - (beforeBirthday ? 1 : 0);
-}

@@ -167,7 +167,8 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       const widened = dp.getByRole("region", { name: "Allergies, medications and conditions" });
       await widened.getByRole("button", { name: "Show allergies and medications" }).click();
       await widened.getByText(/^From 1 summary and the general details\.$/).waitFor({ timeout: 60_000 });
-      expect(await widened.getByText("Rae Fusal", { exact: true }).count()).to.equal(1);
+      const born = widened.locator("p").filter({ hasText: /^Rae Fusal, born 6 May 1984 \(age \d+\)$/ });
+      expect(await born.count()).to.equal(1);
       await dp.setViewportSize({ width: 390, height: 844 });
       await widened.scrollIntoViewIfNeeded();
       await e2e().screenshot(dp, "chart-refusal-02b-chart-summary-phone");

@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from "react";
 import { reconcile, type SummarySource } from "@lib/clinical/reconcile";
 import type { GeneralDetails } from "@lib/fhir/generalDetails";
-import { calendarDate } from "@lib/localTime";
+import { ageInYears, calendarDate } from "@lib/localTime";
 import type { StoredSummary } from "@lib/summary/stored";
 import { ReconciledAllergies, ReconciledMedications } from "../features/reconcile/components/ReconciledList";
 
@@ -41,6 +41,12 @@ function bloodGroupFromSummaries(summaries: StoredSummary[]): string | undefined
   return undefined;
 }
 
+/** " (age 42)", or nothing when the date of birth gives no age. */
+function aged(dateOfBirth: string): string {
+  const age = ageInYears(dateOfBirth);
+  return age === undefined ? "" : ` (age ${age})`;
+}
+
 function Facts({ items, none }: { items: string[]; none: string }) {
   return items.length ? (
     <ul>
@@ -73,7 +79,7 @@ export function EmergencyCard({ title = "Emergency card", details, summaries, ch
       {details ? (
         <p>
           <strong>{details.fullName}</strong>
-          {details.dateOfBirth ? `, born ${calendarDate(details.dateOfBirth)}` : ""}
+          {details.dateOfBirth ? `, born ${calendarDate(details.dateOfBirth)}${aged(details.dateOfBirth)}` : ""}
           {details.gender ? `, ${details.gender}` : ""}
         </p>
       ) : (

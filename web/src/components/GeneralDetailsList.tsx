@@ -1,7 +1,6 @@
 import "./patient.css";
 import { bmi, type GeneralDetails } from "@lib/fhir/generalDetails";
-import { calendarDate, localMinute } from "@lib/localTime";
-import { ageInYears } from "../records/age";
+import { ageInYears, calendarDate, localMinute } from "@lib/localTime";
 
 /** How each gender value reads on screen. */
 export const GENDER_LABELS: Record<NonNullable<GeneralDetails["gender"]>, string> = {

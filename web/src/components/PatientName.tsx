@@ -1,6 +1,5 @@
 import type { Address } from "viem";
-import { ageOn } from "@lib/identity/card";
-import { calendarDate } from "@lib/localTime";
+import { ageInYears, calendarDate } from "@lib/localTime";
 import { usePatientCard } from "../hooks/useIdentityCards";
 import { Details } from "../ui/Disclosure";
 import { shortAddress } from "./format";
@@ -12,11 +11,12 @@ import { shortAddress } from "./format";
  */
 export function PatientName({ address, details = false }: { address: Address; details?: boolean }) {
   const card = usePatientCard(address);
+  const age = card?.dateOfBirth ? ageInYears(card.dateOfBirth) : undefined;
   // Without a card, the short address on one line: whole, 42 characters break mid-address on a phone.
   const name = card ? (
     <span title={card.dateOfBirth ? `Born ${calendarDate(card.dateOfBirth)}` : undefined}>
       {card.name}
-      {card.dateOfBirth ? `, ${ageOn(card.dateOfBirth, new Date())}` : ""}
+      {age !== undefined ? `, ${age}` : ""}
     </span>
   ) : (
     <span title={address} className="address-short">

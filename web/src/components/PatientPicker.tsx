@@ -2,7 +2,7 @@ import { UserRoundSearch } from "lucide-react";
 import { useMemo, useState, type FormEvent } from "react";
 import { getAddress, isAddress, isAddressEqual } from "viem";
 import type { Address } from "viem";
-import { ageOn } from "@lib/identity/card";
+import { ageInYears } from "@lib/localTime";
 import { useConsents } from "../hooks/useConsents";
 import { Button } from "../ui/Button";
 import { ComboBox, ComboBoxItem } from "../ui/ComboBox";
@@ -55,7 +55,7 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
       byAddress.set(key, {
         address: getAddress(card.patient),
         name: card.name,
-        age: card.dateOfBirth ? ageOn(card.dateOfBirth, new Date()) : undefined,
+        age: card.dateOfBirth ? ageInYears(card.dateOfBirth) : undefined,
         granted: byAddress.get(key)?.granted ?? false,
       });
     }

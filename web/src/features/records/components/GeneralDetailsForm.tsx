@@ -10,11 +10,10 @@ import {
   type EmergencyContact,
   type GeneralDetails,
 } from "@lib/fhir/generalDetails";
-import { calendarDate } from "@lib/localTime";
+import { ageInYears, calendarDate } from "@lib/localTime";
 import { ErrorSummary } from "../../../components/forms/ErrorSummary";
 import { GENDER_LABELS } from "../../../components/GeneralDetailsList";
 import { useFocusOn } from "../../../hooks/useFocusOn";
-import { ageInYears } from "../../../records/age";
 
 /** The form's own state: text as typed, lists one entry per line. */
 interface Draft {
