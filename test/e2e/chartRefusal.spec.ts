@@ -124,6 +124,9 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
         1,
       );
       expect(await summary.getByRole("heading", { name: "Allergies", exact: true }).count()).to.equal(1);
+      expect(await summary.getByRole("link", { name: "Ask for access" }).getAttribute("href")).to.equal(
+        `#/request-access/${getAddress(patient.address)}`,
+      );
       expect(sentTransactions(ds)).to.equal(beforeSummary + 1);
       expect(blobAnswers.filter((status) => status === 403).length).to.equal(refusedBefore);
       await e2e().screenshot(dp, "chart-refusal-01b-chart-summary");
@@ -188,6 +191,16 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       expect(sentTransactions(ds)).to.equal(sentBefore);
       expect(await again.getByText(NOTE).count()).to.equal(0);
       await e2e().screenshot(dp, "chart-refusal-03-revoked");
+      // The chart's summary after the revoke: nothing read, nothing sent, and no empty card that
+      // would read as "no allergies".
+      const revokedSummary = dp.getByRole("region", { name: "Allergies, medications and conditions" });
+      await revokedSummary.getByRole("button", { name: "Show allergies and medications" }).click();
+      await revokedSummary
+        .getByRole("status")
+        .filter({ hasText: /could be read: your access does not cover them\. Ask for access\.$/ })
+        .waitFor({ timeout: 60_000 });
+      expect(sentTransactions(ds)).to.equal(sentBefore);
+      expect(await revokedSummary.getByRole("heading", { name: "Allergies", exact: true }).count()).to.equal(0);
 
       const second = await refusedRow(pp, "Record 2 (Clinical notes and reports)", /revoked this doctor's access/);
       expect(await second.textContent()).to.contain("Dr Ada Refusal");

@@ -3,6 +3,7 @@ import type { Address } from "viem";
 import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
 import { readClinicalSources } from "@lib/clinical/readClinicalSources";
 import { KeyUnlockError } from "@lib/errors";
+import { NOT_COVERED } from "@lib/records/flows";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { Progress } from "../../components/Progress";
 import { CARD_READ_STAGES } from "../../components/stages";
@@ -41,14 +42,30 @@ export function ChartSummary({ patient }: { patient: Address }) {
   const progress = task.busy ? (
     <Progress title="Reading the patient's summaries" stages={CARD_READ_STAGES} current={task.stage} />
   ) : null;
-  if (!read) {
+  // Nothing read is no evidence of no allergies: an empty card would say "none recorded".
+  if (!read || (read.summaries.length === 0 && !read.details)) {
     return (
       <section className="card" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>{TITLE}</h2>
-        <p>
-          From the patient&apos;s general details and the summary of every record your grant covers, reconciled into one
-          list. One transaction logs all these reads, where the patient sees them.
-        </p>
+        {read ? (
+          <p role="status">
+            {read.unavailable.length === 0
+              ? "This patient has no general details or summaries yet."
+              : "Nothing of this patient's general details or summaries could be read: "}
+            {read.unavailable.some((u) => u.reason === NOT_COVERED) ? (
+              <>
+                your access does not cover them. <a href={`#/request-access/${patient}`}>Ask for access</a>.
+              </>
+            ) : read.unavailable.length > 0 ? (
+              `${read.unavailable[0].reason}`
+            ) : null}
+          </p>
+        ) : (
+          <p>
+            From the patient&apos;s general details and the summary of every record your grant covers, reconciled into
+            one list. One transaction logs all these reads, where the patient sees them.
+          </p>
+        )}
         {button}
         {progress}
       </section>
@@ -63,6 +80,12 @@ export function ChartSummary({ patient }: { patient: Address }) {
         {closed.length > 0
           ? ` Not read: ${closed.map((u) => `record ${recordNumber(u.index)} (${u.reason.replace(/\.$/, "")})`).join("; ")}.`
           : ""}
+        {closed.some((u) => u.reason === NOT_COVERED) ? (
+          <>
+            {" "}
+            <a href={`#/request-access/${patient}`}>Ask for access</a> to the rest.
+          </>
+        ) : null}
       </p>
       <div className="actions">{button}</div>
       {progress}
