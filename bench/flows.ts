@@ -5,7 +5,9 @@
  * chains: anvil's automine with receipts polled at 250 ms (the local chain, as the dApp now polls
  * it), 2-second blocks (the QBFT network's) polled at half a block (1 s, the dApp's setting), and
  * 2-second blocks polled at viem's default 4 s (the dApp before). The emergency card is measured
- * both ways: one transaction (`openEmergencyAccessAndLog`) and the former open-then-log-each-read.
+ * both ways: one transaction (`openEmergencyAccessAndLog`) and the former open-then-log-each-read;
+ * so is a doctor's chart summary under a grant (the same parts, also the prescribing check): one
+ * `logEmergencyReads` (`readClinicalSources`) and the former `logAccess` per read.
  * Writes bench/results/flows.json and flows.md. Figures only: nothing here is a test.
  */
 import { spawn } from "node:child_process";
@@ -30,6 +32,7 @@ import { generateUserKey } from "../lib/keys/userKeyPair";
 import type { UserKey } from "../lib/keys/types";
 import { createRecord } from "../lib/records/createRecord";
 import { openEmergencyAndRead } from "../lib/records/emergency";
+import { readClinicalSources } from "../lib/clinical/readClinicalSources";
 import { updateGeneralDetails } from "../lib/records/generalDetails";
 import { grantAccessWithRewrap, revokeAccess } from "../lib/records/grantAccess";
 import { readRecord } from "../lib/records/readRecord";
@@ -201,6 +204,16 @@ async function main() {
         return out;
       };
       const patientKey = keys.get(patient.address)!;
+      /** The card's parts read one by one, a `logAccess` each: the newest general details, then every summary. */
+      const readEachPart = async (flow: FlowContext, reader: Address) => {
+        const records = (await allRecords(flow, patient.address)).reverse();
+        const readerKey = keys.get(reader)!;
+        const details = records.find((r) => r.category === 0)!;
+        await readRecord(flow, { patient: patient.address, index: details.index, readerKey });
+        for (const r of records.filter((x) => x.flags & 1)) {
+          await readRecord(flow, { patient: patient.address, index: r.index, part: "summary", readerKey });
+        }
+      };
       await measure("upload general details", () =>
         updateGeneralDetails(ctx(patient), {
           patient: patient.address,
@@ -259,14 +272,14 @@ async function main() {
           [patient.address, 1, keccak256(toBytes("found unconscious"))],
           "open emergency access",
         );
-        const records = (await allRecords(flow, patient.address)).reverse();
-        const readerKey = keys.get(formerDoctor.address)!;
-        const details = records.find((r) => r.category === 0)!;
-        await readRecord(flow, { patient: patient.address, index: details.index, readerKey });
-        for (const r of records.filter((x) => x.flags & 1)) {
-          await readRecord(flow, { patient: patient.address, index: r.index, part: "summary", readerKey });
-        }
+        await readEachPart(flow, formerDoctor.address);
       });
+      const chartSummary = await measure("chart summary under a grant: one transaction", () =>
+        readClinicalSources(ctx(doctor), { patient: patient.address, readerKey: keys.get(doctor.address)! }),
+      );
+      if (chartSummary.unavailable.length > 0 || !chartSummary.generalDetails)
+        throw new Error(`chart summary incomplete: ${JSON.stringify(chartSummary.unavailable)}`);
+      await measure("chart summary before: one logAccess per read", () => readEachPart(ctx(doctor), doctor.address));
       const start = Math.ceil((head + 2 * 86_400) / SLOT) * SLOT;
       await measure("book an appointment", async () => {
         const wallet = createWalletClient({ account: patient, chain, transport });

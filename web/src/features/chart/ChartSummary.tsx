@@ -57,7 +57,7 @@ export function ChartSummary({ patient }: { patient: Address }) {
                 your access does not cover them. <a href={`#/request-access/${patient}`}>Ask for access</a>.
               </>
             ) : read.unavailable.length > 0 ? (
-              `${read.unavailable[0].reason}`
+              read.unavailable[0].reason
             ) : null}
           </p>
         ) : (
