@@ -14,7 +14,7 @@ import { useConsents } from "../../hooks/useConsents";
 import { useCoreRead } from "../../hooks/useCoreRead";
 import { useDoctorAppointments, type DoctorAppointment } from "../../hooks/useDoctorAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import { formatSlot, formatTime } from "../../components/format";
+import { formatDayFrom, formatSlot, formatTime } from "../../components/format";
 import { HomeCard } from "./HomeCard";
 import { isSlotAhead } from "../appointments/upcoming";
 
@@ -125,7 +125,7 @@ export function BookingsToConfirmCard() {
   );
 }
 
-/** Today's confirmed visits, then the next few, in the doctor's own time with its zone. */
+/** Today's confirmed visits, then the next few by day ("Tomorrow, Saturday 5 December, 09:00"), in the doctor's own time (Appointments names the zone). */
 export function ScheduleCard() {
   const appointments = useDoctorAppointments();
   const { now } = useChainNow();
@@ -171,7 +171,10 @@ export function ScheduleCard() {
               <ul aria-label="Upcoming appointments">
                 {upcoming.map((a) => (
                   <li key={`${a.start}-${a.seq}`}>
-                    <span className="home-when">{formatSlot(a.start)}</span> · <PatientName address={a.patient} />
+                    <span className="home-when">
+                      {formatDayFrom(a.start, now)}, {formatTime(a.start)}
+                    </span>{" "}
+                    · <PatientName address={a.patient} />
                   </li>
                 ))}
               </ul>
