@@ -118,7 +118,9 @@ export function homesSpecs(e2e: () => E2e): void {
       const ending = p.page.getByTestId("home-ending");
       await ending.getByText(doctorName).waitFor();
       const appointment = p.page.getByTestId("home-appointment");
-      await appointment.getByText(when, { exact: true }).waitFor();
+      // Said by day, as a calendar does: "Today, Friday 4 December, 22:00" for "Fri, 4 Dec 2026, 22:00 UTC".
+      const [, date, clock] = /^\w+,? (\d{1,2}) \w+ \d{4}, (\d{2}:\d{2}) /.exec(when)!;
+      await appointment.getByText(new RegExp(`^((Today|Tomorrow), )?\\w+,? ${date} \\w+, ${clock}$`)).waitFor();
       await appointment.getByText(/waiting for the doctor to confirm/).waitFor();
       const messages = p.page.getByTestId("home-messages");
       await messages.getByText("1 conversation has a new message.").waitFor();

@@ -12,7 +12,7 @@ import { useFocusOn } from "../../hooks/useFocusOn";
 import { useInbox } from "../../hooks/useInbox";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import { formatSlot } from "../../components/format";
+import { formatDayFrom, formatSlot, formatTime } from "../../components/format";
 import { formatWhen } from "../../components/clinicalFormat";
 import { Button } from "../../ui/Button";
 import { useUnseenEmergencies } from "../../hooks/useUnseenEmergencies";
@@ -176,7 +176,7 @@ export function EmergencyOpeningsCard() {
   );
 }
 
-/** The next visit booked or confirmed (a visit under way is still the next one), in the patient's own time with its zone. */
+/** The next visit booked or confirmed (a visit under way is still the next one), by day in the patient's own time ("Today, Friday 4 December, 22:00"). */
 export function NextAppointmentCard() {
   const appointments = usePatientAppointments();
   const chain = useChainNow();
@@ -196,7 +196,9 @@ export function NextAppointmentCard() {
         <p>No appointment booked — find a doctor and book a time that suits you.</p>
       ) : (
         <>
-          <p className="home-when">{formatSlot(next.start)}</p>
+          <p className="home-when">
+            {formatDayFrom(next.start, chain.now)}, {formatTime(next.start)}
+          </p>
           <p>
             With <DoctorName address={next.doctor} />:{" "}
             {next.status === AppointmentStatus.Confirmed ? "confirmed." : "waiting for the doctor to confirm."}
