@@ -123,32 +123,29 @@ export async function readPermittedCardParts(
   input: { patient: Address; doctorKey: UserKey },
 ): Promise<Omit<EmergencyReadResult, "emergencyId" | "txHash">> {
   const reader = actingAccount(ctx);
-  const plan = planEmergencyReads(await allRecords(ctx, input.patient));
-  const categories = new Map([plan.details, ...plan.withSummary].map((r) => [r?.index, r?.category]));
+  const records = await allRecords(ctx, input.patient);
+  const plan = planEmergencyReads(records);
+  const byIndex = new Map(records.map((r) => [r.index, r]));
   const allowed = new Set<number>();
   await Promise.all(
     plan.indexes.map(async (index) => {
-      const i = Number(index);
+      const record = byIndex.get(Number(index))!;
       // As the contract logs a card read: a general-details record in full, any other's summary.
-      const summaryOnly = categories.get(i) !== Category.GeneralDetails;
-      const basis = await accessBasisOf(ctx.publicClient, ctx.core, input.patient, reader, i, summaryOnly);
-      if (basis !== "None") allowed.add(i);
+      const summaryOnly = record.category !== Category.GeneralDetails;
+      const basis = await accessBasisOf(ctx.publicClient, ctx.core, input.patient, reader, record.index, summaryOnly);
+      if (basis !== "None") allowed.add(record.index);
     }),
   );
-  const unavailable: EmergencyReadResult["unavailable"] = [];
-  const notCovered = (record: ChainRecord, part: RecordPart) =>
-    unavailable.push({ index: record.index, part, reason: NOT_COVERED });
-  if (plan.details && !allowed.has(plan.details.index)) notCovered(plan.details, "report");
-  const readable: EmergencyPlan = {
-    details: plan.details && allowed.has(plan.details.index) ? plan.details : undefined,
-    withSummary: plan.withSummary.filter((r) => {
-      if (allowed.has(r.index)) return true;
-      // The general details' own summary is not listed again: their report is.
-      if (r.index !== plan.details?.index) notCovered(r, "summary");
-      return false;
-    }),
-    indexes: plan.indexes.filter((i) => allowed.has(Number(i))),
-  };
+  // Coverage goes by category, so the newest general details the doctor may read are the newest there are.
+  const readable = planEmergencyReads(records.filter((r) => allowed.has(r.index)));
+  const notCovered = (index: number, part: RecordPart) => ({ index, part, reason: NOT_COVERED });
+  const unavailable: EmergencyReadResult["unavailable"] = [
+    ...(plan.details && !allowed.has(plan.details.index) ? [notCovered(plan.details.index, "report")] : []),
+    // The general details' own summary is not listed again: their report is.
+    ...plan.withSummary
+      .filter((r) => !allowed.has(r.index) && r.index !== plan.details?.index)
+      .map((r) => notCovered(r.index, "summary")),
+  ];
   if (readable.indexes.length === 0) return { summaries: [], unavailable };
   const { txHash, receipt } = await writeWithProgress(
     ctx,

@@ -1,15 +1,12 @@
-import { useId, useState } from "react";
+import { useId } from "react";
 import type { Address } from "viem";
-import { decodeReads, summarySources, type DecodedReads } from "@lib/clinical/decodeReads";
-import { readClinicalSources } from "@lib/clinical/readClinicalSources";
-import { KeyUnlockError } from "@lib/errors";
+import { summarySources } from "@lib/clinical/decodeReads";
 import { NOT_COVERED } from "@lib/records/flows";
 import { EmergencyCard } from "../../components/EmergencyCard";
 import { Progress } from "../../components/Progress";
 import { CARD_READ_STAGES } from "../../components/stages";
 import { countOf } from "../../components/format";
-import { useUserKey } from "../../ehr/useEhr";
-import { useTaskMutation } from "../../hooks/useTaskMutation";
+import { useClinicalReads } from "../reconcile/hooks/useClinicalReads";
 import { recordNumber } from "../../records/recordNumber";
 
 const TITLE = "Allergies, medications and conditions";
@@ -22,18 +19,7 @@ const TITLE = "Allergies, medications and conditions";
  */
 export function ChartSummary({ patient }: { patient: Address }) {
   const id = useId();
-  const { flowContext, userKey } = useUserKey();
-  const task = useTaskMutation();
-  const [read, setRead] = useState<DecodedReads>();
-  const load = () =>
-    task.run(async (report) => {
-      if (!userKey) throw new KeyUnlockError("Unlock your key to read the patient's records.");
-      const sources = await readClinicalSources(
-        flowContext((p) => report(p.stage)),
-        { patient, readerKey: userKey },
-      );
-      setRead(decodeReads(sources));
-    });
+  const { read: load, result: read, task } = useClinicalReads(patient, (decoded) => decoded);
   const button = (
     <button type="button" className={read ? undefined : "primary"} onClick={() => void load()} disabled={task.busy}>
       {read ? "Read them again" : "Show allergies and medications"}
