@@ -12,8 +12,25 @@ declare module "node:http" {
 const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
+ * Path parameters never logged, whoever asks and whatever the answer: a conversation's id is an
+ * unkeyed hash of its patient and doctor (lib/messages/seal.ts), so anyone can tell from it who
+ * writes to whom by trying the accounts on chain.
+ */
+const UNLOGGED_PARAMS: readonly [RegExp, string][] = [
+  [/^\/v1\/messages\/conversations\/[^/]+/, "/v1/messages/conversations/:threadId"],
+];
+
+/** The path as logged: without its query string, and with {@link UNLOGGED_PARAMS} in place of their values. */
+export function loggedPath(url: string): string {
+  const query = url.indexOf("?");
+  let path = query < 0 ? url : url.slice(0, query);
+  for (const [pattern, placeholder] of UNLOGGED_PARAMS) path = path.replace(pattern, placeholder);
+  return path;
+}
+
+/**
  * One structured log line per request when its answer is done (or its client gone): `reqId`,
- * `req: {id, method, path}` (no query string), `res: {status}`, `responseTime` in ms, and what the
+ * `req: {id, method, path}` (no query string, no conversation id: {@link loggedPath}), `res: {status}`, `responseTime` in ms, and what the
  * handler put in `res.locals.logFields` (an upload's CID, size and kind); "request
  * completed" at info, at warn for a 4xx, and "request errored" at error for a 5xx. Never headers
  * (the session token), bodies, or query values. A well-formed incoming `X-Request-Id` is kept so a
@@ -29,9 +46,7 @@ export function requestLogger(logger: Logger): RequestHandler {
     req.id = id;
     res.setHeader("X-Request-Id", id);
     const startedAt = Date.now();
-    const url = req.url ?? "";
-    const query = url.indexOf("?");
-    const request = { id, method: req.method, path: query < 0 ? url : url.slice(0, query) };
+    const request = { id, method: req.method, path: loggedPath(req.url ?? "") };
     const done = () => {
       res.off("finish", done);
       res.off("close", done);

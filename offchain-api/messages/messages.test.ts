@@ -7,7 +7,14 @@ import request from "supertest";
 import { contractConstants } from "../../deployments/contracts";
 import { EhrApiClient } from "../../lib/api/client";
 import { AccessDeniedError } from "../../lib/errors";
-import { openMessage, participantKeys, sealMessage, type MessageContent, type SealedMessage } from "../../lib/messages";
+import {
+  conversationId,
+  openMessage,
+  participantKeys,
+  sealMessage,
+  type MessageContent,
+  type SealedMessage,
+} from "../../lib/messages";
 import type { StoredMessage } from "../../lib/api/wire/messages";
 import { expectError } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
@@ -360,6 +367,24 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       } finally {
         server.close();
       }
+    });
+
+    it("never logs a conversation's id (it names its patient and doctor), signed in or not", async () => {
+      const threadId = conversationId(
+        { chainId: stack.chain.chainId, contract: stack.core },
+        stack.patient.address,
+        stack.doctor.address,
+      );
+      await thread(stack.patient, threadId);
+      const stale = await request(stack.app).get(`/v1/messages/conversations/${threadId}?limit=5`).expect(401);
+      const mixed = await request(stack.app).get(`/v1/messages/conversations/${threadId.toUpperCase()}/x`);
+      const paths = [stale, mixed].map(
+        (res) =>
+          stack.logs.map((line) => JSON.parse(line)).find((l) => l.reqId === res.headers["x-request-id"] && l.req)?.req
+            .path,
+      );
+      expect(paths).to.deep.equal(["/v1/messages/conversations/:threadId", "/v1/messages/conversations/:threadId/x"]);
+      for (const line of stack.logs) expect(line.toLowerCase()).not.to.include(threadId.slice(2).toLowerCase());
     });
 
     it("never shows the plaintext to the service: not in answers, logs or files", async () => {
