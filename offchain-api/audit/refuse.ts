@@ -1,3 +1,5 @@
+import { roleOf } from "../../lib/chain/ehr";
+import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import type { RefusalEvent } from "./log";
 
@@ -6,14 +8,22 @@ import type { RefusalEvent } from "./log";
  * bumps the count of its row) and logged at warn with
  * the addresses, record index, part and CID only (never content, keys or tokens). An audit log
  * that cannot be written is logged as an error and does not change the answer (still 403).
+ *
+ * Only the refusals of accountable readers go into the patient's Activity: the patient's own, and
+ * those of accounts the consortium onboarded (a doctor, active or suspended, a hospital, the
+ * admin). Anyone can sign in with a fresh address, or register as a patient, and name any
+ * patient's record: with each such address a new row, strangers could bury a doctor's refused
+ * attempt under their own for free, and grow the log without end. Their refusals are logged
+ * (`audited: false`), not audited. A chain that cannot be read to tell audits the refusal.
  */
 export async function auditRefusal(
-  services: Pick<ApiServices, "audit" | "logger">,
+  services: Pick<ApiServices, "audit" | "logger" | "publicClient" | "core">,
   /** The request, or `{ id: caller.requestId }` from a service function: its id goes into the log line. */
   request: { id?: unknown },
   refusal: Omit<RefusalEvent, "at">,
 ): Promise<void> {
   const entry: RefusalEvent = { at: new Date().toISOString(), ...refusal };
+  const audited = await isAccountable(services, entry);
   services.logger.warn(
     {
       requestId: request.id,
@@ -23,12 +33,24 @@ export async function auditRefusal(
       part: entry.part,
       cid: entry.cid,
       reason: entry.reason,
+      audited,
     },
     "read refused",
   );
+  if (!audited) return;
   try {
     await services.audit.append(entry);
   } catch (error) {
     services.logger.error({ requestId: request.id, err: { name: (error as Error).name } }, "audit log write failed");
   }
+}
+
+/** Whether the reader is the patient or an account the consortium onboarded (see {@link auditRefusal}). */
+async function isAccountable(
+  services: Pick<ApiServices, "publicClient" | "core">,
+  refusal: Pick<RefusalEvent, "reader" | "patient">,
+): Promise<boolean> {
+  if (sameAddress(refusal.reader, refusal.patient)) return true;
+  const role = await roleOf(services.publicClient, services.core, refusal.reader).catch(() => undefined);
+  return role === undefined || role === "doctor" || role === "suspended" || role === "hospital" || role === "admin";
 }

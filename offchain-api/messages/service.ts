@@ -7,7 +7,7 @@ import type {
   SentMessage,
 } from "../../lib/api/wire/messages";
 import { MAX_CIPHERTEXT_CHARS } from "../../lib/api/wire/messages";
-import { encryptionKeyOf, roleOf } from "../../lib/chain/ehr";
+import { encryptionKeyOf } from "../../lib/chain/ehr";
 import { AccessDeniedError, FormatError, NotFoundError } from "../../lib/errors";
 import { conversationId, recipientOf } from "../../lib/messages/seal";
 import { sameAddress } from "../../lib/records/context";
@@ -46,11 +46,8 @@ export async function sendMessage(
   const doctor = getAddress(message.doctor);
   const reason = await messagingRefusal(services, patient, doctor, appointmentStart);
   if (reason) {
-    // The patient's Activity lists refused attempts by doctors (and the patient's own); an address
-    // with no doctor role could otherwise fill any patient's Activity for free.
-    if (sameAddress(me, patient) || (await isDoctorAccount(services, me))) {
-      await auditRefusal(services, { id: caller.requestId }, { reader: me, patient, reason });
-    }
+    // Audited when the sender is accountable (the patient, a doctor): audit/refuse.ts.
+    await auditRefusal(services, { id: caller.requestId }, { reader: me, patient, reason });
     throw new AccessDeniedError(reason);
   }
   if (!(await encryptionKeyOf(services.publicClient, services.core, recipientOf(message)))) {
@@ -78,10 +75,4 @@ export function conversation(services: ApiServices, caller: Caller, threadId: He
     throw new AccessDeniedError("Only the patient and the doctor of a conversation can read it.");
   }
   return services.messages.messages(thread, page);
-}
-
-/** Whether `account` is an onboarded doctor (active or suspended) on the chain now. */
-async function isDoctorAccount(services: ApiServices, account: Address): Promise<boolean> {
-  const role = await roleOf(services.publicClient, services.core, account);
-  return role === "doctor" || role === "suspended";
 }
