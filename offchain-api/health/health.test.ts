@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { rm } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { apiDataDir } from "../config";
-import { checkReadiness } from "./readiness";
+import { checkReadiness, READINESS_REUSE_MS } from "./readiness";
 import { startTestStack, type TestStack } from "../testing/stack";
 
 describe("health and readiness", () => {
@@ -28,6 +29,28 @@ describe("health and readiness", () => {
       const res = await request(stack.app).get("/readyz").expect(200);
       expect(res.body).to.deep.equal({ status: "ready", checks: { chain: "ok", storage: "ok" } });
       expect(res.headers["cache-control"]).to.equal("no-store");
+    });
+
+    it("GET /readyz: a flood of probes costs one check a second (probe file and chain call), each answered", async () => {
+      await delay(READINESS_REUSE_MS + 50);
+      const blobs = stack.services.blobs;
+      const original = blobs.checkWritable;
+      let checks = 0;
+      blobs.checkWritable = () => {
+        checks++;
+        return original.call(blobs);
+      };
+      try {
+        const together = await Promise.all(Array.from({ length: 50 }, () => request(stack.app).get("/readyz")));
+        expect(together.map((res) => res.status)).to.deep.equal(Array(50).fill(200));
+        for (let i = 0; i < 10; i++) await request(stack.app).get("/readyz").expect(200);
+        expect(checks).to.equal(1);
+        await delay(READINESS_REUSE_MS + 50);
+        await request(stack.app).get("/readyz").expect(200);
+        expect(checks).to.equal(2);
+      } finally {
+        blobs.checkWritable = original;
+      }
     });
 
     it("counts a chain that accepts connections but never answers as a timeout", async () => {
@@ -53,6 +76,8 @@ describe("health and readiness", () => {
       token = await stack.signIn(stack.patient);
       await request(stack.app).get("/readyz").expect(200);
       await stack.chain.stop();
+      // The last check's answer stands for a second.
+      await delay(READINESS_REUSE_MS + 50);
     });
     after(async () => stack?.close());
 
@@ -94,6 +119,7 @@ describe("health and readiness", () => {
 
     it("GET /readyz names the store too once its folder is gone", async () => {
       await rm(path.join(apiDataDir(stack.config), "ipfs"), { recursive: true, force: true });
+      await delay(READINESS_REUSE_MS + 50);
       const res = await request(stack.app).get("/readyz").expect(503);
       expect(res.body).to.deep.equal({ status: "not-ready", checks: { chain: "unreachable", storage: "unwritable" } });
     });

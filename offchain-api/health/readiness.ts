@@ -42,16 +42,42 @@ export async function checkReadiness(
   return { chain, storage };
 }
 
+/** How long one readiness check answers every `GET /readyz` that comes, in ms. */
+export const READINESS_REUSE_MS = 1000;
+
 /**
  * `GET /readyz`: "ready" when the chain and the store answer, else "not-ready" (logged at warn; the
  * route answers it 503: take the instance out of the load balancer, do not restart it).
+ *
+ * The route is open to anyone and never rate-limited (a load balancer must always get through), and
+ * each check writes and fsyncs a probe file and asks the chain for its block: so requests that come
+ * while a check runs share it, and its answer stands for {@link READINESS_REUSE_MS} after it ends. A
+ * flood of probes costs one check a second, and a probe sees a state at most a second old.
  */
-export async function readiness(
+export function readiness(
   services: Pick<ApiServices, "publicClient" | "blobs" | "logger">,
-  caller: Pick<Caller, "requestId">,
-): Promise<Readiness> {
-  const checks = await checkReadiness(services);
-  const ready = checks.chain === "ok" && checks.storage === "ok";
-  if (!ready) services.logger.warn({ requestId: caller.requestId, checks }, "not ready");
-  return { status: ready ? "ready" : "not-ready", checks };
+): (caller: Pick<Caller, "requestId">) => Promise<Readiness> {
+  let running: Promise<Readiness> | undefined;
+  let last: { answer: Readiness; at: number } | undefined;
+  const check = async (requestId: string): Promise<Readiness> => {
+    const checks = await checkReadiness(services);
+    const ready = checks.chain === "ok" && checks.storage === "ok";
+    if (!ready) services.logger.warn({ requestId, checks }, "not ready");
+    return { status: ready ? "ready" : "not-ready", checks };
+  };
+  return (caller) => {
+    if (last && performance.now() - last.at < READINESS_REUSE_MS) return Promise.resolve(last.answer);
+    running ??= check(caller.requestId).then(
+      (answer) => {
+        last = { answer, at: performance.now() };
+        running = undefined;
+        return answer;
+      },
+      (error: unknown) => {
+        running = undefined;
+        throw error;
+      },
+    );
+    return running;
+  };
 }
