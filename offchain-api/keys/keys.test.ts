@@ -203,6 +203,17 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       expect(await stack.services.keyStore.heldEntry(entry)).to.equal(undefined);
     });
 
+    it("refuses an account that is no patient storing entries naming itself (403): no free disk for strangers", async () => {
+      const outsider = stack.outsider.address;
+      const entries = await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          entryFor({ patient: outsider, reader: outsider, recordId: `0x${(i + 1).toString(16).padStart(32, "0")}` }),
+        ),
+      );
+      expectError(await store(stack.outsider, entries), 403, "forbidden", /registered patient/);
+      for (const entry of entries) expect(await stack.services.keyStore.heldEntry(entry)).to.equal(undefined);
+    });
+
     it("refuses entries of another chain or contract, malformed entries and malformed JSON (400)", async () => {
       expectError(await store(stack.patient, [await entryFor({ chainId: 1 })]), 400, "bad_request", /this chain/);
       expectError(

@@ -1,6 +1,7 @@
 import { getAddress, isAddressEqual, type Address } from "viem";
 import type { HeldKeys, KeysStored, ReleasedKey, ReleaseKeyBody } from "../../lib/api/wire/keys";
-import { recordCount } from "../../lib/chain/ehr";
+import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
+import { recordCount, toChainError } from "../../lib/chain/ehr";
 import { AccessDeniedError, ConflictError, ContractRevertedError, FormatError, NotFoundError } from "../../lib/errors";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import type { Caller } from "../http/validate";
@@ -10,8 +11,8 @@ import { hasCurrentGrant, isOurs } from "../blobs/access";
 import { hasAppointmentWindow } from "../blobs/appointmentWindow";
 
 /**
- * Stores wrapped keys of this chain and EhrCore, all of a batch or none: the patient stores (or
- * replaces) any entry of their own records; an active doctor with a current grant or appointment
+ * Stores wrapped keys of this chain and EhrCore, all of a batch or none: a registered patient stores
+ * (or replaces) any entry of their own records; an active doctor with a current grant or appointment
  * window stores new entries of that patient's records only for themself, the patient or the
  * emergency custodian (never replacing one: ConflictError), so no doctor can plant a key another
  * reader would be handed. Wrapped keys are never logged.
@@ -26,6 +27,11 @@ export async function storeKeys(
     throw new FormatError("Every key must be for this chain and this system's contract.");
   }
   const own = (entry: WrappedKeyEntry) => isAddressEqual(entry.patient, me);
+  // Entries of one's own records need no grant: only a registered patient has records. Anyone else
+  // could sign in with a fresh address and store 64 entries of 4 KB per request, naming itself.
+  if (entries.some(own) && !(await isRegisteredPatient(services, me))) {
+    throw new AccessDeniedError("Only a registered patient can store keys of their own records.");
+  }
   const others = [...new Set(entries.filter((e) => !own(e)).map((e) => getAddress(e.patient)))];
   for (const patient of others) {
     const mayWrite =
@@ -81,6 +87,21 @@ export async function releaseKey(services: ApiServices, caller: Caller, body: Re
       throw new NotFoundError(error.shortMessage, { cause: error });
     }
     throw error;
+  }
+}
+
+/** Whether `account` is registered as a patient (pending or active) on chain now. */
+async function isRegisteredPatient(services: ApiServices, account: Address): Promise<boolean> {
+  try {
+    const { status } = await services.publicClient.readContract({
+      address: services.core,
+      abi: ehrCoreAbi,
+      functionName: "patient",
+      args: [account],
+    });
+    return status !== PatientStatus.None;
+  } catch (error) {
+    throw toChainError(error, "read the account's role");
   }
 }
 
