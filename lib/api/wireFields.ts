@@ -32,6 +32,12 @@ export function lowerHexField(bytes: number) {
 export const hash32Field = hexField(32);
 /** A record's random 16-byte id. */
 export const recordIdField = hexField(16);
+/** An appointment's start in unix seconds, as the contract takes it (a `uint40`). */
+export const appointmentStartField = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 40 - 1);
 /** A time as the service writes it (`Date#toISOString`). */
 export const isoTimeField = z.iso.datetime({ offset: true });
 /** A CIDv1 in base32, what the service hands out for a blob. */

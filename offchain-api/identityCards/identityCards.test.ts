@@ -145,6 +145,13 @@ describe("/v1/identity-cards (a patient's name card, sealed to one doctor)", () 
     const card = await seal(stack.patient, stack.doctor);
     expectError(await share(stack.patient, { card, extra: 1 }), 400, "bad_request", /./);
     expectError(await share(stack.patient, {}), 400, "bad_request", /card/);
+    // Past the contract's uint40: the caller's mistake (400), not a chain failure (503).
+    expectError(
+      await share(stack.patient, { card, appointmentStart: 2 ** 40 }),
+      400,
+      "bad_request",
+      /appointmentStart/,
+    );
     const huge = { ...card, ciphertext: "A".repeat(4000) };
     expectError(await share(stack.patient, { card: huge }), 413, "payload_too_large", /larger than a name card/);
     const anonymous = await request(stack.app).get("/v1/identity-cards");

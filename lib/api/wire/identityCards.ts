@@ -4,7 +4,7 @@
  * under its own purpose; these are the request and answer shapes.
  */
 import { z } from "zod";
-import { addressField, isoTimeField } from "../wireFields";
+import { addressField, appointmentStartField, isoTimeField } from "../wireFields";
 import { sealedMessageSchema, storedMessageSchema } from "./messages";
 
 /** Largest sealed card (its base64 `ciphertext`, in characters): a name and a date, with room to spare. 413 beyond. */
@@ -15,7 +15,7 @@ export const MAX_CARD_BODY = "8kb";
 /** `POST /v1/identity-cards`: the card, and the start of the appointment it is shared for when no grant links the two. */
 export const shareIdentityCardBodySchema = z.strictObject({
   card: sealedMessageSchema,
-  appointmentStart: z.number().int().nonnegative().optional(),
+  appointmentStart: appointmentStartField.optional(),
 });
 export type ShareIdentityCardBody = z.infer<typeof shareIdentityCardBodySchema>;
 

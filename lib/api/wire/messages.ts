@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { MESSAGE_KEY_PREFIX } from "../../messages/messageKey";
-import { addressField, hash32Field, isoTimeField, lowerHexField } from "../wireFields";
+import { addressField, appointmentStartField, hash32Field, isoTimeField, lowerHexField } from "../wireFields";
 
 /** Largest sealed message (its base64 `ciphertext`, in characters): 413 beyond. Fits MAX_MESSAGE_TEXT (lib/messages). */
 export const MAX_CIPHERTEXT_CHARS = 64 * 1024;
@@ -59,12 +59,7 @@ export type StoredMessage = z.infer<typeof storedMessageSchema>;
 export const sendMessageBodySchema = z.strictObject({
   message: sealedMessageSchema,
   /** The start (unix seconds) of an appointment between the two (AppointmentBook.appointmentOf). */
-  appointmentStart: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 40 - 1)
-    .optional(),
+  appointmentStart: appointmentStartField.optional(),
 });
 export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
 
