@@ -157,7 +157,7 @@ export async function hasCurrentGrant(
  * knows what to do next and the patient's Activity says why.
  */
 export async function envelopeReadRefusal(
-  services: Pick<ApiServices, "publicClient" | "core">,
+  services: Pick<ApiServices, "publicClient" | "core" | "chainId">,
   identity: RecordIdentity,
   reader: Address,
 ): Promise<ReadRefusal | undefined> {

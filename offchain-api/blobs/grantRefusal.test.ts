@@ -114,6 +114,37 @@ describe("blob read refusals: why, and audited (GET /v1/blobs/:cid)", () => {
     });
   });
 
+  it("reads a pair's history once: a repeated refusal reads only the blocks since, and still sees a revoke", async () => {
+    const note = await stored(stack.patient2, Category.ClinicalNotes);
+    const client = stack.services.publicClient;
+    const original = client.getContractEvents;
+    const windows: bigint[][] = [];
+    client.getContractEvents = ((args: { eventName?: string; fromBlock: bigint; toBlock: bigint }) => {
+      if (args.eventName === "ConsentRevoked") windows.push([args.fromBlock, args.toBlock]);
+      return (original as (a: unknown) => unknown).call(client, args);
+    }) as typeof original;
+    const refusedWith = async (reason: string) =>
+      expectError(await download(stack.doctor, note), 403, "forbidden", exactly(reason));
+    try {
+      await refusedWith(READ_REFUSALS.noGrant);
+      const first = windows.length;
+      // The first refusal reads back to the floor (this test chain's contract is in no deployment file: block 0).
+      expect(windows[first - 1][0]).to.equal(0n);
+      const head = await stack.publicClient.getBlockNumber({ cacheTime: 0 });
+      for (let i = 0; i < 5; i++) await refusedWith(READ_REFUSALS.noGrant);
+      expect(windows.length).to.equal(first);
+      await grant(stack.patient2, stack.doctor, categoryMask([Category.LabResults]));
+      await (await stack.coreAs(stack.patient2).revokeAccess(stack.doctor.address)).wait();
+      await refusedWith(READ_REFUSALS.revoked);
+      expect(windows.slice(first).every(([from]) => from > head)).to.equal(true);
+      const afterRevoke = windows.length;
+      await refusedWith(READ_REFUSALS.revoked);
+      expect(windows.length).to.equal(afterRevoke);
+    } finally {
+      client.getContractEvents = original;
+    }
+  });
+
   it("an account that is no doctor (told why, not audited), and a suspended doctor (audited)", async () => {
     const note = await stored(stack.patient2, Category.ClinicalNotes);
     const stranger = await download(stack.outsider, note);

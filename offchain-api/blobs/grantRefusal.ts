@@ -2,7 +2,8 @@ import type { Address } from "viem";
 import { CATEGORY_LABELS, isCategoryId } from "../../lib/categories";
 import { scanLogsBackward } from "../../lib/chain/logWindows";
 import { roleOf, toChainError } from "../../lib/chain/ehr";
-import { ehrCoreAbi } from "../../deployments/contracts";
+import { deploymentFor, ehrCoreAbi } from "../../deployments/contracts";
+import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 
 /** The sentences of a refused read by someone other than the patient (the reader sees one, and the patient in Activity). */
@@ -37,7 +38,7 @@ export interface ReadRefusal {
  * now: the same facts `logAccess` would revert on.
  */
 export async function grantRefusal(
-  services: Pick<ApiServices, "publicClient" | "core">,
+  services: Pick<ApiServices, "publicClient" | "core" | "chainId">,
   patient: Address,
   reader: Address,
   category: number,
@@ -68,34 +69,59 @@ export async function grantRefusal(
 }
 
 /**
+ * Per chain client, per pair (`patient:doctor`): whether a revocation was seen, and up to which
+ * block the pair's history was read. At most {@link MAX_PAIRS_REMEMBERED} pairs, the oldest dropped.
+ */
+const revocations = new WeakMap<object, Map<string, { revoked: boolean; through: bigint }>>();
+const MAX_PAIRS_REMEMBERED = 10_000;
+
+/**
  * Whether `patient` ever revoked `doctor`'s grant: with no grant now, any revocation means the last
  * grant was revoked (a later grant would be in force or ended, not deleted). Read newest first in
- * growing windows (lib/chain/logWindows.ts), stopping at the first.
+ * growing windows (lib/chain/logWindows.ts), stopping at the first, never below the deployment's
+ * block; a pair read before is read again only from the block after the last read (a revocation,
+ * once seen, stays), so a doctor refused over and over costs one window a refusal, not a scan of the
+ * chain's whole history (about 20 `eth_getLogs` calls on a chain of a million blocks).
  */
 async function wasRevoked(
-  services: Pick<ApiServices, "publicClient" | "core">,
+  services: Pick<ApiServices, "publicClient" | "core" | "chainId">,
   patient: Address,
   doctor: Address,
 ): Promise<boolean> {
   const { publicClient, core } = services;
+  let pairs = revocations.get(publicClient);
+  if (!pairs) revocations.set(publicClient, (pairs = new Map()));
+  const key = `${patient}:${doctor}`.toLowerCase();
+  const known = pairs.get(key);
+  if (known?.revoked) return true;
   try {
     // Not viem's cached block number (up to its polling interval old): a revoke just mined counts.
     const head = await publicClient.getBlockNumber({ cacheTime: 0 });
-    const page = await scanLogsBackward(
-      head,
-      { limit: 1 },
-      (fromBlock, toBlock) =>
-        publicClient.getContractEvents({
-          address: core,
-          abi: ehrCoreAbi,
-          eventName: "ConsentRevoked",
-          args: { patient, doctor },
-          fromBlock,
-          toBlock,
-          strict: true,
-        }) as Promise<{ blockNumber: bigint }[]>,
-    );
-    return page.items.length > 0;
+    const deployment = deploymentFor(services.chainId);
+    const deployed = deployment && sameAddress(deployment.core, core) ? BigInt(deployment.deployBlock) : 0n;
+    const floorBlock = known ? known.through + 1n : deployed;
+    const page =
+      floorBlock > head
+        ? { items: [] }
+        : await scanLogsBackward(
+            head,
+            { limit: 1, floorBlock },
+            (fromBlock, toBlock) =>
+              publicClient.getContractEvents({
+                address: core,
+                abi: ehrCoreAbi,
+                eventName: "ConsentRevoked",
+                args: { patient, doctor },
+                fromBlock,
+                toBlock,
+                strict: true,
+              }) as Promise<{ blockNumber: bigint }[]>,
+          );
+    const revoked = page.items.length > 0;
+    pairs.delete(key);
+    pairs.set(key, { revoked, through: head > (known?.through ?? -1n) ? head : known!.through });
+    if (pairs.size > MAX_PAIRS_REMEMBERED) pairs.delete(pairs.keys().next().value!);
+    return revoked;
   } catch (error) {
     throw toChainError(error, "read the grant's history");
   }
