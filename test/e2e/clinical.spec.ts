@@ -298,6 +298,10 @@ function clinicalFlows(e2e: () => E2e): void {
     await card.waitFor({ timeout: 60_000 });
     const timer = page.getByRole("timer");
     expect(await timer.textContent()).to.match(/^[0-4]:\d\d:\d\d$/);
+    // The open window and its card come first; the search for another patient after them.
+    const another = page.getByRole("heading", { name: "Another patient" });
+    expect((await card.boundingBox())!.y).to.be.below((await another.boundingBox())!.y);
+    expect(await page.locator("main h2").first().textContent()).to.match(/^Emergency access is open: /);
     // The window's end in the reader's zone, naming it.
     expect(await page.locator(".countdown").first().textContent()).to.match(
       /\(until \w{3},? \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+\)/,

@@ -182,6 +182,12 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       );
       expect(await page.getByLabel("Find a patient").inputValue()).to.equal(patient);
       await page.getByRole("button", { name: "Open emergency access" }).waitFor();
+      // What concerns this patient comes first, under the page's heading; the reader and the search after it.
+      expect((await page.locator("main h2").allTextContents()).slice(0, 3)).to.deep.equal([
+        `Open emergency access to Patient ${patient.slice(0, 6)}…${patient.slice(-4)}`,
+        "Another patient",
+        "From the patient's emergency card",
+      ]);
       await fitsLaptopAndPhone(e2e(), page, "emergency-card-doctor");
 
       // A card from another chain, pasted: refused, and no patient is taken from it.

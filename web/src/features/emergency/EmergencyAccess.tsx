@@ -9,6 +9,7 @@ import { Countdown } from "../../components/Countdown";
 import { formatSlot } from "../../components/format";
 import { localMinute } from "@lib/localTime";
 import { EmergencyCard } from "../../components/EmergencyCard";
+import { PatientName } from "../../components/PatientName";
 import { PatientPicker } from "../../components/PatientPicker";
 import { Progress } from "../../components/Progress";
 import { SummaryView } from "../../components/SummaryView";
@@ -111,7 +112,9 @@ function Emergency({ patient }: { patient: Address }) {
     <>
       {open ? (
         <section className="card" aria-labelledby={`${id}-window`}>
-          <h2 id={`${id}-window`}>Emergency access is open</h2>
+          <h2 id={`${id}-window`}>
+            Emergency access is open: <PatientName address={patient} />
+          </h2>
           <Countdown until={expiresAt} label="Time left in the emergency window" />
           <p>The patient has been told, and the administrator will review this access.</p>
           {!card ? (
@@ -131,7 +134,9 @@ function Emergency({ patient }: { patient: Address }) {
         </section>
       ) : (
         <form className="card" onSubmit={onOpen} noValidate aria-labelledby={`${id}-form`}>
-          <h2 id={`${id}-form`}>Open emergency access</h2>
+          <h2 id={`${id}-form`}>
+            Open emergency access to <PatientName address={patient} />
+          </h2>
           <p>
             Break-glass access opens the patient&apos;s general details and record summaries for a short, fixed window.
             The patient sees it at once and the administrator reviews it. Use it only when the patient cannot consent
@@ -164,7 +169,7 @@ function Emergency({ patient }: { patient: Address }) {
             aria-describedby={`${id}-justification-hint${secondReasonBy ? ` ${id}-second-reason` : ""}`}
           />
           <p id={`${id}-justification-hint`} className="hint">
-            Only a fingerprint (hash) of this text goes on the chain; keep your copy for the review.
+            The administrator reviews it with you: keep a copy. Only a fingerprint of it is recorded, never the text.
             {dailyLimit !== undefined && openedToday.data !== undefined
               ? ` You have opened ${openedToday.data} of your ${dailyLimit} emergency accesses today; the count starts again at ${formatSlot(nextUtcDay())}.`
               : ""}
@@ -211,7 +216,9 @@ function Emergency({ patient }: { patient: Address }) {
 /**
  * Break-glass access: the patient from their emergency card (link, scan or paste), from the URL
  * (`#/emergency-access/0x…`, the doctor home's open window) or typed, then reason and
- * justification, a visible countdown, and the emergency card.
+ * justification, a visible countdown, and the emergency card. Once a patient is chosen, what
+ * concerns them (the form naming them, or the open window and the card with the allergies) comes
+ * first, right under the page's heading; the card reader and the search, for another patient, follow.
  */
 export function EmergencyAccess() {
   const [param, setParam] = useRouteParam("patient");
@@ -229,9 +236,10 @@ export function EmergencyAccess() {
     <>
       <h1 tabIndex={-1}>Emergency access</h1>
       <UnlockGate>
+        {patient ? <Emergency key={patient} patient={patient} /> : null}
+        {patient ? <h2>Another patient</h2> : null}
         <CardReader onPatient={setPatient} />
         <PatientPicker key={patient} action="Choose patient" onPick={onPick} initial={patient} />
-        {patient ? <Emergency key={patient} patient={patient} /> : null}
       </UnlockGate>
     </>
   );
