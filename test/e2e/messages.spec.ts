@@ -19,7 +19,7 @@ const PASSPHRASE = "messages spec passphrase 2026";
 const REQUEST = "Please share your latest lipid panel before Friday's visit.";
 const REPLY = "I will upload it tonight, doctor.";
 const AFTER = "One more question about the dosage.";
-const CLOSED = /This conversation is closed because there is no current access grant or appointment between you/;
+const CLOSED = /^You can no longer write here: /;
 
 const messageList = (page: Page) => page.getByRole("list", { name: "Messages, oldest first" });
 
@@ -158,6 +158,10 @@ export function messagesSpecs(e2e: () => E2e): void {
       await messageList(p.page).getByRole("listitem").filter({ hasText: REQUEST }).waitFor();
       await messageList(p.page).getByRole("listitem").filter({ hasText: REPLY }).waitFor();
       await p.page.getByText(CLOSED).waitFor();
+      // Nothing to reply with: the request keeps its other answers, and the way to write again is named.
+      expect(await p.page.getByRole("button", { name: "Reply to this request" }).count()).to.equal(0);
+      const reopen = p.page.locator(".conversation-closed");
+      expect(await reopen.getByRole("link").allTextContents()).to.deep.equal(["Share access", "Book an appointment"]);
       await e2e().screenshot(p.page, "messages-06-patient-closed");
 
       // Decrypted text lives in memory only.

@@ -9,9 +9,13 @@ import { Composer } from "./Composer";
 import { MessageItem } from "./MessageItem";
 import { PartyName } from "./PartyName";
 
-/** Shown instead of the composer once no grant or appointment joins the two any more. */
-export const CLOSED_SENTENCE =
-  "This conversation is closed because there is no current access grant or appointment between you; its history stays readable.";
+/** Shown instead of the composer once no grant or appointment joins the two any more, to the patient and to the doctor. */
+export const CLOSED_SENTENCE = {
+  patient:
+    "You can no longer write here: this doctor has no access to your records now and no appointment with you. The messages stay readable. To write again, share access or book an appointment.",
+  doctor:
+    "You can no longer write here: you have no access grant from this patient now and no appointment together. The messages stay readable.",
+} as const;
 
 export interface ConversationViewProps {
   threadId: Hex;
@@ -92,15 +96,25 @@ export function ConversationView(props: ConversationViewProps) {
               item={item}
               me={address!}
               viewerIsPatient={viewerIsPatient}
-              onReply={setReplyTo}
+              onReply={closed ? undefined : setReplyTo}
             />
           ))}
         </ol>
       ) : null}
       {closed ? (
-        <p className="conversation-closed" role="status">
-          {CLOSED_SENTENCE}
-        </p>
+        <div className="conversation-closed" role="status">
+          <p>{viewerIsPatient ? CLOSED_SENTENCE.patient : CLOSED_SENTENCE.doctor}</p>
+          {viewerIsPatient ? (
+            <p className="actions">
+              <a className="button" href="#/sharing">
+                Share access
+              </a>
+              <a className="button" href="#/doctors">
+                Book an appointment
+              </a>
+            </p>
+          ) : null}
+        </div>
       ) : (
         <Composer
           patient={patient}

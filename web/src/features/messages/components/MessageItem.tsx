@@ -17,8 +17,8 @@ export interface MessageItemProps {
   item: ConversationItem;
   me: Address;
   viewerIsPatient: boolean;
-  /** The patient chose to reply to this request. */
-  onReply(id: Hex): void;
+  /** The patient chose to reply to this request; absent when no reply can be sent (a closed conversation). */
+  onReply?(id: Hex): void;
 }
 
 /** Whether the patient's pages include an upload page (another feature may add it). */
@@ -40,7 +40,7 @@ function RequestAnswers({
   id: Hex;
   doctor: Address;
   content: MessageContent;
-  onReply(id: Hex): void;
+  onReply?(id: Hex): void;
 }) {
   const categories = content.kind === "request" ? (content.categories ?? []) : [];
   const upload = patientUploadPath();
@@ -60,9 +60,11 @@ function RequestAnswers({
           Upload a record
         </a>
       ) : null}
-      <button type="button" onClick={() => onReply(id)}>
-        Reply<span className="visually-hidden"> to this request</span>
-      </button>
+      {onReply ? (
+        <button type="button" onClick={() => onReply(id)}>
+          Reply<span className="visually-hidden"> to this request</span>
+        </button>
+      ) : null}
     </div>
   );
 }
