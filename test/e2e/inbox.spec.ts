@@ -53,6 +53,13 @@ export function inboxSpecs(e2e: () => E2e): void {
       await p.page.getByRole("button", { name: /^Approve .*'s request$/ }).click();
       await p.page.getByRole("list", { name: "Active grants" }).waitFor();
       await d.page.getByTestId("inbox-badge").waitFor();
+      // On a phone the Inbox is behind "More": the button carries the count, and says it.
+      await d.page.setViewportSize({ width: 390, height: 844 });
+      const more = d.page.getByRole("button", { name: "More 1 unread", exact: true });
+      await more.waitFor();
+      expect(await d.page.getByTestId("inbox-badge-more").isVisible()).to.equal(true);
+      await e2e().screenshot(d.page, "inbox-doctor-more-phone");
+      await d.page.setViewportSize({ width: 1280, height: 800 });
       await inboxLink(d.page).click();
       const granted = d.page.getByRole("listitem").filter({ hasText: "A patient approved your access request." });
       // Named as a patient without a card is: "Patient 0x69C6…4d44", the whole address in its title.
@@ -84,7 +91,7 @@ export function inboxSpecs(e2e: () => E2e): void {
       await inboxLink(d2.page).click();
       await d2.page.getByRole("heading", { name: "Inbox" }).waitFor();
       await d2.page
-        .getByText("Nothing yet.")
+        .getByText(/^Nothing yet\. You will see here when a patient gives you access/)
         .or(d2.page.getByRole("list", { name: "Notifications, newest first" }))
         .waitFor();
       expect(await d2.page.locator(`[title="${patient}"]`).count()).to.equal(0);

@@ -40,6 +40,8 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
     </a>
   );
   const primary = routes.filter((r) => r.primary);
+  // On a phone the Inbox may be behind "More": its unread count shows on the button too.
+  const inboxBehindMore = routes.some((r) => r.path === "/inbox" && !r.primary);
   return (
     <nav aria-label="Main" className={open ? "main-nav open" : "main-nav"}>
       <div id={`${id}-all`} className="nav-all">
@@ -69,6 +71,11 @@ export function MainNav({ routes, current }: { routes: RouteDef[]; current: Rout
           >
             {icon("/more")}
             <span className="nav-label">More</span>
+            {inboxBehindMore ? (
+              <Suspense fallback={null}>
+                <InboxBadge onMore />
+              </Suspense>
+            ) : null}
           </button>
         </li>
       </ul>

@@ -182,7 +182,10 @@ export function DoctorAppointments() {
       ) : appointments.isError ? (
         <p role="alert">Your calendar could not be read from the chain. Try again in a moment.</p>
       ) : appointments.data.length === 0 ? (
-        <p>No appointments in this period.</p>
+        <p>
+          No appointments in this period. Patients book in the hours you publish:{" "}
+          <a href="#/office-hours">set your office hours</a>.
+        </p>
       ) : (
         <>
           <section aria-labelledby="calendar-ahead">

@@ -35,7 +35,13 @@ export function Inbox() {
       </p>
       <BrowserNotificationsControl permission={browser.permission} onAllow={browser.request} />
       {isLoading ? <p role="status">Reading your notifications from the chain…</p> : null}
-      {!isLoading && inbox.length === 0 ? <p>Nothing yet.</p> : null}
+      {!isLoading && inbox.length === 0 ? (
+        <p>
+          {role === "patient"
+            ? "Nothing yet. You will see here when a doctor asks for access, adds a record to yours, opens emergency access or writes to you."
+            : "Nothing yet. You will see here when a patient gives you access, declines your request or revokes access, books an appointment or writes to you."}
+        </p>
+      ) : null}
       {inbox.length ? (
         <ul className="inbox-list" aria-label="Notifications, newest first">
           {inbox.map((n) => (
