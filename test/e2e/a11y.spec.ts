@@ -53,7 +53,15 @@ const PATIENT_PAGES: PageVisit[] = [
   { name: "details", path: "/details" },
   { name: "records", path: "/records" },
   { name: "upload", path: "/upload" },
-  { name: "trends", path: "/trends" },
+  {
+    // Details without a weight: no chart, and no count of records "with measurements" that has none.
+    name: "trends",
+    path: "/trends",
+    prepare: async (page) => {
+      await page.getByText(/^No measurements to chart yet/).waitFor({ timeout: 60_000 });
+      expect(await page.getByText(/^Based on /).count()).to.equal(0);
+    },
+  },
   { name: "export", path: "/export" },
   { name: "emergency-card", path: "/emergency" },
   { name: "doctors", path: "/doctors" },

@@ -2,7 +2,7 @@ import { fromUtf8 } from "@lib/bytes";
 import { Category } from "@lib/categories";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
 import type { Address } from "viem";
-import { extractTrends, type Trends } from "@lib/forms";
+import { extractTrends, TREND_METRICS, type Trends } from "@lib/forms";
 import { generalDetailsToFhir } from "@lib/fhir/generalDetails";
 import { parseGeneralDetails } from "@lib/records/generalDetails";
 import type { UserKey } from "@lib/keys/types";
@@ -19,11 +19,17 @@ export function trendCandidates(records: ChainRecord[]): ChainRecord[] {
   return records.filter((r) => r.category === Category.GeneralDetails || (r.flags & RecordFlags.Superseded) === 0);
 }
 
-/** What reading gave: the series and how many records were FHIR Bundles. */
+/** What reading gave: the series, how many of the records read gave at least one point, and how many were read. */
 export interface ReadTrends {
   trends: Trends;
-  bundles: number;
+  withMeasurements: number;
   read: number;
+}
+
+/** Whether `bundle` gives at least one point of any series. */
+function hasMeasurements(bundle: unknown): boolean {
+  const trends = extractTrends(bundle);
+  return TREND_METRICS.some((metric) => trends[metric].length > 0);
 }
 
 /**
@@ -54,5 +60,10 @@ export async function readTrends(
       // JSON in name only: nothing to draw from it.
     }
   }
-  return { trends: extractTrends(bundles), bundles: bundles.length, read: records.length };
+  // Not every record read counts: general details without a weight, a FHIR record of other things.
+  return {
+    trends: extractTrends(bundles),
+    withMeasurements: bundles.filter(hasMeasurements).length,
+    read: records.length,
+  };
 }

@@ -48,9 +48,11 @@ export function ChartTrends({ patient }: { patient: Address }) {
       {task.busy ? <Progress title="Reading records for trends" stages={READ_STAGES} current={task.stage} /> : null}
       {result && !task.busy ? (
         <>
-          <p>
-            Based on {countOf(result.bundles, "record")} with measurements, of the {result.read} read.
-          </p>
+          {result.withMeasurements ? (
+            <p>
+              Based on {countOf(result.withMeasurements, "record")} with measurements, of the {result.read} read.
+            </p>
+          ) : null}
           <TrendsView trends={result.trends} />
         </>
       ) : null}

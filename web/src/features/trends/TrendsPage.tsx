@@ -17,10 +17,12 @@ function Trends() {
     );
   return (
     <>
-      <p>
-        Based on {countOf(trends.data.bundles, "record")} with measurements (vital signs forms and hospital records), of
-        the {trends.data.read} you have.
-      </p>
+      {trends.data.withMeasurements ? (
+        <p>
+          Based on {countOf(trends.data.withMeasurements, "record")} with measurements (vital signs forms and hospital
+          records), of the {trends.data.read} you have.
+        </p>
+      ) : null}
       <TrendsView trends={trends.data.trends} />
     </>
   );
