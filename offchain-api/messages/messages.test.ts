@@ -17,6 +17,7 @@ import {
 } from "../../lib/messages";
 import type { StoredMessage } from "../../lib/api/wire/messages";
 import { expectError } from "../testing/records";
+import { MAX_MESSAGES_PER_DAY } from "./service";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
 const SLOT = contractConstants.SLOT_DURATION;
@@ -178,9 +179,6 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       expect(statuses.sort()).to.deep.equal([201, 409]);
       expect((await thread(stack.patient, more[0].threadId)).messages).to.have.length(6);
     });
-  });
-
-  describe("with an appointment only", () => {
     it("needs the appointment named, then works both ways; a wrong start is refused", async () => {
       const hello = await seal(stack.doctor2, stack.patient2, stack.doctor2);
       expectError(await send(stack.doctor2, hello), 403, "forbidden", /no current access grant.*appointment/);
@@ -387,6 +385,34 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       for (const line of stack.logs) expect(line.toLowerCase()).not.to.include(threadId.slice(2).toLowerCase());
     });
 
+    it("refuses a sender's message past 200 in a conversation in a day (429), storing nothing; the other side still writes", async function () {
+      this.timeout(120_000);
+      await grant(stack.patient2, stack.doctor);
+      const threadId = conversationId(
+        { chainId: stack.chain.chainId, contract: stack.core },
+        stack.patient2.address,
+        stack.doctor.address,
+      );
+      const mine = async () =>
+        (await stack.services.messages.messages(threadId, { limit: 10_000 })).messages.filter(
+          (m) => m.sender === stack.patient2.address,
+        ).length;
+      let refused: request.Response | undefined;
+      for (let i = 0; i <= MAX_MESSAGES_PER_DAY && !refused; i++) {
+        const res = await send(stack.patient2, await seal(stack.patient2, stack.patient2, stack.doctor));
+        if (res.status === 429) refused = res;
+        else expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      }
+      expect(refused, "a refusal within 201 sends").not.to.equal(undefined);
+      expectError(refused!, 429, "too_many_messages", /200 messages in this conversation in the last 24 hours/);
+      expect(await mine()).to.equal(MAX_MESSAGES_PER_DAY);
+      await send(stack.doctor, await seal(stack.doctor, stack.patient2, stack.doctor)).then((res) =>
+        expect(res.status).to.equal(201),
+      );
+    });
+  });
+
+  describe("with an appointment only", () => {
     it("never shows the plaintext to the service: not in answers, logs or files", async () => {
       expect(bodies.length).to.be.greaterThan(20);
       for (const body of bodies) expect(body).not.to.include(SECRET);

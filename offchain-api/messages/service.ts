@@ -11,12 +11,13 @@ import { encryptionKeyOf } from "../../lib/chain/ehr";
 import { AccessDeniedError, FormatError, NotFoundError } from "../../lib/errors";
 import { conversationId, recipientOf } from "../../lib/messages/seal";
 import { sameAddress } from "../../lib/records/context";
-import { tooLarge, unprocessable } from "../http/errors";
+import { HttpError, tooLarge, unprocessable } from "../http/errors";
 import type { Caller } from "../http/validate";
 import type { ApiServices } from "../services";
 import { auditRefusal } from "../audit/refuse";
 import { isOurs } from "../blobs/access";
 import { messagingRefusal } from "./relationship";
+import { SendLimitReached } from "./store";
 
 /**
  * Stores a sealed message from the caller to the other participant while a grant or an appointment
@@ -53,10 +54,29 @@ export async function sendMessage(
   if (!(await encryptionKeyOf(services.publicClient, services.core, recipientOf(message)))) {
     throw unprocessable("The recipient has no registered encryption key yet.");
   }
-  const stored = await services.messages.append({ ...message, patient, doctor, sender: getAddress(message.sender) });
+  let stored;
+  try {
+    stored = await services.messages.append(
+      { ...message, patient, doctor, sender: getAddress(message.sender) },
+      { perSenderPerDay: MAX_MESSAGES_PER_DAY },
+    );
+  } catch (error) {
+    if (!(error instanceof SendLimitReached)) throw error;
+    throw new HttpError(
+      429,
+      "too_many_messages",
+      `You have sent ${error.limit} messages in this conversation in the last 24 hours: write again tomorrow, or call.`,
+    );
+  }
   services.logger.info({ requestId: caller.requestId, messageId: stored.id, sender: me }, "message stored");
   return { id: stored.id, threadId: stored.threadId, sentAt: stored.sentAt };
 }
+
+/**
+ * The most messages one sender stores in one conversation in 24 hours (429 beyond): far above what a
+ * patient and a doctor write, and what bounds the disk one booking or grant can make the service fill.
+ */
+export const MAX_MESSAGES_PER_DAY = 200;
 
 /** The caller's conversations, latest message first. */
 export function conversations(services: ApiServices, caller: Caller, page: PageQuery): ConversationPage {
@@ -67,7 +87,12 @@ export function conversations(services: ApiServices, caller: Caller, page: PageQ
  * One conversation's messages, newest first, to its two participants only (the history stays
  * readable after the link ends): NotFoundError when there is none, AccessDeniedError for anyone else.
  */
-export function conversation(services: ApiServices, caller: Caller, threadId: Hex, page: PageQuery): MessagePage {
+export async function conversation(
+  services: ApiServices,
+  caller: Caller,
+  threadId: Hex,
+  page: PageQuery,
+): Promise<MessagePage> {
   const thread = threadId.toLowerCase() as Hex;
   const participants = services.messages.participants(thread);
   if (!participants) throw new NotFoundError("There is no such conversation.");
