@@ -87,7 +87,8 @@ export function careSpecs(e2e: () => E2e): void {
       await p.page.getByText(`Booked for ${label}.`).waitFor();
       // No general details yet: no name card, and the page says how to be known by name.
       await p.page.getByText(/Add your general details so your doctor knows you by name/).waitFor();
-      await p.page.getByRole("button", { name: `${label} (taken)` }).waitFor();
+      // The slot now reads as hers, not as taken by someone.
+      await p.page.getByRole("button", { name: `${label} (your appointment)` }).waitFor();
       await e2e().screenshot(p.page, "care-02-doctor-week-booked");
 
       const appointments = async () => (await readPatientAppointments(publicClient, stack.book, patient)).reverse();

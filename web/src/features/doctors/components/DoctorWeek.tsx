@@ -11,6 +11,9 @@ import { useTaskMutation } from "../../../hooks/useTaskMutation";
 import type { DirectoryDoctor } from "../../../hooks/useDoctors";
 import { formatDay, formatSlot, formatTime, viewerTimeZone } from "../../../components/format";
 import { Button } from "../../../ui/Button";
+import { AppointmentStatus } from "@deployments/contracts";
+import { sameAddress } from "@lib/records/context";
+import { usePatientAppointments } from "../../../hooks/usePatientAppointments";
 
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
@@ -61,6 +64,18 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
     days.set(day, [...(days.get(day) ?? []), slot]);
   }
   const headingId = `week-${doctor.account}`;
+  // A taken slot that is the patient's own booking says so, not "(taken)".
+  const appointments = usePatientAppointments();
+  const mine = new Set(
+    (appointments.data ?? [])
+      .filter(
+        (a) =>
+          sameAddress(a.doctor, doctor.account) &&
+          (a.status === AppointmentStatus.Booked || a.status === AppointmentStatus.Confirmed),
+      )
+      .map((a) => a.start),
+  );
+  const takenLabel = (start: number) => (mine.has(start) ? "your appointment" : "taken");
 
   return (
     <section className="card" aria-labelledby={headingId}>
@@ -83,12 +98,16 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
                 <li key={slot.start}>
                   <Button
                     isDisabled={!slot.free || task.busy}
-                    aria-label={slot.free ? `Book ${formatSlot(slot.start)}` : `${formatSlot(slot.start)} (taken)`}
+                    aria-label={
+                      slot.free
+                        ? `Book ${formatSlot(slot.start)}`
+                        : `${formatSlot(slot.start)} (${takenLabel(slot.start)})`
+                    }
                     aria-pressed={chosen === slot.start}
                     onPress={() => setChosen(slot.start)}
                   >
                     {formatTime(slot.start)}
-                    {slot.free ? "" : " (taken)"}
+                    {slot.free ? "" : ` (${takenLabel(slot.start)})`}
                   </Button>
                 </li>
               ))}
@@ -109,7 +128,8 @@ export function DoctorWeek({ doctor }: { doctor: DirectoryDoctor }) {
       <TaskProgress title="Booking the appointment" stages={WRITE_STAGES} task={task} />
       {booked !== undefined && task.done ? (
         <p role="status">
-          Booked for {formatSlot(booked)}. The doctor will confirm it; see Appointments.
+          Booked for {formatSlot(booked)}. The doctor will confirm it; see{" "}
+          <a href="#/appointments">Your appointments</a>.
           {nameShared === false
             ? " Add your general details so your doctor knows you by name."
             : nameShared
