@@ -4,6 +4,7 @@
  * their address; raw uploads of real envelopes; and a check that every block on disk is whole.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes, sha256, toHex } from "../../lib/bytes";
@@ -12,6 +13,7 @@ import { newRecordId } from "../../lib/crypto/identity";
 import type { Address } from "viem";
 import { filesUnder } from "../../offchain-api/testing/blobStoreContract";
 import { esmImport } from "../../lib/esmImport";
+import { READINESS_REUSE_MS } from "../../offchain-api/health/readiness";
 import {
   killService,
   runService,
@@ -141,8 +143,13 @@ export async function download(url: string, token: string, cid: string): Promise
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
 
-/** GET /readyz: status and checks. */
+/**
+ * GET /readyz: status and checks, of the state now: one check answers every probe for
+ * READINESS_REUSE_MS (offchain-api/health/readiness.ts), so this waits that long first and the answer
+ * comes from a check made after whatever the test just did.
+ */
 export async function readiness(url: string): Promise<{ status: number; checks: Record<string, string> }> {
+  await delay(READINESS_REUSE_MS + 50);
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
 }
