@@ -76,6 +76,19 @@ export function namesSpecs(e2e: () => E2e): void {
       await row.getByText("Details").click();
       await row.getByText(patient).waitFor();
       await e2e().screenshot(d.page, "names-03-my-patients");
+      // "Open chart" gives the chart her address: the search field reads her name, not the address.
+      await row.getByRole("link", { name: "Open chart" }).click();
+      await d.page.waitForURL(new RegExp(`#/chart/${patient}$`, "i"));
+      const field = d.page.getByRole("combobox", { name: "Find a patient" });
+      // The name comes once her card is opened in the browser: until then the field holds the address.
+      for (let tries = 0; (await field.inputValue()) !== `${PATIENT_NAME}, ${age}` && tries < 75; tries++) {
+        await d.page.waitForTimeout(200);
+      }
+      expect(await field.inputValue()).to.equal(`${PATIENT_NAME}, ${age}`);
+      // So does the doctor's list of whom to write to.
+      await nav(d.page, "Messages");
+      const who = d.page.getByLabel("Patient", { exact: true });
+      await who.locator("option", { hasText: `${PATIENT_NAME}, ${age}` }).waitFor({ state: "attached" });
 
       // A doctor she did not share with finds nobody by name.
       const other = await onboardDoctor(e2e, kit, "Dr Not Shared");

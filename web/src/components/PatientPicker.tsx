@@ -1,5 +1,5 @@
 import { UserRoundSearch } from "lucide-react";
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { getAddress, isAddress, isAddressEqual } from "viem";
 import type { Address } from "viem";
 import { ageInYears } from "@lib/localTime";
@@ -63,6 +63,14 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
   }, [consents.data, cards.data]);
   const [text, setText] = useState<string>(initial ?? "");
   const [picked, setPicked] = useState<KnownPatient>();
+  // A patient given by address (a link, "Open chart") whose name is known reads by name, as if picked.
+  useEffect(() => {
+    if (!initial || text !== initial) return;
+    const named = known.find((p) => p.name && isAddressEqual(p.address, initial));
+    if (!named) return;
+    setPicked(named);
+    setText(nameOf(named));
+  }, [initial, known, text]);
   const [error, setError] = useState<string>();
   const pasted = addressIn(text);
   const needle = text.trim().toLowerCase();

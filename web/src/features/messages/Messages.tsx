@@ -6,6 +6,9 @@ import { UnlockGate } from "../../components/UnlockGate";
 import { useWallet } from "../../ehr/useEhr";
 import { useConversations } from "../../hooks/useConversations";
 import { useDoctors } from "../../hooks/useDoctors";
+import { useIdentityCards } from "../../hooks/useIdentityCards";
+import { shortAddress } from "../../components/format";
+import { ageInYears } from "@lib/localTime";
 import { useMessagingPartners } from "./hooks/useMessagingPartners";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { useReadMarks } from "../../hooks/useReadMarks";
@@ -113,9 +116,15 @@ function NewConversation({
 }) {
   const id = useId();
   const doctors = useDoctors();
+  const cards = useIdentityCards();
   const [chosen, setChosen] = useState("");
-  const label = (a: Address) =>
-    viewerIsPatient ? (doctors.data?.find((d) => sameAddress(d.account, a))?.name ?? a) : a;
+  // Text only (an option holds no markup): a doctor by name, a patient by the name she shared, else the short address.
+  const label = (a: Address) => {
+    if (viewerIsPatient) return doctors.data?.find((d) => sameAddress(d.account, a))?.name ?? shortAddress(a);
+    const card = cards.data?.get(a.toLowerCase());
+    if (!card) return `Patient ${shortAddress(a)}`;
+    return card.dateOfBirth ? `${card.name}, ${ageInYears(card.dateOfBirth)}` : card.name;
+  };
   if (accounts.length === 0) {
     return (
       <p className="hint">
