@@ -156,7 +156,7 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
 
       await item.getByRole("button", { name: "Open record 1" }).click();
       await page.getByRole("button", { name: "Open the record" }).click();
-      await page.getByText("Verified against the hash on the chain").waitFor();
+      await page.getByText("Verified: unchanged since it was added").waitFor();
       expect(await page.locator("main").textContent()).to.contain(onChain.envelopeHash);
       // Opened, the details read field by field, as saved (the gist above the button has three lists).
       const fields = await page

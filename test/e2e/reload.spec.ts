@@ -133,7 +133,7 @@ export function reloadSpecs(e2e: () => E2e): void {
       await page.reload();
       expect(page.url()).to.match(/#\/records\/1$/);
       await page.getByRole("button", { name: "Open the record" }).click();
-      await page.getByText("Verified against the hash on the chain").waitFor({ timeout: 60_000 });
+      await page.getByText("Verified: unchanged since it was added").waitFor({ timeout: 60_000 });
       expect(await page.getByRole("button", { name: "Sign in with your wallet" }).count()).to.equal(0);
       expect(signatures(p), "signatures asked by the reload").to.equal(before);
       expect(await page.getByRole("button", { name: "Connect EHR Test Wallet" }).count()).to.equal(0);

@@ -180,7 +180,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
 
       // 6. The patient opens it and downloads exactly the uploaded bytes.
       await openFirstRecord(p.page);
-      await p.page.getByText("Verified against the hash on the chain").waitFor();
+      await p.page.getByText("Verified: unchanged since it was added").waitFor();
       const download = p.page.waitForEvent("download");
       await p.page.getByRole("button", { name: "Download the original" }).click();
       const downloaded = await readFile(await (await download).path());
@@ -238,7 +238,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await reconnect(p);
       await seesEverything("12-after-restart");
       await openFirstRecord(p.page);
-      await p.page.getByText("Verified against the hash on the chain").waitFor();
+      await p.page.getByText("Verified: unchanged since it was added").waitFor();
       expect(await p.page.locator("pre.preview").textContent()).to.equal(note);
       await shot(p.page, "13-after-restart-record");
 
@@ -255,7 +255,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       );
       expect(await p.page.getByTestId("error-banner").count()).to.equal(0);
       expect(await p.page.getByRole("button", { name: "Try again" }).count()).to.equal(1);
-      expect(await p.page.getByText("Verified against the hash on the chain").count()).to.equal(0);
+      expect(await p.page.getByText("Verified: unchanged since it was added").count()).to.equal(0);
       await shot(p.page, "14-tampered");
     });
   });

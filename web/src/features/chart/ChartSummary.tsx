@@ -49,7 +49,7 @@ export function ChartSummary({ patient }: { patient: Address }) {
         ) : (
           <p>
             From the patient&apos;s general details and the summary of every record your grant covers, reconciled into
-            one list. One transaction logs all these reads, where the patient sees them.
+            one list. Reading them asks for one signature, and each read is recorded where the patient sees it.
           </p>
         )}
         {button}

@@ -97,7 +97,7 @@ export function RecordDetail({ record, onClose }: RecordDetailProps) {
       {opened ? (
         <>
           <p className="verified" role="status">
-            <span aria-hidden="true">✓ </span>Verified against the hash on the chain
+            <span aria-hidden="true">✓ </span>Verified: unchanged since it was added
           </p>
           <div className="record-file">
             {opened.fileName ?? "Original"} · {fileKind(opened.mediaType)} · {fileSize(opened.plaintext.length)}{" "}
