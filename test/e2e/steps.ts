@@ -137,6 +137,11 @@ export async function confirmAppointment(page: Page, when: string): Promise<void
   await nav(page, "Appointments");
   await page.getByRole("button", { name: `Confirm the appointment of ${when}` }).click();
   await calendarRows(page).filter({ hasText: when }).filter({ hasText: "Confirmed" }).waitFor();
+  // What was done, said where the work was shown: not a bare "Done.".
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Confirmed the appointment of ${when}.` })
+    .waitFor();
 }
 
 /** The doctor opens `patient`'s chart on Patient chart. */

@@ -14,6 +14,8 @@ export interface ProgressProps {
   done?: boolean;
   /** The work stopped with an error: `current` failed and the steps after it never started. @default false */
   failed?: boolean;
+  /** What is now so, said once all is done ("Appointment of … confirmed."). @default "Done." */
+  doneText?: string;
 }
 
 type StepState = "done" | "current" | "failed" | "todo" | "not-started";
@@ -36,14 +38,15 @@ const SPOKEN: Record<StepState, string> = {
 /**
  * Long work, step by step: an ordered list marking each step done, under way or to come (after a
  * failure: done, failed, not started), and a polite live region that announces the step under way
- * to screen readers. Once all is done, the list goes and the title with "Done." stays.
+ * to screen readers. Once all is done, the list goes and the title with "Done." (or `doneText`,
+ * what is now so) stays.
  */
-export function Progress({ title, stages, current, done = false, failed = false }: ProgressProps) {
+export function Progress({ title, stages, current, done = false, failed = false, doneText }: ProgressProps) {
   const id = useId();
   const stopped = failed && !done;
   const at = done ? stages.length : current ? stages.indexOf(current) : -1;
   const status = done
-    ? "Done."
+    ? (doneText ?? "Done.")
     : stopped
       ? `Stopped${current ? ` at: ${STAGE_LABELS[current]}` : " before the first step"}. Nothing after it was done.`
       : current

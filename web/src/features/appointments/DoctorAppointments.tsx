@@ -39,6 +39,7 @@ export function DoctorAppointments() {
   const complete = useCompleteAppointment();
   const chain = useChainNow();
   const [doing, setDoing] = useState("Updating the appointment");
+  const [finished, setFinished] = useState<string>();
   const [stages, setStages] = useState<readonly TaskStage[]>(WRITE_STAGES);
   const [completing, setCompleting] = useState<number>();
   const now = chain.now;
@@ -46,10 +47,12 @@ export function DoctorAppointments() {
 
   const act = (
     title: string,
+    finished: string,
     work: (report: (stage: TaskStage) => void) => Promise<unknown>,
     steps: readonly TaskStage[] = WRITE_STAGES,
   ) => {
     setDoing(title);
+    setFinished(finished);
     setStages(steps);
     return task.run(async (report) => {
       await work(report);
@@ -84,7 +87,7 @@ export function DoctorAppointments() {
                 disabled={task.busy}
                 aria-label={`Confirm the appointment of ${when}`}
                 onClick={() =>
-                  void act("Confirming the appointment", (r) =>
+                  void act("Confirming the appointment", `Confirmed the appointment of ${when}.`, (r) =>
                     write("confirm", [a.start], "confirm the appointment", r),
                   )
                 }
@@ -100,10 +103,14 @@ export function DoctorAppointments() {
                 confirmLabel="Yes, decline"
                 keepLabel="Keep the booking"
                 onConfirm={(reason) =>
-                  void act("Declining the appointment", async (r) => {
-                    if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
-                    await write("decline", [a.start], "decline the appointment", r);
-                  })
+                  void act(
+                    "Declining the appointment",
+                    `Declined the booking of ${when}; the slot is free again.`,
+                    async (r) => {
+                      if (reason) await note(a.patient, a.start, `Reason for declining: ${reason}`);
+                      await write("decline", [a.start], "decline the appointment", r);
+                    },
+                  )
                 }
               />
             </>
@@ -129,10 +136,14 @@ export function DoctorAppointments() {
               confirmLabel="Yes, cancel it"
               keepLabel="Keep the appointment"
               onConfirm={(reason) =>
-                void act("Cancelling the appointment", async (r) => {
-                  if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
-                  await write("cancel", [address!, a.start], "cancel the appointment", r);
-                })
+                void act(
+                  "Cancelling the appointment",
+                  `Cancelled the appointment of ${when}; the patient is told.`,
+                  async (r) => {
+                    if (reason) await note(a.patient, a.start, `Reason for cancelling: ${reason}`);
+                    await write("cancel", [address!, a.start], "cancel the appointment", r);
+                  },
+                )
               }
             />
           ) : null}
@@ -146,6 +157,7 @@ export function DoctorAppointments() {
             onSubmit={(order) =>
               void act(
                 "Completing the appointment",
+                `Completed the appointment of ${when}.`,
                 async (r) => {
                   await complete(a, order(), r);
                   setCompleting(undefined);
@@ -175,7 +187,14 @@ export function DoctorAppointments() {
       <h1 tabIndex={-1}>Appointments</h1>
       <p className="muted">From a week ago to four weeks ahead. Times are in your time zone, {viewerTimeZone()}.</p>
       {task.busy || task.stage ? (
-        <Progress title={doing} stages={stages} current={task.stage} done={task.done} failed={task.failed} />
+        <Progress
+          title={doing}
+          stages={stages}
+          current={task.stage}
+          done={task.done}
+          failed={task.failed}
+          doneText={finished}
+        />
       ) : null}
       {appointments.isPending ? (
         <p role="status">Reading your calendar from the chain…</p>
