@@ -119,7 +119,8 @@ async function wasRevoked(
           );
     const revoked = page.items.length > 0;
     pairs.delete(key);
-    pairs.set(key, { revoked, through: head > (known?.through ?? -1n) ? head : known!.through });
+    // A chain restarted below what was read keeps the higher mark: those blocks were read.
+    pairs.set(key, { revoked, through: known && known.through > head ? known.through : head });
     if (pairs.size > MAX_PAIRS_REMEMBERED) pairs.delete(pairs.keys().next().value!);
     return revoked;
   } catch (error) {

@@ -1,7 +1,6 @@
 import { getAddress, isAddressEqual, type Address } from "viem";
 import type { HeldKeys, KeysStored, ReleasedKey, ReleaseKeyBody } from "../../lib/api/wire/keys";
-import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
-import { recordCount, toChainError } from "../../lib/chain/ehr";
+import { recordCount, roleOf } from "../../lib/chain/ehr";
 import { AccessDeniedError, ConflictError, ContractRevertedError, FormatError, NotFoundError } from "../../lib/errors";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import type { Caller } from "../http/validate";
@@ -29,7 +28,10 @@ export async function storeKeys(
   const own = (entry: WrappedKeyEntry) => isAddressEqual(entry.patient, me);
   // Entries of one's own records need no grant: only a registered patient has records. Anyone else
   // could sign in with a fresh address and store 64 entries of 4 KB per request, naming itself.
-  if (entries.some(own) && !(await isRegisteredPatient(services, me))) {
+  if (
+    entries.some(own) &&
+    !["patient", "pending-patient"].includes(await roleOf(services.publicClient, services.core, me))
+  ) {
     throw new AccessDeniedError("Only a registered patient can store keys of their own records.");
   }
   const others = [...new Set(entries.filter((e) => !own(e)).map((e) => getAddress(e.patient)))];
@@ -87,21 +89,6 @@ export async function releaseKey(services: ApiServices, caller: Caller, body: Re
       throw new NotFoundError(error.shortMessage, { cause: error });
     }
     throw error;
-  }
-}
-
-/** Whether `account` is registered as a patient (pending or active) on chain now. */
-async function isRegisteredPatient(services: ApiServices, account: Address): Promise<boolean> {
-  try {
-    const { status } = await services.publicClient.readContract({
-      address: services.core,
-      abi: ehrCoreAbi,
-      functionName: "patient",
-      args: [account],
-    });
-    return status !== PatientStatus.None;
-  } catch (error) {
-    throw toChainError(error, "read the account's role");
   }
 }
 

@@ -5,18 +5,26 @@ import { Details } from "../ui/Disclosure";
 import { shortAddress } from "./format";
 
 /**
+ * A patient as text, where markup cannot go (an option, a field): "Grace Okonkwo, 46" from the card
+ * the patient shared, else "Patient 0x69C6…4d44".
+ */
+export function patientLabel(address: string, card?: { name: string; dateOfBirth?: string }): string {
+  if (!card) return `Patient ${shortAddress(address)}`;
+  const age = card.dateOfBirth ? ageInYears(card.dateOfBirth) : undefined;
+  return age === undefined ? card.name : `${card.name}, ${age}`;
+}
+
+/**
  * A patient as a doctor knows them: the name and age from the card the patient shared (sealed to
  * this doctor); until a card exists, "Patient 0x69C6…4d44". Where `details` asks for it, the whole
  * address behind a "Details" disclosure.
  */
 export function PatientName({ address, details = false }: { address: Address; details?: boolean }) {
   const card = usePatientCard(address);
-  const age = card?.dateOfBirth ? ageInYears(card.dateOfBirth) : undefined;
   // Without a card, the short address on one line: whole, 42 characters break mid-address on a phone.
   const name = card ? (
     <span title={card.dateOfBirth ? `Born ${calendarDate(card.dateOfBirth)}` : undefined}>
-      {card.name}
-      {age !== undefined ? `, ${age}` : ""}
+      {patientLabel(address, card)}
     </span>
   ) : (
     <span title={address} className="address-short">

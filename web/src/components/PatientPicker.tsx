@@ -2,7 +2,7 @@ import { UserRoundSearch } from "lucide-react";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { getAddress, isAddress, isAddressEqual } from "viem";
 import type { Address } from "viem";
-import { ageInYears } from "@lib/localTime";
+import { patientLabel } from "./PatientName";
 import { useConsents } from "../hooks/useConsents";
 import { Button } from "../ui/Button";
 import { ComboBox, ComboBoxItem } from "../ui/ComboBox";
@@ -12,7 +12,8 @@ import { shortAddress } from "./format";
 interface KnownPatient {
   address: Address;
   name?: string;
-  age?: number;
+  /** As the field and the list show it: "Grace Okonkwo, 46" (patientLabel). */
+  label: string;
   granted: boolean;
 }
 
@@ -28,8 +29,7 @@ export interface PatientPickerProps {
  * "Name, age" as the doctor reads it; "Patient 0x7aae…1129" when the patient has not shared a name
  * card (as PatientName says it everywhere else).
  */
-const nameOf = (p: KnownPatient) =>
-  p.name ? `${p.name}${p.age !== undefined ? `, ${p.age}` : ""}` : `Patient ${shortAddress(p.address)}`;
+const nameOf = (p: KnownPatient) => p.label;
 
 /** The address in a pasted text, if it is one: 0x and 40 hexadecimal characters, spaces around allowed. */
 const addressIn = (text: string): Address | undefined => {
@@ -48,14 +48,14 @@ export function PatientPicker({ action, onPick, initial }: PatientPickerProps) {
   const known = useMemo(() => {
     const byAddress = new Map<string, KnownPatient>();
     for (const { patient } of consents.data?.grants ?? []) {
-      byAddress.set(patient.toLowerCase(), { address: patient, granted: true });
+      byAddress.set(patient.toLowerCase(), { address: patient, label: patientLabel(patient), granted: true });
     }
     for (const card of cards.data?.values() ?? []) {
       const key = card.patient.toLowerCase();
       byAddress.set(key, {
         address: getAddress(card.patient),
         name: card.name,
-        age: card.dateOfBirth ? ageInYears(card.dateOfBirth) : undefined,
+        label: patientLabel(card.patient, card),
         granted: byAddress.get(key)?.granted ?? false,
       });
     }

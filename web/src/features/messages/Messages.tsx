@@ -8,7 +8,7 @@ import { useConversations } from "../../hooks/useConversations";
 import { useDoctors } from "../../hooks/useDoctors";
 import { useIdentityCards } from "../../hooks/useIdentityCards";
 import { shortAddress } from "../../components/format";
-import { ageInYears } from "@lib/localTime";
+import { patientLabel } from "../../components/PatientName";
 import { useMessagingPartners } from "./hooks/useMessagingPartners";
 import { useQueryErrorBanner } from "../../hooks/useQueryErrorBanner";
 import { useReadMarks } from "../../hooks/useReadMarks";
@@ -121,9 +121,7 @@ function NewConversation({
   // Text only (an option holds no markup): a doctor by name, a patient by the name she shared, else the short address.
   const label = (a: Address) => {
     if (viewerIsPatient) return doctors.data?.find((d) => sameAddress(d.account, a))?.name ?? shortAddress(a);
-    const card = cards.data?.get(a.toLowerCase());
-    if (!card) return `Patient ${shortAddress(a)}`;
-    return card.dateOfBirth ? `${card.name}, ${ageInYears(card.dateOfBirth)}` : card.name;
+    return patientLabel(a, cards.data?.get(a.toLowerCase()));
   };
   if (accounts.length === 0) {
     return (
