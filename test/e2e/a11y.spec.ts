@@ -87,7 +87,7 @@ const doctorPages = (patient: string): PageVisit[] => [
   { name: "appointments", path: "/appointments" },
   { name: "office-hours", path: "/office-hours" },
   { name: "patients", path: "/patients" },
-  { name: "request-access", path: "/request-access" },
+  { name: "request-access", path: `/request-access/${patient}` },
   {
     name: "chart",
     path: "/chart",

@@ -95,7 +95,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await published.getByText("Closed").first().waitFor();
       for (const day of WEEKDAYS) await d.page.getByLabel(`${day} hours`).fill("00:00-24:00");
       await d.page.getByRole("button", { name: "Publish office hours" }).click();
-      await d.page.getByText("Recorded on the chain").waitFor();
+      await d.page.getByText("Published: patients can now book the hours you offer.").waitFor();
       await published.getByText("00:00-24:00").nth(6).waitFor();
       expect(await published.getByText("Closed").count()).to.equal(0);
       const hours = await publicClient.readContract({
@@ -370,7 +370,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       for (const day of WEEKDAYS) await hours.getByLabel(`${day} hours`).fill("09:00-17:00");
       expect(await monday.getAttribute("aria-invalid")).to.equal(null);
       await d.page.getByRole("button", { name: "Publish office hours" }).click();
-      await d.page.getByText("Recorded on the chain").waitFor();
+      await d.page.getByText("Published: patients can now book the hours you offer.").waitFor();
       const published = d.page.getByLabel("Published hours", { exact: true });
       await published.getByText("09:00-17:00", { exact: true }).nth(6).waitFor();
       expect(await published.getByText("Closed").count()).to.equal(0);
@@ -464,7 +464,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 
       await nav(d.page, "Request access");
-      await d.page.getByLabel("Patient's account address").fill(patient);
+      await d.page.getByLabel("Find a patient").fill(patient);
+      await d.page.getByRole("button", { name: "Choose patient" }).click();
       await d.page.getByLabel("Lab results", { exact: true }).check();
       await d.page.getByLabel("For how many days").fill("7");
       await d.page.getByRole("button", { name: "Send request" }).click();
@@ -475,6 +476,10 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       await requests.filter({ hasText: doctorName }).filter({ hasText: "Lab results" }).waitFor();
       await p.page.getByRole("button", { name: `Deny ${doctorName}'s request` }).click();
       await p.page.getByText("No doctor is asking for access.").waitFor();
+      await p.page
+        .getByRole("status")
+        .filter({ hasText: `Denied: ${doctorName} was not given access.` })
+        .waitFor();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       await e2e().screenshot(p.page, "appointments-06-request-denied");
       const grant = await publicClient.readContract({

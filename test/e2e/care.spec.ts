@@ -209,21 +209,28 @@ export function careSpecs(e2e: () => E2e): void {
       await e2e().screenshot(p.page, "care-05a-revoke-confirm");
       await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
+      // Said where the work was shown, what is now so (not a bare "Done.").
+      await p.page
+        .getByRole("status")
+        .filter({ hasText: `Revoked: ${DOCTOR_NAME} can no longer read your records.` })
+        .waitFor();
       const after = await grantOf();
       expect(after.categories).to.equal(0);
       await d.page.getByRole("button", { name: "Refresh" }).click();
       await d.page.getByText("No patient has given you access right now.").waitFor();
       expect(await patients.filter({ hasText: patient }).count()).to.equal(0);
 
-      // The doctor asks for access: a malformed address is refused before any transaction.
+      // The doctor asks for access, the patient chosen with the chart's picker: a malformed address
+      // is refused before any form or transaction.
       await nav(d.page, "Request access");
       const doctorSent = sentTransactions(d);
-      await d.page.getByLabel("Patient's account address").fill("0x1234");
-      await d.page.getByRole("button", { name: "Send request" }).click();
-      await d.page.getByText(/Enter the patient's account address/).waitFor();
-      expect(await focused(d.page.getByLabel("Patient's account address"))).to.equal(true);
-      expect(sentTransactions(d)).to.equal(doctorSent);
-      await d.page.getByLabel("Patient's account address").fill(patient);
+      await d.page.getByLabel("Find a patient").fill("0x1234");
+      await d.page.getByRole("button", { name: "Choose patient" }).click();
+      await d.page.getByText("Enter the patient's address: 0x followed by 40 hexadecimal characters.").waitFor();
+      expect(await d.page.getByRole("button", { name: "Send request" }).count()).to.equal(0);
+      await d.page.getByLabel("Find a patient").fill(patient);
+      await d.page.getByRole("button", { name: "Choose patient" }).click();
+      await d.page.getByRole("heading", { name: /^Ask Patient 0x\w{4}…\w{4} for access$/ }).waitFor();
       await d.page.getByRole("button", { name: "Send request" }).click();
       await d.page.getByText("Choose at least one category to ask for.").waitFor();
       expect(await focused(d.page.getByLabel("All records"))).to.equal(true);

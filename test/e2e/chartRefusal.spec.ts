@@ -205,10 +205,16 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       const second = await refusedRow(pp, "Record 2 (Clinical notes and reports)", /revoked this doctor's access/);
       expect(await second.textContent()).to.contain("Dr Ada Refusal");
 
-      // "Ask for access" opens the request with this patient filled in (the patient is in the link).
+      // "Ask for access" opens the request to this patient (the patient is in the link), ready to send.
       await again.getByRole("link", { name: "Ask for access" }).click();
       await dp.getByRole("heading", { name: "Request access" }).waitFor();
-      expect(await dp.getByLabel("Patient's account address").inputValue()).to.equal(getAddress(patient.address));
+      // No name card shared with this doctor: the address in the field, the short one in the heading.
+      const address = getAddress(patient.address);
+      await dp
+        .getByRole("heading", { name: `Ask Patient ${address.slice(0, 6)}…${address.slice(-4)} for access` })
+        .waitFor();
+      expect(await dp.getByLabel("Find a patient").inputValue()).to.equal(address);
+      await dp.getByRole("button", { name: "Send request" }).waitFor();
       expect(await dp.evaluate(() => location.hash)).to.equal(`#/request-access/${getAddress(patient.address)}`);
     });
   });

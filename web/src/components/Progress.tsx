@@ -94,16 +94,30 @@ export interface TaskState {
   failed: boolean;
 }
 
-/** A task's progress list, shown once the task has started (and kept after it ends or fails). */
+/**
+ * A task's progress list, shown once the task has started (and kept after it ends or fails), saying
+ * `doneText` (what is now so) once it is done.
+ */
 export function TaskProgress({
   title,
   stages,
   task,
+  doneText,
 }: {
   title: string;
   stages: readonly TaskStage[];
   task: TaskState;
+  doneText?: string;
 }) {
   if (!task.busy && !task.stage) return null;
-  return <Progress title={title} stages={stages} current={task.stage} done={task.done} failed={task.failed} />;
+  return (
+    <Progress
+      title={title}
+      stages={stages}
+      current={task.stage}
+      done={task.done}
+      failed={task.failed}
+      doneText={doneText}
+    />
+  );
 }

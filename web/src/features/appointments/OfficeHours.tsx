@@ -167,7 +167,12 @@ export function OfficeHours() {
           </Button>
         </div>
       </form>
-      <TaskProgress title="Publishing your office hours" stages={WRITE_STAGES} task={task} />
+      <TaskProgress
+        title="Publishing your office hours"
+        stages={WRITE_STAGES}
+        task={task}
+        doneText="Published: patients can now book the hours you offer."
+      />
     </>
   );
 }

@@ -1,10 +1,18 @@
+import { useState } from "react";
 import { Category, CATEGORY_LABELS, isCategoryId } from "@lib/categories";
 import { TaskProgress } from "../../components/Progress";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import { APPOINTMENT_STATUS, formatSlot, shortAddress } from "../../components/format";
+import {
+  APPOINTMENT_STATUS,
+  formatDayFrom,
+  formatSlot,
+  formatTime,
+  shortAddress,
+  viewerTimeZone,
+} from "../../components/format";
 import { OutcomeOrder } from "./components/OutcomeOrder";
 import "../../components/care.css";
 import { recordName } from "../../records/recordNumber";
@@ -20,8 +28,9 @@ import { isActive, splitAppointments } from "./upcoming";
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
 /**
- * The patient's appointments, what is coming first (soonest first) and then the past and the
- * cancelled (latest first): status, cancel, and the prescription or test order of completed ones.
+ * The patient's appointments, what is coming first (soonest first, by day as on the home) and then
+ * the past and the cancelled (latest first, with the year): status, cancel, and the prescription or
+ * test order of completed ones.
  */
 export function PatientAppointments() {
   const appointments = usePatientAppointments();
@@ -35,8 +44,12 @@ export function PatientAppointments() {
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
 
+  const [cancelled, setCancelled] = useState<string>();
   const onCancel = (doctor: `0x${string}`, start: number, reason: string) =>
     task.run(async (report) => {
+      setCancelled(
+        `Cancelled your appointment of ${formatSlot(start)} with ${nameOf(doctor)}. The slot is free again.`,
+      );
       // Sent while the appointment still links the two.
       if (reason && address) await sendNote({ patient: address, doctor }, `Reason for cancelling: ${reason}`, start);
       await write("cancel", [doctor, start], "cancel the appointment", report);
@@ -46,7 +59,9 @@ export function PatientAppointments() {
   const item = (a: PatientAppointment, coming: boolean) => (
     <li key={`${a.doctor}-${a.start}-${a.seq}`}>
       <h3>
-        {formatSlot(a.start)} with {nameOf(a.doctor)}
+        {/* What is coming reads as on the home, by day ("Tomorrow, Saturday 5 December, 09:00"); the past with its year. */}
+        {coming ? `${formatDayFrom(a.start, chain.now)}, ${formatTime(a.start)}` : formatSlot(a.start)} with{" "}
+        {nameOf(a.doctor)}
       </h3>
       <p>
         Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
@@ -85,6 +100,7 @@ export function PatientAppointments() {
   return (
     <>
       <h1 tabIndex={-1}>Your appointments</h1>
+      <p className="muted">Times are in your time zone, {viewerTimeZone()}.</p>
       {appointments.isPending ? (
         <p role="status">Reading your appointments from the chain…</p>
       ) : appointments.isError ? (
@@ -117,7 +133,7 @@ export function PatientAppointments() {
           ) : null}
         </>
       )}
-      <TaskProgress title="Cancelling the appointment" stages={WRITE_STAGES} task={task} />
+      <TaskProgress title="Cancelling the appointment" stages={WRITE_STAGES} task={task} doneText={cancelled} />
     </>
   );
 }

@@ -20,10 +20,9 @@ import { APPROVE_STAGES, useAnswerRequest } from "../sharing/useAnswerRequest";
 import { HomeCard } from "./HomeCard";
 import { useChainNow } from "../../hooks/useChainNow";
 import { splitAppointments } from "../appointments/upcoming";
+import { isEndingSoon } from "./endingSoon";
 
 const DAY = 86_400;
-/** Grants ending within this many seconds are listed, so the patient can renew them in time. */
-const ENDING_SOON = 7 * DAY;
 /** Emergency openings of this many seconds back stay on the home after their window closed. */
 const EMERGENCY_RECENT = 7 * DAY;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -93,12 +92,12 @@ export function AccessRequestsCard() {
   );
 }
 
-/** Grants that end within a week: renew them on Sharing, or let them end. */
+/** Grants ending soon (see isEndingSoon): renew them on Sharing, or let them end. */
 export function EndingGrantsCard() {
   const consents = useConsents("patient");
   const now = nowSeconds();
   const ending = (consents.data?.grants ?? [])
-    .filter((g) => g.expiresAt - now <= ENDING_SOON)
+    .filter((g) => isEndingSoon(g, now))
     .sort((a, b) => a.expiresAt - b.expiresAt);
   if (ending.length === 0) return null;
   return (
@@ -107,7 +106,7 @@ export function EndingGrantsCard() {
       testId="home-ending"
       link={{ to: "/sharing", label: "Renew or revoke on Sharing" }}
     >
-      <ul aria-label="Access ending within 7 days">
+      <ul aria-label="Access ending soon">
         {ending.map((g) => (
           <li key={g.doctor}>
             <DoctorName address={g.doctor} /> can read {describeCategories(g.categories)} until{" "}

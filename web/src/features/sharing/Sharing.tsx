@@ -30,10 +30,13 @@ export function Sharing() {
   const nameOf = (account: string) =>
     doctors.data?.find((d) => d.account.toLowerCase() === account.toLowerCase())?.name ?? shortAddress(account);
   const [approving, setApproving] = useState(false);
+  /** What the finished action made so, said where its progress was. */
+  const [outcome, setOutcome] = useState<string>();
 
   const onRevoke = (doctor: `0x${string}`, reason: string) =>
     task.run(async (report) => {
       setApproving(false);
+      setOutcome(`Revoked: ${nameOf(doctor)} can no longer read your records.`);
       // Sent while the grant still links the two: after the revoke no message could reach the doctor.
       if (reason && address) await sendNote({ patient: address, doctor }, `Reason for ending your access: ${reason}`);
       await revokeAccess(
@@ -45,11 +48,13 @@ export function Sharing() {
   const onApprove = (doctor: `0x${string}`, categories: number) =>
     task.run(async (report) => {
       setApproving(true);
+      setOutcome(`Approved: ${nameOf(doctor)} can now read what you shared.`);
       await answer.approve(doctor, categories, report);
     });
   const onDeny = (doctor: `0x${string}`) =>
     task.run(async (report) => {
       setApproving(false);
+      setOutcome(`Denied: ${nameOf(doctor)} was not given access.`);
       await answer.deny(doctor, report);
     });
 
@@ -60,7 +65,12 @@ export function Sharing() {
         Doctors read only the categories you choose, only until the access ends. You can revoke at any time; what a
         doctor has already read cannot be taken back.
       </p>
-      <TaskProgress title="Updating your sharing" stages={approving ? APPROVE_STAGES : WRITE_STAGES} task={task} />
+      <TaskProgress
+        title="Updating your sharing"
+        stages={approving ? APPROVE_STAGES : WRITE_STAGES}
+        task={task}
+        doneText={outcome}
+      />
 
       <section aria-labelledby="requests-title">
         <h2 id="requests-title">Access requests</h2>
