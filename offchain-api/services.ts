@@ -18,6 +18,7 @@ import { ChainKeyVault } from "./keys/vault";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
 import { UploadLedger } from "./blobs/quota";
 import { BlobSweeper } from "./blobs/sweeper";
+import { UploadsInFlight } from "./blobs/inFlight";
 import { loadOrCreateCustodianKey, readKekFile, type CustodianKey } from "./custodian/keypair";
 import { IdentityCardStore } from "./identityCards/store";
 import { MessageStore } from "./messages/store";
@@ -54,6 +55,8 @@ export interface ApiServices {
   uploads: UploadLedger;
   /** Removes the uploads nothing on the chain references after their grace period. */
   sweeper: BlobSweeper;
+  /** The uploads being received now: per address, and their body bytes held (blobs/inFlight.ts). */
+  uploadsInFlight: UploadsInFlight;
   close(): Promise<void>;
 }
 
@@ -155,7 +158,8 @@ export async function openServices(
     state,
   });
   const summaries = await openSummaryService(config, logger);
-  const messages = await MessageStore.open(path.join(dir, "messages"));
+  // Messages in the state database; the file-per-message folder of earlier versions imported once.
+  const messages = MessageStore.open(state, path.join(dir, "messages"));
 
   sweeper.start();
   return {
@@ -176,6 +180,7 @@ export async function openServices(
     state,
     uploads,
     sweeper,
+    uploadsInFlight: new UploadsInFlight(config.maxUploadsInFlightPerAddress, config.maxUploadBytesInFlight),
     async close() {
       await sweeper.stop();
       await Promise.allSettled([blobs.close(), keyStore.close(), audit.close(), summaries.close(), messages.close()]);

@@ -9,8 +9,9 @@ export interface UploadTicket {
 
 /**
  * The uploads this process is receiving now: at most `perAddress` per signed-in address, and at most
- * `totalBytes` of bodies (their Content-Length, or the limit for a chunked one) across all of them,
- * so that many slow 50 MB uploads cannot hold the service's memory, whatever the number of addresses.
+ * `totalBytes` of body buffers across all of them (claimed as each buffer grows with the bytes that
+ * arrived: uploadBody.ts), so that many slow 50 MB uploads cannot hold the service's memory,
+ * whatever the number of addresses, and an upload held open after its first bytes holds only them.
  * In memory and per process: it bounds what this process holds.
  */
 export class UploadsInFlight {

@@ -8,7 +8,7 @@ import { handleBytes } from "../http/validate";
 import { requireSession, sessionOf } from "../sessions/middleware";
 import type { BlobKind } from "./access";
 import { CiphertextCheck } from "./ciphertextCheck";
-import { UploadsInFlight, type UploadTicket } from "./inFlight";
+import type { UploadTicket } from "./inFlight";
 import { closeAfterAnswer, readUpload } from "./uploadBody";
 import { cidParamsSchema, contentHashHeaderSchema, type BlobStored } from "../../lib/api/wire/blobs";
 import {
@@ -32,8 +32,9 @@ const NOT_CIPHERTEXT = "This file is not encrypted: only records encrypted by th
  * `X-Content-SHA256`, and answers 201 `{cid, size}` once it is stored and pinned. Everything the
  * headers and the envelope's header decide is decided before the rest of the body is read, the
  * ciphertext check runs as the bytes arrive, and a refusal closes the connection (uploadBody.ts);
- * an address has at most `EHR_MAX_UPLOADS_IN_FLIGHT` uploads in flight (429), the process at most
- * `EHR_MAX_UPLOAD_BYTES_IN_FLIGHT` bytes of them (503), both with Retry-After. GET /:cid reads
+ * an address has at most `EHR_MAX_UPLOADS_IN_FLIGHT` uploads in flight (429), the process holds at
+ * most `EHR_MAX_UPLOAD_BYTES_IN_FLIGHT` bytes of their bodies, counted as they arrive (503), both
+ * with Retry-After. GET /:cid reads
  * the first block, decides from its header who may read it now (refusals audited) and only then
  * reads and serves the rest, verified against the CID.
  */
@@ -41,7 +42,7 @@ export function blobsRouter(services: ApiServices): Router {
   const router = Router();
   const signedIn = requireSession(services);
   const { config } = services;
-  const inFlight = new UploadsInFlight(config.maxUploadsInFlightPerAddress, config.maxUploadBytesInFlight);
+  const inFlight = services.uploadsInFlight;
 
   // An upload is a place among those in flight, taken before anything else and given back when its
   // answer is done or its client gone.
@@ -62,7 +63,7 @@ export function blobsRouter(services: ApiServices): Router {
 
   // What the headers decide, before a byte of the body is read: the type, the declared hash, the
   // size the account may send (an active patient or doctor may store records; anyone else at most a
-  // key backup), the quota, and room among the bytes in flight.
+  // key backup) and the quota. Room among the bytes in flight is claimed as the body arrives.
   const admissible: RequestHandler = async (req, res, next) => {
     if (!req.is("application/octet-stream")) throw unsupportedMedia("Send the file as application/octet-stream.");
     if ((req.headers["content-encoding"] ?? "identity") !== "identity") {
@@ -77,10 +78,6 @@ export function blobsRouter(services: ApiServices): Router {
     const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
     if (declared !== undefined && declared > limit) throw tooLargeFor(limit);
     await withinQuota(services, () => services.uploads.checkRoom(me, declared ?? 0));
-    if (!(res.locals.uploadTicket as UploadTicket).claimBytes(declared ?? limit)) {
-      res.set("Retry-After", String(RETRY_AFTER_SECONDS));
-      throw new HttpError(503, "busy", "The service is receiving too many files right now: try again in a moment.");
-    }
     res.locals.upload = { sha256: hash.data.toLowerCase() as Hex, limit };
     next();
   };
@@ -93,9 +90,16 @@ export function blobsRouter(services: ApiServices): Router {
     const { sha256, limit } = res.locals.upload as { sha256: Hex; limit: number };
     const caller = { me: sessionOf(res).address, requestId: String(req.id ?? "") };
     let kind: BlobKind | undefined;
+    const ticket = res.locals.uploadTicket as UploadTicket;
     const bytes = await readUpload(req, {
       limit,
       tooLarge: () => tooLargeFor(limit),
+      // Memory is counted as the body's buffer grows, so an upload held open holds what it sent.
+      claim: (more) => ticket.claimBytes(more),
+      busy: () => {
+        res.set("Retry-After", String(RETRY_AFTER_SECONDS));
+        return new HttpError(503, "busy", "The service is receiving too many files right now: try again in a moment.");
+      },
       headLength: ENVELOPE_HEAD_LENGTH,
       // Who may store it is decided from its header, before the rest is read: a stranger costs no more.
       decide: async (head) => {

@@ -26,27 +26,42 @@ export interface ReadUploadOptions {
    * to refuse the upload there, or says what to do with the rest.
    */
   decide(head: Uint8Array): Promise<RestOfBody>;
+  /**
+   * Asked before the body's buffer takes `bytes` more memory (its first allocation, then each
+   * growth): false refuses the upload there with `busy()`, nothing more read. So what an upload
+   * holds is what it has sent (at most twice that), not what it declared.
+   */
+  claim?: (bytes: number) => boolean;
+  busy?: () => HttpError;
 }
+
+/** The body's first buffer at most: an envelope's head and a small record fit. */
+const FIRST_BUFFER_BYTES = 64 * 1024;
 
 /** A client that went away mid-body: Express's body parsers' error type, which the error middleware maps. */
 const aborted = () => Object.assign(new Error("The request was aborted."), { type: "request.aborted" });
 
 /**
- * Reads an upload's body a network chunk at a time into one buffer the size of the body (from its
- * Content-Length; a chunked body's grows by doubling up to the limit), deciding from the first bytes
- * before the rest is read and refusing at the first chunk that fails a check or passes the limit.
- * Nothing but that one buffer is kept: no list of chunks, no second copy. On a refusal the request is
- * left paused and unread: answer it with {@link closeAfterAnswer} so the client stops sending.
+ * Reads an upload's body a network chunk at a time into one buffer that doubles as the bytes arrive,
+ * up to the declared Content-Length (a chunked body's up to the limit), deciding from the first bytes
+ * before the rest is read and refusing at the first chunk that fails a check, passes the limit, or
+ * would take memory `claim` refuses. Nothing but that one buffer is kept: no list of chunks, no
+ * second copy. A client that declares 50 MB and stops after its first bytes holds 64 KiB, not 50 MB.
+ * On a refusal the request is left paused and unread: answer it with {@link closeAfterAnswer} so
+ * the client stops sending.
  */
 export function readUpload(req: IncomingMessage, options: ReadUploadOptions): Promise<Uint8Array> {
   const header = req.headers["content-length"];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && declared > options.limit) return Promise.reject(options.tooLarge());
+  const first = Math.min(declared ?? options.headLength, FIRST_BUFFER_BYTES);
+  const busy = () => options.busy?.() ?? new Error("No memory for this upload now.");
+  if (options.claim && !options.claim(first)) return Promise.reject(busy());
   return new Promise((resolve, reject) => {
     let limit = options.limit;
     let tooLarge = options.tooLarge;
     let check: RestOfBody["check"];
-    let body = new Uint8Array(Math.min(declared ?? options.headLength, 64 * 1024));
+    let body = new Uint8Array(first);
     let received = 0;
     /** "head": the first bytes are coming; "deciding": paused; "rest": the rest is read; "done". */
     let phase: "head" | "deciding" | "rest" | "done" = "head";
@@ -61,16 +76,18 @@ export function readUpload(req: IncomingMessage, options: ReadUploadOptions): Pr
       req.pause();
       reject(error);
     };
-    const room = (bytes: number) => {
-      if (received + bytes <= body.length) return;
-      // The whole declared size once the first bytes are accepted; doubling before that, and for a chunked body.
-      const size =
-        phase !== "head" && declared !== undefined
-          ? declared
-          : Math.min(Math.max(received + bytes, 2 * body.length), limit);
+    /** Makes room for `bytes` more; false when the memory was refused (the upload is stopped). */
+    const room = (bytes: number): boolean => {
+      if (received + bytes <= body.length) return true;
+      const size = Math.min(Math.max(received + bytes, 2 * body.length), declared ?? limit);
+      if (options.claim && !options.claim(size - body.length)) {
+        stop(busy());
+        return false;
+      }
       const grown = new Uint8Array(size);
       grown.set(body.subarray(0, received));
       body = grown;
+      return true;
     };
     const finish = () => {
       const whole = body.subarray(0, received);
@@ -104,7 +121,7 @@ export function readUpload(req: IncomingMessage, options: ReadUploadOptions): Pr
     const onData = (chunk: Buffer) => {
       if (phase === "done") return;
       if (received + chunk.length > limit) return stop(tooLarge());
-      room(chunk.length);
+      if (!room(chunk.length)) return;
       body.set(chunk, received);
       received += chunk.length;
       if (phase === "head") {

@@ -1,7 +1,6 @@
 import { once } from "node:events";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { expect } from "chai";
 import request from "supertest";
 import { contractConstants } from "../../deployments/contracts";
@@ -417,17 +416,15 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       expect(bodies.length).to.be.greaterThan(20);
       for (const body of bodies) expect(body).not.to.include(SECRET);
       for (const line of stack.logs) expect(line).not.to.include(SECRET);
-      const folder = stack.services.messages.folder;
-      let files = 0;
-      for (const dir of await readdir(folder)) {
-        for (const name of await readdir(path.join(folder, dir))) {
-          const text = await readFile(path.join(folder, dir, name), "utf8");
-          expect(text).not.to.include(SECRET);
-          expect(text).not.to.include("lab results");
-          files++;
-        }
+      // On disk: the state database and its write-ahead log, byte for byte.
+      const file = stack.services.state.file;
+      for (const part of [file, `${file}-wal`]) {
+        const bytes = (await readFile(part).catch(() => Buffer.alloc(0))).toString("latin1");
+        expect(bytes).not.to.include(SECRET);
+        expect(bytes).not.to.include("lab results");
       }
-      expect(files).to.equal(stack.logs.filter((line) => line.includes('"message stored"')).length);
+      const { n } = stack.services.state.db.prepare("SELECT COUNT(*) AS n FROM messages").get() as { n: number };
+      expect(Number(n)).to.equal(stack.logs.filter((line) => line.includes('"message stored"')).length);
     });
   });
 });

@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import type { Address, Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { ConflictError, StorageError } from "../../lib/errors";
 import type {
   ConversationPage,
@@ -9,28 +9,12 @@ import type {
   SealedMessage,
   StoredMessage,
 } from "../../lib/api/wire/messages";
-import { writeFileAtomic } from "../storage/atomicFile";
+import type { Migration, StateDatabase } from "../state/database";
 
 /** A page request: `cursor` from the previous page's `nextCursor` (absent: the newest). */
 export interface PageRequest {
   cursor?: string;
   limit: number;
-}
-
-/** What memory keeps of a message: where it is on disk and what the listings say of it, never its ciphertext. */
-interface Entry {
-  seq: number;
-  id: Hex;
-  sender: Address;
-  sentAt: string;
-}
-
-interface Thread {
-  threadId: Hex;
-  patient: Address;
-  doctor: Address;
-  /** Oldest first; each with its store-wide sequence number. */
-  messages: Entry[];
 }
 
 /** {@link MessageStore.append} refused: the sender reached `limit` messages in this conversation in a day. */
@@ -42,117 +26,180 @@ export class SendLimitReached extends Error {
 
 const DAY_MS = 86_400_000;
 
-const FILE = /^(\d{12})\.json$/;
+/** A message file of the layout before this store (`<folder>/<threadId>/<seq>.json`). */
+const LEGACY_FILE = /^(\d{12})\.json$/;
 
 /**
- * Sealed messages on disk: one file per message, `<folder>/<threadId>/<seq>.json`, written
- * atomically (temporary file, fsync, rename) before `append` resolves, so a stored message survives
- * a crash and a torn write leaves no half message. `seq` is a store-wide counter: the order of
- * arrival, and the cursor of both listings (newest first). Every message is indexed in memory at
- * open (O(messages) once; then O(page) per conversation page, O(user's conversations) per list), but
- * memory keeps only its sequence number, id, sender and time: a page's messages are read from
- * their files, so a sender filling conversations fills the disk (up to the daily limit per
- * conversation, {@link append}), never the process's memory. The store holds ciphertext only and
- * never logs a message.
+ * The store's schema: `messages`, one row per message (its sealed JSON as sent, with the columns
+ * the listings and the daily limit read), `seq` the order of arrival; `message_threads`, one row
+ * per conversation with its latest message and count, kept in the same transaction as each insert,
+ * so a user's conversation list reads their conversations and nothing else. The second step imports
+ * the file-per-message layout of earlier versions once, inside its own transaction.
+ */
+function migrations(legacyFolder: string | undefined): Migration[] {
+  return [
+    {
+      id: "messages/1-store",
+      up(db) {
+        db.exec(`
+          CREATE TABLE messages (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            thread TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            sent_ms INTEGER NOT NULL,
+            body TEXT NOT NULL
+          );
+          CREATE INDEX messages_thread ON messages (thread, seq);
+          CREATE TABLE message_threads (
+            thread TEXT PRIMARY KEY,
+            patient TEXT NOT NULL,
+            doctor TEXT NOT NULL,
+            last_seq INTEGER NOT NULL,
+            count INTEGER NOT NULL
+          );
+          CREATE INDEX message_threads_patient ON message_threads (patient, last_seq);
+          CREATE INDEX message_threads_doctor ON message_threads (doctor, last_seq);
+        `);
+      },
+    },
+    {
+      id: "messages/2-import-files",
+      up(db) {
+        if (!legacyFolder || !existsSync(legacyFolder)) return;
+        for (const dir of readdirSync(legacyFolder)) {
+          if (!/^0x[0-9a-f]{64}$/.test(dir)) continue;
+          for (const name of readdirSync(path.join(legacyFolder, dir)).sort()) {
+            const match = LEGACY_FILE.exec(name);
+            if (!match) continue; // a temporary file left by a crash mid-write: never a message
+            const message = JSON.parse(readFileSync(path.join(legacyFolder, dir, name), "utf8")) as StoredMessage;
+            insert(db, Number(match[1]), message);
+          }
+        }
+      },
+    },
+  ];
+}
+
+/** Inside a transaction: stores `message` as number `seq` and moves its conversation's latest to it. */
+function insert(db: StateDatabase["db"], seq: number, message: StoredMessage): void {
+  const thread = message.threadId.toLowerCase();
+  db.prepare("INSERT INTO messages (seq, id, thread, sender, sent_at, sent_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+    seq,
+    message.id.toLowerCase(),
+    thread,
+    message.sender.toLowerCase(),
+    message.sentAt,
+    Date.parse(message.sentAt),
+    JSON.stringify(message),
+  );
+  db.prepare(
+    `INSERT INTO message_threads (thread, patient, doctor, last_seq, count) VALUES (?, ?, ?, ?, 1)
+     ON CONFLICT (thread) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq), count = count + 1`,
+  ).run(thread, message.patient.toLowerCase(), message.doctor.toLowerCase(), seq);
+}
+
+interface ThreadRow {
+  thread: string;
+  patient: string;
+  doctor: string;
+  last_seq: number;
+  count: number;
+  id: string;
+  sender: string;
+  sent_at: string;
+  body: string;
+}
+
+/**
+ * Sealed messages in the service's SQLite state (`state.sqlite`, synchronous FULL): a message is
+ * committed, durably, before `append` resolves, and a crash leaves it stored or not, never half.
+ * `seq` is a store-wide counter: the order of arrival, and the cursor of both listings (newest
+ * first). Opening reads nothing but the schema: a page of a conversation is one indexed range
+ * (O(page)), a user's conversation list one indexed range of their conversations, and memory holds
+ * no message at all, so a sender filling conversations fills the disk (up to the daily limit per
+ * conversation, {@link append}), never the process's memory, and a start takes as long with a
+ * million messages as with none. The first start after an upgrade imports the file-per-message
+ * layout of earlier versions (`legacyFolder`) once and renames it `<folder>.migrated`. The store
+ * holds ciphertext only and never logs a message.
  */
 export class MessageStore {
-  private readonly threads = new Map<string, Thread>();
-  private readonly byUser = new Map<string, Set<string>>();
-  private readonly ids = new Set<string>();
-  private seq = 0;
-  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
 
-  private constructor(readonly folder: string) {}
+  private constructor(private readonly state: StateDatabase) {}
 
-  static async open(folder: string): Promise<MessageStore> {
-    const store = new MessageStore(folder);
+  static open(state: StateDatabase, legacyFolder?: string): MessageStore {
+    state.migrate(migrations(legacyFolder));
     try {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-      for (const dir of await readdir(folder)) {
-        if (!/^0x[0-9a-f]{64}$/.test(dir)) continue;
-        for (const name of (await readdir(path.join(folder, dir))).sort()) {
-          const match = FILE.exec(name);
-          if (!match) continue; // a temporary file left by a crash mid-write: never a message
-          const message = JSON.parse(await readFile(path.join(folder, dir, name), "utf8")) as StoredMessage;
-          store.index(Number(match[1]), message);
-        }
-      }
+      if (legacyFolder && existsSync(legacyFolder)) renameSync(legacyFolder, `${legacyFolder}.migrated`);
     } catch (error) {
-      throw new StorageError("The message store could not be opened.", { cause: error, details: folder });
+      throw new StorageError("The message store could not be migrated.", { cause: error, details: legacyFolder });
     }
-    return store;
+    return new MessageStore(state);
   }
 
   /** Whether a message with this id is stored. */
   has(id: Hex): boolean {
-    return this.ids.has(id.toLowerCase());
+    return this.read((db) => db.prepare("SELECT 1 FROM messages WHERE id = ?").get(id.toLowerCase()) !== undefined);
   }
 
   /** The participants of a conversation, or undefined before its first message. */
   participants(threadId: Hex): { patient: Address; doctor: Address } | undefined {
-    const thread = this.threads.get(threadId.toLowerCase());
-    return thread && { patient: thread.patient, doctor: thread.doctor };
+    const row = this.read(
+      (db) =>
+        db.prepare("SELECT patient, doctor FROM message_threads WHERE thread = ?").get(threadId.toLowerCase()) as
+          { patient: string; doctor: string } | undefined,
+    );
+    return row && { patient: getAddress(row.patient), doctor: getAddress(row.doctor) };
   }
 
   /**
-   * Stores a message (its id not yet stored: the caller checks {@link has}); resolves once it is on
-   * disk, with the time the service took it. With `perSenderPerDay`, refuses (SendLimitReached) a
-   * sender who stored that many in this conversation in the last 24 hours.
+   * Stores a message (its id not yet stored: the caller checks {@link has}); resolves once it is
+   * committed, with the time the service took it. With `perSenderPerDay`, refuses
+   * (SendLimitReached) a sender who stored that many in this conversation in the last 24 hours.
+   * The check and the insert are one transaction.
    */
   async append(sealed: SealedMessage, limits: { perSenderPerDay?: number } = {}): Promise<StoredMessage> {
-    const task = this.writing.then(async () => {
-      if (this.has(sealed.id)) throw new ConflictError("A message with this id is already stored.");
-      const limit = limits.perSenderPerDay;
-      if (limit !== undefined && this.sentSince(sealed.threadId, sealed.sender, Date.now() - DAY_MS) >= limit) {
-        throw new SendLimitReached(limit);
-      }
-      const seq = this.seq + 1;
-      const message: StoredMessage = { ...sealed, sentAt: new Date().toISOString() };
-      const file = this.fileOf(message.threadId, seq);
-      try {
-        await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-        await writeFileAtomic(file, JSON.stringify(message));
-      } catch (error) {
-        throw new StorageError("The message could not be stored.", { cause: error });
-      }
-      this.index(seq, message);
-      return message;
-    });
-    this.writing = task.then(
-      () => undefined,
-      () => undefined,
-    );
-    return task;
+    if (this.closed) throw new StorageError("The message store is closed.");
+    const message: StoredMessage = { ...sealed, sentAt: new Date().toISOString() };
+    const thread = message.threadId.toLowerCase();
+    let outcome: "stored" | "duplicate" | "limit";
+    try {
+      outcome = this.state.transaction((db) => {
+        if (db.prepare("SELECT 1 FROM messages WHERE id = ?").get(message.id.toLowerCase())) return "duplicate";
+        const limit = limits.perSenderPerDay;
+        if (limit !== undefined) {
+          const { n } = db
+            .prepare("SELECT COUNT(*) AS n FROM messages WHERE thread = ? AND sender = ? AND sent_ms >= ?")
+            .get(thread, message.sender.toLowerCase(), Date.now() - DAY_MS) as { n: number };
+          if (Number(n) >= limit) return "limit";
+        }
+        const { last } = db.prepare("SELECT COALESCE(MAX(seq), 0) AS last FROM messages").get() as { last: number };
+        insert(db, Number(last) + 1, message);
+        return "stored";
+      });
+    } catch (error) {
+      throw new StorageError("The message could not be stored.", { cause: error });
+    }
+    if (outcome === "duplicate") throw new ConflictError("A message with this id is already stored.");
+    if (outcome === "limit") throw new SendLimitReached(limits.perSenderPerDay!);
+    return message;
   }
 
-  /** One page of a conversation's messages, newest first, read from their files. */
+  /** One page of a conversation's messages, newest first. */
   async messages(threadId: Hex, page: PageRequest): Promise<MessagePage> {
-    const thread = this.threads.get(threadId.toLowerCase());
-    const all = thread?.messages ?? [];
-    const before = page.cursor === undefined ? Infinity : Number(page.cursor);
-    // Binary search for the first message at or after the cursor; the page ends just before it.
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[mid].seq < before) lo = mid + 1;
-      else hi = mid;
-    }
-    const slice = all.slice(Math.max(lo - page.limit, 0), lo).reverse();
-    const more = lo - slice.length > 0;
-    let messages: StoredMessage[];
-    try {
-      messages = await Promise.all(
-        slice.map(
-          async (m) => JSON.parse(await readFile(this.fileOf(thread!.threadId, m.seq), "utf8")) as StoredMessage,
-        ),
-      );
-    } catch (error) {
-      throw new StorageError("The messages could not be read.", { cause: error });
-    }
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(page.cursor);
+    const rows = this.read(
+      (db) =>
+        db
+          .prepare("SELECT seq, body FROM messages WHERE thread = ? AND seq < ? ORDER BY seq DESC LIMIT ?")
+          .all(threadId.toLowerCase(), before, page.limit + 1) as { seq: number; body: string }[],
+    );
+    const slice = rows.slice(0, page.limit);
     return {
-      messages,
-      ...(more && { nextCursor: String(slice[slice.length - 1].seq) }),
+      messages: slice.map((row) => JSON.parse(row.body) as StoredMessage),
+      ...(rows.length > slice.length && { nextCursor: String(slice[slice.length - 1].seq) }),
     };
   }
 
@@ -161,62 +208,51 @@ export class MessageStore {
    * new message between two pages moves to the top and is not repeated further down.
    */
   conversations(user: Address, page: PageRequest): ConversationPage {
-    const before = page.cursor === undefined ? Infinity : Number(page.cursor);
-    const threads = [...(this.byUser.get(user.toLowerCase()) ?? [])]
-      .map((id) => this.threads.get(id) as Thread)
-      .map((thread) => ({ thread, last: thread.messages[thread.messages.length - 1] }))
-      .filter(({ last }) => last.seq < before)
-      .sort((a, b) => b.last.seq - a.last.seq);
-    const slice = threads.slice(0, page.limit);
-    const conversations: ConversationSummary[] = slice.map(({ thread, last }) => ({
-      threadId: thread.threadId,
-      patient: thread.patient,
-      doctor: thread.doctor,
-      messageCount: thread.messages.length,
-      lastMessageId: last.id,
-      lastSender: last.sender,
-      lastMessageAt: last.sentAt,
-    }));
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(page.cursor);
+    const key = user.toLowerCase();
+    const rows = this.read(
+      (db) =>
+        db
+          .prepare(
+            `SELECT t.thread, t.patient, t.doctor, t.last_seq, t.count, m.id, m.sender, m.sent_at, m.body
+             FROM (SELECT * FROM message_threads WHERE patient = ? AND last_seq < ?
+                   UNION ALL
+                   SELECT * FROM message_threads WHERE doctor = ? AND last_seq < ?) AS t
+             JOIN messages AS m ON m.seq = t.last_seq
+             ORDER BY t.last_seq DESC LIMIT ?`,
+          )
+          .all(key, before, key, before, page.limit + 1) as unknown as ThreadRow[],
+    );
+    const slice = rows.slice(0, page.limit);
+    const conversations: ConversationSummary[] = slice.map((row) => {
+      const last = JSON.parse(row.body) as StoredMessage;
+      return {
+        threadId: row.thread as Hex,
+        patient: last.patient,
+        doctor: last.doctor,
+        messageCount: Number(row.count),
+        lastMessageId: last.id,
+        lastSender: last.sender,
+        lastMessageAt: last.sentAt,
+      };
+    });
     return {
       conversations,
-      ...(threads.length > slice.length && { nextCursor: String(slice[slice.length - 1].last.seq) }),
+      ...(rows.length > slice.length && { nextCursor: String(slice[slice.length - 1].last_seq) }),
     };
   }
 
-  /** Waits for the writes in flight. */
+  /** Appends after this are refused; the database is the services' to close. */
   async close(): Promise<void> {
-    await this.writing;
+    this.closed = true;
   }
 
-  /** How many messages `sender` stored in the conversation since `since` (unix ms). */
-  private sentSince(threadId: Hex, sender: Address, since: number): number {
-    const all = this.threads.get(threadId.toLowerCase())?.messages ?? [];
-    let count = 0;
-    // Newest first; sequence order is arrival order, so the first older one ends the count.
-    for (let i = all.length - 1; i >= 0 && Date.parse(all[i].sentAt) >= since; i--) {
-      if (all[i].sender.toLowerCase() === sender.toLowerCase()) count++;
+  /** A read of the state, its failure a StorageError. */
+  private read<T>(work: (db: StateDatabase["db"]) => T): T {
+    try {
+      return work(this.state.db);
+    } catch (error) {
+      throw new StorageError("The messages could not be read.", { cause: error });
     }
-    return count;
-  }
-
-  private fileOf(threadId: Hex, seq: number): string {
-    return path.join(this.folder, threadId.toLowerCase(), `${String(seq).padStart(12, "0")}.json`);
-  }
-
-  private index(seq: number, message: StoredMessage): void {
-    const key = message.threadId.toLowerCase();
-    let thread = this.threads.get(key);
-    if (!thread) {
-      thread = { threadId: key as Hex, patient: message.patient, doctor: message.doctor, messages: [] };
-      this.threads.set(key, thread);
-      for (const user of [message.patient, message.doctor]) {
-        const set = this.byUser.get(user.toLowerCase()) ?? new Set<string>();
-        set.add(key);
-        this.byUser.set(user.toLowerCase(), set);
-      }
-    }
-    thread.messages.push({ seq, id: message.id, sender: message.sender, sentAt: message.sentAt });
-    this.ids.add(message.id.toLowerCase());
-    this.seq = Math.max(this.seq, seq);
   }
 }
