@@ -152,9 +152,15 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
         expect(reply.content).to.deep.include({ kind: "text", inReplyTo: ask.id });
         expect(reply).to.include({ sender: stack.patient.address, recipient: stack.doctor.address });
       }
-      // Someone else's conversation list does not show it, and the thread itself is refused.
+      // Someone else's conversation list does not show it, and the thread itself is answered as
+      // one that does not exist: the same 404 as for a pair that never wrote.
       expect((await get(stack.patient2, "/conversations")).body).to.deep.equal({ conversations: [] });
-      expectError(await get(stack.outsider, `/conversations/${ask.threadId}`), 403, "forbidden", /Only the patient/);
+      const stranger = await get(stack.outsider, `/conversations/${ask.threadId}`);
+      const none = await get(stack.outsider, `/conversations/0x${"ab".repeat(32)}`);
+      expectError(stranger, 404, "not_found", /^There is no such conversation of yours\.$/);
+      const { requestId: _a, ...strangerError } = stranger.body.error;
+      const { requestId: _b, ...noneError } = none.body.error;
+      expect(strangerError).to.deep.equal(noneError);
     });
 
     it("pages a conversation with a cursor (newest first, no repeats) and refuses a duplicate id (409)", async () => {

@@ -85,7 +85,7 @@ export function conversations(services: ApiServices, caller: Caller, page: PageQ
 
 /**
  * One conversation's messages, newest first, to its two participants only (the history stays
- * readable after the link ends): NotFoundError when there is none, AccessDeniedError for anyone else.
+ * readable after the link ends): NotFoundError when there is none and for anyone else alike.
  */
 export async function conversation(
   services: ApiServices,
@@ -95,9 +95,13 @@ export async function conversation(
 ): Promise<MessagePage> {
   const thread = threadId.toLowerCase() as Hex;
   const participants = services.messages.participants(thread);
-  if (!participants) throw new NotFoundError("There is no such conversation.");
-  if (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor)) {
-    throw new AccessDeniedError("Only the patient and the doctor of a conversation can read it.");
+  // Someone else's conversation is answered as one that does not exist: whether a patient and a
+  // doctor write to each other is not for a stranger to learn (the id is computable from the two).
+  if (
+    !participants ||
+    (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor))
+  ) {
+    throw new NotFoundError("There is no such conversation of yours.");
   }
   return services.messages.messages(thread, page);
 }

@@ -110,12 +110,13 @@ describe("/v1/read-state (each user's inbox and conversation read marks)", () =>
     expect(doctor.body).to.deep.equal({ conversations: { [thread]: threadSentAt + 5 } });
     expect(await stateOf(stack.patient2)).to.deep.equal({ conversations: {} });
 
-    // Nobody marks a conversation they are not in (403), or one that does not exist (404).
+    // Nobody marks a conversation they are not in, or one that does not exist: the same 404 for
+    // both, so a stranger cannot learn whether a patient and a doctor write to each other.
     expectError(
       await post(stack.outsider, { conversations: { [thread]: threadSentAt } }),
-      403,
-      "forbidden",
-      /^You can mark only your own conversations as read; nothing was changed\.$/,
+      404,
+      "not_found",
+      /^There is no such conversation of yours; nothing was changed\.$/,
     );
     expectError(
       await post(stack.patient2, { conversations: { [`0x${"ee".repeat(32)}`]: 1 } }),

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 import { MAX_MARKS_PER_REQUEST, type ReadMarks, type ReadState } from "../../lib/api/wire/readState";
-import { AccessDeniedError, NotFoundError } from "../../lib/errors";
+import { NotFoundError } from "../../lib/errors";
 import { sameAddress } from "../../lib/records/context";
 import { tooLarge } from "../http/errors";
 import type { Caller } from "../http/validate";
@@ -21,7 +21,7 @@ export function readState({ store }: ReadStateDeps, caller: Caller): ReadState {
 /**
  * Merges the caller's marks into their own read state, forward only, and answers the result. At
  * most {@link MAX_MARKS_PER_REQUEST} conversation marks (413), each for a conversation the caller
- * is in (404 unknown, 403 someone else's); on any refusal nothing changes. Nothing is logged: when
+ * is in (404 for an unknown one and for someone else's alike); on any refusal nothing changes. Nothing is logged: when
  * someone read what is metadata about a patient.
  */
 export function mergeReadMarks({ store, messages }: ReadStateDeps, caller: Caller, marks: ReadMarks): ReadState {
@@ -30,10 +30,14 @@ export function mergeReadMarks({ store, messages }: ReadStateDeps, caller: Calle
     throw tooLarge(`Send at most ${MAX_MARKS_PER_REQUEST} conversation marks at once; nothing was changed.`);
   }
   for (const thread of threads) {
+    // Someone else's conversation is answered as one that does not exist: whether a patient and a
+    // doctor write to each other is not for a stranger to learn.
     const participants = messages.participants(thread as Hex);
-    if (!participants) throw new NotFoundError("There is no such conversation; nothing was changed.");
-    if (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor)) {
-      throw new AccessDeniedError("You can mark only your own conversations as read; nothing was changed.");
+    if (
+      !participants ||
+      (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor))
+    ) {
+      throw new NotFoundError("There is no such conversation of yours; nothing was changed.");
     }
   }
   return store.merge(caller.me, marks);
