@@ -1,4 +1,4 @@
-import { roleOf } from "../../lib/chain/ehr";
+import { roleOf, type AccountRole } from "../../lib/chain/ehr";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import type { RefusalEvent } from "./log";
@@ -21,9 +21,11 @@ export async function auditRefusal(
   /** The request, or `{ id: caller.requestId }` from a service function: its id goes into the log line. */
   request: { id?: unknown },
   refusal: Omit<RefusalEvent, "at">,
+  /** The reader's role when the caller has just read it (grantRefusal): not read again. */
+  known: { readerRole?: AccountRole } = {},
 ): Promise<void> {
   const entry: RefusalEvent = { at: new Date().toISOString(), ...refusal };
-  const audited = await isAccountable(services, entry);
+  const audited = await isAccountable(services, entry, known.readerRole);
   services.logger.warn(
     {
       requestId: request.id,
@@ -49,8 +51,10 @@ export async function auditRefusal(
 async function isAccountable(
   services: Pick<ApiServices, "publicClient" | "core">,
   refusal: Pick<RefusalEvent, "reader" | "patient">,
+  readerRole: AccountRole | undefined,
 ): Promise<boolean> {
   if (sameAddress(refusal.reader, refusal.patient)) return true;
-  const role = await roleOf(services.publicClient, services.core, refusal.reader).catch(() => undefined);
+  const role =
+    readerRole ?? (await roleOf(services.publicClient, services.core, refusal.reader).catch(() => undefined));
   return role === undefined || role === "doctor" || role === "suspended" || role === "hospital" || role === "admin";
 }

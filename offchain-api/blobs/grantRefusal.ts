@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import { CATEGORY_LABELS, isCategoryId } from "../../lib/categories";
 import { scanLogsBackward } from "../../lib/chain/logWindows";
-import { roleOf, toChainError } from "../../lib/chain/ehr";
+import { roleOf, toChainError, type AccountRole } from "../../lib/chain/ehr";
 import { deploymentFor, ehrCoreAbi } from "../../deployments/contracts";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
@@ -27,6 +27,8 @@ export const READ_REFUSALS = {
 export interface ReadRefusal {
   reason: string;
   details?: { grantEndedAt: string };
+  /** The reader's role as read for this refusal, so that deciding whether to audit it reads it no second time. */
+  readerRole?: AccountRole;
 }
 
 /**
@@ -43,11 +45,21 @@ export async function grantRefusal(
   reader: Address,
   category: number,
 ): Promise<ReadRefusal> {
+  const role = await roleOf(services.publicClient, services.core, reader);
+  if (role === "suspended") return { reason: READ_REFUSALS.suspended, readerRole: role };
+  if (role !== "doctor") return { reason: READ_REFUSALS.notADoctor, readerRole: role };
+  return { ...(await doctorRefusal(services, patient, reader, category)), readerRole: role };
+}
+
+/** {@link grantRefusal} for an active doctor: no grant, a revoked or ended one, or one not covering the category. */
+async function doctorRefusal(
+  services: Pick<ApiServices, "publicClient" | "core" | "chainId">,
+  patient: Address,
+  reader: Address,
+  category: number,
+): Promise<ReadRefusal> {
   const { publicClient, core } = services;
   const contract = { address: core, abi: ehrCoreAbi } as const;
-  const role = await roleOf(publicClient, core, reader);
-  if (role === "suspended") return { reason: READ_REFUSALS.suspended };
-  if (role !== "doctor") return { reason: READ_REFUSALS.notADoctor };
   let grant: { categories: number; expiresAt: number };
   let now: bigint;
   try {

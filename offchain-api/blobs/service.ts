@@ -1,6 +1,6 @@
 import { getAddress, type Address, type Hex } from "viem";
 import { ehrCoreAbi, PatientStatus } from "../../deployments/contracts";
-import { toChainError } from "../../lib/chain/ehr";
+import { toChainError, type AccountRole } from "../../lib/chain/ehr";
 import { IntegrityError, NotFoundError } from "../../lib/errors";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
@@ -156,12 +156,14 @@ export async function readBlob(services: ApiServices, cid: string, caller: Calle
     reason: string,
     part?: "report" | "summary",
     details?: Record<string, string>,
+    readerRole?: AccountRole,
   ) => {
     if (patient) {
       await auditRefusal(
         services,
         { id: caller.requestId },
         { reader: me, patient: getAddress(patient), cid, part, reason },
+        { readerRole },
       );
     }
     return forbidden(reason, details);
@@ -171,7 +173,15 @@ export async function readBlob(services: ApiServices, cid: string, caller: Calle
     if (!sameAddress(blob.meta.address, me)) throw await refuse(blob.meta.address, "This key backup is not yours.");
   } else {
     const refusal = await envelopeReadRefusal(services, blob.identity, me);
-    if (refusal) throw await refuse(blob.identity.patient, refusal.reason, blob.identity.part, refusal.details);
+    if (refusal) {
+      throw await refuse(
+        blob.identity.patient,
+        refusal.reason,
+        blob.identity.part,
+        refusal.details,
+        refusal.readerRole,
+      );
+    }
   }
   if (start.whole) return start.bytes;
   return services.blobs.get(cid).catch((error: unknown) => Promise.reject(notStored(error)));
