@@ -8,7 +8,8 @@
  *   disk), signed in as a patient.
  * - The limit: bench/lib/limitServer.ts, a minimal node:http server doing the same essential work
  *   (upload: hash, compare, write a temporary file, fsync, rename; download: read, hash, send), in a
- *   process of its own too. Each server's CPU time is read from /proc (bench/lib/processCpu.ts).
+ *   process of its own too. Each server's CPU time is read from /proc (bench/lib/processCpu.ts),
+ *   in all and per kind of thread (main, worker threads, V8's GC and compiler helpers, libuv's pool).
  * - The load: autocannon in its own process (bench/lib/loadGenerator.ts), CONNECTIONS connections
  *   for DURATION_SECONDS, the same job against each server, ROUNDS times alternating (medians
  *   reported); 1 MB downloads with closed node:http loops there instead (autocannon's parser caps
@@ -43,7 +44,9 @@ import { SHARED_DATA } from "../offchain-api/testing/clinicalSamples";
 import { startTestStack, WEB_ORIGIN } from "../offchain-api/testing/stack";
 import { killService, runService } from "../offchain-api/testing/serviceProcess";
 import type { LoadJob, LoadResult } from "./lib/loadGenerator";
-import { processCpu } from "./lib/processCpu";
+import { processCpu, type ThreadKind } from "./lib/processCpu";
+
+const THREAD_KINDS: ThreadKind[] = ["main", "workers", "v8", "pool", "other"];
 
 const DURATION_SECONDS = 3;
 /** Rounds per comparison, alternating limit and service; the median round of each is reported. */
@@ -69,8 +72,17 @@ interface Figures extends LoadResult {
    * worker threads are counted in cpuMsPerRequest only).
    */
   mainThreadCpuMsPerRequest?: number;
+  /**
+   * CPU time per answered request by kind of thread (bench/lib/processCpu.ts): where a request's
+   * cost goes besides the main thread (the file writer's worker thread, GC, the thread pool).
+   */
+  cpuMsPerRequestByThread?: Record<ThreadKind, number>;
 }
-type Measured = LoadResult & { cpuMsPerRequest: number; mainThreadCpuMsPerRequest: number };
+type Measured = LoadResult & {
+  cpuMsPerRequest: number;
+  mainThreadCpuMsPerRequest: number;
+  cpuMsPerRequestByThread: Record<ThreadKind, number>;
+};
 
 /** `job` run by {@link load} against the server process `pid`, with its CPU time per answered request meanwhile. */
 async function measured(job: LoadJob, pid: number): Promise<Measured> {
@@ -83,6 +95,9 @@ async function measured(job: LoadJob, pid: number): Promise<Measured> {
     ...result,
     cpuMsPerRequest: msEach(after.totalMs - before.totalMs),
     mainThreadCpuMsPerRequest: msEach(after.mainThreadMs - before.mainThreadMs),
+    cpuMsPerRequestByThread: Object.fromEntries(
+      THREAD_KINDS.map((kind) => [kind, msEach(after.byThread[kind] - before.byThread[kind])]),
+    ) as Record<ThreadKind, number>,
   };
 }
 
@@ -242,6 +257,9 @@ async function main(): Promise<void> {
         ...median(rounds),
         cpuMsPerRequest: medianOf(rounds, (r) => r.cpuMsPerRequest),
         mainThreadCpuMsPerRequest: medianOf(rounds, (r) => r.mainThreadCpuMsPerRequest),
+        cpuMsPerRequestByThread: Object.fromEntries(
+          THREAD_KINDS.map((kind) => [kind, medianOf(rounds, (r) => r.cpuMsPerRequestByThread[kind])]),
+        ) as Record<ThreadKind, number>,
         bytes,
       });
       const onLimit = figures(limitRounds);
@@ -253,7 +271,7 @@ async function main(): Promise<void> {
         cpuRatio: round2(onLimit.cpuMsPerRequest / onService.cpuMsPerRequest),
       };
       const each = (f: Figures) =>
-        `${f.cpuMsPerRequest} ms CPU each, ${f.mainThreadCpuMsPerRequest} on the main thread`;
+        `${f.cpuMsPerRequest} ms CPU each: ${THREAD_KINDS.map((k) => `${k} ${f.cpuMsPerRequestByThread?.[k]}`).join(", ")}`;
       console.error(
         `${name}: service ${onService.requestsPerSec}/s (${each(onService)}), ` +
           `limit ${onLimit.requestsPerSec}/s (${each(onLimit)})`,

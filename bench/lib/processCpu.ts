@@ -1,10 +1,19 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+
+/** The kinds of thread a Node process runs, by what Linux names them (`/proc/<pid>/task/<tid>/comm`). */
+export type ThreadKind = "main" | "workers" | "v8" | "pool" | "other";
 
 /** CPU time (user + system) a process has used so far, in ms: all its threads, and its main thread alone. */
 export interface ProcessCpu {
   totalMs: number;
   mainThreadMs: number;
+  /**
+   * Per kind of thread (of the threads alive now): the main thread; worker threads ("WorkerThread":
+   * the service's file writer, summary workers); V8's helpers ("V8Worker"...: garbage collection,
+   * compilation); libuv's thread pool ("libuv-worker": fs.promises, crypto, zlib); anything else.
+   */
+  byThread: Record<ThreadKind, number>;
 }
 
 /** Clock ticks per second of /proc's times (100 on Linux as built nearly everywhere). */
@@ -17,7 +26,25 @@ let ticksPerSecond: number | undefined;
  */
 export function processCpu(pid: number): ProcessCpu {
   ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  return { totalMs: cpuMs(`/proc/${pid}/stat`), mainThreadMs: cpuMs(`/proc/${pid}/task/${pid}/stat`) };
+  const byThread: Record<ThreadKind, number> = { main: 0, workers: 0, v8: 0, pool: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      byThread[kindOf(tid === String(pid), readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim())] += cpuMs(
+        `/proc/${pid}/task/${tid}/stat`,
+      );
+    } catch {
+      // The thread ended between the listing and the read: its time is in the process's total only.
+    }
+  }
+  return { totalMs: cpuMs(`/proc/${pid}/stat`), mainThreadMs: cpuMs(`/proc/${pid}/task/${pid}/stat`), byThread };
+}
+
+function kindOf(main: boolean, name: string): ThreadKind {
+  if (main) return "main";
+  if (name === "WorkerThread") return "workers";
+  if (name.startsWith("V8")) return "v8";
+  if (name === "libuv-worker") return "pool";
+  return "other";
 }
 
 function cpuMs(statFile: string): number {

@@ -278,7 +278,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       // time not over on this page's clock) and the later day's booking, waiting for an answer. The
       // visits whose slots are over are below, latest first.
       const ahead = d.page.getByRole("list", { name: "Coming appointments" }).getByRole("listitem");
-      expect(await ahead.locator(".status").allTextContents()).to.deep.equal(["Cancelled", "Booked"]);
+      expect(await ahead.locator(".status").allTextContents()).to.deep.equal(["Cancelled", "Needs your answer"]);
       const earlier = d.page.getByRole("list", { name: "Earlier appointments" }).getByRole("listitem");
       const latestFirst = [
         { label: when, start },
@@ -319,8 +319,8 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       // waiting for the doctor. Then the past and the cancelled, latest first, whatever the order of
       // booking (the same slot declined then booked again keeps its bookings' order, reversed).
       const upcoming = p.page.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem");
-      expect(await upcoming.locator(".status").allTextContents()).to.deep.equal(["Booked"]);
-      expect(await upcoming.textContent()).to.contain(`Waiting for ${doctorName} to confirm.`);
+      // Booked, not yet answered: said as what it waits for, since "Booked" reads as settled.
+      expect(await upcoming.locator(".status").allTextContents()).to.deep.equal(["Waiting for confirmation"]);
       const known = [
         { label: first, start: Number(booked[0].start), status: "Declined" },
         { label: when, start, status: "Completed" },

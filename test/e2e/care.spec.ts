@@ -99,7 +99,7 @@ export function careSpecs(e2e: () => E2e): void {
 
       await nav(p.page, "Appointments");
       const mine = p.page.getByRole("list", { name: "Upcoming appointments" }).getByRole("listitem");
-      await mine.filter({ hasText: "Booked" }).filter({ hasText: DOCTOR_NAME }).waitFor();
+      await mine.filter({ hasText: "Waiting for confirmation" }).filter({ hasText: DOCTOR_NAME }).waitFor();
       await e2e().screenshot(p.page, "care-03-patient-appointments");
       await p.page.setViewportSize({ width: 390, height: 844 });
       await e2e().screenshot(p.page, "care-03b-patient-appointments-phone");

@@ -1,6 +1,7 @@
 /**
  * A doctor's attempt outside the grant, in Chromium against the real stack (issue 16 bug 4): the
- * chart may mark a record "Not shared with you", but opening it asks the storage service, which
+ * chart marks a record "Not shared with you" with "Ask for access" as its action and the read
+ * buttons one deliberate step away ("Try to open it anyway"); opening it asks the storage service, which
  * refuses (403) with the reason and records the attempt; the chart shows that sentence and "Ask for
  * access", decrypts nothing and sends no transaction; the patient's Activity lists the attempt
  * (who, which record, why). After the patient revokes, a record the doctor read before is refused
@@ -78,6 +79,14 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       dp.on("response", (r) => {
         if (r.url().includes("/v1/blobs/")) blobAnswers.push(r.status());
       });
+      // Asking for access leads; opening waits one deliberate step away (a refused try is shown to the patient).
+      expect(await details.getByRole("button", { name: "Open details of record 1" }).count()).to.equal(0);
+      expect(await details.getByRole("link", { name: "Ask for access" }).getAttribute("href")).to.equal(
+        `#/request-access/${getAddress(patient.address)}`,
+      );
+      await e2e().screenshot(dp, "chart-refusal-00-not-shared");
+      await details.getByRole("button", { name: "Try to open it anyway (record 1)" }).click();
+      await details.getByText(/the patient sees each refused try\.$/).waitFor();
       await details.getByRole("button", { name: "Open details of record 1" }).click();
       const refusal = details.getByRole("alert");
       await refusal.waitFor();
@@ -186,6 +195,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       });
       await again.getByText("Not shared with you").waitFor();
       const sentBefore = sentTransactions(ds);
+      await again.getByRole("button", { name: "Try to open it anyway (record 2)" }).click();
       await again.getByRole("button", { name: "Open report of record 2" }).click();
       await again.getByRole("alert").getByText("The patient revoked this doctor's access.").waitFor();
       expect(sentTransactions(ds)).to.equal(sentBefore);

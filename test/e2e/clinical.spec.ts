@@ -202,6 +202,7 @@ function clinicalFlows(e2e: () => E2e): void {
     // The general details (record 1) are outside a clinical-notes grant: the storage service refuses
     // (and records the attempt for the patient) before the wallet asks (chartRefusal.spec.ts).
     const sent = session.wallet.requests.filter((m) => m === "eth_sendTransaction").length;
+    await page.getByRole("button", { name: "Try to open it anyway (record 1)" }).click();
     await page.getByRole("button", { name: "Open details of record 1" }).click();
     await page.getByRole("alert").getByText("does not cover general details records").waitFor();
     expect(session.wallet.requests.filter((m) => m === "eth_sendTransaction").length).to.equal(sent);
@@ -243,7 +244,7 @@ function clinicalFlows(e2e: () => E2e): void {
     await table.getByText("Record 2 (Clinical notes and reports), summary only").waitFor();
     const text = (await table.textContent()) ?? "";
     expect(text).to.contain("Record 2 (Clinical notes and reports), summary only");
-    expect(text).to.contain("Your grant");
+    expect(text).to.contain("You shared it");
     expect(await page.getByRole("region", { name: "Emergency access" }).count()).to.equal(0);
     const refusals = page.getByRole("region", { name: "Refused attempts" }).getByRole("table");
     // Both refusals, each naming its record: the second doctor's download, and the first doctor's

@@ -172,6 +172,8 @@ export function scenarioSpecs(e2e: () => E2e): void {
       const preview = d.page.getByRole("region", { name: "Summary before saving" });
       await preview.waitFor();
       expect(await preview.textContent()).to.contain("no known allergies");
+      // The review says what the report states, not "none found" (which reads as a miss).
+      await preview.getByText(/^The report says: no known allergies\./).waitFor();
       expect(await recordCount(publicClient, stack.core, patient)).to.equal(0);
       await shot(d.page, "06-summary-before-saving");
       await d.page.getByRole("button", { name: "Save the record" }).click();
@@ -194,9 +196,9 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await p.page.getByText("No doctor has access to your records.").waitFor();
       await openChart(d.page, patient);
       // The service refuses (and records it for the patient's Activity), in the record's card.
-      const card = d.page
-        .getByRole("listitem")
-        .filter({ has: d.page.getByRole("button", { name: "Open report of record 1" }) });
+      const card = d.page.getByRole("listitem").filter({ has: d.page.getByRole("heading", { name: /^Record 1: / }) });
+      // Not shared any more: asking leads; opening is one deliberate step away.
+      await card.getByRole("button", { name: "Try to open it anyway (record 1)" }).click();
       await card.getByRole("button", { name: "Open report of record 1" }).click();
       const refusal = card.getByRole("alert");
       await refusal.waitFor();

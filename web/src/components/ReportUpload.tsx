@@ -205,7 +205,16 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
             {categoryName(category)}.
           </p>
           <SummaryView stored={summary} />
-          {review ? <ReviewList draft={review} onChange={setReview} /> : null}
+          {review ? (
+            <ReviewList
+              draft={review}
+              stated={{
+                allergies: summary.summary.noKnownAllergies,
+                medications: summary.summary.noMedications === true,
+              }}
+              onChange={setReview}
+            />
+          ) : null}
           <div className="actions">
             <button type="button" className="primary" onClick={() => void onSave()} disabled={busy}>
               Save the record

@@ -53,7 +53,7 @@ export function Activity() {
   return (
     <>
       <h1 tabIndex={-1}>Activity</h1>
-      <p>Every access to your records: who, when, which record, and whether under your grant or an emergency.</p>
+      <p>Every access to your records: who, when, which record, and whether you shared it or it was an emergency.</p>
       {events.isPending ? <p role="status">Reading the access log from the chain…</p> : null}
       {events.isError ? <p role="alert">The access log could not be read from the chain.</p> : null}
 
@@ -90,7 +90,7 @@ export function Activity() {
               { header: "When", cell: (e) => formatWhen(e.at) },
               { header: "Who", cell: (e) => <DoctorName address={e.doctor} /> },
               { header: "Which record", cell: (e) => recordLabel(e.index, records, e.summaryOnly) },
-              { header: "Under", cell: (e) => (e.basis === "Grant" ? "Your grant" : "Emergency access") },
+              { header: "How", cell: (e) => (e.basis === "Grant" ? "You shared it" : "Emergency access") },
             ]}
           />
         ) : null}
@@ -121,7 +121,7 @@ export function Activity() {
                 { header: "Who", cell: (r) => <DoctorName address={r.reader} /> },
                 { header: "What", cell: refusedWhat },
                 // The sentence the reader was given, word for word ("The patient has not granted this doctor access.").
-                { header: "What they were told", cell: (r) => r.reason },
+                { header: "What the service told them", cell: (r) => r.reason },
               ]}
             />
             {refusals.data.total > refusals.data.refusals.length ? (

@@ -75,7 +75,17 @@ export function DoctorAppointments() {
           <PatientName address={a.patient} details />
         </p>
         <p>
-          Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
+          Status:{" "}
+          <StatusChip
+            status={APPOINTMENT_STATUS[a.status]}
+            label={
+              a.status === AppointmentStatus.Booked
+                ? isSlotAhead(a, now)
+                  ? "Needs your answer"
+                  : "Not answered"
+                : undefined
+            }
+          />
           {a.outcomeRecord > 0 ? ` · outcome: ${recordName(a.outcomeRecord - 1)}` : ""}
         </p>
         <div className="actions">

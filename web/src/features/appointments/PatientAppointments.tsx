@@ -64,10 +64,18 @@ export function PatientAppointments() {
         {nameOf(a.doctor)}
       </h3>
       <p>
-        Status: <StatusChip status={APPOINTMENT_STATUS[a.status]} />
-        {coming && a.status === AppointmentStatus.Booked ? (
-          <span className="muted"> Waiting for {nameOf(a.doctor)} to confirm.</span>
-        ) : null}
+        {/* "Booked" reads as settled to a patient: until the doctor answers, say what it is waiting for. */}
+        Status:{" "}
+        <StatusChip
+          status={APPOINTMENT_STATUS[a.status]}
+          label={
+            a.status === AppointmentStatus.Booked
+              ? coming
+                ? "Waiting for confirmation"
+                : "Never confirmed"
+              : undefined
+          }
+        />
       </p>
       {a.outcomeIndex !== undefined ? (
         <p>

@@ -48,8 +48,8 @@ export function ChartSummary({ patient }: { patient: Address }) {
           </p>
         ) : (
           <p>
-            From the patient&apos;s general details and the summary of every record your grant covers, reconciled into
-            one list. Reading them asks for one signature, and each read is recorded where the patient sees it.
+            From the patient&apos;s general details and the summary of every record they share with you, reconciled into
+            one list. Your wallet asks you to approve once; the patient sees each record you read.
           </p>
         )}
         {button}

@@ -84,6 +84,10 @@ function ChartRecord({
 }) {
   const hasSummary = (record.flags & RecordFlags.HasSummary) !== 0;
   const report = opened?.report;
+  // Not covered: asking for access leads; opening stays possible one deliberate step away (the
+  // chart's view of the grant is a hint, the service decides), since a refused try is shown to the patient.
+  const [tryAnyway, setTryAnyway] = useState(false);
+  const offersRead = covered !== false || tryAnyway;
   const isText = report && TEXT_TYPES.includes(report.mediaType);
   // General details are a form's fields, not a report: opened and shown field by field.
   const isDetails = record.category === Category.GeneralDetails;
@@ -95,14 +99,10 @@ function ChartRecord({
       {covered === false ? (
         <p className="not-shared">
           <LockIcon />
-          Not shared with you: your grant from this patient does not cover this record now.{" "}
-          {/* Once refused, the refusal below says what to do, with this link. */}
-          {opened?.refused ? null : (
-            <>
-              <a href={`#/request-access/${patient}`}>Ask for access</a>.{" "}
-            </>
-          )}
-          Opening it anyway is refused by the storage service, and the patient is told.
+          Not shared with you: what this patient shares with you does not cover this record now.
+          {tryAnyway
+            ? " The storage service will refuse it unless that changed, and the patient sees each refused try."
+            : ""}
         </p>
       ) : null}
       <p>
@@ -112,13 +112,23 @@ function ChartRecord({
         <AddedWhen blockNumber={record.blockNumber} author={record.author} />
       </p>
       <div className="actions">
+        {offersRead ? null : (
+          <>
+            <a className="button primary" href={`#/request-access/${patient}`}>
+              Ask for access
+            </a>
+            <button type="button" className="quiet" onClick={() => setTryAnyway(true)}>
+              Try to open it anyway<span className="visually-hidden"> ({recordName(record.index)})</span>
+            </button>
+          </>
+        )}
         {/* What is read shows below: its button goes, rather than stay greyed out. */}
-        {hasSummary && !opened?.summary ? (
+        {offersRead && hasSummary && !opened?.summary ? (
           <button type="button" onClick={() => onRead("summary")} disabled={busy}>
             Read summary<span className="visually-hidden"> of {recordName(record.index)}</span>
           </button>
         ) : null}
-        {report ? null : (
+        {report || !offersRead ? null : (
           <button type="button" onClick={() => onRead("report")} disabled={busy}>
             {isDetails ? "Open details" : "Open report"}
             <span className="visually-hidden"> of {recordName(record.index)}</span>
@@ -248,7 +258,7 @@ function Chart({ patient }: { patient: Address }) {
       </h2>
       <p>
         {total === 0 ? "This patient has no records yet." : `${countOf(total, "record")}. `}
-        Only what the patient&apos;s grant covers can be read, and each read is recorded where the patient sees it.
+        Only what the patient shares with you can be read, and the patient sees each record you read.
       </p>
       {task.busy ? <Progress title="Reading the record" stages={READ_STAGES} current={task.stage} /> : null}
       <ul className="record-list">

@@ -8,6 +8,7 @@ import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES } from "../../components/stages";
 import { useWallet } from "../../ehr/useEhr";
 import { useAccessEvents } from "../../hooks/useAccessEvents";
+import { useBookRead } from "../../hooks/useBookRead";
 import { useBookWrite } from "../../hooks/useBookWrite";
 import { useChainNow } from "../../hooks/useChainNow";
 import { useConsents } from "../../hooks/useConsents";
@@ -128,6 +129,8 @@ export function BookingsToConfirmCard() {
 /** Today's confirmed visits, then the next few by day ("Tomorrow, Saturday 5 December, 09:00"), in the doctor's own time (Appointments names the zone). */
 export function ScheduleCard() {
   const appointments = useDoctorAppointments();
+  const { address } = useWallet();
+  const hours = useBookRead("weeklyAvailability", [address!], { enabled: address !== undefined });
   const { now } = useChainNow();
   const endOfToday = new Date(now * 1000);
   endOfToday.setHours(24, 0, 0, 0);
@@ -135,6 +138,8 @@ export function ScheduleCard() {
   const confirmed = (appointments.data ?? []).filter(
     (a) => a.status === AppointmentStatus.Confirmed && isSlotAhead(a, now),
   );
+  const waiting = (appointments.data ?? []).some((a) => a.status === AppointmentStatus.Booked && isSlotAhead(a, now));
+  const hoursPublished = hours.data?.some((day) => BigInt(day) !== 0n);
   const today = confirmed.filter((a) => a.start < todayEnds);
   const upcoming = confirmed.filter((a) => a.start >= todayEnds).slice(0, UPCOMING_SHOWN);
   return (
@@ -148,9 +153,16 @@ export function ScheduleCard() {
       ) : appointments.isError ? (
         <p role="alert">Your calendar could not be read from the chain. Try again in a moment.</p>
       ) : confirmed.length === 0 ? (
-        <p>
-          No confirmed appointments yet — <a href="#/office-hours">publish your office hours</a> so patients can book.
-        </p>
+        // What to do next depends on why it is empty: bookings to answer, no bookings yet, or no hours to book.
+        waiting ? (
+          <p>Nothing confirmed yet: answer the bookings waiting for you.</p>
+        ) : hoursPublished ? (
+          <p>No appointments coming up. Patients can book in the office hours you published.</p>
+        ) : (
+          <p>
+            No appointments yet — <a href="#/office-hours">publish your office hours</a> so patients can book.
+          </p>
+        )
       ) : (
         <>
           <h3 className="home-subhead">Today</h3>

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { Address } from "viem";
 import { AppointmentStatus } from "@deployments/contracts";
 import { describeCategories } from "../../components/CategoryPicker";
 import { Countdown } from "../../components/Countdown";
@@ -34,13 +35,19 @@ export function AccessRequestsCard() {
   const answer = useAnswerRequest();
   const task = useTaskMutation();
   const [approving, setApproving] = useState(false);
+  /** The doctor whose request was answered last: named in what the card says was done. */
+  const [answered, setAnswered] = useState<Address>();
   const requests = consents.data?.requests ?? [];
   // Once answered, the card stays, saying what was done, until the page is left.
   if (requests.length === 0 && !task.stage) return null;
   return (
     <HomeCard title="Access requests" testId="home-requests" link={{ to: "/sharing", label: "See all your sharing" }}>
       {task.done && !task.busy ? (
-        <p role="status">{approving ? "Approved: the doctor can now read what you shared." : "Denied."}</p>
+        <p role="status">
+          {approving ? "Approved: " : "Denied: "}
+          {answered ? <DoctorName address={answered} /> : "the doctor"}
+          {approving ? " can now read what you shared." : " was not given access."}
+        </p>
       ) : null}
       {requests.length === 0 ? (
         <p>No other doctor is asking for access.</p>
@@ -63,6 +70,7 @@ export function AccessRequestsCard() {
                   disabled={task.busy || !userKey}
                   onClick={() => {
                     setApproving(true);
+                    setAnswered(r.doctor);
                     void task.run((report) => answer.approve(r.doctor, r.categories, report));
                   }}
                 >
@@ -74,6 +82,7 @@ export function AccessRequestsCard() {
                   disabled={task.busy}
                   onClick={() => {
                     setApproving(false);
+                    setAnswered(r.doctor);
                     void task.run((report) => answer.deny(r.doctor, report));
                   }}
                 >

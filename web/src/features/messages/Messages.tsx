@@ -76,8 +76,8 @@ export function Messages() {
     <>
       <h1 tabIndex={-1}>Messages</h1>
       <p>
-        End-to-end encrypted: the service stores only what nobody but you and the other party can read. You can write
-        while a grant or an appointment joins you; the history stays readable afterwards.
+        Messages are private: only you and the other person in the conversation can read them, not even this service.
+        You can write to each other while records are shared or an appointment is booked; old messages stay here.
       </p>
       {intent?.record ? (
         <p className="card" role="status">

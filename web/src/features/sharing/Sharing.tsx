@@ -130,7 +130,7 @@ export function Sharing() {
                   label="Revoke"
                   ariaLabel={`Revoke ${nameOf(g.doctor)}'s access`}
                   disabled={task.busy}
-                  question={`${nameOf(g.doctor)} will no longer be able to open your records or get their keys. What they already read cannot be taken back.`}
+                  question={`${nameOf(g.doctor)} will no longer be able to open your records. What they have already read cannot be taken back.`}
                   reasonLabel={`Reason, sent to ${nameOf(g.doctor)} (optional)`}
                   confirmLabel="Yes, revoke access"
                   keepLabel="Keep access"

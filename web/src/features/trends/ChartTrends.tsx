@@ -39,8 +39,8 @@ export function ChartTrends({ patient }: { patient: Address }) {
     <section aria-labelledby="chart-trends-title">
       <h2 id="chart-trends-title">Trends</h2>
       <p>
-        Weight, BMI, blood pressure and glucose from the records your grant covers. Each record read is logged on the
-        chain where the patient sees it.
+        Weight, BMI, blood pressure and glucose from the records the patient shares with you. The patient sees each
+        record you read.
       </p>
       <button type="button" onClick={() => void load()} disabled={task.busy}>
         {result ? "Read the trends again" : "Show trends"}

@@ -118,7 +118,7 @@ export function Composer(props: ComposerProps) {
         value={text}
         maxLength={MAX_MESSAGE_TEXT}
         onChange={setText}
-        description="Encrypted in your browser: only you and the other party can read it."
+        description="Encrypted in your browser: only you and the other person can read it."
         errorMessage={invalid}
       />
       <div className="actions">

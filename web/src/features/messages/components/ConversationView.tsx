@@ -14,7 +14,7 @@ export const CLOSED_SENTENCE = {
   patient:
     "You can no longer write here: this doctor has no access to your records now and no appointment with you. The messages stay readable. To write again, share access or book an appointment.",
   doctor:
-    "You can no longer write here: you have no access grant from this patient now and no appointment together. The messages stay readable.",
+    "You can no longer write here: this patient is not sharing records with you now and you have no appointment together. The messages stay readable.",
 } as const;
 
 export interface ConversationViewProps {

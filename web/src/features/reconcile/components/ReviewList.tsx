@@ -176,7 +176,18 @@ function EntryRow({
 }
 
 /** One kind's list: its entries, "add", and "confirm the rest as shown". */
-function ReviewSection({ kind, entries, onChange }: { kind: Kind; entries: Entry[]; onChange(next: Entry[]): void }) {
+function ReviewSection({
+  kind,
+  entries,
+  statedNone,
+  onChange,
+}: {
+  kind: Kind;
+  entries: Entry[];
+  /** The report says there are none ("No known allergies", "takes no medications"): said so, not "none found". */
+  statedNone: boolean;
+  onChange(next: Entry[]): void;
+}) {
   const id = useId();
   const title = kind === "allergies" ? "Allergies" : "Medications";
   const [addedKeys, setAddedKeys] = useState(new Set<Entry>());
@@ -189,7 +200,13 @@ function ReviewSection({ kind, entries, onChange }: { kind: Kind; entries: Entry
   return (
     <section className={`review-section review-${kind}`} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
-      {entries.length === 0 ? <p className="hint">None found in the report.</p> : null}
+      {entries.length === 0 ? (
+        <p className="hint">
+          {statedNone
+            ? `The report says: ${kind === "allergies" ? "no known allergies" : "takes no medications"}. It goes on the emergency card as such; add one if you know otherwise.`
+            : "None found in the report."}
+        </p>
+      ) : null}
       <ul className="review-entries" aria-label={`${title} to review`}>
         {entries.map((entry, i) => (
           <EntryRow
@@ -228,7 +245,16 @@ function ReviewSection({ kind, entries, onChange }: { kind: Kind; entries: Entry
  * The extracted allergies and medications before saving, as an editable list: confirm, edit,
  * remove, add. Only what the author confirms is stored as confirmed; the rest stays a mention.
  */
-export function ReviewList({ draft, onChange }: { draft: ReviewDraft; onChange(next: ReviewDraft): void }) {
+export function ReviewList({
+  draft,
+  stated = { allergies: false, medications: false },
+  onChange,
+}: {
+  draft: ReviewDraft;
+  /** What the report states there is none of (its summary's noKnownAllergies and noMedications). */
+  stated?: { allergies: boolean; medications: boolean };
+  onChange(next: ReviewDraft): void;
+}) {
   const id = useId();
   const left = [...draft.allergies, ...draft.medications].filter(
     (e) => e.status === "pending" && e.from !== undefined,
@@ -243,11 +269,13 @@ export function ReviewList({ draft, onChange }: { draft: ReviewDraft; onChange(n
       <ReviewSection
         kind="allergies"
         entries={draft.allergies}
+        statedNone={stated.allergies}
         onChange={(allergies) => onChange({ ...draft, allergies: allergies as AllergyEntry[] })}
       />
       <ReviewSection
         kind="medications"
         entries={draft.medications}
+        statedNone={stated.medications}
         onChange={(medications) => onChange({ ...draft, medications: medications as MedicationEntry[] })}
       />
       <p role="status" className={left ? "review-left" : "hint"}>
