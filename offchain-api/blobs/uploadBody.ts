@@ -37,16 +37,18 @@ export interface ReadUploadOptions {
 
 /** The body's first buffer at most: an envelope's head and a small record fit. */
 const FIRST_BUFFER_BYTES = 64 * 1024;
+/** How far past the bytes received the buffer grows at least: what an upload may hold beyond what it sent. */
+const GROWTH_BYTES = 1024 * 1024;
 
 /** A client that went away mid-body: Express's body parsers' error type, which the error middleware maps. */
 const aborted = () => Object.assign(new Error("The request was aborted."), { type: "request.aborted" });
 
 /**
- * Reads an upload's body a network chunk at a time into one buffer that doubles as the bytes arrive,
- * up to the declared Content-Length (a chunked body's up to the limit), deciding from the first bytes
+ * Reads an upload's body a network chunk at a time into one buffer that grows as the bytes arrive
+ * (doubling, at least 1 MiB ahead), up to the declared Content-Length (a chunked body's up to the limit), deciding from the first bytes
  * before the rest is read and refusing at the first chunk that fails a check, passes the limit, or
  * would take memory `claim` refuses. Nothing but that one buffer is kept: no list of chunks, no
- * second copy. A client that declares 50 MB and stops after its first bytes holds 64 KiB, not 50 MB.
+ * second copy. A client that declares 50 MB and stops after its first bytes holds about 1 MiB, not 50 MB.
  * On a refusal the request is left paused and unread: answer it with {@link closeAfterAnswer} so
  * the client stops sending.
  */
@@ -79,7 +81,8 @@ export function readUpload(req: IncomingMessage, options: ReadUploadOptions): Pr
     /** Makes room for `bytes` more; false when the memory was refused (the upload is stopped). */
     const room = (bytes: number): boolean => {
       if (received + bytes <= body.length) return true;
-      const size = Math.min(Math.max(received + bytes, 2 * body.length), declared ?? limit);
+      // Doubling, and at least GROWTH_BYTES ahead: a 1 MB record grows once, a 50 MB one in six copies.
+      const size = Math.min(Math.max(received + bytes + GROWTH_BYTES, 2 * body.length), declared ?? limit);
       if (options.claim && !options.claim(size - body.length)) {
         stop(busy());
         return false;

@@ -181,6 +181,9 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       await widened.getByText(/^From 1 summary and the general details\.$/).waitFor({ timeout: 60_000 });
       const born = widened.locator("p").filter({ hasText: /^Rae Fusal, born 6 May 1984 \(age \d+\)$/ });
       expect(await born.count()).to.equal(1);
+      // No name card was shared with this doctor, but the name is now on screen: the chart's heading
+      // uses it rather than "Patient 0x…".
+      await dp.getByRole("heading", { name: /^Records of Rae Fusal, \d+/ }).waitFor();
       await dp.setViewportSize({ width: 390, height: 844 });
       await widened.scrollIntoViewIfNeeded();
       await e2e().screenshot(dp, "chart-refusal-02b-chart-summary-phone");
@@ -218,11 +221,10 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       // "Ask for access" opens the request to this patient (the patient is in the link), ready to send.
       await again.getByRole("link", { name: "Ask for access" }).click();
       await dp.getByRole("heading", { name: "Request access" }).waitFor();
-      // No name card shared with this doctor: the address in the field, the short one in the heading.
+      // No name card shared with this doctor: the address in the field; the heading names the patient
+      // by the general details the doctor read above.
       const address = getAddress(patient.address);
-      await dp
-        .getByRole("heading", { name: `Ask Patient ${address.slice(0, 6)}…${address.slice(-4)} for access` })
-        .waitFor();
+      await dp.getByRole("heading", { name: /^Ask Rae Fusal, \d+ for access$/ }).waitFor();
       expect(await dp.getByLabel("Find a patient").inputValue()).to.equal(address);
       await dp.getByRole("button", { name: "Send request" }).waitFor();
       expect(await dp.evaluate(() => location.hash)).to.equal(`#/request-access/${getAddress(patient.address)}`);

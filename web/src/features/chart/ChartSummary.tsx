@@ -1,3 +1,4 @@
+import { useRememberName } from "../../hooks/useKnownName";
 import { useId } from "react";
 import type { Address } from "viem";
 import { summarySources } from "@lib/clinical/decodeReads";
@@ -20,6 +21,7 @@ const TITLE = "Allergies, medications and conditions";
 export function ChartSummary({ patient }: { patient: Address }) {
   const id = useId();
   const { read: load, result: read, task } = useClinicalReads(patient, (decoded) => decoded);
+  useRememberName(patient, read?.details);
   const button = (
     <button type="button" className={read ? undefined : "primary"} onClick={() => void load()} disabled={task.busy}>
       {read ? "Read them again" : "Show allergies and medications"}

@@ -1,6 +1,7 @@
 import { countOf } from "../../components/format";
 import { PatientName } from "../../components/PatientName";
 import { useState } from "react";
+import { useRememberName } from "../../hooks/useKnownName";
 import { useQuery } from "@tanstack/react-query";
 import { Category } from "@lib/categories";
 import { RecordFlags, type ChainRecord } from "@lib/chain/ehr";
@@ -195,6 +196,11 @@ function Chart({ patient }: { patient: Address }) {
   const task = useTaskMutation();
   const [pages, setPages] = useState(1);
   const [opened, setOpened] = useState<Record<number, Opened>>({});
+  // The newest general details opened here name the patient in the heading above them.
+  const newestDetails = Object.entries(opened)
+    .filter(([, o]) => o.details)
+    .sort(([a], [b]) => Number(b) - Number(a))[0]?.[1].details;
+  useRememberName(patient, newestDetails);
   const list = useQuery({
     queryKey: ["chart-records", core, patient, pages],
     queryFn: () => listRecords({ publicClient, core }, { patient, limit: PAGE * pages, newestFirst: true }),

@@ -1,3 +1,4 @@
+import { useRememberName } from "../../hooks/useKnownName";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { getAddress, isAddress, type Address } from "viem";
 import { FormatError } from "@lib/errors";
@@ -57,6 +58,8 @@ function Emergency({ patient }: { patient: Address }) {
   const [justification, setJustification] = useState("");
   // What was read in the window, decoded: in this page's memory only.
   const [card, setCard] = useState<DecodedReads>();
+  // The card's name titles this patient wherever the page names them ("Emergency access is open: <name>").
+  useRememberName(patient, card?.details);
 
   const expiresAt = emergencyWindow.data ? new Date(Number(emergencyWindow.data.expiresAt) * 1000) : undefined;
   const open = hasAccess.data === true && expiresAt !== undefined;
