@@ -406,30 +406,35 @@ describe("uploads decided from their first bytes (issue 15, open attack 2)", fun
       await Promise.allSettled(held.map((h) => h.outcome));
     });
 
-    it("counts what an upload has sent, not what it declared: one held open after its first bytes keeps no one out", async () => {
+    /** The service restarted with a cap on the body bytes held in flight (the quota two uploads wide). */
+    const restartWithCap = async (bytesInFlight: number) => {
       await stopListening();
       await stack.restartServices({
         EHR_UPLOAD_QUOTA_BYTES: String(2 * DECLARED),
-        EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: String(DECLARED + MiB),
+        EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: String(bytesInFlight),
       });
       await signInAll();
       await listen();
+    };
+    /** The patient's upload declaring 50 MiB, sent up to `holdAt` and held open there; `drop()` ends it. */
+    const holdUpload = async (holdAt: number, chunkBytes?: number) => {
       let drop: (() => void) | undefined;
       const sealed = await envelope(stack.patient.address, 4 * MiB);
-      // One upload declares 50 MiB and is held open after its first 128 KiB.
-      const held = slowUpload({
+      const outcome = slowUpload({
         token: tokens.get(stack.patient)!,
         first: sealed.subarray(0, 100),
         declared: DECLARED,
         next: (offset, length) => sealed.subarray(offset % sealed.length, (offset % sealed.length) + length),
-        holdAt: 128 * 1024,
+        everyMs: chunkBytes ? 0 : undefined,
+        chunkBytes,
+        holdAt,
         onSocket: (destroy) => (drop = destroy),
       });
-      await new Promise((r) => setTimeout(r, 300));
-      // Another account's 2 MiB record is received and stored meanwhile (the 50 MiB declared would
-      // have filled the cap of 51 MiB).
-      const record = await envelope(stack.patient2.address, 2 * MiB - 1024);
-      const other = await slowUpload({
+      return { outcome, drop: () => drop!() };
+    };
+    /** `record` sent whole and at once by the second patient. */
+    const sendWhole = (record: Uint8Array) =>
+      slowUpload({
         token: tokens.get(stack.patient2)!,
         first: record.subarray(0, 100),
         declared: record.length,
@@ -437,32 +442,23 @@ describe("uploads decided from their first bytes (issue 15, open attack 2)", fun
         everyMs: 0,
         sha256: `0x${createHash("sha256").update(record).digest("hex")}`,
       });
+
+    it("counts what an upload has sent, not what it declared: one held open after its first bytes keeps no one out", async () => {
+      await restartWithCap(DECLARED + MiB);
+      const held = await holdUpload(128 * 1024);
+      await new Promise((r) => setTimeout(r, 300));
+      // Another account's 2 MiB record is received and stored meanwhile (the 50 MiB declared would
+      // have filled the cap of 51 MiB).
+      const other = await sendWhole(await envelope(stack.patient2.address, 2 * MiB - 1024));
       expect(other.status, JSON.stringify(other.body)).to.equal(201);
-      drop!();
-      await held;
+      held.drop();
+      await held.outcome;
     });
 
     it("answers 503 busy with Retry-After once the body bytes held would pass EHR_MAX_UPLOAD_BYTES_IN_FLIGHT, before reading on", async () => {
-      await stopListening();
-      await stack.restartServices({
-        EHR_UPLOAD_QUOTA_BYTES: String(2 * DECLARED),
-        EHR_MAX_UPLOAD_BYTES_IN_FLIGHT: String(DECLARED),
-      });
-      await signInAll();
-      await listen();
-      let drop: (() => void) | undefined;
-      const sealed = await envelope(stack.patient.address, 4 * MiB);
+      await restartWithCap(DECLARED);
       // One upload sends 40 MiB of its 50 and is held there: its buffer holds 40 MiB or more.
-      const held = slowUpload({
-        token: tokens.get(stack.patient)!,
-        first: sealed.subarray(0, 100),
-        declared: DECLARED,
-        next: (offset, length) => sealed.subarray(offset % sealed.length, (offset % sealed.length) + length),
-        everyMs: 0,
-        chunkBytes: MiB,
-        holdAt: 40 * MiB,
-        onSocket: (destroy) => (drop = destroy),
-      });
+      const held = await holdUpload(40 * MiB, MiB);
       const sent = Date.now();
       while (stack.services.uploadsInFlight.current.bytes < 40 * MiB) {
         expect(Date.now() - sent, "the held upload's bytes arrive").to.be.below(30_000);
@@ -470,30 +466,16 @@ describe("uploads decided from their first bytes (issue 15, open attack 2)", fun
       }
       const record = await envelope(stack.patient2.address, 12 * MiB);
       const rowsBefore = rowsOf(stack.patient2.address);
-      const other = await slowUpload({
-        token: tokens.get(stack.patient2)!,
-        first: record.subarray(0, 100),
-        declared: record.length,
-        next: (offset, length) => record.subarray(offset, offset + length),
-        everyMs: 0,
-        sha256: `0x${createHash("sha256").update(record).digest("hex")}`,
-      });
+      const other = await sendWhole(record);
       expect(other.status, JSON.stringify(other.body)).to.equal(503);
       expect(other.body.error?.code).to.equal("busy");
       expect(Number(other.headers["retry-after"])).to.be.at.least(1);
       expect(other.writtenAtAnswer, "refused once its buffer would pass the cap, not at its end").to.be.below(12 * MiB);
       expect(rowsOf(stack.patient2.address), "nothing counted for the refused upload").to.equal(rowsBefore);
-      drop!();
-      await held;
+      held.drop();
+      await held.outcome;
       // Its bytes are free again.
-      const after = await slowUpload({
-        token: tokens.get(stack.patient2)!,
-        first: record.subarray(0, 100),
-        declared: record.length,
-        next: (offset, length) => record.subarray(offset, offset + length),
-        everyMs: 0,
-        sha256: `0x${createHash("sha256").update(record).digest("hex")}`,
-      });
+      const after = await sendWhole(record);
       expect(after.status, JSON.stringify(after.body)).to.equal(201);
     });
 

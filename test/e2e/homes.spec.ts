@@ -57,6 +57,8 @@ export function homesSpecs(e2e: () => E2e): void {
       await nav(d.page, "Home");
       await d.page.getByRole("heading", { level: 1, name: doctorName, exact: true }).waitFor();
       await d.page.getByText(`General practice · ${hospital.name}`, { exact: true }).waitFor();
+      // The header names who is signed in, as the home does (the address in its tooltip).
+      await d.page.getByLabel("Your account").getByText(doctorName, { exact: true }).waitFor();
       // Hours published (by script), nothing booked: the schedule says so, not "publish your office hours".
       await d.page
         .getByText("No appointments coming up. Patients can book in the office hours you published.")
@@ -88,6 +90,7 @@ export function homesSpecs(e2e: () => E2e): void {
       // The patient's home: greeted by name; the request answered in place.
       await nav(p.page, "Home");
       await p.page.getByRole("heading", { level: 1, name: `Hello, ${PATIENT_NAME}` }).waitFor();
+      await p.page.getByLabel("Your account").getByText(PATIENT_NAME, { exact: true }).waitFor();
       const requests = p.page.getByTestId("home-requests");
       await requests.getByText(doctorName).waitFor();
       await requests.getByText(/asks to read Lab results for 5 days/).waitFor();

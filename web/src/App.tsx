@@ -10,6 +10,7 @@ import { matchPath, RouteContext, useHashRoute, type RouteState } from "./hooks/
 import { ROLE_ROUTES } from "./routes";
 
 // Shown only once signed in: fetched then, not before the first screen (see src/routes.tsx).
+const AccountName = lazy(() => import("./components/AccountName").then((m) => ({ default: m.AccountName })));
 const EmergencyAlert = lazy(() => import("./components/EmergencyAlert").then((m) => ({ default: m.EmergencyAlert })));
 
 const ROLE_NAMES = {
@@ -92,7 +93,14 @@ export function App() {
           <div className="account" aria-label="Your account">
             <span>
               <span className="visually-hidden">Account </span>
-              <code title={address}>{shortAddress(address)}</code>
+              {/* By name once known (loaded with the pages, not before them); the short address until then. */}
+              {role === "patient" || role === "doctor" ? (
+                <Suspense fallback={<code title={address}>{shortAddress(address)}</code>}>
+                  <AccountName address={address} role={role} short={shortAddress(address)} />
+                </Suspense>
+              ) : (
+                <code title={address}>{shortAddress(address)}</code>
+              )}
               {role ? <span className="role"> · {ROLE_NAMES[role]}</span> : null}
             </span>
             <button type="button" onClick={() => lock("manual")} disabled={!userKey} aria-label="Lock your key now">

@@ -22,6 +22,18 @@ export function formatDayFrom(unixSeconds: number, nowSeconds: number): string {
   return localDayFrom(unixSeconds * 1000, nowSeconds * 1000);
 }
 
+/**
+ * A visit as a calendar says it: "Today, Saturday 5 December, 09:00", "Monday 7 December, 09:00",
+ * with the year when it is not this one ("Friday 27 November 2025, 09:00"); in the viewer's time
+ * zone, which the page names once.
+ */
+export function formatVisit(unixSeconds: number, nowSeconds: number): string {
+  const year = new Date(unixSeconds * 1000).getFullYear();
+  const day = formatDayFrom(unixSeconds, nowSeconds);
+  const thisYear = year === new Date(nowSeconds * 1000).getFullYear();
+  return `${thisYear ? day : `${day} ${year}`}, ${formatTime(unixSeconds)}`;
+}
+
 /** "10:00", in the viewer's time zone. */
 export function formatTime(unixSeconds: number): string {
   return localClock(unixSeconds * 1000);

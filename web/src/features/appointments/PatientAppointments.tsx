@@ -5,14 +5,7 @@ import { useBookWrite } from "../../hooks/useBookWrite";
 import { useDoctors } from "../../hooks/useDoctors";
 import { usePatientAppointments } from "../../hooks/usePatientAppointments";
 import { useTaskMutation } from "../../hooks/useTaskMutation";
-import {
-  APPOINTMENT_STATUS,
-  formatDayFrom,
-  formatSlot,
-  formatTime,
-  shortAddress,
-  viewerTimeZone,
-} from "../../components/format";
+import { APPOINTMENT_STATUS, formatSlot, formatVisit, shortAddress, viewerTimeZone } from "../../components/format";
 import { OutcomeOrder } from "./components/OutcomeOrder";
 import "../../components/care.css";
 import { recordName } from "../../records/recordNumber";
@@ -28,8 +21,8 @@ import { isActive, splitAppointments } from "./upcoming";
 const WRITE_STAGES = ["awaiting-signature", "pending", "confirmed"] as const;
 
 /**
- * The patient's appointments, what is coming first (soonest first, by day as on the home) and then
- * the past and the cancelled (latest first, with the year): status, cancel, and the prescription or
+ * The patient's appointments, what is coming first (soonest first) and then the past and the
+ * cancelled (latest first), each by day as on the home: status, cancel, and the prescription or
  * test order of completed ones.
  */
 export function PatientAppointments() {
@@ -59,9 +52,8 @@ export function PatientAppointments() {
   const item = (a: PatientAppointment, coming: boolean) => (
     <li key={`${a.doctor}-${a.start}-${a.seq}`}>
       <h3>
-        {/* What is coming reads as on the home, by day ("Tomorrow, Saturday 5 December, 09:00"); the past with its year. */}
-        {coming ? `${formatDayFrom(a.start, chain.now)}, ${formatTime(a.start)}` : formatSlot(a.start)} with{" "}
-        {nameOf(a.doctor)}
+        {/* By day, as on the home ("Tomorrow, Saturday 5 December, 09:00"); another year's with its year. */}
+        {formatVisit(a.start, chain.now)} with {nameOf(a.doctor)}
       </h3>
       <p>
         {/* "Booked" reads as settled to a patient: until the doctor answers, say what it is waiting for. */}
