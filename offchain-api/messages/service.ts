@@ -94,13 +94,8 @@ export async function conversation(
   page: PageQuery,
 ): Promise<MessagePage> {
   const thread = threadId.toLowerCase() as Hex;
-  const participants = services.messages.participants(thread);
-  // Someone else's conversation is answered as one that does not exist: whether a patient and a
-  // doctor write to each other is not for a stranger to learn (the id is computable from the two).
-  if (
-    !participants ||
-    (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor))
-  ) {
+  // Someone else's conversation is answered as one that does not exist (the id is computable from the two).
+  if (!services.messages.participantsFor(thread, caller.me)) {
     throw new NotFoundError("There is no such conversation of yours.");
   }
   return services.messages.messages(thread, page);

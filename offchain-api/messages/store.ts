@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { getAddress, type Address, type Hex } from "viem";
+import { sameAddress } from "../../lib/records/context";
 import { ConflictError, StorageError } from "../../lib/errors";
 import type {
   ConversationPage,
@@ -152,6 +153,15 @@ export class MessageStore {
           { patient: string; doctor: string } | undefined,
     );
     return row && { patient: getAddress(row.patient), doctor: getAddress(row.doctor) };
+  }
+
+  /**
+   * The participants of a conversation `user` is in; undefined when there is none or it is someone
+   * else's, which callers answer alike (a 404), so a stranger cannot learn whether two people write.
+   */
+  participantsFor(threadId: Hex, user: Address): { patient: Address; doctor: Address } | undefined {
+    const found = this.participants(threadId);
+    return found && (sameAddress(user, found.patient) || sameAddress(user, found.doctor)) ? found : undefined;
   }
 
   /**

@@ -1,7 +1,6 @@
 import type { Hex } from "viem";
 import { MAX_MARKS_PER_REQUEST, type ReadMarks, type ReadState } from "../../lib/api/wire/readState";
 import { NotFoundError } from "../../lib/errors";
-import { sameAddress } from "../../lib/records/context";
 import { tooLarge } from "../http/errors";
 import type { Caller } from "../http/validate";
 import type { ApiServices } from "../services";
@@ -10,7 +9,7 @@ import type { ReadStateStore } from "./store";
 /** What the read-state functions use: the store and, to check conversation marks, the messages. */
 export interface ReadStateDeps {
   store: ReadStateStore;
-  messages: Pick<ApiServices["messages"], "participants">;
+  messages: Pick<ApiServices["messages"], "participantsFor">;
 }
 
 /** The caller's own read state; nobody can ask for another's. */
@@ -30,13 +29,8 @@ export function mergeReadMarks({ store, messages }: ReadStateDeps, caller: Calle
     throw tooLarge(`Send at most ${MAX_MARKS_PER_REQUEST} conversation marks at once; nothing was changed.`);
   }
   for (const thread of threads) {
-    // Someone else's conversation is answered as one that does not exist: whether a patient and a
-    // doctor write to each other is not for a stranger to learn.
-    const participants = messages.participants(thread as Hex);
-    if (
-      !participants ||
-      (!sameAddress(caller.me, participants.patient) && !sameAddress(caller.me, participants.doctor))
-    ) {
+    // Someone else's conversation is answered as one that does not exist (MessageStore.participantsFor).
+    if (!messages.participantsFor(thread as Hex, caller.me)) {
       throw new NotFoundError("There is no such conversation of yours; nothing was changed.");
     }
   }

@@ -16,10 +16,22 @@ export function AccountName({ address, role, short }: { address: string; role: "
 
 function OwnPatientName({ address, short }: { address: string; short: string }) {
   const name = useGeneralDetails().data?.details.fullName?.trim();
-  return name ? <span title={address}>{name}</span> : <code title={address}>{short}</code>;
+  return name ? (
+    <span className="account-name" title={address}>
+      {name}
+    </span>
+  ) : (
+    <code title={address}>{short}</code>
+  );
 }
 
 function OwnDoctorName({ address, short }: { address: string; short: string }) {
   const name = useDoctors().data?.find((d) => d.account.toLowerCase() === address.toLowerCase())?.name;
-  return name ? <span title={address}>{name}</span> : <code title={address}>{short}</code>;
+  return name ? (
+    <span className="account-name" title={address}>
+      {name}
+    </span>
+  ) : (
+    <code title={address}>{short}</code>
+  );
 }

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { PatientName } from "../../components/PatientName";
-import { Progress } from "../../components/Progress";
+import { TaskProgress } from "../../components/Progress";
 import { WRITE_STAGES, type TaskStage } from "../../components/stages";
 import { useWallet } from "../../ehr/useEhr";
 import { useBookWrite } from "../../hooks/useBookWrite";
@@ -196,16 +196,7 @@ export function DoctorAppointments() {
     <>
       <h1 tabIndex={-1}>Appointments</h1>
       <p className="muted">From a week ago to four weeks ahead. Times are in your time zone, {viewerTimeZone()}.</p>
-      {task.busy || task.stage ? (
-        <Progress
-          title={doing}
-          stages={stages}
-          current={task.stage}
-          done={task.done}
-          failed={task.failed}
-          doneText={finished}
-        />
-      ) : null}
+      <TaskProgress title={doing} stages={stages} task={task} doneText={finished} />
       {appointments.isPending ? (
         <p role="status">Reading your calendar from the chain…</p>
       ) : appointments.isError ? (
