@@ -10,7 +10,7 @@ import { randomBytes } from "../lib/bytes";
 import { generateDataKey, sealEnvelope } from "../lib/crypto/envelope";
 import { newRecordId } from "../lib/crypto/identity";
 import { fakeWrapped } from "./keys/fakeWrapped";
-import { expectError, testKeyEntry } from "./testing/records";
+import { expectError, storedTestKeyEntry } from "./testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "./testing/stack";
 
 describe("attacks that held (issue 15 red-team pass)", () => {
@@ -87,7 +87,7 @@ describe("attacks that held (issue 15 red-team pass)", () => {
   });
 
   it("GET /v1/keys/held answers only the session's own entries: a stranger naming a reader learns nothing", async () => {
-    const entry = testKeyEntry(stack, { envelopeHash: `0x${"cd".repeat(32)}`, wrapped: fakeWrapped("cd") });
+    const entry = await storedTestKeyEntry(stack, { wrapped: fakeWrapped("cd") });
     await request(stack.app)
       .post("/v1/keys")
       .set("Authorization", auth(stack.patient))

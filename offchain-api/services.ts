@@ -130,6 +130,7 @@ export async function openServices(
     quotaBytes: config.uploadQuotaBytes,
     keyBackups: config.keyBackupQuota,
   });
+  const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
   const sweeper = new BlobSweeper({
     ledger: uploads,
     blobs,
@@ -139,8 +140,8 @@ export async function openServices(
     logger,
     graceMs: config.unreferencedGraceSeconds * 1000,
     intervalMs: config.sweepIntervalSeconds * 1000,
+    removed: (sha256) => keyStore.forgetEnvelope(sha256),
   });
-  const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
   const vault = new CustodianRewrapper({
     vault: keyStore,
     publicClient,

@@ -5,7 +5,7 @@ import { BindingError, FormatError, IntegrityError } from "../errors";
 import { generateDataKey } from "./envelope";
 import { newRecordId } from "./identity";
 import type { Address, Hex } from "viem";
-import { unwrapDataKey, wrapDataKey, wrappedKeyShapeError, WRAPPED_KEY_PREFIX } from "./keyWrap";
+import { unwrapDataKey, wrapDataKey, WRAPPED_KEY_BYTES, wrappedKeyShapeError, WRAPPED_KEY_PREFIX } from "./keyWrap";
 import type { WrapBinding } from "./keyWrap";
 import { rejection } from "../testing/rejection";
 import { localRecordIdentity } from "../testing/recordIdentity";
@@ -143,8 +143,8 @@ describe("crypto/keyWrap", () => {
       for (const length of [0, 3, 7, 8, 40, 100, 169, 200, wrapped.length - 2, wrapped.length - 1]) {
         await rejection(unwrapDataKey(wrapped.slice(0, length), reader.privateKey as Hex, binding), FormatError);
       }
-      // One AES block fewer keeps the form: the MAC refuses it.
-      await rejection(unwrapDataKey(wrapped.slice(0, -32), reader.privateKey as Hex, binding), IntegrityError);
+      // One AES block fewer is shorter than any payload: refused by its form, before the MAC.
+      await rejection(unwrapDataKey(wrapped.slice(0, -32), reader.privateKey as Hex, binding), FormatError);
       await rejection(unwrapDataKey(wrapped + "0", reader.privateKey as Hex, binding), FormatError);
       await refused(unwrapDataKey(wrapped + "00".repeat(16), reader.privateKey as Hex, binding));
     });
@@ -182,6 +182,25 @@ describe("crypto/keyWrap", () => {
       const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
       const uncompressed = `${WRAPPED_KEY_PREFIX}${body.slice(0, 32)}04${body.slice(34)}`;
       expect(wrappedKeyShapeError(uncompressed)).to.match(/not compressed/);
+    });
+
+    it("knows the sizes a wrapped key can have: the shortest and the longest binding pass, one block more does not", async () => {
+      const shortest = { ...binding, chainId: 1, category: 0, part: "report" as const };
+      const longest = { ...binding, chainId: Number.MAX_SAFE_INTEGER, category: 31, part: "summary" as const };
+      const sizes = [];
+      for (const edge of [shortest, longest]) {
+        const made = await wrapDataKey(generateDataKey(), reader.publicKey as Hex, edge);
+        expect(wrappedKeyShapeError(made)).to.equal(undefined);
+        sizes.push((made.length - WRAPPED_KEY_PREFIX.length) / 2);
+        expect(await unwrapDataKey(made, reader.privateKey as Hex, edge)).to.have.length(32);
+      }
+      expect(sizes).to.deep.equal([WRAPPED_KEY_BYTES.min, WRAPPED_KEY_BYTES.max]);
+      // A key wrapped with room for more (a 4 KB string of the right form) is junk taking the service's disk.
+      const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
+      for (const extra of [WRAPPED_KEY_BYTES.max - body.length / 2 + 16, 2048]) {
+        const padded = `${wrapped}${"00".repeat(extra - (extra % 16))}`;
+        expect(wrappedKeyShapeError(padded), `${extra} bytes more`).to.equal("wrong length");
+      }
     });
 
     it("refuses a well-encrypted payload that is not a valid key binding with a FormatError", async () => {

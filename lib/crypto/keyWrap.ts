@@ -26,8 +26,37 @@ export interface WrapBinding extends RecordIdentity {
 
 export const WRAPPED_KEY_PREFIX = "ehrwk1:";
 const PAYLOAD_VERSION = 1;
-/** iv 16 + compressed ephemeral key 33 + mac 32 + at least one AES block. */
-const MIN_WRAPPED_BYTES = 16 + 33 + 32 + 16;
+/** iv 16 + compressed ephemeral key 33 + mac 32, before the ciphertext. */
+const WRAPPED_OVERHEAD = 16 + 33 + 32;
+
+/** The payload's length for these values: every other field is of fixed length (lowercase hex, base64 of 32 bytes). */
+function payloadLength(chainId: number, category: number, part: RecordPart): number {
+  const address = `0x${"0".repeat(40)}`;
+  return JSON.stringify({
+    v: PAYLOAD_VERSION,
+    key: "A".repeat(44),
+    chainId,
+    contract: address,
+    patient: address,
+    recordId: `0x${"0".repeat(32)}`,
+    category,
+    part,
+    reader: address,
+  }).length;
+}
+
+/** AES-CBC with PKCS#7 padding: always at least one byte of padding, whole 16-byte blocks. */
+const cbcLength = (plaintext: number) => (Math.floor(plaintext / 16) + 1) * 16;
+
+/**
+ * The sizes a wrapped key can have, in bytes: from the shortest payload (chain 1, category 0, a
+ * report) to the longest (the largest safe chain id, category 31, a summary). 401 or 417 bytes today;
+ * anything longer is not a wrapped key, and would only take room where the service keeps them.
+ */
+export const WRAPPED_KEY_BYTES = {
+  min: WRAPPED_OVERHEAD + cbcLength(payloadLength(1, 0, "report")),
+  max: WRAPPED_OVERHEAD + cbcLength(payloadLength(Number.MAX_SAFE_INTEGER, 31, "summary")),
+} as const;
 
 function invalidBinding(details: string): FormatError {
   return new FormatError("The key binding is not valid.", { details });
@@ -123,7 +152,7 @@ function parsePayload(text: string): { key: Uint8Array; binding: WrapBinding } {
 
 /**
  * What is wrong with the form of a wrapped key, or undefined if it could be one: the prefix,
- * lowercase hex, a compressed ephemeral key (02/03), whole AES blocks. Needs no private key, so the
+ * lowercase hex, a compressed ephemeral key (02/03), whole AES blocks of a payload's length. Needs no private key, so the
  * storage service refuses junk at store time with the same rule {@link unwrapDataKey} applies.
  */
 export function wrappedKeyShapeError(wrapped: unknown): string | undefined {
@@ -135,8 +164,11 @@ export function wrappedKeyShapeError(wrapped: unknown): string | undefined {
   }
   const body = wrapped.slice(WRAPPED_KEY_PREFIX.length);
   if (!/^[0-9a-f]*$/.test(body) || body.length % 2 !== 0) return "not lowercase hex";
-  // AES-CBC: the ciphertext is whole 16-byte blocks.
-  if (body.length / 2 < MIN_WRAPPED_BYTES || (body.length / 2 - 81) % 16 !== 0) return "wrong length";
+  // AES-CBC: the ciphertext is whole 16-byte blocks, of a payload of known form.
+  const bytes = body.length / 2;
+  if (bytes < WRAPPED_KEY_BYTES.min || bytes > WRAPPED_KEY_BYTES.max || (bytes - WRAPPED_OVERHEAD) % 16 !== 0) {
+    return "wrong length";
+  }
   // eth-crypto's cipher.stringify compresses the ephemeral public key (after the 16-byte iv).
   if (!/^0[23]$/.test(body.slice(32, 34))) return "ephemeral public key is not compressed";
   return undefined;

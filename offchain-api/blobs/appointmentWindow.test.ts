@@ -2,12 +2,11 @@ import { expect } from "chai";
 import request from "supertest";
 import { contractConstants } from "../../deployments/contracts";
 import { utf8, fromUtf8 } from "../../lib/bytes";
-import { newRecordId } from "../../lib/crypto/identity";
 import { FormatError } from "../../lib/errors";
 import { createRecord } from "../../lib/records/createRecord";
 import { readRecord } from "../../lib/records/readRecord";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
-import { expectError, flowAs } from "../testing/records";
+import { expectError, flowAs, storedTestKeyEntry } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 import { hasAppointmentWindow } from "./appointmentWindow";
 import { fakeWrapped } from "../keys/fakeWrapped";
@@ -21,16 +20,8 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
   let start: number;
 
   const chainNow = async () => Number((await stack.publicClient.getBlock()).timestamp);
-  const entry = (patient: StackAccount): WrappedKeyEntry => ({
-    chainId: stack.chain.chainId,
-    contract: stack.core,
-    patient: patient.address,
-    recordId: newRecordId(),
-    part: "report",
-    reader: stack.doctor.address,
-    envelopeHash: `0x${"cd".repeat(32)}`,
-    wrapped: fakeWrapped("cd"),
-  });
+  const entry = (patient: StackAccount): Promise<WrappedKeyEntry> =>
+    storedTestKeyEntry(stack, { patient: patient.address, wrapped: fakeWrapped("cd") });
   const store = (entries: WrappedKeyEntry[]) =>
     request(stack.app).post("/v1/keys").set("Authorization", `Bearer ${token}`).send({ entries });
   const prescription = (appointmentStart: number | undefined, patient: StackAccount = stack.patient) =>
@@ -56,7 +47,7 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
 
   it("is closed before the appointment starts: keys refused (403), nothing stored", async () => {
     expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(false);
-    const early = entry(stack.patient);
+    const early = await entry(stack.patient);
     expectError(await store([early]), 403, "forbidden", /only for yourself/);
     expect(await stack.services.keyStore.heldEntry(early)).to.equal(undefined);
   });
@@ -74,8 +65,8 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(true);
     expect(await hasAppointmentWindow(stack.services, stack.patient2.address, stack.doctor.address)).to.equal(false);
     expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor2.address)).to.equal(false);
-    await store([entry(stack.patient)]).expect(201);
-    expectError(await store([entry(stack.patient2)]), 403, "forbidden", /only for yourself/);
+    await store([await entry(stack.patient)]).expect(201);
+    expectError(await store([await entry(stack.patient2)]), 403, "forbidden", /only for yourself/);
 
     // Without the appointment path the chain refuses the doctor (no grant).
     let refused: unknown;
@@ -97,13 +88,13 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
     // appointment could still plant entries (for themself, the patient or the custodian).
     await (await stack.coreContract.suspendDoctor(stack.doctor.address, 1)).wait();
     try {
-      const planted = entry(stack.patient);
+      const planted = await entry(stack.patient);
       expectError(await store([planted]), 403, "forbidden", /only for yourself/);
       expect(await stack.services.keyStore.heldEntry(planted)).to.equal(undefined);
     } finally {
       await (await stack.coreContract.reinstateDoctor(stack.doctor.address)).wait();
     }
-    await store([entry(stack.patient)]).expect(201);
+    await store([await entry(stack.patient)]).expect(201);
   });
 
   it("is open just after a slot starts on an idle chain: judged at the next block's time, not the latest block's", async () => {
@@ -134,7 +125,7 @@ describe("appointment write window (addAppointmentRecord without a grant)", () =
   it("closes 24 hours after the slot ends: keys refused again and the chain refuses the record", async () => {
     await stack.increaseTime(SLOT + 24 * 60 * 60 + 1);
     expect(await hasAppointmentWindow(stack.services, stack.patient.address, stack.doctor.address)).to.equal(false);
-    expectError(await store([entry(stack.patient)]), 403, "forbidden", /only for yourself/);
+    expectError(await store([await entry(stack.patient)]), 403, "forbidden", /only for yourself/);
     let error: unknown;
     await prescription(start).catch((e: unknown) => (error = e));
     expect(error, "a refusal").to.be.instanceOf(Error);

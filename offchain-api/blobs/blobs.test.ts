@@ -7,7 +7,7 @@ import { HDNodeWallet } from "ethers";
 import { keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { randomBytes, sha256, toHex, utf8 } from "../../lib/bytes";
-import { ENVELOPE_HEADER_LENGTH } from "../../lib/crypto/envelope";
+import { ENVELOPE_HEADER_LENGTH, readEnvelopeHeader } from "../../lib/crypto/envelope";
 import type { RecordIdentity } from "../../lib/crypto/identity";
 import type { Address, Hex } from "viem";
 import { createKeyBackup } from "../../lib/keys/keyBackup";
@@ -16,7 +16,7 @@ import { rawLeafCid } from "../../lib/api/rawCid";
 import { KuboBlobStore } from "../storage/kuboBlobStore";
 import { blockFileOf, filesUnder } from "../testing/blobStoreContract";
 import { startKuboRpcServer, type KuboRpcDouble } from "../testing/kuboRpcServer";
-import { expectError, sealTestEnvelope } from "../testing/records";
+import { expectError, sealTestEnvelope, testKeyEntry } from "../testing/records";
 import { rejection } from "../../lib/testing/rejection";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -422,6 +422,23 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       const kept = await envelope(stack.patient.address);
       const keptCid = await stored(stack.patient, kept);
       await addRecord(stack.patient, kept, keptCid);
+      // The patient's own keys of both, as the app stores them after the files.
+      const keyOf = async (bytes: Uint8Array) => {
+        const { recordId, part } = readEnvelopeHeader(bytes).identity;
+        const entry = testKeyEntry(stack, {
+          recordId,
+          part,
+          reader: stack.patient.address,
+          envelopeHash: await hashOf(bytes),
+        });
+        await request(stack.app)
+          .post("/v1/keys")
+          .set("Authorization", auth(stack.patient))
+          .send({ entries: [entry] })
+          .expect(201);
+        return entry;
+      };
+      const [orphanKey, keptKey] = [await keyOf(orphan), await keyOf(kept)];
       // Within the grace period nothing goes.
       await stack.services.sweeper.runOnce();
       await download(stack.patient, orphanCid).expect(200);
@@ -429,6 +446,9 @@ describe("blobs (POST /v1/blobs, GET /v1/blobs/:cid)", () => {
       expectError(await download(stack.patient, orphanCid), 404, "not_found", /No file is stored/);
       await expectRejected(blockFileOf(blocks(), orphan));
       await download(stack.patient, keptCid).expect(200);
+      // A key of a file no record ever named goes with it; the record's key stays.
+      expect(await stack.services.keyStore.heldEntry(orphanKey)).to.equal(undefined);
+      expect((await stack.services.keyStore.heldEntry(keptKey))?.wrapped).to.equal(keptKey.wrapped);
       // Its bytes are free again: uploading them once more stores them anew.
       await stored(stack.patient, orphan);
     });

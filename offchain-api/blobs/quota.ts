@@ -235,6 +235,14 @@ export class UploadLedger {
     }
   }
 
+  /** The CID an upload of the bytes `sha256` was stored under here, or undefined when none was. */
+  cidOf(sha256: Hex): string | undefined {
+    const row = this.statement("SELECT cid FROM uploads WHERE sha256 = ? AND cid IS NOT NULL LIMIT 1").get(
+      sha256.toLowerCase(),
+    ) as { cid: string } | undefined;
+    return row?.cid;
+  }
+
   /** Marks every upload of these hashes referenced (a record or key event named them). */
   markReferenced(hashes: Iterable<Hex>, now = Date.now()): void {
     this.write((db) => referenced(db, hashes, now));

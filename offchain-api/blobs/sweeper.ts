@@ -27,6 +27,8 @@ export interface BlobSweeperOptions {
   graceMs: number;
   /** How often the sweeper runs, in milliseconds. */
   intervalMs: number;
+  /** What else goes with a removed blob (the wrapped keys of that envelope). */
+  removed?: (sha256: Hex) => void;
 }
 
 /**
@@ -122,6 +124,7 @@ export class BlobSweeper {
         if (!ledger.stillExpired(blob.sha256, before)) return false;
         await blobs.remove(blob.cid);
         ledger.forget(blob.sha256, before);
+        this.options.removed?.(blob.sha256);
         return true;
       });
       if (done) {

@@ -14,7 +14,7 @@ import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import { StateDatabase } from "../state/database";
-import { expectError, flowAs, testKeyEntry } from "../testing/records";
+import { expectError, flowAs, storedTestKeyEntry, testKeyEntry } from "../testing/records";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 import { fakeWrapped } from "./fakeWrapped";
 import { ChainKeyVault } from "./vault";
@@ -51,11 +51,11 @@ describe("key entries: who may store what, create-if-absent, the refusal flood",
   const auth = (who: StackAccount) => `Bearer ${tokens.get(who)}`;
   const store = (who: StackAccount, entries: unknown) =>
     request(stack.app).post("/v1/keys").set("Authorization", auth(who)).send({ entries });
-  const entryFor = (over: Partial<WrappedKeyEntry> = {}) => testKeyEntry(stack, over);
+  const entryFor = (over: Partial<WrappedKeyEntry> = {}) => storedTestKeyEntry(stack, over);
 
   it("finding 3: a granted doctor cannot plant a key for another doctor (403); that doctor's break-glass read still gets the custodian's re-wrap", async () => {
     const record = await readChainRecord(stack.publicClient, stack.core, stack.patient.address, details.index);
-    const planted = entryFor({
+    const planted = await entryFor({
       recordId: details.recordId,
       reader: stack.doctor2.address,
       envelopeHash: record.envelopeHash,
@@ -99,15 +99,18 @@ describe("key entries: who may store what, create-if-absent, the refusal flood",
 
   it("still lets a doctor store for themself, the patient and the custodian (201)", async () => {
     const recordId = newRecordId();
-    const mine = [stack.doctor.address, stack.patient.address, stack.core].map((reader) =>
-      entryFor({ recordId, reader }),
+    const { envelopeHash } = await entryFor({ recordId });
+    const mine = await Promise.all(
+      [stack.doctor.address, stack.patient.address, stack.core].map((reader) =>
+        entryFor({ recordId, reader, envelopeHash }),
+      ),
     );
     await store(stack.doctor, mine).expect(201);
   });
 
   it("finding 4: concurrent posts of the same new entry by two granted doctors store it once (one 201, the rest 409)", async () => {
     for (let round = 0; round < 5; round++) {
-      const entry = entryFor({ reader: stack.patient.address });
+      const entry = await entryFor({ reader: stack.patient.address });
       const answers = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           store(i % 2 ? stack.doctor : stack.doctor2, [{ ...entry, wrapped: fakeWrapped(i % 2 ? "44" : "55") }]),

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
-import { keccak256, toBytes } from "viem";
+import { createHash } from "node:crypto";
+import { keccak256, toBytes, type Address } from "viem";
 import { utf8 } from "../../lib/bytes";
 import { writeCore } from "../../lib/chain/ehr";
 import { newRecordId } from "../../lib/crypto/identity";
@@ -8,7 +9,7 @@ import type { Hex } from "viem";
 import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
-import { expectError, flowAs, testKeyEntry } from "../testing/records";
+import { expectError, flowAs, storedTestKeyEntry } from "../testing/records";
 import { fakeWrapped } from "./fakeWrapped";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -166,7 +167,7 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
   describe("storing", () => {
     /** The patient's own key entry (changed by `over`). */
     const entryFor = async (over: Partial<WrappedKeyEntry> = {}) =>
-      testKeyEntry(stack, { reader: stack.patient.address, ...over });
+      storedTestKeyEntry(stack, { reader: stack.patient.address, ...over });
 
     it("stores the patient's entries and lets the patient replace them (201)", async () => {
       const entry = await entryFor();
@@ -214,6 +215,58 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       for (const entry of entries) expect(await stack.services.keyStore.heldEntry(entry)).to.equal(undefined);
     });
 
+    it("stores a patient's keys only for the patient, the custodian or an active doctor (403 otherwise, nothing stored)", async () => {
+      const entry = await entryFor();
+      const { envelopeHash } = entry;
+      const forReader = (reader: Address) => ({ ...entry, reader });
+      await store(stack.patient, [stack.patient.address, stack.core, stack.doctor.address].map(forReader)).expect(201);
+      for (const reader of [
+        stack.outsider.address,
+        stack.patient2.address,
+        stack.hospital.address,
+        stack.admin.address,
+      ]) {
+        // With an entry that would pass: the batch is all or nothing.
+        const refused = await store(stack.patient, [forReader(stack.doctor2.address), forReader(reader)]);
+        expectError(refused, 403, "forbidden", /only for the patient, the emergency custodian or an active doctor/);
+        expect(await stack.services.keyStore.heldEntry(forReader(reader))).to.equal(undefined);
+        expect(await stack.services.keyStore.heldEntry(forReader(stack.doctor2.address))).to.equal(undefined);
+      }
+      expect(await stack.services.keyStore.heldEnvelopeHashes(stack.patient.address, stack.doctor.address)).to.include(
+        envelopeHash.toLowerCase(),
+      );
+    });
+
+    it("stores a key only for a record part whose file is stored here, as its header names it (404 or 400, nothing stored)", async () => {
+      const stored = await entryFor();
+      // No file under this hash: a made-up record id cannot take room.
+      const missing = await entryFor({ envelopeHash: `0x${"ef".repeat(32)}` });
+      expectError(await store(stack.patient, [stored, missing]), 404, "not_found", /upload the file before its keys/);
+      // The file is there, but its header names another record, part or patient.
+      const otherPatient = await storedTestKeyEntry(stack, { patient: stack.patient2.address });
+      const wrongs: [string, WrappedKeyEntry][] = [
+        ["record", { ...stored, recordId: newRecordId() }],
+        ["part", { ...stored, part: "summary" as const }],
+        ["patient", { ...stored, envelopeHash: otherPatient.envelopeHash }],
+      ];
+      for (const [what, wrong] of wrongs) {
+        expectError(await store(stack.patient, [wrong]), 400, "bad_request", /the record part its envelope hash names/);
+        expect(await stack.services.keyStore.heldEntry(wrong), what).to.equal(undefined);
+      }
+      // A file that is no envelope (a key backup is clear JSON).
+      const backup = utf8(JSON.stringify({ version: 1, note: "not an envelope" }));
+      const backupHash = `0x${createHash("sha256").update(backup).digest("hex")}` as Hex;
+      await stack.services.blobs.put(backup, backupHash);
+      expectError(
+        await store(stack.patient, [{ ...stored, envelopeHash: backupHash }]),
+        400,
+        "bad_request",
+        /the record part its envelope hash names/,
+      );
+      expect(await stack.services.keyStore.heldEntry(stored)).to.equal(undefined);
+      await store(stack.patient, [stored]).expect(201);
+    });
+
     it("refuses entries of another chain or contract, malformed entries and malformed JSON (400)", async () => {
       expectError(await store(stack.patient, [await entryFor({ chainId: 1 })]), 400, "bad_request", /this chain/);
       expectError(
@@ -230,6 +283,8 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
         "hello",
         fakeWrapped("33").slice(0, -2),
         fakeWrapped("33").replace("0002", "0004"),
+        // The form of a wrapped key, but 16 blocks longer than any: room taken for nothing.
+        `${fakeWrapped("33")}${"33".repeat(16 * 16)}`,
       ]) {
         const refused = await store(stack.patient, [await entryFor({ wrapped: junk })]);
         expectError(refused, 400, "bad_request", /wrapped/);

@@ -1,4 +1,7 @@
-import { getAddress, isAddressEqual, type Address } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
+import { rawLeafCid } from "../../lib/api/rawCid";
+import { readEnvelopeHeader } from "../../lib/crypto/envelope";
+import type { RecordIdentity } from "../../lib/crypto/identity";
 import type { HeldKeys, KeysStored, ReleasedKey, ReleaseKeyBody } from "../../lib/api/wire/keys";
 import { recordCount, roleOf } from "../../lib/chain/ehr";
 import { AccessDeniedError, ConflictError, ContractRevertedError, FormatError, NotFoundError } from "../../lib/errors";
@@ -10,8 +13,10 @@ import { hasCurrentGrant, isOurs } from "../blobs/access";
 import { hasAppointmentWindow } from "../blobs/appointmentWindow";
 
 /**
- * Stores wrapped keys of this chain and EhrCore, all of a batch or none: a registered patient stores
- * (or replaces) any entry of their own records; an active doctor with a current grant or appointment
+ * Stores wrapped keys of this chain and EhrCore, all of a batch or none, each for a record part
+ * stored here (its envelope's header names that part: {@link checkEnvelopes}): a registered
+ * patient stores (or replaces) any entry of their own records for themself, the custodian or an
+ * active doctor; an active doctor with a current grant or appointment
  * window stores new entries of that patient's records only for themself, the patient or the
  * emergency custodian (never replacing one: ConflictError), so no doctor can plant a key another
  * reader would be handed. Wrapped keys are never logged.
@@ -49,12 +54,84 @@ export async function storeKeys(
       "A doctor can store keys only for themself, the patient or the emergency custodian; the patient's app shares with other doctors.",
     );
   }
+  // A patient's app wraps keys for the patient, the custodian and active doctors only: any other
+  // reader would be a row nobody can ever use.
+  const readers = [...new Set(entries.filter(own).map((e) => getAddress(e.reader)))];
+  for (const reader of readers) {
+    if (isAddressEqual(reader, me) || isAddressEqual(reader, services.core)) continue;
+    if ((await roleOf(services.publicClient, services.core, reader)) !== "doctor") {
+      throw new AccessDeniedError(
+        "A key can be stored only for the patient, the emergency custodian or an active doctor.",
+      );
+    }
+  }
+  await checkEnvelopes(services, entries);
   const { conflicts } = await services.keyStore.storeEntries(entries, own);
   if (conflicts > 0) {
     throw new ConflictError("A key for this record is already stored; only the patient can replace it.");
   }
   services.logger.info({ requestId: caller.requestId, count: entries.length }, "wrapped keys stored");
   return { stored: entries.length };
+}
+
+/**
+ * Every entry names, by its envelope hash, a record part this service stores, whose clear header
+ * is that entry's chain, contract, patient, record and part: a key comes after its file (as the
+ * app uploads them), and the entries one account can make are bounded by the files it could
+ * store (each within the upload quota, or referenced on chain) times the readers above. The file
+ * is found under its upload's CID, else under the raw-block CID of its hash (a file of up to
+ * 2 MiB, also one stored before the upload ledger or by another instance of the private network),
+ * each block checked against its CID. NotFoundError when there is none; FormatError when its
+ * header is of another record part.
+ */
+async function checkEnvelopes(services: ApiServices, entries: WrappedKeyEntry[]): Promise<void> {
+  const byHash = new Map<string, WrappedKeyEntry[]>();
+  for (const entry of entries) {
+    const hash = entry.envelopeHash.toLowerCase();
+    byHash.set(hash, [...(byHash.get(hash) ?? []), entry]);
+  }
+  for (const [hash, named] of byHash) {
+    const identity = await storedIdentity(services, hash as Hex);
+    if (!identity) {
+      throw new NotFoundError("The record file a key is for is not stored here: upload the file before its keys.");
+    }
+    const matches = (entry: WrappedKeyEntry) =>
+      identity !== "not-an-envelope" &&
+      identity.chainId === entry.chainId &&
+      isAddressEqual(identity.contract, entry.contract) &&
+      isAddressEqual(identity.patient, entry.patient) &&
+      identity.recordId.toLowerCase() === entry.recordId.toLowerCase() &&
+      identity.part === entry.part;
+    if (!named.every(matches)) {
+      throw new FormatError("A key must be for the record part its envelope hash names.", {
+        details: "envelopeHash: the stored file is another record part",
+      });
+    }
+  }
+}
+
+/** The identity in the header of the stored file whose SHA-256 is `sha256` (see {@link checkEnvelopes}). */
+async function storedIdentity(
+  services: ApiServices,
+  sha256: Hex,
+): Promise<RecordIdentity | "not-an-envelope" | undefined> {
+  const cids = new Set([services.uploads.cidOf(sha256), rawLeafCid(sha256)].filter((cid) => cid !== undefined));
+  for (const cid of cids) {
+    let start;
+    try {
+      start = await services.blobs.readStart(cid);
+    } catch (error) {
+      if (error instanceof NotFoundError) continue;
+      throw error;
+    }
+    try {
+      return readEnvelopeHeader(start.bytes).identity;
+    } catch (error) {
+      if (error instanceof FormatError) return "not-an-envelope";
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 /** Which of the caller's (the patient's) record parts `reader` holds keys of, as envelope hashes. */

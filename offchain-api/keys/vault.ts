@@ -47,6 +47,13 @@ const MIGRATIONS = [
       db.exec("CREATE INDEX key_entries_by_reader ON key_entries (chain_id, contract, patient, reader)");
     },
   },
+  {
+    // The sweeper removes the keys of an envelope it removed (forgetEnvelope).
+    id: "keys/2-by-envelope",
+    up(db: import("node:sqlite").DatabaseSync) {
+      db.exec("CREATE INDEX key_entries_by_envelope ON key_entries (envelope_hash)");
+    },
+  },
 ];
 
 interface Row {
@@ -187,6 +194,17 @@ export class ChainKeyVault implements KeyVault {
       throw new AccessDeniedError("This key does not belong to the record you asked for.");
     }
     return entry.wrapped;
+  }
+
+  /**
+   * Removes every entry of the envelope whose SHA-256 is `sha256`: the sweeper removed that file
+   * (never referenced on chain), so no reader could ever be given a key of it. Answers how many.
+   */
+  forgetEnvelope(sha256: Hex): number {
+    const removed = this.options.state.transaction((db) =>
+      db.prepare("DELETE FROM key_entries WHERE envelope_hash = ?").run(sha256.toLowerCase()),
+    );
+    return Number(removed.changes);
   }
 
   /** Stores after this are refused (StorageError); reads keep working. The database is the services' to close. */

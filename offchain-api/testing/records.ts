@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import type { Response } from "supertest";
 import { randomBytes } from "../../lib/bytes";
-import { generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
+import { envelopeHash, generateDataKey, sealEnvelope } from "../../lib/crypto/envelope";
 import { newRecordId, type RecordIdentity } from "../../lib/crypto/identity";
 import type { FlowContext } from "../../lib/records/types";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
@@ -74,4 +74,30 @@ export function testKeyEntry(
     wrapped: fakeWrapped("33"),
     ...changes,
   };
+}
+
+/**
+ * {@link testKeyEntry} (`changes` applied) whose record part's envelope is stored in the service, as
+ * the app uploads it before its keys (POST /v1/keys checks that a key's file is there and is that
+ * part); an `envelopeHash` given in `changes` is taken as it is, and nothing is stored.
+ */
+export async function storedTestKeyEntry(
+  stack: Pick<TestStack, "chain" | "core" | "patient" | "doctor" | "services">,
+  changes: Partial<WrappedKeyEntry> = {},
+): Promise<WrappedKeyEntry> {
+  const entry = testKeyEntry(stack, changes);
+  if (changes.envelopeHash) return entry;
+  const { chainId, contract, patient, recordId, part } = entry;
+  const identity = {
+    chainId,
+    contract,
+    patient,
+    recordId,
+    category: 3,
+    part: part === "summary" ? part : "report",
+  } as const;
+  const bytes = await sealEnvelope(randomBytes(64), generateDataKey(), identity, { compress: "never" });
+  const hash = await envelopeHash(bytes);
+  await stack.services.blobs.put(bytes, hash);
+  return { ...entry, envelopeHash: hash };
 }

@@ -1,6 +1,6 @@
 /** `/v1/keys` (offchain-api/README.md, "Keys"): wrapped data keys, stored and released under the chain's rules. */
 import { z } from "zod";
-import { wrappedKeyShapeError } from "../../crypto/keyWrap";
+import { WRAPPED_KEY_BYTES, WRAPPED_KEY_PREFIX, wrappedKeyShapeError } from "../../crypto/keyWrap";
 import type { KeyRequest, WrappedKeyEntry } from "../../storage/types";
 import { addressField, hash32Field, recordIdField } from "../wireFields";
 
@@ -22,7 +22,7 @@ export const wrappedKeyEntrySchema = z.object({
   wrapped: z
     .string()
     .min(1)
-    .max(4096)
+    .max(WRAPPED_KEY_PREFIX.length + 2 * WRAPPED_KEY_BYTES.max)
     .refine((wrapped) => wrappedKeyShapeError(wrapped) === undefined, "must be a wrapped key"),
 }) satisfies z.ZodType<WrappedKeyEntry>;
 
