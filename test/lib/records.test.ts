@@ -423,6 +423,24 @@ describe("record flows (Helia on disk, in-process EVM)", function () {
       expect(fromUtf8(read.plaintext)).to.equal("doctor's lab");
     });
 
+    it("shares nothing with a suspended doctor (no error: the grant stands), and shares once they are reinstated", async function () {
+      for (const doctor of [accounts.doctor, accounts.doctor2]) await grantForADay(doctor, 1 << 6);
+      await addReport(accounts.doctor, 6, "a lab before the suspension");
+      const grants = [{ doctor: accounts.doctor2, categories: 1 << 6 }];
+      const awaiting = await recordsAwaitingShare(context(accounts.patient), grants);
+      expect(awaiting).to.have.length(1);
+      const [admin] = await ethers.getSigners();
+      const registry = await ethers.getContractAt("EhrCore", core, admin);
+      await (await registry.suspendDoctor(accounts.doctor2, 1)).wait();
+      const share = () =>
+        shareAwaitingRecords(context(accounts.patient), { patientKey: keys[accounts.patient], awaiting });
+      expect(await share()).to.equal(0);
+      expect(await recordsAwaitingShare(context(accounts.patient), grants)).to.have.length(1);
+      await (await registry.reinstateDoctor(accounts.doctor2)).wait();
+      expect(await share()).to.be.greaterThan(0);
+      expect(await recordsAwaitingShare(context(accounts.patient), grants)).to.deep.equal([]);
+    });
+
     it("re-wraps again on demand (rewrapGrantedRecords) without a transaction", async function () {
       await addReport(accounts.patient, 6, "lab");
       const now = await latestTimestamp();
