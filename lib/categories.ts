@@ -37,7 +37,7 @@ export const CATEGORY_LABELS: Record<CategoryId, string> = {
   9: "Clinical notes and reports",
   10: "Prescriptions",
   11: "Test orders",
-  12: "Encounters",
+  12: "Visits and admissions",
   13: "Care plans",
 };
 

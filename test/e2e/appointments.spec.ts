@@ -152,7 +152,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
 
       // "File under" offers only appointments whose write-up window is open: none has started yet.
       const fileUnder = await openFormFor(d.page, patient);
-      expect(await fileUnder.locator("option").allTextContents()).to.deep.equal(["My access grant"]);
+      expect(await fileUnder.locator("option").allTextContents()).to.deep.equal(["The patient's permission"]);
 
       // Both slots start while the chain is idle: its clock moves past them (the only way not to
       // wait for them here) but no block is mined, so the latest block is from before they started,
@@ -404,7 +404,7 @@ export function appointmentsSpecs(e2e: () => E2e): void {
       ).send("Emulation.setTimezoneOverride", {
         timezoneId: "America/Los_Angeles",
       });
-      await nav(p.page, "Doctors");
+      await nav(p.page, "Find a doctor");
       await p.page.getByLabel("Name").fill(doctorName);
       await p.page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
       await p.page.getByText(/^Times are in your time zone, America\/Los_Angeles \((PST|PDT|GMT-[78])\)\./).waitFor();

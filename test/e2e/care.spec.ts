@@ -43,7 +43,7 @@ export function careSpecs(e2e: () => E2e): void {
       await doctorWithKeyThroughUi(d, PASSPHRASE);
 
       // Find the doctor: a name that matches nobody lists none; the specialty filter finds them.
-      await nav(p.page, "Doctors");
+      await nav(p.page, "Find a doctor");
       await p.page.getByRole("heading", { name: "Find a doctor" }).waitFor();
       await p.page.getByText(/^\d+ of \d+ doctors$/).waitFor();
       await p.page.getByLabel("Name").fill("nobody by this name");
@@ -133,6 +133,8 @@ export function careSpecs(e2e: () => E2e): void {
       const sent = sentTransactions(p);
       await p.page.getByRole("button", { name: "Give access" }).click();
       await p.page.getByText("Choose a doctor.").waitFor();
+      // Every problem at once: the missing categories are said beside the missing doctor.
+      expect(await p.page.getByText("Choose at least one category to share.").count()).to.equal(1);
       // Each refusal moves the focus to the field to fix, where its problem is said.
       const focused = (field: Locator) => field.evaluate((el) => el === document.activeElement);
       expect(await focused(p.page.getByLabel("Doctor", { exact: true }))).to.equal(true);
@@ -203,16 +205,16 @@ export function careSpecs(e2e: () => E2e): void {
       await e2e().screenshot(d.page, "care-06-my-patients");
 
       // The patient revokes: gone on-chain, from the patient's list and from the doctor's.
-      await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
+      await p.page.getByRole("button", { name: `Stop sharing with ${DOCTOR_NAME}` }).click();
       await p.page.getByText(/will no longer be able to open your records/).waitFor();
       await p.page.getByLabel(`Reason, sent to ${DOCTOR_NAME} (optional)`).fill("Treatment finished");
       await e2e().screenshot(p.page, "care-05a-revoke-confirm");
-      await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
+      await p.page.getByRole("button", { name: "Yes, stop sharing" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       // Said where the work was shown, what is now so (not a bare "Done.").
       await p.page
         .getByRole("status")
-        .filter({ hasText: `Revoked: ${DOCTOR_NAME} can no longer read your records.` })
+        .filter({ hasText: `Sharing stopped: ${DOCTOR_NAME} can no longer read your records.` })
         .waitFor();
       const after = await grantOf();
       expect(after.categories).to.equal(0);
@@ -258,7 +260,7 @@ export function careSpecs(e2e: () => E2e): void {
 
       // The pages fit a phone screen.
       await p.page.setViewportSize({ width: 375, height: 740 });
-      await nav(p.page, "Doctors");
+      await nav(p.page, "Find a doctor");
       await p.page.getByText(/^\d+ of \d+ doctors$/).waitFor();
       expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
       await e2e().screenshot(p.page, "care-09-doctors-phone");

@@ -174,7 +174,7 @@ export async function doctorWithKeyThroughUi(session: Session, passphrase: strin
     });
     await page.getByLabel("Backup passphrase").fill(backup.passphrase);
     await restore.click();
-    await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor({ timeout: 60_000 });
+    await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor({ timeout: 60_000 });
     return;
   }
   if (!(await setup.isVisible())) return;

@@ -150,7 +150,7 @@ export function emergencyCardSpecs(e2e: () => E2e): void {
       expect(decodePng(await card.getByRole("img").screenshot())).to.equal(link);
 
       const download = page.waitForEvent("download");
-      await page.getByRole("button", { name: "Download as PNG" }).click();
+      await page.getByRole("button", { name: "Save as picture" }).click();
       const saved = await download;
       expect(saved.suggestedFilename()).to.equal("emergency-card.png");
       const png = await readFile(await saved.path());

@@ -73,7 +73,7 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "key-restore-01-form");
       const before = signatures(session);
       await page.getByRole("button", { name: "Restore my key" }).click();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor({ timeout: 60_000 });
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor({ timeout: 60_000 });
       // Two signatures lock the restored key again (the second checks the wallet signs the same way).
       expect(signatures(session) - before).to.equal(2);
       const stored = await lockedKeys(page);
@@ -93,7 +93,7 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "key-restore-02-unlock-after-reload");
       const atUnlock = signatures(session);
       await page.getByRole("button", { name: "Unlock my key" }).click();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor();
       expect(signatures(session) - atUnlock).to.equal(1);
     });
 
@@ -121,7 +121,7 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       await e2e().screenshot(page, "key-restore-03-wrong-passphrase");
       expect(signatures(session)).to.equal(before);
       expect(await lockedKeys(page)).to.deep.equal([]);
-      expect(await page.getByRole("heading", { name: "Your key is unlocked" }).count()).to.equal(0);
+      expect(await page.getByRole("heading", { name: "Unlocked in this tab" }).count()).to.equal(0);
       await page.getByRole("button", { name: "Restore my key" }).waitFor();
     });
 
@@ -130,7 +130,7 @@ export function keyRestoreSpecs(e2e: () => E2e): void {
       const { page, wallet } = session;
       wallet.rejectNext(1, "personal_sign");
       await page.getByRole("button", { name: "Restore my key" }).click();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor({ timeout: 60_000 });
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor({ timeout: 60_000 });
       const alert = page.getByTestId("error-banner");
       expect((await alert.locator("p").textContent())?.trim()).to.equal(
         "You declined the signature, so your key is unlocked in this tab only and you will need the backup file again next time.",

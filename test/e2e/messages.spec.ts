@@ -130,8 +130,8 @@ export function messagesSpecs(e2e: () => E2e): void {
       expect(await p.page.getByLabel("Allergies", { exact: true }).isChecked()).to.equal(false);
 
       // The patient revokes: the doctor's next message is refused and the composer gives way.
-      await p.page.getByRole("button", { name: /^Revoke .*'s access$/ }).click();
-      await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
+      await p.page.getByRole("button", { name: /^Stop sharing with / }).click();
+      await p.page.getByRole("button", { name: "Yes, stop sharing" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       const closed = d.page.getByText(CLOSED);
       // The doctor's page still shows the composer (its chain reads predate the revocation): the

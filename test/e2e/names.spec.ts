@@ -73,7 +73,7 @@ export function namesSpecs(e2e: () => E2e): void {
         .filter({ hasText: PATIENT_NAME });
       await row.waitFor();
       expect(await row.textContent()).to.contain(`${PATIENT_NAME}, ${age}`);
-      await row.getByText("Details").click();
+      await row.getByText("Technical details").click();
       await row.getByText(patient).waitFor();
       await e2e().screenshot(d.page, "names-03-my-patients");
       // "Open chart" gives the chart her address: the search field reads her name, not the address.

@@ -182,25 +182,25 @@ export function onboardingSpecs(e2e: () => E2e): void {
 
       await page.getByRole("button", { name: "Continue" }).click();
       await page.getByRole("heading", { name: "Your health record" }).waitFor();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor();
       await e2e().screenshot(page, "07-patient-home");
 
       // Lock: the key is gone from the page; one signature unlocks it again.
       await page.getByRole("button", { name: "Lock your key now" }).click();
       await page.getByRole("heading", { name: "Your encryption key is locked" }).waitFor();
       await page.getByRole("button", { name: "Unlock my key" }).click();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor();
 
       // A reload keeps the tab signed in and the key unlocked, with no wallet signature (reload.spec.ts).
       const signed = wallet.requests.filter((m) => m === "personal_sign").length;
       await page.reload();
-      await page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+      await page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor();
       expect(wallet.requests.filter((m) => m === "personal_sign").length).to.equal(signed);
 
       // The wallet switches account: the key is cleared and the new account must sign in.
       await wallet.switchAccount(devKey(ACCOUNTS.patient3));
       await page.getByRole("button", { name: "Sign in with your wallet" }).waitFor();
-      expect(await page.getByRole("heading", { name: "Your key is unlocked" }).count()).to.equal(0);
+      expect(await page.getByRole("heading", { name: "Unlocked in this tab" }).count()).to.equal(0);
     });
 
     it("fits a phone screen (375 px) with the navigation and forms usable", async () => {

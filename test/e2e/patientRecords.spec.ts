@@ -206,7 +206,7 @@ export function patientRecordsSpecs(e2e: () => E2e): void {
       // Export: one FHIR Bundle with the Patient and the BMI observation.
       await goTo(page, "Export", "Export your record");
       const exported = page.waitForEvent("download");
-      await page.getByRole("button", { name: "Export as a FHIR Bundle" }).click();
+      await page.getByRole("button", { name: "Download my record" }).click();
       const bundleFile = await exported;
       const bundle = JSON.parse((await readFile(await bundleFile.path())).toString("utf8")) as fhir4.Bundle;
       // Where it went and what it holds: the file's name, its resources, the records read.

@@ -89,10 +89,10 @@ export function patientUploadSpecs(e2e: () => E2e): void {
       const item = page.getByRole("list", { name: "Your records" }).getByRole("listitem").first();
       await item.getByRole("heading", { name: "Record 1: Clinical notes and reports" }).waitFor();
       expect(await item.getByText("Added by you").count()).to.equal(1);
-      // When, in words with the zone (the block's time); the block and address only behind "Details".
+      // When, in words with the zone (the block's time); the block and address only behind "Technical details".
       await item.getByText(/Added by you on \w{3},? \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \S+/).waitFor();
       expect(await item.getByText(`Block ${onChain.blockNumber}`).isVisible()).to.equal(false);
-      await item.getByRole("button", { name: "Details" }).click();
+      await item.getByRole("button", { name: "Technical details" }).click();
       await item.getByText(`Block ${onChain.blockNumber}`).waitFor();
       await item.getByText(expected.conditions[0].text).first().waitFor();
       // Above the records, one reconciled list: nothing was reviewed, so the note's allergies are mentions.

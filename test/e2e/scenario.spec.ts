@@ -80,7 +80,7 @@ async function reconnect(session: Session): Promise<void> {
   if (await signIn.isVisible()) await signIn.click();
   await nav(page, "Home");
   await page.getByRole("heading", { name: "Your health record" }).waitFor();
-  const unlocked = page.getByRole("heading", { name: "Your key is unlocked" });
+  const unlocked = page.getByRole("heading", { name: "Unlocked in this tab" });
   const unlock = page.getByRole("button", { name: "Unlock my key" });
   await unlock.or(unlocked).first().waitFor();
   if (await unlock.isVisible()) await unlock.click();
@@ -191,8 +191,8 @@ export function scenarioSpecs(e2e: () => E2e): void {
 
       // 7. The patient revokes; the doctor's attempt is refused with a plain sentence.
       await nav(p.page, "Sharing");
-      await p.page.getByRole("button", { name: `Revoke ${DOCTOR_NAME}'s access` }).click();
-      await p.page.getByRole("button", { name: "Yes, revoke access" }).click();
+      await p.page.getByRole("button", { name: `Stop sharing with ${DOCTOR_NAME}` }).click();
+      await p.page.getByRole("button", { name: "Yes, stop sharing" }).click();
       await p.page.getByText("No doctor has access to your records.").waitFor();
       await openChart(d.page, patient);
       // The service refuses (and records it for the patient's Activity), in the record's card.

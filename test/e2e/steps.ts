@@ -37,7 +37,7 @@ export async function newPatient(
   const key = await fundedAccount(e2e().stack);
   const session = await kit.open(key);
   const backup = await registerPatientThroughUi(session, passphrase);
-  await session.page.getByRole("heading", { name: "Your key is unlocked" }).waitFor();
+  await session.page.getByRole("heading", { name: "Unlocked in this tab" }).waitFor();
   return { key, address: privateKeyToAddress(key), session, backup };
 }
 
@@ -112,7 +112,7 @@ export const seenSteps = (page: Page): Promise<string[]> =>
 
 /** The patient books the first free slot of `doctorName`'s week; resolves with the slot's label. */
 export async function bookFirstSlot(page: Page, doctorName: string): Promise<string> {
-  await nav(page, "Doctors");
+  await nav(page, "Find a doctor");
   await page.getByLabel("Name").fill(doctorName);
   await page.getByRole("button", { name: `See ${doctorName}'s schedule` }).click();
   const slot = page.getByRole("button", { name: /^Book / }).first();

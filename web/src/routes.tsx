@@ -229,7 +229,7 @@ export const ROLE_ROUTES: Record<AccountRole, RouteDef[]> = {
     { path: "/trends", label: "Trends", group: "Your record", render: () => <TrendsPage /> },
     { path: "/export", label: "Export", group: "Your record", render: () => <ExportPage /> },
     { path: "/emergency", label: "Emergency access", group: "Privacy", render: () => <EmergencySettingsPage /> },
-    { path: "/doctors", label: "Doctors", group: "Care", render: () => <FindDoctors /> },
+    { path: "/doctors", label: "Find a doctor", group: "Care", render: () => <FindDoctors /> },
     {
       path: "/appointments",
       label: "Appointments",

@@ -4,10 +4,10 @@ import type { ReactNode } from "react";
 import { Button, Disclosure as AriaDisclosure, DisclosurePanel } from "react-aria-components";
 
 /**
- * "Details": what most people need not read (addresses, block numbers, transaction hashes) behind a
+ * "Technical details": what most people need not read (addresses, block numbers, transaction hashes) behind a
  * button that says whether it is open (react-aria-components Disclosure, aria-expanded).
  */
-export function Details({ children, label = "Details" }: { children: ReactNode; label?: string }) {
+export function Details({ children, label = "Technical details" }: { children: ReactNode; label?: string }) {
   return (
     <AriaDisclosure className="ui-disclosure">
       <Button slot="trigger" className="ui-disclosure-trigger">

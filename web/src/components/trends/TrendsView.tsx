@@ -45,8 +45,8 @@ export function TrendsView({ trends }: { trends: Trends }) {
   if (charts.length === 0)
     return (
       <p className="card">
-        No measurements to chart yet: weight, BMI, blood pressure, glucose and cholesterol appear here once a vital
-        signs or cardiology form or an imported FHIR record holds them.
+        No measurements to chart yet. Weight, BMI, blood pressure, blood sugar and cholesterol appear here once a doctor
+        records them (on the vital signs or cardiology form), or a record that has them is uploaded.
       </p>
     );
   return (

@@ -16,7 +16,7 @@ export function AuditTrail() {
     <>
       <h1 tabIndex={-1}>My audit trail</h1>
       <p>
-        Every record you read and every emergency access you opened, as the chain recorded it. Patients see the same
+        Every record you read and every emergency access you opened, as it was recorded for good. Patients see the same
         entries.
       </p>
       {events.isPending ? (

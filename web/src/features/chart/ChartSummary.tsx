@@ -51,7 +51,7 @@ export function ChartSummary({ patient }: { patient: Address }) {
         ) : (
           <p>
             From the patient&apos;s general details and the summary of every record they share with you, reconciled into
-            one list. Your wallet asks you to approve once; the patient sees each record you read.
+            one list. You approve once in your wallet; the patient sees each record you read.
           </p>
         )}
         {button}

@@ -79,7 +79,7 @@ export function EmergencyQrCard({ optedOut }: { optedOut?: boolean }) {
       ) : null}
       <div className="actions qr-card-actions">
         <button type="button" className="primary" onClick={() => void onDownload()}>
-          Download as PNG
+          Save as picture
         </button>
         <button type="button" onClick={() => window.print()}>
           Print

@@ -151,12 +151,12 @@ function FormFiller({ patient }: { patient: Address }) {
           ))}
         </SelectField>
         <p>
-          Filed as {categoryName(form.category)}: your grant from this patient must cover it, unless you file it under a
-          confirmed appointment that has started (until 24 hours after it ends).
+          Filed as {categoryName(form.category)}: you need this patient&apos;s permission for it, or a confirmed
+          appointment with them that has started (you can file under it until 24 hours after it ends).
         </p>
         <FormEditor id={id} spec={spec} draft={draft} problems={problems} onChange={setDraft} />
         <SelectField label="File under" value={fileUnder} onChange={(e) => setAppointment(e.target.value)}>
-          <option value="">My access grant</option>
+          <option value="">The patient&apos;s permission</option>
           {writable.map((a) => (
             <option key={a.start} value={a.start}>
               The appointment of {localMinute(a.start * 1000)}

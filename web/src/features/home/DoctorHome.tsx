@@ -49,8 +49,10 @@ export function DoctorHome() {
           </div>
           {userKey ? (
             <section className="home-key" aria-labelledby="doctor-key-ready">
-              <h2 id="doctor-key-ready">Your key is unlocked</h2>
-              <p>Patients can share records with you, and you can read what they share.</p>
+              <h2 id="doctor-key-ready">Unlocked in this tab</h2>
+              <p>
+                You can read what patients share with you here until you press Lock or 15 minutes pass without activity.
+              </p>
             </section>
           ) : null}
         </>

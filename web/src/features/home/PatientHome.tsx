@@ -44,10 +44,10 @@ export function PatientHome() {
       </div>
       {userKey ? (
         <section className="home-key" aria-labelledby="key-ready">
-          <h2 id="key-ready">Your key is unlocked</h2>
+          <h2 id="key-ready">Unlocked in this tab</h2>
           <p>
-            In this tab only. It is cleared when you press Lock, after 15 minutes without activity, or when your wallet
-            switches account or network.
+            Your records can be opened in this tab only. They lock again when you press Lock, after 15 minutes without
+            activity, or when MetaMask switches account or network.
           </p>
         </section>
       ) : null}

@@ -37,11 +37,11 @@ function ExportContent() {
     <section className="card" aria-labelledby="export-title">
       <h2 id="export-title">Download everything</h2>
       <p>
-        Every record is downloaded, checked against the chain and decrypted in this browser, then saved as one file on
-        your device. The file is not encrypted: keep it safe.
+        Each record is checked to be the one recorded for you, decrypted in this browser and saved in one file on your
+        device. Anyone with the file can read it: keep it safe.
       </p>
       <button type="button" className="primary" onClick={onExport} disabled={task.busy}>
-        {task.busy ? "Exporting…" : "Export as a FHIR Bundle"}
+        {task.busy ? "Preparing your file…" : "Download my record"}
       </button>
       {task.busy ? (
         <>
@@ -68,8 +68,9 @@ export function ExportPage() {
     <>
       <h1 tabIndex={-1}>Export your record</h1>
       <p>
-        FHIR R4 is the standard format hospitals and health apps exchange records in. Your general details, every FHIR
-        record, and every other report (as a document with its original file) go into one Bundle.
+        Save your whole record as one file you can give another hospital or a health app: your general details and every
+        record, reports with their original files. The file is in FHIR R4, the format hospitals and health apps exchange
+        records in.
       </p>
       <UnlockGate>
         <ExportContent />

@@ -37,7 +37,9 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const [prefill] = useState(readGrantPrefill);
   const [doctor, setDoctor] = useState<string>(prefill?.doctor ?? "");
   const [scope, setScope] = useState(() => initialAccessScope("grant", now, prefill?.categories));
-  const [invalid, setInvalid] = useState<{ on: "doctor"; problem: string } | AccessScopeProblem | undefined>();
+  // Every field's problem at once (a missing doctor and a missing category are said together).
+  const [doctorProblem, setDoctorProblem] = useState<string>();
+  const [scopeProblem, setScopeProblem] = useState<AccessScopeProblem>();
   const shareName = useShareIdentityCard();
   const [nameShared, setNameShared] = useState<boolean>();
   const form = useRef<HTMLFormElement>(null);
@@ -47,14 +49,10 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const checked = checkAccessScope("grant", scope, now, maxDuration);
-    const problem =
-      doctor === ""
-        ? { on: "doctor" as const, problem: "Choose a doctor." }
-        : isScopeProblem(checked)
-          ? checked
-          : undefined;
-    setInvalid(problem);
-    if (problem || isScopeProblem(checked)) {
+    const noDoctor = doctor === "" ? "Choose a doctor." : undefined;
+    setDoctorProblem(noDoctor);
+    setScopeProblem(isScopeProblem(checked) ? checked : undefined);
+    if (noDoctor || isScopeProblem(checked)) {
       setRefusals((n) => n + 1);
       return;
     }
@@ -79,7 +77,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         label="Doctor"
         value={doctor}
         onChange={(e) => setDoctor(e.target.value)}
-        errorMessage={invalid?.on === "doctor" ? invalid.problem : undefined}
+        errorMessage={doctorProblem}
       >
         <option value="">Choose a doctor</option>
         {doctors
@@ -96,7 +94,7 @@ export function GrantForm({ doctors, onGranted }: { doctors: DirectoryDoctor[]; 
         onChange={setScope}
         now={now}
         maxDuration={maxDuration}
-        problem={invalid?.on === "doctor" ? undefined : invalid}
+        problem={scopeProblem}
       />
       <NameSharingHint action="Giving access also" doctor="this doctor" />
       <div className="actions">

@@ -36,7 +36,7 @@ export function Sharing() {
   const onRevoke = (doctor: `0x${string}`, reason: string) =>
     task.run(async (report) => {
       setApproving(false);
-      setOutcome(`Revoked: ${nameOf(doctor)} can no longer read your records.`);
+      setOutcome(`Sharing stopped: ${nameOf(doctor)} can no longer read your records.`);
       // Sent while the grant still links the two: after the revoke no message could reach the doctor.
       if (reason && address) await sendNote({ patient: address, doctor }, `Reason for ending your access: ${reason}`);
       await revokeAccess(
@@ -127,12 +127,12 @@ export function Sharing() {
                   Until {formatSlot(g.expiresAt)} · {GRANT_SOURCE[g.source] ?? ""}
                 </p>
                 <ConfirmButton
-                  label="Revoke"
-                  ariaLabel={`Revoke ${nameOf(g.doctor)}'s access`}
+                  label="Stop sharing"
+                  ariaLabel={`Stop sharing with ${nameOf(g.doctor)}`}
                   disabled={task.busy}
                   question={`${nameOf(g.doctor)} will no longer be able to open your records. What they have already read cannot be taken back.`}
                   reasonLabel={`Reason, sent to ${nameOf(g.doctor)} (optional)`}
-                  confirmLabel="Yes, revoke access"
+                  confirmLabel="Yes, stop sharing"
                   keepLabel="Keep access"
                   onConfirm={(reason) => void onRevoke(g.doctor, reason)}
                 />
