@@ -87,6 +87,9 @@ describe("attacks that held (issue 15 red-team pass)", () => {
   });
 
   it("GET /v1/keys/held answers only the session's own entries: a stranger naming a reader learns nothing", async () => {
+    // The patient's key for a doctor they gave access to.
+    const expires = Number((await stack.publicClient.getBlock()).timestamp) + 86400;
+    await (await stack.coreAs(stack.patient).grantAccess(stack.doctor.address, 1 << 3, expires)).wait();
     const entry = await storedTestKeyEntry(stack, { wrapped: fakeWrapped("cd") });
     await request(stack.app)
       .post("/v1/keys")

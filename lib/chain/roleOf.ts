@@ -39,3 +39,10 @@ export async function roleOf(publicClient: PublicClient, core: Address, account:
     throw mapped;
   }
 }
+
+/** Whether `account` is an active doctor now (one read; an admin who is also a doctor is one too). */
+export async function isActiveDoctor(publicClient: PublicClient, core: Address, account: Address): Promise<boolean> {
+  return readOrFail("read the doctor's status", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "isActiveDoctor", args: [account] }),
+  );
+}

@@ -1,7 +1,7 @@
 import { readEnvelopeHeader, verifyEnvelopeHash } from "../crypto/envelope";
 import { unwrapDataKey, wrapDataKey } from "../crypto/keyWrap";
 import { ChainError, FormatError, StorageError } from "../errors";
-import { encryptionKeyOf, RecordFlags, roleOf, type ChainRecord } from "../chain/ehr";
+import { encryptionKeyOf, isActiveDoctor, RecordFlags, type ChainRecord } from "../chain/ehr";
 import type { RecordPart } from "../crypto/identity";
 import type { Address, Hex } from "viem";
 import type { UserKey } from "../keys/types";
@@ -171,7 +171,7 @@ export async function shareAwaitingRecords(
     if (!doctorKey) continue; // a doctor without a key yet: shared once they register one
     // A suspended doctor cannot read (and the storage service keeps keys for active doctors only):
     // shared if they are reinstated while the grant lasts.
-    if ((await roleOf(ctx.publicClient, ctx.core, doctor)) !== "doctor") continue;
+    if (!(await isActiveDoctor(ctx.publicClient, ctx.core, doctor))) continue;
     const entries = await rewrapRecordKeys(ctx, {
       patient,
       patientKey: input.patientKey,

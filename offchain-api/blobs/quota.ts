@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import { StorageError } from "../../lib/errors";
 import { HttpError, tooLarge } from "../http/errors";
+import type { RecordPart } from "../../lib/crypto/identity";
 import type { StateDatabase } from "../state/database";
 
 /** What an upload is: a record envelope or a key backup. */
@@ -17,6 +18,15 @@ export interface UploadRow {
   size: number;
   /** Unix milliseconds of the latest upload of these bytes by this uploader. */
   createdAt: number;
+  /** An envelope's record id and part, from its clear header (`subject` is its patient). */
+  envelope?: { recordId: Hex; part: RecordPart };
+}
+
+/** The record part an envelope uploaded here is, from its clear header (of this chain and EhrCore, checked at upload). */
+export interface StoredEnvelope {
+  patient: Address;
+  recordId: Hex;
+  part: RecordPart;
 }
 
 export interface UploadLimits {
@@ -94,6 +104,14 @@ export const LEDGER_MIGRATIONS = [
       `);
     },
   },
+  {
+    // Which record part an envelope is (POST /v1/keys binds a key to it without reading the file).
+    // Rows from before stay NULL: the key service asks the chain for those.
+    id: "uploads/3-envelope-identity",
+    up(db: StateDatabase["db"]) {
+      db.exec("ALTER TABLE uploads ADD COLUMN record_id TEXT; ALTER TABLE uploads ADD COLUMN part TEXT;");
+    },
+  },
 ];
 
 const MB = 1024 * 1024;
@@ -157,6 +175,8 @@ export class UploadLedger {
    * restarts their grace period when stored).
    */
   reserve(upload: Omit<UploadRow, "cid" | "createdAt">): Reservation {
+    const recordId = upload.envelope?.recordId.toLowerCase() ?? null;
+    const part = upload.envelope?.part ?? null;
     const kind = upload.kind;
     this.checkRoom(upload.uploader, upload.size, kind, upload.sha256);
     const key = upload.uploader.toLowerCase();
@@ -189,10 +209,11 @@ export class UploadLedger {
             const known = this.statement("SELECT 1 FROM uploads WHERE sha256 = ? LIMIT 1").get(upload.sha256);
             const legacy = alreadyStored && known === undefined ? 1 : 0;
             this.statement(
-              `INSERT INTO uploads (sha256, uploader, cid, kind, subject, size, created_at, legacy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+              `INSERT INTO uploads (sha256, uploader, cid, kind, subject, size, created_at, legacy, record_id, part)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (sha256, uploader) DO UPDATE SET created_at = excluded.created_at, cid = excluded.cid,
-                 legacy = MAX(legacy, excluded.legacy)`,
-            ).run(upload.sha256, upload.uploader, cid, kind, upload.subject, upload.size, now, legacy);
+                 legacy = MAX(legacy, excluded.legacy), record_id = excluded.record_id, part = excluded.part`,
+            ).run(upload.sha256, upload.uploader, cid, kind, upload.subject, upload.size, now, legacy, recordId, part);
           });
         } finally {
           end();
@@ -235,12 +256,13 @@ export class UploadLedger {
     }
   }
 
-  /** The CID an upload of the bytes `sha256` was stored under here, or undefined when none was. */
-  cidOf(sha256: Hex): string | undefined {
-    const row = this.statement("SELECT cid FROM uploads WHERE sha256 = ? AND cid IS NOT NULL LIMIT 1").get(
-      sha256.toLowerCase(),
-    ) as { cid: string } | undefined;
-    return row?.cid;
+  /** The record part the envelope `sha256` uploaded here is, or undefined (no such upload, or one from before this was kept). */
+  envelopeOf(sha256: Hex): StoredEnvelope | undefined {
+    const row = this.statement(
+      `SELECT subject, record_id, part FROM uploads
+       WHERE sha256 = ? AND kind = 'envelope' AND cid IS NOT NULL AND record_id IS NOT NULL LIMIT 1`,
+    ).get(sha256.toLowerCase()) as { subject: Address; record_id: Hex; part: RecordPart } | undefined;
+    return row && { patient: row.subject, recordId: row.record_id, part: row.part };
   }
 
   /** Marks every upload of these hashes referenced (a record or key event named them). */

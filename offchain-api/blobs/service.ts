@@ -8,6 +8,7 @@ import { auditRefusal } from "../audit/refuse";
 import { badRequest, forbidden, HttpError, unsupportedMedia } from "../http/errors";
 import type { Caller } from "../http/validate";
 import { onRecentChainView } from "../http/requestClock";
+import type { UploadRow } from "./quota";
 import {
   type BlobKind,
   describeBlob,
@@ -97,6 +98,7 @@ export async function storeUpload(
   const blob = upload.kind ?? describeBlob(bytes);
   if (blob.kind === "other") throw unsupportedMedia(NOT_OURS);
   let subject: string;
+  let envelope: UploadRow["envelope"];
   if (blob.kind === "key-backup") {
     if (!isOurs(services, blob.meta)) throw unsupportedMedia("This key backup is for another chain or contract.");
     const refusal = await uploadRefusal(() => keyBackupUploadRefusal(services, blob.meta, me));
@@ -105,8 +107,9 @@ export async function storeUpload(
     subject = blob.meta.address;
   } else {
     subject = getAddress(blob.identity.patient);
+    envelope = { recordId: blob.identity.recordId, part: blob.identity.part };
   }
-  const record = { sha256, uploader: me, kind: blob.kind, subject: getAddress(subject), size: bytes.length };
+  const record = { sha256, uploader: me, kind: blob.kind, subject: getAddress(subject), size: bytes.length, envelope };
   const reservation = await withinQuota(services, () => services.uploads.reserve(record));
   let cid: string;
   try {

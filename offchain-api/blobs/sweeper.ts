@@ -122,9 +122,11 @@ export class BlobSweeper {
       const done = await ledger.exclusive(blob.sha256, async () => {
         // An upload of the same bytes may have come in while the chain was asked.
         if (!ledger.stillExpired(blob.sha256, before)) return false;
+        // Its keys first: a removal that fails after them leaves a file no record names, never keys
+        // of a file that is gone.
+        this.options.removed?.(blob.sha256);
         await blobs.remove(blob.cid);
         ledger.forget(blob.sha256, before);
-        this.options.removed?.(blob.sha256);
         return true;
       });
       if (done) {

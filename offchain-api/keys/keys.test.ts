@@ -3,13 +3,13 @@ import request from "supertest";
 import { createHash } from "node:crypto";
 import { keccak256, toBytes, type Address } from "viem";
 import { utf8 } from "../../lib/bytes";
-import { writeCore } from "../../lib/chain/ehr";
+import { readChainRecord, writeCore } from "../../lib/chain/ehr";
 import { newRecordId } from "../../lib/crypto/identity";
 import type { Hex } from "viem";
 import { createRecord } from "../../lib/records/createRecord";
 import { grantAccessWithRewrap } from "../../lib/records/grantAccess";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
-import { expectError, flowAs, storedTestKeyEntry } from "../testing/records";
+import { expectError, flowAs, storedTestKeyEntry, testKeyEntry } from "../testing/records";
 import { fakeWrapped } from "./fakeWrapped";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
@@ -215,56 +215,99 @@ describe("keys (POST /v1/keys, POST /v1/keys/release) and their audit", () => {
       for (const entry of entries) expect(await stack.services.keyStore.heldEntry(entry)).to.equal(undefined);
     });
 
-    it("stores a patient's keys only for the patient, the custodian or an active doctor (403 otherwise, nothing stored)", async () => {
+    it("stores a patient's keys only for the patient, the custodian or a doctor the patient gave access to (403 otherwise, nothing stored)", async () => {
+      await granted(stack.doctor, 1 << 3);
       const entry = await entryFor();
-      const { envelopeHash } = entry;
       const forReader = (reader: Address) => ({ ...entry, reader });
       await store(stack.patient, [stack.patient.address, stack.core, stack.doctor.address].map(forReader)).expect(201);
-      for (const reader of [
-        stack.outsider.address,
-        stack.patient2.address,
-        stack.hospital.address,
-        stack.admin.address,
-      ]) {
-        // With an entry that would pass: the batch is all or nothing.
-        const refused = await store(stack.patient, [forReader(stack.doctor2.address), forReader(reader)]);
-        expectError(refused, 403, "forbidden", /only for the patient, the emergency custodian or an active doctor/);
-        expect(await stack.services.keyStore.heldEntry(forReader(reader))).to.equal(undefined);
-        expect(await stack.services.keyStore.heldEntry(forReader(stack.doctor2.address))).to.equal(undefined);
+      const refusedFor = async (reader: Address) => {
+        // A new record's keys, with entries that pass beside the refused one: all or nothing.
+        const fresh = await entryFor();
+        const batch = [fresh, { ...fresh, reader }];
+        const refused = await store(stack.patient, batch);
+        expectError(refused, 403, "forbidden", /only for you, the emergency custodian or a doctor you gave access to/);
+        for (const entry of batch) expect(await stack.services.keyStore.heldEntry(entry), reader).to.equal(undefined);
+      };
+      // Accounts that are no doctor, and a doctor whose grant stands but who is suspended.
+      for (const who of [stack.outsider, stack.patient2, stack.hospital, stack.admin, stack.doctor2]) {
+        await refusedFor(who.address);
       }
-      expect(await stack.services.keyStore.heldEnvelopeHashes(stack.patient.address, stack.doctor.address)).to.include(
-        envelopeHash.toLowerCase(),
-      );
+      // An active doctor once the patient revoked their access: no new keys for them.
+      await (await stack.coreAs(stack.patient).revokeAccess(stack.doctor.address)).wait();
+      await refusedFor(stack.doctor.address);
+      await granted(stack.doctor, 1 << 3);
     });
 
-    it("stores a key only for a record part whose file is stored here, as its header names it (404 or 400, nothing stored)", async () => {
+    it("stores a key only for a record part of its patient this service knows (404 for any other file, 400 for another part)", async () => {
       const stored = await entryFor();
+      const notHere = async (entry: WrappedKeyEntry) => {
+        const res = await store(stack.patient, [stored, entry]);
+        expectError(
+          res,
+          404,
+          "not_found",
+          /^The record file a key is for is not stored here: upload the file before its keys\.$/,
+        );
+        expect(await stack.services.keyStore.heldEntry(stored)).to.equal(undefined);
+      };
       // No file under this hash: a made-up record id cannot take room.
-      const missing = await entryFor({ envelopeHash: `0x${"ef".repeat(32)}` });
-      expectError(await store(stack.patient, [stored, missing]), 404, "not_found", /upload the file before its keys/);
-      // The file is there, but its header names another record, part or patient.
+      await notHere(await entryFor({ envelopeHash: `0x${"ef".repeat(32)}` }));
+      // Another patient's file, or a file that is no envelope (a key backup is clear JSON), answer
+      // the same: the answer tells nothing of what is stored under a hash.
       const otherPatient = await storedTestKeyEntry(stack, { patient: stack.patient2.address });
+      await notHere({ ...stored, envelopeHash: otherPatient.envelopeHash });
+      const backup = utf8(JSON.stringify({ version: 1, note: "not an envelope" }));
+      const backupHash = `0x${createHash("sha256").update(backup).digest("hex")}` as Hex;
+      await stack.services.blobs.put(backup, backupHash);
+      await notHere({ ...stored, envelopeHash: backupHash });
+      // The patient's own file, named with another record id or part.
       const wrongs: [string, WrappedKeyEntry][] = [
         ["record", { ...stored, recordId: newRecordId() }],
         ["part", { ...stored, part: "summary" as const }],
-        ["patient", { ...stored, envelopeHash: otherPatient.envelopeHash }],
       ];
       for (const [what, wrong] of wrongs) {
         expectError(await store(stack.patient, [wrong]), 400, "bad_request", /the record part its envelope hash names/);
         expect(await stack.services.keyStore.heldEntry(wrong), what).to.equal(undefined);
       }
-      // A file that is no envelope (a key backup is clear JSON).
-      const backup = utf8(JSON.stringify({ version: 1, note: "not an envelope" }));
-      const backupHash = `0x${createHash("sha256").update(backup).digest("hex")}` as Hex;
-      await stack.services.blobs.put(backup, backupHash);
+      await store(stack.patient, [stored]).expect(201);
+    });
+
+    it("knows a record part from the chain when no upload here recorded it (a record made before, or through another instance)", async () => {
+      // `details` was made through the library straight into the store: no upload row, a record on chain.
+      const record = await readChainRecord(stack.publicClient, stack.core, stack.patient.address, details.index);
+      const own = testKeyEntry(stack, {
+        recordId: details.recordId,
+        reader: stack.patient.address,
+        envelopeHash: record.envelopeHash,
+        wrapped: fakeWrapped("77"),
+      });
+      expect(stack.services.uploads.envelopeOf(record.envelopeHash)).to.equal(undefined);
+      await store(stack.patient, [own]).expect(201);
+      expect((await stack.services.keyStore.heldEntry(own))?.wrapped).to.equal(fakeWrapped("77"));
+      // Its summary is the summary part; a made-up record id for the same file is refused.
+      const summary = { ...own, part: "summary" as const, envelopeHash: record.summaryHash };
+      await store(stack.patient, [summary]).expect(201);
       expectError(
-        await store(stack.patient, [{ ...stored, envelopeHash: backupHash }]),
+        await store(stack.patient, [{ ...own, recordId: newRecordId() }]),
         400,
         "bad_request",
         /the record part its envelope hash names/,
       );
-      expect(await stack.services.keyStore.heldEntry(stored)).to.equal(undefined);
-      await store(stack.patient, [stored]).expect(201);
+      // Another patient's record on chain is no file of this patient's.
+      const theirs = await createRecord(flowAs(stack, stack.patient2), {
+        patient: stack.patient2.address,
+        category: 3,
+        content: utf8("another patient's record"),
+        mediaType: "text/plain",
+        authorKey: stack.patient2.key,
+      });
+      const theirRecord = await readChainRecord(stack.publicClient, stack.core, stack.patient2.address, theirs.index);
+      expectError(
+        await store(stack.patient, [{ ...own, recordId: theirs.recordId, envelopeHash: theirRecord.envelopeHash }]),
+        404,
+        "not_found",
+        /upload the file before its keys/,
+      );
     });
 
     it("refuses entries of another chain or contract, malformed entries and malformed JSON (400)", async () => {

@@ -1,9 +1,9 @@
 import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
-import { rawLeafCid } from "../../lib/api/rawCid";
+import { deploymentFor, ehrCoreAbi } from "../../deployments/contracts";
 import { readEnvelopeHeader } from "../../lib/crypto/envelope";
-import type { RecordIdentity } from "../../lib/crypto/identity";
+import type { StoredEnvelope } from "../blobs/quota";
 import type { HeldKeys, KeysStored, ReleasedKey, ReleaseKeyBody } from "../../lib/api/wire/keys";
-import { recordCount, roleOf } from "../../lib/chain/ehr";
+import { recordCount, roleOf, toChainError } from "../../lib/chain/ehr";
 import { AccessDeniedError, ConflictError, ContractRevertedError, FormatError, NotFoundError } from "../../lib/errors";
 import type { WrappedKeyEntry } from "../../lib/storage/types";
 import type { Caller } from "../http/validate";
@@ -54,19 +54,34 @@ export async function storeKeys(
       "A doctor can store keys only for themself, the patient or the emergency custodian; the patient's app shares with other doctors.",
     );
   }
-  // A patient's app wraps keys for the patient, the custodian and active doctors only: any other
-  // reader would be a row nobody can ever use.
-  const readers = [...new Set(entries.filter(own).map((e) => getAddress(e.reader)))];
-  for (const reader of readers) {
-    if (isAddressEqual(reader, me) || isAddressEqual(reader, services.core)) continue;
-    if ((await roleOf(services.publicClient, services.core, reader)) !== "doctor") {
-      throw new AccessDeniedError(
-        "A key can be stored only for the patient, the emergency custodian or an active doctor.",
-      );
-    }
+  // A patient's app wraps keys for the patient, the custodian and the doctors the patient gave
+  // access to (a grant, or a confirmed appointment's window): any other reader is a row nobody
+  // could be handed, and the readers of one file are bounded by the patient's own consents.
+  const readers = [...new Set(entries.filter(own).map((e) => getAddress(e.reader)))].filter(
+    (reader) => !isAddressEqual(reader, me) && !isAddressEqual(reader, services.core),
+  );
+  const mayRead = await Promise.all(
+    readers.map(
+      async (reader) =>
+        (await hasCurrentGrant(services, me, reader)) || (await hasAppointmentWindow(services, me, reader)),
+    ),
+  );
+  if (mayRead.includes(false)) {
+    throw new AccessDeniedError(
+      "A key can be stored only for you, the emergency custodian or a doctor you gave access to.",
+    );
   }
-  await checkEnvelopes(services, entries);
-  const { conflicts } = await services.keyStore.storeEntries(entries, own);
+  // Each file is held (as an upload holds it) from its check to the store, so the sweeper cannot
+  // remove it, and its keys, in between.
+  const hashes = [...new Set(entries.map((e) => e.envelopeHash.toLowerCase() as Hex))].sort();
+  const store = async () => {
+    await checkEnvelopes(services, entries);
+    return services.keyStore.storeEntries(entries, own);
+  };
+  const { conflicts } = await hashes.reduceRight<() => Promise<{ conflicts: number }>>(
+    (inner, hash) => () => services.uploads.shared(hash, inner),
+    store,
+  )();
   if (conflicts > 0) {
     throw new ConflictError("A key for this record is already stored; only the patient can replace it.");
   }
@@ -75,63 +90,93 @@ export async function storeKeys(
 }
 
 /**
- * Every entry names, by its envelope hash, a record part this service stores, whose clear header
- * is that entry's chain, contract, patient, record and part: a key comes after its file (as the
- * app uploads them), and the entries one account can make are bounded by the files it could
- * store (each within the upload quota, or referenced on chain) times the readers above. The file
- * is found under its upload's CID, else under the raw-block CID of its hash (a file of up to
- * 2 MiB, also one stored before the upload ledger or by another instance of the private network),
- * each block checked against its CID. NotFoundError when there is none; FormatError when its
- * header is of another record part.
+ * Every entry names, by its envelope hash, a record part of its patient that this service knows,
+ * and is for that part's record id and part: a key comes after its file (as the app uploads them),
+ * so the entries one account can make are bounded by the files it could store (the upload quota,
+ * or records on chain) times the readers above. The part is the upload ledger's (from the header,
+ * at upload), else the chain's: a `RecordAdded` of that patient naming the hash, with the header
+ * of the file its CID names (read once per process). A hash of no file here, of another patient's,
+ * or of what is no envelope: NotFoundError, the same for each (no way to tell another patient's
+ * file from none). Another record or part of the patient's: FormatError.
  */
 async function checkEnvelopes(services: ApiServices, entries: WrappedKeyEntry[]): Promise<void> {
-  const byHash = new Map<string, WrappedKeyEntry[]>();
+  const onChain = new Map<string, Promise<RecordLog[]>>();
   for (const entry of entries) {
-    const hash = entry.envelopeHash.toLowerCase();
-    byHash.set(hash, [...(byHash.get(hash) ?? []), entry]);
-  }
-  for (const [hash, named] of byHash) {
-    const identity = await storedIdentity(services, hash as Hex);
-    if (!identity) {
+    const hash = entry.envelopeHash.toLowerCase() as Hex;
+    const part =
+      services.uploads.envelopeOf(hash) ?? (await envelopeOnChain(services, hash, getAddress(entry.patient), onChain));
+    if (!part || !isAddressEqual(part.patient, entry.patient)) {
       throw new NotFoundError("The record file a key is for is not stored here: upload the file before its keys.");
     }
-    const matches = (entry: WrappedKeyEntry) =>
-      identity !== "not-an-envelope" &&
-      identity.chainId === entry.chainId &&
-      isAddressEqual(identity.contract, entry.contract) &&
-      isAddressEqual(identity.patient, entry.patient) &&
-      identity.recordId.toLowerCase() === entry.recordId.toLowerCase() &&
-      identity.part === entry.part;
-    if (!named.every(matches)) {
+    if (part.recordId.toLowerCase() !== entry.recordId.toLowerCase() || part.part !== entry.part) {
       throw new FormatError("A key must be for the record part its envelope hash names.", {
-        details: "envelopeHash: the stored file is another record part",
+        details: "envelopeHash: the file is another record part",
       });
     }
   }
 }
 
-/** The identity in the header of the stored file whose SHA-256 is `sha256` (see {@link checkEnvelopes}). */
-async function storedIdentity(
+type RecordLog = { envelopeHash: Hex; cid: string; summaryHash: Hex; summaryCid: string };
+
+/** Record parts learned from the chain, by EhrCore and hash: a file's header never changes. */
+const learned = new Map<string, StoredEnvelope | null>();
+const LEARNED_MAX = 50_000;
+
+/**
+ * The record part `hash` is as `patient`'s records on chain name it (see {@link checkEnvelopes}):
+ * their `RecordAdded` events (read once per request, shared through `logs`), then the header of the
+ * file the naming record's CID points to. Undefined when no record of theirs names it.
+ */
+async function envelopeOnChain(
   services: ApiServices,
-  sha256: Hex,
-): Promise<RecordIdentity | "not-an-envelope" | undefined> {
-  const cids = new Set([services.uploads.cidOf(sha256), rawLeafCid(sha256)].filter((cid) => cid !== undefined));
-  for (const cid of cids) {
-    let start;
-    try {
-      start = await services.blobs.readStart(cid);
-    } catch (error) {
-      if (error instanceof NotFoundError) continue;
-      throw error;
-    }
-    try {
-      return readEnvelopeHeader(start.bytes).identity;
-    } catch (error) {
-      if (error instanceof FormatError) return "not-an-envelope";
-      throw error;
-    }
+  hash: Hex,
+  patient: Address,
+  logs: Map<string, Promise<RecordLog[]>>,
+): Promise<StoredEnvelope | undefined> {
+  const key = `${services.core.toLowerCase()}:${hash}`;
+  const known = learned.get(key);
+  if (known !== undefined) return known ?? undefined;
+  if (!logs.has(patient)) logs.set(patient, recordLogs(services, patient));
+  const named = (await logs.get(patient)!).flatMap((log) => [
+    { hash: log.envelopeHash, cid: log.cid },
+    { hash: log.summaryHash, cid: log.summaryCid },
+  ]);
+  const found = named.find((n) => n.hash.toLowerCase() === hash);
+  if (!found) return undefined;
+  let part: StoredEnvelope | null = null;
+  try {
+    const { identity } = readEnvelopeHeader((await services.blobs.readStart(found.cid)).bytes);
+    if (isOurs(services, identity))
+      part = { patient: identity.patient, recordId: identity.recordId, part: identity.part };
+  } catch (error) {
+    // Not stored (yet) here: asked again next time. Not an envelope: never one.
+    if (error instanceof NotFoundError) return undefined;
+    if (!(error instanceof FormatError)) throw error;
   }
-  return undefined;
+  if (learned.size >= LEARNED_MAX) learned.clear();
+  learned.set(key, part);
+  return part ?? undefined;
+}
+
+/** `patient`'s `RecordAdded` events since EhrCore's deployment. */
+async function recordLogs(services: ApiServices, patient: Address): Promise<RecordLog[]> {
+  const { publicClient, core, chainId } = services;
+  const deployment = deploymentFor(chainId);
+  const fromBlock = deployment && isAddressEqual(deployment.core, core) ? BigInt(deployment.deployBlock) : 0n;
+  try {
+    const logs = await publicClient.getContractEvents({
+      address: core,
+      abi: ehrCoreAbi,
+      eventName: "RecordAdded",
+      args: { patient },
+      fromBlock,
+      toBlock: "latest",
+      strict: true,
+    });
+    return logs.map((log) => log.args as RecordLog);
+  } catch (error) {
+    throw toChainError(error, "read the patient's records");
+  }
 }
 
 /** Which of the caller's (the patient's) record parts `reader` holds keys of, as envelope hashes. */

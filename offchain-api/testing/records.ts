@@ -77,9 +77,10 @@ export function testKeyEntry(
 }
 
 /**
- * {@link testKeyEntry} (`changes` applied) whose record part's envelope is stored in the service, as
- * the app uploads it before its keys (POST /v1/keys checks that a key's file is there and is that
- * part); an `envelopeHash` given in `changes` is taken as it is, and nothing is stored.
+ * {@link testKeyEntry} (`changes` applied) whose record part's envelope is stored in the service and
+ * its upload ledger, uploaded by the entry's patient, as the app uploads it before its keys (POST
+ * /v1/keys checks that a key names its file's record part); an `envelopeHash` given in `changes` is
+ * taken as it is, and nothing is stored.
  */
 export async function storedTestKeyEntry(
   stack: Pick<TestStack, "chain" | "core" | "patient" | "doctor" | "services">,
@@ -98,6 +99,15 @@ export async function storedTestKeyEntry(
   } as const;
   const bytes = await sealEnvelope(randomBytes(64), generateDataKey(), identity, { compress: "never" });
   const hash = await envelopeHash(bytes);
-  await stack.services.blobs.put(bytes, hash);
+  const { cid, alreadyStored } = await stack.services.blobs.put(bytes, hash);
+  const upload = stack.services.uploads.reserve({
+    sha256: hash,
+    uploader: patient,
+    kind: "envelope",
+    subject: patient,
+    size: bytes.length,
+    envelope: { recordId, part: identity.part },
+  });
+  await upload.stored(cid, alreadyStored);
   return { ...entry, envelopeHash: hash };
 }
