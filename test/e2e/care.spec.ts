@@ -204,6 +204,23 @@ export function careSpecs(e2e: () => E2e): void {
       await patients.filter({ hasText: patient }).filter({ hasText: "Allergies, Medications" }).waitFor();
       await e2e().screenshot(d.page, "care-06-my-patients");
 
+      // A record the grant covers, uploaded by the patient: the page says that doctor reads it too
+      // (the grant is the consent); one it does not cover says nothing of the doctor.
+      await nav(p.page, "Upload a record");
+      const category = p.page.getByLabel("Category", { exact: true });
+      await category.selectOption(String(Category.Allergies));
+      const sharedWith = p.page.getByTestId("shared-with");
+      await sharedWith
+        .filter({
+          hasText: new RegExp(
+            `^Also readable by the doctor you gave access to .+: ${DOCTOR_NAME}\\. Change that under Sharing\\.$`,
+          ),
+        })
+        .waitFor();
+      await category.selectOption(String(Category.Imaging));
+      expect(await sharedWith.count()).to.equal(0);
+      await nav(p.page, "Sharing");
+
       // The patient revokes: gone on-chain, from the patient's list and from the doctor's.
       await p.page.getByRole("button", { name: `Stop sharing with ${DOCTOR_NAME}` }).click();
       await p.page.getByText(/will no longer be able to open your records/).waitFor();

@@ -47,7 +47,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
         buffer: Buffer.from(NOTE),
       });
       await pp.getByLabel("Category").selectOption({ label: "Clinical notes and reports" });
-      await pp.getByRole("button", { name: "Summarize the report" }).click();
+      await pp.getByRole("button", { name: "Next: check the summary" }).click();
       await pp
         .getByRole("region", { name: "Summary before saving" })
         .getByRole("button", { name: "Save the record" })

@@ -162,14 +162,14 @@ function clinicalFlows(e2e: () => E2e): void {
     await page.getByText("Enter the patient's address").waitFor();
     await pickPatient(session, "Choose patient");
     // Nothing to summarize: a plain sentence, nothing saved.
-    await page.getByRole("button", { name: "Summarize the report" }).click();
+    await page.getByRole("button", { name: "Next: check the summary" }).click();
     const banner = page.getByTestId("error-banner");
     expect((await banner.locator("p").textContent())?.trim()).to.equal(
       "Choose a report file or paste the report's text first.",
     );
 
     await page.getByLabel("Or paste the report's text").fill(note);
-    await page.getByRole("button", { name: "Summarize the report" }).click();
+    await page.getByRole("button", { name: "Next: check the summary" }).click();
     const preview = page.getByRole("region", { name: "Summary before saving" });
     await preview.waitFor();
     const expected = summarizeText(note);

@@ -50,7 +50,7 @@ export function patientUploadSpecs(e2e: () => E2e): void {
         mimeType: "image/png",
         buffer: Buffer.from([137, 80, 78, 71]),
       });
-      await page.getByRole("button", { name: "Summarize the report" }).click();
+      await page.getByRole("button", { name: "Next: check the summary" }).click();
       const banner = page.getByTestId("error-banner");
       await banner.waitFor();
       expect((await banner.locator("p").textContent())?.trim()).to.equal(WRONG_TYPE);
@@ -65,7 +65,7 @@ export function patientUploadSpecs(e2e: () => E2e): void {
       const expected = summarizeText(note);
       await fileInput.setInputFiles({ name: "discharge-note.txt", mimeType: "text/plain", buffer: Buffer.from(note) });
       await page.getByLabel("Category").selectOption({ label: "Clinical notes and reports" });
-      await page.getByRole("button", { name: "Summarize the report" }).click();
+      await page.getByRole("button", { name: "Next: check the summary" }).click();
       const preview = page.getByRole("region", { name: "Summary before saving" });
       await preview.waitFor();
       expect(summaries).to.have.length(1);

@@ -113,7 +113,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       await page.getByLabel("Find a patient").fill(patient);
       await page.getByRole("button", { name: "Choose patient" }).click();
       await page.getByLabel("Or paste the report's text").fill(NOTE);
-      await page.getByRole("button", { name: "Summarize the report" }).click();
+      await page.getByRole("button", { name: "Next: check the summary" }).click();
       const preview = page.getByRole("region", { name: "Summary before saving" });
       await preview.waitFor();
       const allergies = preview.getByRole("list", { name: "Allergies to review" }).getByRole("listitem");

@@ -168,7 +168,7 @@ export function scenarioSpecs(e2e: () => E2e): void {
       await d.page
         .getByLabel("Report file (PDF, plain text or FHIR Bundle)")
         .setInputFiles({ name: "note.txt", mimeType: "text/plain", buffer: Buffer.from(note, "utf8") });
-      await d.page.getByRole("button", { name: "Summarize the report" }).click();
+      await d.page.getByRole("button", { name: "Next: check the summary" }).click();
       const preview = d.page.getByRole("region", { name: "Summary before saving" });
       await preview.waitFor();
       expect(await preview.textContent()).to.contain("no known allergies");

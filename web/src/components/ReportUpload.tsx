@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { Fragment, useId, useState, type FormEvent, type ReactNode } from "react";
 import type { SummaryContentType, SummaryResult } from "@lib/api/types";
 import { CATEGORY_LABELS, Category, type CategoryId } from "@lib/categories";
 import { utf8 } from "@lib/bytes";
@@ -9,7 +9,6 @@ import { createRecord, type CreatedRecord } from "@lib/records/flows";
 import { useWallet, useApiSession, useUserKey } from "../ehr/useEhr";
 import { useTaskMutation } from "../hooks/useTaskMutation";
 import { ReviewList } from "../features/reconcile/components/ReviewList";
-import { Checkbox } from "../ui/Checkbox";
 import { DoctorName } from "./DoctorName";
 import { Progress } from "./Progress";
 import { SaveProgress } from "./SaveProgress";
@@ -83,7 +82,6 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
   const [file, setFile] = useState<File>();
   const [text, setText] = useState("");
   const [category, setCategory] = useState<number>(Category.ClinicalNotes);
-  const [shareWith, setShareWith] = useState<Address[]>([]);
   const [draft, setDraft] = useState<Draft>();
   const [summary, setSummary] = useState<SummaryResult>();
   const [review, setReview] = useState<ReviewDraft>();
@@ -139,7 +137,8 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
           fileName: draft!.fileName,
           summary: encodeStoredSummary({ ...summary!, review: reviewed }),
           authorKey: userKey!,
-          shareWith: shareWith.filter((d) => eligible.some((c) => c.doctor === d)),
+          // The grant is the patient's consent: the share catch-up would give them the keys anyway.
+          shareWith: eligible.map((c) => c.doctor),
         },
       );
       setSaved(created);
@@ -175,22 +174,20 @@ export function ReportUpload({ patient, title, savedText, shareCandidates = [] }
           ))}
         </select>
         {eligible.length > 0 ? (
-          <fieldset className="category-picker">
-            <legend>Also share with</legend>
-            <p className="hint">The doctors whose access covers {categoryName(category)}.</p>
-            {eligible.map(({ doctor }) => (
-              <Checkbox
-                key={doctor}
-                isSelected={shareWith.includes(doctor)}
-                onChange={(on) => setShareWith((now) => (on ? [...now, doctor] : now.filter((d) => d !== doctor)))}
-              >
+          <p className="hint" data-testid="shared-with">
+            Also readable by the {eligible.length === 1 ? "doctor" : "doctors"} you gave access to{" "}
+            {categoryName(category)}:{" "}
+            {eligible.map(({ doctor }, i) => (
+              <Fragment key={doctor}>
+                {i > 0 ? ", " : null}
                 <DoctorName address={doctor} />
-              </Checkbox>
+              </Fragment>
             ))}
-          </fieldset>
+            . Change that under Sharing.
+          </p>
         ) : null}
         <button type="submit" className="primary" disabled={busy}>
-          Summarize the report
+          Next: check the summary
         </button>
       </form>
       {summarizing.busy ? (
