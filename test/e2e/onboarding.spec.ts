@@ -67,7 +67,7 @@ export function onboardingSpecs(e2e: () => E2e): void {
       await page.getByRole("button", { name: "Connect EHR Test Wallet" }).click();
       expect(await bannerText(page)).to.equal(DECLINED);
       await page.getByRole("heading", { name: "Connect your wallet" }).waitFor();
-      expect(await page.getByRole("button", { name: "Disconnect" }).count()).to.equal(0);
+      expect(await page.getByRole("button", { name: "Sign out" }).count()).to.equal(0);
     });
   });
 

@@ -157,7 +157,7 @@ export function reloadSpecs(e2e: () => E2e): void {
       // Sign-out (disconnect): nothing survives; the service no longer takes the token.
       const token = await savedToken(page);
       expect(await sessionStatus(e2e().stack.apiUrl, token)).to.equal(200);
-      await page.getByRole("button", { name: "Disconnect" }).click();
+      await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("button", { name: "Connect EHR Test Wallet" }).waitFor();
       await page.reload();
       await page.getByRole("button", { name: "Connect EHR Test Wallet" }).click();

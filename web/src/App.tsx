@@ -103,11 +103,17 @@ export function App() {
               )}
               {role ? <span className="role"> · {ROLE_NAMES[role]}</span> : null}
             </span>
-            <button type="button" onClick={() => lock("manual")} disabled={!userKey} aria-label="Lock your key now">
+            <button
+              type="button"
+              onClick={() => lock("manual")}
+              disabled={!userKey}
+              aria-label="Lock your key now"
+              title="Lock: your records close in this tab; you stay signed in"
+            >
               Lock
             </button>
-            <button type="button" onClick={() => disconnect()}>
-              Disconnect
+            <button type="button" onClick={() => disconnect()} title="Sign out and disconnect your wallet">
+              Sign out
             </button>
           </div>
         ) : null}

@@ -31,7 +31,8 @@ export function Inbox() {
     <>
       <h1 tabIndex={-1}>Inbox</h1>
       <p>
-        What others did that concerns you: access requests and grants, new records, emergency access and appointments.
+        News about your record: access requests and grants, new records, emergency access and appointments. Messages
+        from {role === "patient" ? "your doctors" : "patients"} are under Messages.
       </p>
       <BrowserNotificationsControl permission={browser.permission} onAllow={browser.request} />
       {isLoading ? <p role="status">Reading your notifications from the chain…</p> : null}
