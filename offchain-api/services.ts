@@ -16,7 +16,7 @@ import { AuditLog } from "./audit/log";
 import { CustodianRewrapper } from "./keys/custodianRewrapper";
 import { ChainKeyVault } from "./keys/vault";
 import { openBlobStore, type ServiceBlobStore } from "./blobs/store";
-import { UploadLedger } from "./blobs/quota";
+import { UPLOAD_MIN_CHARGE_BYTES, UploadLedger } from "./blobs/quota";
 import { BlobSweeper } from "./blobs/sweeper";
 import { UploadsInFlight } from "./blobs/inFlight";
 import { loadOrCreateCustodianKey, readKekFile, type CustodianKey } from "./custodian/keypair";
@@ -129,6 +129,9 @@ export async function openServices(
   const uploads = new UploadLedger(ledgerState, {
     quotaBytes: config.uploadQuotaBytes,
     keyBackups: config.keyBackupQuota,
+    // A file counts at least 4 KiB: the default 200 MiB then holds at most 51,200 unreferenced files
+    // (and their key entries), where 121-byte envelopes would be 1.7 million.
+    minChargeBytes: UPLOAD_MIN_CHARGE_BYTES,
   });
   const keyStore = new ChainKeyVault({ state, legacyFolder: path.join(dir, "keys"), publicClient, core });
   const sweeper = new BlobSweeper({

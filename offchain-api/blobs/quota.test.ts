@@ -72,6 +72,25 @@ describe("UploadLedger (the quota of unreferenced uploads)", () => {
     expect(refusal(() => ledger.reserve(upload(hash(2), 1000)).release())).to.equal(undefined);
   });
 
+  it("counts a small upload as at least minChargeBytes, in flight and written: the quota bounds how many files, too", async () => {
+    const charged = new UploadLedger(state, { quotaBytes: 1000, keyBackups: 2, minChargeBytes: 300 });
+    // Three 10-byte files are 900 bytes of the quota; a fourth would pass it.
+    const first = charged.reserve(upload(hash(1), 10));
+    await first.stored("c1", false);
+    const second = charged.reserve(upload(hash(2), 10));
+    charged.reserve(upload(hash(3), 10)).release();
+    const third = charged.reserve(upload(hash(3), 10));
+    expect(refusal(() => charged.reserve(upload(hash(4), 10)))).to.equal(413);
+    expect(refusal(() => charged.checkRoom(ALICE, 1))).to.equal(413);
+    // The same bytes again still count once; a large file counts its size.
+    charged.reserve(upload(hash(1), 10)).release();
+    second.release();
+    third.release();
+    expect(refusal(() => charged.checkRoom(ALICE, 700))).to.equal(undefined);
+    expect(refusal(() => charged.checkRoom(ALICE, 701))).to.equal(413);
+    expect(kept(state)).to.deep.equal([{ uploader: ALICE, bytes: 300, backups: 0 }]);
+  });
+
   /** Counts the ledger's transactions from now on. */
   const countTransactions = () => {
     const counted = { transactions: 0 };

@@ -15,6 +15,7 @@ export interface UploadRow {
   kind: UploadKind;
   /** The envelope's patient, or the backup's owner: whose on-chain history can reference it. */
   subject: Address;
+  /** What it counts against the quota: its size in bytes, at least the limits' `minChargeBytes`. */
   size: number;
   /** Unix milliseconds of the latest upload of these bytes by this uploader. */
   createdAt: number;
@@ -32,6 +33,11 @@ export interface StoredEnvelope {
 export interface UploadLimits {
   /** Bytes an address may have uploaded and not yet referenced on-chain. */
   quotaBytes: number;
+  /**
+   * The least an upload counts against the quota, however small: the quota then also bounds how
+   * many files (and so key entries, each naming a file) an address can have unreferenced. @default 0
+   */
+  minChargeBytes?: number;
   /** Key backups an address may have uploaded and not yet registered on-chain. */
   keyBackups: number;
 }
@@ -116,6 +122,9 @@ export const LEDGER_MIGRATIONS = [
 
 const MB = 1024 * 1024;
 
+/** The least an upload counts against the service's quota (UploadLimits.minChargeBytes). */
+export const UPLOAD_MIN_CHARGE_BYTES = 4 * 1024;
+
 /** Inside a transaction: the uploads of `hashes` are referenced from `now` on (kept if already). */
 function referenced(db: StateDatabase["db"], hashes: Iterable<Hex>, now: number): void {
   const update = db.prepare("UPDATE uploads SET referenced_at = ? WHERE sha256 = ? AND referenced_at IS NULL");
@@ -174,7 +183,8 @@ export class UploadLedger {
    * HttpError 413 when it would take the uploader over. Re-uploading the same bytes counts once (and
    * restarts their grace period when stored).
    */
-  reserve(upload: Omit<UploadRow, "cid" | "createdAt">): Reservation {
+  reserve(received: Omit<UploadRow, "cid" | "createdAt">): Reservation {
+    const upload = { ...received, size: this.charged(received.size) };
     const recordId = upload.envelope?.recordId.toLowerCase() ?? null;
     const part = upload.envelope?.part ?? null;
     const kind = upload.kind;
@@ -280,6 +290,7 @@ export class UploadLedger {
       { bytes: number; backups: number } | undefined) ?? { bytes: 0, backups: 0 };
     let bytes = Number(written.bytes);
     let backups = Number(written.backups);
+    size = this.charged(size);
     if (sha256) {
       const same = this.statement(
         "SELECT size, kind FROM uploads WHERE sha256 = ? AND uploader = ? AND referenced_at IS NULL AND legacy = 0",
@@ -384,6 +395,11 @@ export class UploadLedger {
         cause: code ? Object.assign(new Error(`SQLite error ${primary}`), { code, cause: error }) : error,
       });
     }
+  }
+
+  /** What `size` bytes count against the quota. */
+  private charged(size: number): number {
+    return Math.max(size, this.limits.minChargeBytes ?? 0);
   }
 
   /** `sql` prepared once (node:sqlite compiles a statement at every `prepare`). */
