@@ -171,7 +171,7 @@ export function careSpecs(e2e: () => E2e): void {
       await p.page.getByLabel("Allergies", { exact: true }).check();
       await p.page.getByLabel("Medications", { exact: true }).check();
       // 18:30 in India, 10 days on, is 13:00 UTC on the chain. An end in the past is refused at the field.
-      const ends = p.page.getByLabel(/^Access ends, your time: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)$/);
+      const ends = p.page.getByLabel(/^Access ends \(your time zone: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)\)$/);
       const day = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
       await ends.fill("2020-01-01T09:00");
       await p.page.getByRole("button", { name: "Give access" }).click();

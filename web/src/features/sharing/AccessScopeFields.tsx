@@ -43,7 +43,7 @@ export function AccessScopeFields({ kind, scope, onChange, now, maxDuration, pro
       />
       {kind === "grant" ? (
         <TextField
-          label={`Access ends, your time: ${viewerTimeZone()}`}
+          label={`Access ends (your time zone: ${viewerTimeZone()})`}
           // The picker writes dates as the browser's locale does (01/02/2027: January or February?);
           // the chosen end is repeated in words.
           description={

@@ -62,8 +62,8 @@ export function Sharing() {
     <>
       <h1 tabIndex={-1}>Sharing</h1>
       <p>
-        Doctors read only the categories you choose, only until the access ends. You can revoke at any time; what a
-        doctor has already read cannot be taken back.
+        Doctors read only the categories you choose, only until the access ends. You can stop sharing at any time; what
+        a doctor has already read cannot be taken back.
       </p>
       <TaskProgress
         title="Updating your sharing"
