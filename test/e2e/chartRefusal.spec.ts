@@ -127,7 +127,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       const summary = dp.getByRole("region", { name: "Allergies, medications and conditions" });
       const beforeSummary = sentTransactions(ds);
       const refusedBefore = blobAnswers.filter((status) => status === 403).length;
-      await summary.getByRole("button", { name: "Show allergies and medications" }).click();
+      await summary.getByRole("button", { name: "Show allergies, medications and conditions" }).click();
       await summary.getByText(/^From 1 summary\./).waitFor({ timeout: 60_000 });
       expect(await summary.getByText("Not read: record 1 (Your access does not cover this record).").count()).to.equal(
         1,
@@ -177,7 +177,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       await e2e().screenshot(dp, "chart-refusal-02a-general-details");
       // Now covered, the general details join the chart's summary: her name on it, nothing left out.
       const widened = dp.getByRole("region", { name: "Allergies, medications and conditions" });
-      await widened.getByRole("button", { name: "Show allergies and medications" }).click();
+      await widened.getByRole("button", { name: "Show allergies, medications and conditions" }).click();
       await widened.getByText(/^From 1 summary and the general details\.$/).waitFor({ timeout: 60_000 });
       const born = widened.locator("p").filter({ hasText: /^Rae Fusal, born 6 May 1984 \(age \d+\)$/ });
       expect(await born.count()).to.equal(1);
@@ -207,7 +207,7 @@ export function chartRefusalSpecs(e2e: () => E2e): void {
       // The chart's summary after the revoke: nothing read, nothing sent, and no empty card that
       // would read as "no allergies".
       const revokedSummary = dp.getByRole("region", { name: "Allergies, medications and conditions" });
-      await revokedSummary.getByRole("button", { name: "Show allergies and medications" }).click();
+      await revokedSummary.getByRole("button", { name: "Show allergies, medications and conditions" }).click();
       await revokedSummary
         .getByRole("status")
         .filter({ hasText: /could be read: your access does not cover them\. Ask for access\.$/ })

@@ -24,7 +24,7 @@ export function ChartSummary({ patient }: { patient: Address }) {
   useRememberName(patient, read?.details);
   const button = (
     <button type="button" className={read ? undefined : "primary"} onClick={() => void load()} disabled={task.busy}>
-      {read ? "Read them again" : "Show allergies and medications"}
+      {read ? "Read them again" : "Show allergies, medications and conditions"}
     </button>
   );
   const progress = task.busy ? (

@@ -141,7 +141,7 @@ function NewConversation({
       <h2 id={`${id}-title`}>Write to {viewerIsPatient ? "a doctor" : "a patient"}</h2>
       <label htmlFor={`${id}-who`}>{viewerIsPatient ? "Doctor" : "Patient"}</label>
       <select id={`${id}-who`} value={chosen} onChange={(e) => setChosen(e.target.value)}>
-        <option value="">Choose…</option>
+        <option value="">{viewerIsPatient ? "Choose a doctor" : "Choose a patient"}</option>
         {accounts.map((a) => (
           <option key={a} value={a}>
             {label(a)}
