@@ -41,9 +41,7 @@ export async function storeKeys(
   }
   const others = [...new Set(entries.filter((e) => !own(e)).map((e) => getAddress(e.patient)))];
   for (const patient of others) {
-    const mayWrite =
-      (await hasCurrentGrant(services, patient, me)) || (await hasAppointmentWindow(services, patient, me));
-    if (!mayWrite) {
+    if (!(await hasAccessFrom(services, patient, me))) {
       throw new AccessDeniedError("You can store keys only for yourself or for a patient who granted you access.");
     }
   }
@@ -60,12 +58,7 @@ export async function storeKeys(
   const readers = [...new Set(entries.filter(own).map((e) => getAddress(e.reader)))].filter(
     (reader) => !isAddressEqual(reader, me) && !isAddressEqual(reader, services.core),
   );
-  const mayRead = await Promise.all(
-    readers.map(
-      async (reader) =>
-        (await hasCurrentGrant(services, me, reader)) || (await hasAppointmentWindow(services, me, reader)),
-    ),
-  );
+  const mayRead = await Promise.all(readers.map((reader) => hasAccessFrom(services, me, reader)));
   if (mayRead.includes(false)) {
     throw new AccessDeniedError(
       "A key can be stored only for you, the emergency custodian or a doctor you gave access to.",
@@ -101,10 +94,16 @@ export async function storeKeys(
  */
 async function checkEnvelopes(services: ApiServices, entries: WrappedKeyEntry[]): Promise<void> {
   const onChain = new Map<string, Promise<RecordLog[]>>();
+  // A record part's entries (one per reader) share one lookup.
+  const parts = new Map<string, Promise<StoredEnvelope | undefined>>();
+  const partOf = async (hash: Hex, patient: Address) =>
+    services.uploads.envelopeOf(hash) ?? (await envelopeOnChain(services, hash, patient, onChain));
   for (const entry of entries) {
     const hash = entry.envelopeHash.toLowerCase() as Hex;
-    const part =
-      services.uploads.envelopeOf(hash) ?? (await envelopeOnChain(services, hash, getAddress(entry.patient), onChain));
+    const patient = getAddress(entry.patient);
+    const key = `${hash}:${patient}`;
+    if (!parts.has(key)) parts.set(key, partOf(hash, patient));
+    const part = await parts.get(key)!;
     if (!part || !isAddressEqual(part.patient, entry.patient)) {
       throw new NotFoundError("The record file a key is for is not stored here: upload the file before its keys.");
     }
@@ -177,6 +176,11 @@ async function recordLogs(services: ApiServices, patient: Address): Promise<Reco
   } catch (error) {
     throw toChainError(error, "read the patient's records");
   }
+}
+
+/** Whether `doctor` holds a current grant from `patient` or is inside a confirmed appointment's write window. */
+async function hasAccessFrom(services: ApiServices, patient: Address, doctor: Address): Promise<boolean> {
+  return (await hasCurrentGrant(services, patient, doctor)) || (await hasAppointmentWindow(services, patient, doctor));
 }
 
 /** Which of the caller's (the patient's) record parts `reader` holds keys of, as envelope hashes. */
