@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", (s) => void stop(s));
   process.on("SIGTERM", (s) => void stop(s));
 
-  let published = false;
+  let published: boolean;
   const env = { ...process.env, LOCAL_RPC_URL: chain.url };
   try {
     await hardhat(["ehr:deploy", "--network", "localhost"], env);

@@ -2,14 +2,15 @@ import { HttpError, unprocessable } from "../http/errors";
 import { esmImport } from "../../lib/esmImport";
 import { sizeInWords } from "./sizeInWords";
 
-/** The part of unpdf 1.7 (and of the pdf.js it bundles) this service uses. */
+/** The part of unpdf 1.8 (and of the pdf.js it bundles) this service uses. */
 interface Unpdf {
   getDocumentProxy(data: Uint8Array, options?: { verbosity?: number; isEvalSupported?: boolean }): Promise<PdfDocument>;
 }
 interface PdfDocument {
   numPages: number;
   getPage(pageNumber: number): Promise<PdfPage>;
-  destroy(): Promise<void>;
+  /** What loaded the document: destroying it frees the document (the pdf.js 6 in unpdf 1.8 has no destroy() on the document itself). */
+  loadingTask: { destroy(): Promise<void> };
 }
 interface PdfPage {
   /** The page's text items in chunks, as pdf.js parses its content: cancelling the stream stops the parse. */
@@ -110,6 +111,6 @@ export async function extractPdfText(bytes: Uint8Array, maxChars = Infinity): Pr
     }
     throw unprocessable("The PDF could not be read: it is damaged or not a valid PDF.");
   } finally {
-    await doc.destroy().catch(() => undefined);
+    await doc.loadingTask.destroy().catch(() => undefined);
   }
 }

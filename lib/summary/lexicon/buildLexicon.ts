@@ -84,7 +84,7 @@ function fromFhir(drugs: Set<string>, allergens: Set<string>): number {
     if (!existsSync(folder)) continue;
     for (const f of readdirSync(folder)) {
       const file = path.join(folder, f);
-      let resources: Json[] = [];
+      let resources: Json[];
       if (f.endsWith(".ndjson")) {
         resources = readFileSync(file, "utf8")
           .split("\n")
