@@ -149,10 +149,19 @@ export class SummaryPool {
     return Math.max(1, Math.ceil((ahead * this.averageJobMs) / this.workers / 1000));
   }
 
-  /** Whether a new job would be refused now: every worker busy (or starting) and the queue full. */
+  /**
+   * Jobs the pool would take now: its places (a worker each, ready or starting, and the queue's)
+   * less the jobs running or waiting.
+   */
+  get room(): number {
+    if (this.closing) return 0;
+    const free = this.slots.filter((s) => !s.job && !s.retired).length;
+    return Math.max(0, free + this.maxQueued - this.waiting.length);
+  }
+
+  /** Whether a new job would be refused now: every worker busy and the queue full. */
   get full(): boolean {
-    const idle = this.slots.some((s) => s.ready && !s.job && !s.retired);
-    return !idle && this.waiting.length >= this.maxQueued;
+    return this.room === 0;
   }
 
   /**

@@ -36,11 +36,14 @@ export interface SummaryAdmission {
 /** The summary engines: the clinical-sections extractor and the optional narrative model, in worker threads. */
 export interface SummaryService {
   readonly status: SummaryStatus;
-  /** What the workers are doing now. */
-  readonly load: SummaryPoolLoad;
+  /** What the workers are doing now, and how many admitted bodies are still arriving. */
+  readonly load: SummaryPoolLoad & { receiving: number };
   /**
    * `owner`'s turn (one signed-in address has at most one summary in flight): 429 when it has one
-   * already, 503 when the queue is full (both SummarizerBusyError, with Retry-After seconds).
+   * already, 503 when the pool has no room for it (both SummarizerBusyError, with Retry-After
+   * seconds). A turn whose body is still arriving holds a place in the pool (a worker or the
+   * queue) from admission on, so the bodies held in memory are at most (workers + queue) x the
+   * size limit, however many addresses send at once.
    */
   admit(owner: string): SummaryAdmission;
   close(): Promise<void>;
@@ -84,10 +87,12 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
   };
   /** Addresses with a summary in flight (its body being received, waiting or running). */
   const inFlight = new Set<string>();
+  /** Admitted turns whose body is still arriving: each holds a place the pool has room for. */
+  let receiving = 0;
   return {
     status,
     get load() {
-      return pool.load;
+      return { ...pool.load, receiving };
     },
     admit(owner) {
       const key = owner.toLowerCase();
@@ -99,13 +104,22 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
           pool.retryAfterSeconds(),
         );
       }
-      // Refused before the body is read when the queue is already full (and again when the job is queued).
-      if (pool.full) throw pool.busy();
+      // Refused before the body is read when the pool has no place left beside the bodies already
+      // arriving (and again, in pool.run, when the job is queued).
+      if (pool.room <= receiving) throw pool.busy();
       inFlight.add(key);
+      receiving++;
+      let arriving = true;
+      /** The body is in (or will never be): its place goes back to the pool, which counts the job itself from here. */
+      const arrived = () => {
+        if (arriving) receiving--;
+        arriving = false;
+      };
       let job: Promise<unknown> | undefined;
       let released = false;
       return {
         summarize(source, bytes, signal) {
+          arrived();
           const summary = pool.run(source, bytes, signal);
           job = summary;
           return summary;
@@ -113,6 +127,7 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
         release() {
           if (released) return;
           released = true;
+          arrived();
           // A job that runs on after its client went away keeps the turn until it ends: hanging
           // up and sending again does not put a second job of the same address in the pool.
           const free = () => void inFlight.delete(key);

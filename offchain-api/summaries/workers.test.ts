@@ -170,6 +170,65 @@ describe("POST /v1/summaries in worker threads", function () {
       expect(stack.services.summaries.load).to.include({ running: 0, waiting: 0, timedOut: 0 });
     });
 
+    it("counts bodies still arriving against the pool's room: with every place taken by slow senders, another address is refused 503 before its body", async function () {
+      // Before: admission looked only at jobs already queued, so any number of addresses could each
+      // hold a body of up to the size limit in memory while sending it slowly.
+      await stack.restartServices({ EHR_SUMMARY_QUEUE: "1" });
+      await until(() => stack.services.summaries.load.workers === 1, "the worker started");
+      const text = Buffer.from("ALLERGIES: penicillin (rash).\nMEDICATIONS: metformin 500 mg twice daily.\n");
+      /** Sends the headers and half the body from `who`, and the rest when `finish` is called. */
+      const slow = (who: StackAccount) => {
+        let finish!: () => void;
+        const answer = new Promise<Answer>((resolve, reject) => {
+          const req = http.request(
+            `${base}/v1/summaries`,
+            {
+              method: "POST",
+              agent: false,
+              headers: {
+                Authorization: `Bearer ${tokens.get(who)}`,
+                "Content-Type": "text/plain; charset=utf-8",
+                "Content-Length": text.length,
+              },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (chunk: Buffer) => chunks.push(chunk));
+              res.on("end", () => {
+                const body = Buffer.concat(chunks).toString("utf8");
+                resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(body), text: body });
+              });
+            },
+          );
+          req.on("error", reject);
+          req.write(text.subarray(0, 10));
+          finish = () => req.end(text.subarray(10));
+        });
+        return { answer, finish: () => finish() };
+      };
+      const first = slow(stack.patient);
+      const second = slow(stack.doctor);
+      await until(() => stack.services.summaries.load.receiving === 2, "two bodies arriving");
+
+      const refused = await post(stack.patient2, "ALLERGIES: penicillin.");
+      expectError(refused as unknown as Response, 503, "summarizer_busy", /busy/);
+      expect(Number(refused.headers["retry-after"])).to.be.at.least(1);
+      expect(stack.services.summaries.load).to.include({ receiving: 2, running: 0, waiting: 0 });
+
+      first.finish();
+      second.finish();
+      for (const answer of [await first.answer, await second.answer]) {
+        expect(answer.status, answer.text).to.equal(200);
+        expect(answer.body.summary)
+          .to.have.nested.property("allergies[0].text")
+          .that.matches(/penicillin/i);
+      }
+      // Every place given back: the refused address is served now.
+      expect(stack.services.summaries.load).to.include({ receiving: 0 });
+      const served = await post(stack.patient2, "ALLERGIES: penicillin.");
+      expect(served.status, served.text).to.equal(200);
+    });
+
     it("keeps an address's turn while the summary of a client that hung up still runs", async function () {
       await stack.restartServices({ EHR_MAX_SUMMARY_TEXT_BYTES: String(8 << 20), EHR_SUMMARY_TIMEOUT_SECONDS: "300" });
       const hangUp = new AbortController();
