@@ -273,4 +273,14 @@ describe("the service process (offchain-api/main.ts)", () => {
       expect(running.lines.filter((line) => /^listening/.test(String(line.msg)))).to.deep.equal([]);
     });
   }
+
+  it("names an unreachable chain by its origin only: no credentials or API key from its URL in the message", async () => {
+    running = runService({ ...env(), EHR_RPC_URL: "http://operator:s3cret-pass@127.0.0.1:9/v3/k3y-in-path" });
+    expect(await running.exited).to.equal(1);
+    expect(running.stderr()).to.include("The chain at http://127.0.0.1:9 could not be reached.");
+    for (const secret of ["operator", "s3cret-pass", "k3y-in-path"]) {
+      expect(running.stderr()).not.to.include(secret);
+      expect(JSON.stringify(running.lines)).not.to.include(secret);
+    }
+  });
 });

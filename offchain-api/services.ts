@@ -98,7 +98,8 @@ export async function openServices(
   try {
     chainId = await publicClient.getChainId();
   } catch (error) {
-    throw new ChainError(`The chain at ${config.rpcUrl} could not be reached.`, { cause: error });
+    // The origin only: a provider's URL may carry credentials or an API key (in its user info or path).
+    throw new ChainError(`The chain at ${new URL(config.rpcUrl).origin} could not be reached.`, { cause: error });
   }
   const core = (config.coreAddress ?? deploymentFor(chainId)?.core) as Address | undefined;
   if (!core) {

@@ -25,6 +25,18 @@ describe("health and readiness", () => {
       expect(res.headers["x-request-id"]).to.be.a("string");
     });
 
+    it("logs probes answered in full at debug only: unlimited, they would fill the log at info", async () => {
+      const ids = [];
+      for (const probe of ["/healthz", "/readyz"]) {
+        ids.push((await request(stack.app).get(probe).expect(200)).headers["x-request-id"]);
+      }
+      const other = (await request(stack.app).get("/v1/auth/nonce").expect(200)).headers["x-request-id"];
+      // The stack logs at info: a probe's line is not there, another request's is.
+      const logged = stack.logs.map((line) => JSON.parse(line).reqId);
+      for (const id of ids) expect(logged).not.to.include(id);
+      expect(logged).to.include(other);
+    });
+
     it("GET /readyz reports ready with both checks", async () => {
       const res = await request(stack.app).get("/readyz").expect(200);
       expect(res.body).to.deep.equal({ status: "ready", checks: { chain: "ok", storage: "ok" } });

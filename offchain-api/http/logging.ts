@@ -18,7 +18,15 @@ const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
  */
 const UNLOGGED_PARAMS: readonly [RegExp, string][] = [
   [/^\/v1\/messages\/conversations\/[^/]+/, "/v1/messages/conversations/:threadId"],
+  // Withdrawing a name card names the doctor it was shared with.
+  [/^\/v1\/identity-cards\/[^/]+/, "/v1/identity-cards/:doctor"],
 ];
+
+/**
+ * Probes answered in full are logged at debug, not info: they pass no rate limit (rateLimit.ts), so
+ * at info anyone could fill the log with them. A failing probe (503) is logged as any 5xx.
+ */
+const PROBE_PATHS = new Set(["/healthz", "/readyz"]);
 
 /** The path as logged: without its query string, and with {@link UNLOGGED_PARAMS} in place of their values. */
 export function loggedPath(url: string): string {
@@ -32,7 +40,7 @@ export function loggedPath(url: string): string {
  * One structured log line per request when its answer is done (or its client gone): `reqId`,
  * `req: {id, method, path}` (no query string, no conversation id: {@link loggedPath}), `res: {status}`, `responseTime` in ms, and what the
  * handler put in `res.locals.logFields` (an upload's CID, size and kind); "request
- * completed" at info, at warn for a 4xx, and "request errored" at error for a 5xx. Never headers
+ * completed" at info (a probe answered in full at debug), at warn for a 4xx, and "request errored" at error for a 5xx. Never headers
  * (the session token), bodies, or query values. A well-formed incoming `X-Request-Id` is kept so a
  * request can be followed from the dApp; the id is echoed back in the response.
  *
@@ -65,7 +73,7 @@ export function requestLogger(logger: Logger): RequestHandler {
           "request errored",
         );
       } else {
-        logger[status >= 400 ? "warn" : "info"](line, "request completed");
+        logger[status >= 400 ? "warn" : PROBE_PATHS.has(request.path) ? "debug" : "info"](line, "request completed");
       }
     };
     res.on("finish", done);

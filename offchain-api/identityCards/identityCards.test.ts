@@ -180,9 +180,17 @@ describe("/v1/identity-cards (a patient's name card, sealed to one doctor)", () 
       request(stack.app)
         .delete(`/v1/identity-cards/${stack.doctor.address}`)
         .set("Authorization", `Bearer ${tokens.get(stack.patient)}`);
-    expect((await del()).status).to.equal(204);
+    const withdrawn = await del();
+    expect(withdrawn.status).to.equal(204);
     expect((await list(stack.doctor)).received).to.deep.equal([]);
     expectError(await del(), 404, "not_found", /not shared a name card/);
+    // The request log says a card was withdrawn, not from whom.
+    const line = stack.logs
+      .map((l) => JSON.parse(l))
+      .find((l) => l.reqId === withdrawn.headers["x-request-id"] && l.req);
+    expect(line.req.path).to.equal("/v1/identity-cards/:doctor");
+    const doctor = stack.doctor.address.slice(2).toLowerCase();
+    for (const l of stack.logs.filter((l) => l.includes('"req":'))) expect(l.toLowerCase()).not.to.include(doctor);
   });
 
   it("keeps cards across a service restart, and never holds or answers the name in clear", async () => {

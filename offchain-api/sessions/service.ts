@@ -134,10 +134,16 @@ export class SessionService {
     }
     if (uriOrigin !== origin) throw unauthorized("The sign-in message names another web address.");
     if (fields.chainId !== chainId) throw unauthorized("The sign-in message is for another chain.");
+    // EIP-4361: Issued At is required, and each time an RFC 3339 date-time. viem's parser gives an
+    // Invalid Date for a malformed one, which every comparison below would let through (NaN).
+    if (!issuedAt) throw unauthorized("The sign-in message must say when it was issued.");
+    if ([issuedAt, expirationTime, notBefore].some((date) => date !== undefined && Number.isNaN(date.getTime()))) {
+      throw unauthorized("The sign-in message has a time that is not a valid date and time.");
+    }
     if (!expirationTime) throw unauthorized("The sign-in message must say when it expires.");
     if (expirationTime.getTime() <= now) throw unauthorized("The sign-in message has expired: sign in again.");
     if (notBefore && notBefore.getTime() > now) throw unauthorized("The sign-in message is not valid yet.");
-    if (issuedAt && issuedAt.getTime() > now + (this.options.clockSkewMs ?? 300_000)) {
+    if (issuedAt.getTime() > now + (this.options.clockSkewMs ?? 300_000)) {
       throw unauthorized("The sign-in message is dated in the future: check your clock.");
     }
     if (!nonceValid) {

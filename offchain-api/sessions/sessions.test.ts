@@ -203,6 +203,25 @@ describe("sessions (SIWE)", () => {
         /signature does not match/,
       ],
       [
+        "a message without Issued At (EIP-4361 requires it)",
+        async () => ({ message: (await stack.siweMessage(stack.patient)).replace(/\nIssued At: [^\n]*/, "") }),
+        // viem's parser already finds no SIWE message without it (the service's own check is the backstop).
+        /not a valid Sign-In with Ethereum message/,
+      ],
+      ...(["Expiration Time", "Not Before", "Issued At"] as const).map(
+        (field) =>
+          [
+            `a message whose ${field} is not a real date (2099-99-99)`,
+            async () => {
+              const message = await stack.siweMessage(stack.patient, { notBefore: new Date(Date.now() - hour) });
+              const line = new RegExp(`\\n${field}: [^\\n]*`);
+              expect(message).to.match(line);
+              return { message: message.replace(line, `\n${field}: 2099-99-99T00:00:00Z`) };
+            },
+            /not a valid date and time/,
+          ] as [string, () => Promise<{ message: string }>, RegExp],
+      ),
+      [
         "a message that is not SIWE",
         async () => ({ message: "Please let me in.\nNonce: a1b2c3d4e5f6a7b8" }),
         /not a valid Sign-In with Ethereum message/,
