@@ -11,7 +11,7 @@ export { readChainRecord } from "./readChainRecord";
 export { readRecordPage } from "./readRecordPage";
 export { encryptionKeyOf } from "./encryptionKeyOf";
 export { custodianKey } from "./custodianKey";
-export { isActiveDoctor, roleOf, type AccountRole } from "./roleOf";
+export { isActiveDoctor, isRegisteredPatient, roleOf, type AccountRole } from "./roleOf";
 export { emergencyOptedOut } from "./emergencyOptedOut";
 export { isAuthorized } from "./isAuthorized";
 export { hasEmergencyAccess } from "./hasEmergencyAccess";

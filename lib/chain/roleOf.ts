@@ -40,6 +40,18 @@ export async function roleOf(publicClient: PublicClient, core: Address, account:
   }
 }
 
+/** Whether `account` is registered as a patient now, active or pending (one read, whatever else it is). */
+export async function isRegisteredPatient(
+  publicClient: PublicClient,
+  core: Address,
+  account: Address,
+): Promise<boolean> {
+  const patient = await readOrFail("read the patient's registration", () =>
+    publicClient.readContract({ address: core, abi: ehrCoreAbi, functionName: "patient", args: [account] }),
+  );
+  return patient.status !== PatientStatus.None;
+}
+
 /** Whether `account` is an active doctor now (one read; an admin who is also a doctor is one too). */
 export async function isActiveDoctor(publicClient: PublicClient, core: Address, account: Address): Promise<boolean> {
   return readOrFail("read the doctor's status", () =>

@@ -1,4 +1,4 @@
-import { roleOf, type AccountRole } from "../../lib/chain/ehr";
+import { isRegisteredPatient, roleOf, type AccountRole } from "../../lib/chain/ehr";
 import { sameAddress } from "../../lib/records/context";
 import type { ApiServices } from "../services";
 import type { RefusalEvent } from "./log";
@@ -14,7 +14,10 @@ import type { RefusalEvent } from "./log";
  * admin). Anyone can sign in with a fresh address, or register as a patient, and name any
  * patient's record: with each such address a new row, strangers could bury a doctor's refused
  * attempt under their own for free, and grow the log without end. Their refusals are logged
- * (`audited: false`), not audited. A chain that cannot be read to tell audits the refusal.
+ * (`audited: false`), not audited. Nor is a refusal naming an address that is no registered patient
+ * (a message "to" a made-up or a fresh patient address, the sender's own included): nobody's Activity
+ * would show it, and each made-up address would be a new row. A chain that cannot be read to tell
+ * audits the refusal.
  */
 export async function auditRefusal(
   services: Pick<ApiServices, "audit" | "logger" | "publicClient" | "core">,
@@ -47,12 +50,17 @@ export async function auditRefusal(
   }
 }
 
-/** Whether the reader is the patient or an account the consortium onboarded (see {@link auditRefusal}). */
+/**
+ * Whether the refusal names a registered patient and the reader is that patient or an account the
+ * consortium onboarded (see {@link auditRefusal}).
+ */
 async function isAccountable(
   services: Pick<ApiServices, "publicClient" | "core">,
   refusal: Pick<RefusalEvent, "reader" | "patient">,
   readerRole: AccountRole | undefined,
 ): Promise<boolean> {
+  const registered = await isRegisteredPatient(services.publicClient, services.core, refusal.patient).catch(() => true);
+  if (!registered) return false;
   if (sameAddress(refusal.reader, refusal.patient)) return true;
   const role =
     readerRole ?? (await roleOf(services.publicClient, services.core, refusal.reader).catch(() => undefined));

@@ -224,6 +224,20 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       // The outsider is no patient.
       const outsider = await sealedByOutsider(stack.outsider, stack.doctor);
       expectError(await send(stack.outsider, outsider), 403, "forbidden", /not a registered patient/);
+      // A doctor writing to an address that is no patient: refused too.
+      const toNobody = await sealMessage({
+        chainId: stack.chain.chainId,
+        contract: stack.core,
+        patient: stack.outsider.address,
+        doctor: stack.doctor.address,
+        sender: stack.doctor.address,
+        content: { kind: "text", text: SECRET },
+        publicKeys: { patient: stack.outsider.key.publicKey, doctor: stack.doctor.key.publicKey },
+      });
+      expectError(await send(stack.doctor, toNobody), 403, "forbidden", /not a registered patient/);
+      // Neither is kept as an audit row: no patient's Activity would show it, and every made-up
+      // (or fresh) address would add one.
+      expect(refusalsOf(stack.outsider).total).to.equal(0);
       // An address with no role, posing as a doctor of a real patient: refused, and nothing lands in
       // the patient's Activity (any throwaway address could fill it otherwise).
       const posing = await sealedByOutsider(stack.patient2, stack.outsider);

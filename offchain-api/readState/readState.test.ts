@@ -113,7 +113,7 @@ describe("/v1/read-state (each user's inbox and conversation read marks)", () =>
     // Nobody marks a conversation they are not in, or one that does not exist: the same 404 for
     // both, so a stranger cannot learn whether a patient and a doctor write to each other.
     expectError(
-      await post(stack.outsider, { conversations: { [thread]: threadSentAt } }),
+      await post(stack.patient2, { conversations: { [thread]: threadSentAt } }),
       404,
       "not_found",
       /^There is no such conversation of yours; nothing was changed\.$/,
@@ -125,7 +125,7 @@ describe("/v1/read-state (each user's inbox and conversation read marks)", () =>
       /no such conversation/,
     );
     // There is no way to name another user: an extra field is refused, not obeyed.
-    const named = await post(stack.outsider, { address: stack.patient.address, inboxSeen: { at: 9e12, ids: [] } });
+    const named = await post(stack.patient2, { address: stack.patient.address, inboxSeen: { at: 9e12, ids: [] } });
     expect(named.status).to.equal(400);
     expect(named.body.error.message).to.match(/check/);
     const query = await request(stack.app)
@@ -134,6 +134,20 @@ describe("/v1/read-state (each user's inbox and conversation read marks)", () =>
     expect(query.body).to.deep.equal({ conversations: {} });
 
     expect(await stateOf(stack.patient)).to.deep.equal(before);
+    expect(await stateOf(stack.patient2)).to.deep.equal({ conversations: {} });
+  });
+
+  it("refuses marks from an address with no role on chain (403), storing nothing: a fresh address could add rows for good", async () => {
+    const rows = () => stack.services.state.db.prepare("SELECT COUNT(*) AS n FROM read_inbox").get() as { n: number };
+    const before = rows().n;
+    const ids = Array.from({ length: 64 }, (_, i) => `0x${i.toString(16).padStart(64, "0")}:123456`);
+    expectError(
+      await post(stack.outsider, { inboxSeen: { at: 1, ids } }),
+      403,
+      "forbidden",
+      /This needs .*; your account is/,
+    );
+    expect(rows().n).to.equal(before);
     expect(await stateOf(stack.outsider)).to.deep.equal({ conversations: {} });
   });
 
