@@ -103,6 +103,19 @@ describe("/v1/identity-cards (a patient's name card, sealed to one doctor)", () 
     expect(opened.dateOfBirth).to.equal(undefined);
   });
 
+  it("gives a suspended doctor no names (suspension ends all access), and gives them back on reinstatement", async () => {
+    expect((await list(stack.doctor)).received).to.have.length(1);
+    await (await stack.coreContract.suspendDoctor(stack.doctor.address, 1)).wait();
+    try {
+      expect((await list(stack.doctor)).received).to.deep.equal([]);
+      // The patient still sees what she shared.
+      expect((await list(stack.patient)).shared).to.have.length(1);
+    } finally {
+      await (await stack.coreContract.reinstateDoctor(stack.doctor.address)).wait();
+    }
+    expect((await list(stack.doctor)).received).to.have.length(1);
+  });
+
   it("shares on an open appointment when no grant links the two, and only then", async () => {
     const card = await seal(stack.patient2, stack.doctor2);
     expectError(await share(stack.patient2, { card }), 403, "forbidden", /no current access grant/);

@@ -1,7 +1,7 @@
 import { getAddress, type Address } from "viem";
 import type { IdentityCardList, ShareIdentityCardBody, SharedIdentityCard } from "../../lib/api/wire/identityCards";
 import { MAX_CARD_CIPHERTEXT_CHARS } from "../../lib/api/wire/identityCards";
-import { encryptionKeyOf } from "../../lib/chain/ehr";
+import { encryptionKeyOf, isActiveDoctor } from "../../lib/chain/ehr";
 import { AccessDeniedError, FormatError, NotFoundError } from "../../lib/errors";
 import { conversationId } from "../../lib/messages/seal";
 import { sameAddress } from "../../lib/records/context";
@@ -47,9 +47,17 @@ export async function shareIdentityCard(
   return { patient, doctor, sharedAt: stored.sentAt };
 }
 
-/** The cards sealed to the caller (as a doctor) and those the caller shared (as a patient). */
-export function identityCards(services: ApiServices, caller: Caller): IdentityCardList {
-  return { received: services.identityCards.receivedBy(caller.me), shared: services.identityCards.sharedBy(caller.me) };
+/**
+ * The cards sealed to the caller while an active doctor (a suspension ends a doctor's access to
+ * patients' names as to everything else; reinstated, they are there again) and those the caller
+ * shared (as a patient).
+ */
+export async function identityCards(services: ApiServices, caller: Caller): Promise<IdentityCardList> {
+  const active = await isActiveDoctor(services.publicClient, services.core, caller.me);
+  return {
+    received: active ? services.identityCards.receivedBy(caller.me) : [],
+    shared: services.identityCards.sharedBy(caller.me),
+  };
 }
 
 /**
