@@ -8,6 +8,7 @@ import { EhrApiClient } from "../../lib/api/client";
 import { AccessDeniedError } from "../../lib/errors";
 import {
   conversationId,
+  MAX_MESSAGE_TEXT,
   openMessage,
   participantKeys,
   sealMessage,
@@ -16,7 +17,7 @@ import {
 } from "../../lib/messages";
 import type { StoredMessage } from "../../lib/api/wire/messages";
 import { expectError } from "../testing/records";
-import { MAX_MESSAGES_PER_DAY } from "./service";
+import { MAX_MESSAGE_BYTES_PER_SENDER_PER_DAY, MAX_MESSAGES_PER_DAY } from "./service";
 import { startTestStack, type StackAccount, type TestStack } from "../testing/stack";
 
 const SLOT = contractConstants.SLOT_DURATION;
@@ -445,6 +446,60 @@ describe("/v1/messages (end-to-end encrypted patient–doctor messages)", () => 
       }
       const { n } = stack.services.state.db.prepare("SELECT COUNT(*) AS n FROM messages").get() as { n: number };
       expect(Number(n)).to.equal(stack.logs.filter((line) => line.includes('"message stored"')).length);
+    });
+  });
+
+  // Last: it spends the patient's budget for the day.
+  describe("a sender's daily bytes", () => {
+    it("refuses a sender past 4 MiB of messages in 24 hours across all conversations (429), storing nothing; the doctors still write", async function () {
+      this.timeout(120_000);
+      // The patient links to a second doctor on her own, as anyone can with a grant (doctor2 may
+      // have been suspended above).
+      if (!(await stack.coreContract.isActiveDoctor(stack.doctor2.address))) {
+        await (await stack.coreContract.reinstateDoctor(stack.doctor2.address)).wait();
+      }
+      await grant(stack.patient, stack.doctor2);
+      const sentBytes = () =>
+        Number(
+          (
+            stack.services.state.db
+              .prepare("SELECT COALESCE(SUM(LENGTH(body)), 0) AS b FROM messages WHERE sender = ?")
+              .get(stack.patient.address.toLowerCase()) as { b: number }
+          ).b,
+        );
+      // The longest text, in characters of three UTF-8 bytes: about 35 KB sealed.
+      const long: MessageContent = { kind: "text", text: "中".repeat(MAX_MESSAGE_TEXT) };
+      const sent = new Map<StackAccount, number>([
+        [stack.doctor, 0],
+        [stack.doctor2, 0],
+      ]);
+      let refused: request.Response | undefined;
+      for (let i = 0; i < 2 * MAX_MESSAGES_PER_DAY && !refused; i++) {
+        const doctor = i % 2 === 0 ? stack.doctor : stack.doctor2;
+        const res = await send(stack.patient, await seal(stack.patient, stack.patient, doctor, long));
+        if (res.status === 429) refused = res;
+        else {
+          expect(res.status, JSON.stringify(res.body)).to.equal(201);
+          sent.set(doctor, sent.get(doctor)! + 1);
+        }
+      }
+      expectError(refused!, 429, "too_many_messages", /as much as this service takes from one account in 24 hours/);
+      // Refused by the total of both conversations, each far under its own limit of messages.
+      for (const count of sent.values()) expect(count).to.be.within(40, MAX_MESSAGES_PER_DAY / 2);
+      const before = sentBytes();
+      expect(before).to.be.at.most(MAX_MESSAGE_BYTES_PER_SENDER_PER_DAY);
+      expect(before).to.be.greaterThan(MAX_MESSAGE_BYTES_PER_SENDER_PER_DAY - 40_000);
+      // Refused again, to either doctor, and nothing is stored.
+      for (const doctor of [stack.doctor, stack.doctor2]) {
+        const again = await send(stack.patient, await seal(stack.patient, stack.patient, doctor, long));
+        expectError(again, 429, "too_many_messages", /24 hours/);
+      }
+      expect(sentBytes()).to.equal(before);
+      // Each doctor has a budget of their own.
+      for (const doctor of [stack.doctor, stack.doctor2]) {
+        const res = await send(doctor, await seal(doctor, stack.patient, doctor));
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      }
     });
   });
 });

@@ -58,10 +58,17 @@ export async function sendMessage(
   try {
     stored = await services.messages.append(
       { ...message, patient, doctor, sender: getAddress(message.sender) },
-      { perSenderPerDay: MAX_MESSAGES_PER_DAY },
+      { perSenderPerDay: MAX_MESSAGES_PER_DAY, bytesPerSenderPerDay: MAX_MESSAGE_BYTES_PER_SENDER_PER_DAY },
     );
   } catch (error) {
     if (!(error instanceof SendLimitReached)) throw error;
+    if (error.per === "sender") {
+      throw new HttpError(
+        429,
+        "too_many_messages",
+        "You have sent as much as this service takes from one account in 24 hours: write again tomorrow, or call.",
+      );
+    }
     throw new HttpError(
       429,
       "too_many_messages",
@@ -77,6 +84,14 @@ export async function sendMessage(
  * patient and a doctor write, and what bounds the disk one booking or grant can make the service fill.
  */
 export const MAX_MESSAGES_PER_DAY = 200;
+
+/**
+ * The most bytes of sealed messages one sender stores in all conversations in 24 hours (429 beyond):
+ * thousands of ordinary messages (a few hundred bytes to a few KB sealed), 60 of the largest. A
+ * patient can link to every active doctor with grants of their own, so the per-conversation limit
+ * alone let one address store 14 MB a day per doctor, for good.
+ */
+export const MAX_MESSAGE_BYTES_PER_SENDER_PER_DAY = 4 * 1024 * 1024;
 
 /** The caller's conversations, latest message first. */
 export function conversations(services: ApiServices, caller: Caller, page: PageQuery): ConversationPage {

@@ -20,8 +20,19 @@ export interface PageRequest {
 
 /** {@link MessageStore.append} refused: the sender reached `limit` messages in this conversation in a day. */
 export class SendLimitReached extends Error {
-  constructor(readonly limit: number) {
-    super(`The sender reached ${limit} messages in this conversation in a day.`);
+  /**
+   * @param limit the limit reached: messages in this conversation (`per: "conversation"`), or
+   *   bytes of messages in all of the sender's conversations (`per: "sender"`), in 24 hours.
+   */
+  constructor(
+    readonly limit: number,
+    readonly per: "conversation" | "sender" = "conversation",
+  ) {
+    super(
+      per === "conversation"
+        ? `The sender reached ${limit} messages in this conversation in a day.`
+        : `The sender reached ${limit} bytes of messages in a day.`,
+    );
   }
 }
 
@@ -78,6 +89,13 @@ function migrations(legacyFolder: string | undefined): Migration[] {
             insert(db, Number(match[1]), message);
           }
         }
+      },
+    },
+    {
+      // What one sender stored in the last 24 hours, in all conversations (the daily byte limit).
+      id: "messages/3-by-sender",
+      up(db) {
+        db.exec("CREATE INDEX messages_sender_time ON messages (sender, sent_ms)");
       },
     },
   ];
@@ -167,23 +185,36 @@ export class MessageStore {
   /**
    * Stores a message (its id not yet stored: the caller checks {@link has}); resolves once it is
    * committed, with the time the service took it. With `perSenderPerDay`, refuses
-   * (SendLimitReached) a sender who stored that many in this conversation in the last 24 hours.
-   * The check and the insert are one transaction.
+   * (SendLimitReached) a sender who stored that many in this conversation in the last 24 hours;
+   * with `bytesPerSenderPerDay`, one whose stored messages in all conversations in the last 24 hours
+   * would pass that many bytes with this one. The checks and the insert are one transaction.
    */
-  async append(sealed: SealedMessage, limits: { perSenderPerDay?: number } = {}): Promise<StoredMessage> {
+  async append(
+    sealed: SealedMessage,
+    limits: { perSenderPerDay?: number; bytesPerSenderPerDay?: number } = {},
+  ): Promise<StoredMessage> {
     if (this.closed) throw new StorageError("The message store is closed.");
     const message: StoredMessage = { ...sealed, sentAt: new Date().toISOString() };
     const thread = message.threadId.toLowerCase();
-    let outcome: "stored" | "duplicate" | "limit";
+    let outcome: "stored" | "duplicate" | "limit" | "bytes";
     try {
       outcome = this.state.transaction((db) => {
         if (db.prepare("SELECT 1 FROM messages WHERE id = ?").get(message.id.toLowerCase())) return "duplicate";
         const limit = limits.perSenderPerDay;
+        const sender = message.sender.toLowerCase();
+        const since = Date.now() - DAY_MS;
         if (limit !== undefined) {
           const { n } = db
             .prepare("SELECT COUNT(*) AS n FROM messages WHERE thread = ? AND sender = ? AND sent_ms >= ?")
-            .get(thread, message.sender.toLowerCase(), Date.now() - DAY_MS) as { n: number };
+            .get(thread, sender, since) as { n: number };
           if (Number(n) >= limit) return "limit";
+        }
+        const bytes = limits.bytesPerSenderPerDay;
+        if (bytes !== undefined) {
+          const { sent } = db
+            .prepare("SELECT COALESCE(SUM(LENGTH(body)), 0) AS sent FROM messages WHERE sender = ? AND sent_ms >= ?")
+            .get(sender, since) as { sent: number };
+          if (Number(sent) + JSON.stringify(message).length > bytes) return "bytes";
         }
         const { last } = db.prepare("SELECT COALESCE(MAX(seq), 0) AS last FROM messages").get() as { last: number };
         insert(db, Number(last) + 1, message);
@@ -194,6 +225,7 @@ export class MessageStore {
     }
     if (outcome === "duplicate") throw new ConflictError("A message with this id is already stored.");
     if (outcome === "limit") throw new SendLimitReached(limits.perSenderPerDay!);
+    if (outcome === "bytes") throw new SendLimitReached(limits.bytesPerSenderPerDay!, "sender");
     return message;
   }
 
