@@ -80,13 +80,14 @@ describe("operations: CORS, request ids and logs", () => {
 
   describe("logs", () => {
     it("writes one JSON line per request with its id, method, path and status", async () => {
-      const res = await request(stack.app).get("/readyz").expect(200);
+      // (Not a probe: /healthz and /readyz answered in full log at debug.)
+      const res = await request(stack.app).get("/v1/auth/nonce").expect(200);
       const id = res.headers["x-request-id"];
       const lines = linesOf(stack, id);
       expect(lines).to.have.length(1);
       expect(lines[0]).to.deep.include({
         reqId: id,
-        req: { id, method: "GET", path: "/readyz" },
+        req: { id, method: "GET", path: "/v1/auth/nonce" },
         res: { status: 200 },
       });
       expect(lines[0].responseTime).to.be.a("number");
