@@ -49,13 +49,13 @@ describe("POST /v1/summaries in worker threads", function () {
   });
 
   /**
-   * POSTs `body` as text/plain from `who` on its own connection; `declareLength: false` sends it
-   * chunked.
+   * Starts a POST of text/plain from `who` on its own connection, with `length` as its
+   * Content-Length (none: chunked), and answers its request (to write the body to) and its answer.
    */
-  function post(who: StackAccount, body: string, options: { declareLength?: boolean } = {}): Promise<Answer> {
-    const bytes = Buffer.from(body);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
+  function open(who: StackAccount, length: number | undefined): { req: http.ClientRequest; answer: Promise<Answer> } {
+    let req!: http.ClientRequest;
+    const answer = new Promise<Answer>((resolve, reject) => {
+      req = http.request(
         `${base}/v1/summaries`,
         {
           method: "POST",
@@ -63,7 +63,7 @@ describe("POST /v1/summaries in worker threads", function () {
           headers: {
             Authorization: `Bearer ${tokens.get(who)}`,
             "Content-Type": "text/plain; charset=utf-8",
-            ...(options.declareLength === false ? {} : { "Content-Length": bytes.length }),
+            ...(length === undefined ? {} : { "Content-Length": length }),
           },
         },
         (res) => {
@@ -76,10 +76,22 @@ describe("POST /v1/summaries in worker threads", function () {
         },
       );
       req.on("error", reject);
-      // Written before `end`, so that Node does not add a Content-Length itself.
-      if (options.declareLength === false) req.write(bytes);
-      req.end(options.declareLength === false ? undefined : bytes);
     });
+    return { req, answer };
+  }
+
+  /**
+   * POSTs `body` as text/plain from `who` on its own connection; `declareLength: false` sends it
+   * chunked.
+   */
+  function post(who: StackAccount, body: string, options: { declareLength?: boolean } = {}): Promise<Answer> {
+    const bytes = Buffer.from(body);
+    const chunked = options.declareLength === false;
+    const { req, answer } = open(who, chunked ? undefined : bytes.length);
+    // Written before `end`, so that Node does not add a Content-Length itself.
+    if (chunked) req.write(bytes);
+    req.end(chunked ? undefined : bytes);
+    return answer;
   }
 
   /** Waits until the pool is in the given state (the jobs above were received and queued). */
@@ -176,35 +188,11 @@ describe("POST /v1/summaries in worker threads", function () {
       await stack.restartServices({ EHR_SUMMARY_QUEUE: "1" });
       await until(() => stack.services.summaries.load.workers === 1, "the worker started");
       const text = Buffer.from("ALLERGIES: penicillin (rash).\nMEDICATIONS: metformin 500 mg twice daily.\n");
-      /** Sends the headers and half the body from `who`, and the rest when `finish` is called. */
+      /** Sends the headers and the first bytes of the body from `who`, and the rest when `finish` is called. */
       const slow = (who: StackAccount) => {
-        let finish!: () => void;
-        const answer = new Promise<Answer>((resolve, reject) => {
-          const req = http.request(
-            `${base}/v1/summaries`,
-            {
-              method: "POST",
-              agent: false,
-              headers: {
-                Authorization: `Bearer ${tokens.get(who)}`,
-                "Content-Type": "text/plain; charset=utf-8",
-                "Content-Length": text.length,
-              },
-            },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on("data", (chunk: Buffer) => chunks.push(chunk));
-              res.on("end", () => {
-                const body = Buffer.concat(chunks).toString("utf8");
-                resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(body), text: body });
-              });
-            },
-          );
-          req.on("error", reject);
-          req.write(text.subarray(0, 10));
-          finish = () => req.end(text.subarray(10));
-        });
-        return { answer, finish: () => finish() };
+        const { req, answer } = open(who, text.length);
+        req.write(text.subarray(0, 10));
+        return { answer, finish: () => req.end(text.subarray(10)) };
       };
       const first = slow(stack.patient);
       const second = slow(stack.doctor);
