@@ -23,10 +23,11 @@ const UNLOGGED_PARAMS: readonly [RegExp, string][] = [
 ];
 
 /**
- * Probes answered in full are logged at debug, not info: they pass no rate limit (rateLimit.ts), so
- * at info anyone could fill the log with them. A failing probe (503) is logged as any 5xx.
+ * The orchestrator's probes: they come often and from one address, so they pass no rate limit
+ * (rateLimit.ts), and answered in full they are logged at debug, not info, where anyone could
+ * otherwise fill the log with them. A failing probe (503) is logged as any 5xx.
  */
-const PROBE_PATHS = new Set(["/healthz", "/readyz"]);
+export const PROBE_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz"]);
 
 /** The path as logged: without its query string, and with {@link UNLOGGED_PARAMS} in place of their values. */
 export function loggedPath(url: string): string {

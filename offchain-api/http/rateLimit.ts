@@ -3,9 +3,7 @@ import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { ApiServices } from "../services";
 import { sessionOfRequest } from "../sessions/middleware";
 import { HttpError } from "./errors";
-
-/** Probes from the orchestrator come often and from one address; they are never limited. */
-const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
+import { PROBE_PATHS } from "./logging";
 
 type LimiterServices = Pick<ApiServices, "config" | "sessions" | "logger">;
 
@@ -57,7 +55,7 @@ export function rateLimiter(services: LimiterServices): RequestHandler[] {
       // X-Forwarded-For from a client is ignored on purpose unless EHR_TRUST_PROXY says otherwise:
       // no warning per request that sends one.
       validate: { xForwardedForHeader: false },
-      skip: (req) => UNLIMITED_PATHS.has(req.path),
+      skip: (req) => PROBE_PATHS.has(req.path),
       handler: limited(TOO_MANY),
       logger,
     }),
@@ -69,7 +67,7 @@ export function rateLimiter(services: LimiterServices): RequestHandler[] {
       legacyHeaders: false,
       // A request without a valid session has no address: the IP limit above is its limit.
       keyGenerator: (req) => rateLimitKey(services, req) ?? "",
-      skip: (req) => UNLIMITED_PATHS.has(req.path) || rateLimitKey(services, req) === undefined,
+      skip: (req) => PROBE_PATHS.has(req.path) || rateLimitKey(services, req) === undefined,
       handler: limited(TOO_MANY),
       logger,
     }),

@@ -102,7 +102,7 @@ function migrations(legacyFolder: string | undefined): Migration[] {
 }
 
 /** Inside a transaction: stores `message` as number `seq` and moves its conversation's latest to it. */
-function insert(db: StateDatabase["db"], seq: number, message: StoredMessage): void {
+function insert(db: StateDatabase["db"], seq: number, message: StoredMessage, body = JSON.stringify(message)): void {
   const thread = message.threadId.toLowerCase();
   db.prepare("INSERT INTO messages (seq, id, thread, sender, sent_at, sent_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
     seq,
@@ -111,7 +111,7 @@ function insert(db: StateDatabase["db"], seq: number, message: StoredMessage): v
     message.sender.toLowerCase(),
     message.sentAt,
     Date.parse(message.sentAt),
-    JSON.stringify(message),
+    body,
   );
   db.prepare(
     `INSERT INTO message_threads (thread, patient, doctor, last_seq, count) VALUES (?, ?, ?, ?, 1)
@@ -209,15 +209,16 @@ export class MessageStore {
             .get(thread, sender, since) as { n: number };
           if (Number(n) >= limit) return "limit";
         }
+        const body = JSON.stringify(message);
         const bytes = limits.bytesPerSenderPerDay;
         if (bytes !== undefined) {
           const { sent } = db
             .prepare("SELECT COALESCE(SUM(LENGTH(body)), 0) AS sent FROM messages WHERE sender = ? AND sent_ms >= ?")
             .get(sender, since) as { sent: number };
-          if (Number(sent) + JSON.stringify(message).length > bytes) return "bytes";
+          if (Number(sent) + body.length > bytes) return "bytes";
         }
         const { last } = db.prepare("SELECT COALESCE(MAX(seq), 0) AS last FROM messages").get() as { last: number };
-        insert(db, Number(last) + 1, message);
+        insert(db, Number(last) + 1, message, body);
         return "stored";
       });
     } catch (error) {
