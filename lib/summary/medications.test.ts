@@ -131,6 +131,23 @@ describe("medications (summarizeText)", () => {
     expect(names(text)).to.deep.equal(["Synthroid", "Plaquenil", "aspirin"]);
   });
 
+  it("applies a plural 'were discontinued' to every drug joined before it, and nothing after the sentence", () => {
+    // MTSamples 4185: both drugs stopped; the next sentence's drugs are started in this note.
+    expect(
+      names("MEDICATIONS:,  Presently on Cardizem and metoprolol were discontinued.  Continues aspirin 81 mg daily."),
+    ).to.deep.equal(["aspirin"]);
+    expect(
+      names("MEDICATIONS: Lasix 40 mg daily, Cardizem 120 mg, and metoprolol 25 mg b.i.d. have been stopped. Zocor."),
+    ).to.deep.equal(["Zocor"]);
+    expect(names("MEDICATIONS: Lasix 40 mg, Cardizem 120 mg and metoprolol 25 mg were both held.")).to.deep.equal([
+      "Lasix",
+      "Cardizem",
+      "metoprolol",
+    ]);
+    // A semicolon ends the group.
+    expect(names("MEDICATIONS: Zocor; Cardizem and metoprolol were discontinued.")).to.deep.equal(["Zocor"]);
+  });
+
   it("takes the full name of a drug written twice: 'Percocet Percocet-5'", () => {
     const s = summarizeText("CURRENT MEDICATIONS: Percocet Percocet-5 one tablet q.6h. p.r.n. pain.");
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Percocet-5"]);

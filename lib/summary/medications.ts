@@ -124,6 +124,26 @@ const DOSE =
   /\b\d+(?:[.,/]\d+)*\s*(?:mg|mcg|mcgs|micrograms?|g|gm|grams?|units?|iu|meq|ml|cc|%|puffs?|tabs?|tablets?|capsules?|caps|drops?|patch)\b(?:\s*\/\s*(?:ml|h|hr|hour|kg|day))?/i;
 const FREQUENCY =
   /\b(?:once|twice|three times|four times)(?: a| per)? (?:day|daily|week|month)|\b(?:a|per) day\b|\b(?:daily|nightly|weekly|monthly|every (?:day|night|morning|evening|other day|\d+(?:-\d+)? hours?)|at bedtime|in the (?:morning|evening)|as needed|b\.?\s?i\.?\s?d\b\.?|t\.?\s?i\.?\s?d\b\.?|q\.?\s?i\.?\s?d\b\.?|q\.?\s?d\b\.?|q\.?\s?h\.?\s?s\b\.?|q\.?\s?a\.?\s?m\b\.?|q\.?\s?p\.?\s?m\b\.?|q\.?\s?\d+(?:-\d+)?\s?h(?:ours?)?\b\.?|p\.?\s?r\.?\s?n\b\.?)/i;
+/** Between two drugs of one group: "X and Y", "X 120 mg, Y 25 mg b.i.d., and Z" (a dose, no other words). */
+const DOSED = `(?:\\s*${DOSE.source})?(?:\\s*(?:${FREQUENCY.source}))?`;
+const JOINED = new RegExp(`^${DOSED}\\s*(?:,\\s*(?:and\\s+)?|\\s(?:and|&|as well as)\\s+)$`, "i");
+/** After the last drug of a group: a plural verb stops them all ("Cardizem and metoprolol were discontinued"). */
+const STOPPED_TOGETHER = new RegExp(
+  `^${DOSED}[^.;:]{0,30}?\\b(?:were|have been|are being|are now)\\s+(?:all\\s+|both\\s+|now\\s+|since\\s+)?(?:discontinu\\w*|stopped|d\\/c(?:'?d)?)\\b`,
+  "i",
+);
+
+/**
+ * Whether the drug is one of a group that a plural "were discontinued" after its last member stops:
+ * "Presently on Cardizem and metoprolol were discontinued" stops Cardizem too.
+ */
+function stoppedWithOthers(text: string, terms: readonly Term[], i: number, end: number): boolean {
+  let last = i;
+  while (last + 1 < terms.length && JOINED.test(text.slice(terms[last].end, terms[last + 1].start))) last++;
+  if (last === i) return false;
+  const limit = last + 1 < terms.length ? terms[last + 1].start : end;
+  return STOPPED_TOGETHER.test(text.slice(terms[last].end, limit));
+}
 /** A capitalised word the lexicon lacks, directly followed by a dose: "Xyzal 5 mg". */
 const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+|-\d{1,3})?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
 const NOT_A_NAME =
@@ -282,6 +302,7 @@ function listItems(text: string, listed: Piece, section: string): Item[] {
     const own = text.slice(i > 0 ? terms[i - 1].end : listed.start, term.start);
     if (PAST.test(own) || /\b(?:no|not|without)\b/i.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit)))
       return;
+    if (stoppedWithOthers(text, terms, i, listed.end)) return;
     items.push(medicationItem(text, term, itemSpan(text, term, limit, false), section));
   });
   return items;
@@ -357,6 +378,7 @@ export function extractMedications(
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
         const own = entriesBySemicolon(sentence) ? before.slice(before.lastIndexOf(";") + 1) : before;
         if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
+        if (stoppedWithOthers(text, terms, i, s.end)) continue;
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
         if (SINGLE_DOSE.test(own.slice(-30))) continue;
         // "Fentanyl 125 mcg and Versed 7 mg slow IV push", "Diprivan": sedation given, never a drug taken at home.
