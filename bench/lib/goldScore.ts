@@ -32,6 +32,8 @@ export type Counts = {
   nka: { gold: number; detected: number; emittedWhenNotGold: number; falseAlarmsOnAllergen: number };
   noMedications: { gold: number; detected: number; emittedWhenNotGold: number };
   negatives: { notes: number; notesWithItems: number; items: number };
+  /** Drugs the summary says the note stops: the gold's discontinued drugs, or its current ones (a current drug hidden). */
+  stopped: { emitted: number; goldDiscontinued: number; goldCurrent: number };
   traps: Record<(typeof TRAPS)[number] | "reviewOfSystems", number>;
 };
 
@@ -46,6 +48,7 @@ export function emptyCounts(): Counts {
     nka: { gold: 0, detected: 0, emittedWhenNotGold: 0, falseAlarmsOnAllergen: 0 },
     noMedications: { gold: 0, detected: 0, emittedWhenNotGold: 0 },
     negatives: { notes: 0, notesWithItems: 0, items: 0 },
+    stopped: { emitted: 0, goldDiscontinued: 0, goldCurrent: 0 },
     traps: { discharge: 0, procedural: 0, plan: 0, discontinued: 0, reviewOfSystems: 0 },
   };
 }
@@ -151,6 +154,17 @@ export function scoreNote(
     c.discharge,
   );
 
+  for (const it of summary.stoppedMedications ?? []) {
+    const name = medicationName(it);
+    c.stopped.emitted++;
+    if (gold.traps.discontinued.some((t) => medicationMatches(name, t))) c.stopped.goldDiscontinued++;
+    if (gold.medications.some((m) => medicationMatches(name, m.name))) {
+      c.stopped.goldCurrent++;
+      const sentence = sentenceAround(text, it.span.start, it.span.end);
+      errors.push({ noteId: gold.note_id, field: "stoppedMedications", kind: "emitted", item: it.text, sentence });
+    }
+  }
+
   const nka = summary.noKnownAllergies;
   if (gold.noKnownAllergies) c.nka.gold++;
   if (gold.noKnownAllergies && nka) c.nka.detected++;
@@ -220,6 +234,9 @@ export function figures(c: Counts): Record<string, unknown> {
     negativeNotes: c.negatives.notes,
     negativeNotesWithItems: c.negatives.notesWithItems,
     negativeItems: c.negatives.items,
+    stoppedEmitted: c.stopped.emitted,
+    stoppedGoldDiscontinued: c.stopped.goldDiscontinued,
+    stoppedGoldCurrent: c.stopped.goldCurrent,
     trapDischarge: c.traps.discharge,
     trapProcedural: c.traps.procedural,
     trapPlan: c.traps.plan,

@@ -64,6 +64,9 @@ export function boundSummary(summary: ClinicalSummary): ClinicalSummary {
   if (summary.dischargeMedications) {
     summary.dischargeMedications = dedupe(summary.dischargeMedications).slice(0, MAX_ITEMS);
   }
+  if (summary.stoppedMedications) {
+    summary.stoppedMedications = dedupe(summary.stoppedMedications).slice(0, MAX_ITEMS);
+  }
   if (Object.keys(omitted).length > 0) summary.omitted = omitted;
   if (summary.sections.length > MAX_SECTIONS) summary.sections = summary.sections.slice(0, MAX_SECTIONS);
   return summary;

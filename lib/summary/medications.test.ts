@@ -148,6 +148,39 @@ describe("medications (summarizeText)", () => {
     expect(names("MEDICATIONS: Zocor; Cardizem and metoprolol were discontinued.")).to.deep.equal(["Zocor"]);
   });
 
+  it("lists a drug the note stops apart, in the stop's words, and not as current", () => {
+    const text =
+      "MEDICATIONS:, Lasix 60 mg daily, Crestor 5 mg daily, Celebrex 200 mg daily, Lipitor 80 mg discontinued today.,RECOMMENDATIONS:,1.  Decrease Lasix to 20 mg daily.,2.  Stop Crestor.,3.  Voltaren 75 mg b.i.d. instead of Celebrex.";
+    const s = summarizeText(text);
+    expect(names(text)).to.deep.equal(["Lasix"]);
+    expect(s.stoppedMedications?.map((i) => [i.medication?.name, i.text, i.section])).to.deep.equal([
+      ["Lipitor", "Lipitor 80 mg discontinued today", "MEDICATIONS"],
+      ["Crestor", "Stop Crestor", "RECOMMENDATIONS"],
+      ["Celebrex", "instead of Celebrex", "RECOMMENDATIONS"],
+    ]);
+    for (const i of s.stoppedMedications ?? []) expect(text.slice(i.span.start, i.span.end)).to.equal(i.text);
+  });
+
+  it("keeps a drug current when the note only holds it, stops it later or elsewhere, or does not stop it", () => {
+    for (const plan of [
+      "Do not stop Coumadin.",
+      "If she bleeds, stop the Coumadin.",
+      "Discontinue Coumadin for now.",
+      "Stop Coumadin five days before surgery.",
+      "Discontinue Coumadin. Resume Coumadin after the biopsy.",
+      "Finish this week's doses and then stop the Coumadin.",
+      "It would be desirable to discontinue Coumadin.",
+      "After leaving the hospital she stopped taking her Coumadin.",
+    ]) {
+      const s = summarizeText(`MEDICATIONS:, Coumadin 5 mg daily, Zocor 20 mg.,PLAN:, ${plan}`);
+      expect(
+        s.medications.map((i) => i.medication?.name),
+        plan,
+      ).to.deep.equal(["Coumadin", "Zocor"]);
+      expect(s.stoppedMedications, plan).to.equal(undefined);
+    }
+  });
+
   it("takes the full name of a drug written twice: 'Percocet Percocet-5'", () => {
     const s = summarizeText("CURRENT MEDICATIONS: Percocet Percocet-5 one tablet q.6h. p.r.n. pain.");
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Percocet-5"]);

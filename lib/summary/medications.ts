@@ -426,3 +426,68 @@ export function extractMedications(
   }
   return { items, statesNone };
 }
+
+/**
+ * Directly before a drug: this note stops it. Imperative or future only ("Stop Crestor", "we will
+ * discontinue Micardis", "I am going to discontinue glipizide", "asked that she stop her Paxil",
+ * "Voltaren instead of Celebrex"); a past "she stopped taking her Abilify" may since have been
+ * restarted, so it is left to the lists.
+ */
+const STOP_BEFORE =
+  /(?:\b(?:stop|discontinue|d\/c)|\b(?:am|are|is|we're|i'm)\s+(?:stopping|discontinuing)|\binstead of|\b(?:will|to)\s+(?:take (?:him|her|them) off|come off|go off)(?:\s+of)?)\s+(?:taking\s+|using\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
+/** Directly after a drug: stopped at this visit ("Lipitor 80 mg q.d. discontinued today"). */
+const STOPPED_TODAY = /^[^.;,]{0,30}?\b(?:discontinued|stopped|d\/c(?:'?d)?)\s+(?:today|now|at this (?:time|visit))\b/i;
+/**
+ * Before a stop in its clause: not a stop now ("do not stop", "if ... stop", "it would be desirable
+ * to discontinue", "finish Friday's dose and then stop the metronidazole").
+ */
+const NOT_A_STOP =
+  /\b(?:not|n't|never|no need to|if|unless|then|after|once|when|should (?:she|he|they|the patient)|in case|would|could|may|might|consider\w*|desirable|perhaps|possibly|reluctan\w*|whether|okay to|ok to)\b/i;
+/** A stop for a while only: held, which leaves the drug current ("stop Coumadin five days before surgery"). */
+const FOR_A_WHILE =
+  /^[^.;]{0,40}?\b(?:before|prior to|until|pending|earlier|for now|for the time being|for (?:the )?(?:next )?(?:\d+|one|two|three|four|five|seven|ten|a few|several|a couple of) (?:days?|weeks?|doses?))\b/i;
+/** Later in the note, the stopped drug goes on after all ("He will hold his Plavix for now", "resume G-CSF"). */
+const GOES_ON =
+  /\b(?:resum\w*|restart\w*|re-start\w*|hold|holding|held|continue\w*)\s+(?:on\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
+
+/**
+ * What this note stops (a plan's "Stop Crestor.", "Lipitor 80 mg q.d. discontinued today"): one
+ * item per drug, its text the stop's own words, in the order the note states them. A drug the note
+ * also holds, resumes or continues after the stop is not stopped.
+ */
+export function stoppedMedications(text: string, section = ""): Item[] {
+  if (!/stop|discontinu|d\/c|instead of|\boff\b/i.test(text)) return [];
+  const terms = findTerms(text).filter((t) => t.kind === "drug" || t.kind === "supplement");
+  const out: Item[] = [];
+  const seen = new Set<string>();
+  for (const t of terms) {
+    const key = t.name.toLowerCase();
+    if (seen.has(key)) continue;
+    const head = text.slice(Math.max(0, t.start - 80), t.start);
+    const clauseStart = Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1;
+    const clause = head.slice(clauseStart);
+    const cue = STOP_BEFORE.exec(clause);
+    const after = text.slice(t.end, t.end + 60);
+    const today = cue ? null : STOPPED_TODAY.exec(after);
+    if (!cue && !today) continue;
+    if (NOT_A_STOP.test(cue ? clause.slice(0, cue.index) : clause) || FOR_A_WHILE.test(after)) continue;
+    const goesOn = terms.some(
+      (o) =>
+        o.start > t.start &&
+        o.name.toLowerCase() === key &&
+        GOES_ON.test(text.slice(Math.max(t.end, o.start - 40), o.start)),
+    );
+    if (goesOn) continue;
+    seen.add(key);
+    const start = cue ? t.start - clause.length + cue.index : t.start;
+    const end = today ? t.end + today.index + today[0].length : t.end;
+    const span = { start, end };
+    out.push({
+      text: text.slice(start, end),
+      span,
+      section,
+      medication: { name: t.name, dose: null, frequency: null },
+    });
+  }
+  return out;
+}

@@ -156,6 +156,36 @@ describe("summarizeFhirBundle", () => {
     expect(s.sections).to.deep.equal([]);
   });
 
+  it("lists stopped, completed, cancelled and not-taken drugs apart, never as current; on hold stays current", () => {
+    const med = (resourceType: string, id: string, status: string | undefined, text: string) => ({
+      resourceType,
+      id,
+      ...(status ? { status } : {}),
+      medicationCodeableConcept: { text },
+    });
+    const s = summarizeFhirBundle([
+      med("MedicationRequest", "1", "active", "Lisinopril 10 MG Oral Tablet"),
+      med("MedicationRequest", "2", "stopped", "Amoxicillin 250 MG Oral Capsule"), // Synthea's old prescriptions
+      med("MedicationRequest", "3", "completed", "Prednisone 5 MG Oral Tablet"),
+      med("MedicationRequest", "4", "cancelled", "Warfarin 5 MG Oral Tablet"),
+      med("MedicationStatement", "5", "not-taken", "Aspirin 81 MG"),
+      med("MedicationStatement", "6", "on-hold", "Clopidogrel 75 MG"),
+      med("MedicationStatement", "7", undefined, "Metformin 500 MG"),
+      med("MedicationRequest", "8", "entered-in-error", "Digoxin"),
+    ]);
+    expect(s.medications.map((i) => i.source)).to.deep.equal([
+      "MedicationRequest/1",
+      "MedicationStatement/6",
+      "MedicationStatement/7",
+    ]);
+    expect(s.stoppedMedications?.map((i) => [i.text, i.source, i.medication?.name])).to.deep.equal([
+      ["Amoxicillin 250 MG Oral Capsule", "MedicationRequest/2", "Amoxicillin 250 MG Oral Capsule"],
+      ["Prednisone 5 MG Oral Tablet", "MedicationRequest/3", "Prednisone 5 MG Oral Tablet"],
+      ["Warfarin 5 MG Oral Tablet", "MedicationRequest/4", "Warfarin 5 MG Oral Tablet"],
+      ["Aspirin 81 MG", "MedicationStatement/5", "Aspirin 81 MG"],
+    ]);
+  });
+
   it("sets noKnownAllergies from a 'No known allergy' AllergyIntolerance", () => {
     const s = summarizeFhirBundle([
       { resourceType: "AllergyIntolerance", id: "n", code: coded("No known allergy", "716186003") },

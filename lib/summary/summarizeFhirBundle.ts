@@ -68,6 +68,9 @@ function isVitalSign(r: Json): boolean {
   return list(r.category).some((c) => codes(c).includes("vital-signs"));
 }
 
+/** MedicationRequest and MedicationStatement statuses of a drug not taken now. */
+const NOT_TAKEN_NOW = new Set(["stopped", "completed", "cancelled", "not-taken"]);
+
 const inactive = (status: unknown): boolean =>
   isObject(status) && codes(status).some((c) => c === "refuted" || c === "entered-in-error");
 
@@ -91,6 +94,14 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
     if (medication) item.medication = medication;
     summary[field].push(item);
   };
+  const pushStopped = (r: Json, text: string | undefined): void => {
+    if (!text) return;
+    const type = String(r.resourceType);
+    const item: Item = { text, span: { start: 0, end: 0 }, section: type, source: `${type}/${str(r.id) ?? ""}` };
+    const medication = medicationDetailOf(r);
+    if (medication) item.medication = medication;
+    (summary.stoppedMedications ??= []).push(item);
+  };
   for (const r of resources) {
     if (!isObject(r) || r.status === "entered-in-error") continue;
     switch (r.resourceType) {
@@ -102,11 +113,10 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
       case "MedicationRequest":
       case "MedicationStatement": {
         const ref = r.medicationReference;
-        push(
-          "medications",
-          r,
-          conceptText(r.medicationCodeableConcept) ?? (isObject(ref) ? str(ref.display) : undefined),
-        );
+        const name = conceptText(r.medicationCodeableConcept) ?? (isObject(ref) ? str(ref.display) : undefined);
+        // A stopped, finished, cancelled or not-taken drug is not a current one (Synthea marks old prescriptions stopped).
+        if (typeof r.status === "string" && NOT_TAKEN_NOW.has(r.status)) pushStopped(r, name);
+        else push("medications", r, name);
         break;
       }
       case "Condition":

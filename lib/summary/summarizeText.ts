@@ -12,7 +12,7 @@
 import { extractAllergyProse, extractAllergySection } from "./allergies";
 import { boundSummary } from "./bound";
 import { clausePieces, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
-import { extractMedications, type MedicationMode } from "./medications";
+import { extractMedications, stoppedMedications, type MedicationMode } from "./medications";
 import { findHeaders, isReviewOfSystemsPart, sectionKind } from "./sections";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
 
@@ -284,6 +284,16 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
           !MARKED_NEW.test(text.slice(i.span.end, i.span.end + 40)),
       ),
     );
+  }
+  // A drug this note stops is not a current one, whichever section listed it: it has its own field.
+  const stopped = stoppedMedications(text);
+  if (stopped.length > 0) {
+    for (const item of stopped) {
+      for (const s of sections) if (s.start <= item.span.start) item.section = s.name;
+    }
+    const names = new Set(stopped.map((i) => i.medication?.name.toLowerCase()));
+    summary.medications = summary.medications.filter((i) => !names.has(i.medication?.name.toLowerCase()));
+    summary.stoppedMedications = stopped;
   }
   if (summary.medications.length === 0 && noMedications) summary.noMedications = true;
   summary.noKnownAllergies = summary.allergies.length === 0 && noKnownAllergies;

@@ -67,6 +67,11 @@ export type ClinicalSummary = {
   noMedications?: boolean;
   /** Medications the source lists for discharge: never mixed into `medications`. */
   dischargeMedications?: Item[];
+  /**
+   * Medications the source stops ("Stop Crestor.", "Lipitor 80 mg q.d. discontinued today"): never
+   * in `medications`; each item's text is the stop's own words.
+   */
+  stoppedMedications?: Item[];
   /** Items left out per field to keep a summary bounded (the source holds that many more). */
   omitted?: Partial<Record<SummaryField, number>>;
   /** Sections found in the text: header name and the span of the whole section (the first 100). */

@@ -37,11 +37,11 @@ HISTORY OF PRESENT ILLNESS: A 54-year-old woman with hypertension and type 2 dia
 
 ALLERGIES: Penicillin (hives), sulfa (rash).
 
-CURRENT MEDICATIONS: Lisinopril 20 mg daily, metformin 500 mg twice a day.
+CURRENT MEDICATIONS: Lisinopril 20 mg daily, metformin 500 mg twice a day, atorvastatin 40 mg nightly.
 
-ASSESSMENT: Community-acquired pneumonia.
+ASSESSMENT: Community-acquired pneumonia. Myalgia, possibly from the statin.
 
-PLAN: Chest x-ray. Start an antibiotic after the allergy review.`;
+PLAN: Chest x-ray. Stop atorvastatin. Start an antibiotic after the allergy review.`;
 
 export function reconcileSpecs(e2e: () => E2e): void {
   const kit = specKit(e2e);
@@ -120,6 +120,12 @@ export function reconcileSpecs(e2e: () => E2e): void {
       const medications = preview.getByRole("list", { name: "Medications to review" }).getByRole("listitem");
       const penicillin = allergies.filter({ hasText: /Penicillin/i }).first();
       await penicillin.waitFor();
+      // The drug the plan stops is not offered as current: it is listed apart, in the plan's words.
+      const stopped = preview.locator(".summary-stopped");
+      expect(await stopped.getByRole("heading").textContent()).to.equal("Not taken now");
+      expect(await stopped.getByRole("listitem").allTextContents()).to.deep.equal(["Stop atorvastatin"]);
+      expect((await medications.allTextContents()).join(" ")).to.not.match(/atorvastatin/i);
+      expect(await preview.locator(".summary-medications").textContent()).to.not.match(/atorvastatin/i);
       expect(await penicillin.textContent()).to.contain("To review");
       expect(await penicillin.textContent()).to.contain("From the report:");
       await shots(page, "01-review");
@@ -179,6 +185,7 @@ export function reconcileSpecs(e2e: () => E2e): void {
       expect(
         await cardMeds.getByRole("list", { name: "Medications mentioned in notes, not confirmed" }).textContent(),
       ).to.match(/metformin/i);
+      expect(await cardMeds.textContent()).to.not.match(/atorvastatin/i);
       await shots(page, "04-emergency-card");
 
       // An appointment, confirmed and started (the chain's clock moves to it).

@@ -68,7 +68,17 @@ function Confirmed({ review, H }: { review: SummaryReview; H: "h3" | "h4" }) {
 export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummary; headingLevel?: 3 | 4 }) {
   const { summary, narrative } = stored;
   const H = headingLevel === 3 ? "h3" : "h4";
-  const shown = SECTIONS.filter(([field]) => summary[field].length > 0);
+  // Beside the current medications: what the report stops (or marks stopped, finished or not taken)
+  // and the discharge list, never mixed into them.
+  const fields: { field: string; label: string; items: Item[]; reviewable?: "allergies" | "medications" }[] = [];
+  for (const [field, label] of SECTIONS) {
+    const reviewable = field === "allergies" || field === "medications" ? field : undefined;
+    fields.push({ field, label, items: summary[field], reviewable });
+    if (field !== "medications") continue;
+    fields.push({ field: "stopped", label: "Not taken now", items: summary.stoppedMedications ?? [] });
+    fields.push({ field: "discharge", label: "Discharge medications", items: summary.dischargeMedications ?? [] });
+  }
+  const shown = fields.filter(({ items }) => items.length > 0);
   return (
     <div className="summary">
       {summary.noKnownAllergies && summary.allergies.length === 0 ? (
@@ -80,13 +90,18 @@ export function SummaryView({ stored, headingLevel = 3 }: { stored: StoredSummar
         <p>The summarizer found no allergies, medications, conditions, procedures, results or plan in this report.</p>
       ) : null}
       {stored.review ? <Confirmed review={stored.review} H={H} /> : null}
-      {shown.map(([field, label]) => (
+      {shown.map(({ field, label, items, reviewable }) => (
         <section key={field} className={`summary-section summary-${field}`}>
           <H>{label}</H>
+          {field === "stopped" ? (
+            <p className="summary-note">
+              Stopped, finished or not taken, as the report says: not a current medication.
+            </p>
+          ) : null}
           <ItemList
-            items={summary[field]}
+            items={items}
             measured={stored.source === "fhir" && MEASURED.has(field)}
-            reviewed={field === "allergies" || field === "medications" ? stored.review?.reviewed[field] : undefined}
+            reviewed={reviewable ? stored.review?.reviewed[reviewable] : undefined}
           />
         </section>
       ))}
