@@ -3,6 +3,7 @@ import type { GeneralDetails } from "../fhir/generalDetails";
 import { allergyResource } from "../forms/vitals";
 import type { StoredSummary } from "../summary/stored";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
+import { summarizeText } from "../summary/summarizeText";
 import { reconcile } from "./reconcile";
 import { draftReview, finishReview } from "./review";
 import { item, reviewContext, textSummary } from "./testing";
@@ -105,6 +106,60 @@ describe("reconcile", () => {
     expect(list.allergyMentions.map((m) => m.name)).to.deep.equal(["Codeine"]);
     expect(list.medicationMentions.map((m) => m.name)).to.deep.equal(["Metformin 500 mg bid"]);
     expect(list.allergies).to.deep.equal([]);
+  });
+
+  it("flags a medication a later report stops, confirmed or mentioned, and lists the other stops apart", () => {
+    const note = (text: string): StoredSummary => ({ summary: summarizeText(text), narrative: null, source: "text" });
+    const list = reconcile({
+      details: details([], ["Atorvastatin"]),
+      summaries: [
+        { stored: note("MEDICATIONS: Lisinopril 20 mg daily, metformin 500 mg b.i.d."), record: "record 2" },
+        {
+          stored: note("ASSESSMENT: Myalgia.,PLAN: Stop atorvastatin. Stop metformin. Stop Crestor."),
+          record: "record 3",
+        },
+      ],
+    });
+    expect(list.medications).to.deep.equal([
+      {
+        name: "Atorvastatin",
+        dose: null,
+        frequency: null,
+        sources: ["General details"],
+        stoppedBy: { name: "atorvastatin", sentence: "Stop atorvastatin", record: "record 3" },
+      },
+    ]);
+    expect(list.medicationMentions.map((m) => [m.name, m.record, m.stoppedBy?.sentence])).to.deep.equal([
+      ["Lisinopril", "record 2", undefined],
+      ["metformin", "record 2", "Stop metformin"],
+    ]);
+    expect(list.stoppedMedications).to.deep.equal([{ name: "Crestor", sentence: "Stop Crestor", record: "record 3" }]);
+  });
+
+  it("takes a FHIR record's stopped drug as a stop, unless the same record lists it as current", () => {
+    const med = (id: string, status: string, text: string) => ({
+      resourceType: "MedicationRequest",
+      id,
+      status,
+      medicationCodeableConcept: { text },
+    });
+    const bundle = [
+      med("1", "stopped", "Simvastatin 20 MG Oral Tablet"), // stopped in 2015, prescribed again since
+      med("2", "active", "Simvastatin 20 MG Oral Tablet"),
+      med("3", "stopped", "Amoxicillin 250 MG Oral Capsule"),
+    ];
+    const stored: StoredSummary = { summary: summarizeFhirBundle(bundle), narrative: null, source: "fhir" };
+    const list = reconcile({ summaries: [{ stored, record: "record 2" }] });
+    expect(list.medications.map((m) => [m.name, m.stoppedBy])).to.deep.equal([
+      ["Simvastatin 20 MG Oral Tablet", undefined],
+    ]);
+    expect(list.stoppedMedications).to.deep.equal([
+      { name: "Amoxicillin 250 MG Oral Capsule", sentence: null, record: "record 2" },
+    ]);
+    // Summaries saved before stops were read have none.
+    expect(reconcile({ summaries: [{ stored: textSummary([], [item("aspirin")]) }] }).stoppedMedications).to.deep.equal(
+      [],
+    );
   });
 
   it("leaves negated items out", () => {

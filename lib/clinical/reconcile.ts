@@ -6,6 +6,7 @@
  * keeping the most severe reaction. The emergency card and the patient's records render it.
  */
 import type { GeneralDetails } from "../fhir/generalDetails";
+import { medicationMatches } from "../summary/goldMatch";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
@@ -34,6 +35,16 @@ export interface ReconciledMedication {
   dose: string | null;
   frequency: string | null;
   sources: ConfirmedSource[];
+  /** A report stops this drug (the last that does): the reader checks before taking it as current. */
+  stoppedBy?: StoppedMention;
+}
+
+/** A drug a report stops ("Stop atorvastatin."), or a FHIR record marks stopped, finished or not taken. */
+export interface StoppedMention {
+  name: string;
+  /** The report's words; null for a FHIR record (its status says it). */
+  sentence: string | null;
+  record?: string;
 }
 
 /** An item a note mentions that nobody confirmed: what it names and the note's words. */
@@ -46,6 +57,8 @@ export interface Mention {
   reaction: string | null;
   severity: AllergySeverity | null;
   confirmed: false;
+  /** Medications: a report stops this drug (the last that does). */
+  stoppedBy?: StoppedMention;
 }
 
 export interface ReconciledList {
@@ -57,6 +70,8 @@ export interface ReconciledList {
   noKnownAllergies: boolean;
   /** No medication is known from any source, and a source says the patient takes none. */
   noMedications: boolean;
+  /** Drugs reports stop that are neither confirmed nor mentioned as current (those carry `stoppedBy`). */
+  stoppedMedications: StoppedMention[];
 }
 
 /** The key two spellings of one substance share: case and spacing ignored. */
@@ -181,6 +196,18 @@ function openMentions(mentions: Mention[], confirmedKeys: Set<string>): Mention[
   return [...byKey.values()];
 }
 
+/** One stop per drug name, the last one kept. */
+function openStops(stops: StoppedMention[]): StoppedMention[] {
+  const byKey = new Map<string, StoppedMention>();
+  for (const stop of stops) {
+    const key = substanceKey(stop.name);
+    if (!key) continue;
+    byKey.delete(key);
+    byKey.set(key, stop);
+  }
+  return [...byKey.values()];
+}
+
 /**
  * The reconciled list of a patient from the general details and the summaries a reader opened.
  * FHIR summaries (forms, imported records, prescriptions) count as confirmed; text and PDF
@@ -199,8 +226,17 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
 
   let saysNoAllergies = false;
   let saysNoMedications = false;
+  const stops: StoppedMention[] = [];
   for (const { stored, record } of input.summaries) {
     const { summary, review } = stored;
+    // A record that stops a drug it also lists as current (a FHIR history: stopped in 2015, prescribed
+    // again since) says nothing about it now.
+    const current = summary.medications.map((i) => i.medication?.name ?? i.text);
+    for (const item of summary.stoppedMedications ?? []) {
+      const name = item.medication?.name ?? item.text;
+      if (current.some((c) => medicationMatches(c, name))) continue;
+      stops.push({ name, sentence: stored.source === "fhir" ? null : item.text, record });
+    }
     saysNoAllergies ||= summary.noKnownAllergies;
     saysNoMedications ||= summary.noMedications === true;
     if (stored.source === "fhir") {
@@ -223,6 +259,14 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
   const medications = mergeMedications(found.medications);
   const openAllergies = openMentions(allergyMentions, new Set(allergies.map((a) => substanceKey(a.substance))));
   const openMedications = openMentions(medicationMentions, new Set(medications.map((m) => substanceKey(m.name))));
+  // The last stop of each drug flags its confirmed entry and its mentions; the others are listed apart.
+  const lastStop = (name: string) => [...stops].reverse().find((stop) => medicationMatches(name, stop.name));
+  for (const entry of [...medications, ...openMedications]) {
+    const stop = lastStop(entry.name);
+    if (stop) entry.stoppedBy = stop;
+  }
+  const flagged = [...medications, ...openMedications].map((e) => e.name);
+  const stoppedMedications = openStops(stops.filter((stop) => !flagged.some((f) => medicationMatches(f, stop.name))));
   return {
     allergies,
     allergyMentions: openAllergies,
@@ -230,6 +274,7 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
     medicationMentions: openMedications,
     noKnownAllergies: saysNoAllergies && allergies.length === 0 && openAllergies.length === 0,
     noMedications: saysNoMedications && medications.length === 0 && openMedications.length === 0,
+    stoppedMedications,
   };
 }
 

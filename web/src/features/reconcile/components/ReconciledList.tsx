@@ -1,9 +1,21 @@
-import type { Mention, ReconciledList as List } from "@lib/clinical/reconcile";
+import type { Mention, ReconciledList as List, StoppedMention } from "@lib/clinical/reconcile";
 import { isSevere } from "@lib/clinical/allergyCheck";
 import "./reconcile.css";
 
 /** "anaphylaxis, severe" for an allergy, "20 mg, daily" for a medication; "" when nothing is stated. */
 const details = (...parts: (string | null)[]) => parts.filter(Boolean).join(", ");
+
+/** Where a stop comes from, in words: "record 3 says “Stop atorvastatin”", "record 2 marks it stopped". */
+const stopWords = (stop: StoppedMention) =>
+  stop.sentence
+    ? `${stop.record ?? "a report"} says “${stop.sentence}”`
+    : `${stop.record ?? "a record"} marks it stopped, finished or not taken`;
+
+/** Beside a current medication that a report stops: the reader checks before relying on it. */
+function StoppedFlag({ stop }: { stop?: StoppedMention }) {
+  if (!stop) return null;
+  return <span className="reconciled-stopped"> Check: {stopWords(stop)}.</span>;
+}
 
 function MentionList({ mentions, title }: { mentions: Mention[]; title: string }) {
   if (mentions.length === 0) return null;
@@ -21,6 +33,7 @@ function MentionList({ mentions, title }: { mentions: Mention[]; title: string }
               {" "}
               — {m.record ? `${m.record} says` : "the note says"} “{m.sentence}”
             </span>
+            <StoppedFlag stop={m.stoppedBy} />
           </li>
         ))}
       </ul>
@@ -36,6 +49,7 @@ interface Entry {
   details: string;
   sources: string[];
   severe?: boolean;
+  stoppedBy?: StoppedMention;
 }
 
 type Title = "Allergies" | "Medications";
@@ -46,6 +60,8 @@ interface Section {
   empty: string;
   mentions: Mention[];
   mentionsTitle: string;
+  /** Medications: what records stop that is listed nowhere above. */
+  stops?: StoppedMention[];
 }
 
 const SECTIONS: Record<Title, (list: List) => Section> = {
@@ -61,10 +77,16 @@ const SECTIONS: Record<Title, (list: List) => Section> = {
     mentionsTitle: "Mentioned in notes, not confirmed",
   }),
   Medications: (list) => ({
-    entries: list.medications.map((m) => ({ name: m.name, details: details(m.dose, m.frequency), sources: m.sources })),
+    entries: list.medications.map((m) => ({
+      name: m.name,
+      details: details(m.dose, m.frequency),
+      sources: m.sources,
+      stoppedBy: m.stoppedBy,
+    })),
     empty: list.noMedications ? "Takes no medications." : "No confirmed medications recorded.",
     mentions: list.medicationMentions,
     mentionsTitle: "Medications mentioned in notes, not confirmed",
+    stops: list.stoppedMedications ?? [],
   }),
 };
 
@@ -75,7 +97,7 @@ interface SectionProps {
 
 /** A reconciled list under its heading, the confirmed entries first, then the unconfirmed mentions. */
 function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { title: Title }) {
-  const { entries, empty, mentions, mentionsTitle } = SECTIONS[title](list);
+  const { entries, empty, mentions, mentionsTitle, stops = [] } = SECTIONS[title](list);
   return (
     <section className={`reconciled reconciled-${title.toLowerCase()}`} aria-label={title}>
       <Heading>{title}</Heading>
@@ -86,6 +108,7 @@ function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { tit
               <strong>{e.name}</strong>
               {e.details ? ` — ${e.details}` : ""}
               <span className="reconciled-source"> ({e.sources.join("; ")})</span>
+              <StoppedFlag stop={e.stoppedBy} />
             </li>
           ))}
         </ul>
@@ -93,6 +116,21 @@ function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { tit
         <p>{empty}</p>
       )}
       <MentionList mentions={mentions} title={mentionsTitle} />
+      {stops.length ? (
+        <div className="mentions">
+          <p className="mentions-title">
+            <strong>Stopped or not taken, as records say</strong>
+          </p>
+          <ul aria-label="Stopped or not taken, as records say">
+            {stops.map((stop) => (
+              <li key={stop.name}>
+                <span className="mention-name">{stop.name}</span>
+                <span className="mention-source"> — {stopWords(stop)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </section>
   );
 }
