@@ -458,11 +458,16 @@ const GOES_ON =
 export function stoppedMedications(text: string, section = ""): Item[] {
   if (!/stop|discontinu|d\/c|instead of|\boff\b/i.test(text)) return [];
   const terms = findTerms(text).filter((t) => t.kind === "drug" || t.kind === "supplement");
+  // Where each drug last goes on (held, resumed, continued): one pass, so a long note stays linear.
+  const lastGoesOn = new Map<string, number>();
+  for (const o of terms) {
+    if (GOES_ON.test(text.slice(Math.max(0, o.start - 40), o.start))) lastGoesOn.set(o.name.toLowerCase(), o.start);
+  }
   const out: Item[] = [];
   const seen = new Set<string>();
   for (const t of terms) {
     const key = t.name.toLowerCase();
-    if (seen.has(key)) continue;
+    if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > t.start) continue;
     const head = text.slice(Math.max(0, t.start - 80), t.start);
     const clauseStart = Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1;
     const clause = head.slice(clauseStart);
@@ -471,13 +476,6 @@ export function stoppedMedications(text: string, section = ""): Item[] {
     const today = cue ? null : STOPPED_TODAY.exec(after);
     if (!cue && !today) continue;
     if (NOT_A_STOP.test(cue ? clause.slice(0, cue.index) : clause) || FOR_A_WHILE.test(after)) continue;
-    const goesOn = terms.some(
-      (o) =>
-        o.start > t.start &&
-        o.name.toLowerCase() === key &&
-        GOES_ON.test(text.slice(Math.max(t.end, o.start - 40), o.start)),
-    );
-    if (goesOn) continue;
     seen.add(key);
     const start = cue ? t.start - clause.length + cue.index : t.start;
     const end = today ? t.end + today.index + today[0].length : t.end;

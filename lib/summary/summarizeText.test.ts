@@ -239,6 +239,10 @@ describe("summarizeText", () => {
     expect(s.sections.length).to.be.at.most(100);
     expect(JSON.stringify(s).length).to.be.below(64 * 1024);
     expectVerbatim(text, s);
+    // 150,000 stops of one drug, resumed at the end: each stop is weighed against what follows it
+    // in one pass, not against every later mention.
+    const stopAndResume = summarizeText(`PLAN: ${"Stop aspirin. ".repeat(150_000)}Resume aspirin.`);
+    expect(stopAndResume.stoppedMedications).to.equal(undefined);
     const noBreaks = "x, ".repeat(700_000) + "ALLERGIES: latex";
     expect(summarizeText(noBreaks).allergies.map((i) => i.text)).to.deep.equal(["latex"]);
   });
