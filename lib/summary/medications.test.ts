@@ -181,6 +181,20 @@ describe("medications (summarizeText)", () => {
     }
   });
 
+  it("leaves out drugs given at a study or by vein in hospital, and still reads an allergy said beside them", () => {
+    // MTSamples 4947 (a long colon-less header) and 4305.
+    const study = summarizeText(
+      "FLUOROSCOPY TIME:  ,18.5 minutes.,MEDICATIONS AT THE TIME OF STUDY,1.  Vancomycin 1 g (the patient was allergic to penicillin).,2.  Versed 10 mg.,CLINICAL HISTORY: , A 57-year-old man.",
+    );
+    expect(study.medications).to.deep.equal([]);
+    expect(study.allergies.map((i) => i.allergy?.substance)).to.deep.equal(["penicillin"]);
+    expect(
+      names(
+        "MEDICATIONS:,1.  Ambien 12.5 mg nightly.,IV MEDICATIONS FOR PAIN:  ,Demerol appears to work the best.,ALLERGIES: , None.",
+      ),
+    ).to.deep.equal(["Ambien"]);
+  });
+
   it("takes the full name of a drug written twice: 'Percocet Percocet-5'", () => {
     const s = summarizeText("CURRENT MEDICATIONS: Percocet Percocet-5 one tablet q.6h. p.r.n. pain.");
     expect(s.medications.map((i) => i.medication?.name)).to.deep.equal(["Percocet-5"]);

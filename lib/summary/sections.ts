@@ -113,7 +113,7 @@ const isSoap = (name: string): boolean => /^[SOAP]$/.test(name);
  * A colon-less header in capitals whose line break became a comma: ",PHYSICAL EXAMINATION,GENERAL:".
  * Only names that read as section names, so a list in capitals ("PCN,SULFA") is not one.
  */
-const FLATTENED_CAPS_HEADER = /(?:^|[\n.,;]) *([A-Z][A-Z/&]+(?: [A-Z][A-Z/&]+){0,4})(?=,\S)/g;
+const FLATTENED_CAPS_HEADER = /(?:^|[\n.,;]) *([A-Z][A-Z/&]+(?: [A-Z][A-Z/&]+){0,6})(?=,\S)/g;
 const SECTION_WORDS =
   /\b(?:HISTORY|EXAM|EXAMINATION|SYSTEMS|IMPRESSION|ASSESSMENT|PLAN|DIAGNOS[IE]S|COURSE|PROCEDURES?|FINDINGS|LABORATORY|LABS|VITAL SIGNS|DISPOSITION|COMPLAINT|MEDICATIONS|MEDS|ALLERGIES|RECOMMENDATIONS|INDICATIONS?|TECHNIQUE|DESCRIPTION|ANESTHESIA|SUBJECTIVE|OBJECTIVE)\b/;
 

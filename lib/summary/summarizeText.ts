@@ -248,10 +248,16 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       continue;
     }
     if (s.field === "medications") {
-      if (/given|administered|intra-?op|anesthe|sedation|\b(?:ed|er)\b|emergency|procedur/.test(name)) continue;
-      // A past list, or a list after the assessment of a note that already gave one: not current.
-      if (/previous|\bpast\b|prior(?! to)|former|discontinued|stopped|tried|failed/.test(name)) continue;
-      if (afterAssessment && medicationListSeen) continue;
+      // Given in a procedure or in hospital ("MEDICATIONS AT THE TIME OF STUDY"), a past list, or a
+      // list after the assessment of a note that already gave one: not current. An allergy said
+      // beside a drug there ("Vancomycin 1 g (the patient was allergic to penicillin)") still counts.
+      const given =
+        /given|administered|intra-?op|anesthe|sedation|\b(?:ed|er)\b|emergency|procedur|time of (?:the )?(?:study|surgery|operation|exam)|^iv\b/;
+      const past = /previous|\bpast\b|prior(?! to)|former|discontinued|stopped|tried|failed/;
+      if (given.test(name) || past.test(name) || (afterAssessment && medicationListSeen)) {
+        readProse(s.bodyStart, s.end, s.name, null);
+        continue;
+      }
       const m = extractMedications(text, s.bodyStart, s.end, "list", s.name, true);
       for (const item of m.items) summary.medications.push(item);
       noMedications ||= m.statesNone && m.items.length === 0;
