@@ -107,6 +107,7 @@ const committed = JSON.parse(readFileSync(idsFile, "utf8")) as {
   blind4?: Pick[];
   blind5?: Pick[];
   blind6?: Pick[];
+  blind7?: Pick[];
 };
 if (JSON.stringify(committed.notes) !== JSON.stringify(ids)) {
   throw new Error("the first draw differs from the committed `notes`: the selection must not change");
@@ -313,6 +314,40 @@ const blind6 = drawRound(
   20000,
 );
 
+// blind7 (parts 19-20, round 8's blind set): drawn after round 8 began to list what a note stops
+// ("Stop Crestor.", "instead of Celebrex"), so most are notes that say "stop", "discontinue" or
+// "instead of" before a word; up to 20,000 characters, as round 7.
+const saysStop = (t: string): boolean =>
+  /\b(stop|discontinue|d\/c)\s+(taking\s+|the\s+|his\s+|her\s+)?[A-Za-z]|\binstead of\b|\bdiscontinued today\b/i.test(
+    t,
+  );
+// Round 8 looked at one sentence of each note outside the gold where the engine lists a stop
+// (every such note of the corpus): they are not blind, so they are not drawn.
+const SEEN_IN_ROUND_8 = [
+  1, 74, 1338, 1435, 1441, 1456, 1947, 3153, 3336, 3337, 3408, 3427, 3446, 3983, 4014, 4022, 4167, 4205, 4281, 4295,
+  4364, 4428, 4928,
+].map((id) => ({ id, bucket: "seen in round 8" }));
+const blind7 = drawRound(
+  [
+    ...SEEN_IN_ROUND_8,
+    ...committed.notes,
+    ...committed.supplement,
+    ...committed.blind,
+    ...blind2,
+    ...blind3,
+    ...blind4,
+    ...blind5,
+    ...blind6,
+  ],
+  20261208,
+  [
+    { name: "says-stop", quota: 25, test: saysStop },
+    { name: "medication-list", quota: 10, test: blind2Buckets[1].test },
+    { name: "random", quota: 15, test: () => true },
+  ],
+  20000,
+);
+
 if (committed.blind3 && JSON.stringify(committed.blind3) !== JSON.stringify(blind3)) {
   throw new Error("the blind3 draw differs from the committed `blind3`: the selection must not change");
 }
@@ -322,6 +357,7 @@ if (committed.blind4 && JSON.stringify(committed.blind4) !== JSON.stringify(blin
 for (const [key, drawn] of [
   ["blind5", blind5],
   ["blind6", blind6],
+  ["blind7", blind7],
 ] as const) {
   if (committed[key] && JSON.stringify(committed[key]) !== JSON.stringify(drawn)) {
     throw new Error(`the ${key} draw differs from the committed \`${key}\`: the selection must not change`);
@@ -338,7 +374,8 @@ const out = {
     blind3.length +
     blind4.length +
     blind5.length +
-    blind6.length,
+    blind6.length +
+    blind7.length,
   notes: ids,
   supplement: committed.supplement,
   blind: committed.blind,
@@ -347,8 +384,9 @@ const out = {
   blind4,
   blind5,
   blind6,
+  blind7,
 };
 writeFileSync(idsFile, JSON.stringify(out, null, 2) + "\n");
 process.stderr.write(
-  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes; blind5: ${blind5.length} notes; blind6: ${blind6.length} notes\n`,
+  `${ids.length} notes, ${perSpecialty.size} specialties; blind2: ${blind2.length} notes; blind3: ${blind3.length} notes; blind4: ${blind4.length} notes; blind5: ${blind5.length} notes; blind6: ${blind6.length} notes; blind7: ${blind7.length} notes\n`,
 );
