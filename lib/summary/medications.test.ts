@@ -161,6 +161,31 @@ describe("medications (summarizeText)", () => {
     for (const i of s.stoppedMedications ?? []) expect(text.slice(i.span.start, i.span.end)).to.equal(i.text);
   });
 
+  it("reads a stop with the drug's setting between ('Discontinue outpatient Restoril') or named just before it", () => {
+    const stops = (text: string) => summarizeText(text).stoppedMedications?.map((i) => [i.medication?.name, i.text]);
+    // MTSamples 1791, 2092, 3514 and 757 (round 8's blind set).
+    expect(stops("PLAN:, Discontinue outpatient Restoril.")).to.deep.equal([
+      ["Restoril", "Discontinue outpatient Restoril"],
+    ]);
+    expect(
+      stops(
+        "MEDICATIONS: Ultracet.,PLAN: Her Ultracet is not quite taking care of her pain.  I have asked her to discontinue it and we will start Tylenol #3.",
+      ),
+    ).to.deep.equal([
+      ["Ultracet", "Ultracet is not quite taking care of her pain.  I have asked her to discontinue it"],
+    ]);
+    expect(
+      stops("The patient also had Premarin that she was taking, advised to discontinue because of risk of stroke."),
+    ).to.deep.equal([["Premarin", "Premarin that she was taking, advised to discontinue"]]);
+    expect(
+      stops("He is unable to continue with his dobutamine therapy secondary to ventricular tachycardia."),
+    ).to.deep.equal([["dobutamine", "unable to continue with his dobutamine"]]);
+    // "it" with no drug close before it stops nothing.
+    expect(
+      stops(`Aspirin daily. ${"The wound is healing well and the patient walks every day. ".repeat(4)}Discontinue it.`),
+    ).to.equal(undefined);
+  });
+
   it("keeps a drug current when the note only holds it, stops it later or elsewhere, or does not stop it", () => {
     for (const plan of [
       "Do not stop Coumadin.",
@@ -171,6 +196,8 @@ describe("medications (summarizeText)", () => {
       "Finish this week's doses and then stop the Coumadin.",
       "It would be desirable to discontinue Coumadin.",
       "After leaving the hospital she stopped taking her Coumadin.",
+      "Stop Coumadin if the INR is above 3.",
+      "Coumadin is working. I will discontinue it if she bleeds.",
     ]) {
       const s = summarizeText(`MEDICATIONS:, Coumadin 5 mg daily, Zocor 20 mg.,PLAN:, ${plan}`);
       expect(

@@ -434,7 +434,13 @@ export function extractMedications(
  * restarted, so it is left to the lists.
  */
 const STOP_BEFORE =
-  /(?:\b(?:stop|discontinue|d\/c)|\b(?:am|are|is|we're|i'm)\s+(?:stopping|discontinuing)|\binstead of|\b(?:will|to)\s+(?:take (?:him|her|them) off|come off|go off)(?:\s+of)?)\s+(?:taking\s+|using\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
+  /(?:\b(?:stop|discontinue|d\/c)|\b(?:am|are|is|we're|i'm)\s+(?:stopping|discontinuing)|\binstead of|\b(?:will|to)\s+(?:take (?:him|her|them) off|come off|go off)(?:\s+of)?|\bunable to continue(?:\s+with)?|\bno longer\s+(?:on|takes|taking|uses|using))\s+(?:taking\s+|using\s+)?(?:(?:the|his|her|their|all|outpatient|home|oral|iv|current|prn|p\.r\.n\.)\s+){0,2}$/i;
+/**
+ * A stop whose drug is named before it: "her Ultracet is not quite taking care of her pain. I have
+ * asked her to discontinue it", "Premarin that she was taking, advised to discontinue because of".
+ */
+const STOP_NAMED_BEFORE =
+  /\b(?:stop|discontinue|d\/c)\s+(?:it|this|this medication|this medicine|that medication)\b|\b(?:advised|asked|told|instructed)\s+(?:(?:him|her|them|the patient)\s+)?to\s+(?:stop|discontinue)(?=\s*(?:[,.;]|because\b|due to\b|given\b|secondary\b))/gi;
 /** Directly after a drug: stopped at this visit ("Lipitor 80 mg q.d. discontinued today"). */
 const STOPPED_TODAY = /^[^.;,]{0,30}?\b(?:discontinued|stopped|d\/c(?:'?d)?)\s+(?:today|now|at this (?:time|visit))\b/i;
 /**
@@ -446,6 +452,8 @@ const NOT_A_STOP =
 /** A stop for a while only: held, which leaves the drug current ("stop Coumadin five days before surgery"). */
 const FOR_A_WHILE =
   /^[^.;]{0,40}?\b(?:before|prior to|until|pending|earlier|for now|for the time being|for (?:the )?(?:next )?(?:\d+|one|two|three|four|five|seven|ten|a few|several|a couple of) (?:days?|weeks?|doses?))\b/i;
+/** After a stop: it depends on something ("stop Coumadin if the INR is above 3"). */
+const CONDITION_AFTER = /^[^.;]{0,40}?\b(?:if|unless|when|once|should|in case)\b/i;
 /** Later in the note, the stopped drug goes on after all ("He will hold his Plavix for now", "resume G-CSF"). */
 const GOES_ON =
   /\b(?:resum\w*|restart\w*|re-start\w*|hold|holding|held|continue\w*)\s+(?:on\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
@@ -456,7 +464,7 @@ const GOES_ON =
  * also holds, resumes or continues after the stop is not stopped.
  */
 export function stoppedMedications(text: string, section = ""): Item[] {
-  if (!/stop|discontinu|d\/c|instead of|\boff\b/i.test(text)) return [];
+  if (!/stop|discontinu|d\/c|instead of|\boff\b|unable to continue|no longer/i.test(text)) return [];
   const terms = findTerms(text).filter((t) => t.kind === "drug" || t.kind === "supplement");
   // Where each drug last goes on (held, resumed, continued): one pass, so a long note stays linear.
   const lastGoesOn = new Map<string, number>();
@@ -476,6 +484,7 @@ export function stoppedMedications(text: string, section = ""): Item[] {
     const today = cue ? null : STOPPED_TODAY.exec(after);
     if (!cue && !today) continue;
     if (NOT_A_STOP.test(cue ? clause.slice(0, cue.index) : clause) || FOR_A_WHILE.test(after)) continue;
+    if (cue && CONDITION_AFTER.test(after)) continue;
     seen.add(key);
     const start = cue ? t.start - clause.length + cue.index : t.start;
     const end = today ? t.end + today.index + today[0].length : t.end;
@@ -487,5 +496,27 @@ export function stoppedMedications(text: string, section = ""): Item[] {
       medication: { name: t.name, dose: null, frequency: null },
     });
   }
-  return out;
+  // A stop of a drug named shortly before it ("... Ultracet ... I have asked her to discontinue it"):
+  // the nearest drug within 160 characters, the item from the drug to the stop.
+  let next = 0;
+  for (const m of text.matchAll(STOP_NAMED_BEFORE)) {
+    while (next < terms.length && terms[next].start < m.index) next++;
+    const t = next > 0 ? terms[next - 1] : undefined;
+    if (!t || m.index - t.end > 160) continue;
+    const key = t.name.toLowerCase();
+    if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > m.index) continue;
+    const head = text.slice(Math.max(t.end, m.index - 80), m.index);
+    const clause = head.slice(Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
+    if (NOT_A_STOP.test(clause) || FOR_A_WHILE.test(after) || CONDITION_AFTER.test(after)) continue;
+    seen.add(key);
+    const span = { start: t.start, end: m.index + m[0].length };
+    out.push({
+      text: text.slice(span.start, span.end),
+      span,
+      section,
+      medication: { name: t.name, dose: null, frequency: null },
+    });
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
