@@ -180,6 +180,10 @@ describe("medications (summarizeText)", () => {
     expect(
       stops("He is unable to continue with his dobutamine therapy secondary to ventricular tachycardia."),
     ).to.deep.equal([["dobutamine", "unable to continue with his dobutamine"]]);
+    // A condition in the next clause is not the stop's (MTSamples 4014).
+    expect(
+      stops("We feel that the patient should stop taking the colchicine and if she has a flare, call us."),
+    ).to.deep.equal([["colchicine", "stop taking the colchicine"]]);
     // "it" with no drug close before it stops nothing.
     expect(
       stops(`Aspirin daily. ${"The wound is healing well and the patient walks every day. ".repeat(4)}Discontinue it.`),

@@ -452,8 +452,8 @@ const NOT_A_STOP =
 /** A stop for a while only: held, which leaves the drug current ("stop Coumadin five days before surgery"). */
 const FOR_A_WHILE =
   /^[^.;]{0,40}?\b(?:before|prior to|until|pending|earlier|for now|for the time being|for (?:the )?(?:next )?(?:\d+|one|two|three|four|five|seven|ten|a few|several|a couple of) (?:days?|weeks?|doses?))\b/i;
-/** After a stop: it depends on something ("stop Coumadin if the INR is above 3"). */
-const CONDITION_AFTER = /^[^.;]{0,40}?\b(?:if|unless|when|once|should|in case)\b/i;
+/** After a stop, in its clause: it depends on something ("stop Coumadin if the INR is above 3"). */
+const CONDITION_AFTER = /^(?:(?!\b(?:and|but)\b)[^.;,]){0,40}?\b(?:if|unless|when|once|should|in case)\b/i;
 /** Later in the note, the stopped drug goes on after all ("He will hold his Plavix for now", "resume G-CSF"). */
 const GOES_ON =
   /\b(?:resum\w*|restart\w*|re-start\w*|hold|holding|held|continue\w*)\s+(?:on\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
