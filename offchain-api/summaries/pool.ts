@@ -29,6 +29,8 @@ export interface SummaryPoolLoad {
   workers: number;
   running: number;
   waiting: number;
+  /** Places reserved for jobs whose body is still arriving ({@link SummaryPool.reserve}). */
+  receiving: number;
   /** Jobs answered since start (summaries and refusals), and jobs stopped at the time limit. */
   finished: number;
   timedOut: number;
@@ -45,6 +47,14 @@ export class SummarizerBusyError extends HttpError {
   ) {
     super(status, code, message);
   }
+}
+
+/** A place in the pool held from admission until the job is queued ({@link SummaryPool.reserve}). */
+export interface PoolReservation {
+  /** Queues the job in the reserved place (at most once; afterwards as {@link SummaryPool.run}). */
+  run(source: SummarySource, bytes: Uint8Array, signal?: AbortSignal): Promise<SummaryResult>;
+  /** Gives the place back without a job (the body never came); nothing once run. */
+  cancel(): void;
 }
 
 interface Job {
@@ -107,6 +117,8 @@ export class SummaryPool {
   private readonly workers: number;
   private readonly jobTimeoutMs: number;
   private readonly maxQueued: number;
+  /** Places held by {@link reserve} whose job is not queued yet. */
+  private reserved = 0;
   private readonly maxWorkerHeapMb: number;
   private readonly entry = workerEntry();
   private nextId = 1;
@@ -138,6 +150,7 @@ export class SummaryPool {
       workers: this.slots.length,
       running: this.slots.filter((s) => s.job).length,
       waiting: this.waiting.length,
+      receiving: this.reserved,
       finished: this.finished,
       timedOut: this.timedOut,
     };
@@ -151,12 +164,35 @@ export class SummaryPool {
 
   /**
    * Jobs the pool would take now: its places (a worker each, ready or starting, and the queue's)
-   * less the jobs running or waiting.
+   * less the jobs running or waiting and the places reserved for bodies still arriving.
    */
   get room(): number {
     if (this.closing) return 0;
     const free = this.slots.filter((s) => !s.job && !s.retired).length;
-    return Math.max(0, free + this.maxQueued - this.waiting.length);
+    return Math.max(0, free + this.maxQueued - this.waiting.length - this.reserved);
+  }
+
+  /**
+   * Holds a place for a job whose body is still arriving, so that the bodies in memory stay within
+   * the pool's places (workers + queue): 503 (SummarizerBusyError) when there is none. The place is
+   * the job's when it runs, and goes back when cancelled.
+   */
+  reserve(): PoolReservation {
+    if (this.full) throw this.busy();
+    this.reserved++;
+    let held = true;
+    const giveBack = () => {
+      if (held) this.reserved--;
+      held = false;
+    };
+    return {
+      run: (source, bytes, signal) => {
+        const placed = held;
+        giveBack();
+        return this.queue(source, bytes, signal, placed);
+      },
+      cancel: giveBack,
+    };
   }
 
   /** Whether a new job would be refused now: every worker busy and the queue full. */
@@ -170,10 +206,20 @@ export class SummaryPool {
    * the queue if it has not started (the client went away).
    */
   run(source: SummarySource, bytes: Uint8Array, signal?: AbortSignal): Promise<SummaryResult> {
+    return this.queue(source, bytes, signal, false);
+  }
+
+  /** Queues a job; `placed`: its place was reserved, so a full pool does not refuse it. */
+  private queue(
+    source: SummarySource,
+    bytes: Uint8Array,
+    signal: AbortSignal | undefined,
+    placed: boolean,
+  ): Promise<SummaryResult> {
     if (this.closing) {
       return Promise.reject(new HttpError(503, "service_stopping", "The service is stopping: try again in a moment."));
     }
-    if (this.full) return Promise.reject(this.busy());
+    if (!placed && this.full) return Promise.reject(this.busy());
     return new Promise<SummaryResult>((resolve, reject) => {
       const job: Job = { source, bytes, resolve, reject };
       this.waiting.push(job);

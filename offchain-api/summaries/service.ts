@@ -37,7 +37,7 @@ export interface SummaryAdmission {
 export interface SummaryService {
   readonly status: SummaryStatus;
   /** What the workers are doing now, and how many admitted bodies are still arriving. */
-  readonly load: SummaryPoolLoad & { receiving: number };
+  readonly load: SummaryPoolLoad;
   /**
    * `owner`'s turn (one signed-in address has at most one summary in flight): 429 when it has one
    * already, 503 when the pool has no room for it (both SummarizerBusyError, with Retry-After
@@ -87,12 +87,10 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
   };
   /** Addresses with a summary in flight (its body being received, waiting or running). */
   const inFlight = new Set<string>();
-  /** Admitted turns whose body is still arriving: each holds a place the pool has room for. */
-  let receiving = 0;
   return {
     status,
     get load() {
-      return { ...pool.load, receiving };
+      return pool.load;
     },
     admit(owner) {
       const key = owner.toLowerCase();
@@ -104,30 +102,21 @@ export async function openSummaryService(config: ApiConfig, logger: Logger): Pro
           pool.retryAfterSeconds(),
         );
       }
-      // Refused before the body is read when the pool has no place left beside the bodies already
-      // arriving (and again, in pool.run, when the job is queued).
-      if (pool.room <= receiving) throw pool.busy();
+      // A place in the pool from now, before the body is read: refused (503) when there is none.
+      const place = pool.reserve();
       inFlight.add(key);
-      receiving++;
-      let arriving = true;
-      /** The body is in (or will never be): its place goes back to the pool, which counts the job itself from here. */
-      const arrived = () => {
-        if (arriving) receiving--;
-        arriving = false;
-      };
       let job: Promise<unknown> | undefined;
       let released = false;
       return {
         summarize(source, bytes, signal) {
-          arrived();
-          const summary = pool.run(source, bytes, signal);
+          const summary = place.run(source, bytes, signal);
           job = summary;
           return summary;
         },
         release() {
           if (released) return;
           released = true;
-          arrived();
+          place.cancel();
           // A job that runs on after its client went away keeps the turn until it ends: hanging
           // up and sending again does not put a second job of the same address in the pool.
           const free = () => void inFlight.delete(key);
