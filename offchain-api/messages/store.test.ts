@@ -6,7 +6,7 @@ import type { Address, Hex } from "viem";
 import type { StoredMessage } from "../../lib/api/wire/messages";
 import { ConflictError } from "../../lib/errors";
 import { StateDatabase } from "../state/database";
-import { MessageStore, SendLimitReached } from "./store";
+import { MessageStore, SENT_BYTES_SINCE, SendLimitReached } from "./store";
 
 const PATIENT = "0x1111111111111111111111111111111111111111" as Address;
 const DOCTOR = "0x2222222222222222222222222222222222222222" as Address;
@@ -74,6 +74,9 @@ describe("MessageStore (messages in the state database)", () => {
       [b, 1, id(3)],
     ]);
     expect(store.conversations(DOCTOR, { limit: 10 }).conversations.map((c) => c.threadId)).to.deep.equal([a]);
+    // Imported before the size column existed, sized by its migration: the daily byte limit counts them.
+    const patientBytes = JSON.stringify(files[0][2]).length + JSON.stringify(files[3][2]).length;
+    expect(state.db.prepare(SENT_BYTES_SINCE).get(PATIENT.toLowerCase(), 0)).to.deep.include({ sent: patientBytes });
 
     // The store numbers on after the imported messages; a reopen imports nothing twice.
     await store.append({ ...message(6, b, PATIENT, OTHER), sentAt: undefined } as never);
@@ -118,5 +121,26 @@ describe("MessageStore (messages in the state database)", () => {
     await store.append(message(4, t, DOCTOR), { perSenderPerDay: 2 });
     expect((await store.messages(t, { limit: 10 })).messages.map((m) => m.id)).to.deep.equal([id(4), id(2), id(1)]);
     expect(store.has(id(3))).to.equal(false);
+  });
+
+  it("sums a sender's bytes of the day across conversations from the index alone, and refuses the send past the limit", async () => {
+    const store = MessageStore.open(state);
+    const size = JSON.stringify({ ...message(1, thread(1), PATIENT), sentAt: new Date().toISOString() }).length;
+    const limits = { bytesPerSenderPerDay: 2 * size + 10 };
+    await store.append(message(1, thread(1), PATIENT), limits);
+    await store.append(message(2, thread(2), PATIENT), limits);
+    try {
+      await store.append(message(3, thread(3), PATIENT), limits);
+      expect.fail("a third message past the sender's bytes was stored");
+    } catch (error) {
+      expect(error).to.be.instanceOf(SendLimitReached);
+    }
+    expect(store.has(id(3))).to.equal(false);
+    await store.append(message(4, thread(1), DOCTOR), limits);
+    const { sent } = state.db.prepare(SENT_BYTES_SINCE).get(PATIENT.toLowerCase(), 0) as { sent: number };
+    expect(sent).to.equal(2 * size);
+    // The sum is read from the index (sender, time, size): no message body is read to count.
+    const plan = state.db.prepare(`EXPLAIN QUERY PLAN ${SENT_BYTES_SINCE}`).all(PATIENT.toLowerCase(), 0);
+    expect(JSON.stringify(plan)).to.include("USING COVERING INDEX messages_sender_time_size");
   });
 });
