@@ -172,6 +172,7 @@ describe("summarizeFhirBundle", () => {
       med("MedicationStatement", "6", "on-hold", "Clopidogrel 75 MG"),
       med("MedicationStatement", "7", undefined, "Metformin 500 MG"),
       med("MedicationRequest", "8", "entered-in-error", "Digoxin"),
+      med("MedicationRequest", "9", "stopped", "Lisinopril 10 MG Oral Tablet"), // an earlier prescription of a current drug
     ]);
     expect(s.medications.map((i) => i.source)).to.deep.equal([
       "MedicationRequest/1",

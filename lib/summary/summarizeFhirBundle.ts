@@ -134,5 +134,11 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
     }
   }
   if (summary.allergies.length > 0) summary.noKnownAllergies = false;
+  // An old prescription of a drug prescribed again since (Synthea repeats them) is not "not taken now".
+  if (summary.stoppedMedications) {
+    const current = new Set(summary.medications.map((i) => i.text.trim().toLowerCase()));
+    summary.stoppedMedications = summary.stoppedMedications.filter((i) => !current.has(i.text.trim().toLowerCase()));
+    if (summary.stoppedMedications.length === 0) delete summary.stoppedMedications;
+  }
   return summary;
 }
