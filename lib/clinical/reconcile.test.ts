@@ -156,6 +156,29 @@ describe("reconcile", () => {
     expect(list.stoppedMedications).to.deep.equal([
       { name: "Amoxicillin 250 MG Oral Capsule", sentence: null, record: "record 2" },
     ]);
+    // One drug by the words that name it, not by a number or a shared first word.
+    const other = reconcile({
+      details: details([], ["Warfarin 1 MG", "Vitamin D 1000 units", "Toprol XL 50 mg"]),
+      summaries: [
+        {
+          stored: {
+            summary: summarizeFhirBundle([
+              med("4", "stopped", "1 ML medroxyPROGESTERone acetate 150 MG/ML Injection"),
+              med("5", "stopped", "Vitamin E 400 UNT Oral Capsule"),
+              med("6", "stopped", "Toprol 25 MG Oral Tablet"),
+            ]),
+            narrative: null,
+            source: "fhir",
+          },
+          record: "record 4",
+        },
+      ],
+    });
+    expect(other.medications.map((m) => [m.name, m.stoppedBy?.name])).to.deep.equal([
+      ["Warfarin 1 MG", undefined],
+      ["Vitamin D 1000 units", undefined],
+      ["Toprol XL 50 mg", "Toprol 25 MG Oral Tablet"],
+    ]);
     // Summaries saved before stops were read have none.
     expect(reconcile({ summaries: [{ stored: textSummary([], [item("aspirin")]) }] }).stoppedMedications).to.deep.equal(
       [],

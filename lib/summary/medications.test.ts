@@ -190,6 +190,15 @@ describe("medications (summarizeText)", () => {
     ).to.equal(undefined);
   });
 
+  it("takes a stopped drug's fuller name off the current list, and keeps it when a later list names it again", () => {
+    const toprol = summarizeText("MEDICATIONS: Toprol XL 50 mg daily, Zocor 20 mg.,PLAN: Stop Toprol.");
+    expect(toprol.medications.map((i) => i.medication?.name)).to.deep.equal(["Zocor"]);
+    expect(toprol.stoppedMedications?.map((i) => i.text)).to.deep.equal(["Stop Toprol"]);
+    const later = summarizeText("HISTORY: She was asked to stop aspirin.,MEDICATIONS: Aspirin 81 mg daily.");
+    expect(later.medications.map((i) => i.medication?.name)).to.deep.equal(["Aspirin"]);
+    expect(later.stoppedMedications).to.equal(undefined);
+  });
+
   it("keeps a drug current when the note only holds it, stops it later or elsewhere, or does not stop it", () => {
     for (const plan of [
       "Do not stop Coumadin.",
@@ -202,6 +211,20 @@ describe("medications (summarizeText)", () => {
       "After leaving the hospital she stopped taking her Coumadin.",
       "Stop Coumadin if the INR is above 3.",
       "Coumadin is working. I will discontinue it if she bleeds.",
+      // From the review of round 8: negations, conditions, switches, restarts, later, other people, no drug.
+      "Don't stop the Coumadin.",
+      "Don\u2019t stop the Coumadin.",
+      "We cannot stop Coumadin (recent stent).",
+      "Coumadin should not be discontinued at this time.",
+      "Coumadin will be stopped now if bleeding recurs.",
+      "Stop the Coumadin, if bleeding recurs.",
+      "Stop Coumadin tablets, start Coumadin 5 mg PO daily.",
+      "Stop Coumadin today, restart on Monday.",
+      "Stop Coumadin for 48 hours after the CT.",
+      "Stop Coumadin after 12 months.",
+      "Two years ago she was told to stop her Coumadin.",
+      "Her husband will stop his Coumadin.",
+      "She smokes a pack a day; I advised her to stop.",
     ]) {
       const s = summarizeText(`MEDICATIONS:, Coumadin 5 mg daily, Zocor 20 mg.,PLAN:, ${plan}`);
       expect(

@@ -134,15 +134,24 @@ const STOPPED_TOGETHER = new RegExp(
 );
 
 /**
- * Whether the drug is one of a group that a plural "were discontinued" after its last member stops:
- * "Presently on Cardizem and metoprolol were discontinued" stops Cardizem too.
+ * For each drug of a sentence, whether it is one of a group that a plural "were discontinued" after
+ * its last member stops: "Presently on Cardizem and metoprolol were discontinued" stops Cardizem too.
+ * One pass from the last drug back, so a long list stays linear.
  */
-function stoppedWithOthers(text: string, terms: readonly Term[], i: number, end: number): boolean {
-  let last = i;
-  while (last + 1 < terms.length && JOINED.test(text.slice(terms[last].end, terms[last + 1].start))) last++;
-  if (last === i) return false;
-  const limit = last + 1 < terms.length ? terms[last + 1].start : end;
-  return STOPPED_TOGETHER.test(text.slice(terms[last].end, limit));
+function stoppedTogether(text: string, terms: readonly Term[], end: number): boolean[] {
+  const out = new Array<boolean>(terms.length).fill(false);
+  let groupStopped = false;
+  for (let i = terms.length - 1; i >= 0; i--) {
+    const joined = i + 1 < terms.length && JOINED.test(text.slice(terms[i].end, terms[i + 1].start));
+    if (joined) {
+      out[i] = groupStopped;
+      continue;
+    }
+    // The last drug of its group: the words after it decide for the drugs joined before it.
+    const limit = i + 1 < terms.length ? terms[i + 1].start : end;
+    groupStopped = STOPPED_TOGETHER.test(text.slice(terms[i].end, limit));
+  }
+  return out;
 }
 /** A capitalised word the lexicon lacks, directly followed by a dose: "Xyzal 5 mg". */
 const NAMED_DOSE = /\b([A-Z][A-Za-z]{3,}(?:[- ][A-Z][A-Za-z]+|-\d{1,3})?)\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|meq)\b/g;
@@ -297,12 +306,13 @@ export type MedicationExtraction = { items: Item[]; statesNone: boolean };
 function listItems(text: string, listed: Piece, section: string): Item[] {
   const items: Item[] = [];
   const terms = drugTerms(text, listed, true, true);
+  const together = stoppedTogether(text, terms, listed.end);
   terms.forEach((term, i) => {
     const limit = i + 1 < terms.length ? terms[i + 1].start : listed.end;
     const own = text.slice(i > 0 ? terms[i - 1].end : listed.start, term.start);
     if (PAST.test(own) || /\b(?:no|not|without)\b/i.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit)))
       return;
-    if (stoppedWithOthers(text, terms, i, listed.end)) return;
+    if (together[i]) return;
     items.push(medicationItem(text, term, itemSpan(text, term, limit, false), section));
   });
   return items;
@@ -367,6 +377,7 @@ export function extractMedications(
       if (NO_MEDICATIONS.test(sentence.trim())) statesNone = true;
       continue;
     }
+    let together: boolean[] | undefined;
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i];
       if (list && partOfEntry(text, terms, i)) continue;
@@ -378,7 +389,8 @@ export function extractMedications(
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
         const own = entriesBySemicolon(sentence) ? before.slice(before.lastIndexOf(";") + 1) : before;
         if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
-        if (stoppedWithOthers(text, terms, i, s.end)) continue;
+        together ??= stoppedTogether(text, terms, s.end);
+        if (together[i]) continue;
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
         if (SINGLE_DOSE.test(own.slice(-30))) continue;
         // "Fentanyl 125 mcg and Versed 7 mg slow IV push", "Diprivan": sedation given, never a drug taken at home.
@@ -437,26 +449,44 @@ const STOP_BEFORE =
   /(?:\b(?:stop|discontinue|d\/c)|\b(?:am|are|is|we're|i'm)\s+(?:stopping|discontinuing)|\binstead of|\b(?:will|to)\s+(?:take (?:him|her|them) off|come off|go off)(?:\s+of)?|\bunable to continue(?:\s+with)?|\bno longer\s+(?:on|takes|taking|uses|using))\s+(?:taking\s+|using\s+)?(?:(?:the|his|her|their|all|outpatient|home|oral|iv|current|prn|p\.r\.n\.)\s+){0,2}$/i;
 /**
  * A stop whose drug is named before it: "her Ultracet is not quite taking care of her pain. I have
- * asked her to discontinue it", "Premarin that she was taking, advised to discontinue because of".
+ * asked her to discontinue it" (the sentence before), "Premarin that she was taking, advised to
+ * discontinue because of" (the same sentence).
  */
-const STOP_NAMED_BEFORE =
-  /\b(?:stop|discontinue|d\/c)\s+(?:it|this|this medication|this medicine|that medication)\b|\b(?:advised|asked|told|instructed)\s+(?:(?:him|her|them|the patient)\s+)?to\s+(?:stop|discontinue)(?=\s*(?:[,.;]|because\b|due to\b|given\b|secondary\b))/gi;
+const STOP_IT = /\b(?:stop|discontinue|d\/c)\s+(?:it|this medication|this medicine|that medication)\b/gi;
+const STOP_NO_OBJECT =
+  /\b(?:advised|asked|told|instructed)\s+(?:(?:him|her|them|the patient)\s+)?to\s+(?:stop|discontinue)(?=\s*(?:[,.;]|because\b|due to\b|given\b|secondary\b))/gi;
+/** A sentence's end: a full stop, question or exclamation mark before a capital ("q.d. daily" is none). */
+const SENTENCE_END = /[.!?]\s+(?=[A-Z])/g;
+/** What else a stop may be of: "I advised her to stop" after "she smokes". */
+const NOT_A_DRUG_STOPPED =
+  /\b(?:smok\w*|cigarett\w*|tobacco|alcohol|drink\w*|beer|habit|vap\w*|chew\w*|activit\w*|exercis\w*|running|work\w*)\b/i;
 /** Directly after a drug: stopped at this visit ("Lipitor 80 mg q.d. discontinued today"). */
 const STOPPED_TODAY = /^[^.;,]{0,30}?\b(?:discontinued|stopped|d\/c(?:'?d)?)\s+(?:today|now|at this (?:time|visit))\b/i;
 /**
- * Before a stop in its clause: not a stop now ("do not stop", "if ... stop", "it would be desirable
- * to discontinue", "finish Friday's dose and then stop the metronidazole").
+ * Before a stop in its clause: not a stop now ("do not stop", "cannot stop", "if ... stop", "it
+ * would be desirable to discontinue", "finish Friday's dose and then stop the metronidazole", "two
+ * years ago she was told to stop", "her husband will stop").
  */
 const NOT_A_STOP =
-  /\b(?:not|n't|never|no need to|if|unless|then|after|once|when|should (?:she|he|they|the patient)|in case|would|could|may|might|consider\w*|desirable|perhaps|possibly|reluctan\w*|whether|okay to|ok to)\b/i;
-/** A stop for a while only: held, which leaves the drug current ("stop Coumadin five days before surgery"). */
+  /\b(?:not|never|no need to|cannot|if|unless|then|after|once|when|should (?:she|he|they|the patient)|in case|would|could|may|might|consider\w*|desirable|perhaps|possibly|reluctan\w*|refus\w*|declin\w*|whether|okay to|ok to|ago|previously|in the past|last (?:year|month|week)|husband|wife|mother|father|son|daughter|brother|sister|partner)\b|n['\u2019]t\b/i;
+/**
+ * A stop for a while only, or later: the drug stays current ("stop Coumadin five days before
+ * surgery", "stop metformin for 48 hours after the CT", "stop Plavix after 12 months").
+ */
 const FOR_A_WHILE =
-  /^[^.;]{0,40}?\b(?:before|prior to|until|pending|earlier|for now|for the time being|for (?:the )?(?:next )?(?:\d+|one|two|three|four|five|seven|ten|a few|several|a couple of) (?:days?|weeks?|doses?))\b/i;
+  /^[^.;]{0,40}?\b(?:before|prior to|until|pending|earlier|temporar\w*|for now|for the time being|the (?:morning|day|night) of|for (?:the )?(?:surgery|procedure|operation|test|scan|study)|for (?:the )?(?:next )?(?:\d+|a|an|one|two|three|four|five|seven|ten|a few|several|a couple of) (?:hours?|days?|weeks?|months?|doses?))\b|^\s*(?:in|after) (?:\d+|one|two|three|six|twelve|a few|several) (?:days?|weeks?|months?)\b/i;
 /** After a stop, in its clause: it depends on something ("stop Coumadin if the INR is above 3"). */
-const CONDITION_AFTER = /^(?:(?!\b(?:and|but)\b)[^.;,]){0,40}?\b(?:if|unless|when|once|should|in case)\b/i;
-/** Later in the note, the stopped drug goes on after all ("He will hold his Plavix for now", "resume G-CSF"). */
+const CONDITION_AFTER = /^(?:(?!\b(?:and|but)\b)[^.;]){0,40}?\b(?:if|unless|when|once|should|in case)\b/i;
+/** After a stop, in its sentence: the drug starts again ("Stop Coumadin today, restart on Monday"). */
+const RESTARTED_AFTER = /^[^.;]{0,60}?\b(?:restart\w*|re-start\w*|resum\w*)\b/i;
+/**
+ * Later in the note, the stopped drug goes on after all ("He will hold his Plavix for now", "resume
+ * G-CSF", "Stop IV Lasix, start Lasix 40 mg PO daily").
+ */
 const GOES_ON =
-  /\b(?:resum\w*|restart\w*|re-start\w*|hold|holding|held|continue\w*)\s+(?:on\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$/i;
+  /\b(?:resum\w*|restart\w*|re-start\w*|hold|holding|held|continue\w*|start\w*|begin|change\w* to|switch\w* to|convert\w* to|transition\w* to|increase\w*|decrease\w*)\s+(?:on\s+|to\s+)?(?:the\s+|his\s+|her\s+|their\s+|oral\s+|po\s+|iv\s+)?$/i;
+/** At most this many stops a note: a summary is bounded, and a stop costs a look-up per section. */
+const MAX_STOPS = 40;
 
 /**
  * What this note stops (a plan's "Stop Crestor.", "Lipitor 80 mg q.d. discontinued today"): one
@@ -473,21 +503,8 @@ export function stoppedMedications(text: string, section = ""): Item[] {
   }
   const out: Item[] = [];
   const seen = new Set<string>();
-  for (const t of terms) {
-    const key = t.name.toLowerCase();
-    if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > t.start) continue;
-    const head = text.slice(Math.max(0, t.start - 80), t.start);
-    const clauseStart = Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1;
-    const clause = head.slice(clauseStart);
-    const cue = STOP_BEFORE.exec(clause);
-    const after = text.slice(t.end, t.end + 60);
-    const today = cue ? null : STOPPED_TODAY.exec(after);
-    if (!cue && !today) continue;
-    if (NOT_A_STOP.test(cue ? clause.slice(0, cue.index) : clause) || FOR_A_WHILE.test(after)) continue;
-    if (cue && CONDITION_AFTER.test(after)) continue;
-    seen.add(key);
-    const start = cue ? t.start - clause.length + cue.index : t.start;
-    const end = today ? t.end + today.index + today[0].length : t.end;
+  const add = (t: Term, start: number, end: number): void => {
+    seen.add(t.name.toLowerCase());
     const span = { start, end };
     out.push({
       text: text.slice(start, end),
@@ -495,28 +512,65 @@ export function stoppedMedications(text: string, section = ""): Item[] {
       section,
       medication: { name: t.name, dose: null, frequency: null },
     });
-  }
-  // A stop of a drug named shortly before it ("... Ultracet ... I have asked her to discontinue it"):
-  // the nearest drug within 160 characters, the item from the drug to the stop.
-  let next = 0;
-  for (const m of text.matchAll(STOP_NAMED_BEFORE)) {
-    while (next < terms.length && terms[next].start < m.index) next++;
-    const t = next > 0 ? terms[next - 1] : undefined;
-    if (!t || m.index - t.end > 160) continue;
+  };
+  const clauseOf = (head: string) =>
+    head.slice(Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1);
+  const temporary = (after: string) =>
+    FOR_A_WHILE.test(after) || CONDITION_AFTER.test(after) || RESTARTED_AFTER.test(after);
+  for (const t of terms) {
+    if (out.length >= MAX_STOPS) break;
     const key = t.name.toLowerCase();
-    if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > m.index) continue;
-    const head = text.slice(Math.max(t.end, m.index - 80), m.index);
-    const clause = head.slice(Math.max(head.lastIndexOf("."), head.lastIndexOf(";"), head.lastIndexOf(":")) + 1);
-    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
-    if (NOT_A_STOP.test(clause) || FOR_A_WHILE.test(after) || CONDITION_AFTER.test(after)) continue;
-    seen.add(key);
-    const span = { start: t.start, end: m.index + m[0].length };
-    out.push({
-      text: text.slice(span.start, span.end),
-      span,
-      section,
-      medication: { name: t.name, dose: null, frequency: null },
-    });
+    if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > t.start) continue;
+    const clause = clauseOf(text.slice(Math.max(0, t.start - 80), t.start));
+    const cue = STOP_BEFORE.exec(clause);
+    const after = text.slice(t.end, t.end + 60);
+    if (cue) {
+      if (NOT_A_STOP.test(clause.slice(0, cue.index)) || temporary(after)) continue;
+      add(t, t.start - clause.length + cue.index, t.end);
+      continue;
+    }
+    // "Lipitor 80 mg q.d. discontinued today", not "Aspirin should not be discontinued at this time".
+    const today = STOPPED_TODAY.exec(after);
+    if (!today || NOT_A_STOP.test(clause) || NOT_A_STOP.test(today[0])) continue;
+    if (temporary(text.slice(t.end + today.index + today[0].length, t.end + today.index + today[0].length + 60))) {
+      continue;
+    }
+    add(t, t.start, t.end + today.index + today[0].length);
+  }
+  // A stop of a drug named shortly before it: for "discontinue it", the drug in the same sentence
+  // or the one before; for "advised to discontinue" (no object), in the same sentence only.
+  const ends: number[] = [];
+  for (const m of text.matchAll(SENTENCE_END)) ends.push(m.index);
+  const sentenceEndsBetween = (from: number, to: number): number => {
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let n = 0;
+    for (let k = lo; k < ends.length && ends[k] < to && n < 2; k++) n++;
+    return n;
+  };
+  for (const [re, sentences] of [
+    [STOP_IT, 1],
+    [STOP_NO_OBJECT, 0],
+  ] as const) {
+    let next = 0;
+    for (const m of text.matchAll(re)) {
+      if (out.length >= MAX_STOPS) break;
+      while (next < terms.length && terms[next].start < m.index) next++;
+      const t = next > 0 ? terms[next - 1] : undefined;
+      if (!t || m.index - t.end > 160 || sentenceEndsBetween(t.end, m.index) > sentences) continue;
+      const key = t.name.toLowerCase();
+      if (seen.has(key) || (lastGoesOn.get(key) ?? -1) > m.index) continue;
+      const between = text.slice(t.end, m.index);
+      const clause = clauseOf(text.slice(Math.max(t.end, m.index - 80), m.index));
+      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
+      if (NOT_A_DRUG_STOPPED.test(between) || NOT_A_STOP.test(clause) || temporary(after)) continue;
+      add(t, t.start, m.index + m[0].length);
+    }
   }
   return out.sort((a, b) => a.span.start - b.span.start);
 }

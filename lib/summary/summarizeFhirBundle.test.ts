@@ -156,7 +156,7 @@ describe("summarizeFhirBundle", () => {
     expect(s.sections).to.deep.equal([]);
   });
 
-  it("lists stopped, completed, cancelled and not-taken drugs apart, never as current; on hold stays current", () => {
+  it("lists stopped, completed, cancelled and not-taken drugs apart, never as current; on hold stays current; drafts, intentions, proposals and 'do not' are neither", () => {
     const med = (resourceType: string, id: string, status: string | undefined, text: string) => ({
       resourceType,
       id,
@@ -173,6 +173,11 @@ describe("summarizeFhirBundle", () => {
       med("MedicationStatement", "7", undefined, "Metformin 500 MG"),
       med("MedicationRequest", "8", "entered-in-error", "Digoxin"),
       med("MedicationRequest", "9", "stopped", "Lisinopril 10 MG Oral Tablet"), // an earlier prescription of a current drug
+      med("MedicationRequest", "10", "stopped", "Amoxicillin 250 MG Oral Capsule"), // the same course, repeated
+      med("MedicationRequest", "11", "draft", "Atenolol 50 MG"),
+      med("MedicationStatement", "12", "intended", "Atenolol 50 MG"),
+      { ...med("MedicationRequest", "13", "active", "Atenolol 50 MG"), doNotPerform: true },
+      { ...med("MedicationRequest", "14", "active", "Atenolol 50 MG"), intent: "proposal" },
     ]);
     expect(s.medications.map((i) => i.source)).to.deep.equal([
       "MedicationRequest/1",

@@ -114,7 +114,11 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
       case "MedicationStatement": {
         const ref = r.medicationReference;
         const name = conceptText(r.medicationCodeableConcept) ?? (isObject(ref) ? str(ref.display) : undefined);
-        // A stopped, finished, cancelled or not-taken drug is not a current one (Synthea marks old prescriptions stopped).
+        // A draft, an intention, a proposal or a "do not" is no drug taken; a stopped, finished,
+        // cancelled or not-taken one is not a current one (Synthea marks old prescriptions stopped).
+        const intent = typeof r.intent === "string" ? r.intent : "";
+        if (r.doNotPerform === true || r.status === "draft" || r.status === "intended") break;
+        if (["proposal", "plan"].includes(intent)) break;
         if (typeof r.status === "string" && NOT_TAKEN_NOW.has(r.status)) pushStopped(r, name);
         else push("medications", r, name);
         break;
@@ -136,8 +140,13 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
   if (summary.allergies.length > 0) summary.noKnownAllergies = false;
   // An old prescription of a drug prescribed again since (Synthea repeats them) is not "not taken now".
   if (summary.stoppedMedications) {
-    const current = new Set(summary.medications.map((i) => i.text.trim().toLowerCase()));
-    summary.stoppedMedications = summary.stoppedMedications.filter((i) => !current.has(i.text.trim().toLowerCase()));
+    const seen = new Set(summary.medications.map((i) => i.text.trim().toLowerCase()));
+    summary.stoppedMedications = summary.stoppedMedications.filter((i) => {
+      const key = i.text.trim().toLowerCase();
+      if (seen.has(key)) return false; // current, or listed already (a prescription repeated)
+      seen.add(key);
+      return true;
+    });
     if (summary.stoppedMedications.length === 0) delete summary.stoppedMedications;
   }
   return summary;

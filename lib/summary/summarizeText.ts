@@ -291,14 +291,23 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       ),
     );
   }
-  // A drug this note stops is not a current one, whichever section listed it: it has its own field.
-  const stopped = stoppedMedications(text);
+  // A drug this note stops is not a current one, whichever section listed it before the stop ("Toprol
+  // XL 50 mg" too for "Stop Toprol."): it has its own field. A list after the stop that names it
+  // again says it goes on, and the stop is dropped.
+  const sameDrug = (item: Item, name: string) => {
+    const own = (item.medication?.name ?? "").toLowerCase();
+    return own === name || own.startsWith(`${name} `);
+  };
+  const stopped = stoppedMedications(text).filter((stop) => {
+    const name = (stop.medication?.name ?? "").toLowerCase();
+    return !summary.medications.some((i) => sameDrug(i, name) && i.span.start > stop.span.end);
+  });
   if (stopped.length > 0) {
     for (const item of stopped) {
       for (const s of sections) if (s.start <= item.span.start) item.section = s.name;
     }
-    const names = new Set(stopped.map((i) => i.medication?.name.toLowerCase()));
-    summary.medications = summary.medications.filter((i) => !names.has(i.medication?.name.toLowerCase()));
+    const names = stopped.map((i) => (i.medication?.name ?? "").toLowerCase());
+    summary.medications = summary.medications.filter((i) => !names.some((name) => sameDrug(i, name)));
     summary.stoppedMedications = stopped;
   }
   if (summary.medications.length === 0 && noMedications) summary.noMedications = true;

@@ -178,6 +178,7 @@ export class SummaryPool {
    * the job's when it runs, and goes back when cancelled.
    */
   reserve(): PoolReservation {
+    if (this.closing) throw new HttpError(503, "service_stopping", "The service is stopping: try again in a moment.");
     if (this.full) throw this.busy();
     this.reserved++;
     let held = true;
