@@ -82,25 +82,22 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
     : isObject(bundle)
       ? list(bundle.entry).map((e) => (isObject(e) ? e.resource : undefined))
       : [];
-  const push = (field: SummaryField, r: Json, text: string | undefined, negated = false): void => {
-    if (!text) return;
+  /** The item of resource `r` for `field`; its structured details ride along, so reaction, severity and dose survive into the reconciled list. */
+  const itemOf = (field: SummaryField | "stoppedMedications", r: Json, text: string, negated: boolean): Item => {
     const type = String(r.resourceType);
     const item: Item = { text, span: { start: 0, end: 0 }, section: type, source: `${type}/${str(r.id) ?? ""}` };
     if (negated) item.negated = true;
-    // Structured details ride along, so reaction, severity and dose survive into the reconciled list.
     const allergy = field === "allergies" ? allergyDetailOf(r) : null;
     if (allergy) item.allergy = allergy;
-    const medication = field === "medications" ? medicationDetailOf(r) : null;
+    const medication = field === "medications" || field === "stoppedMedications" ? medicationDetailOf(r) : null;
     if (medication) item.medication = medication;
-    summary[field].push(item);
+    return item;
+  };
+  const push = (field: SummaryField, r: Json, text: string | undefined, negated = false): void => {
+    if (text) summary[field].push(itemOf(field, r, text, negated));
   };
   const pushStopped = (r: Json, text: string | undefined): void => {
-    if (!text) return;
-    const type = String(r.resourceType);
-    const item: Item = { text, span: { start: 0, end: 0 }, section: type, source: `${type}/${str(r.id) ?? ""}` };
-    const medication = medicationDetailOf(r);
-    if (medication) item.medication = medication;
-    (summary.stoppedMedications ??= []).push(item);
+    if (text) (summary.stoppedMedications ??= []).push(itemOf("stoppedMedications", r, text, false));
   };
   for (const r of resources) {
     if (!isObject(r) || r.status === "entered-in-error") continue;

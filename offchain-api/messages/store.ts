@@ -139,16 +139,10 @@ function insert(
     message.sentAt,
     Date.parse(message.sentAt),
     body,
+    ...(sized ? [body.length] : []),
   ];
-  if (sized) {
-    db.prepare(
-      "INSERT INTO messages (seq, id, thread, sender, sent_at, sent_ms, body, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    ).run(...values, body.length);
-  } else {
-    db.prepare(
-      "INSERT INTO messages (seq, id, thread, sender, sent_at, sent_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).run(...values);
-  }
+  const columns = `seq, id, thread, sender, sent_at, sent_ms, body${sized ? ", size" : ""}`;
+  db.prepare(`INSERT INTO messages (${columns}) VALUES (${values.map(() => "?").join(", ")})`).run(...values);
   db.prepare(
     `INSERT INTO message_threads (thread, patient, doctor, last_seq, count) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (thread) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq), count = count + 1`,

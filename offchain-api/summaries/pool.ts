@@ -57,6 +57,9 @@ export interface PoolReservation {
   cancel(): void;
 }
 
+/** The 503 while the pool closes. */
+const stopping = () => new HttpError(503, "service_stopping", "The service is stopping: try again in a moment.");
+
 interface Job {
   source: SummarySource;
   bytes: Uint8Array;
@@ -178,7 +181,7 @@ export class SummaryPool {
    * the job's when it runs, and goes back when cancelled.
    */
   reserve(): PoolReservation {
-    if (this.closing) throw new HttpError(503, "service_stopping", "The service is stopping: try again in a moment.");
+    if (this.closing) throw stopping();
     if (this.full) throw this.busy();
     this.reserved++;
     let held = true;
@@ -218,7 +221,7 @@ export class SummaryPool {
     placed: boolean,
   ): Promise<SummaryResult> {
     if (this.closing) {
-      return Promise.reject(new HttpError(503, "service_stopping", "The service is stopping: try again in a moment."));
+      return Promise.reject(stopping());
     }
     if (!placed && this.full) return Promise.reject(this.busy());
     return new Promise<SummaryResult>((resolve, reject) => {
@@ -250,12 +253,12 @@ export class SummaryPool {
   /** Stops every worker; jobs still waiting are refused. */
   async close(): Promise<void> {
     this.closing = true;
-    const stopping = new HttpError(503, "service_stopping", "The service is stopping: try again in a moment.");
-    for (const job of this.waiting.splice(0)) job.reject(stopping);
+    const refused = stopping();
+    for (const job of this.waiting.splice(0)) job.reject(refused);
     await Promise.all(
       this.slots.map(async (slot) => {
         slot.retired = true;
-        this.settle(slot, (job) => job.reject(stopping));
+        this.settle(slot, (job) => job.reject(refused));
         await slot.worker.terminate();
       }),
     );
