@@ -74,6 +74,35 @@ describe("checkPrescription", () => {
     expect(alert.drugClass).to.equal(undefined);
   });
 
+  it("warns on the allergen under another name: a brand, an international name, a combination that contains it", () => {
+    const [paracetamol] = checkPrescription("Paracetamol 500 mg", [allergy("Tylenol", { reaction: "hives" })]);
+    expect(paracetamol).to.include({ kind: "same-substance", level: "warning", severe: false });
+    expect(paracetamol.contains).to.deep.equal(["acetaminophen"]);
+    expect(paracetamol.message).to.equal(
+      "Allergy: Paracetamol 500 mg contains acetaminophen, and the patient is allergic to Tylenol (hives) (acetaminophen).",
+    );
+    const [percocet] = checkPrescription("Percocet 5/325", [allergy("acetaminophen", { severity: "severe" })]);
+    expect(percocet).to.include({ kind: "same-substance", level: "warning", severe: true });
+    expect(percocet.message).to.match(/^Severe allergy: Percocet 5\/325 contains acetaminophen, and the patient/);
+    // An allergy to a combination: either ingredient may be the cause, and the message names both.
+    const [oxycodone] = checkPrescription("Roxicodone 5 mg", [allergy("Percocet")]);
+    expect(oxycodone).to.include({ kind: "same-substance", level: "warning" });
+    expect(oxycodone.message).to.contain(
+      "contains oxycodone, and the patient is allergic to Percocet (oxycodone and acetaminophen).",
+    );
+    expect(checkPrescription("Coumadin 5 mg", [allergy("warfarin")])[0]).to.include({ kind: "same-substance" });
+    // No ingredient in common, no class in common: nothing.
+    expect(checkPrescription("Percocet", [allergy("Motrin")])).to.deep.equal([]);
+  });
+
+  it("finds a class through a brand's or a combination's ingredients", () => {
+    expect(classesOf("Vicoprofen")).to.deep.equal(["nsaids", "opioids"]);
+    expect(classesOf("Norco")).to.deep.equal(["opioids"]);
+    const [alert] = checkPrescription("Norco 5/325", [allergy("codeine", { reaction: "vomiting" })]);
+    expect(alert).to.include({ kind: "same-class", drugClass: "opioids" });
+    expect(checkPrescription("Septra DS", [allergy("sulfa drugs")])[0]).to.include({ drugClass: "sulfonamides" });
+  });
+
   it("says when the allergy is only mentioned in a note", () => {
     const [alert] = checkPrescription("Amoxicillin", [allergy("penicillin", { confirmed: false })]);
     expect(alert.message).to.contain("mentioned in a note and was never confirmed");

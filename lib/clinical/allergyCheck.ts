@@ -1,10 +1,13 @@
 /**
  * The prescribing safety check: a drug, as the doctor types it, against the allergies the dApp can
  * read for the patient (confirmed ones and mentions in notes). It finds the same substance, the
- * same drug class (an amoxicillin allergy warns on flucloxacillin), and cross-reactive classes
+ * substance under another name (a Tylenol allergy warns on paracetamol, and on Percocet, which
+ * contains it: lib/summary/drugNames.ts), the same drug class (an amoxicillin allergy warns on
+ * flucloxacillin), and cross-reactive classes
  * (a penicillin allergy makes a cephalosporin a caution). Pure and synchronous: it runs as the
  * doctor types.
  */
+import { ingredientsOf, sharedIngredients } from "../summary/drugNames";
 import type { AllergySeverity } from "../summary/types";
 import { CROSS_REACTIVE, DRUG_CLASSES, type DrugClassId } from "./drugClasses";
 
@@ -21,6 +24,11 @@ export type AllergyAlertKind = "same-substance" | "same-class" | "cross-reactivi
 
 export interface AllergyAlert {
   kind: AllergyAlertKind;
+  /**
+   * For a same-substance alert where the names differ (a brand, another name, a combination): the
+   * ingredients the drug shares with the allergy, as the drug's names say them.
+   */
+  contains?: string[];
   /** "warning": do not prescribe without a reason; "caution": cross-reactivity, think first. */
   level: "warning" | "caution";
   /** A severe reaction is on record (severity severe, or anaphylaxis and the like). */
@@ -74,11 +82,17 @@ function mentions(text: string, term: string): boolean {
   return needle.trim() !== "" && words(text).includes(needle);
 }
 
-/** The classes a drug or an allergen belongs to, by class name or member name. */
+/**
+ * The classes a drug or an allergen belongs to, by class name or member name, its own or its
+ * ingredients' ("Vicoprofen" is hydrocodone and ibuprofen: an opioid and an NSAID).
+ */
 export function classesOf(text: string): DrugClassId[] {
+  const named = `${text} ${ingredientsOf(text)
+    .map((i) => i.join(" "))
+    .join(" / ")}`;
   return (Object.keys(DRUG_CLASSES) as DrugClassId[]).filter((id) => {
     const c = DRUG_CLASSES[id];
-    return [...c.classNames, ...c.members].some((term) => mentions(text, term));
+    return [...c.classNames, ...c.members].some((term) => mentions(named, term));
   });
 }
 
@@ -96,13 +110,21 @@ export function isSevere(allergy: Pick<CheckedAllergy, "reaction" | "severity">)
   return allergy.severity === "severe" || (allergy.reaction !== null && SEVERE_REACTION.test(allergy.reaction));
 }
 
+/** " (oxycodone and acetaminophen)" after an allergy to "Percocet"; nothing when the name is its ingredient. */
+function ingredientsNote(substance: string): string {
+  const ingredients = ingredientsOf(substance).map((i) => i.join(" "));
+  return ingredients.length > 0 && ingredients.some((i) => !mentions(substance, i))
+    ? ` (${ingredients.join(" and ")})`
+    : "";
+}
+
 function describe(allergy: CheckedAllergy): string {
   const details = [allergy.reaction, allergy.severity].filter(Boolean).join(", ");
   return `${allergy.substance}${details ? ` (${details})` : ""}`;
 }
 
 function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
-  const { allergy, severe, kind, drugClass } = alert;
+  const { allergy, severe, kind, drugClass, contains } = alert;
   const className = drugClass ? DRUG_CLASSES[drugClass].name : undefined;
   const unconfirmed = allergy.confirmed ? "" : " This allergy is mentioned in a note and was never confirmed.";
   if (kind === "cross-reactivity") {
@@ -112,7 +134,9 @@ function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
   const what =
     kind === "same-class"
       ? `${drug} is ${className}, and the patient is allergic to ${describe(allergy)}.`
-      : `${drug} matches the patient's allergy to ${describe(allergy)}.`;
+      : contains
+        ? `${drug} contains ${contains.join(" and ")}, and the patient is allergic to ${describe(allergy)}${ingredientsNote(allergy.substance)}.`
+        : `${drug} matches the patient's allergy to ${describe(allergy)}.`;
   return severe
     ? `Severe allergy: ${what} Do not prescribe it unless there is no alternative and the reaction can be managed.${unconfirmed}`
     : `Allergy: ${what}${unconfirmed}`;
@@ -133,8 +157,11 @@ export function checkPrescription(drug: string, allergies: readonly CheckedAller
     const shared = drugClasses.find((c) => allergyClasses.includes(c));
     const cross = CROSS_REACTIVE.find((c) => allergyClasses.includes(c.allergy) && drugClasses.includes(c.drug));
     let alert: Omit<AllergyAlert, "message"> | undefined;
+    const contains = sharedIngredients(name, allergy.substance);
     if (sameSubstance(name, allergy.substance)) {
       alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
+    } else if (contains.length > 0) {
+      alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared, contains };
     } else if (shared) {
       alert = { kind: "same-class", level: "warning", severe, allergy, drugClass: shared };
     } else if (cross) {

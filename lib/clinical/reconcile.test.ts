@@ -137,6 +137,7 @@ describe("reconcile", () => {
   });
 
   it("takes a FHIR record's stopped drug as a stop, unless the same record lists it as current", () => {
+    const note = (text: string): StoredSummary => ({ summary: summarizeText(text), narrative: null, source: "text" });
     const med = (id: string, status: string, text: string) => ({
       resourceType: "MedicationRequest",
       id,
@@ -178,6 +179,31 @@ describe("reconcile", () => {
       ["Warfarin 1 MG", undefined],
       ["Vitamin D 1000 units", undefined],
       ["Toprol XL 50 mg", "Toprol 25 MG Oral Tablet"],
+    ]);
+    // One drug by its ingredients, whatever name each side uses: a stop of a brand flags its generic,
+    // a stop of one ingredient flags a combination that contains it, not the other way round.
+    const named = reconcile({
+      details: details([], ["warfarin 5 mg", "Percocet 5/325", "acetaminophen 500 mg"]),
+      summaries: [
+        { stored: note("PLAN: Stop Coumadin. Stop oxycodone."), record: "record 5" },
+        { stored: note("PLAN: Stop Vicodin. Stop Jantoven."), record: "record 6" },
+      ],
+    });
+    expect(named.medications.map((m) => [m.name, m.stoppedBy?.sentence, m.stoppedBy?.record])).to.deep.equal([
+      ["warfarin 5 mg", "Stop Jantoven", "record 6"],
+      ["Percocet 5/325", "Stop oxycodone", "record 5"],
+      ["acetaminophen 500 mg", undefined, undefined],
+    ]);
+    expect(named.stoppedMedications).to.deep.equal([{ name: "Vicodin", sentence: "Stop Vicodin", record: "record 6" }]);
+    // Two stops of one drug by two names, neither flagging an entry: listed once, the last one.
+    const twice = reconcile({
+      summaries: [
+        { stored: note("PLAN: Stop Coumadin."), record: "record 7" },
+        { stored: note("PLAN: Stop warfarin."), record: "record 8" },
+      ],
+    });
+    expect(twice.stoppedMedications).to.deep.equal([
+      { name: "warfarin", sentence: "Stop warfarin", record: "record 8" },
     ]);
     // Summaries saved before stops were read have none.
     expect(reconcile({ summaries: [{ stored: textSummary([], [item("aspirin")]) }] }).stoppedMedications).to.deep.equal(

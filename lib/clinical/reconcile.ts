@@ -6,6 +6,7 @@
  * keeping the most severe reaction. The emergency card and the patient's records render it.
  */
 import type { GeneralDetails } from "../fhir/generalDetails";
+import { containsDrug, sameDrug } from "../summary/drugNames";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
@@ -195,39 +196,16 @@ function openMentions(mentions: Mention[], confirmedKeys: Set<string>): Mention[
   return [...byKey.values()];
 }
 
-/** Words of a drug's name that are no part of which drug it is: amounts ("40mg" too), units, forms, routes. */
-const NOT_THE_DRUG =
-  /^(?:\d.*|mg|mcg|g|ml|unt|units?|iu|meq|hr|h|day|actuat|oral|tablets?|tab|capsules?|cap|injections?|injectable|solution|suspension|extended|release|delayed|chewable|prefilled|syringe|auto-injector|inhalers?|inhalation|spray|nasal|topical|cream|ointment|patch|transdermal|pack|daily|po|iv|er|xr|sr|cr|xl|la|dr)$/;
-const drugWords = (name: string): string[] =>
-  name
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}.-]+/u)
-    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ""))
-    .filter((w) => w !== "" && !NOT_THE_DRUG.test(w));
-
-/**
- * Whether two names are one drug: every word that names a drug in the shorter is in the longer
- * ("atorvastatin" and "Atorvastatin 40 mg", "Toprol" and "Toprol XL"), not "Vitamin E" and "Vitamin
- * D", nor "1 ML medroxyprogesterone" and "Warfarin 1 MG".
- */
-function sameDrug(a: string, b: string): boolean {
-  const x = drugWords(a);
-  const y = drugWords(b);
-  if (x.length === 0 || y.length === 0) return false;
-  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
-  return short.every((w) => long.includes(w));
-}
-
-/** One stop per drug name, the last one kept. */
+/** One stop per drug, whatever name each stop used ("Stop Coumadin", "warfarin discontinued"), the last one kept. */
 function openStops(stops: StoppedMention[]): StoppedMention[] {
-  const byKey = new Map<string, StoppedMention>();
+  const kept: StoppedMention[] = [];
   for (const stop of stops) {
-    const key = substanceKey(stop.name);
-    if (!key) continue;
-    byKey.delete(key);
-    byKey.set(key, stop);
+    if (!substanceKey(stop.name)) continue;
+    const earlier = kept.findIndex((k) => sameDrug(k.name, stop.name));
+    if (earlier !== -1) kept.splice(earlier, 1);
+    kept.push(stop);
   }
-  return [...byKey.values()];
+  return kept;
 }
 
 /**
@@ -281,14 +259,16 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
   const medications = mergeMedications(found.medications);
   const openAllergies = openMentions(allergyMentions, new Set(allergies.map((a) => substanceKey(a.substance))));
   const openMedications = openMentions(medicationMentions, new Set(medications.map((m) => substanceKey(m.name))));
-  // The last stop of each drug flags its confirmed entry and its mentions; the others are listed apart.
-  const lastStop = (name: string) => [...stops].reverse().find((stop) => sameDrug(name, stop.name));
+  // The last stop of each drug flags its confirmed entry and its mentions, whatever name either uses,
+  // and so does a stop of one of an entry's ingredients ("Stop oxycodone" flags Percocet); the
+  // others are listed apart.
+  const lastStop = (name: string) => [...stops].reverse().find((stop) => containsDrug(name, stop.name));
   for (const entry of [...medications, ...openMedications]) {
     const stop = lastStop(entry.name);
     if (stop) entry.stoppedBy = stop;
   }
   const flagged = [...medications, ...openMedications].map((e) => e.name);
-  const stoppedMedications = openStops(stops.filter((stop) => !flagged.some((f) => sameDrug(f, stop.name))));
+  const stoppedMedications = openStops(stops.filter((stop) => !flagged.some((f) => containsDrug(f, stop.name))));
   return {
     allergies,
     allergyMentions: openAllergies,

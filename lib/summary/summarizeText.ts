@@ -12,6 +12,7 @@
 import { extractAllergyProse, extractAllergySection } from "./allergies";
 import { boundSummary } from "./bound";
 import { clausePieces, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
+import { ingredientsOf, sameDrug, type Ingredient } from "./drugNames";
 import { extractMedications, stoppedMedications, type MedicationMode } from "./medications";
 import { findHeaders, isReviewOfSystemsPart, sectionKind } from "./sections";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
@@ -291,23 +292,25 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       ),
     );
   }
-  // A drug this note stops is not a current one, whichever section listed it before the stop ("Toprol
-  // XL 50 mg" too for "Stop Toprol."): it has its own field. A list after the stop that names it
-  // again says it goes on, and the stop is dropped.
-  const sameDrug = (item: Item, name: string) => {
-    const own = (item.medication?.name ?? "").toLowerCase();
-    return own === name || own.startsWith(`${name} `);
+  // A drug this note stops is not a current one, whichever section listed it before the stop and by
+  // whichever name ("Toprol XL 50 mg" and "metoprolol" too for "Stop Toprol."): it has its own field.
+  // A list after the stop that names it again says it goes on, and the stop is dropped.
+  // Each name read once: a long note may list many thousand drugs against its (at most 40) stops.
+  const drugOf = new Map<Item, readonly Ingredient[]>();
+  const drug = (item: Item) => {
+    let ingredients = drugOf.get(item);
+    if (!ingredients) drugOf.set(item, (ingredients = ingredientsOf(item.medication?.name ?? "")));
+    return ingredients;
   };
-  const stopped = stoppedMedications(text).filter((stop) => {
-    const name = (stop.medication?.name ?? "").toLowerCase();
-    return !summary.medications.some((i) => sameDrug(i, name) && i.span.start > stop.span.end);
-  });
+  const isStopped = (item: Item, stop: Item) => sameDrug(drug(item), drug(stop));
+  const stopped = stoppedMedications(text).filter(
+    (stop) => !summary.medications.some((i) => i.span.start > stop.span.end && isStopped(i, stop)),
+  );
   if (stopped.length > 0) {
     for (const item of stopped) {
       for (const s of sections) if (s.start <= item.span.start) item.section = s.name;
     }
-    const names = stopped.map((i) => (i.medication?.name ?? "").toLowerCase());
-    summary.medications = summary.medications.filter((i) => !names.some((name) => sameDrug(i, name)));
+    summary.medications = summary.medications.filter((i) => !stopped.some((stop) => isStopped(i, stop)));
     summary.stoppedMedications = stopped;
   }
   if (summary.medications.length === 0 && noMedications) summary.noMedications = true;

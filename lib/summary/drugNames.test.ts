@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import { containsDrug, ingredientsOf, sameDrug, sharedIngredients } from "./drugNames";
+
+const names = (name: string) => ingredientsOf(name).map((i) => i.join(" "));
+
+describe("drug names", () => {
+  describe("ingredientsOf", () => {
+    it("reads a brand as its generic, amounts and forms left out", () => {
+      expect(names("Coumadin 5 mg PO daily")).to.deep.equal(["warfarin"]);
+      expect(names("Toprol XL 50 mg")).to.deep.equal(["metoprolol"]);
+      expect(names("Toprol-XL")).to.deep.equal(["metoprolol"]);
+      expect(names("LASIX")).to.deep.equal(["furosemide"]);
+    });
+
+    it("reads a combination as all its ingredients, whichever way it is written", () => {
+      expect(names("Percocet 5/325")).to.deep.equal(["oxycodone", "acetaminophen"]);
+      expect(names("hydrocodone/APAP 5/325 mg")).to.deep.equal(["hydrocodone", "acetaminophen"]);
+      expect(names("hydrocodone-acetaminophen")).to.deep.equal(["hydrocodone", "acetaminophen"]);
+      expect(names("Tylenol with codeine")).to.deep.equal(["acetaminophen", "codeine"]);
+      expect(names("Tylenol #3")).to.deep.equal(["acetaminophen", "codeine"]);
+      expect(names("Bactrim DS")).to.deep.equal(["sulfamethoxazole", "trimethoprim"]);
+      expect(names("Acetaminophen 325 MG / Oxycodone Hydrochloride 5 MG Oral Tablet")).to.deep.equal([
+        "acetaminophen",
+        "oxycodone hydrochloride",
+      ]);
+    });
+
+    it("reads international names, abbreviations and a brand named by an older generic", () => {
+      expect(names("paracetamol 1 g")).to.deep.equal(["acetaminophen"]);
+      expect(names("salbutamol inhaler")).to.deep.equal(["albuterol"]);
+      expect(names("ASA 81 mg")).to.deep.equal(["aspirin"]);
+      expect(names("HCTZ 25mg")).to.deep.equal(["hydrochlorothiazide"]);
+      expect(names("KCl 20 mEq")).to.deep.equal(["potassium chloride"]);
+      expect(names("5-FU")).to.deep.equal(["fluorouracil"]);
+      expect(names("co-amoxiclav")).to.deep.equal(["amoxicillin", "clavulanate"]);
+      expect(names("Goody's powder")).to.deep.equal(["aspirin", "acetaminophen", "caffeine"]);
+      // Depakote is divalproex in the brand table, and divalproex is valproate.
+      expect(names("Depakote ER")).to.deep.equal(["valproate"]);
+    });
+
+    it("keeps the words of a name it does not know, and names nothing in an empty one", () => {
+      expect(names("metoprolol succinate ER 25 mg")).to.deep.equal(["metoprolol succinate"]);
+      expect(names("Vitamin D3 1000 units")).to.deep.equal(["vitamin d3"]);
+      expect(names("Lasix (furosemide) 40 mg")).to.deep.equal(["furosemide"]);
+      expect(names("40 mg tablets")).to.deep.equal([]);
+      expect(names("")).to.deep.equal([]);
+    });
+  });
+
+  describe("sameDrug", () => {
+    it("matches a brand and its generic, and two brands of one generic", () => {
+      expect(sameDrug("Coumadin", "warfarin 5 mg")).to.equal(true);
+      expect(sameDrug("Jantoven", "Coumadin")).to.equal(true);
+      expect(sameDrug("Toprol", "metoprolol succinate ER 25 mg")).to.equal(true);
+      expect(sameDrug("Tylenol", "paracetamol")).to.equal(true);
+      expect(sameDrug("Percocet", "oxycodone/acetaminophen")).to.equal(true);
+      expect(sameDrug("atorvastatin", "Atorvastatin 40 mg")).to.equal(true);
+    });
+
+    it("does not match different drugs, nor a combination and one of its ingredients", () => {
+      expect(sameDrug("Vitamin E", "Vitamin D")).to.equal(false);
+      expect(sameDrug("1 ML medroxyprogesterone acetate 150 MG/ML Injection", "Warfarin 1 MG")).to.equal(false);
+      expect(sameDrug("Percocet", "acetaminophen")).to.equal(false);
+      expect(sameDrug("Provigil", "Nuvigil")).to.equal(false);
+      expect(sameDrug("Humalog", "Humalog Mix")).to.equal(false);
+      expect(sameDrug("", "")).to.equal(false);
+      expect(sameDrug("40 mg", "40 mg")).to.equal(false);
+    });
+  });
+
+  describe("containsDrug and sharedIngredients", () => {
+    it("finds an ingredient inside a combination, one way only", () => {
+      expect(containsDrug("Percocet", "oxycodone")).to.equal(true);
+      expect(containsDrug("Percocet", "Roxicodone")).to.equal(true);
+      expect(containsDrug("oxycodone", "Percocet")).to.equal(false);
+      expect(containsDrug("Percocet", "ibuprofen")).to.equal(false);
+      expect(containsDrug("Percocet", "")).to.equal(false);
+    });
+
+    it("names the shared ingredients as the first name's ingredients", () => {
+      expect(sharedIngredients("Vicodin", "Tylenol")).to.deep.equal(["acetaminophen"]);
+      expect(sharedIngredients("Excedrin", "Goody's")).to.deep.equal(["acetaminophen", "aspirin", "caffeine"]);
+      expect(sharedIngredients("Vicodin", "ibuprofen")).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Which drug a name stands for, whatever name a note, a form or a prescription uses: a brand
+ * ("Coumadin"), a generic ("warfarin 5 mg"), an international or older name ("paracetamol",
+ * "frusemide"), an abbreviation ("APAP", "HCTZ") or a combination ("Percocet", "hydrocodone/APAP").
+ * A name becomes its active ingredients (lexicon/ingredients.ts), each a set of words; amounts,
+ * units and forms are no part of it. One matcher for every place that asks "the same drug?": a
+ * summary's stops, the reconciled list, the prescribing check. Universal: no Node-only APIs.
+ */
+import { INGREDIENTS_OF_NAME } from "./lexicon/ingredients";
+
+/** One active ingredient: the words that name it ("metoprolol", or "metoprolol succinate"). */
+export type Ingredient = readonly string[];
+/** A drug's name, or its ingredients read once by {@link ingredientsOf} to compare it with many names. */
+export type DrugName = string | readonly Ingredient[];
+
+/** Words of a drug's name that are no part of which drug it is: amounts ("40mg" too), units, forms, routes. */
+const NOT_THE_DRUG =
+  /^(?:\d[\d.,]*(?:%|[a-z]{0,3})|mg|mcg|g|ml|unt|units?|iu|meq|hr|h|day|actuat|oral|tablets?|tab|capsules?|cap|injections?|injectable|solution|suspension|extended|release|delayed|chewable|prefilled|syringe|auto-injector|inhalers?|inhalation|spray|nasal|topical|cream|ointment|patch|transdermal|pack|daily|po|iv|er|xr|sr|cr|xl|la|dr)$/;
+
+/** Where one name lists several drugs: "hydrocodone/APAP", "A + B", "Tylenol with codeine". */
+const BETWEEN_DRUGS = /\s*(?:\/|\+|&|\band\b|\bwith\b)\s*/i;
+
+/** Name (brand, synonym, abbreviation; lower case, words joined by one space) to its ingredients. */
+const TABLE = new Map<string, Ingredient[]>();
+for (const line of INGREDIENTS_OF_NAME.split("\n")) {
+  if (line.startsWith("#")) continue;
+  const [name, ingredients] = line.split("=").map((s) => s.trim());
+  if (!name || !ingredients) continue;
+  // Keyed as a name in a note is read ("goody's" as "goody s"), so that the two meet.
+  TABLE.set(
+    wordsOf(name).join(" "),
+    ingredients.split("+").map((i) => i.trim().split(" ")),
+  );
+}
+// A brand given by an older name of its generic ("Depakote = divalproex") ends at the current one.
+for (const [name, ingredients] of TABLE) {
+  TABLE.set(
+    name,
+    ingredients.flatMap((i) => {
+      const same = TABLE.get(i.join(" "));
+      return same && same !== ingredients ? same : [i];
+    }),
+  );
+}
+const LONGEST_NAME = Math.max(...[...TABLE.keys()].map((k) => k.split(" ").length));
+
+/** Generic names the table maps to (every ingredient word set of one word), to split "A-B". */
+const GENERICS = new Set(
+  [...TABLE.values()]
+    .flat()
+    .filter((i) => i.length === 1)
+    .map((i) => i[0]),
+);
+
+/** Lower-case words of one part of a name, amounts, units and forms left out ("#3" kept: "Tylenol #3"). */
+function wordsOf(part: string): string[] {
+  return part
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}#.-]+/u)
+    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ""))
+    .filter((w) => w !== "" && w !== "#" && !NOT_THE_DRUG.test(w));
+}
+
+/** "hydrocodone-acetaminophen": a hyphenated word whose every piece is a name the table knows. */
+function hyphenatedDrugs(word: string): Ingredient[] | null {
+  if (!word.includes("-") || TABLE.has(word)) return null;
+  const pieces = word.split("-");
+  if (pieces.length < 2 || !pieces.every((p) => TABLE.has(p) || GENERICS.has(p))) return null;
+  return pieces.flatMap((p) => TABLE.get(p) ?? [[p]]);
+}
+
+/** The ingredients one part of a name (no "/" or "with" inside) stands for. */
+function ingredientsOfPart(part: string): Ingredient[] {
+  const words = wordsOf(part);
+  const named: Ingredient[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < words.length;) {
+    let matched = 0;
+    for (let n = Math.min(LONGEST_NAME, words.length - i); n > 0 && matched === 0; n--) {
+      const found = TABLE.get(words.slice(i, i + n).join(" "));
+      if (found) {
+        named.push(...found);
+        matched = n;
+      }
+    }
+    if (matched === 0) {
+      const pieces = hyphenatedDrugs(words[i]);
+      if (pieces) named.push(...pieces);
+      else rest.push(words[i]);
+      matched = 1;
+    }
+    i += matched;
+  }
+  if (named.length === 0) return rest.length > 0 ? [rest] : [];
+  // "Lasix (furosemide) 40 mg", "Coumadin sodium": the other words belong to a single ingredient;
+  // beside a combination's they are its strengths or its generic names again.
+  if (named.length === 1) return [[...new Set([...named[0], ...rest])]];
+  return named;
+}
+
+/** Names read lately: the reconciled list asks about the same few names many times. */
+const CACHE = new Map<string, readonly Ingredient[]>();
+const CACHE_SIZE = 2000;
+
+const key = (ingredient: Ingredient) => [...ingredient].sort().join(" ");
+
+/**
+ * The active ingredients `name` stands for, each once: "Percocet 5/325" is oxycodone and
+ * acetaminophen, "Toprol XL 50 mg" metoprolol, "Vitamin D3 1000 units" vitamin d3. Empty when
+ * the name has no word that could name a drug.
+ */
+export function ingredientsOf(name: DrugName): readonly Ingredient[] {
+  if (typeof name !== "string") return name;
+  const cached = CACHE.get(name);
+  if (cached) return cached;
+  const byKey = new Map<string, Ingredient>();
+  for (const part of name.split(BETWEEN_DRUGS)) {
+    for (const ingredient of ingredientsOfPart(part)) byKey.set(key(ingredient), ingredient);
+  }
+  const ingredients = [...byKey.values()];
+  if (CACHE.size >= CACHE_SIZE) CACHE.clear();
+  CACHE.set(name, ingredients);
+  return ingredients;
+}
+
+/** One ingredient named two ways: every word of the shorter is in the longer ("metoprolol", "metoprolol succinate"). */
+function sameIngredient(a: Ingredient, b: Ingredient): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.every((w) => long.includes(w));
+}
+
+/** Every ingredient of `part` is one of `whole`'s. */
+function within(part: readonly Ingredient[], whole: readonly Ingredient[]): boolean {
+  return part.length > 0 && part.every((p) => whole.some((w) => sameIngredient(p, w)));
+}
+
+/**
+ * Whether two names are one drug: the same active ingredients, however named ("Coumadin" and
+ * "warfarin 5 mg", "Toprol" and "metoprolol succinate ER", "Percocet" and "oxycodone /
+ * acetaminophen"); not "Vitamin E" and "Vitamin D", nor "Percocet" and "acetaminophen".
+ */
+export function sameDrug(a: DrugName, b: DrugName): boolean {
+  const x = ingredientsOf(a);
+  const y = ingredientsOf(b);
+  return x.length === y.length && within(x, y) && within(y, x);
+}
+
+/**
+ * Whether `whole` contains every ingredient `part` names: "Percocet" contains "oxycodone" (and
+ * "Percocet"), "oxycodone" does not contain "Percocet".
+ */
+export function containsDrug(whole: DrugName, part: DrugName): boolean {
+  return within(ingredientsOf(part), ingredientsOf(whole));
+}
+
+/** The ingredients of `a` that `b` has too, as `a` names them ("Percocet", "Tylenol": ["acetaminophen"]). */
+export function sharedIngredients(a: DrugName, b: DrugName): string[] {
+  const y = ingredientsOf(b);
+  return ingredientsOf(a)
+    .filter((i) => y.some((j) => sameIngredient(i, j)))
+    .map((i) => i.join(" "));
+}
