@@ -7,7 +7,7 @@
  * (a penicillin allergy makes a cephalosporin a caution). Pure and synchronous: it runs as the
  * doctor types.
  */
-import { ingredientsOf, sharedIngredients } from "../summary/drugNames";
+import { genericNameOf, ingredientsOf, sharedIngredients } from "../summary/drugNames";
 import type { AllergySeverity } from "../summary/types";
 import { CROSS_REACTIVE, DRUG_CLASSES, type DrugClassId } from "./drugClasses";
 
@@ -110,12 +110,10 @@ export function isSevere(allergy: Pick<CheckedAllergy, "reaction" | "severity">)
   return allergy.severity === "severe" || (allergy.reaction !== null && SEVERE_REACTION.test(allergy.reaction));
 }
 
-/** " (oxycodone and acetaminophen)" after an allergy to "Percocet"; nothing when the name is its ingredient. */
+/** " (oxycodone and acetaminophen)" after an allergy to "Percocet"; nothing when the name says its ingredients. */
 function ingredientsNote(substance: string): string {
-  const ingredients = ingredientsOf(substance).map((i) => i.join(" "));
-  return ingredients.length > 0 && ingredients.some((i) => !mentions(substance, i))
-    ? ` (${ingredients.join(" and ")})`
-    : "";
+  const generic = genericNameOf(substance);
+  return generic ? ` (${generic})` : "";
 }
 
 function describe(allergy: CheckedAllergy): string {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { containsDrug, ingredientsOf, sameDrug, sharedIngredients } from "./drugNames";
+import { containsDrug, genericNameOf, ingredientsOf, sameDrug, sharedIngredients } from "./drugNames";
 
 const names = (name: string) => ingredientsOf(name).map((i) => i.join(" "));
 
@@ -65,6 +65,24 @@ describe("drug names", () => {
       expect(sameDrug("Humalog", "Humalog Mix")).to.equal(false);
       expect(sameDrug("", "")).to.equal(false);
       expect(sameDrug("40 mg", "40 mg")).to.equal(false);
+    });
+  });
+
+  describe("genericNameOf", () => {
+    it("gives the generic names a brand, an abbreviation or a combination does not say", () => {
+      expect(genericNameOf("Coumadin 5 mg")).to.equal("warfarin");
+      expect(genericNameOf("Percocet 5/325")).to.equal("oxycodone and acetaminophen");
+      expect(genericNameOf("ASA 81 mg")).to.equal("aspirin");
+      expect(genericNameOf("hydrocodone/APAP")).to.equal("hydrocodone and acetaminophen");
+    });
+
+    it("gives nothing when the name says them, or names nothing the table knows", () => {
+      expect(genericNameOf("warfarin 5 mg")).to.equal(null);
+      expect(genericNameOf("Lasix (furosemide) 40 mg")).to.equal(null);
+      expect(genericNameOf("oxycodone / acetaminophen")).to.equal(null);
+      expect(genericNameOf("metoprolol succinate ER")).to.equal(null);
+      expect(genericNameOf("Penicillin")).to.equal(null);
+      expect(genericNameOf("")).to.equal(null);
     });
   });
 

@@ -160,3 +160,14 @@ export function sharedIngredients(a: DrugName, b: DrugName): string[] {
     .filter((i) => y.some((j) => sameIngredient(i, j)))
     .map((i) => i.join(" "));
 }
+
+/**
+ * The generic names of what `name` stands for when the name does not say them, for a reader who
+ * knows the drug by another name: "warfarin" for "Coumadin 5 mg", "oxycodone and acetaminophen"
+ * for "Percocet"; null for "warfarin 5 mg", "Lasix (furosemide)" or a name the table lacks.
+ */
+export function genericNameOf(name: string): string | null {
+  const ingredients = ingredientsOf(name).map((i) => i.join(" "));
+  const said = ` ${name.split(BETWEEN_DRUGS).flatMap(wordsOf).join(" ")} `;
+  return ingredients.some((i) => !said.includes(` ${i} `)) ? ingredients.join(" and ") : null;
+}

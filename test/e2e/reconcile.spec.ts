@@ -37,7 +37,7 @@ HISTORY OF PRESENT ILLNESS: A 54-year-old woman with hypertension and type 2 dia
 
 ALLERGIES: Penicillin (hives), sulfa (rash).
 
-CURRENT MEDICATIONS: Lisinopril 20 mg daily, metformin 500 mg twice a day, atorvastatin 40 mg nightly.
+CURRENT MEDICATIONS: Lisinopril 20 mg daily, Glucophage 500 mg twice a day, atorvastatin 40 mg nightly.
 
 ASSESSMENT: Community-acquired pneumonia. Myalgia, possibly from the statin.
 
@@ -182,9 +182,10 @@ export function reconcileSpecs(e2e: () => E2e): void {
       expect(mentionText).to.not.match(/penicillin/i);
       const cardMeds = card.getByRole("region", { name: "Medications" });
       expect(await cardMeds.getByRole("list", { name: "Confirmed medications" }).textContent()).to.match(/Lisinopril/i);
+      // A brand carries its generic name, for a doctor who knows the drug by that.
       expect(
         await cardMeds.getByRole("list", { name: "Medications mentioned in notes, not confirmed" }).textContent(),
-      ).to.match(/metformin/i);
+      ).to.contain("Glucophage (metformin)");
       // The patient lists atorvastatin; the report stops it: the card keeps it, flagged with the report's words.
       const atorvastatin = cardMeds
         .getByRole("list", { name: "Confirmed medications" })

@@ -1,5 +1,6 @@
 import type { Mention, ReconciledList as List, StoppedMention } from "@lib/clinical/reconcile";
 import { isSevere } from "@lib/clinical/allergyCheck";
+import { genericNameOf } from "@lib/summary/drugNames";
 import "./reconcile.css";
 
 /** "anaphylaxis, severe" for an allergy, "20 mg, daily" for a medication; "" when nothing is stated. */
@@ -10,6 +11,17 @@ const stopWords = (stop: StoppedMention) =>
   stop.sentence
     ? `${stop.record ?? "a report"} says “${stop.sentence}”`
     : `${stop.record ?? "a record"} marks it stopped, finished or not taken`;
+
+/** A drug's name, and its generic names when the name does not say them: "Coumadin (warfarin)". */
+function DrugName({ name, Tag = "span" }: { name: string; Tag?: "span" | "strong" }) {
+  const generic = genericNameOf(name);
+  return (
+    <>
+      <Tag className={Tag === "span" ? "mention-name" : undefined}>{name}</Tag>
+      {generic ? <span className="generic-name"> ({generic})</span> : null}
+    </>
+  );
+}
 
 /** Beside a current medication that a report stops: the reader checks before relying on it. */
 function StoppedFlag({ stop }: { stop?: StoppedMention }) {
@@ -27,7 +39,7 @@ function MentionList({ mentions, title }: { mentions: Mention[]; title: string }
       <ul aria-label={title}>
         {mentions.map((m) => (
           <li key={m.name}>
-            <span className="mention-name">{m.name}</span>
+            <DrugName name={m.name} />
             {details(m.reaction, m.severity) ? ` (${details(m.reaction, m.severity)})` : ""}
             <span className="mention-source">
               {" "}
@@ -105,7 +117,7 @@ function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { tit
         <ul aria-label={`Confirmed ${title.toLowerCase()}`}>
           {entries.map((e) => (
             <li key={e.name} className={e.severe ? "allergy-severe" : undefined}>
-              <strong>{e.name}</strong>
+              <DrugName name={e.name} Tag="strong" />
               {e.details ? ` — ${e.details}` : ""}
               <span className="reconciled-source"> ({e.sources.join("; ")})</span>
               <StoppedFlag stop={e.stoppedBy} />
@@ -124,7 +136,7 @@ function ReconciledSection({ list, Heading = "h3", title }: SectionProps & { tit
           <ul aria-label="Stopped or not taken, as records say">
             {stops.map((stop) => (
               <li key={stop.name}>
-                <span className="mention-name">{stop.name}</span>
+                <DrugName name={stop.name} />
                 <span className="mention-source"> — {stopWords(stop)}</span>
               </li>
             ))}
