@@ -90,6 +90,21 @@ describe("checkPrescription", () => {
     expect(oxycodone.message).to.contain(
       "contains oxycodone, and the patient is allergic to Percocet (oxycodone and acetaminophen).",
     );
+    // A drug that says its own name is not said to "contain" itself.
+    expect(checkPrescription("oxycodone 5 mg", [allergy("Percocet")])[0].message).to.equal(
+      "Allergy: oxycodone 5 mg matches the patient's allergy to Percocet (oxycodone and acetaminophen).",
+    );
+    // "Tylenol 3" and "Tylenol No. 4" are with codeine; "Tylenol PM" or "Excedrin PM" is not the plain product.
+    for (const drug of ["Tylenol 3", "Tylenol No. 4", "Tylenol #3"])
+      expect(checkPrescription(drug, [allergy("codeine", { reaction: "anaphylaxis" })])[0], drug).to.include({
+        severe: true,
+      });
+    expect(checkPrescription("Excedrin PM", [allergy("aspirin")])).to.deep.equal([]);
+    // Two molecules, not one: ethinyl estradiol is not estradiol; insulin glargine is not insulin lispro.
+    expect(checkPrescription("Junel 1/20", [allergy("Estrace")])).to.deep.equal([]);
+    expect(checkPrescription("Lantus", [allergy("Humalog")])).to.deep.equal([]);
+    // An abbreviation of directions is no drug: "inh" is inhaled, not isoniazid.
+    expect(checkPrescription("Albuterol HFA 2 puffs inh q4h", [allergy("isoniazid")])).to.deep.equal([]);
     expect(checkPrescription("Coumadin 5 mg", [allergy("warfarin")])[0]).to.include({ kind: "same-substance" });
     // No ingredient in common, no class in common: nothing.
     expect(checkPrescription("Percocet", [allergy("Motrin")])).to.deep.equal([]);

@@ -134,7 +134,7 @@ function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
       ? `${drug} is ${className}, and the patient is allergic to ${describe(allergy)}.`
       : contains
         ? `${drug} contains ${contains.join(" and ")}, and the patient is allergic to ${describe(allergy)}${ingredientsNote(allergy.substance)}.`
-        : `${drug} matches the patient's allergy to ${describe(allergy)}.`;
+        : `${drug} matches the patient's allergy to ${describe(allergy)}${ingredientsNote(allergy.substance)}.`;
   return severe
     ? `Severe allergy: ${what} Do not prescribe it unless there is no alternative and the reaction can be managed.${unconfirmed}`
     : `Allergy: ${what}${unconfirmed}`;
@@ -159,7 +159,10 @@ export function checkPrescription(drug: string, allergies: readonly CheckedAller
     if (sameSubstance(name, allergy.substance)) {
       alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
     } else if (contains.length > 0) {
-      alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared, contains };
+      // "Percocet contains acetaminophen"; "oxycodone" for a Percocet allergy says its own name.
+      alert = genericNameOf(name)
+        ? { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared, contains }
+        : { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
     } else if (shared) {
       alert = { kind: "same-class", level: "warning", severe, allergy, drugClass: shared };
     } else if (cross) {

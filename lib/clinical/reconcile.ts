@@ -6,7 +6,7 @@
  * keeping the most severe reaction. The emergency card and the patient's records render it.
  */
 import type { GeneralDetails } from "../fhir/generalDetails";
-import { containsDrug, sameDrug } from "../summary/drugNames";
+import { containsDrug, drugKey, ingredientsOf, sameDrug } from "../summary/drugNames";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
@@ -198,14 +198,14 @@ function openMentions(mentions: Mention[], confirmedKeys: Set<string>): Mention[
 
 /** One stop per drug, whatever name each stop used ("Stop Coumadin", "warfarin discontinued"), the last one kept. */
 function openStops(stops: StoppedMention[]): StoppedMention[] {
-  const kept: StoppedMention[] = [];
+  const byKey = new Map<string, StoppedMention>();
   for (const stop of stops) {
-    if (!substanceKey(stop.name)) continue;
-    const earlier = kept.findIndex((k) => sameDrug(k.name, stop.name));
-    if (earlier !== -1) kept.splice(earlier, 1);
-    kept.push(stop);
+    const key = drugKey(stop.name) ?? substanceKey(stop.name);
+    if (!key) continue;
+    byKey.delete(key);
+    byKey.set(key, stop);
   }
-  return kept;
+  return [...byKey.values()];
 }
 
 /**
@@ -262,13 +262,17 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
   // The last stop of each drug flags its confirmed entry and its mentions, whatever name either uses,
   // and so does a stop of one of an entry's ingredients ("Stop oxycodone" flags Percocet); the
   // others are listed apart.
-  const lastStop = (name: string) => [...stops].reverse().find((stop) => containsDrug(name, stop.name));
-  for (const entry of [...medications, ...openMedications]) {
-    const stop = lastStop(entry.name);
-    if (stop) entry.stoppedBy = stop;
+  // Each name read once: a patient with many records has many entries and stops to compare.
+  const stopsLastFirst = [...stops].reverse().map((stop) => ({ stop, drug: ingredientsOf(stop.name) }));
+  const flagged = [...medications, ...openMedications].map((entry) => ({ entry, drug: ingredientsOf(entry.name) }));
+  const used = new Set<StoppedMention>();
+  for (const { entry, drug } of flagged) {
+    const last = stopsLastFirst.find((s) => containsDrug(drug, s.drug));
+    if (!last) continue;
+    entry.stoppedBy = last.stop;
+    for (const s of stopsLastFirst) if (containsDrug(drug, s.drug)) used.add(s.stop);
   }
-  const flagged = [...medications, ...openMedications].map((e) => e.name);
-  const stoppedMedications = openStops(stops.filter((stop) => !flagged.some((f) => containsDrug(f, stop.name))));
+  const stoppedMedications = openStops(stops.filter((stop) => !used.has(stop)));
   return {
     allergies,
     allergyMentions: openAllergies,

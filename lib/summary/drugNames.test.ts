@@ -21,8 +21,13 @@ describe("drug names", () => {
       expect(names("Bactrim DS")).to.deep.equal(["sulfamethoxazole", "trimethoprim"]);
       expect(names("Acetaminophen 325 MG / Oxycodone Hydrochloride 5 MG Oral Tablet")).to.deep.equal([
         "acetaminophen",
-        "oxycodone hydrochloride",
+        "oxycodone",
       ]);
+      // Without a separator, each name the table knows is its own ingredient.
+      expect(names("hydrocodone APAP 5/325")).to.deep.equal(["hydrocodone", "acetaminophen"]);
+      expect(names("Lisinopril HCTZ 20/12.5")).to.deep.equal(["lisinopril", "hydrochlorothiazide"]);
+      expect(names("Tylenol No. 3")).to.deep.equal(["acetaminophen", "codeine"]);
+      expect(names("Tylenol 3")).to.deep.equal(["acetaminophen", "codeine"]);
     });
 
     it("reads international names, abbreviations and a brand named by an older generic", () => {
@@ -39,7 +44,13 @@ describe("drug names", () => {
     });
 
     it("keeps the words of a name it does not know, and names nothing in an empty one", () => {
-      expect(names("metoprolol succinate ER 25 mg")).to.deep.equal(["metoprolol succinate"]);
+      // Beside a name it knows, the other words are salt, form or directions.
+      expect(names("metoprolol succinate ER 25 mg")).to.deep.equal(["metoprolol"]);
+      expect(names("Albuterol HFA 90 mcg 2 puffs inh q4h prn")).to.deep.equal(["albuterol"]);
+      expect(names("Tylenol Extra Strength")).to.deep.equal(["acetaminophen"]);
+      // A brand followed by a variant's word is another product, read by its words.
+      expect(names("Tylenol PM")).to.deep.equal(["acetaminophen", "diphenhydramine"]);
+      expect(names("Mucinex DM")).to.deep.equal(["mucinex dm"]);
       expect(names("Vitamin D3 1000 units")).to.deep.equal(["vitamin d3"]);
       expect(names("Lasix (furosemide) 40 mg")).to.deep.equal(["furosemide"]);
       expect(names("40 mg tablets")).to.deep.equal([]);
@@ -63,6 +74,10 @@ describe("drug names", () => {
       expect(sameDrug("Percocet", "acetaminophen")).to.equal(false);
       expect(sameDrug("Provigil", "Nuvigil")).to.equal(false);
       expect(sameDrug("Humalog", "Humalog Mix")).to.equal(false);
+      expect(sameDrug("estradiol", "ethinyl estradiol")).to.equal(false);
+      expect(sameDrug("Lantus", "insulin")).to.equal(true); // a name the table lacks is compared by its words
+      expect(sameDrug("Lantus", "Humalog")).to.equal(false);
+      expect(sameDrug("calcium carbonate", "FiberCon")).to.equal(false);
       expect(sameDrug("", "")).to.equal(false);
       expect(sameDrug("40 mg", "40 mg")).to.equal(false);
     });
@@ -87,6 +102,14 @@ describe("drug names", () => {
   });
 
   describe("containsDrug and sharedIngredients", () => {
+    it("reads a hostile name in time linear in its length, and no further than a name's length", () => {
+      for (const padding of [" ", ".", "-", "/"]) {
+        const name = `warfarin${padding.repeat(200_000)}x`;
+        expect(names(name)).to.deep.equal(["warfarin"]);
+        expect(sameDrug(name, "Coumadin")).to.equal(true);
+      }
+    });
+
     it("finds an ingredient inside a combination, one way only", () => {
       expect(containsDrug("Percocet", "oxycodone")).to.equal(true);
       expect(containsDrug("Percocet", "Roxicodone")).to.equal(true);

@@ -17,8 +17,18 @@ export type DrugName = string | readonly Ingredient[];
 const NOT_THE_DRUG =
   /^(?:\d[\d.,]*(?:%|[a-z]{0,3})|mg|mcg|g|ml|unt|units?|iu|meq|hr|h|day|actuat|oral|tablets?|tab|capsules?|cap|injections?|injectable|solution|suspension|extended|release|delayed|chewable|prefilled|syringe|auto-injector|inhalers?|inhalation|spray|nasal|topical|cream|ointment|patch|transdermal|pack|daily|po|iv|er|xr|sr|cr|xl|la|dr)$/;
 
-/** Where one name lists several drugs: "hydrocodone/APAP", "A + B", "Tylenol with codeine". */
-const BETWEEN_DRUGS = /\s*(?:\/|\+|&|\band\b|\bwith\b)\s*/i;
+/** Where one name lists several drugs: "hydrocodone/APAP", "A + B", "acetaminophen with codeine". */
+const BETWEEN_DRUGS = /\/|\+|&|\band\b|\bwith\b/i;
+
+/** Longer than any drug's name: the rest is not read (a hostile name cannot cost more). */
+const MAX_NAME_LENGTH = 200;
+
+/**
+ * Words that, right after a brand, make it another product ("Tylenol PM", "Mucinex DM", "Claritin
+ * D", "Excedrin Tension"): the brand is then not read as its plain product's ingredients.
+ */
+const VARIANT =
+  /^(?:pm|dm|d|pe|complete|ultra|360|tension|migraine|cold|flu|sinus|allergy|nighttime|night|plus|hbp|cough|congestion|chest|max|severe|multi-symptom)$/;
 
 /** Name (brand, synonym, abbreviation; lower case, words joined by one space) to its ingredients. */
 const TABLE = new Map<string, Ingredient[]>();
@@ -42,15 +52,13 @@ for (const [name, ingredients] of TABLE) {
     }),
   );
 }
+// Every generic the table names is a name too, whole ("ethinyl estradiol" is not estradiol,
+// "insulin glargine" not any insulin), so that a note's "metoprolol succinate" finds metoprolol.
+for (const ingredient of [...TABLE.values()].flat()) {
+  const name = wordsOf(ingredient.join(" ")).join(" ");
+  if (name && !TABLE.has(name)) TABLE.set(name, [ingredient]);
+}
 const LONGEST_NAME = Math.max(...[...TABLE.keys()].map((k) => k.split(" ").length));
-
-/** Generic names the table maps to (every ingredient word set of one word), to split "A-B". */
-const GENERICS = new Set(
-  [...TABLE.values()]
-    .flat()
-    .filter((i) => i.length === 1)
-    .map((i) => i[0]),
-);
 
 /** Lower-case words of one part of a name, amounts, units and forms left out ("#3" kept: "Tylenol #3"). */
 function wordsOf(part: string): string[] {
@@ -65,9 +73,12 @@ function wordsOf(part: string): string[] {
 function hyphenatedDrugs(word: string): Ingredient[] | null {
   if (!word.includes("-") || TABLE.has(word)) return null;
   const pieces = word.split("-");
-  if (pieces.length < 2 || !pieces.every((p) => TABLE.has(p) || GENERICS.has(p))) return null;
-  return pieces.flatMap((p) => TABLE.get(p) ?? [[p]]);
+  if (pieces.length < 2 || !pieces.every((p) => TABLE.has(p))) return null;
+  return pieces.flatMap((p) => TABLE.get(p) ?? []);
 }
+
+/** Ingredients read from words the table does not know: compared by their words (see sameIngredient). */
+const UNKNOWN = new WeakSet<Ingredient>();
 
 /** The ingredients one part of a name (no "/" or "with" inside) stands for. */
 function ingredientsOfPart(part: string): Ingredient[] {
@@ -78,6 +89,8 @@ function ingredientsOfPart(part: string): Ingredient[] {
     let matched = 0;
     for (let n = Math.min(LONGEST_NAME, words.length - i); n > 0 && matched === 0; n--) {
       const found = TABLE.get(words.slice(i, i + n).join(" "));
+      // "Tylenol PM" is not Tylenol: a brand followed by a variant's word is read by its words.
+      if (found && VARIANT.test(words[i + n] ?? "")) return unknown(words);
       if (found) {
         named.push(...found);
         matched = n;
@@ -91,11 +104,15 @@ function ingredientsOfPart(part: string): Ingredient[] {
     }
     i += matched;
   }
-  if (named.length === 0) return rest.length > 0 ? [rest] : [];
-  // "Lasix (furosemide) 40 mg", "Coumadin sodium": the other words belong to a single ingredient;
-  // beside a combination's they are its strengths or its generic names again.
-  if (named.length === 1) return [[...new Set([...named[0], ...rest])]];
-  return named;
+  // Beside a name the table knows, the other words are its salt, strength, form or directions
+  // ("metoprolol succinate", "Albuterol HFA 2 puffs q4h prn"); with none, they are all there is.
+  return named.length > 0 ? named : unknown(rest);
+}
+
+function unknown(words: string[]): Ingredient[] {
+  if (words.length === 0) return [];
+  UNKNOWN.add(words);
+  return [words];
 }
 
 /** Names read lately: the reconciled list asks about the same few names many times. */
@@ -114,7 +131,9 @@ export function ingredientsOf(name: DrugName): readonly Ingredient[] {
   const cached = CACHE.get(name);
   if (cached) return cached;
   const byKey = new Map<string, Ingredient>();
-  for (const part of name.split(BETWEEN_DRUGS)) {
+  // "Tylenol 3", "Tylenol No. 3": the number names the product (with codeine), not a strength.
+  const read = name.slice(0, MAX_NAME_LENGTH).replace(/\btylenol\s*(?:#|no\.?)?\s*([2-4])\b/gi, "tylenol #$1");
+  for (const part of read.split(BETWEEN_DRUGS)) {
     for (const ingredient of ingredientsOfPart(part)) byKey.set(key(ingredient), ingredient);
   }
   const ingredients = [...byKey.values()];
@@ -123,10 +142,25 @@ export function ingredientsOf(name: DrugName): readonly Ingredient[] {
   return ingredients;
 }
 
-/** One ingredient named two ways: every word of the shorter is in the longer ("metoprolol", "metoprolol succinate"). */
+/**
+ * One ingredient named two ways. Two the table knows: the same generic ("estradiol" is not "ethinyl
+ * estradiol"). Otherwise by words: every word of the shorter is in the longer ("Vitamin D3" and
+ * "vitamin d3 drops"; "Vitamin E" is not "Vitamin D").
+ */
 function sameIngredient(a: Ingredient, b: Ingredient): boolean {
+  if (!UNKNOWN.has(a) && !UNKNOWN.has(b)) return key(a) === key(b);
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return short.every((w) => long.includes(w));
+}
+
+/**
+ * A key that two names of one drug share when the table knows all its ingredients ("Coumadin" and
+ * "warfarin 5 mg": "warfarin"), for grouping many names at once; null when it does not.
+ */
+export function drugKey(name: DrugName): string | null {
+  const ingredients = ingredientsOf(name);
+  if (ingredients.length === 0 || ingredients.some((i) => UNKNOWN.has(i))) return null;
+  return ingredients.map(key).sort().join(" + ");
 }
 
 /** Every ingredient of `part` is one of `whole`'s. */
@@ -168,6 +202,6 @@ export function sharedIngredients(a: DrugName, b: DrugName): string[] {
  */
 export function genericNameOf(name: string): string | null {
   const ingredients = ingredientsOf(name).map((i) => i.join(" "));
-  const said = ` ${name.split(BETWEEN_DRUGS).flatMap(wordsOf).join(" ")} `;
+  const said = ` ${name.slice(0, MAX_NAME_LENGTH).split(BETWEEN_DRUGS).flatMap(wordsOf).join(" ")} `;
   return ingredients.some((i) => !said.includes(` ${i} `)) ? ingredients.join(" and ") : null;
 }

@@ -194,17 +194,17 @@ describe("medications (summarizeText)", () => {
     const toprol = summarizeText("MEDICATIONS: Toprol XL 50 mg daily, Zocor 20 mg.,PLAN: Stop Toprol.");
     expect(toprol.medications.map((i) => i.medication?.name)).to.deep.equal(["Zocor"]);
     expect(toprol.stoppedMedications?.map((i) => i.text)).to.deep.equal(["Stop Toprol"]);
-    // By another name: a stop of the brand takes the generic off, and a later list naming the drug
-    // by its generic keeps it.
-    const brand = summarizeText("MEDICATIONS: Warfarin 5 mg daily, Zocor 20 mg.,PLAN: Stop Coumadin.");
-    expect(brand.medications.map((i) => i.medication?.name)).to.deep.equal(["Zocor"]);
-    expect(brand.stoppedMedications?.map((i) => i.text)).to.deep.equal(["Stop Coumadin"]);
-    const generic = summarizeText("HISTORY: She was asked to stop Coumadin.,MEDICATIONS: Warfarin 5 mg daily.");
-    expect(generic.medications.map((i) => i.medication?.name)).to.deep.equal(["Warfarin"]);
-    expect(generic.stoppedMedications).to.equal(undefined);
-    // A combination is not one of its ingredients.
-    const combination = summarizeText("MEDICATIONS: Percocet 1 tab q.6h. p.r.n., Zocor 20 mg.,PLAN: Stop oxycodone.");
-    expect(combination.medications.map((i) => i.medication?.name)).to.deep.equal(["Percocet", "Zocor"]);
+    // By another name, the drug stays listed (the reconciled list flags it): a name match never takes
+    // a drug off, since one molecule is several products ("Stop Protopic." is not "stop Prograf").
+    const brand = summarizeText(
+      "MEDICATIONS: Warfarin 5 mg daily, Prograf 1 mg b.i.d.,PLAN: Stop Coumadin. Stop Protopic.",
+    );
+    expect(brand.medications.map((i) => i.medication?.name)).to.deep.equal(["Warfarin", "Prograf"]);
+    expect(brand.stoppedMedications?.map((i) => i.text)).to.deep.equal(["Stop Coumadin", "Stop Protopic"]);
+    const combination = summarizeText(
+      "MEDICATIONS: hydrocodone APAP 5/325, Lantus 20 units.,PLAN: Stop Tylenol. Stop insulin.",
+    );
+    expect(combination.medications.map((i) => i.medication?.name)).to.deep.equal(["hydrocodone APAP 5/325", "Lantus"]);
     const later = summarizeText("HISTORY: She was asked to stop aspirin.,MEDICATIONS: Aspirin 81 mg daily.");
     expect(later.medications.map((i) => i.medication?.name)).to.deep.equal(["Aspirin"]);
     expect(later.stoppedMedications).to.equal(undefined);

@@ -12,7 +12,6 @@
 import { extractAllergyProse, extractAllergySection } from "./allergies";
 import { boundSummary } from "./bound";
 import { clausePieces, forgetSentences, sentences, trimPiece, type Piece } from "./clauses";
-import { ingredientsOf, sameDrug, type Ingredient } from "./drugNames";
 import { extractMedications, stoppedMedications, type MedicationMode } from "./medications";
 import { findHeaders, isReviewOfSystemsPart, sectionKind } from "./sections";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
@@ -292,17 +291,16 @@ function summarize(text: string, options: SummarizeTextOptions): ClinicalSummary
       ),
     );
   }
-  // A drug this note stops is not a current one, whichever section listed it before the stop and by
-  // whichever name ("Toprol XL 50 mg" and "metoprolol" too for "Stop Toprol."): it has its own field.
+  // A drug this note stops is not a current one, whichever section listed it before the stop, by the
+  // note's own name for it ("Toprol XL 50 mg" too for "Stop Toprol."): it has its own field. Another
+  // name of the drug ("Stop Coumadin." beside "Warfarin 5 mg") is left listed, and the reconciled
+  // list flags it (lib/summary/drugNames.ts): a summary never drops a drug on a name match alone.
   // A list after the stop that names it again says it goes on, and the stop is dropped.
-  // Each name read once: a long note may list many thousand drugs against its (at most 40) stops.
-  const drugOf = new Map<Item, readonly Ingredient[]>();
-  const drug = (item: Item) => {
-    let ingredients = drugOf.get(item);
-    if (!ingredients) drugOf.set(item, (ingredients = ingredientsOf(item.medication?.name ?? "")));
-    return ingredients;
+  const isStopped = (item: Item, stop: Item) => {
+    const own = (item.medication?.name ?? "").toLowerCase();
+    const name = (stop.medication?.name ?? "").toLowerCase();
+    return own === name || own.startsWith(`${name} `);
   };
-  const isStopped = (item: Item, stop: Item) => sameDrug(drug(item), drug(stop));
   const stopped = stoppedMedications(text).filter(
     (stop) => !summary.medications.some((i) => i.span.start > stop.span.end && isStopped(i, stop)),
   );

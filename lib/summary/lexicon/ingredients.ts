@@ -1,12 +1,12 @@
 /**
  * Names of drugs to their active ingredients, for lib/summary/drugNames.ts: international and older
- * names and abbreviations to the US generic name, and every brand name the summarizer's lexicon
- * knows (curated.txt) to its ingredients, a combination's joined by "+". Salts and esters are left
+ * names and abbreviations to the US generic name, and the brand names of the summarizer's lexicon
+ * (curated.txt) to their ingredients, a combination's joined by "+". Salts and esters are left
  * out ("metoprolol", not "metoprolol succinate"): the matcher takes "metoprolol succinate" for
  * metoprolol. The brand lines were written twice, independently, from pharmacological knowledge,
- * and kept where the two agreed (821 of them); the few that differed were settled by
- * hand, and a brand neither was sure of, or one sold under several formulas, is left out (a
- * wrong line could take a current drug off a summary). One line per name: `name = a + b`.
+ * and kept where the two agreed; the few that differed were settled by hand, and a brand neither
+ * was sure of, or one whose name now covers products of different ingredients (Humulin, Zantac,
+ * Maalox, Lotrimin, Dulcolax), is left out: a wrong line could flag or warn on the wrong drug. One line per name: `name = a + b`.
  */
 export const INGREDIENTS_OF_NAME = `
 # International, British and older names, to the US generic name
@@ -71,7 +71,6 @@ feso4 = ferrous sulfate
 gtn = nitroglycerin
 hcq = hydroxychloroquine
 hctz = hydrochlorothiazide
-inh = isoniazid
 kcl = potassium chloride
 mmf = mycophenolate
 mso4 = morphine
@@ -82,7 +81,6 @@ smx = sulfamethoxazole
 tmp = trimethoprim
 tmp-smx = sulfamethoxazole + trimethoprim
 # Brand and trade names (the brand sections of curated.txt), to their active ingredients
-5-fu = fluorouracil
 abilify = aripiprazole
 accolate = zafirlukast
 accupril = quinapril
@@ -308,7 +306,6 @@ dostinex = cabergoline
 dovonex = calcipotriene
 dramamine = dimenhydrinate
 duavee = conjugated estrogens + bazedoxifene
-dulcolax = bisacodyl
 dulera = mometasone + formoterol
 duoneb = ipratropium + albuterol
 duragesic = fentanyl
@@ -402,7 +399,6 @@ humalog mix = insulin lispro protamine + insulin lispro
 humatin = paromomycin
 humibid = guaifenesin
 humira = adalimumab
-humulin = insulin human
 hydrea = hydroxyurea
 hytrin = terazosin
 hyzaar = losartan + hydrochlorothiazide
@@ -488,7 +484,6 @@ lotemax = loteprednol
 lotensin = benazepril
 lotensin hct = benazepril + hydrochlorothiazide
 lotrel = amlodipine + benazepril
-lotrimin = clotrimazole
 lotrisone = clotrimazole + betamethasone
 lovaza = omega-3-acid ethyl esters
 lovenox = enoxaparin
@@ -499,7 +494,6 @@ luvox = fluvoxamine
 lyrica = pregabalin
 lysteda = tranexamic acid
 lyumjev = insulin lispro
-maalox = aluminum hydroxide + magnesium hydroxide
 macrobid = nitrofurantoin
 macrodantin = nitrofurantoin
 mag-ox = magnesium oxide
@@ -544,7 +538,6 @@ multaq = dronedarone
 myambutol = ethambutol
 mycolog = nystatin + triamcinolone
 myfembree = relugolix + estradiol + norethindrone
-mylanta = aluminum hydroxide + magnesium hydroxide + simethicone
 mylicon = simethicone
 myrbetriq = mirabegron
 mysoline = primidone
@@ -578,7 +571,6 @@ norflex = orphenadrine
 norpace = disopyramide
 norvasc = amlodipine
 norvir = ritonavir
-novolin = insulin human
 novolog = insulin aspart
 novolog mix = insulin aspart protamine + insulin aspart
 nph = insulin isophane
@@ -811,9 +803,10 @@ tucks = witch hazel
 tums = calcium carbonate
 twynsta = telmisartan + amlodipine
 tylenol = acetaminophen
+tylenol #2 = acetaminophen + codeine
 tylenol #3 = acetaminophen + codeine
+tylenol #4 = acetaminophen + codeine
 tylenol pm = acetaminophen + diphenhydramine
-tylenol with codeine = acetaminophen + codeine
 tylox = oxycodone + acetaminophen
 tysabri = natalizumab
 uceris = budesonide
@@ -877,7 +870,6 @@ yasmin = drospirenone + ethinyl estradiol
 yaz = drospirenone + ethinyl estradiol
 z-pak = azithromycin
 zanaflex = tizanidine
-zantac = ranitidine
 zaroxolyn = metolazone
 zarxio = filgrastim
 zebeta = bisoprolol
