@@ -195,6 +195,13 @@ describe("reconcile", () => {
       ["acetaminophen 500 mg", undefined, undefined],
     ]);
     expect(named.stoppedMedications).to.deep.equal([{ name: "Vicodin", sentence: "Stop Vicodin", record: "record 6" }]);
+    // One molecule, two products: the ointment's stop does not flag the capsules.
+    const routes = reconcile({
+      details: details([], ["Prograf 1 mg"]),
+      summaries: [{ stored: note("PLAN: Stop Protopic."), record: "record 9" }],
+    });
+    expect(routes.medications.map((m) => m.stoppedBy)).to.deep.equal([undefined]);
+    expect(routes.stoppedMedications.map((s) => s.name)).to.deep.equal(["Protopic"]);
     // Two stops of one drug by two names, neither flagging an entry: listed once, the last one.
     const twice = reconcile({
       summaries: [

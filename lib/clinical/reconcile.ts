@@ -6,7 +6,7 @@
  * keeping the most severe reaction. The emergency card and the patient's records render it.
  */
 import type { GeneralDetails } from "../fhir/generalDetails";
-import { containsDrug, drugKey, ingredientsOf, sameDrug } from "../summary/drugNames";
+import { containsDrug, drugKey, drugOf, sameDrug } from "../summary/drugNames";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
@@ -263,8 +263,8 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
   // and so does a stop of one of an entry's ingredients ("Stop oxycodone" flags Percocet); the
   // others are listed apart.
   // Each name read once: a patient with many records has many entries and stops to compare.
-  const stopsLastFirst = [...stops].reverse().map((stop) => ({ stop, drug: ingredientsOf(stop.name) }));
-  const flagged = [...medications, ...openMedications].map((entry) => ({ entry, drug: ingredientsOf(entry.name) }));
+  const stopsLastFirst = [...stops].reverse().map((stop) => ({ stop, drug: drugOf(stop.name) }));
+  const flagged = [...medications, ...openMedications].map((entry) => ({ entry, drug: drugOf(entry.name) }));
   const used = new Set<StoppedMention>();
   for (const { entry, drug } of flagged) {
     const last = stopsLastFirst.find((s) => containsDrug(drug, s.drug));

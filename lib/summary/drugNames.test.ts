@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { containsDrug, genericNameOf, ingredientsOf, sameDrug, sharedIngredients } from "./drugNames";
+import { containsDrug, drugKey, drugOf, genericNameOf, ingredientsOf, sameDrug, sharedIngredients } from "./drugNames";
 
 const names = (name: string) => ingredientsOf(name).map((i) => i.join(" "));
 
@@ -98,6 +98,33 @@ describe("drug names", () => {
       expect(genericNameOf("metoprolol succinate ER")).to.equal(null);
       expect(genericNameOf("Penicillin")).to.equal(null);
       expect(genericNameOf("")).to.equal(null);
+    });
+  });
+
+  describe("routes", () => {
+    it("reads the route a name says, else its brand's, else none", () => {
+      expect(drugOf("tacrolimus 0.1% ointment").route).to.equal("skin");
+      expect(drugOf("Atorvastatin 40 MG Oral Tablet").route).to.equal("systemic");
+      expect(drugOf("fluticasone nasal spray").route).to.equal("nose");
+      expect(drugOf("Protopic").route).to.equal("skin");
+      expect(drugOf("Prograf 1 mg").route).to.equal("systemic");
+      expect(drugOf("Flovent HFA").route).to.equal("lung");
+      expect(drugOf("tacrolimus").route).to.equal(null);
+      // Two routes said: none.
+      expect(drugOf("timolol tablets and eye drops").route).to.equal(null);
+    });
+
+    it("tells apart products of one molecule by route, and matches a name that says none", () => {
+      expect(sameDrug("Protopic", "Prograf")).to.equal(false);
+      expect(sameDrug("tacrolimus ointment", "Prograf 1 mg")).to.equal(false);
+      expect(sameDrug("tacrolimus", "Prograf")).to.equal(true);
+      expect(sameDrug("Flonase", "Flovent")).to.equal(false);
+      expect(sameDrug("fluticasone nasal spray", "Flonase")).to.equal(true);
+      expect(sameDrug("Timoptic", "timolol 10 mg tablet")).to.equal(false);
+      expect(containsDrug("Prograf 1 mg b.i.d.", "Protopic")).to.equal(false);
+      expect(containsDrug("Prograf 1 mg b.i.d.", "tacrolimus")).to.equal(true);
+      expect(drugKey("Protopic")).to.equal("tacrolimus @skin");
+      expect(drugKey("Prograf")).to.equal(drugKey("tacrolimus"));
     });
   });
 

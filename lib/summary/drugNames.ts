@@ -2,16 +2,50 @@
  * Which drug a name stands for, whatever name a note, a form or a prescription uses: a brand
  * ("Coumadin"), a generic ("warfarin 5 mg"), an international or older name ("paracetamol",
  * "frusemide"), an abbreviation ("APAP", "HCTZ") or a combination ("Percocet", "hydrocodone/APAP").
- * A name becomes its active ingredients (lexicon/ingredients.ts), each a set of words; amounts,
- * units and forms are no part of it. One matcher for every place that asks "the same drug?": a
- * summary's stops, the reconciled list, the prescribing check. Universal: no Node-only APIs.
+ * A name becomes its active ingredients (lexicon/ingredients.ts), each a set of words, and the route
+ * it is given by when the name says or implies one (one molecule is several products: Protopic
+ * ointment and Prograf capsules are both tacrolimus); amounts, units and forms are no part of it.
+ * One matcher for every place that asks "the same drug?": the reconciled list's stop flags and the
+ * prescribing check. Universal: no Node-only APIs.
  */
-import { INGREDIENTS_OF_NAME } from "./lexicon/ingredients";
+import { INGREDIENTS_OF_NAME, ROUTE_OF_BRAND } from "./lexicon/ingredients";
 
 /** One active ingredient: the words that name it ("metoprolol", or "metoprolol succinate"). */
 export type Ingredient = readonly string[];
-/** A drug's name, or its ingredients read once by {@link ingredientsOf} to compare it with many names. */
-export type DrugName = string | readonly Ingredient[];
+
+/**
+ * How a product is given, as far as it tells products of one molecule apart: for a local effect on
+ * the skin, the eye, the ear, the nose, the lungs or the vagina, or for the whole body.
+ */
+export type Route = "systemic" | "skin" | "eye" | "ear" | "nose" | "lung" | "vagina";
+
+/** What a name stands for: its ingredients, and its route when the name says one or names a brand. */
+export interface Drug {
+  readonly ingredients: readonly Ingredient[];
+  readonly route: Route | null;
+}
+
+/** A drug's name, or what {@link drugOf} read from it once, to compare it with many names. */
+export type DrugName = string | Drug;
+
+/** Words that say a route ("Flonase" needs none: its brand says it). */
+const ROUTE_WORDS: readonly [Route, RegExp][] = [
+  ["eye", /\b(?:eyes?|ophthalmic|ophth|opth)\b/],
+  ["ear", /\b(?:ears?|otic)\b/],
+  ["nose", /\b(?:nasal|intranasal|nose|nostrils?)\b/],
+  [
+    "lung",
+    /\b(?:inhalers?|inhaled|inhalation|inh|nebs?|nebuli[sz](?:er|ed|ation)|mdi|hfa|diskus|respimat|handihaler|ellipta)\b/,
+  ],
+  ["skin", /\b(?:creams?|ointments?|oint|lotions?|topical|topically|shampoo|cutaneous|affected areas?)\b/],
+  ["vagina", /\b(?:vaginal|vaginally|intravaginal|pessar(?:y|ies)|pv)\b/],
+  [
+    "systemic",
+    /\b(?:oral|orally|po|tablets?|tabs?|capsules?|caps?|iv|intravenous|im|intramuscular|subcutaneous|subq|sq|injections?|injectable|infusion|drip|sublingual)\b/,
+  ],
+];
+
+const ROUTES = new Set<string>(ROUTE_WORDS.map(([route]) => route));
 
 /** Words of a drug's name that are no part of which drug it is: amounts ("40mg" too), units, forms, routes. */
 const NOT_THE_DRUG =
@@ -32,15 +66,27 @@ const VARIANT =
 
 /** Name (brand, synonym, abbreviation; lower case, words joined by one space) to its ingredients. */
 const TABLE = new Map<string, Ingredient[]>();
+/** Brands (a product, so a route: systemic unless ROUTE_OF_BRAND says otherwise; null: several). */
+const BRAND_ROUTE = new Map<string, Route | null>();
+let brands = false;
 for (const line of INGREDIENTS_OF_NAME.split("\n")) {
+  if (line.startsWith("# Brand")) brands = true;
   if (line.startsWith("#")) continue;
   const [name, ingredients] = line.split("=").map((s) => s.trim());
   if (!name || !ingredients) continue;
   // Keyed as a name in a note is read ("goody's" as "goody s"), so that the two meet.
+  const key = wordsOf(name).join(" ");
   TABLE.set(
-    wordsOf(name).join(" "),
+    key,
     ingredients.split("+").map((i) => i.trim().split(" ")),
   );
+  if (brands) BRAND_ROUTE.set(key, "systemic");
+}
+for (const line of ROUTE_OF_BRAND.split("\n")) {
+  const [name, route] = line.split("=").map((s) => s.trim());
+  const key = name ? wordsOf(name).join(" ") : "";
+  if (!BRAND_ROUTE.has(key)) continue;
+  BRAND_ROUTE.set(key, ROUTES.has(route) ? (route as Route) : null);
 }
 // A brand given by an older name of its generic ("Depakote = divalproex") ends at the current one.
 for (const [name, ingredients] of TABLE) {
@@ -80,19 +126,25 @@ function hyphenatedDrugs(word: string): Ingredient[] | null {
 /** Ingredients read from words the table does not know: compared by their words (see sameIngredient). */
 const UNKNOWN = new WeakSet<Ingredient>();
 
-/** The ingredients one part of a name (no "/" or "with" inside) stands for. */
-function ingredientsOfPart(part: string): Ingredient[] {
+/**
+ * The ingredients one part of a name (no "/" or "with" inside) stands for; the route of each brand
+ * it names goes into `routes`.
+ */
+function ingredientsOfPart(part: string, routes: (Route | null)[]): Ingredient[] {
   const words = wordsOf(part);
   const named: Ingredient[] = [];
   const rest: string[] = [];
   for (let i = 0; i < words.length;) {
     let matched = 0;
     for (let n = Math.min(LONGEST_NAME, words.length - i); n > 0 && matched === 0; n--) {
-      const found = TABLE.get(words.slice(i, i + n).join(" "));
+      const name = words.slice(i, i + n).join(" ");
+      const found = TABLE.get(name);
       // "Tylenol PM" is not Tylenol: a brand followed by a variant's word is read by its words.
       if (found && VARIANT.test(words[i + n] ?? "")) return unknown(words);
       if (found) {
         named.push(...found);
+        const route = BRAND_ROUTE.get(name);
+        if (route !== undefined) routes.push(route);
         matched = n;
       }
     }
@@ -116,31 +168,48 @@ function unknown(words: string[]): Ingredient[] {
 }
 
 /** Names read lately: the reconciled list asks about the same few names many times. */
-const CACHE = new Map<string, readonly Ingredient[]>();
+const CACHE = new Map<string, Drug>();
 const CACHE_SIZE = 2000;
 
 const key = (ingredient: Ingredient) => [...ingredient].sort().join(" ");
 
 /**
- * The active ingredients `name` stands for, each once: "Percocet 5/325" is oxycodone and
- * acetaminophen, "Toprol XL 50 mg" metoprolol, "Vitamin D3 1000 units" vitamin d3. Empty when
- * the name has no word that could name a drug.
+ * What `name` stands for. Ingredients, each once: "Percocet 5/325" is oxycodone and acetaminophen,
+ * "Toprol XL 50 mg" metoprolol, "Vitamin D3 1000 units" vitamin d3; none when the name has no word
+ * that could name a drug. Route: the one its words say ("tacrolimus ointment": skin, "Atorvastatin
+ * 40 MG Oral Tablet": systemic), else its brand's ("Protopic": skin, "Prograf": systemic), else
+ * none ("tacrolimus"), and none when they disagree.
  */
-export function ingredientsOf(name: DrugName): readonly Ingredient[] {
+export function drugOf(name: DrugName): Drug {
   if (typeof name !== "string") return name;
   const cached = CACHE.get(name);
   if (cached) return cached;
   const byKey = new Map<string, Ingredient>();
+  const brandRoutes: (Route | null)[] = [];
   // "Tylenol 3", "Tylenol No. 3": the number names the product (with codeine), not a strength.
   const read = name.slice(0, MAX_NAME_LENGTH).replace(/\btylenol\s*(?:#|no\.?)?\s*([2-4])\b/gi, "tylenol #$1");
   for (const part of read.split(BETWEEN_DRUGS)) {
-    for (const ingredient of ingredientsOfPart(part)) byKey.set(key(ingredient), ingredient);
+    for (const ingredient of ingredientsOfPart(part, brandRoutes)) byKey.set(key(ingredient), ingredient);
   }
-  const ingredients = [...byKey.values()];
+  const lower = read.toLowerCase();
+  const said = ROUTE_WORDS.filter(([, words]) => words.test(lower)).map(([route]) => route);
+  const routes = said.length > 0 ? said : brandRoutes;
+  const drug: Drug = {
+    ingredients: [...byKey.values()],
+    route: routes.length > 0 && routes.every((r) => r === routes[0]) ? routes[0] : null,
+  };
   if (CACHE.size >= CACHE_SIZE) CACHE.clear();
-  CACHE.set(name, ingredients);
-  return ingredients;
+  CACHE.set(name, drug);
+  return drug;
 }
+
+/** The active ingredients `name` stands for (see {@link drugOf}). */
+export function ingredientsOf(name: DrugName): readonly Ingredient[] {
+  return drugOf(name).ingredients;
+}
+
+/** Two routes that may be one product's: the same, or either unknown. */
+const sameRoute = (a: Drug, b: Drug) => a.route === null || b.route === null || a.route === b.route;
 
 /**
  * One ingredient named two ways. Two the table knows: the same generic ("estradiol" is not "ethinyl
@@ -155,12 +224,14 @@ function sameIngredient(a: Ingredient, b: Ingredient): boolean {
 
 /**
  * A key that two names of one drug share when the table knows all its ingredients ("Coumadin" and
- * "warfarin 5 mg": "warfarin"), for grouping many names at once; null when it does not.
+ * "warfarin 5 mg": "warfarin"; "Protopic": "tacrolimus @skin"), for grouping many names at once;
+ * null when it does not.
  */
 export function drugKey(name: DrugName): string | null {
-  const ingredients = ingredientsOf(name);
+  const { ingredients, route } = drugOf(name);
   if (ingredients.length === 0 || ingredients.some((i) => UNKNOWN.has(i))) return null;
-  return ingredients.map(key).sort().join(" + ");
+  const local = route && route !== "systemic" ? ` @${route}` : "";
+  return ingredients.map(key).sort().join(" + ") + local;
 }
 
 /** Every ingredient of `part` is one of `whole`'s. */
@@ -169,22 +240,31 @@ function within(part: readonly Ingredient[], whole: readonly Ingredient[]): bool
 }
 
 /**
- * Whether two names are one drug: the same active ingredients, however named ("Coumadin" and
- * "warfarin 5 mg", "Toprol" and "metoprolol succinate ER", "Percocet" and "oxycodone /
- * acetaminophen"); not "Vitamin E" and "Vitamin D", nor "Percocet" and "acetaminophen".
+ * Whether two names are one drug: the same active ingredients by a route that may be the same,
+ * however named ("Coumadin" and "warfarin 5 mg", "Toprol" and "metoprolol succinate ER",
+ * "Percocet" and "oxycodone / acetaminophen", "tacrolimus" and "Prograf"); not "Vitamin E" and
+ * "Vitamin D", "Percocet" and "acetaminophen", nor "Protopic" and "Prograf".
  */
 export function sameDrug(a: DrugName, b: DrugName): boolean {
-  const x = ingredientsOf(a);
-  const y = ingredientsOf(b);
-  return x.length === y.length && within(x, y) && within(y, x);
+  const x = drugOf(a);
+  const y = drugOf(b);
+  return (
+    x.ingredients.length === y.ingredients.length &&
+    sameRoute(x, y) &&
+    within(x.ingredients, y.ingredients) &&
+    within(y.ingredients, x.ingredients)
+  );
 }
 
 /**
- * Whether `whole` contains every ingredient `part` names: "Percocet" contains "oxycodone" (and
- * "Percocet"), "oxycodone" does not contain "Percocet".
+ * Whether `whole` contains every ingredient `part` names, by a route that may be the same:
+ * "Percocet" contains "oxycodone" (and "Percocet"), "oxycodone" does not contain "Percocet", and
+ * "Prograf" does not contain "tacrolimus ointment".
  */
 export function containsDrug(whole: DrugName, part: DrugName): boolean {
-  return within(ingredientsOf(part), ingredientsOf(whole));
+  const x = drugOf(whole);
+  const y = drugOf(part);
+  return sameRoute(x, y) && within(y.ingredients, x.ingredients);
 }
 
 /** The ingredients of `a` that `b` has too, as `a` names them ("Percocet", "Tylenol": ["acetaminophen"]). */
