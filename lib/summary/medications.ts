@@ -90,10 +90,17 @@ const SEDATIVE = /\b(?:versed|midazolam|propofol|diprivan)\b/i;
  * "Multivitamins including calcium and vitamin D": what a multivitamin contains is part of its
  * entry, not a drug of its own.
  */
-function partOfEntry(text: string, terms: readonly { start: number; end: number; name: string }[], i: number): boolean {
-  let first = i;
-  // A comma ends the entry ("…, Lipitor"); "and" joins what it contains.
-  while (first > 0 && /^\s+(?:and|&)\s+$/i.test(text.slice(terms[first - 1].end, terms[first].start))) first--;
+function partOfEntry(
+  text: string,
+  terms: readonly { start: number; end: number; name: string }[],
+  i: number,
+  groupStart: number[] = [],
+): boolean {
+  // A comma ends the entry ("…, Lipitor"); "and" joins what it contains. `groupStart` keeps where
+  // each term's group begins, asked in order: "A and B and C ..." is read once, not once per drug.
+  const joined = (k: number) => /^\s+(?:and|&)\s+$/i.test(text.slice(terms[k - 1].end, terms[k].start));
+  for (let k = groupStart.length; k <= i; k++) groupStart.push(k > 0 && joined(k) ? groupStart[k - 1] : k);
+  const first = groupStart[i];
   if (first === 0) return false;
   const gap = text.slice(terms[first - 1].end, terms[first].start);
   return (
@@ -181,10 +188,20 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean,
       !NOT_A_DOSE_AFTER.test(text.slice(t.end, t.end + 20)),
   );
   const terms: Term[] = [];
+  // What lies between the last kept term and the next, read as it grows (a semicolon entry may hold
+  // many terms, each skipped: "A, B, C, ..." is read once, not once per term).
+  let between: { from: number; ends: GrowingText; joins: GrowingText } | undefined;
   for (const t of found) {
     const last = terms[terms.length - 1];
     const gap = last ? text.slice(last.end, t.start) : "";
-    const sameClause = last && !(semicolons ? /;/ : /[,;]/).test(gap) && !/\b(?:and|or|with|plus)\b/i.test(gap);
+    if (last && between?.from !== last.end) {
+      between = {
+        from: last.end,
+        ends: new GrowingText(text, semicolons ? /;/ : /[,;]/, last.end),
+        joins: new GrowingText(text, /\b(?:and|or|with|plus)\b/i, last.end),
+      };
+    }
+    const sameClause = last && between && !between.ends.test(t.start) && !between.joins.test(t.start);
     if (last && (gap === "/" || /^ [\d.,]+ ?(?:mg|mcg|g|units?) ?\/ ?$/i.test(gap))) {
       terms[terms.length - 1] = { ...last, end: t.end, name: text.slice(last.start, t.end) }; // "lisinopril/HCTZ"
     } else if (sameClause && semicolons && gap !== " ") {
@@ -204,20 +221,26 @@ function drugTerms(text: string, s: Piece, list: boolean, unknownNames: boolean,
     }
   }
   // "She also takes Eltroxin which is for hypothyroidism": a name the lexicon lacks, right after the verb.
+  const lexical = new Spans([...terms].sort((a, b) => a.start - b.start));
   for (const m of text.slice(s.start, s.end).matchAll(TAKES_NAME)) {
     const start = s.start + m.index + m[0].length - m[1].length;
     const end = start + m[1].length;
-    if (NOT_AN_ENTRY.test(m[1]) || terms.some((t) => t.start < end && start < t.end)) continue;
+    if (NOT_AN_ENTRY.test(m[1]) || lexical.overlaps(start, end)) continue;
     terms.push({ start, end, kind: "drug", name: m[1] });
   }
   if (!unknownNames) return terms.sort((a, b) => a.start - b.start);
-  for (const item of listEntries(text, s, terms)) terms.push(item);
+  terms.sort((a, b) => a.start - b.start);
+  for (const item of listEntries(text, s, new Spans(terms))) terms.push(item);
+  terms.sort((a, b) => a.start - b.start);
+  const known = new Spans(terms);
+  const named = new Spans();
   const chunk = text.slice(s.start, s.end);
   for (const m of chunk.matchAll(NAMED_DOSE)) {
     const start = s.start + m.index;
     const end = start + m[1].length;
-    if (NOT_A_NAME.test(m[1].split(/[- ]/)[0]) || terms.some((t) => t.start < end && start < t.end)) continue;
+    if (NOT_A_NAME.test(m[1].split(/[- ]/)[0]) || known.overlaps(start, end) || named.overlaps(start, end)) continue;
     terms.push({ start, end, kind: "drug", name: m[1] });
+    named.add({ start, end });
   }
   terms.sort((a, b) => a.start - b.start);
   return terms.flatMap((t, i) => {
@@ -244,18 +267,55 @@ const NOT_AN_ENTRY =
   /^(?:none|unknown|include|includes|including|see|per|as|at|the|her|his|she|he|patient|medications?|meds|list|home|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|however|activity|regular|diet|formula|follow|return|call|january|february|march|april|may|june|july|august|september|october|november|december|also|other|over|otc|prn|daily|total|dose|unable|noted|reviewed|current|previous|prior|new|old|same|all|no|not|yes|one|two|three|the|then|this|that|these|those|with|and|or|dr|doctor|mg)$/i;
 
 /** "Flomax, Avodart and ibuprofen": list entries that read as a name, for drugs the lexicon lacks. */
-function listEntries(text: string, s: Piece, known: Term[]): Term[] {
+/** Spans sorted by start, with the furthest end so far at each, to ask about overlaps by halving. */
+class Spans {
+  private readonly starts: number[] = [];
+  private readonly furthest: number[] = [];
+
+  /** `spans` in order of their starts. */
+  constructor(spans: readonly Piece[] = []) {
+    for (const span of spans) this.add(span);
+  }
+
+  /** Adds a span that starts at or after every span already here. */
+  add({ start, end }: Piece): void {
+    this.starts.push(start);
+    this.furthest.push(Math.max(end, this.furthest[this.furthest.length - 1] ?? -Infinity));
+  }
+
+  /** Whether [start, end) overlaps a span: one that starts before `end` reaches past `start`. */
+  overlaps(start: number, end: number): boolean {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.starts[middle] < end) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 && this.furthest[low - 1] > start;
+  }
+}
+
+function listEntries(text: string, s: Piece, known: Spans): Term[] {
   const out: Term[] = [];
   const chunk = text.slice(s.start, s.end);
   for (const m of chunk.matchAll(/[^,;]+/g)) {
-    for (const part of m[0].split(/\s(?:and|&)\s/)) {
-      const offset = s.start + m.index + m[0].indexOf(part) + (part.length - part.trimStart().length);
+    // Each part between " and "s, with where it begins in the text.
+    const parts: { part: string; at: number }[] = [];
+    let at = 0;
+    for (const joint of m[0].matchAll(/\s(?:and|&)\s/g)) {
+      parts.push({ part: m[0].slice(at, joint.index), at });
+      at = joint.index + joint[0].length;
+    }
+    parts.push({ part: m[0].slice(at), at });
+    for (const { part, at: partAt } of parts) {
+      const offset = s.start + m.index + partAt + (part.length - part.trimStart().length);
       const entry = part.trim();
       // "Theo-24", "V-optic": a hyphen joins a number or a short prefix to the name.
       const name = /^((?:[A-Z][A-Za-z]{3,}|[A-Z]-[A-Za-z]{3,})(?:-[A-Z]?[A-Za-z]+|-\d{1,3})?)(?=\s|$)/.exec(entry);
       if (!name || NOT_AN_ENTRY.test(name[1])) continue;
       if (!ENTRY_TAIL.test(entry.slice(name[1].length).trim())) continue;
-      if (known.some((t) => t.start < offset + name[1].length && offset < t.end)) continue;
+      if (known.overlaps(offset, offset + name[1].length)) continue;
       out.push({ start: offset, end: offset + name[1].length, kind: "drug", name: name[1] });
     }
   }
@@ -267,6 +327,92 @@ function lastMatch(re: RegExp, s: string): RegExpExecArray | null {
   let last: RegExpExecArray | null = null;
   for (let m = g.exec(s); m; m = g.exec(s)) last = m;
   return last;
+}
+
+/** "... on any ": `/\bany\s+$/i.test(before)`, reading only the end of `before`. */
+function endsWithAny(before: string): boolean {
+  const trimmed = before.trimEnd();
+  return (
+    trimmed.length < before.length &&
+    trimmed.slice(-3).toLowerCase() === "any" &&
+    !/\w/.test(trimmed.charAt(trimmed.length - 4))
+  );
+}
+
+/** `ON_DRUG.exec(text.slice(from, to))` ("a 70-year-old on Coumadin"), reading only its end. */
+function onDrugBefore(text: string, from: number, to: number): Cue | null {
+  let start = Math.max(from, to - 200);
+  while (start > from && /\w/.test(text[start - 1])) start--;
+  const m = ON_DRUG.exec(text.slice(start, to));
+  return m ? { index: start - from + m.index, 0: m[0] } : null;
+}
+
+/** A match, its index counted from the start of the text it was asked about (as `exec` gives it). */
+type Cue = { index: number; 0: string };
+
+/** How far behind what was read a new match may begin (longer than these patterns' matches). */
+const REREAD = 160;
+/** How far before the end of what was read a match may end and still be new (a lookahead's reach). */
+const LOOKAHEAD = 16;
+
+/**
+ * `pattern` asked about text[from, to) again and again as `to` grows (one sentence, one drug after
+ * another), each time reading only what is new and a margin before it: a sentence listing n drugs
+ * costs about n, not n². A match that ends well before what was read already was judged, with all
+ * its context, the time before; only matches that end later are new.
+ */
+class GrowingText {
+  private checked: number;
+  private last: Cue | null = null;
+  private first: Cue | null = null;
+  private readonly global: RegExp;
+
+  /** `last`: {@link lastMatch} is asked, so reading goes on after the first match. */
+  constructor(
+    private readonly text: string,
+    private readonly pattern: RegExp,
+    readonly from: number,
+    private readonly tracksLast = false,
+  ) {
+    this.checked = from;
+    this.global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+  }
+
+  /** The first match in text[from, to) (as `pattern.exec`). */
+  firstMatch(to: number): Cue | null {
+    if (to < this.checked) return this.pattern.exec(this.text.slice(this.from, to));
+    this.read(to);
+    return this.first;
+  }
+
+  /** The last match in text[from, to) (as {@link lastMatch}). */
+  lastMatch(to: number): Cue | null {
+    if (to < this.checked) return lastMatch(this.pattern, this.text.slice(this.from, to));
+    this.read(to);
+    return this.last;
+  }
+
+  /** Whether text[from, to) has a match (as `pattern.test`). */
+  test(to: number): boolean {
+    return this.firstMatch(to) !== null;
+  }
+
+  private read(to: number): void {
+    if (to <= this.checked || (this.first && !this.tracksLast)) return;
+    let start = this.checked === this.from ? this.from : Math.max(this.from, this.checked - REREAD);
+    // Begin after a non-word character, so that \b at the start reads as in the whole text.
+    while (start > this.from && /\w/.test(this.text[start - 1])) start--;
+    const window = this.text.slice(start, to);
+    const since = this.checked === this.from ? -1 : this.checked - LOOKAHEAD - start;
+    this.global.lastIndex = 0;
+    for (let m = this.global.exec(window); m; m = this.global.exec(window)) {
+      if (m.index + m[0].length <= since) continue;
+      const cue = { index: start + m.index - this.from, 0: m[0] };
+      this.first ??= cue;
+      this.last = cue;
+    }
+    this.checked = to;
+  }
 }
 
 /** Item text: the drug and what follows it up to the next drug or the end of its clause. */
@@ -378,17 +524,46 @@ export function extractMedications(
       continue;
     }
     let together: boolean[] | undefined;
+    // Sentence-wide facts, read once; what lies before each drug, read as the drugs come (GrowingText).
+    const bySemicolon = LIST_MODES.has(mode) && entriesBySemicolon(sentence);
+    const pushed = list && PUSHED.test(sentence);
+    const pastSentence = mode === "narrative" || mode === "homeList" ? PAST.test(sentence) : false;
+    const earlierSentence = EARLIER.test(sentence);
+    const grow = (pattern: RegExp, tracksLast = false) => new GrowingText(text, pattern, s.start, tracksLast);
+    const before$ = {
+      past: grow(PAST),
+      pending: grow(PENDING),
+      prescribed: grow(PRESCRIBED),
+      noMedications: grow(NO_MEDICATIONS),
+      negated: grow(/\b(?:not|no longer)\b/i),
+      discontinued: grow(/\bdiscontinu/i),
+      cue: grow(prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE),
+      startedOn: grow(STARTED_ON, true),
+      took: grow(TOOK, true),
+      taking: grow(TAKING, true),
+      continued: grow(continued, true),
+    };
+    let ownPast = before$.past;
+    let lastSemicolon = s.start - 1;
+    let semicolonsTo = s.start;
+    let notCurrent: GrowingText | undefined;
+    const groupStart: number[] = [];
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i];
-      if (list && partOfEntry(text, terms, i)) continue;
+      if (list && partOfEntry(text, terms, i, groupStart)) continue;
       const before = text.slice(s.start, term.start);
       const limit = i + 1 < terms.length ? terms[i + 1].start : s.end;
-      const span = itemSpan(text, term, limit, LIST_MODES.has(mode) && entriesBySemicolon(sentence));
+      const span = itemSpan(text, term, limit, bySemicolon);
       if (mode === "list" || mode === "discharge") {
-        const entry = text.slice(s.start, span.end);
         // In a list separated by semicolons, "discontinued" speaks of its own entry only.
-        const own = entriesBySemicolon(sentence) ? before.slice(before.lastIndexOf(";") + 1) : before;
-        if (PAST.test(own) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
+        if (bySemicolon) {
+          const semicolon = text.slice(semicolonsTo, term.start).lastIndexOf(";");
+          if (semicolon !== -1) lastSemicolon = semicolonsTo + semicolon;
+          semicolonsTo = term.start;
+          if (ownPast.from !== lastSemicolon + 1) ownPast = new GrowingText(text, PAST, lastSemicolon + 1);
+        }
+        const own = text.slice(ownPast.from, term.start);
+        if (ownPast.test(term.start) || STOPPED_AFTER.test(text.slice(term.end, limit))) continue;
         together ??= stoppedTogether(text, terms, s.end);
         if (together[i]) continue;
         // "one dose of hydrochlorothiazide today": a dose given at this visit, not a drug the patient takes.
@@ -396,43 +571,48 @@ export function extractMedications(
         // "Fentanyl 125 mcg and Versed 7 mg slow IV push", "Diprivan": sedation given, never a drug taken at home.
         // With IV Versed in the same list, its other IV entries are the same sedation.
         const sedation =
-          PUSHED.test(sentence) ||
+          pushed ||
           SEDATION_ONLY.test(term.name) ||
           sedationList ||
           (ivSedationList && IV_ROUTE.test(text.slice(term.start, span.end)));
         if (mode === "list" && sedation) continue;
-        if (PENDING.test(entry) || (mode === "list" && PRESCRIBED.test(entry))) continue;
+        if (before$.pending.test(span.end) || (mode === "list" && before$.prescribed.test(span.end))) continue;
       } else if (mode === "dischargeProse") {
-        if (!cue.test(before) || PAST.test(before)) continue;
+        if (!before$.cue.test(term.start) || before$.past.test(term.start)) continue;
       } else if (HELD_AFTER.test(text.slice(term.end, limit))) {
         // "Plavix is being held": a drug held for now is still the patient's.
-        if (/\b(?:not|no longer)\b/i.test(text.slice(s.start, term.start))) continue;
+        if (before$.negated.test(term.start)) continue;
       } else if (mode === "narrative" || mode === "homeList") {
         // "started on Cialis at the last visit", "took his nitroglycerin at home": begun before this
         // note, or the patient's own supply; what follows it is judged as any current drug.
         const earlier =
-          (EARLIER.test(sentence) ? lastMatch(STARTED_ON, before) : null) ??
-          (AT_HOME_AFTER.test(text.slice(term.end, limit)) ? lastMatch(TOOK, before) : null);
-        const cue = earlier ?? lastMatch(TAKING, before) ?? ON_DRUG.exec(before);
-        if (!cue || PAST.test(sentence) || NO_MEDICATIONS.test(before)) continue;
+          (earlierSentence ? before$.startedOn.lastMatch(term.start) : null) ??
+          (AT_HOME_AFTER.test(text.slice(term.end, limit)) ? before$.took.lastMatch(term.start) : null);
+        const cue = earlier ?? before$.taking.lastMatch(term.start) ?? onDrugBefore(text, s.start, term.start);
+        if (!cue || pastSentence || before$.noMedications.test(term.start)) continue;
         // A start or a plan speaks of the drug near its cue, not of one a long clause before it.
-        if (earlier === null && NOT_CURRENT.test(before.slice(Math.max(0, cue.index - 40)))) continue;
+        if (earlier === null) {
+          const from = s.start + Math.max(0, cue.index - 40);
+          if (notCurrent?.from !== from) notCurrent = new GrowingText(text, NOT_CURRENT, from);
+          if (notCurrent.test(term.start)) continue;
+        }
         if (earlier !== null && before.length - cue.index - cue[0].length > 40) continue;
       } else {
-        const cue = lastMatch(continued, before);
+        const cue = before$.continued.lastMatch(term.start);
         const after = cue ? before.slice(cue.index) : "";
-        if (!cue || BUT_STOPPED.test(after) || /\bdiscontinu/i.test(before) || PAST.test(before)) continue;
+        // The drug follows its cue closely ("Continue Coumadin"), not a sentence later.
+        if (!cue || after.length > 60) continue;
+        if (BUT_STOPPED.test(after) || before$.discontinued.test(term.start) || before$.past.test(term.start)) continue;
         // "her continued leukocytosis and because of the Levaquin": an adjective, a reason, not a drug continued.
         if (/\b(?:because|given|due to|secondary to|since)\b/i.test(after)) continue;
         // "continued verapamil, which has been started": begun in this stay.
         if (STARTED_AFTER.test(text.slice(term.end, s.end))) continue;
-        // The drug follows its cue closely ("Continue Coumadin"), not a sentence later.
-        if (/\b(?:will|start\w*|add\w*|begin\w*|new)\b/i.test(after) || after.length > 60) continue;
+        if (/\b(?:will|start\w*|add\w*|begin\w*|new)\b/i.test(after)) continue;
         // "Continue Cipro for an additional two days": a short course being finished, not a home drug.
         if (COURSE_END.test(text.slice(term.end, limit))) continue;
       }
       // "if the patient is on any antihypertensive agents": a question, not a drug taken.
-      if (/\bany\s+$/i.test(before)) continue;
+      if (endsWithAny(before)) continue;
       items.push(medicationItem(text, term, span, section));
     }
   }

@@ -247,6 +247,29 @@ describe("summarizeText", () => {
     expect(summarizeText(noBreaks).allergies.map((i) => i.text)).to.deep.equal(["latex"]);
   });
 
+  it("reads one sentence listing 30,000 drugs in time that grows with its length, not its square", function () {
+    // About a second each here; reading what lies before each drug again took minutes.
+    this.timeout(20_000);
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    const names = Array.from(
+      { length: 30_000 },
+      (_, i) => `${letters[i % 26]}${letters[((i / 26) % 26) | 0]}${letters[((i / 676) % 26) | 0]}pril`,
+    );
+    const doses = names.map((name) => `${name} 10 mg daily`).join(", ");
+    for (const text of [
+      `MEDICATIONS: ${doses}.`,
+      `HISTORY: She is currently taking ${doses}.`,
+      `PLAN: Continue ${doses}.`,
+      `MEDICATIONS: Insulin; ${doses}.`,
+      `MEDICATIONS: ${names.join(" and ")}.`,
+      `DISCHARGE MEDICATIONS: ${doses}.`,
+    ]) {
+      const s = summarizeText(text);
+      for (const field of SUMMARY_FIELDS) expect(s[field].length).to.be.at.most(MAX_ITEMS);
+      expectVerbatim(text, s);
+    }
+  });
+
   it("leaves out items longer than maxItemLength and can skip the whole-text allergy scan", () => {
     const text = `PLAN: ${"a".repeat(50)}, short\nNo known allergies.`;
     const s = summarizeText(text, { maxItemLength: 10, scanWholeText: false });
