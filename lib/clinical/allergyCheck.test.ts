@@ -69,7 +69,7 @@ describe("checkPrescription", () => {
   });
 
   it("warns on the same drug outside any class, whatever the spelling around it", () => {
-    const [alert] = checkPrescription("Lisinopril 10 mg tablets", [allergy("lisinopril (cough)")]);
+    const [alert] = checkPrescription("Metformin 500 mg tablets", [allergy("metformin (diarrhoea)")]);
     expect(alert).to.include({ kind: "same-substance", level: "warning" });
     expect(alert.drugClass).to.equal(undefined);
   });
@@ -99,7 +99,8 @@ describe("checkPrescription", () => {
       expect(checkPrescription(drug, [allergy("codeine", { reaction: "anaphylaxis" })])[0], drug).to.include({
         severe: true,
       });
-    expect(checkPrescription("Excedrin PM", [allergy("aspirin")])).to.deep.equal([]);
+    // A variant may not contain what its brand does (Excedrin PM has no aspirin): a caution, not a warning.
+    expect(checkPrescription("Excedrin PM", [allergy("aspirin")])[0]).to.include({ level: "caution", possibly: true });
     // Two molecules, not one: ethinyl estradiol is not estradiol; insulin glargine is not insulin lispro.
     expect(checkPrescription("Junel 1/20", [allergy("Estrace")])).to.deep.equal([]);
     expect(checkPrescription("Lantus", [allergy("Humalog")])).to.deep.equal([]);
@@ -116,6 +117,49 @@ describe("checkPrescription", () => {
     const [alert] = checkPrescription("Norco 5/325", [allergy("codeine", { reaction: "vomiting" })]);
     expect(alert).to.include({ kind: "same-class", drugClass: "opioids" });
     expect(checkPrescription("Septra DS", [allergy("sulfa drugs")])[0]).to.include({ drugClass: "sulfonamides" });
+  });
+
+  it("does not take a salt or a word many drugs share for the substance", () => {
+    for (const [drug, substance] of [
+      ["Levothyroxine sodium 50 mcg", "naproxen sodium"],
+      ["Docusate sodium", "heparin sodium"],
+      ["Folic acid", "acetylsalicylic acid"],
+      ["Ferrous sulfate", "morphine sulfate"],
+      ["Potassium chloride", "penicillin V potassium"],
+      ["Calcium carbonate", "calcium channel blockers"],
+      ["Vitamin B12", "vitamin B6"],
+      ["Metformin hydrochloride", "ondansetron hydrochloride"],
+    ])
+      expect(checkPrescription(drug, [allergy(substance)]), `${drug} / ${substance}`).to.deep.equal([]);
+  });
+
+  it("knows ACE inhibitors, fluoroquinolones, macrolides and benzodiazepines, by brand too", () => {
+    expect(checkPrescription("Zestril 10 mg", [allergy("ACE inhibitor", { reaction: "angioedema" })])[0]).to.include({
+      kind: "same-class",
+      drugClass: "aceInhibitors",
+      severe: true,
+    });
+    expect(checkPrescription("Cipro 500 mg", [allergy("fluoroquinolones")])[0].drugClass).to.equal("fluoroquinolones");
+    expect(checkPrescription("Z-Pak", [allergy("macrolides")])[0].drugClass).to.equal("macrolides");
+    expect(checkPrescription("Valium 5 mg", [allergy("benzos")])[0].drugClass).to.equal("benzodiazepines");
+  });
+
+  it("warns on abbreviations and brands of other countries, and cautions on a brand's variant", () => {
+    for (const drug of ["pip-tazo 4.5 g IV q6h", "amox 500 mg tid", "amox-clav 875", "Pen VK 500 mg"])
+      expect(checkPrescription(drug, [allergy("penicillin")])[0], drug).to.include({ level: "warning" });
+    for (const [drug, substance] of [
+      ["Panadol", "acetaminophen"],
+      ["Brufen 400 mg", "ibuprofen"],
+      ["Voltarol", "diclofenac"],
+      ["Bayer 81 mg", "aspirin"],
+      ["Xylocaine 1%", "lidocaine"],
+    ])
+      expect(checkPrescription(drug, [allergy(substance)])[0], drug).to.include({ level: "warning" });
+    const [variant] = checkPrescription("Excedrin Migraine", [allergy("aspirin")]);
+    expect(variant).to.include({ level: "caution", possibly: true });
+    expect(variant.message).to.equal(
+      "Caution: Excedrin Migraine may contain aspirin, as its brand does, and the patient is allergic to aspirin: check this product's ingredients.",
+    );
   });
 
   it("says when the allergy is only mentioned in a note", () => {

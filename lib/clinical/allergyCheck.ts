@@ -7,7 +7,7 @@
  * (a penicillin allergy makes a cephalosporin a caution). Pure and synchronous: it runs as the
  * doctor types.
  */
-import { genericNameOf, ingredientsOf, sharedIngredients } from "../summary/drugNames";
+import { drugOf, genericNameOf, ingredientsOf, sharedIngredients } from "../summary/drugNames";
 import type { AllergySeverity } from "../summary/types";
 import { CROSS_REACTIVE, DRUG_CLASSES, type DrugClassId } from "./drugClasses";
 
@@ -24,6 +24,8 @@ export type AllergyAlertKind = "same-substance" | "same-class" | "cross-reactivi
 
 export interface AllergyAlert {
   kind: AllergyAlertKind;
+  /** A variant of a brand ("Excedrin Migraine") that may contain what the brand does: a caution. */
+  possibly?: boolean;
   /**
    * For a same-substance alert where the names differ (a brand, another name, a combination): the
    * ingredients the drug shares with the allergy, as the drug's names say them.
@@ -39,6 +41,9 @@ export interface AllergyAlert {
   /** One or two plain sentences for the doctor. */
   message: string;
 }
+
+/** Longer than any drug's or allergen's name: the rest is not read. */
+const NAME_LENGTH = 200;
 
 /** Reactions that make an allergy severe whatever severity was written. */
 const SEVERE_REACTION =
@@ -67,6 +72,33 @@ const NOT_A_DRUG_NAME = new Set([
   "syrup",
   "drops",
   "patch",
+  // Salts and words many drugs share: "levothyroxine sodium" is no naproxen sodium.
+  "sodium",
+  "potassium",
+  "calcium",
+  "magnesium",
+  "chloride",
+  "hydrochloride",
+  "sulfate",
+  "sulphate",
+  "acetate",
+  "citrate",
+  "carbonate",
+  "phosphate",
+  "succinate",
+  "tartrate",
+  "bromide",
+  "fumarate",
+  "maleate",
+  "mesylate",
+  "besylate",
+  "gluconate",
+  "oxide",
+  "hydroxide",
+  "acid",
+  "vitamin",
+  "human",
+  "insulin",
 ]);
 
 /** Lower case, punctuation (hyphens too) as spaces, padded: word containment is a substring test. */
@@ -87,12 +119,18 @@ function mentions(text: string, term: string): boolean {
  * ingredients' ("Vicoprofen" is hydrocodone and ibuprofen: an opioid and an NSAID).
  */
 export function classesOf(text: string): DrugClassId[] {
-  const named = `${text} ${ingredientsOf(text)
-    .map((i) => i.join(" "))
-    .join(" / ")}`;
+  const read = text.slice(0, NAME_LENGTH);
+  const named = words(
+    `${read} ${ingredientsOf(read)
+      .map((i) => i.join(" "))
+      .join(" / ")}`,
+  );
   return (Object.keys(DRUG_CLASSES) as DrugClassId[]).filter((id) => {
     const c = DRUG_CLASSES[id];
-    return [...c.classNames, ...c.members].some((term) => mentions(named, term));
+    return [...c.classNames, ...c.members].some((term) => {
+      const needle = words(term);
+      return needle.trim() !== "" && named.includes(needle);
+    });
   });
 }
 
@@ -122,9 +160,12 @@ function describe(allergy: CheckedAllergy): string {
 }
 
 function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
-  const { allergy, severe, kind, drugClass, contains } = alert;
+  const { allergy, severe, kind, drugClass, contains, possibly } = alert;
   const className = drugClass ? DRUG_CLASSES[drugClass].name : undefined;
   const unconfirmed = allergy.confirmed ? "" : " This allergy is mentioned in a note and was never confirmed.";
+  if (possibly && contains) {
+    return `Caution: ${drug} may contain ${contains.join(" and ")}, as its brand does, and the patient is allergic to ${describe(allergy)}: check this product's ingredients.${unconfirmed}`;
+  }
   if (kind === "cross-reactivity") {
     const why = CROSS_REACTIVE.find((c) => c.drug === drugClass)?.why ?? "";
     return `Caution: ${drug} is ${className}, and the patient is allergic to ${describe(allergy)}: ${why}.${unconfirmed}`;
@@ -145,18 +186,28 @@ function message(drug: string, alert: Omit<AllergyAlert, "message">): string {
  * strongest), warnings before cautions, severe first. Empty when nothing matches or the drug is blank.
  */
 export function checkPrescription(drug: string, allergies: readonly CheckedAllergy[]): AllergyAlert[] {
-  const name = drug.trim();
+  // Read as far as a name goes: a pasted page costs no more than a name (it runs as the doctor types).
+  const name = drug.trim().slice(0, NAME_LENGTH);
   if (!name) return [];
   const drugClasses = classesOf(name);
+  const variant = drugOf(name).mayContain;
   const alerts: AllergyAlert[] = [];
   for (const allergy of allergies) {
     const severe = isSevere(allergy);
-    const allergyClasses = classesOf(allergy.substance);
+    const substance = allergy.substance.slice(0, NAME_LENGTH);
+    const allergyClasses = classesOf(substance);
     const shared = drugClasses.find((c) => allergyClasses.includes(c));
     const cross = CROSS_REACTIVE.find((c) => allergyClasses.includes(c.allergy) && drugClasses.includes(c.drug));
     let alert: Omit<AllergyAlert, "message"> | undefined;
-    const contains = sharedIngredients(name, allergy.substance);
-    if (sameSubstance(name, allergy.substance)) {
+    const contains = sharedIngredients(name, substance);
+    const possible =
+      variant.length > 0
+        ? sharedIngredients(
+            { ingredients: variant, route: null, brands: [], routeSaid: false, mayContain: [] },
+            substance,
+          )
+        : [];
+    if (sameSubstance(name, substance)) {
       alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
     } else if (contains.length > 0) {
       // "Percocet contains acetaminophen"; "oxycodone" for a Percocet allergy says its own name.
@@ -165,6 +216,8 @@ export function checkPrescription(drug: string, allergies: readonly CheckedAller
         : { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };
     } else if (shared) {
       alert = { kind: "same-class", level: "warning", severe, allergy, drugClass: shared };
+    } else if (possible.length > 0) {
+      alert = { kind: "same-substance", level: "caution", severe, allergy, contains: possible, possibly: true };
     } else if (cross) {
       alert = { kind: "cross-reactivity", level: "caution", severe, allergy, drugClass: cross.drug };
     }

@@ -180,8 +180,7 @@ describe("reconcile", () => {
       ["Vitamin D 1000 units", undefined],
       ["Toprol XL 50 mg", "Toprol 25 MG Oral Tablet"],
     ]);
-    // One drug by its ingredients, whatever name each side uses: a stop of a brand flags its generic,
-    // a stop of one ingredient flags a combination that contains it, not the other way round.
+    // One drug by its ingredients, whatever name each side uses: a stop of a brand flags its generic.
     const named = reconcile({
       details: details([], ["warfarin 5 mg", "Percocet 5/325", "acetaminophen 500 mg"]),
       summaries: [
@@ -191,10 +190,14 @@ describe("reconcile", () => {
     });
     expect(named.medications.map((m) => [m.name, m.stoppedBy?.sentence, m.stoppedBy?.record])).to.deep.equal([
       ["warfarin 5 mg", "Stop Jantoven", "record 6"],
-      ["Percocet 5/325", "Stop oxycodone", "record 5"],
+      // One ingredient's stop is no stop of a combination ("Stop Glucophage. Start Janumet.").
+      ["Percocet 5/325", undefined, undefined],
       ["acetaminophen 500 mg", undefined, undefined],
     ]);
-    expect(named.stoppedMedications).to.deep.equal([{ name: "Vicodin", sentence: "Stop Vicodin", record: "record 6" }]);
+    expect(named.stoppedMedications).to.deep.equal([
+      { name: "oxycodone", sentence: "Stop oxycodone", record: "record 5" },
+      { name: "Vicodin", sentence: "Stop Vicodin", record: "record 6" },
+    ]);
     // One molecule, two products: the ointment's stop does not flag the capsules.
     const routes = reconcile({
       details: details([], ["Prograf 1 mg"]),

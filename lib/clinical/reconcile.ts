@@ -6,7 +6,7 @@
  * keeping the most severe reaction. The emergency card and the patient's records render it.
  */
 import type { GeneralDetails } from "../fhir/generalDetails";
-import { containsDrug, drugKey, drugOf, sameDrug } from "../summary/drugNames";
+import { drugKey, drugOf, sameDrug } from "../summary/drugNames";
 import { summarizeFhirBundle } from "../summary/summarizeFhirBundle";
 import type { StoredSummary } from "../summary/stored";
 import type { AllergySeverity, Item } from "../summary/types";
@@ -231,10 +231,11 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
     const { summary, review } = stored;
     // A record that stops a drug it also lists as current (a FHIR history: stopped in 2015, prescribed
     // again since) says nothing about it now.
-    const current = summary.medications.map((i) => i.medication?.name ?? i.text);
+    const current = summary.medications.map((i) => drugOf(i.medication?.name ?? i.text));
     for (const item of summary.stoppedMedications ?? []) {
       const name = item.medication?.name ?? item.text;
-      if (current.some((c) => sameDrug(c, name))) continue;
+      const stopped = drugOf(name);
+      if (current.some((c) => sameDrug(c, stopped))) continue;
       stops.push({ name, sentence: stored.source === "fhir" ? null : item.text, record });
     }
     saysNoAllergies ||= summary.noKnownAllergies;
@@ -259,18 +260,18 @@ export function reconcile(input: { details?: GeneralDetails; summaries: SummaryS
   const medications = mergeMedications(found.medications);
   const openAllergies = openMentions(allergyMentions, new Set(allergies.map((a) => substanceKey(a.substance))));
   const openMedications = openMentions(medicationMentions, new Set(medications.map((m) => substanceKey(m.name))));
-  // The last stop of each drug flags its confirmed entry and its mentions, whatever name either uses,
-  // and so does a stop of one of an entry's ingredients ("Stop oxycodone" flags Percocet); the
-  // others are listed apart.
+  // The last stop of each drug flags its confirmed entry and its mentions, whatever name either uses
+  // ("Stop Coumadin" flags warfarin); a stop of one ingredient does not flag a combination ("Stop
+  // Glucophage. Start Janumet." is a switch); the others are listed apart.
   // Each name read once: a patient with many records has many entries and stops to compare.
   const stopsLastFirst = [...stops].reverse().map((stop) => ({ stop, drug: drugOf(stop.name) }));
   const flagged = [...medications, ...openMedications].map((entry) => ({ entry, drug: drugOf(entry.name) }));
   const used = new Set<StoppedMention>();
   for (const { entry, drug } of flagged) {
-    const last = stopsLastFirst.find((s) => containsDrug(drug, s.drug));
+    const last = stopsLastFirst.find((s) => sameDrug(drug, s.drug));
     if (!last) continue;
     entry.stoppedBy = last.stop;
-    for (const s of stopsLastFirst) if (containsDrug(drug, s.drug)) used.add(s.stop);
+    for (const s of stopsLastFirst) if (sameDrug(drug, s.drug)) used.add(s.stop);
   }
   const stoppedMedications = openStops(stops.filter((stop) => !used.has(stop)));
   return {

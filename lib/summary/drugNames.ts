@@ -17,28 +17,45 @@ export type Ingredient = readonly string[];
  * How a product is given, as far as it tells products of one molecule apart: for a local effect on
  * the skin, the eye, the ear, the nose, the lungs or the vagina, or for the whole body.
  */
-export type Route = "systemic" | "skin" | "eye" | "ear" | "nose" | "lung" | "vagina";
+export type Route = "systemic" | "skin" | "eye" | "ear" | "nose" | "lung" | "vagina" | "rectum";
 
 /** What a name stands for: its ingredients, and its route when the name says one or names a brand. */
 export interface Drug {
   readonly ingredients: readonly Ingredient[];
   readonly route: Route | null;
+  /**
+   * The brands it names: a brand named alone is all its products ("Stop Imitrex" is a stop of
+   * "Imitrex nasal spray"), whereas two names that each say a route are two products.
+   */
+  readonly brands: readonly string[];
+  /** The route is said in words, not implied by a brand. */
+  readonly routeSaid: boolean;
+  /**
+   * What a variant's brand contains ("Excedrin Migraine", "Claritin Eye"): the product may differ
+   * from its brand's plain one, so it is matched by its words, and these are what it may contain.
+   */
+  readonly mayContain: readonly Ingredient[];
 }
 
 /** A drug's name, or what {@link drugOf} read from it once, to compare it with many names. */
 export type DrugName = string | Drug;
 
-/** Words that say a route ("Flonase" needs none: its brand says it). */
+/**
+ * Words that say a route ("Flonase" needs none: its brand says it), read up to a reason ("for ear
+ * pain" says nothing of amoxicillin's route). A site (eye, ear, nose, lungs, vagina, rectum) says
+ * more than a form: "vaginal cream" is vaginal.
+ */
 const ROUTE_WORDS: readonly [Route, RegExp][] = [
   ["eye", /\b(?:eyes?|ophthalmic|ophth|opth)\b/],
   ["ear", /\b(?:ears?|otic)\b/],
   ["nose", /\b(?:nasal|intranasal|nose|nostrils?)\b/],
   [
     "lung",
-    /\b(?:inhalers?|inhaled|inhalation|inh|nebs?|nebuli[sz](?:er|ed|ation)|mdi|hfa|diskus|respimat|handihaler|ellipta)\b/,
+    /\b(?:inhalers?|inhaled|inhalation|nebs?|nebuli[sz](?:er|ed|ation)|mdi|hfa|diskus|respimat|handihaler|ellipta)\b/,
   ],
   ["skin", /\b(?:creams?|ointments?|oint|lotions?|topical|topically|shampoo|cutaneous|affected areas?)\b/],
   ["vagina", /\b(?:vaginal|vaginally|intravaginal|pessar(?:y|ies)|pv)\b/],
+  ["rectum", /\b(?:rectal|rectally|suppositor(?:y|ies)|enemas?)\b/],
   [
     "systemic",
     /\b(?:oral|orally|po|tablets?|tabs?|capsules?|caps?|iv|intravenous|im|intramuscular|subcutaneous|subq|sq|injections?|injectable|infusion|drip|sublingual)\b/,
@@ -46,13 +63,20 @@ const ROUTE_WORDS: readonly [Route, RegExp][] = [
 ];
 
 const ROUTES = new Set<string>(ROUTE_WORDS.map(([route]) => route));
+const SITES = new Set<Route>(["eye", "ear", "nose", "lung", "vagina", "rectum"]);
+/** Where a name stops speaking of the product: its reason ("for", "to treat"). */
+const REASON = /\b(?:for|to treat)\b/i;
+/** A word after a brand sold by several routes that names another of its products ("Claritin Eye"). */
+const ROUTE_VARIANT = /^(?:eyes?|nasal|ear|ears|otic|ophthalmic|cream|ointment|lotion|gel|spray|drops)$/;
 
 /** Words of a drug's name that are no part of which drug it is: amounts ("40mg" too), units, forms, routes. */
 const NOT_THE_DRUG =
   /^(?:\d[\d.,]*(?:%|[a-z]{0,3})|mg|mcg|g|ml|unt|units?|iu|meq|hr|h|day|actuat|oral|tablets?|tab|capsules?|cap|injections?|injectable|solution|suspension|extended|release|delayed|chewable|prefilled|syringe|auto-injector|inhalers?|inhalation|spray|nasal|topical|cream|ointment|patch|transdermal|pack|daily|po|iv|er|xr|sr|cr|xl|la|dr)$/;
 
 /** Where one name lists several drugs: "hydrocodone/APAP", "A + B", "acetaminophen with codeine". */
-const BETWEEN_DRUGS = /\/|\+|&|\band\b|\bwith\b/i;
+const BETWEEN_DRUGS = /(\/|\+|&|\band\b|\bwith\b)/i;
+/** A separator in words, which also joins what is no drug: "with dinner", "and rest". */
+const JOINED_BY_WORD = /^(?:and|with)$/i;
 
 /** Longer than any drug's name: the rest is not read (a hostile name cannot cost more). */
 const MAX_NAME_LENGTH = 200;
@@ -81,12 +105,19 @@ for (const line of INGREDIENTS_OF_NAME.split("\n")) {
     ingredients.split("+").map((i) => i.trim().split(" ")),
   );
   if (brands) BRAND_ROUTE.set(key, "systemic");
+  // "Claritin D", "Klor Con", "Z Pak": a hyphenated name written with a space.
+  const spaced = wordsOf(key.replace(/-/g, " ")).join(" ");
+  if (spaced !== key && !/(?:^|-)\d/.test(key) && !TABLE.has(spaced)) {
+    TABLE.set(spaced, TABLE.get(key) ?? []);
+    if (brands) BRAND_ROUTE.set(spaced, "systemic");
+  }
 }
 for (const line of ROUTE_OF_BRAND.split("\n")) {
   const [name, route] = line.split("=").map((s) => s.trim());
   const key = name ? wordsOf(name).join(" ") : "";
-  if (!BRAND_ROUTE.has(key)) continue;
-  BRAND_ROUTE.set(key, ROUTES.has(route) ? (route as Route) : null);
+  for (const written of new Set([key, key.replace(/-/g, " ")])) {
+    if (BRAND_ROUTE.has(written)) BRAND_ROUTE.set(written, ROUTES.has(route) ? (route as Route) : null);
+  }
 }
 // A brand given by an older name of its generic ("Depakote = divalproex") ends at the current one.
 for (const [name, ingredients] of TABLE) {
@@ -126,11 +157,16 @@ function hyphenatedDrugs(word: string): Ingredient[] | null {
 /** Ingredients read from words the table does not know: compared by their words (see sameIngredient). */
 const UNKNOWN = new WeakSet<Ingredient>();
 
-/**
- * The ingredients one part of a name (no "/" or "with" inside) stands for; the route of each brand
- * it names goes into `routes`.
- */
-function ingredientsOfPart(part: string, routes: (Route | null)[]): Ingredient[] {
+/** What reading a name finds besides its ingredients. */
+interface Found {
+  /** The route of each brand named. */
+  routes: (Route | null)[];
+  brands: string[];
+  mayContain: Ingredient[];
+}
+
+/** The ingredients one part of a name (no "/" or "with" inside) stands for. */
+function ingredientsOfPart(part: string, seen: Found): Ingredient[] {
   const words = wordsOf(part);
   const named: Ingredient[] = [];
   const rest: string[] = [];
@@ -139,12 +175,20 @@ function ingredientsOfPart(part: string, routes: (Route | null)[]): Ingredient[]
     for (let n = Math.min(LONGEST_NAME, words.length - i); n > 0 && matched === 0; n--) {
       const name = words.slice(i, i + n).join(" ");
       const found = TABLE.get(name);
-      // "Tylenol PM" is not Tylenol: a brand followed by a variant's word is read by its words.
-      if (found && VARIANT.test(words[i + n] ?? "")) return unknown(words);
+      const route = BRAND_ROUTE.get(name);
+      // "Excedrin PM" is not Excedrin, nor "Claritin Eye" Claritin: a brand followed by a variant's
+      // word is read by its words, and may contain what its brand does.
+      const next = words[i + n] ?? "";
+      if (found && (VARIANT.test(next) || (route === null && ROUTE_VARIANT.test(next)))) {
+        seen.mayContain.push(...found);
+        return unknown(words);
+      }
       if (found) {
         named.push(...found);
-        const route = BRAND_ROUTE.get(name);
-        if (route !== undefined) routes.push(route);
+        if (route !== undefined) {
+          seen.routes.push(route);
+          seen.brands.push(name);
+        }
         matched = n;
       }
     }
@@ -184,19 +228,41 @@ export function drugOf(name: DrugName): Drug {
   if (typeof name !== "string") return name;
   const cached = CACHE.get(name);
   if (cached) return cached;
+  const read = name
+    .slice(0, MAX_NAME_LENGTH)
+    // "Tylenol #3", "Tylenol No. 3", a bare "Tylenol 3": with codeine ("Tylenol 2 tabs" is not).
+    .replace(/\btylenol\s*(?:#\s*|no\.?\s*)([2-4])\b|\btylenol\s+([2-4])(?=\s*(?:$|[,;)]))/gi, "tylenol #$1$2")
+    // "Novolog 70/30", "Humalog 75/25": the premixed insulin.
+    .replace(/\b(humalog|novolog)\s+(?:mix\s+)?\d{2}\s*\/\s*\d{2}\b/gi, "$1 mix")
+    // "5/325", "20/12.5": strengths, not two drugs.
+    .replace(/\b\d[\d.]*\s*\/\s*\d[\d.]*/g, " ");
+  const seen: Found = { routes: [], brands: [], mayContain: [] };
   const byKey = new Map<string, Ingredient>();
-  const brandRoutes: (Route | null)[] = [];
-  // "Tylenol 3", "Tylenol No. 3": the number names the product (with codeine), not a strength.
-  const read = name.slice(0, MAX_NAME_LENGTH).replace(/\btylenol\s*(?:#|no\.?)?\s*([2-4])\b/gi, "tylenol #$1");
-  for (const part of read.split(BETWEEN_DRUGS)) {
-    for (const ingredient of ingredientsOfPart(part, brandRoutes)) byKey.set(key(ingredient), ingredient);
+  const joinedUnknown: Ingredient[] = [];
+  // Parts and their separators, alternating: "Coumadin", "with", "dinner".
+  const pieces = read.split(BETWEEN_DRUGS);
+  for (let k = 0; k < pieces.length; k += 2) {
+    for (const ingredient of ingredientsOfPart(pieces[k], seen)) {
+      // "Coumadin 5 mg with dinner", "Tylenol and rest": what "and" or "with" joins counts only
+      // when it names a drug the table knows, or nothing else in the name does.
+      if (k > 0 && UNKNOWN.has(ingredient) && JOINED_BY_WORD.test(pieces[k - 1])) joinedUnknown.push(ingredient);
+      else byKey.set(key(ingredient), ingredient);
+    }
   }
-  const lower = read.toLowerCase();
-  const said = ROUTE_WORDS.filter(([, words]) => words.test(lower)).map(([route]) => route);
-  const routes = said.length > 0 ? said : brandRoutes;
+  if ([...byKey.values()].every((i) => UNKNOWN.has(i))) {
+    for (const ingredient of joinedUnknown) byKey.set(key(ingredient), ingredient);
+  }
+  const spoken = read.split(REASON)[0].toLowerCase();
+  const said = ROUTE_WORDS.filter(([, words]) => words.test(spoken)).map(([route]) => route);
+  // A site says more than a form of the skin's: "vaginal cream".
+  const sited = said.some((route) => SITES.has(route)) ? said.filter((route) => route !== "skin") : said;
+  const routes = sited.length > 0 ? sited : seen.routes;
   const drug: Drug = {
     ingredients: [...byKey.values()],
     route: routes.length > 0 && routes.every((r) => r === routes[0]) ? routes[0] : null,
+    brands: seen.brands,
+    routeSaid: sited.length > 0,
+    mayContain: seen.mayContain,
   };
   if (CACHE.size >= CACHE_SIZE) CACHE.clear();
   CACHE.set(name, drug);
@@ -208,8 +274,12 @@ export function ingredientsOf(name: DrugName): readonly Ingredient[] {
   return drugOf(name).ingredients;
 }
 
-/** Two routes that may be one product's: the same, or either unknown. */
-const sameRoute = (a: Drug, b: Drug) => a.route === null || b.route === null || a.route === b.route;
+/** Two routes that may be one product's: the same, either unknown, or a brand named alone and again. */
+const sameRoute = (a: Drug, b: Drug) =>
+  a.route === null ||
+  b.route === null ||
+  a.route === b.route ||
+  (!(a.routeSaid && b.routeSaid) && a.brands.some((brand) => b.brands.includes(brand)));
 
 /**
  * One ingredient named two ways. Two the table knows: the same generic ("estradiol" is not "ethinyl
@@ -256,17 +326,6 @@ export function sameDrug(a: DrugName, b: DrugName): boolean {
   );
 }
 
-/**
- * Whether `whole` contains every ingredient `part` names, by a route that may be the same:
- * "Percocet" contains "oxycodone" (and "Percocet"), "oxycodone" does not contain "Percocet", and
- * "Prograf" does not contain "tacrolimus ointment".
- */
-export function containsDrug(whole: DrugName, part: DrugName): boolean {
-  const x = drugOf(whole);
-  const y = drugOf(part);
-  return sameRoute(x, y) && within(y.ingredients, x.ingredients);
-}
-
 /** The ingredients of `a` that `b` has too, as `a` names them ("Percocet", "Tylenol": ["acetaminophen"]). */
 export function sharedIngredients(a: DrugName, b: DrugName): string[] {
   const y = ingredientsOf(b);
@@ -282,6 +341,11 @@ export function sharedIngredients(a: DrugName, b: DrugName): string[] {
  */
 export function genericNameOf(name: string): string | null {
   const ingredients = ingredientsOf(name).map((i) => i.join(" "));
-  const said = ` ${name.slice(0, MAX_NAME_LENGTH).split(BETWEEN_DRUGS).flatMap(wordsOf).join(" ")} `;
+  const said = ` ${name
+    .slice(0, MAX_NAME_LENGTH)
+    .split(BETWEEN_DRUGS)
+    .filter((_, k) => k % 2 === 0)
+    .flatMap(wordsOf)
+    .join(" ")} `;
   return ingredients.some((i) => !said.includes(` ${i} `)) ? ingredients.join(" and ") : null;
 }

@@ -63,6 +63,15 @@ co-dydramol = dihydrocodeine + acetaminophen
 co-trimoxazole = sulfamethoxazole + trimethoprim
 cotrimoxazole = sulfamethoxazole + trimethoprim
 # Abbreviations used in notes and orders
+adrenalin = epinephrine
+amox = amoxicillin
+amox-clav = amoxicillin + clavulanate
+clav = clavulanate
+pen vk = penicillin v
+peg = polyethylene glycol 3350
+pip = piperacillin
+pip-tazo = piperacillin + tazobactam
+tazo = tazobactam
 5-fu = fluorouracil
 6-mp = mercaptopurine
 apap = acetaminophen
@@ -81,6 +90,18 @@ smx = sulfamethoxazole
 tmp = trimethoprim
 tmp-smx = sulfamethoxazole + trimethoprim
 # Brand and trade names (the brand sections of curated.txt), to their active ingredients
+anusol-hc = hydrocortisone
+bayer = aspirin
+brufen = ibuprofen
+calpol = acetaminophen
+canasa = mesalamine
+clamoxyl = amoxicillin
+novocain = procaine
+panadol = acetaminophen
+tobi = tobramycin
+voltarol = diclofenac
+xylocaine = lidocaine
+zinnat = cefuroxime
 abilify = aripiprazole
 accolate = zafirlukast
 accupril = quinapril
@@ -903,6 +924,11 @@ zyvox = linezolid
  * twice, independently, and kept where both agreed, as the lines above.
  */
 export const ROUTE_OF_BRAND = `
+anusol-hc = rectum
+canasa = rectum
+tobi = lung
+voltarol = mixed
+xylocaine = mixed
 advair = lung
 advil = mixed
 aerobid = lung
