@@ -178,6 +178,9 @@ describe("summarizeFhirBundle", () => {
       med("MedicationStatement", "12", "intended", "Atenolol 50 MG"),
       { ...med("MedicationRequest", "13", "active", "Atenolol 50 MG"), doNotPerform: true },
       { ...med("MedicationRequest", "14", "active", "Atenolol 50 MG"), intent: "proposal" },
+      med("MedicationRequest", "15", "stopped", "Lisinopril 20 MG Oral Tablet"), // the same drug at another strength
+      med("MedicationRequest", "16", "stopped", "Zestril 5 MG Oral Tablet"), // and by its brand
+      med("MedicationRequest", "17", "stopped", "Lisinopril 10 MG / Hydrochlorothiazide 12.5 MG Oral Tablet"),
     ]);
     expect(s.medications.map((i) => i.source)).to.deep.equal([
       "MedicationRequest/1",
@@ -189,6 +192,12 @@ describe("summarizeFhirBundle", () => {
       ["Prednisone 5 MG Oral Tablet", "MedicationRequest/3", "Prednisone 5 MG Oral Tablet"],
       ["Warfarin 5 MG Oral Tablet", "MedicationRequest/4", "Warfarin 5 MG Oral Tablet"],
       ["Aspirin 81 MG", "MedicationStatement/5", "Aspirin 81 MG"],
+      // A combination is another drug.
+      [
+        "Lisinopril 10 MG / Hydrochlorothiazide 12.5 MG Oral Tablet",
+        "MedicationRequest/17",
+        "Lisinopril 10 MG / Hydrochlorothiazide 12.5 MG Oral Tablet",
+      ],
     ]);
   });
 

@@ -7,6 +7,7 @@
  * severity; name, dose, frequency). Never throws: anything else gives an empty summary.
  */
 import { allergyDetailOf, medicationDetailOf } from "../clinical/fhirDetails";
+import { drugKey } from "./drugNames";
 import { emptySummary, type ClinicalSummary, type Item, type SummaryField } from "./types";
 
 type Json = Record<string, unknown>;
@@ -135,11 +136,15 @@ export function summarizeFhirBundle(bundle: unknown): ClinicalSummary {
     }
   }
   if (summary.allergies.length > 0) summary.noKnownAllergies = false;
-  // An old prescription of a drug prescribed again since (Synthea repeats them) is not "not taken now".
+  // An old prescription of a drug prescribed again since, at any strength (Synthea repeats them:
+  // "Simvastatin 20 MG" stopped, "Simvastatin 40 MG" active), is not "not taken now". One drug by
+  // its name's key (lib/summary/drugNames.ts), else by its text: a key per item, so a bundle of
+  // thousands of prescriptions is read once.
   if (summary.stoppedMedications) {
-    const seen = new Set(summary.medications.map((i) => i.text.trim().toLowerCase()));
+    const keyOf = (i: Item) => drugKey(i.text) ?? i.text.trim().toLowerCase();
+    const seen = new Set(summary.medications.map(keyOf));
     summary.stoppedMedications = summary.stoppedMedications.filter((i) => {
-      const key = i.text.trim().toLowerCase();
+      const key = keyOf(i);
       if (seen.has(key)) return false; // current, or listed already (a prescription repeated)
       seen.add(key);
       return true;
