@@ -125,14 +125,14 @@ export function classesOf(text: string): DrugClassId[] {
       .map((i) => i.join(" "))
       .join(" / ")}`,
   );
-  return (Object.keys(DRUG_CLASSES) as DrugClassId[]).filter((id) => {
-    const c = DRUG_CLASSES[id];
-    return [...c.classNames, ...c.members].some((term) => {
-      const needle = words(term);
-      return needle.trim() !== "" && named.includes(needle);
-    });
-  });
+  return CLASS_TERMS.filter(({ terms }) => terms.some((term) => named.includes(term))).map(({ id }) => id);
 }
+
+/** Each class's names and members as {@link words} gives them, made once. */
+const CLASS_TERMS = (Object.keys(DRUG_CLASSES) as DrugClassId[]).map((id) => ({
+  id,
+  terms: [...DRUG_CLASSES[id].classNames, ...DRUG_CLASSES[id].members].map(words).filter((t) => t.trim() !== ""),
+}));
 
 /** The allergy names the drug itself: all its words are in the drug, or the drug's name is in it. */
 function sameSubstance(drug: string, substance: string): boolean {
@@ -190,7 +190,7 @@ export function checkPrescription(drug: string, allergies: readonly CheckedAller
   const name = drug.trim().slice(0, NAME_LENGTH);
   if (!name) return [];
   const drugClasses = classesOf(name);
-  const variant = drugOf(name).mayContain;
+  const product = drugOf(name);
   const alerts: AllergyAlert[] = [];
   for (const allergy of allergies) {
     const severe = isSevere(allergy);
@@ -200,12 +200,10 @@ export function checkPrescription(drug: string, allergies: readonly CheckedAller
     const cross = CROSS_REACTIVE.find((c) => allergyClasses.includes(c.allergy) && drugClasses.includes(c.drug));
     let alert: Omit<AllergyAlert, "message"> | undefined;
     const contains = sharedIngredients(name, substance);
+    // A variant ("Excedrin Migraine"): what its brand contains, which it may.
     const possible =
-      variant.length > 0
-        ? sharedIngredients(
-            { ingredients: variant, route: null, brands: [], routeSaid: false, mayContain: [] },
-            substance,
-          )
+      product.mayContain.length > 0
+        ? sharedIngredients({ ...product, ingredients: product.mayContain }, substance)
         : [];
     if (sameSubstance(name, substance)) {
       alert = { kind: "same-substance", level: "warning", severe, allergy, drugClass: shared };

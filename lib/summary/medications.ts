@@ -80,6 +80,10 @@ const COURSE_END =
   /\bfor (?:an? )?(?:additional|another|further)\b|\b(?:\d+|one|two|three|four|five|six|seven|ten|several|a few) more (?:days?|doses?)\b|\bto (?:complete|finish)\b|\buntil (?:the )?(?:course|completion|finished|completed)\b/i;
 /** In a current list: a dispense count is a prescription written in this note, not a drug taken. */
 const PRESCRIBED = /(?<!(?:tylenol|codeine)\s?)#\s?\d+|\bdisp(?:ense)?\b|\brefills?\b|\bsamples?\b/i;
+/** Before a held drug: it is not the patient's ("not on Plavix, which is being held"). */
+const NEGATED = /\b(?:not|no longer)\b/i;
+/** Before a drug a plan continues: a stop said first. */
+const DISCONTINUED = /\bdiscontinu/i;
 /** A list line given as a push or bolus: drugs administered in the procedure, not taken. */
 const PUSHED = /\b(?:iv|intravenous|slow) (?:push|bolus)\b/i;
 /** "Versed intravenously, Demerol intravenously": a list of the sedation given for a procedure. */
@@ -347,6 +351,17 @@ function onDrugBefore(text: string, from: number, to: number): Cue | null {
   return m ? { index: start - from + m.index, 0: m[0] } : null;
 }
 
+/** Each pattern's global twin, made once (readers are made per sentence; a read resets lastIndex). */
+const GLOBAL = new Map<RegExp, RegExp>();
+function globalOf(pattern: RegExp): RegExp {
+  let global = GLOBAL.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    GLOBAL.set(pattern, global);
+  }
+  return global;
+}
+
 /** A match, its index counted from the start of the text it was asked about (as `exec` gives it). */
 type Cue = { index: number; 0: string };
 
@@ -375,7 +390,7 @@ class GrowingText {
     private readonly tracksLast = false,
   ) {
     this.checked = from;
-    this.global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    this.global = globalOf(pattern);
   }
 
   /** The first match in text[from, to) (as `pattern.exec`). */
@@ -528,15 +543,15 @@ export function extractMedications(
     const bySemicolon = LIST_MODES.has(mode) && entriesBySemicolon(sentence);
     const pushed = list && PUSHED.test(sentence);
     const pastSentence = mode === "narrative" || mode === "homeList" ? PAST.test(sentence) : false;
-    const earlierSentence = EARLIER.test(sentence);
+    const earlierSentence = mode === "narrative" || mode === "homeList" ? EARLIER.test(sentence) : false;
     const grow = (pattern: RegExp, tracksLast = false) => new GrowingText(text, pattern, s.start, tracksLast);
     const before$ = {
       past: grow(PAST),
       pending: grow(PENDING),
       prescribed: grow(PRESCRIBED),
       noMedications: grow(NO_MEDICATIONS),
-      negated: grow(/\b(?:not|no longer)\b/i),
-      discontinued: grow(/\bdiscontinu/i),
+      negated: grow(NEGATED),
+      discontinued: grow(DISCONTINUED),
       cue: grow(prescriptions ? DISCHARGE_OR_PRESCRIPTION : DISCHARGE_CUE),
       startedOn: grow(STARTED_ON, true),
       took: grow(TOOK, true),
