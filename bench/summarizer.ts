@@ -22,6 +22,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { allergyMatches, medicationMatches, pairItems } from "../lib/summary/goldMatch";
+import { findTerms } from "../lib/summary/lexicon/lexicon";
 import { summarizeText } from "../lib/summary/summarizeText";
 import { ENGINE, SUMMARY_FIELDS } from "../lib/summary/types";
 import { addCounts, emptyCounts, figures, scoreNote, type GoldError, type GoldLine } from "./lib/goldScore";
@@ -207,6 +208,28 @@ function bounded(): Record<string, unknown> {
   };
 }
 
+/**
+ * One medication list sentence of n drugs ("aaapril 10 mg daily, ..."), summarized, against the
+ * lexicon's own scan of the same text in the same run (findTerms, which reads it once): the ratio
+ * should stay flat as n doubles when the extractor reads each sentence about once.
+ */
+function longSentence(): Record<string, unknown> {
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const name = (i: number) => `${letters[i % 26]}${letters[((i / 26) | 0) % 26]}${letters[((i / 676) | 0) % 26]}pril`;
+  const out: Record<string, unknown> = {};
+  for (const n of [8_000, 16_000, 32_000]) {
+    const text = `MEDICATIONS: ${Array.from({ length: n }, (_, i) => `${name(i)} 10 mg daily`).join(", ")}.`;
+    const t0 = performance.now();
+    findTerms(text);
+    const scanMs = performance.now() - t0;
+    const t1 = performance.now();
+    summarizeText(text);
+    const ms = performance.now() - t1;
+    out[`${n} drugs`] = { ms: Math.round(ms), scanMs: Math.round(scanMs), ratio: Math.round((ms / scanMs) * 10) / 10 };
+  }
+  return out;
+}
+
 function printTable(table: Record<string, Record<string, unknown>>): void {
   const cols = Object.keys(table);
   const rows = Object.keys(table[cols[0]] ?? {}).filter((k) => k !== "counts");
@@ -255,12 +278,14 @@ function main(): void {
     gold,
     selfConsistency: { mtsamples: selfConsistency(notes.map((n) => n.transcription)), synthea: synthea() },
     bounded: bounded(),
+    longSentence: longSentence(),
   };
   if (!args.includes("--no-write")) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`${ENGINE}: gold ${key}`);
   printTable(table);
   console.log("\nself-consistency:", JSON.stringify(results.selfConsistency));
   console.log("bounded 1 MB note:", JSON.stringify(results.bounded));
+  console.log("one list sentence:", JSON.stringify(results.longSentence));
   if (args.includes("--errors")) {
     console.log(`\n${errors.length} errors:`);
     for (const e of errors) console.log(`${e.noteId}\t${e.field}\t${e.kind}\t${e.item}\t| ${e.sentence}`);
